@@ -1,0 +1,59 @@
+// What capture hands upward: raw link-layer packets, and the transport payloads found inside them.
+#pragma once
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace sipscope::capture {
+
+enum class Transport : std::uint8_t { Udp = 0, Tcp = 1, Tls = 2, Ws = 3, Wss = 4, Sctp = 5 };
+
+// "udp", "tcp", "tls", "ws", "wss", "sctp": the names the JSON output promises.
+std::string_view transportName(Transport transport);
+
+struct IpAddress {
+    std::uint8_t version = 4;              // 4 or 6
+    std::array<std::uint8_t, 16> bytes{};  // IPv4 uses the first 4 bytes
+
+    static IpAddress v4(std::uint32_t hostOrder);
+    std::string toString() const;  // dotted quad, or RFC 5952 text for IPv6
+    auto operator<=>(const IpAddress&) const = default;
+};
+
+struct Endpoint {
+    IpAddress ip;
+    std::uint16_t port = 0;
+
+    std::string toString() const;  // "10.0.0.1:5060", "[2001:db8::1]:5060"
+    auto operator<=>(const Endpoint&) const = default;
+};
+
+// Link types we may meet, numbered as LINKTYPE_* in the pcap/pcapng specifications.
+enum class LinkType : std::uint32_t {
+    Null = 0, Ethernet = 1, Raw = 101, Loop = 108, LinuxSll = 113, Ipv4 = 228, Ipv6 = 229, LinuxSll2 = 276,
+};
+
+// One captured frame. `bytes` belongs to the packet source and is valid until its next `next()` call.
+struct RawPacket {
+    std::int64_t timestampUs = 0;  // microseconds since the Unix epoch, UTC
+    std::uint32_t linkType = 1;    // LINKTYPE_* of the interface that captured it
+    std::string_view bytes;        // the captured bytes (may be shorter than originalLength)
+    std::uint32_t originalLength = 0;
+    std::uint64_t frameNumber = 0;  // 1-based, as Wireshark numbers frames
+};
+
+// One transport payload that may hold SIP: a UDP datagram's data, or one message framed out of a TCP stream.
+// Valid only during the callback that receives it.
+struct PayloadView {
+    std::int64_t timestampUs = 0;
+    Endpoint src;
+    Endpoint dst;
+    Transport transport = Transport::Udp;
+    std::string_view bytes;
+    std::uint64_t frameNumber = 0;  // the frame that completed the payload (last fragment or segment)
+};
+
+} // namespace sipscope::capture

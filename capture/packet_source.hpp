@@ -1,0 +1,28 @@
+// Packet sources: capture files (pcap, pcapng) read one packet at a time through libpcap.
+#pragma once
+
+#include "capture/packet.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace sipscope::capture {
+
+class PacketSource {
+public:
+    virtual ~PacketSource() = default;
+    // Fills `packet` with the next frame; its bytes stay valid until the next call. Returns false at the clean end
+    // of the input. Throws sipscope::Error naming the file and byte offset when the file is damaged; every packet
+    // returned before that stays valid data.
+    virtual bool next(RawPacket& packet) = 0;
+    virtual std::uint64_t bytesRead() const = 0;  // for progress; 0 where unknown
+    virtual std::uint64_t totalBytes() const = 0;  // file size; 0 for streams
+    virtual const std::string& name() const = 0;
+};
+
+// Opens a pcap or pcapng file ("-" is standard input). Throws sipscope::Error when it cannot be opened or is not
+// a capture file.
+std::unique_ptr<PacketSource> openCaptureFile(const std::string& path);
+
+} // namespace sipscope::capture

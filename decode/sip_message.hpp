@@ -1,0 +1,106 @@
+// A parsed SIP message as views into the payload that carried it (RFC 3261 §7). Nothing here owns bytes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace sipscope::decode {
+
+enum class ParseErrorCode : std::uint8_t {
+    None = 0,
+    Empty,             // no bytes, or only whitespace
+    BadStartLine,      // neither "METHOD URI SIP/2.0" nor "SIP/2.0 CODE REASON"
+    BadVersion,        // a SIP version other than 2.0
+    BadStatusCode,     // status code not three digits in 100..699
+    BadHeader,         // a header line without a name and colon
+    HeadersUnterminated, // no empty line ends the headers
+    TooManyHeaders,
+    MissingHeader,     // a mandatory header (Call-ID, CSeq, From, To, Via) is absent
+    BadCSeq,           // CSeq not "number method", or its method differs from the request's
+    BadContentLength,  // not a number, or more than one different value
+    BodyTruncated,     // fewer body bytes than Content-Length says
+    BadHeaderValue,    // a header whose value breaks its grammar (e.g. a From/To without a URI)
+};
+
+// Why a message is malformed: a static reason text and the byte offset in the message where it was found.
+struct ParseError {
+    ParseErrorCode code = ParseErrorCode::None;
+    std::string_view reason;  // static text, never from the packet
+    std::uint32_t offset = 0;
+};
+
+struct HeaderField {
+    std::string_view name;   // as on the wire (may be compact, any case)
+    std::string_view value;  // trimmed; folded lines stay inside as they were
+};
+
+// name-addr / addr-spec of From, To, Contact, Route (RFC 3261 §20.10, §25.1).
+struct NameAddr {
+    std::string_view displayName;  // without quotes; empty when absent
+    std::string_view uri;          // "sip:alice@example.com", without < >
+    std::string_view user;         // user part of a sip/sips/tel URI; empty when absent
+    std::string_view host;         // host part (with port when given)
+    std::string_view tag;          // the tag parameter; empty when absent
+};
+
+struct CSeq {
+    std::uint32_t number = 0;
+    std::string_view method;
+};
+
+class SipMessageView {
+public:
+    bool isRequest() const { return m_isRequest; }
+    bool isResponse() const { return !m_isRequest && m_statusCode != 0; }
+    std::string_view method() const { return m_method; }          // requests only
+    std::string_view requestUri() const { return m_requestUri; }  // requests only
+    int statusCode() const { return m_statusCode; }               // responses only, else 0
+    std::string_view reasonPhrase() const { return m_reason; }
+
+    std::span<const HeaderField> headers() const { return m_headers; }
+    // First value of a header, matching names case-insensitively and compact forms both ways
+    // (header("Call-ID") finds "i:"). Empty when absent.
+    std::string_view header(std::string_view name) const;
+    std::size_t headerCount(std::string_view name) const;
+
+    std::string_view callId() const { return m_callId; }
+    const NameAddr& from() const { return m_from; }
+    const NameAddr& to() const { return m_to; }
+    const CSeq& cseq() const { return m_cseq; }
+    std::string_view topViaBranch() const { return m_viaBranch; }
+    std::string_view topViaSentBy() const { return m_viaSentBy; }
+    std::optional<std::uint32_t> contentLength() const { return m_contentLength; }
+    std::string_view body() const { return m_body; }
+    std::string_view userAgent() const;  // User-Agent, or Server in responses
+
+    bool isValid() const { return m_error.code == ParseErrorCode::None; }
+    const ParseError& error() const { return m_error; }
+    // The bytes of this message alone: start line through the end of its body (trailing bytes of a datagram
+    // beyond Content-Length excluded, RFC 3261 §18.3).
+    std::string_view raw() const { return m_raw; }
+
+private:
+    friend class SipParser;
+
+    bool m_isRequest = false;
+    std::string_view m_method;
+    std::string_view m_requestUri;
+    int m_statusCode = 0;
+    std::string_view m_reason;
+    std::vector<HeaderField> m_headers;
+    std::string_view m_callId;
+    NameAddr m_from;
+    NameAddr m_to;
+    CSeq m_cseq;
+    std::string_view m_viaBranch;
+    std::string_view m_viaSentBy;
+    std::optional<std::uint32_t> m_contentLength;
+    std::string_view m_body;
+    std::string_view m_raw;
+    ParseError m_error;
+};
+
+} // namespace sipscope::decode

@@ -1,0 +1,32 @@
+// The sipscope SQLite schema: creation, version check, and the connection wrapper the writer and reader share.
+#pragma once
+
+#include <string>
+
+struct sqlite3;
+
+namespace sipscope::store {
+
+inline constexpr int SchemaVersion = 1;
+
+// Owns one SQLite connection. Throws sipscope::Error naming the file on every failure.
+class Database {
+public:
+    enum class Mode { ReadOnly, ReadWrite };
+    Database(const std::string& path, Mode mode);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    sqlite3* handle() const { return m_db; }
+    const std::string& path() const { return m_path; }
+    void exec(const char* sql);  // throws with the SQL error
+
+private:
+    void createOrCheckSchema(Mode mode);
+
+    sqlite3* m_db = nullptr;
+    std::string m_path;
+};
+
+} // namespace sipscope::store

@@ -1,0 +1,55 @@
+// The one import pipeline: capture files -> packet decoder -> SIP parser -> correlator -> batched SQLite writer.
+// Used by `sipscope import`, `sipscope capture` and the viewer. Reading/decoding and writing run on two threads.
+#pragma once
+
+#include "capture/packet_decoder.hpp"
+#include "decode/correlator.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sipscope::store {
+
+struct IngestProgress {
+    std::string file;
+    std::uint64_t bytesRead = 0;
+    std::uint64_t totalBytes = 0;  // 0 when unknown (stdin, live)
+    std::uint64_t messages = 0;
+};
+
+struct IngestOptions {
+    std::size_t batchMessages = 8192;  // messages per write transaction
+    std::size_t queueBatches = 4;      // batches in flight between the threads before the reader waits
+    std::function<void(const IngestProgress&)> onProgress;  // called from the ingest thread, a few times a second
+    const std::atomic<bool>* stop = nullptr;  // set it (e.g. on Ctrl-C) to stop at the next packet, keeping all so far
+};
+
+struct FileReport {
+    std::string path;
+    std::int64_t captureId = 0;
+    std::uint64_t packets = 0;
+    std::uint64_t sipMessages = 0;
+    std::uint64_t invalidMessages = 0;
+    std::optional<std::string> error;  // damage found; everything before it was stored
+};
+
+struct IngestReport {
+    std::vector<FileReport> files;
+    capture::DecoderStats decoder;
+    decode::CorrelatorStats correlator;
+    std::uint64_t sipMessages = 0;
+    std::uint64_t calls = 0;
+    bool hasErrors() const;
+};
+
+// Imports the files into the database at dbPath (created when missing). Throws sipscope::Error when the database
+// cannot be opened or written; damage inside a capture file is reported in FileReport::error instead, after
+// everything before it has been stored.
+IngestReport importFiles(const std::string& dbPath, const std::vector<std::string>& paths,
+                         const IngestOptions& options = {});
+
+} // namespace sipscope::store
