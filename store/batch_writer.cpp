@@ -1,0 +1,319 @@
+// The writer thread. Each batch is one transaction: interned strings and endpoints, message text in blocks of
+// many messages, narrow message rows in multi-row INSERTs, finished calls, capture rows.
+#include "store/detail/batch_writer.hpp"
+
+#include "store/database.hpp"
+#include "store/detail/statement.hpp"
+
+#include <map>
+#include <string>
+#include <unordered_map>
+
+namespace sipscope::store::detail {
+
+namespace {
+
+constexpr std::size_t MessageColumns = 18;
+constexpr std::size_t RowsPerInsert = 64;       // 64 × 18 = 1152 parameters, well under SQLite's 32766
+constexpr std::size_t MaxBlockBytes = 1 << 20;  // one text block holds up to 1 MiB of messages
+
+std::string messageInsertSql(std::size_t rows) {
+    std::string sql =
+        "INSERT INTO messages(capture_id, frame, ts_us, src_id, dst_id, transport, call_key, method_id, status, "
+        "reason_id, cseq, cseq_method_id, flags, error_id, error_offset, block_id, block_offset, length) VALUES ";
+    for (std::size_t r = 0; r < rows; ++r) {
+        sql += r ? ",(" : "(";
+        for (std::size_t c = 0; c < MessageColumns; ++c)
+            sql += c ? ",?" : "?";
+        sql += ')';
+    }
+    return sql;
+}
+
+struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+
+// Rolls back unless committed (RFC-free, SQLiteCpp's Transaction idea).
+class TransactionGuard {
+public:
+    explicit TransactionGuard(Database& db) : m_db(db) { m_db.exec("BEGIN IMMEDIATE"); }
+    ~TransactionGuard() {
+        if (!m_committed)
+            sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    void commit() {
+        m_db.exec("COMMIT");
+        m_committed = true;
+    }
+
+private:
+    Database& m_db;
+    bool m_committed = false;
+};
+
+} // namespace
+
+struct BatchWriter::Statements {
+    explicit Statements(sqlite3* db)
+        : insertMany(db, messageInsertSql(RowsPerInsert)),
+          insertOne(db, messageInsertSql(1)),
+          insertEndpoint(db, "INSERT INTO endpoints(id, text) VALUES (?, ?)"),
+          insertString(db, "INSERT INTO strings(id, text) VALUES (?, ?)"),
+          insertBlock(db, "INSERT INTO text_blocks(id, codec, raw_size, data) VALUES (?, 0, ?, ?)"),
+          upsertCall(db,
+                     "INSERT OR REPLACE INTO calls(id, call_id, start_us, end_us, from_uri, from_user, to_uri, "
+                     "to_user, method_id, state, status, messages, dialogs, retransmissions, src_id, dst_id) "
+                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+          upsertCapture(db,
+                        "INSERT INTO captures(id, path, size_bytes, imported_at, packets, sip_messages, error) "
+                        "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?4, ?5, ?6) "
+                        "ON CONFLICT(id) DO UPDATE SET packets = ?4, sip_messages = ?5, error = ?6") {}
+
+    Statement insertMany;
+    Statement insertOne;
+    Statement insertEndpoint;
+    Statement insertString;
+    Statement insertBlock;
+    Statement upsertCall;
+    Statement upsertCapture;
+
+    std::map<capture::Endpoint, std::int64_t> endpointIds;
+    std::unordered_map<std::string, std::int64_t, StringHash, std::equal_to<>> endpointTextIds;
+    std::unordered_map<std::string, std::int64_t, StringHash, std::equal_to<>> stringIds;
+    std::int64_t nextEndpointId = 1;
+    std::int64_t nextStringId = 1;
+
+    std::int64_t endpointId(const capture::Endpoint& endpoint) {
+        if (auto it = endpointIds.find(endpoint); it != endpointIds.end())
+            return it->second;
+        std::string text = endpoint.toString();
+        std::int64_t id;
+        if (auto it = endpointTextIds.find(text); it != endpointTextIds.end()) {
+            id = it->second;
+        } else {
+            id = nextEndpointId++;
+            insertEndpoint.bindInt(1, id);
+            insertEndpoint.bindView(2, text);
+            insertEndpoint.step();
+            insertEndpoint.reset();
+            endpointTextIds.emplace(std::move(text), id);
+        }
+        endpointIds.emplace(endpoint, id);
+        return id;
+    }
+
+    // Interned id of a short string (method, reason, error); 0 for NULL.
+    std::int64_t stringId(std::string_view text, bool isNull) {
+        if (isNull)
+            return 0;
+        if (auto it = stringIds.find(text); it != stringIds.end())
+            return it->second;
+        const std::int64_t id = nextStringId++;
+        insertString.bindInt(1, id);
+        insertString.bindView(2, text);
+        insertString.step();
+        insertString.reset();
+        stringIds.emplace(std::string(text), id);
+        return id;
+    }
+};
+
+BatchWriter::BatchWriter(Database& db, std::size_t maxQueuedBatches)
+    : m_db(db), m_maxQueued(maxQueuedBatches ? maxQueuedBatches : 1) {
+    sqlite3* handle = db.handle();
+    m_statements = std::make_unique<Statements>(handle);
+    {
+        Statement rows(handle, "SELECT id, text FROM endpoints");
+        while (rows.step())
+            m_statements->endpointTextIds.emplace(rows.columnText(1), rows.columnInt(0));
+    }
+    {
+        Statement rows(handle, "SELECT id, text FROM strings");
+        while (rows.step())
+            m_statements->stringIds.emplace(rows.columnText(1), rows.columnInt(0));
+    }
+    m_statements->nextEndpointId = queryInt(handle, "SELECT max(id) FROM endpoints") + 1;
+    m_statements->nextStringId = queryInt(handle, "SELECT max(id) FROM strings") + 1;
+    m_nextBlockId = queryInt(handle, "SELECT max(id) FROM text_blocks") + 1;
+    m_firstCaptureId = queryInt(handle, "SELECT max(id) FROM captures") + 1;
+    m_firstCallKey = static_cast<std::uint64_t>(
+        std::max(queryInt(handle, "SELECT max(id) FROM calls"), queryInt(handle, "SELECT max(call_key) FROM messages")) +
+        1);
+    m_thread = std::thread([this] { run(); });
+}
+
+BatchWriter::~BatchWriter() {
+    try {
+        finish();
+    } catch (...) {
+        // The owner already reported or is unwinding from another error.
+    }
+}
+
+void BatchWriter::push(std::unique_ptr<Batch> batch) {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [this] { return m_queue.size() < m_maxQueued || m_failure; });
+    if (m_failure)
+        std::rethrow_exception(m_failure);
+    m_queue.push_back(std::move(batch));
+    m_changed.notify_all();
+}
+
+void BatchWriter::finish() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_closing = true;
+        m_changed.notify_all();
+    }
+    if (m_thread.joinable())
+        m_thread.join();
+    std::lock_guard lock(m_mutex);
+    if (m_failure) {
+        auto failure = m_failure;
+        m_failure = nullptr;
+        std::rethrow_exception(failure);
+    }
+}
+
+void BatchWriter::run() {
+    for (;;) {
+        std::unique_ptr<Batch> batch;
+        {
+            std::unique_lock lock(m_mutex);
+            m_changed.wait(lock, [this] { return !m_queue.empty() || m_closing; });
+            if (m_queue.empty())
+                return;
+            batch = std::move(m_queue.front());
+            m_queue.pop_front();
+            m_changed.notify_all();
+        }
+        try {
+            write(*batch);
+        } catch (...) {
+            std::lock_guard lock(m_mutex);
+            m_failure = std::current_exception();
+            m_queue.clear();
+            m_changed.notify_all();
+            return;
+        }
+    }
+}
+
+void BatchWriter::write(const Batch& batch) {
+    Statements& s = *m_statements;
+    TransactionGuard transaction(m_db);
+
+    for (const CaptureRecord& capture : batch.captures) {
+        s.upsertCapture.bindInt(1, capture.id);
+        s.upsertCapture.bindView(2, capture.path);
+        s.upsertCapture.bindInt(3, static_cast<std::int64_t>(capture.sizeBytes));
+        s.upsertCapture.bindInt(4, static_cast<std::int64_t>(capture.packets));
+        s.upsertCapture.bindInt(5, static_cast<std::int64_t>(capture.sipMessages));
+        if (capture.error)
+            s.upsertCapture.bindView(6, *capture.error);
+        else
+            s.upsertCapture.bindNull(6);
+        s.upsertCapture.step();
+        s.upsertCapture.reset();
+    }
+
+    // Text blocks: consecutive messages' texts, cut at message boundaries near MaxBlockBytes.
+    std::vector<std::int64_t> blockOf(batch.messages.size());
+    std::vector<std::uint32_t> offsetInBlock(batch.messages.size());
+    std::size_t first = 0;
+    while (first < batch.messages.size()) {
+        const std::uint32_t blockStart = batch.messages[first].textOffset;
+        std::size_t last = first;
+        while (last < batch.messages.size() &&
+               (last == first || batch.messages[last].textOffset + batch.messages[last].textLength - blockStart <=
+                                     MaxBlockBytes))
+            ++last;
+        const MessageRecord& tail = batch.messages[last - 1];
+        const std::string_view block =
+            std::string_view(batch.texts).substr(blockStart, tail.textOffset + tail.textLength - blockStart);
+        const std::int64_t blockId = m_nextBlockId++;
+        s.insertBlock.bindInt(1, blockId);
+        s.insertBlock.bindInt(2, static_cast<std::int64_t>(block.size()));
+        s.insertBlock.bindBlob(3, block);
+        s.insertBlock.step();
+        s.insertBlock.reset();
+        for (std::size_t i = first; i < last; ++i) {
+            blockOf[i] = blockId;
+            offsetInBlock[i] = batch.messages[i].textOffset - blockStart;
+        }
+        first = last;
+    }
+
+    std::size_t index = 0;
+    while (index < batch.messages.size()) {
+        const bool many = batch.messages.size() - index >= RowsPerInsert;
+        Statement& insert = many ? s.insertMany : s.insertOne;
+        const std::size_t rows = many ? RowsPerInsert : 1;
+        int p = 1;
+        for (std::size_t r = 0; r < rows; ++r, ++index) {
+            const MessageRecord& m = batch.messages[index];
+            insert.bindInt(p++, m.captureId);
+            insert.bindInt(p++, static_cast<std::int64_t>(m.frame));
+            insert.bindInt(p++, m.timestampUs);
+            insert.bindInt(p++, s.endpointId(m.src));
+            insert.bindInt(p++, s.endpointId(m.dst));
+            insert.bindInt(p++, static_cast<std::int64_t>(m.transport));
+            m.callKey ? insert.bindInt(p++, static_cast<std::int64_t>(m.callKey)) : insert.bindNull(p++);
+            const std::int64_t methodId = s.stringId(batch.view(m.method), m.method.isNull());
+            methodId ? insert.bindInt(p++, methodId) : insert.bindNull(p++);
+            m.status ? insert.bindInt(p++, m.status) : insert.bindNull(p++);
+            const std::int64_t reasonId = s.stringId(batch.view(m.reason), m.reason.isNull());
+            reasonId ? insert.bindInt(p++, reasonId) : insert.bindNull(p++);
+            insert.bindInt(p++, m.cseq);
+            const std::int64_t cseqMethodId = s.stringId(batch.view(m.cseqMethod), m.cseqMethod.isNull());
+            cseqMethodId ? insert.bindInt(p++, cseqMethodId) : insert.bindNull(p++);
+            insert.bindInt(p++, m.flags);
+            const std::int64_t errorId = s.stringId(batch.view(m.error), m.error.isNull());
+            if (errorId) {
+                insert.bindInt(p++, errorId);
+                insert.bindInt(p++, m.errorOffset);
+            } else {
+                insert.bindNull(p++);
+                insert.bindNull(p++);
+            }
+            insert.bindInt(p++, blockOf[index]);
+            insert.bindInt(p++, offsetInBlock[index]);
+            insert.bindInt(p++, m.textLength);
+        }
+        insert.step();
+        insert.reset();
+    }
+
+    for (const decode::CallSummary& call : batch.calls) {
+        Statement& u = s.upsertCall;
+        u.bindInt(1, static_cast<std::int64_t>(call.key));
+        u.bindView(2, call.callId);
+        u.bindInt(3, call.startUs);
+        u.bindInt(4, call.endUs);
+        u.bindView(5, call.fromUri);
+        u.bindView(6, call.fromUser);
+        u.bindView(7, call.toUri);
+        u.bindView(8, call.toUser);
+        const std::int64_t methodId = s.stringId(call.method, call.method.empty());
+        methodId ? u.bindInt(9, methodId) : u.bindNull(9);
+        u.bindView(10, decode::callStateName(call.state));
+        call.finalStatus ? u.bindInt(11, call.finalStatus) : u.bindNull(11);
+        u.bindInt(12, call.messages);
+        u.bindInt(13, call.dialogs);
+        u.bindInt(14, call.retransmissions);
+        if (call.hasFirstRequest) {
+            u.bindInt(15, s.endpointId(call.src));
+            u.bindInt(16, s.endpointId(call.dst));
+        } else {
+            u.bindNull(15);
+            u.bindNull(16);
+        }
+        u.step();
+        u.reset();
+    }
+    transaction.commit();
+}
+
+} // namespace sipscope::store::detail

@@ -1,0 +1,163 @@
+// Opens sipscope databases and creates or checks the schema. The schema is documented in README.md
+// ("The database") so users can query it with plain SQL; keep the two in step.
+#include "store/database.hpp"
+
+#include "capture/error.hpp"
+
+#include <sqlite3.h>
+
+#include <string>
+
+namespace sipscope::store {
+
+namespace {
+
+// Narrow rows with integer keys; repeated strings interned; message text kept in blocks of many messages.
+constexpr const char* SchemaSql = R"sql(
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS captures (
+    id           INTEGER PRIMARY KEY,
+    path         TEXT NOT NULL,
+    size_bytes   INTEGER NOT NULL,
+    imported_at  TEXT NOT NULL,
+    packets      INTEGER NOT NULL DEFAULT 0,
+    sip_messages INTEGER NOT NULL DEFAULT 0,
+    error        TEXT
+);
+CREATE TABLE IF NOT EXISTS endpoints (
+    id   INTEGER PRIMARY KEY,
+    text TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS strings (
+    id   INTEGER PRIMARY KEY,
+    text TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS text_blocks (
+    id       INTEGER PRIMARY KEY,
+    codec    INTEGER NOT NULL,
+    raw_size INTEGER NOT NULL,
+    data     BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS calls (
+    id          INTEGER PRIMARY KEY,
+    call_id     TEXT NOT NULL,
+    start_us    INTEGER NOT NULL,
+    end_us      INTEGER NOT NULL,
+    from_uri    TEXT NOT NULL,
+    from_user   TEXT NOT NULL,
+    to_uri      TEXT NOT NULL,
+    to_user     TEXT NOT NULL,
+    method_id   INTEGER REFERENCES strings(id),
+    state       TEXT NOT NULL,
+    status      INTEGER,
+    messages    INTEGER NOT NULL,
+    dialogs     INTEGER NOT NULL,
+    retransmissions INTEGER NOT NULL,
+    src_id      INTEGER REFERENCES endpoints(id),
+    dst_id      INTEGER REFERENCES endpoints(id)
+);
+CREATE INDEX IF NOT EXISTS calls_call_id ON calls(call_id);
+CREATE INDEX IF NOT EXISTS calls_start ON calls(start_us);
+CREATE TABLE IF NOT EXISTS messages (
+    id             INTEGER PRIMARY KEY,
+    capture_id     INTEGER NOT NULL REFERENCES captures(id),
+    frame          INTEGER NOT NULL,
+    ts_us          INTEGER NOT NULL,
+    src_id         INTEGER NOT NULL REFERENCES endpoints(id),
+    dst_id         INTEGER NOT NULL REFERENCES endpoints(id),
+    transport      INTEGER NOT NULL,
+    call_key       INTEGER,
+    method_id      INTEGER REFERENCES strings(id),
+    status         INTEGER,
+    reason_id      INTEGER REFERENCES strings(id),
+    cseq           INTEGER NOT NULL,
+    cseq_method_id INTEGER REFERENCES strings(id),
+    flags          INTEGER NOT NULL,
+    error_id       INTEGER REFERENCES strings(id),
+    error_offset   INTEGER,
+    block_id       INTEGER NOT NULL REFERENCES text_blocks(id),
+    block_offset   INTEGER NOT NULL,
+    length         INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_call ON messages(call_key);
+)sql";
+
+} // namespace
+
+Database::Database(const std::string& path, Mode mode) : m_path(path) {
+    const int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY
+                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        std::string why = m_db ? sqlite3_errmsg(m_db) : "out of memory";
+        sqlite3_close(m_db);
+        m_db = nullptr;
+        if (mode == Mode::ReadOnly)
+            throw Error(path + ": cannot open database: " + why +
+                        " (import a capture first: sipscope import FILE --db " + path + ")");
+        throw Error(path + ": cannot open database: " + why, Error::Kind::Environment);
+    }
+    sqlite3_busy_timeout(m_db, 5000);
+    try {
+        createOrCheckSchema(mode);
+    } catch (...) {
+        sqlite3_close(m_db);
+        m_db = nullptr;
+        throw;
+    }
+}
+
+Database::~Database() {
+    sqlite3_close(m_db);
+}
+
+void Database::exec(const char* sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(m_db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+        std::string why = message ? message : sqlite3_errmsg(m_db);
+        sqlite3_free(message);
+        throw Error(m_path + ": database error: " + why, Error::Kind::Environment);
+    }
+}
+
+void Database::createOrCheckSchema(Mode mode) {
+    auto readVersion = [this]() -> int {
+        sqlite3_stmt* stmt = nullptr;
+        int version = -1;
+        if (sqlite3_prepare_v2(m_db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &stmt,
+                               nullptr) == SQLITE_OK &&
+            sqlite3_step(stmt) == SQLITE_ROW)
+            version = std::stoi(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+        sqlite3_finalize(stmt);
+        return version;
+    };
+    int version = readVersion();
+    if (mode == Mode::ReadOnly) {
+        if (version < 0)
+            throw Error(m_path + ": not a sipscope database (no schema version); "
+                                 "create one with: sipscope import FILE --db " + m_path);
+    } else {
+        // WAL lets readers (the cli, the viewer) query while an import or capture writes.
+        exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+        if (version < 0) {
+            exec("BEGIN");
+            exec(SchemaSql);
+            const std::string insert = "INSERT INTO meta(key, value) VALUES ('schema_version', '" +
+                                       std::to_string(SchemaVersion) + "')";
+            exec(insert.c_str());
+            exec("COMMIT");
+            version = SchemaVersion;
+        }
+    }
+    if (version > SchemaVersion)
+        throw Error(m_path + ": database schema version " + std::to_string(version) +
+                    " is newer than this sipscope understands (" + std::to_string(SchemaVersion) +
+                    "); use a newer sipscope");
+    if (version < SchemaVersion)
+        throw Error(m_path + ": database schema version " + std::to_string(version) +
+                    " is older than " + std::to_string(SchemaVersion) + " and cannot be migrated");
+}
+
+} // namespace sipscope::store

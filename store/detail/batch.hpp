@@ -1,0 +1,78 @@
+// One unit of writing: the rows of up to a few thousand messages and the calls finished meanwhile.
+// Owns its bytes in two arenas, so a batch costs a handful of allocations, not one per field.
+#pragma once
+
+#include "capture/packet.hpp"
+#include "decode/correlator.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sipscope::store::detail {
+
+// A slice of Batch::strings; length NoString means SQL NULL.
+struct StringRef {
+    static constexpr std::uint32_t NoString = 0xffffffffu;
+    std::uint32_t offset = 0;
+    std::uint32_t length = NoString;
+    bool isNull() const { return length == NoString; }
+};
+
+enum MessageFlags : std::uint32_t {
+    FlagValid = 1u << 0,
+    FlagRequest = 1u << 1,
+    FlagRetransmission = 1u << 2,
+    FlagHasSdp = 1u << 3,
+};
+
+struct MessageRecord {
+    std::int64_t timestampUs = 0;
+    std::uint64_t frame = 0;
+    std::int64_t captureId = 0;
+    capture::Endpoint src;
+    capture::Endpoint dst;
+    capture::Transport transport = capture::Transport::Udp;
+    std::uint64_t callKey = 0;  // 0 = none
+    StringRef method;
+    int status = 0;             // 0 = request
+    StringRef reason;
+    std::uint32_t cseq = 0;
+    StringRef cseqMethod;
+    std::uint32_t flags = 0;
+    StringRef error;
+    std::uint32_t errorOffset = 0;
+    std::uint32_t textOffset = 0;  // into Batch::texts
+    std::uint32_t textLength = 0;
+};
+
+struct CaptureRecord {
+    std::int64_t id = 0;
+    std::string path;
+    std::uint64_t sizeBytes = 0;
+    std::uint64_t packets = 0;
+    std::uint64_t sipMessages = 0;
+    std::optional<std::string> error;
+};
+
+struct Batch {
+    std::string strings;  // short fields: methods, reasons, errors
+    std::string texts;    // raw message texts, back to back
+    std::vector<MessageRecord> messages;
+    std::vector<decode::CallSummary> calls;      // finished calls, written whole
+    std::vector<CaptureRecord> captures;         // capture rows to create or update
+
+    StringRef addString(std::string_view text) {
+        StringRef ref{static_cast<std::uint32_t>(strings.size()), static_cast<std::uint32_t>(text.size())};
+        strings.append(text);
+        return ref;
+    }
+    std::string_view view(StringRef ref) const {
+        return ref.isNull() ? std::string_view{} : std::string_view(strings).substr(ref.offset, ref.length);
+    }
+    bool empty() const { return messages.empty() && calls.empty() && captures.empty(); }
+};
+
+} // namespace sipscope::store::detail

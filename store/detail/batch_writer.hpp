@@ -1,0 +1,59 @@
+// The writer thread: takes Batches from a bounded queue and writes each in one SQLite transaction.
+#pragma once
+
+#include "store/detail/batch.hpp"
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace sipscope::store {
+class Database;
+}
+
+namespace sipscope::store::detail {
+
+class BatchWriter {
+public:
+    // Starts the writer thread on `db`, which must outlive the writer and is used only by that thread
+    // from now until finish() returns.
+    BatchWriter(Database& db, std::size_t maxQueuedBatches);
+    ~BatchWriter();
+    BatchWriter(const BatchWriter&) = delete;
+    BatchWriter& operator=(const BatchWriter&) = delete;
+
+    // Queues a batch; waits while the queue is full, so a slow disk pushes back on the reader.
+    // Throws the writer's sipscope::Error if writing has failed.
+    void push(std::unique_ptr<Batch> batch);
+    // Writes what is queued, stops the thread, and rethrows a write failure.
+    void finish();
+
+    // Next free keys, read when the writer starts: several imports into one database never collide.
+    std::uint64_t firstCallKey() const { return m_firstCallKey; }
+    std::int64_t firstCaptureId() const { return m_firstCaptureId; }
+
+private:
+    struct Statements;
+    void run();
+    void write(const Batch& batch);
+
+    Database& m_db;
+    std::unique_ptr<Statements> m_statements;
+    std::size_t m_maxQueued;
+    std::uint64_t m_firstCallKey = 1;
+    std::int64_t m_firstCaptureId = 1;
+    std::int64_t m_nextBlockId = 1;
+
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<std::unique_ptr<Batch>> m_queue;
+    bool m_closing = false;
+    std::exception_ptr m_failure;
+    std::thread m_thread;
+};
+
+} // namespace sipscope::store::detail

@@ -1,0 +1,98 @@
+// A prepared SQLite statement with RAII and binding helpers; every SQL value from packets goes through bind().
+#pragma once
+
+#include "capture/error.hpp"
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sipscope::store::detail {
+
+class Statement {
+public:
+    Statement(sqlite3* db, std::string_view sql) : m_db(db) {
+        if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt,
+                               nullptr) != SQLITE_OK)
+            throw Error(std::string("database error preparing a query: ") + sqlite3_errmsg(db) + " in: " +
+                            std::string(sql.substr(0, 120)),
+                        Error::Kind::Environment);
+    }
+    ~Statement() { sqlite3_finalize(m_stmt); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    // Text bound without copying: the bytes must stay valid until the step that uses them (SQLITE_STATIC).
+    void bindView(int index, std::string_view text) {
+        check(sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC));
+    }
+    void bindText(int index, const std::string& text) {
+        check(sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
+    }
+    void bindBlob(int index, std::string_view bytes) {
+        check(sqlite3_bind_blob(m_stmt, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC));
+    }
+    void bindInt(int index, std::int64_t value) { check(sqlite3_bind_int64(m_stmt, index, value)); }
+    void bindNull(int index) { check(sqlite3_bind_null(m_stmt, index)); }
+    template <typename T>
+    void bindOptional(int index, const std::optional<T>& value) {
+        if (value)
+            bindInt(index, *value);
+        else
+            bindNull(index);
+    }
+
+    // Returns true while there is a row.
+    bool step() {
+        const int rc = sqlite3_step(m_stmt);
+        if (rc == SQLITE_ROW)
+            return true;
+        if (rc == SQLITE_DONE)
+            return false;
+        throw Error(std::string("database error: ") + sqlite3_errmsg(m_db), Error::Kind::Environment);
+    }
+    void reset() {
+        sqlite3_reset(m_stmt);
+        sqlite3_clear_bindings(m_stmt);
+    }
+
+    std::int64_t columnInt(int column) const { return sqlite3_column_int64(m_stmt, column); }
+    bool columnIsNull(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
+    std::string columnText(int column) const {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, column));
+        return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column))) : std::string();
+    }
+    std::optional<std::string> columnOptionalText(int column) const {
+        if (columnIsNull(column))
+            return std::nullopt;
+        return columnText(column);
+    }
+    std::optional<int> columnOptionalInt(int column) const {
+        if (columnIsNull(column))
+            return std::nullopt;
+        return static_cast<int>(columnInt(column));
+    }
+
+private:
+    void check(int rc) {
+        if (rc != SQLITE_OK)
+            throw Error(std::string("database error binding a value: ") + sqlite3_errmsg(m_db),
+                        Error::Kind::Environment);
+    }
+
+    sqlite3* m_db;
+    sqlite3_stmt* m_stmt = nullptr;
+};
+
+// Runs a query that returns one integer (or `fallback` when it returns no row or NULL).
+inline std::int64_t queryInt(sqlite3* db, std::string_view sql, std::int64_t fallback = 0) {
+    Statement stmt(db, sql);
+    if (stmt.step() && !stmt.columnIsNull(0))
+        return stmt.columnInt(0);
+    return fallback;
+}
+
+} // namespace sipscope::store::detail

@@ -1,0 +1,220 @@
+// The import pipeline. This thread reads, decodes, parses and correlates; BatchWriter writes on its own thread.
+#include "store/ingest.hpp"
+
+#include "capture/error.hpp"
+#include "capture/packet_source.hpp"
+#include "decode/sip_parser.hpp"
+#include "store/database.hpp"
+#include "store/detail/batch_writer.hpp"
+
+#include <chrono>
+#include <memory>
+
+namespace sipscope::store {
+
+bool IngestReport::hasErrors() const {
+    for (const FileReport& file : files)
+        if (file.error)
+            return true;
+    return false;
+}
+
+namespace {
+
+bool hasSdpBody(const decode::SipMessageView& message) {
+    if (message.body().empty())
+        return false;
+    const std::string_view type = message.header("Content-Type");
+    constexpr std::string_view Sdp = "application/sdp";
+    for (std::size_t i = 0; i + Sdp.size() <= type.size(); ++i) {
+        bool same = true;
+        for (std::size_t j = 0; j < Sdp.size() && same; ++j)
+            same = (type[i + j] | 0x20) == Sdp[j] || type[i + j] == Sdp[j];
+        if (same)
+            return true;
+    }
+    return false;
+}
+
+void accumulate(capture::DecoderStats& total, const capture::DecoderStats& part) {
+    total.packets += part.packets;
+    total.truncatedPackets += part.truncatedPackets;
+    total.unknownLinkType += part.unknownLinkType;
+    total.nonIpPackets += part.nonIpPackets;
+    total.ipv4Packets += part.ipv4Packets;
+    total.ipv6Packets += part.ipv6Packets;
+    total.udpPayloads += part.udpPayloads;
+    total.tcpSegments += part.tcpSegments;
+    total.otherTransport += part.otherTransport;
+    total.fragments += part.fragments;
+    total.datagramsReassembled += part.datagramsReassembled;
+    total.fragmentsIncomplete += part.fragmentsIncomplete;
+    total.fragmentsEvicted += part.fragmentsEvicted;
+    total.payloadsDelivered += part.payloadsDelivered;
+}
+
+// Builds batches from decoded messages and hands them to the writer.
+class BatchBuilder {
+public:
+    BatchBuilder(detail::BatchWriter& writer, std::size_t batchMessages)
+        : m_writer(writer), m_batchMessages(batchMessages ? batchMessages : 1), m_batch(newBatch()) {}
+
+    void add(const decode::SipMessageView& message, const capture::PayloadView& payload,
+             const decode::Correlation& correlation, std::int64_t captureId) {
+        detail::Batch& b = *m_batch;
+        detail::MessageRecord& r = b.messages.emplace_back();
+        r.timestampUs = payload.timestampUs;
+        r.frame = payload.frameNumber;
+        r.captureId = captureId;
+        r.src = payload.src;
+        r.dst = payload.dst;
+        r.transport = payload.transport;
+        r.callKey = correlation.callKey;
+        if (message.isRequest()) {
+            r.method = b.addString(message.method());
+            r.flags |= detail::FlagRequest;
+        } else if (message.statusCode()) {
+            r.status = message.statusCode();
+            r.reason = b.addString(message.reasonPhrase());
+        }
+        r.cseq = message.cseq().number;
+        if (!message.cseq().method.empty())
+            r.cseqMethod = b.addString(message.cseq().method);
+        if (message.isValid())
+            r.flags |= detail::FlagValid;
+        else {
+            r.error = b.addString(message.error().reason);
+            r.errorOffset = message.error().offset;
+        }
+        if (correlation.isRetransmission)
+            r.flags |= detail::FlagRetransmission;
+        if (hasSdpBody(message))
+            r.flags |= detail::FlagHasSdp;
+        // Keep what was on the wire for this message; an unparseable payload is kept whole.
+        const std::string_view text = message.raw().empty() ? payload.bytes : message.raw();
+        r.textOffset = static_cast<std::uint32_t>(b.texts.size());
+        r.textLength = static_cast<std::uint32_t>(text.size());
+        b.texts.append(text);
+    }
+
+    bool full() const {
+        return m_batch->messages.size() >= m_batchMessages || m_batch->texts.size() >= (64u << 20);
+    }
+    detail::Batch& batch() { return *m_batch; }
+
+    void send() {
+        if (m_batch->empty())
+            return;
+        m_writer.push(std::move(m_batch));
+        m_batch = newBatch();
+    }
+
+private:
+    std::unique_ptr<detail::Batch> newBatch() const {
+        auto batch = std::make_unique<detail::Batch>();
+        batch->messages.reserve(m_batchMessages);
+        return batch;
+    }
+
+    detail::BatchWriter& m_writer;
+    std::size_t m_batchMessages;
+    std::unique_ptr<detail::Batch> m_batch;
+};
+
+} // namespace
+
+IngestReport importFiles(const std::string& dbPath, const std::vector<std::string>& paths,
+                         const IngestOptions& options) {
+    Database db(dbPath, Database::Mode::ReadWrite);
+    detail::BatchWriter writer(db, options.queueBatches);
+    decode::Correlator correlator(writer.firstCallKey());
+    decode::SipParser parser;
+    BatchBuilder builder(writer, options.batchMessages);
+    IngestReport report;
+    std::int64_t captureId = writer.firstCaptureId();
+    std::vector<decode::CallSummary> flushed;
+
+    for (const std::string& path : paths) {
+        if (options.stop && options.stop->load())
+            break;
+        FileReport file;
+        file.path = path;
+        file.captureId = captureId++;
+        std::unique_ptr<capture::PacketSource> source;
+        try {
+            source = capture::openCaptureFile(path);
+        } catch (const Error& unreadable) {
+            file.error = unreadable.what();
+            report.files.push_back(std::move(file));
+            continue;
+        }
+        detail::CaptureRecord captureRow{file.captureId, path, source->totalBytes(), 0, 0, std::nullopt};
+        builder.batch().captures.push_back(captureRow);
+
+        std::int64_t lastTimestampUs = 0;
+        capture::PacketDecoder decoder([&](const capture::PayloadView& payload) {
+            const decode::SipMessageView& message = parser.parse(payload.bytes);
+            const decode::MessageMeta meta{payload.timestampUs, payload.src, payload.dst, payload.transport};
+            const decode::Correlation correlation = correlator.onMessage(message, meta);
+            builder.add(message, payload, correlation, file.captureId);
+            ++file.sipMessages;
+            if (!message.isValid())
+                ++file.invalidMessages;
+        });
+
+        auto lastProgress = std::chrono::steady_clock::now();
+        auto sendBatch = [&] {
+            correlator.takeFlushed(lastTimestampUs, flushed);
+            for (auto& call : flushed)
+                builder.batch().calls.push_back(std::move(call));
+            report.calls += flushed.size();
+            flushed.clear();
+            captureRow.packets = file.packets;
+            captureRow.sipMessages = file.sipMessages;
+            captureRow.error = file.error;
+            builder.batch().captures.push_back(captureRow);
+            builder.send();
+        };
+
+        capture::RawPacket packet;
+        try {
+            while (source->next(packet)) {
+                ++file.packets;
+                lastTimestampUs = std::max(lastTimestampUs, packet.timestampUs);
+                decoder.decode(packet);
+                if (builder.full())
+                    sendBatch();
+                if (options.onProgress && (file.packets & 1023) == 0) {
+                    const auto now = std::chrono::steady_clock::now();
+                    if (now - lastProgress > std::chrono::milliseconds(200)) {
+                        lastProgress = now;
+                        options.onProgress({path, source->bytesRead(), source->totalBytes(),
+                                            report.sipMessages + file.sipMessages});
+                    }
+                }
+                if (options.stop && options.stop->load())
+                    break;
+            }
+        } catch (const Error& damage) {
+            file.error = damage.what();
+        }
+        decoder.finish();
+        accumulate(report.decoder, decoder.stats());
+        report.sipMessages += file.sipMessages;
+        sendBatch();
+        if (options.onProgress)
+            options.onProgress({path, source->totalBytes(), source->totalBytes(), report.sipMessages});
+        report.files.push_back(std::move(file));
+    }
+
+    correlator.takeAll(flushed);
+    report.calls += flushed.size();
+    for (auto& call : flushed)
+        builder.batch().calls.push_back(std::move(call));
+    builder.send();
+    writer.finish();
+    report.correlator = correlator.stats();
+    return report;
+}
+
+} // namespace sipscope::store

@@ -1,0 +1,311 @@
+// Read-only queries. Every filter value is a bound parameter; SQL text is built only from fixed fragments.
+#include "store/reader.hpp"
+
+#include "capture/error.hpp"
+#include "store/database.hpp"
+#include "store/detail/statement.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <variant>
+
+namespace sipscope::store {
+
+namespace {
+
+using detail::Statement;
+using BindValue = std::variant<std::int64_t, std::string>;
+
+constexpr std::string_view TransportNames[] = {"udp", "tcp", "tls", "ws", "wss", "sctp"};
+
+std::string lowerCase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+// WHERE clauses and their values, in order.
+struct Where {
+    std::string sql;
+    std::vector<BindValue> values;
+
+    void add(const std::string& clause, std::vector<BindValue> clauseValues) {
+        sql += sql.empty() ? " WHERE " : " AND ";
+        sql += clause;
+        for (auto& value : clauseValues)
+            values.push_back(std::move(value));
+    }
+    void bind(Statement& stmt, int& index) const {
+        for (const BindValue& value : values) {
+            if (const auto* number = std::get_if<std::int64_t>(&value))
+                stmt.bindInt(index++, *number);
+            else
+                stmt.bindText(index++, std::get<std::string>(value));
+        }
+    }
+};
+
+// "ip", "ip:port", "[v6]:port" or bare "v6": matches an endpoints.text column aliased as `column`.
+std::string hostClause(const std::string& column) {
+    return "(" + column + " = ? OR " + column + " LIKE ? ESCAPE '\\' OR " + column + " LIKE ? ESCAPE '\\')";
+}
+std::vector<BindValue> hostValues(const std::string& host) {
+    std::string escaped;
+    for (char c : host) {
+        if (c == '%' || c == '_' || c == '\\')
+            escaped += '\\';
+        escaped += c;
+    }
+    return {host, escaped + ":%", "[" + escaped + "]:%"};
+}
+
+// Filters that apply to calls (aliased c) — shared by calls(), messages() and stats().
+void addCallFilters(const Filter& filter, Where& where, bool forMessages) {
+    if (filter.from)
+        where.add("(instr(lower(c.from_user), ?) > 0 OR instr(lower(c.from_uri), ?) > 0)",
+                  {lowerCase(*filter.from), lowerCase(*filter.from)});
+    if (filter.to)
+        where.add("(instr(lower(c.to_user), ?) > 0 OR instr(lower(c.to_uri), ?) > 0)",
+                  {lowerCase(*filter.to), lowerCase(*filter.to)});
+    if (filter.callId)
+        where.add("c.call_id = ?", {*filter.callId});
+    if (filter.state)
+        where.add("c.state = ?", {lowerCase(*filter.state)});
+    if (!forMessages) {
+        if (filter.method)
+            where.add("c.method_id = (SELECT id FROM strings WHERE text = upper(?))", {*filter.method});
+        if (filter.status)
+            where.add("c.status = ?", {std::int64_t{*filter.status}});
+        if (filter.sinceUs)
+            where.add("c.start_us >= ?", {*filter.sinceUs});
+        if (filter.untilUs)
+            where.add("c.start_us <= ?", {*filter.untilUs});
+        if (filter.host) {
+            auto values = hostValues(*filter.host);
+            auto both = values;
+            both.insert(both.end(), values.begin(), values.end());
+            where.add("c.id IN (SELECT call_key FROM messages WHERE src_id IN (SELECT id FROM endpoints e WHERE " +
+                          hostClause("e.text") + ") OR dst_id IN (SELECT id FROM endpoints e WHERE " +
+                          hostClause("e.text") + "))",
+                      std::move(both));
+        }
+    }
+}
+
+void addMessageFilters(const Filter& filter, Where& where) {
+    addCallFilters(filter, where, true);
+    if (filter.method)
+        where.add("(m.method_id = (SELECT id FROM strings WHERE text = upper(?)) OR "
+                  "(m.method_id IS NULL AND m.cseq_method_id = (SELECT id FROM strings WHERE text = upper(?))))",
+                  {*filter.method, *filter.method});
+    if (filter.status)
+        where.add("m.status = ?", {std::int64_t{*filter.status}});
+    if (filter.sinceUs)
+        where.add("m.ts_us >= ?", {*filter.sinceUs});
+    if (filter.untilUs)
+        where.add("m.ts_us <= ?", {*filter.untilUs});
+    if (filter.host) {
+        auto values = hostValues(*filter.host);
+        auto both = values;
+        both.insert(both.end(), values.begin(), values.end());
+        where.add("(" + hostClause("s.text") + " OR " + hostClause("d.text") + ")", std::move(both));
+    }
+}
+
+std::string limitClause(const Filter& filter) {
+    return filter.limit ? " LIMIT " + std::to_string(filter.limit) : std::string();
+}
+
+constexpr const char* CallColumns =
+    "SELECT c.id, c.call_id, c.start_us, c.end_us, c.from_uri, c.from_user, c.to_uri, c.to_user, "
+    "mt.text, c.state, c.status, c.messages, c.dialogs, c.retransmissions, s.text, d.text FROM calls c "
+    "LEFT JOIN strings mt ON mt.id = c.method_id LEFT JOIN endpoints s ON s.id = c.src_id "
+    "LEFT JOIN endpoints d ON d.id = c.dst_id";
+
+CallRow readCall(const Statement& stmt) {
+    CallRow row;
+    row.key = stmt.columnInt(0);
+    row.callId = stmt.columnText(1);
+    row.startUs = stmt.columnInt(2);
+    row.endUs = stmt.columnInt(3);
+    row.fromUri = stmt.columnText(4);
+    row.fromUser = stmt.columnText(5);
+    row.toUri = stmt.columnText(6);
+    row.toUser = stmt.columnText(7);
+    row.method = stmt.columnText(8);
+    row.state = stmt.columnText(9);
+    row.status = stmt.columnOptionalInt(10);
+    row.messages = static_cast<std::uint32_t>(stmt.columnInt(11));
+    row.dialogs = static_cast<std::uint32_t>(stmt.columnInt(12));
+    row.retransmissions = static_cast<std::uint32_t>(stmt.columnInt(13));
+    row.src = stmt.columnText(14);
+    row.dst = stmt.columnText(15);
+    return row;
+}
+
+constexpr const char* MessageColumns =
+    "SELECT m.id, m.ts_us, s.text, d.text, m.transport, c.call_id, mt.text, m.status, r.text, m.cseq, cm.text, "
+    "m.flags, e.text, m.error_offset, m.frame, m.block_id, m.block_offset, m.length FROM messages m "
+    "JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
+    "LEFT JOIN calls c ON c.id = m.call_key LEFT JOIN strings mt ON mt.id = m.method_id "
+    "LEFT JOIN strings r ON r.id = m.reason_id LEFT JOIN strings cm ON cm.id = m.cseq_method_id "
+    "LEFT JOIN strings e ON e.id = m.error_id";
+
+} // namespace
+
+struct Reader::Impl {
+    explicit Impl(const std::string& path) : db(path, Database::Mode::ReadOnly) {}
+    ~Impl() { sqlite3_blob_close(blob); }
+
+    Database db;
+    sqlite3_blob* blob = nullptr;  // reused across reads of message text (sqlite3_blob_reopen)
+
+    std::string readText(std::int64_t blockId, std::int64_t offset, std::int64_t length) {
+        const int rc = blob ? sqlite3_blob_reopen(blob, blockId)
+                            : sqlite3_blob_open(db.handle(), "main", "text_blocks", "data", blockId, 0, &blob);
+        if (rc != SQLITE_OK) {
+            if (blob) {
+                sqlite3_blob_close(blob);
+                blob = nullptr;
+            }
+            return {};
+        }
+        std::string text(static_cast<std::size_t>(length), '\0');
+        if (sqlite3_blob_read(blob, text.data(), static_cast<int>(length), static_cast<int>(offset)) != SQLITE_OK)
+            return {};
+        return text;
+    }
+
+    MessageRow readMessage(const Statement& stmt, bool withText) {
+        MessageRow row;
+        row.id = stmt.columnInt(0);
+        row.timestampUs = stmt.columnInt(1);
+        row.src = stmt.columnText(2);
+        row.dst = stmt.columnText(3);
+        const auto transport = static_cast<std::size_t>(stmt.columnInt(4));
+        row.transport = transport < std::size(TransportNames) ? TransportNames[transport] : "unknown";
+        row.callId = stmt.columnOptionalText(5);
+        row.method = stmt.columnOptionalText(6);
+        row.status = stmt.columnOptionalInt(7);
+        row.reason = stmt.columnText(8);
+        row.cseq = static_cast<std::uint32_t>(stmt.columnInt(9));
+        row.cseqMethod = stmt.columnText(10);
+        const auto flags = stmt.columnInt(11);
+        row.valid = flags & 1;
+        row.retransmission = flags & 4;
+        row.hasSdp = flags & 8;
+        row.error = stmt.columnOptionalText(12);
+        row.frame = static_cast<std::uint64_t>(stmt.columnInt(14));
+        if (withText)
+            row.text = readText(stmt.columnInt(15), stmt.columnInt(16), stmt.columnInt(17));
+        return row;
+    }
+};
+
+Reader::Reader(const std::string& dbPath) : m_impl(std::make_unique<Impl>(dbPath)) {}
+Reader::~Reader() = default;
+
+std::vector<CallRow> Reader::calls(const Filter& filter) const {
+    Where where;
+    addCallFilters(filter, where, false);
+    Statement stmt(m_impl->db.handle(),
+                   std::string(CallColumns) + where.sql + " ORDER BY c.start_us, c.id" + limitClause(filter));
+    int index = 1;
+    where.bind(stmt, index);
+    std::vector<CallRow> rows;
+    while (stmt.step())
+        rows.push_back(readCall(stmt));
+    return rows;
+}
+
+std::vector<MessageRow> Reader::messages(const Filter& filter, bool withText) const {
+    Where where;
+    addMessageFilters(filter, where);
+    Statement stmt(m_impl->db.handle(), std::string(MessageColumns) + where.sql + " ORDER BY m.id" + limitClause(filter));
+    int index = 1;
+    where.bind(stmt, index);
+    std::vector<MessageRow> rows;
+    while (stmt.step())
+        rows.push_back(m_impl->readMessage(stmt, withText));
+    return rows;
+}
+
+std::optional<CallRow> Reader::findCall(const std::string& idOrKey) const {
+    {
+        Statement stmt(m_impl->db.handle(), std::string(CallColumns) + " WHERE c.call_id = ? ORDER BY c.id LIMIT 1");
+        stmt.bindText(1, idOrKey);
+        if (stmt.step())
+            return readCall(stmt);
+    }
+    const bool isNumber =
+        !idOrKey.empty() && idOrKey.size() < 19 && std::all_of(idOrKey.begin(), idOrKey.end(), ::isdigit);
+    if (isNumber) {
+        Statement stmt(m_impl->db.handle(), std::string(CallColumns) + " WHERE c.id = ?");
+        stmt.bindInt(1, std::stoll(idOrKey));
+        if (stmt.step())
+            return readCall(stmt);
+    }
+    return std::nullopt;
+}
+
+std::vector<MessageRow> Reader::callMessages(std::int64_t callKey, bool withText) const {
+    Statement stmt(m_impl->db.handle(), std::string(MessageColumns) + " WHERE m.call_key = ? ORDER BY m.id");
+    stmt.bindInt(1, callKey);
+    std::vector<MessageRow> rows;
+    while (stmt.step())
+        rows.push_back(m_impl->readMessage(stmt, withText));
+    return rows;
+}
+
+Stats Reader::stats(const Filter& filter) const {
+    Stats stats;
+    sqlite3* db = m_impl->db.handle();
+    Where where;
+    addMessageFilters(filter, where);
+    const std::string from =
+        " FROM messages m JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
+        "LEFT JOIN calls c ON c.id = m.call_key" + where.sql;
+    {
+        Statement stmt(db, "SELECT count(*), coalesce(sum((m.flags & 1) = 0), 0), coalesce(sum((m.flags & 4) != 0), 0)" + from);
+        int index = 1;
+        where.bind(stmt, index);
+        if (stmt.step()) {
+            stats.messages = static_cast<std::uint64_t>(stmt.columnInt(0));
+            stats.invalidMessages = static_cast<std::uint64_t>(stmt.columnInt(1));
+            stats.retransmissions = static_cast<std::uint64_t>(stmt.columnInt(2));
+        }
+    }
+    {
+        Statement stmt(db, "SELECT (SELECT text FROM strings WHERE id = m.method_id), count(*)" + from +
+                               (where.sql.empty() ? " WHERE" : " AND") + " m.method_id IS NOT NULL GROUP BY m.method_id");
+        int index = 1;
+        where.bind(stmt, index);
+        while (stmt.step())
+            stats.requests[stmt.columnText(0)] = static_cast<std::uint64_t>(stmt.columnInt(1));
+    }
+    {
+        Statement stmt(db, "SELECT m.status, count(*)" + from + (where.sql.empty() ? " WHERE" : " AND") +
+                               " m.status IS NOT NULL GROUP BY m.status");
+        int index = 1;
+        where.bind(stmt, index);
+        while (stmt.step())
+            stats.responses[static_cast<int>(stmt.columnInt(0))] = static_cast<std::uint64_t>(stmt.columnInt(1));
+    }
+    {
+        Where callWhere;
+        addCallFilters(filter, callWhere, false);
+        Statement stmt(db, "SELECT c.state, count(*) FROM calls c" + callWhere.sql + " GROUP BY c.state");
+        int index = 1;
+        callWhere.bind(stmt, index);
+        while (stmt.step()) {
+            const auto count = static_cast<std::uint64_t>(stmt.columnInt(1));
+            stats.callStates[stmt.columnText(0)] = count;
+            stats.calls += count;
+        }
+    }
+    return stats;
+}
+
+} // namespace sipscope::store
