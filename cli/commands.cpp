@@ -1,0 +1,345 @@
+// The sipscope commands: import, calls, messages, show, stats. Thin: queries come from store::Reader.
+#include "cli/commands.hpp"
+
+#include "capture/error.hpp"
+#include "cli/ladder_text.hpp"
+#include "cli/output.hpp"
+#include "store/ingest.hpp"
+#include "store/ladder.hpp"
+#include "store/reader.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+namespace sipscope::cli {
+
+namespace {
+
+constexpr int ExitOk = 0;
+constexpr int ExitUsage = 1;
+constexpr int ExitInput = 2;
+
+struct Options {
+    std::string db = "sipscope.db";
+    std::string format = "table";
+    std::vector<std::string> files;
+    bool quiet = false;
+    std::string call;
+    bool raw = false;
+    bool byIp = false;
+    // Filters, as typed.
+    std::optional<std::string> from, to, callId, method, state, since, until, host;
+    std::optional<int> status;
+    std::size_t limit = 0;
+};
+
+Format formatOf(const std::string& name) {
+    return name == "json" ? Format::Json : name == "csv" ? Format::Csv : Format::Table;
+}
+
+void addFormat(CLI::App* command, Options& options) {
+    command->add_option("--format", options.format, "Output format")
+        ->check(CLI::IsMember({"table", "csv", "json"}))
+        ->default_str("table");
+}
+
+void addFilters(CLI::App* command, Options& options) {
+    command->add_option("--from", options.from, "From user or URI contains this (case-insensitive)");
+    command->add_option("--to", options.to, "To user or URI contains this (case-insensitive)");
+    command->add_option("--call-id", options.callId, "Exactly this Call-ID");
+    command->add_option("--method", options.method, "Method (of the call's first request, or of the message)");
+    command->add_option("--status", options.status, "Final status code (calls) or status code (messages)");
+    command->add_option("--state", options.state, "Call state: calling proceeding ringing answered completed "
+                                                  "cancelled rejected failed done pending");
+    command->add_option("--since", options.since, "From this time on (ISO 8601 UTC or epoch seconds)");
+    command->add_option("--until", options.until, "Up to this time (ISO 8601 UTC or epoch seconds)");
+    command->add_option("--host", options.host, "A host (ip or ip:port) that sent or received a message");
+    command->add_option("--limit", options.limit, "At most this many rows");
+}
+
+store::Filter filterOf(const Options& options) {
+    store::Filter filter;
+    filter.from = options.from;
+    filter.to = options.to;
+    filter.callId = options.callId;
+    filter.method = options.method;
+    filter.status = options.status;
+    filter.state = options.state;
+    filter.host = options.host;
+    filter.limit = options.limit;
+    auto time = [](const std::optional<std::string>& text, const char* name) -> std::optional<std::int64_t> {
+        if (!text)
+            return std::nullopt;
+        std::int64_t us = 0;
+        if (!parseTimestamp(*text, us))
+            throw CLI::ValidationError(name, "'" + *text + "' is not a time: use 2024-05-01T12:00:00Z or epoch seconds");
+        return us;
+    };
+    filter.sinceUs = time(options.since, "--since");
+    filter.untilUs = time(options.until, "--until");
+    return filter;
+}
+
+Row callRow(const store::CallRow& call) {
+    Row row;
+    row["call_id"] = call.callId;
+    row["start"] = isoTimestamp(call.startUs);
+    row["end"] = isoTimestamp(call.endUs);
+    row["duration"] = static_cast<double>(call.endUs - call.startUs) / 1e6;
+    row["from"] = call.fromUri;
+    row["to"] = call.toUri;
+    row["from_user"] = call.fromUser;
+    row["to_user"] = call.toUser;
+    row["method"] = call.method.empty() ? Row() : Row(call.method);
+    row["state"] = call.state;
+    row["status"] = call.status ? Row(*call.status) : Row();
+    row["messages"] = call.messages;
+    row["dialogs"] = call.dialogs;
+    row["retransmissions"] = call.retransmissions;
+    row["src"] = call.src.empty() ? Row() : Row(call.src);
+    row["dst"] = call.dst.empty() ? Row() : Row(call.dst);
+    row["key"] = call.key;
+    return row;
+}
+
+Row messageRow(const store::MessageRow& message, bool withText) {
+    Row row;
+    row["ts"] = isoTimestamp(message.timestampUs);
+    row["src"] = message.src;
+    row["dst"] = message.dst;
+    row["transport"] = message.transport;
+    row["call_id"] = message.callId ? Row(*message.callId) : Row();
+    if (message.method)
+        row["method"] = *message.method;
+    else
+        row["status"] = message.status ? Row(*message.status) : Row();
+    row["reason"] = message.status ? Row(message.reason) : Row();
+    row["cseq"] = message.cseq;
+    row["cseq_method"] = message.cseqMethod.empty() ? Row() : Row(message.cseqMethod);
+    row["valid"] = message.valid;
+    row["error"] = message.error ? Row(*message.error) : Row();
+    row["retransmission"] = message.retransmission;
+    row["sdp"] = message.hasSdp;
+    row["frame"] = message.frame;
+    if (withText)
+        row["text"] = message.text;
+    return row;
+}
+
+int runImport(const Options& options) {
+    store::IngestOptions ingest;
+    const bool showProgress = !options.quiet && isatty(STDERR_FILENO);
+    if (showProgress) {
+        ingest.onProgress = [](const store::IngestProgress& progress) {
+            if (progress.totalBytes)
+                std::fprintf(stderr, "\r%s: %3.0f%%  %llu SIP messages   ", progress.file.c_str(),
+                             100.0 * static_cast<double>(progress.bytesRead) / static_cast<double>(progress.totalBytes),
+                             static_cast<unsigned long long>(progress.messages));
+            else
+                std::fprintf(stderr, "\r%s: %llu SIP messages   ", progress.file.c_str(),
+                             static_cast<unsigned long long>(progress.messages));
+        };
+    }
+    const store::IngestReport report = store::importFiles(options.db, options.files, ingest);
+    if (showProgress)
+        std::fputs("\n", stderr);
+    for (const store::FileReport& file : report.files) {
+        std::cout << file.path << ": " << file.packets << " packets, " << file.sipMessages << " SIP messages";
+        if (file.invalidMessages)
+            std::cout << " (" << file.invalidMessages << " malformed, stored with the reason)";
+        std::cout << '\n';
+        if (file.error)
+            std::cerr << "sipscope: " << escapeForTerminal(*file.error) << '\n';
+    }
+    const auto& d = report.decoder;
+    std::cout << "stored " << report.sipMessages << " SIP messages in " << report.calls << " calls into "
+              << options.db << '\n';
+    if (d.truncatedPackets || d.unknownLinkType || d.fragmentsIncomplete || d.fragmentsEvicted)
+        std::cout << "not decoded: " << d.truncatedPackets << " truncated packets, " << d.unknownLinkType
+                  << " packets of unknown link type, " << d.fragmentsIncomplete
+                  << " incomplete fragmented datagrams (" << d.fragmentsEvicted << " evicted for space)\n";
+    if (report.correlator.callsEvictedForSpace)
+        std::cout << "calls flushed early for memory: " << report.correlator.callsEvictedForSpace << '\n';
+    return report.hasErrors() ? ExitInput : ExitOk;
+}
+
+int runCalls(const Options& options) {
+    store::Reader reader(options.db);
+    std::vector<Row> rows;
+    for (const auto& call : reader.calls(filterOf(options)))
+        rows.push_back(callRow(call));
+    printRows(std::cout, formatOf(options.format), rows,
+              {{"start", "Start", 27}, {"duration", "Duration", 10}, {"from", "From", 32}, {"to", "To", 32},
+               {"src", "Source", 24}, {"dst", "Destination", 24}, {"method", "Method", 10}, {"state", "State", 10},
+               {"status", "Status", 6}, {"messages", "Msgs", 5}, {"call_id", "Call-ID", 40}});
+    return ExitOk;
+}
+
+int runMessages(const Options& options) {
+    store::Reader reader(options.db);
+    store::Filter filter = filterOf(options);
+    if (!options.call.empty())
+        filter.callId = options.call;
+    std::vector<Row> rows;
+    for (const auto& message : reader.messages(filter, options.raw))
+        rows.push_back(messageRow(message, options.raw));
+    std::vector<Column> columns = {{"ts", "Time", 27},       {"src", "Source", 24},    {"dst", "Destination", 24},
+                                   {"transport", "Proto", 5}, {"method", "Method", 10}, {"status", "Status", 6},
+                                   {"cseq", "CSeq", 8},      {"cseq_method", "", 10},  {"retransmission", "Retrans", 7},
+                                   {"error", "Error", 40},   {"call_id", "Call-ID", 40}};
+    if (options.raw)
+        columns.push_back({"text", "Text", 200});
+    printRows(std::cout, formatOf(options.format), rows, columns);
+    return ExitOk;
+}
+
+int runShow(const Options& options) {
+    store::Reader reader(options.db);
+    const auto call = reader.findCall(options.call);
+    if (!call) {
+        std::cerr << "sipscope: " << options.db << ": no call '" << escapeForTerminal(options.call)
+                  << "' (list them with: sipscope calls --db " << options.db << ")\n";
+        return ExitInput;
+    }
+    const auto messages = reader.callMessages(call->key, options.raw);
+    std::cout << "Call-ID: " << escapeForTerminal(call->callId) << '\n'
+              << "From:    " << escapeForTerminal(call->fromUri) << '\n'
+              << "To:      " << escapeForTerminal(call->toUri) << '\n'
+              << "Start:   " << isoTimestamp(call->startUs) << "  duration "
+              << static_cast<double>(call->endUs - call->startUs) / 1e6 << " s\n"
+              << "State:   " << call->state;
+    if (call->status)
+        std::cout << " (" << *call->status << ")";
+    std::cout << ", " << call->messages << " messages, " << call->dialogs << " dialogs\n\n";
+    printLadder(std::cout, store::buildLadder(messages, options.byIp), messages, {options.raw});
+    return ExitOk;
+}
+
+int runStats(const Options& options) {
+    store::Reader reader(options.db);
+    const store::Stats stats = reader.stats(filterOf(options));
+    const Format format = formatOf(options.format);
+    if (format == Format::Json) {
+        Row row;
+        row["messages"] = stats.messages;
+        row["invalid_messages"] = stats.invalidMessages;
+        row["retransmissions"] = stats.retransmissions;
+        row["calls"] = stats.calls;
+        row["requests"] = Row::object();
+        for (const auto& [method, count] : stats.requests)
+            row["requests"][method] = count;
+        row["responses"] = Row::object();
+        for (const auto& [code, count] : stats.responses)
+            row["responses"][std::to_string(code)] = count;
+        row["call_states"] = Row::object();
+        for (const auto& [state, count] : stats.callStates)
+            row["call_states"][state] = count;
+        printRows(std::cout, format, {row}, {});
+        return ExitOk;
+    }
+    // Table and CSV: one row per figure, grouped by section.
+    std::vector<Row> rows;
+    auto add = [&rows](const std::string& section, const std::string& name, std::uint64_t count) {
+        Row row;
+        row["section"] = section;
+        row["name"] = name;
+        row["count"] = count;
+        rows.push_back(std::move(row));
+    };
+    add("total", "messages", stats.messages);
+    add("total", "invalid messages", stats.invalidMessages);
+    add("total", "retransmissions", stats.retransmissions);
+    add("total", "calls", stats.calls);
+    for (const auto& [method, count] : stats.requests)
+        add("request", method, count);
+    for (const auto& [code, count] : stats.responses)
+        add("response", std::to_string(code), count);
+    for (const auto& [state, count] : stats.callStates)
+        add("call state", state, count);
+    printRows(std::cout, format, rows, {{"section", "Section", 12}, {"name", "Name", 30}, {"count", "Count", 12}});
+    return ExitOk;
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+    CLI::App app{"sipscope: SIP traffic analyzer and call-flow viewer.\n"
+                 "Import captures into a SQLite database, then list calls, messages and statistics, or draw a "
+                 "call's ladder.",
+                 "sipscope"};
+    app.require_subcommand(1);
+    Options options;
+    app.add_option("--db", options.db, "Database file (default ./sipscope.db)")->default_str("sipscope.db");
+    app.footer("Examples:\n  sipscope import call.pcap\n  sipscope calls --state answered\n"
+               "  sipscope show CALL-ID --raw\n  sipscope stats --format json\n"
+               "Exit codes: 0 ok, 1 usage error, 2 input error (damaged file, missing database).");
+
+    CLI::App* import = app.add_subcommand("import", "Read pcap/pcapng files into the database");
+    import->add_option("files", options.files, "Capture files (pcap or pcapng; - for standard input)")->required();
+    import->add_flag("-q,--quiet", options.quiet, "No progress line");
+    import->footer("Example: sipscope import call.pcap other.pcapng --db calls.db");
+
+    CLI::App* calls = app.add_subcommand("calls", "List calls (one per Call-ID)");
+    addFormat(calls, options);
+    addFilters(calls, options);
+    calls->footer("Example: sipscope calls --from alice --status 486 --format json");
+
+    CLI::App* messages = app.add_subcommand("messages", "List SIP messages in capture order");
+    addFormat(messages, options);
+    addFilters(messages, options);
+    messages->add_option("--call", options.call, "Only messages of this Call-ID");
+    messages->add_flag("--raw", options.raw, "Include each message's text");
+    messages->footer("Example: sipscope messages --call a84b4c76e66710 --format json");
+
+    CLI::App* show = app.add_subcommand("show", "Draw one call's ladder diagram");
+    show->add_option("call", options.call, "Call-ID (or the call's key from `calls --format json`)")->required();
+    show->add_flag("--raw", options.raw, "Print each message's text under its arrow");
+    show->add_flag("--by-ip", options.byIp, "One column per IP address instead of per ip:port");
+    show->footer("Example: sipscope show a84b4c76e66710 --raw");
+
+    CLI::App* stats = app.add_subcommand("stats", "Requests by method, responses by code, calls by state");
+    addFormat(stats, options);
+    addFilters(stats, options);
+    stats->footer("Example: sipscope stats --format json");
+
+    for (CLI::App* sub : app.get_subcommands({}))
+        sub->add_option("--db", options.db, "Database file (default ./sipscope.db)");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& help) {
+        return app.exit(help) == 0 ? ExitOk : ExitUsage;
+    } catch (const CLI::CallForAllHelp& help) {
+        return app.exit(help) == 0 ? ExitOk : ExitUsage;
+    } catch (const CLI::ParseError& error) {
+        app.exit(error);
+        return ExitUsage;
+    }
+
+    try {
+        if (import->parsed())
+            return runImport(options);
+        if (calls->parsed())
+            return runCalls(options);
+        if (messages->parsed())
+            return runMessages(options);
+        if (show->parsed())
+            return runShow(options);
+        if (stats->parsed())
+            return runStats(options);
+    } catch (const CLI::ValidationError& error) {
+        std::cerr << "sipscope: " << error.what() << '\n';
+        return ExitUsage;
+    } catch (const Error& error) {
+        std::cerr << "sipscope: " << escapeForTerminal(error.what()) << '\n';
+        return ExitInput;
+    }
+    return ExitUsage;
+}
+
+} // namespace sipscope::cli

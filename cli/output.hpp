@@ -1,0 +1,36 @@
+// Listing output for the cli: rows as ordered JSON objects, printed as an aligned table, RFC 4180 CSV or JSON lines.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sipscope::cli {
+
+enum class Format { Table, Csv, Json };
+
+// A table column: the row key it shows, its heading, and the widest it may be (longer text is cut with "…").
+struct Column {
+    std::string key;
+    std::string heading;
+    std::size_t maxWidth = 40;
+};
+
+using Row = nlohmann::ordered_json;
+
+// Prints rows. JSON: one object per line with every key. CSV: every key of the first row as header. Table: the
+// given columns. Strings are escaped for the terminal (table, CSV) or as JSON; invalid UTF-8 is replaced.
+void printRows(std::ostream& out, Format format, const std::vector<Row>& rows, const std::vector<Column>& columns);
+
+// Control characters, escape sequences and DEL become visible escapes (\x1b, \r, \n, \t); valid UTF-8 stays.
+std::string escapeForTerminal(std::string_view text);
+// "2024-05-01T12:00:00.123456Z"
+std::string isoTimestamp(std::int64_t microseconds);
+// Parses ISO 8601 UTC ("2024-05-01T12:00:00[.ffffff][Z]", also with a space) or epoch seconds; false if neither.
+bool parseTimestamp(std::string_view text, std::int64_t& microseconds);
+
+} // namespace sipscope::cli
