@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# sipscope setup: installs the Debian packages it needs (once, skipping what is present), builds with
+# CMake + Ninja, and runs the demo or the test suite.
+#
+#   ./setup.sh demo   build, import the bundled samples, print the call list, one ladder and the statistics
+#   ./setup.sh test   build, then run the whole test suite (fails if no test ran)
+#   ./setup.sh deps   only install packages;   ./setup.sh build   only build (release)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config libpcap-dev libsqlite3-dev libcli11-dev
+    nlohmann-json3-dev libgtest-dev libimgui-dev libglfw3-dev libgl-dev libstb-dev zlib1g-dev)
+TEST_PACKAGES=(sip-tester tcpdump tshark xvfb xauth clang-14 libclang-rt-14-dev)
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+install_packages() {
+    local missing=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "setup: installing ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    # tshark asks whether non-root users may capture; answer no without a prompt.
+    echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections 2>/dev/null || true
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build() {
+    local preset=$1
+    cmake --preset "$preset" >/dev/null
+    cmake --build --preset "$preset" -j "$JOBS"
+}
+
+demo() {
+    install_packages "${BUILD_PACKAGES[@]}"
+    build release
+    local bin=build/release/cli/sipscope db=build/demo.db
+    rm -f "$db" "$db-wal" "$db-shm"
+    "$bin" import --quiet --db "$db" samples/*.pcap
+    echo; echo "== sipscope calls"; "$bin" calls --db "$db"
+    local call
+    call=$("$bin" calls --db "$db" --method INVITE --state completed --format csv | sed -n '2p' | cut -d, -f1)
+    [ -n "$call" ] || call=$("$bin" calls --db "$db" --format csv | sed -n '2p' | cut -d, -f1)
+    echo; echo "== sipscope show $call"; "$bin" show --db "$db" "$call"
+    echo; echo "== sipscope stats"; "$bin" stats --db "$db"
+}
+
+test_suite() {
+    install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    build release
+    ctest --preset release --no-tests=error -j "$JOBS" --timeout 600
+}
+
+case "${1:-}" in
+    deps) install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" ;;
+    build) install_packages "${BUILD_PACKAGES[@]}"; build release ;;
+    demo) demo ;;
+    test) test_suite ;;
+    *) sed -n '2,9p' "$0"; exit 1 ;;
+esac
