@@ -1,0 +1,101 @@
+// Every capture of ../shared/corpus against tshark's truth: `sipscope import` then `sipscope messages --format
+// json` must give the same number of SIP messages, the same Call-IDs and the same messages per Call-ID.
+#include "tests/tools/run.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using sipscope::test::quote;
+using sipscope::test::runCommand;
+
+namespace {
+
+const fs::path CorpusDir = SIPSCOPE_CORPUS_DIR;
+
+std::vector<std::string> corpusCaptures() {
+    std::vector<std::string> files;
+    if (!fs::is_directory(CorpusDir / "captures"))
+        return files;
+    for (const auto& entry : fs::recursive_directory_iterator(CorpusDir / "captures")) {
+        const std::string path = entry.path().string();
+        if (entry.is_regular_file() && path.size() > 11 && path.substr(path.size() - 11) != ".truth.json" &&
+            fs::exists(path + ".truth.json"))
+            files.push_back(fs::relative(entry.path(), CorpusDir).string());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+// Why a capture cannot be checked yet, or empty when it can. Only transports not built yet are a reason.
+std::string missingTransport(const json& truth, const json& options) {
+    if (options.contains("hep_ports"))
+        return "its SIP is inside HEP encapsulation, which is not built yet";
+    for (const auto& [transport, count] : truth.value("messages_by_transport", json::object()).items())
+        if (transport != "udp" && count.get<int>() > 0)
+            return "its truth needs SIP over " + transport + ", which is not built yet";
+    return {};
+}
+
+class CorpusTest : public testing::TestWithParam<std::string> {};
+
+TEST_P(CorpusTest, MessagesAndCallIdsMatchTshark) {
+    const std::string relative = GetParam();
+    const fs::path capture = CorpusDir / relative;
+    const json truth = json::parse(sipscope::test::readFile(capture.string() + ".truth.json"));
+    json options = json::object();
+    if (fs::exists(CorpusDir / "truth-options.json")) {
+        const json all = json::parse(sipscope::test::readFile((CorpusDir / "truth-options.json").string()));
+        if (all.contains(relative))
+            options = all[relative];
+    }
+    if (const std::string why = missingTransport(truth, options); !why.empty())
+        GTEST_SKIP() << relative << ": " << why;
+
+    sipscope::test::TempDir dir;
+    const std::string db = dir.file("corpus.db");
+    const auto imported = runCommand(std::string(SIPSCOPE_BINARY) + " import --quiet --db " + quote(db) + " " +
+                                         quote(capture.string()),
+                                     true);
+    ASSERT_EQ(imported.exitCode, 0) << imported.out;
+    const auto listed = runCommand(std::string(SIPSCOPE_BINARY) + " messages --format json --db " + quote(db));
+    ASSERT_EQ(listed.exitCode, 0);
+
+    std::size_t messages = 0;
+    std::map<std::string, int> perCallId;
+    std::istringstream lines(listed.out);
+    for (std::string line; std::getline(lines, line);) {
+        const json message = json::parse(line);
+        ++messages;
+        if (!message["call_id"].is_null())
+            ++perCallId[message["call_id"].get<std::string>()];
+    }
+    std::map<std::string, int> expected;
+    for (const auto& call : truth["call_ids"])
+        expected[call["call_id"].get<std::string>()] = call["messages"].get<int>();
+
+    EXPECT_EQ(messages, truth["sip_messages"].get<std::size_t>()) << relative;
+    EXPECT_EQ(perCallId, expected) << relative;
+}
+
+std::string testName(const testing::TestParamInfo<std::string>& info) {
+    std::string name;
+    for (char c : info.param)
+        name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Captures, CorpusTest, testing::ValuesIn(corpusCaptures()), testName);
+
+TEST(CorpusPresence, CorpusFolderIsThere) {
+    if (!fs::is_directory(CorpusDir / "captures"))
+        GTEST_SKIP() << "corpus not found at " << CorpusDir << " (clone with ../shared beside the project)";
+    EXPECT_FALSE(corpusCaptures().empty());
+}
+
+} // namespace
