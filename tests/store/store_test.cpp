@@ -1,0 +1,161 @@
+// The store end to end through its public API: import a capture, read calls and messages back, filters,
+// message text, several imports into one database, damaged files, and schema versions.
+#include "capture/error.hpp"
+#include "store/database.hpp"
+#include "store/ingest.hpp"
+#include "store/ladder.hpp"
+#include "store/reader.hpp"
+#include "tests/tools/pcap_writer.hpp"
+#include "tests/tools/run.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+using namespace sipscope;
+using sipscope::test::sipMessage;
+
+namespace {
+
+test::PcapWriter twoCalls() {
+    test::PcapWriter pcap;
+    pcap.add({1'000'000, 0x0a000001, 0x0a000002, 5060, 5060, sipMessage("INVITE sip:bob@example.com SIP/2.0", "call-a", "1 INVITE")});
+    pcap.add({1'100'000, 0x0a000002, 0x0a000001, 5060, 5060, sipMessage("SIP/2.0 486 Busy Here", "call-a", "1 INVITE", "", "x")});
+    pcap.add({1'200'000, 0x0a000001, 0x0a000002, 5060, 5060, sipMessage("ACK sip:bob@example.com SIP/2.0", "call-a", "1 ACK", "", "x")});
+    pcap.add({2'000'000, 0x0a000001, 0x0a000003, 5060, 5070, sipMessage("OPTIONS sip:carol@example.com SIP/2.0", "call-b", "7 OPTIONS")});
+    pcap.add({2'000'500, 0x0a000003, 0x0a000001, 5070, 5060, sipMessage("SIP/2.0 200 OK", "call-b", "7 OPTIONS", "", "y")});
+    return pcap;
+}
+
+TEST(Store, ImportThenReadCallsMessagesAndText) {
+    test::TempDir dir;
+    twoCalls().write(dir.file("a.pcap"));
+    const auto report = store::importFiles(dir.file("db"), {dir.file("a.pcap")});
+    EXPECT_FALSE(report.hasErrors());
+    EXPECT_EQ(report.sipMessages, 5u);
+    EXPECT_EQ(report.calls, 2u);
+
+    store::Reader reader(dir.file("db"));
+    const auto calls = reader.calls({});
+    ASSERT_EQ(calls.size(), 2u);
+    EXPECT_EQ(calls[0].callId, "call-a");
+    EXPECT_EQ(calls[0].state, "rejected");
+    EXPECT_EQ(calls[0].status, 486);
+    EXPECT_EQ(calls[0].messages, 3u);
+    EXPECT_EQ(calls[0].src, "10.0.0.1:5060");
+    EXPECT_EQ(calls[0].dst, "10.0.0.2:5060");
+    EXPECT_EQ(calls[0].fromUser, "alice");
+    EXPECT_EQ(calls[0].startUs, 1'000'000);
+    EXPECT_EQ(calls[0].endUs, 1'200'000);
+    EXPECT_EQ(calls[1].callId, "call-b");
+    EXPECT_EQ(calls[1].state, "done");
+
+    const auto messages = reader.callMessages(calls[0].key, true);
+    ASSERT_EQ(messages.size(), 3u);
+    EXPECT_EQ(messages[0].method, "INVITE");
+    EXPECT_EQ(messages[1].status, 486);
+    EXPECT_EQ(messages[1].reason, "Busy Here");
+    EXPECT_EQ(messages[1].cseqMethod, "INVITE");
+    EXPECT_EQ(messages[0].text, sipMessage("INVITE sip:bob@example.com SIP/2.0", "call-a", "1 INVITE"));
+    EXPECT_EQ(messages[2].frame, 3u);
+
+    const auto ladder = store::buildLadder(messages, false);
+    ASSERT_EQ(ladder.columns.size(), 2u);
+    EXPECT_EQ(ladder.arrows[1].fromColumn, 1u);
+    EXPECT_EQ(ladder.arrows[1].label, "486 Busy Here");
+}
+
+TEST(Store, FiltersNarrowCallsAndMessages) {
+    test::TempDir dir;
+    twoCalls().write(dir.file("a.pcap"));
+    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
+    store::Reader reader(dir.file("db"));
+    struct Case {
+        const char* name;
+        store::Filter filter;
+        std::size_t calls;
+        std::size_t messages;
+    };
+    std::vector<Case> cases(7);
+    cases[0] = {"status", {}, 1, 1};
+    cases[0].filter.status = 486;
+    cases[1] = {"method", {}, 1, 2};  // messages: OPTIONS request and its response (by CSeq method)
+    cases[1].filter.method = "options";
+    cases[2] = {"host", {}, 1, 2};
+    cases[2].filter.host = "10.0.0.3";
+    cases[3] = {"call-id", {}, 1, 3};
+    cases[3].filter.callId = "call-a";
+    cases[4] = {"state", {}, 1, 2};
+    cases[4].filter.state = "done";
+    cases[5] = {"since", {}, 1, 2};
+    cases[5].filter.sinceUs = 1'500'000;
+    cases[6] = {"limit", {}, 1, 1};
+    cases[6].filter.limit = 1;
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.name);
+        EXPECT_EQ(reader.calls(c.filter).size(), c.calls);
+        EXPECT_EQ(reader.messages(c.filter).size(), c.messages);
+    }
+    EXPECT_EQ(reader.findCall("call-b")->callId, "call-b");
+    EXPECT_FALSE(reader.findCall("no-such-call"));
+}
+
+TEST(Store, SecondImportAddsWithoutReusingKeys) {
+    test::TempDir dir;
+    twoCalls().write(dir.file("a.pcap"));
+    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
+    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
+    store::Reader reader(dir.file("db"));
+    const auto calls = reader.calls({});
+    ASSERT_EQ(calls.size(), 4u);
+    for (const auto& call : calls)
+        EXPECT_EQ(reader.callMessages(call.key, false).size(), call.messages);
+    EXPECT_EQ(reader.stats({}).messages, 10u);
+}
+
+TEST(Store, DamagedFileKeepsWhatCameBeforeAndNamesTheOffset) {
+    test::TempDir dir;
+    const std::string bytes = twoCalls().bytes();
+    const std::string cut = bytes.substr(0, bytes.size() - 40);  // the last packet loses its tail
+    std::ofstream(dir.file("cut.pcap"), std::ios::binary) << cut;
+    const auto report = store::importFiles(dir.file("db"), {dir.file("cut.pcap")});
+    ASSERT_TRUE(report.hasErrors());
+    const std::string error = *report.files[0].error;
+    EXPECT_NE(error.find("cut.pcap"), std::string::npos) << error;
+    EXPECT_NE(error.find("byte"), std::string::npos) << error;
+    store::Reader reader(dir.file("db"));
+    EXPECT_EQ(reader.stats({}).messages, 4u);
+}
+
+TEST(Store, StatsCountMethodsCodesAndStates) {
+    test::TempDir dir;
+    twoCalls().write(dir.file("a.pcap"));
+    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
+    const auto stats = store::Reader(dir.file("db")).stats({});
+    EXPECT_EQ(stats.messages, 5u);
+    EXPECT_EQ(stats.calls, 2u);
+    EXPECT_EQ(stats.requests.at("INVITE"), 1u);
+    EXPECT_EQ(stats.requests.at("ACK"), 1u);
+    EXPECT_EQ(stats.requests.at("OPTIONS"), 1u);
+    EXPECT_EQ(stats.responses.at(486), 1u);
+    EXPECT_EQ(stats.responses.at(200), 1u);
+    EXPECT_EQ(stats.callStates.at("rejected"), 1u);
+}
+
+TEST(Store, RefusesNewerSchemaAndNonDatabases) {
+    test::TempDir dir;
+    twoCalls().write(dir.file("a.pcap"));
+    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir.file("db").c_str(), &db), SQLITE_OK);
+    sqlite3_exec(db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    try {
+        store::Reader reader(dir.file("db"));
+        FAIL() << "a newer schema was accepted";
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("newer"), std::string::npos) << error.what();
+    }
+    EXPECT_THROW(store::Reader(dir.file("missing.db")), Error);
+}
+
+} // namespace
