@@ -29,6 +29,7 @@ struct Options {
     std::string format = "table";
     std::vector<std::string> files;
     bool quiet = false;
+    bool noStore = false;
     std::string call;
     bool raw = false;
     bool byIp = false;
@@ -133,6 +134,7 @@ Row messageRow(const store::MessageRow& message, bool withText) {
 
 int runImport(const Options& options) {
     store::IngestOptions ingest;
+    ingest.writeDatabase = !options.noStore;
     const bool showProgress = !options.quiet && isatty(STDERR_FILENO);
     if (showProgress) {
         ingest.onProgress = [](const store::IngestProgress& progress) {
@@ -282,6 +284,7 @@ int run(int argc, char** argv) {
     CLI::App* import = app.add_subcommand("import", "Read pcap/pcapng files into the database");
     import->add_option("files", options.files, "Capture files (pcap or pcapng; - for standard input)")->required();
     import->add_flag("-q,--quiet", options.quiet, "No progress line");
+    import->add_flag("--no-store", options.noStore, "Decode and correlate only, store nothing (to measure the store)");
     import->footer("Example: sipscope import call.pcap other.pcapng --db calls.db");
 
     CLI::App* calls = app.add_subcommand("calls", "List calls (one per Call-ID)");

@@ -56,8 +56,8 @@ void accumulate(capture::DecoderStats& total, const capture::DecoderStats& part)
 // Builds batches from decoded messages and hands them to the writer.
 class BatchBuilder {
 public:
-    BatchBuilder(detail::BatchWriter& writer, std::size_t batchMessages)
-        : m_writer(writer), m_batchMessages(batchMessages ? batchMessages : 1), m_batch(newBatch()) {}
+    BatchBuilder(detail::BatchWriter& writer, std::size_t batchMessages, bool isWriting)
+        : m_writer(writer), m_isWriting(isWriting), m_batchMessages(batchMessages ? batchMessages : 1), m_batch(newBatch()) {}
 
     void add(const decode::SipMessageView& message, const capture::PayloadView& payload,
              const decode::Correlation& correlation, std::int64_t captureId) {
@@ -105,6 +105,14 @@ public:
     void send() {
         if (m_batch->empty())
             return;
+        if (!m_isWriting) {
+            m_batch->messages.clear();
+            m_batch->texts.clear();
+            m_batch->strings.clear();
+            m_batch->calls.clear();
+            m_batch->captures.clear();
+            return;
+        }
         m_writer.push(std::move(m_batch));
         m_batch = newBatch();
     }
@@ -117,6 +125,7 @@ private:
     }
 
     detail::BatchWriter& m_writer;
+    bool m_isWriting;
     std::size_t m_batchMessages;
     std::unique_ptr<detail::Batch> m_batch;
 };
@@ -129,7 +138,7 @@ IngestReport importFiles(const std::string& dbPath, const std::vector<std::strin
     detail::BatchWriter writer(db, options.queueBatches);
     decode::Correlator correlator(writer.firstCallKey());
     decode::SipParser parser;
-    BatchBuilder builder(writer, options.batchMessages);
+    BatchBuilder builder(writer, options.batchMessages, options.writeDatabase);
     IngestReport report;
     std::int64_t captureId = writer.firstCaptureId();
     std::vector<decode::CallSummary> flushed;

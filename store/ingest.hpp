@@ -26,6 +26,7 @@ struct IngestOptions {
     std::size_t queueBatches = 4;      // batches in flight between the threads before the reader waits
     std::function<void(const IngestProgress&)> onProgress;  // called from the ingest thread, a few times a second
     const std::atomic<bool>* stop = nullptr;  // set it (e.g. on Ctrl-C) to stop at the next packet, keeping all so far
+    bool writeDatabase = true;  // false: decode and correlate only, write nothing (benchmarks: the cost of the store)
 };
 
 struct FileReport {
