@@ -12,6 +12,8 @@
 
 #include <unistd.h>
 
+#include <filesystem>
+
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -267,6 +269,24 @@ int runStats(const Options& options) {
     return ExitOk;
 }
 
+// Starts sipscope-viewer on the database: next to this binary (installed), in ../viewer (build tree), or on PATH.
+int runView(const Options& options) {
+    std::error_code ignored;
+    const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ignored);
+    std::vector<std::string> candidates = {(self.parent_path() / "sipscope-viewer").string(),
+                                           (self.parent_path().parent_path() / "viewer" / "sipscope-viewer").string()};
+    for (const std::string& candidate : candidates) {
+        if (access(candidate.c_str(), X_OK) == 0) {
+            execl(candidate.c_str(), candidate.c_str(), options.db.c_str(), static_cast<char*>(nullptr));
+            break;
+        }
+    }
+    execlp("sipscope-viewer", "sipscope-viewer", options.db.c_str(), static_cast<char*>(nullptr));
+    std::cerr << "sipscope: cannot start sipscope-viewer (not next to sipscope, not on PATH); build it with "
+                 "./setup.sh build\n";
+    return ExitInput;
+}
+
 } // namespace
 
 int run(int argc, char** argv) {
@@ -310,6 +330,9 @@ int run(int argc, char** argv) {
     addFilters(stats, options);
     stats->footer("Example: sipscope stats --format json");
 
+    CLI::App* view = app.add_subcommand("view", "Open the database in sipscope-viewer");
+    view->footer("Example: sipscope view --db today.db");
+
     for (CLI::App* sub : app.get_subcommands({}))
         sub->add_option("--db", options.db, "Database file (default ./sipscope.db)");
 
@@ -335,6 +358,8 @@ int run(int argc, char** argv) {
             return runShow(options);
         if (stats->parsed())
             return runStats(options);
+        if (view->parsed())
+            return runView(options);
     } catch (const CLI::ValidationError& error) {
         std::cerr << "sipscope: " << error.what() << '\n';
         return ExitUsage;
