@@ -23,6 +23,7 @@ enum class ParseErrorCode : std::uint8_t {
     BadContentLength,  // not a number, or more than one different value
     BodyTruncated,     // fewer body bytes than Content-Length says
     BadHeaderValue,    // a header whose value breaks its grammar (e.g. a From/To without a URI)
+    DuplicateHeader,   // a single-value header (Call-ID, CSeq, From, To, Max-Forwards, Content-Type) repeated
 };
 
 // Why a message is malformed: a static reason text and the byte offset in the message where it was found.
