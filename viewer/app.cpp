@@ -38,7 +38,8 @@ struct App::Impl {
     UiQueue ui{[] { glfwPostEmptyEvent(); }};
     CallListView callList;
     std::optional<std::string> lastError;  // shown in the status bar; the exit reason of a screenshot run
-    std::unique_ptr<QueryThread> queries;  // created after glfwInit (its results wake GLFW), reset before terminate
+    // Created after glfwInit (its results wake GLFW), reset before glfwTerminate.
+    std::unique_ptr<QueryThread> queries;
 
     void refreshCalls();
     void drawFrame();
@@ -157,10 +158,11 @@ int App::run() {
     ImGui_ImplGlfw_InitForOpenGL(app.window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
 
-    app.queries = std::make_unique<QueryThread>(app.options.dbPath, app.ui, [&app](const std::string& message) {
+    auto onError = [&app](const std::string& message) {
         app.lastError = message;
         app.callList.setError(message);
-    });
+    };
+    app.queries = std::make_unique<QueryThread>(app.options.dbPath, app.ui, std::move(onError));
     app.refreshCalls();
 
     int exitCode = 0;

@@ -1,4 +1,4 @@
-// The call list: one row per call (start, from, to, method, state, status, messages, src, dst), like sngrep's.
+// The call list, like sngrep's: one row per call (start, from, to, method, state, status, messages, src, dst).
 #pragma once
 
 #include "store/reader.hpp"

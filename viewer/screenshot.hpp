@@ -5,7 +5,7 @@
 
 namespace sipscope::viewer {
 
-// Reads the back buffer (call before swapping) of `widthPx` x `heightPx` and writes it as an RGB PNG at `path`.
+// Reads the `widthPx` x `heightPx` back buffer (call before swapping) and writes it as an RGB PNG at `path`.
 // Throws sipscope::Error when the file cannot be written.
 void writeFramebufferPng(const std::string& path, int widthPx, int heightPx);
 
