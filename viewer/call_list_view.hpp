@@ -1,4 +1,4 @@
-// The call list, like sngrep's: one row per call (start, from, to, method, state, status, messages, src, dst).
+// The call list, like sngrep's: one row per call (start, from, to, method, state, status, src, dst).
 #pragma once
 
 #include "store/reader.hpp"
