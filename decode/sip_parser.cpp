@@ -21,9 +21,9 @@ namespace {
 
 using detail::HeaderId;
 
-//-------------------------------------------------------------------------------------------------------------
+//--------------------------------------------------------------------------------------------------
 // [SECTION] Lines and errors
-//-------------------------------------------------------------------------------------------------------------
+//--------------------------------------------------------------------------------------------------
 
 struct Line {
     std::size_t begin = 0;
@@ -156,9 +156,9 @@ void MessageReader::frameBody(std::size_t messageStart, std::size_t bodyStart) {
     m_fields.raw = m_bytes.substr(messageStart, bodyStart + length - messageStart);
 }
 
-//-------------------------------------------------------------------------------------------------------------
+//--------------------------------------------------------------------------------------------------
 // [SECTION] Start line
-//-------------------------------------------------------------------------------------------------------------
+//--------------------------------------------------------------------------------------------------
 
 void MessageReader::readStartLine(const Line& line) {
     const std::string_view text = m_bytes.substr(line.begin, line.end - line.begin);
@@ -178,7 +178,8 @@ void MessageReader::readStatusLine(std::string_view line) {
         fail(ParseErrorCode::BadVersion, "SIP version is not 2.0", offsetOf(line));
     }
     if (sp == std::string_view::npos) {
-        fail(ParseErrorCode::BadStatusCode, "status line without a status code", offsetOf(line) + line.size());
+        fail(ParseErrorCode::BadStatusCode, "status line without a status code",
+             offsetOf(line) + line.size());
         return;
     }
     const std::string_view rest = line.substr(sp + 1);
@@ -221,12 +222,14 @@ void MessageReader::readRequestLine(std::string_view line) {
         return;
     }
     if (contentEnd + 1 != rest.size()) {
-        fail(ParseErrorCode::BadStartLine, "whitespace at the end of the request line", offsetOf(rest));  // §3.1.2.10
+        // RFC 4475 §3.1.2.10
+        fail(ParseErrorCode::BadStartLine, "whitespace at the end of the request line", offsetOf(rest));
         rest = rest.substr(0, contentEnd + 1);
     }
     const std::size_t lastSp = rest.find_last_of(' ');
     if (lastSp == std::string_view::npos) {
-        fail(ParseErrorCode::BadStartLine, "request line without a SIP version", offsetOf(rest) + rest.size());
+        fail(ParseErrorCode::BadStartLine, "request line without a SIP version",
+             offsetOf(rest) + rest.size());
         m_fields.requestUri = rest;
         return;
     }
@@ -242,7 +245,8 @@ void MessageReader::readRequestLine(std::string_view line) {
         if (detail::startsWithNoCase(version, "SIP/")) {
             fail(ParseErrorCode::BadVersion, "SIP version is not 2.0", offsetOf(version));
         } else {
-            fail(ParseErrorCode::BadStartLine, "request line does not end in a SIP version", offsetOf(version));
+            fail(ParseErrorCode::BadStartLine, "request line does not end in a SIP version",
+                 offsetOf(version));
         }
     }
     if (const std::string_view reason = detail::checkRequestUri(uri); !reason.empty()) {
@@ -250,9 +254,9 @@ void MessageReader::readRequestLine(std::string_view line) {
     }
 }
 
-//-------------------------------------------------------------------------------------------------------------
+//--------------------------------------------------------------------------------------------------
 // [SECTION] Header section
-//-------------------------------------------------------------------------------------------------------------
+//--------------------------------------------------------------------------------------------------
 
 // Reads header lines from `pos` up to the empty line; returns where the body starts.
 std::size_t MessageReader::readHeaderSection(std::size_t pos) {
@@ -309,9 +313,9 @@ std::size_t MessageReader::readHeaderSection(std::size_t pos) {
     return m_bytes.size();
 }
 
-//-------------------------------------------------------------------------------------------------------------
+//--------------------------------------------------------------------------------------------------
 // [SECTION] Typed headers
-//-------------------------------------------------------------------------------------------------------------
+//--------------------------------------------------------------------------------------------------
 
 void MessageReader::readTypedHeaders() {
     for (const HeaderField& header : m_headers) {
@@ -439,9 +443,9 @@ void MessageReader::checkMandatoryHeaders() {
 
 } // namespace
 
-//-------------------------------------------------------------------------------------------------------------
+//--------------------------------------------------------------------------------------------------
 // [SECTION] SipParser and lookups
-//-------------------------------------------------------------------------------------------------------------
+//--------------------------------------------------------------------------------------------------
 
 const SipMessageView& SipParser::parse(std::string_view bytes) {
     // Keep the header vector's capacity across messages: once warm, a parse allocates nothing.
