@@ -4,6 +4,7 @@
 #include "decode/detail/lex.hpp"
 
 #include <array>
+#include <cctype>
 
 namespace sipscope::decode::detail {
 
@@ -32,6 +33,69 @@ bool isForbiddenInUri(char c) {
     return byte <= 0x20 || byte == 0x7F || c == '<' || c == '>' || c == '"';
 }
 
+bool isSipScheme(std::string_view scheme) {
+    return equalsNoCase(scheme, "sip") || equalsNoCase(scheme, "sips");
+}
+
+// The part of a sip/sips URI after the userinfo: hostport, parameters and headers.
+std::string_view sipHostPart(std::string_view uri) {
+    const std::string_view scheme = uriScheme(uri);
+    const std::string_view rest = uri.substr(scheme.size() + 1);
+    const std::size_t at = rest.find('@');
+    return at == std::string_view::npos ? rest : rest.substr(at + 1);
+}
+
+// hostport = host [ ":" port ], host = hostname / IPv4address / IPv6reference (RFC 3261 §25.1). An IPv6
+// address must be in brackets (RFC 5118 §4.2).
+bool isValidHostPort(std::string_view hostPort) {
+    std::size_t i = 0;
+    if (!hostPort.empty() && hostPort[0] == '[') {
+        const std::size_t close = hostPort.find(']');
+        if (close == std::string_view::npos || close == 1) {
+            return false;
+        }
+        for (char c : hostPort.substr(1, close - 1)) {
+            if (!isxdigit(static_cast<unsigned char>(c)) && c != ':' && c != '.') {
+                return false;
+            }
+        }
+        i = close + 1;
+    } else {
+        // '_' is not in the grammar, but real hosts carry it; tolerate it.
+        while (i < hostPort.size() && (isAlnum(hostPort[i]) || hostPort[i] == '.' || hostPort[i] == '-' ||
+                                       hostPort[i] == '_')) {
+            ++i;
+        }
+        if (i == 0) {
+            return false;
+        }
+    }
+    if (i == hostPort.size()) {
+        return true;
+    }
+    if (hostPort[i] != ':' || i + 1 == hostPort.size()) {
+        return false;
+    }
+    for (char c : hostPort.substr(i + 1)) {
+        if (!isDigit(c)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// The hostport of a sip/sips URI must be well formed; other schemes are opaque to us.
+std::string_view checkSipHost(std::string_view uri) {
+    if (!isSipScheme(uriScheme(uri))) {
+        return {};
+    }
+    const std::string_view hostPart = sipHostPart(uri);
+    if (!isValidHostPort(hostPart.substr(0, hostPart.find_first_of(";?")))) {
+        return "SIP URI with a malformed host or port (IPv6 without brackets?)";
+    }
+    return {};
+}
+
 std::string_view checkUri(std::string_view uri) {
     if (uri.empty()) {
         return "empty URI";
@@ -47,19 +111,7 @@ std::string_view checkUri(std::string_view uri) {
     if (uriScheme(uri).empty()) {
         return "URI without a scheme";
     }
-    return {};
-}
-
-bool isSipScheme(std::string_view scheme) {
-    return equalsNoCase(scheme, "sip") || equalsNoCase(scheme, "sips");
-}
-
-// The part of a sip/sips URI after the userinfo: hostport, parameters and headers.
-std::string_view sipHostPart(std::string_view uri) {
-    const std::string_view scheme = uriScheme(uri);
-    const std::string_view rest = uri.substr(scheme.size() + 1);
-    const std::size_t at = rest.find('@');
-    return at == std::string_view::npos ? rest : rest.substr(at + 1);
+    return checkSipHost(uri);
 }
 
 bool isHostChar(char c) {
@@ -449,7 +501,7 @@ std::string_view checkRequestUri(std::string_view uri) {
     if (isSipScheme(scheme) && sipHostPart(uri).find('?') != std::string_view::npos) {
         return "escaped headers in a SIP Request-URI";
     }
-    return {};
+    return checkSipHost(uri);
 }
 
 } // namespace sipscope::decode::detail

@@ -57,6 +57,12 @@ TEST_F(ParserTest, RequestLines) {
          "sip:bob@biloxi.example.com?Subject=hi"},
         {"INVITE bob@biloxi.example.com SIP/2.0", ParseErrorCode::BadStartLine, "INVITE", "bob@biloxi.example.com"},
         {"INVITE  SIP/2.0", ParseErrorCode::BadStartLine, "INVITE", ""},
+        // RFC 5118 §4.2-4.4: an IPv6 host needs brackets; a port follows them.
+        {"INVITE sip:2001:db8::10 SIP/2.0", ParseErrorCode::BadStartLine, "INVITE", "sip:2001:db8::10"},
+        {"INVITE sip:[2001:db8::10]:5070 SIP/2.0", ParseErrorCode::None, "INVITE", "sip:[2001:db8::10]:5070"},
+        {"INVITE sip:bob@host.example.com:50x0 SIP/2.0", ParseErrorCode::BadStartLine, "INVITE",
+         "sip:bob@host.example.com:50x0"},
+        {"INVITE sip:bob@ SIP/2.0", ParseErrorCode::BadStartLine, "INVITE", "sip:bob@"},
     };
     for (const RequestLineCase& c : cases) {
         SCOPED_TRACE(c.line);
@@ -294,6 +300,7 @@ TEST_F(ParserTest, NameAddrForms) {
         {"<sip:a@b.example.com>;tag=x junk", false, "", "sip:a@b.example.com", "a", "b.example.com", "x"},
         {"<sip:a@b.example.com>>", false, "", "sip:a@b.example.com", "a", "b.example.com", ""},
         {"\"Alice\" sip:a@b.example.com", false, "Alice", "", "", "", ""},
+        {"<sip:a@[2001:db8::1>", false, "", "sip:a@[2001:db8::1", "a", "[2001:db8::1", ""},
         {"", false, "", "", "", "", ""},
     };
     for (const NameAddrCase& c : cases) {
