@@ -14,6 +14,14 @@ struct DecoderLimits {
     std::size_t maxFragmentedDatagrams = 4096;  // IP datagrams waiting for fragments at once
     std::size_t maxDatagramBytes = 65535 + 40;  // largest reassembled IP datagram
     std::int64_t fragmentTimeoutUs = 30'000'000;
+    // Added by capture: the rest bound tunnels, fragments in total, and TCP streams.
+    std::size_t maxFragmentBytesTotal = 64u << 20;  // bytes held by all waiting fragments together
+    int maxEncapsulationDepth = 4;                   // IP-in-IP, GRE, ERSPAN layers inside the outer IP
+    std::size_t maxTcpFlows = 65536;                 // TCP directions tracked at once
+    std::size_t maxTcpBufferedBytes = 256u << 10;    // out-of-order bytes waiting per direction
+    std::size_t maxSipMessageBytes = 256u << 10;     // one framed SIP or WebSocket message, headers + body
+    std::int64_t tcpIdleTimeoutUs = 300'000'000;     // a direction with no segment for this long is closed
+    std::int64_t tcpGapTimeoutUs = 10'000'000;       // a hole not filled for this long is skipped as lost
 };
 
 // Counters of everything the decoder saw, skipped, evicted or could not finish. Reported at the end of an import.
@@ -32,6 +40,22 @@ struct DecoderStats {
     std::uint64_t fragmentsIncomplete = 0;  // datagrams abandoned by timeout, eviction or end of input
     std::uint64_t fragmentsEvicted = 0;     // of those, abandoned because the table was full
     std::uint64_t payloadsDelivered = 0;    // payloads handed to the sink (SIP candidates)
+    // Added by capture.
+    std::uint64_t malformedPackets = 0;     // headers that contradict themselves (bad lengths, versions)
+    std::uint64_t tunnelledPackets = 0;     // IP-in-IP, GRE or ERSPAN layers opened
+    std::uint64_t tooDeeplyNested = 0;      // tunnels nested deeper than maxEncapsulationDepth
+    std::uint64_t tcpFlows = 0;             // TCP directions opened (a connection has two)
+    std::uint64_t tcpFlowsEvicted = 0;      // closed early because maxTcpFlows was reached
+    std::uint64_t tcpFlowsTimedOut = 0;     // closed after tcpIdleTimeoutUs without a segment
+    std::uint64_t tcpOutOfOrderSegments = 0;
+    std::uint64_t tcpRetransmittedSegments = 0;  // wholly or partly already seen (duplicates, overlaps)
+    std::uint64_t tcpGaps = 0;              // holes skipped: lost segments, overflow, timeout, close
+    std::uint64_t tcpBytesSkipped = 0;      // in-order bytes dropped while resynchronising or not SIP
+    std::uint64_t tcpNonSipStreams = 0;     // directions whose first bytes are neither SIP nor WebSocket
+    std::uint64_t tcpFramingErrors = 0;     // bad Content-Length, oversized or unterminated headers
+    std::uint64_t tcpMessagesIncomplete = 0;  // half messages abandoned at a gap or the stream's end
+    std::uint64_t tlsSegments = 0;          // TCP segments carrying TLS (port 5061 or a TLS record header)
+    std::uint64_t webSocketMessages = 0;    // WebSocket data messages decoded (delivered or not)
 };
 
 class PacketDecoder {

@@ -1,0 +1,211 @@
+// Start-line recognition and Content-Length framing: cheap, allocation-free scans of the first bytes.
+#include "capture/detail/sip_framing.hpp"
+
+#include "capture/packet_decoder.hpp"
+
+namespace sipscope::capture::detail {
+namespace {
+
+constexpr std::string_view SipVersion = "SIP/2.0";
+constexpr std::size_t MaxMethodLength = 32;
+
+// RFC 3261 §25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")
+bool isTokenChar(char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return true;
+    switch (c) {
+    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'': case '~':
+        return true;
+    default:
+        return false;
+    }
+}
+
+char lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+bool isStatusLine(std::string_view line)
+{
+    // RFC 3261 §7.2: SIP-Version SP Status-Code SP Reason-Phrase; some stacks omit the reason.
+    if (line.size() < SipVersion.size() + 4 || !equalsIgnoreCase(line.substr(0, SipVersion.size()), SipVersion))
+        return false;
+    std::string_view rest = line.substr(SipVersion.size());
+    if (rest[0] != ' ' || !isDigit(rest[1]) || !isDigit(rest[2]) || !isDigit(rest[3]))
+        return false;
+    return rest.size() == 4 || rest[4] == ' ';
+}
+
+bool isRequestLine(std::string_view line)
+{
+    // RFC 3261 §7.1: Method SP Request-URI SP SIP-Version. The version decides, so unknown methods pass
+    // and HTTP ("GET / HTTP/1.1") does not.
+    std::size_t methodEnd = 0;
+    while (methodEnd < line.size() && methodEnd <= MaxMethodLength && isTokenChar(line[methodEnd]))
+        ++methodEnd;
+    if (methodEnd == 0 || methodEnd > MaxMethodLength || methodEnd >= line.size() || line[methodEnd] != ' ')
+        return false;
+    const std::size_t uriStart = methodEnd + 1;
+    const std::size_t uriEnd = line.find(' ', uriStart);
+    if (uriEnd == std::string_view::npos || uriEnd == uriStart)
+        return false;
+    // Every SIP Request-URI is absolute (RFC 3261 §19.1.1, RFC 3966), so it has a scheme.
+    if (line.substr(uriStart, uriEnd - uriStart).find(':') == std::string_view::npos)
+        return false;
+    std::string_view version = line.substr(uriEnd + 1);
+    while (!version.empty() && (version.back() == ' ' || version.back() == '\t'))
+        version.remove_suffix(1);
+    return equalsIgnoreCase(version, SipVersion);
+}
+
+} // namespace
+
+bool equalsIgnoreCase(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (lower(a[i]) != lower(b[i]))
+            return false;
+    }
+    return true;
+}
+
+bool isSipStartLine(std::string_view line)
+{
+    if (!line.empty() && line.back() == '\r')
+        line.remove_suffix(1);
+    return isStatusLine(line) || isRequestLine(line);
+}
+
+std::string_view skipLineBreaks(std::string_view bytes)
+{
+    std::size_t start = 0;
+    while (start < bytes.size() && (bytes[start] == '\r' || bytes[start] == '\n'))
+        ++start;
+    return bytes.substr(start);
+}
+
+std::size_t findHeaderEnd(std::string_view bytes)
+{
+    for (std::size_t at = bytes.find('\n'); at != std::string_view::npos; at = bytes.find('\n', at + 1)) {
+        if (at + 1 < bytes.size() && bytes[at + 1] == '\n')
+            return at + 2;
+        if (at + 2 < bytes.size() && bytes[at + 1] == '\r' && bytes[at + 2] == '\n')
+            return at + 3;
+    }
+    return std::string_view::npos;
+}
+
+namespace {
+
+// Calls `visit(name, value)` for each header line after the start line; stops when it returns true.
+template <typename Visit>
+void forEachHeader(std::string_view headers, Visit&& visit)
+{
+    std::size_t lineStart = headers.find('\n');
+    while (lineStart != std::string_view::npos && lineStart + 1 < headers.size()) {
+        ++lineStart;
+        std::size_t lineEnd = headers.find('\n', lineStart);
+        std::string_view line = headers.substr(lineStart, lineEnd == std::string_view::npos
+                                                               ? std::string_view::npos
+                                                               : lineEnd - lineStart);
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1);
+        const std::size_t colon = line.find(':');
+        if (colon != std::string_view::npos) {
+            std::string_view name = line.substr(0, colon);
+            while (!name.empty() && (name.back() == ' ' || name.back() == '\t'))
+                name.remove_suffix(1);
+            std::string_view value = line.substr(colon + 1);
+            while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+                value.remove_prefix(1);
+            while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+                value.remove_suffix(1);
+            if (visit(name, value))
+                return;
+        }
+        lineStart = lineEnd;
+    }
+}
+
+} // namespace
+
+std::optional<std::size_t> contentLength(std::string_view headers, std::size_t maxValue)
+{
+    std::optional<std::size_t> result = 0;
+    forEachHeader(headers, [&](std::string_view name, std::string_view value) {
+        // RFC 3261 §7.3.3: "l" is the compact form of Content-Length.
+        if (!equalsIgnoreCase(name, "content-length") && !equalsIgnoreCase(name, "l"))
+            return false;
+        std::size_t length = 0;
+        if (value.empty())
+            result = std::nullopt;
+        for (char c : value) {
+            if (!isDigit(c) || length > maxValue) {
+                result = std::nullopt;
+                return true;
+            }
+            length = length * 10 + static_cast<std::size_t>(c - '0');
+        }
+        if (result && length > maxValue)
+            result = std::nullopt;
+        else if (result)
+            result = length;
+        return true;
+    });
+    return result;
+}
+
+std::string_view headerValue(std::string_view headers, std::string_view name)
+{
+    std::string_view found;
+    forEachHeader(headers, [&](std::string_view headerName, std::string_view value) {
+        if (!equalsIgnoreCase(headerName, name))
+            return false;
+        found = value;
+        return true;
+    });
+    return found;
+}
+
+bool listContainsToken(std::string_view list, std::string_view token)
+{
+    while (!list.empty()) {
+        std::size_t comma = list.find(',');
+        std::string_view item = list.substr(0, comma);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+            item.remove_prefix(1);
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
+            item.remove_suffix(1);
+        if (equalsIgnoreCase(item, token))
+            return true;
+        if (comma == std::string_view::npos)
+            break;
+        list.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+} // namespace sipscope::capture::detail
+
+namespace sipscope::capture {
+
+bool looksLikeSip(std::string_view payload)
+{
+    // Leading CRLFs are keepalives (RFC 5626 §4.4.1) or stray line ends; RFC 3261 §7.5 says to ignore them.
+    payload = detail::skipLineBreaks(payload);
+    const std::size_t lineEnd = payload.find('\n');
+    if (lineEnd == std::string_view::npos)
+        return false;  // a bare start line with no headers is not a SIP message
+    return detail::isSipStartLine(payload.substr(0, lineEnd));
+}
+
+} // namespace sipscope::capture

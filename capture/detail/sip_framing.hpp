@@ -1,0 +1,32 @@
+// The little SIP that capture needs: recognising a start line, and Content-Length framing on byte streams.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace sipscope::capture::detail {
+
+// True when `line` (without its line ending) is a SIP request line or status line (RFC 3261 §7.1, §7.2).
+bool isSipStartLine(std::string_view line);
+
+// Skips leading CR and LF bytes (keepalives, RFC 5626 §4.4.1) and returns the rest.
+std::string_view skipLineBreaks(std::string_view bytes);
+
+// Offset just past the blank line that ends the headers ("\r\n\r\n", or "\n\n" from sloppy senders);
+// npos while the headers are incomplete.
+std::size_t findHeaderEnd(std::string_view bytes);
+
+// The Content-Length (or compact "l") value in a header block, 0 when absent (RFC 3261 §18.3: stream senders
+// must send it, so absence means no body). nullopt when the value is not a number or is above `maxValue`.
+std::optional<std::size_t> contentLength(std::string_view headers, std::size_t maxValue);
+
+// The value of the first header named `name` (case-insensitive, no compact forms), trimmed; empty if absent.
+std::string_view headerValue(std::string_view headers, std::string_view name);
+
+// True when `list` (a comma-separated header value) holds `token`, case-insensitive.
+bool listContainsToken(std::string_view list, std::string_view token);
+
+bool equalsIgnoreCase(std::string_view a, std::string_view b);
+
+} // namespace sipscope::capture::detail

@@ -1,0 +1,129 @@
+// Capture files through libpcap, one record at a time. The only file of sipscope that includes <pcap.h>.
+#include "capture/packet_source.hpp"
+
+#include "capture/error.hpp"
+
+#include <pcap/pcap.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <sys/stat.h>
+
+namespace sipscope::capture {
+namespace {
+
+// libpcap hands back DLT_ values; RawPacket promises the LINKTYPE_ numbers of the file formats.
+std::uint32_t linkTypeOf(int dlt)
+{
+    if (dlt == DLT_RAW)
+        return 101;  // LINKTYPE_RAW: DLT_RAW is 12 or 14 depending on the platform
+    return static_cast<std::uint32_t>(dlt);
+}
+
+class PcapFileSource final : public PacketSource {
+public:
+    PcapFileSource(pcap_t* pcap, std::string name, std::uint64_t totalBytes)
+        : m_pcap(pcap), m_name(std::move(name)), m_totalBytes(totalBytes),
+          m_linkType(linkTypeOf(pcap_datalink(pcap)))
+    {
+    }
+
+    ~PcapFileSource() override { pcap_close(m_pcap); }
+    PcapFileSource(const PcapFileSource&) = delete;
+    PcapFileSource& operator=(const PcapFileSource&) = delete;
+
+    bool next(RawPacket& packet) override
+    {
+        if (m_isFinished)
+            return false;
+        // The record starts where libpcap's FILE stands now: remember it to name the damage precisely.
+        const long recordOffset = std::ftell(pcap_file(m_pcap));
+        pcap_pkthdr* header = nullptr;
+        const u_char* data = nullptr;
+        const int result = pcap_next_ex(m_pcap, &header, &data);
+        if (result == 1) {
+            packet.timestampUs = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000 +
+                                 static_cast<std::int64_t>(header->ts.tv_usec);
+            // libpcap 1.10 reports one link type per file, even for pcapng with several interfaces.
+            packet.linkType = m_linkType;
+            packet.bytes = std::string_view(reinterpret_cast<const char*>(data), header->caplen);
+            packet.originalLength = header->len;
+            packet.frameNumber = ++m_frames;
+            updateBytesRead();
+            return true;
+        }
+        m_isFinished = true;
+        updateBytesRead();
+        if (result == PCAP_ERROR_BREAK)
+            return false;
+        std::string where = recordOffset >= 0 ? "at byte " + std::to_string(recordOffset)
+                                              : "at an unknown byte offset (a stream)";
+        throw Error(m_name + ": damaged capture " + where + " (after packet " + std::to_string(m_frames) +
+                    "): " + pcap_geterr(m_pcap) + "; the packets before it were kept");
+    }
+
+    std::uint64_t bytesRead() const override { return m_bytesRead; }
+    std::uint64_t totalBytes() const override { return m_totalBytes; }
+    const std::string& name() const override { return m_name; }
+
+private:
+    void updateBytesRead()
+    {
+        const long offset = std::ftell(pcap_file(m_pcap));
+        if (offset > 0)
+            m_bytesRead = static_cast<std::uint64_t>(offset);
+    }
+
+    pcap_t* m_pcap;
+    std::string m_name;
+    std::uint64_t m_totalBytes;
+    std::uint32_t m_linkType;
+    std::uint64_t m_frames = 0;
+    std::uint64_t m_bytesRead = 0;
+    bool m_isFinished = false;
+};
+
+bool isFormatComplaint(const char* reason)
+{
+    // libpcap's words for "this is not a capture file" (sf-pcap.c, sf-pcapng.c, savefile.c).
+    return std::strstr(reason, "unknown file format") != nullptr ||
+           std::strstr(reason, "truncated dump file") != nullptr ||
+           std::strstr(reason, "archive data") != nullptr;
+}
+
+} // namespace
+
+std::unique_ptr<PacketSource> openCaptureFile(const std::string& path)
+{
+    const bool isStdin = path == "-";
+    const std::string name = isStdin ? std::string("<stdin>") : path;
+    std::FILE* file = isStdin ? stdin : std::fopen(path.c_str(), "rb");
+    if (file == nullptr)
+        throw Error(name + ": cannot open: " + std::strerror(errno));
+
+    std::uint64_t totalBytes = 0;
+    struct stat status {};
+    if (!isStdin && fstat(fileno(file), &status) == 0) {
+        if (S_ISDIR(status.st_mode)) {
+            std::fclose(file);
+            throw Error(name + ": cannot open: " + std::strerror(EISDIR));
+        }
+        if (S_ISREG(status.st_mode))
+            totalBytes = static_cast<std::uint64_t>(status.st_size);
+    }
+
+    char errorText[PCAP_ERRBUF_SIZE] = {};
+    // Microsecond precision makes libpcap scale nanosecond files down for us.
+    pcap_t* pcap = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO, errorText);
+    if (pcap == nullptr) {
+        if (!isStdin)
+            std::fclose(file);
+        if (isFormatComplaint(errorText) || totalBytes == 0)
+            throw Error(name + ": not a pcap or pcapng capture file (" + errorText + ")");
+        throw Error(name + ": cannot open: " + errorText);
+    }
+    return std::make_unique<PcapFileSource>(pcap, name, totalBytes);
+}
+
+} // namespace sipscope::capture
