@@ -187,6 +187,7 @@ bool StreamFramer::stepDetect()
         if (bytes.size() < 3)
             return false;
         if (isTlsRecordHeader(bytes)) {
+            m_stats.tlsSegments += m_marks.size();  // the segments that were still undecided
             dropAll(Mode::Tls);
             return false;
         }

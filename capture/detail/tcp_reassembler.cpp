@@ -76,14 +76,12 @@ void TcpReassembler::segment(const TcpSegment& segment)
     direction.lastSeenUs = segment.timestampUs;
 
     if (!segment.payload.empty()) {
-        if (direction.framer.isIgnoring()) {
-            if (!direction.framer.isTls())
-                m_stats.tcpBytesSkipped += segment.payload.size();
-        } else {
-            accept(direction, hasSyn ? segment.sequence + 1 : segment.sequence, segment);
-        }
         if (direction.framer.isTls())
-            ++m_stats.tlsSegments;
+            ++m_stats.tlsSegments;  // (the framer counts the segments that revealed TLS itself)
+        else if (direction.framer.isIgnoring())
+            m_stats.tcpBytesSkipped += segment.payload.size();
+        else
+            accept(direction, hasSyn ? segment.sequence + 1 : segment.sequence, segment);
     }
     if (!direction.held.empty() && segment.timestampUs - direction.holeSinceUs > m_limits.tcpGapTimeoutUs)
         skipHoles(direction);
