@@ -1,0 +1,545 @@
+// Unit tests of cli/ladder_export: SVG well-formedness, PlantUML/Mermaid goldens, escaping of hostile labels.
+#include "cli/ladder_export.hpp"
+
+#include "cli/ladder_text.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sipscope::cli {
+namespace {
+
+// [SECTION] The call under test: 3 hosts, 7 messages, hostile labels.
+
+constexpr std::int64_t StartUs = 1'714'564'800'000'000;  // 2024-05-01T12:00:00Z
+
+const std::string HostileScript = "OPTIONS <script>alert('x')</script>";
+const std::string HostileQuotes = "480 \"Gone\" & ]]> \x1b[31m red\n@enduml\n!include /etc/passwd";
+const std::string HostileBytes = "NOTIFY \xff\xfe; #x %%{init}%% style a:#35;";
+
+store::MessageRow message(std::int64_t id, std::int64_t offsetUs, std::string src, std::string dst) {
+    store::MessageRow row;
+    row.id = id;
+    row.timestampUs = StartUs + offsetUs;
+    row.src = std::move(src);
+    row.dst = std::move(dst);
+    row.transport = "udp";
+    row.callId = "a84b4c76e66710@pc33";
+    return row;
+}
+
+std::vector<store::MessageRow> sampleMessages() {
+    const std::string alice = "10.0.0.1:5060";
+    const std::string proxy = "10.0.0.2:5060";
+    const std::string bob = "[2001:db8::3]:5080";
+    std::vector<store::MessageRow> rows;
+    rows.push_back(message(1, 0, alice, proxy));
+    rows.back().method = "INVITE";
+    rows.back().hasSdp = true;
+    rows.push_back(message(2, 500'000, alice, proxy));
+    rows.back().method = "INVITE";
+    rows.back().hasSdp = true;
+    rows.back().retransmission = true;
+    rows.push_back(message(3, 501'250, proxy, alice));
+    rows.back().status = 100;
+    rows.back().reason = "Trying";
+    rows.push_back(message(4, 620'000, proxy, bob));
+    rows.back().method = HostileScript;
+    rows.push_back(message(5, 1'750'000, bob, proxy));
+    rows.back().status = 480;
+    rows.back().reason = HostileQuotes.substr(4);
+    rows.back().valid = false;
+    rows.back().error = "bad header";
+    rows.push_back(message(6, 1'750'100, bob, bob));
+    rows.back().method = HostileBytes;
+    rows.push_back(message(7, 2'000'000, proxy, alice));
+    rows.back().status = 200;
+    rows.back().reason = "OK";
+    rows.back().hasSdp = true;
+    return rows;
+}
+
+store::CallRow sampleCall() {
+    store::CallRow call;
+    call.key = 1;
+    call.callId = "a84b4c76e66710@pc33<&>\"";
+    call.startUs = StartUs;
+    call.endUs = StartUs + 2'000'000;
+    call.fromUri = "sip:alice@atlanta.example.com";
+    call.toUri = "sip:bob@biloxi.example.com";
+    call.method = "INVITE";
+    call.state = "answered";
+    call.status = 200;
+    call.messages = 7;
+    return call;
+}
+
+struct Sample {
+    store::CallRow call = sampleCall();
+    std::vector<store::MessageRow> messages = sampleMessages();
+    store::Ladder ladder = store::buildLadder(messages, false);
+};
+
+std::string render(LadderFormat format, const Sample& sample) {
+    std::ostringstream out;
+    exportLadder(out, format, sample.call, sample.ladder, sample.messages);
+    return out.str();
+}
+
+std::size_t countOf(std::string_view haystack, std::string_view needle) {
+    std::size_t count = 0;
+    for (std::size_t at = haystack.find(needle); at != std::string_view::npos; at = haystack.find(needle, at + 1))
+        ++count;
+    return count;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> result;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        result.push_back(line);
+    return result;
+}
+
+// Drops every entity `prefix` + hex digits + `end` ("<U+003C>", "#60;"), leaving what the tool reads literally.
+std::string withoutEntities(std::string text, const std::string& prefix, char end) {
+    for (std::size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at)) {
+        std::size_t last = at + prefix.size();
+        while (last < text.size() && std::isxdigit(static_cast<unsigned char>(text[last])))
+            ++last;
+        if (last == at + prefix.size() || last >= text.size() || text[last] != end) {
+            ++at;
+            continue;
+        }
+        text.erase(at, last + 1 - at);
+    }
+    return text;
+}
+
+// [SECTION] A small XML 1.0 well-formedness checker: enough for documents without DTDs or CDATA.
+
+bool isValidUtf8AndXmlChars(std::string_view text, std::string& error) {
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
+                error = "control byte at " + std::to_string(i);
+                return false;
+            }
+            ++i;
+            continue;
+        }
+        const std::size_t length = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+        if (length == 0 || i + length > text.size()) {
+            error = "invalid UTF-8 at " + std::to_string(i);
+            return false;
+        }
+        std::uint32_t codePoint = c & (length == 2 ? 0x1fu : length == 3 ? 0x0fu : 0x07u);
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xc0) != 0x80) {
+                error = "invalid UTF-8 at " + std::to_string(i);
+                return false;
+            }
+            codePoint = (codePoint << 6) | (next & 0x3fu);
+        }
+        const std::uint32_t minimum = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
+        if (codePoint < minimum || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff) ||
+            codePoint == 0xfffe || codePoint == 0xffff) {
+            error = "invalid code point at " + std::to_string(i);
+            return false;
+        }
+        i += length;
+    }
+    return true;
+}
+
+bool isNameChar(char c, bool first) {
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+    return letter || (!first && ((c >= '0' && c <= '9') || c == '-' || c == '.'));
+}
+
+// Checks that every '&' in character data or an attribute value starts a reference.
+bool referencesAreValid(std::string_view text) {
+    for (std::size_t at = text.find('&'); at != std::string_view::npos; at = text.find('&', at + 1)) {
+        const std::size_t end = text.find(';', at);
+        if (end == std::string_view::npos)
+            return false;
+        const std::string_view name = text.substr(at + 1, end - at - 1);
+        static const std::set<std::string_view> named = {"amp", "lt", "gt", "quot", "apos"};
+        if (named.count(name))
+            continue;
+        if (name.size() < 2 || name[0] != '#')
+            return false;
+        const bool hex = name[1] == 'x';
+        const std::string_view digits = name.substr(hex ? 2 : 1);
+        if (digits.empty() || digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") !=
+                                  std::string_view::npos)
+            return false;
+    }
+    return true;
+}
+
+// "" when `doc` is well-formed, else what is wrong. Raw '>' in character data is also refused (we escape it).
+std::string xmlError(std::string_view doc) {
+    std::string error;
+    if (!isValidUtf8AndXmlChars(doc, error))
+        return error;
+    std::size_t i = 0;
+    if (doc.substr(0, 5) == "<?xml") {
+        i = doc.find("?>");
+        if (i == std::string_view::npos)
+            return "unterminated XML declaration";
+        i += 2;
+    }
+    std::vector<std::string> open;
+    int roots = 0;
+    while (i < doc.size()) {
+        const std::size_t tag = doc.find('<', i);
+        const std::string_view text = doc.substr(i, (tag == std::string_view::npos ? doc.size() : tag) - i);
+        if (text.find('>') != std::string_view::npos)
+            return "raw '>' in text near " + std::to_string(i);
+        if (!referencesAreValid(text))
+            return "bad '&' in text near " + std::to_string(i);
+        if (open.empty() && text.find_first_not_of(" \t\r\n") != std::string_view::npos)
+            return "text outside the root element near " + std::to_string(i);
+        if (tag == std::string_view::npos)
+            break;
+        i = tag + 1;
+        if (doc.substr(tag, 4) == "<!--") {
+            const std::size_t end = doc.find("-->", tag + 4);
+            if (end == std::string_view::npos)
+                return "unterminated comment";
+            i = end + 3;
+            continue;
+        }
+        const bool closing = i < doc.size() && doc[i] == '/';
+        if (closing)
+            ++i;
+        const std::size_t nameStart = i;
+        while (i < doc.size() && isNameChar(doc[i], i == nameStart))
+            ++i;
+        const std::string name(doc.substr(nameStart, i - nameStart));
+        if (name.empty())
+            return "bad tag name at " + std::to_string(tag);
+        if (closing) {
+            while (i < doc.size() && doc[i] == ' ')
+                ++i;
+            if (i >= doc.size() || doc[i] != '>')
+                return "bad end tag at " + std::to_string(tag);
+            if (open.empty() || open.back() != name)
+                return "mismatched </" + name + "> at " + std::to_string(tag);
+            open.pop_back();
+            ++i;
+            continue;
+        }
+        std::set<std::string> attributes;
+        for (;;) {
+            const std::size_t before = i;
+            while (i < doc.size() && (doc[i] == ' ' || doc[i] == '\n' || doc[i] == '\t'))
+                ++i;
+            if (i >= doc.size())
+                return "unterminated tag <" + name;
+            if (doc[i] == '>' || doc.substr(i, 2) == "/>") {
+                const bool empty = doc[i] == '/';
+                i += empty ? 2 : 1;
+                if (open.empty() && ++roots > 1)
+                    return "second root element <" + name + ">";
+                if (!empty)
+                    open.push_back(name);
+                break;
+            }
+            if (i == before)
+                return "no space before an attribute in <" + name + ">";
+            const std::size_t attributeStart = i;
+            while (i < doc.size() && isNameChar(doc[i], i == attributeStart))
+                ++i;
+            const std::string attribute(doc.substr(attributeStart, i - attributeStart));
+            if (attribute.empty() || i + 1 >= doc.size() || doc[i] != '=' || (doc[i + 1] != '"' && doc[i + 1] != '\''))
+                return "unquoted or malformed attribute in <" + name + ">";
+            if (!attributes.insert(attribute).second)
+                return "duplicate attribute " + attribute + " in <" + name + ">";
+            const char quote = doc[i + 1];
+            const std::size_t valueEnd = doc.find(quote, i + 2);
+            if (valueEnd == std::string_view::npos)
+                return "unterminated attribute value in <" + name + ">";
+            const std::string_view value = doc.substr(i + 2, valueEnd - i - 2);
+            if (value.find('<') != std::string_view::npos || !referencesAreValid(value))
+                return "bad character in attribute " + attribute + " of <" + name + ">";
+            i = valueEnd + 1;
+        }
+    }
+    if (!open.empty())
+        return "unclosed <" + open.back() + ">";
+    return roots == 1 ? "" : "no root element";
+}
+
+TEST(XmlChecker, CatchesWhatItShould) {
+    const std::vector<std::pair<std::string, bool>> cases = {
+        {"<a x=\"1\"><b/>t &amp; &#60;</a>", true},
+        {"<a><b></a></b>", false},
+        {"<a x=1/>", false},
+        {"<a>x < y</a>", false},
+        {"<a>x & y</a>", false},
+        {"<a>]]&gt; ok</a>", true},
+        {"<a>]]></a>", false},
+        {"<a>\x1b</a>", false},
+        {"<a>\xff</a>", false},
+        {"<a x=\"1\" x=\"2\"/>", false},
+        {"<a/><b/>", false},
+    };
+    for (const auto& [doc, wellFormed] : cases) {
+        SCOPED_TRACE(doc);
+        EXPECT_EQ(xmlError(doc).empty(), wellFormed) << xmlError(doc);
+    }
+}
+
+// [SECTION] Goldens: SIPSCOPE_UPDATE_GOLDEN=1 rewrites them; otherwise a difference fails with a line diff.
+
+void expectGolden(const std::string& fileName, const std::string& actual) {
+    const std::string path = std::string(SIPSCOPE_GOLDEN_DIR) + "/" + fileName;
+    const char* update = std::getenv("SIPSCOPE_UPDATE_GOLDEN");
+    if (update && std::string_view(update) == "1") {
+        std::ofstream(path, std::ios::binary) << actual;
+        return;
+    }
+    std::ifstream in(path, std::ios::binary);
+    ASSERT_TRUE(in) << path << " is missing; create it with SIPSCOPE_UPDATE_GOLDEN=1 and review it";
+    const std::string expected((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (expected == actual)
+        return;
+    const auto want = lines(expected);
+    const auto got = lines(actual);
+    std::ostringstream diff;
+    diff << "--- " << path << "\n+++ actual\n";
+    int shown = 0;
+    for (std::size_t n = 0; n < std::max(want.size(), got.size()) && shown < 20; ++n) {
+        const std::string* left = n < want.size() ? &want[n] : nullptr;
+        const std::string* right = n < got.size() ? &got[n] : nullptr;
+        if (left && right && *left == *right)
+            continue;
+        ++shown;
+        diff << "@@ line " << n + 1 << " @@\n";
+        if (left)
+            diff << '-' << *left << '\n';
+        if (right)
+            diff << '+' << *right << '\n';
+    }
+    ADD_FAILURE() << fileName << " differs from its golden (rerun with SIPSCOPE_UPDATE_GOLDEN=1 if intended):\n"
+                  << diff.str();
+}
+
+// [SECTION] Escaping
+
+TEST(LadderExport, PrintableTextIsValidUtf8OnOneLine) {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"INVITE", "INVITE"},
+        {"a\nb\r\tc", "a\\nb\\r\\tc"},
+        {"\x1b[31m", "\\x1b[31m"},
+        {"\x7f", "\\x7f"},
+        {"\xff\xfe", "\\xff\\xfe"},
+        {"\xc0\xaf", "\\xc0\\xaf"},                          // overlong '/'
+        {"\xed\xa0\x80", "\\xed\\xa0\\x80"},                 // surrogate
+        {"\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"},        // above U+10FFFF
+        {"\xe2\x82", "\\xe2\\x82"},                          // truncated
+        {"\xc2\x85", "\\u0085"},                             // C1 NEL
+        {"\xef\xbf\xbe", "\\ufffe"},                         // XML-forbidden noncharacter
+        {"caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x93\x9e", "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x93\x9e"},
+    };
+    for (const auto& [input, expected] : cases) {
+        SCOPED_TRACE(input);
+        EXPECT_EQ(printableText(input), expected);
+    }
+}
+
+TEST(LadderExport, EscapesPerFormat) {
+    EXPECT_EQ(escapeXml("<a href=\"x\">&'</a>]]>"),
+              "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;]]&gt;");
+    EXPECT_EQ(escapePlantUml("200 OK"), "200 OK");
+    EXPECT_EQ(escapePlantUml("**b** <img:x> \"q\"\n"),
+              "<U+002A><U+002A>b<U+002A><U+002A> <U+003C>img:x<U+003E> <U+0022>q<U+0022><U+005C>n");
+    EXPECT_EQ(escapePlantUml("a//b $x ~&#60;"), "a<U+002F><U+002F>b <U+0024>x <U+007E><U+0026><U+0023>60;");
+    EXPECT_EQ(escapeMermaid("a;b#c%%d<br>"), "a#59;b#35;c#37;#37;d#60;br#62;");
+    EXPECT_EQ(escapeMermaid("10.0.0.1:5060"), "10.0.0.1:5060");
+    EXPECT_EQ(escapeMermaid("style x"), "#115;tyle x");
+}
+
+TEST(LadderExport, ParsesFormatNames) {
+    const std::vector<std::pair<std::string, LadderFormat>> cases = {
+        {"svg", LadderFormat::Svg},         {"SVG", LadderFormat::Svg},
+        {"plantuml", LadderFormat::PlantUml}, {"puml", LadderFormat::PlantUml},
+        {"mermaid", LadderFormat::Mermaid}, {"mmd", LadderFormat::Mermaid},
+        {"text", LadderFormat::Text},       {"txt", LadderFormat::Text},
+    };
+    for (const auto& [name, expected] : cases) {
+        SCOPED_TRACE(name);
+        LadderFormat format = LadderFormat::Text;
+        ASSERT_TRUE(parseLadderFormat(name, format));
+        EXPECT_EQ(format, expected);
+        LadderFormat roundTrip = LadderFormat::Svg;
+        EXPECT_TRUE(parseLadderFormat(ladderFormatName(format), roundTrip));
+        EXPECT_EQ(roundTrip, format);
+    }
+    LadderFormat untouched = LadderFormat::Mermaid;
+    EXPECT_FALSE(parseLadderFormat("png", untouched));
+    EXPECT_FALSE(parseLadderFormat("", untouched));
+    EXPECT_EQ(untouched, LadderFormat::Mermaid);
+}
+
+// [SECTION] SVG
+
+TEST(LadderExport, SvgIsWellFormed) {
+    const std::string svg = render(LadderFormat::Svg, Sample{});
+    EXPECT_EQ(xmlError(svg), "");
+    EXPECT_EQ(svg.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
+    EXPECT_EQ(svg.find("<script"), std::string::npos);
+    EXPECT_EQ(svg.find('\x1b'), std::string::npos);
+}
+
+TEST(LadderExport, SvgPassesXmllint) {
+    if (std::system("command -v xmllint >/dev/null 2>&1") != 0)
+        GTEST_SKIP() << "xmllint not installed (package libxml2-utils)";
+    const std::string path = testing::TempDir() + "ladder_export_test.svg";
+    std::ofstream(path, std::ios::binary) << render(LadderFormat::Svg, Sample{});
+    EXPECT_EQ(std::system(("xmllint --noout '" + path + "'").c_str()), 0);
+    std::remove(path.c_str());
+}
+
+TEST(LadderExport, SvgDrawsOneArrowPerMessageWithItsLabel) {
+    const Sample sample;
+    const std::string svg = render(LadderFormat::Svg, sample);
+    EXPECT_EQ(countOf(svg, "class=\"arrow\""), sample.ladder.arrows.size());
+    EXPECT_EQ(countOf(svg, "<g class=\"message\">"), sample.ladder.arrows.size());
+    // Each decorated label is one <text> element, XML-escaped.
+    const std::vector<std::string> labels = {
+        "INVITE (SDP)",
+        "INVITE (SDP) (retrans)",
+        "100 Trying",
+        "OPTIONS &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;",
+        "!480 &quot;Gone&quot; &amp; ]]&gt; \\x1b[31m red\\n@enduml\\n!include /etc/passwd",
+        "NOTIFY \\xff\\xfe; #x %%{init}%% style a:#35;",
+        "200 OK (SDP)",
+    };
+    for (const std::string& label : labels) {
+        SCOPED_TRACE(label);
+        EXPECT_EQ(countOf(svg, ">" + label + "</text>"), 1u);
+    }
+    for (const char* host : {"10.0.0.1:5060", "10.0.0.2:5060", "[2001:db8::3]:5080"})
+        EXPECT_EQ(countOf(svg, ">" + std::string(host) + "</text>"), 1u) << host;
+    EXPECT_NE(svg.find("a84b4c76e66710@pc33&lt;&amp;&gt;&quot; · sip:alice@atlanta.example.com → "
+                       "sip:bob@biloxi.example.com · answered (200)</text>"),
+              std::string::npos);
+    EXPECT_NE(svg.find(">12:00:00.500</text>"), std::string::npos);
+    EXPECT_NE(svg.find(">+500.000ms</text>"), std::string::npos);
+    EXPECT_NE(svg.find(">+1.130s</text>"), std::string::npos);
+}
+
+TEST(LadderExport, SvgMarksRetransmissionsErrorsAndSelfMessages) {
+    const std::string svg = render(LadderFormat::Svg, Sample{});
+    EXPECT_EQ(countOf(svg, "stroke-dasharray="), 1u);                 // message 2
+    EXPECT_EQ(countOf(svg, "marker-end=\"url(#head-error)\""), 1u);   // message 5
+    EXPECT_EQ(countOf(svg, "<path class=\"arrow\""), 1u);             // message 6 loops
+    EXPECT_EQ(countOf(svg, "<line class=\"arrow\""), 6u);
+}
+
+TEST(LadderExport, SvgOfAnEmptyLadderIsWellFormed) {
+    std::ostringstream out;
+    writeLadderSvg(out, store::CallRow{}, store::Ladder{});
+    EXPECT_EQ(xmlError(out.str()), "");
+}
+
+// [SECTION] PlantUML and Mermaid
+
+TEST(LadderExport, PlantUmlMatchesGolden) {
+    const std::string puml = render(LadderFormat::PlantUml, Sample{});
+    const auto all = lines(puml);
+    ASSERT_GE(all.size(), 2u);
+    EXPECT_EQ(all.front(), "@startuml");
+    EXPECT_EQ(all.back(), "@enduml");
+    // Hostile text stays on its own line and spells no directive, markup or Creole.
+    EXPECT_EQ(all.size(), 2u + 1u + 3u + 2u * 7u);
+    for (std::size_t n = 1; n + 1 < all.size(); ++n) {
+        SCOPED_TRACE(all[n]);
+        const std::string& line = all[n];
+        std::string text;
+        if (line.rfind("' ", 0) == 0)
+            continue;
+        if (line.rfind("title ", 0) == 0)
+            text = line.substr(6);
+        else if (line.rfind("participant \"", 0) == 0 && line.find("\" as P") != std::string::npos)
+            text = line.substr(13, line.find("\" as P") - 13);
+        else if (line.rfind("P", 0) == 0 && line.find(" : ") != std::string::npos)
+            text = line.substr(line.find(" : ") + 3);
+        else
+            ADD_FAILURE() << "a line we did not write";
+        EXPECT_EQ(withoutEntities(text, "<U+", '>').find_first_of("<>\"\\*/_~=-|[]$%!#&'"), std::string::npos);
+    }
+    EXPECT_NE(puml.find("P0 --> P1 : INVITE (SDP) (retrans)\n"), std::string::npos);
+    EXPECT_NE(puml.find("P2 -[#red]> P1 : "), std::string::npos);
+    EXPECT_NE(puml.find("P2 -> P2 : "), std::string::npos);
+    expectGolden("ladder.puml", puml);
+}
+
+TEST(LadderExport, PlantUmlPassesPlantUmlSyntaxCheck) {
+    if (std::system("command -v plantuml >/dev/null 2>&1") != 0)
+        GTEST_SKIP() << "plantuml not installed";
+    const std::string path = testing::TempDir() + "ladder_export_test.puml";
+    std::ofstream(path, std::ios::binary) << render(LadderFormat::PlantUml, Sample{});
+    // -syntax prints "SEQUENCE" and the diagram type when the source parses, "ERROR" and a line otherwise.
+    const std::string command = "plantuml -syntax < '" + path + "' 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::string output;
+    char buffer[256];
+    while (std::fgets(buffer, sizeof buffer, pipe))
+        output += buffer;
+    pclose(pipe);
+    std::remove(path.c_str());
+    EXPECT_EQ(output.find("ERROR"), std::string::npos) << output;
+    EXPECT_NE(output.find("SEQUENCE"), std::string::npos) << output;
+}
+
+TEST(LadderExport, MermaidMatchesGolden) {
+    const std::string mmd = render(LadderFormat::Mermaid, Sample{});
+    const auto all = lines(mmd);
+    ASSERT_FALSE(all.empty());
+    EXPECT_EQ(all.front(), "sequenceDiagram");
+    EXPECT_EQ(all.size(), 1u + 1u + 3u + 2u * 7u);
+    for (std::size_t n = 1; n < all.size(); ++n) {
+        SCOPED_TRACE(all[n]);
+        if (all[n].rfind("    %% ", 0) == 0)
+            continue;
+        // After "title ", "as " or ": " nothing may end the statement early or open markup or a comment.
+        const std::size_t text = all[n].find(all[n].rfind("    P", 0) == 0 ? ": " : " ", 4);
+        ASSERT_NE(text, std::string::npos);
+        EXPECT_EQ(withoutEntities(all[n].substr(text + 1), "#", ';').find_first_of(";<>&\"%{}\\#"), std::string::npos);
+    }
+    EXPECT_NE(mmd.find("    P0-->>P1: INVITE (SDP) (retrans)\n"), std::string::npos);
+    EXPECT_NE(mmd.find("    participant P2 as [2001:db8::3]:5080\n"), std::string::npos);
+    expectGolden("ladder.mmd", mmd);
+}
+
+// [SECTION] Text
+
+TEST(LadderExport, TextIsThePrintLadderOutputUnderACallHeader) {
+    const Sample sample;
+    const std::string text = render(LadderFormat::Text, sample);
+    std::ostringstream ladder;
+    printLadder(ladder, sample.ladder, sample.messages, {});
+    ASSERT_GT(text.size(), ladder.str().size());
+    EXPECT_EQ(text.substr(text.size() - ladder.str().size()), ladder.str());
+    EXPECT_EQ(text.rfind("Call-ID: a84b4c76e66710@pc33<&>\"\n", 0), 0u);
+    EXPECT_EQ(text.find('\x1b'), std::string::npos);
+}
+
+} // namespace
+} // namespace sipscope::cli
