@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 namespace sipscope::capture {
 namespace {
 
@@ -141,6 +144,32 @@ TEST(TcpStream, RetransmissionsAndOverlapsAreDeduplicated)
     EXPECT_EQ(harness.messages(), SampleMessages);
     EXPECT_GE(harness.stats().tcpRetransmittedSegments, 4u);
     EXPECT_EQ(harness.stats().tcpFlows, 1u);
+}
+
+TEST(TcpStream, RandomSegmentsOrderAndDuplicates)
+{
+    // Whatever the cut, order and duplication, if every byte arrives once the messages are the same.
+    const std::string text = sampleStream();
+    for (unsigned seed = 1; seed <= 200; ++seed) {
+        SCOPED_TRACE(seed);
+        std::mt19937 random(seed);
+        std::vector<std::pair<std::size_t, std::size_t>> pieces;
+        for (std::size_t at = 0; at < text.size();) {
+            const std::size_t size = std::min<std::size_t>(1 + random() % 90, text.size() - at);
+            pieces.push_back({at, size});
+            at += size;
+        }
+        const std::size_t duplicates = random() % 5;
+        for (std::size_t i = 0; i < duplicates; ++i)
+            pieces.push_back(pieces[random() % pieces.size()]);
+        std::shuffle(pieces.begin(), pieces.end(), random);
+        DecoderHarness harness;
+        Stream stream(harness, 5060, static_cast<std::uint32_t>(random()));
+        stream.syn();
+        for (const auto& [at, size] : pieces)
+            stream.data(text, at, size);
+        ASSERT_EQ(harness.messages(), SampleMessages);
+    }
 }
 
 TEST(TcpStream, SequenceNumbersWrapAround)
