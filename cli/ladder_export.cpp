@@ -1,4 +1,5 @@
-// Ladder export as SVG, PlantUML, Mermaid and text. Each writer escapes packet text for its own syntax.
+// Ladder export as SVG, PlantUML, Mermaid and text. Each writer escapes packet text for its own
+// syntax.
 #include "cli/ladder_export.hpp"
 
 #include "cli/ladder_text.hpp"
@@ -16,17 +17,17 @@ namespace {
 // SVG layout. Text is monospace, so a label's width is its code point count times CharWidthPx.
 constexpr int MarginPx = 16;
 constexpr int TitleHeightPx = 28;
-constexpr int HeaderHeightPx = 44;       // host boxes above the lifelines
+constexpr int HeaderHeightPx = 44;  // host boxes above the lifelines
 constexpr int HostBoxHeightPx = 24;
-constexpr int GutterWidthPx = 190;       // "12:00:00.000" and "+120.000ms" left of the first column
-constexpr int DeltaOffsetPx = 100;       // delta's x within the gutter
+constexpr int GutterWidthPx = 190;  // "12:00:00.000" and "+120.000ms" left of the first column
+constexpr int DeltaOffsetPx = 100;  // delta's x within the gutter
 constexpr int MinColumnWidthPx = 200;
-constexpr int ColumnPaddingPx = 40;      // room around a label between two lifelines
+constexpr int ColumnPaddingPx = 40;  // room around a label between two lifelines
 constexpr int RowHeightPx = 34;
 constexpr int FontSizePx = 12;
 constexpr int TitleFontSizePx = 14;
-constexpr double CharWidthPx = 7.3;      // advance of a 12 px monospace glyph (0.6 em), rounded up
-constexpr int LabelRisePx = 6;           // label baseline above its arrow
+constexpr double CharWidthPx = 7.3;  // advance of a 12 px monospace glyph (0.6 em), rounded up
+constexpr int LabelRisePx = 6;       // label baseline above its arrow
 constexpr int SelfLoopWidthPx = 30;
 constexpr int SelfLoopHeightPx = 12;
 constexpr std::size_t MaxLabelChars = 72;  // longer labels are cut with "…"
@@ -38,8 +39,8 @@ constexpr const char* LifelineColor = "#9e9e9e";
 constexpr const char* HostFillColor = "#eef2f7";
 constexpr const char* RetransmissionDash = "6 4";
 
-// Length and code point of a well-formed UTF-8 sequence at text[i] (RFC 3629 §4: no overlong forms, no
-// surrogates, nothing above U+10FFFF), or length 0.
+// Length and code point of a well-formed UTF-8 sequence at text[i] (RFC 3629 §4: no overlong forms,
+// no surrogates, nothing above U+10FFFF), or length 0.
 std::size_t decodeUtf8(std::string_view text, std::size_t i, std::uint32_t& codePoint) {
     const auto lead = static_cast<unsigned char>(text[i]);
     std::size_t length = 0;
@@ -73,8 +74,9 @@ void appendFormatted(std::string& out, const char* format, unsigned value) {
 }
 
 std::size_t codePointCount(std::string_view text) {
-    return static_cast<std::size_t>(
-        std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+    }));
 }
 
 // Cuts valid UTF-8 to at most `maxChars` code points, the last one "…".
@@ -90,7 +92,8 @@ std::string cut(std::string text, std::size_t maxChars) {
     return text + "…";
 }
 
-// The label every format shows, marked like the terminal ladder: "!" malformed, "(SDP)", "(retrans)".
+// The label every format shows, marked like the terminal ladder: "!" malformed, "(SDP)",
+// "(retrans)".
 std::string decoratedLabel(const store::LadderArrow& arrow) {
     std::string label = printableText(arrow.label);
     if (label.empty())
@@ -108,8 +111,8 @@ std::string decoratedLabel(const store::LadderArrow& arrow) {
 std::string titleText(const store::CallRow& call) {
     const std::string& from = call.fromUri.empty() ? call.fromUser : call.fromUri;
     const std::string& to = call.toUri.empty() ? call.toUser : call.toUri;
-    std::string title = "Call-ID " + printableText(call.callId) + " · " + printableText(from) + " → " +
-                        printableText(to);
+    std::string title = "Call-ID " + printableText(call.callId) + " · " + printableText(from) +
+                        " → " + printableText(to);
     if (!call.state.empty() || call.status) {
         title += " ·";
         if (!call.state.empty())
@@ -149,8 +152,9 @@ bool isAsciiAlnum(unsigned char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-// Replaces every ASCII character that is not alphanumeric and not in `safe` with `format` applied to its code.
-// Bytes of multi-byte UTF-8 characters pass: no syntax of ours is spelled outside ASCII.
+// Replaces every ASCII character that is not alphanumeric and not in `safe` with `format` applied
+// to its code. Bytes of multi-byte UTF-8 characters pass: no syntax of ours is spelled outside
+// ASCII.
 std::string entityEncode(std::string_view text, std::string_view safe, const char* format) {
     std::string out;
     out.reserve(text.size());
@@ -164,9 +168,10 @@ std::string entityEncode(std::string_view text, std::string_view safe, const cha
     return out;
 }
 
-void svgText(std::ostream& out, int x, int y, const char* anchor, const char* color, const std::string& escaped) {
-    out << "<text x=\"" << x << "\" y=\"" << y << "\" text-anchor=\"" << anchor << "\" fill=\"" << color << "\">"
-        << escaped << "</text>\n";
+void svgText(std::ostream& out, int x, int y, const char* anchor, const char* color,
+             const std::string& escaped) {
+    out << "<text x=\"" << x << "\" y=\"" << y << "\" text-anchor=\"" << anchor << "\" fill=\""
+        << color << "\">" << escaped << "</text>\n";
 }
 
 } // namespace
@@ -250,19 +255,23 @@ std::string escapeXml(std::string_view text) {
 }
 
 std::string escapePlantUml(std::string_view text) {
-    // Creole (** // "" -- __ ~~ == |), HTML-like tags (<img:…>, <color>), \n, the preprocessor's $ % ! and
-    // block comments /' all start with punctuation, so only harmless punctuation stays literal. <U+XXXX> and
-    // not &#NN;: PlantUML decodes &#NN; before it reads <U+…> and tags, and 1.2020 throws on &#92; and &#36;.
+    // Creole (** // "" -- __ ~~ == |), HTML-like tags (<img:…>, <color>), \n, the preprocessor's $
+    // % ! and block comments /' all start with punctuation, so only harmless punctuation stays
+    // literal. <U+XXXX> and not &#NN;: PlantUML decodes &#NN; before it reads <U+…> and tags,
+    // and 1.2020 throws on &#92; and &#36;.
     return entityEncode(printableText(text), " .,:;()+?@", "<U+%04X>");
 }
 
 std::string escapeMermaid(std::string_view text) {
-    // ; ends a statement, # starts an entity code or a comment, %% a comment or directive, <br> a line.
+    // ; ends a statement, # starts an entity code or a comment, %% a comment or directive, <br> a
+    // line break.
     std::string out = entityEncode(printableText(text), " .,:()+?@/_=!'[]*-", "#%u;");
-    // Mermaid keeps "style …:#…;" and "classDef …:#…;" lines out of entity decoding; never spell them.
+    // Mermaid leaves "style …:#…;" and "classDef …:#…;" out of entity decoding: never spell them.
     for (const std::string_view word : {std::string_view("style"), std::string_view("classDef")}) {
         for (std::size_t at = out.find(word); at != std::string::npos; at = out.find(word, at))
-            out.replace(at, 1, "#" + std::to_string(static_cast<unsigned char>(word[0])) + ";");  // "#115;tyle"
+            out.replace(at, 1,
+                        "#" + std::to_string(static_cast<unsigned char>(word[0])) +
+                            ";");  // "#115;tyle"
     }
     return out;
 }
@@ -277,12 +286,15 @@ void writeLadderSvg(std::ostream& out, const store::CallRow& call, const store::
         labels.push_back(cut(decoratedLabel(arrow), MaxLabelChars));
         const int labelPx = textWidthPx(labels.back());
         if (arrow.fromColumn == arrow.toColumn) {
-            columnWidthPx = std::max(columnWidthPx, 2 * (SelfLoopWidthPx + 6 + labelPx) + ColumnPaddingPx / 2);
+            columnWidthPx =
+                std::max(columnWidthPx, 2 * (SelfLoopWidthPx + 6 + labelPx) + ColumnPaddingPx / 2);
             rightOverhangPx = std::max(rightOverhangPx, SelfLoopWidthPx + 6 + labelPx);
         } else {
-            const std::size_t span = arrow.fromColumn > arrow.toColumn ? arrow.fromColumn - arrow.toColumn
-                                                                      : arrow.toColumn - arrow.fromColumn;
-            columnWidthPx = std::max(columnWidthPx, (labelPx + ColumnPaddingPx) / static_cast<int>(span));
+            const std::size_t span = arrow.fromColumn > arrow.toColumn
+                                         ? arrow.fromColumn - arrow.toColumn
+                                         : arrow.toColumn - arrow.fromColumn;
+            columnWidthPx =
+                std::max(columnWidthPx, (labelPx + ColumnPaddingPx) / static_cast<int>(span));
         }
     }
     const std::string title = titleText(call);
@@ -291,46 +303,56 @@ void writeLadderSvg(std::ostream& out, const store::CallRow& call, const store::
     auto centerX = [&](std::size_t column) {
         return firstColumnX + static_cast<int>(column) * columnWidthPx + columnWidthPx / 2;
     };
-    const int ladderRight = firstColumnX + columns * columnWidthPx +
-                            std::max(0, rightOverhangPx - columnWidthPx / 2);
-    const int widthPx = std::max(ladderRight, MarginPx + textWidthPx(title) * TitleFontSizePx / FontSizePx) +
-                        MarginPx;
+    const int ladderRight =
+        firstColumnX + columns * columnWidthPx + std::max(0, rightOverhangPx - columnWidthPx / 2);
+    const int widthPx =
+        std::max(ladderRight, MarginPx + textWidthPx(title) * TitleFontSizePx / FontSizePx) +
+        MarginPx;
     const int lifelineTopPx = MarginPx + TitleHeightPx + HeaderHeightPx;
-    const int heightPx = lifelineTopPx + (static_cast<int>(ladder.arrows.size()) + 1) * RowHeightPx + MarginPx;
+    const int heightPx =
+        lifelineTopPx + (static_cast<int>(ladder.arrows.size()) + 1) * RowHeightPx + MarginPx;
 
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" << widthPx << "\" height=\""
-        << heightPx << "\" viewBox=\"0 0 " << widthPx << ' ' << heightPx << "\">\n"
+        << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" << widthPx
+        << "\" height=\"" << heightPx << "\" viewBox=\"0 0 " << widthPx << ' ' << heightPx
+        << "\">\n"
         << "<title>" << escapeXml(title) << "</title>\n"
         << "<defs>\n";
-    for (const auto& [id, color] : {std::pair{"head", InkColor}, std::pair{"head-error", ErrorColor}})
-        out << "<marker id=\"" << id << "\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"10\" "
+    for (const auto& [id, color] :
+         {std::pair{"head", InkColor}, std::pair{"head-error", ErrorColor}})
+        out << "<marker id=\"" << id
+            << "\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"10\" "
             << "markerHeight=\"8\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">"
             << "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"" << color << "\"/></marker>\n";
     out << "</defs>\n"
-        << "<rect x=\"0\" y=\"0\" width=\"" << widthPx << "\" height=\"" << heightPx << "\" fill=\"#ffffff\"/>\n"
-        << "<g font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" font-size=\"" << FontSizePx << "\">\n"
+        << "<rect x=\"0\" y=\"0\" width=\"" << widthPx << "\" height=\"" << heightPx
+        << "\" fill=\"#ffffff\"/>\n"
+        << "<g font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" font-size=\""
+        << FontSizePx << "\">\n"
         << "<text x=\"" << MarginPx << "\" y=\"" << MarginPx + TitleFontSizePx << "\" font-size=\""
-        << TitleFontSizePx << "\" font-weight=\"bold\" fill=\"" << InkColor << "\">" << escapeXml(title)
-        << "</text>\n";
+        << TitleFontSizePx << "\" font-weight=\"bold\" fill=\"" << InkColor << "\">"
+        << escapeXml(title) << "</text>\n";
 
     const int hostBoxTopPx = MarginPx + TitleHeightPx + (HeaderHeightPx - HostBoxHeightPx) / 2 - 4;
     for (std::size_t c = 0; c < ladder.columns.size(); ++c) {
         const int x = centerX(c);
-        out << "<rect x=\"" << x - columnWidthPx / 2 + 10 << "\" y=\"" << hostBoxTopPx << "\" width=\""
-            << columnWidthPx - 20 << "\" height=\"" << HostBoxHeightPx << "\" rx=\"3\" fill=\"" << HostFillColor
-            << "\" stroke=\"" << LifelineColor << "\"/>\n";
+        out << "<rect x=\"" << x - columnWidthPx / 2 + 10 << "\" y=\"" << hostBoxTopPx
+            << "\" width=\"" << columnWidthPx - 20 << "\" height=\"" << HostBoxHeightPx
+            << "\" rx=\"3\" fill=\"" << HostFillColor << "\" stroke=\"" << LifelineColor
+            << "\"/>\n";
         svgText(out, x, hostBoxTopPx + HostBoxHeightPx / 2 + FontSizePx / 2 - 2, "middle", InkColor,
                 escapeXml(ladder.columns[c]));
         out << "<line x1=\"" << x << "\" y1=\"" << hostBoxTopPx + HostBoxHeightPx << "\" x2=\"" << x
-            << "\" y2=\"" << heightPx - MarginPx << "\" stroke=\"" << LifelineColor << "\" stroke-width=\"1\"/>\n";
+            << "\" y2=\"" << heightPx - MarginPx << "\" stroke=\"" << LifelineColor
+            << "\" stroke-width=\"1\"/>\n";
     }
 
     for (std::size_t i = 0; i < ladder.arrows.size(); ++i) {
         const store::LadderArrow& arrow = ladder.arrows[i];
         const int y = lifelineTopPx + static_cast<int>(i + 1) * RowHeightPx;
         const char* color = arrow.isValid ? InkColor : ErrorColor;
-        std::string stroke = std::string("stroke=\"") + color + "\" stroke-width=\"1.5\" marker-end=\"url(#" +
+        std::string stroke = std::string("stroke=\"") + color +
+                             "\" stroke-width=\"1.5\" marker-end=\"url(#" +
                              (arrow.isValid ? "head" : "head-error") + ")\"";
         if (arrow.isRetransmission)
             stroke += std::string(" stroke-dasharray=\"") + RetransmissionDash + "\"";
@@ -342,13 +364,14 @@ void writeLadderSvg(std::ostream& out, const store::CallRow& call, const store::
         const int fromX = centerX(arrow.fromColumn);
         const int toX = centerX(arrow.toColumn);
         if (fromX == toX) {
-            out << "<path class=\"arrow\" d=\"M" << fromX << ',' << y << " h" << SelfLoopWidthPx << " v"
-                << SelfLoopHeightPx << " h-" << SelfLoopWidthPx << "\" fill=\"none\" " << stroke << "/>\n";
-            svgText(out, fromX + SelfLoopWidthPx + 6, y + SelfLoopHeightPx / 2 + FontSizePx / 3, "start", color,
-                    escapeXml(labels[i]));
+            out << "<path class=\"arrow\" d=\"M" << fromX << ',' << y << " h" << SelfLoopWidthPx
+                << " v" << SelfLoopHeightPx << " h-" << SelfLoopWidthPx << "\" fill=\"none\" "
+                << stroke << "/>\n";
+            svgText(out, fromX + SelfLoopWidthPx + 6, y + SelfLoopHeightPx / 2 + FontSizePx / 3,
+                    "start", color, escapeXml(labels[i]));
         } else {
-            out << "<line class=\"arrow\" x1=\"" << fromX << "\" y1=\"" << y << "\" x2=\"" << toX << "\" y2=\""
-                << y << "\" " << stroke << "/>\n";
+            out << "<line class=\"arrow\" x1=\"" << fromX << "\" y1=\"" << y << "\" x2=\"" << toX
+                << "\" y2=\"" << y << "\" " << stroke << "/>\n";
             svgText(out, (fromX + toX) / 2, y - LabelRisePx, "middle", color, escapeXml(labels[i]));
         }
         out << "</g>\n";
@@ -356,7 +379,8 @@ void writeLadderSvg(std::ostream& out, const store::CallRow& call, const store::
     out << "</g>\n</svg>\n";
 }
 
-void writeLadderPlantUml(std::ostream& out, const store::CallRow& call, const store::Ladder& ladder) {
+void writeLadderPlantUml(std::ostream& out, const store::CallRow& call,
+                         const store::Ladder& ladder) {
     out << "@startuml\n"
         << "title " << escapePlantUml(titleText(call)) << '\n';
     for (std::size_t c = 0; c < ladder.columns.size(); ++c)
@@ -365,13 +389,17 @@ void writeLadderPlantUml(std::ostream& out, const store::CallRow& call, const st
         const store::LadderArrow& arrow = ladder.arrows[i];
         const char* shaft = arrow.isRetransmission ? "--" : "-";
         out << "' " << timeComment(ladder, i) << '\n'
-            << 'P' << arrow.fromColumn << ' ' << (arrow.isValid ? shaft : arrow.isRetransmission ? "-[#red]-" : "-[#red]")
+            << 'P' << arrow.fromColumn << ' '
+            << (arrow.isValid            ? shaft
+                : arrow.isRetransmission ? "-[#red]-"
+                                         : "-[#red]")
             << "> P" << arrow.toColumn << " : " << escapePlantUml(decoratedLabel(arrow)) << '\n';
     }
     out << "@enduml\n";
 }
 
-void writeLadderMermaid(std::ostream& out, const store::CallRow& call, const store::Ladder& ladder) {
+void writeLadderMermaid(std::ostream& out, const store::CallRow& call,
+                        const store::Ladder& ladder) {
     out << "sequenceDiagram\n"
         << "    title " << escapeMermaid(titleText(call)) << '\n';
     for (std::size_t c = 0; c < ladder.columns.size(); ++c)
@@ -379,13 +407,13 @@ void writeLadderMermaid(std::ostream& out, const store::CallRow& call, const sto
     for (std::size_t i = 0; i < ladder.arrows.size(); ++i) {
         const store::LadderArrow& arrow = ladder.arrows[i];
         out << "    %% " << timeComment(ladder, i) << '\n'
-            << "    P" << arrow.fromColumn << (arrow.isRetransmission ? "-->>" : "->>") << 'P' << arrow.toColumn
-            << ": " << escapeMermaid(decoratedLabel(arrow)) << '\n';
+            << "    P" << arrow.fromColumn << (arrow.isRetransmission ? "-->>" : "->>") << 'P'
+            << arrow.toColumn << ": " << escapeMermaid(decoratedLabel(arrow)) << '\n';
     }
 }
 
-void exportLadder(std::ostream& out, LadderFormat format, const store::CallRow& call, const store::Ladder& ladder,
-                  const std::vector<store::MessageRow>& messages) {
+void exportLadder(std::ostream& out, LadderFormat format, const store::CallRow& call,
+                  const store::Ladder& ladder, const std::vector<store::MessageRow>& messages) {
     switch (format) {
     case LadderFormat::Svg: writeLadderSvg(out, call, ladder); return;
     case LadderFormat::PlantUml: writeLadderPlantUml(out, call, ladder); return;

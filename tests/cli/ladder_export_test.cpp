@@ -1,4 +1,5 @@
-// Unit tests of cli/ladder_export: SVG well-formedness, PlantUML/Mermaid goldens, escaping of hostile labels.
+// Unit tests of cli/ladder_export: SVG well-formedness, PlantUML/Mermaid goldens, escaping of
+// hostile labels.
 #include "cli/ladder_export.hpp"
 
 #include "cli/ladder_text.hpp"
@@ -26,7 +27,8 @@ const std::string HostileScript = "OPTIONS <script>alert('x')</script>";
 const std::string HostileQuotes = "480 \"Gone\" & ]]> \x1b[31m red\n@enduml\n!include /etc/passwd";
 const std::string HostileBytes = "NOTIFY \xff\xfe; #x %%{init}%% style a:#35;";
 
-store::MessageRow message(std::int64_t id, std::int64_t offsetUs, std::string src, std::string dst) {
+store::MessageRow message(std::int64_t id, std::int64_t offsetUs, std::string src,
+                          std::string dst) {
     store::MessageRow row;
     row.id = id;
     row.timestampUs = StartUs + offsetUs;
@@ -97,7 +99,8 @@ std::string render(LadderFormat format, const Sample& sample) {
 
 std::size_t countOf(std::string_view haystack, std::string_view needle) {
     std::size_t count = 0;
-    for (std::size_t at = haystack.find(needle); at != std::string_view::npos; at = haystack.find(needle, at + 1))
+    for (std::size_t at = haystack.find(needle); at != std::string_view::npos;
+         at = haystack.find(needle, at + 1))
         ++count;
     return count;
 }
@@ -110,7 +113,8 @@ std::vector<std::string> lines(const std::string& text) {
     return result;
 }
 
-// Drops every entity `prefix` + hex digits + `end` ("<U+003C>", "#60;"), leaving what the tool reads literally.
+// Drops every entity `prefix` + hex digits + `end` ("<U+003C>", "#60;"), leaving what the tool
+// reads literally.
 std::string withoutEntities(std::string text, const std::string& prefix, char end) {
     for (std::size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at)) {
         std::size_t last = at + prefix.size();
@@ -138,7 +142,10 @@ bool isValidUtf8AndXmlChars(std::string_view text, std::string& error) {
             ++i;
             continue;
         }
-        const std::size_t length = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+        const std::size_t length = c >= 0xc2 && c <= 0xdf   ? 2
+                                   : c >= 0xe0 && c <= 0xef ? 3
+                                   : c >= 0xf0 && c <= 0xf4 ? 4
+                                                            : 0;
         if (length == 0 || i + length > text.size()) {
             error = "invalid UTF-8 at " + std::to_string(i);
             return false;
@@ -153,8 +160,9 @@ bool isValidUtf8AndXmlChars(std::string_view text, std::string& error) {
             codePoint = (codePoint << 6) | (next & 0x3fu);
         }
         const std::uint32_t minimum = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
-        if (codePoint < minimum || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff) ||
-            codePoint == 0xfffe || codePoint == 0xffff) {
+        if (codePoint < minimum || codePoint > 0x10ffff ||
+            (codePoint >= 0xd800 && codePoint <= 0xdfff) || codePoint == 0xfffe ||
+            codePoint == 0xffff) {
             error = "invalid code point at " + std::to_string(i);
             return false;
         }
@@ -170,7 +178,8 @@ bool isNameChar(char c, bool first) {
 
 // Checks that every '&' in character data or an attribute value starts a reference.
 bool referencesAreValid(std::string_view text) {
-    for (std::size_t at = text.find('&'); at != std::string_view::npos; at = text.find('&', at + 1)) {
+    for (std::size_t at = text.find('&'); at != std::string_view::npos;
+         at = text.find('&', at + 1)) {
         const std::size_t end = text.find(';', at);
         if (end == std::string_view::npos)
             return false;
@@ -182,14 +191,16 @@ bool referencesAreValid(std::string_view text) {
             return false;
         const bool hex = name[1] == 'x';
         const std::string_view digits = name.substr(hex ? 2 : 1);
-        if (digits.empty() || digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") !=
-                                  std::string_view::npos)
+        if (digits.empty() ||
+            digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") !=
+                std::string_view::npos)
             return false;
     }
     return true;
 }
 
-// "" when `doc` is well-formed, else what is wrong. Raw '>' in character data is also refused (we escape it).
+// "" when `doc` is well-formed, else what is wrong. Raw '>' in character data is also refused (we
+// escape it).
 std::string xmlError(std::string_view doc) {
     std::string error;
     if (!isValidUtf8AndXmlChars(doc, error))
@@ -205,7 +216,8 @@ std::string xmlError(std::string_view doc) {
     int roots = 0;
     while (i < doc.size()) {
         const std::size_t tag = doc.find('<', i);
-        const std::string_view text = doc.substr(i, (tag == std::string_view::npos ? doc.size() : tag) - i);
+        const std::string_view text =
+            doc.substr(i, (tag == std::string_view::npos ? doc.size() : tag) - i);
         if (text.find('>') != std::string_view::npos)
             return "raw '>' in text near " + std::to_string(i);
         if (!referencesAreValid(text))
@@ -264,7 +276,8 @@ std::string xmlError(std::string_view doc) {
             while (i < doc.size() && isNameChar(doc[i], i == attributeStart))
                 ++i;
             const std::string attribute(doc.substr(attributeStart, i - attributeStart));
-            if (attribute.empty() || i + 1 >= doc.size() || doc[i] != '=' || (doc[i + 1] != '"' && doc[i + 1] != '\''))
+            if (attribute.empty() || i + 1 >= doc.size() || doc[i] != '=' ||
+                (doc[i + 1] != '"' && doc[i + 1] != '\''))
                 return "unquoted or malformed attribute in <" + name + ">";
             if (!attributes.insert(attribute).second)
                 return "duplicate attribute " + attribute + " in <" + name + ">";
@@ -303,7 +316,8 @@ TEST(XmlChecker, CatchesWhatItShould) {
     }
 }
 
-// [SECTION] Goldens: SIPSCOPE_UPDATE_GOLDEN=1 rewrites them; otherwise a difference fails with a line diff.
+// [SECTION] Goldens: SIPSCOPE_UPDATE_GOLDEN=1 rewrites them; otherwise a difference fails with a
+// line diff.
 
 void expectGolden(const std::string& fileName, const std::string& actual) {
     const std::string path = std::string(SIPSCOPE_GOLDEN_DIR) + "/" + fileName;
@@ -314,7 +328,8 @@ void expectGolden(const std::string& fileName, const std::string& actual) {
     }
     std::ifstream in(path, std::ios::binary);
     ASSERT_TRUE(in) << path << " is missing; create it with SIPSCOPE_UPDATE_GOLDEN=1 and review it";
-    const std::string expected((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string expected((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
     if (expected == actual)
         return;
     const auto want = lines(expected);
@@ -334,7 +349,8 @@ void expectGolden(const std::string& fileName, const std::string& actual) {
         if (right)
             diff << '+' << *right << '\n';
     }
-    ADD_FAILURE() << fileName << " differs from its golden (rerun with SIPSCOPE_UPDATE_GOLDEN=1 if intended):\n"
+    ADD_FAILURE() << fileName
+                  << " differs from its golden (rerun with SIPSCOPE_UPDATE_GOLDEN=1 if intended):\n"
                   << diff.str();
 }
 
@@ -347,12 +363,12 @@ TEST(LadderExport, PrintableTextIsValidUtf8OnOneLine) {
         {"\x1b[31m", "\\x1b[31m"},
         {"\x7f", "\\x7f"},
         {"\xff\xfe", "\\xff\\xfe"},
-        {"\xc0\xaf", "\\xc0\\xaf"},                          // overlong '/'
-        {"\xed\xa0\x80", "\\xed\\xa0\\x80"},                 // surrogate
-        {"\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"},        // above U+10FFFF
-        {"\xe2\x82", "\\xe2\\x82"},                          // truncated
-        {"\xc2\x85", "\\u0085"},                             // C1 NEL
-        {"\xef\xbf\xbe", "\\ufffe"},                         // XML-forbidden noncharacter
+        {"\xc0\xaf", "\\xc0\\xaf"},                    // overlong '/'
+        {"\xed\xa0\x80", "\\xed\\xa0\\x80"},           // surrogate
+        {"\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"},  // above U+10FFFF
+        {"\xe2\x82", "\\xe2\\x82"},                    // truncated
+        {"\xc2\x85", "\\u0085"},                       // C1 NEL
+        {"\xef\xbf\xbe", "\\ufffe"},                   // XML-forbidden noncharacter
         {"caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x93\x9e", "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x93\x9e"},
     };
     for (const auto& [input, expected] : cases) {
@@ -367,7 +383,8 @@ TEST(LadderExport, EscapesPerFormat) {
     EXPECT_EQ(escapePlantUml("200 OK"), "200 OK");
     EXPECT_EQ(escapePlantUml("**b** <img:x> \"q\"\n"),
               "<U+002A><U+002A>b<U+002A><U+002A> <U+003C>img:x<U+003E> <U+0022>q<U+0022><U+005C>n");
-    EXPECT_EQ(escapePlantUml("a//b $x ~&#60;"), "a<U+002F><U+002F>b <U+0024>x <U+007E><U+0026><U+0023>60;");
+    EXPECT_EQ(escapePlantUml("a//b $x ~&#60;"),
+              "a<U+002F><U+002F>b <U+0024>x <U+007E><U+0026><U+0023>60;");
     EXPECT_EQ(escapeMermaid("a;b#c%%d<br>"), "a#59;b#35;c#37;#37;d#60;br#62;");
     EXPECT_EQ(escapeMermaid("10.0.0.1:5060"), "10.0.0.1:5060");
     EXPECT_EQ(escapeMermaid("style x"), "#115;tyle x");
@@ -375,10 +392,10 @@ TEST(LadderExport, EscapesPerFormat) {
 
 TEST(LadderExport, ParsesFormatNames) {
     const std::vector<std::pair<std::string, LadderFormat>> cases = {
-        {"svg", LadderFormat::Svg},         {"SVG", LadderFormat::Svg},
+        {"svg", LadderFormat::Svg},           {"SVG", LadderFormat::Svg},
         {"plantuml", LadderFormat::PlantUml}, {"puml", LadderFormat::PlantUml},
-        {"mermaid", LadderFormat::Mermaid}, {"mmd", LadderFormat::Mermaid},
-        {"text", LadderFormat::Text},       {"txt", LadderFormat::Text},
+        {"mermaid", LadderFormat::Mermaid},   {"mmd", LadderFormat::Mermaid},
+        {"text", LadderFormat::Text},         {"txt", LadderFormat::Text},
     };
     for (const auto& [name, expected] : cases) {
         SCOPED_TRACE(name);
@@ -400,7 +417,11 @@ TEST(LadderExport, ParsesFormatNames) {
 TEST(LadderExport, SvgIsWellFormed) {
     const std::string svg = render(LadderFormat::Svg, Sample{});
     EXPECT_EQ(xmlError(svg), "");
-    EXPECT_EQ(svg.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
+    EXPECT_EQ(
+        svg.rfind(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"",
+            0),
+        0u);
     EXPECT_EQ(svg.find("<script"), std::string::npos);
     EXPECT_EQ(svg.find('\x1b'), std::string::npos);
 }
@@ -445,9 +466,9 @@ TEST(LadderExport, SvgDrawsOneArrowPerMessageWithItsLabel) {
 
 TEST(LadderExport, SvgMarksRetransmissionsErrorsAndSelfMessages) {
     const std::string svg = render(LadderFormat::Svg, Sample{});
-    EXPECT_EQ(countOf(svg, "stroke-dasharray="), 1u);                 // message 2
-    EXPECT_EQ(countOf(svg, "marker-end=\"url(#head-error)\""), 1u);   // message 5
-    EXPECT_EQ(countOf(svg, "<path class=\"arrow\""), 1u);             // message 6 loops
+    EXPECT_EQ(countOf(svg, "stroke-dasharray="), 1u);                // message 2
+    EXPECT_EQ(countOf(svg, "marker-end=\"url(#head-error)\""), 1u);  // message 5
+    EXPECT_EQ(countOf(svg, "<path class=\"arrow\""), 1u);            // message 6 loops
     EXPECT_EQ(countOf(svg, "<line class=\"arrow\""), 6u);
 }
 
@@ -481,7 +502,8 @@ TEST(LadderExport, PlantUmlMatchesGolden) {
             text = line.substr(line.find(" : ") + 3);
         else
             ADD_FAILURE() << "a line we did not write";
-        EXPECT_EQ(withoutEntities(text, "<U+", '>').find_first_of("<>\"\\*/_~=-|[]$%!#&'"), std::string::npos);
+        EXPECT_EQ(withoutEntities(text, "<U+", '>').find_first_of("<>\"\\*/_~=-|[]$%!#&'"),
+                  std::string::npos);
     }
     EXPECT_NE(puml.find("P0 --> P1 : INVITE (SDP) (retrans)\n"), std::string::npos);
     EXPECT_NE(puml.find("P2 -[#red]> P1 : "), std::string::npos);
@@ -494,7 +516,7 @@ TEST(LadderExport, PlantUmlPassesPlantUmlSyntaxCheck) {
         GTEST_SKIP() << "plantuml not installed";
     const std::string path = testing::TempDir() + "ladder_export_test.puml";
     std::ofstream(path, std::ios::binary) << render(LadderFormat::PlantUml, Sample{});
-    // -syntax prints "SEQUENCE" and the diagram type when the source parses, "ERROR" and a line otherwise.
+    // -syntax prints the diagram type ("SEQUENCE") when the source parses, else "ERROR" + line.
     const std::string command = "plantuml -syntax < '" + path + "' 2>&1";
     FILE* pipe = popen(command.c_str(), "r");
     ASSERT_NE(pipe, nullptr);
@@ -518,10 +540,12 @@ TEST(LadderExport, MermaidMatchesGolden) {
         SCOPED_TRACE(all[n]);
         if (all[n].rfind("    %% ", 0) == 0)
             continue;
-        // After "title ", "as " or ": " nothing may end the statement early or open markup or a comment.
+        // After "title ", "as " or ": " nothing may end the statement early or open markup or a
+        // comment.
         const std::size_t text = all[n].find(all[n].rfind("    P", 0) == 0 ? ": " : " ", 4);
         ASSERT_NE(text, std::string::npos);
-        EXPECT_EQ(withoutEntities(all[n].substr(text + 1), "#", ';').find_first_of(";<>&\"%{}\\#"), std::string::npos);
+        EXPECT_EQ(withoutEntities(all[n].substr(text + 1), "#", ';').find_first_of(";<>&\"%{}\\#"),
+                  std::string::npos);
     }
     EXPECT_NE(mmd.find("    P0-->>P1: INVITE (SDP) (retrans)\n"), std::string::npos);
     EXPECT_NE(mmd.find("    participant P2 as [2001:db8::3]:5080\n"), std::string::npos);
