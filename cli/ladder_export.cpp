@@ -30,6 +30,7 @@ constexpr double CharWidthPx = 7.3;  // advance of a 12 px monospace glyph (0.6 
 constexpr int LabelRisePx = 6;       // label baseline above its arrow
 constexpr int SelfLoopWidthPx = 30;
 constexpr int SelfLoopHeightPx = 12;
+constexpr int SelfLabelGapPx = 6;  // between a self-message loop and its label
 constexpr std::size_t MaxLabelChars = 72;  // longer labels are cut with "…"
 constexpr std::size_t MaxTitleChars = 200;
 
@@ -286,9 +287,9 @@ void writeLadderSvg(std::ostream& out, const store::CallRow& call, const store::
         labels.push_back(cut(decoratedLabel(arrow), MaxLabelChars));
         const int labelPx = textWidthPx(labels.back());
         if (arrow.fromColumn == arrow.toColumn) {
-            columnWidthPx =
-                std::max(columnWidthPx, 2 * (SelfLoopWidthPx + 6 + labelPx) + ColumnPaddingPx / 2);
-            rightOverhangPx = std::max(rightOverhangPx, SelfLoopWidthPx + 6 + labelPx);
+            const int loopAndLabelPx = SelfLoopWidthPx + SelfLabelGapPx + labelPx;
+            columnWidthPx = std::max(columnWidthPx, loopAndLabelPx + ColumnPaddingPx / 2);
+            rightOverhangPx = std::max(rightOverhangPx, loopAndLabelPx);
         } else {
             const std::size_t span = arrow.fromColumn > arrow.toColumn
                                          ? arrow.fromColumn - arrow.toColumn
@@ -367,8 +368,8 @@ void writeLadderSvg(std::ostream& out, const store::CallRow& call, const store::
             out << "<path class=\"arrow\" d=\"M" << fromX << ',' << y << " h" << SelfLoopWidthPx
                 << " v" << SelfLoopHeightPx << " h-" << SelfLoopWidthPx << "\" fill=\"none\" "
                 << stroke << "/>\n";
-            svgText(out, fromX + SelfLoopWidthPx + 6, y + SelfLoopHeightPx / 2 + FontSizePx / 3,
-                    "start", color, escapeXml(labels[i]));
+            svgText(out, fromX + SelfLoopWidthPx + SelfLabelGapPx,
+                    y + SelfLoopHeightPx / 2 + FontSizePx / 3, "start", color, escapeXml(labels[i]));
         } else {
             out << "<line class=\"arrow\" x1=\"" << fromX << "\" y1=\"" << y << "\" x2=\"" << toX
                 << "\" y2=\"" << y << "\" " << stroke << "/>\n";
