@@ -173,9 +173,10 @@ int runImport(const Options& options) {
 }
 
 int runCalls(const Options& options) {
+    const store::Filter filter = filterOf(options);
     store::Reader reader(options.db);
     std::vector<Row> rows;
-    for (const auto& call : reader.calls(filterOf(options)))
+    for (const auto& call : reader.calls(filter))
         rows.push_back(callRow(call));
     printRows(std::cout, formatOf(options.format), rows,
               {{"start", "Start", 27}, {"duration", "Duration", 10}, {"from", "From", 32}, {"to", "To", 32},
@@ -185,8 +186,8 @@ int runCalls(const Options& options) {
 }
 
 int runMessages(const Options& options) {
-    store::Reader reader(options.db);
     store::Filter filter = filterOf(options);
+    store::Reader reader(options.db);
     if (!options.call.empty())
         filter.callId = options.call;
     std::vector<Row> rows;
@@ -225,8 +226,9 @@ int runShow(const Options& options) {
 }
 
 int runStats(const Options& options) {
+    const store::Filter filter = filterOf(options);
     store::Reader reader(options.db);
-    const store::Stats stats = reader.stats(filterOf(options));
+    const store::Stats stats = reader.stats(filter);
     const Format format = formatOf(options.format);
     if (format == Format::Json) {
         Row row;

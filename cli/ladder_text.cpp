@@ -81,7 +81,7 @@ void printLadder(std::ostream& out, const store::Ladder& ladder, const std::vect
             label += " (retrans)";
         if (!arrow.isValid)
             label = "!" + label;
-        columnWidth = std::max(columnWidth, cellCount(label) + 6);
+        columnWidth = std::max(columnWidth, cellCount(label) + 10);  // room for the label and "--" plus a head each side
         labels.push_back(std::move(label));
     }
     const std::size_t width = GutterWidth + columnWidth * std::max<std::size_t>(ladder.columns.size(), 1) + 2;

@@ -259,9 +259,12 @@ void Correlator::takeAll(std::vector<CallSummary>& out) {
     for (auto& summary : d.evicted)
         out.push_back(std::move(summary));
     d.evicted.clear();
-    // Oldest first, so keys and output follow the capture's order.
+    // In key order, which is the order the calls first appeared in the capture.
+    const std::size_t first = out.size();
     for (std::string_view id : d.lru)
         out.push_back(std::move(d.calls.find(id)->second.summary));
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+              [](const CallSummary& a, const CallSummary& b) { return a.key < b.key; });
     d.lru.clear();
     d.calls.clear();
 }

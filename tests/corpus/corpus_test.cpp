@@ -36,7 +36,8 @@ std::vector<std::string> corpusCaptures() {
 std::string missingTransport(const json& truth, const json& options) {
     if (options.contains("hep_ports"))
         return "its SIP is inside HEP encapsulation, which is not built yet";
-    for (const auto& [transport, count] : truth.value("messages_by_transport", json::object()).items())
+    const json transports = truth.value("messages_by_transport", json::object());
+    for (const auto& [transport, count] : transports.items())
         if (transport != "udp" && count.get<int>() > 0)
             return "its truth needs SIP over " + transport + ", which is not built yet";
     return {};
@@ -78,8 +79,19 @@ TEST_P(CorpusTest, MessagesAndCallIdsMatchTshark) {
     std::map<std::string, int> expected;
     for (const auto& call : truth["call_ids"])
         expected[call["call_id"].get<std::string>()] = call["messages"].get<int>();
+    std::size_t expectedMessages = truth["sip_messages"].get<std::size_t>();
+    // Where tshark's truth misses SIP that it finds itself once told the port (known_differences.json says why and
+    // how to check), the messages it missed are added to what we expect, Call-ID by Call-ID.
+    const json differences =
+        json::parse(sipscope::test::readFile(SIPSCOPE_SOURCE_DIR "/tests/corpus/known_differences.json"));
+    if (differences.contains(relative)) {
+        for (const auto& [callId, count] : differences[relative]["extra_call_ids"].items()) {
+            expected[callId] += count.get<int>();
+            expectedMessages += count.get<std::size_t>();
+        }
+    }
 
-    EXPECT_EQ(messages, truth["sip_messages"].get<std::size_t>()) << relative;
+    EXPECT_EQ(messages, expectedMessages) << relative;
     EXPECT_EQ(perCallId, expected) << relative;
 }
 
