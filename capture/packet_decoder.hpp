@@ -25,6 +25,7 @@ struct DecoderLimits {
 };
 
 // Counters of everything the decoder saw, skipped, evicted or could not finish. Reported at the end of an import.
+// IP counters count every IP header decoded, so a tunnelled packet counts once per layer.
 struct DecoderStats {
     std::uint64_t packets = 0;
     std::uint64_t truncatedPackets = 0;     // captured length too short for the headers it claims

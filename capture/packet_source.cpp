@@ -57,10 +57,16 @@ public:
         updateBytesRead();
         if (result == PCAP_ERROR_BREAK)
             return false;
-        std::string where = recordOffset >= 0 ? "at byte " + std::to_string(recordOffset)
-                                              : "at an unknown byte offset (a stream)";
-        throw Error(m_name + ": damaged capture " + where + " (after packet " + std::to_string(m_frames) +
-                    "): " + pcap_geterr(m_pcap) + "; the packets before it were kept");
+        const std::string where = recordOffset >= 0 ? "at byte " + std::to_string(recordOffset)
+                                                    : "at an unknown byte offset (a stream)";
+        const std::string reason = pcap_geterr(m_pcap);
+        // libpcap 1.10 refuses a pcapng whose interfaces have different link types: not damage, a limit.
+        const bool isMixedLinkTypes = reason.find("different from the type of the first interface") !=
+                                      std::string::npos;
+        throw Error(m_name + (isMixedLinkTypes ? ": unsupported pcapng (interfaces with different link types) "
+                                               : ": damaged capture ") +
+                    where + " (after packet " + std::to_string(m_frames) + "): " + reason +
+                    "; the packets before it were kept");
     }
 
     std::uint64_t bytesRead() const override { return m_bytesRead; }

@@ -62,6 +62,12 @@ void TcpReassembler::segment(const TcpSegment& segment)
     const FlowKey key{segment.src, segment.dst};
     const bool hasSyn = (segment.flags & FlagSyn) != 0;
     const bool hasEnd = (segment.flags & (FlagFin | FlagRst)) != 0;
+    if ((segment.flags & FlagRst) != 0) {
+        // RFC 9293 §3.5.3: a reset ends both directions at once.
+        auto reverse = m_flows.find(FlowKey{segment.dst, segment.src});
+        if (reverse != m_flows.end())
+            close(reverse);
+    }
     auto it = m_flows.find(key);
     if (it == m_flows.end()) {
         if ((segment.flags & FlagRst) != 0 || (segment.payload.empty() && !hasSyn))

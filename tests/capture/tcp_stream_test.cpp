@@ -314,6 +314,17 @@ TEST(TcpStream, IdleFlowsTimeOut)
     EXPECT_EQ(harness.stats().tcpMessagesIncomplete, 1u);
 }
 
+TEST(TcpStream, ResetClosesBothDirections)
+{
+    DecoderHarness harness;
+    Stream stream(harness);
+    stream.syn();
+    stream.data(InviteText, 0, 100);
+    // B answers with a reset: A's half message is abandoned at once, not at the idle timeout.
+    harness.feed(ethernet(0x0800, ipv4(B, A, 6, tcp(5060, 40000, 1, Rst | Ack, {}))));
+    EXPECT_EQ(harness.stats().tcpMessagesIncomplete, 1u);
+}
+
 TEST(TcpStream, HalfMessageAtTheEndIsCounted)
 {
     DecoderHarness harness;
