@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 
 #include "capture/error.hpp"
+#include "cli/ladder_export.hpp"
 #include "cli/ladder_text.hpp"
 #include "cli/output.hpp"
 #include "store/ingest.hpp"
@@ -15,6 +16,7 @@
 #include <filesystem>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -33,6 +35,7 @@ struct Options {
     bool quiet = false;
     bool noStore = false;
     std::string call;
+    std::string output;  // export: file to write, "-" for standard output
     bool raw = false;
     bool byIp = false;
     // Filters, as typed.
@@ -172,20 +175,20 @@ int runImport(const Options& options) {
     return report.hasErrors() ? ExitInput : ExitOk;
 }
 
-int runCalls(const Options& options) {
+int runCalls(const Options& options, std::ostream& out) {
     const store::Filter filter = filterOf(options);
     store::Reader reader(options.db);
     std::vector<Row> rows;
     for (const auto& call : reader.calls(filter))
         rows.push_back(callRow(call));
-    printRows(std::cout, formatOf(options.format), rows,
+    printRows(out, formatOf(options.format), rows,
               {{"start", "Start", 27}, {"duration", "Duration", 10}, {"from", "From", 32}, {"to", "To", 32},
                {"src", "Source", 24}, {"dst", "Destination", 24}, {"method", "Method", 10}, {"state", "State", 10},
                {"status", "Status", 6}, {"messages", "Msgs", 5}, {"call_id", "Call-ID", 40}});
     return ExitOk;
 }
 
-int runMessages(const Options& options) {
+int runMessages(const Options& options, std::ostream& out) {
     store::Filter filter = filterOf(options);
     store::Reader reader(options.db);
     if (!options.call.empty())
@@ -199,7 +202,7 @@ int runMessages(const Options& options) {
                                    {"error", "Error", 40},   {"call_id", "Call-ID", 40}};
     if (options.raw)
         columns.push_back({"text", "Text", 200});
-    printRows(std::cout, formatOf(options.format), rows, columns);
+    printRows(out, formatOf(options.format), rows, columns);
     return ExitOk;
 }
 
@@ -225,7 +228,7 @@ int runShow(const Options& options) {
     return ExitOk;
 }
 
-int runStats(const Options& options) {
+int runStats(const Options& options, std::ostream& out) {
     const store::Filter filter = filterOf(options);
     store::Reader reader(options.db);
     const store::Stats stats = reader.stats(filter);
@@ -245,7 +248,7 @@ int runStats(const Options& options) {
         row["call_states"] = Row::object();
         for (const auto& [state, count] : stats.callStates)
             row["call_states"][state] = count;
-        printRows(std::cout, format, {row}, {});
+        printRows(out, format, {row}, {});
         return ExitOk;
     }
     // Table and CSV: one row per figure, grouped by section.
@@ -267,8 +270,41 @@ int runStats(const Options& options) {
         add("response", std::to_string(code), count);
     for (const auto& [state, count] : stats.callStates)
         add("call state", state, count);
-    printRows(std::cout, format, rows, {{"section", "Section", 12}, {"name", "Name", 30}, {"count", "Count", 12}});
+    printRows(out, format, rows, {{"section", "Section", 12}, {"name", "Name", 30}, {"count", "Count", 12}});
     return ExitOk;
+}
+
+// Runs a listing into the export file (or standard output for "-").
+int runExport(const Options& options, int (*listing)(const Options&, std::ostream&)) {
+    if (options.output == "-")
+        return listing(options, std::cout);
+    std::ofstream file(options.output, std::ios::binary);
+    if (!file)
+        throw Error(options.output + ": cannot write: " + std::strerror(errno), Error::Kind::Environment);
+    const int code = listing(options, file);
+    file.close();
+    if (!file)
+        throw Error(options.output + ": write failed: " + std::strerror(errno), Error::Kind::Environment);
+    std::cerr << "sipscope: wrote " << options.output << '\n';
+    return code;
+}
+
+int runExportLadder(const Options& options) {
+    LadderFormat format;
+    if (!parseLadderFormat(options.format, format))
+        throw CLI::ValidationError("--format", "'" + options.format + "' is not a ladder format: svg, plantuml, "
+                                                                     "mermaid or text");
+    return runExport(options, [](const Options& o, std::ostream& out) {
+        LadderFormat f;
+        parseLadderFormat(o.format, f);
+        store::Reader reader(o.db);
+        const auto call = reader.findCall(o.call);
+        if (!call)
+            throw Error(o.db + ": no call '" + o.call + "' (list them with: sipscope calls --db " + o.db + ")");
+        const auto messages = reader.callMessages(call->key, false);
+        exportLadder(out, f, *call, store::buildLadder(messages, o.byIp), messages);
+        return ExitOk;
+    });
 }
 
 // Starts sipscope-viewer on the database: next to this binary (installed), in ../viewer (build tree), or on PATH.
@@ -335,7 +371,28 @@ int run(int argc, char** argv) {
     CLI::App* view = app.add_subcommand("view", "Open the database in sipscope-viewer");
     view->footer("Example: sipscope view --db today.db");
 
-    for (CLI::App* sub : app.get_subcommands({}))
+    CLI::App* exporter = app.add_subcommand("export", "Write calls, messages, statistics or a ladder to a file");
+    exporter->require_subcommand(1);
+    CLI::App* exportLadderCommand = exporter->add_subcommand("ladder", "One call's ladder as SVG, PlantUML, Mermaid or text");
+    exportLadderCommand->add_option("call", options.call, "Call-ID or call key")->required();
+    exportLadderCommand->add_option("--format", options.format, "svg, plantuml, mermaid or text")->required();
+    exportLadderCommand->add_flag("--by-ip", options.byIp, "One column per IP address");
+    exportLadderCommand->footer("Example: sipscope export ladder a84b4c76e66710 --format svg -o call.svg");
+    CLI::App* exportCalls = exporter->add_subcommand("calls", "The call list as CSV or JSON");
+    CLI::App* exportMessages = exporter->add_subcommand("messages", "The message list as CSV or JSON");
+    CLI::App* exportStats = exporter->add_subcommand("stats", "The statistics as CSV or JSON");
+    for (CLI::App* sub : {exportLadderCommand, exportCalls, exportMessages, exportStats}) {
+        sub->add_option("-o,--output", options.output, "File to write (- for standard output)")->required();
+        sub->add_option("--db", options.db, "Database file (default ./sipscope.db)");
+    }
+    for (CLI::App* sub : {exportCalls, exportMessages, exportStats}) {
+        sub->add_option("--format", options.format, "csv or json")->check(CLI::IsMember({"csv", "json"}))->required();
+        addFilters(sub, options);
+    }
+    exportMessages->add_flag("--raw", options.raw, "Include each message's text");
+    exportCalls->footer("Example: sipscope export calls --format csv -o calls.csv --status 486");
+
+    for (CLI::App* sub : {import, calls, messages, show, stats, view})
         sub->add_option("--db", options.db, "Database file (default ./sipscope.db)");
 
     try {
@@ -353,13 +410,21 @@ int run(int argc, char** argv) {
         if (import->parsed())
             return runImport(options);
         if (calls->parsed())
-            return runCalls(options);
+            return runCalls(options, std::cout);
         if (messages->parsed())
-            return runMessages(options);
+            return runMessages(options, std::cout);
+        if (exportLadderCommand->parsed())
+            return runExportLadder(options);
+        if (exportCalls->parsed())
+            return runExport(options, runCalls);
+        if (exportMessages->parsed())
+            return runExport(options, runMessages);
+        if (exportStats->parsed())
+            return runExport(options, runStats);
         if (show->parsed())
             return runShow(options);
         if (stats->parsed())
-            return runStats(options);
+            return runStats(options, std::cout);
         if (view->parsed())
             return runView(options);
     } catch (const CLI::ValidationError& error) {

@@ -38,7 +38,7 @@ std::string missingTransport(const json& truth, const json& options) {
         return "its SIP is inside HEP encapsulation, which is not built yet";
     const json transports = truth.value("messages_by_transport", json::object());
     for (const auto& [transport, count] : transports.items())
-        if (transport != "udp" && count.get<int>() > 0)
+        if (transport != "udp" && transport != "tcp" && transport != "ws" && count.get<int>() > 0)
             return "its truth needs SIP over " + transport + ", which is not built yet";
     return {};
 }
@@ -80,14 +80,15 @@ TEST_P(CorpusTest, MessagesAndCallIdsMatchTshark) {
     for (const auto& call : truth["call_ids"])
         expected[call["call_id"].get<std::string>()] = call["messages"].get<int>();
     std::size_t expectedMessages = truth["sip_messages"].get<std::size_t>();
-    // Where tshark's truth misses SIP that it finds itself once told the port (known_differences.json says why and
-    // how to check), the messages it missed are added to what we expect, Call-ID by Call-ID.
+    // Where tshark's truth is known to be off (known_differences.json says why and how to check with tshark itself:
+    // SIP on a port tshark gives to another protocol, a TCP retransmission dissected twice), the difference is
+    // applied to what we expect, Call-ID by Call-ID. Nothing else may differ.
     const json differences =
         json::parse(sipscope::test::readFile(SIPSCOPE_SOURCE_DIR "/tests/corpus/known_differences.json"));
     if (differences.contains(relative)) {
         for (const auto& [callId, count] : differences[relative]["extra_call_ids"].items()) {
             expected[callId] += count.get<int>();
-            expectedMessages += count.get<std::size_t>();
+            expectedMessages = static_cast<std::size_t>(static_cast<long>(expectedMessages) + count.get<long>());
         }
     }
 
