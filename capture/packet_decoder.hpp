@@ -57,6 +57,39 @@ struct DecoderStats {
     std::uint64_t tcpMessagesIncomplete = 0;  // half messages abandoned at a gap or the stream's end
     std::uint64_t tlsSegments = 0;          // TCP segments carrying TLS (port 5061 or a TLS record header)
     std::uint64_t webSocketMessages = 0;    // WebSocket data messages decoded (delivered or not)
+
+    // Adds another decoder's counts (several files in one import).
+    void add(const DecoderStats& other) {
+        packets += other.packets;
+        truncatedPackets += other.truncatedPackets;
+        unknownLinkType += other.unknownLinkType;
+        nonIpPackets += other.nonIpPackets;
+        ipv4Packets += other.ipv4Packets;
+        ipv6Packets += other.ipv6Packets;
+        udpPayloads += other.udpPayloads;
+        tcpSegments += other.tcpSegments;
+        otherTransport += other.otherTransport;
+        fragments += other.fragments;
+        datagramsReassembled += other.datagramsReassembled;
+        fragmentsIncomplete += other.fragmentsIncomplete;
+        fragmentsEvicted += other.fragmentsEvicted;
+        payloadsDelivered += other.payloadsDelivered;
+        malformedPackets += other.malformedPackets;
+        tunnelledPackets += other.tunnelledPackets;
+        tooDeeplyNested += other.tooDeeplyNested;
+        tcpFlows += other.tcpFlows;
+        tcpFlowsEvicted += other.tcpFlowsEvicted;
+        tcpFlowsTimedOut += other.tcpFlowsTimedOut;
+        tcpOutOfOrderSegments += other.tcpOutOfOrderSegments;
+        tcpRetransmittedSegments += other.tcpRetransmittedSegments;
+        tcpGaps += other.tcpGaps;
+        tcpBytesSkipped += other.tcpBytesSkipped;
+        tcpNonSipStreams += other.tcpNonSipStreams;
+        tcpFramingErrors += other.tcpFramingErrors;
+        tcpMessagesIncomplete += other.tcpMessagesIncomplete;
+        tlsSegments += other.tlsSegments;
+        webSocketMessages += other.webSocketMessages;
+    }
 };
 
 class PacketDecoder {

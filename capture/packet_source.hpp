@@ -13,7 +13,8 @@ class PacketSource {
 public:
     virtual ~PacketSource() = default;
     // Fills `packet` with the next frame; its bytes stay valid until the next call. Returns false at the clean end
-    // of the input. Throws sipscope::Error naming the file and byte offset when the file is damaged; every packet
+    // of the input. A live source may also return true with empty bytes and frameNumber 0 when nothing arrived
+    // for a while (an idle tick), so its reader can flush what it holds. Throws sipscope::Error naming the file and byte offset when the file is damaged; every packet
     // returned before that stays valid data.
     virtual bool next(RawPacket& packet) = 0;
     virtual std::uint64_t bytesRead() const = 0;  // for progress; 0 where unknown

@@ -36,23 +36,6 @@ bool hasSdpBody(const decode::SipMessageView& message) {
     return false;
 }
 
-void accumulate(capture::DecoderStats& total, const capture::DecoderStats& part) {
-    total.packets += part.packets;
-    total.truncatedPackets += part.truncatedPackets;
-    total.unknownLinkType += part.unknownLinkType;
-    total.nonIpPackets += part.nonIpPackets;
-    total.ipv4Packets += part.ipv4Packets;
-    total.ipv6Packets += part.ipv6Packets;
-    total.udpPayloads += part.udpPayloads;
-    total.tcpSegments += part.tcpSegments;
-    total.otherTransport += part.otherTransport;
-    total.fragments += part.fragments;
-    total.datagramsReassembled += part.datagramsReassembled;
-    total.fragmentsIncomplete += part.fragmentsIncomplete;
-    total.fragmentsEvicted += part.fragmentsEvicted;
-    total.payloadsDelivered += part.payloadsDelivered;
-}
-
 // Builds batches from decoded messages and hands them to the writer.
 class BatchBuilder {
 public:
@@ -132,8 +115,8 @@ private:
 
 } // namespace
 
-IngestReport importFiles(const std::string& dbPath, const std::vector<std::string>& paths,
-                         const IngestOptions& options) {
+IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOpener>& sources,
+                           const IngestOptions& options) {
     Database db(dbPath, Database::Mode::ReadWrite);
     detail::BatchWriter writer(db, options.queueBatches);
     decode::Correlator correlator(writer.firstCallKey());
@@ -142,22 +125,23 @@ IngestReport importFiles(const std::string& dbPath, const std::vector<std::strin
     IngestReport report;
     std::int64_t captureId = writer.firstCaptureId();
     std::vector<decode::CallSummary> flushed;
+    const auto flushInterval = std::chrono::milliseconds(options.flushIntervalMs);
 
-    for (const std::string& path : paths) {
+    for (const SourceOpener& opener : sources) {
         if (options.stop && options.stop->load())
             break;
         FileReport file;
-        file.path = path;
+        file.path = opener.name;
         file.captureId = captureId++;
         std::unique_ptr<capture::PacketSource> source;
         try {
-            source = capture::openCaptureFile(path);
+            source = opener.open();
         } catch (const Error& unreadable) {
             file.error = unreadable.what();
             report.files.push_back(std::move(file));
             continue;
         }
-        detail::CaptureRecord captureRow{file.captureId, path, source->totalBytes(), 0, 0, std::nullopt};
+        detail::CaptureRecord captureRow{file.captureId, opener.name, source->totalBytes(), 0, 0, std::nullopt};
         builder.batch().captures.push_back(captureRow);
 
         std::int64_t lastTimestampUs = 0;
@@ -172,32 +156,41 @@ IngestReport importFiles(const std::string& dbPath, const std::vector<std::strin
         });
 
         auto lastProgress = std::chrono::steady_clock::now();
+        auto lastFlush = lastProgress;
         auto sendBatch = [&] {
             correlator.takeFlushed(lastTimestampUs, flushed);
             for (auto& call : flushed)
                 builder.batch().calls.push_back(std::move(call));
             report.calls += flushed.size();
             flushed.clear();
+            // Live: calls still in progress are written as they stand, so readers see them now.
+            if (options.writeOpenCalls)
+                correlator.snapshotOpen(builder.batch().calls);
             captureRow.packets = file.packets;
             captureRow.sipMessages = file.sipMessages;
             captureRow.error = file.error;
             builder.batch().captures.push_back(captureRow);
             builder.send();
+            lastFlush = std::chrono::steady_clock::now();
         };
 
         capture::RawPacket packet;
         try {
             while (source->next(packet)) {
-                ++file.packets;
-                lastTimestampUs = std::max(lastTimestampUs, packet.timestampUs);
-                decoder.decode(packet);
-                if (builder.full())
+                if (!packet.bytes.empty() || packet.frameNumber != 0) {
+                    ++file.packets;
+                    lastTimestampUs = std::max(lastTimestampUs, packet.timestampUs);
+                    decoder.decode(packet);
+                }
+                const bool isDue = flushInterval.count() > 0 &&
+                                   std::chrono::steady_clock::now() - lastFlush >= flushInterval;
+                if (builder.full() || isDue)
                     sendBatch();
-                if (options.onProgress && (file.packets & 1023) == 0) {
+                if (options.onProgress && ((file.packets & 1023) == 0 || flushInterval.count() > 0)) {
                     const auto now = std::chrono::steady_clock::now();
                     if (now - lastProgress > std::chrono::milliseconds(200)) {
                         lastProgress = now;
-                        options.onProgress({path, source->bytesRead(), source->totalBytes(),
+                        options.onProgress({opener.name, source->bytesRead(), source->totalBytes(),
                                             report.sipMessages + file.sipMessages});
                     }
                 }
@@ -208,11 +201,11 @@ IngestReport importFiles(const std::string& dbPath, const std::vector<std::strin
             file.error = damage.what();
         }
         decoder.finish();
-        accumulate(report.decoder, decoder.stats());
+        report.decoder.add(decoder.stats());
         report.sipMessages += file.sipMessages;
         sendBatch();
         if (options.onProgress)
-            options.onProgress({path, source->totalBytes(), source->totalBytes(), report.sipMessages});
+            options.onProgress({opener.name, source->totalBytes(), source->totalBytes(), report.sipMessages});
         report.files.push_back(std::move(file));
     }
 
@@ -224,6 +217,14 @@ IngestReport importFiles(const std::string& dbPath, const std::vector<std::strin
     writer.finish();
     report.correlator = correlator.stats();
     return report;
+}
+
+IngestReport importFiles(const std::string& dbPath, const std::vector<std::string>& paths,
+                         const IngestOptions& options) {
+    std::vector<SourceOpener> sources;
+    for (const std::string& path : paths)
+        sources.push_back({path, [path] { return capture::openCaptureFile(path); }});
+    return ingestSources(dbPath, sources, options);
 }
 
 } // namespace sipscope::store

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "capture/packet_decoder.hpp"
+#include "capture/packet_source.hpp"
 #include "decode/correlator.hpp"
 
 #include <atomic>
@@ -26,7 +27,9 @@ struct IngestOptions {
     std::size_t queueBatches = 4;      // batches in flight between the threads before the reader waits
     std::function<void(const IngestProgress&)> onProgress;  // called from the ingest thread, a few times a second
     const std::atomic<bool>* stop = nullptr;  // set it (e.g. on Ctrl-C) to stop at the next packet, keeping all so far
-    bool writeDatabase = true;  // false: decode and correlate only, write nothing (benchmarks: the cost of the store)
+    bool writeDatabase = true;
+    std::uint32_t flushIntervalMs = 0;  // also write a batch this often (live capture); 0 = only when full
+    bool writeOpenCalls = false;        // write calls in progress at each batch (live capture)  // false: decode and correlate only, write nothing (benchmarks: the cost of the store)
 };
 
 struct FileReport {
@@ -46,6 +49,19 @@ struct IngestReport {
     std::uint64_t calls = 0;
     bool hasErrors() const;
 };
+
+// A source to ingest: its name (file path, "lo", "hep:udp:0.0.0.0:9060") and how to open it. open() may throw
+// sipscope::Error; that is reported in FileReport::error and the next source is tried.
+struct SourceOpener {
+    std::string name;
+    std::function<std::unique_ptr<capture::PacketSource>()> open;
+};
+
+// Ingests the sources one after the other into the database at dbPath (created when missing), through one
+// correlator. Live sources may return idle ticks (see PacketSource::next) so batches are written on time.
+// Throws sipscope::Error when the database cannot be opened or written.
+IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOpener>& sources,
+                           const IngestOptions& options = {});
 
 // Imports the files into the database at dbPath (created when missing). Throws sipscope::Error when the database
 // cannot be opened or written; damage inside a capture file is reported in FileReport::error instead, after
