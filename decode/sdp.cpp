@@ -1,4 +1,4 @@
-// The SDP parser: lines, session and media fields, typed attributes, and the helpers over them (RFC 8866).
+// The SDP parser (RFC 8866): lines, session and media fields, typed attributes, and helpers.
 //
 // Index
 // [SECTION] Lexing helpers
@@ -24,10 +24,12 @@ namespace {
 
 constexpr std::uint64_t MaxUint32 = std::numeric_limits<std::uint32_t>::max();
 constexpr std::uint64_t MaxUint16 = std::numeric_limits<std::uint16_t>::max();
-// Large enough for any NTP time or bandwidth, small enough that parseDecimal's value * 10 cannot overflow.
+// Large enough for any NTP time or bandwidth, small enough that parseDecimal's value * 10 cannot
+// overflow.
 constexpr std::uint64_t MaxBigNumber = 1'000'000'000'000'000'000ULL;
 
-// Splits off the next field. RFC 8866 §9 separates fields with exactly one SP; devices send runs of SP and HTAB.
+// Splits off the next field. RFC 8866 §9 separates fields with exactly one SP; devices send runs of
+// SP and HTAB.
 std::string_view nextField(std::string_view& rest) {
     std::size_t begin = 0;
     while (begin < rest.size() && detail::isWsp(rest[begin])) {
@@ -52,12 +54,13 @@ std::string_view trimWsp(std::string_view s) {
     return s;
 }
 
-// Splits `s` at the first `separator`: returns the part before it and leaves the part after it in `s` (empty
-// when the separator is absent, which `found` reports).
+// Splits `s` at the first `separator`: returns the part before it and leaves the part after it in
+// `s` (empty when the separator is absent, which `found` reports).
 std::string_view splitAt(std::string_view& s, char separator, bool* found = nullptr) {
     const std::size_t at = s.find(separator);
     const std::string_view head = s.substr(0, at);
-    s = at == std::string_view::npos ? s.substr(s.size()) : s.substr(at + 1);  // stays inside the body
+    s = at == std::string_view::npos ? s.substr(s.size())
+                                     : s.substr(at + 1);  // stays inside the body
     if (found != nullptr) {
         *found = at != std::string_view::npos;
     }
@@ -87,74 +90,56 @@ bool isAllDigits(std::string_view s) {
 }
 
 // RFC 8839 §5.1: ice-char = ALPHA / DIGIT / "+" / "/"
-bool isIceChar(char c) { return detail::isAlnum(c) || c == '+' || c == '/'; }
+bool isIceChar(char c) {
+    return detail::isAlnum(c) || c == '+' || c == '/';
+}
 
-MediaType mediaTypeOf(std::string_view media) {
-    constexpr std::array<std::pair<std::string_view, MediaType>, 6> Types{{
-        {"audio", MediaType::Audio},
-        {"video", MediaType::Video},
-        {"image", MediaType::Image},
-        {"application", MediaType::Application},
-        {"text", MediaType::Text},
-        {"message", MediaType::Message},
-    }};
-    for (const auto& [name, type] : Types) {
-        if (detail::equalsNoCase(media, name)) {
-            return type;
+template <typename T, std::size_t N>
+using NameTable = std::array<std::pair<std::string_view, T>, N>;
+
+// The value of a keyword, compared case-insensitively as ABNF literals are (RFC 5234 §2.3).
+template <typename T, std::size_t N>
+std::optional<T> lookup(const NameTable<T, N>& table, std::string_view name) {
+    for (const auto& [keyword, value] : table) {
+        if (detail::equalsNoCase(name, keyword)) {
+            return value;
         }
     }
-    return MediaType::Other;
-}
-
-std::optional<MediaDirection> directionOf(std::string_view name) {
-    if (detail::equalsNoCase(name, "sendrecv")) {
-        return MediaDirection::SendRecv;
-    }
-    if (detail::equalsNoCase(name, "sendonly")) {
-        return MediaDirection::SendOnly;
-    }
-    if (detail::equalsNoCase(name, "recvonly")) {
-        return MediaDirection::RecvOnly;
-    }
-    if (detail::equalsNoCase(name, "inactive")) {
-        return MediaDirection::Inactive;
-    }
     return std::nullopt;
 }
 
-std::optional<SetupRole> setupRoleOf(std::string_view value) {
-    if (detail::equalsNoCase(value, "active")) {
-        return SetupRole::Active;
-    }
-    if (detail::equalsNoCase(value, "passive")) {
-        return SetupRole::Passive;
-    }
-    if (detail::equalsNoCase(value, "actpass")) {
-        return SetupRole::ActPass;
-    }
-    if (detail::equalsNoCase(value, "holdconn")) {
-        return SetupRole::HoldConn;
-    }
-    return std::nullopt;
-}
+constexpr NameTable<MediaType, 6> MediaTypes{{
+    {"audio", MediaType::Audio},
+    {"video", MediaType::Video},
+    {"image", MediaType::Image},
+    {"application", MediaType::Application},
+    {"text", MediaType::Text},
+    {"message", MediaType::Message},
+}};
 
-IceCandidateType candidateTypeOf(std::string_view name) {
-    if (detail::equalsNoCase(name, "host")) {
-        return IceCandidateType::Host;
-    }
-    if (detail::equalsNoCase(name, "srflx")) {
-        return IceCandidateType::ServerReflexive;
-    }
-    if (detail::equalsNoCase(name, "prflx")) {
-        return IceCandidateType::PeerReflexive;
-    }
-    if (detail::equalsNoCase(name, "relay")) {
-        return IceCandidateType::Relayed;
-    }
-    return IceCandidateType::Other;
-}
+constexpr NameTable<MediaDirection, 4> Directions{{
+    {"sendrecv", MediaDirection::SendRecv},
+    {"sendonly", MediaDirection::SendOnly},
+    {"recvonly", MediaDirection::RecvOnly},
+    {"inactive", MediaDirection::Inactive},
+}};
 
-// c=<nettype> <addrtype> <connection-address> (RFC 8866 §5.7). Fills what it can; false when malformed.
+constexpr NameTable<SetupRole, 4> SetupRoles{{
+    {"active", SetupRole::Active},
+    {"passive", SetupRole::Passive},
+    {"actpass", SetupRole::ActPass},
+    {"holdconn", SetupRole::HoldConn},
+}};
+
+constexpr NameTable<IceCandidateType, 4> CandidateTypes{{
+    {"host", IceCandidateType::Host},
+    {"srflx", IceCandidateType::ServerReflexive},
+    {"prflx", IceCandidateType::PeerReflexive},
+    {"relay", IceCandidateType::Relayed},
+}};
+
+// c=<nettype> <addrtype> <connection-address> (RFC 8866 §5.7). Fills what it can; false when
+// malformed.
 bool parseConnection(std::string_view value, SdpConnection& connection) {
     connection.netType = nextField(value);
     connection.addrType = nextField(value);
@@ -208,7 +193,8 @@ private:
             return;
         }
         constexpr std::size_t MaxOffset = std::numeric_limits<std::uint32_t>::max();
-        m_session.m_error = {code, reason, static_cast<std::uint32_t>(offset < MaxOffset ? offset : MaxOffset)};
+        m_session.m_error = {code, reason,
+                             static_cast<std::uint32_t>(offset < MaxOffset ? offset : MaxOffset)};
     }
     std::size_t offsetOf(std::string_view view) const {
         return static_cast<std::size_t>(view.data() - m_body.data());
@@ -251,16 +237,18 @@ void SdpReader::read() {
     bool isFirstLine = true;
     std::size_t pos = 0;
     while (pos < m_body.size()) {
-        // RFC 8866 §5 wants CRLF; bare LF is accepted as §5 asks of parsers, and a last line may lack either.
+        // RFC 8866 §5 wants CRLF; bare LF is accepted as §5 asks of parsers, and a last line may
+        // lack either.
         const void* lf = std::memchr(m_body.data() + pos, '\n', m_body.size() - pos);
         const std::size_t lineEnd =
-            lf == nullptr ? m_body.size() : static_cast<std::size_t>(static_cast<const char*>(lf) - m_body.data());
+            lf == nullptr ? m_body.size()
+                          : static_cast<std::size_t>(static_cast<const char*>(lf) - m_body.data());
         const std::size_t next = lf == nullptr ? m_body.size() : lineEnd + 1;
         const std::string_view line = trimWsp(m_body.substr(pos, lineEnd - pos));
         const std::size_t lineStart = pos;
         pos = next;
-        const std::string_view text = !line.empty() && line.back() == '\r' ? trimWsp(line.substr(0, line.size() - 1))
-                                                                           : line;
+        const std::string_view text =
+            !line.empty() && line.back() == '\r' ? trimWsp(line.substr(0, line.size() - 1)) : line;
         if (lineEnd - lineStart > m_limits.maxLineLength) {
             fail(SdpErrorCode::LineTooLong, "line longer than the limit", lineStart);
             return;
@@ -275,7 +263,8 @@ void SdpReader::read() {
             continue;
         }
         if (isFirstLine && text[0] != 'v') {
-            fail(SdpErrorCode::BadVersion, "the first line is not v= (RFC 8866 §5)", offsetOf(text));
+            fail(SdpErrorCode::BadVersion, "the first line is not v= (RFC 8866 §5)",
+                 offsetOf(text));
         }
         isFirstLine = false;
         if (!readLine(text[0], text.substr(2))) {
@@ -329,11 +318,12 @@ void SdpReader::checkMandatoryFields() {
     if (!m_session.m_timing) {
         fail(SdpErrorCode::MissingField, "no t= line (RFC 8866 §5.9)", m_body.size());
     }
-    // RFC 8866 §5.7: c= at session level or in every media. A rejected stream (port 0) carries no media.
+    // RFC 8866 §5.7: c= at session level or in every media. A rejected stream (port 0) carries no
+    // media.
     for (const MediaDescriptionView& media : m_session.m_media) {
         if (media.port != 0 && !media.connection && !m_session.m_connection) {
-            fail(SdpErrorCode::MissingField, "media without c= at media or session level (RFC 8866 §5.7)",
-                 media.offset);
+            fail(SdpErrorCode::MissingField,
+                 "media without c= at media or session level (RFC 8866 §5.7)", media.offset);
         }
     }
 }
@@ -366,10 +356,12 @@ void SdpReader::readOrigin(std::string_view value) {
     origin.netType = nextField(rest);
     origin.addrType = nextField(rest);
     origin.address = nextField(rest);
-    // RFC 8866 §5.2: sess-id and sess-version are 1*DIGIT, kept as text since they may exceed 64 bits.
+    // RFC 8866 §5.2: sess-id and sess-version are 1*DIGIT, kept as text since they may exceed 64
+    // bits.
     const bool isDigits = isAllDigits(origin.sessionId) && isAllDigits(origin.sessionVersion);
     if (origin.address.empty() || !nextField(rest).empty() || !isDigits) {
-        fail(SdpErrorCode::BadOrigin, "o= is not <username> <sess-id> <sess-version> <nettype> <addrtype> <address>",
+        fail(SdpErrorCode::BadOrigin,
+             "o= is not <username> <sess-id> <sess-version> <nettype> <addrtype> <address>",
              offsetOf(value));
     }
 }
@@ -377,15 +369,17 @@ void SdpReader::readOrigin(std::string_view value) {
 void SdpReader::readConnection(std::string_view value) {
     SdpConnection connection;
     if (!parseConnection(value, connection)) {
-        fail(SdpErrorCode::BadConnection, "c= is not <nettype> <addrtype> <address>[/<ttl>][/<count>]",
-             offsetOf(value));
+        fail(SdpErrorCode::BadConnection,
+             "c= is not <nettype> <addrtype> <address>[/<ttl>][/<count>]", offsetOf(value));
     }
     if (connection.address.empty()) {
         return;
     }
     MediaDescriptionView* media = currentMedia();
-    std::optional<SdpConnection>& target = media != nullptr ? media->connection : m_session.m_connection;
-    // RFC 8866 §5.7 allows several c= per media (multicast layers); the first is the one a stream uses.
+    std::optional<SdpConnection>& target =
+        media != nullptr ? media->connection : m_session.m_connection;
+    // RFC 8866 §5.7 allows several c= per media (multicast layers); the first is the one a stream
+    // uses.
     if (!target) {
         target = connection;
     }
@@ -398,7 +392,8 @@ void SdpReader::readTiming(std::string_view value) {
     if (!start || !stop || !nextField(rest).empty()) {
         fail(SdpErrorCode::BadTiming, "t= is not <start-time> <stop-time>", offsetOf(value));
     }
-    // Repeated t= lines list more active periods (RFC 8866 §5.9); the first says whether it is bounded.
+    // Repeated t= lines list more active periods (RFC 8866 §5.9); the first says whether it is
+    // bounded.
     if (!m_session.m_timing) {
         m_session.m_timing = SdpTiming{start.value_or(0), stop.value_or(0)};
     }
@@ -406,7 +401,8 @@ void SdpReader::readTiming(std::string_view value) {
 
 bool SdpReader::readBandwidth(std::string_view value) {
     if (m_session.m_attributes.size() + m_session.m_bandwidths.size() >= m_limits.maxAttributes) {
-        fail(SdpErrorCode::TooManyAttributes, "more a= and b= lines than the limit", offsetOf(value));
+        fail(SdpErrorCode::TooManyAttributes, "more a= and b= lines than the limit",
+             offsetOf(value));
         return false;
     }
     std::string_view rest = value;
@@ -426,18 +422,20 @@ bool SdpReader::readMedia(std::string_view value) {
         fail(SdpErrorCode::TooManyMedia, "more m= lines than the limit", offsetOf(value) - 2);
         return false;
     }
-    // A malformed m= line still opens a media section, so the a= lines after it don't land at session level.
+    // A malformed m= line still opens a media section, so the a= lines after it don't land at
+    // session level.
     m_session.m_mediaStarts.push_back({m_session.m_formats.size(), m_session.m_bandwidths.size(),
                                        m_session.m_attributes.size(), m_session.m_rtpmaps.size(),
                                        m_session.m_fmtps.size(), m_session.m_candidates.size(),
                                        m_session.m_cryptos.size()});
     MediaDescriptionView& media = m_session.m_media.emplace_back();
-    media.offset = static_cast<std::uint32_t>(std::min<std::size_t>(offsetOf(value) - 2, MaxUint32));
+    media.offset =
+        static_cast<std::uint32_t>(std::min<std::size_t>(offsetOf(value) - 2, MaxUint32));
 
     // m=<media> <port>[/<number of ports>] <proto> 1*(SP <fmt>) (RFC 8866 §5.14)
     std::string_view rest = value;
     media.media = nextField(rest);
-    media.type = mediaTypeOf(media.media);
+    media.type = lookup(MediaTypes, media.media).value_or(MediaType::Other);
     std::string_view portField = nextField(rest);
     const auto port = parseNumber<std::uint16_t>(splitAt(portField, '/'), MaxUint16);
     const auto portCount = portField.empty() ? std::optional<std::uint32_t>(1)
@@ -457,7 +455,8 @@ bool SdpReader::readMedia(std::string_view value) {
     if (!detail::isToken(media.media)) {
         fail(SdpErrorCode::BadMedia, "m= media type is not a token", offsetOf(value));
     } else if (!port || !portCount) {
-        fail(SdpErrorCode::BadMedia, "m= port is not a number 0..65535 with an optional /count", offsetOf(value));
+        fail(SdpErrorCode::BadMedia, "m= port is not a number 0..65535 with an optional /count",
+             offsetOf(value));
     } else if (media.protocol.empty() || formatCount == 0) {
         fail(SdpErrorCode::BadMedia, "m= has no protocol or no formats", offsetOf(value));
     }
@@ -470,7 +469,8 @@ bool SdpReader::readMedia(std::string_view value) {
 
 bool SdpReader::readAttribute(std::string_view value) {
     if (m_session.m_attributes.size() + m_session.m_bandwidths.size() >= m_limits.maxAttributes) {
-        fail(SdpErrorCode::TooManyAttributes, "more a= and b= lines than the limit", offsetOf(value));
+        fail(SdpErrorCode::TooManyAttributes, "more a= and b= lines than the limit",
+             offsetOf(value));
         return false;
     }
     // a=<attribute-name>[:<attribute-value>] (RFC 8866 §5.13)
@@ -487,10 +487,13 @@ bool SdpReader::readAttribute(std::string_view value) {
 }
 
 void SdpReader::readTypedAttribute(std::string_view name, std::string_view value) {
-    // Attribute names are ABNF literals, so case-insensitive (RFC 5234 §2.3); devices do send "a=SendOnly".
-    const auto is = [name](std::string_view canonical) { return detail::equalsNoCase(name, canonical); };
+    // Attribute names are ABNF literals, so case-insensitive (RFC 5234 §2.3); devices do send
+    // "a=SendOnly".
+    const auto is = [name](std::string_view canonical) {
+        return detail::equalsNoCase(name, canonical);
+    };
     MediaDescriptionView* media = currentMedia();
-    if (const std::optional<MediaDirection> direction = directionOf(name)) {
+    if (const std::optional<MediaDirection> direction = lookup(Directions, name)) {
         (media != nullptr ? media->direction : m_session.m_direction) = direction;
     } else if (is("rtpmap")) {
         readRtpMap(value);
@@ -509,13 +512,15 @@ void SdpReader::readTypedAttribute(std::string_view name, std::string_view value
     } else if (is("ice-lite")) {
         m_session.m_isIceLite = true;  // RFC 8839 §5.3: session level only
     } else if (is("setup")) {
-        const std::optional<SetupRole> role = setupRoleOf(trimWsp(value));
+        const std::optional<SetupRole> role = lookup(SetupRoles, trimWsp(value));
         if (!role) {
-            fail(SdpErrorCode::BadAttribute, "a=setup is not active, passive, actpass or holdconn", offsetOf(value));
+            fail(SdpErrorCode::BadAttribute, "a=setup is not active, passive, actpass or holdconn",
+                 offsetOf(value));
         }
         (media != nullptr ? media->setup : m_session.m_setup) = role;
     } else if (media == nullptr) {
-        return;  // the rest are media-level attributes (RFC 8866 §6, RFC 3605, RFC 5761, RFC 5888, RFC 4574)
+        return;  // the rest are media-level attributes (RFC 8866 §6, RFC 3605, RFC 5761, RFC 5888,
+                 // RFC 4574)
     } else if (is("ptime")) {
         media->ptimeMs = readPacketTime(value);
     } else if (is("maxptime")) {
@@ -538,16 +543,19 @@ void SdpReader::readRtpMap(std::string_view value) {
     std::string_view encoding = trimWsp(rest);
     const std::string_view encodingName = splitAt(encoding, '/');
     bool hasChannels = false;
-    const auto clockRate = parseNumber<std::uint32_t>(splitAt(encoding, '/', &hasChannels), MaxUint32);
+    const auto clockRate =
+        parseNumber<std::uint32_t>(splitAt(encoding, '/', &hasChannels), MaxUint32);
     const auto channels = hasChannels ? parseNumber<std::uint16_t>(encoding, MaxUint16)
                                       : std::optional<std::uint16_t>(1);
     if (!payloadType || encodingName.empty() || !clockRate || !channels) {
-        fail(SdpErrorCode::BadAttribute, "a=rtpmap is not <payload type> <encoding>/<clock rate>[/<channels>]",
+        fail(SdpErrorCode::BadAttribute,
+             "a=rtpmap is not <payload type> <encoding>/<clock rate>[/<channels>]",
              offsetOf(value));
     }
     // A name without a clock rate ("a=rtpmap:31 LPC", in RFC 4475's bodies) still names the codec.
     if (payloadType && !encodingName.empty()) {
-        m_session.m_rtpmaps.push_back({*payloadType, encodingName, clockRate.value_or(0), channels.value_or(1)});
+        m_session.m_rtpmaps.push_back(
+            {*payloadType, encodingName, clockRate.value_or(0), channels.value_or(1)});
     }
 }
 
@@ -564,7 +572,8 @@ void SdpReader::readFmtp(std::string_view value) {
 
 void SdpReader::readCandidate(std::string_view value) {
     // RFC 8839 §5.1: <foundation> <component-id> <transport> <priority> <connection-address> <port>
-    // typ <cand-type> [raddr <address>] [rport <port>] *(<extension-att-name> <extension-att-value>)
+    // typ <cand-type> [raddr <address>] [rport <port>] *(<extension-att-name>
+    // <extension-att-value>)
     std::string_view rest = value;
     SdpCandidate candidate;
     candidate.foundation = nextField(rest);
@@ -576,8 +585,8 @@ void SdpReader::readCandidate(std::string_view value) {
     const bool hasTyp = detail::equalsNoCase(nextField(rest), "typ");
     candidate.typeName = nextField(rest);
     bool isGood = !candidate.foundation.empty() && candidate.foundation.size() <= 32 && component &&
-                  !candidate.transport.empty() && priority && !candidate.address.empty() && port && hasTyp &&
-                  !candidate.typeName.empty();
+                  !candidate.transport.empty() && priority && !candidate.address.empty() && port &&
+                  hasTyp && !candidate.typeName.empty();
     for (char c : candidate.foundation) {
         isGood = isGood && isIceChar(c);
     }
@@ -592,13 +601,14 @@ void SdpReader::readCandidate(std::string_view value) {
         }
     }
     if (!isGood) {
-        fail(SdpErrorCode::BadAttribute, "a=candidate does not follow RFC 8839 §5.1", offsetOf(value));
+        fail(SdpErrorCode::BadAttribute, "a=candidate does not follow RFC 8839 §5.1",
+             offsetOf(value));
         return;
     }
     candidate.component = *component;
     candidate.priority = *priority;
     candidate.port = *port;
-    candidate.type = candidateTypeOf(candidate.typeName);
+    candidate.type = lookup(CandidateTypes, candidate.typeName).value_or(IceCandidateType::Other);
     m_session.m_candidates.push_back(candidate);
 }
 
@@ -611,7 +621,8 @@ void SdpReader::readCrypto(std::string_view value) {
     crypto.keyParams = nextField(rest);
     crypto.sessionParams = trimWsp(rest);
     if (!tag || crypto.suite.empty() || crypto.keyParams.empty()) {
-        fail(SdpErrorCode::BadAttribute, "a=crypto is not <tag> <crypto-suite> <key-params>", offsetOf(value));
+        fail(SdpErrorCode::BadAttribute, "a=crypto is not <tag> <crypto-suite> <key-params>",
+             offsetOf(value));
         return;
     }
     crypto.tag = *tag;
@@ -628,7 +639,8 @@ void SdpReader::readRtcp(MediaDescriptionView& media, std::string_view value) {
     rtcp.address = nextField(rest);
     const bool hasAddressOrNone = rtcp.netType.empty() || !rtcp.address.empty();
     if (!port || !hasAddressOrNone || !nextField(rest).empty()) {
-        fail(SdpErrorCode::BadAttribute, "a=rtcp is not <port> [<nettype> <addrtype> <address>]", offsetOf(value));
+        fail(SdpErrorCode::BadAttribute, "a=rtcp is not <port> [<nettype> <addrtype> <address>]",
+             offsetOf(value));
         return;
     }
     rtcp.port = *port;
@@ -642,7 +654,8 @@ void SdpReader::readFingerprint(std::string_view value) {
     fingerprint.hashFunction = nextField(rest);
     fingerprint.fingerprint = nextField(rest);
     if (fingerprint.fingerprint.empty() || !nextField(rest).empty()) {
-        fail(SdpErrorCode::BadAttribute, "a=fingerprint is not <hash-function> <fingerprint>", offsetOf(value));
+        fail(SdpErrorCode::BadAttribute, "a=fingerprint is not <hash-function> <fingerprint>",
+             offsetOf(value));
         return;
     }
     MediaDescriptionView* media = currentMedia();
@@ -650,12 +663,14 @@ void SdpReader::readFingerprint(std::string_view value) {
 }
 
 std::optional<std::uint32_t> SdpReader::readPacketTime(std::string_view value) {
-    // RFC 8866 §6.4 gives milliseconds as an integer; some devices write "20.0", so a fraction is dropped.
+    // RFC 8866 §6.4 gives milliseconds as an integer; some devices write "20.0", so a fraction is
+    // dropped.
     std::string_view rest = trimWsp(value);
     const std::string_view whole = splitAt(rest, '.');
     const auto milliseconds = parseNumber<std::uint32_t>(whole, MaxUint32);
     if (!milliseconds || (!rest.empty() && !isAllDigits(rest))) {
-        fail(SdpErrorCode::BadAttribute, "a=ptime or a=maxptime is not a number of milliseconds", offsetOf(value));
+        fail(SdpErrorCode::BadAttribute, "a=ptime or a=maxptime is not a number of milliseconds",
+             offsetOf(value));
         return std::nullopt;
     }
     return milliseconds;
@@ -703,8 +718,9 @@ void SessionDescriptionView::reset() {
 }
 
 void SessionDescriptionView::cutSpans() {
-    const ItemStarts ends{m_formats.size(), m_bandwidths.size(), m_attributes.size(), m_rtpmaps.size(),
-                          m_fmtps.size(),   m_candidates.size(), m_cryptos.size()};
+    const ItemStarts ends{m_formats.size(), m_bandwidths.size(), m_attributes.size(),
+                          m_rtpmaps.size(), m_fmtps.size(),      m_candidates.size(),
+                          m_cryptos.size()};
     const ItemStarts& sessionEnds = m_mediaStarts.empty() ? ends : m_mediaStarts.front();
     m_sessionBandwidths = cut(m_bandwidths, 0, sessionEnds.bandwidths);
     m_sessionAttributes = cut(m_attributes, 0, sessionEnds.attributes);
@@ -729,7 +745,8 @@ const SessionDescriptionView& SdpParser::parse(std::string_view body) {
     return m_session;
 }
 
-std::optional<SdpConnection> SessionDescriptionView::effectiveConnection(const MediaDescriptionView& media) const {
+std::optional<SdpConnection>
+SessionDescriptionView::effectiveConnection(const MediaDescriptionView& media) const {
     return media.connection ? media.connection : m_connection;
 }
 
@@ -779,14 +796,17 @@ const SdpAttribute* MediaDescriptionView::attribute(std::string_view name) const
 }
 
 std::optional<SdpRtpMap> staticPayloadFormat(std::uint8_t payloadType) {
-    // RFC 3551 §6, tables 4 and 5. Types 1 and 2 are reserved, 19 is reserved (was CN), 20-24 and 27-30 unassigned.
+    // RFC 3551 §6, tables 4 and 5. Types 1 and 2 are reserved, 19 is reserved (was CN), 20-24 and
+    // 27-30 unassigned.
     constexpr std::array<SdpRtpMap, 24> Table{{
-        {0, "PCMU", 8000, 1},   {3, "GSM", 8000, 1},    {4, "G723", 8000, 1},   {5, "DVI4", 8000, 1},
-        {6, "DVI4", 16000, 1},  {7, "LPC", 8000, 1},    {8, "PCMA", 8000, 1},   {9, "G722", 8000, 1},
-        {10, "L16", 44100, 2},  {11, "L16", 44100, 1},  {12, "QCELP", 8000, 1}, {13, "CN", 8000, 1},
-        {14, "MPA", 90000, 1},  {15, "G728", 8000, 1},  {16, "DVI4", 11025, 1}, {17, "DVI4", 22050, 1},
-        {18, "G729", 8000, 1},  {25, "CelB", 90000, 1}, {26, "JPEG", 90000, 1}, {28, "nv", 90000, 1},
-        {31, "H261", 90000, 1}, {32, "MPV", 90000, 1},  {33, "MP2T", 90000, 1}, {34, "H263", 90000, 1},
+        {0, "PCMU", 8000, 1},   {3, "GSM", 8000, 1},    {4, "G723", 8000, 1},
+        {5, "DVI4", 8000, 1},   {6, "DVI4", 16000, 1},  {7, "LPC", 8000, 1},
+        {8, "PCMA", 8000, 1},   {9, "G722", 8000, 1},   {10, "L16", 44100, 2},
+        {11, "L16", 44100, 1},  {12, "QCELP", 8000, 1}, {13, "CN", 8000, 1},
+        {14, "MPA", 90000, 1},  {15, "G728", 8000, 1},  {16, "DVI4", 11025, 1},
+        {17, "DVI4", 22050, 1}, {18, "G729", 8000, 1},  {25, "CelB", 90000, 1},
+        {26, "JPEG", 90000, 1}, {28, "nv", 90000, 1},   {31, "H261", 90000, 1},
+        {32, "MPV", 90000, 1},  {33, "MP2T", 90000, 1}, {34, "H263", 90000, 1},
     }};
     for (const SdpRtpMap& entry : Table) {
         if (entry.payloadType == payloadType) {

@@ -15,23 +15,24 @@ class SdpReader;
 
 enum class SdpErrorCode : std::uint8_t {
     None = 0,
-    Empty,              // no bytes, or only whitespace
-    BadLine,            // a line that is not "<letter>=<value>"
-    BadVersion,         // the first line is not v=0
-    BadOrigin,          // o= without its six fields, or a non-numeric sess-id / sess-version
-    BadConnection,      // c= without nettype, addrtype and address, or a bad TTL / address count
-    BadTiming,          // t= without two decimal times
-    BadBandwidth,       // b= not "<bwtype>:<bandwidth>"
-    BadMedia,           // m= not "<media> <port>[/<count>] <proto> <fmt> ...", or a port above 65535
-    BadAttribute,       // an a= line whose name or typed value (rtpmap, fmtp, ptime, candidate, ...) is malformed
-    MissingField,       // no o=, s= or t=, or a media without c= at either level (RFC 8866 §5)
-    LineTooLong,        // a line longer than SdpLimits::maxLineLength; parsing stopped there
-    TooManyMedia,       // more m= lines than SdpLimits::maxMedia; parsing stopped there
+    Empty,          // no bytes, or only whitespace
+    BadLine,        // a line that is not "<letter>=<value>"
+    BadVersion,     // the first line is not v=0
+    BadOrigin,      // o= without its six fields, or a non-numeric sess-id / sess-version
+    BadConnection,  // c= without nettype, addrtype and address, or a bad TTL / address count
+    BadTiming,      // t= without two decimal times
+    BadBandwidth,   // b= not "<bwtype>:<bandwidth>"
+    BadMedia,       // m= not "<media> <port>[/<count>] <proto> <fmt> ...", or a port above 65535
+    BadAttribute,   // an a= line with a bad name, or a typed one (rtpmap, candidate, ...) malformed
+    MissingField,   // no o=, s= or t=, or a media without c= at either level (RFC 8866 §5)
+    LineTooLong,    // a line longer than SdpLimits::maxLineLength; parsing stopped there
+    TooManyMedia,   // more m= lines than SdpLimits::maxMedia; parsing stopped there
     TooManyAttributes,  // more a= and b= lines than SdpLimits::maxAttributes; parsing stopped there
     TooManyFormats,     // more m= formats in all than SdpLimits::maxFormats; parsing stopped there
 };
 
-// Why a description is malformed: a static reason text and the byte offset in the body where it was found.
+// Why a description is malformed: a static reason text and the byte offset in the body where it was
+// found.
 struct SdpError {
     SdpErrorCode code = SdpErrorCode::None;
     std::string_view reason;  // static text, never from the packet
@@ -95,12 +96,13 @@ struct SdpRtpMap {
 struct SdpFmtp {
     std::string_view format;
     std::optional<std::uint8_t> payloadType;  // when the format is an RTP payload type 0..127
-    std::string_view parameters;              // the rest of the line, e.g. "0-16" or "profile-level-id=42e01f"
+    std::string_view parameters;  // the rest of the line, e.g. "0-16" or "profile-level-id=42e01f"
 };
 
 enum class IceCandidateType : std::uint8_t { Host, ServerReflexive, PeerReflexive, Relayed, Other };
 
-// a=candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> ... (RFC 8839 §5.1)
+// RFC 8839 §5.1:
+// a=candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> ...
 struct SdpCandidate {
     std::string_view foundation;
     std::uint16_t component = 0;  // 1 RTP, 2 RTCP
@@ -144,10 +146,10 @@ struct SdpRtcp {
 
 enum class MediaType : std::uint8_t { Audio, Video, Image, Application, Text, Message, Other };
 
-// One m= section and what follows it up to the next m= line (RFC 8866 §5.14). Views into the body; the spans
-// point into the parser's storage and live until its next parse(). A typed entry (candidates, cryptos, ...) is
-// present only when its line followed its grammar (an rtpmap needs only its payload type and name); every a= line
-// is in `attributes` either way.
+// One m= section and what follows it up to the next m= line (RFC 8866 §5.14). Views into the body;
+// the spans point into the parser's storage and live until its next parse(). A typed entry
+// (candidates, cryptos, ...) is present only when its line followed its grammar (an rtpmap needs
+// only its payload type and name); every a= line is in `attributes` either way.
 struct MediaDescriptionView {
     MediaType type = MediaType::Other;
     std::string_view media;  // "audio", as on the wire
@@ -157,7 +159,8 @@ struct MediaDescriptionView {
     std::span<const std::string_view> formats;
     std::uint32_t offset = 0;  // byte offset of the m= line in the body
 
-    std::optional<SdpConnection> connection;  // media-level c= only; see SessionDescriptionView for the effective one
+    // Media-level c= only; SessionDescriptionView::effectiveConnection() falls back to the session's.
+    std::optional<SdpConnection> connection;
     std::span<const SdpBandwidth> bandwidths;
     std::span<const SdpAttribute> attributes;  // every a= line of this media, typed ones included
     std::span<const SdpRtpMap> rtpmaps;
@@ -177,11 +180,11 @@ struct MediaDescriptionView {
     std::string_view mid;
     std::string_view label;
 
-    // The a=rtpmap of a payload type, or the RFC 3551 §6 static assignment when there is none; nullopt when
-    // neither knows it.
+    // The a=rtpmap of a payload type, or the RFC 3551 §6 static assignment when there is none;
+    // nullopt when neither knows it.
     std::optional<SdpRtpMap> payloadFormat(std::uint8_t payloadType) const;
-    // The encoding name of a payload type (rtpmap, else RFC 3551 static); empty when unknown. Views into the body
-    // or static text.
+    // The encoding name of a payload type (rtpmap, else RFC 3551 static); empty when unknown. Views
+    // into the body or static text.
     std::string_view codecName(std::uint8_t payloadType) const;
     // The a=fmtp of a payload type; nullptr when absent. Points into the parser's storage.
     const SdpFmtp* fmtp(std::uint8_t payloadType) const;
@@ -191,14 +194,22 @@ struct MediaDescriptionView {
 
 class SessionDescriptionView {
 public:
+    SessionDescriptionView() = default;
+    // Not copyable: the spans point into this object's storage, which a copy would not carry along.
+    SessionDescriptionView(const SessionDescriptionView&) = delete;
+    SessionDescriptionView& operator=(const SessionDescriptionView&) = delete;
+    SessionDescriptionView(SessionDescriptionView&&) noexcept = default;
+    SessionDescriptionView& operator=(SessionDescriptionView&&) noexcept = default;
+
     std::optional<std::uint32_t> version() const { return m_version; }
     const SdpOrigin& origin() const { return m_origin; }
     std::string_view sessionName() const { return m_sessionName; }
-    const std::optional<SdpConnection>& connection() const { return m_connection; }  // session-level c=
-    const std::optional<SdpTiming>& timing() const { return m_timing; }                // the first t=
+    // Session-level c=, b=, a= lines and direction attribute; the first t=.
+    const std::optional<SdpConnection>& connection() const { return m_connection; }
+    const std::optional<SdpTiming>& timing() const { return m_timing; }
     std::span<const SdpBandwidth> bandwidths() const { return m_sessionBandwidths; }
-    std::span<const SdpAttribute> attributes() const { return m_sessionAttributes; }  // session-level a= lines
-    std::optional<MediaDirection> direction() const { return m_direction; }          // session-level attribute
+    std::span<const SdpAttribute> attributes() const { return m_sessionAttributes; }
+    std::optional<MediaDirection> direction() const { return m_direction; }
     std::string_view iceUfrag() const { return m_iceUfrag; }
     std::string_view icePwd() const { return m_icePwd; }
     bool isIceLite() const { return m_isIceLite; }
@@ -206,12 +217,14 @@ public:
     const std::optional<SdpFingerprint>& fingerprint() const { return m_fingerprint; }
     std::span<const MediaDescriptionView> media() const { return m_media; }
 
-    // The c= that applies to a media: its own, else the session's (RFC 8866 §5.7); nullopt when neither has one.
+    // The c= that applies to a media: its own, else the session's (RFC 8866 §5.7); nullopt when
+    // neither has one.
     std::optional<SdpConnection> effectiveConnection(const MediaDescriptionView& media) const;
     // The media's direction attribute, else the session's, else sendrecv (RFC 8866 §6.7).
     MediaDirection effectiveDirection(const MediaDescriptionView& media) const;
-    // Whether the media is put on hold: sendonly or inactive (RFC 3264 §8.4), or a connection address of 0.0.0.0
-    // (the RFC 2543 convention that RFC 3264 §8.4 still asks answerers to understand).
+    // Whether the media is put on hold: sendonly or inactive (RFC 3264 §8.4), or a connection
+    // address of 0.0.0.0 (the RFC 2543 convention that RFC 3264 §8.4 still asks answerers to
+    // understand).
     bool isHold(const MediaDescriptionView& media) const;
 
     bool isValid() const { return m_error.code == SdpErrorCode::None; }
@@ -250,8 +263,9 @@ private:
     std::optional<SdpFingerprint> m_fingerprint;
     SdpError m_error;
 
-    // Storage reused between parses (cleared, never shrunk). Session-level items come first in each vector, then
-    // each media's items in order; the spans above and in MediaDescriptionView are cut from them after the parse.
+    // Storage reused between parses (cleared, never shrunk). Session-level items come first in each
+    // vector, then each media's items in order; the spans above and in MediaDescriptionView are cut
+    // from them after the parse.
     std::vector<MediaDescriptionView> m_media;
     std::vector<ItemStarts> m_mediaStarts;
     std::vector<std::string_view> m_formats;
@@ -267,9 +281,10 @@ class SdpParser {
 public:
     explicit SdpParser(SdpLimits limits = {}) : m_limits(limits) {}
 
-    // Parses one session description (a SIP body). The views point into `body` and live as long as it does, and
-    // until the next parse() call. Never throws: malformed input returns a description whose error() says why,
-    // with every field that could still be read filled in. Not thread-safe; one parser per ingest thread.
+    // Parses one session description (a SIP body). The views point into `body` and live as long as
+    // it does, and until the next parse() call. Never throws: malformed input returns a description
+    // whose error() says why, with every field that could still be read filled in. Not thread-safe;
+    // one parser per ingest thread.
     const SessionDescriptionView& parse(std::string_view body);
 
 private:
@@ -277,8 +292,8 @@ private:
     SessionDescriptionView m_session;
 };
 
-// The RFC 3551 §6 static payload type assignment (0 PCMU, 8 PCMA, 18 G729, ...); nullopt for dynamic or
-// unassigned types. The encoding name is static text.
+// The RFC 3551 §6 static payload type assignment (0 PCMU, 8 PCMA, 18 G729, ...); nullopt for
+// dynamic or unassigned types. The encoding name is static text.
 std::optional<SdpRtpMap> staticPayloadFormat(std::uint8_t payloadType);
 
 } // namespace sipscope::decode

@@ -1,4 +1,5 @@
-// Unit tests of decode/sdp.cpp: table-driven, every input in an exact-size heap copy so ASan sees over-reads.
+// Unit tests of decode/sdp.cpp: table-driven, every input in an exact-size heap copy so ASan sees
+// over-reads.
 //
 // Index
 // [SECTION] Fixture and builders
@@ -61,11 +62,14 @@ std::string sdp(std::initializer_list<std::string_view> lines, std::string_view 
     return out;
 }
 
-constexpr std::string_view SessionHead = "v=0\r\no=alice 2890844526 2890844526 IN IP4 host.atlanta.example.com\r\n"
-                                         "s=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\n";
+constexpr std::string_view SessionHead =
+    "v=0\r\no=alice 2890844526 2890844526 IN IP4 host.atlanta.example.com\r\n"
+    "s=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\n";
 
 // A session head with c= at session level, then `rest` (media lines).
-std::string withHead(std::string_view rest) { return std::string(SessionHead) + std::string(rest); }
+std::string withHead(std::string_view rest) {
+    return std::string(SessionHead) + std::string(rest);
+}
 
 void expectValid(const SessionDescriptionView& session) {
     EXPECT_TRUE(session.isValid()) << "error " << static_cast<int>(session.error().code) << " '"
@@ -161,23 +165,28 @@ struct MediaLineCase {
 TEST_F(SdpTest, MediaLines) {
     const MediaLineCase cases[] = {
         {"m=audio 49170 RTP/AVP 0", SdpErrorCode::None, MediaType::Audio, 49170, 1, "RTP/AVP", 1},
-        {"m=audio 49170/2 RTP/AVP 0 8", SdpErrorCode::None, MediaType::Audio, 49170, 2, "RTP/AVP", 2},
+        {"m=audio 49170/2 RTP/AVP 0 8", SdpErrorCode::None, MediaType::Audio, 49170, 2, "RTP/AVP",
+         2},
         {"m=video 0 RTP/AVP 31", SdpErrorCode::None, MediaType::Video, 0, 1, "RTP/AVP", 1},
         {"m=audio 5004 RTP/SAVP 0", SdpErrorCode::None, MediaType::Audio, 5004, 1, "RTP/SAVP", 1},
         {"m=audio 5004 RTP/AVPF 96", SdpErrorCode::None, MediaType::Audio, 5004, 1, "RTP/AVPF", 1},
         {"m=audio 9 UDP/TLS/RTP/SAVPF 111 103 9 0 8", SdpErrorCode::None, MediaType::Audio, 9, 1,
          "UDP/TLS/RTP/SAVPF", 5},
         {"m=image 49172 udptl t38", SdpErrorCode::None, MediaType::Image, 49172, 1, "udptl", 1},
-        {"m=application 9 UDP/DTLS/SCTP webrtc-datachannel", SdpErrorCode::None, MediaType::Application, 9, 1,
-         "UDP/DTLS/SCTP", 1},
-        {"m=text 11000 RTP/AVP 98 100", SdpErrorCode::None, MediaType::Text, 11000, 1, "RTP/AVP", 2},
-        {"m=message 7394 TCP/MSRP *", SdpErrorCode::None, MediaType::Message, 7394, 1, "TCP/MSRP", 1},
+        {"m=application 9 UDP/DTLS/SCTP webrtc-datachannel", SdpErrorCode::None,
+         MediaType::Application, 9, 1, "UDP/DTLS/SCTP", 1},
+        {"m=text 11000 RTP/AVP 98 100", SdpErrorCode::None, MediaType::Text, 11000, 1, "RTP/AVP",
+         2},
+        {"m=message 7394 TCP/MSRP *", SdpErrorCode::None, MediaType::Message, 7394, 1, "TCP/MSRP",
+         1},
         {"m=x-custom 1000 RTP/AVP 0", SdpErrorCode::None, MediaType::Other, 1000, 1, "RTP/AVP", 1},
-        {"m=audio  49170   RTP/AVP  0 ", SdpErrorCode::None, MediaType::Audio, 49170, 1, "RTP/AVP", 1},
+        {"m=audio  49170   RTP/AVP  0 ", SdpErrorCode::None, MediaType::Audio, 49170, 1, "RTP/AVP",
+         1},
         {"m=audio abc RTP/AVP 0", SdpErrorCode::BadMedia, MediaType::Audio, 0, 1, "RTP/AVP", 1},
         {"m=audio 70000 RTP/AVP 0", SdpErrorCode::BadMedia, MediaType::Audio, 0, 1, "RTP/AVP", 1},
         {"m=audio -1 RTP/AVP 0", SdpErrorCode::BadMedia, MediaType::Audio, 0, 1, "RTP/AVP", 1},
-        {"m=audio 49170/x RTP/AVP 0", SdpErrorCode::BadMedia, MediaType::Audio, 49170, 1, "RTP/AVP", 1},
+        {"m=audio 49170/x RTP/AVP 0", SdpErrorCode::BadMedia, MediaType::Audio, 49170, 1, "RTP/AVP",
+         1},
         {"m=audio 49170 RTP/AVP", SdpErrorCode::BadMedia, MediaType::Audio, 49170, 1, "RTP/AVP", 0},
         {"m=audio 49170", SdpErrorCode::BadMedia, MediaType::Audio, 49170, 1, "", 0},
         {"m=", SdpErrorCode::BadMedia, MediaType::Other, 0, 1, "", 0},
@@ -229,8 +238,8 @@ TEST_F(SdpTest, ConnectionLines) {
     };
     for (const ConnectionCase& c : cases) {
         SCOPED_TRACE(c.line);
-        const SessionDescriptionView& session =
-            parse(sdp({"v=0", "o=- 1 1 IN IP4 192.0.2.9", "s=-", "t=0 0", "m=audio 4000 RTP/AVP 0", c.line}));
+        const SessionDescriptionView& session = parse(sdp(
+            {"v=0", "o=- 1 1 IN IP4 192.0.2.9", "s=-", "t=0 0", "m=audio 4000 RTP/AVP 0", c.line}));
         ASSERT_EQ(session.media().size(), 1U);
         const MediaDescriptionView& media = session.media()[0];
         if (c.code == SdpErrorCode::None) {
@@ -269,7 +278,8 @@ TEST_F(SdpTest, RtpMaps) {
     const RtpMapCase cases[] = {
         {"a=rtpmap:0 PCMU/8000", SdpErrorCode::None, 1, 0, "PCMU", 8000, 1},
         {"a=rtpmap:111 opus/48000/2", SdpErrorCode::None, 1, 111, "opus", 48000, 2},
-        {"a=rtpmap:101 telephone-event/8000", SdpErrorCode::None, 1, 101, "telephone-event", 8000, 1},
+        {"a=rtpmap:101 telephone-event/8000", SdpErrorCode::None, 1, 101, "telephone-event", 8000,
+         1},
         {"a=rtpmap:96 H264/90000", SdpErrorCode::None, 1, 96, "H264", 90000, 1},
         {"a=RTPMAP:96 H264/90000", SdpErrorCode::None, 1, 96, "H264", 90000, 1},
         {"a=rtpmap:10 L16/44100/2", SdpErrorCode::None, 1, 10, "L16", 44100, 2},
@@ -283,7 +293,8 @@ TEST_F(SdpTest, RtpMaps) {
     };
     for (const RtpMapCase& c : cases) {
         SCOPED_TRACE(c.line);
-        const SessionDescriptionView& session = parse(withHead(sdp({"m=audio 4000 RTP/AVP 0", c.line})));
+        const SessionDescriptionView& session =
+            parse(withHead(sdp({"m=audio 4000 RTP/AVP 0", c.line})));
         if (c.code == SdpErrorCode::None) {
             expectValid(session);
         } else {
@@ -361,15 +372,26 @@ struct BadAttributeCase {
 
 TEST_F(SdpTest, MalformedTypedAttributes) {
     const BadAttributeCase cases[] = {
-        {"a=ptime:abc"},      {"a=ptime:"},         {"a=ptime:20.x"},     {"a=maxptime:-1"},
-        {"a=fmtp:"},          {"a=rtcp:port"},      {"a=rtcp:9 IN IP4"},  {"a=rtcp:70000"},
-        {"a=setup:sideways"}, {"a=fingerprint:sha-256"}, {"a=crypto:1 AES_CM_128_HMAC_SHA1_80"},
-        {"a=crypto:x AES_CM_128_HMAC_SHA1_80 inline:abc"},  {"a=candidate:1 1 UDP"},
-        {"a=bad name:1"},     {"a=:value"},
+        {"a=ptime:abc"},
+        {"a=ptime:"},
+        {"a=ptime:20.x"},
+        {"a=maxptime:-1"},
+        {"a=fmtp:"},
+        {"a=rtcp:port"},
+        {"a=rtcp:9 IN IP4"},
+        {"a=rtcp:70000"},
+        {"a=setup:sideways"},
+        {"a=fingerprint:sha-256"},
+        {"a=crypto:1 AES_CM_128_HMAC_SHA1_80"},
+        {"a=crypto:x AES_CM_128_HMAC_SHA1_80 inline:abc"},
+        {"a=candidate:1 1 UDP"},
+        {"a=bad name:1"},
+        {"a=:value"},
     };
     for (const BadAttributeCase& c : cases) {
         SCOPED_TRACE(c.line);
-        const SessionDescriptionView& session = parse(withHead(sdp({"m=audio 4000 RTP/AVP 0", c.line, "a=rtcp-mux"})));
+        const SessionDescriptionView& session =
+            parse(withHead(sdp({"m=audio 4000 RTP/AVP 0", c.line, "a=rtcp-mux"})));
         expectError(session, SdpErrorCode::BadAttribute);
         EXPECT_GE(session.error().offset, offsetOf(c.line));
         EXPECT_LE(session.error().offset, offsetOf(c.line) + c.line.size());
@@ -402,17 +424,20 @@ struct CandidateCase {
 
 TEST_F(SdpTest, IceCandidates) {
     const CandidateCase cases[] = {
-        {"a=candidate:1 1 UDP 2130706431 10.0.1.1 8998 typ host", "1", 1, "UDP", 2130706431, "10.0.1.1", 8998,
-         IceCandidateType::Host, "", std::nullopt},
-        {"a=candidate:2 1 UDP 1694498815 192.0.2.3 45664 typ srflx raddr 10.0.1.1 rport 8998", "2", 1, "UDP",
-         1694498815, "192.0.2.3", 45664, IceCandidateType::ServerReflexive, "10.0.1.1", 8998},
-        {"a=candidate:842163049 2 udp 1677729535 198.51.100.7 54400 typ relay raddr 0.0.0.0 rport 0 generation 0 "
+        {"a=candidate:1 1 UDP 2130706431 10.0.1.1 8998 typ host", "1", 1, "UDP", 2130706431,
+         "10.0.1.1", 8998, IceCandidateType::Host, "", std::nullopt},
+        {"a=candidate:2 1 UDP 1694498815 192.0.2.3 45664 typ srflx raddr 10.0.1.1 rport 8998", "2",
+         1, "UDP", 1694498815, "192.0.2.3", 45664, IceCandidateType::ServerReflexive, "10.0.1.1",
+         8998},
+        {"a=candidate:842163049 2 udp 1677729535 198.51.100.7 54400 typ relay raddr 0.0.0.0 rport "
+         "0 generation 0 "
          "network-cost 999",
-         "842163049", 2, "udp", 1677729535, "198.51.100.7", 54400, IceCandidateType::Relayed, "0.0.0.0", 0},
-        {"a=candidate:a+b/c 1 TCP 1518280447 2001:db8::5 9 typ prflx tcptype active", "a+b/c", 1, "TCP",
-         1518280447, "2001:db8::5", 9, IceCandidateType::PeerReflexive, "", std::nullopt},
-        {"a=candidate:4 1 UDP 1 192.0.2.3 1 typ x-new", "4", 1, "UDP", 1, "192.0.2.3", 1, IceCandidateType::Other,
-         "", std::nullopt},
+         "842163049", 2, "udp", 1677729535, "198.51.100.7", 54400, IceCandidateType::Relayed,
+         "0.0.0.0", 0},
+        {"a=candidate:a+b/c 1 TCP 1518280447 2001:db8::5 9 typ prflx tcptype active", "a+b/c", 1,
+         "TCP", 1518280447, "2001:db8::5", 9, IceCandidateType::PeerReflexive, "", std::nullopt},
+        {"a=candidate:4 1 UDP 1 192.0.2.3 1 typ x-new", "4", 1, "UDP", 1, "192.0.2.3", 1,
+         IceCandidateType::Other, "", std::nullopt},
     };
     for (const CandidateCase& c : cases) {
         SCOPED_TRACE(c.line);
@@ -456,7 +481,8 @@ TEST_F(SdpTest, MalformedIceCandidates) {
     };
     for (std::string_view line : cases) {
         SCOPED_TRACE(line);
-        const SessionDescriptionView& session = parse(withHead(sdp({"m=audio 8998 RTP/AVP 0", line})));
+        const SessionDescriptionView& session =
+            parse(withHead(sdp({"m=audio 8998 RTP/AVP 0", line})));
         expectError(session, SdpErrorCode::BadAttribute);
         ASSERT_EQ(session.media().size(), 1U);
         EXPECT_TRUE(session.media()[0].candidates.empty());
@@ -464,7 +490,8 @@ TEST_F(SdpTest, MalformedIceCandidates) {
     }
 }
 
-// A WebRTC-style answer: session-level fingerprint and ICE credentials, media-level overrides, SRTP crypto.
+// A WebRTC-style answer: session-level fingerprint and ICE credentials, media-level overrides, SRTP
+// crypto.
 TEST_F(SdpTest, SecurityAndSessionLevelIce) {
     const SessionDescriptionView& session = parse(sdp({
         "v=0",
@@ -483,8 +510,10 @@ TEST_F(SdpTest, SecurityAndSessionLevelIce) {
         "a=sendrecv",
         "m=audio 5004 RTP/SAVP 0",
         "c=IN IP4 192.0.2.20",
-        "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:32",
-        "a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:NzB4d1BINUAvLEw6UzF3WSJ+PSdFcGdUJShpX1Zj|2^20|1:32 KDR=1",
+        "a=crypto:1 AES_CM_128_HMAC_SHA1_80 "
+        "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:32",
+        "a=crypto:2 AES_CM_128_HMAC_SHA1_32 "
+        "inline:NzB4d1BINUAvLEw6UzF3WSJ+PSdFcGdUJShpX1Zj|2^20|1:32 KDR=1",
         "a=fingerprint:sha-1 4A:AD",
         "a=setup:holdconn",
     }));
@@ -507,7 +536,8 @@ TEST_F(SdpTest, SecurityAndSessionLevelIce) {
     ASSERT_EQ(srtp.cryptos.size(), 2U);
     EXPECT_EQ(srtp.cryptos[0].tag, 1U);
     EXPECT_EQ(srtp.cryptos[0].suite, "AES_CM_128_HMAC_SHA1_80");
-    EXPECT_EQ(srtp.cryptos[0].keyParams, "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:32");
+    EXPECT_EQ(srtp.cryptos[0].keyParams,
+              "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:32");
     EXPECT_TRUE(srtp.cryptos[0].sessionParams.empty());
     EXPECT_EQ(srtp.cryptos[1].sessionParams, "KDR=1");
     ASSERT_TRUE(srtp.fingerprint);
@@ -533,30 +563,34 @@ TEST_F(SdpTest, EffectiveConnectionDirectionAndHold) {
         {"defaults", "c=IN IP4 192.0.2.1\r\n", "", "192.0.2.1", MediaDirection::SendRecv, false},
         {"media c= overrides", "c=IN IP4 192.0.2.1\r\n", "c=IN IP4 192.0.2.2\r\n", "192.0.2.2",
          MediaDirection::SendRecv, false},
-        {"media c= only", "", "c=IN IP6 2001:db8::2\r\n", "2001:db8::2", MediaDirection::SendRecv, false},
-        {"sendonly", "c=IN IP4 192.0.2.1\r\n", "a=sendonly\r\n", "192.0.2.1", MediaDirection::SendOnly, true},
-        {"inactive", "c=IN IP4 192.0.2.1\r\n", "a=inactive\r\n", "192.0.2.1", MediaDirection::Inactive, true},
+        {"media c= only", "", "c=IN IP6 2001:db8::2\r\n", "2001:db8::2", MediaDirection::SendRecv,
+         false},
+        {"sendonly", "c=IN IP4 192.0.2.1\r\n", "a=sendonly\r\n", "192.0.2.1",
+         MediaDirection::SendOnly, true},
+        {"inactive", "c=IN IP4 192.0.2.1\r\n", "a=inactive\r\n", "192.0.2.1",
+         MediaDirection::Inactive, true},
         {"recvonly is not hold", "c=IN IP4 192.0.2.1\r\n", "a=recvonly\r\n", "192.0.2.1",
          MediaDirection::RecvOnly, false},
-        {"session sendonly", "c=IN IP4 192.0.2.1\r\na=sendonly\r\n", "", "192.0.2.1", MediaDirection::SendOnly,
-         true},
-        {"media sendrecv overrides session sendonly", "c=IN IP4 192.0.2.1\r\na=sendonly\r\n", "a=sendrecv\r\n",
-         "192.0.2.1", MediaDirection::SendRecv, false},
-        {"media inactive overrides session recvonly", "c=IN IP4 192.0.2.1\r\na=recvonly\r\n", "a=inactive\r\n",
-         "192.0.2.1", MediaDirection::Inactive, true},
-        {"RFC 2543 hold, session c=0.0.0.0", "c=IN IP4 0.0.0.0\r\n", "", "0.0.0.0", MediaDirection::SendRecv,
-         true},
-        {"RFC 2543 hold, media c=0.0.0.0", "c=IN IP4 192.0.2.1\r\n", "c=IN IP4 0.0.0.0\r\n", "0.0.0.0",
+        {"session sendonly", "c=IN IP4 192.0.2.1\r\na=sendonly\r\n", "", "192.0.2.1",
+         MediaDirection::SendOnly, true},
+        {"media sendrecv overrides session sendonly", "c=IN IP4 192.0.2.1\r\na=sendonly\r\n",
+         "a=sendrecv\r\n", "192.0.2.1", MediaDirection::SendRecv, false},
+        {"media inactive overrides session recvonly", "c=IN IP4 192.0.2.1\r\na=recvonly\r\n",
+         "a=inactive\r\n", "192.0.2.1", MediaDirection::Inactive, true},
+        {"RFC 2543 hold, session c=0.0.0.0", "c=IN IP4 0.0.0.0\r\n", "", "0.0.0.0",
          MediaDirection::SendRecv, true},
-        {"media c= resumes a session 0.0.0.0", "c=IN IP4 0.0.0.0\r\n", "c=IN IP4 192.0.2.3\r\n", "192.0.2.3",
-         MediaDirection::SendRecv, false},
+        {"RFC 2543 hold, media c=0.0.0.0", "c=IN IP4 192.0.2.1\r\n", "c=IN IP4 0.0.0.0\r\n",
+         "0.0.0.0", MediaDirection::SendRecv, true},
+        {"media c= resumes a session 0.0.0.0", "c=IN IP4 0.0.0.0\r\n", "c=IN IP4 192.0.2.3\r\n",
+         "192.0.2.3", MediaDirection::SendRecv, false},
         {"case-insensitive direction", "c=IN IP4 192.0.2.1\r\n", "a=SendOnly\r\n", "192.0.2.1",
          MediaDirection::SendOnly, true},
     };
     for (const LevelCase& c : cases) {
         SCOPED_TRACE(c.name);
-        const std::string body = "v=0\r\no=- 1 1 IN IP4 192.0.2.9\r\ns=-\r\nt=0 0\r\n" + std::string(c.sessionLines) +
-                                 "m=audio 4000 RTP/AVP 0\r\n" + std::string(c.mediaLines);
+        const std::string body = "v=0\r\no=- 1 1 IN IP4 192.0.2.9\r\ns=-\r\nt=0 0\r\n" +
+                                 std::string(c.sessionLines) + "m=audio 4000 RTP/AVP 0\r\n" +
+                                 std::string(c.mediaLines);
         const SessionDescriptionView& session = parse(body);
         expectValid(session);
         ASSERT_EQ(session.media().size(), 1U);
@@ -570,20 +604,21 @@ TEST_F(SdpTest, EffectiveConnectionDirectionAndHold) {
 }
 
 TEST_F(SdpTest, StaticPayloadTypesWithoutRtpMap) {
-    const SessionDescriptionView& session =
-        parse(withHead(sdp({"m=audio 4000 RTP/AVP 0 3 4 8 9 13 18 96 97 2", "a=rtpmap:97 speex/16000"})));
+    const SessionDescriptionView& session = parse(
+        withHead(sdp({"m=audio 4000 RTP/AVP 0 3 4 8 9 13 18 96 97 2", "a=rtpmap:97 speex/16000"})));
     expectValid(session);
     ASSERT_EQ(session.media().size(), 1U);
     const MediaDescriptionView& media = session.media()[0];
     const std::pair<std::uint8_t, std::string_view> expected[] = {
-        {0, "PCMU"}, {3, "GSM"}, {4, "G723"}, {8, "PCMA"}, {9, "G722"}, {13, "CN"},
-        {18, "G729"}, {96, ""},  {97, "speex"}, {2, ""},  {34, "H263"}, {127, ""},
+        {0, "PCMU"},  {3, "GSM"}, {4, "G723"},   {8, "PCMA"}, {9, "G722"},  {13, "CN"},
+        {18, "G729"}, {96, ""},   {97, "speex"}, {2, ""},     {34, "H263"}, {127, ""},
     };
     for (const auto& [payloadType, name] : expected) {
         SCOPED_TRACE(static_cast<int>(payloadType));
         EXPECT_EQ(media.codecName(payloadType), name);
     }
-    // RFC 3551 §6: G722's RTP clock is 8000 though it samples at 16 kHz; L16 stereo is payload type 10.
+    // RFC 3551 §6: G722's RTP clock is 8000 though it samples at 16 kHz; L16 stereo is payload
+    // type 10.
     EXPECT_EQ(staticPayloadFormat(9)->clockRate, 8000U);
     EXPECT_EQ(staticPayloadFormat(10)->channels, 2);
     EXPECT_EQ(media.payloadFormat(97)->clockRate, 16000U);
@@ -607,22 +642,29 @@ struct LineEndingCase {
 
 TEST_F(SdpTest, LineEndings) {
     const LineEndingCase cases[] = {
-        {"CRLF", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n"
+        {"CRLF", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio "
+                 "4000 RTP/AVP 0\r\n"
                  "a=sendonly\r\n"},
-        {"bare LF", "v=0\no=- 1 1 IN IP4 192.0.2.1\ns=x\nc=IN IP4 192.0.2.1\nt=0 0\nm=audio 4000 RTP/AVP 0\n"
-                    "a=sendonly\n"},
-        {"mixed", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\ns=x\r\nc=IN IP4 192.0.2.1\nt=0 0\r\nm=audio 4000 RTP/AVP 0\n"
+        {"bare LF",
+         "v=0\no=- 1 1 IN IP4 192.0.2.1\ns=x\nc=IN IP4 192.0.2.1\nt=0 0\nm=audio 4000 RTP/AVP 0\n"
+         "a=sendonly\n"},
+        {"mixed", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\ns=x\r\nc=IN IP4 192.0.2.1\nt=0 0\r\nm=audio "
+                  "4000 RTP/AVP 0\n"
                   "a=sendonly\r\n"},
-        {"no final newline", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
-                             "m=audio 4000 RTP/AVP 0\r\na=sendonly"},
-        {"final CR only", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
-                          "m=audio 4000 RTP/AVP 0\r\na=sendonly\r"},
-        {"trailing blank lines and spaces", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\nc=IN IP4 192.0.2.1 \r\n"
-                                            "t=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=sendonly \r\n\r\n\r\n"},
-        {"unknown and optional lines", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\ni=info\r\nu=http://x\r\n"
-                                       "e=a@b\r\np=+1\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nr=7d 1h 0 25h\r\n"
-                                       "z=2882844526 -1h\r\nk=clear:x\r\nx=future\r\nm=audio 4000 RTP/AVP 0\r\n"
-                                       "i=media info\r\na=sendonly\r\n"},
+        {"no final newline",
+         "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+         "m=audio 4000 RTP/AVP 0\r\na=sendonly"},
+        {"final CR only",
+         "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+         "m=audio 4000 RTP/AVP 0\r\na=sendonly\r"},
+        {"trailing blank lines and spaces",
+         "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\nc=IN IP4 192.0.2.1 \r\n"
+         "t=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=sendonly \r\n\r\n\r\n"},
+        {"unknown and optional lines",
+         "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\ni=info\r\nu=http://x\r\n"
+         "e=a@b\r\np=+1\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nr=7d 1h 0 25h\r\n"
+         "z=2882844526 -1h\r\nk=clear:x\r\nx=future\r\nm=audio 4000 RTP/AVP 0\r\n"
+         "i=media info\r\na=sendonly\r\n"},
     };
     for (const LineEndingCase& c : cases) {
         SCOPED_TRACE(c.name);
@@ -651,43 +693,50 @@ TEST_F(SdpTest, MalformedLines) {
     const MalformedCase cases[] = {
         {"empty", "", SdpErrorCode::Empty, "", 0},
         {"whitespace", " \r\n\r\n", SdpErrorCode::Empty, "", 0},
-        {"missing '='", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\nm audio 4 RTP/AVP 0\r\n",
+        {"missing '='",
+         "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\nm audio 4 RTP/AVP 0\r\n",
          SdpErrorCode::BadLine, "m audio", 0},
-        {"space before '='", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\nm=audio 4 RTP/AVP 0\r\n"
-                             "m =video 6 RTP/AVP 31\r\n",
+        {"space before '='",
+         "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\nm=audio 4 RTP/AVP 0\r\n"
+         "m =video 6 RTP/AVP 31\r\n",
          SdpErrorCode::BadLine, "m =video", 1},
-        {"digit type", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\n1=x\r\nc=IN IP4 h\r\nt=0 0\r\n", SdpErrorCode::BadLine,
-         "1=x", 0},
-        {"single letter", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\na\r\n", SdpErrorCode::BadLine,
-         "a\r\n", 0},
-        {"no v= first", "o=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n", SdpErrorCode::BadVersion, "o=-", 0},
-        {"v=1", "v=1\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n", SdpErrorCode::BadVersion, "1\r\n", 0},
-        {"short o=", "v=0\r\no=- 1 1 IN IP4\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n", SdpErrorCode::BadOrigin,
-         "- 1 1", 0},
+        {"digit type", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\n1=x\r\nc=IN IP4 h\r\nt=0 0\r\n",
+         SdpErrorCode::BadLine, "1=x", 0},
+        {"single letter", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\na\r\n",
+         SdpErrorCode::BadLine, "a\r\n", 0},
+        {"no v= first", "o=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n",
+         SdpErrorCode::BadVersion, "o=-", 0},
+        {"v=1", "v=1\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n",
+         SdpErrorCode::BadVersion, "1\r\n", 0},
+        {"short o=", "v=0\r\no=- 1 1 IN IP4\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n",
+         SdpErrorCode::BadOrigin, "- 1 1", 0},
         {"non-numeric sess-id", "v=0\r\no=- abc 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n",
          SdpErrorCode::BadOrigin, "- abc", 0},
-        {"bad t=", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=now\r\n", SdpErrorCode::BadTiming, "now", 0},
-        {"bad b=", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nb=AS\r\nt=0 0\r\n", SdpErrorCode::BadBandwidth,
-         "AS\r\n", 0},
+        {"bad t=", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=now\r\n",
+         SdpErrorCode::BadTiming, "now", 0},
+        {"bad b=", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nb=AS\r\nt=0 0\r\n",
+         SdpErrorCode::BadBandwidth, "AS\r\n", 0},
         {"bad b= value", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nb=AS:lots\r\nt=0 0\r\n",
          SdpErrorCode::BadBandwidth, "AS:lots", 0},
         {"no o=", "v=0\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n", SdpErrorCode::MissingField, "", 0},
-        {"no s= nor t= (RFC 4475 mismatch02)", "v=0\r\no=- 1 1 IN IP4 h\r\nc=IN IP4 h\r\nm=audio 4 RTP/AVP 0\r\n",
+        {"no s= nor t= (RFC 4475 mismatch02)",
+         "v=0\r\no=- 1 1 IN IP4 h\r\nc=IN IP4 h\r\nm=audio 4 RTP/AVP 0\r\n",
          SdpErrorCode::MissingField, "", 1},
         {"media without c=", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nt=0 0\r\nm=audio 4 RTP/AVP 0\r\n",
          SdpErrorCode::MissingField, "m=audio", 1},
-        {"non-numeric port", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\nm=audio port RTP/AVP 0\r\n"
-                             "m=video 6 RTP/AVP 31\r\n",
+        {"non-numeric port",
+         "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\nm=audio port RTP/AVP 0\r\n"
+         "m=video 6 RTP/AVP 31\r\n",
          SdpErrorCode::BadMedia, "audio port", 2},
-        {"binary", std::string_view("v=0\r\n\0\x01\x02=\xff\r\n", 12), SdpErrorCode::BadLine, std::string_view("\0", 1),
-         0},
+        {"binary", std::string_view("v=0\r\n\0\x01\x02=\xff\r\n", 12), SdpErrorCode::BadLine,
+         std::string_view("\0", 1), 0},
     };
     for (const MalformedCase& c : cases) {
         SCOPED_TRACE(c.name);
         const SessionDescriptionView& session = parse(c.body);
         expectError(session, c.code);
-        const std::uint32_t expectedOffset = c.errorAt.empty() ? static_cast<std::uint32_t>(c.body.size())
-                                                               : offsetOf(c.errorAt);
+        const std::uint32_t expectedOffset =
+            c.errorAt.empty() ? static_cast<std::uint32_t>(c.body.size()) : offsetOf(c.errorAt);
         if (c.code != SdpErrorCode::Empty) {
             EXPECT_EQ(session.error().offset, expectedOffset);
         }
@@ -773,7 +822,8 @@ TEST_F(SdpTest, Limits) {
     {
         SCOPED_TRACE("default line limit");
         const std::string longLine = "a=fmtp:96 " + std::string(5000, 'x');
-        const SessionDescriptionView& session = parse(withHead(sdp({"m=video 4000 RTP/AVP 96", longLine})));
+        const SessionDescriptionView& session =
+            parse(withHead(sdp({"m=video 4000 RTP/AVP 96", longLine})));
         expectError(session, SdpErrorCode::LineTooLong);
         ASSERT_EQ(session.media().size(), 1U);
         EXPECT_TRUE(session.media()[0].fmtps.empty());
@@ -791,10 +841,23 @@ TEST_F(SdpTest, Limits) {
 // Parsing a small description after a large one leaves nothing of the large one behind.
 TEST_F(SdpTest, ParserStateResetsBetweenBodies) {
     const SessionDescriptionView& first = parse(sdp({
-        "v=0", "o=- 1 1 IN IP4 h", "s=-", "c=IN IP4 192.0.2.1", "b=AS:1", "t=0 0", "a=sendonly", "a=ice-lite",
-        "a=ice-ufrag:u", "a=setup:active", "a=fingerprint:sha-1 00",
-        "m=audio 4000 RTP/AVP 0 96", "a=rtpmap:96 opus/48000/2", "a=fmtp:96 x", "a=candidate:1 1 UDP 1 h 1 typ host",
-        "a=crypto:1 S inline:k", "m=video 4002 RTP/AVP 31",
+        "v=0",
+        "o=- 1 1 IN IP4 h",
+        "s=-",
+        "c=IN IP4 192.0.2.1",
+        "b=AS:1",
+        "t=0 0",
+        "a=sendonly",
+        "a=ice-lite",
+        "a=ice-ufrag:u",
+        "a=setup:active",
+        "a=fingerprint:sha-1 00",
+        "m=audio 4000 RTP/AVP 0 96",
+        "a=rtpmap:96 opus/48000/2",
+        "a=fmtp:96 x",
+        "a=candidate:1 1 UDP 1 h 1 typ host",
+        "a=crypto:1 S inline:k",
+        "m=video 4002 RTP/AVP 31",
     }));
     expectValid(first);
     ASSERT_EQ(first.media().size(), 2U);
@@ -826,7 +889,9 @@ TEST_F(SdpTest, ParserStateResetsBetweenBodies) {
 // [SECTION] RFC 4475 bodies
 //--------------------------------------------------------------------------------------------------
 
-fs::path rfc4475Dir() { return fs::path(SIPSCOPE_CORPUS_DIR) / "rfc4475"; }
+fs::path rfc4475Dir() {
+    return fs::path(SIPSCOPE_CORPUS_DIR) / "rfc4475";
+}
 
 std::string readFile(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -843,12 +908,13 @@ struct CorpusBodyCase {
     std::size_t media;
 };
 
-// The torture messages' SDP bodies. Most name payload type 31 "LPC" without the clock rate RFC 8866 §6.6
-// requires, so the rtpmap is kept and flagged.
+// The torture messages' SDP bodies. Most name payload type 31 "LPC" without the clock rate RFC 8866
+// §6.6 requires, so the rtpmap is kept and flagged.
 TEST_F(SdpTest, Rfc4475Bodies) {
     if (!fs::is_directory(rfc4475Dir())) {
-        GTEST_SKIP() << "RFC 4475 corpus not found at " << rfc4475Dir()
-                     << " (expected ../shared/corpus beside the checkout); these checks did not run";
+        GTEST_SKIP()
+            << "RFC 4475 corpus not found at " << rfc4475Dir()
+            << " (expected ../shared/corpus beside the checkout); these checks did not run";
     }
     const CorpusBodyCase cases[] = {
         {"sdp01.dat", SdpErrorCode::BadAttribute, "31 LPC", "192.0.2.5", 2},
@@ -894,7 +960,8 @@ TEST_F(SdpTest, Rfc4475Bodies) {
 // Every body in the folder parses without a crash and with its views inside the body.
 TEST_F(SdpTest, Rfc4475EveryBodyStaysInBounds) {
     if (!fs::is_directory(rfc4475Dir())) {
-        GTEST_SKIP() << "RFC 4475 corpus not found at " << rfc4475Dir() << "; these checks did not run";
+        GTEST_SKIP() << "RFC 4475 corpus not found at " << rfc4475Dir()
+                     << "; these checks did not run";
     }
     SipParser sipParser;
     std::size_t bodies = 0;

@@ -1,5 +1,6 @@
-// libFuzzer target: one body through SdpParser, then every field and helper, checking that each view stays inside
-// the input, that spans are consistent, and that the parser state is reset between bodies.
+// libFuzzer target: one body through SdpParser, then every field and helper, checking that each
+// view stays inside the input, that spans are consistent, and that the parser state is reset
+// between bodies.
 #include "decode/sdp.hpp"
 
 #include <cstddef>
@@ -20,7 +21,8 @@ void requireInside(std::string_view view, std::string_view input) {
     if (view.empty()) {
         return;
     }
-    require(view.data() >= input.data() && view.data() + view.size() <= input.data() + input.size());
+    require(view.data() >= input.data() &&
+            view.data() + view.size() <= input.data() + input.size());
 }
 
 void requireInside(const std::optional<SdpConnection>& connection, std::string_view input) {
@@ -47,7 +49,8 @@ void checkAttributes(std::span<const SdpAttribute> attributes, std::string_view 
     }
 }
 
-void checkMedia(const SessionDescriptionView& session, const MediaDescriptionView& media, std::string_view input) {
+void checkMedia(const SessionDescriptionView& session, const MediaDescriptionView& media,
+                std::string_view input) {
     require(media.offset < input.size());
     requireInside(media.media, input);
     requireInside(media.protocol, input);
@@ -96,7 +99,8 @@ void checkMedia(const SessionDescriptionView& session, const MediaDescriptionVie
     for (int payloadType = 0; payloadType < 128; payloadType += 9) {
         const std::string_view name = media.codecName(static_cast<std::uint8_t>(payloadType));
         const auto fixed = staticPayloadFormat(static_cast<std::uint8_t>(payloadType));
-        require(name.empty() || (name.data() >= input.data() && name.data() < input.data() + input.size()) ||
+        require(name.empty() ||
+                (name.data() >= input.data() && name.data() < input.data() + input.size()) ||
                 (fixed && name == fixed->encodingName));
     }
     (void)session.effectiveDirection(media);
@@ -134,7 +138,8 @@ void check(const SessionDescriptionView& session, std::string_view input) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static SdpParser parser;
-    static SdpParser tightParser(SdpLimits{.maxLineLength = 64, .maxMedia = 3, .maxAttributes = 8, .maxFormats = 6});
+    static SdpParser tightParser(
+        SdpLimits{.maxLineLength = 64, .maxMedia = 3, .maxAttributes = 8, .maxFormats = 6});
     const std::string_view input(reinterpret_cast<const char*>(data), size);
     check(parser.parse(input), input);
     check(tightParser.parse(input), input);
