@@ -1,6 +1,7 @@
 // Capture files through libpcap, one record at a time. The only file of sipscope that includes <pcap.h>.
 #include "capture/packet_source.hpp"
 
+#include "capture/detail/netmon_source.hpp"
 #include "capture/error.hpp"
 
 #include <pcap/pcap.h>
@@ -98,6 +99,38 @@ bool isFormatComplaint(const char* reason)
            std::strstr(reason, "archive data") != nullptr;
 }
 
+// Peeks at the first bytes of a stream that can seek, and puts it back where it was. A pipe is left alone.
+bool startsWithNetMonMagic(std::FILE* file)
+{
+    const off_t start = ftello(file);
+    if (start < 0)
+        return false;
+    char magic[4] = {};
+    const bool isRead = std::fread(magic, 1, sizeof magic, file) == sizeof magic;
+    if (fseeko(file, start, SEEK_SET) != 0)
+        return false;
+    return isRead && detail::isNetMonMagic(magic);
+}
+
+std::unique_ptr<PacketSource> openStream(std::FILE* file, const std::string& name, std::uint64_t totalBytes,
+                                         bool isStdin)
+{
+    if (startsWithNetMonMagic(file))
+        return detail::openNetMon(file, name);
+
+    char errorText[PCAP_ERRBUF_SIZE] = {};
+    // Microsecond precision makes libpcap scale nanosecond files down for us.
+    pcap_t* pcap = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO, errorText);
+    if (pcap == nullptr) {
+        if (!isStdin)
+            std::fclose(file);
+        if (isFormatComplaint(errorText) || totalBytes == 0)
+            throw Error(name + ": not a pcap, pcapng or NetMon capture file (" + errorText + ")");
+        throw Error(name + ": cannot open: " + errorText);
+    }
+    return std::make_unique<PcapFileSource>(pcap, name, totalBytes);
+}
+
 } // namespace
 
 std::unique_ptr<PacketSource> openCaptureFile(const std::string& path)
@@ -118,18 +151,22 @@ std::unique_ptr<PacketSource> openCaptureFile(const std::string& path)
         if (S_ISREG(status.st_mode))
             totalBytes = static_cast<std::uint64_t>(status.st_size);
     }
+    return openStream(file, name, totalBytes, isStdin);
+}
 
-    char errorText[PCAP_ERRBUF_SIZE] = {};
-    // Microsecond precision makes libpcap scale nanosecond files down for us.
-    pcap_t* pcap = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO, errorText);
-    if (pcap == nullptr) {
-        if (!isStdin)
-            std::fclose(file);
-        if (isFormatComplaint(errorText) || totalBytes == 0)
-            throw Error(name + ": not a pcap or pcapng capture file (" + errorText + ")");
-        throw Error(name + ": cannot open: " + errorText);
+std::unique_ptr<PacketSource> openCaptureStream(std::FILE* file, const std::string& name)
+{
+    if (file == nullptr)
+        throw Error(name + ": cannot open: no stream");
+    std::uint64_t totalBytes = 0;
+    const off_t start = ftello(file);
+    if (start >= 0 && fseeko(file, 0, SEEK_END) == 0) {
+        const off_t end = ftello(file);
+        if (end > start)
+            totalBytes = static_cast<std::uint64_t>(end);
+        fseeko(file, start, SEEK_SET);
     }
-    return std::make_unique<PcapFileSource>(pcap, name, totalBytes);
+    return openStream(file, name, totalBytes, false);
 }
 
 } // namespace sipscope::capture

@@ -1,9 +1,10 @@
-// Packet sources: capture files (pcap, pcapng) read one packet at a time through libpcap.
+// Packet sources: capture files (pcap, pcapng through libpcap; NetMon 2.x by our own reader), one packet at a time.
 #pragma once
 
 #include "capture/packet.hpp"
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -22,8 +23,12 @@ public:
     virtual const std::string& name() const = 0;
 };
 
-// Opens a pcap or pcapng file ("-" is standard input). Throws sipscope::Error when it cannot be opened or is not
-// a capture file.
+// Opens a pcap, pcapng or NetMon 2.x file ("-" is standard input). Throws sipscope::Error when it cannot be
+// opened or is not a capture file.
 std::unique_ptr<PacketSource> openCaptureFile(const std::string& path);
+
+// The same over an open stream (a pipe, or fmemopen'd bytes in tests and fuzzers), named `name` in errors.
+// Takes ownership of `file`: the source closes it, and so does a throw. NetMon needs a stream that can seek.
+std::unique_ptr<PacketSource> openCaptureStream(std::FILE* file, const std::string& name);
 
 } // namespace sipscope::capture

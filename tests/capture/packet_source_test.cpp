@@ -145,9 +145,9 @@ TEST(PacketSource, OpeningErrorsNameTheFile)
     };
     expectError("/nonexistent/dir/none.pcap", "cannot open");
     TempFile text("this is not a capture file at all, just text\n", ".txt");
-    expectError(text.path(), "not a pcap or pcapng capture file");
+    expectError(text.path(), "not a pcap, pcapng or NetMon capture file");
     TempFile empty("", ".pcap");
-    expectError(empty.path(), "not a pcap or pcapng capture file");
+    expectError(empty.path(), "not a pcap, pcapng or NetMon capture file");
 }
 
 } // namespace
