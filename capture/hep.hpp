@@ -48,7 +48,8 @@ private:
     bool inflate(std::string_view compressed);
 
     std::size_t m_maxInflatedBytes;
-    std::string m_inflated;  // reused; never grows past m_maxInflatedBytes
+    std::string m_inflated;  // reused; sized m_maxInflatedBytes on the first compressed payload, never more
+    std::size_t m_inflatedBytes = 0;
     std::uint32_t m_captureId = 0;
 };
 

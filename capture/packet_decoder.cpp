@@ -8,6 +8,8 @@
 // [SECTION] PacketDecoder
 #include "capture/packet_decoder.hpp"
 
+#include "capture/hep.hpp"
+
 #include "capture/detail/bytes.hpp"
 #include "capture/detail/ip_reassembler.hpp"
 #include "capture/detail/sip_framing.hpp"
@@ -78,6 +80,7 @@ struct PacketDecoder::Impl {
     DecoderStats stats;
     detail::IpReassembler fragments;
     detail::TcpReassembler tcp;
+    HepDecoder hep{limits.maxSipMessageBytes};
     std::int64_t nowUs = 0;
     std::uint64_t frameNumber = 0;
     bool isCut = false;  // the capture kept fewer bytes than were on the wire
@@ -104,6 +107,7 @@ struct PacketDecoder::Impl {
     bool enterTunnel(int depth);
     void decodeGre(ByteSpan bytes, int depth);
     void decodeUdp(const IpAddress& src, const IpAddress& dst, ByteSpan bytes);
+    void decodeHep(std::string_view datagram);
     void decodeTcp(const IpAddress& src, const IpAddress& dst, ByteSpan bytes);
 };
 
@@ -456,6 +460,11 @@ void PacketDecoder::Impl::decodeUdp(const IpAddress& src, const IpAddress& dst, 
         return tooShort();
     ++stats.udpPayloads;
     std::string_view payload = detail::asText(bytes.subspan(8, length - 8));
+    // HEP is recognised on any port: collectors listen on 9060 by habit only. SIP never starts like HEP.
+    if (looksLikeHep(payload)) {
+        decodeHep(payload);
+        return;
+    }
     if (!looksLikeSip(payload))
         return;
     PayloadView view;
@@ -468,6 +477,18 @@ void PacketDecoder::Impl::decodeUdp(const IpAddress& src, const IpAddress& dst, 
     view.frameNumber = frameNumber;
     ++stats.payloadsDelivered;
     sink(view);
+}
+
+void PacketDecoder::Impl::decodeHep(std::string_view datagram)
+{
+    ++stats.hepPackets;
+    const HepStatus status = hep.decode(datagram, nowUs, frameNumber, [this](const PayloadView& view) {
+        ++stats.hepPayloadsDelivered;
+        ++stats.payloadsDelivered;
+        sink(view);
+    });
+    if (status == HepStatus::Malformed)
+        ++stats.hepErrors;
 }
 
 void PacketDecoder::Impl::decodeTcp(const IpAddress& src, const IpAddress& dst, ByteSpan bytes)

@@ -57,6 +57,9 @@ struct DecoderStats {
     std::uint64_t tcpMessagesIncomplete = 0;  // half messages abandoned at a gap or the stream's end
     std::uint64_t tlsSegments = 0;          // TCP segments carrying TLS (port 5061 or a TLS record header)
     std::uint64_t webSocketMessages = 0;    // WebSocket data messages decoded (delivered or not)
+    std::uint64_t hepPackets = 0;           // UDP datagrams that were HEP (v1, v2 or v3), on any port
+    std::uint64_t hepPayloadsDelivered = 0; // SIP payloads unwrapped from HEP (also in payloadsDelivered)
+    std::uint64_t hepErrors = 0;            // HEP datagrams whose lengths or chunks lie, or that do not inflate
 
     // Adds another decoder's counts (several files in one import).
     void add(const DecoderStats& other) {
@@ -89,6 +92,9 @@ struct DecoderStats {
         tcpMessagesIncomplete += other.tcpMessagesIncomplete;
         tlsSegments += other.tlsSegments;
         webSocketMessages += other.webSocketMessages;
+        hepPackets += other.hepPackets;
+        hepPayloadsDelivered += other.hepPayloadsDelivered;
+        hepErrors += other.hepErrors;
     }
 };
 
