@@ -1,8 +1,13 @@
-// Call correlation: one Call-ID is one call. Tracks each call's summary and state, marks retransmissions, and
-// flushes calls that ended or went idle so memory stays flat however long the capture.
+// Call, transaction and dialog correlation. One Call-ID is one call; inside it, transactions follow RFC 3261
+// §17.1.3/§17.2.3 and dialogs §12. Calls that ended or went idle are flushed, so memory stays flat however
+// long the capture.
 #include "decode/correlator.hpp"
 
+#include "decode/sdp.hpp"
+#include "decode/sip_parser.hpp"
+
 #include <algorithm>
+#include <charconv>
 #include <functional>
 #include <list>
 #include <string>
@@ -26,10 +31,22 @@ std::string_view callStateName(CallState state) {
     return "unknown";
 }
 
+std::string_view dialogStateName(DialogState state) {
+    switch (state) {
+    case DialogState::Early: return "early";
+    case DialogState::Confirmed: return "confirmed";
+    case DialogState::Terminated: return "terminated";
+    }
+    return "unknown";
+}
+
 namespace {
 
+// [SECTION] Hashing helpers
+
 constexpr std::size_t MaxSignaturesPerCall = 512;  // retransmission memory per call
-constexpr std::size_t MaxDialogsPerCall = 64;
+constexpr std::size_t MaxIndexPerCall = 0xffff;    // keys are (call key << 16) | index
+constexpr std::string_view MagicCookie = "z9hG4bK";  // RFC 3261 §8.1.1.7
 
 struct StringHash {
     using is_transparent = void;
@@ -37,7 +54,6 @@ struct StringHash {
 };
 
 std::uint64_t mix(std::uint64_t seed, std::uint64_t value) {
-    // 64-bit hash combine (splitmix-style finaliser on the sum).
     std::uint64_t x = seed ^ (value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
     x ^= x >> 30;
     x *= 0xbf58476d1ce4e5b9ULL;
@@ -56,8 +72,7 @@ std::uint64_t hashEndpoint(std::uint64_t seed, const capture::Endpoint& endpoint
     return h;
 }
 
-// Identity of a message for retransmission detection: the same request or response re-sent on the same hop
-// (RFC 3261 §17: same transaction — branch, CSeq — same direction, same status).
+// Identity of a message for retransmission detection: the same request or response re-sent on the same hop.
 std::uint64_t signature(const SipMessageView& message, const MessageMeta& meta) {
     std::uint64_t h = message.isRequest() ? hashText(1, message.method()) : mix(2, message.statusCode());
     h = mix(h, message.cseq().number);
@@ -69,22 +84,70 @@ std::uint64_t signature(const SipMessageView& message, const MessageMeta& meta) 
     return hashEndpoint(h, meta.dst);
 }
 
+// RFC 3261 §17.1.3/§17.2.3: branch + sent-by + method, where the ACK of a non-2xx and responses match the INVITE
+// (by CSeq method). Without the magic cookie, the RFC 2543 way: CSeq, From tag and sent-by.
+std::uint64_t transactionHash(const SipMessageView& message, std::string_view method, bool& isRfc2543) {
+    const std::string_view branch = message.topViaBranch();
+    isRfc2543 = branch.substr(0, MagicCookie.size()) != MagicCookie;
+    std::uint64_t h = hashText(isRfc2543 ? 5 : 4, method);
+    h = hashText(h, message.topViaSentBy());
+    if (!isRfc2543)
+        return hashText(h, branch);
+    h = mix(h, message.cseq().number);
+    return hashText(h, message.from().tag);
+}
+
+// Dialog identity from the two tags in either order: in-dialog requests from the callee swap From and To.
+std::uint64_t dialogHash(std::string_view tagA, std::string_view tagB) {
+    if (tagB < tagA)
+        std::swap(tagA, tagB);
+    return hashText(hashText(3, tagA), tagB);
+}
+
 bool isRefreshable(std::string_view method) {
     return method == "REGISTER" || method == "SUBSCRIBE" || method == "PUBLISH";
 }
 
+int parseNumber(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    int value = -1;
+    const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+    return result.ec == std::errc() ? value : -1;
+}
+
+// The expires parameter of the first Contact value, or -1.
+int contactExpires(std::string_view contact) {
+    const auto at = contact.find(";expires=");
+    return at == std::string_view::npos ? -1 : parseNumber(contact.substr(at + 9));
+}
+
+struct RegistrationRequest {
+    std::string aor;
+    std::string contact;
+    int expires = -1;
+};
+
 struct CallEntry {
     CallSummary summary;
     std::uint32_t initialCseq = 0;  // CSeq of the latest out-of-dialog request of the call's method
+    std::string initialFromTag;
     bool isInvite = false;
     bool isFinished = false;
     bool cancelSeen = false;
+    std::uint32_t byeCseq = 0;
     std::vector<std::uint64_t> signatures;
-    std::vector<std::uint64_t> dialogs;
+    std::unordered_map<std::uint64_t, std::uint32_t> transactions;  // hash -> index
+    std::unordered_map<std::uint64_t, std::uint32_t> dialogs;       // hash -> index
+    std::unordered_map<std::uint32_t, RegistrationRequest> registerRequests;  // transaction index -> request
+    std::uint32_t transactionCount = 0;
+    std::uint32_t dialogCount = 0;
     std::list<std::string_view>::iterator lru;
 };
 
 } // namespace
+
+// [SECTION] Correlator
 
 struct Correlator::Impl {
     CorrelatorLimits limits;
@@ -93,8 +156,12 @@ struct Correlator::Impl {
     std::unordered_map<std::string, CallEntry, StringHash, std::equal_to<>> calls;
     std::list<std::string_view> lru;  // least recently active first; views of the map's keys
     std::vector<CallSummary> evicted;
+    SdpParser sdp;
 
-    void update(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta);
+    std::uint64_t transaction(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta);
+    std::uint64_t dialog(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta);
+    void update(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta, std::uint64_t txKey);
+    void sessionChange(CallEntry& entry, const SipMessageView& message);
     void flush(decltype(calls)::iterator it, std::vector<CallSummary>& out) {
         lru.erase(it->second.lru);
         out.push_back(std::move(it->second.summary));
@@ -147,17 +214,176 @@ Correlation Correlator::onMessage(const SipMessageView& message, const MessageMe
     }
     ++entry.summary.messages;
     entry.summary.endUs = std::max(entry.summary.endUs, meta.timestampUs);
+    result.transactionKey = d.transaction(entry, message, meta);
+    result.dialogKey = d.dialog(entry, message, meta);
     if (!result.isRetransmission)
-        d.update(entry, message, meta);
+        d.update(entry, message, meta, result.transactionKey);
     return result;
 }
 
-void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta) {
+std::uint64_t Correlator::Impl::transaction(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta) {
+    CallSummary& call = entry.summary;
+    const bool isRequest = message.isRequest();
+    const std::string_view method = isRequest ? message.method() : message.cseq().method;
+    bool isRfc2543 = false;
+    // The ACK of a non-2xx shares the INVITE's branch and belongs to its transaction; the ACK of a 2xx has a
+    // branch of its own and is a transaction by itself (RFC 3261 §17.1.1.3, §13.2.2.4).
+    std::uint64_t hash = transactionHash(message, method == "ACK" ? std::string_view("INVITE") : method, isRfc2543);
+    auto found = entry.transactions.find(hash);
+    if (found == entry.transactions.end() && method == "ACK") {
+        hash = transactionHash(message, method, isRfc2543);
+        found = entry.transactions.find(hash);
+    }
+    std::uint32_t index;
+    if (found != entry.transactions.end()) {
+        index = found->second;
+    } else {
+        if (entry.transactionCount >= MaxIndexPerCall)
+            return 0;
+        index = ++entry.transactionCount;
+        entry.transactions.emplace(hash, index);
+        if (call.transactions.size() < limits.maxTransactionsPerCall) {
+            TransactionRecord& record = call.transactions.emplace_back();
+            record.key = (call.key << 16) | index;
+            record.method = std::string(method);
+            record.startUs = meta.timestampUs;
+            record.isOrphan = !isRequest;
+            record.isRfc2543 = isRfc2543;
+            if (method == "CANCEL") {
+                // RFC 3261 §9.1: a CANCEL carries the branch of the INVITE it cancels.
+                const auto invite = entry.transactions.find(transactionHash(message, "INVITE", isRfc2543));
+                if (invite != entry.transactions.end())
+                    record.cancelledKey = (call.key << 16) | invite->second;
+            }
+        } else {
+            ++call.recordsDropped;
+        }
+    }
+    const std::uint64_t key = (call.key << 16) | index;
+    if (index <= call.transactions.size() && call.transactions[index - 1].key == key) {
+        TransactionRecord& record = call.transactions[index - 1];
+        if (isRequest) {
+            ++record.requests;
+            if (message.method() == "REGISTER" && !entry.registerRequests.count(index)) {
+                RegistrationRequest request;
+                request.aor = std::string(message.to().uri);
+                const std::string_view contact = message.header("Contact");
+                request.contact = contact == "*" ? std::string("*") : std::string(parseNameAddr(contact).uri);
+                const std::string_view expires = message.header("Expires");
+                request.expires = expires.empty() ? contactExpires(contact) : parseNumber(expires);
+                entry.registerRequests.emplace(index, std::move(request));
+            }
+        } else {
+            ++record.responses;
+            const int status = message.statusCode();
+            if (status < 200 && status > 100 && record.firstProvisionalUs == 0)
+                record.firstProvisionalUs = meta.timestampUs;
+            if (status >= 200 && record.finalStatus == 0) {
+                record.finalStatus = status;
+                record.finalUs = meta.timestampUs;
+                const auto request = entry.registerRequests.find(index);
+                if (request != entry.registerRequests.end()) {
+                    RegistrationRecord registration;
+                    registration.transactionKey = key;
+                    registration.aor = request->second.aor;
+                    registration.contact = request->second.contact;
+                    registration.expires = request->second.expires;
+                    const std::string_view expires = message.header("Expires");
+                    registration.grantedExpires =
+                        expires.empty() ? contactExpires(message.header("Contact")) : parseNumber(expires);
+                    registration.status = status;
+                    registration.requestUs = record.startUs;
+                    registration.responseUs = meta.timestampUs;
+                    if (call.registrations.size() < limits.maxTransactionsPerCall)
+                        call.registrations.push_back(std::move(registration));
+                    entry.registerRequests.erase(request);
+                }
+            }
+        }
+    }
+    return key;
+}
+
+std::uint64_t Correlator::Impl::dialog(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta) {
+    const std::string_view fromTag = message.from().tag;
+    const std::string_view toTag = message.to().tag;
+    if (fromTag.empty() || toTag.empty())
+        return 0;
+    CallSummary& call = entry.summary;
+    const int status = message.statusCode();
+    const std::uint64_t hash = dialogHash(fromTag, toTag);
+    auto found = entry.dialogs.find(hash);
+    std::uint32_t index;
+    if (found != entry.dialogs.end()) {
+        index = found->second;
+    } else {
+        if (entry.dialogCount >= limits.maxDialogsPerCall || (message.isResponse() && status == 100))
+            return 0;
+        index = ++entry.dialogCount;
+        entry.dialogs.emplace(hash, index);
+        DialogRecord& record = call.dialogRecords.emplace_back();
+        record.key = (call.key << 16) | index;
+        record.fromTag = std::string(fromTag);
+        record.toTag = std::string(toTag);
+        record.createdUs = meta.timestampUs;
+        // A request inside a dialog we did not see being set up: the dialog exists, so call it confirmed.
+        record.state = message.isRequest() ? DialogState::Confirmed : DialogState::Early;
+        call.dialogs = entry.dialogCount;
+    }
+    DialogRecord& record = call.dialogRecords[index - 1];
+    const std::string_view cseqMethod = message.cseq().method;
+    if (message.isResponse() && record.state != DialogState::Terminated) {
+        if (cseqMethod == "INVITE" && status >= 200 && status < 300 && record.confirmedUs == 0) {
+            record.state = DialogState::Confirmed;
+            record.confirmedUs = meta.timestampUs;
+        } else if (cseqMethod == "INVITE" && status >= 300 && record.confirmedUs == 0) {
+            record.state = DialogState::Terminated;  // an early dialog ends with the failure (RFC 3261 §12.3)
+            record.terminatedUs = meta.timestampUs;
+        } else if (cseqMethod == "BYE" && status >= 200) {
+            record.state = DialogState::Terminated;
+            record.terminatedUs = meta.timestampUs;
+        } else if ((status == 481 || status == 408) && record.state == DialogState::Confirmed) {
+            record.state = DialogState::Terminated;  // RFC 3261 §12.2.1.2: the dialog is gone
+            record.terminatedUs = meta.timestampUs;
+        }
+    }
+    return record.key;
+}
+
+void Correlator::Impl::sessionChange(CallEntry& entry, const SipMessageView& message) {
+    CallSummary& call = entry.summary;
+    const std::string_view type = message.header("Content-Type");
+    if (message.body().empty() || type.find("sdp") == std::string_view::npos)
+        return;
+    const SessionDescriptionView& session = sdp.parse(message.body());
+    bool anyActive = false;
+    bool anyMedia = false;
+    for (const MediaDescriptionView& media : session.media()) {
+        if (media.port == 0)
+            continue;
+        anyMedia = true;
+        anyActive = anyActive || !session.isHold(media);
+    }
+    if (!anyMedia)
+        return;
+    if (!anyActive && !call.isOnHold) {
+        call.isOnHold = true;
+        ++call.holds;
+    } else if (anyActive && call.isOnHold) {
+        call.isOnHold = false;
+        ++call.resumes;
+    }
+}
+
+void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta,
+                              std::uint64_t txKey) {
+    (void)txKey;
     CallSummary& call = entry.summary;
     const CSeq& cseq = message.cseq();
 
     if (message.isRequest()) {
         const std::string_view method = message.method();
+        const bool isInitial = message.to().tag.empty();
         if (!call.hasFirstRequest) {
             call.hasFirstRequest = true;
             call.method = std::string(method);
@@ -167,21 +393,40 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
             call.fromUser = std::string(message.from().user);
             call.toUri = std::string(message.to().uri);
             call.toUser = std::string(message.to().user);
+            entry.initialFromTag = std::string(message.from().tag);
             entry.isInvite = method == "INVITE";
             call.state = entry.isInvite ? CallState::Calling : CallState::Pending;
             entry.initialCseq = cseq.number;
-        } else if (method == call.method && message.to().tag.empty()) {
+            call.attemptUs = meta.timestampUs;
+        } else if (method == call.method && isInitial && cseq.number != entry.initialCseq) {
             // RFC 3261 §22.2: a request re-sent with credentials after 401/407 is the same call attempt.
             entry.initialCseq = cseq.number;
+            call.attemptUs = meta.timestampUs;
+            call.firstProvisionalUs = 0;
+            call.finalUs = 0;
         }
         if (entry.isInvite) {
-            if (method == "CANCEL")
+            const bool isCaller = message.from().tag == entry.initialFromTag;
+            if (method == "CANCEL") {
                 entry.cancelSeen = true;
-            else if (method == "BYE" && (call.state == CallState::Answered || call.state == CallState::Completed)) {
-                call.state = CallState::Completed;
-                entry.isFinished = true;
+                call.endedBy = "caller";
+                if (const auto reason = message.header("Reason"); !reason.empty())
+                    call.reason = std::string(reason);
             } else if (method == "BYE") {
+                if (call.byeUs == 0) {
+                    call.byeUs = meta.timestampUs;
+                    entry.byeCseq = cseq.number;
+                    call.endedBy = isCaller ? "caller" : "callee";
+                    if (const auto reason = message.header("Reason"); !reason.empty())
+                        call.reason = std::string(reason);
+                }
+                if (call.state == CallState::Answered || call.state == CallState::Completed)
+                    call.state = CallState::Completed;
                 entry.isFinished = true;
+            } else if ((method == "INVITE" && !isInitial) || method == "UPDATE") {
+                if (method == "INVITE")
+                    ++call.reinvites;
+                sessionChange(entry, message);
             }
         }
         return;
@@ -189,13 +434,8 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
 
     // Responses.
     const int status = message.statusCode();
-    if (!message.to().tag.empty() && status > 100 && entry.dialogs.size() < MaxDialogsPerCall) {
-        const std::uint64_t dialog = hashText(hashText(3, message.from().tag), message.to().tag);
-        if (std::find(entry.dialogs.begin(), entry.dialogs.end(), dialog) == entry.dialogs.end()) {
-            entry.dialogs.push_back(dialog);
-            call.dialogs = static_cast<std::uint32_t>(entry.dialogs.size());
-        }
-    }
+    if (status == 491)
+        call.hasGlare = true;
     if (!call.hasFirstRequest) {
         // Only responses so far (the request is outside the capture): describe the call from them.
         if (call.fromUri.empty()) {
@@ -206,21 +446,40 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
         }
         return;
     }
+    if (entry.isInvite && cseq.method == "BYE" && cseq.number == entry.byeCseq && status >= 200 &&
+        call.byeAnsweredUs == 0)
+        call.byeAnsweredUs = meta.timestampUs;
+    if (entry.isInvite && cseq.method == "INVITE" && cseq.number != entry.initialCseq && status >= 200 &&
+        status < 300)
+        sessionChange(entry, message);  // the answer to a re-INVITE
     if (cseq.method != call.method || cseq.number != entry.initialCseq)
         return;  // responses to other transactions (CANCEL, PRACK, BYE, re-INVITE) do not set the outcome
+    if (status > 100 && status < 200 && call.firstProvisionalUs == 0)
+        call.firstProvisionalUs = meta.timestampUs;
+    if (status >= 200 && call.finalUs == 0)
+        call.finalUs = meta.timestampUs;
     if (entry.isInvite) {
         if (status < 200) {
             if (call.state == CallState::Calling || call.state == CallState::Proceeding)
                 call.state = (status == 180 || status == 183) ? CallState::Ringing : CallState::Proceeding;
-            else if (call.state == CallState::Ringing)
-                call.state = CallState::Ringing;
+            if (status > 100 && !message.body().empty() &&
+                message.header("Content-Type").find("sdp") != std::string_view::npos)
+                call.hasEarlyMedia = true;
         } else if (call.finalStatus == 0 || call.finalStatus >= 300) {
             call.finalStatus = status;
             if (status < 300) {
                 call.state = CallState::Answered;
+                call.answeredUs = meta.timestampUs;
                 entry.isFinished = false;
+                sessionChange(entry, message);
             } else {
                 call.state = (status == 487 || entry.cancelSeen) ? CallState::Cancelled : CallState::Rejected;
+                if (call.reason.empty() || (status != 401 && status != 407)) {
+                    const auto reason = message.header("Reason");
+                    call.reason = std::string(reason.empty() ? message.reasonPhrase() : reason);
+                }
+                if (status != 487 && !entry.cancelSeen)
+                    call.endedBy = "callee";
                 // 401/407 usually lead to a new INVITE with credentials; the call is not over until idle.
                 entry.isFinished = status != 401 && status != 407;
             }

@@ -1,5 +1,6 @@
-// Groups SIP messages into calls (one Call-ID = one call for now) and keeps each call's summary: who, when,
-// first method, state and final status. Owns the keys it remembers; bounded in the number of open calls.
+// Correlates SIP messages into calls (one Call-ID = one call), transactions (RFC 3261 §17) and dialogs
+// (§12), and keeps each call's summary: who, when, first method, state, outcome, timings for the RFC 6076
+// metrics, and registration attempts. Owns the keys it remembers; bounded in open calls and records per call.
 #pragma once
 
 #include "capture/packet.hpp"
@@ -27,6 +28,47 @@ enum class CallState : std::uint8_t {
 };
 std::string_view callStateName(CallState state);  // "calling", "ringing", …, lower case
 
+enum class DialogState : std::uint8_t { Early, Confirmed, Terminated };
+std::string_view dialogStateName(DialogState state);  // "early", "confirmed", "terminated"
+
+// One transaction on one hop (RFC 3261 §17): a request, its retransmissions and its responses.
+struct TransactionRecord {
+    std::uint64_t key = 0;             // unique in the database: (call key << 16) | index in the call
+    std::string method;                // "INVITE"; "ACK" only for the ACK of a 2xx, its own transaction
+    std::int64_t startUs = 0;          // first request (or first response for an orphan)
+    std::int64_t firstProvisionalUs = 0;
+    std::int64_t finalUs = 0;
+    int finalStatus = 0;
+    std::uint32_t requests = 0;        // copies of the request, retransmissions included
+    std::uint32_t responses = 0;
+    std::uint64_t cancelledKey = 0;    // for CANCEL: the INVITE transaction it cancels (same branch)
+    bool isOrphan = false;             // responses only: the request is not in the capture
+    bool isRfc2543 = false;            // matched without the RFC 3261 magic cookie (§17.2.3 fallback)
+};
+
+// A dialog (RFC 3261 §12) or early dialog: one (From tag, To tag) pair of the call; forks make several.
+struct DialogRecord {
+    std::uint64_t key = 0;  // (call key << 16) | index in the call
+    std::string fromTag;    // tags as in the message that created it
+    std::string toTag;
+    DialogState state = DialogState::Early;
+    std::int64_t createdUs = 0;
+    std::int64_t confirmedUs = 0;   // 0 = never confirmed
+    std::int64_t terminatedUs = 0;  // 0 = not seen to end
+};
+
+// One REGISTER transaction that got a final response: who registered where, for how long, with what result.
+struct RegistrationRecord {
+    std::uint64_t transactionKey = 0;
+    std::string aor;         // To URI
+    std::string contact;     // first Contact URI of the request ("*" for remove-all), empty for a query
+    int expires = -1;        // requested: Expires header or the contact's expires parameter; -1 = not given
+    int grantedExpires = -1; // from the 2xx (its Expires or contact parameter); -1 = not given
+    int status = 0;
+    std::int64_t requestUs = 0;
+    std::int64_t responseUs = 0;
+};
+
 // Everything the store keeps of one call. Owned strings, copied once per call.
 struct CallSummary {
     std::uint64_t key = 0;       // integer id, unique in the database
@@ -46,6 +88,26 @@ struct CallSummary {
     capture::Endpoint src;        // of the first request
     capture::Endpoint dst;
     bool hasFirstRequest = false;
+
+    // Timings of the initial request's latest attempt (after 401/407, the authenticated retry), for RFC 6076.
+    std::int64_t attemptUs = 0;           // the initial request was sent
+    std::int64_t firstProvisionalUs = 0;  // first 1xx other than 100
+    std::int64_t finalUs = 0;             // first final response
+    std::int64_t answeredUs = 0;          // first 2xx (INVITE)
+    std::int64_t byeUs = 0;               // first BYE
+    std::int64_t byeAnsweredUs = 0;       // final response to that BYE
+    std::string endedBy;                  // "caller" or "callee" (who sent BYE or CANCEL); empty when unknown
+    std::string reason;                   // Reason header (RFC 3326) of BYE/CANCEL, else a failure's phrase
+    bool hasEarlyMedia = false;           // a 18x with SDP
+    std::uint32_t reinvites = 0;          // INVITEs inside a dialog (session changes)
+    std::uint32_t holds = 0;              // re-INVITEs/UPDATEs whose SDP puts every stream on hold
+    std::uint32_t resumes = 0;            // later ones taking it off hold
+    bool isOnHold = false;
+    bool hasGlare = false;                // a 491 Request Pending was seen (RFC 3261 §14.1)
+    std::vector<TransactionRecord> transactions;
+    std::vector<DialogRecord> dialogRecords;
+    std::vector<RegistrationRecord> registrations;
+    std::uint32_t recordsDropped = 0;     // transactions/dialogs beyond the per-call caps, not recorded
 };
 
 // Metadata of a message that the SIP text does not carry.
@@ -58,6 +120,8 @@ struct MessageMeta {
 
 struct Correlation {
     std::uint64_t callKey = 0;  // 0 when the message has no Call-ID
+    std::uint64_t transactionKey = 0;
+    std::uint64_t dialogKey = 0;  // 0 when the message has no To tag (or the call's dialog cap was reached)
     bool isRetransmission = false;
 };
 
@@ -65,6 +129,8 @@ struct CorrelatorLimits {
     std::size_t maxOpenCalls = 200'000;           // beyond this the least recently active call is flushed
     std::int64_t finishedLingerUs = 32'000'000;   // keep an ended call this long for retransmissions (Timer J/K)
     std::int64_t idleTimeoutUs = 3'600'000'000;   // flush a call with no message for an hour
+    std::size_t maxTransactionsPerCall = 1024;    // records kept per call; more are counted, not kept
+    std::size_t maxDialogsPerCall = 64;
 };
 
 struct CorrelatorStats {

@@ -229,4 +229,182 @@ TEST(Correlator, MessageWithoutCallIdBelongsToNoCall) {
     EXPECT_EQ(correlator.stats().messagesWithoutCallId, 1u);
 }
 
+// [SECTION] Transactions, dialogs, session changes, registrations (RFC 3261 §12, §17; RFC 3264)
+
+std::string withSdp(std::string message, const std::string& direction) {
+    const std::string body = "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
+                             "m=audio 4000 RTP/AVP 0\r\na=" + direction + "\r\n";
+    const auto at = message.find("Content-Length: 0\r\n\r\n");
+    message.replace(at, std::string::npos,
+                    "Content-Type: application/sdp\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    return message;
+}
+
+struct Traced {
+    std::vector<Correlation> correlations;
+    std::vector<CallSummary> calls;
+};
+
+Traced trace(const std::vector<Step>& steps) {
+    const Outcome outcome = run(steps);
+    return {outcome.correlations, outcome.calls};
+}
+
+TEST(Correlator, Non2xxAckJoinsTheInviteTransactionAnd2xxAckIsItsOwn) {
+    const auto rejected = trace({
+        {request("INVITE", 1, "r"), true, 0},
+        {response(486, "INVITE", 1, "r"), false, 1},
+        {request("ACK", 1, "r", "b1"), true, 2},  // same branch z9hG4bK1
+    });
+    EXPECT_EQ(rejected.correlations[2].transactionKey, rejected.correlations[0].transactionKey);
+    EXPECT_EQ(rejected.correlations[1].transactionKey, rejected.correlations[0].transactionKey);
+    ASSERT_EQ(rejected.calls[0].transactions.size(), 1u);
+    EXPECT_EQ(rejected.calls[0].transactions[0].requests, 2u);  // INVITE and its ACK
+    EXPECT_EQ(rejected.calls[0].transactions[0].finalStatus, 486);
+
+    const auto answered = trace({
+        {request("INVITE", 1, "a"), true, 0},
+        {response(200, "INVITE", 1, "a"), false, 1},
+        {request("ACK", 1, "a", "b1", "z9hG4bKack"), true, 2},
+    });
+    EXPECT_NE(answered.correlations[2].transactionKey, answered.correlations[0].transactionKey);
+    ASSERT_EQ(answered.calls[0].transactions.size(), 2u);
+    EXPECT_EQ(answered.calls[0].transactions[1].method, "ACK");
+}
+
+TEST(Correlator, CancelIsTiedToTheInviteItCancelsAndTheRaceEndsCancelled) {
+    const auto outcome = trace({
+        {request("INVITE", 1, "c"), true, 0},
+        {response(180, "INVITE", 1, "c"), false, 1},
+        {request("CANCEL", 1, "c"), true, 2},                     // same branch as the INVITE (RFC 3261 §9.1)
+        {response(200, "CANCEL", 1, "c"), false, 3},
+        {response(487, "INVITE", 1, "c"), false, 4},
+        {request("ACK", 1, "c", "b1"), true, 5},
+    });
+    const CallSummary& call = outcome.calls[0];
+    ASSERT_EQ(call.transactions.size(), 2u);
+    EXPECT_EQ(call.transactions[1].method, "CANCEL");
+    EXPECT_EQ(call.transactions[1].cancelledKey, call.transactions[0].key);
+    EXPECT_EQ(call.transactions[1].finalStatus, 200);
+    EXPECT_EQ(call.transactions[0].finalStatus, 487);
+    EXPECT_EQ(call.state, CallState::Cancelled);
+    EXPECT_EQ(call.endedBy, "caller");
+    ASSERT_EQ(call.dialogRecords.size(), 1u);
+    EXPECT_EQ(call.dialogRecords[0].state, DialogState::Terminated);  // early dialog ended by the 487
+}
+
+TEST(Correlator, ForkingMakesOneEarlyDialogPerToTagAndOneIsConfirmed) {
+    const auto outcome = trace({
+        {request("INVITE", 1, "f"), true, 0},
+        {response(180, "INVITE", 1, "f", "fork1"), false, 1},
+        {response(180, "INVITE", 1, "f", "fork2"), false, 2},
+        {response(200, "INVITE", 1, "f", "fork2"), false, 3},
+        {request("ACK", 1, "f", "fork2", "z9hG4bKack"), true, 4},
+    });
+    const CallSummary& call = outcome.calls[0];
+    ASSERT_EQ(call.dialogRecords.size(), 2u);
+    EXPECT_EQ(call.dialogs, 2u);
+    EXPECT_EQ(call.dialogRecords[0].toTag, "fork1");
+    EXPECT_EQ(call.dialogRecords[0].state, DialogState::Early);
+    EXPECT_EQ(call.dialogRecords[1].toTag, "fork2");
+    EXPECT_EQ(call.dialogRecords[1].state, DialogState::Confirmed);
+    EXPECT_EQ(call.dialogRecords[1].confirmedUs, 3);
+    EXPECT_EQ(outcome.correlations[4].dialogKey, call.dialogRecords[1].key);
+    EXPECT_EQ(outcome.correlations[0].dialogKey, 0u);  // no To tag yet
+    EXPECT_EQ(call.state, CallState::Answered);
+}
+
+TEST(Correlator, ReInviteHoldAndResumeFromSdpDirection) {
+    const auto outcome = trace({
+        {withSdp(request("INVITE", 1, "h"), "sendrecv"), true, 0},
+        {withSdp(response(200, "INVITE", 1, "h"), "sendrecv"), false, 1},
+        {request("ACK", 1, "h", "b1", "z9hG4bKa1"), true, 2},
+        {withSdp(request("INVITE", 2, "h", "b1", "z9hG4bKr1"), "sendonly"), true, 10},
+        {withSdp(response(200, "INVITE", 2, "h", "b1", "z9hG4bKr1"), "recvonly"), false, 11},
+        {withSdp(request("INVITE", 3, "h", "b1", "z9hG4bKr2"), "sendrecv"), true, 20},
+        {withSdp(response(200, "INVITE", 3, "h", "b1", "z9hG4bKr2"), "sendrecv"), false, 21},
+    });
+    const CallSummary& call = outcome.calls[0];
+    EXPECT_EQ(call.reinvites, 2u);
+    EXPECT_EQ(call.holds, 1u);
+    EXPECT_EQ(call.resumes, 1u);
+    EXPECT_FALSE(call.isOnHold);
+    EXPECT_EQ(call.finalStatus, 200);  // re-INVITEs do not change the outcome of the initial INVITE
+}
+
+TEST(Correlator, GlareIsNoted) {
+    const auto outcome = trace({
+        {request("INVITE", 1, "g"), true, 0},
+        {response(200, "INVITE", 1, "g"), false, 1},
+        {request("INVITE", 2, "g", "b1", "z9hG4bKr"), true, 5},
+        {response(491, "INVITE", 2, "g", "b1", "z9hG4bKr"), false, 6},
+    });
+    EXPECT_TRUE(outcome.calls[0].hasGlare);
+    EXPECT_EQ(outcome.calls[0].state, CallState::Answered);
+}
+
+TEST(Correlator, RegisterChallengeThenSuccessGivesTwoRegistrationRecords) {
+    std::string first = request("REGISTER", 1, "reg");
+    first.insert(first.find("Content-Length"), "Contact: <sip:alice@10.0.0.1:5060>;expires=600\r\n");
+    std::string second = request("REGISTER", 2, "reg", "", "z9hG4bK2");
+    second.insert(second.find("Content-Length"), "Contact: <sip:alice@10.0.0.1:5060>\r\nExpires: 3600\r\n");
+    std::string ok = response(200, "REGISTER", 2, "reg", "b1", "z9hG4bK2");
+    ok.insert(ok.find("Content-Length"), "Contact: <sip:alice@10.0.0.1:5060>;expires=1800\r\n");
+    const auto outcome = trace({
+        {first, true, 0},
+        {response(401, "REGISTER", 1, "reg"), false, 1000},
+        {second, true, 2000},
+        {ok, false, 5000},
+    });
+    const CallSummary& call = outcome.calls[0];
+    ASSERT_EQ(call.registrations.size(), 2u);
+    EXPECT_EQ(call.registrations[0].status, 401);
+    EXPECT_EQ(call.registrations[0].expires, 600);
+    EXPECT_EQ(call.registrations[1].status, 200);
+    EXPECT_EQ(call.registrations[1].aor, "sip:bob@example.com");
+    EXPECT_EQ(call.registrations[1].contact, "sip:alice@10.0.0.1:5060");
+    EXPECT_EQ(call.registrations[1].expires, 3600);
+    EXPECT_EQ(call.registrations[1].grantedExpires, 1800);
+    EXPECT_EQ(call.registrations[1].responseUs - call.registrations[1].requestUs, 3000);
+    EXPECT_EQ(call.attemptUs, 2000);  // the authenticated retry is the attempt that counts
+    EXPECT_EQ(call.finalUs, 5000);
+}
+
+TEST(Correlator, TimingsOfACompletedCall) {
+    const auto outcome = trace({
+        {request("INVITE", 1, "t"), true, 1'000},
+        {response(100, "INVITE", 1, "t", ""), false, 1'100},
+        {response(180, "INVITE", 1, "t"), false, 1'500},
+        {response(200, "INVITE", 1, "t"), false, 4'000},
+        {request("ACK", 1, "t", "b1", "z9hG4bKa"), true, 4'100},
+        {request("BYE", 2, "t", "b1", "z9hG4bKbye"), false, 64'000},  // sent by the callee
+        {response(200, "BYE", 2, "t", "b1", "z9hG4bKbye"), true, 64'300},
+    });
+    const CallSummary& call = outcome.calls[0];
+    EXPECT_EQ(call.attemptUs, 1'000);
+    EXPECT_EQ(call.firstProvisionalUs, 1'500);  // 100 Trying does not count (RFC 6076 §4.2)
+    EXPECT_EQ(call.answeredUs, 4'000);
+    EXPECT_EQ(call.byeUs, 64'000);
+    EXPECT_EQ(call.byeAnsweredUs, 64'300);
+    EXPECT_EQ(call.state, CallState::Completed);
+}
+
+TEST(Correlator, ResponsesWithoutTheirRequestAreOrphanTransactions) {
+    const auto outcome = trace({{response(200, "OPTIONS", 4, "o"), false, 0}});
+    ASSERT_EQ(outcome.calls[0].transactions.size(), 1u);
+    EXPECT_TRUE(outcome.calls[0].transactions[0].isOrphan);
+    EXPECT_FALSE(outcome.calls[0].hasFirstRequest);
+}
+
+TEST(Correlator, Rfc2543TransactionsMatchWithoutTheMagicCookie) {
+    const auto outcome = trace({
+        {request("INVITE", 1, "old", "", "oldbranch"), true, 0},
+        {response(404, "INVITE", 1, "old", "x", "oldbranch"), false, 1},
+        {request("ACK", 1, "old", "x", "oldbranch"), true, 2},
+    });
+    ASSERT_EQ(outcome.calls[0].transactions.size(), 1u);
+    EXPECT_TRUE(outcome.calls[0].transactions[0].isRfc2543);
+    EXPECT_EQ(outcome.correlations[2].transactionKey, outcome.correlations[0].transactionKey);
+}
+
 } // namespace
