@@ -7,7 +7,9 @@ namespace sipscope::capture::detail {
 namespace {
 
 constexpr std::string_view SipVersion = "SIP/2.0";
-constexpr std::size_t MaxMethodLength = 32;
+// Methods are tokens of any length (RFC 3261 §25.1), and the PROTOS suite (c07-sip-r2.cap) sends methods of
+// thousands of bytes that tshark still counts as requests. The line's end bounds the scan anyway.
+constexpr std::size_t MaxMethodLength = 65535;
 
 // RFC 3261 §25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")
 bool isTokenChar(char c)

@@ -56,5 +56,13 @@ TEST(LooksLikeSip, Table)
     }
 }
 
+TEST(LooksLikeSip, LongMethodsAreStillRequests)
+{
+    // PROTOS c07-sip-r2 sends methods of thousands of bytes; tshark counts them as (unknown) requests.
+    EXPECT_TRUE(check(std::string(4000, 'a') + " sip:tori@localhost SIP/2.0\r\nVia: x\r\n"));
+    EXPECT_FALSE(check(std::string(4000, 'a') + " sip:tori@localhost HTTP/1.1\r\nVia: x\r\n"));
+    EXPECT_FALSE(check(std::string(4000, 'a') + "\r\nVia: x\r\n"));
+}
+
 } // namespace
 } // namespace sipscope::capture

@@ -34,8 +34,7 @@ std::vector<std::string> corpusCaptures() {
 
 // Why a capture cannot be checked yet, or empty when it can. Only transports not built yet are a reason.
 std::string missingTransport(const json& truth, const json& options) {
-    if (options.contains("hep_ports"))
-        return "its SIP is inside HEP encapsulation, which is not built yet";
+    (void)options;  // HEP ("hep_ports") is unwrapped by capture on any UDP port
     const json transports = truth.value("messages_by_transport", json::object());
     for (const auto& [transport, count] : transports.items())
         if (transport != "udp" && transport != "tcp" && transport != "ws" && count.get<int>() > 0)
