@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 
 #include "capture/error.hpp"
+#include "cli/capture_command.hpp"
 #include "cli/ladder_export.hpp"
 #include "cli/ladder_text.hpp"
 #include "cli/output.hpp"
@@ -110,6 +111,42 @@ Row callRow(const store::CallRow& call) {
     row["src"] = call.src.empty() ? Row() : Row(call.src);
     row["dst"] = call.dst.empty() ? Row() : Row(call.dst);
     row["key"] = call.key;
+    auto ms = [](std::int64_t from, std::int64_t to) { return from && to ? Row(static_cast<double>(to - from) / 1000.0) : Row(); };
+    row["srd_ms"] = ms(call.attemptUs, call.firstProvisionalUs ? call.firstProvisionalUs : call.finalUs);
+    row["setup_ms"] = ms(call.attemptUs, call.finalUs);
+    row["talk_s"] = call.answeredUs && call.byeUs ? Row(static_cast<double>(call.byeUs - call.answeredUs) / 1e6) : Row();
+    row["ended_by"] = call.endedBy.empty() ? Row() : Row(call.endedBy);
+    row["reason"] = call.reason.empty() ? Row() : Row(call.reason);
+    row["early_media"] = call.hasEarlyMedia;
+    row["reinvites"] = call.reinvites;
+    row["holds"] = call.holds;
+    row["glare"] = call.hasGlare;
+    return row;
+}
+
+Row delayRow(const store::DelayStats& delay) {
+    Row row;
+    row["count"] = delay.count;
+    row["mean_ms"] = delay.count ? Row(delay.meanMs) : Row();
+    row["min_ms"] = delay.count ? Row(delay.minMs) : Row();
+    row["max_ms"] = delay.count ? Row(delay.maxMs) : Row();
+    return row;
+}
+
+Row rfc6076Row(const store::Rfc6076& m) {
+    auto percent = [](const std::optional<double>& value) { return value ? Row(*value) : Row(); };
+    Row row;
+    row["invites"] = m.invites;
+    row["rrd"] = delayRow(m.rrd);
+    row["srd_successful"] = delayRow(m.srdSuccessful);
+    row["srd_failed"] = delayRow(m.srdFailed);
+    row["setup_successful"] = delayRow(m.setupSuccessful);
+    row["sdd"] = delayRow(m.sdd);
+    row["sdt"] = delayRow(m.sdt);
+    row["ser_percent"] = percent(m.ser);
+    row["seer_percent"] = percent(m.seer);
+    row["isa_percent"] = percent(m.isa);
+    row["scr_percent"] = percent(m.scr);
     return row;
 }
 
@@ -206,6 +243,31 @@ int runMessages(const Options& options, std::ostream& out) {
     return ExitOk;
 }
 
+int runRegistrations(const Options& options, std::ostream& out) {
+    const store::Filter filter = filterOf(options);
+    store::Reader reader(options.db);
+    std::vector<Row> rows;
+    for (const auto& r : reader.registrations(filter)) {
+        Row row;
+        row["ts"] = isoTimestamp(r.requestUs);
+        row["aor"] = r.aor;
+        row["contact"] = r.contact.empty() ? Row() : Row(r.contact);
+        row["expires"] = r.expires ? Row(*r.expires) : Row();
+        row["granted_expires"] = r.grantedExpires ? Row(*r.grantedExpires) : Row();
+        row["status"] = r.status;
+        row["delay_ms"] = static_cast<double>(r.responseUs - r.requestUs) / 1000.0;
+        row["src"] = r.src;
+        row["dst"] = r.dst;
+        row["call_id"] = r.callId;
+        rows.push_back(std::move(row));
+    }
+    printRows(out, formatOf(options.format), rows,
+              {{"ts", "Time", 27}, {"aor", "AOR", 36}, {"contact", "Contact", 36}, {"expires", "Expires", 7},
+               {"granted_expires", "Granted", 7}, {"status", "Status", 6}, {"delay_ms", "Delay ms", 9},
+               {"src", "Source", 24}, {"call_id", "Call-ID", 40}});
+    return ExitOk;
+}
+
 int runShow(const Options& options) {
     store::Reader reader(options.db);
     const auto call = reader.findCall(options.call);
@@ -223,7 +285,29 @@ int runShow(const Options& options) {
               << "State:   " << call->state;
     if (call->status)
         std::cout << " (" << *call->status << ")";
-    std::cout << ", " << call->messages << " messages, " << call->dialogs << " dialogs\n\n";
+    std::cout << ", " << call->messages << " messages, " << call->dialogs << " dialogs";
+    if (!call->endedBy.empty())
+        std::cout << ", ended by " << call->endedBy;
+    std::cout << '\n';
+    if (!call->reason.empty())
+        std::cout << "Reason:  " << escapeForTerminal(call->reason) << '\n';
+    if (call->attemptUs && call->finalUs) {
+        std::cout << "Timings: setup " << static_cast<double>(call->finalUs - call->attemptUs) / 1000.0 << " ms";
+        if (call->firstProvisionalUs)
+            std::cout << ", first 18x after " << static_cast<double>(call->firstProvisionalUs - call->attemptUs) / 1000.0
+                      << " ms";
+        if (call->answeredUs && call->byeUs)
+            std::cout << ", talk " << static_cast<double>(call->byeUs - call->answeredUs) / 1e6 << " s";
+        std::cout << '\n';
+    }
+    if (call->reinvites || call->hasEarlyMedia || call->hasGlare)
+        std::cout << "Session: " << call->reinvites << " re-INVITEs, " << call->holds << " holds, " << call->resumes
+                  << " resumes" << (call->hasEarlyMedia ? ", early media" : "") << (call->hasGlare ? ", glare (491)" : "")
+                  << '\n';
+    for (const auto& dialog : reader.callDialogs(call->key))
+        std::cout << "Dialog:  " << escapeForTerminal(dialog.fromTag) << " / " << escapeForTerminal(dialog.toTag) << "  "
+                  << dialog.state << '\n';
+    std::cout << '\n';
     printLadder(std::cout, store::buildLadder(messages, options.byIp), messages, {options.raw});
     return ExitOk;
 }
@@ -248,6 +332,7 @@ int runStats(const Options& options, std::ostream& out) {
         row["call_states"] = Row::object();
         for (const auto& [state, count] : stats.callStates)
             row["call_states"][state] = count;
+        row["rfc6076"] = rfc6076Row(stats.rfc6076);
         printRows(out, format, {row}, {});
         return ExitOk;
     }
@@ -270,7 +355,41 @@ int runStats(const Options& options, std::ostream& out) {
         add("response", std::to_string(code), count);
     for (const auto& [state, count] : stats.callStates)
         add("call state", state, count);
-    printRows(out, format, rows, {{"section", "Section", 12}, {"name", "Name", 30}, {"count", "Count", 12}});
+    // RFC 6076: delays as "mean (min–max) over N", ratios in percent.
+    auto addText = [&rows](const std::string& name, const std::string& value) {
+        Row row;
+        row["section"] = "rfc6076";
+        row["name"] = name;
+        row["count"] = value;
+        rows.push_back(std::move(row));
+    };
+    auto delayText = [](const store::DelayStats& d) {
+        if (!d.count)
+            return std::string("-");
+        char text[96];
+        std::snprintf(text, sizeof text, "%.1f ms (%.1f–%.1f) over %llu", d.meanMs, d.minMs, d.maxMs,
+                      static_cast<unsigned long long>(d.count));
+        return std::string(text);
+    };
+    auto percentText = [](const std::optional<double>& value) {
+        if (!value)
+            return std::string("-");
+        char text[32];
+        std::snprintf(text, sizeof text, "%.1f %%", *value);
+        return std::string(text);
+    };
+    const store::Rfc6076& m = stats.rfc6076;
+    addText("RRD registration request delay", delayText(m.rrd));
+    addText("SRD session request delay, answered", delayText(m.srdSuccessful));
+    addText("SRD session request delay, failed", delayText(m.srdFailed));
+    addText("setup time to 2xx", delayText(m.setupSuccessful));
+    addText("SDD session disconnect delay", delayText(m.sdd));
+    addText("SDT session duration", delayText(m.sdt));
+    addText("SER establishment ratio", percentText(m.ser));
+    addText("SEER establishment effort ratio", percentText(m.seer));
+    addText("ISA ineffective attempts", percentText(m.isa));
+    addText("SCR completion ratio", percentText(m.scr));
+    printRows(out, format, rows, {{"section", "Section", 12}, {"name", "Name", 36}, {"count", "Count", 40}});
     return ExitOk;
 }
 
@@ -368,6 +487,11 @@ int run(int argc, char** argv) {
     addFilters(stats, options);
     stats->footer("Example: sipscope stats --format json");
 
+    CLI::App* registrations = app.add_subcommand("registrations", "REGISTER attempts: AOR, contact, expiry, result");
+    addFormat(registrations, options);
+    addFilters(registrations, options);
+    registrations->footer("Example: sipscope registrations --to alice --status 200");
+
     CLI::App* view = app.add_subcommand("view", "Open the database in sipscope-viewer");
     view->footer("Example: sipscope view --db today.db");
 
@@ -392,7 +516,9 @@ int run(int argc, char** argv) {
     exportMessages->add_flag("--raw", options.raw, "Include each message's text");
     exportCalls->footer("Example: sipscope export calls --format csv -o calls.csv --status 486");
 
-    for (CLI::App* sub : {import, calls, messages, show, stats, view})
+    const CaptureCommand capture = addCaptureCommand(app);
+
+    for (CLI::App* sub : {import, calls, messages, show, stats, registrations, view})
         sub->add_option("--db", options.db, "Database file (default ./sipscope.db)");
 
     try {
@@ -425,8 +551,12 @@ int run(int argc, char** argv) {
             return runShow(options);
         if (stats->parsed())
             return runStats(options, std::cout);
+        if (registrations->parsed())
+            return runRegistrations(options, std::cout);
         if (view->parsed())
             return runView(options);
+        if (capture.command->parsed())
+            return runCapture(capture, options.db);
     } catch (const CLI::ValidationError& error) {
         std::cerr << "sipscope: " << error.what() << '\n';
         return ExitUsage;

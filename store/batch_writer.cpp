@@ -13,14 +13,14 @@ namespace sipscope::store::detail {
 
 namespace {
 
-constexpr std::size_t MessageColumns = 18;
-constexpr std::size_t RowsPerInsert = 64;       // 64 × 18 = 1152 parameters, well under SQLite's 32766
+constexpr std::size_t MessageColumns = 20;
+constexpr std::size_t RowsPerInsert = 64;       // 64 × 20 = 1280 parameters, well under SQLite's 32766
 constexpr std::size_t MaxBlockBytes = 1 << 20;  // one text block holds up to 1 MiB of messages
 
 std::string messageInsertSql(std::size_t rows) {
     std::string sql =
-        "INSERT INTO messages(capture_id, frame, ts_us, src_id, dst_id, transport, call_key, method_id, status, "
-        "reason_id, cseq, cseq_method_id, flags, error_id, error_offset, block_id, block_offset, length) VALUES ";
+        "INSERT INTO messages(capture_id, frame, ts_us, src_id, dst_id, transport, call_key, transaction_key, "
+        "dialog_key, method_id, status, reason_id, cseq, cseq_method_id, flags, error_id, error_offset, block_id, block_offset, length) VALUES ";
     for (std::size_t r = 0; r < rows; ++r) {
         sql += r ? ",(" : "(";
         for (std::size_t c = 0; c < MessageColumns; ++c)
@@ -64,8 +64,21 @@ struct BatchWriter::Statements {
           insertBlock(db, "INSERT INTO text_blocks(id, codec, raw_size, data) VALUES (?, 0, ?, ?)"),
           upsertCall(db,
                      "INSERT OR REPLACE INTO calls(id, call_id, start_us, end_us, from_uri, from_user, to_uri, "
-                     "to_user, method_id, state, status, messages, dialogs, retransmissions, src_id, dst_id) "
-                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                     "to_user, method_id, state, status, messages, dialogs, retransmissions, src_id, dst_id, "
+                     "attempt_us, first_provisional_us, final_us, answered_us, bye_us, bye_answered_us, ended_by, "
+                     "reason, early_media, reinvites, holds, resumes, glare, records_dropped) "
+                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+          upsertTransaction(db,
+                            "INSERT OR REPLACE INTO transactions(id, call_key, method_id, start_us, "
+                            "first_provisional_us, final_us, final_status, requests, responses, cancelled_key, "
+                            "orphan, rfc2543) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"),
+          upsertDialog(db,
+                       "INSERT OR REPLACE INTO dialogs(id, call_key, from_tag, to_tag, state, created_us, "
+                       "confirmed_us, terminated_us) VALUES (?,?,?,?,?,?,?,?)"),
+          upsertRegistration(db,
+                             "INSERT OR REPLACE INTO registrations(transaction_key, call_key, aor, contact, "
+                             "expires, granted_expires, status, request_us, response_us) "
+                             "VALUES (?,?,?,?,?,?,?,?,?)"),
           upsertCapture(db,
                         "INSERT INTO captures(id, path, size_bytes, imported_at, packets, sip_messages, error) "
                         "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?4, ?5, ?6) "
@@ -77,6 +90,9 @@ struct BatchWriter::Statements {
     Statement insertString;
     Statement insertBlock;
     Statement upsertCall;
+    Statement upsertTransaction;
+    Statement upsertDialog;
+    Statement upsertRegistration;
     Statement upsertCapture;
 
     std::map<capture::Endpoint, std::int64_t> endpointIds;
@@ -201,6 +217,56 @@ void BatchWriter::run() {
     }
 }
 
+void BatchWriter::writeCallRecords(const decode::CallSummary& call) {
+    Statements& s = *m_statements;
+    const auto callKey = static_cast<std::int64_t>(call.key);
+    for (const decode::TransactionRecord& t : call.transactions) {
+        Statement& u = s.upsertTransaction;
+        u.bindInt(1, static_cast<std::int64_t>(t.key));
+        u.bindInt(2, callKey);
+        const std::int64_t methodId = s.stringId(t.method, t.method.empty());
+        methodId ? u.bindInt(3, methodId) : u.bindNull(3);
+        u.bindInt(4, t.startUs);
+        t.firstProvisionalUs ? u.bindInt(5, t.firstProvisionalUs) : u.bindNull(5);
+        t.finalUs ? u.bindInt(6, t.finalUs) : u.bindNull(6);
+        t.finalStatus ? u.bindInt(7, t.finalStatus) : u.bindNull(7);
+        u.bindInt(8, t.requests);
+        u.bindInt(9, t.responses);
+        t.cancelledKey ? u.bindInt(10, static_cast<std::int64_t>(t.cancelledKey)) : u.bindNull(10);
+        u.bindInt(11, t.isOrphan);
+        u.bindInt(12, t.isRfc2543);
+        u.step();
+        u.reset();
+    }
+    for (const decode::DialogRecord& dialog : call.dialogRecords) {
+        Statement& u = s.upsertDialog;
+        u.bindInt(1, static_cast<std::int64_t>(dialog.key));
+        u.bindInt(2, callKey);
+        u.bindView(3, dialog.fromTag);
+        u.bindView(4, dialog.toTag);
+        u.bindView(5, decode::dialogStateName(dialog.state));
+        u.bindInt(6, dialog.createdUs);
+        dialog.confirmedUs ? u.bindInt(7, dialog.confirmedUs) : u.bindNull(7);
+        dialog.terminatedUs ? u.bindInt(8, dialog.terminatedUs) : u.bindNull(8);
+        u.step();
+        u.reset();
+    }
+    for (const decode::RegistrationRecord& r : call.registrations) {
+        Statement& u = s.upsertRegistration;
+        u.bindInt(1, static_cast<std::int64_t>(r.transactionKey));
+        u.bindInt(2, callKey);
+        u.bindView(3, r.aor);
+        u.bindView(4, r.contact);
+        r.expires >= 0 ? u.bindInt(5, r.expires) : u.bindNull(5);
+        r.grantedExpires >= 0 ? u.bindInt(6, r.grantedExpires) : u.bindNull(6);
+        u.bindInt(7, r.status);
+        u.bindInt(8, r.requestUs);
+        u.bindInt(9, r.responseUs);
+        u.step();
+        u.reset();
+    }
+}
+
 void BatchWriter::write(const Batch& batch) {
     Statements& s = *m_statements;
     TransactionGuard transaction(m_db);
@@ -261,6 +327,8 @@ void BatchWriter::write(const Batch& batch) {
             insert.bindInt(p++, s.endpointId(m.dst));
             insert.bindInt(p++, static_cast<std::int64_t>(m.transport));
             m.callKey ? insert.bindInt(p++, static_cast<std::int64_t>(m.callKey)) : insert.bindNull(p++);
+            m.transactionKey ? insert.bindInt(p++, static_cast<std::int64_t>(m.transactionKey)) : insert.bindNull(p++);
+            m.dialogKey ? insert.bindInt(p++, static_cast<std::int64_t>(m.dialogKey)) : insert.bindNull(p++);
             const std::int64_t methodId = s.stringId(batch.view(m.method), m.method.isNull());
             methodId ? insert.bindInt(p++, methodId) : insert.bindNull(p++);
             m.status ? insert.bindInt(p++, m.status) : insert.bindNull(p++);
@@ -303,15 +371,23 @@ void BatchWriter::write(const Batch& batch) {
         u.bindInt(12, call.messages);
         u.bindInt(13, call.dialogs);
         u.bindInt(14, call.retransmissions);
-        if (call.hasFirstRequest) {
-            u.bindInt(15, s.endpointId(call.src));
-            u.bindInt(16, s.endpointId(call.dst));
-        } else {
-            u.bindNull(15);
-            u.bindNull(16);
-        }
+        u.bindInt(15, s.endpointId(call.src));
+        u.bindInt(16, s.endpointId(call.dst));
+        int p = 17;
+        for (std::int64_t us : {call.attemptUs, call.firstProvisionalUs, call.finalUs, call.answeredUs, call.byeUs,
+                                call.byeAnsweredUs})
+            us ? u.bindInt(p++, us) : u.bindNull(p++);
+        call.endedBy.empty() ? u.bindNull(p++) : u.bindView(p++, call.endedBy);
+        call.reason.empty() ? u.bindNull(p++) : u.bindView(p++, call.reason);
+        u.bindInt(p++, call.hasEarlyMedia);
+        u.bindInt(p++, call.reinvites);
+        u.bindInt(p++, call.holds);
+        u.bindInt(p++, call.resumes);
+        u.bindInt(p++, call.hasGlare);
+        u.bindInt(p++, call.recordsDropped);
         u.step();
         u.reset();
+        writeCallRecords(call);
     }
     transaction.commit();
 }

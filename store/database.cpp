@@ -57,7 +57,21 @@ CREATE TABLE IF NOT EXISTS calls (
     dialogs     INTEGER NOT NULL,
     retransmissions INTEGER NOT NULL,
     src_id      INTEGER REFERENCES endpoints(id),
-    dst_id      INTEGER REFERENCES endpoints(id)
+    dst_id      INTEGER REFERENCES endpoints(id),
+    attempt_us  INTEGER,
+    first_provisional_us INTEGER,
+    final_us    INTEGER,
+    answered_us INTEGER,
+    bye_us      INTEGER,
+    bye_answered_us INTEGER,
+    ended_by    TEXT,
+    reason      TEXT,
+    early_media INTEGER NOT NULL DEFAULT 0,
+    reinvites   INTEGER NOT NULL DEFAULT 0,
+    holds       INTEGER NOT NULL DEFAULT 0,
+    resumes     INTEGER NOT NULL DEFAULT 0,
+    glare       INTEGER NOT NULL DEFAULT 0,
+    records_dropped INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS calls_call_id ON calls(call_id);
 CREATE INDEX IF NOT EXISTS calls_start ON calls(start_us);
@@ -70,6 +84,8 @@ CREATE TABLE IF NOT EXISTS messages (
     dst_id         INTEGER NOT NULL REFERENCES endpoints(id),
     transport      INTEGER NOT NULL,
     call_key       INTEGER,
+    transaction_key INTEGER,
+    dialog_key     INTEGER,
     method_id      INTEGER REFERENCES strings(id),
     status         INTEGER,
     reason_id      INTEGER REFERENCES strings(id),
@@ -83,6 +99,44 @@ CREATE TABLE IF NOT EXISTS messages (
     length         INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS messages_call ON messages(call_key);
+CREATE TABLE IF NOT EXISTS transactions (
+    id            INTEGER PRIMARY KEY,
+    call_key      INTEGER NOT NULL,
+    method_id     INTEGER REFERENCES strings(id),
+    start_us      INTEGER NOT NULL,
+    first_provisional_us INTEGER,
+    final_us      INTEGER,
+    final_status  INTEGER,
+    requests      INTEGER NOT NULL,
+    responses     INTEGER NOT NULL,
+    cancelled_key INTEGER,
+    orphan        INTEGER NOT NULL,
+    rfc2543       INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS transactions_call ON transactions(call_key);
+CREATE TABLE IF NOT EXISTS dialogs (
+    id            INTEGER PRIMARY KEY,
+    call_key      INTEGER NOT NULL,
+    from_tag      TEXT NOT NULL,
+    to_tag        TEXT NOT NULL,
+    state         TEXT NOT NULL,
+    created_us    INTEGER NOT NULL,
+    confirmed_us  INTEGER,
+    terminated_us INTEGER
+);
+CREATE INDEX IF NOT EXISTS dialogs_call ON dialogs(call_key);
+CREATE TABLE IF NOT EXISTS registrations (
+    transaction_key INTEGER PRIMARY KEY,
+    call_key        INTEGER NOT NULL,
+    aor             TEXT NOT NULL,
+    contact         TEXT NOT NULL,
+    expires         INTEGER,
+    granted_expires INTEGER,
+    status          INTEGER NOT NULL,
+    request_us      INTEGER NOT NULL,
+    response_us     INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS registrations_aor ON registrations(aor);
 )sql";
 
 } // namespace

@@ -53,6 +53,8 @@ public:
         r.dst = payload.dst;
         r.transport = payload.transport;
         r.callKey = correlation.callKey;
+        r.transactionKey = correlation.transactionKey;
+        r.dialogKey = correlation.dialogKey;
         if (message.isRequest()) {
             r.method = b.addString(message.method());
             r.flags |= detail::FlagRequest;

@@ -120,7 +120,9 @@ std::string limitClause(const Filter& filter) {
 
 constexpr const char* CallColumns =
     "SELECT c.id, c.call_id, c.start_us, c.end_us, c.from_uri, c.from_user, c.to_uri, c.to_user, "
-    "mt.text, c.state, c.status, c.messages, c.dialogs, c.retransmissions, s.text, d.text FROM calls c "
+    "mt.text, c.state, c.status, c.messages, c.dialogs, c.retransmissions, s.text, d.text, c.attempt_us, "
+    "c.first_provisional_us, c.final_us, c.answered_us, c.bye_us, c.bye_answered_us, c.ended_by, c.reason, "
+    "c.early_media, c.reinvites, c.holds, c.resumes, c.glare FROM calls c "
     "LEFT JOIN strings mt ON mt.id = c.method_id LEFT JOIN endpoints s ON s.id = c.src_id "
     "LEFT JOIN endpoints d ON d.id = c.dst_id";
 
@@ -142,8 +144,87 @@ CallRow readCall(const Statement& stmt) {
     row.retransmissions = static_cast<std::uint32_t>(stmt.columnInt(13));
     row.src = stmt.columnText(14);
     row.dst = stmt.columnText(15);
+    row.attemptUs = stmt.columnInt(16);
+    row.firstProvisionalUs = stmt.columnInt(17);
+    row.finalUs = stmt.columnInt(18);
+    row.answeredUs = stmt.columnInt(19);
+    row.byeUs = stmt.columnInt(20);
+    row.byeAnsweredUs = stmt.columnInt(21);
+    row.endedBy = stmt.columnText(22);
+    row.reason = stmt.columnText(23);
+    row.hasEarlyMedia = stmt.columnInt(24) != 0;
+    row.reinvites = static_cast<std::uint32_t>(stmt.columnInt(25));
+    row.holds = static_cast<std::uint32_t>(stmt.columnInt(26));
+    row.resumes = static_cast<std::uint32_t>(stmt.columnInt(27));
+    row.hasGlare = stmt.columnInt(28) != 0;
     return row;
 }
+
+DelayStats readDelay(sqlite3* db, const std::string& expression, const std::string& from, const Where& where,
+                     const std::string& condition) {
+    Statement stmt(db, "SELECT count(*), avg(" + expression + "), min(" + expression + "), max(" + expression +
+                           ")" + from + (where.sql.empty() ? " WHERE " : where.sql + " AND ") + condition);
+    int index = 1;
+    where.bind(stmt, index);
+    DelayStats delay;
+    if (stmt.step() && stmt.columnInt(0) > 0) {
+        delay.count = static_cast<std::uint64_t>(stmt.columnInt(0));
+        delay.meanMs = stmt.columnDouble(1) / 1000.0;
+        delay.minMs = stmt.columnDouble(2) / 1000.0;
+        delay.maxMs = stmt.columnDouble(3) / 1000.0;
+    }
+    return delay;
+}
+
+// RFC 6076 over the calls `where` selects. Delays in µs columns, reported in ms.
+Rfc6076 rfc6076(sqlite3* db, const Where& where) {
+    Rfc6076 m;
+    const std::string calls = " FROM calls c";
+    const std::string isInvite = "c.method_id = (SELECT id FROM strings WHERE text = 'INVITE')";
+    m.srdSuccessful = readDelay(db, "coalesce(c.first_provisional_us, c.final_us) - c.attempt_us", calls, where,
+                                isInvite + " AND c.status BETWEEN 200 AND 299");
+    m.srdFailed = readDelay(db, "coalesce(c.first_provisional_us, c.final_us) - c.attempt_us", calls, where,
+                            isInvite + " AND c.status >= 300");
+    m.setupSuccessful = readDelay(db, "c.answered_us - c.attempt_us", calls, where,
+                                  isInvite + " AND c.answered_us IS NOT NULL");
+    m.sdd = readDelay(db, "c.bye_answered_us - c.bye_us", calls, where,
+                      isInvite + " AND c.bye_answered_us IS NOT NULL");
+    m.sdt = readDelay(db, "c.bye_us - c.answered_us", calls, where,
+                      isInvite + " AND c.bye_us IS NOT NULL AND c.answered_us IS NOT NULL");
+    m.rrd = readDelay(db, "r.response_us - r.request_us", " FROM registrations r JOIN calls c ON c.id = r.call_key",
+                      where, "r.status BETWEEN 200 AND 299");
+
+    Statement counts(db,
+                     "SELECT count(*), "
+                     "coalesce(sum(c.status BETWEEN 200 AND 299), 0), "
+                     "coalesce(sum(c.status BETWEEN 300 AND 399), 0), "
+                     "coalesce(sum(c.status BETWEEN 300 AND 399 OR c.status IN (486, 600, 603)), 0), "
+                     "coalesce(sum(c.status IN (408, 500, 503, 504)), 0), "
+                     "coalesce(sum(c.state = 'completed'), 0)" +
+                         calls + (where.sql.empty() ? " WHERE " : where.sql + " AND ") + isInvite);
+    int index = 1;
+    where.bind(counts, index);
+    if (counts.step()) {
+        const auto total = static_cast<double>(counts.columnInt(0));
+        const auto answered = static_cast<double>(counts.columnInt(1));
+        const auto redirected = static_cast<double>(counts.columnInt(2));
+        const auto userBusyOrRedirected = static_cast<double>(counts.columnInt(3));
+        const auto ineffective = static_cast<double>(counts.columnInt(4));
+        const auto completed = static_cast<double>(counts.columnInt(5));
+        m.invites = static_cast<std::uint64_t>(total);
+        auto percent = [](double part, double whole) -> std::optional<double> {
+            if (whole <= 0)
+                return std::nullopt;
+            return 100.0 * part / whole;
+        };
+        m.ser = percent(answered, total - redirected);
+        m.seer = percent(answered, total - userBusyOrRedirected);
+        m.isa = percent(ineffective, total);
+        m.scr = percent(completed, total);
+    }
+    return m;
+}
+
 
 constexpr const char* MessageColumns =
     "SELECT m.id, m.ts_us, s.text, d.text, m.transport, c.call_id, mt.text, m.status, r.text, m.cseq, cm.text, "
@@ -304,8 +385,58 @@ Stats Reader::stats(const Filter& filter) const {
             stats.callStates[stmt.columnText(0)] = count;
             stats.calls += count;
         }
+        stats.rfc6076 = rfc6076(db, callWhere);
     }
     return stats;
+}
+
+std::vector<DialogRow> Reader::callDialogs(std::int64_t callKey) const {
+    Statement stmt(m_impl->db.handle(), "SELECT id, from_tag, to_tag, state, created_us, confirmed_us, terminated_us "
+                                        "FROM dialogs WHERE call_key = ? ORDER BY id");
+    stmt.bindInt(1, callKey);
+    std::vector<DialogRow> rows;
+    while (stmt.step())
+        rows.push_back({stmt.columnInt(0), stmt.columnText(1), stmt.columnText(2), stmt.columnText(3),
+                        stmt.columnInt(4), stmt.columnInt(5), stmt.columnInt(6)});
+    return rows;
+}
+
+std::vector<TransactionRow> Reader::callTransactions(std::int64_t callKey) const {
+    Statement stmt(m_impl->db.handle(),
+                   "SELECT t.id, s.text, t.start_us, t.first_provisional_us, t.final_us, t.final_status, t.requests, "
+                   "t.responses, t.orphan FROM transactions t LEFT JOIN strings s ON s.id = t.method_id "
+                   "WHERE t.call_key = ? ORDER BY t.id");
+    stmt.bindInt(1, callKey);
+    std::vector<TransactionRow> rows;
+    while (stmt.step())
+        rows.push_back({stmt.columnInt(0), stmt.columnText(1), stmt.columnInt(2), stmt.columnInt(3),
+                        stmt.columnInt(4), stmt.columnOptionalInt(5), static_cast<std::uint32_t>(stmt.columnInt(6)),
+                        static_cast<std::uint32_t>(stmt.columnInt(7)), stmt.columnInt(8) != 0});
+    return rows;
+}
+
+std::vector<RegistrationRow> Reader::registrations(const Filter& filter) const {
+    Where where;
+    addCallFilters(filter, where, true);
+    if (filter.status)
+        where.add("r.status = ?", {std::int64_t{*filter.status}});
+    if (filter.sinceUs)
+        where.add("r.request_us >= ?", {*filter.sinceUs});
+    if (filter.untilUs)
+        where.add("r.request_us <= ?", {*filter.untilUs});
+    Statement stmt(m_impl->db.handle(),
+                   "SELECT c.call_id, r.aor, r.contact, r.expires, r.granted_expires, r.status, r.request_us, "
+                   "r.response_us, s.text, d.text FROM registrations r JOIN calls c ON c.id = r.call_key "
+                   "LEFT JOIN endpoints s ON s.id = c.src_id LEFT JOIN endpoints d ON d.id = c.dst_id" +
+                       where.sql + " ORDER BY r.request_us, r.transaction_key" + limitClause(filter));
+    int index = 1;
+    where.bind(stmt, index);
+    std::vector<RegistrationRow> rows;
+    while (stmt.step())
+        rows.push_back({stmt.columnText(0), stmt.columnText(1), stmt.columnText(2), stmt.columnOptionalInt(3),
+                        stmt.columnOptionalInt(4), static_cast<int>(stmt.columnInt(5)), stmt.columnInt(6),
+                        stmt.columnInt(7), stmt.columnText(8), stmt.columnText(9)});
+    return rows;
 }
 
 } // namespace sipscope::store

@@ -38,6 +38,58 @@ struct CallRow {
     std::uint32_t dialogs = 0;
     std::uint32_t retransmissions = 0;
     std::string src, dst;  // "ip:port" of the first request
+    // Outcome and timings (0 / empty when not seen); see the README's "Call states" and "RFC 6076 metrics".
+    std::int64_t attemptUs = 0, firstProvisionalUs = 0, finalUs = 0, answeredUs = 0, byeUs = 0, byeAnsweredUs = 0;
+    std::string endedBy;
+    std::string reason;
+    bool hasEarlyMedia = false;
+    std::uint32_t reinvites = 0, holds = 0, resumes = 0;
+    bool hasGlare = false;
+};
+
+struct DialogRow {
+    std::int64_t key = 0;
+    std::string fromTag, toTag, state;
+    std::int64_t createdUs = 0, confirmedUs = 0, terminatedUs = 0;
+};
+
+struct TransactionRow {
+    std::int64_t key = 0;
+    std::string method;
+    std::int64_t startUs = 0, firstProvisionalUs = 0, finalUs = 0;
+    std::optional<int> finalStatus;
+    std::uint32_t requests = 0, responses = 0;
+    bool isOrphan = false;
+};
+
+struct RegistrationRow {
+    std::string callId;
+    std::string aor, contact;
+    std::optional<int> expires, grantedExpires;
+    int status = 0;
+    std::int64_t requestUs = 0, responseUs = 0;
+    std::string src, dst;  // of the call's first request
+};
+
+// A summary of one delay over the selected calls (milliseconds).
+struct DelayStats {
+    std::uint64_t count = 0;
+    double meanMs = 0, minMs = 0, maxMs = 0;
+};
+
+// RFC 6076 metrics over the selected calls; the README defines each as computed here.
+struct Rfc6076 {
+    DelayStats rrd;              // Registration Request Delay: REGISTER -> its 2xx
+    DelayStats srdSuccessful;    // Session Request Delay, answered INVITEs: INVITE -> first 18x (or the final)
+    DelayStats srdFailed;        // the same for INVITEs that failed
+    DelayStats setupSuccessful;  // INVITE -> 2xx
+    DelayStats sdd;              // Session Disconnect Delay: BYE -> its final response
+    DelayStats sdt;              // Session Duration Time: 2xx -> BYE
+    std::uint64_t invites = 0;   // INVITE calls (initial INVITEs, challenges folded into their retry)
+    std::optional<double> ser;   // Session Establishment Ratio, percent
+    std::optional<double> seer;  // Session Establishment Effort Ratio, percent
+    std::optional<double> isa;   // Ineffective Session Attempts, percent
+    std::optional<double> scr;   // Session Completion Ratio, percent
 };
 
 struct MessageRow {
@@ -67,6 +119,7 @@ struct Stats {
     std::map<std::string, std::uint64_t> requests;   // method -> count
     std::map<int, std::uint64_t> responses;          // status code -> count
     std::map<std::string, std::uint64_t> callStates; // state -> calls
+    Rfc6076 rfc6076;
 };
 
 class Reader {
@@ -84,6 +137,10 @@ public:
     std::optional<CallRow> findCall(const std::string& idOrKey) const;
     std::vector<MessageRow> callMessages(std::int64_t callKey, bool withText) const;
     Stats stats(const Filter& filter) const;
+    std::vector<DialogRow> callDialogs(std::int64_t callKey) const;
+    std::vector<TransactionRow> callTransactions(std::int64_t callKey) const;
+    // REGISTER transactions with a final response, in time order; `filter` applies to their calls.
+    std::vector<RegistrationRow> registrations(const Filter& filter) const;
 
 private:
     struct Impl;

@@ -36,6 +36,8 @@ struct MessageRecord {
     capture::Endpoint dst;
     capture::Transport transport = capture::Transport::Udp;
     std::uint64_t callKey = 0;  // 0 = none
+    std::uint64_t transactionKey = 0;
+    std::uint64_t dialogKey = 0;
     StringRef method;
     int status = 0;             // 0 = request
     StringRef reason;

@@ -40,6 +40,7 @@ private:
     struct Statements;
     void run();
     void write(const Batch& batch);
+    void writeCallRecords(const decode::CallSummary& call);
 
     Database& m_db;
     std::unique_ptr<Statements> m_statements;

@@ -60,6 +60,7 @@ public:
     }
 
     std::int64_t columnInt(int column) const { return sqlite3_column_int64(m_stmt, column); }
+    double columnDouble(int column) const { return sqlite3_column_double(m_stmt, column); }
     bool columnIsNull(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
     std::string columnText(int column) const {
         const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, column));
