@@ -5,7 +5,10 @@
 
 #include <pcap/pcap.h>
 
+#include <poll.h>
+
 #include <chrono>
+#include <thread>
 
 namespace sipscope::capture {
 
@@ -76,6 +79,11 @@ public:
                 fail("cannot install capture filter '" + options.filter + "' on '" + options.interface +
                      "': " + pcap_geterr(m_pcap));
         }
+        // Non-blocking, with our own poll: libpcap 1.10 on Linux (TPACKET_V3) keeps waiting past its read timeout
+        // when nothing arrives, which would starve the idle ticks and the stop flag.
+        if (pcap_setnonblock(m_pcap, 1, errorText) != 0)
+            fail("cannot capture on '" + options.interface + "': " + errorText);
+        m_selectableFd = pcap_get_selectable_fd(m_pcap);
         m_linkType = linkTypeOf(pcap_datalink(m_pcap));
         if (!options.writePath.empty()) {
             m_dumper = pcap_dump_open(m_pcap, options.writePath.c_str());
@@ -115,7 +123,7 @@ public:
                 return false;
             if (result < 0)
                 throw Error("capture on '" + m_name + "' failed: " + pcap_geterr(m_pcap), Error::Kind::Environment);
-            // Timeout with nothing read: an idle tick once the tick is over, so the reader flushes on time.
+            // Nothing waiting: an idle tick once the tick is over, so the reader flushes on time.
             if (std::chrono::steady_clock::now() >= tickEnd) {
                 if (m_dumper)
                     pcap_dump_flush(m_dumper);
@@ -123,6 +131,7 @@ public:
                 packet.linkType = m_linkType;
                 return true;
             }
+            waitForPackets();
         }
     }
 
@@ -150,6 +159,16 @@ private:
         throw Error(message, Error::Kind::Environment);
     }
 
+    // Waits up to one read timeout for the capture descriptor; a signal (EINTR) ends the wait early.
+    void waitForPackets() {
+        if (m_selectableFd < 0) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(ReadTimeoutMs / 10));
+            return;
+        }
+        pollfd ready{m_selectableFd, POLLIN, 0};
+        ::poll(&ready, 1, ReadTimeoutMs);
+    }
+
     bool isDone() const {
         if (m_isStopped.load() || g_stopRequested.load())
             return true;
@@ -163,6 +182,7 @@ private:
     std::string m_name;
     pcap_t* m_pcap = nullptr;
     pcap_dumper_t* m_dumper = nullptr;
+    int m_selectableFd = -1;
     std::uint32_t m_linkType = 1;
     std::uint64_t m_frames = 0;
     std::uint64_t m_bytesRead = 0;

@@ -1,0 +1,165 @@
+// `sipscope capture`: open the interface or HEP socket and the database as root, drop root, then ingest live.
+#include "cli/capture_command.hpp"
+
+#include "capture/error.hpp"
+#include "capture/hep_listener.hpp"
+#include "capture/live_source.hpp"
+#include "cli/output.hpp"
+#include "cli/privileges.hpp"
+#include "store/ingest.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+namespace sipscope::cli {
+
+namespace {
+
+constexpr int ExitOk = 0;
+constexpr int ExitInput = 2;
+constexpr std::uint32_t FlushIntervalMs = 200;
+
+extern "C" void onStopSignal(int) {
+    capture::requestStop();
+}
+
+// SIGINT and SIGTERM end the capture cleanly; SA_RESETHAND lets a second Ctrl-C kill a stuck process at once.
+void installStopHandlers() {
+    struct sigaction action {};
+    action.sa_handler = onStopSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND | SA_RESTART;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
+// Lends a live source to the ingest pipeline while this command keeps it, to read pcap_stats after the end.
+class LentSource final : public capture::PacketSource {
+public:
+    explicit LentSource(std::shared_ptr<capture::LiveSource> source) : m_source(std::move(source)) {}
+    bool next(capture::RawPacket& packet) override { return m_source->next(packet); }
+    std::uint64_t bytesRead() const override { return m_source->bytesRead(); }
+    std::uint64_t totalBytes() const override { return 0; }
+    const std::string& name() const override { return m_source->name(); }
+
+private:
+    std::shared_ptr<capture::LiveSource> m_source;
+};
+
+} // namespace
+
+CaptureCommand addCaptureCommand(CLI::App& app) {
+    CaptureCommand capture;
+    capture.options = std::make_unique<CaptureOptions>();
+    CaptureOptions& o = *capture.options;
+    CLI::App* command = app.add_subcommand("capture", "Capture live SIP from an interface or HEP agents");
+    CLI::Option* interface =
+        command->add_option("-i,--interface", o.interface, "Interface to capture on (any = all; default any)");
+    command->add_option("-f,--filter", o.filter, "BPF capture filter, e.g. 'port 5060'");
+    command->add_option("--snaplen", o.snaplenBytes, "Bytes kept per packet")->check(CLI::Range(64, 262144))
+        ->default_str("262144");
+    command->add_option("--buffer", o.bufferMegabytes, "Kernel capture buffer in MB (default: libpcap's)")
+        ->check(CLI::Range(1, 4096));
+    command->add_flag("--promisc", o.isPromiscuous, "Put the interface in promiscuous mode");
+    command->add_option("-w,--write", o.writePath, "Also write every captured packet to this pcap file");
+    command->add_option("--duration", o.durationSeconds, "Stop after this many seconds")->check(CLI::PositiveNumber);
+    command->add_option("-c,--count", o.maxPackets, "Stop after this many packets")->check(CLI::PositiveNumber);
+    CLI::Option* hep = command->add_option("--hep-listen", o.hepListen,
+                                           "Receive HEPv2/v3 on udp:ADDR:PORT instead of an interface");
+    hep->excludes(interface);
+    command->add_option("--user", o.user, "When root, switch to this user once the capture is open (default nobody)")
+        ->each([&o](const std::string&) { o.isUserExplicit = true; });
+    command->add_flag("--no-drop", o.noDrop, "Stay root (same as --user root)");
+    command->add_option("--db", o.db, "Database file (default ./sipscope.db)");
+    command->add_flag("-q,--quiet", o.quiet, "No progress line");
+    command->footer("Examples:\n  sipscope capture -i eth0 -f 'port 5060' --db today.db\n"
+                    "  sipscope capture -i any -w raw.pcap --duration 3600\n"
+                    "  sipscope capture --hep-listen udp:0.0.0.0:9060\n"
+                    "Ctrl-C or SIGTERM stops it; everything captured so far is stored. The database is written "
+                    "every 200 ms, so `sipscope calls` and the viewer see calls while they happen.");
+    capture.command = command;
+    return capture;
+}
+
+int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
+    const CaptureOptions& o = *capture.options;
+    const std::string dbPath = o.db.value_or(globalDb);
+    // Resolve the account first, so a misspelt --user fails before anything is opened.
+    const std::optional<PrivilegeTarget> target =
+        o.noDrop ? std::nullopt : privilegeTargetFor(o.user, o.isUserExplicit);
+
+    // The source is opened before the database so a bad interface or filter creates no file.
+    std::shared_ptr<capture::LiveSource> source;
+    if (!o.hepListen.empty()) {
+        source = capture::openHepListener(o.hepListen, o.durationSeconds, o.maxPackets);
+    } else {
+        capture::LiveOptions live;
+        live.interface = o.interface.empty() ? "any" : o.interface;
+        live.filter = o.filter;
+        live.snaplenBytes = o.snaplenBytes;
+        live.bufferMegabytes = o.bufferMegabytes;
+        live.isPromiscuous = o.isPromiscuous;
+        live.writePath = o.writePath;
+        live.maxDurationSeconds = o.durationSeconds;
+        live.maxPackets = o.maxPackets;
+        source = capture::openLiveSource(live);
+    }
+    installStopHandlers();
+
+    // ingestSources opens (or creates) the database and starts its writer before it calls open(); only then is
+    // root given up. The connection keeps its database, -wal and -shm descriptors for the whole run, so writing
+    // goes on as the unprivileged user even in a directory only root may enter, e.g. /root.
+    store::SourceOpener opener{source->name(), [&]() -> std::unique_ptr<capture::PacketSource> {
+                                   if (target)
+                                       dropPrivileges(*target);
+                                   return std::make_unique<LentSource>(source);
+                               }};
+
+    store::IngestOptions ingest;
+    ingest.flushIntervalMs = FlushIntervalMs;
+    ingest.writeOpenCalls = true;
+    ingest.stop = &capture::stopRequested();
+    const bool showProgress = !o.quiet && isatty(STDERR_FILENO);
+    if (showProgress) {
+        ingest.onProgress = [&source](const store::IngestProgress& progress) {
+            const capture::LiveStats stats = source->stats();
+            std::fprintf(stderr, "\r%s: %llu packets, %llu dropped, %llu SIP messages   ", progress.file.c_str(),
+                         static_cast<unsigned long long>(stats.received),
+                         static_cast<unsigned long long>(stats.droppedByKernel + stats.droppedByInterface),
+                         static_cast<unsigned long long>(progress.messages));
+        };
+    }
+    if (!o.quiet)
+        std::cerr << "capturing on " << source->name() << (o.filter.empty() ? "" : " (" + o.filter + ")")
+                  << " into " << dbPath << (target ? " as user " + target->user : "")
+                  << "; Ctrl-C stops\n";
+
+    const store::IngestReport report = store::ingestSources(dbPath, {opener}, ingest);
+    const capture::LiveStats stats = source->stats();
+    if (showProgress)
+        std::fputs("\n", stderr);
+
+    std::cout << source->name() << ": " << stats.received << " packets received, " << stats.droppedByKernel
+              << " dropped by kernel, " << stats.droppedByInterface << " dropped by interface\n";
+    std::cout << "stored " << report.sipMessages << " SIP messages in " << report.calls << " calls into " << dbPath
+              << '\n';
+    const auto& d = report.decoder;
+    if (d.truncatedPackets || d.unknownLinkType || d.fragmentsIncomplete || d.tcpGaps)
+        std::cout << "not decoded: " << d.truncatedPackets << " truncated packets, " << d.unknownLinkType
+                  << " of unknown link type, " << d.fragmentsIncomplete << " incomplete fragmented datagrams, "
+                  << d.tcpGaps << " TCP gaps\n";
+    int code = ExitOk;
+    for (const store::FileReport& file : report.files)
+        if (file.error) {
+            std::cerr << "sipscope: " << escapeForTerminal(*file.error) << '\n';
+            code = ExitInput;
+        }
+    return code;
+}
+
+} // namespace sipscope::cli
