@@ -1,4 +1,4 @@
-// From frames to payloads: link layers, tunnels, IPv4/IPv6 (with reassembly), then UDP and TCP.
+// From frames to payloads: link layers, tunnels, IPv4/IPv6 (with reassembly), then UDP (and HEP), TCP and SCTP.
 //
 // Index:
 // [SECTION] Impl state and helpers
@@ -12,6 +12,7 @@
 
 #include "capture/detail/bytes.hpp"
 #include "capture/detail/ip_reassembler.hpp"
+#include "capture/detail/sctp_reassembler.hpp"
 #include "capture/detail/sip_framing.hpp"
 #include "capture/detail/tcp_reassembler.hpp"
 
@@ -43,6 +44,7 @@ constexpr std::uint8_t ProtoTcp = 6;
 constexpr std::uint8_t ProtoUdp = 17;
 constexpr std::uint8_t ProtoIpv6InIp = 41;
 constexpr std::uint8_t ProtoRouting = 43;
+constexpr std::uint8_t ProtoSctp = 132;
 constexpr std::uint8_t ProtoFragment = 44;
 constexpr std::uint8_t ProtoGre = 47;
 constexpr std::uint8_t ProtoAuthentication = 51;
@@ -71,7 +73,7 @@ IpAddress ipv6At(ByteSpan bytes, std::size_t at)
 struct PacketDecoder::Impl {
     Impl(PayloadSink payloadSink, const DecoderLimits& decoderLimits)
         : sink(std::move(payloadSink)), limits(decoderLimits), fragments(limits, stats),
-          tcp(limits, stats, sink)
+          tcp(limits, stats, sink), sctp(limits, stats, sink)
     {
     }
 
@@ -80,6 +82,7 @@ struct PacketDecoder::Impl {
     DecoderStats stats;
     detail::IpReassembler fragments;
     detail::TcpReassembler tcp;
+    detail::SctpReassembler sctp;
     HepDecoder hep{limits.maxSipMessageBytes};
     std::int64_t nowUs = 0;
     std::uint64_t frameNumber = 0;
@@ -373,6 +376,11 @@ void PacketDecoder::Impl::decodeTransport(std::uint8_t protocol, const IpAddress
     case ProtoTcp:
         decodeTcp(src, dst, bytes);
         return;
+    case ProtoSctp:  // RFC 4960 §3: a 12-byte common header, then chunks
+        if (bytes.size() < 12)
+            return tooShort();
+        sctp.packet(src, dst, bytes, nowUs, frameNumber);
+        return;
     case ProtoIpv4InIp:  // RFC 2003
         if (enterTunnel(depth))
             decodeIpv4(bytes, depth + 1);
@@ -533,6 +541,7 @@ void PacketDecoder::decode(const RawPacket& packet)
     impl.isCut = packet.bytes.size() < packet.originalLength;
     impl.fragments.expire(packet.timestampUs);
     impl.tcp.expire(packet.timestampUs);
+    impl.sctp.expire(packet.timestampUs);
     impl.decodeLink(packet.linkType, detail::asBytes(packet.bytes));
 }
 
@@ -540,6 +549,7 @@ void PacketDecoder::finish()
 {
     m_impl->fragments.finish();
     m_impl->tcp.finish();
+    m_impl->sctp.finish();
 }
 
 const DecoderStats& PacketDecoder::stats() const

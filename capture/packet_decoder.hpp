@@ -22,6 +22,7 @@ struct DecoderLimits {
     std::size_t maxSipMessageBytes = 256u << 10;     // one framed SIP or WebSocket message, headers + body
     std::int64_t tcpIdleTimeoutUs = 300'000'000;     // a direction with no segment for this long is closed
     std::int64_t tcpGapTimeoutUs = 10'000'000;       // a hole not filled for this long is skipped as lost
+    std::size_t maxSctpMessages = 4096;  // fragmented SCTP user messages waiting at once (bytes: the fragment cap)
 };
 
 // Counters of everything the decoder saw, skipped, evicted or could not finish. Reported at the end of an import.
@@ -35,7 +36,7 @@ struct DecoderStats {
     std::uint64_t ipv6Packets = 0;
     std::uint64_t udpPayloads = 0;
     std::uint64_t tcpSegments = 0;
-    std::uint64_t otherTransport = 0;       // ICMP, SCTP and the rest, not decoded here
+    std::uint64_t otherTransport = 0;       // ICMP and the rest, not decoded here
     std::uint64_t fragments = 0;
     std::uint64_t datagramsReassembled = 0;
     std::uint64_t fragmentsIncomplete = 0;  // datagrams abandoned by timeout, eviction or end of input
@@ -60,6 +61,10 @@ struct DecoderStats {
     std::uint64_t hepPackets = 0;           // UDP datagrams that were HEP (v1, v2 or v3), on any port
     std::uint64_t hepPayloadsDelivered = 0; // SIP payloads unwrapped from HEP (also in payloadsDelivered)
     std::uint64_t hepErrors = 0;            // HEP datagrams whose lengths or chunks lie, or that do not inflate
+    std::uint64_t sctpPackets = 0;
+    std::uint64_t sctpDataChunks = 0;       // DATA and I-DATA chunks, fragments included
+    std::uint64_t sctpMessages = 0;         // complete user messages (SIP or not)
+    std::uint64_t sctpMessagesIncomplete = 0;  // fragmented messages abandoned: limits, timeout, end of input
 
     // Adds another decoder's counts (several files in one import).
     void add(const DecoderStats& other) {
@@ -95,6 +100,10 @@ struct DecoderStats {
         hepPackets += other.hepPackets;
         hepPayloadsDelivered += other.hepPayloadsDelivered;
         hepErrors += other.hepErrors;
+        sctpPackets += other.sctpPackets;
+        sctpDataChunks += other.sctpDataChunks;
+        sctpMessages += other.sctpMessages;
+        sctpMessagesIncomplete += other.sctpMessagesIncomplete;
     }
 };
 

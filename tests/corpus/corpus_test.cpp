@@ -37,7 +37,7 @@ std::string missingTransport(const json& truth, const json& options) {
     (void)options;  // HEP ("hep_ports") is unwrapped by capture on any UDP port
     const json transports = truth.value("messages_by_transport", json::object());
     for (const auto& [transport, count] : transports.items())
-        if (transport != "udp" && transport != "tcp" && transport != "ws" && count.get<int>() > 0)
+        if (transport != "udp" && transport != "tcp" && transport != "ws" && transport != "sctp" && count.get<int>() > 0)
             return "its truth needs SIP over " + transport + ", which is not built yet";
     return {};
 }
