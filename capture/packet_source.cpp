@@ -1,15 +1,19 @@
-// Capture files through libpcap, one record at a time. The only file of sipscope that includes <pcap.h>.
+// Capture files: classic pcap through libpcap, pcapng and NetMon through our own readers. The only file of
+// sipscope that includes <pcap.h>.
 #include "capture/packet_source.hpp"
 
 #include "capture/detail/netmon_source.hpp"
+#include "capture/detail/pcapng_reader.hpp"
 #include "capture/error.hpp"
 
 #include <pcap/pcap.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 namespace sipscope::capture {
 namespace {
@@ -99,24 +103,71 @@ bool isFormatComplaint(const char* reason)
            std::strstr(reason, "archive data") != nullptr;
 }
 
-// Peeks at the first bytes of a stream that can seek, and puts it back where it was. A pipe is left alone.
-bool startsWithNetMonMagic(std::FILE* file)
+// What a stream that cannot seek (a pipe) gave up to the format test: replayed before the rest of it.
+struct ReplayedStream {
+    std::FILE* inner;
+    char bytes[4];
+    std::size_t size;
+    std::size_t at;
+};
+
+ssize_t readReplayed(void* cookie, char* buffer, std::size_t size)
+{
+    auto* stream = static_cast<ReplayedStream*>(cookie);
+    const std::size_t replayed = std::min(size, stream->size - stream->at);
+    std::memcpy(buffer, stream->bytes + stream->at, replayed);
+    stream->at += replayed;
+    if (replayed == size)
+        return static_cast<ssize_t>(replayed);
+    const std::size_t got = std::fread(buffer + replayed, 1, size - replayed, stream->inner);
+    if (got == 0 && replayed == 0 && std::ferror(stream->inner))
+        return -1;
+    return static_cast<ssize_t>(replayed + got);
+}
+
+int closeReplayed(void* cookie)
+{
+    auto* stream = static_cast<ReplayedStream*>(cookie);
+    const int result = stream->inner == stdin ? 0 : std::fclose(stream->inner);
+    delete stream;
+    return result;
+}
+
+// Reads the first four bytes into `magic` and gives them back: by seeking where the stream can, else through a
+// new stream (glibc fopencookie) that replays them and then reads on; it owns `file` (never closing stdin).
+std::FILE* peekMagic(std::FILE* file, char (&magic)[4])
 {
     const off_t start = ftello(file);
-    if (start < 0)
-        return false;
-    char magic[4] = {};
-    const bool isRead = std::fread(magic, 1, sizeof magic, file) == sizeof magic;
-    if (fseeko(file, start, SEEK_SET) != 0)
-        return false;
-    return isRead && detail::isNetMonMagic(magic);
+    const std::size_t size = std::fread(magic, 1, sizeof magic, file);
+    if (start >= 0 && fseeko(file, start, SEEK_SET) == 0)
+        return file;
+    std::clearerr(file);
+    auto* stream = new ReplayedStream{file, {}, size, 0};
+    std::memcpy(stream->bytes, magic, size);
+    std::FILE* replaying = fopencookie(stream, "rb", {readReplayed, nullptr, nullptr, closeReplayed});
+    if (replaying == nullptr)
+        delete stream;
+    return replaying;
 }
 
 std::unique_ptr<PacketSource> openStream(std::FILE* file, const std::string& name, std::uint64_t totalBytes,
                                          bool isStdin)
 {
-    if (startsWithNetMonMagic(file))
+    char magic[4] = {};
+    std::FILE* peeked = peekMagic(file, magic);
+    if (peeked == nullptr) {
+        if (!isStdin)
+            std::fclose(file);
+        throw Error(name + ": cannot open: " + std::strerror(errno));
+    }
+    file = peeked;
+    isStdin = file == stdin;  // a replaying stream is ours to close
+    if (detail::isNetMonMagic(magic))
         return detail::openNetMon(file, name);
+    // Every pcapng goes through our reader, one or several interfaces alike: libpcap 1.10 refuses interfaces of
+    // different link types and has one timestamp resolution per file.
+    if (detail::isPcapngMagic(magic))
+        return detail::openPcapng(file, name, totalBytes, !isStdin);
 
     char errorText[PCAP_ERRBUF_SIZE] = {};
     // Microsecond precision makes libpcap scale nanosecond files down for us.
