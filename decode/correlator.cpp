@@ -317,7 +317,16 @@ std::uint64_t Correlator::Impl::dialog(CallEntry& entry, const SipMessageView& m
     if (found != entry.dialogs.end()) {
         index = found->second;
     } else {
-        if (entry.dialogCount >= limits.maxDialogsPerCall || (message.isResponse() && status == 100))
+        // RFC 3261 §12: only INVITE creates dialogs here (and SUBSCRIBE/REFER/NOTIFY, RFC 6665); REGISTER, OPTIONS,
+        // MESSAGE, PUBLISH and CANCEL answered with a To tag outside a dialog do not make one.
+        const std::string_view method = message.cseq().method;
+        const bool isOutOfDialogMethod =
+            method == "REGISTER" || method == "OPTIONS" || method == "MESSAGE" || method == "PUBLISH" ||
+            method == "CANCEL";
+        // Failure responses and the ACK of a failure do not create dialogs; only 101–299 responses and requests
+        // inside a dialog whose setup is not in the capture.
+        const bool createsDialog = message.isResponse() ? status > 100 && status < 300 : message.method() != "ACK";
+        if (entry.dialogCount >= limits.maxDialogsPerCall || !createsDialog || isOutOfDialogMethod)
             return 0;
         index = ++entry.dialogCount;
         entry.dialogs.emplace(hash, index);
