@@ -4,6 +4,7 @@
 #include "capture/error.hpp"
 #include "capture/hep_listener.hpp"
 #include "capture/live_source.hpp"
+#include "cli/ingest_report.hpp"
 #include "cli/output.hpp"
 #include "cli/privileges.hpp"
 #include "store/ingest.hpp"
@@ -144,15 +145,15 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
     if (showProgress)
         std::fputs("\n", stderr);
 
-    std::cout << source->name() << ": " << stats.received << " packets received, " << stats.droppedByKernel
-              << " dropped by kernel, " << stats.droppedByInterface << " dropped by interface\n";
+    // pcap_stats counts what the kernel saw; on Linux loopback that is each packet twice (out and in), while
+    // libpcap hands us one copy, so the packets we decoded are printed beside it.
+    const std::uint64_t captured = report.files.empty() ? 0 : report.files.front().packets;
+    std::cout << source->name() << ": " << captured << " packets captured (" << stats.received << " received, "
+              << stats.droppedByKernel << " dropped by kernel, " << stats.droppedByInterface
+              << " dropped by interface)\n";
     std::cout << "stored " << report.sipMessages << " SIP messages in " << report.calls << " calls into " << dbPath
               << '\n';
-    const auto& d = report.decoder;
-    if (d.truncatedPackets || d.unknownLinkType || d.fragmentsIncomplete || d.tcpGaps)
-        std::cout << "not decoded: " << d.truncatedPackets << " truncated packets, " << d.unknownLinkType
-                  << " of unknown link type, " << d.fragmentsIncomplete << " incomplete fragmented datagrams, "
-                  << d.tcpGaps << " TCP gaps\n";
+    printLosses(std::cout, report);
     int code = ExitOk;
     for (const store::FileReport& file : report.files)
         if (file.error) {

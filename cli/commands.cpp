@@ -1,5 +1,6 @@
 // The sipscope commands: import, calls, messages, show, stats. Thin: queries come from store::Reader.
 #include "cli/commands.hpp"
+#include "cli/ingest_report.hpp"
 
 #include "capture/error.hpp"
 #include "cli/capture_command.hpp"
@@ -16,6 +17,7 @@
 
 #include <filesystem>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -178,37 +180,44 @@ int runImport(const Options& options) {
     store::IngestOptions ingest;
     ingest.writeDatabase = !options.noStore;
     const bool showProgress = !options.quiet && isatty(STDERR_FILENO);
+    const auto started = std::chrono::steady_clock::now();
     if (showProgress) {
-        ingest.onProgress = [](const store::IngestProgress& progress) {
-            if (progress.totalBytes)
-                std::fprintf(stderr, "\r%s: %3.0f%%  %llu SIP messages   ", progress.file.c_str(),
-                             100.0 * static_cast<double>(progress.bytesRead) / static_cast<double>(progress.totalBytes),
-                             static_cast<unsigned long long>(progress.messages));
-            else
-                std::fprintf(stderr, "\r%s: %llu SIP messages   ", progress.file.c_str(),
-                             static_cast<unsigned long long>(progress.messages));
+        // A progress line on a terminal only: bytes and percent of the file, messages per second, time left.
+        ingest.onProgress = [started](const store::IngestProgress& progress) {
+            const double seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            const double rate = seconds > 0 ? static_cast<double>(progress.messages) / seconds : 0;
+            const double megabytes = static_cast<double>(progress.bytesRead) / 1e6;
+            if (progress.totalBytes) {
+                const double done = static_cast<double>(progress.bytesRead) / static_cast<double>(progress.totalBytes);
+                const double left = done > 0 ? seconds * (1 - done) / done : 0;
+                std::fprintf(stderr, "\r%s: %3.0f%%  %.1f/%.1f MB  %llu SIP messages  %.0f msg/s  ETA %.0f s   ",
+                             escapeForTerminal(progress.file).c_str(), 100.0 * done, megabytes,
+                             static_cast<double>(progress.totalBytes) / 1e6,
+                             static_cast<unsigned long long>(progress.messages), rate, left);
+            } else {
+                std::fprintf(stderr, "\r%s: %.1f MB  %llu SIP messages  %.0f msg/s   ",
+                             escapeForTerminal(progress.file).c_str(), megabytes,
+                             static_cast<unsigned long long>(progress.messages), rate);
+            }
         };
     }
     const store::IngestReport report = store::importFiles(options.db, options.files, ingest);
     if (showProgress)
         std::fputs("\n", stderr);
     for (const store::FileReport& file : report.files) {
-        std::cout << file.path << ": " << file.packets << " packets, " << file.sipMessages << " SIP messages";
+        std::cout << escapeForTerminal(file.path) << ": " << file.packets << " packets, " << file.sipMessages
+                  << " SIP messages";
         if (file.invalidMessages)
             std::cout << " (" << file.invalidMessages << " malformed, stored with the reason)";
         std::cout << '\n';
         if (file.error)
             std::cerr << "sipscope: " << escapeForTerminal(*file.error) << '\n';
     }
-    const auto& d = report.decoder;
-    std::cout << "stored " << report.sipMessages << " SIP messages in " << report.calls << " calls into "
-              << options.db << '\n';
-    if (d.truncatedPackets || d.unknownLinkType || d.fragmentsIncomplete || d.fragmentsEvicted)
-        std::cout << "not decoded: " << d.truncatedPackets << " truncated packets, " << d.unknownLinkType
-                  << " packets of unknown link type, " << d.fragmentsIncomplete
-                  << " incomplete fragmented datagrams (" << d.fragmentsEvicted << " evicted for space)\n";
-    if (report.correlator.callsEvictedForSpace)
-        std::cout << "calls flushed early for memory: " << report.correlator.callsEvictedForSpace << '\n';
+    std::cout << (options.noStore ? "decoded " : "stored ") << report.sipMessages << " SIP messages in "
+              << report.calls << " calls" << (options.noStore ? " (nothing written)" : " into " + options.db)
+              << '\n';
+    printLosses(std::cout, report);
     return report.hasErrors() ? ExitInput : ExitOk;
 }
 

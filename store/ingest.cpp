@@ -146,8 +146,11 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
         detail::CaptureRecord captureRow{file.captureId, opener.name, source->totalBytes(), 0, 0, std::nullopt};
         builder.batch().captures.push_back(captureRow);
 
+        // The clock calls age by is the time of the messages themselves: HEP carries the sender's timestamps,
+        // which need not agree with the time the datagrams reached us.
         std::int64_t lastTimestampUs = 0;
         capture::PacketDecoder decoder([&](const capture::PayloadView& payload) {
+            lastTimestampUs = std::max(lastTimestampUs, payload.timestampUs);
             const decode::SipMessageView& message = parser.parse(payload.bytes);
             const decode::MessageMeta meta{payload.timestampUs, payload.src, payload.dst, payload.transport};
             const decode::Correlation correlation = correlator.onMessage(message, meta);
@@ -181,7 +184,6 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
             while (source->next(packet)) {
                 if (!packet.bytes.empty() || packet.frameNumber != 0) {
                     ++file.packets;
-                    lastTimestampUs = std::max(lastTimestampUs, packet.timestampUs);
                     decoder.decode(packet);
                 }
                 const bool isDue = flushInterval.count() > 0 &&

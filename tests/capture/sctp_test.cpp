@@ -181,7 +181,9 @@ TEST(Sctp, LyingChunksAreMalformed)
     tooShort[12 + 3] = 2;  // shorter than a chunk header
     harness.feed(frame(tooShort));
     harness.feed(frame(sctp({Bytes{0, 3, 0, 16, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}})));  // DATA without user data
-    harness.feed(frame(Bytes(sctp({}).begin(), sctp({}).begin() + 8)));  // no room for the common header
+    Bytes headerOnly = sctp({});
+    headerOnly.resize(8);  // no room for the common header
+    harness.feed(frame(headerOnly));
     harness.finish();
     EXPECT_TRUE(harness.messages().empty());
     EXPECT_EQ(harness.stats().malformedPackets, 4u);
