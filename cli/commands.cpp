@@ -7,6 +7,7 @@
 #include "cli/ladder_export.hpp"
 #include "cli/ladder_text.hpp"
 #include "cli/output.hpp"
+#include "store/database.hpp"
 #include "store/ingest.hpp"
 #include "store/ladder.hpp"
 #include "store/reader.hpp"
@@ -501,6 +502,9 @@ int run(int argc, char** argv) {
     addFilters(registrations, options);
     registrations->footer("Example: sipscope registrations --to alice --status 200");
 
+    CLI::App* migrate = app.add_subcommand("migrate", "Upgrade a database written by an older sipscope");
+    migrate->footer("Example: sipscope migrate --db old.db   (read-only commands refuse an older database)");
+
     CLI::App* view = app.add_subcommand("view", "Open the database in sipscope-viewer");
     view->footer("Example: sipscope view --db today.db");
 
@@ -527,7 +531,7 @@ int run(int argc, char** argv) {
 
     const CaptureCommand capture = addCaptureCommand(app);
 
-    for (CLI::App* sub : {import, calls, messages, show, stats, registrations, view})
+    for (CLI::App* sub : {import, calls, messages, show, stats, registrations, migrate, view})
         sub->add_option("--db", options.db, "Database file (default ./sipscope.db)");
 
     try {
@@ -564,6 +568,13 @@ int run(int argc, char** argv) {
             return runRegistrations(options, std::cout);
         if (view->parsed())
             return runView(options);
+        if (migrate->parsed()) {
+            if (!std::filesystem::exists(options.db))
+                throw Error(options.db + ": no such database");
+            store::Database upgraded(options.db, store::Database::Mode::ReadWrite);  // migrates on open
+            std::cout << options.db << ": schema version " << store::SchemaVersion << '\n';
+            return ExitOk;
+        }
         if (capture.command->parsed())
             return runCapture(capture, options.db);
     } catch (const CLI::ValidationError& error) {

@@ -139,6 +139,35 @@ CREATE TABLE IF NOT EXISTS registrations (
 CREATE INDEX IF NOT EXISTS registrations_aor ON registrations(aor);
 )sql";
 
+// How a database of an older schema is brought to the current one. Each step adds the columns its version
+// introduced (ALTER TABLE ... ADD COLUMN, which SQLite does without rewriting the table); the tables and indexes a
+// version introduced are created afterwards by SchemaSql itself, whose statements all say IF NOT EXISTS. A schema
+// change therefore means: edit SchemaSql, bump SchemaVersion, and append a step here with the new columns.
+struct Migration {
+    int fromVersion;
+    const char* sql;
+};
+constexpr Migration Migrations[] = {
+    {1, R"sql(
+ALTER TABLE calls ADD COLUMN attempt_us INTEGER;
+ALTER TABLE calls ADD COLUMN first_provisional_us INTEGER;
+ALTER TABLE calls ADD COLUMN final_us INTEGER;
+ALTER TABLE calls ADD COLUMN answered_us INTEGER;
+ALTER TABLE calls ADD COLUMN bye_us INTEGER;
+ALTER TABLE calls ADD COLUMN bye_answered_us INTEGER;
+ALTER TABLE calls ADD COLUMN ended_by TEXT;
+ALTER TABLE calls ADD COLUMN reason TEXT;
+ALTER TABLE calls ADD COLUMN early_media INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE calls ADD COLUMN reinvites INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE calls ADD COLUMN holds INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE calls ADD COLUMN resumes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE calls ADD COLUMN glare INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE calls ADD COLUMN records_dropped INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN transaction_key INTEGER;
+ALTER TABLE messages ADD COLUMN dialog_key INTEGER;
+)sql"},
+};
+
 } // namespace
 
 Database::Database(const std::string& path, Mode mode) : m_path(path) {
@@ -209,9 +238,29 @@ void Database::createOrCheckSchema(Mode mode) {
         throw Error(m_path + ": database schema version " + std::to_string(version) +
                     " is newer than this sipscope understands (" + std::to_string(SchemaVersion) +
                     "); use a newer sipscope");
+    if (version < SchemaVersion && mode == Mode::ReadOnly)
+        throw Error(m_path + ": database schema version " + std::to_string(version) + " is older than " +
+                    std::to_string(SchemaVersion) + "; upgrade it once with: sipscope migrate --db " + m_path);
     if (version < SchemaVersion)
-        throw Error(m_path + ": database schema version " + std::to_string(version) +
-                    " is older than " + std::to_string(SchemaVersion) + " and cannot be migrated");
+        migrate(version);
+}
+
+void Database::migrate(int fromVersion) {
+    // One transaction: a failed or interrupted migration leaves the database as it was.
+    exec("BEGIN IMMEDIATE");
+    try {
+        for (const Migration& step : Migrations)
+            if (step.fromVersion >= fromVersion)
+                exec(step.sql);
+        exec(SchemaSql);
+        const std::string update =
+            "UPDATE meta SET value = '" + std::to_string(SchemaVersion) + "' WHERE key = 'schema_version'";
+        exec(update.c_str());
+        exec("COMMIT");
+    } catch (...) {
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
 }
 
 } // namespace sipscope::store

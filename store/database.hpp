@@ -13,6 +13,8 @@ inline constexpr int SchemaVersion = 2;
 class Database {
 public:
     enum class Mode { ReadOnly, ReadWrite };
+    // ReadWrite creates the schema in a new file and migrates an older one; ReadOnly refuses an older one (it
+    // names the `sipscope migrate` command). Both refuse a newer schema.
     Database(const std::string& path, Mode mode);
     ~Database();
     Database(const Database&) = delete;
@@ -24,6 +26,7 @@ public:
 
 private:
     void createOrCheckSchema(Mode mode);
+    void migrate(int fromVersion);  // to SchemaVersion, in one transaction
 
     sqlite3* m_db = nullptr;
     std::string m_path;

@@ -158,4 +158,45 @@ TEST(Store, RefusesNewerSchemaAndNonDatabases) {
     EXPECT_THROW(store::Reader(dir.file("missing.db")), Error);
 }
 
+// A database written by schema version 1 (no transactions, dialogs, registrations, call timings) is refused by
+// readers with the command that upgrades it, and migrated in place, keeping its calls, by a read-write open.
+TEST(Store, MigratesAnOlderSchemaKeepingItsData) {
+    test::TempDir dir;
+    twoCalls().write(dir.file("a.pcap"));
+    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(dir.file("db").c_str(), &db), SQLITE_OK);
+    const char* const downgrade[] = {
+        "DROP TABLE transactions", "DROP TABLE dialogs", "DROP TABLE registrations",
+        "ALTER TABLE messages DROP COLUMN transaction_key", "ALTER TABLE messages DROP COLUMN dialog_key",
+        "UPDATE meta SET value = '1' WHERE key = 'schema_version'"};
+    for (const char* sql : downgrade)
+        ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql << ": " << sqlite3_errmsg(db);
+    for (const char* column : {"attempt_us", "first_provisional_us", "final_us", "answered_us", "bye_us",
+                               "bye_answered_us", "ended_by", "reason", "early_media", "reinvites", "holds",
+                               "resumes", "glare", "records_dropped"}) {
+        const std::string sql = std::string("ALTER TABLE calls DROP COLUMN ") + column;
+        ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    }
+    sqlite3_close(db);
+
+    try {
+        store::Reader reader(dir.file("db"));
+        FAIL() << "a read-only open accepted an older schema";
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("sipscope migrate"), std::string::npos) << error.what();
+    }
+    { store::Database upgraded(dir.file("db"), store::Database::Mode::ReadWrite); }
+    store::Reader reader(dir.file("db"));
+    const auto calls = reader.calls({});
+    ASSERT_EQ(calls.size(), 2u);
+    EXPECT_EQ(calls[0].callId, "call-a");
+    EXPECT_EQ(calls[0].status, 486);
+    EXPECT_EQ(reader.messages({}).size(), 5u);
+    // New imports into the migrated database fill the new tables.
+    twoCalls().write(dir.file("b.pcap"));
+    store::importFiles(dir.file("db"), {dir.file("b.pcap")});
+    EXPECT_EQ(store::Reader(dir.file("db")).calls({}).size(), 4u);
+}
+
 } // namespace
