@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the seed inputs of fuzz_packet_decoder and fuzz_capture_file (tests/fuzz/corpus/<target>/).
+"""Writes the seed inputs of fuzz_packet_decoder and fuzz_capture_file (tests/fuzz/seeds/<target>/).
 
 Frames are built here from the protocol layouts (Ethernet, IPv4/6, UDP, TCP, SCTP, HEP); run it again after
 changing the input format of either target. Usage: tests/fuzz/make_capture_seeds.py
@@ -78,7 +78,7 @@ def websocket_frame(payload):
 
 
 def write(target, name, data):
-    folder = os.path.join(HERE, "corpus", target)
+    folder = os.path.join(HERE, "seeds", target)
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, name), "wb") as out:
         out.write(data)
