@@ -3,7 +3,8 @@
 # CMake + Ninja, and runs the demo or the test suite.
 #
 #   ./setup.sh demo   build, import the bundled samples, print the call list, one ladder and the statistics
-#   ./setup.sh test   build, then run the whole test suite (fails if no test ran)
+#   ./setup.sh test   build, then run the whole test suite (fails if no test ran); then a second pass: the suite
+#                     again under ASan+UBSan (asan preset), and every fuzzer for FUZZ_SECONDS (15) each
 #   ./setup.sh deps   only install packages;   ./setup.sh build   only build (release)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -53,6 +54,15 @@ test_suite() {
     install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     build release
     ctest --preset release --no-tests=error -j "$JOBS" --timeout 600
+    # Second pass: every test again with AddressSanitizer and UndefinedBehaviorSanitizer (the preset's environment
+    # makes the first report fatal), then the fuzzers: their seeds and past crashes replayed, and a short run each.
+    echo "setup: second pass (ASan+UBSan)"
+    build asan
+    ctest --preset asan --no-tests=error -j "$JOBS" --timeout 900
+    echo "setup: fuzzers (${FUZZ_SECONDS:-15} s each)"
+    build fuzz
+    ctest --preset fuzz --no-tests=error
+    FUZZ_SKIP_BUILD=1 scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
 }
 
 case "${1:-}" in

@@ -38,8 +38,10 @@ if [ "${FUZZ_SKIP_BUILD:-0}" != 1 ]; then
     cmake --build --preset fuzz -j "$(nproc 2>/dev/null || echo 2)"
 fi
 
-# Read-only inputs of the shared corpus, per target (none fits the SDP target's format directly).
+# Further read-only inputs per target: the project's own samples, and the shared corpus where it exists (none of it
+# fits the SDP or packet_decoder targets' formats directly).
 shared_inputs() {
+    [ "$1" = capture_file ] && echo "$ROOT/samples"
     [ -d "$SHARED" ] || return 0
     case $1 in
         sip_message) for d in rfc4475 rfc5118; do [ -d "$SHARED/$d" ] && echo "$SHARED/$d"; done ;;
