@@ -1,6 +1,8 @@
 // A parsed SIP message as views into the payload that carried it (RFC 3261 §7). Nothing here owns bytes.
 #pragma once
 
+#include "decode/sip_headers.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -45,7 +47,11 @@ struct NameAddr {
     std::string_view user;         // user part of a sip/sips/tel URI; empty when absent
     std::string_view host;         // host part (with port when given)
     std::string_view tag;          // the tag parameter; empty when absent
+    std::string_view params;       // every header parameter after the URI, with the leading ';' (tag included)
 };
+
+// Case-insensitive header name match that also accepts compact forms (RFC 3261 §7.3.3); see sip_parser.hpp.
+bool headerNameIs(std::string_view wire, std::string_view canonical);
 
 struct CSeq {
     std::uint32_t number = 0;
@@ -76,6 +82,47 @@ public:
     std::optional<std::uint32_t> contentLength() const { return m_contentLength; }
     std::string_view body() const { return m_body; }
     std::string_view userAgent() const;  // User-Agent, or Server in responses
+
+    // Typed access (sip_headers.cpp). Lazy: each call reads the header values it needs, allocating nothing.
+    // Every value of the headers called `name`, in message order (a header repeated on several lines).
+    template <typename Visit>
+    void forEachHeader(std::string_view name, Visit&& visit) const {
+        for (const HeaderField& field : m_headers)
+            if (headerNameIs(field.name, name))
+                visit(field.value);
+    }
+    // Every comma-separated element of those headers (Via, Contact, Route, Record-Route, Allow, Supported, ...),
+    // split outside quotes and <>, trimmed; folded lines are read through.
+    template <typename Visit>
+    void forEachElement(std::string_view name, Visit&& visit) const {
+        forEachHeader(name, [&](std::string_view value) {
+            ListReader reader(value);
+            std::string_view element;
+            while (reader.next(element))
+                visit(element);
+        });
+    }
+    ViaHop topVia() const;                 // the first via-parm; empty when there is no Via
+    std::size_t viaHopCount() const;       // via-parms in all Via headers
+    NameAddr contact() const;              // first Contact element; uri "*" for the wildcard; empty when absent
+    std::optional<std::uint32_t> maxForwards() const;
+    std::optional<std::uint32_t> expires() const;  // the Expires header (not a Contact parameter)
+    // Whether any header called `name` lists `token` (Allow: methods; Supported/Require: option tags).
+    bool hasToken(std::string_view name, std::string_view token) const;
+    std::optional<ReasonValue> reasonHeader() const;  // the first Reason element (RFC 3326)
+    std::optional<EventValue> event() const;
+    std::optional<SubscriptionStateValue> subscriptionState() const;
+    std::optional<NameAddr> referTo() const;
+    std::optional<NameAddr> referredBy() const;
+    std::optional<ReplacesValue> replaces() const;
+    std::optional<NameAddr> assertedIdentity() const;  // the first P-Asserted-Identity element
+    std::optional<SessionExpiresValue> sessionExpires() const;
+    // Authorization, Proxy-Authorization, WWW-Authenticate or Proxy-Authenticate: the first of that name.
+    std::optional<AuthValue> auth(std::string_view name) const;
+    std::string_view contentType() const;
+    // The SDP of the body: the body itself for application/sdp, or the SDP part of a multipart body; empty when
+    // there is none.
+    std::string_view sdp() const;
 
     bool isValid() const { return m_error.code == ParseErrorCode::None; }
     const ParseError& error() const { return m_error; }

@@ -268,6 +268,7 @@ std::string_view readNameAddr(std::string_view value, NameAddr& out) {
     if (reason.empty()) {
         reason = checkUri(out.uri);
     }
+    out.params = trimLws(c.rest());
     const std::string_view paramReason = readParams(c, "tag", out.tag);
     return reason.empty() ? paramReason : reason;
 }

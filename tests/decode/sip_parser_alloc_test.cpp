@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <memory>
 #include <new>
+#include <string>
 
 namespace {
 std::atomic<std::size_t> g_allocations{0};
@@ -62,6 +63,46 @@ TEST(SipParserAllocations, WarmParseAllocatesNothing) {
     EXPECT_EQ(third.callId(), "a84b4c76e66710@pc33.atlanta.example.com");
     const std::size_t after = g_allocations.load();
     EXPECT_EQ(after - before, 0u) << "allocations during warm parses";
+}
+
+TEST(SipParserAllocations, TypedAccessAllocatesNothing) {
+    const std::string body = "--b\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n\r\n--b--\r\n";
+    const ExactBuffer message(buildMessage(
+        InviteLine,
+        {"Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1;received=192.0.2.9;rport=5070", "Max-Forwards: 70", To,
+         From, CallId, CSeqInvite, "Contact: <sip:a@192.0.2.1>;expires=60, <sip:b@192.0.2.2>",
+         "Route: <sip:p1;lr>, <sip:p2;lr>", "Allow: INVITE,\r\n BYE", "Supported: timer", "Expires: 30",
+         "Reason: Q.850;cause=16", "Event: presence;id=1", "Subscription-State: active;expires=60",
+         "Refer-To: <sip:c@h?Replaces=x%40y%3Bto-tag%3D1>", "Replaces: x@y;to-tag=1;from-tag=2",
+         "P-Asserted-Identity: <sip:a@b>", "Session-Expires: 90;refresher=uas",
+         "Authorization: Digest username=\"a\", realm=\"r\"", "Content-Type: multipart/mixed;boundary=b",
+         "Content-Length: " + std::to_string(body.size())},
+        body));
+    SipParser parser;
+    const SipMessageView& parsed = parser.parse(message.view());
+    ASSERT_TRUE(parsed.isValid()) << parsed.error().reason;
+
+    const std::size_t before = g_allocations.load();
+    std::size_t seen = 0;
+    seen += parsed.topVia().rport.value_or(0) == 5070;
+    seen += parsed.contact().uri.size() > 0;
+    parsed.forEachElement("Route", [&](std::string_view route) { seen += parseNameAddr(route).uri.size() > 0; });
+    seen += parsed.maxForwards().value_or(0) == 70;
+    seen += parsed.expires().value_or(0) == 30;
+    seen += parsed.hasToken("Allow", "BYE");
+    seen += parsed.hasToken("Supported", "timer");
+    seen += parsed.reasonHeader()->cause.value_or(0) == 16;
+    seen += parsed.event()->id == "1";
+    seen += parsed.subscriptionState()->expires.value_or(0) == 60;
+    SipUri target;
+    seen += parseUri(parsed.referTo()->uri, target) && target.header("Replaces").has_value();
+    seen += parsed.replaces()->fromTag == "2";
+    seen += parsed.assertedIdentity()->user == "a";
+    seen += parsed.sessionExpires()->refresher == "uas";
+    seen += parsed.auth("Authorization")->param("realm") == "r";
+    seen += parsed.sdp() == "v=0\r\n";
+    EXPECT_EQ(g_allocations.load() - before, 0u) << "allocations during typed access";
+    EXPECT_EQ(seen, 17u);
 }
 
 TEST(SipParserAllocations, CounterSeesAllocations) {
