@@ -25,8 +25,10 @@ CREATE TABLE IF NOT EXISTS captures (
     imported_at  TEXT NOT NULL,
     packets      INTEGER NOT NULL DEFAULT 0,
     sip_messages INTEGER NOT NULL DEFAULT 0,
-    error        TEXT
+    error        TEXT,
+    content_hash INTEGER
 );
+CREATE INDEX IF NOT EXISTS captures_content_hash ON captures(content_hash);
 CREATE TABLE IF NOT EXISTS endpoints (
     id   INTEGER PRIMARY KEY,
     text TEXT NOT NULL UNIQUE
@@ -165,6 +167,9 @@ ALTER TABLE calls ADD COLUMN glare INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE calls ADD COLUMN records_dropped INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN transaction_key INTEGER;
 ALTER TABLE messages ADD COLUMN dialog_key INTEGER;
+)sql"},
+    {2, R"sql(
+ALTER TABLE captures ADD COLUMN content_hash INTEGER;
 )sql"},
 };
 
