@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <deque>
 #include <functional>
 #include <list>
 #include <string>
@@ -20,6 +21,7 @@ std::string_view callStateName(CallState state) {
     case CallState::Calling: return "calling";
     case CallState::Proceeding: return "proceeding";
     case CallState::Ringing: return "ringing";
+    case CallState::EarlyMedia: return "early_media";
     case CallState::Answered: return "answered";
     case CallState::Completed: return "completed";
     case CallState::Cancelled: return "cancelled";
@@ -29,6 +31,36 @@ std::string_view callStateName(CallState state) {
     case CallState::Pending: return "pending";
     }
     return "unknown";
+}
+
+std::string_view callKindName(CallKind kind) {
+    switch (kind) {
+    case CallKind::Call: return "call";
+    case CallKind::Registration: return "registration";
+    case CallKind::Subscription: return "subscription";
+    case CallKind::Options: return "options";
+    case CallKind::Message: return "message";
+    case CallKind::Publish: return "publish";
+    case CallKind::Refer: return "refer";
+    case CallKind::Info: return "info";
+    case CallKind::Other: return "other";
+    }
+    return "other";
+}
+
+std::string_view sdpRoleName(SdpRole role) {
+    switch (role) {
+    case SdpRole::None: return "";
+    case SdpRole::Offer: return "offer";
+    case SdpRole::Answer: return "answer";
+    }
+    return "";
+}
+
+std::vector<std::string> defaultLinkHeaders() {
+    // Headers B2BUAs and SBCs commonly put on the outgoing leg: the incoming leg's Call-ID, or a correlation id
+    // shared by both legs.
+    return {"X-Call-ID", "X-CID", "X-Orig-Call-ID", "X-Original-Call-ID"};
 }
 
 std::string_view dialogStateName(DialogState state) {
@@ -108,18 +140,41 @@ bool isRefreshable(std::string_view method) {
     return method == "REGISTER" || method == "SUBSCRIBE" || method == "PUBLISH";
 }
 
-int parseNumber(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    int value = -1;
-    const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
-    return result.ec == std::errc() ? value : -1;
+// The expires parameter of the first Contact value, or -1.
+int contactExpires(const SipMessageView& message) {
+    const auto expires = findParam(message.contact().params, "expires");
+    const auto seconds = expires ? parseDeltaSeconds(*expires) : std::nullopt;
+    return seconds && *seconds <= 0x7fffffffu ? static_cast<int>(*seconds) : -1;
 }
 
-// The expires parameter of the first Contact value, or -1.
-int contactExpires(std::string_view contact) {
-    const auto at = contact.find(";expires=");
-    return at == std::string_view::npos ? -1 : parseNumber(contact.substr(at + 9));
+// The Expires header as an int, or -1.
+int expiresHeader(const SipMessageView& message) {
+    const auto seconds = message.expires();
+    return seconds && *seconds <= 0x7fffffffu ? static_cast<int>(*seconds) : -1;
+}
+
+CallKind kindOf(std::string_view method) {
+    if (method == "INVITE")
+        return CallKind::Call;
+    if (method == "REGISTER")
+        return CallKind::Registration;
+    if (method == "SUBSCRIBE" || method == "NOTIFY")
+        return CallKind::Subscription;
+    if (method == "OPTIONS")
+        return CallKind::Options;
+    if (method == "MESSAGE")
+        return CallKind::Message;
+    if (method == "PUBLISH")
+        return CallKind::Publish;
+    if (method == "REFER")
+        return CallKind::Refer;
+    if (method == "INFO")
+        return CallKind::Info;
+    return CallKind::Other;
+}
+
+bool isSubscriptionMethod(std::string_view method) {
+    return method == "SUBSCRIBE" || method == "NOTIFY" || method == "PUBLISH" || method == "REFER";
 }
 
 struct RegistrationRequest {
@@ -143,6 +198,32 @@ struct CallEntry {
     std::uint32_t transactionCount = 0;
     std::uint32_t dialogCount = 0;
     std::list<std::string_view>::iterator lru;
+
+    // SDP offer/answer (RFC 3264): the latest request that opened an exchange, and whether its offer was in the
+    // request (else the INVITE's reliable response or 2xx offers and the ACK/PRACK answers).
+    std::uint32_t offerCseq = 0;
+    std::string offerMethod;
+    bool isOfferInRequest = false;
+    bool isResponseOfferPending = false;
+
+    std::unordered_map<std::uint64_t, std::uint32_t> subscriptions;  // identity hash -> index + 1 (0 = dropped)
+    std::unordered_map<std::uint32_t, std::uint32_t> subscriptionOfTransaction;  // tx index -> subscription index + 1
+    std::uint32_t subscriptionCount = 0;
+    std::uint32_t lastReferSubscription = 0;  // index + 1 of the latest REFER's subscription
+    bool hasHeaderLink = false;
+};
+
+// A REFER waiting for the INVITE it asked for (RFC 3515 §2.4.2).
+struct PendingTransfer {
+    std::string target;  // the Refer-To URI
+    std::uint64_t callKey = 0;
+    std::int64_t atUs = 0;
+};
+
+// What a link value was first seen as: a call's Call-ID (header empty) or the value of a link header.
+struct LinkValue {
+    std::uint64_t callKey = 0;
+    std::string_view header;  // points into CorrelatorLimits::linkHeaders
 };
 
 } // namespace
@@ -157,11 +238,20 @@ struct Correlator::Impl {
     std::list<std::string_view> lru;  // least recently active first; views of the map's keys
     std::vector<CallSummary> evicted;
     SdpParser sdp;
+    std::unordered_map<std::string, LinkValue, StringHash, std::equal_to<>> linkValues;
+    std::deque<const std::string*> linkOrder;  // keys of linkValues, oldest first (node keys do not move)
+    std::deque<PendingTransfer> transfers;      // oldest first
 
     std::uint64_t transaction(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta);
     std::uint64_t dialog(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta);
     void update(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta, std::uint64_t txKey);
     void sessionChange(CallEntry& entry, const SipMessageView& message);
+    SdpRole sdpRole(CallEntry& entry, const SipMessageView& message);
+    void subscription(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta,
+                      const Correlation& correlation);
+    void linkCalls(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta, bool isNewCall);
+    void addLink(CallEntry& entry, std::uint64_t otherKey, std::string_view kind, std::string detail);
+    const LinkValue* rememberLinkValue(std::string_view value, std::uint64_t callKey, std::string_view header);
     void flush(decltype(calls)::iterator it, std::vector<CallSummary>& out) {
         lru.erase(it->second.lru);
         out.push_back(std::move(it->second.summary));
@@ -184,7 +274,8 @@ Correlation Correlator::onMessage(const SipMessageView& message, const MessageMe
         return {};
     }
     auto it = d.calls.find(callId);
-    if (it == d.calls.end()) {
+    const bool isNewCall = it == d.calls.end();
+    if (isNewCall) {
         if (d.calls.size() >= d.limits.maxOpenCalls && !d.lru.empty()) {
             ++d.stats.callsEvictedForSpace;
             d.flush(d.calls.find(d.lru.front()), d.evicted);
@@ -216,8 +307,16 @@ Correlation Correlator::onMessage(const SipMessageView& message, const MessageMe
     entry.summary.endUs = std::max(entry.summary.endUs, meta.timestampUs);
     result.transactionKey = d.transaction(entry, message, meta);
     result.dialogKey = d.dialog(entry, message, meta);
-    if (!result.isRetransmission)
+    if (!result.isRetransmission) {
         d.update(entry, message, meta, result.transactionKey);
+        const std::string_view method = message.isRequest() ? message.method() : message.cseq().method;
+        if (isSubscriptionMethod(method))
+            d.subscription(entry, message, meta, result);
+        d.linkCalls(entry, message, meta, isNewCall);
+    }
+    // An INVITE without a body still opens an exchange: its 2xx will offer (RFC 3261 §13.2.1).
+    if (!message.body().empty() || (message.isRequest() && message.method() == "INVITE"))
+        result.sdpRole = d.sdpRole(entry, message);
     return result;
 }
 
@@ -267,10 +366,10 @@ std::uint64_t Correlator::Impl::transaction(CallEntry& entry, const SipMessageVi
             if (message.method() == "REGISTER" && !entry.registerRequests.count(index)) {
                 RegistrationRequest request;
                 request.aor = std::string(message.to().uri);
-                const std::string_view contact = message.header("Contact");
-                request.contact = contact == "*" ? std::string("*") : std::string(parseNameAddr(contact).uri);
-                const std::string_view expires = message.header("Expires");
-                request.expires = expires.empty() ? contactExpires(contact) : parseNumber(expires);
+                request.contact = std::string(message.contact().uri);
+                request.expires = expiresHeader(message);
+                if (request.expires < 0)
+                    request.expires = contactExpires(message);
                 entry.registerRequests.emplace(index, std::move(request));
             }
         } else {
@@ -288,9 +387,9 @@ std::uint64_t Correlator::Impl::transaction(CallEntry& entry, const SipMessageVi
                     registration.aor = request->second.aor;
                     registration.contact = request->second.contact;
                     registration.expires = request->second.expires;
-                    const std::string_view expires = message.header("Expires");
-                    registration.grantedExpires =
-                        expires.empty() ? contactExpires(message.header("Contact")) : parseNumber(expires);
+                    registration.grantedExpires = expiresHeader(message);
+                    if (registration.grantedExpires < 0)
+                        registration.grantedExpires = contactExpires(message);
                     registration.status = status;
                     registration.requestUs = record.startUs;
                     registration.responseUs = meta.timestampUs;
@@ -361,10 +460,10 @@ std::uint64_t Correlator::Impl::dialog(CallEntry& entry, const SipMessageView& m
 
 void Correlator::Impl::sessionChange(CallEntry& entry, const SipMessageView& message) {
     CallSummary& call = entry.summary;
-    const std::string_view type = message.header("Content-Type");
-    if (message.body().empty() || type.find("sdp") == std::string_view::npos)
+    const std::string_view body = message.sdp();
+    if (body.empty())
         return;
-    const SessionDescriptionView& session = sdp.parse(message.body());
+    const SessionDescriptionView& session = sdp.parse(body);
     bool anyActive = false;
     bool anyMedia = false;
     for (const MediaDescriptionView& media : session.media()) {
@@ -404,6 +503,7 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
             call.toUser = std::string(message.to().user);
             entry.initialFromTag = std::string(message.from().tag);
             entry.isInvite = method == "INVITE";
+            call.kind = kindOf(method);
             call.state = entry.isInvite ? CallState::Calling : CallState::Pending;
             entry.initialCseq = cseq.number;
             call.attemptUs = meta.timestampUs;
@@ -448,6 +548,7 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
     if (!call.hasFirstRequest) {
         // Only responses so far (the request is outside the capture): describe the call from them.
         if (call.fromUri.empty()) {
+            call.kind = kindOf(cseq.method);
             call.fromUri = std::string(message.from().uri);
             call.fromUser = std::string(message.from().user);
             call.toUri = std::string(message.to().uri);
@@ -471,9 +572,14 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
         if (status < 200) {
             if (call.state == CallState::Calling || call.state == CallState::Proceeding)
                 call.state = (status == 180 || status == 183) ? CallState::Ringing : CallState::Proceeding;
-            if (status > 100 && !message.body().empty() &&
-                message.header("Content-Type").find("sdp") != std::string_view::npos)
+            // RFC 3960: SDP in a provisional response sets up media before the answer; the call stays in early
+            // media until its final response.
+            if (status > 100 && !message.sdp().empty()) {
                 call.hasEarlyMedia = true;
+                if (call.state == CallState::Calling || call.state == CallState::Proceeding ||
+                    call.state == CallState::Ringing)
+                    call.state = CallState::EarlyMedia;
+            }
         } else if (call.finalStatus == 0 || call.finalStatus >= 300) {
             call.finalStatus = status;
             if (status < 300) {
@@ -497,6 +603,265 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
         call.finalStatus = status;
         call.state = status < 300 ? CallState::Done : CallState::Failed;
         entry.isFinished = !isRefreshable(call.method) && status != 401 && status != 407;
+    }
+}
+
+// [SECTION] SDP offer/answer
+
+SdpRole Correlator::Impl::sdpRole(CallEntry& entry, const SipMessageView& message) {
+    const bool hasSdp = !message.sdp().empty();
+    const CSeq& cseq = message.cseq();
+    if (message.isRequest()) {
+        const std::string_view method = message.method();
+        if (method == "INVITE") {
+            // RFC 3261 §13.2.1: an INVITE offers, or leaves the offer to the reliable 18x or the 2xx.
+            entry.offerCseq = cseq.number;
+            entry.offerMethod = method;
+            entry.isOfferInRequest = hasSdp;
+            entry.isResponseOfferPending = false;
+            return hasSdp ? SdpRole::Offer : SdpRole::None;
+        }
+        if (!hasSdp)
+            return SdpRole::None;
+        if (method == "ACK" || (method == "PRACK" && entry.isResponseOfferPending)) {
+            entry.isResponseOfferPending = false;
+            return SdpRole::Answer;
+        }
+        // UPDATE (RFC 3311), PRACK with a new offer (RFC 3262 §5), and anything else carrying SDP offers.
+        entry.offerCseq = cseq.number;
+        entry.offerMethod = method;
+        entry.isOfferInRequest = true;
+        return SdpRole::Offer;
+    }
+    const int status = message.statusCode();
+    if (!hasSdp || status <= 100 || status >= 300 || cseq.number != entry.offerCseq || cseq.method != entry.offerMethod)
+        return SdpRole::None;
+    if (entry.isOfferInRequest)
+        return SdpRole::Answer;
+    if (cseq.method == "INVITE") {
+        entry.isResponseOfferPending = true;
+        return SdpRole::Offer;
+    }
+    return SdpRole::None;
+}
+
+// [SECTION] Subscriptions
+
+void Correlator::Impl::subscription(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta,
+                                    const Correlation& correlation) {
+    CallSummary& call = entry.summary;
+    const auto txIndex = static_cast<std::uint32_t>(correlation.transactionKey & 0xffff);
+    std::uint32_t index = 0;  // index + 1 into call.subscriptions; 0 = none
+    if (message.isRequest()) {
+        const std::string_view method = message.method();
+        // RFC 6665 §4.1.2: a subscription is identified by its dialog, Event package and id; the subscriber's tag
+        // is the From tag of its SUBSCRIBE and the To tag of the NOTIFYs. A PUBLISH has no dialog: its entity and
+        // package (RFC 3903 §4).
+        std::string_view package, id;
+        std::string referId;
+        if (method == "REFER") {
+            package = "refer";  // RFC 3515 §2.4.4: the implicit subscription's id is the REFER's CSeq
+            referId = std::to_string(message.cseq().number);
+            id = referId;
+        } else if (const auto event = message.event()) {
+            package = event->package;
+            id = event->id;
+        }
+        std::uint64_t hash;
+        if (method == "PUBLISH")
+            hash = hashText(hashText(8, message.to().uri), package);
+        else
+            hash = hashText(hashText(hashText(7, method == "NOTIFY" ? message.to().tag : message.from().tag),
+                                     package), id);
+        if (auto found = entry.subscriptions.find(hash); found != entry.subscriptions.end()) {
+            index = found->second;
+        } else if (method == "NOTIFY" && package == "refer" && id.empty() && entry.lastReferSubscription) {
+            index = entry.lastReferSubscription;  // RFC 3515 §2.4.6: the first REFER's NOTIFY may omit the id
+        } else {
+            if (call.subscriptions.size() >= limits.maxSubscriptionsPerCall) {
+                entry.subscriptions.emplace(hash, 0);
+                ++call.recordsDropped;
+                return;
+            }
+            SubscriptionRecord& record = call.subscriptions.emplace_back();
+            record.key = (call.key << 16) | ++entry.subscriptionCount;
+            record.method = std::string(method);
+            record.event = std::string(package);
+            record.eventId = std::string(id);
+            const bool isFromNotifier = method == "NOTIFY";
+            record.resource = std::string(isFromNotifier ? message.from().uri : message.to().uri);
+            record.subscriber = std::string(isFromNotifier ? message.to().uri : message.from().uri);
+            record.startUs = meta.timestampUs;
+            index = static_cast<std::uint32_t>(call.subscriptions.size());
+            entry.subscriptions.emplace(hash, index);
+        }
+        if (index == 0)
+            return;
+        SubscriptionRecord& record = call.subscriptions[index - 1];
+        record.lastUs = meta.timestampUs;
+        if (record.dialogKey == 0)
+            record.dialogKey = correlation.dialogKey;
+        if (txIndex)
+            entry.subscriptionOfTransaction[txIndex] = index;
+        if (method == "NOTIFY") {
+            ++record.notifies;
+            if (const auto state = message.subscriptionState()) {
+                record.state = std::string(state->state);
+                record.reason = std::string(state->reason);
+                record.stateExpires = state->expires ? static_cast<int>(std::min<std::uint32_t>(*state->expires, 0x7fffffff)) : -1;
+                if (state->state == "terminated" && record.terminatedUs == 0)
+                    record.terminatedUs = meta.timestampUs;
+            }
+        } else {
+            ++record.requests;
+            if (method == "REFER")
+                entry.lastReferSubscription = index;
+            record.expires = expiresHeader(message);
+            if (method == "PUBLISH")
+                record.ifMatch = std::string(message.header("SIP-If-Match"));
+            if (record.state == "rejected")
+                record.state.clear();  // a retry, e.g. with credentials after 401/407
+        }
+    } else {
+        if (const auto found = entry.subscriptionOfTransaction.find(txIndex);
+            found != entry.subscriptionOfTransaction.end())
+            index = found->second;
+        const int status = message.statusCode();
+        if (index == 0 || status < 200 || message.cseq().method == "NOTIFY") {
+            if (index && message.cseq().method == "NOTIFY" && (status == 481 || status == 489)) {
+                SubscriptionRecord& record = call.subscriptions[index - 1];
+                record.state = "terminated";  // the subscriber no longer knows it (RFC 6665 §4.1.3)
+                if (record.terminatedUs == 0)
+                    record.terminatedUs = meta.timestampUs;
+            }
+            return;
+        }
+        SubscriptionRecord& record = call.subscriptions[index - 1];
+        record.lastUs = meta.timestampUs;
+        record.status = status;
+        if (record.dialogKey == 0)
+            record.dialogKey = correlation.dialogKey;
+        if (status < 300) {
+            record.grantedExpires = expiresHeader(message);
+            if (record.method == "PUBLISH")
+                record.etag = std::string(message.header("SIP-ETag"));
+            const bool isRemoval = record.expires == 0 || record.grantedExpires == 0;
+            if (isRemoval) {
+                record.state = "terminated";
+                if (record.terminatedUs == 0)
+                    record.terminatedUs = meta.timestampUs;
+            } else if (record.state.empty() || record.state == "terminated") {
+                // Until a NOTIFY says otherwise: 202 Accepted is RFC 3265's "pending authorization".
+                record.state = record.method != "PUBLISH" && status == 202 ? "pending" : "active";
+                record.terminatedUs = 0;
+            }
+        } else if (status != 401 && status != 407 && record.notifies == 0) {
+            record.state = "rejected";
+        } else if (status == 481 || status == 412) {
+            record.state = "terminated";  // the subscription or the publication's ETag is gone
+        }
+    }
+}
+
+// [SECTION] Linked calls
+
+const LinkValue* Correlator::Impl::rememberLinkValue(std::string_view value, std::uint64_t callKey,
+                                                     std::string_view header) {
+    if (auto found = linkValues.find(value); found != linkValues.end())
+        return &found->second;
+    if (limits.maxLinkValues == 0)
+        return nullptr;
+    while (linkValues.size() >= limits.maxLinkValues && !linkOrder.empty()) {
+        linkValues.erase(linkValues.find(*linkOrder.front()));
+        linkOrder.pop_front();
+        ++stats.linkValuesEvicted;
+    }
+    const auto inserted = linkValues.emplace(std::string(value), LinkValue{callKey, header}).first;
+    linkOrder.push_back(&inserted->first);
+    return nullptr;
+}
+
+void Correlator::Impl::addLink(CallEntry& entry, std::uint64_t otherKey, std::string_view kind, std::string detail) {
+    CallSummary& call = entry.summary;
+    if (otherKey == 0 || otherKey == call.key)
+        return;
+    for (const CallLink& link : call.links)
+        if (link.linkedKey == otherKey && link.kind == kind)
+            return;
+    if (call.links.size() >= limits.maxLinksPerCall) {
+        ++call.recordsDropped;
+        return;
+    }
+    call.links.push_back({otherKey, std::string(kind), std::move(detail)});
+    ++stats.callLinks;
+}
+
+void Correlator::Impl::linkCalls(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta,
+                                 bool isNewCall) {
+    CallSummary& call = entry.summary;
+    if (isNewCall) {
+        // An earlier leg may have named this Call-ID in a link header.
+        if (const LinkValue* earlier = rememberLinkValue(call.callId, call.key, {}); earlier && !earlier->header.empty())
+            addLink(entry, earlier->callKey, "header", std::string(earlier->header) + ": " + call.callId);
+    }
+    if (!message.isRequest())
+        return;
+    const std::string_view method = message.method();
+    const bool isInitial = message.to().tag.empty();
+    if (isInitial && !entry.hasHeaderLink && method != "ACK" && method != "CANCEL") {
+        for (const std::string& name : limits.linkHeaders) {
+            message.forEachHeader(name, [&](std::string_view value) {
+                if (value.empty() || value == call.callId)
+                    return;
+                const LinkValue* other = rememberLinkValue(value, call.key, name);
+                if (other && other->callKey != call.key) {
+                    addLink(entry, other->callKey, "header", name + ": " + std::string(value));
+                    entry.hasHeaderLink = true;
+                }
+            });
+        }
+    }
+    if (method == "INVITE" && isInitial) {
+        // RFC 3891: this INVITE takes the place of the dialog it names.
+        if (const auto replaces = message.replaces()) {
+            if (const auto found = linkValues.find(replaces->callId); found != linkValues.end())
+                addLink(entry, found->second.callKey, "replaces", "Replaces: " + std::string(replaces->callId));
+        }
+        // The INVITE a REFER asked for goes to the Refer-To target (RFC 3515 §2.4.2).
+        while (!transfers.empty() && meta.timestampUs - transfers.front().atUs > limits.transferWindowUs)
+            transfers.pop_front();
+        for (auto it = transfers.begin(); it != transfers.end(); ++it) {
+            if (it->callKey != call.key && sameAddress(message.requestUri(), it->target)) {
+                addLink(entry, it->callKey, "refer", "Refer-To: " + it->target);
+                transfers.erase(it);
+                break;
+            }
+        }
+    } else if (method == "REFER") {
+        const auto referTo = message.referTo();
+        if (!referTo || referTo->uri.empty())
+            return;
+        SipUri target;
+        if (parseUri(referTo->uri, target)) {
+            // Attended transfer: Refer-To carries the Replaces of the call to be replaced, escaped.
+            if (const auto escaped = target.header("Replaces")) {
+                std::string text;
+                unescape(*escaped, text);
+                ReplacesValue replaces;
+                if (parseReplaces(text, replaces)) {
+                    if (const auto found = linkValues.find(replaces.callId); found != linkValues.end())
+                        addLink(entry, found->second.callKey, "transfer",
+                                "Refer-To Replaces: " + std::string(replaces.callId));
+                }
+            }
+        }
+        if (limits.maxPendingTransfers == 0)
+            return;
+        if (transfers.size() >= limits.maxPendingTransfers) {
+            transfers.pop_front();
+            ++stats.transfersEvicted;
+        }
+        transfers.push_back({std::string(referTo->uri), call.key, meta.timestampUs});
     }
 }
 

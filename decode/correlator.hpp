@@ -18,6 +18,7 @@ enum class CallState : std::uint8_t {
     Calling,     // INVITE sent, nothing back yet
     Proceeding,  // 1xx other than ringing
     Ringing,     // 180/183
+    EarlyMedia,  // a 18x carried SDP: media may flow before the answer (RFC 3960)
     Answered,    // 2xx to the INVITE, no BYE yet
     Completed,   // answered, then ended by BYE
     Cancelled,   // CANCEL or 487
@@ -26,7 +27,25 @@ enum class CallState : std::uint8_t {
     Done,        // a non-INVITE request (REGISTER, OPTIONS, MESSAGE…) got a 2xx
     Pending,     // a non-INVITE request without a final answer yet
 };
-std::string_view callStateName(CallState state);  // "calling", "ringing", …, lower case
+std::string_view callStateName(CallState state);  // "calling", "ringing", "early_media", …, lower case
+
+// What a call is, from its first request (or, when only responses were captured, their CSeq method).
+enum class CallKind : std::uint8_t {
+    Call,          // INVITE
+    Registration,  // REGISTER
+    Subscription,  // SUBSCRIBE, or a NOTIFY whose SUBSCRIBE is not in the capture
+    Options,
+    Message,
+    Publish,
+    Refer,         // a REFER outside any dialog
+    Info,          // an INFO outside any dialog
+    Other,
+};
+std::string_view callKindName(CallKind kind);  // "call", "registration", "subscription", …
+
+// The part an SDP body plays in the offer/answer exchange (RFC 3264, RFC 6337).
+enum class SdpRole : std::uint8_t { None, Offer, Answer };
+std::string_view sdpRoleName(SdpRole role);  // "", "offer", "answer"
 
 enum class DialogState : std::uint8_t { Early, Confirmed, Terminated };
 std::string_view dialogStateName(DialogState state);  // "early", "confirmed", "terminated"
@@ -69,6 +88,38 @@ struct RegistrationRecord {
     std::int64_t responseUs = 0;
 };
 
+// A subscription (RFC 6665) or a publication (RFC 3903) inside a call: one per subscriber tag, event package and
+// id (SUBSCRIBE, or the implicit subscription of a REFER, RFC 3515), or per entity and event (PUBLISH).
+struct SubscriptionRecord {
+    std::uint64_t key = 0;     // (call key << 16) | index in the call
+    std::string method;        // "SUBSCRIBE", "REFER" or "PUBLISH"; "NOTIFY" when only NOTIFYs were captured
+    std::string event;         // the Event package ("presence", "dialog", "refer", ...)
+    std::string eventId;       // the Event id parameter
+    std::string resource;      // the To URI of the request: who is watched or published
+    std::string subscriber;    // the From URI of the request
+    std::uint64_t dialogKey = 0;  // the subscription's dialog; 0 for PUBLISH or when no tagged message was seen
+    std::string state;         // latest Subscription-State (active, pending, terminated), "rejected", or empty
+    std::string reason;        // the reason parameter of a terminated state
+    int expires = -1;          // requested (Expires of the latest SUBSCRIBE/PUBLISH); -1 = not given
+    int grantedExpires = -1;   // Expires of the latest 2xx; -1 = not given
+    int stateExpires = -1;     // expires parameter of the latest Subscription-State; -1 = not given
+    int status = 0;            // final status of the latest SUBSCRIBE/PUBLISH/REFER
+    std::uint32_t requests = 0;  // SUBSCRIBE/PUBLISH/REFER requests, refreshes included, retransmissions not
+    std::uint32_t notifies = 0;  // NOTIFY requests, retransmissions not
+    std::string etag;          // PUBLISH: SIP-ETag of the latest 2xx (RFC 3903 §11.3.1)
+    std::string ifMatch;       // PUBLISH: SIP-If-Match of the latest request (a refresh, change or removal)
+    std::int64_t startUs = 0;
+    std::int64_t lastUs = 0;
+    std::int64_t terminatedUs = 0;  // 0 = not seen to end
+};
+
+// A relation from this call to another: the legs of one session through a B2BUA or SBC, or a transfer.
+struct CallLink {
+    std::uint64_t linkedKey = 0;
+    std::string kind;    // "header", "replaces", "transfer" or "refer" (README, "Linked calls")
+    std::string detail;  // the header and value, or the Call-ID, that made the link
+};
+
 // Everything the store keeps of one call. Owned strings, copied once per call.
 struct CallSummary {
     std::uint64_t key = 0;       // integer id, unique in the database
@@ -80,6 +131,7 @@ struct CallSummary {
     std::string toUri;
     std::string toUser;
     std::string method;           // of the first request seen
+    CallKind kind = CallKind::Other;
     CallState state = CallState::Pending;
     int finalStatus = 0;          // final response to the initial INVITE (or first request); 0 = none
     std::uint32_t messages = 0;
@@ -107,6 +159,8 @@ struct CallSummary {
     std::vector<TransactionRecord> transactions;
     std::vector<DialogRecord> dialogRecords;
     std::vector<RegistrationRecord> registrations;
+    std::vector<SubscriptionRecord> subscriptions;
+    std::vector<CallLink> links;
     std::uint32_t recordsDropped = 0;     // transactions/dialogs beyond the per-call caps, not recorded
 };
 
@@ -123,7 +177,11 @@ struct Correlation {
     std::uint64_t transactionKey = 0;
     std::uint64_t dialogKey = 0;  // 0 when the message has no To tag (or the call's dialog cap was reached)
     bool isRetransmission = false;
+    SdpRole sdpRole = SdpRole::None;  // of the message's SDP body, when it has one
 };
+
+// The headers that carry the Call-ID of another leg, or a correlation value shared by the legs, by default.
+std::vector<std::string> defaultLinkHeaders();
 
 struct CorrelatorLimits {
     std::size_t maxOpenCalls = 200'000;           // beyond this the least recently active call is flushed
@@ -131,6 +189,14 @@ struct CorrelatorLimits {
     std::int64_t idleTimeoutUs = 3'600'000'000;   // flush a call with no message for an hour
     std::size_t maxTransactionsPerCall = 1024;    // records kept per call; more are counted, not kept
     std::size_t maxDialogsPerCall = 64;
+    std::size_t maxSubscriptionsPerCall = 256;
+    std::size_t maxLinksPerCall = 64;
+    // Link values remembered for leg and transfer linking: Call-IDs and correlation header values of recent calls.
+    // Beyond this the oldest is forgotten (counted in CorrelatorStats::linkValuesEvicted).
+    std::size_t maxLinkValues = 400'000;
+    std::size_t maxPendingTransfers = 4096;       // REFERs waiting for the call they trigger
+    std::int64_t transferWindowUs = 64'000'000;   // how long after a REFER its new call may start
+    std::vector<std::string> linkHeaders = defaultLinkHeaders();  // header names, matched case-insensitively
 };
 
 struct CorrelatorStats {
@@ -139,6 +205,9 @@ struct CorrelatorStats {
     std::uint64_t callsFlushedIdle = 0;
     std::uint64_t callsEvictedForSpace = 0;  // flushed early because maxOpenCalls was reached
     std::uint64_t messagesWithoutCallId = 0;
+    std::uint64_t callLinks = 0;            // links found between calls
+    std::uint64_t linkValuesEvicted = 0;    // link values forgotten because maxLinkValues was reached
+    std::uint64_t transfersEvicted = 0;     // REFERs forgotten because maxPendingTransfers was reached
 };
 
 class Correlator {
