@@ -3,10 +3,15 @@
 #include "cli/ingest_report.hpp"
 
 #include "capture/error.hpp"
+#include "cli/aliases.hpp"
 #include "cli/capture_command.hpp"
 #include "cli/ladder_export.hpp"
 #include "cli/ladder_text.hpp"
 #include "cli/output.hpp"
+#include "cli/pcap_export.hpp"
+#include "cli/stats_output.hpp"
+#include "cli/svg_to_png.hpp"
+#include "cli/text_search.hpp"
 #include "store/database.hpp"
 #include "store/ingest.hpp"
 #include "store/ladder.hpp"
@@ -18,11 +23,16 @@
 
 #include <filesystem>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <iterator>
+#include <memory>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <sstream>
 
 namespace sipscope::cli {
 
@@ -42,6 +52,20 @@ struct Options {
     std::string output;  // export: file to write, "-" for standard output
     bool raw = false;
     bool byIp = false;
+    bool toFile = false;  // export to a file: CSV keeps the packet bytes instead of terminal escapes
+    // Listings: --sort FIELD, --reverse; messages: --grep REGEX, --ignore-case.
+    std::string sort;
+    bool reverse = false;
+    std::optional<std::string> grep;
+    bool ignoreCase = false;
+    // show: --color, --aliases, --all-legs.
+    std::string color = "auto";
+    std::optional<std::string> aliases;
+    bool allLegs = false;
+    // stats: --by-host, --interval, --top.
+    bool byHost = false;
+    std::optional<std::string> interval;
+    std::size_t top = 10;
     // Filters, as typed.
     std::optional<std::string> from, to, callId, method, state, since, until, host;
     std::optional<int> status;
@@ -70,6 +94,30 @@ void addFilters(CLI::App* command, Options& options) {
     command->add_option("--until", options.until, "Up to this time (ISO 8601 UTC or epoch seconds)");
     command->add_option("--host", options.host, "A host (ip or ip:port) that sent or received a message");
     command->add_option("--limit", options.limit, "At most this many rows");
+}
+
+void addSort(CLI::App* command, Options& options) {
+    command->add_option("--sort", options.sort, "Sort by this field (a JSON field name, e.g. start, duration, status)");
+    command->add_flag("--reverse", options.reverse, "Reverse the order (largest or newest first)");
+}
+
+void addGrep(CLI::App* command, Options& options) {
+    command->add_option("--grep", options.grep,
+                        "Only messages whose raw text matches this POSIX extended regular expression (first 64 KiB "
+                        "of each message; no back-references)");
+    command->add_flag("-i,--ignore-case", options.ignoreCase, "--grep ignores case");
+}
+
+void addAliases(CLI::App* command, Options& options) {
+    command->add_option("--aliases", options.aliases,
+                        "Host names file, lines 'ADDRESS = NAME' (default ./sipscope.aliases or "
+                        "~/.config/sipscope/aliases; 'none' for no names)");
+}
+
+void addStatsOptions(CLI::App* command, Options& options) {
+    command->add_flag("--by-host", options.byHost, "One row per host (ip:port): messages sent and received, failures");
+    command->add_option("--interval", options.interval, "One row per time bucket: 30s, 1m, 5m, 1h, 1d");
+    command->add_option("--top", options.top, "How many top talkers and failure codes (default 10)");
 }
 
 store::Filter filterOf(const Options& options) {
@@ -124,32 +172,6 @@ Row callRow(const store::CallRow& call) {
     row["reinvites"] = call.reinvites;
     row["holds"] = call.holds;
     row["glare"] = call.hasGlare;
-    return row;
-}
-
-Row delayRow(const store::DelayStats& delay) {
-    Row row;
-    row["count"] = delay.count;
-    row["mean_ms"] = delay.count ? Row(delay.meanMs) : Row();
-    row["min_ms"] = delay.count ? Row(delay.minMs) : Row();
-    row["max_ms"] = delay.count ? Row(delay.maxMs) : Row();
-    return row;
-}
-
-Row rfc6076Row(const store::Rfc6076& m) {
-    auto percent = [](const std::optional<double>& value) { return value ? Row(*value) : Row(); };
-    Row row;
-    row["invites"] = m.invites;
-    row["rrd"] = delayRow(m.rrd);
-    row["srd_successful"] = delayRow(m.srdSuccessful);
-    row["srd_failed"] = delayRow(m.srdFailed);
-    row["setup_successful"] = delayRow(m.setupSuccessful);
-    row["sdd"] = delayRow(m.sdd);
-    row["sdt"] = delayRow(m.sdt);
-    row["ser_percent"] = percent(m.ser);
-    row["seer_percent"] = percent(m.seer);
-    row["isa_percent"] = percent(m.isa);
-    row["scr_percent"] = percent(m.scr);
     return row;
 }
 
@@ -222,34 +244,82 @@ int runImport(const Options& options) {
     return report.hasErrors() ? ExitInput : ExitOk;
 }
 
+// --sort FIELD must name a field of the listing's rows.
+void checkSortField(const Options& options, const std::vector<Row>& examples) {
+    if (options.sort.empty())
+        return;
+    std::string names;
+    for (const Row& example : examples)
+        for (const auto& item : example.items()) {
+            if (item.key() == options.sort)
+                return;
+            if (names.find(" " + item.key() + ",") == std::string::npos)
+                names += " " + item.key() + ",";
+        }
+    names.pop_back();
+    throw CLI::ValidationError("--sort", "'" + options.sort + "' is not a field; use one of" + names);
+}
+
+// Sorting needs every row before --limit cuts them.
+void sortAndLimit(const Options& options, std::vector<Row>& rows) {
+    sortRows(rows, options.sort, options.reverse);
+    if (options.limit && rows.size() > options.limit)
+        rows.resize(options.limit);
+}
+
 int runCalls(const Options& options, std::ostream& out) {
-    const store::Filter filter = filterOf(options);
+    checkSortField(options, {callRow(store::CallRow{})});
+    store::Filter filter = filterOf(options);
+    if (!options.sort.empty() || options.reverse)
+        filter.limit = 0;
     store::Reader reader(options.db);
     std::vector<Row> rows;
     for (const auto& call : reader.calls(filter))
         rows.push_back(callRow(call));
+    sortAndLimit(options, rows);
     printRows(out, formatOf(options.format), rows,
               {{"start", "Start", 27}, {"duration", "Duration", 10}, {"from", "From", 32}, {"to", "To", 32},
                {"src", "Source", 24}, {"dst", "Destination", 24}, {"method", "Method", 10}, {"state", "State", 10},
-               {"status", "Status", 6}, {"messages", "Msgs", 5}, {"call_id", "Call-ID", 40}});
+               {"status", "Status", 6}, {"messages", "Msgs", 5}, {"call_id", "Call-ID", 40}},
+              !options.toFile);
     return ExitOk;
 }
 
 int runMessages(const Options& options, std::ostream& out) {
+    store::MessageRow request, response;
+    request.method = "INVITE";
+    response.status = 200;
+    checkSortField(options, {messageRow(request, options.raw), messageRow(response, options.raw)});
+    std::unique_ptr<TextSearch> search;
+    if (options.grep) {
+        try {
+            search = std::make_unique<TextSearch>(*options.grep, options.ignoreCase);
+        } catch (const std::invalid_argument& error) {
+            throw CLI::ValidationError("--grep", error.what());
+        }
+    }
     store::Filter filter = filterOf(options);
+    if (search || !options.sort.empty() || options.reverse)
+        filter.limit = 0;  // counted here, after the search and the sort
+    const bool keepAll = !options.sort.empty() || options.reverse;
     store::Reader reader(options.db);
     if (!options.call.empty())
         filter.callId = options.call;
     std::vector<Row> rows;
-    for (const auto& message : reader.messages(filter, options.raw))
+    reader.forEachMessage(filter, options.raw || search, [&](store::MessageRow& message) {
+        if (search && !search->matches(message.text))
+            return true;
         rows.push_back(messageRow(message, options.raw));
+        return keepAll || !options.limit || rows.size() < options.limit;
+    });
+    sortAndLimit(options, rows);
     std::vector<Column> columns = {{"ts", "Time", 27},       {"src", "Source", 24},    {"dst", "Destination", 24},
                                    {"transport", "Proto", 5}, {"method", "Method", 10}, {"status", "Status", 6},
                                    {"cseq", "CSeq", 8},      {"cseq_method", "", 10},  {"retransmission", "Retrans", 7},
                                    {"error", "Error", 40},   {"call_id", "Call-ID", 40}};
     if (options.raw)
         columns.push_back({"text", "Text", 200});
-    printRows(out, formatOf(options.format), rows, columns);
+    printRows(out, formatOf(options.format), rows, columns, !options.toFile);
     return ExitOk;
 }
 
@@ -274,11 +344,30 @@ int runRegistrations(const Options& options, std::ostream& out) {
     printRows(out, formatOf(options.format), rows,
               {{"ts", "Time", 27}, {"aor", "AOR", 36}, {"contact", "Contact", 36}, {"expires", "Expires", 7},
                {"granted_expires", "Granted", 7}, {"status", "Status", 6}, {"delay_ms", "Delay ms", 9},
-               {"src", "Source", 24}, {"call_id", "Call-ID", 40}});
+               {"src", "Source", 24}, {"call_id", "Call-ID", 40}},
+              !options.toFile);
     return ExitOk;
 }
 
+// --aliases FILE, else the default file when there is one; "none" reads none.
+HostAliases loadAliases(const Options& options) {
+    if (options.aliases)
+        return *options.aliases == "none" ? HostAliases() : HostAliases::load(*options.aliases);
+    const std::string path = HostAliases::defaultPath();
+    return path.empty() ? HostAliases() : HostAliases::load(path);
+}
+
+// Ladder columns named "alias (address)" where an alias exists, for the exported ladders.
+void applyAliases(store::Ladder& ladder, const HostAliases& aliases) {
+    for (std::string& column : ladder.columns)
+        if (const std::string name = aliases.lookup(column); !name.empty())
+            column = name + " (" + column + ")";
+}
+
 int runShow(const Options& options) {
+    const HostAliases aliases = loadAliases(options);
+    const bool color = options.color == "always" || (options.color == "auto" && isatty(STDOUT_FILENO) &&
+                                                     !std::getenv("NO_COLOR"));
     store::Reader reader(options.db);
     const auto call = reader.findCall(options.call);
     if (!call) {
@@ -318,88 +407,34 @@ int runShow(const Options& options) {
         std::cout << "Dialog:  " << escapeForTerminal(dialog.fromTag) << " / " << escapeForTerminal(dialog.toTag) << "  "
                   << dialog.state << '\n';
     std::cout << '\n';
-    printLadder(std::cout, store::buildLadder(messages, options.byIp), messages, {options.raw});
+    LadderTextOptions ladderOptions;
+    ladderOptions.withRaw = options.raw;
+    ladderOptions.color = color;
+    ladderOptions.aliases = &aliases;
+    printLadder(std::cout, store::buildLadder(messages, options.byIp), messages, ladderOptions);
     return ExitOk;
 }
 
 int runStats(const Options& options, std::ostream& out) {
     const store::Filter filter = filterOf(options);
+    std::optional<std::int64_t> intervalUs;
+    if (options.interval && !(intervalUs = parseInterval(*options.interval)))
+        throw CLI::ValidationError("--interval", "'" + *options.interval + "' is not an interval: use a number and "
+                                                                           "s, m, h or d, such as 30s, 1m, 5m, 1h");
+    if (intervalUs && options.byHost)
+        throw CLI::ValidationError("--interval", "--interval and --by-host are two listings: choose one");
     store::Reader reader(options.db);
-    const store::Stats stats = reader.stats(filter);
     const Format format = formatOf(options.format);
-    if (format == Format::Json) {
-        Row row;
-        row["messages"] = stats.messages;
-        row["invalid_messages"] = stats.invalidMessages;
-        row["retransmissions"] = stats.retransmissions;
-        row["calls"] = stats.calls;
-        row["requests"] = Row::object();
-        for (const auto& [method, count] : stats.requests)
-            row["requests"][method] = count;
-        row["responses"] = Row::object();
-        for (const auto& [code, count] : stats.responses)
-            row["responses"][std::to_string(code)] = count;
-        row["call_states"] = Row::object();
-        for (const auto& [state, count] : stats.callStates)
-            row["call_states"][state] = count;
-        row["rfc6076"] = rfc6076Row(stats.rfc6076);
-        printRows(out, format, {row}, {});
-        return ExitOk;
+    if (options.byHost) {
+        auto hosts = reader.hostStats(filter);
+        if (options.limit && hosts.size() > options.limit)
+            hosts.resize(options.limit);
+        printHostStats(out, format, hosts, !options.toFile);
     }
-    // Table and CSV: one row per figure, grouped by section.
-    std::vector<Row> rows;
-    auto add = [&rows](const std::string& section, const std::string& name, std::uint64_t count) {
-        Row row;
-        row["section"] = section;
-        row["name"] = name;
-        row["count"] = count;
-        rows.push_back(std::move(row));
-    };
-    add("total", "messages", stats.messages);
-    add("total", "invalid messages", stats.invalidMessages);
-    add("total", "retransmissions", stats.retransmissions);
-    add("total", "calls", stats.calls);
-    for (const auto& [method, count] : stats.requests)
-        add("request", method, count);
-    for (const auto& [code, count] : stats.responses)
-        add("response", std::to_string(code), count);
-    for (const auto& [state, count] : stats.callStates)
-        add("call state", state, count);
-    // RFC 6076: delays as "mean (min–max) over N", ratios in percent.
-    auto addText = [&rows](const std::string& name, const std::string& value) {
-        Row row;
-        row["section"] = "rfc6076";
-        row["name"] = name;
-        row["count"] = value;
-        rows.push_back(std::move(row));
-    };
-    auto delayText = [](const store::DelayStats& d) {
-        if (!d.count)
-            return std::string("-");
-        char text[96];
-        std::snprintf(text, sizeof text, "%.1f ms (%.1f–%.1f) over %llu", d.meanMs, d.minMs, d.maxMs,
-                      static_cast<unsigned long long>(d.count));
-        return std::string(text);
-    };
-    auto percentText = [](const std::optional<double>& value) {
-        if (!value)
-            return std::string("-");
-        char text[32];
-        std::snprintf(text, sizeof text, "%.1f %%", *value);
-        return std::string(text);
-    };
-    const store::Rfc6076& m = stats.rfc6076;
-    addText("RRD registration request delay", delayText(m.rrd));
-    addText("SRD session request delay, answered", delayText(m.srdSuccessful));
-    addText("SRD session request delay, failed", delayText(m.srdFailed));
-    addText("setup time to 2xx", delayText(m.setupSuccessful));
-    addText("SDD session disconnect delay", delayText(m.sdd));
-    addText("SDT session duration", delayText(m.sdt));
-    addText("SER establishment ratio", percentText(m.ser));
-    addText("SEER establishment effort ratio", percentText(m.seer));
-    addText("ISA ineffective attempts", percentText(m.isa));
-    addText("SCR completion ratio", percentText(m.scr));
-    printRows(out, format, rows, {{"section", "Section", 12}, {"name", "Name", 36}, {"count", "Count", 40}});
+    else if (intervalUs)
+        printIntervalStats(out, format, reader.intervalStats(filter, *intervalUs), *intervalUs, !options.toFile);
+    else
+        printStats(out, format, reader.stats(filter), options.top, !options.toFile);
     return ExitOk;
 }
 
@@ -410,7 +445,9 @@ int runExport(const Options& options, int (*listing)(const Options&, std::ostrea
     std::ofstream file(options.output, std::ios::binary);
     if (!file)
         throw Error(options.output + ": cannot write: " + std::strerror(errno), Error::Kind::Environment);
-    const int code = listing(options, file);
+    Options toFile = options;
+    toFile.toFile = true;
+    const int code = listing(toFile, file);
     file.close();
     if (!file)
         throw Error(options.output + ": write failed: " + std::strerror(errno), Error::Kind::Environment);
@@ -420,18 +457,61 @@ int runExport(const Options& options, int (*listing)(const Options&, std::ostrea
 
 int runExportLadder(const Options& options) {
     LadderFormat format;
-    if (!parseLadderFormat(options.format, format))
-        throw CLI::ValidationError("--format", "'" + options.format + "' is not a ladder format: svg, plantuml, "
-                                                                     "mermaid or text");
+    const bool png = options.format == "png";
+    if (!png && !parseLadderFormat(options.format, format))
+        throw CLI::ValidationError("--format", "'" + options.format + "' is not a ladder format: svg, png, "
+                                                                     "plantuml, mermaid or text");
     return runExport(options, [](const Options& o, std::ostream& out) {
-        LadderFormat f;
-        parseLadderFormat(o.format, f);
+        const bool asPng = o.format == "png";
+        LadderFormat f = LadderFormat::Svg;
+        if (!asPng)
+            parseLadderFormat(o.format, f);
+        const HostAliases aliases = loadAliases(o);
         store::Reader reader(o.db);
         const auto call = reader.findCall(o.call);
         if (!call)
             throw Error(o.db + ": no call '" + o.call + "' (list them with: sipscope calls --db " + o.db + ")");
         const auto messages = reader.callMessages(call->key, false);
-        exportLadder(out, f, *call, store::buildLadder(messages, o.byIp), messages);
+        store::Ladder ladder = store::buildLadder(messages, o.byIp);
+        applyAliases(ladder, aliases);
+        if (asPng) {
+            std::ostringstream svg;
+            writeLadderSvg(svg, *call, ladder);
+            const std::string bytes = renderSvgToPng(svg.str());
+            out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+            return ExitOk;
+        }
+        exportLadder(out, f, *call, ladder, messages);
+        return ExitOk;
+    });
+}
+
+// The messages of the calls the filters choose (or of one call), as a pcap of made-up frames around their text.
+int runExportPcap(const Options& options) {
+    return runExport(options, [](const Options& o, std::ostream& out) {
+        store::Reader reader(o.db);
+        std::vector<store::CallRow> calls;
+        if (!o.call.empty()) {
+            const auto call = reader.findCall(o.call);
+            if (!call)
+                throw Error(o.db + ": no call '" + o.call + "' (list them with: sipscope calls --db " + o.db + ")");
+            calls.push_back(*call);
+        } else {
+            calls = reader.calls(filterOf(o));
+        }
+        std::vector<store::MessageRow> messages;
+        for (const store::CallRow& call : calls) {
+            auto callMessages = reader.callMessages(call.key, true);
+            std::move(callMessages.begin(), callMessages.end(), std::back_inserter(messages));
+        }
+        std::stable_sort(messages.begin(), messages.end(), [](const store::MessageRow& a, const store::MessageRow& b) {
+            return a.timestampUs != b.timestampUs ? a.timestampUs < b.timestampUs : a.id < b.id;
+        });
+        const PcapExportReport report = writePcap(out, messages);
+        for (const std::string& skipped : report.skipped)
+            std::cerr << "sipscope: left out " << escapeForTerminal(skipped) << '\n';
+        std::cerr << "sipscope: " << report.messages << " messages of " << calls.size() << " calls in "
+                  << report.frames << " packets\n";
         return ExitOk;
     });
 }
@@ -477,25 +557,39 @@ int run(int argc, char** argv) {
     CLI::App* calls = app.add_subcommand("calls", "List calls (one per Call-ID)");
     addFormat(calls, options);
     addFilters(calls, options);
-    calls->footer("Example: sipscope calls --from alice --status 486 --format json");
+    addSort(calls, options);
+    calls->footer("Examples:\n  sipscope calls --from alice --status 486 --format json\n"
+                  "  sipscope calls --sort duration --reverse --limit 10   (the ten longest)");
 
     CLI::App* messages = app.add_subcommand("messages", "List SIP messages in capture order");
     addFormat(messages, options);
     addFilters(messages, options);
     messages->add_option("--call", options.call, "Only messages of this Call-ID");
     messages->add_flag("--raw", options.raw, "Include each message's text");
-    messages->footer("Example: sipscope messages --call a84b4c76e66710 --format json");
+    addSort(messages, options);
+    addGrep(messages, options);
+    messages->footer("Examples:\n  sipscope messages --call a84b4c76e66710 --format json\n"
+                     "  sipscope messages --grep 'User-Agent: .*Polycom' -i --raw");
 
     CLI::App* show = app.add_subcommand("show", "Draw one call's ladder diagram");
     show->add_option("call", options.call, "Call-ID (or the call's key from `calls --format json`)")->required();
     show->add_flag("--raw", options.raw, "Print each message's text under its arrow");
     show->add_flag("--by-ip", options.byIp, "One column per IP address instead of per ip:port");
-    show->footer("Example: sipscope show a84b4c76e66710 --raw");
+    show->add_option("--color", options.color, "Colours: auto (on a terminal, unless NO_COLOR is set), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->default_str("auto");
+    addAliases(show, options);
+    show->add_flag("--all-legs", options.allLegs, "Draw the calls linked to this one (other legs) in the same ladder");
+    show->footer("Examples:\n  sipscope show a84b4c76e66710 --raw\n"
+                 "  sipscope show a84b4c76e66710 --by-ip --aliases hosts.aliases --color never");
 
-    CLI::App* stats = app.add_subcommand("stats", "Requests by method, responses by code, calls by state");
+    CLI::App* stats = app.add_subcommand("stats", "Requests by method, responses by code and class, calls by state "
+                                                  "and outcome, top talkers and failures, RFC 6076 metrics");
     addFormat(stats, options);
     addFilters(stats, options);
-    stats->footer("Example: sipscope stats --format json");
+    addStatsOptions(stats, options);
+    stats->footer("Examples:\n  sipscope stats --format json\n  sipscope stats --by-host\n"
+                  "  sipscope stats --interval 5m --format csv");
 
     CLI::App* registrations = app.add_subcommand("registrations", "REGISTER attempts: AOR, contact, expiry, result");
     addFormat(registrations, options);
@@ -510,15 +604,31 @@ int run(int argc, char** argv) {
 
     CLI::App* exporter = app.add_subcommand("export", "Write calls, messages, statistics or a ladder to a file");
     exporter->require_subcommand(1);
-    CLI::App* exportLadderCommand = exporter->add_subcommand("ladder", "One call's ladder as SVG, PlantUML, Mermaid or text");
+    exporter->footer("Examples:\n  sipscope export ladder CALL-ID --format png -o call.png\n"
+                     "  sipscope export pcap --state rejected -o rejected.pcap\n"
+                     "  sipscope export calls --format csv -o calls.csv");
+    CLI::App* exportLadderCommand =
+        exporter->add_subcommand("ladder", "One call's ladder as SVG, PNG, PlantUML, Mermaid or text");
     exportLadderCommand->add_option("call", options.call, "Call-ID or call key")->required();
-    exportLadderCommand->add_option("--format", options.format, "svg, plantuml, mermaid or text")->required();
+    exportLadderCommand
+        ->add_option("--format", options.format,
+                     std::string("svg, png (needs rsvg-convert, Debian package ") + PngRendererPackage +
+                         "), plantuml, mermaid or text")
+        ->required();
     exportLadderCommand->add_flag("--by-ip", options.byIp, "One column per IP address");
-    exportLadderCommand->footer("Example: sipscope export ladder a84b4c76e66710 --format svg -o call.svg");
+    addAliases(exportLadderCommand, options);
+    exportLadderCommand->footer("Examples:\n  sipscope export ladder a84b4c76e66710 --format svg -o call.svg\n"
+                                "  sipscope export ladder a84b4c76e66710 --format png -o call.png");
     CLI::App* exportCalls = exporter->add_subcommand("calls", "The call list as CSV or JSON");
     CLI::App* exportMessages = exporter->add_subcommand("messages", "The message list as CSV or JSON");
     CLI::App* exportStats = exporter->add_subcommand("stats", "The statistics as CSV or JSON");
-    for (CLI::App* sub : {exportLadderCommand, exportCalls, exportMessages, exportStats}) {
+    CLI::App* exportPcapCommand = exporter->add_subcommand(
+        "pcap", "The messages of the calls the filters choose (or of --call) as a pcap file for Wireshark");
+    exportPcapCommand->add_option("--call", options.call, "Only this call (Call-ID or call key)");
+    addFilters(exportPcapCommand, options);
+    exportPcapCommand->footer("Examples:\n  sipscope export pcap --call a84b4c76e66710 -o call.pcap\n"
+                              "  sipscope export pcap --status 503 --since 2024-05-01T12:00:00Z -o failed.pcap");
+    for (CLI::App* sub : {exportLadderCommand, exportCalls, exportMessages, exportStats, exportPcapCommand}) {
         sub->add_option("-o,--output", options.output, "File to write (- for standard output)")->required();
         sub->add_option("--db", options.db, "Database file (default ./sipscope.db)");
     }
@@ -527,7 +637,13 @@ int run(int argc, char** argv) {
         addFilters(sub, options);
     }
     exportMessages->add_flag("--raw", options.raw, "Include each message's text");
+    addSort(exportCalls, options);
+    addSort(exportMessages, options);
+    addGrep(exportMessages, options);
+    addStatsOptions(exportStats, options);
     exportCalls->footer("Example: sipscope export calls --format csv -o calls.csv --status 486");
+    exportMessages->footer("Example: sipscope export messages --format csv --raw -o messages.csv --call a84b4c76e66710");
+    exportStats->footer("Example: sipscope export stats --format json --interval 1h -o hourly.json");
 
     const CaptureCommand capture = addCaptureCommand(app);
 
@@ -560,6 +676,8 @@ int run(int argc, char** argv) {
             return runExport(options, runMessages);
         if (exportStats->parsed())
             return runExport(options, runStats);
+        if (exportPcapCommand->parsed())
+            return runExportPcap(options);
         if (show->parsed())
             return runShow(options);
         if (stats->parsed())

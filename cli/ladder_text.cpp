@@ -1,11 +1,14 @@
 // Draws a store::Ladder as text. Works in display cells so UTF-8 labels keep the columns straight.
 #include "cli/ladder_text.hpp"
 
+#include "cli/aliases.hpp"
 #include "cli/output.hpp"
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 #include <string>
+#include <tuple>
 
 namespace sipscope::cli {
 
@@ -33,6 +36,13 @@ public:
             put(at++, text.substr(i, length));
             i += length;
         }
+    }
+    // Puts an SGR colour around cells [from, to], both included.
+    void color(std::size_t from, std::size_t to, const std::string& sgr) {
+        if (sgr.empty() || from > to || to >= m_cells.size())
+            return;
+        m_cells[from] = "\x1b[" + sgr + "m" + m_cells[from];
+        m_cells[to] += "\x1b[0m";
     }
     std::string str() const {
         std::string out;
@@ -65,18 +75,75 @@ std::string delta(std::int64_t us) {
     return buffer;
 }
 
+// SGR parameters of an arrow, see LadderTextOptions::color.
+std::string arrowColor(const store::MessageRow* message, const store::LadderArrow& arrow) {
+    std::string sgr;
+    if (!arrow.isValid)
+        sgr = "7;31";
+    else if (message && message->status)
+        sgr = *message->status < 200 ? "33" : *message->status < 300 ? "32" : *message->status < 400 ? "36"
+            : *message->status < 500 ? "31" : "35";
+    else
+        sgr = "1";
+    if (arrow.isRetransmission)
+        sgr = "2;" + sgr;
+    return sgr;
+}
+
 } // namespace
+
+std::vector<SdpRole> sdpRoles(const std::vector<store::MessageRow>& messages) {
+    std::vector<SdpRole> roles(messages.size(), SdpRole::None);
+    std::set<std::tuple<std::string, std::uint32_t, std::string>> offeringRequests;  // call, CSeq, method
+    std::set<std::string> responseOffers;  // calls with an offer in a response, not yet answered
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        const store::MessageRow& m = messages[i];
+        if (!m.hasSdp)
+            continue;
+        const std::string call = m.callId.value_or("");
+        if (m.method) {
+            if ((*m.method == "ACK" || *m.method == "PRACK") && responseOffers.count(call)) {
+                roles[i] = SdpRole::Answer;
+                responseOffers.erase(call);
+            } else {
+                roles[i] = SdpRole::Offer;
+                offeringRequests.insert({call, m.cseq, *m.method});
+            }
+        } else if (m.status) {
+            if (offeringRequests.count({call, m.cseq, m.cseqMethod})) {
+                roles[i] = SdpRole::Answer;
+            } else {
+                roles[i] = SdpRole::Offer;
+                responseOffers.insert(call);
+            }
+        }
+    }
+    return roles;
+}
 
 void printLadder(std::ostream& out, const store::Ladder& ladder, const std::vector<store::MessageRow>& messages,
                  const LadderTextOptions& options) {
     std::vector<std::string> labels;
     std::size_t columnWidth = MinColumnWidth;
-    for (const auto& host : ladder.columns)
+    std::vector<std::string> names;  // alias of each column, or empty
+    bool anyName = false;
+    for (const auto& host : ladder.columns) {
         columnWidth = std::max(columnWidth, cellCount(escapeForTerminal(host)) + 2);
-    for (const auto& arrow : ladder.arrows) {
+        names.push_back(options.aliases ? escapeForTerminal(options.aliases->lookup(host)) : std::string());
+        columnWidth = std::max(columnWidth, cellCount(names.back()) + 2);
+        anyName = anyName || !names.back().empty();
+    }
+    const bool sameMessages = messages.size() == ladder.arrows.size();
+    const std::vector<SdpRole> roles = sameMessages ? sdpRoles(messages) : std::vector<SdpRole>();
+    for (std::size_t i = 0; i < ladder.arrows.size(); ++i) {
+        const store::LadderArrow& arrow = ladder.arrows[i];
         std::string label = escapeForTerminal(arrow.label);
+        if (i < options.legs.size())
+            label = "#" + std::to_string(options.legs[i]) + " " + label;
         if (arrow.hasSdp)
-            label += " (SDP)";
+            label += i < roles.size() && roles[i] == SdpRole::Offer    ? " (SDP offer)"
+                     : i < roles.size() && roles[i] == SdpRole::Answer ? " (SDP answer)"
+                                                                       : " (SDP)";
         if (arrow.isRetransmission)
             label += " (retrans)";
         if (!arrow.isValid)
@@ -91,6 +158,12 @@ void printLadder(std::ostream& out, const store::Ladder& ladder, const std::vect
             line.put(center(c), "|");
     };
 
+    if (anyName) {
+        CellLine line(width);
+        for (std::size_t c = 0; c < ladder.columns.size(); ++c)
+            line.write(center(c) - std::min(center(c), cellCount(names[c]) / 2), names[c]);
+        out << line.str() << '\n';
+    }
     CellLine hosts(width);
     for (std::size_t c = 0; c < ladder.columns.size(); ++c) {
         const std::string host = escapeForTerminal(ladder.columns[c]);
@@ -126,6 +199,8 @@ void printLadder(std::ostream& out, const store::Ladder& ladder, const std::vect
             const std::size_t labelCells = cellCount(label) + 2;
             const std::size_t start = left + (span > labelCells ? (span - labelCells) / 2 : 0);
             line.write(start, " " + label + " ");
+            if (options.color)
+                line.color(left, right, arrowColor(sameMessages ? &messages[i] : nullptr, arrow));
         }
         out << line.str() << '\n';
         if (options.withRaw && i < messages.size()) {

@@ -157,30 +157,45 @@ bool parseTimestamp(std::string_view text, std::int64_t& microseconds) {
     return true;
 }
 
-void printRows(std::ostream& out, Format format, const std::vector<Row>& rows, const std::vector<Column>& columns) {
+void printRows(std::ostream& out, Format format, const std::vector<Row>& rows, const std::vector<Column>& columns,
+               bool forTerminal) {
     if (format == Format::Json) {
         for (const Row& row : rows)
             out << row.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
         return;
     }
     if (format == Format::Csv) {
+        std::vector<std::string> keys;
         if (rows.empty()) {
-            std::string header;
             for (const Column& column : columns)
-                header += (header.empty() ? "" : ",") + csvField(column.key);
-            out << header << "\r\n";
-            return;
+                keys.push_back(column.key);
+        }
+        for (const Row& row : rows) {
+            // A key not seen yet goes right before the next key of this row that is already in the header.
+            std::vector<std::string> rowKeys;
+            for (const auto& item : row.items())
+                rowKeys.push_back(item.key());
+            for (std::size_t k = 0; k < rowKeys.size(); ++k) {
+                if (std::find(keys.begin(), keys.end(), rowKeys[k]) != keys.end())
+                    continue;
+                auto at = keys.end();
+                for (std::size_t next = k + 1; next < rowKeys.size() && at == keys.end(); ++next)
+                    at = std::find(keys.begin(), keys.end(), rowKeys[next]);
+                keys.insert(at, rowKeys[k]);
+            }
         }
         std::string line;
-        for (const auto& item : rows.front().items())
-            line += (line.empty() ? "" : ",") + csvField(item.key());
+        for (const std::string& key : keys)
+            line += (line.empty() ? "" : ",") + csvField(key);
         out << line << "\r\n";
         for (const Row& row : rows) {
             line.clear();
-            bool first = true;
-            for (const auto& item : row.items()) {
-                line += (first ? "" : ",") + csvField(cellText(item.value()));
-                first = false;
+            for (std::size_t k = 0; k < keys.size(); ++k) {
+                const auto it = row.find(keys[k]);
+                std::string text;
+                if (it != row.end())
+                    text = !forTerminal && it->is_string() ? it->get_ref<const std::string&>() : cellText(*it);
+                line += (k ? "," : "") + csvField(text);
             }
             out << line << "\r\n";
         }
@@ -213,6 +228,38 @@ void printRows(std::ostream& out, Format format, const std::vector<Row>& rows, c
     printLine(headings);
     for (const auto& line : cells)
         printLine(line);
+}
+
+void sortRows(std::vector<Row>& rows, const std::string& key, bool reverse) {
+    if (!key.empty()) {
+        // Rank: 0 missing or null, 1 number or boolean, 2 text, 3 anything else.
+        auto rank = [](const Row* value) {
+            if (!value || value->is_null())
+                return 0;
+            if (value->is_number() || value->is_boolean())
+                return 1;
+            return value->is_string() ? 2 : 3;
+        };
+        auto number = [](const Row& value) {
+            return value.is_boolean() ? (value.get<bool>() ? 1.0 : 0.0) : value.get<double>();
+        };
+        std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+            const auto ia = a.find(key);
+            const auto ib = b.find(key);
+            const Row* va = ia == a.end() ? nullptr : &*ia;
+            const Row* vb = ib == b.end() ? nullptr : &*ib;
+            const int ra = rank(va), rb = rank(vb);
+            if (ra != rb)
+                return ra < rb;
+            if (ra == 1)
+                return number(*va) < number(*vb);
+            if (ra == 2)
+                return va->get_ref<const std::string&>() < vb->get_ref<const std::string&>();
+            return false;
+        });
+    }
+    if (reverse)
+        std::reverse(rows.begin(), rows.end());
 }
 
 } // namespace sipscope::cli

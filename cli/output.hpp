@@ -24,7 +24,15 @@ using Row = nlohmann::ordered_json;
 
 // Prints rows. JSON: one object per line with every key. CSV: every key of the first row as header. Table: the
 // given columns. Strings are escaped for the terminal (table, CSV) or as JSON; invalid UTF-8 is replaced.
-void printRows(std::ostream& out, Format format, const std::vector<Row>& rows, const std::vector<Column>& columns);
+// CSV: the header is every key of any row, in first-seen order (a row without a key leaves its field empty); a
+// field with a comma, quote, CR or LF is quoted, quotes doubled (RFC 4180), lines end in CRLF. With `forTerminal`
+// false (export to a file) CSV strings keep their bytes, newlines included, instead of being escaped.
+void printRows(std::ostream& out, Format format, const std::vector<Row>& rows, const std::vector<Column>& columns,
+               bool forTerminal = true);
+
+// Sorts rows by the value of `key` (stable; null and missing first, then numbers and booleans, then text), or
+// only reverses them when `key` is empty and `reverse` is set.
+void sortRows(std::vector<Row>& rows, const std::string& key, bool reverse);
 
 // Control characters, escape sequences and DEL become visible escapes (\x1b, \r, \n, \t); valid UTF-8 stays.
 std::string escapeForTerminal(std::string_view text);

@@ -226,6 +226,10 @@ Rfc6076 rfc6076(sqlite3* db, const Where& where) {
 }
 
 
+// A failure response: 4xx-6xx other than the 401/407 challenges, not a retransmission.
+constexpr const char* FailureCondition =
+    "m.status BETWEEN 400 AND 699 AND m.status NOT IN (401, 407) AND (m.flags & 4) = 0";
+
 constexpr const char* MessageColumns =
     "SELECT m.id, m.ts_us, s.text, d.text, m.transport, c.call_id, mt.text, m.status, r.text, m.cseq, cm.text, "
     "m.flags, e.text, m.error_offset, m.frame, m.block_id, m.block_offset, m.length FROM messages m "
@@ -313,6 +317,19 @@ std::vector<MessageRow> Reader::messages(const Filter& filter, bool withText) co
     return rows;
 }
 
+void Reader::forEachMessage(const Filter& filter, bool withText, const std::function<bool(MessageRow&)>& visit) const {
+    Where where;
+    addMessageFilters(filter, where);
+    Statement stmt(m_impl->db.handle(), std::string(MessageColumns) + where.sql + " ORDER BY m.id" + limitClause(filter));
+    int index = 1;
+    where.bind(stmt, index);
+    while (stmt.step()) {
+        MessageRow row = m_impl->readMessage(stmt, withText);
+        if (!visit(row))
+            return;
+    }
+}
+
 std::optional<CallRow> Reader::findCall(const std::string& idOrKey) const {
     {
         Statement stmt(m_impl->db.handle(), std::string(CallColumns) + " WHERE c.call_id = ? ORDER BY c.id LIMIT 1");
@@ -386,8 +403,126 @@ Stats Reader::stats(const Filter& filter) const {
             stats.calls += count;
         }
         stats.rfc6076 = rfc6076(db, callWhere);
+
+        Statement outcomes(db, "SELECT CASE WHEN c.status BETWEEN 100 AND 699 THEN (c.status / 100) || 'xx' "
+                               "ELSE 'none' END, count(*) FROM calls c" + callWhere.sql + " GROUP BY 1");
+        index = 1;
+        callWhere.bind(outcomes, index);
+        while (outcomes.step())
+            stats.callOutcomes[outcomes.columnText(0)] = static_cast<std::uint64_t>(outcomes.columnInt(1));
+        Statement ended(db, "SELECT c.ended_by, count(*) FROM calls c" + callWhere.sql +
+                                (callWhere.sql.empty() ? " WHERE" : " AND") +
+                                " c.ended_by IS NOT NULL AND c.ended_by != '' GROUP BY 1");
+        index = 1;
+        callWhere.bind(ended, index);
+        while (ended.step())
+            stats.endedBy[ended.columnText(0)] = static_cast<std::uint64_t>(ended.columnInt(1));
     }
+    {
+        Statement stmt(db, "SELECT status, (SELECT text FROM strings WHERE id = reason), n FROM (SELECT m.status AS "
+                           "status, min(m.reason_id) AS reason, count(*) AS n" + from +
+                               (where.sql.empty() ? " WHERE " : " AND ") + FailureCondition +
+                               " GROUP BY m.status) ORDER BY n DESC, status");
+        int index = 1;
+        where.bind(stmt, index);
+        while (stmt.step())
+            stats.failures.push_back({static_cast<int>(stmt.columnInt(0)), stmt.columnText(1),
+                                      static_cast<std::uint64_t>(stmt.columnInt(2))});
+    }
+    stats.hosts = hostStats(filter);
     return stats;
+}
+
+std::vector<HostStats> Reader::hostStats(const Filter& filter) const {
+    Where where;
+    addMessageFilters(filter, where);
+    const std::string from =
+        " FROM messages m JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
+        "LEFT JOIN calls c ON c.id = m.call_key" + where.sql;
+    // Each message counts once for its sender and once for its receiver.
+    Statement stmt(m_impl->db.handle(),
+                   std::string("SELECT e.text, sum(sent), sum(received), sum(request), sum(response), sum(failure), "
+                               "count(DISTINCT call_key) FROM (SELECT m.src_id AS host, 1 AS sent, 0 AS received, "
+                               "m.method_id IS NOT NULL AS request, m.status IS NOT NULL AS response, (") +
+                       FailureCondition + ") AS failure, m.call_key AS call_key" + from +
+                       " UNION ALL SELECT m.dst_id, 0, 1, 0, 0, 0, m.call_key" + from +
+                       ") JOIN endpoints e ON e.id = host GROUP BY host ORDER BY count(*) DESC, e.text");
+    int index = 1;
+    where.bind(stmt, index);
+    where.bind(stmt, index);
+    std::vector<HostStats> rows;
+    while (stmt.step()) {
+        HostStats host;
+        host.host = stmt.columnText(0);
+        host.sent = static_cast<std::uint64_t>(stmt.columnInt(1));
+        host.received = static_cast<std::uint64_t>(stmt.columnInt(2));
+        host.requestsSent = static_cast<std::uint64_t>(stmt.columnInt(3));
+        host.responsesSent = static_cast<std::uint64_t>(stmt.columnInt(4));
+        host.failuresSent = static_cast<std::uint64_t>(stmt.columnInt(5));
+        host.calls = static_cast<std::uint64_t>(stmt.columnInt(6));
+        rows.push_back(std::move(host));
+    }
+    return rows;
+}
+
+std::vector<IntervalStats> Reader::intervalStats(const Filter& filter, std::int64_t intervalUs) const {
+    if (intervalUs <= 0)
+        throw Error("an interval must be longer than zero");
+    sqlite3* db = m_impl->db.handle();
+    std::map<std::int64_t, IntervalStats> buckets;
+    const std::string interval = std::to_string(intervalUs);
+    auto bucketOf = [&interval](const std::string& column) {
+        // Floor division, so times before 1970 fall in the right bucket too.
+        return "(" + column + " - ((" + column + " % " + interval + ") + " + interval + ") % " + interval + ")";
+    };
+    {
+        Where where;
+        addMessageFilters(filter, where);
+        Statement stmt(db, "SELECT " + bucketOf("m.ts_us") + " AS bucket, count(*), "
+                           "coalesce(sum(m.method_id IS NOT NULL), 0), coalesce(sum(m.status IS NOT NULL), 0), "
+                           "coalesce(sum(" + FailureCondition + "), 0) FROM messages m "
+                           "JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
+                           "LEFT JOIN calls c ON c.id = m.call_key" + where.sql + " GROUP BY bucket");
+        int index = 1;
+        where.bind(stmt, index);
+        while (stmt.step()) {
+            IntervalStats& bucket = buckets[stmt.columnInt(0)];
+            bucket.messages = static_cast<std::uint64_t>(stmt.columnInt(1));
+            bucket.requests = static_cast<std::uint64_t>(stmt.columnInt(2));
+            bucket.responses = static_cast<std::uint64_t>(stmt.columnInt(3));
+            bucket.failures = static_cast<std::uint64_t>(stmt.columnInt(4));
+        }
+    }
+    {
+        Where where;
+        addCallFilters(filter, where, false);
+        Statement stmt(db, "SELECT " + bucketOf("c.start_us") + " AS bucket, count(*), "
+                           "coalesce(sum(c.status BETWEEN 200 AND 299), 0), coalesce(sum(c.status >= 300), 0) "
+                           "FROM calls c" + where.sql + " GROUP BY bucket");
+        int index = 1;
+        where.bind(stmt, index);
+        while (stmt.step()) {
+            IntervalStats& bucket = buckets[stmt.columnInt(0)];
+            bucket.calls = static_cast<std::uint64_t>(stmt.columnInt(1));
+            bucket.answeredCalls = static_cast<std::uint64_t>(stmt.columnInt(2));
+            bucket.failedCalls = static_cast<std::uint64_t>(stmt.columnInt(3));
+        }
+    }
+    std::vector<IntervalStats> rows;
+    if (buckets.empty())
+        return rows;
+    constexpr std::int64_t MaxBuckets = 100000;
+    const std::int64_t first = buckets.begin()->first;
+    const std::int64_t last = buckets.rbegin()->first;
+    const bool fill = (last - first) / intervalUs < MaxBuckets;
+    for (auto& [start, bucket] : buckets) {
+        if (fill && !rows.empty())
+            for (std::int64_t gap = rows.back().startUs + intervalUs; gap < start; gap += intervalUs)
+                rows.push_back(IntervalStats{gap});
+        bucket.startUs = start;
+        rows.push_back(bucket);
+    }
+    return rows;
 }
 
 std::vector<DialogRow> Reader::callDialogs(std::int64_t callKey) const {
@@ -418,6 +553,17 @@ std::vector<TransactionRow> Reader::callTransactions(std::int64_t callKey) const
 std::vector<RegistrationRow> Reader::registrations(const Filter& filter) const {
     Where where;
     addCallFilters(filter, where, true);
+    if (filter.method)
+        where.add("c.method_id = (SELECT id FROM strings WHERE text = upper(?))", {*filter.method});
+    if (filter.host) {
+        auto values = hostValues(*filter.host);
+        auto both = values;
+        both.insert(both.end(), values.begin(), values.end());
+        where.add("c.id IN (SELECT call_key FROM messages WHERE src_id IN (SELECT id FROM endpoints e WHERE " +
+                      hostClause("e.text") + ") OR dst_id IN (SELECT id FROM endpoints e WHERE " +
+                      hostClause("e.text") + "))",
+                  std::move(both));
+    }
     if (filter.status)
         where.add("r.status = ?", {std::int64_t{*filter.status}});
     if (filter.sinceUs)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -111,6 +112,28 @@ struct MessageRow {
     std::string text;  // raw message text, only when asked for
 };
 
+// One host (an "ip:port" endpoint) over the selected messages. A failure is a 4xx-6xx response other than the
+// 401/407 challenges, not counting retransmissions.
+struct HostStats {
+    std::string host;
+    std::uint64_t sent = 0, received = 0;
+    std::uint64_t requestsSent = 0, responsesSent = 0, failuresSent = 0;
+    std::uint64_t calls = 0;  // distinct calls it sent or received a message of
+};
+
+// One time bucket [startUs, startUs + interval): messages and failure responses by message time, calls by start.
+struct IntervalStats {
+    std::int64_t startUs = 0;
+    std::uint64_t messages = 0, requests = 0, responses = 0, failures = 0;
+    std::uint64_t calls = 0, answeredCalls = 0, failedCalls = 0;  // failed: a 3xx-6xx final status
+};
+
+struct FailureCount {
+    int status = 0;
+    std::string reason;  // one reason phrase seen with it
+    std::uint64_t count = 0;
+};
+
 struct Stats {
     std::uint64_t messages = 0;
     std::uint64_t invalidMessages = 0;
@@ -119,6 +142,10 @@ struct Stats {
     std::map<std::string, std::uint64_t> requests;   // method -> count
     std::map<int, std::uint64_t> responses;          // status code -> count
     std::map<std::string, std::uint64_t> callStates; // state -> calls
+    std::map<std::string, std::uint64_t> callOutcomes; // "2xx".."6xx" class of the final status, or "none"
+    std::map<std::string, std::uint64_t> endedBy;      // "caller" / "callee" -> calls
+    std::vector<FailureCount> failures;              // failure responses by code, most frequent first
+    std::vector<HostStats> hosts;                    // every host, most messages first
     Rfc6076 rfc6076;
 };
 
@@ -133,10 +160,16 @@ public:
     std::vector<CallRow> calls(const Filter& filter) const;
     // Messages in capture order. `withText` loads each message's raw text too.
     std::vector<MessageRow> messages(const Filter& filter, bool withText = false) const;
+    // The same messages one at a time, without holding them all; `visit` returns false to stop.
+    void forEachMessage(const Filter& filter, bool withText, const std::function<bool(MessageRow&)>& visit) const;
     // The call with this Call-ID (or, if `idOrKey` is all digits and no Call-ID matches, this call key).
     std::optional<CallRow> findCall(const std::string& idOrKey) const;
     std::vector<MessageRow> callMessages(std::int64_t callKey, bool withText) const;
     Stats stats(const Filter& filter) const;
+    // Per host, most messages first (the same as Stats::hosts).
+    std::vector<HostStats> hostStats(const Filter& filter) const;
+    // Buckets of `intervalUs` from the first to the last one with traffic, empty ones included (up to 100000).
+    std::vector<IntervalStats> intervalStats(const Filter& filter, std::int64_t intervalUs) const;
     std::vector<DialogRow> callDialogs(std::int64_t callKey) const;
     std::vector<TransactionRow> callTransactions(std::int64_t callKey) const;
     // REGISTER transactions with a final response, in time order; `filter` applies to their calls.

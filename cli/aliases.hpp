@@ -1,0 +1,37 @@
+// Host aliases for `sipscope show` and ladder exports: names for addresses, read from a small config file.
+//
+//   # comment
+//   10.0.0.1:5060 = sbc-a          one endpoint
+//   10.0.0.2      = core           every port of an address
+//   [2001:db8::1]:5060 = edge-v6   IPv6 with a port; 2001:db8::1 = edge-v6 for every port
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace sipscope::cli {
+
+class HostAliases {
+public:
+    static constexpr std::size_t MaxFileBytes = 1 << 20;
+    static constexpr std::size_t MaxNameBytes = 64;
+
+    // Throws sipscope::Error naming the file and line of what it cannot read.
+    static HostAliases load(const std::string& path);
+    static HostAliases parse(std::string_view text, const std::string& fileName);
+    // ./sipscope.aliases, else $XDG_CONFIG_HOME/sipscope/aliases (default ~/.config/sipscope/aliases), whichever
+    // exists first; empty when none does.
+    static std::string defaultPath();
+
+    // The name of an endpoint ("ip:port", "[v6]:port") or address: an entry for the endpoint itself first, else
+    // one for its address. Empty when there is none.
+    std::string lookup(const std::string& endpoint) const;
+    bool empty() const { return m_names.empty(); }
+    std::size_t size() const { return m_names.size(); }
+
+private:
+    std::map<std::string, std::string> m_names;  // canonical "ip", "ip:port" or "[v6]:port" -> name
+};
+
+} // namespace sipscope::cli

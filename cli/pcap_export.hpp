@@ -1,0 +1,27 @@
+// `sipscope export pcap`: stored messages written back as a classic pcap (Ethernet, microseconds) that Wireshark,
+// tshark and `sipscope import` read. The store keeps each message's text, addresses, ports, transport and time,
+// so the frames around the text are made up: UDP datagrams; a TCP connection per address pair (handshake, then
+// the messages as segments of at most 1460 bytes with consistent sequence and acknowledgement numbers); one SCTP
+// DATA chunk per message. TLS, WS and WSS messages are written as plain text over TCP, since neither keys nor the
+// WebSocket framing are stored.
+#pragma once
+
+#include "store/reader.hpp"
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace sipscope::cli {
+
+struct PcapExportReport {
+    std::uint64_t messages = 0;  // written
+    std::uint64_t frames = 0;    // packets written (handshakes and TCP segments included)
+    std::vector<std::string> skipped;  // why a message was left out (an unparsable address, too long for one datagram)
+};
+
+// `messages` with their text, in the order to write them (time order).
+PcapExportReport writePcap(std::ostream& out, const std::vector<store::MessageRow>& messages);
+
+} // namespace sipscope::cli

@@ -1,0 +1,222 @@
+// Statistics printing. The summary keeps the stats JSON object of DESIGN.md and adds the breakdowns to it.
+#include "cli/stats_output.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+
+namespace sipscope::cli {
+
+namespace {
+
+Row delayRow(const store::DelayStats& delay) {
+    Row row;
+    row["count"] = delay.count;
+    row["mean_ms"] = delay.count ? Row(delay.meanMs) : Row();
+    row["min_ms"] = delay.count ? Row(delay.minMs) : Row();
+    row["max_ms"] = delay.count ? Row(delay.maxMs) : Row();
+    return row;
+}
+
+Row rfc6076Row(const store::Rfc6076& m) {
+    auto percent = [](const std::optional<double>& value) { return value ? Row(*value) : Row(); };
+    Row row;
+    row["invites"] = m.invites;
+    row["rrd"] = delayRow(m.rrd);
+    row["srd_successful"] = delayRow(m.srdSuccessful);
+    row["srd_failed"] = delayRow(m.srdFailed);
+    row["setup_successful"] = delayRow(m.setupSuccessful);
+    row["sdd"] = delayRow(m.sdd);
+    row["sdt"] = delayRow(m.sdt);
+    row["ser_percent"] = percent(m.ser);
+    row["seer_percent"] = percent(m.seer);
+    row["isa_percent"] = percent(m.isa);
+    row["scr_percent"] = percent(m.scr);
+    return row;
+}
+
+// Responses by class: "1xx".."6xx", each present (0 when none).
+std::map<std::string, std::uint64_t> responseClasses(const store::Stats& stats) {
+    std::map<std::string, std::uint64_t> classes;
+    for (int c = 1; c <= 6; ++c)
+        classes[std::to_string(c) + "xx"] = 0;
+    for (const auto& [code, count] : stats.responses)
+        if (code >= 100 && code <= 699)
+            classes[std::to_string(code / 100) + "xx"] += count;
+    return classes;
+}
+
+std::string delayText(const store::DelayStats& d) {
+    if (!d.count)
+        return "-";
+    char text[96];
+    std::snprintf(text, sizeof text, "%.1f ms (%.1f–%.1f) over %llu", d.meanMs, d.minMs, d.maxMs,
+                  static_cast<unsigned long long>(d.count));
+    return text;
+}
+
+std::string percentText(const std::optional<double>& value) {
+    if (!value)
+        return "-";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f %%", *value);
+    return text;
+}
+
+} // namespace
+
+void printStats(std::ostream& out, Format format, const store::Stats& stats, std::size_t top, bool forTerminal) {
+    const std::size_t talkers = std::min(top, stats.hosts.size());
+    const std::size_t failures = std::min(top, stats.failures.size());
+    if (format == Format::Json) {
+        Row row;
+        row["messages"] = stats.messages;
+        row["invalid_messages"] = stats.invalidMessages;
+        row["retransmissions"] = stats.retransmissions;
+        row["calls"] = stats.calls;
+        row["requests"] = Row::object();
+        for (const auto& [method, count] : stats.requests)
+            row["requests"][method] = count;
+        row["responses"] = Row::object();
+        for (const auto& [code, count] : stats.responses)
+            row["responses"][std::to_string(code)] = count;
+        row["response_classes"] = Row::object();
+        for (const auto& [name, count] : responseClasses(stats))
+            row["response_classes"][name] = count;
+        row["call_states"] = Row::object();
+        for (const auto& [state, count] : stats.callStates)
+            row["call_states"][state] = count;
+        row["call_outcomes"] = Row::object();
+        for (const auto& [outcome, count] : stats.callOutcomes)
+            row["call_outcomes"][outcome] = count;
+        row["ended_by"] = Row::object();
+        for (const auto& [side, count] : stats.endedBy)
+            row["ended_by"][side] = count;
+        row["top_talkers"] = Row::array();
+        for (std::size_t i = 0; i < talkers; ++i) {
+            const store::HostStats& host = stats.hosts[i];
+            row["top_talkers"].push_back(
+                {{"host", host.host}, {"messages", host.sent + host.received}, {"sent", host.sent},
+                 {"received", host.received}});
+        }
+        row["top_failures"] = Row::array();
+        for (std::size_t i = 0; i < failures; ++i) {
+            const store::FailureCount& failure = stats.failures[i];
+            row["top_failures"].push_back(
+                {{"status", failure.status}, {"reason", failure.reason}, {"count", failure.count}});
+        }
+        row["rfc6076"] = rfc6076Row(stats.rfc6076);
+        printRows(out, format, {row}, {}, forTerminal);
+        return;
+    }
+    // Table and CSV: one row per figure, grouped by section.
+    std::vector<Row> rows;
+    auto add = [&rows](const std::string& section, const std::string& name, const Row& count) {
+        Row row;
+        row["section"] = section;
+        row["name"] = name;
+        row["count"] = count;
+        rows.push_back(std::move(row));
+    };
+    add("total", "messages", stats.messages);
+    add("total", "invalid messages", stats.invalidMessages);
+    add("total", "retransmissions", stats.retransmissions);
+    add("total", "calls", stats.calls);
+    for (const auto& [method, count] : stats.requests)
+        add("request", method, count);
+    for (const auto& [name, count] : responseClasses(stats))
+        add("response class", name, count);
+    for (const auto& [code, count] : stats.responses)
+        add("response", std::to_string(code), count);
+    for (const auto& [state, count] : stats.callStates)
+        add("call state", state, count);
+    for (const auto& [outcome, count] : stats.callOutcomes)
+        add("call outcome", outcome, count);
+    for (const auto& [side, count] : stats.endedBy)
+        add("ended by", side, count);
+    for (std::size_t i = 0; i < talkers; ++i)
+        add("top talker", stats.hosts[i].host, stats.hosts[i].sent + stats.hosts[i].received);
+    for (std::size_t i = 0; i < failures; ++i) {
+        const store::FailureCount& failure = stats.failures[i];
+        add("top failure", std::to_string(failure.status) + (failure.reason.empty() ? "" : " " + failure.reason),
+            failure.count);
+    }
+    // RFC 6076: delays as "mean (min–max) over N", ratios in percent.
+    const store::Rfc6076& m = stats.rfc6076;
+    add("rfc6076", "RRD registration request delay", delayText(m.rrd));
+    add("rfc6076", "SRD session request delay, answered", delayText(m.srdSuccessful));
+    add("rfc6076", "SRD session request delay, failed", delayText(m.srdFailed));
+    add("rfc6076", "setup time to 2xx", delayText(m.setupSuccessful));
+    add("rfc6076", "SDD session disconnect delay", delayText(m.sdd));
+    add("rfc6076", "SDT session duration", delayText(m.sdt));
+    add("rfc6076", "SER establishment ratio", percentText(m.ser));
+    add("rfc6076", "SEER establishment effort ratio", percentText(m.seer));
+    add("rfc6076", "ISA ineffective attempts", percentText(m.isa));
+    add("rfc6076", "SCR completion ratio", percentText(m.scr));
+    printRows(out, format, rows, {{"section", "Section", 14}, {"name", "Name", 36}, {"count", "Count", 40}},
+              forTerminal);
+}
+
+void printHostStats(std::ostream& out, Format format, const std::vector<store::HostStats>& hosts, bool forTerminal) {
+    std::vector<Row> rows;
+    for (const store::HostStats& host : hosts) {
+        Row row;
+        row["host"] = host.host;
+        row["messages"] = host.sent + host.received;
+        row["sent"] = host.sent;
+        row["received"] = host.received;
+        row["requests_sent"] = host.requestsSent;
+        row["responses_sent"] = host.responsesSent;
+        row["failures_sent"] = host.failuresSent;
+        row["calls"] = host.calls;
+        rows.push_back(std::move(row));
+    }
+    printRows(out, format, rows,
+              {{"host", "Host", 48}, {"messages", "Msgs", 8}, {"sent", "Sent", 8}, {"received", "Received", 8},
+               {"requests_sent", "Requests", 8}, {"responses_sent", "Responses", 9}, {"failures_sent", "Failures", 8},
+               {"calls", "Calls", 8}},
+              forTerminal);
+}
+
+void printIntervalStats(std::ostream& out, Format format, const std::vector<store::IntervalStats>& buckets,
+                        std::int64_t intervalUs, bool forTerminal) {
+    std::vector<Row> rows;
+    for (const store::IntervalStats& bucket : buckets) {
+        Row row;
+        row["start"] = isoTimestamp(bucket.startUs);
+        row["end"] = isoTimestamp(bucket.startUs + intervalUs);
+        row["calls"] = bucket.calls;
+        row["answered_calls"] = bucket.answeredCalls;
+        row["failed_calls"] = bucket.failedCalls;
+        row["messages"] = bucket.messages;
+        row["requests"] = bucket.requests;
+        row["responses"] = bucket.responses;
+        row["failures"] = bucket.failures;
+        rows.push_back(std::move(row));
+    }
+    printRows(out, format, rows,
+              {{"start", "Start", 27}, {"calls", "Calls", 6}, {"answered_calls", "Answered", 8},
+               {"failed_calls", "Failed", 6}, {"messages", "Msgs", 8}, {"requests", "Requests", 8},
+               {"responses", "Responses", 9}, {"failures", "Failures", 8}},
+              forTerminal);
+}
+
+std::optional<std::int64_t> parseInterval(std::string_view text) {
+    std::int64_t count = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
+    if (error != std::errc() || count <= 0 || end + 1 != text.data() + text.size())
+        return std::nullopt;
+    std::int64_t unit = 0;
+    switch (*end) {
+    case 's': unit = 1'000'000; break;
+    case 'm': unit = 60'000'000; break;
+    case 'h': unit = 3'600'000'000; break;
+    case 'd': unit = 86'400'000'000; break;
+    default: return std::nullopt;
+    }
+    if (count > 366 * 86'400'000'000LL / unit)
+        return std::nullopt;  // more than a year
+    return count * unit;
+}
+
+} // namespace sipscope::cli
