@@ -17,6 +17,10 @@ constexpr std::size_t MessageColumns = 20;
 constexpr std::size_t RowsPerInsert = 64;       // 64 × 20 = 1280 parameters, well under SQLite's 32766
 constexpr std::size_t MaxBlockBytes = 1 << 20;  // one text block holds up to 1 MiB of messages
 
+// SQLite's memory statistics take a global mutex around every allocation; nothing here reads them. Only
+// possible before SQLite initialises, hence at static initialisation (a no-op if it already has).
+[[maybe_unused]] const int MemoryStatisticsOff = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+
 std::string messageInsertSql(std::size_t rows) {
     std::string sql =
         "INSERT INTO messages(capture_id, frame, ts_us, src_id, dst_id, transport, call_key, transaction_key, "
@@ -66,8 +70,8 @@ struct BatchWriter::Statements {
                      "INSERT OR REPLACE INTO calls(id, call_id, start_us, end_us, from_uri, from_user, to_uri, "
                      "to_user, method_id, state, status, messages, dialogs, retransmissions, src_id, dst_id, "
                      "attempt_us, first_provisional_us, final_us, answered_us, bye_us, bye_answered_us, ended_by, "
-                     "reason, early_media, reinvites, holds, resumes, glare, records_dropped) "
-                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                     "reason, early_media, reinvites, holds, resumes, glare, records_dropped, kind) "
+                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
           upsertTransaction(db,
                             "INSERT OR REPLACE INTO transactions(id, call_key, method_id, start_us, "
                             "first_provisional_us, final_us, final_status, requests, responses, cancelled_key, "
@@ -79,6 +83,15 @@ struct BatchWriter::Statements {
                              "INSERT OR REPLACE INTO registrations(transaction_key, call_key, aor, contact, "
                              "expires, granted_expires, status, request_us, response_us) "
                              "VALUES (?,?,?,?,?,?,?,?,?)"),
+          upsertSubscription(db,
+                             "INSERT OR REPLACE INTO subscriptions(id, call_key, method, event, event_id, resource, "
+                             "subscriber, dialog_key, state, reason, expires, granted_expires, state_expires, status, "
+                             "requests, notifies, etag, if_match, start_us, last_us, terminated_us) "
+                             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+          insertLink(db, "INSERT OR IGNORE INTO call_links(call_key, linked_call_key, kind, detail) VALUES (?,?,?,?)"),
+          insertMedia(db,
+                      "INSERT OR REPLACE INTO media(message_id, media_index, call_key, role, type, port, proto, "
+                      "address, direction, codecs, ptime) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
           upsertCapture(db,
                         "INSERT INTO captures(id, path, size_bytes, imported_at, packets, sip_messages, error) "
                         "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?4, ?5, ?6) "
@@ -93,6 +106,9 @@ struct BatchWriter::Statements {
     Statement upsertTransaction;
     Statement upsertDialog;
     Statement upsertRegistration;
+    Statement upsertSubscription;
+    Statement insertLink;
+    Statement insertMedia;
     Statement upsertCapture;
 
     std::map<capture::Endpoint, std::int64_t> endpointIds;
@@ -265,6 +281,45 @@ void BatchWriter::writeCallRecords(const decode::CallSummary& call) {
         u.step();
         u.reset();
     }
+    auto textOrNull = [](Statement& u, int index, const std::string& text) {
+        text.empty() ? u.bindNull(index) : u.bindView(index, text);
+    };
+    auto intOrNull = [](Statement& u, int index, int value) { value >= 0 ? u.bindInt(index, value) : u.bindNull(index); };
+    for (const decode::SubscriptionRecord& r : call.subscriptions) {
+        Statement& u = s.upsertSubscription;
+        u.bindInt(1, static_cast<std::int64_t>(r.key));
+        u.bindInt(2, callKey);
+        u.bindView(3, r.method);
+        u.bindView(4, r.event);
+        textOrNull(u, 5, r.eventId);
+        u.bindView(6, r.resource);
+        u.bindView(7, r.subscriber);
+        r.dialogKey ? u.bindInt(8, static_cast<std::int64_t>(r.dialogKey)) : u.bindNull(8);
+        textOrNull(u, 9, r.state);
+        textOrNull(u, 10, r.reason);
+        intOrNull(u, 11, r.expires);
+        intOrNull(u, 12, r.grantedExpires);
+        intOrNull(u, 13, r.stateExpires);
+        r.status ? u.bindInt(14, r.status) : u.bindNull(14);
+        u.bindInt(15, r.requests);
+        u.bindInt(16, r.notifies);
+        textOrNull(u, 17, r.etag);
+        textOrNull(u, 18, r.ifMatch);
+        u.bindInt(19, r.startUs);
+        u.bindInt(20, r.lastUs);
+        r.terminatedUs ? u.bindInt(21, r.terminatedUs) : u.bindNull(21);
+        u.step();
+        u.reset();
+    }
+    for (const decode::CallLink& link : call.links) {
+        Statement& u = s.insertLink;
+        u.bindInt(1, callKey);
+        u.bindInt(2, static_cast<std::int64_t>(link.linkedKey));
+        u.bindView(3, link.kind);
+        textOrNull(u, 4, link.detail);
+        u.step();
+        u.reset();
+    }
 }
 
 void BatchWriter::write(const Batch& batch) {
@@ -312,6 +367,9 @@ void BatchWriter::write(const Batch& batch) {
         first = last;
     }
 
+    // Rows get ids max(id) + 1, + 2, ... in insert order (SQLite's rowid choice; this thread is the only writer and
+    // holds the write lock), which is how media rows name their message.
+    const std::int64_t firstMessageId = queryInt(m_db.handle(), "SELECT coalesce(max(id), 0) FROM messages") + 1;
     std::size_t index = 0;
     while (index < batch.messages.size()) {
         const bool many = batch.messages.size() - index >= RowsPerInsert;
@@ -354,6 +412,23 @@ void BatchWriter::write(const Batch& batch) {
         insert.reset();
     }
 
+    for (const MediaRecord& m : batch.media) {
+        Statement& u = s.insertMedia;
+        u.bindInt(1, firstMessageId + static_cast<std::int64_t>(m.messageIndex));
+        u.bindInt(2, m.mediaIndex);
+        m.callKey ? u.bindInt(3, static_cast<std::int64_t>(m.callKey)) : u.bindNull(3);
+        m.role == decode::SdpRole::None ? u.bindNull(4) : u.bindView(4, decode::sdpRoleName(m.role));
+        u.bindView(5, batch.view(m.type));
+        u.bindInt(6, m.port);
+        u.bindView(7, batch.view(m.proto));
+        m.address.isNull() ? u.bindNull(8) : u.bindView(8, batch.view(m.address));
+        u.bindView(9, batch.view(m.direction));
+        u.bindView(10, batch.view(m.codecs));
+        m.ptimeMs ? u.bindInt(11, m.ptimeMs) : u.bindNull(11);
+        u.step();
+        u.reset();
+    }
+
     for (const decode::CallSummary& call : batch.calls) {
         Statement& u = s.upsertCall;
         u.bindInt(1, static_cast<std::int64_t>(call.key));
@@ -385,6 +460,7 @@ void BatchWriter::write(const Batch& batch) {
         u.bindInt(p++, call.resumes);
         u.bindInt(p++, call.hasGlare);
         u.bindInt(p++, call.recordsDropped);
+        u.bindView(p++, decode::callKindName(call.kind));
         u.step();
         u.reset();
         writeCallRecords(call);

@@ -73,7 +73,8 @@ CREATE TABLE IF NOT EXISTS calls (
     holds       INTEGER NOT NULL DEFAULT 0,
     resumes     INTEGER NOT NULL DEFAULT 0,
     glare       INTEGER NOT NULL DEFAULT 0,
-    records_dropped INTEGER NOT NULL DEFAULT 0
+    records_dropped INTEGER NOT NULL DEFAULT 0,
+    kind        TEXT NOT NULL DEFAULT 'other'
 );
 CREATE INDEX IF NOT EXISTS calls_call_id ON calls(call_id);
 CREATE INDEX IF NOT EXISTS calls_start ON calls(start_us);
@@ -139,6 +140,53 @@ CREATE TABLE IF NOT EXISTS registrations (
     response_us     INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS registrations_aor ON registrations(aor);
+CREATE TABLE IF NOT EXISTS subscriptions (
+    id             INTEGER PRIMARY KEY,
+    call_key       INTEGER NOT NULL,
+    method         TEXT NOT NULL,
+    event          TEXT NOT NULL,
+    event_id       TEXT,
+    resource       TEXT NOT NULL,
+    subscriber     TEXT NOT NULL,
+    dialog_key     INTEGER,
+    state          TEXT,
+    reason         TEXT,
+    expires        INTEGER,
+    granted_expires INTEGER,
+    state_expires  INTEGER,
+    status         INTEGER,
+    requests       INTEGER NOT NULL,
+    notifies       INTEGER NOT NULL,
+    etag           TEXT,
+    if_match       TEXT,
+    start_us       INTEGER NOT NULL,
+    last_us        INTEGER NOT NULL,
+    terminated_us  INTEGER
+);
+CREATE INDEX IF NOT EXISTS subscriptions_call ON subscriptions(call_key);
+CREATE TABLE IF NOT EXISTS call_links (
+    call_key        INTEGER NOT NULL,
+    linked_call_key INTEGER NOT NULL,
+    kind            TEXT NOT NULL,
+    detail          TEXT,
+    PRIMARY KEY (call_key, linked_call_key, kind)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS call_links_linked ON call_links(linked_call_key);
+CREATE TABLE IF NOT EXISTS media (
+    message_id  INTEGER NOT NULL,
+    media_index INTEGER NOT NULL,
+    call_key    INTEGER,
+    role        TEXT,
+    type        TEXT NOT NULL,
+    port        INTEGER NOT NULL,
+    proto       TEXT NOT NULL,
+    address     TEXT,
+    direction   TEXT NOT NULL,
+    codecs      TEXT NOT NULL,
+    ptime       INTEGER,
+    PRIMARY KEY (message_id, media_index)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS media_call ON media(call_key);
 )sql";
 
 // How a database of an older schema is brought to the current one. Each step adds the columns its version
@@ -170,6 +218,11 @@ ALTER TABLE messages ADD COLUMN dialog_key INTEGER;
 )sql"},
     {2, R"sql(
 ALTER TABLE captures ADD COLUMN content_hash INTEGER;
+ALTER TABLE calls ADD COLUMN kind TEXT NOT NULL DEFAULT 'other';
+UPDATE calls SET kind = CASE (SELECT text FROM strings WHERE id = calls.method_id)
+    WHEN 'INVITE' THEN 'call' WHEN 'REGISTER' THEN 'registration' WHEN 'SUBSCRIBE' THEN 'subscription'
+    WHEN 'NOTIFY' THEN 'subscription' WHEN 'OPTIONS' THEN 'options' WHEN 'MESSAGE' THEN 'message'
+    WHEN 'PUBLISH' THEN 'publish' WHEN 'REFER' THEN 'refer' WHEN 'INFO' THEN 'info' ELSE 'other' END;
 )sql"},
 };
 

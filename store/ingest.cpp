@@ -6,6 +6,7 @@
 #include "decode/sip_parser.hpp"
 #include "store/database.hpp"
 #include "store/detail/batch_writer.hpp"
+#include "store/detail/media_rows.hpp"
 
 #include <chrono>
 #include <memory>
@@ -20,21 +21,6 @@ bool IngestReport::hasErrors() const {
 }
 
 namespace {
-
-bool hasSdpBody(const decode::SipMessageView& message) {
-    if (message.body().empty())
-        return false;
-    const std::string_view type = message.header("Content-Type");
-    constexpr std::string_view Sdp = "application/sdp";
-    for (std::size_t i = 0; i + Sdp.size() <= type.size(); ++i) {
-        bool same = true;
-        for (std::size_t j = 0; j < Sdp.size() && same; ++j)
-            same = (type[i + j] | 0x20) == Sdp[j] || type[i + j] == Sdp[j];
-        if (same)
-            return true;
-    }
-    return false;
-}
 
 // Builds batches from decoded messages and hands them to the writer.
 class BatchBuilder {
@@ -73,8 +59,16 @@ public:
         }
         if (correlation.isRetransmission)
             r.flags |= detail::FlagRetransmission;
-        if (hasSdpBody(message))
+        // SDP alone or inside a multipart body: flagged, its role noted, and its m= lines kept as media rows.
+        if (const std::string_view sdp = message.sdp(); !sdp.empty()) {
             r.flags |= detail::FlagHasSdp;
+            if (correlation.sdpRole == decode::SdpRole::Offer)
+                r.flags |= detail::FlagSdpOffer;
+            else if (correlation.sdpRole == decode::SdpRole::Answer)
+                r.flags |= detail::FlagSdpAnswer;
+            detail::addMediaRecords(b, m_sdp, sdp, static_cast<std::uint32_t>(b.messages.size() - 1),
+                                    correlation.callKey, correlation.sdpRole);
+        }
         // Keep what was on the wire for this message; an unparseable payload is kept whole.
         const std::string_view text = message.raw().empty() ? payload.bytes : message.raw();
         r.textOffset = static_cast<std::uint32_t>(b.texts.size());
@@ -96,6 +90,7 @@ public:
             m_batch->strings.clear();
             m_batch->calls.clear();
             m_batch->captures.clear();
+            m_batch->media.clear();
             return;
         }
         m_writer.push(std::move(m_batch));
@@ -113,6 +108,7 @@ private:
     bool m_isWriting;
     std::size_t m_batchMessages;
     std::unique_ptr<detail::Batch> m_batch;
+    decode::SdpParser m_sdp;
 };
 
 } // namespace

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
+#include <unordered_map>
 #include <variant>
 
 namespace sipscope::store {
@@ -73,6 +75,8 @@ void addCallFilters(const Filter& filter, Where& where, bool forMessages) {
         where.add("c.call_id = ?", {*filter.callId});
     if (filter.state)
         where.add("c.state = ?", {lowerCase(*filter.state)});
+    if (filter.kind)
+        where.add("c.kind = ?", {lowerCase(*filter.kind)});
     if (!forMessages) {
         if (filter.method)
             where.add("c.method_id = (SELECT id FROM strings WHERE text = upper(?))", {*filter.method});
@@ -122,7 +126,7 @@ constexpr const char* CallColumns =
     "SELECT c.id, c.call_id, c.start_us, c.end_us, c.from_uri, c.from_user, c.to_uri, c.to_user, "
     "mt.text, c.state, c.status, c.messages, c.dialogs, c.retransmissions, s.text, d.text, c.attempt_us, "
     "c.first_provisional_us, c.final_us, c.answered_us, c.bye_us, c.bye_answered_us, c.ended_by, c.reason, "
-    "c.early_media, c.reinvites, c.holds, c.resumes, c.glare FROM calls c "
+    "c.early_media, c.reinvites, c.holds, c.resumes, c.glare, c.kind FROM calls c "
     "LEFT JOIN strings mt ON mt.id = c.method_id LEFT JOIN endpoints s ON s.id = c.src_id "
     "LEFT JOIN endpoints d ON d.id = c.dst_id";
 
@@ -157,6 +161,7 @@ CallRow readCall(const Statement& stmt) {
     row.holds = static_cast<std::uint32_t>(stmt.columnInt(26));
     row.resumes = static_cast<std::uint32_t>(stmt.columnInt(27));
     row.hasGlare = stmt.columnInt(28) != 0;
+    row.kind = stmt.columnText(29);
     return row;
 }
 
@@ -242,6 +247,42 @@ constexpr const char* MessageColumns =
 
 struct Reader::Impl {
     explicit Impl(const std::string& path) : db(path, Database::Mode::ReadOnly) {}
+
+    // The size of each call's group of linked calls: a union-find over call_links (read only when it has rows).
+    void fillLegs(std::vector<CallRow>& rows) {
+        if (rows.empty() || detail::queryInt(db.handle(), "SELECT count(*) FROM (SELECT 1 FROM call_links LIMIT 1)") == 0)
+            return;
+        std::unordered_map<std::int64_t, std::int64_t> parent;
+        auto find = [&parent](std::int64_t key) {
+            std::int64_t root = key;
+            while (parent[root] != root)
+                root = parent[root];
+            while (parent[key] != root) {  // path compression
+                const std::int64_t next = parent[key];
+                parent[key] = root;
+                key = next;
+            }
+            return root;
+        };
+        Statement links(db.handle(), "SELECT call_key, linked_call_key FROM call_links");
+        while (links.step()) {
+            const std::int64_t a = links.columnInt(0);
+            const std::int64_t b = links.columnInt(1);
+            parent.try_emplace(a, a);
+            parent.try_emplace(b, b);
+            const std::int64_t rootA = find(a);
+            const std::int64_t rootB = find(b);
+            if (rootA != rootB)
+                parent[rootA] = rootB;
+        }
+        std::unordered_map<std::int64_t, std::uint32_t> sizes;
+        for (const auto& entry : parent)
+            ++sizes[find(entry.first)];
+        for (CallRow& row : rows)
+            if (parent.count(row.key))
+                row.legs = sizes[find(row.key)];
+    }
+
     ~Impl() { sqlite3_blob_close(blob); }
 
     Database db;
@@ -281,6 +322,7 @@ struct Reader::Impl {
         row.valid = flags & 1;
         row.retransmission = flags & 4;
         row.hasSdp = flags & 8;
+        row.sdpRole = (flags & 16) ? "offer" : (flags & 32) ? "answer" : "";
         row.error = stmt.columnOptionalText(12);
         row.frame = static_cast<std::uint64_t>(stmt.columnInt(14));
         if (withText)
@@ -302,6 +344,7 @@ std::vector<CallRow> Reader::calls(const Filter& filter) const {
     std::vector<CallRow> rows;
     while (stmt.step())
         rows.push_back(readCall(stmt));
+    m_impl->fillLegs(rows);
     return rows;
 }
 
@@ -331,6 +374,16 @@ void Reader::forEachMessage(const Filter& filter, bool withText, const std::func
 }
 
 std::optional<CallRow> Reader::findCall(const std::string& idOrKey) const {
+    std::optional<CallRow> call = findCallRow(idOrKey);
+    if (call) {
+        std::vector<CallRow> one{std::move(*call)};
+        m_impl->fillLegs(one);
+        call = std::move(one.front());
+    }
+    return call;
+}
+
+std::optional<CallRow> Reader::findCallRow(const std::string& idOrKey) const {
     {
         Statement stmt(m_impl->db.handle(), std::string(CallColumns) + " WHERE c.call_id = ? ORDER BY c.id LIMIT 1");
         stmt.bindText(1, idOrKey);
@@ -582,6 +635,141 @@ std::vector<RegistrationRow> Reader::registrations(const Filter& filter) const {
         rows.push_back({stmt.columnText(0), stmt.columnText(1), stmt.columnText(2), stmt.columnOptionalInt(3),
                         stmt.columnOptionalInt(4), static_cast<int>(stmt.columnInt(5)), stmt.columnInt(6),
                         stmt.columnInt(7), stmt.columnText(8), stmt.columnText(9)});
+    return rows;
+}
+
+std::vector<SubscriptionRow> Reader::subscriptions(const Filter& filter) const {
+    Where where;
+    if (filter.from)
+        where.add("instr(lower(sb.subscriber), ?) > 0", {lowerCase(*filter.from)});
+    if (filter.to)
+        where.add("instr(lower(sb.resource), ?) > 0", {lowerCase(*filter.to)});
+    if (filter.callId)
+        where.add("c.call_id = ?", {*filter.callId});
+    if (filter.method)
+        where.add("sb.method = upper(?)", {*filter.method});
+    if (filter.state)
+        where.add("sb.state = ?", {lowerCase(*filter.state)});
+    if (filter.event)
+        where.add("sb.event = ?", {*filter.event});
+    if (filter.status)
+        where.add("sb.status = ?", {std::int64_t{*filter.status}});
+    if (filter.sinceUs)
+        where.add("sb.start_us >= ?", {*filter.sinceUs});
+    if (filter.untilUs)
+        where.add("sb.start_us <= ?", {*filter.untilUs});
+    if (filter.host) {
+        auto values = hostValues(*filter.host);
+        auto both = values;
+        both.insert(both.end(), values.begin(), values.end());
+        where.add("c.id IN (SELECT call_key FROM messages WHERE src_id IN (SELECT id FROM endpoints e WHERE " +
+                      hostClause("e.text") + ") OR dst_id IN (SELECT id FROM endpoints e WHERE " +
+                      hostClause("e.text") + "))",
+                  std::move(both));
+    }
+    Statement stmt(m_impl->db.handle(),
+                   "SELECT sb.id, c.call_id, sb.method, sb.event, sb.event_id, sb.resource, sb.subscriber, sb.state, "
+                   "sb.reason, sb.expires, sb.granted_expires, sb.state_expires, sb.status, sb.requests, sb.notifies, "
+                   "sb.etag, sb.if_match, sb.start_us, sb.last_us, sb.terminated_us, sb.dialog_key, s.text, d.text "
+                   "FROM subscriptions sb JOIN calls c ON c.id = sb.call_key "
+                   "LEFT JOIN endpoints s ON s.id = c.src_id LEFT JOIN endpoints d ON d.id = c.dst_id" +
+                       where.sql + " ORDER BY sb.start_us, sb.id" + limitClause(filter));
+    int index = 1;
+    where.bind(stmt, index);
+    std::vector<SubscriptionRow> rows;
+    while (stmt.step()) {
+        SubscriptionRow row;
+        row.key = stmt.columnInt(0);
+        row.callId = stmt.columnText(1);
+        row.method = stmt.columnText(2);
+        row.event = stmt.columnText(3);
+        row.eventId = stmt.columnText(4);
+        row.resource = stmt.columnText(5);
+        row.subscriber = stmt.columnText(6);
+        row.state = stmt.columnText(7);
+        row.reason = stmt.columnText(8);
+        row.expires = stmt.columnOptionalInt(9);
+        row.grantedExpires = stmt.columnOptionalInt(10);
+        row.stateExpires = stmt.columnOptionalInt(11);
+        row.status = stmt.columnOptionalInt(12);
+        row.requests = static_cast<std::uint32_t>(stmt.columnInt(13));
+        row.notifies = static_cast<std::uint32_t>(stmt.columnInt(14));
+        row.etag = stmt.columnText(15);
+        row.ifMatch = stmt.columnText(16);
+        row.startUs = stmt.columnInt(17);
+        row.lastUs = stmt.columnInt(18);
+        row.terminatedUs = stmt.columnInt(19);
+        row.dialogKey = stmt.columnInt(20);
+        row.src = stmt.columnText(21);
+        row.dst = stmt.columnText(22);
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+std::vector<LinkedCallRow> Reader::linkedCalls(std::int64_t callKey) const {
+    constexpr std::size_t MaxLinked = 1000;
+    sqlite3* db = m_impl->db.handle();
+    Statement edges(db, "SELECT linked_call_key, kind, detail FROM call_links WHERE call_key = ?1 "
+                        "UNION ALL SELECT call_key, kind, detail FROM call_links WHERE linked_call_key = ?1");
+    Statement info(db, "SELECT call_id, state, status, from_uri, to_uri FROM calls WHERE id = ?");
+    std::vector<LinkedCallRow> rows;
+    std::set<std::int64_t> seen{callKey};
+    std::vector<std::int64_t> queue{callKey};
+    // Breadth first, so the calls linked directly come before those linked through them.
+    for (std::size_t next = 0; next < queue.size() && rows.size() < MaxLinked; ++next) {
+        edges.bindInt(1, queue[next]);
+        while (edges.step() && rows.size() < MaxLinked) {
+            const std::int64_t other = edges.columnInt(0);
+            if (!seen.insert(other).second)
+                continue;
+            queue.push_back(other);
+            LinkedCallRow row;
+            row.key = other;
+            row.kind = edges.columnText(1);
+            row.detail = edges.columnText(2);
+            row.viaKey = queue[next];
+            info.bindInt(1, other);
+            if (info.step()) {
+                row.callId = info.columnText(0);
+                row.state = info.columnText(1);
+                row.status = info.columnOptionalInt(2);
+                row.fromUri = info.columnText(3);
+                row.toUri = info.columnText(4);
+            }
+            info.reset();
+            rows.push_back(std::move(row));
+        }
+        edges.reset();
+    }
+    return rows;
+}
+
+std::vector<MediaRow> Reader::callMedia(std::int64_t callKey) const {
+    Statement stmt(m_impl->db.handle(),
+                   "SELECT md.message_id, m.ts_us, md.media_index, md.role, md.type, md.port, md.proto, md.address, "
+                   "md.direction, md.codecs, md.ptime, s.text, d.text FROM media md "
+                   "JOIN messages m ON m.id = md.message_id JOIN endpoints s ON s.id = m.src_id "
+                   "JOIN endpoints d ON d.id = m.dst_id WHERE md.call_key = ? ORDER BY md.message_id, md.media_index");
+    stmt.bindInt(1, callKey);
+    std::vector<MediaRow> rows;
+    while (stmt.step()) {
+        MediaRow row;
+        row.messageId = stmt.columnInt(0);
+        row.timestampUs = stmt.columnInt(1);
+        row.mediaIndex = static_cast<std::uint32_t>(stmt.columnInt(2));
+        row.role = stmt.columnText(3);
+        row.type = stmt.columnText(4);
+        row.port = static_cast<int>(stmt.columnInt(5));
+        row.proto = stmt.columnText(6);
+        row.address = stmt.columnText(7);
+        row.direction = stmt.columnText(8);
+        row.codecs = stmt.columnText(9);
+        row.ptimeMs = stmt.columnOptionalInt(10);
+        row.src = stmt.columnText(11);
+        row.dst = stmt.columnText(12);
+        rows.push_back(std::move(row));
+    }
     return rows;
 }
 

@@ -23,6 +23,8 @@ struct Filter {
     std::optional<std::int64_t> sinceUs;
     std::optional<std::int64_t> untilUs;
     std::optional<std::string> host;    // ip or ip:port as source or destination
+    std::optional<std::string> kind;    // call kind: call, registration, subscription, options, message, ...
+    std::optional<std::string> event;   // subscriptions: the Event package
     std::size_t limit = 0;              // 0 = no limit
 };
 
@@ -46,6 +48,47 @@ struct CallRow {
     bool hasEarlyMedia = false;
     std::uint32_t reinvites = 0, holds = 0, resumes = 0;
     bool hasGlare = false;
+    std::string kind;       // call, registration, subscription, options, message, publish, refer, info, other
+    std::uint32_t legs = 1; // calls in its group of linked calls (call_links), itself included
+};
+
+// A subscription (SUBSCRIBE, or a REFER's implicit one) or a publication (PUBLISH): the subscriptions table.
+struct SubscriptionRow {
+    std::int64_t key = 0;
+    std::string callId;
+    std::string method, event, eventId, resource, subscriber;
+    std::string state, reason;  // empty when not known
+    std::optional<int> expires, grantedExpires, stateExpires, status;
+    std::uint32_t requests = 0, notifies = 0;
+    std::string etag, ifMatch;
+    std::int64_t startUs = 0, lastUs = 0, terminatedUs = 0;
+    std::int64_t dialogKey = 0;
+    std::string src, dst;  // of the call's first request
+};
+
+// A call linked to another one, directly or through others (call_links).
+struct LinkedCallRow {
+    std::int64_t key = 0;
+    std::string callId;   // empty when the call is not (yet) in the calls table
+    std::string kind;     // of the link that reached it: header, replaces, transfer, refer
+    std::string detail;   // the header and value or Call-ID that made it
+    std::int64_t viaKey = 0;  // the call it is linked to
+    std::string state;
+    std::optional<int> status;
+    std::string fromUri, toUri;
+};
+
+// One m= line of a message's SDP: the media table.
+struct MediaRow {
+    std::int64_t messageId = 0;
+    std::int64_t timestampUs = 0;
+    std::uint32_t mediaIndex = 0;
+    std::string role;  // offer, answer, or empty
+    std::string type;
+    int port = 0;
+    std::string proto, address, direction, codecs;
+    std::optional<int> ptimeMs;
+    std::string src, dst;  // of the message
 };
 
 struct DialogRow {
@@ -108,6 +151,7 @@ struct MessageRow {
     std::optional<std::string> error;
     bool retransmission = false;
     bool hasSdp = false;
+    std::string sdpRole;  // "offer", "answer" or empty (messages.flags bits 4 and 5)
     std::uint64_t frame = 0;
     std::string text;  // raw message text, only when asked for
 };
@@ -174,8 +218,17 @@ public:
     std::vector<TransactionRow> callTransactions(std::int64_t callKey) const;
     // REGISTER transactions with a final response, in time order; `filter` applies to their calls.
     std::vector<RegistrationRow> registrations(const Filter& filter) const;
+    // Subscriptions and publications in time order. from/to match subscriber/resource, state and status the
+    // subscription's own, method SUBSCRIBE/PUBLISH/REFER/NOTIFY, event the package; since/until its start.
+    std::vector<SubscriptionRow> subscriptions(const Filter& filter) const;
+    // Every call linked to this one, directly or through others, nearest first (at most 1000).
+    std::vector<LinkedCallRow> linkedCalls(std::int64_t callKey) const;
+    // The SDP media descriptions of a call's messages, in message order.
+    std::vector<MediaRow> callMedia(std::int64_t callKey) const;
 
 private:
+    std::optional<CallRow> findCallRow(const std::string& idOrKey) const;  // without its legs
+
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

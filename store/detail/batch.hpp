@@ -26,6 +26,8 @@ enum MessageFlags : std::uint32_t {
     FlagRequest = 1u << 1,
     FlagRetransmission = 1u << 2,
     FlagHasSdp = 1u << 3,
+    FlagSdpOffer = 1u << 4,   // its SDP is an offer (RFC 3264)
+    FlagSdpAnswer = 1u << 5,  // its SDP is an answer
 };
 
 struct MessageRecord {
@@ -50,6 +52,21 @@ struct MessageRecord {
     std::uint32_t textLength = 0;
 };
 
+// One m= line of a message's SDP (the media table). The message is Batch::messages[messageIndex].
+struct MediaRecord {
+    std::uint32_t messageIndex = 0;
+    std::uint32_t mediaIndex = 0;  // 0 for the first m= line
+    std::uint64_t callKey = 0;
+    decode::SdpRole role = decode::SdpRole::None;
+    StringRef type;       // "audio", "video", "image", ...
+    std::uint16_t port = 0;
+    StringRef proto;      // "RTP/AVP", "RTP/SAVPF", "udptl", ...
+    StringRef address;    // the media's c= address, else the session's; null when neither
+    StringRef direction;  // sendrecv, sendonly, recvonly, inactive (media, else session, else sendrecv)
+    StringRef codecs;     // "PCMU/8000,telephone-event/8000"
+    std::uint32_t ptimeMs = 0;  // 0 = no a=ptime
+};
+
 struct CaptureRecord {
     std::int64_t id = 0;
     std::string path;
@@ -64,6 +81,7 @@ struct Batch {
     std::string texts;    // raw message texts, back to back
     std::vector<MessageRecord> messages;
     std::vector<decode::CallSummary> calls;      // finished calls, written whole
+    std::vector<MediaRecord> media;              // SDP media descriptions of the messages above
     std::vector<CaptureRecord> captures;         // capture rows to create or update
 
     StringRef addString(std::string_view text) {
@@ -74,7 +92,7 @@ struct Batch {
     std::string_view view(StringRef ref) const {
         return ref.isNull() ? std::string_view{} : std::string_view(strings).substr(ref.offset, ref.length);
     }
-    bool empty() const { return messages.empty() && calls.empty() && captures.empty(); }
+    bool empty() const { return messages.empty() && calls.empty() && captures.empty() && media.empty(); }
 };
 
 } // namespace sipscope::store::detail

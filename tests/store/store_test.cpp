@@ -169,6 +169,9 @@ TEST(Store, MigratesAnOlderSchemaKeepingItsData) {
     const char* const downgrade[] = {
         "DROP TABLE transactions", "DROP TABLE dialogs", "DROP TABLE registrations",
         "ALTER TABLE messages DROP COLUMN transaction_key", "ALTER TABLE messages DROP COLUMN dialog_key",
+        // and what version 3 added
+        "DROP TABLE subscriptions", "DROP TABLE call_links", "DROP TABLE media", "ALTER TABLE calls DROP COLUMN kind",
+        "DROP INDEX captures_content_hash", "ALTER TABLE captures DROP COLUMN content_hash",
         "UPDATE meta SET value = '1' WHERE key = 'schema_version'"};
     for (const char* sql : downgrade)
         ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql << ": " << sqlite3_errmsg(db);

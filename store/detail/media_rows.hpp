@@ -1,0 +1,23 @@
+// The rows of the media table: one per m= line of a message's SDP (RFC 8866 §5.14), with its codecs as text.
+#pragma once
+
+#include "decode/correlator.hpp"
+#include "decode/sdp.hpp"
+#include "store/detail/batch.hpp"
+
+#include <cstdint>
+#include <string_view>
+
+namespace sipscope::store::detail {
+
+// Parses `sdp` (the SDP of batch.messages[messageIndex]) and appends one MediaRecord per m= line, its strings in
+// batch.strings. Nothing is added for a description without m= lines.
+void addMediaRecords(Batch& batch, decode::SdpParser& parser, std::string_view sdp, std::uint32_t messageIndex,
+                     std::uint64_t callKey, decode::SdpRole role);
+
+// "PCMU/8000,telephone-event/8000": each format of the m= line in order, RTP payload types by their rtpmap (or the
+// RFC 3551 static table) as name/clock[/channels], a dynamic type without rtpmap as its number, other formats
+// (t38, webrtc-datachannel, ...) as they are. Appended to `out`.
+void appendCodecs(const decode::MediaDescriptionView& media, std::string& out);
+
+} // namespace sipscope::store::detail
