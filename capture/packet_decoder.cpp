@@ -75,6 +75,11 @@ struct PacketDecoder::Impl {
         : sink(std::move(payloadSink)), limits(decoderLimits), fragments(limits, stats),
           tcp(limits, stats, sink), sctp(limits, stats, sink)
     {
+        if (!limits.sipPorts.empty()) {
+            isSipPort.assign(65536, false);
+            for (std::uint16_t port : limits.sipPorts)
+                isSipPort[port] = true;
+        }
     }
 
     PayloadSink sink;
@@ -84,6 +89,7 @@ struct PacketDecoder::Impl {
     detail::TcpReassembler tcp;
     detail::SctpReassembler sctp;
     HepDecoder hep{limits.maxSipMessageBytes};
+    std::vector<bool> isSipPort;  // 65536 entries when limits.sipPorts narrows the search; empty otherwise
     std::int64_t nowUs = 0;
     std::uint64_t frameNumber = 0;
     bool isCut = false;  // the capture kept fewer bytes than were on the wire
@@ -112,6 +118,15 @@ struct PacketDecoder::Impl {
     void decodeUdp(const IpAddress& src, const IpAddress& dst, ByteSpan bytes);
     void decodeHep(std::string_view datagram);
     void decodeTcp(const IpAddress& src, const IpAddress& dst, ByteSpan bytes);
+
+    // True when --sip-ports leaves this port pair out (the caller has checked there are 4 bytes of ports).
+    bool isOutsideSipPorts(ByteSpan transportHeader)
+    {
+        if (isSipPort.empty() || isSipPort[load16(transportHeader, 0)] || isSipPort[load16(transportHeader, 2)])
+            return false;
+        ++stats.outsideSipPorts;
+        return true;
+    }
 };
 
 // [SECTION] Link layers and EtherTypes
@@ -379,6 +394,8 @@ void PacketDecoder::Impl::decodeTransport(std::uint8_t protocol, const IpAddress
     case ProtoSctp:  // RFC 4960 §3: a 12-byte common header, then chunks
         if (bytes.size() < 12)
             return tooShort();
+        if (isOutsideSipPorts(bytes))
+            return;
         sctp.packet(src, dst, bytes, nowUs, frameNumber);
         return;
     case ProtoIpv4InIp:  // RFC 2003
@@ -473,7 +490,7 @@ void PacketDecoder::Impl::decodeUdp(const IpAddress& src, const IpAddress& dst, 
         decodeHep(payload);
         return;
     }
-    if (!looksLikeSip(payload))
+    if (isOutsideSipPorts(bytes) || !looksLikeSip(payload))
         return;
     PayloadView view;
     view.timestampUs = nowUs;
@@ -512,6 +529,8 @@ void PacketDecoder::Impl::decodeTcp(const IpAddress& src, const IpAddress& dst, 
     if (headerLength > bytes.size())
         return tooShort();
     ++stats.tcpSegments;
+    if (isOutsideSipPorts(bytes))
+        return;
     detail::TcpSegment segment;
     segment.src = Endpoint{src, load16(bytes, 0)};
     segment.dst = Endpoint{dst, load16(bytes, 2)};

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace sipscope::capture {
 
@@ -23,6 +24,10 @@ struct DecoderLimits {
     std::int64_t tcpIdleTimeoutUs = 300'000'000;     // a direction with no segment for this long is closed
     std::int64_t tcpGapTimeoutUs = 10'000'000;       // a hole not filled for this long is skipped as lost
     std::size_t maxSctpMessages = 4096;  // fragmented SCTP user messages waiting at once (bytes: the fragment cap)
+    // Narrowing, not a limit: when not empty, only UDP, TCP and SCTP with one of these as source or destination
+    // port are searched for SIP (`--sip-ports`). Empty: SIP is found by its start line on any port. HEP is
+    // unwrapped on any port either way.
+    std::vector<std::uint16_t> sipPorts;
 };
 
 // Counters of everything the decoder saw, skipped, evicted or could not finish. Reported at the end of an import.
@@ -65,6 +70,7 @@ struct DecoderStats {
     std::uint64_t sctpDataChunks = 0;       // DATA and I-DATA chunks, fragments included
     std::uint64_t sctpMessages = 0;         // complete user messages (SIP or not)
     std::uint64_t sctpMessagesIncomplete = 0;  // fragmented messages abandoned: limits, timeout, end of input
+    std::uint64_t outsideSipPorts = 0;      // UDP/TCP/SCTP packets skipped because neither port is in sipPorts
 
     // Adds another decoder's counts (several files in one import).
     void add(const DecoderStats& other) {
@@ -104,6 +110,7 @@ struct DecoderStats {
         sctpDataChunks += other.sctpDataChunks;
         sctpMessages += other.sctpMessages;
         sctpMessagesIncomplete += other.sctpMessagesIncomplete;
+        outsideSipPorts += other.outsideSipPorts;
     }
 };
 

@@ -149,6 +149,27 @@ TEST(PacketDecoder, TunnelDepthIsBounded)
     EXPECT_EQ(harness.stats().tunnelledPackets, 4u);
 }
 
+// --sip-ports narrows the search to the listed ports (source or destination); HEP is unwrapped on any port.
+TEST(PacketDecoder, SipPortsNarrowTheSearch)
+{
+    DecoderLimits limits;
+    limits.sipPorts = {5060, 5080};
+    DecoderHarness harness(limits);
+    harness.feed(ethernet(0x0800, ipv4(A, B, 17, udp(5062, 5060, bytesOf(InviteText)))));  // destination port
+    harness.feed(ethernet(0x0800, ipv4(B, A, 17, udp(5080, 40000, bytesOf(InviteText)))));  // source port
+    harness.feed(ethernet(0x0800, ipv4(A, B, 17, udp(5062, 5070, bytesOf(InviteText)))));  // neither
+    harness.feed(ethernet(0x0800, ipv4(A, B, 6, tcp(5062, 5070, 1, 0x18, bytesOf(InviteText)))));  // neither
+    EXPECT_EQ(harness.delivered().size(), 2u);
+    EXPECT_EQ(harness.stats().outsideSipPorts, 2u);
+    EXPECT_EQ(harness.stats().tcpSegments, 1u);
+    EXPECT_EQ(harness.stats().tcpFlows, 0u);  // skipped before any stream state is made
+
+    DecoderHarness anyPort;
+    anyPort.feed(ethernet(0x0800, ipv4(A, B, 17, udp(5062, 5070, bytesOf(InviteText)))));
+    EXPECT_EQ(anyPort.delivered().size(), 1u);
+    EXPECT_EQ(anyPort.stats().outsideSipPorts, 0u);
+}
+
 TEST(PacketDecoder, NonSipAndNonIpAreCountedNotDelivered)
 {
     DecoderHarness harness;
