@@ -11,6 +11,9 @@ cd "$(dirname "$0")"
 
 BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config libpcap-dev libsqlite3-dev libcli11-dev
     nlohmann-json3-dev libgtest-dev libimgui-dev libglfw3-dev libgl-dev libstb-dev zlib1g-dev)
+# Needed at run time: rsvg-convert renders `sipscope export ladder --format png`.
+RUNTIME_PACKAGES=(librsvg2-bin)
+BUILD_PACKAGES+=("${RUNTIME_PACKAGES[@]}")
 TEST_PACKAGES=(sip-tester tcpdump tshark xvfb xauth clang-14 libclang-rt-14-dev)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
