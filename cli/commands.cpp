@@ -504,9 +504,9 @@ int runExportPcap(const Options& options) {
             auto callMessages = reader.callMessages(call.key, true);
             std::move(callMessages.begin(), callMessages.end(), std::back_inserter(messages));
         }
-        std::stable_sort(messages.begin(), messages.end(), [](const store::MessageRow& a, const store::MessageRow& b) {
-            return a.timestampUs != b.timestampUs ? a.timestampUs < b.timestampUs : a.id < b.id;
-        });
+        // Capture order, as the packets came (not always time order).
+        std::sort(messages.begin(), messages.end(),
+                  [](const store::MessageRow& a, const store::MessageRow& b) { return a.id < b.id; });
         const PcapExportReport report = writePcap(out, messages);
         for (const std::string& skipped : report.skipped)
             std::cerr << "sipscope: left out " << escapeForTerminal(skipped) << '\n';
