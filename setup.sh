@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config libpcap-dev libsqlite3-dev libcli11-dev
-    nlohmann-json3-dev libgtest-dev libimgui-dev libglfw3-dev libgl-dev libstb-dev zlib1g-dev)
+    nlohmann-json3-dev libgtest-dev libimgui-dev libglfw3-dev libgl-dev libstb-dev zlib1g-dev libzstd-dev
+    libmimalloc-dev)
 # Needed at run time: rsvg-convert renders `sipscope export ladder --format png`.
 RUNTIME_PACKAGES=(librsvg2-bin)
 BUILD_PACKAGES+=("${RUNTIME_PACKAGES[@]}")

@@ -42,8 +42,8 @@ public:
     {
         if (m_isFinished)
             return false;
-        // The record starts where libpcap's FILE stands now: remember it to name the damage precisely.
-        const long recordOffset = std::ftell(pcap_file(m_pcap));
+        // The record starts where the previous one ended: remember it to name the damage precisely.
+        const std::int64_t recordOffset = m_offset;
         pcap_pkthdr* header = nullptr;
         const u_char* data = nullptr;
         const int result = pcap_next_ex(m_pcap, &header, &data);
@@ -55,11 +55,11 @@ public:
             packet.bytes = std::string_view(reinterpret_cast<const char*>(data), header->caplen);
             packet.originalLength = header->len;
             packet.frameNumber = ++m_frames;
-            updateBytesRead();
+            advance(header->caplen);
             return true;
         }
         m_isFinished = true;
-        updateBytesRead();
+        syncOffset();
         if (result == PCAP_ERROR_BREAK)
             return false;
         const std::string where = recordOffset >= 0 ? "at byte " + std::to_string(recordOffset)
@@ -79,11 +79,29 @@ public:
     const std::string& name() const override { return m_name; }
 
 private:
-    void updateBytesRead()
+    // Where the FILE stands, asked of stdio (-1 for a stream that cannot tell).
+    void syncOffset()
     {
-        const long offset = std::ftell(pcap_file(m_pcap));
-        if (offset > 0)
-            m_bytesRead = static_cast<std::uint64_t>(offset);
+        m_offset = std::ftell(pcap_file(m_pcap));
+        if (m_offset > 0)
+            m_bytesRead = static_cast<std::uint64_t>(m_offset);
+    }
+
+    // After a record of `caplen` bytes: its end, without asking stdio for every packet (two ftell calls a
+    // packet were a visible part of an import). The first record tells the record header's size (16 bytes, 24
+    // in the modified format); a record cut to the snapshot length (libpcap may skip bytes past it) and every
+    // 4096th record ask stdio again, so the offset stays exact.
+    void advance(std::uint32_t caplen)
+    {
+        if (m_offset < 0 || m_recordHeaderBytes < 0 || caplen >= m_snapshot || (m_frames & 4095) == 0) {
+            const std::int64_t before = m_offset;
+            syncOffset();
+            if (before >= 0 && m_offset >= 0 && m_recordHeaderBytes < 0 && caplen < m_snapshot)
+                m_recordHeaderBytes = m_offset - before - caplen;
+            return;
+        }
+        m_offset += m_recordHeaderBytes + caplen;
+        m_bytesRead = static_cast<std::uint64_t>(m_offset);
     }
 
     pcap_t* m_pcap;
@@ -92,6 +110,9 @@ private:
     std::uint32_t m_linkType;
     std::uint64_t m_frames = 0;
     std::uint64_t m_bytesRead = 0;
+    std::int64_t m_offset = std::ftell(pcap_file(m_pcap));  // the next record's offset; -1: unknown (a stream)
+    std::int64_t m_recordHeaderBytes = -1;                  // learnt from the first record
+    std::uint32_t m_snapshot = static_cast<std::uint32_t>(std::max(pcap_snapshot(m_pcap), 0));
     bool m_isFinished = false;
 };
 

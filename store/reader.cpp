@@ -4,6 +4,7 @@
 #include "capture/error.hpp"
 #include "store/database.hpp"
 #include "store/detail/statement.hpp"
+#include "store/detail/text_blocks.hpp"
 
 #include <sqlite3.h>
 
@@ -282,26 +283,11 @@ struct Reader::Impl {
             if (parent.count(row.key))
                 row.legs = sizes[find(row.key)];
     }
-
-    ~Impl() { sqlite3_blob_close(blob); }
-
     Database db;
-    sqlite3_blob* blob = nullptr;  // reused across reads of message text (sqlite3_blob_reopen)
+    detail::TextBlockReader texts;  // keeps the last block read: a call's messages are usually in one
 
     std::string readText(std::int64_t blockId, std::int64_t offset, std::int64_t length) {
-        const int rc = blob ? sqlite3_blob_reopen(blob, blockId)
-                            : sqlite3_blob_open(db.handle(), "main", "text_blocks", "data", blockId, 0, &blob);
-        if (rc != SQLITE_OK) {
-            if (blob) {
-                sqlite3_blob_close(blob);
-                blob = nullptr;
-            }
-            return {};
-        }
-        std::string text(static_cast<std::size_t>(length), '\0');
-        if (sqlite3_blob_read(blob, text.data(), static_cast<int>(length), static_cast<int>(offset)) != SQLITE_OK)
-            return {};
-        return text;
+        return texts.read(db.handle(), blockId, offset, length);
     }
 
     MessageRow readMessage(const Statement& stmt, bool withText) {

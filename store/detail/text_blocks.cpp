@@ -1,0 +1,86 @@
+#include "store/detail/text_blocks.hpp"
+
+#include <zstd.h>
+
+namespace sipscope::store::detail {
+
+namespace {
+
+// A decompressed block may not claim more than this (blocks are written at up to a few hundred KiB).
+constexpr std::uint64_t MaxRawBlockBytes = 64u << 20;
+
+} // namespace
+
+struct TextBlockEncoder::Context {
+    ZSTD_CCtx* cctx = ZSTD_createCCtx();
+    ~Context() { ZSTD_freeCCtx(cctx); }
+};
+
+TextBlockEncoder::TextBlockEncoder(int level) : m_context(std::make_unique<Context>()), m_level(level) {}
+TextBlockEncoder::~TextBlockEncoder() = default;
+
+std::string_view TextBlockEncoder::encode(std::string_view raw, TextCodec& codec) {
+    m_out.resize(ZSTD_compressBound(raw.size()));
+    const std::size_t size =
+        m_context->cctx ? ZSTD_compressCCtx(m_context->cctx, m_out.data(), m_out.size(), raw.data(), raw.size(), m_level)
+                        : 0;
+    if (!m_context->cctx || ZSTD_isError(size) || size >= raw.size()) {
+        codec = TextCodec::Raw;
+        return raw;
+    }
+    codec = TextCodec::Zstd;
+    return std::string_view(m_out.data(), size);
+}
+
+struct TextBlockReader::Context {
+    ZSTD_DCtx* dctx = ZSTD_createDCtx();
+    ~Context() { ZSTD_freeDCtx(dctx); }
+};
+
+TextBlockReader::TextBlockReader() : m_context(std::make_unique<Context>()) {}
+TextBlockReader::~TextBlockReader() = default;
+
+bool TextBlockReader::load(sqlite3* db, std::int64_t blockId) {
+    m_blockId = -1;
+    m_block.clear();
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT codec, raw_size, data FROM text_blocks WHERE id = ?", -1, &stmt, nullptr) !=
+        SQLITE_OK)
+        return false;
+    sqlite3_bind_int64(stmt, 1, blockId);
+    bool ok = false;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        const auto codec = static_cast<TextCodec>(sqlite3_column_int(stmt, 0));
+        const auto rawSize = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 1));
+        const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt, 2));
+        const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt, 2));
+        if (codec == TextCodec::Raw) {
+            m_block.assign(data ? data : "", size);
+            ok = true;
+        } else if (codec == TextCodec::Zstd && rawSize <= MaxRawBlockBytes && m_context->dctx && data) {
+            m_block.resize(rawSize);
+            const std::size_t got = ZSTD_decompressDCtx(m_context->dctx, m_block.data(), m_block.size(), data, size);
+            ok = !ZSTD_isError(got) && got == rawSize;
+        }
+    }
+    sqlite3_finalize(stmt);
+    if (ok)
+        m_blockId = blockId;
+    else
+        m_block.clear();
+    return ok;
+}
+
+std::string TextBlockReader::read(sqlite3* db, std::int64_t blockId, std::int64_t offset, std::int64_t length) {
+    if (offset < 0 || length < 0)
+        return {};
+    if (blockId != m_blockId && !load(db, blockId))
+        return {};
+    const auto begin = static_cast<std::uint64_t>(offset);
+    const auto count = static_cast<std::uint64_t>(length);
+    if (begin > m_block.size() || count > m_block.size() - begin)
+        return {};
+    return m_block.substr(begin, count);
+}
+
+} // namespace sipscope::store::detail

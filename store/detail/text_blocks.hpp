@@ -1,0 +1,55 @@
+// Message text in the database: the raw bytes of many consecutive messages in one text_blocks row, compressed
+// with zstd (codec 1) or stored as they are (codec 0, older databases and incompressible blocks). A message row
+// names its block, its offset in the uncompressed block and its length.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace sipscope::store::detail {
+
+enum class TextCodec : int { Raw = 0, Zstd = 1 };
+
+// Compresses blocks on the writer thread; keeps its zstd context between blocks.
+class TextBlockEncoder {
+public:
+    explicit TextBlockEncoder(int level = 1);
+    ~TextBlockEncoder();
+    TextBlockEncoder(const TextBlockEncoder&) = delete;
+    TextBlockEncoder& operator=(const TextBlockEncoder&) = delete;
+
+    // Returns the bytes to store for `raw` and sets `codec`; the view stays valid until the next call.
+    std::string_view encode(std::string_view raw, TextCodec& codec);
+
+private:
+    struct Context;
+    std::unique_ptr<Context> m_context;
+    int m_level;
+    std::string m_out;
+};
+
+// Reads message text back. Keeps the last decompressed block: the messages of one call are usually in one block.
+class TextBlockReader {
+public:
+    TextBlockReader();
+    ~TextBlockReader();
+    TextBlockReader(const TextBlockReader&) = delete;
+    TextBlockReader& operator=(const TextBlockReader&) = delete;
+
+    // The text at [offset, offset + length) of block `blockId`; empty if the block is missing or damaged.
+    std::string read(sqlite3* db, std::int64_t blockId, std::int64_t offset, std::int64_t length);
+
+private:
+    bool load(sqlite3* db, std::int64_t blockId);
+
+    struct Context;
+    std::unique_ptr<Context> m_context;
+    std::int64_t m_blockId = -1;  // the block in m_block, -1 = none
+    std::string m_block;
+};
+
+} // namespace sipscope::store::detail
