@@ -78,6 +78,10 @@ CaptureCommand addCaptureCommand(CLI::App& app) {
     command->add_flag("--no-drop", o.noDrop, "Stay root (same as --user root)");
     command->add_option("--db", o.db, "Database file (default ./sipscope.db)");
     command->add_flag("-q,--quiet", o.quiet, "No progress line");
+    command->add_option("--link-header", o.linkHeaders,
+                        "Also link calls (B2BUA/SBC legs) by this header, besides X-Call-ID, X-CID, X-Orig-Call-ID "
+                        "and X-Original-Call-ID; repeatable")
+        ->type_name("NAME");
     command->footer("Examples:\n  sipscope capture -i eth0 -f 'port 5060' --db today.db\n"
                     "  sipscope capture -i any -w raw.pcap --duration 3600\n"
                     "  sipscope capture --hep-listen udp:0.0.0.0:9060\n"
@@ -123,6 +127,8 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
 
     store::IngestOptions ingest;
     ingest.flushIntervalMs = FlushIntervalMs;
+    for (const std::string& name : o.linkHeaders)
+        ingest.correlator.linkHeaders.push_back(name);
     ingest.writeOpenCalls = true;
     ingest.stop = &capture::stopRequested();
     const bool showProgress = !o.quiet && isatty(STDERR_FILENO);

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -27,6 +28,7 @@ struct CaptureOptions {
     bool noDrop = false;
     std::optional<std::string> db;     // the subcommand's own --db; the global one otherwise
     bool quiet = false;
+    std::vector<std::string> linkHeaders;  // --link-header NAME: more headers that link B2BUA legs
 };
 
 // The registered subcommand and the options its parse fills (kept at a stable address for CLI11).

@@ -48,6 +48,7 @@ struct Options {
     std::vector<std::string> files;
     bool quiet = false;
     bool noStore = false;
+    std::vector<std::string> linkHeaders;  // import: --link-header NAME, more headers that link B2BUA legs
     std::string call;
     std::string output;  // export: file to write, "-" for standard output
     bool raw = false;
@@ -67,7 +68,7 @@ struct Options {
     std::optional<std::string> interval;
     std::size_t top = 10;
     // Filters, as typed.
-    std::optional<std::string> from, to, callId, method, state, since, until, host;
+    std::optional<std::string> from, to, callId, method, state, since, until, host, kind, event;
     std::optional<int> status;
     std::size_t limit = 0;
 };
@@ -88,8 +89,10 @@ void addFilters(CLI::App* command, Options& options) {
     command->add_option("--call-id", options.callId, "Exactly this Call-ID");
     command->add_option("--method", options.method, "Method (of the call's first request, or of the message)");
     command->add_option("--status", options.status, "Final status code (calls) or status code (messages)");
-    command->add_option("--state", options.state, "Call state: calling proceeding ringing answered completed "
-                                                  "cancelled rejected failed done pending");
+    command->add_option("--state", options.state, "Call state: calling proceeding ringing early_media answered "
+                                                  "completed cancelled rejected failed done pending");
+    command->add_option("--kind", options.kind, "Call kind: call registration subscription options message publish "
+                                                "refer info other");
     command->add_option("--since", options.since, "From this time on (ISO 8601 UTC or epoch seconds)");
     command->add_option("--until", options.until, "Up to this time (ISO 8601 UTC or epoch seconds)");
     command->add_option("--host", options.host, "A host (ip or ip:port) that sent or received a message");
@@ -129,6 +132,8 @@ store::Filter filterOf(const Options& options) {
     filter.status = options.status;
     filter.state = options.state;
     filter.host = options.host;
+    filter.kind = options.kind;
+    filter.event = options.event;
     filter.limit = options.limit;
     auto time = [](const std::optional<std::string>& text, const char* name) -> std::optional<std::int64_t> {
         if (!text)
@@ -172,6 +177,8 @@ Row callRow(const store::CallRow& call) {
     row["reinvites"] = call.reinvites;
     row["holds"] = call.holds;
     row["glare"] = call.hasGlare;
+    row["kind"] = call.kind;
+    row["legs"] = call.legs;
     return row;
 }
 
@@ -202,6 +209,8 @@ Row messageRow(const store::MessageRow& message, bool withText) {
 int runImport(const Options& options) {
     store::IngestOptions ingest;
     ingest.writeDatabase = !options.noStore;
+    for (const std::string& name : options.linkHeaders)
+        ingest.correlator.linkHeaders.push_back(name);
     const bool showProgress = !options.quiet && isatty(STDERR_FILENO);
     const auto started = std::chrono::steady_clock::now();
     if (showProgress) {
@@ -349,6 +358,47 @@ int runRegistrations(const Options& options, std::ostream& out) {
     return ExitOk;
 }
 
+// Subscriptions (SUBSCRIBE, a REFER's implicit one) and publications (PUBLISH), one row each.
+int runSubscriptions(const Options& options, std::ostream& out) {
+    const store::Filter filter = filterOf(options);
+    store::Reader reader(options.db);
+    std::vector<Row> rows;
+    auto optional = [](const std::optional<int>& value) { return value ? Row(*value) : Row(); };
+    auto text = [](const std::string& value) { return value.empty() ? Row() : Row(value); };
+    for (const auto& s : reader.subscriptions(filter)) {
+        Row row;
+        row["ts"] = isoTimestamp(s.startUs);
+        row["last"] = isoTimestamp(s.lastUs);
+        row["method"] = s.method;
+        row["event"] = s.event;
+        row["event_id"] = text(s.eventId);
+        row["resource"] = s.resource;
+        row["subscriber"] = s.subscriber;
+        row["state"] = text(s.state);
+        row["reason"] = text(s.reason);
+        row["expires"] = optional(s.expires);
+        row["granted_expires"] = optional(s.grantedExpires);
+        row["state_expires"] = optional(s.stateExpires);
+        row["status"] = optional(s.status);
+        row["requests"] = s.requests;
+        row["notifies"] = s.notifies;
+        row["etag"] = text(s.etag);
+        row["if_match"] = text(s.ifMatch);
+        row["terminated"] = s.terminatedUs ? Row(isoTimestamp(s.terminatedUs)) : Row();
+        row["src"] = s.src;
+        row["dst"] = s.dst;
+        row["call_id"] = s.callId;
+        rows.push_back(std::move(row));
+    }
+    printRows(out, formatOf(options.format), rows,
+              {{"ts", "Time", 27}, {"method", "Method", 9}, {"event", "Event", 16}, {"resource", "Resource", 32},
+               {"subscriber", "Subscriber", 32}, {"state", "State", 10}, {"reason", "Reason", 12},
+               {"status", "Status", 6}, {"notifies", "NOTIFYs", 7}, {"granted_expires", "Expires", 7},
+               {"call_id", "Call-ID", 40}},
+              !options.toFile);
+    return ExitOk;
+}
+
 // --aliases FILE, else the default file when there is one; "none" reads none.
 HostAliases loadAliases(const Options& options) {
     if (options.aliases)
@@ -406,39 +456,27 @@ int runShow(const Options& options) {
     for (const auto& dialog : reader.callDialogs(call->key))
         std::cout << "Dialog:  " << escapeForTerminal(dialog.fromTag) << " / " << escapeForTerminal(dialog.toTag) << "  "
                   << dialog.state << '\n';
+    for (const auto& media : reader.callMedia(call->key))
+        std::cout << "Media:   " << (media.role.empty() ? "sdp" : media.role) << " " << escapeForTerminal(media.type)
+                  << " " << escapeForTerminal(media.address) << ":" << media.port << " " << escapeForTerminal(media.proto)
+                  << " " << media.direction << " " << escapeForTerminal(media.codecs)
+                  << (media.ptimeMs ? " ptime " + std::to_string(*media.ptimeMs) : std::string()) << '\n';
+    for (const auto& linked : reader.linkedCalls(call->key)) {
+        std::cout << "Linked:  " << (linked.callId.empty() ? "call " + std::to_string(linked.key)
+                                                           : escapeForTerminal(linked.callId))
+                  << "  " << linked.kind << " (" << escapeForTerminal(linked.detail) << ")";
+        if (!linked.state.empty())
+            std::cout << "  " << linked.state;
+        if (linked.status)
+            std::cout << " (" << *linked.status << ")";
+        std::cout << '\n';
+    }
     std::cout << '\n';
     LadderTextOptions ladderOptions;
     ladderOptions.withRaw = options.raw;
     ladderOptions.color = color;
     ladderOptions.aliases = &aliases;
-    if (!options.allLegs) {
-        printLadder(std::cout, store::buildLadder(messages, options.byIp), messages, ladderOptions);
-        return ExitOk;
-    }
-    // --all-legs: this call (#1) and every call linked to it (#2...) in one ladder, in capture order.
-    std::vector<std::pair<std::size_t, store::MessageRow>> legMessages;
-    for (const auto& message : messages)
-        legMessages.emplace_back(1, message);
-    std::size_t leg = 1;
-    for (const auto& linked : reader.linkedCalls(call->key)) {
-        if (linked.callId.empty())
-            continue;  // not in the calls table: no messages to draw
-        ++leg;
-        std::cout << "Leg #" << leg << ": " << escapeForTerminal(linked.callId) << "  " << linked.kind << '\n';
-        for (auto& message : reader.callMessages(linked.key, options.raw))
-            legMessages.emplace_back(leg, std::move(message));
-    }
-    if (leg > 1)
-        std::cout << "Leg #1: " << escapeForTerminal(call->callId) << "  this call\n\n";
-    std::stable_sort(legMessages.begin(), legMessages.end(),
-                     [](const auto& a, const auto& b) { return a.second.id < b.second.id; });
-    std::vector<store::MessageRow> drawn;
-    for (auto& [number, message] : legMessages) {
-        if (leg > 1)
-            ladderOptions.legs.push_back(number);
-        drawn.push_back(std::move(message));
-    }
-    printLadder(std::cout, store::buildLadder(drawn, options.byIp), drawn, ladderOptions);
+    printLadder(std::cout, store::buildLadder(messages, options.byIp), messages, ladderOptions);
     return ExitOk;
 }
 
@@ -579,6 +617,10 @@ int run(int argc, char** argv) {
     import->add_option("files", options.files, "Capture files (pcap or pcapng; - for standard input)")->required();
     import->add_flag("-q,--quiet", options.quiet, "No progress line");
     import->add_flag("--no-store", options.noStore, "Decode and correlate only, store nothing (to measure the store)");
+    import->add_option("--link-header", options.linkHeaders,
+                       "Also link calls (B2BUA/SBC legs) by this header, besides X-Call-ID, X-CID, X-Orig-Call-ID "
+                       "and X-Original-Call-ID; repeatable")
+        ->type_name("NAME");
     import->footer("Example: sipscope import call.pcap other.pcapng --db calls.db");
 
     CLI::App* calls = app.add_subcommand("calls", "List calls (one per Call-ID)");
@@ -622,6 +664,14 @@ int run(int argc, char** argv) {
     addFormat(registrations, options);
     addFilters(registrations, options);
     registrations->footer("Example: sipscope registrations --to alice --status 200");
+
+    CLI::App* subscriptions =
+        app.add_subcommand("subscriptions", "SUBSCRIBE/NOTIFY subscriptions and PUBLISH: event, state, expiry");
+    addFormat(subscriptions, options);
+    addFilters(subscriptions, options);
+    subscriptions->add_option("--event", options.event, "Only this Event package (presence, dialog, refer, ...)");
+    subscriptions->footer("Example: sipscope subscriptions --event presence --state terminated\n"
+                          "(--from matches the subscriber, --to the resource, --state the subscription's state)");
 
     CLI::App* migrate = app.add_subcommand("migrate", "Upgrade a database written by an older sipscope");
     migrate->footer("Example: sipscope migrate --db old.db   (read-only commands refuse an older database)");
@@ -674,7 +724,7 @@ int run(int argc, char** argv) {
 
     const CaptureCommand capture = addCaptureCommand(app);
 
-    for (CLI::App* sub : {import, calls, messages, show, stats, registrations, migrate, view})
+    for (CLI::App* sub : {import, calls, messages, show, stats, registrations, subscriptions, migrate, view})
         sub->add_option("--db", options.db, "Database file (default ./sipscope.db)");
 
     try {
@@ -711,6 +761,8 @@ int run(int argc, char** argv) {
             return runStats(options, std::cout);
         if (registrations->parsed())
             return runRegistrations(options, std::cout);
+        if (subscriptions->parsed())
+            return runSubscriptions(options, std::cout);
         if (view->parsed())
             return runView(options);
         if (migrate->parsed()) {

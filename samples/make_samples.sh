@@ -3,6 +3,8 @@
 # Needs root (tcpdump), sipp, tcpdump and tshark. Every run is bounded (-m calls, timeout seconds) and checked
 # with tshark; any difference from the expected message sequence fails the script. Also rewrites EXPECTED.md.
 # Usage: sudo samples/make_samples.sh [OUTPUT_DIR]   (default: the folder this script is in)
+#        ONLY="subscribe" sudo samples/make_samples.sh   regenerates only the named samples (complete, failed,
+#        register, subscribe), keeping the others, whose Call-IDs golden tests name; EXPECTED.md covers every file.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,6 +17,7 @@ readonly UacPort=15070
 readonly RunSeconds=20  # hard bound on any single sipp run
 
 die() { echo "make_samples: $*" >&2; exit 1; }
+wanted() { [[ -z "${ONLY:-}" || " $ONLY " == *" $1 "* ]]; }
 
 for tool in sipp tcpdump tshark timeout; do
     command -v "$tool" >/dev/null || die "$tool is not installed"
@@ -94,22 +97,27 @@ expectSequence() {
 # --- call-complete.pcap: three answered calls, each INVITE 100 180 200 ACK BYE 200 with SDP -------------------
 # The UAC is SIPp's built-in uac; the UAS is ours because SIPp's built-in uas sends no 100 Trying.
 complete="$out/call-complete.pcap"
+if wanted complete; then
 startCapture "$complete"
 runPair complete "-sf $scenarios/uas_answer.xml" "-sn uac" 3
 stopCapture
 oneCall="INVITE 100 180 200 ACK BYE 200"
 expectSequence "$complete" "$oneCall $oneCall $oneCall"
+fi
 
 # --- call-failed.pcap: a call rejected 486 Busy Here, then a call cancelled while ringing ---------------------
 failed="$out/call-failed.pcap"
+if wanted failed; then
 startCapture "$failed"
 runPair busy "-sf $scenarios/uas_busy.xml" "-sf $scenarios/uac_busy.xml" 1
 runPair cancel "-sf $scenarios/uas_cancel.xml" "-sf $scenarios/uac_cancel.xml" 1
 stopCapture
 expectSequence "$failed" "INVITE 100 486 ACK INVITE 100 180 CANCEL 200 487 ACK"
+fi
 
 # --- register.pcap: REGISTER challenged 401, re-sent with Authorization, 200; then an OPTIONS keepalive -------
 register="$out/register.pcap"
+if wanted register; then
 startCapture "$register"
 runPair register "-sf $scenarios/uas_register.xml" "-sf $scenarios/uac_register.xml" 1
 runPair options "-sf $scenarios/uas_options.xml" "-sf $scenarios/uac_options.xml" 1
@@ -117,6 +125,20 @@ stopCapture
 expectSequence "$register" "REGISTER 401 REGISTER 200 OPTIONS 200"
 tsharkQuiet -r "$register" -d "udp.port==$UasPort,sip" -Y 'sip.Method == "REGISTER" && sip.Authorization' \
     -T fields -e frame.number | grep -q . || die "register.pcap: no REGISTER carries Authorization"
+fi
+
+# --- subscribe.pcap: a presence subscription (RFC 6665) from SUBSCRIBE to NOTIFY terminated, then a publication
+# and its refresh (RFC 3903) ----------------------------------------------------------------------------------
+subscribe="$out/subscribe.pcap"
+if wanted subscribe; then
+startCapture "$subscribe"
+runPair subscribe "-sf $scenarios/uas_subscribe.xml" "-sf $scenarios/uac_subscribe.xml" 1
+runPair publish "-sf $scenarios/uas_publish.xml" "-sf $scenarios/uac_publish.xml" 1
+stopCapture
+expectSequence "$subscribe" "SUBSCRIBE 202 NOTIFY 200 SUBSCRIBE 200 NOTIFY 200 PUBLISH 200 PUBLISH 200"
+tsharkQuiet -r "$subscribe" -d "udp.port==$UasPort,sip" -Y 'sip.Method == "PUBLISH" && sip.If_Match' \
+    -T fields -e frame.number | grep -q . || die "subscribe.pcap: the refresh PUBLISH carries no SIP-If-Match"
+fi
 
 # --- EXPECTED.md: what tshark reads in each sample; tests compare the importer against it --------------------
 describe() {
@@ -150,5 +172,6 @@ describe() {
     describe "$complete"
     describe "$failed"
     describe "$register"
+    describe "$subscribe"
 } >"$out/EXPECTED.md"
 echo "wrote $out/EXPECTED.md"

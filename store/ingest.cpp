@@ -117,7 +117,7 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
                            const IngestOptions& options) {
     Database db(dbPath, Database::Mode::ReadWrite);
     detail::BatchWriter writer(db, options.queueBatches);
-    decode::Correlator correlator(writer.firstCallKey());
+    decode::Correlator correlator(writer.firstCallKey(), options.correlator);
     decode::SipParser parser;
     BatchBuilder builder(writer, options.batchMessages, options.writeDatabase);
     IngestReport report;

@@ -1,13 +1,16 @@
 // Golden outputs: every listing command on the project's samples in table, CSV and JSON, and the calls (state,
 // final status, messages, dialogs) of every corpus capture. SIPSCOPE_UPDATE_GOLDEN=1 rewrites the files; review
 // the diff before committing it.
+#include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 
 namespace fs = std::filesystem;
 using sipscope::test::quote;
@@ -99,6 +102,83 @@ TEST_F(SamplesGolden, EveryListingInEveryFormat) {
         SCOPED_TRACE(arguments);
         expectGolden(GoldenDir / "samples" / file, run(arguments));
     }
+}
+
+// samples/subscribe.pcap: a presence subscription from SUBSCRIBE to NOTIFY terminated, and a PUBLISH with its
+// SIP-ETag refresh. The subscriptions listing in each format and with filters, and the calls' kinds.
+TEST(SubscriptionsGolden, EveryFormatAndFilter) {
+    sipscope::test::TempDir dir;
+    const std::string db = dir.file("s.db");
+    const auto imported = runCommand(Binary + " import --quiet --db " + quote(db) + " " SIPSCOPE_SAMPLES_DIR
+                                     "/subscribe.pcap");
+    ASSERT_EQ(imported.exitCode, 0) << imported.out;
+    const std::pair<const char*, const char*> cases[] = {
+        {"subscriptions.txt", "subscriptions"},
+        {"subscriptions.csv", "subscriptions --format csv"},
+        {"subscriptions.json", "subscriptions --format json"},
+        {"subscriptions-terminated.json", "subscriptions --format json --event presence --state terminated"},
+        {"subscriptions-publish.json", "subscriptions --format json --method publish"},
+        {"calls-subscribe.json", "calls --format json"},
+    };
+    for (const auto& [file, arguments] : cases) {
+        SCOPED_TRACE(arguments);
+        const auto result = runCommand(Binary + " " + arguments + " --db " + quote(db));
+        EXPECT_EQ(result.exitCode, 0) << result.out;
+        expectGolden(GoldenDir / "samples" / file, result.out);
+    }
+    // The same facts, asserted: one subscription ended by its notifier, one publication with its ETag chain.
+    const auto json = runCommand(Binary + " subscriptions --format json --db " + quote(db));
+    std::istringstream lines(json.out);
+    std::string first, second;
+    std::getline(lines, first);
+    std::getline(lines, second);
+    const auto subscription = nlohmann::json::parse(first);
+    EXPECT_EQ(subscription["method"], "SUBSCRIBE");
+    EXPECT_EQ(subscription["state"], "terminated");
+    EXPECT_EQ(subscription["reason"], "timeout");
+    EXPECT_EQ(subscription["notifies"], 2);
+    EXPECT_EQ(subscription["requests"], 2);
+    const auto publication = nlohmann::json::parse(second);
+    EXPECT_EQ(publication["method"], "PUBLISH");
+    EXPECT_EQ(publication["etag"], "et2x1");
+    EXPECT_EQ(publication["if_match"], "et1x1");
+    const auto calls = runCommand(Binary + " calls --format json --kind publish --db " + quote(db));
+    EXPECT_EQ(std::count(calls.out.begin(), calls.out.end(), '\n'), 1) << calls.out;
+    EXPECT_NE(calls.out.find("\"kind\":\"publish\""), std::string::npos) << calls.out;
+}
+
+// Two legs of one call through an SBC, tied by a header the user names with --link-header: both show legs 2, and
+// show lists the other leg.
+TEST(LinkedCallsCli, LinkHeaderOptionLinksLegs) {
+    sipscope::test::TempDir dir;
+    sipscope::test::PcapWriter pcap;
+    pcap.add({1'000'000, 0x0a000001, 0x0a000003, 5060, 5060,
+              sipscope::test::sipMessage("INVITE sip:bob@example.com SIP/2.0", "leg-a", "1 INVITE")});
+    pcap.add({1'010'000, 0x0a000003, 0x0a000002, 5060, 5060,
+              sipscope::test::sipMessage("INVITE sip:bob@example.com SIP/2.0", "leg-b", "1 INVITE",
+                                         "P-Leg-Of: leg-a\r\n")});
+    pcap.write(dir.file("legs.pcap"));
+    const std::string db = dir.file("l.db");
+    const auto imported = runCommand(Binary + " import --quiet --link-header P-Leg-Of --db " + quote(db) + " " +
+                                     quote(dir.file("legs.pcap")));
+    ASSERT_EQ(imported.exitCode, 0) << imported.out;
+    const auto calls = runCommand(Binary + " calls --format json --db " + quote(db));
+    std::istringstream lines(calls.out);
+    int seen = 0;
+    for (std::string line; std::getline(lines, line); ++seen) {
+        const auto call = nlohmann::json::parse(line);
+        EXPECT_EQ(call["legs"], 2) << line;
+        EXPECT_EQ(call["kind"], "call") << line;
+    }
+    EXPECT_EQ(seen, 2);
+    const auto shown = runCommand(Binary + " show leg-a --color never --db " + quote(db));
+    EXPECT_NE(shown.out.find("Linked:  leg-b  header (P-Leg-Of: leg-a)"), std::string::npos) << shown.out;
+
+    // Without the option the legs stay apart.
+    const std::string apart = dir.file("apart.db");
+    runCommand(Binary + " import --quiet --db " + quote(apart) + " " + quote(dir.file("legs.pcap")));
+    EXPECT_EQ(runCommand(Binary + " calls --format json --db " + quote(apart)).out.find("\"legs\":2"),
+              std::string::npos);
 }
 
 std::vector<std::string> corpusCaptures() {
