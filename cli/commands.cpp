@@ -476,7 +476,34 @@ int runShow(const Options& options) {
     ladderOptions.withRaw = options.raw;
     ladderOptions.color = color;
     ladderOptions.aliases = &aliases;
-    printLadder(std::cout, store::buildLadder(messages, options.byIp), messages, ladderOptions);
+    if (!options.allLegs) {
+        printLadder(std::cout, store::buildLadder(messages, options.byIp), messages, ladderOptions);
+        return ExitOk;
+    }
+    // --all-legs: this call (#1) and every call linked to it (#2...) in one ladder, in capture order.
+    std::vector<std::pair<std::size_t, store::MessageRow>> legMessages;
+    for (const auto& message : messages)
+        legMessages.emplace_back(1, message);
+    std::size_t leg = 1;
+    for (const auto& linked : reader.linkedCalls(call->key)) {
+        if (linked.callId.empty())
+            continue;  // not in the calls table: no messages to draw
+        ++leg;
+        std::cout << "Leg #" << leg << ": " << escapeForTerminal(linked.callId) << "  " << linked.kind << '\n';
+        for (auto& message : reader.callMessages(linked.key, options.raw))
+            legMessages.emplace_back(leg, std::move(message));
+    }
+    if (leg > 1)
+        std::cout << "Leg #1: " << escapeForTerminal(call->callId) << "  this call\n\n";
+    std::stable_sort(legMessages.begin(), legMessages.end(),
+                     [](const auto& a, const auto& b) { return a.second.id < b.second.id; });
+    std::vector<store::MessageRow> drawn;
+    for (auto& [number, message] : legMessages) {
+        if (leg > 1)
+            ladderOptions.legs.push_back(number);
+        drawn.push_back(std::move(message));
+    }
+    printLadder(std::cout, store::buildLadder(drawn, options.byIp), drawn, ladderOptions);
     return ExitOk;
 }
 
