@@ -1,84 +1,176 @@
 #!/usr/bin/env bash
-# Import benchmarks, side by side on the same files in one run: the libpcap floor, sipscope import (store on),
-# sipscope import --no-store (decode only), tshark -T fields and sngrep -N -q where installed. Each tool runs
-# RUNS times; the table shows medians, ratios to the floor, messages/s, MB/s, peak RSS and database size.
+# The benchmark suite, in one command. For each workload (a pcap made by bench/gen_calls into bench/work, once),
+# side by side in one run and RUNS times each: the floor (libpcap + memmem, bench/floor.cpp), `sipscope import`
+# into a fresh database, the same with --no-store (decode only), `tshark -T fields` and `sngrep -N -q` where
+# installed. Prints a Markdown table of medians: wall seconds, ratio to the floor of the same run, CPU seconds
+# (user + sys: above the wall time when decode and store overlap), SIP messages/s, MB/s, peak RSS, database
+# size. Then query timings on the largest database imported, and the Google Benchmark micro-benchmarks.
 #
-#   bench/run.sh                         # workloads udp-10k, udp-100k, tcp-100k, rtp-10k; 3 runs each
-#   WORKLOADS="udp-10k" RUNS=5 bench/run.sh
-#   WORKLOADS="udp-1m" bench/run.sh      # the 1M-call file (about 2.7 GB)
+#   bench/run.sh                                    # udp-10k udp-100k tcp-100k rtp-10k, 3 runs each
+#   WORKLOADS="udp-100k udp-1m" RUNS=5 bench/run.sh
+#   BUILD=build/perf bench/run.sh                   # another build directory (default build/release)
+#
+# Settings (environment): WORKLOADS, RUNS (3), BUILD (build/release; built with ./setup.sh build when missing),
+# COMPARE (workloads tshark and sngrep also run on; default udp-100k tcp-100k), TOOL_TIMEOUT (seconds one tshark
+# or sngrep run may take, 900), QUERIES (1: time the queries), MICRO (1: run micro_bench when built),
+# KEEP_DB (0: delete the databases at the end; they are large).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 RUNS=${RUNS:-3}
 WORKLOADS=${WORKLOADS:-"udp-10k udp-100k tcp-100k rtp-10k"}
+COMPARE=${COMPARE:-"udp-100k tcp-100k"}
+TOOL_TIMEOUT=${TOOL_TIMEOUT:-900}
+QUERIES=${QUERIES:-1}
+MICRO=${MICRO:-1}
+KEEP_DB=${KEEP_DB:-0}
+BUILD=${BUILD:-build/release}
 work=$root/bench/work
 mkdir -p "$work"
 
-[ -x build/release/cli/sipscope ] || ./setup.sh build >/dev/null
-command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (apt-get install time)"; exit 1; }
-sipscope=$root/build/release/cli/sipscope
-gen=$root/build/release/bench/gen_calls
-floor=$root/build/release/bench/floor
+if [ ! -x "$BUILD/cli/sipscope" ] || [ ! -x "$BUILD/bench/gen_calls" ] || [ ! -x "$BUILD/bench/floor" ]; then
+    if [ "$BUILD" = build/release ]; then
+        ./setup.sh build >/dev/null
+    else
+        echo "bench: $BUILD has no sipscope, gen_calls and floor; build them: ninja -C $BUILD sipscope gen_calls floor" >&2
+        exit 1
+    fi
+fi
+command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
+sipscope=$root/$BUILD/cli/sipscope
+gen=$root/$BUILD/bench/gen_calls
+floor=$root/$BUILD/bench/floor
 
 workload_file() {
     local name=$1 file=$work/$1.pcap
     if [ ! -f "$file" ]; then
+        echo "bench: generating $file" >&2
         case $name in
-            udp-10k) "$gen" --calls 10000 -o "$file" ;;
-            udp-100k) "$gen" --calls 100000 -o "$file" ;;
-            udp-1m) "$gen" --calls 1000000 -o "$file" ;;
-            tcp-100k) "$gen" --calls 100000 --transport tcp -o "$file" ;;
-            rtp-10k) "$gen" --calls 10000 --rtp 70 -o "$file" ;;
-            *) echo "bench: unknown workload $name" >&2; exit 1 ;;
+            udp-10k) "$gen" --calls 10000 -o "$file.tmp" ;;
+            udp-100k) "$gen" --calls 100000 -o "$file.tmp" ;;
+            udp-1m) "$gen" --calls 1000000 -o "$file.tmp" ;;
+            tcp-100k) "$gen" --calls 100000 --transport tcp -o "$file.tmp" ;;
+            rtp-10k) "$gen" --calls 10000 --rtp 70 -o "$file.tmp" ;;
+            *) echo "bench: unknown workload $name (udp-10k udp-100k udp-1m tcp-100k rtp-10k)" >&2; exit 1 ;;
         esac
+        mv "$file.tmp" "$file"
     fi
     echo "$file"
 }
 
-# Runs a command RUNS times; prints "median_seconds max_rss_kb" (RSS: median too).
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# Runs a command RUNS times (at most $2 seconds each, 0 = no limit); prints medians "wall rss_kb cpu_s" or
+# "timeout" when a run did not finish.
 measure() {
-    local times=() rss=() i
-    for ((i = 0; i < RUNS; i++)); do
+    local runs=$1 limit=$2; shift 2
+    local walls=() rss=() cpu=() i
+    for ((i = 0; i < runs; i++)); do
         rm -f "$work/bench.db" "$work/bench.db-wal" "$work/bench.db-shm"
-        /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>&1 || true
-        read -r t r <"$work/time.txt"
-        times+=("$t"); rss+=("$r")
+        local status=0
+        if [ "$limit" -gt 0 ]; then
+            /usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" timeout "$limit" "$@" >/dev/null 2>&1 || status=$?
+        else
+            /usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" "$@" >/dev/null 2>&1 || status=$?
+        fi
+        if [ "$status" -eq 124 ]; then
+            echo timeout
+            return
+        fi
+        local t r u s
+        read -r t r u s < <(grep -E '^[0-9.]+ [0-9]+ ' "$work/time.txt" | tail -1)
+        walls+=("$t"); rss+=("$r"); cpu+=("$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')")
     done
-    local mt mr
-    mt=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    mr=$(printf '%s\n' "${rss[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    echo "$mt $mr"
+    echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${rss[@]}" | median) $(printf '%s\n' "${cpu[@]}" | median)"
 }
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); runs: $RUNS (medians)"
+in_list() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; }
+
+echo "# sipscope benchmarks"
 echo
-echo "| workload | tool | seconds | × floor | SIP msg/s | MB/s | peak RSS MB | DB MB |"
-echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- build: $BUILD ($(grep -m1 '^CMAKE_BUILD_TYPE' "$BUILD/CMakeCache.txt" 2>/dev/null | cut -d= -f2)); runs: $RUNS, medians"
+echo "- tools: $(command -v tshark >/dev/null && tshark --version | head -1 || echo 'no tshark'); $(command -v sngrep >/dev/null && sngrep -V 2>&1 | head -1 || echo 'no sngrep')"
+echo
+echo "| workload | tool | wall s | × floor | CPU s | SIP msg/s | MB/s | peak RSS MB | DB MB |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+largest_db=""
+largest_messages=0
 for name in $WORKLOADS; do
     file=$(workload_file "$name")
     size_mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN {printf "%.1f", b/1048576}')
     messages=$("$floor" "$file" | awk '{print $3}')
-    read -r floor_s floor_rss < <(measure "$floor" "$file")
-    row() {  # tool seconds rss db_mb
-        awk -v n="$name ($size_mb MB)" -v tool="$1" -v s="$2" -v r="$3" -v f="$floor_s" -v m="$messages" \
-            -v mb="$size_mb" -v db="$4" 'BEGIN {
+    read -r floor_s floor_rss floor_cpu < <(measure "$RUNS" 0 "$floor" "$file")
+    row() {  # tool "wall rss cpu" | "timeout", db_mb
+        if [ "$2" = timeout ]; then
+            echo "| $name ($size_mb MB) | $1 | > $TOOL_TIMEOUT | > $(awk -v l="$TOOL_TIMEOUT" -v f="$floor_s" 'BEGIN {printf "%.0f", l / (f <= 0 ? 0.01 : f)}') | | | | | |"
+            return
+        fi
+        local s r c
+        read -r s r c <<<"$2"
+        awk -v n="$name ($size_mb MB)" -v tool="$1" -v s="$s" -v r="$r" -v c="$c" -v f="$floor_s" -v m="$messages" \
+            -v mb="$size_mb" -v db="$3" 'BEGIN {
                 s = (s <= 0 ? 0.01 : s); fs = (f <= 0 ? 0.01 : f);
-                printf "| %s | %s | %.2f | %.1f | %.0f | %.0f | %.0f | %s |\n", n, tool, s, s / fs, m / s, mb / s, r / 1024, db }'
+                printf "| %s | %s | %.2f | %.1f | %.2f | %.0f | %.0f | %.0f | %s |\n", n, tool, s, s / fs, c, m / s, mb / s, r / 1024, db }'
     }
-    row "floor (libpcap + memmem)" "$floor_s" "$floor_rss" "-"
-    read -r s r < <(measure "$sipscope" import --quiet --db "$work/bench.db" "$file")
-    "$sipscope" import --quiet --db "$work/bench.db" "$file" >/dev/null
+    row "floor (libpcap + memmem)" "$floor_s $floor_rss $floor_cpu" "-"
+    result=$(measure "$RUNS" 0 "$sipscope" import --quiet --db "$work/bench.db" "$file")  # leaves the last run's DB
     db_mb=$(du -cm "$work"/bench.db* | awk 'END {print $1}')
-    row "sipscope import" "$s" "$r" "$db_mb"
-    read -r s r < <(measure "$sipscope" import --quiet --no-store --db "$work/bench.db" "$file")
-    row "sipscope import --no-store" "$s" "$r" "-"
-    if command -v tshark >/dev/null; then
-        read -r s r < <(measure tshark -r "$file" -Y sip -T fields -e sip.Call-ID)
-        row "tshark -T fields" "$s" "$r" "-"
+    row "sipscope import" "$result" "$db_mb"
+    if [ "$QUERIES" = 1 ] && [ "$messages" -gt "$largest_messages" ]; then
+        largest_messages=$messages
+        largest_db=$work/query-$name.db
+        rm -f "$largest_db"*
+        mv "$work/bench.db" "$largest_db"
+        rm -f "$work"/bench.db-*
     fi
-    if command -v sngrep >/dev/null; then
-        read -r s r < <(measure sngrep -I "$file" -N -q)
-        row "sngrep -N -q" "$s" "$r" "-"
+    row "sipscope import --no-store" "$(measure "$RUNS" 0 "$sipscope" import --quiet --no-store --db "$work/bench.db" "$file")" "-"
+    if in_list "$name" "$COMPARE"; then
+        if command -v tshark >/dev/null; then
+            row "tshark -Y sip -T fields -e sip.Call-ID" \
+                "$(measure "$RUNS" "$TOOL_TIMEOUT" tshark -r "$file" -Y sip -T fields -e sip.Call-ID)" "-"
+        fi
+        if command -v sngrep >/dev/null; then
+            row "sngrep -N -q" "$(measure "$RUNS" "$TOOL_TIMEOUT" sngrep -I "$file" -N -q)" "-"
+        fi
     fi
 done
 rm -f "$work/bench.db" "$work/bench.db-wal" "$work/bench.db-shm" "$work/time.txt"
+
+if [ "$QUERIES" = 1 ] && [ -n "$largest_db" ]; then
+    echo
+    echo "## Queries on $(basename "$largest_db" .db | sed 's/^query-//') ($(du -cm "$largest_db"* | awk 'END {print $1}') MB database), median of $RUNS runs"
+    echo
+    echo "| query | command | wall ms |"
+    echo "| --- | --- | ---: |"
+    call_id=$(sqlite3 "$largest_db" "SELECT call_id FROM calls WHERE id = (SELECT id FROM calls ORDER BY id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM calls))" 2>/dev/null ||
+              "$sipscope" calls --db "$largest_db" --limit 1 --format csv | awk -F, 'NR == 2 {print $1}')
+    query() {  # label, arguments
+        local label=$1; shift
+        local times=() i start end
+        for ((i = 0; i < RUNS; i++)); do
+            start=$(date +%s%N)
+            "$sipscope" "$@" --db "$largest_db" >/dev/null
+            end=$(date +%s%N)
+            times+=("$(( (end - start) / 1000000 ))")
+        done
+        echo "| $label | \`sipscope $*\` | $(printf '%s\n' "${times[@]}" | median) |"
+    }
+    query "first page of calls" calls --limit 50
+    query "calls filtered by from-user" calls --from 1234 --limit 50
+    query "calls filtered by status" calls --status 200 --limit 50
+    query "show one call" show "$call_id"
+    query "stats" stats
+    [ "$KEEP_DB" = 1 ] || rm -f "$largest_db" "$largest_db"-*
+fi
+
+if [ "$MICRO" = 1 ] && [ -x "$BUILD/bench/micro_bench" ]; then
+    echo
+    echo "## Micro-benchmarks (Google Benchmark; CPU time per message)"
+    echo
+    echo '```'
+    "$BUILD/bench/micro_bench" --benchmark_repetitions="$RUNS" --benchmark_report_aggregates_only=true 2>&1 |
+        grep -E '^(Benchmark|BM_.*_median)' || true
+    echo '```'
+fi

@@ -15,6 +15,10 @@
 #include <cstring>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace sipscope::decode {
 
 namespace {
@@ -31,11 +35,33 @@ struct Line {
     std::size_t next = 0;  // first byte of the following line
 };
 
+// The first '\n' in [from, end), or end. Header lines are short (20 to 80 bytes), where memchr's fixed cost per
+// call was a quarter of the parser's time; 16 bytes at a time with SSE2 (x86-64's baseline), never reading
+// past `end`.
+const char* findNewline(const char* from, const char* end) {
+#if defined(__SSE2__)
+    const __m128i newline = _mm_set1_epi8('\n');
+    while (end - from >= 16) {
+        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from));
+        const int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(chunk, newline));
+        if (mask != 0) {
+            return from + __builtin_ctz(static_cast<unsigned>(mask));
+        }
+        from += 16;
+    }
+#endif
+    while (from < end && *from != '\n') {
+        ++from;
+    }
+    return from;
+}
+
 Line lineAt(std::string_view bytes, std::size_t pos) {
     Line line{pos, bytes.size(), bytes.size()};
-    const void* lf = std::memchr(bytes.data() + pos, '\n', bytes.size() - pos);
-    if (lf != nullptr) {
-        line.end = static_cast<std::size_t>(static_cast<const char*>(lf) - bytes.data());
+    const char* end = bytes.data() + bytes.size();
+    const char* lf = findNewline(bytes.data() + pos, end);
+    if (lf != end) {
+        line.end = static_cast<std::size_t>(lf - bytes.data());
         line.next = line.end + 1;
     }
     if (line.end > line.begin && bytes[line.end - 1] == '\r') {
@@ -344,7 +370,7 @@ void MessageReader::readTypedHeader(HeaderId id, const HeaderField& header) {
             m_fields.callId = header.value;
             if (header.value.empty()) {
                 fail(ParseErrorCode::BadHeaderValue, "empty Call-ID", at);
-            } else if (header.value.find_first_of(" \t\r\n") != std::string_view::npos) {
+            } else if (detail::findAnyOf(header.value, " \t\r\n") != std::string_view::npos) {
                 fail(ParseErrorCode::BadHeaderValue, "Call-ID contains whitespace", at);  // RFC 3261 §25.1
             }
         }

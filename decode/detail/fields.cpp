@@ -90,7 +90,7 @@ std::string_view checkSipHost(std::string_view uri) {
         return {};
     }
     const std::string_view hostPart = sipHostPart(uri);
-    if (!isValidHostPort(hostPart.substr(0, hostPart.find_first_of(";?")))) {
+    if (!isValidHostPort(hostPart.substr(0, findAnyOf(hostPart, ";?")))) {
         return "SIP URI with a malformed host or port (IPv6 without brackets?)";
     }
     return {};
@@ -196,7 +196,7 @@ void splitUri(std::string_view uri, std::string_view& user, std::string_view& ho
             user = userInfo.substr(0, userInfo.find(':'));
             hostPart = rest.substr(at + 1);
         }
-        host = hostPart.substr(0, hostPart.find_first_of(";?"));
+        host = hostPart.substr(0, findAnyOf(hostPart, ";?"));
     } else if (equalsNoCase(scheme, "tel")) {
         user = rest.substr(0, rest.find(';'));  // RFC 3966 §3: the number, then ;params
     }
@@ -260,7 +260,7 @@ std::string_view readNameAddr(std::string_view value, NameAddr& out) {
     } else {
         // RFC 3261 §20.10: in an addr-spec, ';' starts the header parameters, so the URI ends there.
         out.uri = c.takeWhile([](char ch) { return !isLwsChar(ch) && ch != ';'; });
-        if (reason.empty() && out.uri.find_first_of(",?") != std::string_view::npos) {
+        if (reason.empty() && findAnyOf(out.uri, ",?") != std::string_view::npos) {
             reason = "URI with ',' or '?' not enclosed in <>";
         }
     }

@@ -40,6 +40,19 @@ inline bool isToken(std::string_view s) {
     return true;
 }
 
+// The first character of `text` that is one of `set`, or npos: string_view::find_first_of, without libstdc++'s
+// memchr over the set for every character of the text (a fifth of the parser's time on a typical INVITE).
+inline std::size_t findAnyOf(std::string_view text, std::string_view set) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        for (char c : set) {
+            if (text[i] == c) {
+                return i;
+            }
+        }
+    }
+    return std::string_view::npos;
+}
+
 inline char toLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 inline bool equalsNoCase(std::string_view a, std::string_view b) {
