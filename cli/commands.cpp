@@ -271,9 +271,7 @@ void checkSortField(const Options& options, const std::vector<Row>& examples) {
 
 // Sorting needs every row before --limit cuts them.
 void sortAndLimit(const Options& options, std::vector<Row>& rows) {
-    sortRows(rows, options.sort, options.reverse);
-    if (options.limit && rows.size() > options.limit)
-        rows.resize(options.limit);
+    sortRows(rows, options.sort, options.reverse, options.limit);
 }
 
 int runCalls(const Options& options, std::ostream& out) {

@@ -230,36 +230,60 @@ void printRows(std::ostream& out, Format format, const std::vector<Row>& rows, c
         printLine(line);
 }
 
-void sortRows(std::vector<Row>& rows, const std::string& key, bool reverse) {
+void sortRows(std::vector<Row>& rows, const std::string& key, bool reverse, std::size_t limit) {
+    // Each row's sort key is read once; the rows are then ordered by index, ties kept in listing order (reversed
+    // with --reverse), so a partial sort for --limit gives the same rows as a full one.
+    struct Key {
+        int rank = 0;  // 0 missing or null, 1 number or boolean, 2 text, 3 anything else
+        double number = 0;
+        const std::string* text = nullptr;
+    };
+    std::vector<Key> keys(rows.size());
     if (!key.empty()) {
-        // Rank: 0 missing or null, 1 number or boolean, 2 text, 3 anything else.
-        auto rank = [](const Row* value) {
-            if (!value || value->is_null())
-                return 0;
-            if (value->is_number() || value->is_boolean())
-                return 1;
-            return value->is_string() ? 2 : 3;
-        };
-        auto number = [](const Row& value) {
-            return value.is_boolean() ? (value.get<bool>() ? 1.0 : 0.0) : value.get<double>();
-        };
-        std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
-            const auto ia = a.find(key);
-            const auto ib = b.find(key);
-            const Row* va = ia == a.end() ? nullptr : &*ia;
-            const Row* vb = ib == b.end() ? nullptr : &*ib;
-            const int ra = rank(va), rb = rank(vb);
-            if (ra != rb)
-                return ra < rb;
-            if (ra == 1)
-                return number(*va) < number(*vb);
-            if (ra == 2)
-                return va->get_ref<const std::string&>() < vb->get_ref<const std::string&>();
-            return false;
-        });
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            const auto it = rows[i].find(key);
+            if (it == rows[i].end() || it->is_null())
+                continue;
+            Key& k = keys[i];
+            if (it->is_boolean()) {
+                k.rank = 1;
+                k.number = it->get<bool>() ? 1 : 0;
+            } else if (it->is_number()) {
+                k.rank = 1;
+                k.number = it->get<double>();
+            } else if (it->is_string()) {
+                k.rank = 2;
+                k.text = &it->get_ref<const std::string&>();
+            } else {
+                k.rank = 3;
+            }
+        }
     }
-    if (reverse)
-        std::reverse(rows.begin(), rows.end());
+    auto less = [&keys](std::size_t a, std::size_t b) {
+        const Key& x = keys[a];
+        const Key& y = keys[b];
+        if (x.rank != y.rank)
+            return x.rank < y.rank;
+        if (x.rank == 1 && x.number != y.number)
+            return x.number < y.number;
+        if (x.rank == 2 && *x.text != *y.text)
+            return *x.text < *y.text;
+        return a < b;
+    };
+    std::vector<std::size_t> order(rows.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    const std::size_t keep = limit && limit < rows.size() ? limit : rows.size();
+    auto compare = [&](std::size_t a, std::size_t b) { return reverse ? less(b, a) : less(a, b); };
+    if (keep < order.size())
+        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(), compare);
+    else
+        std::sort(order.begin(), order.end(), compare);
+    std::vector<Row> sorted;
+    sorted.reserve(keep);
+    for (std::size_t i = 0; i < keep; ++i)
+        sorted.push_back(std::move(rows[order[i]]));
+    rows = std::move(sorted);
 }
 
 } // namespace sipscope::cli

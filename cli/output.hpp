@@ -31,8 +31,8 @@ void printRows(std::ostream& out, Format format, const std::vector<Row>& rows, c
                bool forTerminal = true);
 
 // Sorts rows by the value of `key` (stable; null and missing first, then numbers and booleans, then text), or
-// only reverses them when `key` is empty and `reverse` is set.
-void sortRows(std::vector<Row>& rows, const std::string& key, bool reverse);
+// only reverses them when `key` is empty and `reverse` is set; then keeps the first `limit` (0: all).
+void sortRows(std::vector<Row>& rows, const std::string& key, bool reverse, std::size_t limit = 0);
 
 // Control characters, escape sequences and DEL become visible escapes (\x1b, \r, \n, \t); valid UTF-8 stays.
 std::string escapeForTerminal(std::string_view text);
