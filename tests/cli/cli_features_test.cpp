@@ -508,7 +508,8 @@ TEST_F(CliFeatures, CsvFollowsRfc4180) {
 TEST_F(CliFeatures, EveryCommandsHelpHasAnExample) {
     for (const std::string command :
          {"", "import", "calls", "messages", "show", "stats", "registrations", "export", "export ladder",
-          "export calls", "export messages", "export stats", "export pcap", "migrate", "view"}) {
+          "export calls", "export messages", "export stats", "export pcap", "migrate", "view", "capture",
+          "subscriptions"}) {
         SCOPED_TRACE(command);
         const auto help = runCommand(Binary + " " + command + " --help");
         EXPECT_EQ(help.exitCode, 0);
