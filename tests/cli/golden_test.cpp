@@ -104,6 +104,30 @@ TEST_F(SamplesGolden, EveryListingInEveryFormat) {
     }
 }
 
+// The listing options: sorted calls, messages found by --grep, the stats breakdowns per host and per interval, and a
+// ladder with host aliases and colours (the escape sequences are sipscope's own).
+TEST_F(SamplesGolden, SortGrepStatsBreakdownsAndShowOptions) {
+    const std::string aliases = quote((GoldenDir / "samples" / "lab.aliases").string());
+    const std::pair<std::string, std::string> cases[] = {
+        {"calls-sorted.txt", "calls --sort setup_ms --reverse"},
+        {"messages-grep.txt", "messages --grep 'CSeq: [0-9]+ (BYE|CANCEL)'"},
+        {"messages-grep.json", "messages --grep 'sipp@' -i --sort status --limit 4 --format json"},
+        {"stats-by-host.txt", "stats --by-host"},
+        {"stats-by-host.csv", "stats --by-host --format csv"},
+        {"stats-by-host.json", "stats --by-host --format json"},
+        {"stats-interval.txt", "stats --interval 1s"},
+        {"stats-interval.csv", "stats --interval 1s --format csv"},
+        {"stats-interval.json", "stats --interval 1m --format json"},
+        {"show-cancelled-aliases-color.txt", "show 1-5807@127.0.0.1 --color always --aliases " + aliases},
+        {"ladder-cancelled-aliases.puml",
+         "export ladder 1-5807@127.0.0.1 --format plantuml -o - --aliases " + aliases},
+    };
+    for (const auto& [file, arguments] : cases) {
+        SCOPED_TRACE(arguments);
+        expectGolden(GoldenDir / "samples" / file, run(arguments));
+    }
+}
+
 // samples/subscribe.pcap: a presence subscription from SUBSCRIBE to NOTIFY terminated, and a PUBLISH with its
 // SIP-ETag refresh. The subscriptions listing in each format and with filters, and the calls' kinds.
 TEST(SubscriptionsGolden, EveryFormatAndFilter) {
