@@ -4,7 +4,7 @@
 #include "capture/error.hpp"
 #include "capture/hep_listener.hpp"
 #include "capture/live_source.hpp"
-#include "cli/ingest_report.hpp"
+#include "cli/ingest_shared.hpp"
 #include "cli/output.hpp"
 #include "cli/privileges.hpp"
 #include "store/ingest.hpp"
@@ -82,6 +82,8 @@ CaptureCommand addCaptureCommand(CLI::App& app) {
                         "Also link calls (B2BUA/SBC legs) by this header, besides X-Call-ID, X-CID, X-Orig-Call-ID "
                         "and X-Original-Call-ID; repeatable")
         ->type_name("NAME");
+    command->add_option("--sip-ports", o.sipPorts,
+                        "Only look for SIP on these ports, e.g. 5060,5080,6000-6010 (default: any port)");
     command->footer("Examples:\n  sipscope capture -i eth0 -f 'port 5060' --db today.db\n"
                     "  sipscope capture -i any -w raw.pcap --duration 3600\n"
                     "  sipscope capture --hep-listen udp:0.0.0.0:9060\n"
@@ -127,6 +129,8 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
 
     store::IngestOptions ingest;
     ingest.flushIntervalMs = FlushIntervalMs;
+    if (!o.sipPorts.empty())
+        ingest.decoder.sipPorts = parsePortList(o.sipPorts);
     for (const std::string& name : o.linkHeaders)
         ingest.correlator.linkHeaders.push_back(name);
     ingest.writeOpenCalls = true;

@@ -28,6 +28,7 @@ struct CaptureOptions {
     bool noDrop = false;
     std::optional<std::string> db;     // the subcommand's own --db; the global one otherwise
     bool quiet = false;
+    std::string sipPorts;              // --sip-ports
     std::vector<std::string> linkHeaders;  // --link-header NAME: more headers that link B2BUA legs
 };
 

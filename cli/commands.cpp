@@ -1,6 +1,6 @@
 // The sipscope commands: import, calls, messages, show, stats. Thin: queries come from store::Reader.
 #include "cli/commands.hpp"
-#include "cli/ingest_report.hpp"
+#include "cli/ingest_shared.hpp"
 
 #include "capture/error.hpp"
 #include "cli/aliases.hpp"
@@ -48,6 +48,7 @@ struct Options {
     std::vector<std::string> files;
     bool quiet = false;
     bool noStore = false;
+    std::string sipPorts;  // import: --sip-ports
     std::vector<std::string> linkHeaders;  // import: --link-header NAME, more headers that link B2BUA legs
     std::string call;
     std::string output;  // export: file to write, "-" for standard output
@@ -209,6 +210,8 @@ Row messageRow(const store::MessageRow& message, bool withText) {
 int runImport(const Options& options) {
     store::IngestOptions ingest;
     ingest.writeDatabase = !options.noStore;
+    if (!options.sipPorts.empty())
+        ingest.decoder.sipPorts = parsePortList(options.sipPorts);
     for (const std::string& name : options.linkHeaders)
         ingest.correlator.linkHeaders.push_back(name);
     const bool showProgress = !options.quiet && isatty(STDERR_FILENO);
@@ -288,7 +291,7 @@ int runCalls(const Options& options, std::ostream& out) {
               {{"start", "Start", 27}, {"duration", "Duration", 10}, {"from", "From", 32}, {"to", "To", 32},
                {"src", "Source", 24}, {"dst", "Destination", 24}, {"method", "Method", 10}, {"state", "State", 10},
                {"status", "Status", 6}, {"messages", "Msgs", 5}, {"call_id", "Call-ID", 40}},
-              !options.toFile, {callRow(store::CallRow{})});
+              !options.toFile);
     return ExitOk;
 }
 
@@ -326,8 +329,7 @@ int runMessages(const Options& options, std::ostream& out) {
                                    {"error", "Error", 40},   {"call_id", "Call-ID", 40}};
     if (options.raw)
         columns.push_back({"text", "Text", 200});
-    printRows(out, formatOf(options.format), rows, columns, !options.toFile,
-              {messageRow(request, options.raw), messageRow(response, options.raw)});
+    printRows(out, formatOf(options.format), rows, columns, !options.toFile);
     return ExitOk;
 }
 
@@ -643,6 +645,8 @@ int run(int argc, char** argv) {
     import->add_option("files", options.files, "Capture files (pcap or pcapng; - for standard input)")->required();
     import->add_flag("-q,--quiet", options.quiet, "No progress line");
     import->add_flag("--no-store", options.noStore, "Decode and correlate only, store nothing (to measure the store)");
+    import->add_option("--sip-ports", options.sipPorts,
+                       "Only look for SIP on these ports, e.g. 5060,5080,6000-6010 (default: any port)");
     import->add_option("--link-header", options.linkHeaders,
                        "Also link calls (B2BUA/SBC legs) by this header, besides X-Call-ID, X-CID, X-Orig-Call-ID "
                        "and X-Original-Call-ID; repeatable")

@@ -154,7 +154,7 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
             ++file.sipMessages;
             if (!message.isValid())
                 ++file.invalidMessages;
-        });
+        }, options.decoder);
 
         auto lastProgress = std::chrono::steady_clock::now();
         auto lastFlush = lastProgress;

@@ -29,6 +29,7 @@ struct IngestOptions {
     const std::atomic<bool>* stop = nullptr;  // set it (e.g. on Ctrl-C) to stop at the next packet, keeping all so far
     bool writeDatabase = true;
     std::uint32_t flushIntervalMs = 0;  // also write a batch this often (live capture); 0 = only when full
+    capture::DecoderLimits decoder;     // limits, and --sip-ports narrowing
     decode::CorrelatorLimits correlator;  // open calls, records per call, idle timeout, link headers
     bool writeOpenCalls = false;        // write calls in progress at each batch (live capture)  // false: decode and correlate only, write nothing (benchmarks: the cost of the store)
 };

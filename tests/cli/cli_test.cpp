@@ -48,6 +48,24 @@ TEST_F(Cli, ImportReportsWhatItStored) {
     EXPECT_NE(result.out.find("3 calls"), std::string::npos) << result.out;
 }
 
+TEST_F(Cli, SipPortsNarrowTheImport) {
+    // The samples run SIPp on ports 15060 (UAS) and 15070 (UAC).
+    auto none = sipscope("import --quiet --sip-ports 5060,6000-6010 " + Samples + "/call-complete.pcap");
+    ASSERT_EQ(none.exitCode, 0) << none.out;
+    EXPECT_NE(none.out.find("stored 0 SIP messages"), std::string::npos) << none.out;
+    EXPECT_NE(none.out.find("packets skipped by --sip-ports"), std::string::npos) << none.out;
+    db = dir.file("second.db");  // the same file again into the first would be skipped as a duplicate
+    auto all = sipscope("import --quiet --sip-ports 15060 " + Samples + "/call-complete.pcap");
+    ASSERT_EQ(all.exitCode, 0) << all.out;
+    EXPECT_NE(all.out.find("stored 21 SIP messages"), std::string::npos) << all.out;
+    for (const char* bad : {"50x60", "70000", "6010-6000", ","}) {
+        auto refused = sipscope(std::string("import --quiet --sip-ports ") + bad + " " + Samples + "/register.pcap",
+                                true);
+        EXPECT_EQ(refused.exitCode, 1) << bad << ": " << refused.out;
+        EXPECT_NE(refused.out.find("--sip-ports"), std::string::npos) << refused.out;
+    }
+}
+
 TEST_F(Cli, CallsOfTheSamplesHaveTheirStatesAndPromisedFields) {
     importSamples();
     const auto calls = jsonLines("calls");

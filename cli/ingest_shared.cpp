@@ -1,5 +1,8 @@
-#include "cli/ingest_report.hpp"
+#include "cli/ingest_shared.hpp"
 
+#include <CLI/CLI.hpp>
+
+#include <charconv>
 #include <cstdint>
 #include <utility>
 
@@ -24,6 +27,7 @@ void printLosses(std::ostream& out, const store::IngestReport& report) {
         {"TLS segments (encrypted SIP, not decrypted)", d.tlsSegments},
         {"HEP packets that could not be decoded", d.hepErrors},
         {"SCTP messages never completed", d.sctpMessagesIncomplete},
+        {"packets skipped by --sip-ports", d.outsideSipPorts},
     };
     bool any = false;
     for (const auto& [what, count] : losses) {
@@ -37,6 +41,34 @@ void printLosses(std::ostream& out, const store::IngestReport& report) {
     if (report.correlator.callsEvictedForSpace)
         out << "  " << report.correlator.callsEvictedForSpace
                   << " calls written early to bound memory (too many open calls at once)\n";
+}
+
+std::vector<std::uint16_t> parsePortList(const std::string& text) {
+    std::vector<std::uint16_t> ports;
+    auto number = [&text](std::string_view part) {
+        unsigned value = 0;
+        const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
+        if (part.empty() || error != std::errc() || end != part.data() + part.size() || value > 65535)
+            throw CLI::ValidationError("--sip-ports", "'" + std::string(part) + "' in '" + text +
+                                                          "' is not a port (0-65535); example: 5060,5080,6000-6010");
+        return static_cast<std::uint16_t>(value);
+    };
+    std::string_view rest = text;
+    while (!rest.empty()) {
+        const std::size_t comma = rest.find(',');
+        const std::string_view item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        const std::size_t dash = item.find('-');
+        const std::uint16_t first = number(item.substr(0, dash));
+        const std::uint16_t last = dash == std::string_view::npos ? first : number(item.substr(dash + 1));
+        if (last < first)
+            throw CLI::ValidationError("--sip-ports", "range '" + std::string(item) + "' runs backwards");
+        for (unsigned port = first; port <= last; ++port)
+            ports.push_back(static_cast<std::uint16_t>(port));
+    }
+    if (ports.empty())
+        throw CLI::ValidationError("--sip-ports", "no port given; example: 5060,5080");
+    return ports;
 }
 
 } // namespace sipscope::cli
