@@ -291,7 +291,7 @@ int runCalls(const Options& options, std::ostream& out) {
               {{"start", "Start", 27}, {"duration", "Duration", 10}, {"from", "From", 32}, {"to", "To", 32},
                {"src", "Source", 24}, {"dst", "Destination", 24}, {"method", "Method", 10}, {"state", "State", 10},
                {"status", "Status", 6}, {"messages", "Msgs", 5}, {"call_id", "Call-ID", 40}},
-              !options.toFile);
+              !options.toFile, {callRow(store::CallRow{})});
     return ExitOk;
 }
 
@@ -329,7 +329,8 @@ int runMessages(const Options& options, std::ostream& out) {
                                    {"error", "Error", 40},   {"call_id", "Call-ID", 40}};
     if (options.raw)
         columns.push_back({"text", "Text", 200});
-    printRows(out, formatOf(options.format), rows, columns, !options.toFile);
+    printRows(out, formatOf(options.format), rows, columns, !options.toFile,
+              {messageRow(request, options.raw), messageRow(response, options.raw)});
     return ExitOk;
 }
 

@@ -158,7 +158,7 @@ bool parseTimestamp(std::string_view text, std::int64_t& microseconds) {
 }
 
 void printRows(std::ostream& out, Format format, const std::vector<Row>& rows, const std::vector<Column>& columns,
-               bool forTerminal) {
+               bool forTerminal, const std::vector<Row>& examples) {
     if (format == Format::Json) {
         for (const Row& row : rows)
             out << row.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
@@ -166,11 +166,11 @@ void printRows(std::ostream& out, Format format, const std::vector<Row>& rows, c
     }
     if (format == Format::Csv) {
         std::vector<std::string> keys;
-        if (rows.empty()) {
+        if (rows.empty() && examples.empty()) {
             for (const Column& column : columns)
                 keys.push_back(column.key);
         }
-        for (const Row& row : rows) {
+        for (const Row& row : rows.empty() ? examples : rows) {
             // A key not seen yet goes right before the next key of this row that is already in the header.
             std::vector<std::string> rowKeys;
             for (const auto& item : row.items())

@@ -27,8 +27,9 @@ using Row = nlohmann::ordered_json;
 // CSV: the header is every key of any row, in first-seen order (a row without a key leaves its field empty); a
 // field with a comma, quote, CR or LF is quoted, quotes doubled (RFC 4180), lines end in CRLF. With `forTerminal`
 // false (export to a file) CSV strings keep their bytes, newlines included, instead of being escaped.
+// `examples`: rows whose keys make the CSV header when there are no rows (so an empty listing has the same header).
 void printRows(std::ostream& out, Format format, const std::vector<Row>& rows, const std::vector<Column>& columns,
-               bool forTerminal = true);
+               bool forTerminal = true, const std::vector<Row>& examples = {});
 
 // Sorts rows by the value of `key` (stable; null and missing first, then numbers and booleans, then text), or
 // only reverses them when `key` is empty and `reverse` is set; then keeps the first `limit` (0: all).

@@ -159,7 +159,7 @@ void printStats(std::ostream& out, Format format, const store::Stats& stats, std
 
 void printHostStats(std::ostream& out, Format format, const std::vector<store::HostStats>& hosts, bool forTerminal) {
     std::vector<Row> rows;
-    for (const store::HostStats& host : hosts) {
+    for (const store::HostStats& host : hosts.empty() ? std::vector<store::HostStats>(1) : hosts) {
         Row row;
         row["host"] = host.host;
         row["messages"] = host.sent + host.received;
@@ -171,17 +171,21 @@ void printHostStats(std::ostream& out, Format format, const std::vector<store::H
         row["calls"] = host.calls;
         rows.push_back(std::move(row));
     }
+    std::vector<Row> examples;
+    if (hosts.empty())
+        examples.swap(rows);  // an empty listing: the example row only names the CSV columns
     printRows(out, format, rows,
               {{"host", "Host", 48}, {"messages", "Msgs", 8}, {"sent", "Sent", 8}, {"received", "Received", 8},
                {"requests_sent", "Requests", 8}, {"responses_sent", "Responses", 9}, {"failures_sent", "Failures", 8},
                {"calls", "Calls", 8}},
-              forTerminal);
+              forTerminal, examples);
 }
 
 void printIntervalStats(std::ostream& out, Format format, const std::vector<store::IntervalStats>& buckets,
                         std::int64_t intervalUs, bool forTerminal) {
     std::vector<Row> rows;
-    for (const store::IntervalStats& bucket : buckets) {
+    const bool empty = buckets.empty();
+    for (const store::IntervalStats& bucket : empty ? std::vector<store::IntervalStats>{store::IntervalStats{}} : buckets) {
         Row row;
         row["start"] = isoTimestamp(bucket.startUs);
         row["end"] = isoTimestamp(bucket.startUs + intervalUs);
@@ -194,11 +198,14 @@ void printIntervalStats(std::ostream& out, Format format, const std::vector<stor
         row["failures"] = bucket.failures;
         rows.push_back(std::move(row));
     }
+    std::vector<Row> examples;
+    if (empty)
+        examples.swap(rows);  // an empty listing: the example row only names the CSV columns
     printRows(out, format, rows,
               {{"start", "Start", 27}, {"calls", "Calls", 6}, {"answered_calls", "Answered", 8},
                {"failed_calls", "Failed", 6}, {"messages", "Msgs", 8}, {"requests", "Requests", 8},
                {"responses", "Responses", 9}, {"failures", "Failures", 8}},
-              forTerminal);
+              forTerminal, examples);
 }
 
 std::optional<std::int64_t> parseInterval(std::string_view text) {

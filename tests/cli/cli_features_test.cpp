@@ -499,6 +499,14 @@ TEST_F(CliFeatures, CsvFollowsRfc4180) {
     ASSERT_EQ(printedRecords.size(), 3u);
     EXPECT_EQ(printedRecords[1][column("text")].find('\r'), std::string::npos);
     EXPECT_NE(printedRecords[1][column("text")].find("\\r\\n"), std::string::npos);
+    // An empty listing has the same header as a full one.
+    for (const std::string listing : {"calls", "messages", "stats --by-host", "stats --interval 1m"}) {
+        const auto full = parseCsv(sipscope(listing + " --format csv").out);
+        const auto empty = parseCsv(sipscope(listing + " --format csv --host 192.0.2.99").out);
+        ASSERT_EQ(empty.size(), 1u) << listing;
+        ASSERT_FALSE(full.empty());
+        EXPECT_EQ(empty[0], full[0]) << listing;
+    }
     const auto calls = parseCsv(sipscope("calls --format csv").out);
     ASSERT_EQ(calls.size(), 2u);
     EXPECT_EQ(calls[1][std::find(calls[0].begin(), calls[0].end(), "from") - calls[0].begin()],
