@@ -416,6 +416,35 @@ void applyAliases(store::Ladder& ladder, const HostAliases& aliases) {
             column = name + " (" + column + ")";
 }
 
+// --all-legs: a call (#1) and every call linked to it (#2...), their messages merged in capture order.
+struct AllLegs {
+    std::vector<store::MessageRow> messages;
+    std::vector<std::size_t> legs;   // leg number of each message
+    std::vector<std::string> names;  // per leg: Call-ID and how it is linked, escaped for the terminal
+};
+
+AllLegs allLegs(const store::Reader& reader, const store::CallRow& call, const std::vector<store::MessageRow>& own,
+                bool withText) {
+    std::vector<std::pair<std::size_t, store::MessageRow>> merged;
+    for (const auto& message : own)
+        merged.emplace_back(1, message);
+    AllLegs all;
+    all.names.push_back(escapeForTerminal(call.callId) + "  this call");
+    for (const auto& linked : reader.linkedCalls(call.key)) {
+        if (linked.callId.empty())
+            continue;  // not in the calls table: no messages to draw
+        all.names.push_back(escapeForTerminal(linked.callId) + "  " + linked.kind);
+        for (auto& message : reader.callMessages(linked.key, withText))
+            merged.emplace_back(all.names.size(), std::move(message));
+    }
+    std::stable_sort(merged.begin(), merged.end(), [](const auto& a, const auto& b) { return a.second.id < b.second.id; });
+    for (auto& [leg, message] : merged) {
+        all.legs.push_back(leg);
+        all.messages.push_back(std::move(message));
+    }
+    return all;
+}
+
 int runShow(const Options& options) {
     const HostAliases aliases = loadAliases(options);
     const bool color = options.color == "always" || (options.color == "auto" && isatty(STDOUT_FILENO) &&
@@ -482,29 +511,14 @@ int runShow(const Options& options) {
         printLadder(std::cout, store::buildLadder(messages, options.byIp), messages, ladderOptions);
         return ExitOk;
     }
-    // --all-legs: this call (#1) and every call linked to it (#2...) in one ladder, in capture order.
-    std::vector<std::pair<std::size_t, store::MessageRow>> legMessages;
-    for (const auto& message : messages)
-        legMessages.emplace_back(1, message);
-    std::size_t leg = 1;
-    for (const auto& linked : reader.linkedCalls(call->key)) {
-        if (linked.callId.empty())
-            continue;  // not in the calls table: no messages to draw
-        ++leg;
-        std::cout << "Leg #" << leg << ": " << escapeForTerminal(linked.callId) << "  " << linked.kind << '\n';
-        for (auto& message : reader.callMessages(linked.key, options.raw))
-            legMessages.emplace_back(leg, std::move(message));
+    const AllLegs all = allLegs(reader, *call, messages, options.raw);
+    for (std::size_t leg = 1; leg < all.names.size(); ++leg)
+        std::cout << "Leg #" << leg + 1 << ": " << all.names[leg] << '\n';
+    if (all.names.size() > 1) {
+        std::cout << "Leg #1: " << all.names[0] << "\n\n";
+        ladderOptions.legs = all.legs;
     }
-    if (leg > 1)
-        std::cout << "Leg #1: " << escapeForTerminal(call->callId) << "  this call\n\n";
-    std::stable_sort(legMessages.begin(), legMessages.end(),
-                     [](const auto& a, const auto& b) { return a.second.id < b.second.id; });
-    std::vector<store::MessageRow> drawn;
-    for (auto& [number, message] : legMessages) {
-        if (leg > 1)
-            ladderOptions.legs.push_back(number);
-        drawn.push_back(std::move(message));
-    }
+    const std::vector<store::MessageRow>& drawn = all.messages;
     printLadder(std::cout, store::buildLadder(drawn, options.byIp), drawn, ladderOptions);
     return ExitOk;
 }
@@ -565,8 +579,17 @@ int runExportLadder(const Options& options) {
         const auto call = reader.findCall(o.call);
         if (!call)
             throw Error(o.db + ": no call '" + o.call + "' (list them with: sipscope calls --db " + o.db + ")");
-        const auto messages = reader.callMessages(call->key, false);
+        auto messages = reader.callMessages(call->key, false);
+        std::vector<std::size_t> legs;
+        if (o.allLegs) {
+            AllLegs all = allLegs(reader, *call, messages, false);
+            messages = std::move(all.messages);
+            if (all.names.size() > 1)
+                legs = std::move(all.legs);
+        }
         store::Ladder ladder = store::buildLadder(messages, o.byIp);
+        for (std::size_t i = 0; i < legs.size() && i < ladder.arrows.size(); ++i)
+            ladder.arrows[i].label = "#" + std::to_string(legs[i]) + " " + ladder.arrows[i].label;
         applyAliases(ladder, aliases);
         if (asPng) {
             std::ostringstream svg;
@@ -724,6 +747,7 @@ int run(int argc, char** argv) {
                          "), plantuml, mermaid or text")
         ->required();
     exportLadderCommand->add_flag("--by-ip", options.byIp, "One column per IP address");
+    exportLadderCommand->add_flag("--all-legs", options.allLegs, "Draw the calls linked to this one in the same ladder");
     addAliases(exportLadderCommand, options);
     exportLadderCommand->footer("Examples:\n  sipscope export ladder a84b4c76e66710 --format svg -o call.svg\n"
                                 "  sipscope export ladder a84b4c76e66710 --format png -o call.png");

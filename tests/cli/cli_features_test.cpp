@@ -429,6 +429,12 @@ TEST_F(CliFeatures, ShowAllLegsDrawsLinkedCallsInOneLadder) {
         const auto answer = all.out.find("200 OK");
         EXPECT_LT(all.out.find("INVITE (SDP offer)", first + 1), answer) << all.out;
     }
+    // The exports too (Mermaid writes # as its entity #35;).
+    const auto mermaid = sipscope("export ladder leg-a --all-legs --format mermaid -o -");
+    ASSERT_EQ(mermaid.exitCode, 0) << mermaid.out;
+    EXPECT_NE(mermaid.out.find("#35;1 INVITE"), std::string::npos) << mermaid.out;
+    EXPECT_NE(mermaid.out.find("#35;2 200 OK"), std::string::npos) << mermaid.out;
+    EXPECT_EQ(sipscope("export ladder leg-a --format mermaid -o -").out.find("#35;2"), std::string::npos);
 }
 
 TEST_F(CliFeatures, ShowNamesHostsFromAnAliasesFile) {
