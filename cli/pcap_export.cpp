@@ -17,7 +17,7 @@ constexpr std::uint32_t LinkTypeEthernet = 1;
 constexpr std::size_t TcpSegmentBytes = 1460;
 constexpr std::size_t MaxIpPayloadBytes = 65535 - 60;  // fits an IPv4 total length and an IPv6 payload length
 constexpr std::uint8_t ProtocolTcp = 6, ProtocolUdp = 17, ProtocolSctp = 132;
-constexpr std::uint8_t TcpFin = 0x01, TcpSyn = 0x02, TcpPush = 0x08, TcpAck = 0x10;
+constexpr std::uint8_t TcpSyn = 0x02, TcpPush = 0x08, TcpAck = 0x10;
 
 struct Address {
     int family = 0;  // 4 or 6
@@ -310,7 +310,6 @@ PcapExportReport writePcap(std::ostream& out, const std::vector<store::MessageRo
         }
         ++report.messages;
     }
-    (void)TcpFin;
     report.frames = writer.frames;
     return report;
 }
