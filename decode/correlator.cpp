@@ -681,7 +681,9 @@ void Correlator::Impl::subscription(CallEntry& entry, const SipMessageView& mess
             index = entry.lastReferSubscription;  // RFC 3515 §2.4.6: the first REFER's NOTIFY may omit the id
         } else {
             if (call.subscriptions.size() >= limits.maxSubscriptionsPerCall) {
-                entry.subscriptions.emplace(hash, 0);
+                // Remember a few dropped identities so their NOTIFYs are not counted again; never more than that.
+                if (entry.subscriptions.size() < 2 * limits.maxSubscriptionsPerCall)
+                    entry.subscriptions.emplace(hash, 0);
                 ++call.recordsDropped;
                 return;
             }

@@ -296,6 +296,20 @@ TEST(CorrelatorSubscriptions, ReferMakesAnImplicitSubscriptionItsNotifiesUpdate)
     EXPECT_EQ(call.subscriptions[0].state, "terminated");
 }
 
+TEST(CorrelatorSubscriptions, RecordsPerCallAreCapped) {
+    CorrelatorLimits limits;
+    limits.maxSubscriptionsPerCall = 1;
+    const std::string subscribeLine = "SUBSCRIBE sip:bob@example.com SIP/2.0";
+    const auto r = run({
+        build(subscribeLine, common("cap", 1, "SUBSCRIBE", "1"), {"Event: presence"}),
+        build(subscribeLine, common("cap", 2, "SUBSCRIBE", "2"), {"Event: dialog"}),
+        build(subscribeLine, common("cap", 3, "SUBSCRIBE", "3"), {"Event: message-summary"}),
+    }, limits);
+    ASSERT_EQ(r.calls[0].subscriptions.size(), 1u);
+    EXPECT_EQ(r.calls[0].subscriptions[0].event, "presence");
+    EXPECT_EQ(r.calls[0].recordsDropped, 2u);
+}
+
 // [SECTION] Linked calls
 
 TEST(CorrelatorLinks, B2buaLegsByCorrelationHeader) {
