@@ -196,8 +196,27 @@ std::unique_ptr<PacketSource> openStream(std::FILE* file, const std::string& nam
     if (pcap == nullptr) {
         if (!isStdin)
             std::fclose(file);
-        if (isFormatComplaint(errorText) || totalBytes == 0)
-            throw Error(name + ": not a pcap, pcapng or NetMon capture file (" + errorText + ")");
+        // A pcap magic with a header libpcap refuses (cut short, bad version) is damage at byte 0; anything else is
+        // not a capture at all.
+        static constexpr unsigned char PcapMagics[4][4] = {
+            {0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4}, {0x4d, 0x3c, 0xb2, 0xa1}, {0xa1, 0xb2, 0x3c, 0x4d}};
+        bool isPcapMagic = false;
+        for (const auto& known : PcapMagics)
+            isPcapMagic = isPcapMagic || std::memcmp(magic, known, 4) == 0;
+        if (isPcapMagic)
+            throw Error(name + ": damaged capture at byte 0 (the pcap file header): " + errorText +
+                        "; nothing could be read from it");
+        if (isFormatComplaint(errorText) || totalBytes == 0) {
+            char found[16];
+            std::snprintf(found, sizeof found, "%02x %02x %02x %02x", static_cast<unsigned char>(magic[0]),
+                          static_cast<unsigned char>(magic[1]), static_cast<unsigned char>(magic[2]),
+                          static_cast<unsigned char>(magic[3]));
+            const bool isShort = std::strstr(errorText, "truncated dump file") != nullptr;
+            throw Error(name + ": not a pcap, pcapng or NetMon capture file (at byte 0: " +
+                        (isShort ? std::string("shorter than any capture header")
+                                 : std::string("magic ") + found + ", " + errorText) +
+                        ")");
+        }
         throw Error(name + ": cannot open: " + errorText);
     }
     return std::make_unique<PcapFileSource>(pcap, name, totalBytes);

@@ -7,6 +7,7 @@
 #include "cli/capture_command.hpp"
 #include "cli/ladder_export.hpp"
 #include "cli/ladder_text.hpp"
+#include "cli/limits.hpp"
 #include "cli/output.hpp"
 #include "cli/pcap_export.hpp"
 #include "cli/stats_output.hpp"
@@ -48,6 +49,8 @@ struct Options {
     std::vector<std::string> files;
     bool quiet = false;
     bool noStore = false;
+    bool force = false;                // import: --force, also files whose content is already stored
+    std::vector<std::string> limits;  // import: --limit NAME=VALUE
     std::string sipPorts;  // import: --sip-ports
     std::vector<std::string> linkHeaders;  // import: --link-header NAME, more headers that link B2BUA legs
     std::string call;
@@ -210,6 +213,8 @@ Row messageRow(const store::MessageRow& message, bool withText) {
 int runImport(const Options& options) {
     store::IngestOptions ingest;
     ingest.writeDatabase = !options.noStore;
+    ingest.allowDuplicates = options.force;
+    applyLimits(options.limits, ingest);
     if (!options.sipPorts.empty())
         ingest.decoder.sipPorts = parsePortList(options.sipPorts);
     for (const std::string& name : options.linkHeaders)
@@ -241,6 +246,10 @@ int runImport(const Options& options) {
     if (showProgress)
         std::fputs("\n", stderr);
     for (const store::FileReport& file : report.files) {
+        if (file.skipped) {
+            std::cout << escapeForTerminal(*file.skipped) << '\n';
+            continue;
+        }
         std::cout << escapeForTerminal(file.path) << ": " << file.packets << " packets, " << file.sipMessages
                   << " SIP messages";
         if (file.invalidMessages)
@@ -675,6 +684,11 @@ int run(int argc, char** argv) {
                        "Also link calls (B2BUA/SBC legs) by this header, besides X-Call-ID, X-CID, X-Orig-Call-ID "
                        "and X-Original-Call-ID; repeatable")
         ->type_name("NAME");
+    import->add_flag("--force", options.force,
+                     "Import files even when the same content (same content hash) is already in the database");
+    import->add_option("--limit", options.limits, limitsHelp())
+        ->type_name("NAME=VALUE")
+        ->allow_extra_args(false);
     import->footer("Example: sipscope import call.pcap other.pcapng --db calls.db");
 
     CLI::App* calls = app.add_subcommand("calls", "List calls (one per Call-ID)");

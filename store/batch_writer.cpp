@@ -97,8 +97,8 @@ struct BatchWriter::Statements {
                       "INSERT OR REPLACE INTO media(message_id, media_index, call_key, role, type, port, proto, "
                       "address, direction, codecs, ptime) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
           upsertCapture(db,
-                        "INSERT INTO captures(id, path, size_bytes, imported_at, packets, sip_messages, error) "
-                        "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?4, ?5, ?6) "
+                        "INSERT INTO captures(id, path, size_bytes, imported_at, packets, sip_messages, error, "
+                        "content_hash) VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?4, ?5, ?6, ?7) "
                         "ON CONFLICT(id) DO UPDATE SET packets = ?4, sip_messages = ?5, error = ?6") {}
 
     Statement insertMany;
@@ -340,6 +340,10 @@ void BatchWriter::write(const Batch& batch) {
             s.upsertCapture.bindView(6, *capture.error);
         else
             s.upsertCapture.bindNull(6);
+        if (capture.contentHash)  // stored as the signed 64-bit integer with the same bits
+            s.upsertCapture.bindInt(7, static_cast<std::int64_t>(*capture.contentHash));
+        else
+            s.upsertCapture.bindNull(7);
         s.upsertCapture.step();
         s.upsertCapture.reset();
     }

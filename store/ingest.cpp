@@ -7,9 +7,14 @@
 #include "store/database.hpp"
 #include "store/detail/batch_writer.hpp"
 #include "store/detail/media_rows.hpp"
+#include "store/detail/statement.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <memory>
+#include <sys/stat.h>
+#include <unordered_map>
 
 namespace sipscope::store {
 
@@ -111,25 +116,104 @@ private:
     decode::SdpParser m_sdp;
 };
 
+// For each source, why it is skipped as a duplicate (nullopt: import it): its content hash is already in captures,
+// or an earlier source of this same import has it. Runs before the writer thread owns the connection.
+std::vector<std::optional<std::string>> findDuplicates(Database& db, const std::vector<SourceOpener>& sources,
+                                                       bool allowDuplicates) {
+    std::vector<std::optional<std::string>> skipped(sources.size());
+    if (allowDuplicates)
+        return skipped;
+    const std::string again = "; skipped (sipscope import --force imports it again)";
+    std::unordered_map<std::uint64_t, std::string> seen;  // hash -> where that content already is
+    detail::Statement stored(db.handle(), "SELECT id, path FROM captures WHERE content_hash = ? ORDER BY id LIMIT 1");
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        if (!sources[i].contentHash)
+            continue;
+        const std::uint64_t hash = *sources[i].contentHash;
+        if (auto earlier = seen.find(hash); earlier != seen.end()) {
+            skipped[i] = sources[i].name + ": same content as " + earlier->second + again;
+            continue;
+        }
+        stored.bindInt(1, static_cast<std::int64_t>(hash));
+        if (stored.step()) {
+            const std::string where = "capture " + std::to_string(stored.columnInt(0)) + " (" + stored.columnText(1) +
+                                      ") already in " + db.path();
+            skipped[i] = sources[i].name + ": same content as " + where + again;
+            seen.emplace(hash, where);
+        } else {
+            seen.emplace(hash, sources[i].name + " earlier in this import");
+        }
+        stored.reset();
+    }
+    return skipped;
+}
+
 } // namespace
+
+std::optional<std::uint64_t> captureContentHash(const std::string& path) {
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (file == nullptr)
+        return std::nullopt;
+    struct stat status {};
+    if (fstat(fileno(file), &status) != 0 || !S_ISREG(status.st_mode)) {
+        std::fclose(file);
+        return std::nullopt;
+    }
+    constexpr std::uint64_t Prime = 0x100000001b3ULL;
+    std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a 64 offset basis
+    auto mix = [&hash](const unsigned char* bytes, std::size_t size) {
+        for (std::size_t i = 0; i < size; ++i)
+            hash = (hash ^ bytes[i]) * Prime;
+    };
+    const auto size = static_cast<std::uint64_t>(status.st_size);
+    unsigned char sizeBytes[8];
+    for (int i = 0; i < 8; ++i)
+        sizeBytes[i] = static_cast<unsigned char>(size >> (8 * i));
+    mix(sizeBytes, sizeof sizeBytes);
+    constexpr std::uint64_t Part = 1u << 20;
+    std::vector<unsigned char> buffer(Part);
+    // The first MiB, then the last MiB (or what is left after the first one).
+    const std::uint64_t ranges[2][2] = {{0, std::min(size, Part)},
+                                        {std::max(Part, size >= Part ? size - Part : 0), size}};
+    for (const auto& range : ranges) {
+        if (range[1] <= range[0])
+            continue;
+        const auto length = static_cast<std::size_t>(range[1] - range[0]);
+        if (fseeko(file, static_cast<off_t>(range[0]), SEEK_SET) != 0 ||
+            std::fread(buffer.data(), 1, length, file) != length) {
+            std::fclose(file);
+            return std::nullopt;
+        }
+        mix(buffer.data(), length);
+    }
+    std::fclose(file);
+    return hash;
+}
 
 IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOpener>& sources,
                            const IngestOptions& options) {
     Database db(dbPath, Database::Mode::ReadWrite);
+    const std::vector<std::optional<std::string>> duplicates = findDuplicates(db, sources, options.allowDuplicates);
     detail::BatchWriter writer(db, options.queueBatches);
     decode::Correlator correlator(writer.firstCallKey(), options.correlator);
-    decode::SipParser parser;
+    decode::SipParser parser(options.parser);
     BatchBuilder builder(writer, options.batchMessages, options.writeDatabase);
     IngestReport report;
     std::int64_t captureId = writer.firstCaptureId();
     std::vector<decode::CallSummary> flushed;
     const auto flushInterval = std::chrono::milliseconds(options.flushIntervalMs);
 
-    for (const SourceOpener& opener : sources) {
+    for (std::size_t index = 0; index < sources.size(); ++index) {
+        const SourceOpener& opener = sources[index];
         if (options.stop && options.stop->load())
             break;
         FileReport file;
         file.path = opener.name;
+        if (duplicates[index]) {
+            file.skipped = duplicates[index];
+            report.files.push_back(std::move(file));
+            continue;
+        }
         file.captureId = captureId++;
         std::unique_ptr<capture::PacketSource> source;
         try {
@@ -139,7 +223,8 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
             report.files.push_back(std::move(file));
             continue;
         }
-        detail::CaptureRecord captureRow{file.captureId, opener.name, source->totalBytes(), 0, 0, std::nullopt};
+        detail::CaptureRecord captureRow{file.captureId, opener.name, source->totalBytes(), 0, 0, std::nullopt,
+                                         opener.contentHash};
         builder.batch().captures.push_back(captureRow);
 
         // The clock calls age by is the time of the messages themselves: HEP carries the sender's timestamps,
@@ -223,7 +308,8 @@ IngestReport importFiles(const std::string& dbPath, const std::vector<std::strin
                          const IngestOptions& options) {
     std::vector<SourceOpener> sources;
     for (const std::string& path : paths)
-        sources.push_back({path, [path] { return capture::openCaptureFile(path); }});
+        sources.push_back({path, [path] { return capture::openCaptureFile(path); },
+                           path == "-" ? std::nullopt : captureContentHash(path)});
     return ingestSources(dbPath, sources, options);
 }
 

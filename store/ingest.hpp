@@ -5,6 +5,7 @@
 #include "capture/packet_decoder.hpp"
 #include "capture/packet_source.hpp"
 #include "decode/correlator.hpp"
+#include "decode/sip_parser.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -28,8 +29,10 @@ struct IngestOptions {
     std::function<void(const IngestProgress&)> onProgress;  // called from the ingest thread, a few times a second
     const std::atomic<bool>* stop = nullptr;  // set it (e.g. on Ctrl-C) to stop at the next packet, keeping all so far
     bool writeDatabase = true;
+    bool allowDuplicates = false;  // import a file even when a capture with its content hash is stored (--force)
     std::uint32_t flushIntervalMs = 0;  // also write a batch this often (live capture); 0 = only when full
     capture::DecoderLimits decoder;     // limits, and --sip-ports narrowing
+    decode::ParserLimits parser;        // header fields per message
     decode::CorrelatorLimits correlator;  // open calls, records per call, idle timeout, link headers
     bool writeOpenCalls = false;        // write calls in progress at each batch (live capture)  // false: decode and correlate only, write nothing (benchmarks: the cost of the store)
 };
@@ -41,6 +44,7 @@ struct FileReport {
     std::uint64_t sipMessages = 0;
     std::uint64_t invalidMessages = 0;
     std::optional<std::string> error;  // damage found; everything before it was stored
+    std::optional<std::string> skipped;  // not imported, and why: the same content is already stored (no error)
 };
 
 struct IngestReport {
@@ -57,7 +61,14 @@ struct IngestReport {
 struct SourceOpener {
     std::string name;
     std::function<std::unique_ptr<capture::PacketSource>()> open;
+    std::optional<std::uint64_t> contentHash = std::nullopt;  // files: captureContentHash(path); none for stdin, live
 };
+
+// The identity of a capture file for duplicate detection: 64-bit FNV-1a over the file size (8 bytes, little
+// endian), its first MiB and its last MiB (the whole file when it is 2 MiB or less). Reads at most 2 MiB, so it
+// costs nothing beside an import; two files that differ only in the middle of a large capture share it (rare for
+// captures, whose timestamps change throughout). None when the path is not a regular readable file.
+std::optional<std::uint64_t> captureContentHash(const std::string& path);
 
 // Ingests the sources one after the other into the database at dbPath (created when missing), through one
 // correlator. Live sources may return idle ticks (see PacketSource::next) so batches are written on time.

@@ -40,7 +40,9 @@ TcpReassembler::TcpReassembler(const DecoderLimits& limits, DecoderStats& stats,
 TcpReassembler::Flows::iterator TcpReassembler::open(const FlowKey& key, const TcpSegment& segment, bool hasSyn)
 {
     if (m_flows.size() >= m_limits.maxTcpFlows) {
-        sweep(segment.timestampUs);
+        // At most one sweep a second of capture time: sweeping the full table for every new flow made a flood of
+        // half-open connections quadratic (80,000 flows: 459 s instead of 0.2 s).
+        expire(segment.timestampUs);
         if (m_flows.size() >= m_limits.maxTcpFlows && !m_flows.empty()) {
             ++m_stats.tcpFlowsEvicted;
             close(m_flows.begin());

@@ -74,6 +74,7 @@ struct CaptureRecord {
     std::uint64_t packets = 0;
     std::uint64_t sipMessages = 0;
     std::optional<std::string> error;
+    std::optional<std::uint64_t> contentHash;  // captureContentHash of a file; none for streams and live sources
 };
 
 struct Batch {

@@ -102,8 +102,10 @@ TEST(Store, FiltersNarrowCallsAndMessages) {
 TEST(Store, SecondImportAddsWithoutReusingKeys) {
     test::TempDir dir;
     twoCalls().write(dir.file("a.pcap"));
+    store::IngestOptions again;
+    again.allowDuplicates = true;
     store::importFiles(dir.file("db"), {dir.file("a.pcap")});
-    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
+    store::importFiles(dir.file("db"), {dir.file("a.pcap")}, again);
     store::Reader reader(dir.file("db"));
     const auto calls = reader.calls({});
     ASSERT_EQ(calls.size(), 4u);
@@ -139,6 +141,48 @@ TEST(Store, StatsCountMethodsCodesAndStates) {
     EXPECT_EQ(stats.responses.at(486), 1u);
     EXPECT_EQ(stats.responses.at(200), 1u);
     EXPECT_EQ(stats.callStates.at("rejected"), 1u);
+}
+
+// A capture is known by its content hash (captureContentHash): the same bytes under another name are skipped, with
+// the reason, and nothing is stored twice; allowDuplicates imports them again; a changed file is a new capture.
+TEST(Store, DuplicateContentIsSkippedUnlessAllowed) {
+    test::TempDir dir;
+    const std::string bytes = twoCalls().bytes();
+    for (const char* name : {"a.pcap", "copy.pcap"})
+        std::ofstream(dir.file(name), std::ios::binary) << bytes;
+    std::ofstream(dir.file("changed.pcap"), std::ios::binary) << bytes.substr(0, bytes.size() - 1) << 'X';
+    ASSERT_EQ(store::captureContentHash(dir.file("a.pcap")), store::captureContentHash(dir.file("copy.pcap")));
+    ASSERT_NE(store::captureContentHash(dir.file("a.pcap")), store::captureContentHash(dir.file("changed.pcap")));
+    EXPECT_EQ(store::captureContentHash(dir.file("missing.pcap")), std::nullopt);
+
+    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
+    const auto second = store::importFiles(dir.file("db"), {dir.file("copy.pcap"), dir.file("a.pcap")});
+    ASSERT_EQ(second.files.size(), 2u);
+    for (const auto& file : second.files) {
+        ASSERT_TRUE(file.skipped) << file.path;
+        EXPECT_FALSE(file.error);
+        EXPECT_NE(file.skipped->find("same content as capture 1 (" + dir.file("a.pcap") + ")"), std::string::npos)
+            << *file.skipped;
+        EXPECT_NE(file.skipped->find("--force"), std::string::npos) << *file.skipped;
+    }
+    EXPECT_FALSE(second.hasErrors());
+    EXPECT_EQ(store::Reader(dir.file("db")).stats({}).messages, 5u);
+
+    // Twice in one import: the second copy is skipped; a changed file is imported.
+    test::TempDir other;
+    const auto once = store::importFiles(other.file("db"), {dir.file("a.pcap"), dir.file("copy.pcap")});
+    ASSERT_FALSE(once.files[0].skipped);
+    ASSERT_TRUE(once.files[1].skipped);
+    EXPECT_NE(once.files[1].skipped->find(dir.file("a.pcap") + " earlier in this import"), std::string::npos);
+    EXPECT_EQ(store::Reader(other.file("db")).stats({}).messages, 5u);
+
+    store::IngestOptions force;
+    force.allowDuplicates = true;
+    const auto forced = store::importFiles(dir.file("db"), {dir.file("copy.pcap"), dir.file("changed.pcap")}, force);
+    EXPECT_FALSE(forced.files[0].skipped);
+    EXPECT_EQ(store::Reader(dir.file("db")).stats({}).messages, 15u);
+    const auto changed = store::importFiles(dir.file("db"), {dir.file("changed.pcap")});
+    EXPECT_TRUE(changed.files[0].skipped);  // stored by the forced import above
 }
 
 TEST(Store, RefusesNewerSchemaAndNonDatabases) {
