@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Builds the `fuzz` preset (clang-14, libFuzzer + ASan + UBSan) and runs every fuzzer, one after the other, for a
 # given time each. Seeds come from tests/fuzz/seeds/<target> and past crashes from tests/fuzz/regressions/<target>
-# (both read-only here); ../shared/corpus is added as a further read-only input where it exists. New inputs go to
-# build/fuzz/work/<target>; crashes, leaks and timeouts to build/fuzz/artifacts/<target>/.
+# (both read-only here), with samples/; ../shared/corpus is added as a further read-only input where it exists. New
+# inputs go to build/fuzz/work/<target>; crashes, leaks and timeouts to build/fuzz/artifacts/<target>/.
 #
 #   scripts/fuzz.sh [SECONDS_EACH] [TARGET...]     run (default 60 s each, every target)
-#   scripts/fuzz.sh --minimise [TARGET...]        merge work/ into tests/fuzz/seeds (-merge=1, only new coverage)
+#   scripts/fuzz.sh --minimise [TARGET...]        merge build/fuzz/work-own into tests/fuzz/seeds (-merge=1: only
+#                                                 inputs that add coverage)
+#
+# The shared corpus is not ours to copy: libFuzzer writes the inputs it read that add coverage into its work
+# directory, so a run that read ../shared/corpus has work/ full of (pieces of) those files. Seeds are therefore only
+# minimised from a run with FUZZ_SHARED=0, which writes to build/fuzz/work-own/<target> instead.
 #
 # Targets: sip_message sdp packet_decoder capture_file. Exit status: 0 when no fuzzer found anything, 1 when one
 # did (its artifact is named; copy it to tests/fuzz/regressions/<target>/ with the fix, so ctest replays it).
-# Environment: FUZZ_JOBS (parallel jobs per target, default 1), FUZZ_SKIP_BUILD=1 (use build/fuzz as it is).
+# Environment: FUZZ_JOBS (parallel jobs per target, default 1), FUZZ_SKIP_BUILD=1 (use build/fuzz as it is),
+# FUZZ_SHARED=0 (leave ../shared/corpus out; work in work-own/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -42,7 +48,7 @@ fi
 # fits the SDP or packet_decoder targets' formats directly).
 shared_inputs() {
     [ "$1" = capture_file ] && echo "$ROOT/samples"
-    [ -d "$SHARED" ] || return 0
+    [ -d "$SHARED" ] && [ "${FUZZ_SHARED:-1}" != 0 ] || return 0
     case $1 in
         sip_message) for d in rfc4475 rfc5118; do [ -d "$SHARED/$d" ] && echo "$SHARED/$d"; done ;;
         capture_file) [ -d "$SHARED/captures" ] && echo "$SHARED/captures" ;;
@@ -68,13 +74,14 @@ for target in "${targets[@]}"; do
     seeds=$ROOT/tests/fuzz/seeds/$target
     regressions=$ROOT/tests/fuzz/regressions/$target
     work=$BUILD/work/$target
+    [ "${FUZZ_SHARED:-1}" = 0 ] || [ $minimise = 1 ] && work=$BUILD/work-own/$target
     artifacts=$BUILD/artifacts/$target
     mkdir -p "$work" "$artifacts" "$seeds"
     mapfile -t extra < <(shared_inputs "$target")
     # shellcheck disable=SC2046
     if [ $minimise = 1 ]; then
         echo "== minimising $target into tests/fuzz/seeds/$target"
-        "$binary" -merge=1 $(target_options "$target") "$seeds" "$work" "${extra[@]}" 2>&1 | grep -E "MERGE-OUTER: [0-9]+ new files" || true
+        "$binary" -merge=1 $(target_options "$target") "$seeds" "$work" 2>&1 | grep -E "MERGE-OUTER: [0-9]+ new files" || true
         continue
     fi
     echo "== fuzz_$target for ${seconds}s (log: $BUILD/fuzz_$target.log)"

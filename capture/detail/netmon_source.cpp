@@ -125,7 +125,9 @@ public:
             failFrame(offset, "its captured length " + std::to_string(capturedBytes) + " is implausible");
         if (capturedBytes > m_fileBytes - offset - FrameHeaderBytes)
             failFrame(offset, "its " + std::to_string(capturedBytes) + " captured bytes run past the file's end");
-        if (deltaUs > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() - m_startUs))
+        // A start before 1970 is negative: the room left is then the whole positive range (no overflow either way).
+        if (deltaUs > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() -
+                                                 std::max<std::int64_t>(m_startUs, 0)))
             failFrame(offset, "its timestamp is out of range");
         m_buffer.resize(capturedBytes);
         if (capturedBytes > 0 && !readAt(offset + FrameHeaderBytes, m_buffer.data(), capturedBytes))
