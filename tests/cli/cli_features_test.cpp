@@ -264,8 +264,9 @@ TEST_F(CliFeatures, StatsBreakDownByClassOutcomeHostAndInterval) {
     for (std::size_t i = 0; i < seconds.size(); ++i) {
         messages += seconds[i]["messages"].get<std::uint64_t>();
         calls += seconds[i]["calls"].get<std::uint64_t>();
-        if (i)
+        if (i) {
             EXPECT_EQ(seconds[i]["start"], seconds[i - 1]["end"]) << "buckets follow each other";
+        }
     }
     EXPECT_EQ(messages, 38u);
     EXPECT_EQ(calls, 7u);

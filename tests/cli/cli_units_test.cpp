@@ -213,8 +213,9 @@ TEST(PcapExport, FramesCarryTheTextWithValidChecksums) {
         EXPECT_EQ(onesSum(tcpBytes, pseudo6), 0xffff) << "segment " << i;
         const std::uint32_t sequence = static_cast<std::uint32_t>(be16(tcpBytes, 4)) << 16 | be16(tcpBytes, 6);
         if (i >= 3) {
-            if (i > 3)
+            if (i > 3) {
                 EXPECT_EQ(sequence, nextSequence);
+            }
             nextSequence = sequence + static_cast<std::uint32_t>(tcpBytes.size() - 20);
             text += tcpBytes.substr(20);
         }
