@@ -674,8 +674,14 @@ void Correlator::Impl::subscription(CallEntry& entry, const SipMessageView& mess
             hash = hashText(hashText(8, message.to().uri), package);
         else
             hash = hashText(hashText(hashText(7, method == "NOTIFY" ? message.to().tag : message.from().tag),
-                                     package), id);
-        if (auto found = entry.subscriptions.find(hash); found != entry.subscriptions.end()) {
+                                     package), id);  // = subscriberHash(tag) below
+        auto subscriberHash = [&](std::string_view tag) { return hashText(hashText(hashText(7, tag), package), id); };
+        auto found = entry.subscriptions.find(hash);
+        if (found == entry.subscriptions.end() && method == "NOTIFY") {
+            // Some notifiers do not swap From and To in their NOTIFYs; the subscriber's tag is then in From.
+            found = entry.subscriptions.find(subscriberHash(message.from().tag));
+        }
+        if (found != entry.subscriptions.end()) {
             index = found->second;
         } else if (method == "NOTIFY" && package == "refer" && id.empty() && entry.lastReferSubscription) {
             index = entry.lastReferSubscription;  // RFC 3515 §2.4.6: the first REFER's NOTIFY may omit the id

@@ -296,6 +296,19 @@ TEST(CorrelatorSubscriptions, ReferMakesAnImplicitSubscriptionItsNotifiesUpdate)
     EXPECT_EQ(call.subscriptions[0].state, "terminated");
 }
 
+TEST(CorrelatorSubscriptions, NotifyWithoutSwappedTagsStillJoinsItsSubscription) {
+    // Seen in the wild (ericsson-mts tutorial_SIP.pcap): the notifier copies From and To as the SUBSCRIBE had them.
+    const auto r = run({
+        build("SUBSCRIBE sip:bob@example.com SIP/2.0", common("ns", 1, "SUBSCRIBE", "1"), {"Event: conference"}),
+        build("SIP/2.0 200 OK", common("ns", 1, "SUBSCRIBE", "1", "n1")),
+        build("NOTIFY sip:alice@10.0.0.1 SIP/2.0", common("ns", 1, "NOTIFY", "2", "n1"),
+              {"Event: conference", "Subscription-State: active"}),
+    });
+    ASSERT_EQ(r.calls[0].subscriptions.size(), 1u);
+    EXPECT_EQ(r.calls[0].subscriptions[0].notifies, 1u);
+    EXPECT_EQ(r.calls[0].subscriptions[0].state, "active");
+}
+
 TEST(CorrelatorSubscriptions, RecordsPerCallAreCapped) {
     CorrelatorLimits limits;
     limits.maxSubscriptionsPerCall = 1;
