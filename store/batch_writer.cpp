@@ -7,6 +7,8 @@
 #include "store/detail/statement.hpp"
 #include "store/detail/text_blocks.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -41,6 +43,16 @@ struct StringHash {
     std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
 };
 
+struct EndpointHash {
+    std::size_t operator()(const capture::Endpoint& endpoint) const {
+        std::uint64_t words[2];
+        std::memcpy(words, endpoint.ip.bytes.data(), sizeof words);
+        std::uint64_t h = (words[0] * 0x9e3779b97f4a7c15ULL) ^ (words[1] + endpoint.port + (endpoint.ip.version << 16));
+        h ^= h >> 29;
+        return static_cast<std::size_t>(h * 0xbf58476d1ce4e5b9ULL);
+    }
+};
+
 // Rolls back unless committed (RFC-free, SQLiteCpp's Transaction idea).
 class TransactionGuard {
 public:
@@ -68,12 +80,12 @@ struct BatchWriter::Statements {
           insertEndpoint(db, "INSERT INTO endpoints(id, text) VALUES (?, ?)"),
           insertString(db, "INSERT INTO strings(id, text) VALUES (?, ?)"),
           insertBlock(db, "INSERT INTO text_blocks(id, codec, raw_size, data) VALUES (?, ?, ?, ?)"),
-          upsertCall(db,
-                     "INSERT OR REPLACE INTO calls(id, call_id, start_us, end_us, from_uri, from_user, to_uri, "
-                     "to_user, method_id, state, status, messages, dialogs, retransmissions, src_id, dst_id, "
-                     "attempt_us, first_provisional_us, final_us, answered_us, bye_us, bye_answered_us, ended_by, "
-                     "reason, early_media, reinvites, holds, resumes, glare, records_dropped, kind) "
-                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+          callRows(db,
+                   "INSERT OR REPLACE INTO calls(id, call_id, start_us, end_us, from_uri, from_user, to_uri, "
+                   "to_user, method_id, state, status, messages, dialogs, retransmissions, src_id, dst_id, "
+                   "attempt_us, first_provisional_us, final_us, answered_us, bye_us, bye_answered_us, ended_by, "
+                   "reason, early_media, reinvites, holds, resumes, glare, records_dropped, kind) VALUES",
+                   31),
           transactionRows(db,
                           "INSERT OR REPLACE INTO transactions(id, call_key, method_id, start_us, "
                           "first_provisional_us, final_us, final_status, requests, responses, cancelled_key, "
@@ -106,17 +118,17 @@ struct BatchWriter::Statements {
     Statement insertEndpoint;
     Statement insertString;
     Statement insertBlock;
-    Statement upsertCall;
+    RowBuffer callRows;
     RowBuffer transactionRows;  // several rows per call: multi-row INSERTs, written at the end of the batch
     RowBuffer dialogRows;
     Statement upsertRegistration;
     Statement upsertSubscription;
     Statement insertLink;
-    Statement insertMedia;
+    RowBuffer mediaRows;
     Statement upsertCapture;
     TextBlockEncoder encoder;
 
-    std::map<capture::Endpoint, std::int64_t> endpointIds;
+    std::unordered_map<capture::Endpoint, std::int64_t, EndpointHash> endpointIds;
     std::unordered_map<std::string, std::int64_t, StringHash, std::equal_to<>> endpointTextIds;
     std::unordered_map<std::string, std::int64_t, StringHash, std::equal_to<>> stringIds;
     std::int64_t nextEndpointId = 1;
@@ -218,6 +230,22 @@ void BatchWriter::finish() {
     }
 }
 
+// A failed write as the user needs it: which database, what SQLite said, what the system said when the disk is full
+// or the file size limit was reached, and that the batches committed before it are kept.
+Error BatchWriter::writeFailure(const Error& error) const {
+    std::string what = error.what();
+    const std::string prefix = m_db.path() + ": ";
+    if (what.rfind(prefix, 0) == 0)
+        what.erase(0, prefix.size());
+    std::string message = prefix + "cannot write: " + what;
+    const int system = sqlite3_system_errno(m_db.handle());
+    if (system == ENOSPC || system == EFBIG || system == EDQUOT)
+        message += std::string(" (") + std::strerror(system) +
+                   ": free disk space or raise the file size limit, then import again)";
+    return Error(message + "; every batch committed before it is kept and the database is consistent",
+                 Error::Kind::Environment);
+}
+
 void BatchWriter::run() {
     for (;;) {
         std::unique_ptr<Batch> batch;
@@ -232,6 +260,13 @@ void BatchWriter::run() {
         }
         try {
             write(*batch);
+        } catch (const Error& error) {
+            // The batch was rolled back; the reader learns why at its next push or at finish().
+            std::lock_guard lock(m_mutex);
+            m_failure = std::make_exception_ptr(writeFailure(error));
+            m_queue.clear();
+            m_changed.notify_all();
+            return;
         } catch (...) {
             std::lock_guard lock(m_mutex);
             m_failure = std::current_exception();
@@ -424,58 +459,54 @@ void BatchWriter::write(const Batch& batch) {
     }
 
     for (const MediaRecord& m : batch.media) {
-        Statement& u = s.insertMedia;
-        u.bindInt(1, firstMessageId + static_cast<std::int64_t>(m.messageIndex));
-        u.bindInt(2, m.mediaIndex);
-        m.callKey ? u.bindInt(3, static_cast<std::int64_t>(m.callKey)) : u.bindNull(3);
-        m.role == decode::SdpRole::None ? u.bindNull(4) : u.bindView(4, decode::sdpRoleName(m.role));
-        u.bindView(5, batch.view(m.type));
-        u.bindInt(6, m.port);
-        u.bindView(7, batch.view(m.proto));
-        m.address.isNull() ? u.bindNull(8) : u.bindView(8, batch.view(m.address));
-        u.bindView(9, batch.view(m.direction));
-        u.bindView(10, batch.view(m.codecs));
-        m.ptimeMs ? u.bindInt(11, m.ptimeMs) : u.bindNull(11);
-        u.step();
-        u.reset();
+        RowBuffer& u = s.mediaRows;
+        u.integer(firstMessageId + static_cast<std::int64_t>(m.messageIndex));
+        u.integer(m.mediaIndex);
+        u.integerOrNull(static_cast<std::int64_t>(m.callKey));
+        m.role == decode::SdpRole::None ? u.null() : u.text(decode::sdpRoleName(m.role));
+        u.text(batch.view(m.type));
+        u.integer(m.port);
+        u.text(batch.view(m.proto));
+        m.address.isNull() ? u.null() : u.text(batch.view(m.address));
+        u.text(batch.view(m.direction));
+        u.text(batch.view(m.codecs));
+        u.integerOrNull(m.ptimeMs);
     }
+    s.mediaRows.flush();
 
     for (const decode::CallSummary& call : batch.calls) {
-        Statement& u = s.upsertCall;
-        u.bindInt(1, static_cast<std::int64_t>(call.key));
-        u.bindView(2, call.callId);
-        u.bindInt(3, call.startUs);
-        u.bindInt(4, call.endUs);
-        u.bindView(5, call.fromUri);
-        u.bindView(6, call.fromUser);
-        u.bindView(7, call.toUri);
-        u.bindView(8, call.toUser);
-        const std::int64_t methodId = s.stringId(call.method, call.method.empty());
-        methodId ? u.bindInt(9, methodId) : u.bindNull(9);
-        u.bindView(10, decode::callStateName(call.state));
-        call.finalStatus ? u.bindInt(11, call.finalStatus) : u.bindNull(11);
-        u.bindInt(12, call.messages);
-        u.bindInt(13, call.dialogs);
-        u.bindInt(14, call.retransmissions);
-        u.bindInt(15, s.endpointId(call.src));
-        u.bindInt(16, s.endpointId(call.dst));
-        int p = 17;
+        RowBuffer& u = s.callRows;
+        u.integer(static_cast<std::int64_t>(call.key));
+        u.text(call.callId);
+        u.integer(call.startUs);
+        u.integer(call.endUs);
+        u.text(call.fromUri);
+        u.text(call.fromUser);
+        u.text(call.toUri);
+        u.text(call.toUser);
+        u.integerOrNull(s.stringId(call.method, call.method.empty()));
+        u.text(decode::callStateName(call.state));
+        u.integerOrNull(call.finalStatus);
+        u.integer(call.messages);
+        u.integer(call.dialogs);
+        u.integer(call.retransmissions);
+        u.integer(s.endpointId(call.src));
+        u.integer(s.endpointId(call.dst));
         for (std::int64_t us : {call.attemptUs, call.firstProvisionalUs, call.finalUs, call.answeredUs, call.byeUs,
                                 call.byeAnsweredUs})
-            us ? u.bindInt(p++, us) : u.bindNull(p++);
-        call.endedBy.empty() ? u.bindNull(p++) : u.bindView(p++, call.endedBy);
-        call.reason.empty() ? u.bindNull(p++) : u.bindView(p++, call.reason);
-        u.bindInt(p++, call.hasEarlyMedia);
-        u.bindInt(p++, call.reinvites);
-        u.bindInt(p++, call.holds);
-        u.bindInt(p++, call.resumes);
-        u.bindInt(p++, call.hasGlare);
-        u.bindInt(p++, call.recordsDropped);
-        u.bindView(p++, decode::callKindName(call.kind));
-        u.step();
-        u.reset();
+            u.integerOrNull(us);
+        u.textOrNull(call.endedBy);
+        u.textOrNull(call.reason);
+        u.integer(call.hasEarlyMedia);
+        u.integer(call.reinvites);
+        u.integer(call.holds);
+        u.integer(call.resumes);
+        u.integer(call.hasGlare);
+        u.integer(call.recordsDropped);
+        u.text(decode::callKindName(call.kind));
         writeCallRecords(call);
     }
+    s.callRows.flush();
     s.transactionRows.flush();
     s.dialogRows.flush();
     transaction.commit();

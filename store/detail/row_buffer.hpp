@@ -18,7 +18,9 @@ public:
 
     // `head` is the statement up to VALUES ("INSERT INTO t(a, b) VALUES"); `columns` the values per row.
     RowBuffer(sqlite3* db, std::string_view head, std::size_t columns)
-        : m_columns(columns), m_many(db, sql(head, columns, RowsPerStatement)), m_one(db, sql(head, columns, 1)) {}
+        : m_columns(columns), m_many(db, sql(head, columns, RowsPerStatement)), m_one(db, sql(head, columns, 1)) {
+        m_values.reserve(columns * RowsPerStatement * 16);
+    }
 
     void integer(std::int64_t value) { m_values.push_back({Kind::Integer, value, {}}); }
     void text(std::string_view value) { m_values.push_back({Kind::Text, 0, value}); }
