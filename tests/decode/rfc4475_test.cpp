@@ -327,6 +327,62 @@ TEST(Rfc4475, Details) {
     EXPECT_EQ(lwsdisp.from().displayName, "caller");
 }
 
+// Typed access (sip_headers.hpp) on torture messages: escapes, compact and mixed-case names, many hops, multipart.
+TEST(Rfc4475, TypedAccess) {
+    SIPSCOPE_SKIP_WITHOUT_CORPUS();
+    SipParser parser;
+    std::unique_ptr<ExactBuffer> keep;
+
+    const SipMessageView& esc01 = parseFile(parser, "esc01.dat", keep);
+    SipUri requestUri;
+    ASSERT_TRUE(parseUri(esc01.requestUri(), requestUri));
+    std::string user;
+    EXPECT_TRUE(unescape(requestUri.user, user));
+    EXPECT_EQ(user, "sips:user@example.com");  // RFC 4475 §3.1.1.2: an escaped URI inside the user part
+    EXPECT_EQ(requestUri.host, "example.net");
+    EXPECT_TRUE(sameAddress(esc01.to().uri, "sip:user@example.com"));  // sip:%75se%72@example.com
+    const NameAddr contact = esc01.contact();  // folded onto a second line
+    SipUri contactUri;
+    ASSERT_TRUE(parseUri(contact.uri, contactUri));
+    std::string contactUser;
+    unescape(contactUri.user, contactUser);
+    EXPECT_EQ(contactUser, "caller");
+    EXPECT_EQ(contactUri.param("n%61me"), "v%61lue%25%34%31");  // parameter names stay escaped as sent
+    EXPECT_EQ(esc01.maxForwards(), 87u);
+    EXPECT_EQ(esc01.topVia().host, "host5.example.net");
+    EXPECT_EQ(esc01.contentType(), "application/sdp");  // compact c:
+    EXPECT_EQ(esc01.sdp(), esc01.body());
+
+    const SipMessageView& longreq = parseFile(parser, "longreq.dat", keep);
+    EXPECT_EQ(longreq.viaHopCount(), 34u);  // Via, v, V, ViA, VIa, ... all counted
+    EXPECT_EQ(longreq.topVia().transport, "TCP");
+    EXPECT_EQ(longreq.topVia().host, "sip33.example.com");
+    EXPECT_EQ(longreq.to().host, "example.com:6000");
+    EXPECT_TRUE(longreq.contact().uri.starts_with("sip:amazinglylongcallername"));
+
+    const SipMessageView& mpart01 = parseFile(parser, "mpart01.dat", keep);
+    EXPECT_TRUE(mpart01.sdp().empty());  // text/plain and application/octet-stream parts, no SDP
+    EXPECT_FALSE(findBodyPart(mpart01.contentType(), mpart01.body(), "text/plain").empty());
+    EXPECT_FALSE(findBodyPart(mpart01.contentType(), mpart01.body(), "application/octet-stream").empty());
+
+    const SipMessageView& wsinv = parseFile(parser, "wsinv.dat", keep);
+    EXPECT_EQ(wsinv.viaHopCount(), 3u);  // the second Via header holds two via-parms
+    EXPECT_EQ(wsinv.topVia().branch, "390skdjuw");
+    EXPECT_EQ(wsinv.topVia().transport, "UDP");  // "SIP  /   2.0\r\n /UDP" folded
+    std::vector<ViaHop> hops;
+    wsinv.forEachElement("Via", [&hops](std::string_view element) {
+        ViaHop hop;
+        EXPECT_TRUE(parseViaHop(element, hop)) << element;
+        hops.push_back(hop);
+    });
+    ASSERT_EQ(hops.size(), 3u);
+    EXPECT_EQ(hops[1].transport, "TCP");
+    EXPECT_EQ(hops[1].host, "spindle.example.com");
+    EXPECT_EQ(hops[1].branch, "z9hG4bK9ikj8");  // "branch  =   z9hG4bK9ikj8" across a fold
+    EXPECT_EQ(hops[2].host, "192.168.255.111");
+    EXPECT_EQ(hops[2].branch, "z9hG4bK30239");
+}
+
 TEST(Rfc4475, RejectedMessagesKeepWhatTheyCan) {
     SIPSCOPE_SKIP_WITHOUT_CORPUS();
     SipParser parser;
