@@ -71,8 +71,9 @@ public:
                 r.flags |= detail::FlagSdpOffer;
             else if (correlation.sdpRole == decode::SdpRole::Answer)
                 r.flags |= detail::FlagSdpAnswer;
-            detail::addMediaRecords(b, m_sdp, sdp, static_cast<std::uint32_t>(b.messages.size() - 1),
-                                    correlation.callKey, correlation.sdpRole);
+            if (!correlation.isRetransmission)  // a retransmission repeats its original's media rows
+                detail::addMediaRecords(b, m_sdp, sdp, static_cast<std::uint32_t>(b.messages.size() - 1),
+                                        correlation.callKey, correlation.sdpRole);
         }
         // Keep what was on the wire for this message; an unparseable payload is kept whole.
         const std::string_view text = message.raw().empty() ? payload.bytes : message.raw();

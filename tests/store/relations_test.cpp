@@ -166,6 +166,27 @@ TEST(StoreRelations, MediaRowsNameTheirMessageAndCodecs) {
     EXPECT_TRUE(reader.callMessages(callOf(calls, "mp").key, false).at(0).hasSdp);
 }
 
+TEST(StoreRelations, RetransmissionsAddNoMediaRows) {
+    test::TempDir dir;
+    test::PcapWriter pcap;
+    const std::string invite = sip("INVITE sip:bob@example.com SIP/2.0", "re", "1 INVITE", "a1", "", {}, Offer);
+    pcap.add({1'000'000, Alice, Bob, 5060, 5060, invite});
+    pcap.add({1'500'000, Alice, Bob, 5060, 5060, invite});  // Timer A fired
+    pcap.write(dir.file("re.pcap"));
+    store::importFiles(dir.file("db"), {dir.file("re.pcap")});
+    store::Reader reader(dir.file("db"));
+    const auto calls = reader.calls({});
+    ASSERT_EQ(calls.size(), 1u);
+    const auto messages = reader.callMessages(calls[0].key, false);
+    ASSERT_EQ(messages.size(), 2u);
+    EXPECT_TRUE(messages[1].retransmission);
+    EXPECT_TRUE(messages[1].hasSdp);
+    const auto media = reader.callMedia(calls[0].key);
+    ASSERT_EQ(media.size(), 2u);  // the original's two m= lines only
+    EXPECT_EQ(media[0].messageId, messages[0].id);
+    EXPECT_EQ(media[1].messageId, messages[0].id);
+}
+
 TEST(StoreRelations, SubscriptionsAndPublications) {
     test::TempDir dir;
     store::Reader reader(importRelations(dir));
