@@ -501,6 +501,21 @@ int runShow(const Options& options) {
                   << " " << escapeForTerminal(media.address) << ":" << media.port << " " << escapeForTerminal(media.proto)
                   << " " << media.direction << " " << escapeForTerminal(media.codecs)
                   << (media.ptimeMs ? " ptime " + std::to_string(*media.ptimeMs) : std::string()) << '\n';
+    store::Filter ofThisCall;
+    ofThisCall.callId = call->callId;
+    for (const auto& s : reader.subscriptions(ofThisCall)) {
+        std::cout << "Subscr.: " << s.method << " " << escapeForTerminal(s.event)
+                  << (s.eventId.empty() ? std::string() : ";id=" + escapeForTerminal(s.eventId)) << " "
+                  << escapeForTerminal(s.resource) << "  " << (s.state.empty() ? "-" : escapeForTerminal(s.state));
+        if (!s.reason.empty())
+            std::cout << " (" << escapeForTerminal(s.reason) << ")";
+        if (s.status)
+            std::cout << ", status " << *s.status;
+        std::cout << ", " << s.notifies << " NOTIFYs";
+        if (!s.etag.empty())
+            std::cout << ", SIP-ETag " << escapeForTerminal(s.etag);
+        std::cout << '\n';
+    }
     for (const auto& linked : reader.linkedCalls(call->key)) {
         std::cout << "Linked:  " << (linked.callId.empty() ? "call " + std::to_string(linked.key)
                                                            : escapeForTerminal(linked.callId))
@@ -625,15 +640,16 @@ int runExportPcap(const Options& options) {
         } else {
             calls = reader.calls(filterOf(o));
         }
-        std::vector<store::MessageRow> messages;
-        for (const store::CallRow& call : calls) {
-            auto callMessages = reader.callMessages(call.key, true);
-            std::move(callMessages.begin(), callMessages.end(), std::back_inserter(messages));
-        }
-        // Capture order, as the packets came (not always time order).
-        std::sort(messages.begin(), messages.end(),
-                  [](const store::MessageRow& a, const store::MessageRow& b) { return a.id < b.id; });
-        const PcapExportReport report = writePcap(out, messages);
+        // Streamed in capture order (as the packets came, not always time order), one message in memory at a time.
+        std::vector<std::int64_t> keys;
+        for (const store::CallRow& call : calls)
+            keys.push_back(call.key);
+        PcapExporter exporter(out);
+        reader.forEachCallMessage(keys, true, [&exporter](store::MessageRow& message) {
+            exporter.add(message);
+            return true;
+        });
+        const PcapExportReport& report = exporter.report();
         for (const std::string& skipped : report.skipped)
             std::cerr << "sipscope: left out " << escapeForTerminal(skipped) << '\n';
         std::cerr << "sipscope: " << report.messages << " messages of " << calls.size() << " calls in "

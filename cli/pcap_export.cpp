@@ -232,86 +232,106 @@ struct SctpDirection {
 
 } // namespace
 
-PcapExportReport writePcap(std::ostream& out, const std::vector<store::MessageRow>& messages) {
+struct PcapExporter::State {
+    explicit State(std::ostream& out) : writer(out) {}
     PcapExportReport report;
-    FrameWriter writer(out);
+    FrameWriter writer;
     std::map<std::string, TcpDirection> tcp;
     std::map<std::string, SctpDirection> sctp;
     std::uint32_t nextInitialSequence = 1000;
-    for (const store::MessageRow& message : messages) {
-        Address src, dst;
-        if (!parseEndpoint(message.src, src) || !parseEndpoint(message.dst, dst) || src.family != dst.family) {
-            report.skipped.push_back("message " + std::to_string(message.id) + ": addresses '" + message.src +
-                                     "' -> '" + message.dst + "' cannot be written as IP");
-            continue;
+};
+
+PcapExporter::PcapExporter(std::ostream& out) : m_state(std::make_unique<State>(out)) {}
+PcapExporter::~PcapExporter() = default;
+
+const PcapExportReport& PcapExporter::report() {
+    m_state->report.frames = m_state->writer.frames;
+    return m_state->report;
+}
+
+PcapExportReport writePcap(std::ostream& out, const std::vector<store::MessageRow>& messages) {
+    PcapExporter exporter(out);
+    for (const store::MessageRow& message : messages)
+        exporter.add(message);
+    return exporter.report();
+}
+
+void PcapExporter::add(const store::MessageRow& message) {
+    PcapExportReport& report = m_state->report;
+    FrameWriter& writer = m_state->writer;
+    auto& tcp = m_state->tcp;
+    auto& sctp = m_state->sctp;
+    std::uint32_t& nextInitialSequence = m_state->nextInitialSequence;
+    Address src, dst;
+    if (!parseEndpoint(message.src, src) || !parseEndpoint(message.dst, dst) || src.family != dst.family) {
+        report.skipped.push_back("message " + std::to_string(message.id) + ": addresses '" + message.src +
+                                 "' -> '" + message.dst + "' cannot be written as IP");
+        return;
+    }
+    const std::string_view text = message.text;
+    const std::string& transport = message.transport;
+    if (transport == "tcp" || transport == "tls" || transport == "ws" || transport == "wss") {
+        const std::string forward = flowKey(src, dst);
+        const std::string backward = flowKey(dst, src);
+        if (!tcp.count(forward) && !tcp.count(backward)) {
+            // A three-way handshake opens the connection, the first sender being the client.
+            const std::uint32_t client = nextInitialSequence;
+            const std::uint32_t server = nextInitialSequence + 500000;
+            nextInitialSequence += 1000000;
+            writer.write(message.timestampUs, src, dst, ProtocolTcp, tcpBytes(src, dst, client, 0, TcpSyn, {}), 16);
+            writer.write(message.timestampUs, dst, src, ProtocolTcp,
+                         tcpBytes(dst, src, server, client + 1, TcpSyn | TcpAck, {}), 16);
+            writer.write(message.timestampUs, src, dst, ProtocolTcp,
+                         tcpBytes(src, dst, client + 1, server + 1, TcpAck, {}), 16);
+            tcp[forward].next = client + 1;
+            tcp[backward].next = server + 1;
         }
-        const std::string_view text = message.text;
-        const std::string& transport = message.transport;
-        if (transport == "tcp" || transport == "tls" || transport == "ws" || transport == "wss") {
-            const std::string forward = flowKey(src, dst);
-            const std::string backward = flowKey(dst, src);
-            if (!tcp.count(forward) && !tcp.count(backward)) {
-                // A three-way handshake opens the connection, the first sender being the client.
-                const std::uint32_t client = nextInitialSequence;
-                const std::uint32_t server = nextInitialSequence + 500000;
-                nextInitialSequence += 1000000;
-                writer.write(message.timestampUs, src, dst, ProtocolTcp, tcpBytes(src, dst, client, 0, TcpSyn, {}), 16);
-                writer.write(message.timestampUs, dst, src, ProtocolTcp,
-                             tcpBytes(dst, src, server, client + 1, TcpSyn | TcpAck, {}), 16);
-                writer.write(message.timestampUs, src, dst, ProtocolTcp,
-                             tcpBytes(src, dst, client + 1, server + 1, TcpAck, {}), 16);
-                tcp[forward].next = client + 1;
-                tcp[backward].next = server + 1;
-            }
-            TcpDirection& mine = tcp[forward];
-            const std::uint32_t theirs = tcp[backward].next;
-            for (std::size_t at = 0; at < text.size(); at += TcpSegmentBytes) {
-                const std::string_view segment = text.substr(at, TcpSegmentBytes);
-                writer.write(message.timestampUs, src, dst, ProtocolTcp,
-                             tcpBytes(src, dst, mine.next, theirs, TcpPush | TcpAck, segment), 16);
-                mine.next += static_cast<std::uint32_t>(segment.size());
-            }
-            ++report.messages;
-            continue;
-        }
-        if (text.size() > MaxIpPayloadBytes - 28) {
-            report.skipped.push_back("message " + std::to_string(message.id) + ": " + std::to_string(text.size()) +
-                                     " bytes do not fit one " + transport + " packet");
-            continue;
-        }
-        if (transport == "sctp") {
-            const std::string forward = flowKey(src, dst);
-            if (!sctp.count(forward)) {
-                SctpDirection& direction = sctp[forward];
-                direction.tag = static_cast<std::uint32_t>(0x5c0000 + sctp.size());
-                direction.tsn = static_cast<std::uint32_t>(1000 * sctp.size());
-            }
-            SctpDirection& direction = sctp[forward];
-            std::string bytes;
-            put16(bytes, src.port);
-            put16(bytes, dst.port);
-            put32(bytes, direction.tag);
-            put32(bytes, 0);  // checksum, below
-            bytes += '\0';    // DATA
-            bytes += '\x03';  // beginning and end of one user message
-            put16(bytes, static_cast<std::uint16_t>(16 + text.size()));
-            put32(bytes, direction.tsn++);
-            put16(bytes, 0);  // stream 0
-            put16(bytes, direction.ssn++);
-            put32(bytes, 0);  // payload protocol identifier: none registered for SIP
-            bytes += text;
-            bytes.append((4 - text.size() % 4) % 4, '\0');
-            const std::uint32_t crc = crc32c(bytes);
-            for (int i = 0; i < 4; ++i)
-                bytes[8 + static_cast<std::size_t>(i)] = static_cast<char>((crc >> (8 * i)) & 0xff);
-            writer.write(message.timestampUs, src, dst, ProtocolSctp, std::move(bytes), std::string::npos);
-        } else {
-            writer.write(message.timestampUs, src, dst, ProtocolUdp, udpBytes(src, dst, text), 6);
+        TcpDirection& mine = tcp[forward];
+        const std::uint32_t theirs = tcp[backward].next;
+        for (std::size_t at = 0; at < text.size(); at += TcpSegmentBytes) {
+            const std::string_view segment = text.substr(at, TcpSegmentBytes);
+            writer.write(message.timestampUs, src, dst, ProtocolTcp,
+                         tcpBytes(src, dst, mine.next, theirs, TcpPush | TcpAck, segment), 16);
+            mine.next += static_cast<std::uint32_t>(segment.size());
         }
         ++report.messages;
+        return;
     }
-    report.frames = writer.frames;
-    return report;
+    if (text.size() > MaxIpPayloadBytes - 28) {
+        report.skipped.push_back("message " + std::to_string(message.id) + ": " + std::to_string(text.size()) +
+                                 " bytes do not fit one " + transport + " packet");
+        return;
+    }
+    if (transport == "sctp") {
+        const std::string forward = flowKey(src, dst);
+        if (!sctp.count(forward)) {
+            SctpDirection& direction = sctp[forward];
+            direction.tag = static_cast<std::uint32_t>(0x5c0000 + sctp.size());
+            direction.tsn = static_cast<std::uint32_t>(1000 * sctp.size());
+        }
+        SctpDirection& direction = sctp[forward];
+        std::string bytes;
+        put16(bytes, src.port);
+        put16(bytes, dst.port);
+        put32(bytes, direction.tag);
+        put32(bytes, 0);  // checksum, below
+        bytes += '\0';    // DATA
+        bytes += '\x03';  // beginning and end of one user message
+        put16(bytes, static_cast<std::uint16_t>(16 + text.size()));
+        put32(bytes, direction.tsn++);
+        put16(bytes, 0);  // stream 0
+        put16(bytes, direction.ssn++);
+        put32(bytes, 0);  // payload protocol identifier: none registered for SIP
+        bytes += text;
+        bytes.append((4 - text.size() % 4) % 4, '\0');
+        const std::uint32_t crc = crc32c(bytes);
+        for (int i = 0; i < 4; ++i)
+            bytes[8 + static_cast<std::size_t>(i)] = static_cast<char>((crc >> (8 * i)) & 0xff);
+        writer.write(message.timestampUs, src, dst, ProtocolSctp, std::move(bytes), std::string::npos);
+    } else {
+        writer.write(message.timestampUs, src, dst, ProtocolUdp, udpBytes(src, dst, text), 6);
+    }
+    ++report.messages;
 }
 
 } // namespace sipscope::cli

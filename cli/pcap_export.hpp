@@ -9,6 +9,7 @@
 #include "store/reader.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -21,7 +22,23 @@ struct PcapExportReport {
     std::vector<std::string> skipped;  // why a message was left out (an unparsable address, too long for one datagram)
 };
 
-// `messages` with their text, in the order to write them (time order).
+// Writes the file header on construction, then one message (with its text) per add(), in the order given.
+class PcapExporter {
+public:
+    explicit PcapExporter(std::ostream& out);
+    ~PcapExporter();
+    PcapExporter(const PcapExporter&) = delete;
+    PcapExporter& operator=(const PcapExporter&) = delete;
+
+    void add(const store::MessageRow& message);
+    const PcapExportReport& report();
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
+
+// All of `messages` at once.
 PcapExportReport writePcap(std::ostream& out, const std::vector<store::MessageRow>& messages);
 
 } // namespace sipscope::cli

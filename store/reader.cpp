@@ -359,6 +359,25 @@ void Reader::forEachMessage(const Filter& filter, bool withText, const std::func
     }
 }
 
+void Reader::forEachCallMessage(const std::vector<std::int64_t>& callKeys, bool withText,
+                                const std::function<bool(MessageRow&)>& visit) const {
+    if (callKeys.empty())
+        return;
+    // The keys as one bound JSON array, so any number of them is one query (json_each is built into SQLite).
+    std::string keys = "[";
+    for (const std::int64_t key : callKeys)
+        keys += (keys.size() > 1 ? "," : "") + std::to_string(key);
+    keys += "]";
+    Statement stmt(m_impl->db.handle(), std::string(MessageColumns) +
+                                            " WHERE m.call_key IN (SELECT value FROM json_each(?)) ORDER BY m.id");
+    stmt.bindText(1, keys);
+    while (stmt.step()) {
+        MessageRow row = m_impl->readMessage(stmt, withText);
+        if (!visit(row))
+            return;
+    }
+}
+
 std::optional<CallRow> Reader::findCall(const std::string& idOrKey) const {
     std::optional<CallRow> call = findCallRow(idOrKey);
     if (call) {

@@ -206,6 +206,9 @@ public:
     std::vector<MessageRow> messages(const Filter& filter, bool withText = false) const;
     // The same messages one at a time, without holding them all; `visit` returns false to stop.
     void forEachMessage(const Filter& filter, bool withText, const std::function<bool(MessageRow&)>& visit) const;
+    // The messages of these calls, in capture order, one at a time; `visit` returns false to stop.
+    void forEachCallMessage(const std::vector<std::int64_t>& callKeys, bool withText,
+                            const std::function<bool(MessageRow&)>& visit) const;
     // The call with this Call-ID (or, if `idOrKey` is all digits and no Call-ID matches, this call key).
     std::optional<CallRow> findCall(const std::string& idOrKey) const;
     std::vector<MessageRow> callMessages(std::int64_t callKey, bool withText) const;
