@@ -7,8 +7,13 @@
 #include "store/detail/statement.hpp"
 #include "store/detail/text_blocks.hpp"
 
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -56,10 +61,15 @@ struct EndpointHash {
 // Rolls back unless committed (RFC-free, SQLiteCpp's Transaction idea).
 class TransactionGuard {
 public:
-    explicit TransactionGuard(Database& db) : m_db(db) { m_db.exec("BEGIN IMMEDIATE"); }
+    // `failedErrno` receives the system error of a failed transaction before ROLLBACK replaces it.
+    TransactionGuard(Database& db, int& failedErrno) : m_db(db), m_failedErrno(failedErrno) {
+        m_db.exec("BEGIN IMMEDIATE");
+    }
     ~TransactionGuard() {
-        if (!m_committed)
+        if (!m_committed) {
+            m_failedErrno = sqlite3_system_errno(m_db.handle());
             sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        }
     }
     void commit() {
         m_db.exec("COMMIT");
@@ -68,6 +78,7 @@ public:
 
 private:
     Database& m_db;
+    int& m_failedErrno;
     bool m_committed = false;
 };
 
@@ -111,7 +122,7 @@ struct BatchWriter::Statements {
           upsertCapture(db,
                         "INSERT INTO captures(id, path, size_bytes, imported_at, packets, sip_messages, error, "
                         "content_hash) VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?4, ?5, ?6, ?7) "
-                        "ON CONFLICT(id) DO UPDATE SET packets = ?4, sip_messages = ?5, error = ?6") {}
+                        "ON CONFLICT(id) DO UPDATE SET packets = ?4, sip_messages = ?5, error = ?6, content_hash = ?7") {}
 
     Statement insertMany;
     Statement insertOne;
@@ -238,10 +249,28 @@ Error BatchWriter::writeFailure(const Error& error) const {
     if (what.rfind(prefix, 0) == 0)
         what.erase(0, prefix.size());
     std::string message = prefix + "cannot write: " + what;
-    const int system = sqlite3_system_errno(m_db.handle());
-    if (system == ENOSPC || system == EFBIG || system == EDQUOT)
-        message += std::string(" (") + std::strerror(system) +
-                   ": free disk space or raise the file size limit, then import again)";
+    // SQLite keeps the system error only for some failures: look at the file size limit and the free space too.
+    const int system = m_failedErrno ? m_failedErrno : sqlite3_system_errno(m_db.handle());
+    std::uintmax_t largest = 0;
+    for (const char* suffix : {"", "-wal", "-journal"}) {
+        std::error_code ignored;
+        const std::uintmax_t size = std::filesystem::file_size(m_db.path() + suffix, ignored);
+        if (!ignored)
+            largest = std::max(largest, size);
+    }
+    rlimit fileLimit{};
+    struct statvfs disk {};
+    const auto parent = std::filesystem::absolute(m_db.path()).parent_path();
+    if (getrlimit(RLIMIT_FSIZE, &fileLimit) == 0 && fileLimit.rlim_cur != RLIM_INFINITY &&
+        largest + (1u << 20) >= fileLimit.rlim_cur)
+        message += " (the file size limit of " + std::to_string(fileLimit.rlim_cur) +
+                   " bytes was reached: raise it (ulimit -f) or use another disk, then import again)";
+    else if (system == ENOSPC || system == EDQUOT ||
+             (statvfs(parent.c_str(), &disk) == 0 &&
+              static_cast<std::uintmax_t>(disk.f_bavail) * disk.f_frsize < (std::uintmax_t{1} << 20)))
+        message += " (the disk is full: free space on it, then import again)";
+    else if (system != 0)
+        message += std::string(" (") + std::strerror(system) + ")";
     return Error(message + "; every batch committed before it is kept and the database is consistent",
                  Error::Kind::Environment);
 }
@@ -363,7 +392,7 @@ void BatchWriter::writeCallRecords(const decode::CallSummary& call) {
 
 void BatchWriter::write(const Batch& batch) {
     Statements& s = *m_statements;
-    TransactionGuard transaction(m_db);
+    TransactionGuard transaction(m_db, m_failedErrno);
 
     for (const CaptureRecord& capture : batch.captures) {
         s.upsertCapture.bindInt(1, capture.id);

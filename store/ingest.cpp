@@ -99,9 +99,18 @@ public:
             m_batch->media.clear();
             return;
         }
-        m_writer.push(std::move(m_batch));
+        // A fresh batch first: when the writer has failed, push() throws and this builder must stay usable.
+        std::unique_ptr<detail::Batch> full = std::move(m_batch);
         m_batch = newBatch();
+        try {
+            m_writer.push(std::move(full));
+        } catch (...) {
+            m_hasWriteFailed = true;
+            throw;
+        }
     }
+    // The database could not be written: the error is the database's, not damage in the capture being read.
+    bool hasWriteFailed() const { return m_hasWriteFailed; }
 
 private:
     std::unique_ptr<detail::Batch> newBatch() const {
@@ -115,6 +124,7 @@ private:
     std::size_t m_batchMessages;
     std::unique_ptr<detail::Batch> m_batch;
     decode::SdpParser m_sdp;
+    bool m_hasWriteFailed = false;
 };
 
 // For each source, why it is skipped as a duplicate (nullopt: import it): its content hash is already in captures,
@@ -224,8 +234,10 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
             report.files.push_back(std::move(file));
             continue;
         }
+        // The content hash is written with the file's last batch only: a capture whose import was killed or stopped
+        // half way is not "already imported" (its committed part stays, as its own capture).
         detail::CaptureRecord captureRow{file.captureId, opener.name, source->totalBytes(), 0, 0, std::nullopt,
-                                         opener.contentHash};
+                                         std::nullopt};
         builder.batch().captures.push_back(captureRow);
 
         // The clock calls age by is the time of the messages themselves: HEP carries the sender's timestamps,
@@ -284,11 +296,15 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
                     break;
             }
         } catch (const Error& damage) {
+            if (builder.hasWriteFailed())
+                throw;
             file.error = damage.what();
         }
         decoder.finish();
         report.decoder.add(decoder.stats());
         report.sipMessages += file.sipMessages;
+        if (!(options.stop && options.stop->load()))
+            captureRow.contentHash = opener.contentHash;
         sendBatch();
         if (options.onProgress)
             options.onProgress({opener.name, source->totalBytes(), source->totalBytes(), report.sipMessages});

@@ -1,6 +1,7 @@
 // The writer thread: takes Batches from a bounded queue and writes each in one SQLite transaction.
 #pragma once
 
+#include "capture/error.hpp"
 #include "store/detail/batch.hpp"
 
 #include <condition_variable>
@@ -39,6 +40,7 @@ public:
 private:
     struct Statements;
     void run();
+    Error writeFailure(const Error& error) const;
     void write(const Batch& batch);
     void writeCallRecords(const decode::CallSummary& call);
 
@@ -48,6 +50,7 @@ private:
     std::uint64_t m_firstCallKey = 1;
     std::int64_t m_firstCaptureId = 1;
     std::int64_t m_nextBlockId = 1;
+    int m_failedErrno = 0;  // system error (errno) of the last failed write transaction
 
     std::mutex m_mutex;
     std::condition_variable m_changed;
