@@ -251,6 +251,7 @@ struct Correlator::Impl {
     SdpRole sdpRole(CallEntry& entry, const SipMessageView& message);
     void subscription(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta,
                       const Correlation& correlation);
+    void endSubscriptionDialog(CallEntry& entry, const SubscriptionRecord& subscription, std::int64_t atUs);
     void linkCalls(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta, bool isNewCall);
     void addLink(CallEntry& entry, std::uint64_t otherKey, std::string_view kind, std::string detail);
     const LinkValue* rememberLinkValue(std::string_view value, std::uint64_t callKey, std::string_view header);
@@ -443,7 +444,10 @@ std::uint64_t Correlator::Impl::dialog(CallEntry& entry, const SipMessageView& m
     DialogRecord& record = call.dialogRecords[index - 1];
     const std::string_view cseqMethod = message.cseq().method;
     if (message.isResponse() && record.state != DialogState::Terminated) {
-        if (cseqMethod == "INVITE" && status >= 200 && status < 300 && record.confirmedUs == 0) {
+        // RFC 6665 §4.1.2.4: a SUBSCRIBE's (or REFER's) 2xx, or a NOTIFY's, sets up a subscription's dialog too.
+        const bool setsUp = cseqMethod == "INVITE" || cseqMethod == "SUBSCRIBE" || cseqMethod == "REFER" ||
+                            cseqMethod == "NOTIFY";
+        if (setsUp && status >= 200 && status < 300 && record.confirmedUs == 0) {
             record.state = DialogState::Confirmed;
             record.confirmedUs = meta.timestampUs;
         } else if (cseqMethod == "INVITE" && status >= 300 && record.confirmedUs == 0) {
@@ -649,6 +653,19 @@ SdpRole Correlator::Impl::sdpRole(CallEntry& entry, const SipMessageView& messag
 
 // [SECTION] Subscriptions
 
+// A dialog that only carried a subscription ends with it (RFC 6665 §4.4.1); an INVITE's dialog does not.
+void Correlator::Impl::endSubscriptionDialog(CallEntry& entry, const SubscriptionRecord& subscription,
+                                             std::int64_t atUs) {
+    const auto index = static_cast<std::size_t>(subscription.dialogKey & 0xffff);
+    if (entry.isInvite || index == 0 || index > entry.summary.dialogRecords.size())
+        return;
+    DialogRecord& dialog = entry.summary.dialogRecords[index - 1];
+    if (dialog.key == subscription.dialogKey && dialog.state != DialogState::Terminated) {
+        dialog.state = DialogState::Terminated;
+        dialog.terminatedUs = atUs;
+    }
+}
+
 void Correlator::Impl::subscription(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta,
                                     const Correlation& correlation) {
     CallSummary& call = entry.summary;
@@ -719,8 +736,11 @@ void Correlator::Impl::subscription(CallEntry& entry, const SipMessageView& mess
                 record.state = std::string(state->state);
                 record.reason = std::string(state->reason);
                 record.stateExpires = state->expires ? static_cast<int>(std::min<std::uint32_t>(*state->expires, 0x7fffffff)) : -1;
-                if (state->state == "terminated" && record.terminatedUs == 0)
-                    record.terminatedUs = meta.timestampUs;
+                if (state->state == "terminated") {
+                    if (record.terminatedUs == 0)
+                        record.terminatedUs = meta.timestampUs;
+                    endSubscriptionDialog(entry, record, meta.timestampUs);
+                }
             }
         } else {
             ++record.requests;

@@ -219,6 +219,13 @@ TEST(CorrelatorSubscriptions, SubscribeNotifyActiveThenTerminated) {
     EXPECT_EQ(s.startUs, 0);
     EXPECT_GT(s.terminatedUs, 0);
     EXPECT_TRUE(r.correlations[8].isRetransmission);
+    // Its dialog: confirmed by the 202, ended by the terminating NOTIFY.
+    ASSERT_EQ(call.dialogRecords.size(), 1u);
+    EXPECT_EQ(call.dialogRecords[0].key, s.dialogKey);
+    EXPECT_EQ(call.dialogRecords[0].confirmedUs, 3000);
+    EXPECT_EQ(call.dialogRecords[0].state, DialogState::Terminated);
+    EXPECT_EQ(call.dialogRecords[0].terminatedUs, 11000);  // the NOTIFY, after the unsubscribe's 200 at 10000
+    EXPECT_EQ(s.terminatedUs, 10000);
 }
 
 TEST(CorrelatorSubscriptions, StateAfterEachStep) {
