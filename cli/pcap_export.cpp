@@ -232,6 +232,16 @@ struct SctpDirection {
 
 } // namespace
 
+namespace {
+
+void skip(PcapExportReport& report, std::string reason) {
+    if (report.skipped.size() < PcapExportReport::MaxSkippedReasons)
+        report.skipped.push_back(std::move(reason));
+    ++report.skippedMessages;
+}
+
+} // namespace
+
 struct PcapExporter::State {
     explicit State(std::ostream& out) : writer(out) {}
     PcapExportReport report;
@@ -264,7 +274,7 @@ void PcapExporter::add(const store::MessageRow& message) {
     std::uint32_t& nextInitialSequence = m_state->nextInitialSequence;
     Address src, dst;
     if (!parseEndpoint(message.src, src) || !parseEndpoint(message.dst, dst) || src.family != dst.family) {
-        report.skipped.push_back("message " + std::to_string(message.id) + ": addresses '" + message.src +
+        skip(report, "message " + std::to_string(message.id) + ": addresses '" + message.src +
                                  "' -> '" + message.dst + "' cannot be written as IP");
         return;
     }
@@ -298,7 +308,7 @@ void PcapExporter::add(const store::MessageRow& message) {
         return;
     }
     if (text.size() > MaxIpPayloadBytes - 28) {
-        report.skipped.push_back("message " + std::to_string(message.id) + ": " + std::to_string(text.size()) +
+        skip(report, "message " + std::to_string(message.id) + ": " + std::to_string(text.size()) +
                                  " bytes do not fit one " + transport + " packet");
         return;
     }

@@ -19,7 +19,9 @@ namespace sipscope::cli {
 struct PcapExportReport {
     std::uint64_t messages = 0;  // written
     std::uint64_t frames = 0;    // packets written (handshakes and TCP segments included)
-    std::vector<std::string> skipped;  // why a message was left out (an unparsable address, too long for one datagram)
+    std::uint64_t skippedMessages = 0;  // left out: an address that is not IP, too long for one datagram
+    std::vector<std::string> skipped;   // why, for the first MaxSkippedReasons of them
+    static constexpr std::size_t MaxSkippedReasons = 100;
 };
 
 // Writes the file header on construction, then one message (with its text) per add(), in the order given.

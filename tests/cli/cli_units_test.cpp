@@ -180,6 +180,7 @@ TEST(PcapExport, FramesCarryTheTextWithValidChecksums) {
     EXPECT_EQ(report.messages, 2u);
     EXPECT_EQ(report.frames, 1u + 3u + 3u);  // UDP; SYN, SYN-ACK, ACK; three data segments
     ASSERT_EQ(report.skipped.size(), 1u);
+    EXPECT_EQ(report.skippedMessages, 1u);
     EXPECT_NE(report.skipped[0].find("nowhere"), std::string::npos);
 
     const std::string file = out.str();
