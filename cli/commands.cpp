@@ -652,6 +652,8 @@ int runExportPcap(const Options& options) {
         const PcapExportReport& report = exporter.report();
         for (const std::string& skipped : report.skipped)
             std::cerr << "sipscope: left out " << escapeForTerminal(skipped) << '\n';
+        if (report.skippedMessages > report.skipped.size())
+            std::cerr << "sipscope: left out " << report.skippedMessages - report.skipped.size() << " more messages\n";
         std::cerr << "sipscope: " << report.messages << " messages of " << calls.size() << " calls in "
                   << report.frames << " packets\n";
         return ExitOk;
