@@ -181,6 +181,8 @@ private:
         const std::uint32_t totalLength = load32(header + 4);
         checkLength(totalLength);
         const std::size_t bodyBytes = totalLength - BlockFrameBytes;
+        if (bodyBytes < bodyStart)  // a Section Header Block of 12 bytes has no room for the magic already read
+            damage("the Section Header Block is too short (" + std::to_string(totalLength) + " bytes)");
         if (isKept(type)) {
             m_block.resize(bodyBytes);
             readBody(m_block.data() + bodyStart, bodyBytes - bodyStart, totalLength);

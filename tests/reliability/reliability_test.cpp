@@ -217,6 +217,12 @@ std::vector<Damage> damages() {
     }
     all.push_back({"cut-mid-packet.pcapng", pcapng.substr(0, blocks[6] + 40), blocks[6], 4});
     all.push_back({"cut-section-header.pcapng", pcapng.substr(0, 20), 0, 0});
+    {
+        std::string bytes = pcapng;
+        put32(bytes, 4, 12);  // a section header as short as a block can be: no room for its byte-order magic
+        put32(bytes, 24, 12);
+        all.push_back({"section-header-of-12-bytes.pcapng", bytes, 0, 0});
+    }
     return all;
 }
 
