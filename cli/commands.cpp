@@ -356,6 +356,7 @@ int runRegistrations(const Options& options, std::ostream& out) {
         row["granted_expires"] = r.grantedExpires ? Row(*r.grantedExpires) : Row();
         row["status"] = r.status;
         row["delay_ms"] = static_cast<double>(r.responseUs - r.requestUs) / 1000.0;
+        row["bindings"] = r.bindings.empty() ? Row() : Row(r.bindings);
         row["src"] = r.src;
         row["dst"] = r.dst;
         row["call_id"] = r.callId;

@@ -155,6 +155,30 @@ int expiresHeader(const SipMessageView& message) {
     return seconds && *seconds <= 0x7fffffffu ? static_cast<int>(*seconds) : -1;
 }
 
+// "uri;expires=N, ..." for every Contact of a REGISTER's 2xx; at most 4 KiB of text.
+std::string bindingsOf(const SipMessageView& message) {
+    constexpr std::size_t MaxBindingsText = 4096;
+    const int headerExpires = expiresHeader(message);
+    std::string out;
+    message.forEachElement("Contact", [&](std::string_view element) {
+        if (out.size() >= MaxBindingsText)
+            return;
+        const NameAddr contact = parseNameAddr(element);
+        if (contact.uri.empty())
+            return;
+        if (!out.empty())
+            out += ", ";
+        out += contact.uri;
+        const auto param = findParam(contact.params, "expires");
+        const auto seconds = param ? parseDeltaSeconds(*param) : std::nullopt;
+        if (seconds)
+            out += ";expires=" + std::to_string(*seconds);
+        else if (headerExpires >= 0)
+            out += ";expires=" + std::to_string(headerExpires);
+    });
+    return out;
+}
+
 CallKind kindOf(std::string_view method) {
     if (method == "INVITE")
         return CallKind::Call;
@@ -394,6 +418,8 @@ std::uint64_t Correlator::Impl::transaction(CallEntry& entry, const SipMessageVi
                     if (registration.grantedExpires < 0)
                         registration.grantedExpires = contactExpires(message);
                     registration.status = status;
+                    if (status >= 200 && status < 300)
+                        registration.bindings = bindingsOf(message);
                     registration.requestUs = record.startUs;
                     registration.responseUs = meta.timestampUs;
                     if (call.registrations.size() < limits.maxTransactionsPerCall)

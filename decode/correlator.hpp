@@ -83,6 +83,9 @@ struct RegistrationRecord {
     std::string contact;     // first Contact URI of the request ("*" for remove-all), empty for a query
     int expires = -1;        // requested: Expires header or the contact's expires parameter; -1 = not given
     int grantedExpires = -1; // from the 2xx (its Expires or contact parameter); -1 = not given
+    // The 2xx's Contact list: every binding the registrar holds for the AOR (RFC 3261 §10.3 step 8), each as
+    // "uri;expires=N" (the contact's expires parameter, else the Expires header), joined by ", "; empty otherwise.
+    std::string bindings;
     int status = 0;
     std::int64_t requestUs = 0;
     std::int64_t responseUs = 0;

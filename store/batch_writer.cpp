@@ -108,8 +108,8 @@ struct BatchWriter::Statements {
                      8),
           upsertRegistration(db,
                              "INSERT OR REPLACE INTO registrations(transaction_key, call_key, aor, contact, "
-                             "expires, granted_expires, status, request_us, response_us) "
-                             "VALUES (?,?,?,?,?,?,?,?,?)"),
+                             "expires, granted_expires, status, request_us, response_us, bindings) "
+                             "VALUES (?,?,?,?,?,?,?,?,?,?)"),
           upsertSubscription(db,
                              "INSERT OR REPLACE INTO subscriptions(id, call_key, method, event, event_id, resource, "
                              "subscriber, dialog_key, state, reason, expires, granted_expires, state_expires, status, "
@@ -346,6 +346,7 @@ void BatchWriter::writeCallRecords(const decode::CallSummary& call) {
         u.bindInt(7, r.status);
         u.bindInt(8, r.requestUs);
         u.bindInt(9, r.responseUs);
+        r.bindings.empty() ? u.bindNull(10) : u.bindView(10, r.bindings);
         u.step();
         u.reset();
     }

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <string>
+#include <string_view>
 
 namespace sipscope::store {
 
@@ -137,7 +138,8 @@ CREATE TABLE IF NOT EXISTS registrations (
     granted_expires INTEGER,
     status          INTEGER NOT NULL,
     request_us      INTEGER NOT NULL,
-    response_us     INTEGER NOT NULL
+    response_us     INTEGER NOT NULL,
+    bindings        TEXT
 );
 CREATE INDEX IF NOT EXISTS registrations_aor ON registrations(aor);
 CREATE TABLE IF NOT EXISTS subscriptions (
@@ -219,6 +221,7 @@ ALTER TABLE messages ADD COLUMN dialog_key INTEGER;
     {2, R"sql(
 ALTER TABLE captures ADD COLUMN content_hash INTEGER;
 ALTER TABLE calls ADD COLUMN kind TEXT NOT NULL DEFAULT 'other';
+ALTER TABLE registrations ADD COLUMN bindings TEXT;
 UPDATE calls SET kind = CASE (SELECT text FROM strings WHERE id = calls.method_id)
     WHEN 'INVITE' THEN 'call' WHEN 'REGISTER' THEN 'registration' WHEN 'SUBSCRIBE' THEN 'subscription'
     WHEN 'NOTIFY' THEN 'subscription' WHEN 'OPTIONS' THEN 'options' WHEN 'MESSAGE' THEN 'message'
@@ -303,13 +306,43 @@ void Database::createOrCheckSchema(Mode mode) {
         migrate(version);
 }
 
+// Runs a step's statements one by one, skipping "ALTER TABLE t ..." when t does not exist yet: a table that a later
+// version introduced is created whole, new columns included, by SchemaSql afterwards.
+void Database::execMigrationStep(const char* sql) {
+    std::string_view rest(sql);
+    while (!rest.empty()) {
+        const std::size_t end = rest.find(';');
+        std::string statement(rest.substr(0, end == std::string_view::npos ? rest.size() : end + 1));
+        rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+        const std::size_t first = statement.find_first_not_of(" \t\r\n");
+        if (first == std::string::npos)
+            continue;
+        constexpr std::string_view Alter = "ALTER TABLE ";
+        if (statement.compare(first, Alter.size(), Alter) == 0) {
+            const std::size_t nameStart = first + Alter.size();
+            const std::string table = statement.substr(nameStart, statement.find(' ', nameStart) - nameStart);
+            sqlite3_stmt* exists = nullptr;
+            bool isPresent = false;
+            if (sqlite3_prepare_v2(m_db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &exists,
+                                   nullptr) == SQLITE_OK) {
+                sqlite3_bind_text(exists, 1, table.c_str(), -1, SQLITE_TRANSIENT);
+                isPresent = sqlite3_step(exists) == SQLITE_ROW;
+            }
+            sqlite3_finalize(exists);
+            if (!isPresent)
+                continue;
+        }
+        exec(statement.c_str());
+    }
+}
+
 void Database::migrate(int fromVersion) {
     // One transaction: a failed or interrupted migration leaves the database as it was.
     exec("BEGIN IMMEDIATE");
     try {
         for (const Migration& step : Migrations)
             if (step.fromVersion >= fromVersion)
-                exec(step.sql);
+                execMigrationStep(step.sql);
         exec(SchemaSql);
         const std::string update =
             "UPDATE meta SET value = '" + std::to_string(SchemaVersion) + "' WHERE key = 'schema_version'";

@@ -27,6 +27,7 @@ public:
 private:
     void createOrCheckSchema(Mode mode);
     void migrate(int fromVersion);  // to SchemaVersion, in one transaction
+    void execMigrationStep(const char* sql);
 
     sqlite3* m_db = nullptr;
     std::string m_path;

@@ -630,7 +630,7 @@ std::vector<RegistrationRow> Reader::registrations(const Filter& filter) const {
         where.add("r.request_us <= ?", {*filter.untilUs});
     Statement stmt(m_impl->db.handle(),
                    "SELECT c.call_id, r.aor, r.contact, r.expires, r.granted_expires, r.status, r.request_us, "
-                   "r.response_us, s.text, d.text FROM registrations r JOIN calls c ON c.id = r.call_key "
+                   "r.response_us, s.text, d.text, r.bindings FROM registrations r JOIN calls c ON c.id = r.call_key "
                    "LEFT JOIN endpoints s ON s.id = c.src_id LEFT JOIN endpoints d ON d.id = c.dst_id" +
                        where.sql + " ORDER BY r.request_us, r.transaction_key" + limitClause(filter));
     int index = 1;
@@ -639,7 +639,7 @@ std::vector<RegistrationRow> Reader::registrations(const Filter& filter) const {
     while (stmt.step())
         rows.push_back({stmt.columnText(0), stmt.columnText(1), stmt.columnText(2), stmt.columnOptionalInt(3),
                         stmt.columnOptionalInt(4), static_cast<int>(stmt.columnInt(5)), stmt.columnInt(6),
-                        stmt.columnInt(7), stmt.columnText(8), stmt.columnText(9)});
+                        stmt.columnInt(7), stmt.columnText(8), stmt.columnText(9), stmt.columnText(10)});
     return rows;
 }
 

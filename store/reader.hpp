@@ -113,6 +113,7 @@ struct RegistrationRow {
     int status = 0;
     std::int64_t requestUs = 0, responseUs = 0;
     std::string src, dst;  // of the call's first request
+    std::string bindings;  // the 2xx's Contact list, "uri;expires=N, ..."; empty when not answered 2xx
 };
 
 // A summary of one delay over the selected calls (milliseconds).

@@ -365,9 +365,28 @@ TEST(Correlator, RegisterChallengeThenSuccessGivesTwoRegistrationRecords) {
     EXPECT_EQ(call.registrations[1].contact, "sip:alice@10.0.0.1:5060");
     EXPECT_EQ(call.registrations[1].expires, 3600);
     EXPECT_EQ(call.registrations[1].grantedExpires, 1800);
+    EXPECT_EQ(call.registrations[1].bindings, "sip:alice@10.0.0.1:5060;expires=1800");
+    EXPECT_EQ(call.registrations[0].bindings, "");  // a challenge holds no bindings
     EXPECT_EQ(call.registrations[1].responseUs - call.registrations[1].requestUs, 3000);
     EXPECT_EQ(call.attemptUs, 2000);  // the authenticated retry is the attempt that counts
     EXPECT_EQ(call.finalUs, 5000);
+}
+
+TEST(Correlator, RegistrationBindingsAreEveryContactOfThe2xx) {
+    std::string registerRequest = request("REGISTER", 1, "two");
+    registerRequest.insert(registerRequest.find("Content-Length"),
+                           "Contact: <sip:alice@10.0.0.1:5060>\r\nExpires: 600\r\n");
+    std::string ok = response(200, "REGISTER", 1, "two");
+    // RFC 3261 §10.3: the 200 lists every binding of the AOR, here one from another device; the one without an
+    // expires parameter takes the Expires header.
+    ok.insert(ok.find("Content-Length"), "Contact: <sip:alice@10.0.0.1:5060>;expires=600, \"Desk\" "
+                                         "<sip:alice@10.0.0.9:5062;transport=tcp>;expires=120\r\n"
+                                         "Contact: <sip:alice@[2001:db8::7]>\r\nExpires: 600\r\n");
+    const auto outcome = trace({{registerRequest, true, 0}, {ok, false, 10}});
+    ASSERT_EQ(outcome.calls[0].registrations.size(), 1u);
+    EXPECT_EQ(outcome.calls[0].registrations[0].bindings,
+              "sip:alice@10.0.0.1:5060;expires=600, sip:alice@10.0.0.9:5062;transport=tcp;expires=120, "
+              "sip:alice@[2001:db8::7];expires=600");
 }
 
 TEST(Correlator, TimingsOfACompletedCall) {
