@@ -857,9 +857,14 @@ void Correlator::Impl::linkCalls(CallEntry& entry, const SipMessageView& message
     CallSummary& call = entry.summary;
     if (isNewCall) {
         // An earlier leg may have named this Call-ID in a link header.
-        if (const LinkValue* earlier = rememberLinkValue(call.callId, call.key, {}); earlier && !earlier->header.empty())
-            addLink(entry, earlier->callKey, "header", std::string(earlier->header) + ": " + call.callId);
+        if (const auto earlier = linkValues.find(call.callId); earlier != linkValues.end())
+            addLink(entry, earlier->second.callKey, "header", std::string(earlier->second.header) + ": " + call.callId);
     }
+    // Another call by its Call-ID: the open calls (legs and replaced dialogs are alive while they are named).
+    auto openCallKey = [this](std::string_view callId) -> std::uint64_t {
+        const auto found = calls.find(callId);
+        return found == calls.end() ? 0 : found->second.summary.key;
+    };
     if (!message.isRequest())
         return;
     const std::string_view method = message.method();
@@ -869,9 +874,14 @@ void Correlator::Impl::linkCalls(CallEntry& entry, const SipMessageView& message
             message.forEachHeader(name, [&](std::string_view value) {
                 if (value.empty() || value == call.callId)
                     return;
-                const LinkValue* other = rememberLinkValue(value, call.key, name);
-                if (other && other->callKey != call.key) {
-                    addLink(entry, other->callKey, "header", name + ": " + std::string(value));
+                std::uint64_t other = openCallKey(value);  // the other leg's Call-ID
+                if (other == 0) {
+                    // A value both legs carry, or the Call-ID of a leg not seen yet: the first call to carry it.
+                    const LinkValue* first = rememberLinkValue(value, call.key, name);
+                    other = first ? first->callKey : 0;
+                }
+                if (other != 0 && other != call.key) {
+                    addLink(entry, other, "header", name + ": " + std::string(value));
                     entry.hasHeaderLink = true;
                 }
             });
@@ -880,8 +890,7 @@ void Correlator::Impl::linkCalls(CallEntry& entry, const SipMessageView& message
     if (method == "INVITE" && isInitial) {
         // RFC 3891: this INVITE takes the place of the dialog it names.
         if (const auto replaces = message.replaces()) {
-            if (const auto found = linkValues.find(replaces->callId); found != linkValues.end())
-                addLink(entry, found->second.callKey, "replaces", "Replaces: " + std::string(replaces->callId));
+            addLink(entry, openCallKey(replaces->callId), "replaces", "Replaces: " + std::string(replaces->callId));
         }
         // The INVITE a REFER asked for goes to the Refer-To target (RFC 3515 §2.4.2).
         while (!transfers.empty() && meta.timestampUs - transfers.front().atUs > limits.transferWindowUs)
@@ -904,11 +913,9 @@ void Correlator::Impl::linkCalls(CallEntry& entry, const SipMessageView& message
                 std::string text;
                 unescape(*escaped, text);
                 ReplacesValue replaces;
-                if (parseReplaces(text, replaces)) {
-                    if (const auto found = linkValues.find(replaces.callId); found != linkValues.end())
-                        addLink(entry, found->second.callKey, "transfer",
-                                "Refer-To Replaces: " + std::string(replaces.callId));
-                }
+                if (parseReplaces(text, replaces))
+                    addLink(entry, openCallKey(replaces.callId), "transfer",
+                            "Refer-To Replaces: " + std::string(replaces.callId));
             }
         }
         if (limits.maxPendingTransfers == 0)

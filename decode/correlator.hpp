@@ -194,9 +194,9 @@ struct CorrelatorLimits {
     std::size_t maxDialogsPerCall = 64;
     std::size_t maxSubscriptionsPerCall = 256;
     std::size_t maxLinksPerCall = 64;
-    // Link values remembered for leg and transfer linking: Call-IDs and correlation header values of recent calls.
-    // Beyond this the oldest is forgotten (counted in CorrelatorStats::linkValuesEvicted).
-    std::size_t maxLinkValues = 400'000;
+    // Link header values remembered (the first call that carried each); Call-IDs are looked up among the open
+    // calls. Beyond this the oldest is forgotten (counted in CorrelatorStats::linkValuesEvicted).
+    std::size_t maxLinkValues = 200'000;
     std::size_t maxPendingTransfers = 4096;       // REFERs waiting for the call they trigger
     std::int64_t transferWindowUs = 64'000'000;   // how long after a REFER its new call may start
     std::vector<std::string> linkHeaders = defaultLinkHeaders();  // header names, matched case-insensitively

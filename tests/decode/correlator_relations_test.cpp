@@ -428,15 +428,20 @@ TEST(CorrelatorLinks, LinkMemoryIsBoundedAndEvictionsCounted) {
     limits.maxPendingTransfers = 1;
     const std::string inviteLine = "INVITE sip:bob@example.com SIP/2.0";
     const auto r = run({
-        build(inviteLine, common("one", 1, "INVITE", "1")),
-        build(inviteLine, common("two", 1, "INVITE", "2")),
-        build(inviteLine, common("three", 1, "INVITE", "3")),  // "one" is forgotten
-        build(inviteLine, common("four", 1, "INVITE", "4", "", "s"), {"X-Call-ID: one"}),
-        build("REFER sip:bob@example.com SIP/2.0", common("r1", 1, "REFER", "5"), {"Refer-To: sip:c@example.com"}),
-        build("REFER sip:bob@example.com SIP/2.0", common("r2", 1, "REFER", "6"), {"Refer-To: sip:d@example.com"}),
+        build(inviteLine, common("one", 1, "INVITE", "1"), {"X-CID: v1"}),
+        build(inviteLine, common("two", 1, "INVITE", "2"), {"X-CID: v2"}),
+        build(inviteLine, common("three", 1, "INVITE", "3"), {"X-CID: v3"}),  // v1 is forgotten
+        build(inviteLine, common("four", 1, "INVITE", "4", "", "s"), {"X-CID: v1"}),
+        build(inviteLine, common("five", 1, "INVITE", "5", "", "s"), {"X-CID: v3"}),
+        build("REFER sip:bob@example.com SIP/2.0", common("r1", 1, "REFER", "6"), {"Refer-To: sip:c@example.com"}),
+        build("REFER sip:bob@example.com SIP/2.0", common("r2", 1, "REFER", "7"), {"Refer-To: sip:d@example.com"}),
+        build("INVITE sip:c@example.com SIP/2.0", common("six", 1, "INVITE", "8")),  // r1's REFER was forgotten
     }, limits);
     EXPECT_TRUE(callOf(r, "four").links.empty());
-    EXPECT_GE(r.stats.linkValuesEvicted, 2u);
+    ASSERT_EQ(callOf(r, "five").links.size(), 1u);
+    EXPECT_EQ(callOf(r, "five").links[0].linkedKey, callOf(r, "three").key);
+    EXPECT_TRUE(callOf(r, "six").links.empty());
+    EXPECT_GE(r.stats.linkValuesEvicted, 1u);
     EXPECT_EQ(r.stats.transfersEvicted, 1u);
 }
 
