@@ -400,6 +400,63 @@ TEST(Reliability, AFullDiskIsAClearErrorAndLeavesAConsistentDatabase) {
     EXPECT_EQ(runCommand(Binary + " calls --db " + quote(db) + " --format csv", true).exitCode, 0);
 }
 
+// ---- escaping ---------------------------------------------------------------------------------------------
+
+// Terminal controls in every field a packet can fill (Call-ID, URIs, tags, reason phrases, User-Agent, Contact,
+// Event, Reason) reach no listing, in any format, raw: no ESC, BEL or 8-bit CSI on any command's output.
+TEST(Reliability, PacketTextReachesNoOutputUnescaped) {
+    sipscope::test::TempDir dir;
+    const std::string evil = "\x1b]0;owned\x07\x1b[2J\x9b" "31m";
+    auto message = [&](const std::string& start, const std::string& callId, const std::string& cseq,
+                       const std::string& extra, const std::string& toTag) {
+        return start + "\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK" + callId.substr(0, 4) + cseq.substr(0, 1) +
+               "\r\nFrom: \"Al" + evil + "ice\" <sip:al" + evil + "ice@example.com>;tag=1" + evil +
+               "\r\nTo: <sip:b" + evil + "ob@example.com>" + (toTag.empty() ? "" : ";tag=" + toTag) +
+               "\r\nCall-ID: " + callId + "\r\nCSeq: " + cseq + "\r\nMax-Forwards: 70\r\nUser-Agent: ua" + evil +
+               "\r\nContact: <sip:c" + evil + "@10.0.0.1>\r\n" + extra + "Content-Length: 0\r\n\r\n";
+    };
+    const std::string call = "evil" + evil;
+    sipscope::test::PcapWriter pcap;
+    const std::pair<std::string, std::string> exchange[][2] = {
+        {{"REGISTER sip:example.com SIP/2.0", "1 REGISTER"}, {"SIP/2.0 200 O" + evil + "K", "1 REGISTER"}},
+        {{"SUBSCRIBE sip:b@example.com SIP/2.0", "1 SUBSCRIBE"}, {"SIP/2.0 202 Acc" + evil, "1 SUBSCRIBE"}},
+        {{"INVITE sip:b" + evil + "@example.com SIP/2.0", "1 INVITE"}, {"SIP/2.0 486 Bu" + evil + "sy", "1 INVITE"}},
+    };
+    std::int64_t at = 1'000'000;
+    for (const auto& [request, response] : exchange) {
+        const std::string callId = call + request.second.substr(2, 3);
+        const std::string extra = "Expires: 60\r\nEvent: pres" + evil + "ence\r\nReason: Q.850;cause=17;text=\"b" + evil +
+                                  "\"\r\n";
+        pcap.add({at, 0x0a000001, 0x0a000002, 5060, 5060, message(request.first, callId, request.second, extra, "")});
+        pcap.add({at + 1000, 0x0a000002, 0x0a000001, 5060, 5060,
+                  message(response.first, callId, response.second, extra, "x" + evil)});
+        at += 1'000'000;
+    }
+    pcap.write(dir.file("evil.pcap"));
+    const std::string db = " --db " + quote(dir.file("db"));
+    ASSERT_EQ(runCommand(Binary + " import --quiet " + quote(dir.file("evil.pcap")) + db).exitCode, 0);
+    const std::string invite = quote(call + "INV");
+    const std::vector<std::string> commands = {
+        "calls", "messages --raw", "stats", "stats --by-host", "registrations", "subscriptions",
+        "show --raw " + invite, "export calls -o -", "export messages --raw -o -", "export stats -o -",
+        "export ladder " + invite + " --format text -o -", "export ladder " + invite + " --format mermaid -o -",
+        "export ladder " + invite + " --format plantuml -o -", "export ladder " + invite + " --format svg -o -"};
+    for (const std::string& command : commands)
+        for (const char* format : {"", " --format csv", " --format json"}) {
+            const bool isExport = command.rfind("export", 0) == 0;
+            if ((isExport && *format == '\0' && command.find("ladder") == std::string::npos) ||
+                (isExport && *format != '\0' && command.find("ladder") != std::string::npos) ||
+                (command.rfind("show", 0) == 0 && *format != '\0'))
+                continue;  // export needs --format csv|json (ladders have their own); show has no --format
+            SCOPED_TRACE(command + format);
+            const auto result = runCommand(Binary + " " + command + format + db, true);
+            EXPECT_EQ(result.exitCode, 0) << result.out;
+            EXPECT_GT(result.out.size(), 0u);
+            for (const char control : {'\x1b', '\x07', '\x9b'})
+                EXPECT_EQ(result.out.find(control), std::string::npos) << result.out;
+        }
+}
+
 // ---- floods -------------------------------------------------------------------------------------------------
 
 std::uint64_t countBefore(const std::string& output, const std::string& words) {
