@@ -3,6 +3,7 @@ sipscope_add_gtest(ladder_export_tests
     ladder_export_test.cpp
     ${PROJECT_SOURCE_DIR}/cli/ladder_export.cpp
     ${PROJECT_SOURCE_DIR}/cli/ladder_text.cpp
+    ${PROJECT_SOURCE_DIR}/cli/aliases.cpp
     ${PROJECT_SOURCE_DIR}/cli/output.cpp
 )
 target_include_directories(ladder_export_tests PRIVATE ${PROJECT_SOURCE_DIR})
