@@ -5,6 +5,7 @@
 #include "capture/hep_listener.hpp"
 #include "capture/live_source.hpp"
 #include "cli/ingest_shared.hpp"
+#include "cli/limits.hpp"
 #include "cli/output.hpp"
 #include "cli/privileges.hpp"
 #include "store/ingest.hpp"
@@ -84,6 +85,7 @@ CaptureCommand addCaptureCommand(CLI::App& app) {
         ->type_name("NAME");
     command->add_option("--sip-ports", o.sipPorts,
                         "Only look for SIP on these ports, e.g. 5060,5080,6000-6010 (default: any port)");
+    command->add_option("--limit", o.limits, limitsHelp())->type_name("NAME=VALUE")->allow_extra_args(false);
     command->footer("Examples:\n  sipscope capture -i eth0 -f 'port 5060' --db today.db\n"
                     "  sipscope capture -i any -w raw.pcap --duration 3600\n"
                     "  sipscope capture --hep-listen udp:0.0.0.0:9060\n"
@@ -133,6 +135,7 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
         ingest.decoder.sipPorts = parsePortList(o.sipPorts);
     for (const std::string& name : o.linkHeaders)
         ingest.correlator.linkHeaders.push_back(name);
+    applyLimits(o.limits, ingest);
     ingest.writeOpenCalls = true;
     ingest.stop = &capture::stopRequested();
     const bool showProgress = !o.quiet && isatty(STDERR_FILENO);

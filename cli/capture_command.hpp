@@ -30,6 +30,7 @@ struct CaptureOptions {
     bool quiet = false;
     std::string sipPorts;              // --sip-ports
     std::vector<std::string> linkHeaders;  // --link-header NAME: more headers that link B2BUA legs
+    std::vector<std::string> limits;       // --limit NAME=VALUE (cli/limits.hpp)
 };
 
 // The registered subcommand and the options its parse fills (kept at a stable address for CLI11).

@@ -39,6 +39,14 @@ const std::vector<Limit>& limits() {
         limit("transactions-per-call", "transactions recorded per call", &O::correlator,
               &decode::CorrelatorLimits::maxTransactionsPerCall),
         limit("dialogs-per-call", "dialogs recorded per call", &O::correlator, &decode::CorrelatorLimits::maxDialogsPerCall),
+        limit("subscriptions-per-call", "subscriptions recorded per call", &O::correlator,
+              &decode::CorrelatorLimits::maxSubscriptionsPerCall),
+        limit("links-per-call", "links to other calls (B2BUA legs) recorded per call", &O::correlator,
+              &decode::CorrelatorLimits::maxLinksPerCall),
+        limit("link-values", "link header values remembered; the oldest is forgotten", &O::correlator,
+              &decode::CorrelatorLimits::maxLinkValues),
+        limit("pending-transfers", "REFERs waiting for the call they trigger", &O::correlator,
+              &decode::CorrelatorLimits::maxPendingTransfers),
         limit("headers", "header fields per SIP message (more: stored as malformed)", &O::parser,
               &decode::ParserLimits::maxHeaders),
         limit("message-bytes", "one SIP or WebSocket message framed from a stream", &O::decoder,
@@ -72,7 +80,7 @@ void applyLimits(const std::vector<std::string>& settings, store::IngestOptions&
                 found = &candidate;
         if (found == nullptr || equals == std::string::npos)
             throw CLI::ValidationError("--limit", "'" + setting + "' is not NAME=VALUE with a known NAME; " +
-                                                      "see sipscope import --help");
+                                                      "see sipscope import --help for the names");
         std::uint64_t value = 0;
         const char* first = setting.data() + equals + 1;
         const char* last = setting.data() + setting.size();
