@@ -457,6 +457,30 @@ TEST(Reliability, PacketTextReachesNoOutputUnescaped) {
         }
 }
 
+// ---- limits --------------------------------------------------------------------------------------------------
+
+// --limit reaches the parser (and, in the floods below, the correlator and the TCP reassembler); a bound that bites
+// marks what it cut, and a bad name or value is a usage error naming the option.
+TEST(Reliability, LimitsAreSetByNameAndMarkWhatTheyCut) {
+    sipscope::test::TempDir dir;
+    writeFile(dir.file("a.pcap"), pcapOf(3, "limit-"));
+    const std::string db = " --db " + quote(dir.file("db"));
+    const auto result = runCommand(Binary + " import --quiet --limit headers=3 " + quote(dir.file("a.pcap")) + db, true);
+    ASSERT_EQ(result.exitCode, 0) << result.out;
+    EXPECT_NE(result.out.find("3 malformed"), std::string::npos) << result.out;
+    EXPECT_EQ(Db(dir.file("db")).count("SELECT count(*) FROM messages m JOIN strings s ON s.id = m.error_id "
+                                       "WHERE s.text LIKE '%header fields than the parser''s limit%'"),
+              3);
+    for (const char* bad : {"headers", "headers=0", "headers=x", "no-such-limit=5", "open-calls=-1"}) {
+        SCOPED_TRACE(bad);
+        const auto refused = runCommand(Binary + " import --quiet --limit " + quote(bad) + " " +
+                                            quote(dir.file("a.pcap")) + db,
+                                        true);
+        EXPECT_EQ(refused.exitCode, 1) << refused.out;
+        EXPECT_NE(refused.out.find("--limit"), std::string::npos) << refused.out;
+    }
+}
+
 // ---- floods -------------------------------------------------------------------------------------------------
 
 std::uint64_t countBefore(const std::string& output, const std::string& words) {
