@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark suite, in one command. For each workload (a pcap made by bench/gen_calls into bench/work, once),
 # side by side in one run and RUNS times each: the floor (libpcap + memmem, bench/floor.cpp), `sipscope import`
-# into a fresh database, the same with --no-store (decode only), `tshark -T fields` and `sngrep -N -q` where
+# into a fresh database, the same with --no-store (decode only), `tshark -T fields` and `sngrep -N -q -l` where
 # installed. Prints a Markdown table of medians: wall seconds, ratio to the floor of the same run, CPU seconds
 # (user + sys: above the wall time when decode and store overlap), SIP messages/s, MB/s, peak RSS, database
 # size. Then query timings on the largest database imported, and the Google Benchmark micro-benchmarks.
@@ -132,7 +132,8 @@ for name in $WORKLOADS; do
                 "$(measure "$RUNS" "$TOOL_TIMEOUT" tshark -r "$file" -Y sip -T fields -e sip.Call-ID)" "-"
         fi
         if command -v sngrep >/dev/null; then
-            row "sngrep -N -q" "$(measure "$RUNS" "$TOOL_TIMEOUT" sngrep -I "$file" -N -q)" "-"
+            # -l: without it sngrep stops keeping dialogs at its default limit of 20000 and skips the rest.
+            row "sngrep -N -q -l 2000000" "$(measure "$RUNS" "$TOOL_TIMEOUT" sngrep -I "$file" -N -q -l 2000000)" "-"
         fi
     fi
 done
