@@ -120,6 +120,7 @@ for name in $WORKLOADS; do
     row "sipscope import" "$result" "$db_mb"
     if [ "$QUERIES" = 1 ] && [ "$messages" -gt "$largest_messages" ]; then
         largest_messages=$messages
+        [ -z "$largest_db" ] || rm -f "$largest_db" "$largest_db"-*
         largest_db=$work/query-$name.db
         rm -f "$largest_db"*
         mv "$work/bench.db" "$largest_db"
