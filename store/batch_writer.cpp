@@ -116,9 +116,10 @@ struct BatchWriter::Statements {
                              "requests, notifies, etag, if_match, start_us, last_us, terminated_us) "
                              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
           insertLink(db, "INSERT OR IGNORE INTO call_links(call_key, linked_call_key, kind, detail) VALUES (?,?,?,?)"),
-          insertMedia(db,
-                      "INSERT OR REPLACE INTO media(message_id, media_index, call_key, role, type, port, proto, "
-                      "address, direction, codecs, ptime) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
+          mediaRows(db,
+                    "INSERT OR REPLACE INTO media(message_id, media_index, call_key, role, type, port, proto, "
+                    "address, direction, codecs, ptime) VALUES",
+                    11),
           upsertCapture(db,
                         "INSERT INTO captures(id, path, size_bytes, imported_at, packets, sip_messages, error, "
                         "content_hash) VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?4, ?5, ?6, ?7) "
