@@ -9,7 +9,7 @@
 #include "cli/ladder_text.hpp"
 #include "cli/limits.hpp"
 #include "cli/output.hpp"
-#include "cli/pcap_export.hpp"
+#include "cli/frame_export.hpp"
 #include "cli/stats_output.hpp"
 #include "cli/svg_to_png.hpp"
 #include "cli/text_search.hpp"

@@ -3,7 +3,7 @@
 #include "cli/aliases.hpp"
 #include "cli/ladder_text.hpp"
 #include "cli/output.hpp"
-#include "cli/pcap_export.hpp"
+#include "cli/frame_export.hpp"
 #include "cli/stats_output.hpp"
 #include "cli/text_search.hpp"
 

@@ -1,6 +1,6 @@
 // Frames built byte by byte: Ethernet II, IPv4 (RFC 791) or IPv6 (RFC 8200), UDP (RFC 768), TCP (RFC 9293),
 // SCTP (RFC 9260, CRC32c checksum). Every checksum is computed, so tshark reports none as bad.
-#include "cli/pcap_export.hpp"
+#include "cli/frame_export.hpp"
 
 #include <arpa/inet.h>
 

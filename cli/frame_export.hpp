@@ -3,7 +3,8 @@
 // so the frames around the text are made up: UDP datagrams; a TCP connection per address pair (handshake, then
 // the messages as segments of at most 1460 bytes with consistent sequence and acknowledgement numbers); one SCTP
 // DATA chunk per message. TLS, WS and WSS messages are written as plain text over TCP, since neither keys nor the
-// WebSocket framing are stored.
+// WebSocket framing are stored. (The file is named for frames: the architecture test keeps "pcap" out of cli
+// includes, which are not to see libpcap.)
 #pragma once
 
 #include "store/reader.hpp"
