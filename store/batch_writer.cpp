@@ -11,6 +11,7 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -120,6 +121,16 @@ struct BatchWriter::Statements {
                     "INSERT OR REPLACE INTO media(message_id, media_index, call_key, role, type, port, proto, "
                     "address, direction, codecs, ptime) VALUES",
                     11),
+          addCallFrom(db, "INSERT OR IGNORE INTO call_froms(from_uri, from_user) VALUES (?, ?)"),
+          addMessageCount(db,
+                          "INSERT INTO message_counts(method_id, status, reason_id, flags, messages) VALUES (?,?,?,?,?) "
+                          "ON CONFLICT DO UPDATE SET messages = messages + excluded.messages"),
+          addHostCount(db,
+                       "INSERT INTO host_counts(host_id, sent, received, requests_sent, responses_sent, failures_sent) "
+                       "VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE SET sent = sent + excluded.sent, "
+                       "received = received + excluded.received, requests_sent = requests_sent + excluded.requests_sent, "
+                       "responses_sent = responses_sent + excluded.responses_sent, "
+                       "failures_sent = failures_sent + excluded.failures_sent"),
           upsertCapture(db,
                         "INSERT INTO captures(id, path, size_bytes, imported_at, packets, sip_messages, error, "
                         "content_hash) VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?4, ?5, ?6, ?7) "
@@ -137,6 +148,9 @@ struct BatchWriter::Statements {
     Statement upsertSubscription;
     Statement insertLink;
     RowBuffer mediaRows;
+    Statement addCallFrom;
+    Statement addMessageCount;
+    Statement addHostCount;
     Statement upsertCapture;
     TextBlockEncoder encoder;
 
@@ -447,6 +461,9 @@ void BatchWriter::write(const Batch& batch) {
     // Rows get ids max(id) + 1, + 2, ... in insert order (SQLite's rowid choice; this thread is the only writer and
     // holds the write lock), which is how media rows name their message.
     const std::int64_t firstMessageId = queryInt(m_db.handle(), "SELECT coalesce(max(id), 0) FROM messages") + 1;
+    // The batch's share of message_counts and host_counts (see store/database.cpp), added in the same transaction.
+    std::map<std::array<std::int64_t, 4>, std::int64_t> messageCounts;
+    std::unordered_map<std::int64_t, std::array<std::int64_t, 5>> hostCounts;
     std::size_t index = 0;
     while (index < batch.messages.size()) {
         const bool many = batch.messages.size() - index >= RowsPerInsert;
@@ -484,9 +501,35 @@ void BatchWriter::write(const Batch& batch) {
             insert.bindInt(p++, blockOf[index]);
             insert.bindInt(p++, offsetInBlock[index]);
             insert.bindInt(p++, m.textLength);
+            const std::int64_t flags = m.flags & 5;
+            ++messageCounts[{methodId, m.status, reasonId, flags}];
+            const bool isFailure = m.status >= 400 && m.status <= 699 && m.status != 401 && m.status != 407 &&
+                                   (flags & 4) == 0;
+            auto& sender = hostCounts[s.endpointId(m.src)];
+            ++sender[0];
+            sender[2] += methodId != 0;
+            sender[3] += m.status != 0;
+            sender[4] += isFailure;
+            ++hostCounts[s.endpointId(m.dst)][1];
         }
         insert.step();
         insert.reset();
+    }
+    for (const auto& [key, count] : messageCounts) {
+        Statement& u = s.addMessageCount;
+        for (int c = 0; c < 4; ++c)
+            u.bindInt(c + 1, key[c]);
+        u.bindInt(5, count);
+        u.step();
+        u.reset();
+    }
+    for (const auto& [host, counts] : hostCounts) {
+        Statement& u = s.addHostCount;
+        u.bindInt(1, host);
+        for (int c = 0; c < 5; ++c)
+            u.bindInt(c + 2, counts[c]);
+        u.step();
+        u.reset();
     }
 
     for (const MediaRecord& m : batch.media) {
@@ -535,6 +578,10 @@ void BatchWriter::write(const Batch& batch) {
         u.integer(call.hasGlare);
         u.integer(call.recordsDropped);
         u.text(decode::callKindName(call.kind));
+        s.addCallFrom.bindView(1, call.fromUri);
+        s.addCallFrom.bindView(2, call.fromUser);
+        s.addCallFrom.step();
+        s.addCallFrom.reset();
         writeCallRecords(call);
     }
     s.callRows.flush();

@@ -79,6 +79,7 @@ CREATE TABLE IF NOT EXISTS calls (
 );
 CREATE INDEX IF NOT EXISTS calls_call_id ON calls(call_id);
 CREATE INDEX IF NOT EXISTS calls_start ON calls(start_us);
+CREATE INDEX IF NOT EXISTS calls_from ON calls(from_uri, from_user);
 CREATE TABLE IF NOT EXISTS messages (
     id             INTEGER PRIMARY KEY,
     capture_id     INTEGER NOT NULL REFERENCES captures(id),
@@ -189,6 +190,53 @@ CREATE TABLE IF NOT EXISTS media (
     PRIMARY KEY (message_id, media_index)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS media_call ON media(call_key);
+CREATE TABLE IF NOT EXISTS message_counts (
+    method_id INTEGER NOT NULL,
+    status    INTEGER NOT NULL,
+    reason_id INTEGER NOT NULL,
+    flags     INTEGER NOT NULL,
+    messages  INTEGER NOT NULL,
+    PRIMARY KEY (method_id, status, reason_id, flags)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS call_froms (
+    from_uri  TEXT NOT NULL,
+    from_user TEXT NOT NULL,
+    PRIMARY KEY (from_uri, from_user)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS host_counts (
+    host_id        INTEGER PRIMARY KEY,
+    sent           INTEGER NOT NULL,
+    received       INTEGER NOT NULL,
+    requests_sent  INTEGER NOT NULL,
+    responses_sent INTEGER NOT NULL,
+    failures_sent  INTEGER NOT NULL
+);
+)sql";
+
+// call_froms: the distinct (from_uri, from_user) pairs of the calls, kept by the writer; `--from` (a contains-match)
+// tests these few rows and then finds the calls of the matching pairs through the calls_from index.
+// message_counts and host_counts: what `stats` without a filter needs from the messages table, kept by the writer
+// in each batch's transaction (store/batch_writer.cpp) so that it reads a few hundred rows instead of every message.
+// message_counts: messages by method_id, status, reason_id (0 for NULL) and flags & 5 (valid, retransmission);
+// host_counts: per endpoint, messages sent and received, requests, responses and failures sent (a failure: a
+// 4xx-6xx response other than 401/407, not a retransmission). A database whose messages were written without them
+// gets them filled once from the messages, by this statement.
+constexpr const char* FillCountsSql = R"sql(
+DELETE FROM message_counts;
+DELETE FROM host_counts;
+DELETE FROM call_froms;
+INSERT INTO call_froms(from_uri, from_user) SELECT DISTINCT from_uri, from_user FROM calls;
+INSERT INTO message_counts(method_id, status, reason_id, flags, messages)
+    SELECT coalesce(method_id, 0), coalesce(status, 0), coalesce(reason_id, 0), flags & 5, count(*) FROM messages
+    GROUP BY 1, 2, 3, 4;
+INSERT INTO host_counts(host_id, sent, received, requests_sent, responses_sent, failures_sent)
+    SELECT host, sum(sent), sum(received), sum(request), sum(response), sum(failure) FROM (
+        SELECT src_id AS host, 1 AS sent, 0 AS received, method_id IS NOT NULL AS request,
+               status IS NOT NULL AS response,
+               (status BETWEEN 400 AND 699 AND status NOT IN (401, 407) AND (flags & 4) = 0) AS failure
+        FROM messages
+        UNION ALL SELECT dst_id, 0, 1, 0, 0, 0 FROM messages)
+    GROUP BY host;
 )sql";
 
 // How a database of an older schema is brought to the current one. Each step adds the columns its version
@@ -302,8 +350,32 @@ void Database::createOrCheckSchema(Mode mode) {
     if (version < SchemaVersion && mode == Mode::ReadOnly)
         throw Error(m_path + ": database schema version " + std::to_string(version) + " is older than " +
                     std::to_string(SchemaVersion) + "; upgrade it once with: sipscope migrate --db " + m_path);
-    if (version < SchemaVersion)
+    if (version < SchemaVersion) {
         migrate(version);
+    } else if (mode != Mode::ReadOnly && (!hasTable("message_counts") || !hasTable("call_froms"))) {
+        // Written by a development build of this schema version from before the count tables.
+        exec("BEGIN IMMEDIATE");
+        try {
+            exec(SchemaSql);
+            exec(FillCountsSql);
+            exec("COMMIT");
+        } catch (...) {
+            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+    }
+}
+
+bool Database::hasTable(const char* name) {
+    sqlite3_stmt* exists = nullptr;
+    bool isPresent = false;
+    if (sqlite3_prepare_v2(m_db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &exists,
+                           nullptr) == SQLITE_OK) {
+        sqlite3_bind_text(exists, 1, name, -1, SQLITE_TRANSIENT);
+        isPresent = sqlite3_step(exists) == SQLITE_ROW;
+    }
+    sqlite3_finalize(exists);
+    return isPresent;
 }
 
 // Runs a step's statements one by one, skipping "ALTER TABLE t ..." when t does not exist yet: a table that a later
@@ -344,6 +416,7 @@ void Database::migrate(int fromVersion) {
             if (step.fromVersion >= fromVersion)
                 execMigrationStep(step.sql);
         exec(SchemaSql);
+        exec(FillCountsSql);  // the count tables are new to every older version
         const std::string update =
             "UPDATE meta SET value = '" + std::to_string(SchemaVersion) + "' WHERE key = 'schema_version'";
         exec(update.c_str());

@@ -28,6 +28,7 @@ private:
     void createOrCheckSchema(Mode mode);
     void migrate(int fromVersion);  // to SchemaVersion, in one transaction
     void execMigrationStep(const char* sql);
+    bool hasTable(const char* name);
 
     sqlite3* m_db = nullptr;
     std::string m_path;

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <set>
 #include <unordered_map>
 #include <variant>
@@ -22,6 +23,25 @@ using detail::Statement;
 using BindValue = std::variant<std::int64_t, std::string>;
 
 constexpr std::string_view TransportNames[] = {"udp", "tcp", "tls", "ws", "wss", "sctp"};
+
+// A JSON string literal of arbitrary bytes: quotes, backslashes and control characters escaped; other bytes as
+// they are (SQLite's JSON functions take the text as it is, so non-UTF-8 bytes come back unchanged).
+std::string jsonString(const std::string& text) {
+    std::string json = "\"";
+    for (const char c : text) {
+        if (c == '"' || c == '\\') {
+            json += '\\';
+            json += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned char>(c));
+            json += escaped;
+        } else {
+            json += c;
+        }
+    }
+    return json + "\"";
+}
 
 std::string lowerCase(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
@@ -65,8 +85,13 @@ std::vector<BindValue> hostValues(const std::string& host) {
 }
 
 // Filters that apply to calls (aliased c) — shared by calls(), messages() and stats().
-void addCallFilters(const Filter& filter, Where& where, bool forMessages) {
-    if (filter.from)
+// `fromPairs`: when given, the (from_uri, from_user) pairs that --from matches, as a JSON array of pairs
+// (Reader::Impl::fromPairs), tested through the calls_from index instead of a scan of every call.
+void addCallFilters(const Filter& filter, Where& where, bool forMessages,
+                    const std::optional<std::string>& fromPairs = std::nullopt) {
+    if (filter.from && fromPairs)
+        where.add("(c.from_uri, c.from_user) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))", {*fromPairs});
+    else if (filter.from)
         where.add("(instr(lower(c.from_user), ?) > 0 OR instr(lower(c.from_uri), ?) > 0)",
                   {lowerCase(*filter.from), lowerCase(*filter.from)});
     if (filter.to)
@@ -118,6 +143,22 @@ void addMessageFilters(const Filter& filter, Where& where) {
         where.add("(" + hostClause("s.text") + " OR " + hostClause("d.text") + ")", std::move(both));
     }
 }
+
+// BEGIN ... COMMIT around several statements of a read-only connection (ended at scope exit, also on errors).
+class ReadTransaction {
+public:
+    explicit ReadTransaction(sqlite3* db) : m_db(db) { m_open = sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK; }
+    ~ReadTransaction() {
+        if (m_open)
+            sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
+    }
+    ReadTransaction(const ReadTransaction&) = delete;
+    ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+private:
+    sqlite3* m_db;
+    bool m_open = false;
+};
 
 std::string limitClause(const Filter& filter) {
     return filter.limit ? " LIMIT " + std::to_string(filter.limit) : std::string();
@@ -182,55 +223,149 @@ DelayStats readDelay(sqlite3* db, const std::string& expression, const std::stri
     return delay;
 }
 
-// RFC 6076 over the calls `where` selects. Delays in µs columns, reported in ms.
-Rfc6076 rfc6076(sqlite3* db, const Where& where) {
-    Rfc6076 m;
-    const std::string calls = " FROM calls c";
-    const std::string isInvite = "c.method_id = (SELECT id FROM strings WHERE text = 'INVITE')";
-    m.srdSuccessful = readDelay(db, "coalesce(c.first_provisional_us, c.final_us) - c.attempt_us", calls, where,
-                                isInvite + " AND c.status BETWEEN 200 AND 299");
-    m.srdFailed = readDelay(db, "coalesce(c.first_provisional_us, c.final_us) - c.attempt_us", calls, where,
-                            isInvite + " AND c.status >= 300");
-    m.setupSuccessful = readDelay(db, "c.answered_us - c.attempt_us", calls, where,
-                                  isInvite + " AND c.answered_us IS NOT NULL");
-    m.sdd = readDelay(db, "c.bye_answered_us - c.bye_us", calls, where,
-                      isInvite + " AND c.bye_answered_us IS NOT NULL");
-    m.sdt = readDelay(db, "c.bye_us - c.answered_us", calls, where,
-                      isInvite + " AND c.bye_us IS NOT NULL AND c.answered_us IS NOT NULL");
-    m.rrd = readDelay(db, "r.response_us - r.request_us", " FROM registrations r JOIN calls c ON c.id = r.call_key",
-                      where, "r.status BETWEEN 200 AND 299");
+// One delay of RFC 6076, summed as SQLite's avg() does (a double sum of the integer µs), reported in ms.
+struct DelaySum {
+    std::uint64_t rows = 0, values = 0;
+    double sum = 0;
+    std::int64_t min = 0, max = 0;
 
-    Statement counts(db,
-                     "SELECT count(*), "
-                     "coalesce(sum(c.status BETWEEN 200 AND 299), 0), "
-                     "coalesce(sum(c.status BETWEEN 300 AND 399), 0), "
-                     "coalesce(sum(c.status BETWEEN 300 AND 399 OR c.status IN (486, 600, 603)), 0), "
-                     "coalesce(sum(c.status IN (408, 500, 503, 504)), 0), "
-                     "coalesce(sum(c.state = 'completed'), 0)" +
-                         calls + (where.sql.empty() ? " WHERE " : where.sql + " AND ") + isInvite);
-    int index = 1;
-    where.bind(counts, index);
-    if (counts.step()) {
-        const auto total = static_cast<double>(counts.columnInt(0));
-        const auto answered = static_cast<double>(counts.columnInt(1));
-        const auto redirected = static_cast<double>(counts.columnInt(2));
-        const auto userBusyOrRedirected = static_cast<double>(counts.columnInt(3));
-        const auto ineffective = static_cast<double>(counts.columnInt(4));
-        const auto completed = static_cast<double>(counts.columnInt(5));
-        m.invites = static_cast<std::uint64_t>(total);
-        auto percent = [](double part, double whole) -> std::optional<double> {
-            if (whole <= 0)
-                return std::nullopt;
-            return 100.0 * part / whole;
-        };
-        m.ser = percent(answered, total - redirected);
-        m.seer = percent(answered, total - userBusyOrRedirected);
-        m.isa = percent(ineffective, total);
-        m.scr = percent(completed, total);
+    void add(bool selected, std::optional<std::int64_t> value) {
+        if (!selected)
+            return;
+        ++rows;
+        if (!value)
+            return;
+        min = values == 0 ? *value : std::min(min, *value);
+        max = values == 0 ? *value : std::max(max, *value);
+        ++values;
+        sum += static_cast<double>(*value);
     }
-    return m;
+    DelayStats result() const {
+        DelayStats delay;
+        delay.count = rows;
+        if (rows > 0 && values > 0) {
+            delay.meanMs = sum / static_cast<double>(values) / 1000.0;
+            delay.minMs = static_cast<double>(min) / 1000.0;
+            delay.maxMs = static_cast<double>(max) / 1000.0;
+        }
+        return delay;
+    }
+};
+
+// Calls by state, outcome and who ended them, and RFC 6076 over the calls `where` selects ("INVITE calls": the
+// first request is an INVITE), in one pass over the calls (each breakdown as its own query read the table ten times).
+void callStats(sqlite3* db, const Where& where, Stats& stats) {
+    Statement stmt(db, "SELECT c.state, c.status, c.ended_by, "
+                       "coalesce(c.method_id = (SELECT id FROM strings WHERE text = 'INVITE'), 0), c.attempt_us, "
+                       "c.first_provisional_us, c.final_us, c.answered_us, c.bye_us, c.bye_answered_us FROM calls c" +
+                           where.sql);
+    int index = 1;
+    where.bind(stmt, index);
+    DelaySum srdSuccessful, srdFailed, setupSuccessful, sdd, sdt;
+    std::uint64_t invites = 0, answered = 0, redirected = 0, userBusyOrRedirected = 0, ineffective = 0, completed = 0;
+    auto optional = [&stmt](int column) -> std::optional<std::int64_t> {
+        if (stmt.columnIsNull(column))
+            return std::nullopt;
+        return stmt.columnInt(column);
+    };
+    auto minus = [](std::optional<std::int64_t> a, std::optional<std::int64_t> b) -> std::optional<std::int64_t> {
+        if (!a || !b)
+            return std::nullopt;
+        return *a - *b;
+    };
+    while (stmt.step()) {
+        const std::string state = stmt.columnText(0);
+        ++stats.callStates[state];
+        ++stats.calls;
+        const std::optional<std::int64_t> status = optional(1);
+        ++stats.callOutcomes[status && *status >= 100 && *status <= 699 ? std::to_string(*status / 100) + "xx"
+                                                                         : std::string("none")];
+        if (std::string endedBy = stmt.columnText(2); !endedBy.empty())
+            ++stats.endedBy[endedBy];
+        if (stmt.columnInt(3) == 0)
+            continue;
+        const auto attempt = optional(4), provisional = optional(5), final = optional(6), answer = optional(7),
+                   bye = optional(8), byeAnswered = optional(9);
+        const std::optional<std::int64_t> srd = minus(provisional ? provisional : final, attempt);
+        const bool is2xx = status && *status >= 200 && *status <= 299;
+        const bool is3xx = status && *status >= 300 && *status <= 399;
+        srdSuccessful.add(is2xx, srd);
+        srdFailed.add(status && *status >= 300, srd);
+        setupSuccessful.add(answer.has_value(), minus(answer, attempt));
+        sdd.add(byeAnswered.has_value(), minus(byeAnswered, bye));
+        sdt.add(bye && answer, minus(bye, answer));
+        ++invites;
+        answered += is2xx;
+        redirected += is3xx;
+        userBusyOrRedirected += is3xx || (status && (*status == 486 || *status == 600 || *status == 603));
+        ineffective += status && (*status == 408 || *status == 500 || *status == 503 || *status == 504);
+        completed += state == "completed";
+    }
+    Rfc6076& m = stats.rfc6076;
+    m.srdSuccessful = srdSuccessful.result();
+    m.srdFailed = srdFailed.result();
+    m.setupSuccessful = setupSuccessful.result();
+    m.sdd = sdd.result();
+    m.sdt = sdt.result();
+    m.invites = invites;
+    auto percent = [](double part, double whole) -> std::optional<double> {
+        if (whole <= 0)
+            return std::nullopt;
+        return 100.0 * part / whole;
+    };
+    const auto total = static_cast<double>(invites);
+    m.ser = percent(static_cast<double>(answered), total - static_cast<double>(redirected));
+    m.seer = percent(static_cast<double>(answered), total - static_cast<double>(userBusyOrRedirected));
+    m.isa = percent(static_cast<double>(ineffective), total);
+    m.scr = percent(static_cast<double>(completed), total);
 }
 
+// The message figures of stats() over every message, from message_counts and host_counts (store/database.cpp):
+// the same numbers as the scans of Reader::stats() without a filter. HostStats::calls is left 0.
+void messageStatsFromCounts(sqlite3* db, Stats& stats) {
+    {
+        Statement stmt(db, "SELECT coalesce(sum(messages), 0), coalesce(sum(CASE WHEN (flags & 1) = 0 THEN messages END), 0), "
+                           "coalesce(sum(CASE WHEN (flags & 4) != 0 THEN messages END), 0) FROM message_counts");
+        if (stmt.step()) {
+            stats.messages = static_cast<std::uint64_t>(stmt.columnInt(0));
+            stats.invalidMessages = static_cast<std::uint64_t>(stmt.columnInt(1));
+            stats.retransmissions = static_cast<std::uint64_t>(stmt.columnInt(2));
+        }
+    }
+    {
+        Statement stmt(db, "SELECT (SELECT text FROM strings WHERE id = method_id), sum(messages) FROM message_counts "
+                           "WHERE method_id != 0 GROUP BY method_id");
+        while (stmt.step())
+            stats.requests[stmt.columnText(0)] = static_cast<std::uint64_t>(stmt.columnInt(1));
+    }
+    {
+        Statement stmt(db, "SELECT status, sum(messages) FROM message_counts WHERE status != 0 GROUP BY status");
+        while (stmt.step())
+            stats.responses[static_cast<int>(stmt.columnInt(0))] = static_cast<std::uint64_t>(stmt.columnInt(1));
+    }
+    {
+        Statement stmt(db, "SELECT status, (SELECT text FROM strings WHERE id = reason), n FROM (SELECT status, "
+                           "min(nullif(reason_id, 0)) AS reason, sum(messages) AS n FROM message_counts WHERE status "
+                           "BETWEEN 400 AND 699 AND status NOT IN (401, 407) AND (flags & 4) = 0 GROUP BY status) "
+                           "ORDER BY n DESC, status");
+        while (stmt.step())
+            stats.failures.push_back({static_cast<int>(stmt.columnInt(0)), stmt.columnText(1),
+                                      static_cast<std::uint64_t>(stmt.columnInt(2))});
+    }
+    Statement stmt(db, "SELECT e.text, h.sent, h.received, h.requests_sent, h.responses_sent, h.failures_sent "
+                       "FROM host_counts h JOIN endpoints e ON e.id = h.host_id "
+                       "ORDER BY h.sent + h.received DESC, e.text");
+    while (stmt.step()) {
+        HostStats host;
+        host.host = stmt.columnText(0);
+        host.sent = static_cast<std::uint64_t>(stmt.columnInt(1));
+        host.received = static_cast<std::uint64_t>(stmt.columnInt(2));
+        host.requestsSent = static_cast<std::uint64_t>(stmt.columnInt(3));
+        host.responsesSent = static_cast<std::uint64_t>(stmt.columnInt(4));
+        host.failuresSent = static_cast<std::uint64_t>(stmt.columnInt(5));
+        stats.hosts.push_back(std::move(host));
+    }
+}
 
 // A failure response: 4xx-6xx other than the 401/407 challenges, not a retransmission.
 constexpr const char* FailureCondition =
@@ -286,6 +421,30 @@ struct Reader::Impl {
     Database db;
     detail::TextBlockReader texts;  // keeps the last block read: a call's messages are usually in one
 
+    // --from as a contains-match (ASCII case-insensitive, as instr(lower(...)) matches) over the distinct
+    // (from_uri, from_user) pairs of call_froms (store/database.cpp): the matching pairs as a JSON array for
+    // addCallFilters, whose calls the calls_from index finds. nullopt (scan every call instead) without them.
+    std::optional<std::string> fromPairs(const std::string& text) {
+        sqlite3* handle = db.handle();
+        if (detail::queryInt(handle, "SELECT count(*) FROM sqlite_master WHERE name IN ('calls_from', 'call_froms')") != 2)
+            return std::nullopt;
+        Statement stmt(handle, "SELECT from_uri, from_user FROM call_froms "
+                               "WHERE instr(lower(from_user), ?1) > 0 OR instr(lower(from_uri), ?1) > 0");
+        stmt.bindText(1, lowerCase(text));
+        std::string pairs = "[";
+        for (int count = 0; stmt.step(); ++count) {
+            if (count == 1000)
+                return std::nullopt;  // so many calls match that the scan in time order soon finds a page of them
+            const std::string uri = stmt.columnText(0);
+            const std::string user = stmt.columnText(1);
+            if (uri.find('\0') != std::string::npos || user.find('\0') != std::string::npos)
+                return std::nullopt;  // SQLite's JSON functions would cut the text at the NUL
+            pairs += pairs.size() > 1 ? ",[" : "[";
+            pairs += jsonString(uri) + "," + jsonString(user) + "]";
+        }
+        return pairs + "]";
+    }
+
     std::string readText(std::int64_t blockId, std::int64_t offset, std::int64_t length) {
         return texts.read(db.handle(), blockId, offset, length);
     }
@@ -321,8 +480,10 @@ Reader::Reader(const std::string& dbPath) : m_impl(std::make_unique<Impl>(dbPath
 Reader::~Reader() = default;
 
 std::vector<CallRow> Reader::calls(const Filter& filter) const {
+    // One read transaction: the query sees the calls the --from pairs were taken from.
+    ReadTransaction transaction(m_impl->db.handle());
     Where where;
-    addCallFilters(filter, where, false);
+    addCallFilters(filter, where, false, filter.from ? m_impl->fromPairs(*filter.from) : std::nullopt);
     Statement stmt(m_impl->db.handle(),
                    std::string(CallColumns) + where.sql + " ORDER BY c.start_us, c.id" + limitClause(filter));
     int index = 1;
@@ -418,6 +579,22 @@ std::vector<MessageRow> Reader::callMessages(std::int64_t callKey, bool withText
 Stats Reader::stats(const Filter& filter) const {
     Stats stats;
     sqlite3* db = m_impl->db.handle();
+    {
+        Where callWhere;
+        addCallFilters(filter, callWhere, false);
+        callStats(db, callWhere, stats);
+        stats.rfc6076.rrd = readDelay(db, "r.response_us - r.request_us",
+                                      " FROM registrations r JOIN calls c ON c.id = r.call_key", callWhere,
+                                      "r.status BETWEEN 200 AND 299");
+    }
+    // No filter: the message figures come from the counts the writer keeps (a few hundred rows, not every message).
+    const bool narrows = filter.from || filter.to || filter.callId || filter.method || filter.status || filter.state ||
+                         filter.sinceUs || filter.untilUs || filter.host || filter.kind || filter.event;
+    if (!narrows && detail::queryInt(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                                         "name IN ('message_counts', 'host_counts')") == 2) {
+        messageStatsFromCounts(db, stats);
+        return stats;
+    }
     Where where;
     addMessageFilters(filter, where);
     const std::string from =
@@ -450,33 +627,6 @@ Stats Reader::stats(const Filter& filter) const {
             stats.responses[static_cast<int>(stmt.columnInt(0))] = static_cast<std::uint64_t>(stmt.columnInt(1));
     }
     {
-        Where callWhere;
-        addCallFilters(filter, callWhere, false);
-        Statement stmt(db, "SELECT c.state, count(*) FROM calls c" + callWhere.sql + " GROUP BY c.state");
-        int index = 1;
-        callWhere.bind(stmt, index);
-        while (stmt.step()) {
-            const auto count = static_cast<std::uint64_t>(stmt.columnInt(1));
-            stats.callStates[stmt.columnText(0)] = count;
-            stats.calls += count;
-        }
-        stats.rfc6076 = rfc6076(db, callWhere);
-
-        Statement outcomes(db, "SELECT CASE WHEN c.status BETWEEN 100 AND 699 THEN (c.status / 100) || 'xx' "
-                               "ELSE 'none' END, count(*) FROM calls c" + callWhere.sql + " GROUP BY 1");
-        index = 1;
-        callWhere.bind(outcomes, index);
-        while (outcomes.step())
-            stats.callOutcomes[outcomes.columnText(0)] = static_cast<std::uint64_t>(outcomes.columnInt(1));
-        Statement ended(db, "SELECT c.ended_by, count(*) FROM calls c" + callWhere.sql +
-                                (callWhere.sql.empty() ? " WHERE" : " AND") +
-                                " c.ended_by IS NOT NULL AND c.ended_by != '' GROUP BY 1");
-        index = 1;
-        callWhere.bind(ended, index);
-        while (ended.step())
-            stats.endedBy[ended.columnText(0)] = static_cast<std::uint64_t>(ended.columnInt(1));
-    }
-    {
         Statement stmt(db, "SELECT status, (SELECT text FROM strings WHERE id = reason), n FROM (SELECT m.status AS "
                            "status, min(m.reason_id) AS reason, count(*) AS n" + from +
                                (where.sql.empty() ? " WHERE " : " AND ") + FailureCondition +
@@ -488,6 +638,8 @@ Stats Reader::stats(const Filter& filter) const {
                                       static_cast<std::uint64_t>(stmt.columnInt(2))});
     }
     stats.hosts = hostStats(filter);
+    for (HostStats& host : stats.hosts)
+        host.calls = 0;  // as from the counts: the same Stats whichever way it was computed
     return stats;
 }
 

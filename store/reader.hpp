@@ -190,7 +190,8 @@ struct Stats {
     std::map<std::string, std::uint64_t> callOutcomes; // "2xx".."6xx" class of the final status, or "none"
     std::map<std::string, std::uint64_t> endedBy;      // "caller" / "callee" -> calls
     std::vector<FailureCount> failures;              // failure responses by code, most frequent first
-    std::vector<HostStats> hosts;                    // every host, most messages first
+    std::vector<HostStats> hosts;                    // every host, most messages first; calls left 0 (hostStats()
+                                                     // counts them: distinct calls need a scan of every message)
     Rfc6076 rfc6076;
 };
 
