@@ -10,7 +10,7 @@
 #include <charconv>
 #include <deque>
 #include <functional>
-#include <list>
+#include <memory>
 #include <string>
 #include <cstring>
 #include <unordered_map>
@@ -80,6 +80,8 @@ namespace {
 constexpr std::size_t MaxSignaturesPerCall = 512;  // retransmission memory per call
 constexpr std::size_t MaxIndexPerCall = 0xffff;    // keys are (call key << 16) | index
 constexpr std::string_view MagicCookie = "z9hG4bK";  // RFC 3261 §8.1.1.7
+
+constexpr std::uint32_t NoSlot = 0xffffffffu;
 
 struct StringHash {
     using is_transparent = void;
@@ -203,6 +205,60 @@ bool isSubscriptionMethod(std::string_view method) {
     return method == "SUBSCRIBE" || method == "NOTIFY" || method == "PUBLISH" || method == "REFER";
 }
 
+// A map from a 64-bit hash to a 32-bit value, open addressing with linear probing: the per-call indexes of
+// transactions, dialogs and subscriptions, which only ever grow. One allocation, no node per entry.
+class HashIndex {
+public:
+    const std::uint32_t* find(std::uint64_t key) const {
+        if (m_slots.empty())
+            return nullptr;
+        const std::size_t mask = m_slots.size() - 1;
+        for (std::size_t i = key & mask;; i = (i + 1) & mask) {
+            const Slot& slot = m_slots[i];
+            if (!slot.used)
+                return nullptr;
+            if (slot.key == key)
+                return &slot.value;
+        }
+    }
+    // Like emplace: a key already present keeps its value.
+    void insert(std::uint64_t key, std::uint32_t value) {
+        if ((m_size + 1) * 4 > m_slots.size() * 3)
+            grow();
+        if (place(key, value))
+            ++m_size;
+    }
+    std::size_t size() const { return m_size; }
+
+private:
+    struct Slot {
+        std::uint64_t key = 0;
+        std::uint32_t value = 0;
+        bool used = false;
+    };
+    bool place(std::uint64_t key, std::uint32_t value) {
+        const std::size_t mask = m_slots.size() - 1;
+        for (std::size_t i = key & mask;; i = (i + 1) & mask) {
+            Slot& slot = m_slots[i];
+            if (!slot.used) {
+                slot = {key, value, true};
+                return true;
+            }
+            if (slot.key == key)
+                return false;
+        }
+    }
+    void grow() {
+        std::vector<Slot> old = std::move(m_slots);
+        m_slots.assign(old.empty() ? 8 : old.size() * 2, Slot{});
+        for (const Slot& slot : old)
+            if (slot.used)
+                place(slot.key, slot.value);
+    }
+    std::vector<Slot> m_slots;
+    std::size_t m_size = 0;
+};
+
 struct RegistrationRequest {
     std::string aor;
     std::string contact;
@@ -218,12 +274,12 @@ struct CallEntry {
     bool cancelSeen = false;
     std::uint32_t byeCseq = 0;
     std::vector<std::uint64_t> signatures;
-    std::unordered_map<std::uint64_t, std::uint32_t> transactions;  // hash -> index
-    std::unordered_map<std::uint64_t, std::uint32_t> dialogs;       // hash -> index
+    HashIndex transactions;  // hash -> index
+    HashIndex dialogs;       // hash -> index
     std::unordered_map<std::uint32_t, RegistrationRequest> registerRequests;  // transaction index -> request
     std::uint32_t transactionCount = 0;
     std::uint32_t dialogCount = 0;
-    std::list<std::string_view>::iterator lru;
+    std::uint64_t callIdHash = 0;  // of summary.callId: its key in Impl's table of open calls
 
     // SDP offer/answer (RFC 3264): the latest request that opened an exchange, and whether its offer was in the
     // request (else the INVITE's reliable response or 2xx offers and the ACK/PRACK answers).
@@ -232,7 +288,7 @@ struct CallEntry {
     bool isOfferInRequest = false;
     bool isResponseOfferPending = false;
 
-    std::unordered_map<std::uint64_t, std::uint32_t> subscriptions;  // identity hash -> index + 1 (0 = dropped)
+    HashIndex subscriptions;  // identity hash -> index + 1 (0 = dropped)
     std::unordered_map<std::uint32_t, std::uint32_t> subscriptionOfTransaction;  // tx index -> subscription index + 1
     std::uint32_t subscriptionCount = 0;
     std::uint32_t lastReferSubscription = 0;  // index + 1 of the latest REFER's subscription
@@ -260,8 +316,23 @@ struct Correlator::Impl {
     CorrelatorLimits limits;
     std::uint64_t nextKey;
     CorrelatorStats stats;
-    std::unordered_map<std::string, CallEntry, StringHash, std::equal_to<>> calls;
-    std::list<std::string_view> lru;  // least recently active first; views of the map's keys
+    // The open calls: entries by slot, an open-addressing table from the Call-ID's hash to the slot (the Call-ID
+    // itself compared on a hit), and the slots in order of activity, least recently active first.
+    struct Bucket {
+        std::uint64_t hash = 0;
+        std::uint32_t slot = NoSlot;  // NoSlot: empty
+    };
+    struct LruLink {
+        std::uint32_t prev = NoSlot;
+        std::uint32_t next = NoSlot;
+    };
+    std::vector<std::unique_ptr<CallEntry>> entries;  // by slot; null when free
+    std::vector<std::uint32_t> freeSlots;
+    std::vector<LruLink> lruLinks;                    // by slot
+    std::uint32_t lruHead = NoSlot;
+    std::uint32_t lruTail = NoSlot;
+    std::vector<Bucket> table;                        // power-of-two size, at most half full
+    std::size_t openCount = 0;
     std::vector<CallSummary> evicted;
     SdpParser sdp;
     std::unordered_map<std::string, LinkValue, StringHash, std::equal_to<>> linkValues;
@@ -279,10 +350,100 @@ struct Correlator::Impl {
     void linkCalls(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta, bool isNewCall);
     void addLink(CallEntry& entry, std::uint64_t otherKey, std::string_view kind, std::string detail);
     const LinkValue* rememberLinkValue(std::string_view value, std::uint64_t callKey, std::string_view header);
-    void flush(decltype(calls)::iterator it, std::vector<CallSummary>& out) {
-        lru.erase(it->second.lru);
-        out.push_back(std::move(it->second.summary));
-        calls.erase(it);
+
+    static std::uint64_t callIdHash(std::string_view callId) { return mix(0x43616c6c, std::hash<std::string_view>{}(callId)); }
+    // The slot of the open call with this Call-ID, or NoSlot.
+    std::uint32_t findCall(std::string_view callId, std::uint64_t hash) const {
+        if (table.empty())
+            return NoSlot;
+        const std::size_t mask = table.size() - 1;
+        for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+            const Bucket& bucket = table[i];
+            if (bucket.slot == NoSlot)
+                return NoSlot;
+            if (bucket.hash == hash && entries[bucket.slot]->summary.callId == callId)
+                return bucket.slot;
+        }
+    }
+    std::uint32_t findCall(std::string_view callId) const { return findCall(callId, callIdHash(callId)); }
+    void placeBucket(std::uint64_t hash, std::uint32_t slot) {
+        const std::size_t mask = table.size() - 1;
+        std::size_t i = hash & mask;
+        while (table[i].slot != NoSlot)
+            i = (i + 1) & mask;
+        table[i] = {hash, slot};
+    }
+    // Opens a call: a fresh entry in a free slot, at the most recent end of the activity list.
+    std::uint32_t openCall(std::string_view callId, std::uint64_t hash) {
+        if ((openCount + 1) * 2 > table.size()) {
+            std::vector<Bucket> old = std::move(table);
+            table.assign(old.empty() ? 1024 : old.size() * 2, Bucket{});
+            for (const Bucket& bucket : old)
+                if (bucket.slot != NoSlot)
+                    placeBucket(bucket.hash, bucket.slot);
+        }
+        std::uint32_t slot;
+        if (!freeSlots.empty()) {
+            slot = freeSlots.back();
+            freeSlots.pop_back();
+        } else {
+            slot = static_cast<std::uint32_t>(entries.size());
+            entries.emplace_back();
+            lruLinks.emplace_back();
+        }
+        entries[slot] = std::make_unique<CallEntry>();
+        entries[slot]->summary.callId = std::string(callId);
+        entries[slot]->callIdHash = hash;
+        placeBucket(hash, slot);
+        ++openCount;
+        lruAppend(slot);
+        return slot;
+    }
+    void lruUnlink(std::uint32_t slot) {
+        LruLink& link = lruLinks[slot];
+        (link.prev == NoSlot ? lruHead : lruLinks[link.prev].next) = link.next;
+        (link.next == NoSlot ? lruTail : lruLinks[link.next].prev) = link.prev;
+        link = {};
+    }
+    void lruAppend(std::uint32_t slot) {
+        lruLinks[slot] = {lruTail, NoSlot};
+        (lruTail == NoSlot ? lruHead : lruLinks[lruTail].next) = slot;
+        lruTail = slot;
+    }
+    void touch(std::uint32_t slot) {
+        if (slot == lruTail)
+            return;
+        lruUnlink(slot);
+        lruAppend(slot);
+    }
+    // Removes the call's bucket from the table (backward-shift deletion keeps every probe chain unbroken).
+    void eraseBucket(std::uint64_t hash, std::uint32_t slot) {
+        const std::size_t mask = table.size() - 1;
+        std::size_t i = hash & mask;
+        while (table[i].slot != slot)
+            i = (i + 1) & mask;
+        for (std::size_t j = (i + 1) & mask;; j = (j + 1) & mask) {
+            if (table[j].slot == NoSlot)
+                break;
+            const std::size_t home = table[j].hash & mask;
+            // Move j back into the hole at i unless its home lies cyclically in (i, j].
+            const bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+            if (!stays) {
+                table[i] = table[j];
+                i = j;
+            }
+        }
+        table[i] = Bucket{};
+    }
+    // Closes a call: its summary moved to `out`, its slot freed.
+    void flush(std::uint32_t slot, std::vector<CallSummary>& out) {
+        CallEntry& entry = *entries[slot];
+        lruUnlink(slot);
+        eraseBucket(entry.callIdHash, slot);
+        out.push_back(std::move(entry.summary));
+        entries[slot].reset();
+        freeSlots.push_back(slot);
+        --openCount;
     }
 };
 
@@ -300,26 +461,25 @@ Correlation Correlator::onMessage(const SipMessageView& message, const MessageMe
         ++d.stats.messagesWithoutCallId;
         return {};
     }
-    auto it = d.calls.find(callId);
-    const bool isNewCall = it == d.calls.end();
+    const std::uint64_t hash = Impl::callIdHash(callId);
+    std::uint32_t slot = d.findCall(callId, hash);
+    const bool isNewCall = slot == NoSlot;
     if (isNewCall) {
-        if (d.calls.size() >= d.limits.maxOpenCalls && !d.lru.empty()) {
+        if (d.openCount >= d.limits.maxOpenCalls && d.lruHead != NoSlot) {
             ++d.stats.callsEvictedForSpace;
-            d.flush(d.calls.find(d.lru.front()), d.evicted);
+            d.flush(d.lruHead, d.evicted);
         }
-        it = d.calls.emplace(std::string(callId), CallEntry{}).first;
-        CallEntry& entry = it->second;
+        slot = d.openCall(callId, hash);
+        CallEntry& entry = *d.entries[slot];
         entry.summary.key = d.nextKey++;
-        entry.summary.callId = it->first;
         entry.summary.startUs = meta.timestampUs;
         entry.summary.src = meta.src;
         entry.summary.dst = meta.dst;
-        entry.lru = d.lru.insert(d.lru.end(), std::string_view(it->first));
         ++d.stats.callsOpened;
     } else {
-        d.lru.splice(d.lru.end(), d.lru, it->second.lru);
+        d.touch(slot);
     }
-    CallEntry& entry = it->second;
+    CallEntry& entry = *d.entries[slot];
 
     Correlation result;
     result.callKey = entry.summary.key;
@@ -355,19 +515,19 @@ std::uint64_t Correlator::Impl::transaction(CallEntry& entry, const SipMessageVi
     // The ACK of a non-2xx shares the INVITE's branch and belongs to its transaction; the ACK of a 2xx has a
     // branch of its own and is a transaction by itself (RFC 3261 §17.1.1.3, §13.2.2.4).
     std::uint64_t hash = transactionHash(message, method == "ACK" ? std::string_view("INVITE") : method, isRfc2543);
-    auto found = entry.transactions.find(hash);
-    if (found == entry.transactions.end() && method == "ACK") {
+    const std::uint32_t* found = entry.transactions.find(hash);
+    if (!found && method == "ACK") {
         hash = transactionHash(message, method, isRfc2543);
         found = entry.transactions.find(hash);
     }
     std::uint32_t index;
-    if (found != entry.transactions.end()) {
-        index = found->second;
+    if (found) {
+        index = *found;
     } else {
         if (entry.transactionCount >= MaxIndexPerCall)
             return 0;
         index = ++entry.transactionCount;
-        entry.transactions.emplace(hash, index);
+        entry.transactions.insert(hash, index);
         if (call.transactions.size() < limits.maxTransactionsPerCall) {
             TransactionRecord& record = call.transactions.emplace_back();
             record.key = (call.key << 16) | index;
@@ -377,9 +537,8 @@ std::uint64_t Correlator::Impl::transaction(CallEntry& entry, const SipMessageVi
             record.isRfc2543 = isRfc2543;
             if (method == "CANCEL") {
                 // RFC 3261 §9.1: a CANCEL carries the branch of the INVITE it cancels.
-                const auto invite = entry.transactions.find(transactionHash(message, "INVITE", isRfc2543));
-                if (invite != entry.transactions.end())
-                    record.cancelledKey = (call.key << 16) | invite->second;
+                if (const std::uint32_t* invite = entry.transactions.find(transactionHash(message, "INVITE", isRfc2543)))
+                    record.cancelledKey = (call.key << 16) | *invite;
             }
         } else {
             ++call.recordsDropped;
@@ -440,10 +599,10 @@ std::uint64_t Correlator::Impl::dialog(CallEntry& entry, const SipMessageView& m
     CallSummary& call = entry.summary;
     const int status = message.statusCode();
     const std::uint64_t hash = dialogHash(fromTag, toTag);
-    auto found = entry.dialogs.find(hash);
+    const std::uint32_t* found = entry.dialogs.find(hash);
     std::uint32_t index;
-    if (found != entry.dialogs.end()) {
-        index = found->second;
+    if (found) {
+        index = *found;
     } else {
         // RFC 3261 §12: only INVITE creates dialogs here (and SUBSCRIBE/REFER/NOTIFY, RFC 6665); REGISTER, OPTIONS,
         // MESSAGE, PUBLISH and CANCEL answered with a To tag outside a dialog do not make one.
@@ -457,7 +616,7 @@ std::uint64_t Correlator::Impl::dialog(CallEntry& entry, const SipMessageView& m
         if (entry.dialogCount >= limits.maxDialogsPerCall || !createsDialog || isOutOfDialogMethod)
             return 0;
         index = ++entry.dialogCount;
-        entry.dialogs.emplace(hash, index);
+        entry.dialogs.insert(hash, index);
         DialogRecord& record = call.dialogRecords.emplace_back();
         record.key = (call.key << 16) | index;
         record.fromTag = std::string(fromTag);
@@ -719,20 +878,20 @@ void Correlator::Impl::subscription(CallEntry& entry, const SipMessageView& mess
             hash = hashText(hashText(hashText(7, method == "NOTIFY" ? message.to().tag : message.from().tag),
                                      package), id);  // = subscriberHash(tag) below
         auto subscriberHash = [&](std::string_view tag) { return hashText(hashText(hashText(7, tag), package), id); };
-        auto found = entry.subscriptions.find(hash);
-        if (found == entry.subscriptions.end() && method == "NOTIFY") {
+        const std::uint32_t* found = entry.subscriptions.find(hash);
+        if (!found && method == "NOTIFY") {
             // Some notifiers do not swap From and To in their NOTIFYs; the subscriber's tag is then in From.
             found = entry.subscriptions.find(subscriberHash(message.from().tag));
         }
-        if (found != entry.subscriptions.end()) {
-            index = found->second;
+        if (found) {
+            index = *found;
         } else if (method == "NOTIFY" && package == "refer" && id.empty() && entry.lastReferSubscription) {
             index = entry.lastReferSubscription;  // RFC 3515 §2.4.6: the first REFER's NOTIFY may omit the id
         } else {
             if (call.subscriptions.size() >= limits.maxSubscriptionsPerCall) {
                 // Remember a few dropped identities so their NOTIFYs are not counted again; never more than that.
                 if (entry.subscriptions.size() < 2 * limits.maxSubscriptionsPerCall)
-                    entry.subscriptions.emplace(hash, 0);
+                    entry.subscriptions.insert(hash, 0);
                 ++call.recordsDropped;
                 return;
             }
@@ -746,7 +905,7 @@ void Correlator::Impl::subscription(CallEntry& entry, const SipMessageView& mess
             record.subscriber = std::string(isFromNotifier ? message.to().uri : message.from().uri);
             record.startUs = meta.timestampUs;
             index = static_cast<std::uint32_t>(call.subscriptions.size());
-            entry.subscriptions.emplace(hash, index);
+            entry.subscriptions.insert(hash, index);
         }
         if (index == 0)
             return;
@@ -862,8 +1021,8 @@ void Correlator::Impl::linkCalls(CallEntry& entry, const SipMessageView& message
     }
     // Another call by its Call-ID: the open calls (legs and replaced dialogs are alive while they are named).
     auto openCallKey = [this](std::string_view callId) -> std::uint64_t {
-        const auto found = calls.find(callId);
-        return found == calls.end() ? 0 : found->second.summary.key;
+        const std::uint32_t slot = findCall(callId);
+        return slot == NoSlot ? 0 : entries[slot]->summary.key;
     };
     if (!message.isRequest())
         return;
@@ -933,19 +1092,20 @@ void Correlator::takeFlushed(std::int64_t nowUs, std::vector<CallSummary>& out) 
     for (auto& summary : d.evicted)
         out.push_back(std::move(summary));
     d.evicted.clear();
-    auto position = d.lru.begin();
-    while (position != d.lru.end()) {
-        auto it = d.calls.find(*position);
-        const std::int64_t idleUs = nowUs - it->second.summary.endUs;
+    std::uint32_t position = d.lruHead;
+    while (position != NoSlot) {
+        const std::uint32_t slot = position;
+        const CallEntry& entry = *d.entries[slot];
+        const std::int64_t idleUs = nowUs - entry.summary.endUs;
         if (idleUs < d.limits.finishedLingerUs)
             break;  // the list is ordered by activity: everything after is more recent
-        ++position;
-        if (it->second.isFinished) {
+        position = d.lruLinks[slot].next;
+        if (entry.isFinished) {
             ++d.stats.callsFlushedFinished;
-            d.flush(it, out);
+            d.flush(slot, out);
         } else if (idleUs >= d.limits.idleTimeoutUs) {
             ++d.stats.callsFlushedIdle;
-            d.flush(it, out);
+            d.flush(slot, out);
         }
     }
 }
@@ -956,22 +1116,33 @@ void Correlator::takeAll(std::vector<CallSummary>& out) {
         out.push_back(std::move(summary));
     d.evicted.clear();
     // In key order, which is the order the calls first appeared in the capture.
-    const std::size_t first = out.size();
-    for (std::string_view id : d.lru)
-        out.push_back(std::move(d.calls.find(id)->second.summary));
-    std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
-              [](const CallSummary& a, const CallSummary& b) { return a.key < b.key; });
-    d.lru.clear();
-    d.calls.clear();
+    // Slots sorted, then each summary moved once (sorting the summaries themselves moved each many times).
+    std::vector<std::uint32_t> slots;
+    slots.reserve(d.openCount);
+    for (std::uint32_t slot = d.lruHead; slot != NoSlot; slot = d.lruLinks[slot].next)
+        slots.push_back(slot);
+    std::sort(slots.begin(), slots.end(), [&d](std::uint32_t a, std::uint32_t b) {
+        return d.entries[a]->summary.key < d.entries[b]->summary.key;
+    });
+    out.reserve(out.size() + slots.size());
+    for (std::uint32_t slot : slots)
+        out.push_back(std::move(d.entries[slot]->summary));
+    d.entries.clear();
+    d.freeSlots.clear();
+    d.lruLinks.clear();
+    d.lruHead = d.lruTail = NoSlot;
+    d.table.clear();
+    d.openCount = 0;
 }
 
 void Correlator::snapshotOpen(std::vector<CallSummary>& out) const {
-    for (const auto& [id, entry] : m_impl->calls)
-        out.push_back(entry.summary);
+    const Impl& d = *m_impl;
+    for (std::uint32_t slot = d.lruHead; slot != NoSlot; slot = d.lruLinks[slot].next)
+        out.push_back(d.entries[slot]->summary);
 }
 
 std::size_t Correlator::openCalls() const {
-    return m_impl->calls.size();
+    return m_impl->openCount;
 }
 
 const CorrelatorStats& Correlator::stats() const {
