@@ -13,22 +13,24 @@
 # Settings (environment): WORKLOADS, RUNS (3), BUILD (build/release; built with ./setup.sh build when missing),
 # COMPARE (workloads tshark and sngrep also run on; default udp-100k tcp-100k), TOOL_TIMEOUT (seconds one tshark
 # or sngrep run may take, 900), QUERIES (1: time the queries), MICRO (1: run micro_bench when built),
-# KEEP_DB (0: delete the databases at the end; they are large).
+# KEEP_DB (0: delete the databases at the end; they are large), QUERY_DB (time the queries on this database instead
+# of the largest one imported, which is then kept: WORKLOADS= QUERY_DB=bench/work/q1m.db bench/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 RUNS=${RUNS:-3}
-WORKLOADS=${WORKLOADS:-"udp-10k udp-100k tcp-100k rtp-10k"}
+WORKLOADS=${WORKLOADS-"udp-10k udp-100k tcp-100k rtp-10k"}  # set but empty: none (with QUERY_DB)
 COMPARE=${COMPARE:-"udp-100k tcp-100k"}
 TOOL_TIMEOUT=${TOOL_TIMEOUT:-900}
 QUERIES=${QUERIES:-1}
 MICRO=${MICRO:-1}
 KEEP_DB=${KEEP_DB:-0}
+QUERY_DB=${QUERY_DB:-}
 BUILD=${BUILD:-build/release}
 work=$root/bench/work
 mkdir -p "$work"
 
-if [ ! -x "$BUILD/cli/sipscope" ] || [ ! -x "$BUILD/bench/gen_calls" ] || [ ! -x "$BUILD/bench/floor" ]; then
+if [ ! -x "$BUILD/cli/sipscope" ] || { [ -n "$WORKLOADS" ] && { [ ! -x "$BUILD/bench/gen_calls" ] || [ ! -x "$BUILD/bench/floor" ]; }; }; then
     if [ "$BUILD" = build/release ]; then
         ./setup.sh build >/dev/null
     else
@@ -140,24 +142,42 @@ for name in $WORKLOADS; do
 done
 rm -f "$work/bench.db" "$work/bench.db-wal" "$work/bench.db-shm" "$work/time.txt"
 
+if [ -n "$QUERY_DB" ]; then
+    [ -z "$largest_db" ] || [ "$KEEP_DB" = 1 ] || rm -f "$largest_db" "$largest_db"-*
+    largest_db=$(realpath "$QUERY_DB")
+    KEEP_DB=1
+fi
 if [ "$QUERIES" = 1 ] && [ -n "$largest_db" ]; then
     echo
     echo "## Queries on $(basename "$largest_db" .db | sed 's/^query-//') ($(du -cm "$largest_db"* | awk 'END {print $1}') MB database), median of $RUNS runs"
     echo
-    echo "| query | command | wall ms |"
-    echo "| --- | --- | ---: |"
+    echo "| query | command | wall ms | CPU ms (user + sys) |"
+    echo "| --- | --- | ---: | ---: |"
     call_id=$(sqlite3 "$largest_db" "SELECT call_id FROM calls WHERE id = (SELECT id FROM calls ORDER BY id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM calls))" 2>/dev/null ||
               "$sipscope" calls --db "$largest_db" --limit 1 --format csv | awk -F, 'NR == 2 {print $1}')
+    has_perf=0
+    perf stat -x, -e task-clock -o /dev/null true 2>/dev/null && has_perf=1
     query() {  # label, arguments
         local label=$1; shift
-        local times=() i start end
+        local times=() cpus=() i start end u s
         for ((i = 0; i < RUNS; i++)); do
             start=$(date +%s%N)
-            "$sipscope" "$@" --db "$largest_db" >/dev/null
+            if [ "$has_perf" = 1 ]; then  # task-clock in ms; GNU time counts CPU in steps of 10 ms
+                perf stat -x, -e task-clock -o "$work/time.txt" "$sipscope" "$@" --db "$largest_db" >/dev/null
+            else
+                /usr/bin/time -f "%U %S" -o "$work/time.txt" "$sipscope" "$@" --db "$largest_db" >/dev/null
+            fi
             end=$(date +%s%N)
             times+=("$(( (end - start) / 1000000 ))")
+            if [ "$has_perf" = 1 ]; then
+                cpus+=("$(awk -F, '/task-clock/ {printf "%.1f", $1}' "$work/time.txt")")
+            else
+                read -r u s < <(tail -1 "$work/time.txt")
+                cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.0f", (u + s) * 1000}')")
+            fi
         done
-        echo "| $label | \`sipscope $*\` | $(printf '%s\n' "${times[@]}" | median) |"
+        rm -f "$work/time.txt"
+        echo "| $label | \`sipscope $*\` | $(printf '%s\n' "${times[@]}" | median) | $(printf '%s\n' "${cpus[@]}" | median) |"
     }
     query "first page of calls" calls --limit 50
     query "calls filtered by from-user" calls --from 1234 --limit 50
