@@ -28,6 +28,10 @@ void printLosses(std::ostream& out, const store::IngestReport& report) {
         {"HEP packets that could not be decoded", d.hepErrors},
         {"SCTP messages never completed", d.sctpMessagesIncomplete},
         {"packets skipped by --sip-ports", d.outsideSipPorts},
+        {"calls written early to bound memory (too many open calls at once)", report.correlator.callsEvictedForSpace},
+        {"transactions, subscriptions or links not recorded (per-call limits)", report.callRecordsDropped},
+        {"link header values forgotten (--limit link-values)", report.correlator.linkValuesEvicted},
+        {"REFERs forgotten before their call (--limit pending-transfers)", report.correlator.transfersEvicted},
     };
     bool any = false;
     for (const auto& [what, count] : losses) {
@@ -38,9 +42,6 @@ void printLosses(std::ostream& out, const store::IngestReport& report) {
         any = true;
         out << "  " << count << ' ' << what << '\n';
     }
-    if (report.correlator.callsEvictedForSpace)
-        out << "  " << report.correlator.callsEvictedForSpace
-                  << " calls written early to bound memory (too many open calls at once)\n";
 }
 
 std::vector<std::uint16_t> parsePortList(const std::string& text) {

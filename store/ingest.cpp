@@ -258,8 +258,10 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
         auto lastFlush = lastProgress;
         auto sendBatch = [&] {
             correlator.takeFlushed(lastTimestampUs, flushed);
-            for (auto& call : flushed)
+            for (auto& call : flushed) {
+                report.callRecordsDropped += call.recordsDropped;
                 builder.batch().calls.push_back(std::move(call));
+            }
             report.calls += flushed.size();
             flushed.clear();
             // Live: calls still in progress are written as they stand, so readers see them now.
@@ -313,8 +315,10 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
 
     correlator.takeAll(flushed);
     report.calls += flushed.size();
-    for (auto& call : flushed)
+    for (auto& call : flushed) {
+        report.callRecordsDropped += call.recordsDropped;
         builder.batch().calls.push_back(std::move(call));
+    }
     builder.send();
     writer.finish();
     report.correlator = correlator.stats();

@@ -53,6 +53,7 @@ struct IngestReport {
     decode::CorrelatorStats correlator;
     std::uint64_t sipMessages = 0;
     std::uint64_t calls = 0;
+    std::uint64_t callRecordsDropped = 0;  // sum of CallSummary::recordsDropped: records beyond the per-call caps
     bool hasErrors() const;
 };
 
