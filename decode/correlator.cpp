@@ -210,6 +210,10 @@ bool isSubscriptionMethod(std::string_view method) {
 class HashIndex {
 public:
     const std::uint32_t* find(std::uint64_t key) const {
+        // Most calls hold a few transactions and one dialog: those stay inline, in the entry's own cache lines.
+        for (std::size_t i = 0; i < m_inlineCount; ++i)
+            if (m_inlineKeys[i] == key)
+                return &m_inlineValues[i];
         if (m_slots.empty())
             return nullptr;
         const std::size_t mask = m_slots.size() - 1;
@@ -223,14 +227,22 @@ public:
     }
     // Like emplace: a key already present keeps its value.
     void insert(std::uint64_t key, std::uint32_t value) {
+        if (find(key))
+            return;
+        if (m_inlineCount < InlineCapacity) {
+            m_inlineKeys[m_inlineCount] = key;
+            m_inlineValues[m_inlineCount++] = value;
+            return;
+        }
         if ((m_size + 1) * 4 > m_slots.size() * 3)
             grow();
         if (place(key, value))
             ++m_size;
     }
-    std::size_t size() const { return m_size; }
+    std::size_t size() const { return m_inlineCount + m_size; }
 
 private:
+    static constexpr std::size_t InlineCapacity = 4;
     struct Slot {
         std::uint64_t key = 0;
         std::uint32_t value = 0;
@@ -255,8 +267,36 @@ private:
             if (slot.used)
                 place(slot.key, slot.value);
     }
-    std::vector<Slot> m_slots;
+    std::uint64_t m_inlineKeys[InlineCapacity] = {};
+    std::uint32_t m_inlineValues[InlineCapacity] = {};
+    std::uint32_t m_inlineCount = 0;
+    std::vector<Slot> m_slots;  // the rest
     std::size_t m_size = 0;
+};
+
+// The retransmission signatures of a call: the first few inline, the rest (up to MaxSignaturesPerCall) on the heap.
+class SignatureSet {
+public:
+    bool contains(std::uint64_t signature) const {
+        for (std::size_t i = 0; i < std::min<std::size_t>(m_count, InlineCapacity); ++i)
+            if (m_inline[i] == signature)
+                return true;
+        return std::find(m_more.begin(), m_more.end(), signature) != m_more.end();
+    }
+    std::size_t size() const { return m_count; }
+    void add(std::uint64_t signature) {
+        if (m_count < InlineCapacity)
+            m_inline[m_count] = signature;
+        else
+            m_more.push_back(signature);
+        ++m_count;
+    }
+
+private:
+    static constexpr std::size_t InlineCapacity = 8;
+    std::uint64_t m_inline[InlineCapacity] = {};
+    std::uint32_t m_count = 0;
+    std::vector<std::uint64_t> m_more;
 };
 
 struct RegistrationRequest {
@@ -273,7 +313,7 @@ struct CallEntry {
     bool isFinished = false;
     bool cancelSeen = false;
     std::uint32_t byeCseq = 0;
-    std::vector<std::uint64_t> signatures;
+    SignatureSet signatures;
     HashIndex transactions;  // hash -> index
     HashIndex dialogs;       // hash -> index
     std::unordered_map<std::uint32_t, RegistrationRequest> registerRequests;  // transaction index -> request
@@ -484,11 +524,11 @@ Correlation Correlator::onMessage(const SipMessageView& message, const MessageMe
     Correlation result;
     result.callKey = entry.summary.key;
     const std::uint64_t sig = signature(message, meta);
-    if (std::find(entry.signatures.begin(), entry.signatures.end(), sig) != entry.signatures.end()) {
+    if (entry.signatures.contains(sig)) {
         result.isRetransmission = true;
         ++entry.summary.retransmissions;
     } else if (entry.signatures.size() < MaxSignaturesPerCall) {
-        entry.signatures.push_back(sig);
+        entry.signatures.add(sig);
     }
     ++entry.summary.messages;
     entry.summary.endUs = std::max(entry.summary.endUs, meta.timestampUs);
