@@ -48,7 +48,9 @@ public:
         const u_char* data = nullptr;
         const int result = pcap_next_ex(m_pcap, &header, &data);
         if (result == 1) {
-            packet.timestampUs = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000 +
+            // The file holds unsigned 32-bit seconds (good until 2106); libpcap 1.10 sign-extends them, which
+            // would put a timestamp after 2038 before 1970. tshark reads them unsigned too.
+            packet.timestampUs = static_cast<std::int64_t>(static_cast<std::uint32_t>(header->ts.tv_sec)) * 1'000'000 +
                                  static_cast<std::int64_t>(header->ts.tv_usec);
             // libpcap 1.10 reports one link type per file, even for pcapng with several interfaces.
             packet.linkType = m_linkType;

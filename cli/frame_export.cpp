@@ -162,15 +162,15 @@ public:
             frame.append(reinterpret_cast<const char*>(dst.bytes.data()), 16);
         }
         frame += transportBytes;
-        // Seconds as libpcap reads them back (a signed 32-bit count, so times before 1970 survive), microseconds
-        // always 0..999999.
+        // The format's seconds are an unsigned 32-bit count (1970 to 2106, as tshark and our reader take them);
+        // a time outside that range keeps only its low 32 bits. Microseconds always 0..999999.
         std::int64_t seconds = timestampUs / 1'000'000;
         std::int64_t micros = timestampUs % 1'000'000;
         if (micros < 0) {
             micros += 1'000'000;
             --seconds;
         }
-        putLe32(m_out, static_cast<std::uint32_t>(static_cast<std::int32_t>(seconds)));
+        putLe32(m_out, static_cast<std::uint32_t>(seconds));
         putLe32(m_out, static_cast<std::uint32_t>(micros));
         putLe32(m_out, static_cast<std::uint32_t>(frame.size()));
         putLe32(m_out, static_cast<std::uint32_t>(frame.size()));

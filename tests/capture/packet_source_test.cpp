@@ -86,6 +86,20 @@ TEST(PacketSource, ReadsEveryRecord)
     EXPECT_EQ(source->bytesRead(), content.size());
 }
 
+// pcap seconds are unsigned 32-bit: a record after 2038 stays after 2038 (libpcap alone would sign-extend it).
+TEST(PacketSource, SecondsPast2038AreUnsigned)
+{
+    std::string content = pcapFile({Frames[0]});
+    const std::uint32_t seconds = 3'867'576'602u;  // 2092-07-22, as in a heplify sample capture
+    for (int i = 0; i < 4; ++i)
+        content[24 + i] = static_cast<char>((seconds >> (8 * i)) & 0xff);
+    TempFile file(content);
+    auto source = openCaptureFile(file.path());
+    RawPacket packet;
+    ASSERT_TRUE(source->next(packet));
+    EXPECT_EQ(packet.timestampUs, static_cast<std::int64_t>(seconds) * 1'000'000 + 123'456);
+}
+
 TEST(PacketSource, NanosecondFilesBecomeMicroseconds)
 {
     TempFile file(pcapFile(Frames, true, 101));
