@@ -502,6 +502,11 @@ Correlation Correlator::onMessage(const SipMessageView& message, const MessageMe
         return {};
     }
     const std::uint64_t hash = Impl::callIdHash(callId);
+    // The bucket is most likely a cache miss: start loading it, and compute the signature (which does not need
+    // the call) meanwhile.
+    if (!d.table.empty())
+        __builtin_prefetch(&d.table[hash & (d.table.size() - 1)]);
+    const std::uint64_t sig = signature(message, meta);
     std::uint32_t slot = d.findCall(callId, hash);
     const bool isNewCall = slot == NoSlot;
     if (isNewCall) {
@@ -523,7 +528,6 @@ Correlation Correlator::onMessage(const SipMessageView& message, const MessageMe
 
     Correlation result;
     result.callKey = entry.summary.key;
-    const std::uint64_t sig = signature(message, meta);
     if (entry.signatures.contains(sig)) {
         result.isRetransmission = true;
         ++entry.summary.retransmissions;
