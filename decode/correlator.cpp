@@ -358,10 +358,12 @@ struct Correlator::Impl {
     CorrelatorStats stats;
     // The open calls: entries by slot, an open-addressing table from the Call-ID's hash to the slot (the Call-ID
     // itself compared on a hit), and the slots in order of activity, least recently active first.
+    // 8 bytes: the upper half of the Call-ID's hash (its low bits place the bucket too) and the slot.
     struct Bucket {
-        std::uint64_t hash = 0;
+        std::uint32_t tag = 0;
         std::uint32_t slot = NoSlot;  // NoSlot: empty
     };
+    static std::uint32_t tagOf(std::uint64_t hash) { return static_cast<std::uint32_t>(hash >> 32); }
     struct LruLink {
         std::uint32_t prev = NoSlot;
         std::uint32_t next = NoSlot;
@@ -397,21 +399,22 @@ struct Correlator::Impl {
         if (table.empty())
             return NoSlot;
         const std::size_t mask = table.size() - 1;
-        for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        const std::uint32_t tag = tagOf(hash);
+        for (std::size_t i = tag & mask;; i = (i + 1) & mask) {
             const Bucket& bucket = table[i];
             if (bucket.slot == NoSlot)
                 return NoSlot;
-            if (bucket.hash == hash && entries[bucket.slot]->summary.callId == callId)
+            if (bucket.tag == tag && entries[bucket.slot]->summary.callId == callId)
                 return bucket.slot;
         }
     }
     std::uint32_t findCall(std::string_view callId) const { return findCall(callId, callIdHash(callId)); }
-    void placeBucket(std::uint64_t hash, std::uint32_t slot) {
+    void placeBucket(std::uint32_t tag, std::uint32_t slot) {
         const std::size_t mask = table.size() - 1;
-        std::size_t i = hash & mask;
+        std::size_t i = tag & mask;
         while (table[i].slot != NoSlot)
             i = (i + 1) & mask;
-        table[i] = {hash, slot};
+        table[i] = {tag, slot};
     }
     // Opens a call: a fresh entry in a free slot, at the most recent end of the activity list.
     std::uint32_t openCall(std::string_view callId, std::uint64_t hash) {
@@ -420,7 +423,7 @@ struct Correlator::Impl {
             table.assign(old.empty() ? 1024 : old.size() * 2, Bucket{});
             for (const Bucket& bucket : old)
                 if (bucket.slot != NoSlot)
-                    placeBucket(bucket.hash, bucket.slot);
+                    placeBucket(bucket.tag, bucket.slot);
         }
         std::uint32_t slot;
         if (!freeSlots.empty()) {
@@ -434,7 +437,7 @@ struct Correlator::Impl {
         entries[slot] = std::make_unique<CallEntry>();
         entries[slot]->summary.callId = std::string(callId);
         entries[slot]->callIdHash = hash;
-        placeBucket(hash, slot);
+        placeBucket(tagOf(hash), slot);
         ++openCount;
         lruAppend(slot);
         return slot;
@@ -459,13 +462,13 @@ struct Correlator::Impl {
     // Removes the call's bucket from the table (backward-shift deletion keeps every probe chain unbroken).
     void eraseBucket(std::uint64_t hash, std::uint32_t slot) {
         const std::size_t mask = table.size() - 1;
-        std::size_t i = hash & mask;
+        std::size_t i = tagOf(hash) & mask;
         while (table[i].slot != slot)
             i = (i + 1) & mask;
         for (std::size_t j = (i + 1) & mask;; j = (j + 1) & mask) {
             if (table[j].slot == NoSlot)
                 break;
-            const std::size_t home = table[j].hash & mask;
+            const std::size_t home = table[j].tag & mask;
             // Move j back into the hole at i unless its home lies cyclically in (i, j].
             const bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
             if (!stays) {
@@ -505,7 +508,7 @@ Correlation Correlator::onMessage(const SipMessageView& message, const MessageMe
     // The bucket is most likely a cache miss: start loading it, and compute the signature (which does not need
     // the call) meanwhile.
     if (!d.table.empty())
-        __builtin_prefetch(&d.table[hash & (d.table.size() - 1)]);
+        __builtin_prefetch(&d.table[Impl::tagOf(hash) & (d.table.size() - 1)]);
     const std::uint64_t sig = signature(message, meta);
     std::uint32_t slot = d.findCall(callId, hash);
     const bool isNewCall = slot == NoSlot;
