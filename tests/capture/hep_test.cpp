@@ -112,7 +112,8 @@ Result decodeDirect(HepDecoder& decoder, const Bytes& datagram, std::int64_t fal
 {
     // Exactly sized heap copy, so ASan sees any read past the datagram.
     std::unique_ptr<char[]> copy(new char[datagram.size() + 1]);
-    std::memcpy(copy.get(), datagram.data(), datagram.size());
+    if (!datagram.empty())  // an empty vector's data() may be null, which memcpy must not get (UBSan)
+        std::memcpy(copy.get(), datagram.data(), datagram.size());
     Result result;
     result.status = decoder.decode(std::string_view(copy.get(), datagram.size()), fallbackUs, 7,
                                    [&](const PayloadView& view) {
