@@ -84,6 +84,17 @@ std::vector<BindValue> hostValues(const std::string& host) {
     return {host, escaped + ":%", "[" + escaped + "]:%"};
 }
 
+// --host on a listing of calls (aliased c): the calls with a message from or to that host.
+void addCallHostFilter(const std::string& host, Where& where) {
+    auto values = hostValues(host);
+    auto both = values;
+    both.insert(both.end(), values.begin(), values.end());
+    where.add("c.id IN (SELECT call_key FROM messages WHERE src_id IN (SELECT id FROM endpoints e WHERE " +
+                  hostClause("e.text") + ") OR dst_id IN (SELECT id FROM endpoints e WHERE " + hostClause("e.text") +
+                  "))",
+              std::move(both));
+}
+
 // Filters that apply to calls (aliased c) — shared by calls(), messages() and stats().
 // `fromPairs`: when given, the (from_uri, from_user) pairs that --from matches, as a JSON array of pairs
 // (Reader::Impl::fromPairs), tested through the calls_from index instead of a scan of every call.
@@ -112,15 +123,8 @@ void addCallFilters(const Filter& filter, Where& where, bool forMessages,
             where.add("c.start_us >= ?", {*filter.sinceUs});
         if (filter.untilUs)
             where.add("c.start_us <= ?", {*filter.untilUs});
-        if (filter.host) {
-            auto values = hostValues(*filter.host);
-            auto both = values;
-            both.insert(both.end(), values.begin(), values.end());
-            where.add("c.id IN (SELECT call_key FROM messages WHERE src_id IN (SELECT id FROM endpoints e WHERE " +
-                          hostClause("e.text") + ") OR dst_id IN (SELECT id FROM endpoints e WHERE " +
-                          hostClause("e.text") + "))",
-                      std::move(both));
-        }
+        if (filter.host)
+            addCallHostFilter(*filter.host, where);
     }
 }
 
@@ -765,15 +769,8 @@ std::vector<RegistrationRow> Reader::registrations(const Filter& filter) const {
     addCallFilters(filter, where, true);
     if (filter.method)
         where.add("c.method_id = (SELECT id FROM strings WHERE text = upper(?))", {*filter.method});
-    if (filter.host) {
-        auto values = hostValues(*filter.host);
-        auto both = values;
-        both.insert(both.end(), values.begin(), values.end());
-        where.add("c.id IN (SELECT call_key FROM messages WHERE src_id IN (SELECT id FROM endpoints e WHERE " +
-                      hostClause("e.text") + ") OR dst_id IN (SELECT id FROM endpoints e WHERE " +
-                      hostClause("e.text") + "))",
-                  std::move(both));
-    }
+    if (filter.host)
+        addCallHostFilter(*filter.host, where);
     if (filter.status)
         where.add("r.status = ?", {std::int64_t{*filter.status}});
     if (filter.sinceUs)
@@ -815,15 +812,8 @@ std::vector<SubscriptionRow> Reader::subscriptions(const Filter& filter) const {
         where.add("sb.start_us >= ?", {*filter.sinceUs});
     if (filter.untilUs)
         where.add("sb.start_us <= ?", {*filter.untilUs});
-    if (filter.host) {
-        auto values = hostValues(*filter.host);
-        auto both = values;
-        both.insert(both.end(), values.begin(), values.end());
-        where.add("c.id IN (SELECT call_key FROM messages WHERE src_id IN (SELECT id FROM endpoints e WHERE " +
-                      hostClause("e.text") + ") OR dst_id IN (SELECT id FROM endpoints e WHERE " +
-                      hostClause("e.text") + "))",
-                  std::move(both));
-    }
+    if (filter.host)
+        addCallHostFilter(*filter.host, where);
     Statement stmt(m_impl->db.handle(),
                    "SELECT sb.id, c.call_id, sb.method, sb.event, sb.event_id, sb.resource, sb.subscriber, sb.state, "
                    "sb.reason, sb.expires, sb.granted_expires, sb.state_expires, sb.status, sb.requests, sb.notifies, "
