@@ -240,6 +240,15 @@ void BatchWriter::push(std::unique_ptr<Batch> batch) {
     m_changed.notify_all();
 }
 
+std::unique_ptr<Batch> BatchWriter::takeSpare() {
+    std::lock_guard lock(m_mutex);
+    if (m_spares.empty())
+        return nullptr;
+    std::unique_ptr<Batch> spare = std::move(m_spares.back());
+    m_spares.pop_back();
+    return spare;
+}
+
 void BatchWriter::finish() {
     {
         std::lock_guard lock(m_mutex);
@@ -304,6 +313,10 @@ void BatchWriter::run() {
         }
         try {
             write(*batch);
+            batch->clear();
+            std::lock_guard lock(m_mutex);
+            if (m_spares.size() < 2)
+                m_spares.push_back(std::move(batch));
         } catch (const Error& error) {
             // The batch was rolled back; the reader learns why at its next push or at finish().
             std::lock_guard lock(m_mutex);

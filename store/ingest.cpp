@@ -79,7 +79,8 @@ public:
         const std::string_view text = message.raw().empty() ? payload.bytes : message.raw();
         r.textOffset = static_cast<std::uint32_t>(b.texts.size());
         r.textLength = static_cast<std::uint32_t>(text.size());
-        b.texts.append(text);
+        if (m_isWriting)  // decoding only: nothing will read the text
+            b.texts.append(text);
     }
 
     bool full() const {
@@ -91,12 +92,7 @@ public:
         if (m_batch->empty())
             return;
         if (!m_isWriting) {
-            m_batch->messages.clear();
-            m_batch->texts.clear();
-            m_batch->strings.clear();
-            m_batch->calls.clear();
-            m_batch->captures.clear();
-            m_batch->media.clear();
+            m_batch->clear();
             return;
         }
         // A fresh batch first: when the writer has failed, push() throws and this builder must stay usable.
@@ -114,6 +110,8 @@ public:
 
 private:
     std::unique_ptr<detail::Batch> newBatch() const {
+        if (auto spare = m_writer.takeSpare())
+            return spare;
         auto batch = std::make_unique<detail::Batch>();
         batch->messages.reserve(m_batchMessages);
         return batch;

@@ -94,6 +94,15 @@ struct Batch {
         return ref.isNull() ? std::string_view{} : std::string_view(strings).substr(ref.offset, ref.length);
     }
     bool empty() const { return messages.empty() && calls.empty() && captures.empty() && media.empty(); }
+    // Empties the batch and keeps its buffers' capacity, for the batch to be filled again.
+    void clear() {
+        strings.clear();
+        texts.clear();
+        messages.clear();
+        calls.clear();
+        media.clear();
+        captures.clear();
+    }
 };
 
 } // namespace sipscope::store::detail

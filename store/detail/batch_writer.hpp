@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace sipscope::store {
 class Database;
@@ -30,6 +31,10 @@ public:
     // Queues a batch; waits while the queue is full, so a slow disk pushes back on the reader.
     // Throws the writer's sipscope::Error if writing has failed.
     void push(std::unique_ptr<Batch> batch);
+    // A batch already written, emptied with its buffers kept; nullptr when there is none. Filling these again
+    // instead of new batches saves the reader from growing fresh buffers (and the page faults of it) each time,
+    // and the allocator from returning the writer's freed pages to the system only for the reader to fault them in.
+    std::unique_ptr<Batch> takeSpare();
     // Writes what is queued, stops the thread, and rethrows a write failure.
     void finish();
 
@@ -55,6 +60,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::deque<std::unique_ptr<Batch>> m_queue;
+    std::vector<std::unique_ptr<Batch>> m_spares;  // at most 2
     bool m_closing = false;
     std::exception_ptr m_failure;
     std::thread m_thread;
