@@ -3,6 +3,7 @@
 #include "capture/packet_source.hpp"
 
 #include "capture/detail/netmon_source.hpp"
+#include "capture/detail/pcap_reader.hpp"
 #include "capture/detail/pcapng_reader.hpp"
 #include "capture/error.hpp"
 
@@ -191,6 +192,9 @@ std::unique_ptr<PacketSource> openStream(std::FILE* file, const std::string& nam
     // different link types and has one timestamp resolution per file.
     if (detail::isPcapngMagic(magic))
         return detail::openPcapng(file, name, totalBytes, !isStdin);
+    // Classic pcap too, in large chunks; libpcap (below) for its rarer variants.
+    if (detail::isClassicPcapMagic(magic))
+        return detail::openClassicPcap(file, name, totalBytes, !isStdin);
 
     char errorText[PCAP_ERRBUF_SIZE] = {};
     // Microsecond precision makes libpcap scale nanosecond files down for us.

@@ -6,6 +6,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <thread>
+#include <unistd.h>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -143,6 +145,135 @@ TEST(PacketSource, CutAtARecordBoundaryIsACleanEnd)
     RawPacket packet;
     EXPECT_TRUE(source->next(packet));
     EXPECT_FALSE(source->next(packet));
+}
+
+// Records of every size, many of them straddling the reader's 1 MiB chunks, come out whole and in order, from a
+// file and from a pipe (which reads in pieces as the writer fills it).
+std::vector<std::string> variedFrames()
+{
+    std::vector<std::string> frames;
+    std::uint32_t seed = 12345;
+    for (int i = 0; i < 400; ++i) {
+        seed = seed * 1103515245u + 12345u;
+        const std::size_t size = i % 50 == 7 ? 200'000 + seed % 62'144 : 1 + (seed >> 8) % 9000;
+        std::string frame(size, static_cast<char>('a' + i % 26));
+        frame[0] = static_cast<char>(i);  // tells records apart
+        frames.push_back(std::move(frame));
+    }
+    return frames;
+}
+
+void expectFrames(PacketSource& source, const std::vector<std::string>& frames)
+{
+    RawPacket packet;
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        SCOPED_TRACE(i);
+        ASSERT_TRUE(source.next(packet));
+        ASSERT_EQ(packet.bytes.size(), frames[i].size());
+        EXPECT_TRUE(packet.bytes == frames[i]);
+        EXPECT_EQ(packet.frameNumber, i + 1);
+        EXPECT_EQ(packet.timestampUs, (1'700'000'000LL + static_cast<std::int64_t>(i)) * 1'000'000 + 123'456);
+    }
+    EXPECT_FALSE(source.next(packet));
+}
+
+TEST(PacketSource, RecordsAcrossReadChunksComeOutWhole)
+{
+    const std::vector<std::string> frames = variedFrames();
+    const std::string content = pcapFile(frames);
+    ASSERT_GT(content.size(), 3u << 20);  // three chunks at least
+    TempFile file(content);
+    auto source = openCaptureFile(file.path());
+    expectFrames(*source, frames);
+    EXPECT_EQ(source->bytesRead(), content.size());
+
+    int ends[2];
+    ASSERT_EQ(pipe(ends), 0);
+    std::thread writer([&] {
+        for (std::size_t at = 0; at < content.size();) {  // in uneven pieces
+            const std::size_t piece = std::min<std::size_t>(content.size() - at, 1 + (at * 7) % 70'000);
+            const ssize_t wrote = write(ends[1], content.data() + at, piece);
+            if (wrote <= 0)
+                break;
+            at += static_cast<std::size_t>(wrote);
+        }
+        close(ends[1]);
+    });
+    std::FILE* stream = fdopen(ends[0], "rb");
+    ASSERT_NE(stream, nullptr);
+    {
+        auto piped = openCaptureStream(stream, "pipe");
+        expectFrames(*piped, frames);
+    }
+    writer.join();
+}
+
+TEST(PacketSource, BigEndianFiles)
+{
+    auto putBe32 = [](std::string& out, std::uint32_t value) {
+        for (int i = 3; i >= 0; --i)
+            out.push_back(static_cast<char>(value >> (8 * i)));
+    };
+    for (const bool isNanosecond : {false, true}) {
+        SCOPED_TRACE(isNanosecond);
+        std::string content;
+        putBe32(content, isNanosecond ? 0xa1b23c4d : 0xa1b2c3d4);
+        content += std::string("\x00\x02\x00\x04", 4);
+        putBe32(content, 0);
+        putBe32(content, 0);
+        putBe32(content, 65535);
+        putBe32(content, 113);  // Linux cooked
+        putBe32(content, 1'700'000'000);
+        putBe32(content, isNanosecond ? 123'456'789 : 123'456);
+        putBe32(content, 60);
+        putBe32(content, 70);
+        content += Frames[0];
+        TempFile file(content);
+        auto source = openCaptureFile(file.path());
+        RawPacket packet;
+        ASSERT_TRUE(source->next(packet));
+        EXPECT_EQ(packet.bytes, Frames[0]);
+        EXPECT_EQ(packet.linkType, 113u);
+        EXPECT_EQ(packet.originalLength, 70u);
+        EXPECT_EQ(packet.timestampUs, 1'700'000'000LL * 1'000'000 + 123'456);
+        EXPECT_FALSE(source->next(packet));
+    }
+}
+
+// A captured length no capture holds is damage at that record, as libpcap also refuses it.
+TEST(PacketSource, ImpossibleCapturedLengthIsDamage)
+{
+    std::string content = pcapFile(Frames);
+    const std::size_t secondRecord = 24 + 16 + 60;
+    const std::uint32_t huge = 1u << 20;
+    for (int i = 0; i < 4; ++i)
+        content[secondRecord + 8 + i] = static_cast<char>(huge >> (8 * i));
+    TempFile file(content);
+    auto source = openCaptureFile(file.path());
+    RawPacket packet;
+    ASSERT_TRUE(source->next(packet));
+    try {
+        source->next(packet);
+        FAIL() << "expected sipscope::Error";
+    } catch (const Error& error) {
+        const std::string message = error.what();
+        EXPECT_NE(message.find("at byte " + std::to_string(secondRecord) + " (after packet 1)"), std::string::npos)
+            << message;
+        EXPECT_NE(message.find("1048576"), std::string::npos) << message;
+    }
+    EXPECT_FALSE(source->next(packet));
+}
+
+TEST(PacketSource, CutFileHeaderIsDamageAtByteZero)
+{
+    TempFile file(pcapFile(Frames).substr(0, 10));
+    try {
+        openCaptureFile(file.path());
+        FAIL() << "expected sipscope::Error";
+    } catch (const Error& error) {
+        const std::string message = error.what();
+        EXPECT_EQ(message.rfind(file.path() + ": damaged capture at byte 0", 0), 0u) << message;
+    }
 }
 
 TEST(PacketSource, OpeningErrorsNameTheFile)
