@@ -49,6 +49,7 @@ struct Options {
     std::vector<std::string> files;
     bool quiet = false;
     bool noStore = false;
+    bool timing = false;               // import: --timing
     bool force = false;                // import: --force, also files whose content is already stored
     std::vector<std::string> limits;  // import: --limit NAME=VALUE
     std::string sipPorts;  // import: --sip-ports
@@ -262,6 +263,15 @@ int runImport(const Options& options) {
               << report.calls << " calls" << (options.noStore ? " (nothing written)" : " into " + options.db)
               << '\n';
     printLosses(std::cout, report);
+    if (options.timing) {
+        const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        char line[200];
+        std::snprintf(line, sizeof line,
+                      "timing: %.2f s wall; reading and decoding %.2f s CPU; writing %.2f s CPU; the reader waited "
+                      "%.2f s for the writer",
+                      wall, report.readCpuSeconds, report.writeCpuSeconds, report.waitSeconds);
+        std::cout << line << '\n';
+    }
     return report.hasErrors() ? ExitInput : ExitOk;
 }
 
@@ -697,6 +707,9 @@ int run(int argc, char** argv) {
     import->add_option("files", options.files, "Capture files (pcap or pcapng; - for standard input)")->required();
     import->add_flag("-q,--quiet", options.quiet, "No progress line");
     import->add_flag("--no-store", options.noStore, "Decode and correlate only, store nothing (to measure the store)");
+    import->add_flag("--timing", options.timing,
+                     "Also print where the time went: CPU of the reading and the writing thread, and how long "
+                     "reading waited for the database");
     import->add_option("--sip-ports", options.sipPorts,
                        "Only look for SIP on these ports, e.g. 5060,5080,6000-6010 (default: any port)");
     import->add_option("--link-header", options.linkHeaders,

@@ -12,12 +12,15 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <ctime>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace sipscope::store::detail {
 
@@ -25,7 +28,6 @@ namespace {
 
 constexpr std::size_t MessageColumns = 20;
 constexpr std::size_t RowsPerInsert = 64;       // 64 × 20 = 1280 parameters, well under SQLite's 32766
-constexpr std::size_t MaxBlockBytes = 256 << 10;  // one text block holds up to 256 KiB of messages (before zstd)
 
 // SQLite's memory statistics take a global mutex around every allocation; nothing here reads them. Only
 // possible before SQLite initialises, hence at static initialisation (a no-op if it already has).
@@ -152,11 +154,13 @@ struct BatchWriter::Statements {
     Statement addMessageCount;
     Statement addHostCount;
     Statement upsertCapture;
-    TextBlockEncoder encoder;
 
     std::unordered_map<capture::Endpoint, std::int64_t, EndpointHash> endpointIds;
     std::unordered_map<std::string, std::int64_t, StringHash, std::equal_to<>> endpointTextIds;
     std::unordered_map<std::string, std::int64_t, StringHash, std::equal_to<>> stringIds;
+    static constexpr std::size_t MaxKnownFroms = 65536;
+    std::unordered_set<std::string> knownFroms;  // from_uri NUL from_user, of call_froms rows written
+    std::string fromKey;
     std::int64_t nextEndpointId = 1;
     std::int64_t nextStringId = 1;
 
@@ -177,6 +181,20 @@ struct BatchWriter::Statements {
         }
         endpointIds.emplace(endpoint, id);
         return id;
+    }
+
+    // False when this writer already added the pair to call_froms: most calls repeat a caller, and a statement
+    // step costs far more than a lookup. Bounded: forgotten pairs are only added again (INSERT OR IGNORE).
+    bool isNewFrom(std::string_view uri, std::string_view user) {
+        fromKey.assign(uri);
+        fromKey.push_back('\0');
+        fromKey.append(user);
+        if (knownFroms.count(fromKey))
+            return false;
+        if (knownFroms.size() >= MaxKnownFroms)
+            knownFroms.clear();
+        knownFroms.insert(fromKey);
+        return true;
     }
 
     // Interned id of a short string (method, reason, error); 0 for NULL.
@@ -233,7 +251,11 @@ BatchWriter::~BatchWriter() {
 
 void BatchWriter::push(std::unique_ptr<Batch> batch) {
     std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [this] { return m_queue.size() < m_maxQueued || m_failure; });
+    if (m_queue.size() >= m_maxQueued && !m_failure) {
+        const auto waitFrom = std::chrono::steady_clock::now();
+        m_changed.wait(lock, [this] { return m_queue.size() < m_maxQueued || m_failure; });
+        m_waitSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - waitFrom).count();
+    }
     if (m_failure)
         std::rethrow_exception(m_failure);
     m_queue.push_back(std::move(batch));
@@ -299,7 +321,17 @@ Error BatchWriter::writeFailure(const Error& error) const {
                  Error::Kind::Environment);
 }
 
+double threadCpuSeconds() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
+
 void BatchWriter::run() {
+    struct CpuTime {
+        double& seconds;
+        ~CpuTime() { seconds = threadCpuSeconds(); }
+    } cpuTime{m_cpuSeconds};
     for (;;) {
         std::unique_ptr<Batch> batch;
         {
@@ -441,34 +473,15 @@ void BatchWriter::write(const Batch& batch) {
         s.upsertCapture.reset();
     }
 
-    // Text blocks: consecutive messages' texts, cut at message boundaries near MaxBlockBytes.
-    std::vector<std::int64_t> blockOf(batch.messages.size());
-    std::vector<std::uint32_t> offsetInBlock(batch.messages.size());
-    std::size_t first = 0;
-    while (first < batch.messages.size()) {
-        const std::uint32_t blockStart = batch.messages[first].textOffset;
-        std::size_t last = first;
-        while (last < batch.messages.size() &&
-               (last == first || batch.messages[last].textOffset + batch.messages[last].textLength - blockStart <=
-                                     MaxBlockBytes))
-            ++last;
-        const MessageRecord& tail = batch.messages[last - 1];
-        const std::string_view block =
-            std::string_view(batch.texts).substr(blockStart, tail.textOffset + tail.textLength - blockStart);
-        const std::int64_t blockId = m_nextBlockId++;
-        TextCodec codec = TextCodec::Raw;
-        const std::string_view stored = s.encoder.encode(block, codec);
-        s.insertBlock.bindInt(1, blockId);
-        s.insertBlock.bindInt(2, static_cast<int>(codec));
-        s.insertBlock.bindInt(3, static_cast<std::int64_t>(block.size()));
-        s.insertBlock.bindBlob(4, stored);
+    // Text blocks, compressed by the reading thread (encodeTextBlocks); their ids follow in order.
+    const std::int64_t firstBlockId = m_nextBlockId;
+    for (const TextBlockRecord& block : batch.blocks) {
+        s.insertBlock.bindInt(1, m_nextBlockId++);
+        s.insertBlock.bindInt(2, block.codec);
+        s.insertBlock.bindInt(3, block.rawSize);
+        s.insertBlock.bindBlob(4, std::string_view(batch.blockBytes).substr(block.offset, block.size));
         s.insertBlock.step();
         s.insertBlock.reset();
-        for (std::size_t i = first; i < last; ++i) {
-            blockOf[i] = blockId;
-            offsetInBlock[i] = batch.messages[i].textOffset - blockStart;
-        }
-        first = last;
     }
 
     // Rows get ids max(id) + 1, + 2, ... in insert order (SQLite's rowid choice; this thread is the only writer and
@@ -511,8 +524,8 @@ void BatchWriter::write(const Batch& batch) {
                 insert.bindNull(p++);
                 insert.bindNull(p++);
             }
-            insert.bindInt(p++, blockOf[index]);
-            insert.bindInt(p++, offsetInBlock[index]);
+            insert.bindInt(p++, firstBlockId + m.block);
+            insert.bindInt(p++, m.blockOffset);
             insert.bindInt(p++, m.textLength);
             const std::int64_t flags = m.flags & 5;
             ++messageCounts[{methodId, m.status, reasonId, flags}];
@@ -591,10 +604,12 @@ void BatchWriter::write(const Batch& batch) {
         u.integer(call.hasGlare);
         u.integer(call.recordsDropped);
         u.text(decode::callKindName(call.kind));
-        s.addCallFrom.bindView(1, call.fromUri);
-        s.addCallFrom.bindView(2, call.fromUser);
-        s.addCallFrom.step();
-        s.addCallFrom.reset();
+        if (s.isNewFrom(call.fromUri, call.fromUser)) {
+            s.addCallFrom.bindView(1, call.fromUri);
+            s.addCallFrom.bindView(2, call.fromUser);
+            s.addCallFrom.step();
+            s.addCallFrom.reset();
+        }
         writeCallRecords(call);
     }
     s.callRows.flush();

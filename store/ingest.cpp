@@ -8,6 +8,7 @@
 #include "store/detail/batch_writer.hpp"
 #include "store/detail/media_rows.hpp"
 #include "store/detail/statement.hpp"
+#include "store/detail/text_blocks.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -95,6 +96,7 @@ public:
             m_batch->clear();
             return;
         }
+        detail::encodeTextBlocks(*m_batch, m_encoder);
         // A fresh batch first: when the writer has failed, push() throws and this builder must stay usable.
         std::unique_ptr<detail::Batch> full = std::move(m_batch);
         m_batch = newBatch();
@@ -122,6 +124,7 @@ private:
     std::size_t m_batchMessages;
     std::unique_ptr<detail::Batch> m_batch;
     decode::SdpParser m_sdp;
+    detail::TextBlockEncoder m_encoder;
     bool m_hasWriteFailed = false;
 };
 
@@ -318,7 +321,10 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
         builder.batch().calls.push_back(std::move(call));
     }
     builder.send();
+    report.readCpuSeconds = detail::threadCpuSeconds();
     writer.finish();
+    report.writeCpuSeconds = writer.cpuSeconds();
+    report.waitSeconds = writer.waitSeconds();
     report.correlator = correlator.stats();
     return report;
 }

@@ -54,6 +54,11 @@ struct IngestReport {
     std::uint64_t sipMessages = 0;
     std::uint64_t calls = 0;
     std::uint64_t callRecordsDropped = 0;  // sum of CallSummary::recordsDropped: records beyond the per-call caps
+    // Where the time went: CPU seconds of the thread that reads, decodes and correlates, and of the writer thread;
+    // seconds the reader waited because the writer's queue was full (the store was the slower of the two).
+    double readCpuSeconds = 0;
+    double writeCpuSeconds = 0;
+    double waitSeconds = 0;
     bool hasErrors() const;
 };
 

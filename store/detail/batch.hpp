@@ -50,6 +50,16 @@ struct MessageRecord {
     std::uint32_t errorOffset = 0;
     std::uint32_t textOffset = 0;  // into Batch::texts
     std::uint32_t textLength = 0;
+    std::uint32_t block = 0;        // its text's block: index into Batch::blocks (set by encodeTextBlocks)
+    std::uint32_t blockOffset = 0;  // where the text starts in that block, uncompressed
+};
+
+// Consecutive messages' texts as one text_blocks row: `stored` bytes of Batch::blockBytes, `codec` as written.
+struct TextBlockRecord {
+    int codec = 0;  // TextCodec
+    std::uint32_t rawSize = 0;
+    std::uint32_t offset = 0;  // into Batch::blockBytes
+    std::uint32_t size = 0;
 };
 
 // One m= line of a message's SDP (the media table). The message is Batch::messages[messageIndex].
@@ -84,6 +94,8 @@ struct Batch {
     std::vector<decode::CallSummary> calls;      // finished calls, written whole
     std::vector<MediaRecord> media;              // SDP media descriptions of the messages above
     std::vector<CaptureRecord> captures;         // capture rows to create or update
+    std::vector<TextBlockRecord> blocks;         // the messages' texts, compressed (encodeTextBlocks)
+    std::string blockBytes;
 
     StringRef addString(std::string_view text) {
         StringRef ref{static_cast<std::uint32_t>(strings.size()), static_cast<std::uint32_t>(text.size())};
@@ -102,6 +114,8 @@ struct Batch {
         calls.clear();
         media.clear();
         captures.clear();
+        blocks.clear();
+        blockBytes.clear();
     }
 };
 

@@ -19,6 +19,9 @@ class Database;
 
 namespace sipscope::store::detail {
 
+// CPU seconds of the calling thread so far.
+double threadCpuSeconds();
+
 class BatchWriter {
 public:
     // Starts the writer thread on `db`, which must outlive the writer and is used only by that thread
@@ -38,6 +41,10 @@ public:
     // Writes what is queued, stops the thread, and rethrows a write failure.
     void finish();
 
+    // After finish(): CPU seconds of the writer thread, and seconds push() waited for room in the queue.
+    double cpuSeconds() const { return m_cpuSeconds; }
+    double waitSeconds() const { return m_waitSeconds; }
+
     // Next free keys, read when the writer starts: several imports into one database never collide.
     std::uint64_t firstCallKey() const { return m_firstCallKey; }
     std::int64_t firstCaptureId() const { return m_firstCaptureId; }
@@ -55,7 +62,9 @@ private:
     std::uint64_t m_firstCallKey = 1;
     std::int64_t m_firstCaptureId = 1;
     std::int64_t m_nextBlockId = 1;
-    int m_failedErrno = 0;  // system error (errno) of the last failed write transaction
+    int m_failedErrno = 0;
+    double m_cpuSeconds = 0;   // written by the writer thread before it ends, read after join
+    double m_waitSeconds = 0;  // the reader's  // system error (errno) of the last failed write transaction
 
     std::mutex m_mutex;
     std::condition_variable m_changed;

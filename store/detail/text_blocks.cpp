@@ -1,5 +1,7 @@
 #include "store/detail/text_blocks.hpp"
 
+#include "store/detail/batch.hpp"
+
 #include <zstd.h>
 
 namespace sipscope::store::detail {
@@ -30,6 +32,35 @@ std::string_view TextBlockEncoder::encode(std::string_view raw, TextCodec& codec
     }
     codec = TextCodec::Zstd;
     return std::string_view(m_out.data(), size);
+}
+
+void encodeTextBlocks(Batch& batch, TextBlockEncoder& encoder, std::size_t maxBlockBytes) {
+    batch.blocks.clear();
+    batch.blockBytes.clear();
+    std::vector<MessageRecord>& messages = batch.messages;
+    std::size_t first = 0;
+    while (first < messages.size()) {
+        const std::uint32_t blockStart = messages[first].textOffset;
+        std::size_t last = first;
+        while (last < messages.size() &&
+               (last == first || messages[last].textOffset + messages[last].textLength - blockStart <= maxBlockBytes))
+            ++last;
+        const MessageRecord& tail = messages[last - 1];
+        const std::string_view raw =
+            std::string_view(batch.texts).substr(blockStart, tail.textOffset + tail.textLength - blockStart);
+        TextCodec codec = TextCodec::Raw;
+        const std::string_view stored = encoder.encode(raw, codec);
+        batch.blocks.push_back({static_cast<int>(codec), static_cast<std::uint32_t>(raw.size()),
+                                static_cast<std::uint32_t>(batch.blockBytes.size()),
+                                static_cast<std::uint32_t>(stored.size())});
+        batch.blockBytes.append(stored);
+        const auto block = static_cast<std::uint32_t>(batch.blocks.size() - 1);
+        for (std::size_t i = first; i < last; ++i) {
+            messages[i].block = block;
+            messages[i].blockOffset = messages[i].textOffset - blockStart;
+        }
+        first = last;
+    }
 }
 
 struct TextBlockReader::Context {

@@ -14,7 +14,7 @@ namespace sipscope::store::detail {
 
 enum class TextCodec : int { Raw = 0, Zstd = 1 };
 
-// Compresses blocks on the writer thread; keeps its zstd context between blocks.
+// Compresses blocks; keeps its zstd context between blocks.
 class TextBlockEncoder {
 public:
     explicit TextBlockEncoder(int level = 1);
@@ -31,6 +31,13 @@ private:
     int m_level;
     std::string m_out;
 };
+
+struct Batch;
+
+// Cuts the texts of `batch`'s messages into blocks of up to `maxBlockBytes` (at message boundaries; a longer
+// message is a block of its own), compresses each, and fills batch.blocks, batch.blockBytes and each message's
+// block and blockOffset. Runs on the reading thread, so the writer thread only writes.
+void encodeTextBlocks(Batch& batch, TextBlockEncoder& encoder, std::size_t maxBlockBytes = 256u << 10);
 
 // Reads message text back. Keeps the last decompressed block: the messages of one call are usually in one block.
 class TextBlockReader {

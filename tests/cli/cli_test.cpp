@@ -3,6 +3,8 @@
 #include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
 
+#include <cstdio>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -46,6 +48,27 @@ TEST_F(Cli, ImportReportsWhatItStored) {
     ASSERT_EQ(result.exitCode, 0) << result.out;
     EXPECT_NE(result.out.find("21 SIP messages"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("3 calls"), std::string::npos) << result.out;
+}
+
+// --timing splits the time between the reading and the writing thread (for benchmarks, and for a slow disk).
+TEST_F(Cli, ImportTimingNamesBothThreads) {
+    const auto result = sipscope("import --quiet --timing " + Samples + "/call-complete.pcap");
+    ASSERT_EQ(result.exitCode, 0) << result.out;
+    const auto line = result.out.find("timing: ");
+    ASSERT_NE(line, std::string::npos) << result.out;
+    double wall = -1, read = -1, write = -1, waited = -1;
+    ASSERT_EQ(std::sscanf(result.out.c_str() + line,
+                          "timing: %lf s wall; reading and decoding %lf s CPU; writing %lf s CPU; the reader waited "
+                          "%lf s for the writer",
+                          &wall, &read, &write, &waited),
+              4)
+        << result.out;
+    EXPECT_GT(wall, 0);
+    EXPECT_GE(read, 0);
+    EXPECT_GE(write, 0);
+    EXPECT_GE(waited, 0);
+    EXPECT_EQ(sipscope("import --quiet " + Samples + "/call-complete.pcap --force").out.find("timing:"),
+              std::string::npos);
 }
 
 TEST_F(Cli, SipPortsNarrowTheImport) {
