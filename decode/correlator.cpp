@@ -320,6 +320,7 @@ struct CallEntry {
     std::uint32_t transactionCount = 0;
     std::uint32_t dialogCount = 0;
     std::uint64_t callIdHash = 0;  // of summary.callId: its key in Impl's table of open calls
+    bool isChangedSinceSnapshot = true;  // a message since Correlator::snapshotChanged last copied it
 
     // SDP offer/answer (RFC 3264): the latest request that opened an exchange, and whether its offer was in the
     // request (else the INVITE's reliable response or 2xx offers and the ACK/PRACK answers).
@@ -539,6 +540,7 @@ Correlation Correlator::onMessage(const SipMessageView& message, const MessageMe
     }
     ++entry.summary.messages;
     entry.summary.endUs = std::max(entry.summary.endUs, meta.timestampUs);
+    entry.isChangedSinceSnapshot = true;
     result.transactionKey = d.transaction(entry, message, meta);
     result.dialogKey = d.dialog(entry, message, meta);
     if (!result.isRetransmission) {
@@ -1182,10 +1184,17 @@ void Correlator::takeAll(std::vector<CallSummary>& out) {
     d.openCount = 0;
 }
 
-void Correlator::snapshotOpen(std::vector<CallSummary>& out) const {
-    const Impl& d = *m_impl;
-    for (std::uint32_t slot = d.lruHead; slot != NoSlot; slot = d.lruLinks[slot].next)
-        out.push_back(d.entries[slot]->summary);
+void Correlator::snapshotChanged(std::vector<CallSummary>& out) {
+    Impl& d = *m_impl;
+    // Most recently active first: stop at the first call unchanged since the last snapshot, since every call after
+    // it in the list was last active before it.
+    for (std::uint32_t slot = d.lruTail; slot != NoSlot; slot = d.lruLinks[slot].prev) {
+        CallEntry& entry = *d.entries[slot];
+        if (!entry.isChangedSinceSnapshot)
+            break;
+        entry.isChangedSinceSnapshot = false;
+        out.push_back(entry.summary);
+    }
 }
 
 std::size_t Correlator::openCalls() const {

@@ -228,8 +228,9 @@ public:
     void takeFlushed(std::int64_t nowUs, std::vector<CallSummary>& out);
     // Moves out every call still open (end of input).
     void takeAll(std::vector<CallSummary>& out);
-    // Current summaries of open calls, without removing them (for a live view of a running capture).
-    void snapshotOpen(std::vector<CallSummary>& out) const;
+    // Current summaries of the open calls that had a message since the last call of this (all of them the first
+    // time), without removing them: a live view of a running capture rewrites only what changed.
+    void snapshotChanged(std::vector<CallSummary>& out);
 
     std::size_t openCalls() const;
     const CorrelatorStats& stats() const;

@@ -265,9 +265,9 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
             }
             report.calls += flushed.size();
             flushed.clear();
-            // Live: calls still in progress are written as they stand, so readers see them now.
+            // Live: calls still in progress are written as they stand, so readers see them now (those that changed).
             if (options.writeOpenCalls)
-                correlator.snapshotOpen(builder.batch().calls);
+                correlator.snapshotChanged(builder.batch().calls);
             captureRow.packets = file.packets;
             captureRow.sipMessages = file.sipMessages;
             captureRow.error = file.error;

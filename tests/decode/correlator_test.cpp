@@ -427,3 +427,36 @@ TEST(Correlator, Rfc2543TransactionsMatchWithoutTheMagicCookie) {
 }
 
 } // namespace
+
+// A live capture rewrites open calls as they stand; snapshotChanged hands out only those with a message since the
+// previous snapshot (every open call the first time), most recent first, and keeps them open.
+TEST(Correlator, SnapshotHandsOutOnlyCallsChangedSinceTheLastOne) {
+    Correlator correlator(1);
+    SipParser parser;
+    std::int64_t now = 0;
+    auto send = [&](const std::string& text) {
+        const SipMessageView& message = parser.parse(text);
+        correlator.onMessage(message, {now += 1000, Alice, Bob, capture::Transport::Udp});
+    };
+    auto snapshot = [&] {
+        std::vector<CallSummary> out;
+        correlator.snapshotChanged(out);
+        std::vector<std::string> ids;
+        for (const CallSummary& call : out)
+            ids.push_back(call.callId + "/" + std::to_string(call.messages));
+        return ids;
+    };
+    send(request("INVITE", 1, "s1"));
+    send(request("INVITE", 1, "s2"));
+    send(request("INVITE", 1, "s3"));
+    EXPECT_EQ(snapshot(), (std::vector<std::string>{"s3/1", "s2/1", "s1/1"}));
+    EXPECT_TRUE(snapshot().empty());
+    send(response(180, "INVITE", 1, "s2"));
+    EXPECT_EQ(snapshot(), (std::vector<std::string>{"s2/2"}));
+    send(response(180, "INVITE", 1, "s1"));
+    send(request("INVITE", 1, "s4"));
+    send(response(200, "INVITE", 1, "s1"));
+    EXPECT_EQ(snapshot(), (std::vector<std::string>{"s1/3", "s4/1"}));
+    EXPECT_TRUE(snapshot().empty());
+    EXPECT_EQ(correlator.openCalls(), 4u);
+}
