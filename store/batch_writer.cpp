@@ -345,7 +345,6 @@ void BatchWriter::run() {
         }
         try {
             write(*batch);
-            batch->clear();
             std::lock_guard lock(m_mutex);
             if (m_spares.size() < 2)
                 m_spares.push_back(std::move(batch));

@@ -112,8 +112,10 @@ public:
 
 private:
     std::unique_ptr<detail::Batch> newBatch() const {
-        if (auto spare = m_writer.takeSpare())
+        if (auto spare = m_writer.takeSpare()) {
+            spare->clear();
             return spare;
+        }
         auto batch = std::make_unique<detail::Batch>();
         batch->messages.reserve(m_batchMessages);
         return batch;

@@ -34,9 +34,10 @@ public:
     // Queues a batch; waits while the queue is full, so a slow disk pushes back on the reader.
     // Throws the writer's sipscope::Error if writing has failed.
     void push(std::unique_ptr<Batch> batch);
-    // A batch already written, emptied with its buffers kept; nullptr when there is none. Filling these again
-    // instead of new batches saves the reader from growing fresh buffers (and the page faults of it) each time,
-    // and the allocator from returning the writer's freed pages to the system only for the reader to fault them in.
+    // A batch already written, nullptr when there is none; the caller empties it (Batch::clear) and fills it
+    // again. Reusing batches saves the reader from growing fresh buffers (and the page faults of it) each time, and
+    // emptying them on the reading thread frees what that thread allocated on the same thread (the allocator's
+    // fast path; freed from the writer, the pages went back to the system only for the reader to fault them in).
     std::unique_ptr<Batch> takeSpare();
     // Writes what is queued, stops the thread, and rethrows a write failure.
     void finish();
