@@ -12,8 +12,8 @@
 #
 # Settings (environment): WORKLOADS, RUNS (3), BUILD (build/release; built with ./setup.sh build when missing),
 # COMPARE (workloads tshark and sngrep also run on; default udp-100k tcp-100k), TOOL_TIMEOUT (seconds one tshark
-# or sngrep run may take, 900), QUERIES (1: time the queries), MICRO (1: run micro_bench when built),
-# KEEP_DB (0: delete the databases at the end; they are large), QUERY_DB (time the queries on this database instead
+# or sngrep run may take, 900), TOOL_RUNS (runs of tshark and sngrep; default RUNS: they take minutes), QUERIES
+# (1: time the queries), MICRO (1: run micro_bench when built), KEEP_DB (0: delete the databases at the end; they are large), QUERY_DB (time the queries on this database instead
 # of the largest one imported, which is then kept: WORKLOADS= QUERY_DB=bench/work/q1m.db bench/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,7 @@ RUNS=${RUNS:-3}
 WORKLOADS=${WORKLOADS-"udp-10k udp-100k tcp-100k rtp-10k"}  # set but empty: none (with QUERY_DB)
 COMPARE=${COMPARE:-"udp-100k tcp-100k"}
 TOOL_TIMEOUT=${TOOL_TIMEOUT:-900}
+TOOL_RUNS=${TOOL_RUNS:-$RUNS}
 QUERIES=${QUERIES:-1}
 MICRO=${MICRO:-1}
 KEEP_DB=${KEEP_DB:-0}
@@ -132,11 +133,11 @@ for name in $WORKLOADS; do
     if in_list "$name" "$COMPARE"; then
         if command -v tshark >/dev/null; then
             row "tshark -Y sip -T fields -e sip.Call-ID" \
-                "$(measure "$RUNS" "$TOOL_TIMEOUT" tshark -r "$file" -Y sip -T fields -e sip.Call-ID)" "-"
+                "$(measure "$TOOL_RUNS" "$TOOL_TIMEOUT" tshark -r "$file" -Y sip -T fields -e sip.Call-ID)" "-"
         fi
         if command -v sngrep >/dev/null; then
             # -l: without it sngrep stops keeping dialogs at its default limit of 20000 and skips the rest.
-            row "sngrep -N -q -l 2000000" "$(measure "$RUNS" "$TOOL_TIMEOUT" sngrep -I "$file" -N -q -l 2000000)" "-"
+            row "sngrep -N -q -l 2000000" "$(measure "$TOOL_RUNS" "$TOOL_TIMEOUT" sngrep -I "$file" -N -q -l 2000000)" "-"
         fi
     fi
 done
