@@ -13,8 +13,9 @@
 # Settings (environment): WORKLOADS, RUNS (3), BUILD (build/release; built with ./setup.sh build when missing),
 # COMPARE (workloads tshark and sngrep also run on; default udp-100k tcp-100k), TOOL_TIMEOUT (seconds one tshark
 # or sngrep run may take, 900), TOOL_RUNS (runs of tshark and sngrep; default RUNS: they take minutes), QUERIES
-# (1: time the queries), MICRO (1: run micro_bench when built), KEEP_DB (0: delete the databases at the end; they are large), QUERY_DB (time the queries on this database instead
-# of the largest one imported, which is then kept: WORKLOADS= QUERY_DB=bench/work/q1m.db bench/run.sh).
+# (1: time the queries), MICRO (1: run micro_bench when built), KEEP_DB (0: delete the databases at the end; they
+# are large), QUERY_DB (time the queries on this database instead of the largest one imported, which is then kept:
+# WORKLOADS= QUERY_DB=bench/work/q1m.db bench/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
