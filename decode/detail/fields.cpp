@@ -37,12 +37,38 @@ bool isSipScheme(std::string_view scheme) {
     return equalsNoCase(scheme, "sip") || equalsNoCase(scheme, "sips");
 }
 
-// The part of a sip/sips URI after the userinfo: hostport, parameters and headers.
-std::string_view sipHostPart(std::string_view uri) {
-    const std::string_view scheme = uriScheme(uri);
-    const std::string_view rest = uri.substr(scheme.size() + 1);
-    const std::size_t at = rest.find('@');
-    return at == std::string_view::npos ? rest : rest.substr(at + 1);
+// One pass over a URI's scheme and userinfo: what splitUri returns and what the checks below need.
+struct UriParts {
+    std::string_view scheme;    // empty when the URI has none
+    bool isSip = false;         // sip or sips
+    std::string_view user;      // sip/sips userinfo without the password; tel: the number
+    std::string_view hostPart;  // sip/sips: after the userinfo (hostport, parameters and headers)
+    std::string_view host;      // sip/sips: hostport alone
+};
+
+UriParts analyzeUri(std::string_view uri) {
+    UriParts parts;
+    parts.scheme = uriScheme(uri);
+    if (parts.scheme.empty()) {
+        return parts;
+    }
+    const std::string_view rest = uri.substr(parts.scheme.size() + 1);
+    parts.isSip = isSipScheme(parts.scheme);
+    if (parts.isSip) {
+        // RFC 3261 §19.1.1: userinfo has no unescaped '@', so the first '@' ends it; a ':' in it starts the
+        // password. The user may itself hold ';' parameters (RFC 4475 §3.1.1.9).
+        parts.hostPart = rest;
+        const std::size_t at = rest.find('@');
+        if (at != std::string_view::npos) {
+            const std::string_view userInfo = rest.substr(0, at);
+            parts.user = userInfo.substr(0, userInfo.find(':'));
+            parts.hostPart = rest.substr(at + 1);
+        }
+        parts.host = parts.hostPart.substr(0, findAnyOf(parts.hostPart, ";?"));
+    } else if (equalsNoCase(parts.scheme, "tel")) {
+        parts.user = rest.substr(0, rest.find(';'));  // RFC 3966 §3: the number, then ;params
+    }
+    return parts;
 }
 
 // hostport = host [ ":" port ], host = hostname / IPv4address / IPv6reference (RFC 3261 §25.1). An IPv6
@@ -85,18 +111,14 @@ bool isValidHostPort(std::string_view hostPort) {
 }
 
 // The hostport of a sip/sips URI must be well formed; other schemes are opaque to us.
-std::string_view checkSipHost(std::string_view uri) {
-    if (!isSipScheme(uriScheme(uri))) {
-        return {};
-    }
-    const std::string_view hostPart = sipHostPart(uri);
-    if (!isValidHostPort(hostPart.substr(0, findAnyOf(hostPart, ";?")))) {
+std::string_view checkSipHost(const UriParts& parts) {
+    if (parts.isSip && !isValidHostPort(parts.host)) {
         return "SIP URI with a malformed host or port (IPv6 without brackets?)";
     }
     return {};
 }
 
-std::string_view checkUri(std::string_view uri) {
+std::string_view checkUri(std::string_view uri, const UriParts& parts) {
     if (uri.empty()) {
         return "empty URI";
     }
@@ -108,10 +130,10 @@ std::string_view checkUri(std::string_view uri) {
             return "URI contains <, >, \" or a control character";
         }
     }
-    if (uriScheme(uri).empty()) {
+    if (parts.scheme.empty()) {
         return "URI without a scheme";
     }
-    return checkSipHost(uri);
+    return checkSipHost(parts);
 }
 
 bool isHostChar(char c) {
@@ -179,27 +201,9 @@ void salvageUri(std::string_view rest, NameAddr& out) {
 } // namespace
 
 void splitUri(std::string_view uri, std::string_view& user, std::string_view& host) {
-    user = {};
-    host = {};
-    const std::string_view scheme = uriScheme(uri);
-    if (scheme.empty()) {
-        return;
-    }
-    const std::string_view rest = uri.substr(scheme.size() + 1);
-    if (isSipScheme(scheme)) {
-        // RFC 3261 §19.1.1: userinfo has no unescaped '@', so the first '@' ends it; a ':' in it starts the
-        // password. The user may itself hold ';' parameters (RFC 4475 §3.1.1.9).
-        std::string_view hostPart = rest;
-        const std::size_t at = rest.find('@');
-        if (at != std::string_view::npos) {
-            const std::string_view userInfo = rest.substr(0, at);
-            user = userInfo.substr(0, userInfo.find(':'));
-            hostPart = rest.substr(at + 1);
-        }
-        host = hostPart.substr(0, findAnyOf(hostPart, ";?"));
-    } else if (equalsNoCase(scheme, "tel")) {
-        user = rest.substr(0, rest.find(';'));  // RFC 3966 §3: the number, then ;params
-    }
+    const UriParts parts = analyzeUri(uri);
+    user = parts.user;
+    host = parts.host;
 }
 
 std::string_view readNameAddr(std::string_view value, NameAddr& out) {
@@ -232,9 +236,7 @@ std::string_view readNameAddr(std::string_view value, NameAddr& out) {
                     break;
                 }
             }
-            while (c.peek() != '<') {
-                c.advance();
-            }
+            c.skip(lt);
             isNameAddr = true;
         }
     }
@@ -247,9 +249,7 @@ std::string_view readNameAddr(std::string_view value, NameAddr& out) {
             return "'<' without a closing '>'";
         }
         out.uri = c.slice(uriStart, uriStart + gt);
-        for (std::size_t i = 0; i <= gt; ++i) {
-            c.advance();
-        }
+        c.skip(gt + 1);
         if (!out.uri.empty() && (isLwsChar(out.uri.front()) || isLwsChar(out.uri.back()))) {
             // RFC 4475 §3.1.2.14: no LWS between the brackets and the addr-spec.
             if (reason.empty()) {
@@ -264,9 +264,11 @@ std::string_view readNameAddr(std::string_view value, NameAddr& out) {
             reason = "URI with ',' or '?' not enclosed in <>";
         }
     }
-    splitUri(out.uri, out.user, out.host);
+    const UriParts parts = analyzeUri(out.uri);
+    out.user = parts.user;
+    out.host = parts.host;
     if (reason.empty()) {
-        reason = checkUri(out.uri);
+        reason = checkUri(out.uri, parts);
     }
     out.params = trimLws(c.rest());
     const std::string_view paramReason = readParams(c, "tag", out.tag);
@@ -494,15 +496,15 @@ std::string_view checkRequestUri(std::string_view uri) {
             return "Request-URI contains <, >, \" or a control character";
         }
     }
-    const std::string_view scheme = uriScheme(uri);
-    if (scheme.empty()) {
+    const UriParts parts = analyzeUri(uri);
+    if (parts.scheme.empty()) {
         return "Request-URI without a scheme";
     }
     // RFC 3261 §19.1.1 table: headers are not allowed in a Request-URI.
-    if (isSipScheme(scheme) && sipHostPart(uri).find('?') != std::string_view::npos) {
+    if (parts.isSip && parts.hostPart.find('?') != std::string_view::npos) {
         return "escaped headers in a SIP Request-URI";
     }
-    return checkSipHost(uri);
+    return checkSipHost(parts);
 }
 
 } // namespace sipscope::decode::detail

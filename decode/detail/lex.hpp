@@ -1,6 +1,7 @@
 // Character classes and small scanners of the RFC 3261 §25 grammar, shared by the parser's pieces.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -92,6 +93,11 @@ public:
     char peek() const { return atEnd() ? '\0' : m_text[m_pos]; }
     std::size_t pos() const { return m_pos; }
     void advance() { if (!atEnd()) { ++m_pos; } }
+    // Moves `count` characters on, at most to the end.
+    void skip(std::size_t count) {
+        const std::size_t left = atEnd() ? 0 : m_text.size() - m_pos;
+        m_pos += std::min(count, left);
+    }
     std::string_view rest() const { return atEnd() ? std::string_view{} : m_text.substr(m_pos); }
     std::string_view slice(std::size_t from, std::size_t to) const { return m_text.substr(from, to - from); }
 
