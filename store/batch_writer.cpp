@@ -500,8 +500,10 @@ void BatchWriter::write(const Batch& batch) {
             insert.bindInt(p++, m.captureId);
             insert.bindInt(p++, static_cast<std::int64_t>(m.frame));
             insert.bindInt(p++, m.timestampUs);
-            insert.bindInt(p++, s.endpointId(m.src));
-            insert.bindInt(p++, s.endpointId(m.dst));
+            const std::int64_t srcId = s.endpointId(m.src);
+            const std::int64_t dstId = s.endpointId(m.dst);
+            insert.bindInt(p++, srcId);
+            insert.bindInt(p++, dstId);
             insert.bindInt(p++, static_cast<std::int64_t>(m.transport));
             m.callKey ? insert.bindInt(p++, static_cast<std::int64_t>(m.callKey)) : insert.bindNull(p++);
             m.transactionKey ? insert.bindInt(p++, static_cast<std::int64_t>(m.transactionKey)) : insert.bindNull(p++);
@@ -530,12 +532,12 @@ void BatchWriter::write(const Batch& batch) {
             ++messageCounts[{methodId, m.status, reasonId, flags}];
             const bool isFailure = m.status >= 400 && m.status <= 699 && m.status != 401 && m.status != 407 &&
                                    (flags & 4) == 0;
-            auto& sender = hostCounts[s.endpointId(m.src)];
+            auto& sender = hostCounts[srcId];
             ++sender[0];
             sender[2] += methodId != 0;
             sender[3] += m.status != 0;
             sender[4] += isFailure;
-            ++hostCounts[s.endpointId(m.dst)][1];
+            ++hostCounts[dstId][1];
         }
         insert.step();
         insert.reset();
