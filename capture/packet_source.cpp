@@ -15,6 +15,7 @@
 #include <cstring>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 namespace sipscope::capture {
 namespace {
@@ -141,12 +142,28 @@ ssize_t readReplayed(void* cookie, char* buffer, std::size_t size)
     const std::size_t replayed = std::min(size, stream->size - stream->at);
     std::memcpy(buffer, stream->bytes + stream->at, replayed);
     stream->at += replayed;
-    if (replayed == size)
+    if (replayed > 0)
         return static_cast<ssize_t>(replayed);
-    const std::size_t got = std::fread(buffer + replayed, 1, size - replayed, stream->inner);
-    if (got == 0 && replayed == 0 && std::ferror(stream->inner))
+    // What is there now, not `size` bytes: stdio asks for a whole buffer, and waiting for all of it would hold back
+    // packets already written to the pipe until more arrive. First what the inner stream has buffered, then one
+    // read(2) of what the pipe holds (it waits only while the pipe is empty).
+    std::FILE* inner = stream->inner;
+    std::size_t ask = size;
+#ifdef __GLIBC__
+    if (const auto buffered = inner->_IO_read_end - inner->_IO_read_ptr; buffered > 0)
+        ask = std::min(size, static_cast<std::size_t>(buffered));
+    else if (const int fd = fileno(inner); fd >= 0) {
+        ssize_t got;
+        do
+            got = read(fd, buffer, size);
+        while (got < 0 && errno == EINTR);
+        return got;
+    }
+#endif
+    const std::size_t got = std::fread(buffer, 1, ask, inner);
+    if (got == 0 && std::ferror(inner))
         return -1;
-    return static_cast<ssize_t>(replayed + got);
+    return static_cast<ssize_t>(got);
 }
 
 int closeReplayed(void* cookie)
@@ -169,8 +186,10 @@ std::FILE* peekMagic(std::FILE* file, char (&magic)[4])
     auto* stream = new ReplayedStream{file, {}, size, 0};
     std::memcpy(stream->bytes, magic, size);
     std::FILE* replaying = fopencookie(stream, "rb", {readReplayed, nullptr, nullptr, closeReplayed});
-    if (replaying == nullptr)
+    if (replaying == nullptr) {
         delete stream;
+        return nullptr;
+    }
     return replaying;
 }
 

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <vector>
 
 namespace sipscope::capture::detail {
 
@@ -18,8 +17,10 @@ constexpr std::size_t FileHeaderBytes = 24;
 constexpr std::size_t RecordHeaderBytes = 16;
 // libpcap's largest captured length for the link types SIP travels over; a record above it is damage.
 constexpr std::uint32_t MaxCapturedBytes = 262144;
-// Read this much at a time; a record (at most 16 + MaxCapturedBytes bytes) always fits.
+// Read up to this much at a time; a record (at most 16 + MaxCapturedBytes bytes) always fits. The chunk starts at
+// the file's size when that is smaller (a small file costs no MiB) and grows to this as reading goes on.
 constexpr std::size_t ChunkBytes = 1u << 20;
+constexpr std::size_t FirstStreamChunkBytes = 64u << 10;
 // The link type field keeps flags (FCS length) above its low 26 bits.
 constexpr std::uint32_t LinkTypeMask = 0x03ffffff;
 
@@ -46,9 +47,10 @@ Magic magicOf(const unsigned char* bytes, bool& isSwapped)
 class ClassicPcapSource final : public PacketSource {
 public:
     ClassicPcapSource(std::FILE* file, std::string name, std::uint64_t totalBytes, bool closesFile)
-        : m_file(file), m_name(std::move(name)), m_totalBytes(totalBytes), m_closesFile(closesFile),
-          m_chunk(ChunkBytes)
+        : m_file(file), m_name(std::move(name)), m_totalBytes(totalBytes), m_closesFile(closesFile)
     {
+        resize(totalBytes ? std::min<std::uint64_t>(std::max<std::uint64_t>(totalBytes, FileHeaderBytes), ChunkBytes)
+                          : FirstStreamChunkBytes);
         try {
             readFileHeader();
         } catch (...) {
@@ -73,7 +75,7 @@ public:
             }
             damage("the 16-byte record header is cut short after " + std::to_string(available()) + " bytes");
         }
-        const unsigned char* header = m_chunk.data() + m_at;
+        const unsigned char* header = m_chunk.get() + m_at;
         const std::uint32_t seconds = load32(header);
         const std::uint32_t fraction = load32(header + 4);
         const std::uint32_t captured = load32(header + 8);
@@ -84,7 +86,7 @@ public:
         if (!ensure(RecordHeaderBytes + captured))
             damage("the packet is cut short: " + std::to_string(available() - RecordHeaderBytes) + " of its " +
                    std::to_string(captured) + " captured bytes are in the file");
-        header = m_chunk.data() + m_at;  // the chunk may have moved
+        header = m_chunk.get() + m_at;  // the chunk may have moved
         // Seconds are unsigned 32-bit (good until 2106), as tshark reads them.
         packet.timestampUs = static_cast<std::int64_t>(seconds) * 1'000'000 +
                              (m_isNano ? fraction / 1000 : static_cast<std::int64_t>(fraction));
@@ -108,13 +110,18 @@ private:
     {
         if (available() >= count)
             return true;
-        // Move the unread tail to the front, then fill the rest of the chunk.
-        std::memmove(m_chunk.data(), m_chunk.data() + m_at, available());
+        // Move the unread tail to the front, then fill the rest of the chunk, grown first if it is small.
+        std::memmove(m_chunk.get(), m_chunk.get() + m_at, available());
         m_chunkOffset += m_at;
         m_end -= m_at;
         m_at = 0;
+        if (count > m_capacity || m_capacity < ChunkBytes)
+            resize(std::max(count, std::min(m_capacity * 2, ChunkBytes)));
         while (m_end < count && m_file != nullptr) {
-            const std::size_t got = std::fread(m_chunk.data() + m_end, 1, m_chunk.size() - m_end, m_file);
+            // A file of known size: as much as fits. A pipe: only what this record needs, so a packet written to it
+            // is read as soon as it arrives, not when a whole chunk has (fread waits for all it is asked for).
+            const std::size_t want = m_totalBytes ? m_capacity - m_end : count - m_end;
+            const std::size_t got = std::fread(m_chunk.get() + m_end, 1, want, m_file);
             m_end += got;
             if (got == 0) {
                 if (std::ferror(m_file)) {
@@ -129,12 +136,24 @@ private:
         return m_end >= count;
     }
 
+    // A chunk of `capacity` bytes keeping the unread ones (uninitialised beyond them: every byte is read before use).
+    void resize(std::size_t capacity)
+    {
+        if (capacity == m_capacity)
+            return;
+        std::unique_ptr<unsigned char[]> chunk(new unsigned char[capacity]);
+        if (m_end > 0)
+            std::memcpy(chunk.get(), m_chunk.get(), m_end);
+        m_chunk = std::move(chunk);
+        m_capacity = capacity;
+    }
+
     void readFileHeader()
     {
         if (!ensure(FileHeaderBytes))
             throw Error(m_name + ": damaged capture at byte 0 (the pcap file header): cut short after " +
                         std::to_string(available()) + " of its 24 bytes; nothing could be read from it");
-        const unsigned char* header = m_chunk.data();
+        const unsigned char* header = m_chunk.get();
         const Magic magic = magicOf(header, m_isSwapped);
         if (magic == Magic::None)
             throw Error(m_name + ": not a classic pcap file (at byte 0)");
@@ -179,7 +198,8 @@ private:
     std::string m_name;
     std::uint64_t m_totalBytes;
     bool m_closesFile;
-    std::vector<unsigned char> m_chunk;
+    std::unique_ptr<unsigned char[]> m_chunk;
+    std::size_t m_capacity = 0;
     std::size_t m_at = 0;            // the next record's start in m_chunk
     std::size_t m_end = 0;           // the chunk holds bytes [0, m_end)
     std::uint64_t m_chunkOffset = 0;  // the file offset of m_chunk[0]

@@ -6,6 +6,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <chrono>
+#include <future>
 #include <thread>
 #include <unistd.h>
 #include <fstream>
@@ -206,6 +208,40 @@ TEST(PacketSource, RecordsAcrossReadChunksComeOutWhole)
         expectFrames(*piped, frames);
     }
     writer.join();
+}
+
+// From a pipe a packet is handed out as soon as it has arrived, not when a whole read chunk has (tcpdump -w - |).
+TEST(PacketSource, PipedPacketComesOutBeforeThePipeCloses)
+{
+    const std::string content = pcapFile(Frames);
+    const std::size_t firstRecordEnd = 24 + 16 + Frames[0].size();
+    int ends[2];
+    ASSERT_EQ(pipe(ends), 0);
+    std::promise<void> gotFirst;
+    std::future<void> firstSeen = gotFirst.get_future();
+    bool waitedInVain = false;
+    std::thread writer([&] {
+        EXPECT_EQ(write(ends[1], content.data(), firstRecordEnd), static_cast<ssize_t>(firstRecordEnd));
+        waitedInVain = firstSeen.wait_for(std::chrono::seconds(10)) != std::future_status::ready;
+        const std::string rest = content.substr(firstRecordEnd);
+        EXPECT_EQ(write(ends[1], rest.data(), rest.size()), static_cast<ssize_t>(rest.size()));
+        close(ends[1]);
+    });
+    std::FILE* stream = fdopen(ends[0], "rb");
+    ASSERT_NE(stream, nullptr);
+    {
+        auto piped = openCaptureStream(stream, "pipe");
+        RawPacket packet;
+        ASSERT_TRUE(piped->next(packet));
+        EXPECT_EQ(packet.bytes, Frames[0]);
+        gotFirst.set_value();
+        ASSERT_TRUE(piped->next(packet));
+        ASSERT_TRUE(piped->next(packet));
+        EXPECT_EQ(packet.bytes, Frames[2]);
+        EXPECT_FALSE(piped->next(packet));
+    }
+    writer.join();
+    EXPECT_FALSE(waitedInVain) << "the first packet came out only when the pipe closed";
 }
 
 TEST(PacketSource, BigEndianFiles)
