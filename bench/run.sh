@@ -64,18 +64,18 @@ workload_file() {
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# Runs a command RUNS times (at most $2 seconds each, 0 = no limit); prints medians "wall rss_kb cpu_s" or
-# "timeout" when a run did not finish.
+# Runs a command RUNS times (at most $2 seconds each, 0 = no limit); prints medians "wall rss_kb cpu_s read_s
+# write_s" (the last two from `import --timing`, "-" for other commands) or "timeout" when a run did not finish.
 measure() {
     local runs=$1 limit=$2; shift 2
-    local walls=() rss=() cpu=() i
+    local walls=() rss=() cpu=() reads=() writes=() i
     for ((i = 0; i < runs; i++)); do
         rm -f "$work/bench.db" "$work/bench.db-wal" "$work/bench.db-shm"
         local status=0
         if [ "$limit" -gt 0 ]; then
-            /usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" timeout "$limit" "$@" >/dev/null 2>&1 || status=$?
+            /usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" timeout "$limit" "$@" >"$work/out.txt" 2>&1 || status=$?
         else
-            /usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" "$@" >/dev/null 2>&1 || status=$?
+            /usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" "$@" >"$work/out.txt" 2>&1 || status=$?
         fi
         if [ "$status" -eq 124 ]; then
             echo timeout
@@ -84,8 +84,15 @@ measure() {
         local t r u s
         read -r t r u s < <(grep -E '^[0-9.]+ [0-9]+ ' "$work/time.txt" | tail -1)
         walls+=("$t"); rss+=("$r"); cpu+=("$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')")
+        local timing
+        timing=$(sed -n 's/.*reading and decoding \([0-9.]*\) s CPU; writing \([0-9.]*\) s CPU.*/\1 \2/p' "$work/out.txt")
+        if [ -n "$timing" ]; then
+            reads+=("${timing% *}"); writes+=("${timing#* }")
+        fi
     done
-    echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${rss[@]}" | median) $(printf '%s\n' "${cpu[@]}" | median)"
+    local split="- -"
+    [ "${#reads[@]}" -eq 0 ] || split="$(printf '%s\n' "${reads[@]}" | median) $(printf '%s\n' "${writes[@]}" | median)"
+    echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${rss[@]}" | median) $(printf '%s\n' "${cpu[@]}" | median) $split"
 }
 
 in_list() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -97,29 +104,30 @@ echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /p
 echo "- build: $BUILD ($(grep -m1 '^CMAKE_BUILD_TYPE' "$BUILD/CMakeCache.txt" 2>/dev/null | cut -d= -f2)); runs: $RUNS, medians"
 echo "- tools: $(command -v tshark >/dev/null && tshark --version | head -1 || echo 'no tshark'); $(command -v sngrep >/dev/null && sngrep -V 2>&1 | head -1 || echo 'no sngrep')"
 echo
-echo "| workload | tool | wall s | × floor | CPU s | SIP msg/s | MB/s | peak RSS MB | DB MB |"
-echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| workload | tool | wall s | × floor | CPU s | read / write thread CPU s | SIP msg/s | MB/s | peak RSS MB | DB MB |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 largest_db=""
 largest_messages=0
 for name in $WORKLOADS; do
     file=$(workload_file "$name")
     size_mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN {printf "%.1f", b/1048576}')
     messages=$("$floor" "$file" | awk '{print $3}')
-    read -r floor_s floor_rss floor_cpu < <(measure "$RUNS" 0 "$floor" "$file")
+    read -r floor_s floor_rss floor_cpu _ < <(measure "$RUNS" 0 "$floor" "$file")
     row() {  # tool "wall rss cpu" | "timeout", db_mb
         if [ "$2" = timeout ]; then
-            echo "| $name ($size_mb MB) | $1 | > $TOOL_TIMEOUT | > $(awk -v l="$TOOL_TIMEOUT" -v f="$floor_s" 'BEGIN {printf "%.0f", l / (f <= 0 ? 0.01 : f)}') | | | | | |"
+            echo "| $name ($size_mb MB) | $1 | > $TOOL_TIMEOUT | > $(awk -v l="$TOOL_TIMEOUT" -v f="$floor_s" 'BEGIN {printf "%.0f", l / (f <= 0 ? 0.01 : f)}') | | | | | | |"
             return
         fi
-        local s r c
-        read -r s r c <<<"$2"
+        local s r c rd wr
+        read -r s r c rd wr <<<"$2"
         awk -v n="$name ($size_mb MB)" -v tool="$1" -v s="$s" -v r="$r" -v c="$c" -v f="$floor_s" -v m="$messages" \
-            -v mb="$size_mb" -v db="$3" 'BEGIN {
+            -v mb="$size_mb" -v db="$3" -v rd="$rd" -v wr="$wr" 'BEGIN {
                 s = (s <= 0 ? 0.01 : s); fs = (f <= 0 ? 0.01 : f);
-                printf "| %s | %s | %.2f | %.1f | %.2f | %.0f | %.0f | %.0f | %s |\n", n, tool, s, s / fs, c, m / s, mb / s, r / 1024, db }'
+                split_ = (rd == "-" || rd == "") ? "" : sprintf("%.2f / %.2f", rd, wr);
+                printf "| %s | %s | %.2f | %.1f | %.2f | %s | %.0f | %.0f | %.0f | %s |\n", n, tool, s, s / fs, c, split_, m / s, mb / s, r / 1024, db }'
     }
-    row "floor (libpcap + memmem)" "$floor_s $floor_rss $floor_cpu" "-"
-    result=$(measure "$RUNS" 0 "$sipscope" import --quiet --db "$work/bench.db" "$file")  # leaves the last run's DB
+    row "floor (libpcap + memmem)" "$floor_s $floor_rss $floor_cpu - -" "-"
+    result=$(measure "$RUNS" 0 "$sipscope" import --quiet --timing --db "$work/bench.db" "$file")  # leaves the last run's DB
     db_mb=$(du -cm "$work"/bench.db* | awk 'END {print $1}')
     row "sipscope import" "$result" "$db_mb"
     if [ "$QUERIES" = 1 ] && [ "$messages" -gt "$largest_messages" ]; then
@@ -130,7 +138,7 @@ for name in $WORKLOADS; do
         mv "$work/bench.db" "$largest_db"
         rm -f "$work"/bench.db-*
     fi
-    row "sipscope import --no-store" "$(measure "$RUNS" 0 "$sipscope" import --quiet --no-store --db "$work/bench.db" "$file")" "-"
+    row "sipscope import --no-store" "$(measure "$RUNS" 0 "$sipscope" import --quiet --timing --no-store --db "$work/bench.db" "$file")" "-"
     if in_list "$name" "$COMPARE"; then
         if command -v tshark >/dev/null; then
             row "tshark -Y sip -T fields -e sip.Call-ID" \
@@ -142,7 +150,7 @@ for name in $WORKLOADS; do
         fi
     fi
 done
-rm -f "$work/bench.db" "$work/bench.db-wal" "$work/bench.db-shm" "$work/time.txt"
+rm -f "$work/bench.db" "$work/bench.db-wal" "$work/bench.db-shm" "$work/time.txt" "$work/out.txt"
 
 if [ -n "$QUERY_DB" ]; then
     [ -z "$largest_db" ] || [ "$KEEP_DB" = 1 ] || rm -f "$largest_db" "$largest_db"-*
