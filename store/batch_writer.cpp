@@ -540,7 +540,7 @@ void BatchWriter::write(const Batch& batch) {
             ++hostCounts[dstId][1];
         }
         insert.step();
-        insert.reset();
+        insert.resetKeepingBindings();
     }
     for (const auto& [key, count] : messageCounts) {
         Statement& u = s.addMessageCount;

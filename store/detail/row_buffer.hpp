@@ -70,7 +70,7 @@ private:
             }
         }
         statement.step();
-        statement.reset();
+        statement.resetKeepingBindings();
     }
 
     std::size_t m_columns;

@@ -58,6 +58,8 @@ public:
         sqlite3_reset(m_stmt);
         sqlite3_clear_bindings(m_stmt);
     }
+    // For a statement whose every parameter is bound again before each step (the bulk inserts): no need to clear.
+    void resetKeepingBindings() { sqlite3_reset(m_stmt); }
 
     std::int64_t columnInt(int column) const { return sqlite3_column_int64(m_stmt, column); }
     double columnDouble(int column) const { return sqlite3_column_double(m_stmt, column); }
