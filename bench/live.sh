@@ -8,9 +8,11 @@
 # start to its last successful call, read from SIPp's statistics rows, written every second), SIP
 # messages SIPp sent and received (retransmissions apart), packets the capture decoded and pcap_stats' received,
 # kernel drops (ps_drop) and interface drops (ps_ifdrop), sipscope's own loss counters (the "not decoded or
-# incomplete" lines), calls stored, calls stored `completed` with 7 messages, CPU seconds (user + system) and
-# peak RSS of the capture process, CPU seconds of the two SIPp processes. Met: zero kernel and interface drops
-# and stored calls == SIPp's successful calls == offered calls.
+# incomplete" lines), calls stored, calls stored `completed` with 7 messages or more, CPU seconds (user + system)
+# and peak RSS of the capture process, CPU seconds of the two SIPp processes. Met: zero kernel and interface drops,
+# no sipscope loss, every call offered stored, and every call SIPp completed stored `completed` with its 7 messages
+# or more (retransmissions); calls SIPp itself failed, its own timeouts on a loaded machine, are counted in the row
+# but decide nothing.
 #
 #   sudo bench/live.sh                                    # 2000 calls/s for 60 s, UDP, once
 #   sudo RATE=200 SECONDS=5 BUILD=build/perf bench/live.sh  # a smoke run
@@ -171,7 +173,7 @@ echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /p
 echo "- build: $BUILD ($(grep -m1 '^CMAKE_BUILD_TYPE' "$BUILD/CMakeCache.txt" 2>/dev/null | cut -d= -f2)), sipscope linked $(date -u -r "$sipscope" '+%Y-%m-%d %H:%M:%S UTC'), sha256 $(sha256sum "$sipscope" | cut -c1-12) (the working tree may differ from the commit); $(sipp -v 2>&1 | grep -m1 -o 'SIPp v[^ ]*')"
 echo "- $RUNS run(s): $TRANSPORT, $RATE calls/s for $DURATION s = $offered calls, calls of $CALL_MS ms (SIPp -d), at most $LIMIT open (-l); capture: --buffer $BUFFER_MB${SNAPLEN:+ --snaplen $SNAPLEN}, filter '$filter'"
 echo
-echo "| run | start UTC | load avg | offered | SIPp ok | SIPp failed | SIPp calls/s | SIPp msgs (retrans) | captured pkts (pcap received) | kernel drops | if drops | sipscope losses | stored msgs | stored calls | completed, 7 msgs | capture CPU s | capture peak RSS MB (ring) | SIPp CPU s (UAC + UAS) | met |"
+echo "| run | start UTC | load avg | offered | SIPp ok | SIPp failed | SIPp calls/s | SIPp msgs (retrans) | captured pkts (pcap received) | kernel drops | if drops | sipscope losses | stored msgs | stored calls | completed, ≥ 7 msgs | capture CPU s | capture peak RSS MB (ring) | SIPp CPU s (UAC + UAS) | met |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 
 details=""
@@ -272,13 +274,16 @@ for ((run = 1; run <= RUNS; run++)); do
         awk '/^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$/ {printf "%.1f %.0f\n", $2 + $3, $4 / 1024; found = 1}
              END {if (!found) print "? ?"}' "$dir/capture.time" 2>/dev/null || echo "? ?")
 
-    # The database: calls stored, and those `completed` with all 7 messages.
+    # The database: calls stored, and those `completed` with all 7 messages (more with retransmissions).
     read -r stored completed < <(sqlite3 -separator ' ' "$db" \
-        "SELECT count(*), coalesce(sum(state = 'completed' AND messages = 7), 0) FROM calls" 2>/dev/null ||
+        "SELECT count(*), coalesce(sum(state = 'completed' AND messages >= 7), 0) FROM calls" 2>/dev/null ||
         echo "? ?")
 
+    # Met when the capture lost nothing: no drops, every call SIPp started stored, every call SIPp completed stored
+    # whole. Calls SIPp itself failed (its own timeouts on a loaded machine) are in the row, not in the verdict.
     met=no
-    if [ "$kernelDrops" = 0 ] && [ "$ifDrops" = 0 ] && [ "$stored" = "$offered" ] && [ "$ok" = "$offered" ]; then
+    if [ "$kernelDrops" = 0 ] && [ "$ifDrops" = 0 ] && [ "$losses" = 0 ] && [ "$stored" = "$offered" ] &&
+        [ "$completed" = "$ok" ]; then
         met=yes
     fi
     notes=()
