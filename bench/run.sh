@@ -4,7 +4,8 @@
 # into a fresh database, the same with --no-store (decode only), `tshark -T fields` and `sngrep -N -q -l` where
 # installed. Prints a Markdown table of medians: wall seconds, ratio to the floor of the same run, CPU seconds
 # (user + sys: above the wall time when decode and store overlap), SIP messages/s, MB/s, peak RSS, database
-# size. Then query timings on the largest database imported, and the Google Benchmark micro-benchmarks.
+# size. Then query timings on the largest database imported, the Google Benchmark micro-benchmarks, and (as root)
+# the live-capture benchmark, bench/live.sh.
 #
 #   bench/run.sh                                    # udp-10k udp-100k tcp-100k rtp-10k, 3 runs each
 #   WORKLOADS="udp-100k udp-1m" RUNS=5 bench/run.sh
@@ -13,9 +14,10 @@
 # Settings (environment): WORKLOADS, RUNS (3), BUILD (build/release; built with ./setup.sh build when missing),
 # COMPARE (workloads tshark and sngrep also run on; default udp-100k tcp-100k), TOOL_TIMEOUT (seconds one tshark
 # or sngrep run may take, 900), TOOL_RUNS (runs of tshark and sngrep; default RUNS: they take minutes), QUERIES
-# (1: time the queries), MICRO (1: run micro_bench when built), KEEP_DB (0: delete the databases at the end; they
-# are large), QUERY_DB (time the queries on this database instead of the largest one imported, which is then kept:
-# WORKLOADS= QUERY_DB=bench/work/q1m.db bench/run.sh).
+# (1: time the queries), MICRO (1: run micro_bench when built), LIVE (1: run live.sh once at the end when root
+# with SIPp installed: 2,000 calls/s for 60 s; its own settings pass through), KEEP_DB (0: delete the databases at
+# the end; they are large), QUERY_DB (time the queries on this database instead of the largest one imported, which
+# is then kept: WORKLOADS= QUERY_DB=bench/work/q1m.db bench/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -26,6 +28,7 @@ TOOL_TIMEOUT=${TOOL_TIMEOUT:-900}
 TOOL_RUNS=${TOOL_RUNS:-$RUNS}
 QUERIES=${QUERIES:-1}
 MICRO=${MICRO:-1}
+LIVE=${LIVE:-1}
 KEEP_DB=${KEEP_DB:-0}
 QUERY_DB=${QUERY_DB:-}
 BUILD=${BUILD:-build/release}
@@ -205,4 +208,16 @@ if [ "$MICRO" = 1 ] && [ -x "$BUILD/bench/micro_bench" ]; then
     "$BUILD/bench/micro_bench" --benchmark_repetitions="$RUNS" --benchmark_report_aggregates_only=true 2>&1 |
         grep -E '^(Benchmark|BM_.*_median)' || true
     echo '```'
+fi
+
+# The live-capture benchmark (live.sh) needs root and SIPp; it runs last, once, when both are there.
+if [ "$LIVE" = 1 ]; then
+    echo
+    echo "## Live capture (bench/live.sh: sipscope capture -i lo while SIPp places calls on 127.0.0.1)"
+    echo
+    if [ "$(id -u)" = 0 ] && command -v sipp >/dev/null && command -v sqlite3 >/dev/null; then
+        BUILD=$BUILD RUNS=1 "$root/bench/live.sh" || echo "(live.sh failed: exit $?)"
+    else
+        echo "(skipped: needs root, sipp and sqlite3; run sudo bench/live.sh)"
+    fi
 fi
