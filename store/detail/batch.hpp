@@ -54,11 +54,12 @@ struct MessageRecord {
     std::uint32_t blockOffset = 0;  // where the text starts in that block, uncompressed
 };
 
-// Consecutive messages' texts as one text_blocks row: `stored` bytes of Batch::blockBytes, `codec` as written.
+// Consecutive messages' texts as one text_blocks row, as it is to be written: Batch::blockBytes[offset, offset +
+// size) holds the bytes in `codec`, rawSize long once decoded.
 struct TextBlockRecord {
     int codec = 0;  // TextCodec
     std::uint32_t rawSize = 0;
-    std::uint32_t offset = 0;  // into Batch::blockBytes
+    std::uint32_t offset = 0;
     std::uint32_t size = 0;
 };
 

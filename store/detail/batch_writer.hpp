@@ -63,9 +63,9 @@ private:
     std::uint64_t m_firstCallKey = 1;
     std::int64_t m_firstCaptureId = 1;
     std::int64_t m_nextBlockId = 1;
-    int m_failedErrno = 0;
-    double m_cpuSeconds = 0;   // written by the writer thread before it ends, read after join
-    double m_waitSeconds = 0;  // the reader's  // system error (errno) of the last failed write transaction
+    int m_failedErrno = 0;     // system error (errno) of the last failed write transaction
+    double m_cpuSeconds = 0;   // written by the writer thread as it ends, read after the join
+    double m_waitSeconds = 0;  // the reading thread's, in push()
 
     std::mutex m_mutex;
     std::condition_variable m_changed;
