@@ -238,6 +238,12 @@ BatchWriter::BatchWriter(Database& db, std::size_t maxQueuedBatches)
     m_firstCallKey = static_cast<std::uint64_t>(
         std::max(queryInt(handle, "SELECT max(id) FROM calls"), queryInt(handle, "SELECT max(call_key) FROM messages")) +
         1);
+    // Into a database without calls, calls_from is built once at the end (a sort) instead of with every batch; until
+    // then `calls --from` scans, and a killed import leaves it to the next read-write open (Database).
+    if (queryInt(handle, "SELECT count(*) FROM (SELECT 1 FROM calls LIMIT 1)") == 0) {
+        db.exec("DROP INDEX IF EXISTS calls_from");
+        m_buildsFromIndexAtEnd = true;
+    }
     m_thread = std::thread([this] { run(); });
 }
 
@@ -338,7 +344,7 @@ void BatchWriter::run() {
             std::unique_lock lock(m_mutex);
             m_changed.wait(lock, [this] { return !m_queue.empty() || m_closing; });
             if (m_queue.empty())
-                return;
+                break;
             batch = std::move(m_queue.front());
             m_queue.pop_front();
             m_changed.notify_all();
@@ -361,6 +367,16 @@ void BatchWriter::run() {
             m_queue.clear();
             m_changed.notify_all();
             return;
+        }
+    }
+    if (m_buildsFromIndexAtEnd) {
+        try {
+            // Sorted through temporary files, so the sort does not raise the import's peak memory.
+            m_db.exec("PRAGMA temp_store=FILE");
+            m_db.exec(Database::CallsFromIndexSql);
+        } catch (const Error& error) {
+            std::lock_guard lock(m_mutex);
+            m_failure = std::make_exception_ptr(writeFailure(error));
         }
     }
 }

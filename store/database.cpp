@@ -352,6 +352,10 @@ void Database::createOrCheckSchema(Mode mode) {
                     std::to_string(SchemaVersion) + "; upgrade it once with: sipscope migrate --db " + m_path);
     if (version < SchemaVersion) {
         migrate(version);
+    } else if (mode != Mode::ReadOnly && hasTable("call_froms") && !hasIndex("calls_from")) {
+        // An import into a fresh database builds calls_from at its end (store/batch_writer.cpp); one that was
+        // killed before then left the database without it, and `calls --from` scanning every call.
+        exec(Database::CallsFromIndexSql);
     } else if (mode != Mode::ReadOnly && (!hasTable("message_counts") || !hasTable("call_froms"))) {
         // Written by a development build of this schema version from before the count tables.
         exec("BEGIN IMMEDIATE");
@@ -364,6 +368,18 @@ void Database::createOrCheckSchema(Mode mode) {
             throw;
         }
     }
+}
+
+bool Database::hasIndex(const char* name) {
+    sqlite3_stmt* exists = nullptr;
+    bool isPresent = false;
+    if (sqlite3_prepare_v2(m_db, "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", -1, &exists,
+                           nullptr) == SQLITE_OK) {
+        sqlite3_bind_text(exists, 1, name, -1, SQLITE_TRANSIENT);
+        isPresent = sqlite3_step(exists) == SQLITE_ROW;
+    }
+    sqlite3_finalize(exists);
+    return isPresent;
 }
 
 bool Database::hasTable(const char* name) {

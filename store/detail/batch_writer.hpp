@@ -64,6 +64,7 @@ private:
     std::int64_t m_firstCaptureId = 1;
     std::int64_t m_nextBlockId = 1;
     int m_failedErrno = 0;     // system error (errno) of the last failed write transaction
+    bool m_buildsFromIndexAtEnd = false;  // the database had no calls: calls_from is dropped until finish()
     double m_cpuSeconds = 0;   // written by the writer thread as it ends, read after the join
     double m_waitSeconds = 0;  // the reading thread's, in push()
 

@@ -168,4 +168,26 @@ TEST(StoreCounts, FromMatchesTheSameCallsWithAndWithoutTheIndex) {
     }
 }
 
+// An import into a fresh database builds calls_from at its end; into a database that has calls it keeps the index as
+// it is; a database left without it (an import killed before its end) gets it back at the next read-write open.
+TEST(StoreCounts, CallsFromIndexIsThereAfterEveryImportAndComesBackWhenMissing) {
+    test::TempDir dir;
+    const std::string db = dir.file("db");
+    auto hasIndex = [&db] {
+        store::Database open(db, store::Database::Mode::ReadOnly);
+        return open.hasIndex("calls_from");
+    };
+    store::importFiles(db, {Samples[0]});
+    EXPECT_TRUE(hasIndex());
+    store::importFiles(db, {Samples[1]});
+    EXPECT_TRUE(hasIndex());
+    exec(db, "DROP INDEX calls_from");
+    EXPECT_FALSE(hasIndex());
+    { store::Database reopened(db, store::Database::Mode::ReadWrite); }
+    EXPECT_TRUE(hasIndex());
+    store::Filter filter;
+    filter.from = "sipp";
+    EXPECT_FALSE(store::Reader(db).calls(filter).empty());
+}
+
 } // namespace
