@@ -279,11 +279,12 @@ for ((run = 1; run <= RUNS; run++)); do
         "SELECT count(*), coalesce(sum(state = 'completed' AND messages >= 7), 0) FROM calls" 2>/dev/null ||
         echo "? ?")
 
-    # Met when the capture lost nothing: no drops, every call SIPp started stored, every call SIPp completed stored
-    # whole. Calls SIPp itself failed (its own timeouts on a loaded machine) are in the row, not in the verdict.
+    # Met when the capture lost nothing: no drops, every call SIPp started stored, at least as many calls stored whole
+    # as SIPp completed (a call SIPp gave up on may still have ended on the wire). Calls SIPp itself failed (its own
+    # timeouts on a loaded machine) are in the row, not in the verdict.
     met=no
     if [ "$kernelDrops" = 0 ] && [ "$ifDrops" = 0 ] && [ "$losses" = 0 ] && [ "$stored" = "$offered" ] &&
-        [ "$completed" = "$ok" ]; then
+        [ "$completed" -ge "$ok" ] 2>/dev/null; then
         met=yes
     fi
     notes=()
