@@ -213,7 +213,7 @@ struct BatchWriter::Statements {
     }
 };
 
-BatchWriter::BatchWriter(Database& db, std::size_t maxQueuedBatches)
+BatchWriter::BatchWriter(Database& db, std::size_t maxQueuedBatches, bool buildsFromIndexAtEnd)
     : m_db(db), m_maxQueued(maxQueuedBatches ? maxQueuedBatches : 1) {
     sqlite3* handle = db.handle();
     // Bulk writing, still crash-safe: WAL with synchronous=NORMAL (set by Database) keeps every committed batch
@@ -240,7 +240,7 @@ BatchWriter::BatchWriter(Database& db, std::size_t maxQueuedBatches)
         1);
     // Into a database without calls, calls_from is built once at the end (a sort) instead of with every batch; until
     // then `calls --from` scans, and a killed import leaves it to the next read-write open (Database).
-    if (queryInt(handle, "SELECT count(*) FROM (SELECT 1 FROM calls LIMIT 1)") == 0) {
+    if (buildsFromIndexAtEnd && queryInt(handle, "SELECT count(*) FROM (SELECT 1 FROM calls LIMIT 1)") == 0) {
         db.exec("DROP INDEX IF EXISTS calls_from");
         m_buildsFromIndexAtEnd = true;
     }

@@ -28,13 +28,13 @@ struct IngestOptions {
     std::size_t queueBatches = 4;      // batches in flight between the threads before the reader waits
     std::function<void(const IngestProgress&)> onProgress;  // called from the ingest thread, a few times a second
     const std::atomic<bool>* stop = nullptr;  // set it (e.g. on Ctrl-C) to stop at the next packet, keeping all so far
-    bool writeDatabase = true;
+    bool writeDatabase = true;  // false: decode and correlate only, write nothing (benchmarks: the cost of the store)
     bool allowDuplicates = false;  // import a file even when a capture with its content hash is stored (--force)
     std::uint32_t flushIntervalMs = 0;  // also write a batch this often (live capture); 0 = only when full
     capture::DecoderLimits decoder;     // limits, and --sip-ports narrowing
     decode::ParserLimits parser;        // header fields per message
     decode::CorrelatorLimits correlator;  // open calls, records per call, idle timeout, link headers
-    bool writeOpenCalls = false;        // write calls in progress at each batch (live capture)  // false: decode and correlate only, write nothing (benchmarks: the cost of the store)
+    bool writeOpenCalls = false;        // write calls in progress at each batch (live capture)
 };
 
 struct FileReport {

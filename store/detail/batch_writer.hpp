@@ -25,8 +25,9 @@ double threadCpuSeconds();
 class BatchWriter {
 public:
     // Starts the writer thread on `db`, which must outlive the writer and is used only by that thread
-    // from now until finish() returns.
-    BatchWriter(Database& db, std::size_t maxQueuedBatches);
+    // from now until finish() returns. `buildsFromIndexAtEnd`: when the database has no calls yet, drop calls_from
+    // and build it in finish() (an import; a live capture keeps it, for readers while it runs).
+    BatchWriter(Database& db, std::size_t maxQueuedBatches, bool buildsFromIndexAtEnd = true);
     ~BatchWriter();
     BatchWriter(const BatchWriter&) = delete;
     BatchWriter& operator=(const BatchWriter&) = delete;
@@ -64,7 +65,7 @@ private:
     std::int64_t m_firstCaptureId = 1;
     std::int64_t m_nextBlockId = 1;
     int m_failedErrno = 0;     // system error (errno) of the last failed write transaction
-    bool m_buildsFromIndexAtEnd = false;  // the database had no calls: calls_from is dropped until finish()
+    bool m_buildsFromIndexAtEnd = false;  // calls_from was dropped (the database had no calls) until finish()
     double m_cpuSeconds = 0;   // written by the writer thread as it ends, read after the join
     double m_waitSeconds = 0;  // the reading thread's, in push()
 

@@ -2,6 +2,7 @@
 // message_counts and host_counts tables the writer keeps, and `calls --from` tests the distinct From values the
 // writer keeps in call_froms, then finds their calls through the calls_from index. Each is compared here with the
 // scan it replaces (the tables or the index dropped).
+#include "capture/packet_source.hpp"
 #include "store/database.hpp"
 #include "store/ingest.hpp"
 #include "store/reader.hpp"
@@ -11,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -188,6 +190,46 @@ TEST(StoreCounts, CallsFromIndexIsThereAfterEveryImportAndComesBackWhenMissing) 
     store::Filter filter;
     filter.from = "sipp";
     EXPECT_FALSE(store::Reader(db).calls(filter).empty());
+}
+
+// A live capture (writeOpenCalls) keeps calls_from while it writes, for the readers that query it meanwhile.
+TEST(StoreCounts, LiveCaptureKeepsCallsFromWhileItRuns) {
+    test::TempDir dir;
+    const std::string db = dir.file("db");
+    // A source that looks at the database from a second connection while the import runs (after some packets).
+    class Watching final : public capture::PacketSource {
+    public:
+        Watching(std::unique_ptr<capture::PacketSource> inner, std::string db, int& seen)
+            : m_inner(std::move(inner)), m_db(std::move(db)), m_seen(seen) {}
+        bool next(capture::RawPacket& packet) override {
+            if (++m_calls == 10)
+                m_seen = store::Database(m_db, store::Database::Mode::ReadOnly).hasIndex("calls_from") ? 1 : 0;
+            return m_inner->next(packet);
+        }
+        std::uint64_t bytesRead() const override { return m_inner->bytesRead(); }
+        std::uint64_t totalBytes() const override { return m_inner->totalBytes(); }
+        const std::string& name() const override { return m_inner->name(); }
+
+    private:
+        std::unique_ptr<capture::PacketSource> m_inner;
+        std::string m_db;
+        int& m_seen;
+        int m_calls = 0;
+    };
+    for (const bool isLive : {true, false}) {
+        SCOPED_TRACE(isLive);
+        const std::string path = dir.file(isLive ? "live.db" : "import.db");
+        int seen = -1;
+        store::IngestOptions options;
+        options.writeOpenCalls = isLive;
+        store::ingestSources(path,
+                             {{"sample", [&] {
+                                   return std::make_unique<Watching>(capture::openCaptureFile(Samples[0]), path, seen);
+                               }}},
+                             options);
+        EXPECT_EQ(seen, isLive ? 1 : 0);  // an import builds it at its end instead
+        EXPECT_TRUE(store::Database(path, store::Database::Mode::ReadOnly).hasIndex("calls_from"));
+    }
 }
 
 } // namespace
