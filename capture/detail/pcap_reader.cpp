@@ -3,6 +3,7 @@
 // captured bytes. This reader keeps a chunk of the file in memory and hands out packets where they lie in it.
 #include "capture/detail/pcap_reader.hpp"
 
+#include "capture/detail/damage.hpp"
 #include "capture/error.hpp"
 
 #include <algorithm>
@@ -183,8 +184,7 @@ private:
     {
         m_isFinished = true;
         closeFile();
-        throw Error(m_name + ": damaged capture at byte " + std::to_string(m_chunkOffset + m_at) + " (after packet " +
-                    std::to_string(m_frames) + "): " + reason + "; the packets before it were kept");
+        throw damagedCapture(m_name, m_chunkOffset + m_at, m_frames, reason);
     }
 
     void closeFile()

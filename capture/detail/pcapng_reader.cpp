@@ -1,6 +1,7 @@
 // pcapng (draft-ietf-opsawg-pcapng §3-§4): blocks of {type, total length, body, total length}, read one at a time.
 #include "capture/detail/pcapng_reader.hpp"
 
+#include "capture/detail/damage.hpp"
 #include "capture/error.hpp"
 
 #include <algorithm>
@@ -379,8 +380,7 @@ private:
     [[noreturn]] void damage(const std::string& reason)
     {
         m_isFinished = true;
-        throw Error(m_name + ": damaged capture at byte " + std::to_string(m_blockOffset) + " (after packet " +
-                    std::to_string(m_frames) + "): " + reason + "; the packets before it were kept");
+        throw damagedCapture(m_name, m_blockOffset, m_frames, reason);
     }
 
     void closeFile()

@@ -124,6 +124,18 @@ TEST(StoreCounts, StatsFromTheCountsEqualTheScanOfEveryMessage) {
     expectSameStats(store::Reader(db).stats(everything), scanned);
 }
 
+// The Call-IDs of the calls `--from needle` lists (at most `limit`, 0 = all).
+std::vector<std::string> callIdsFrom(store::Reader& reader, const std::string& needle, std::size_t limit = 0) {
+    store::Filter filter;
+    filter.from = needle;
+    if (limit)
+        filter.limit = limit;
+    std::vector<std::string> ids;
+    for (const auto& call : reader.calls(filter))
+        ids.push_back(call.callId);
+    return ids;
+}
+
 TEST(StoreCounts, FromMatchesTheSameCallsWithAndWithoutTheIndex) {
     test::TempDir dir;
     const std::string db = importAll(dir);
@@ -131,14 +143,8 @@ TEST(StoreCounts, FromMatchesTheSameCallsWithAndWithoutTheIndex) {
     std::vector<std::vector<std::string>> indexed;
     {
         store::Reader reader(db);
-        for (const std::string& needle : needles) {
-            store::Filter filter;
-            filter.from = needle;
-            std::vector<std::string> ids;
-            for (const auto& call : reader.calls(filter))
-                ids.push_back(call.callId);
-            indexed.push_back(ids);
-        }
+        for (const std::string& needle : needles)
+            indexed.push_back(callIdsFrom(reader, needle));
     }
     EXPECT_FALSE(indexed[0].empty());
     EXPECT_TRUE(indexed[8].empty());
@@ -147,26 +153,14 @@ TEST(StoreCounts, FromMatchesTheSameCallsWithAndWithoutTheIndex) {
     { store::Database refill(db, store::Database::Mode::ReadWrite); }
     {
         store::Reader reader(db);
-        for (std::size_t i = 0; i < needles.size(); ++i) {
-            store::Filter filter;
-            filter.from = needles[i];
-            std::vector<std::string> ids;
-            for (const auto& call : reader.calls(filter))
-                ids.push_back(call.callId);
-            EXPECT_EQ(ids, indexed[i]) << "--from '" << needles[i] << "' after the refill";
-        }
+        for (std::size_t i = 0; i < needles.size(); ++i)
+            EXPECT_EQ(callIdsFrom(reader, needles[i]), indexed[i]) << "--from '" << needles[i] << "' after the refill";
     }
     exec(db, "DROP INDEX calls_from");  // the scan of every call
     store::Reader reader(db);
     for (std::size_t i = 0; i < needles.size(); ++i) {
-        store::Filter filter;
-        filter.from = needles[i];
-        std::vector<std::string> ids;
-        for (const auto& call : reader.calls(filter))
-            ids.push_back(call.callId);
-        EXPECT_EQ(ids, indexed[i]) << "--from '" << needles[i] << "'";
-        filter.limit = 1;
-        EXPECT_EQ(reader.calls(filter).size(), std::min<std::size_t>(1, ids.size())) << needles[i];
+        EXPECT_EQ(callIdsFrom(reader, needles[i]), indexed[i]) << "--from '" << needles[i] << "'";
+        EXPECT_EQ(callIdsFrom(reader, needles[i], 1).size(), std::min<std::size_t>(1, indexed[i].size())) << needles[i];
     }
 }
 
@@ -187,9 +181,8 @@ TEST(StoreCounts, CallsFromIndexIsThereAfterEveryImportAndComesBackWhenMissing) 
     EXPECT_FALSE(hasIndex());
     { store::Database reopened(db, store::Database::Mode::ReadWrite); }
     EXPECT_TRUE(hasIndex());
-    store::Filter filter;
-    filter.from = "sipp";
-    EXPECT_FALSE(store::Reader(db).calls(filter).empty());
+    store::Reader reader(db);
+    EXPECT_FALSE(callIdsFrom(reader, "sipp").empty());
 }
 
 // A live capture (writeOpenCalls) keeps calls_from while it writes, for the readers that query it meanwhile.
