@@ -95,6 +95,15 @@ void addCallHostFilter(const std::string& host, Where& where) {
               std::move(both));
 }
 
+// --status: one code, or a class (5xx) as a range the column's index can use.
+void addStatusFilter(const Filter& filter, const std::string& column, Where& where) {
+    if (filter.status)
+        where.add(column + " = ?", {std::int64_t{*filter.status}});
+    if (filter.statusClass)
+        where.add(column + " BETWEEN ? AND ?",
+                  {std::int64_t{*filter.statusClass} * 100, std::int64_t{*filter.statusClass} * 100 + 99});
+}
+
 // Filters that apply to calls (aliased c) — shared by calls(), messages() and stats().
 // `fromPairs`: when given, the (from_uri, from_user) pairs that --from matches, as a JSON array of pairs
 // (Reader::Impl::fromPairs), tested through the calls_from index instead of a scan of every call.
@@ -110,6 +119,11 @@ void addCallFilters(const Filter& filter, Where& where, bool forMessages,
                   {lowerCase(*filter.to), lowerCase(*filter.to)});
     if (filter.callId)
         where.add("c.call_id = ?", {*filter.callId});
+    if (filter.callKey)
+        where.add("c.id = ?", {*filter.callKey});
+    for (const std::string& word : filter.text)
+        where.add("(instr(lower(c.call_id), ?) > 0 OR instr(lower(c.from_uri), ?) > 0 OR instr(lower(c.to_uri), ?) > 0)",
+                  {lowerCase(word), lowerCase(word), lowerCase(word)});
     if (filter.state)
         where.add("c.state = ?", {lowerCase(*filter.state)});
     if (filter.kind)
@@ -117,8 +131,7 @@ void addCallFilters(const Filter& filter, Where& where, bool forMessages,
     if (!forMessages) {
         if (filter.method)
             where.add("c.method_id = (SELECT id FROM strings WHERE text = upper(?))", {*filter.method});
-        if (filter.status)
-            where.add("c.status = ?", {std::int64_t{*filter.status}});
+        addStatusFilter(filter, "c.status", where);
         if (filter.sinceUs)
             where.add("c.start_us >= ?", {*filter.sinceUs});
         if (filter.untilUs)
@@ -134,8 +147,7 @@ void addMessageFilters(const Filter& filter, Where& where) {
         where.add("(m.method_id = (SELECT id FROM strings WHERE text = upper(?)) OR "
                   "(m.method_id IS NULL AND m.cseq_method_id = (SELECT id FROM strings WHERE text = upper(?))))",
                   {*filter.method, *filter.method});
-    if (filter.status)
-        where.add("m.status = ?", {std::int64_t{*filter.status}});
+    addStatusFilter(filter, "m.status", where);
     if (filter.sinceUs)
         where.add("m.ts_us >= ?", {*filter.sinceUs});
     if (filter.untilUs)
@@ -592,8 +604,9 @@ Stats Reader::stats(const Filter& filter) const {
                                       "r.status BETWEEN 200 AND 299");
     }
     // No filter: the message figures come from the counts the writer keeps (a few hundred rows, not every message).
-    const bool narrows = filter.from || filter.to || filter.callId || filter.method || filter.status || filter.state ||
-                         filter.sinceUs || filter.untilUs || filter.host || filter.kind || filter.event;
+    const bool narrows = filter.from || filter.to || filter.callId || filter.callKey || filter.method || filter.status ||
+                         filter.statusClass || filter.state || filter.sinceUs || filter.untilUs || filter.host ||
+                         filter.kind || filter.event || !filter.text.empty();
     if (!narrows && detail::queryInt(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
                                          "name IN ('message_counts', 'host_counts')") == 2) {
         messageStatsFromCounts(db, stats);
@@ -771,8 +784,7 @@ std::vector<RegistrationRow> Reader::registrations(const Filter& filter) const {
         where.add("c.method_id = (SELECT id FROM strings WHERE text = upper(?))", {*filter.method});
     if (filter.host)
         addCallHostFilter(*filter.host, where);
-    if (filter.status)
-        where.add("r.status = ?", {std::int64_t{*filter.status}});
+    addStatusFilter(filter, "r.status", where);
     if (filter.sinceUs)
         where.add("r.request_us >= ?", {*filter.sinceUs});
     if (filter.untilUs)
@@ -800,14 +812,15 @@ std::vector<SubscriptionRow> Reader::subscriptions(const Filter& filter) const {
         where.add("instr(lower(sb.resource), ?) > 0", {lowerCase(*filter.to)});
     if (filter.callId)
         where.add("c.call_id = ?", {*filter.callId});
+    if (filter.callKey)
+        where.add("c.id = ?", {*filter.callKey});
     if (filter.method)
         where.add("sb.method = upper(?)", {*filter.method});
     if (filter.state)
         where.add("sb.state = ?", {lowerCase(*filter.state)});
     if (filter.event)
         where.add("sb.event = ?", {*filter.event});
-    if (filter.status)
-        where.add("sb.status = ?", {std::int64_t{*filter.status}});
+    addStatusFilter(filter, "sb.status", where);
     if (filter.sinceUs)
         where.add("sb.start_us >= ?", {*filter.sinceUs});
     if (filter.untilUs)

@@ -17,14 +17,17 @@ struct Filter {
     std::optional<std::string> from;    // From user or URI
     std::optional<std::string> to;      // To user or URI
     std::optional<std::string> callId;  // exact Call-ID
+    std::optional<std::int64_t> callKey;  // exactly this call (calls.id, the `key` of the listings)
     std::optional<std::string> method;  // first method of the call / method of the message
     std::optional<int> status;          // final status (calls) / status code (messages)
+    std::optional<int> statusClass;     // 1..6: any status of that class (5 = 500..599), as `status` applies
     std::optional<std::string> state;   // call state name
     std::optional<std::int64_t> sinceUs;
     std::optional<std::int64_t> untilUs;
     std::optional<std::string> host;    // ip or ip:port as source or destination
     std::optional<std::string> kind;    // call kind: call, registration, subscription, options, message, ...
     std::optional<std::string> event;   // subscriptions: the Event package
+    std::vector<std::string> text;      // free words: each is in the call's Call-ID, From or To (case-insensitive)
     std::size_t limit = 0;              // 0 = no limit
 };
 
