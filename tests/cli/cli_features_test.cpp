@@ -413,7 +413,7 @@ TEST_F(CliFeatures, ShowAllLegsDrawsLinkedCallsInOneLadder) {
     const auto linked = jsonLines("calls --call-id leg-a");
     ASSERT_EQ(linked.size(), 1u);
     if (!linked[0].contains("legs") || linked[0]["legs"] != 2)
-        GTEST_SKIP() << "the store did not link the legs: " << linked[0].dump();
+        FAIL() << "the store did not link the legs (leg linking regressed): " << linked[0].dump();
 
     const auto one = sipscope("show leg-a");
     ASSERT_EQ(one.exitCode, 0) << one.out;

@@ -3,6 +3,7 @@
 // the diff before committing it.
 #include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
+#include "tests/tools/corpus_required.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -221,7 +222,7 @@ std::vector<std::string> corpusCaptures() {
 TEST(CorpusGolden, CallStatesAndOutcomes) {
     const auto captures = corpusCaptures();
     if (captures.empty())
-        GTEST_SKIP() << "corpus not found at " << CorpusDir << " (clone with ../shared beside the project)";
+        SIPSCOPE_CORPUS_MISSING() << "corpus not found at " << CorpusDir << " (clone with ../shared beside the project)";
     for (const std::string& relative : captures) {
         SCOPED_TRACE(relative);
         sipscope::test::TempDir dir;

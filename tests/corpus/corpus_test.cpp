@@ -1,6 +1,7 @@
 // Every capture of ../shared/corpus against tshark's truth: `sipscope import` then `sipscope messages --format
 // json` must give the same number of SIP messages, the same Call-IDs and the same messages per Call-ID.
 #include "tests/tools/run.hpp"
+#include "tests/tools/corpus_required.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -106,7 +107,7 @@ INSTANTIATE_TEST_SUITE_P(Captures, CorpusTest, testing::ValuesIn(corpusCaptures(
 
 TEST(CorpusPresence, CorpusFolderIsThere) {
     if (!fs::is_directory(CorpusDir / "captures"))
-        GTEST_SKIP() << "corpus not found at " << CorpusDir << " (clone with ../shared beside the project)";
+        SIPSCOPE_CORPUS_MISSING() << "corpus not found at " << CorpusDir << " (clone with ../shared beside the project)";
     EXPECT_FALSE(corpusCaptures().empty());
 }
 

@@ -3,6 +3,7 @@
 #include "decode/sip_parser.hpp"
 
 #include "tests/decode/parser_test_util.hpp"
+#include "tests/tools/corpus_required.hpp"
 
 #include <gtest/gtest.h>
 
@@ -205,8 +206,8 @@ std::map<std::string, Verdict> readExpectedMd(const fs::path& path) {
 
 #define SIPSCOPE_SKIP_WITHOUT_CORPUS()                                                                        \
     if (!fs::is_directory(corpusDir())) {                                                                      \
-        GTEST_SKIP() << "RFC 4475 corpus not found at " << corpusDir()                                        \
-                     << " (expected ../shared/corpus beside the checkout); these checks did not run";         \
+        SIPSCOPE_CORPUS_MISSING() << "RFC 4475 corpus not found at " << corpusDir()                           \
+                                  << " (expected ../shared/corpus beside the checkout); these checks did not run"; \
     }
 
 TEST(Rfc4475, TableCoversEveryFileAndAgreesWithExpectedMd) {

@@ -2,6 +2,7 @@
 #include "decode/sip_parser.hpp"
 
 #include "tests/decode/parser_test_util.hpp"
+#include "tests/tools/corpus_required.hpp"
 
 #include <gtest/gtest.h>
 
@@ -40,7 +41,7 @@ const Ipv6Case Cases[] = {
 TEST(Rfc5118, EveryMessage) {
     const fs::path dir = fs::path(SIPSCOPE_CORPUS_DIR) / "rfc5118";
     if (!fs::is_directory(dir)) {
-        GTEST_SKIP() << "RFC 5118 corpus not found at " << dir << "; these checks did not run";
+        SIPSCOPE_CORPUS_MISSING() << "RFC 5118 corpus not found at " << dir << "; these checks did not run";
     }
     std::size_t files = 0;
     for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {

@@ -12,6 +12,7 @@
 #include "decode/sip_parser.hpp"
 
 #include "tests/decode/parser_test_util.hpp"
+#include "tests/tools/corpus_required.hpp"
 
 #include <gtest/gtest.h>
 
@@ -912,7 +913,7 @@ struct CorpusBodyCase {
 // §6.6 requires, so the rtpmap is kept and flagged.
 TEST_F(SdpTest, Rfc4475Bodies) {
     if (!fs::is_directory(rfc4475Dir())) {
-        GTEST_SKIP()
+        SIPSCOPE_CORPUS_MISSING()
             << "RFC 4475 corpus not found at " << rfc4475Dir()
             << " (expected ../shared/corpus beside the checkout); these checks did not run";
     }
@@ -960,7 +961,7 @@ TEST_F(SdpTest, Rfc4475Bodies) {
 // Every body in the folder parses without a crash and with its views inside the body.
 TEST_F(SdpTest, Rfc4475EveryBodyStaysInBounds) {
     if (!fs::is_directory(rfc4475Dir())) {
-        GTEST_SKIP() << "RFC 4475 corpus not found at " << rfc4475Dir()
+        SIPSCOPE_CORPUS_MISSING() << "RFC 4475 corpus not found at " << rfc4475Dir()
                      << "; these checks did not run";
     }
     SipParser sipParser;
