@@ -1,0 +1,3 @@
+// Planted for the architecture self-test: each include below must be reported.
+#include "viewer/app.hpp"
+#include <imgui.h>

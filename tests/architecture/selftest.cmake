@@ -1,0 +1,27 @@
+# The architecture test must fail on a tree of planted bad includes, naming each, and pass over allowed ones.
+# Run as: cmake -DSCRIPT=<architecture_test.cmake> -DBAD_TREE=<tests/architecture/bad> -P selftest.cmake
+execute_process(COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${BAD_TREE} -P ${SCRIPT}
+    RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(out "${out}${err}")
+if(result EQUAL 0)
+    message(FATAL_ERROR "the architecture test passed a tree of bad includes:\n${out}")
+endif()
+set(expected
+    "viewer/bad.cpp: 'sqlite3.h'"
+    "viewer/bad.cpp: 'store/detail/batch.hpp'"
+    "viewer/bad.cpp: 'cli/output.hpp'"
+    "cli/bad.cpp: 'viewer/app.hpp'"
+    "cli/bad.cpp: 'imgui.h'"
+    "decode/bad.cpp: 'store/reader.hpp'"
+    "decode/bad.cpp: 'pcap/pcap.h'")
+foreach(needle IN LISTS expected)
+    string(FIND "${out}" "${needle}" at)
+    if(at EQUAL -1)
+        message(FATAL_ERROR "the architecture test did not report ${needle}:\n${out}")
+    endif()
+endforeach()
+string(FIND "${out}" "good.cpp" at)
+if(NOT at EQUAL -1)
+    message(FATAL_ERROR "the architecture test reported an allowed include:\n${out}")
+endif()
+message(STATUS "architecture self-test ok")
