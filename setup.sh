@@ -15,7 +15,7 @@ BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config libpcap-dev libsqli
 # Needed at run time: rsvg-convert renders `sipscope export ladder --format png`.
 RUNTIME_PACKAGES=(librsvg2-bin)
 BUILD_PACKAGES+=("${RUNTIME_PACKAGES[@]}")
-TEST_PACKAGES=(sip-tester tcpdump tshark xvfb xauth clang-14 libclang-rt-14-dev)
+TEST_PACKAGES=(sip-tester tcpdump tshark xvfb xauth clang-14 libclang-rt-14-dev kamailio)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_packages() {

@@ -30,6 +30,8 @@ constexpr std::uint16_t SipsPort = 5061;  // the default port of SIP over TLS (R
 constexpr std::size_t V3HeaderBytes = 6;  // "HEP3", total length
 constexpr std::size_t ChunkHeaderBytes = 6;  // vendor id, type id, length (header included)
 constexpr std::size_t V2BaseBytes = 8;    // version, length, family, protocol, ports
+constexpr std::size_t V2TimeBytes = 12;   // seconds, microseconds, capture id, 2 bytes of struct padding
+constexpr std::size_t V2PackedTimeBytes = 10;
 
 // HEP3 §2 generic chunk types (vendor 0).
 enum ChunkType : std::uint16_t {
@@ -74,10 +76,14 @@ IpAddress addressOf(ByteSpan bytes)
     return address;
 }
 
+bool startsLikeSip(ByteSpan bytes, std::size_t at)
+{
+    return at <= bytes.size() && looksLikeSip(detail::asText(bytes.subspan(at)));
+}
+
+// Where the payload of a HEPv1/v2 datagram starts, or nullopt when the header is not a plausible one.
 std::optional<std::size_t> v2HeaderBytes(ByteSpan bytes)
 {
-    // The header length byte covers the base header, both addresses and (v2) the time header: 10 bytes packed,
-    // 12 where the sender's struct was padded.
     if (bytes.size() < V2BaseBytes || (bytes[0] != 1 && bytes[0] != 2))
         return std::nullopt;
     const std::size_t addressBytes = bytes[2] == FamilyIpv4 ? 8 : bytes[2] == FamilyIpv6 ? 32 : 0;
@@ -85,10 +91,25 @@ std::optional<std::size_t> v2HeaderBytes(ByteSpan bytes)
         return std::nullopt;
     const std::size_t length = bytes[1];
     const std::size_t base = V2BaseBytes + addressBytes;
-    const bool isValid = bytes[0] == 1 ? length == base : (length == base + 10 || length == base + 12);
-    if (!isValid || length > bytes.size())
+    if (length > bytes.size())
         return std::nullopt;
-    return length;
+    if (bytes[0] == 1)
+        return length == base ? std::optional<std::size_t>(length) : std::nullopt;
+    // The length byte of Kamailio's siptrace, OpenSIPS's proto_hep and captagent counts the base header and the
+    // addresses only (16 for IPv4, 40 for IPv6); the time header follows uncounted, as their struct hep_timehdr:
+    // 12 bytes with the compiler's padding, 10 where it was packed. Other senders count the time header in the
+    // length byte (base + 10 or base + 12).
+    if (length == base + V2TimeBytes || length == base + V2PackedTimeBytes)
+        return length;
+    if (length != base)
+        return std::nullopt;
+    // Packed only when SIP starts right after 10 bytes: the 2 padding bytes before a padded payload never make a
+    // start line, while a packed one still looks like SIP 2 bytes on ("INVITE" -> "VITE").
+    const std::size_t packed = base + V2PackedTimeBytes;
+    if (startsLikeSip(bytes, packed))
+        return packed;
+    const std::size_t padded = base + V2TimeBytes;
+    return padded <= bytes.size() ? std::optional<std::size_t>(padded) : std::nullopt;
 }
 
 } // namespace

@@ -1,4 +1,4 @@
-// A HEP collector: receives HEPv2/HEPv3 datagrams over UDP, as Kamailio, OpenSIPS, FreeSWITCH, Asterisk and
+// A HEP collector: receives HEPv1/v2/v3 datagrams over UDP, as Kamailio, OpenSIPS, FreeSWITCH, Asterisk and
 // heplify send them, and hands each one on as a frame the PacketDecoder decodes as HEP.
 #pragma once
 

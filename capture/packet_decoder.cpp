@@ -16,6 +16,8 @@
 #include "capture/detail/sip_framing.hpp"
 #include "capture/detail/tcp_reassembler.hpp"
 
+#include <algorithm>
+
 namespace sipscope::capture {
 
 using detail::ByteSpan;
@@ -118,6 +120,11 @@ struct PacketDecoder::Impl {
     void decodeUdp(const IpAddress& src, const IpAddress& dst, ByteSpan bytes);
     void decodeHep(std::string_view datagram);
     void decodeTcp(const IpAddress& src, const IpAddress& dst, ByteSpan bytes);
+
+    bool isHepPort(std::uint16_t port) const
+    {
+        return std::find(limits.hepPorts.begin(), limits.hepPorts.end(), port) != limits.hepPorts.end();
+    }
 
     // True when --sip-ports leaves this port pair out (the caller has checked there are 4 bytes of ports).
     bool isOutsideSipPorts(ByteSpan transportHeader)
@@ -490,8 +497,13 @@ void PacketDecoder::Impl::decodeUdp(const IpAddress& src, const IpAddress& dst, 
         decodeHep(payload);
         return;
     }
-    if (isOutsideSipPorts(bytes) || !looksLikeSip(payload))
+    if (isOutsideSipPorts(bytes))
         return;
+    if (!looksLikeSip(payload)) {
+        if (isHepPort(load16(bytes, 0)) || isHepPort(load16(bytes, 2)))
+            ++stats.hepPortNotHep;  // a HEP version or layout we do not know, or junk sent to the collector
+        return;
+    }
     PayloadView view;
     view.timestampUs = nowUs;
     view.src = Endpoint{src, load16(bytes, 0)};

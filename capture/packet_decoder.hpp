@@ -28,6 +28,9 @@ struct DecoderLimits {
     // port are searched for SIP (`--sip-ports`). Empty: SIP is found by its start line on any port. HEP is
     // unwrapped on any port either way.
     std::vector<std::uint16_t> sipPorts;
+    // Ports HEP agents send to: a UDP datagram to or from one that is neither HEP nor SIP is counted
+    // (hepPortNotHep) instead of passing unseen. 9060 is Homer's; capture --hep-listen adds its own port.
+    std::vector<std::uint16_t> hepPorts{9060};
 };
 
 // Counters of everything the decoder saw, skipped, evicted or could not finish. Reported at the end of an import.
@@ -66,6 +69,7 @@ struct DecoderStats {
     std::uint64_t hepPackets = 0;           // UDP datagrams that were HEP (v1, v2 or v3), on any port
     std::uint64_t hepPayloadsDelivered = 0; // SIP payloads unwrapped from HEP (also in payloadsDelivered)
     std::uint64_t hepErrors = 0;            // HEP datagrams whose lengths or chunks lie, or that do not inflate
+    std::uint64_t hepPortNotHep = 0;        // UDP datagrams on a HEP port (hepPorts) that are neither HEP nor SIP
     std::uint64_t sctpPackets = 0;
     std::uint64_t sctpDataChunks = 0;       // DATA and I-DATA chunks, fragments included
     std::uint64_t sctpMessages = 0;         // complete user messages (SIP or not)
@@ -106,6 +110,7 @@ struct DecoderStats {
         hepPackets += other.hepPackets;
         hepPayloadsDelivered += other.hepPayloadsDelivered;
         hepErrors += other.hepErrors;
+        hepPortNotHep += other.hepPortNotHep;
         sctpPackets += other.sctpPackets;
         sctpDataChunks += other.sctpDataChunks;
         sctpMessages += other.sctpMessages;

@@ -135,6 +135,8 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
         ingest.decoder.sipPorts = parsePortList(o.sipPorts);
     for (const std::string& name : o.linkHeaders)
         ingest.correlator.linkHeaders.push_back(name);
+    if (!o.hepListen.empty())
+        ingest.decoder.hepPorts.push_back(capture::parseHepListenAddress(o.hepListen).port);
     applyLimits(o.limits, ingest);
     ingest.writeOpenCalls = true;
     ingest.stop = &capture::stopRequested();

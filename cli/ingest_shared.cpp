@@ -26,6 +26,7 @@ void printLosses(std::ostream& out, const store::IngestReport& report) {
         {"TCP framing errors (bad Content-Length, oversized headers)", d.tcpFramingErrors},
         {"TLS segments (encrypted SIP, not decrypted)", d.tlsSegments},
         {"HEP packets that could not be decoded", d.hepErrors},
+        {"UDP datagrams on a HEP port that are neither HEP nor SIP", d.hepPortNotHep},
         {"SCTP messages never completed", d.sctpMessagesIncomplete},
         {"packets skipped by --sip-ports", d.outsideSipPorts},
         {"calls written early to bound memory (too many open calls at once)", report.correlator.callsEvictedForSpace},

@@ -289,6 +289,80 @@ TEST(Hep, Versions1And2)
     EXPECT_EQ(decodeDirect(decoder, Bytes{2, 28, 2, 17}).status, HepStatus::NotHep);
 }
 
+// The bytes Debian's Kamailio 5.6 siptrace (hep_version 2) sent for an INVITE from 127.0.0.1:25060 to
+// 127.0.0.1:25070: version 2, hp_l 16 (base header and addresses only), AF_INET, UDP, ports, addresses, then the
+// uncounted 12-byte time header (seconds and µs little-endian, capture id 2001, 2 bytes of padding).
+const Bytes KamailioV2Ipv4Header{0x02, 0x10, 0x02, 0x11, 0x61, 0xe4, 0x61, 0xee, 0x7f, 0x00, 0x00, 0x01,
+                                 0x7f, 0x00, 0x00, 0x01, 0x2e, 0xdd, 0x12, 0x6b, 0x56, 0x7c, 0x08, 0x00,
+                                 0xd1, 0x07, 0x00, 0x00};
+constexpr std::int64_t KamailioTimeUs = std::int64_t{0x6b12dd2e} * 1'000'000 + 0x00087c56;
+
+// The same sender's layout for IPv6: hp_l 40 (8 + 2 × 16), AF_INET6 (10), ::1 port 5060 to ::2 port 5080.
+Bytes kamailioV2Ipv6Header()
+{
+    Bytes out{0x02, 0x28, 0x0a, 0x11, 0x13, 0xc4, 0x13, 0xd8};
+    for (std::uint8_t last : {1, 2}) {
+        Bytes address(16, 0);
+        address[15] = last;
+        out = concat(out, address);
+    }
+    return concat(out, Bytes{0x2e, 0xdd, 0x12, 0x6b, 0x56, 0x7c, 0x08, 0x00, 0xd1, 0x07, 0x00, 0x00});
+}
+
+TEST(Hep, Version2LengthWithoutTheTimeHeaderAsKamailioOpensipsAndCaptagentSendIt)
+{
+    HepDecoder decoder;
+    const Result v4 = decodeDirect(decoder, concat(KamailioV2Ipv4Header, bytesOf(InviteText)));
+    ASSERT_EQ(v4.status, HepStatus::Delivered);
+    EXPECT_EQ(v4.delivered[0].bytes, InviteText);
+    EXPECT_EQ(v4.delivered[0].src.toString(), "127.0.0.1:25060");
+    EXPECT_EQ(v4.delivered[0].dst.toString(), "127.0.0.1:25070");
+    EXPECT_EQ(v4.delivered[0].transport, Transport::Udp);
+    EXPECT_EQ(v4.delivered[0].timestampUs, KamailioTimeUs);
+    EXPECT_EQ(decoder.lastCaptureId(), 2001u);
+
+    const Result v6 = decodeDirect(decoder, concat(kamailioV2Ipv6Header(), bytesOf(OkText)));
+    ASSERT_EQ(v6.status, HepStatus::Delivered);
+    EXPECT_EQ(v6.delivered[0].bytes, OkText);
+    EXPECT_EQ(v6.delivered[0].src.toString(), "[::1]:5060");
+    EXPECT_EQ(v6.delivered[0].dst.toString(), "[::2]:5080");
+    EXPECT_EQ(v6.delivered[0].timestampUs, KamailioTimeUs);
+
+    // A sender whose time header struct was packed (10 bytes): the payload is found where SIP starts.
+    Bytes packed = KamailioV2Ipv4Header;
+    packed.resize(packed.size() - 2);
+    const Result tight = decodeDirect(decoder, concat(packed, bytesOf(InviteText)));
+    ASSERT_EQ(tight.status, HepStatus::Delivered);
+    EXPECT_EQ(tight.delivered[0].bytes, InviteText);
+    EXPECT_EQ(tight.delivered[0].timestampUs, KamailioTimeUs);
+
+    // Too short to hold the time header it implies: not HEP, and every prefix is read safely.
+    const Bytes whole = concat(KamailioV2Ipv4Header, bytesOf(InviteText));
+    for (std::size_t size = 0; size < whole.size(); ++size)
+        decodeDirect(decoder, Bytes(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(size)));
+    EXPECT_EQ(decodeDirect(decoder, Bytes(whole.begin(), whole.begin() + 20)).status, HepStatus::NotHep);
+}
+
+TEST(Hep, DatagramsOnAHepPortThatAreNotHepAreCounted)
+{
+    DecoderLimits limits;
+    limits.hepPorts.push_back(29060);  // as capture --hep-listen udp:127.0.0.1:29060 adds its own
+    DecoderHarness harness(limits);
+    harness.feed(collectorFrame(concat(KamailioV2Ipv4Header, bytesOf(InviteText))));  // HEP: delivered
+    Bytes unknownLength = KamailioV2Ipv4Header;
+    unknownLength[1] = 20;  // matches no v2 layout
+    harness.feed(collectorFrame(concat(unknownLength, bytesOf(InviteText))));
+    harness.feed(collectorFrame(bytesOf("HEP4 some future version")));
+    harness.feed(collectorFrame(bytesOf("junk"), 29060));
+    harness.feed(collectorFrame(bytesOf("junk"), 12345));   // not a HEP port: ordinary UDP, not counted
+    harness.feed(collectorFrame(bytesOf(OkText)));         // plain SIP sent to the collector port is SIP
+    harness.finish();
+    ASSERT_EQ(harness.messages(), (std::vector<std::string>{InviteText, OkText}));
+    EXPECT_EQ(harness.delivered()[0].src.toString(), "127.0.0.1:25060");
+    EXPECT_EQ(harness.stats().hepPackets, 1u);
+    EXPECT_EQ(harness.stats().hepPortNotHep, 3u);
+}
+
 TEST(Hep, FreeFunctionUsesAPerThreadDecoder)
 {
     const Bytes datagram = sipHep3(InviteText);
