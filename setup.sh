@@ -15,7 +15,8 @@ BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config libpcap-dev libsqli
 # Needed at run time: rsvg-convert renders `sipscope export ladder --format png`.
 RUNTIME_PACKAGES=(librsvg2-bin)
 BUILD_PACKAGES+=("${RUNTIME_PACKAGES[@]}")
-TEST_PACKAGES=(sip-tester tcpdump tshark xvfb xauth clang-14 libclang-rt-14-dev kamailio)
+# libxml2-utils and plantuml: the ladder exports' XML and PlantUML syntax checks run, never skip, in CI.
+TEST_PACKAGES=(sip-tester tcpdump tshark xvfb xauth clang-14 libclang-rt-14-dev kamailio libxml2-utils plantuml)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_packages() {

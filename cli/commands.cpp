@@ -3,7 +3,6 @@
 #include "cli/ingest_shared.hpp"
 
 #include "capture/error.hpp"
-#include "cli/aliases.hpp"
 #include "cli/capture_command.hpp"
 #include "cli/ladder_export.hpp"
 #include "cli/ladder_text.hpp"
@@ -13,9 +12,10 @@
 #include "cli/stats_output.hpp"
 #include "cli/svg_to_png.hpp"
 #include "cli/text_search.hpp"
+#include "ladder/host_aliases.hpp"
+#include "ladder/ladder_model.hpp"
 #include "store/database.hpp"
 #include "store/ingest.hpp"
-#include "store/ladder.hpp"
 #include "store/reader.hpp"
 
 #include <CLI/CLI.hpp>
@@ -422,40 +422,37 @@ int runSubscriptions(const Options& options, std::ostream& out) {
 }
 
 // --aliases FILE, else the default file when there is one; "none" reads none.
-HostAliases loadAliases(const Options& options) {
+ladder::HostAliases loadAliases(const Options& options) {
+    using ladder::HostAliases;
     if (options.aliases)
         return *options.aliases == "none" ? HostAliases() : HostAliases::load(*options.aliases);
     const std::string path = HostAliases::defaultPath();
     return path.empty() ? HostAliases() : HostAliases::load(path);
 }
 
-// Ladder columns named "alias (address)" where an alias exists, for the exported ladders.
-void applyAliases(store::Ladder& ladder, const HostAliases& aliases) {
-    for (std::string& column : ladder.columns)
-        if (const std::string name = aliases.lookup(column); !name.empty())
-            column = name + " (" + column + ")";
-}
-
 // --all-legs: a call (#1) and every call linked to it (#2...), their messages merged in capture order.
 struct AllLegs {
     std::vector<store::MessageRow> messages;
-    std::vector<std::size_t> legs;   // leg number of each message
-    std::vector<std::string> names;  // per leg: Call-ID and how it is linked, escaped for the terminal
+    std::vector<std::size_t> legs;   // leg index (0 = this call) of each message
+    std::vector<ladder::Leg> names;  // per leg: Call-ID and how it is linked
+    std::vector<std::int64_t> keys;  // per leg: its call key
 };
 
 AllLegs allLegs(const store::Reader& reader, const store::CallRow& call, const std::vector<store::MessageRow>& own,
                 bool withText) {
     std::vector<std::pair<std::size_t, store::MessageRow>> merged;
     for (const auto& message : own)
-        merged.emplace_back(1, message);
+        merged.emplace_back(0, message);
     AllLegs all;
-    all.names.push_back(escapeForTerminal(call.callId) + "  this call");
+    all.names.push_back({call.callId, "this call"});
+    all.keys.push_back(call.key);
     for (const auto& linked : reader.linkedCalls(call.key)) {
         if (linked.callId.empty())
             continue;  // not in the calls table: no messages to draw
-        all.names.push_back(escapeForTerminal(linked.callId) + "  " + linked.kind);
+        all.names.push_back({linked.callId, linked.kind});
+        all.keys.push_back(linked.key);
         for (auto& message : reader.callMessages(linked.key, withText))
-            merged.emplace_back(all.names.size(), std::move(message));
+            merged.emplace_back(all.names.size() - 1, std::move(message));
     }
     std::stable_sort(merged.begin(), merged.end(), [](const auto& a, const auto& b) { return a.second.id < b.second.id; });
     for (auto& [leg, message] : merged) {
@@ -465,8 +462,30 @@ AllLegs allLegs(const store::Reader& reader, const store::CallRow& call, const s
     return all;
 }
 
+// The ladder model of a call's messages (or of every leg's, with --all-legs), columns named by the aliases and
+// labels with the codecs of their SDP.
+ladder::Model ladderModel(const store::Reader& reader, const Options& options, const ladder::HostAliases& aliases,
+                          const std::vector<store::MessageRow>& messages, const AllLegs* all,
+                          std::int64_t callKey) {
+    ladder::ModelOptions model;
+    model.grouping = options.byIp ? ladder::ColumnGrouping::Ip : ladder::ColumnGrouping::Endpoint;
+    model.aliases = &aliases;
+    std::vector<std::int64_t> keys = {callKey};
+    if (all && all->names.size() > 1) {
+        model.legOfMessage = all->legs;
+        model.legs = all->names;
+        keys = all->keys;
+    }
+    for (const std::int64_t key : keys) {
+        auto media = reader.callMedia(key);
+        model.media.insert(model.media.end(), std::make_move_iterator(media.begin()),
+                           std::make_move_iterator(media.end()));
+    }
+    return ladder::buildModel(messages, model);
+}
+
 int runShow(const Options& options) {
-    const HostAliases aliases = loadAliases(options);
+    const ladder::HostAliases aliases = loadAliases(options);
     const bool color = options.color == "always" || (options.color == "auto" && isatty(STDOUT_FILENO) &&
                                                      !std::getenv("NO_COLOR"));
     store::Reader reader(options.db);
@@ -541,20 +560,20 @@ int runShow(const Options& options) {
     LadderTextOptions ladderOptions;
     ladderOptions.withRaw = options.raw;
     ladderOptions.color = color;
-    ladderOptions.aliases = &aliases;
+    ladderOptions.maxWidth = terminalColumns(STDOUT_FILENO);
     if (!options.allLegs) {
-        printLadder(std::cout, store::buildLadder(messages, options.byIp), messages, ladderOptions);
+        printLadder(std::cout, ladderModel(reader, options, aliases, messages, nullptr, call->key), messages,
+                    ladderOptions);
         return ExitOk;
     }
     const AllLegs all = allLegs(reader, *call, messages, options.raw);
     for (std::size_t leg = 1; leg < all.names.size(); ++leg)
-        std::cout << "Leg #" << leg + 1 << ": " << all.names[leg] << '\n';
-    if (all.names.size() > 1) {
-        std::cout << "Leg #1: " << all.names[0] << "\n\n";
-        ladderOptions.legs = all.legs;
-    }
-    const std::vector<store::MessageRow>& drawn = all.messages;
-    printLadder(std::cout, store::buildLadder(drawn, options.byIp), drawn, ladderOptions);
+        std::cout << "Leg #" << leg + 1 << ": " << escapeForTerminal(all.names[leg].callId) << "  "
+                  << escapeForTerminal(all.names[leg].link) << '\n';
+    if (all.names.size() > 1)
+        std::cout << "Leg #1: " << escapeForTerminal(all.names[0].callId) << "  this call\n\n";
+    printLadder(std::cout, ladderModel(reader, options, aliases, all.messages, &all, call->key), all.messages,
+                ladderOptions);
     return ExitOk;
 }
 
@@ -609,31 +628,26 @@ int runExportLadder(const Options& options) {
         LadderFormat f = LadderFormat::Svg;
         if (!asPng)
             parseLadderFormat(o.format, f);
-        const HostAliases aliases = loadAliases(o);
+        const ladder::HostAliases aliases = loadAliases(o);
         store::Reader reader(o.db);
         const auto call = reader.findCall(o.call);
         if (!call)
             throw Error(o.db + ": no call '" + o.call + "' (list them with: sipscope calls --db " + o.db + ")");
         auto messages = reader.callMessages(call->key, false);
-        std::vector<std::size_t> legs;
+        std::optional<AllLegs> all;
         if (o.allLegs) {
-            AllLegs all = allLegs(reader, *call, messages, false);
-            messages = std::move(all.messages);
-            if (all.names.size() > 1)
-                legs = std::move(all.legs);
+            all = allLegs(reader, *call, messages, false);
+            messages = all->messages;
         }
-        store::Ladder ladder = store::buildLadder(messages, o.byIp);
-        for (std::size_t i = 0; i < legs.size() && i < ladder.arrows.size(); ++i)
-            ladder.arrows[i].label = "#" + std::to_string(legs[i]) + " " + ladder.arrows[i].label;
-        applyAliases(ladder, aliases);
+        const ladder::Model model = ladderModel(reader, o, aliases, messages, all ? &*all : nullptr, call->key);
         if (asPng) {
             std::ostringstream svg;
-            writeLadderSvg(svg, *call, ladder);
+            writeLadderSvg(svg, *call, model);
             const std::string bytes = renderSvgToPng(svg.str());
             out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
             return ExitOk;
         }
-        exportLadder(out, f, *call, ladder, messages);
+        exportLadder(out, f, *call, model);
         return ExitOk;
     });
 }

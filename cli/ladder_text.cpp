@@ -1,21 +1,28 @@
-// Draws a store::Ladder as text. Works in display cells so UTF-8 labels keep the columns straight.
+// Draws the ladder layout as text. Works in display cells so UTF-8 labels keep the columns straight.
 #include "cli/ladder_text.hpp"
 
-#include "cli/aliases.hpp"
-#include "cli/output.hpp"
+#include "ladder/ladder_layout.hpp"
+#include "ladder/text_format.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <set>
+#include <cstdlib>
 #include <string>
-#include <tuple>
 
 namespace sipscope::cli {
 
 namespace {
 
-constexpr std::size_t GutterWidth = 30;  // "12:00:00.000000  +12345.678ms"
+constexpr std::size_t GutterWidth = 30;     // "12:00:00.000000  +12345.678ms"
+constexpr std::size_t NarrowGutterWidth = 16;  // "12:00:00.000000 ": the time alone, when fitting a narrow terminal
+constexpr std::size_t DeltaAt = 17;
 constexpr std::size_t MinColumnWidth = 22;
+constexpr std::size_t LabelPadding = 10;     // "--" and a head each side of " label "
+constexpr std::size_t FitLabelPadding = 6;   // the least: " label " with a shaft cell and a head each side
+constexpr const char* SelfArrow = "<-- ";    // right of the lifeline, then the label
+constexpr const char* SelfSuffix = " (to itself)";
 
 // One line of display cells; each cell holds one (possibly multi-byte) character.
 class CellLine {
@@ -57,154 +64,127 @@ private:
     std::vector<std::string> m_cells;
 };
 
-std::size_t cellCount(const std::string& text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(),
-                                                  [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
-}
-
-std::string clockTime(std::int64_t us) {
-    return isoTimestamp(us).substr(11, 15);  // HH:MM:SS.ffffff
-}
-
-std::string delta(std::int64_t us) {
-    char buffer[32];
-    if (us < 1'000'000)
-        std::snprintf(buffer, sizeof buffer, "+%.3fms", static_cast<double>(us) / 1000.0);
-    else
-        std::snprintf(buffer, sizeof buffer, "+%.3fs", static_cast<double>(us) / 1e6);
-    return buffer;
-}
-
 // SGR parameters of an arrow, see LadderTextOptions::color.
-std::string arrowColor(const store::MessageRow* message, const store::LadderArrow& arrow) {
+std::string arrowColor(const ladder::Arrow& arrow) {
     std::string sgr;
-    if (!arrow.isValid)
+    using C = ladder::MessageClass;
+    if (arrow.hasError)
         sgr = "7;31";
-    else if (message && message->status)
-        sgr = *message->status < 200 ? "33" : *message->status < 300 ? "32" : *message->status < 400 ? "36"
-            : *message->status < 500 ? "31" : "35";
     else
-        sgr = "1";
+        switch (arrow.messageClass) {
+        case C::Provisional: sgr = "33"; break;
+        case C::Success: sgr = "32"; break;
+        case C::Redirect: sgr = "36"; break;
+        case C::ClientError: sgr = "31"; break;
+        case C::ServerError:
+        case C::GlobalError: sgr = "35"; break;
+        case C::Request:
+        case C::Unknown: sgr = "1"; break;
+        }
     if (arrow.isRetransmission)
         sgr = "2;" + sgr;
     return sgr;
 }
 
-} // namespace
-
-std::vector<SdpRole> sdpRoles(const std::vector<store::MessageRow>& messages) {
-    std::vector<SdpRole> roles(messages.size(), SdpRole::None);
-    std::set<std::tuple<std::string, std::uint32_t, std::string>> offeringRequests;  // call, CSeq, method
-    std::set<std::string> responseOffers;  // calls with an offer in a response, not yet answered
-    for (std::size_t i = 0; i < messages.size(); ++i) {
-        const store::MessageRow& m = messages[i];
-        if (!m.hasSdp)
-            continue;
-        const std::string call = m.callId.value_or("");
-        if (m.method) {
-            if ((*m.method == "ACK" || *m.method == "PRACK") && responseOffers.count(call)) {
-                roles[i] = SdpRole::Answer;
-                responseOffers.erase(call);
-            } else {
-                roles[i] = SdpRole::Offer;
-                offeringRequests.insert({call, m.cseq, *m.method});
-            }
-        } else if (m.status) {
-            if (offeringRequests.count({call, m.cseq, m.cseqMethod})) {
-                roles[i] = SdpRole::Answer;
-            } else {
-                roles[i] = SdpRole::Offer;
-                responseOffers.insert(call);
-            }
-        }
-    }
-    return roles;
+// `maxWidth` 0: the natural layout; else fitted to it, self-arrows without their " (to itself)".
+ladder::Layout layOutText(const ladder::Model& model, std::size_t gutter, std::size_t labelPadding,
+                          std::size_t maxWidth) {
+    ladder::LayoutOptions options;
+    options.measure = [](std::string_view text) { return static_cast<double>(ladder::codePointCount(text)); };
+    options.left = static_cast<double>(gutter);
+    options.minColumnWidth = MinColumnWidth;
+    options.headerPadding = 2;
+    options.labelPadding = static_cast<double>(labelPadding);
+    options.selfLoopWidth = 1 + ladder::codePointCount(SelfArrow);
+    options.selfTrailing = maxWidth ? 0 : static_cast<double>(ladder::codePointCount(SelfSuffix));
+    options.wholeUnits = true;
+    options.maxWidth = static_cast<double>(maxWidth);
+    options.minFitColumnWidth = 8;
+    return ladder::layOut(model, options);
 }
 
-void printLadder(std::ostream& out, const store::Ladder& ladder, const std::vector<store::MessageRow>& messages,
+std::size_t cell(double x) {
+    return x <= 0 ? 0 : static_cast<std::size_t>(x);
+}
+
+} // namespace
+
+std::size_t terminalColumns(int fd) {
+    if (!isatty(fd))
+        return 0;
+    winsize size{};
+    if (ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+        return size.ws_col;
+    if (const char* columns = std::getenv("COLUMNS"))
+        return static_cast<std::size_t>(std::max(0L, std::strtol(columns, nullptr, 10)));
+    return 0;
+}
+
+void printLadder(std::ostream& out, const ladder::Model& model, const std::vector<store::MessageRow>& messages,
                  const LadderTextOptions& options) {
-    std::vector<std::string> labels;
-    std::size_t columnWidth = MinColumnWidth;
-    std::vector<std::string> names;  // alias of each column, or empty
-    bool anyName = false;
-    for (const auto& host : ladder.columns) {
-        columnWidth = std::max(columnWidth, cellCount(escapeForTerminal(host)) + 2);
-        names.push_back(options.aliases ? escapeForTerminal(options.aliases->lookup(host)) : std::string());
-        columnWidth = std::max(columnWidth, cellCount(names.back()) + 2);
-        anyName = anyName || !names.back().empty();
+    std::size_t gutter = GutterWidth;
+    ladder::Layout layout = layOutText(model, gutter, LabelPadding, 0);
+    bool fitted = false;
+    if (options.maxWidth > 0 && layout.width > static_cast<double>(options.maxWidth)) {
+        fitted = true;
+        // Too wide for the terminal: drop the delta column when the columns would be narrow with it, then shrink.
+        const std::size_t columns = std::max<std::size_t>(layout.columns.size(), 1);
+        if (options.maxWidth < GutterWidth + columns * MinColumnWidth)
+            gutter = NarrowGutterWidth;
+        layout = layOutText(model, gutter, FitLabelPadding, options.maxWidth);
     }
-    const bool sameMessages = messages.size() == ladder.arrows.size();
-    const std::vector<SdpRole> roles = sameMessages ? sdpRoles(messages) : std::vector<SdpRole>();
-    for (std::size_t i = 0; i < ladder.arrows.size(); ++i) {
-        const store::LadderArrow& arrow = ladder.arrows[i];
-        std::string label = escapeForTerminal(arrow.label);
-        if (i < options.legs.size())
-            label = "#" + std::to_string(options.legs[i]) + " " + label;
-        if (arrow.hasSdp)
-            label += i < roles.size() && roles[i] == SdpRole::Offer    ? " (SDP offer)"
-                     : i < roles.size() && roles[i] == SdpRole::Answer ? " (SDP answer)"
-                                                                       : " (SDP)";
-        if (arrow.isRetransmission)
-            label += " (retrans)";
-        if (!arrow.isValid)
-            label = "!" + label;
-        columnWidth = std::max(columnWidth, cellCount(label) + 10);  // room for the label and "--" plus a head each side
-        labels.push_back(std::move(label));
-    }
-    const std::size_t width = GutterWidth + columnWidth * std::max<std::size_t>(ladder.columns.size(), 1) + 2;
-    auto center = [&](std::size_t column) { return GutterWidth + column * columnWidth + columnWidth / 2; };
+    const std::size_t width = cell(layout.width) + 2;
     auto lifelines = [&](CellLine& line) {
-        for (std::size_t c = 0; c < ladder.columns.size(); ++c)
-            line.put(center(c), "|");
+        for (const ladder::PlacedColumn& column : layout.columns)
+            line.put(cell(column.centerX), "|");
+    };
+    auto centred = [&](CellLine& line, const ladder::PlacedColumn& column, const std::string& text) {
+        const std::size_t center = cell(column.centerX);
+        line.write(center - std::min(center, ladder::codePointCount(text) / 2), text);
     };
 
-    if (anyName) {
+    if (std::any_of(layout.columns.begin(), layout.columns.end(), [](const auto& c) { return !c.alias.empty(); })) {
         CellLine line(width);
-        for (std::size_t c = 0; c < ladder.columns.size(); ++c)
-            line.write(center(c) - std::min(center(c), cellCount(names[c]) / 2), names[c]);
+        for (const ladder::PlacedColumn& column : layout.columns)
+            centred(line, column, ladder::escapeForTerminal(column.alias));
         out << line.str() << '\n';
     }
     CellLine hosts(width);
-    for (std::size_t c = 0; c < ladder.columns.size(); ++c) {
-        const std::string host = escapeForTerminal(ladder.columns[c]);
-        hosts.write(center(c) - std::min(center(c), cellCount(host) / 2), host);
-    }
+    for (const ladder::PlacedColumn& column : layout.columns)
+        centred(hosts, column, ladder::escapeForTerminal(column.host));
     out << hosts.str() << '\n';
     CellLine blank(width);
     lifelines(blank);
     out << blank.str() << '\n';
 
-    for (std::size_t i = 0; i < ladder.arrows.size(); ++i) {
-        const store::LadderArrow& arrow = ladder.arrows[i];
+    const ladder::Arrow* previous = nullptr;
+    for (const ladder::PlacedArrow& placed : layout.arrows) {
+        const ladder::Arrow& arrow = model.arrows[placed.arrow];
         CellLine line(width);
         lifelines(line);
-        line.write(0, clockTime(arrow.timestampUs));
-        if (i > 0)
-            line.write(17, delta(arrow.timestampUs - ladder.arrows[i - 1].timestampUs));
-        const std::string& label = labels[i];
-        const std::size_t from = center(arrow.fromColumn);
-        const std::size_t to = center(arrow.toColumn);
-        if (from == to) {
-            line.write(from + 1, "<-- " + label + " (to itself)");
+        line.write(0, ladder::clockTime(arrow.timestampUs));
+        if (previous && gutter == GutterWidth)
+            line.write(DeltaAt, ladder::deltaTime(arrow.timestampUs - previous->timestampUs));
+        previous = &arrow;
+        const std::string label = ladder::escapeForTerminal(placed.label);
+        const std::size_t from = cell(placed.fromX);
+        const std::size_t to = cell(placed.toX);
+        if (placed.direction == ladder::Direction::Self) {
+            line.write(from + 1, SelfArrow + label + (fitted ? "" : SelfSuffix));
         } else {
             const std::size_t left = std::min(from, to) + 1;
             const std::size_t right = std::max(from, to) - 1;
             for (std::size_t x = left; x <= right; ++x)
                 line.put(x, "-");
-            if (to > from)
-                line.put(right, ">");
-            else
-                line.put(left, "<");
-            const std::size_t span = right - left + 1;
-            const std::size_t labelCells = cellCount(label) + 2;
-            const std::size_t start = left + (span > labelCells ? (span - labelCells) / 2 : 0);
-            line.write(start, " " + label + " ");
+            line.put(to > from ? right : left, to > from ? ">" : "<");
+            const std::size_t labelAt = cell(placed.labelLeft);
+            line.write(labelAt - 1, " " + label + " ");
             if (options.color)
-                line.color(left, right, arrowColor(sameMessages ? &messages[i] : nullptr, arrow));
+                line.color(left, right, arrowColor(arrow));
         }
         out << line.str() << '\n';
-        if (options.withRaw && i < messages.size()) {
-            std::string text = messages[i].text;
+        if (options.withRaw && arrow.message < messages.size()) {
+            const std::string& text = messages[arrow.message].text;
             std::size_t begin = 0;
             while (begin < text.size()) {
                 std::size_t end = text.find('\n', begin);
@@ -213,7 +193,7 @@ void printLadder(std::ostream& out, const store::Ladder& ladder, const std::vect
                 std::string_view lineText(text.data() + begin, end - begin);
                 if (!lineText.empty() && lineText.back() == '\r')
                     lineText.remove_suffix(1);
-                out << std::string(GutterWidth, ' ') << escapeForTerminal(lineText) << '\n';
+                out << std::string(gutter, ' ') << ladder::escapeForTerminal(lineText) << '\n';
                 begin = end + 1;
             }
             out << '\n';

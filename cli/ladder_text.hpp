@@ -1,35 +1,33 @@
-// The terminal ladder of one call: hosts as columns, one arrow per message with time and delta.
+// The terminal ladder of one call: hosts as columns, one arrow per message with time and delta, drawn from the
+// shared ladder model and layout (ladder/ladder_layout.hpp) in display cells.
 #pragma once
 
-#include "store/ladder.hpp"
+#include "ladder/ladder_model.hpp"
 #include "store/reader.hpp"
 
+#include <cstddef>
 #include <ostream>
-#include <string>
 #include <vector>
 
 namespace sipscope::cli {
-
-class HostAliases;
 
 struct LadderTextOptions {
     bool withRaw = false;  // print each message's text under its arrow
     // ANSI colours: requests bold, responses by class (1xx yellow, 2xx green, 3xx cyan, 4xx red, 5xx/6xx magenta),
     // malformed messages reverse red, retransmissions dim.
     bool color = false;
-    const HostAliases* aliases = nullptr;  // names above the addresses of the columns that have one
-    // With messages of several linked calls (--all-legs): each message's leg number (1, 2, ...), shown as "#N".
-    std::vector<std::size_t> legs;
+    // The widest a line may be (the terminal's width); 0: as wide as the ladder needs (pipes and files). When the
+    // ladder is wider, the delta column goes first, then columns shrink and hosts and labels are cut with "…".
+    std::size_t maxWidth = 0;
 };
 
-// `messages` must be those the ladder was built from, in the same order (for --raw and the SDP roles).
-void printLadder(std::ostream& out, const store::Ladder& ladder, const std::vector<store::MessageRow>& messages,
-                 const LadderTextOptions& options);
+// The width of the terminal on `fd` in columns, or 0 when `fd` is not a terminal (a pipe or a file: full width).
+// $COLUMNS when the terminal does not say.
+std::size_t terminalColumns(int fd);
 
-enum class SdpRole { None, Offer, Answer };
-// RFC 3264 offer/answer role of each message's SDP body, per call: a request's SDP is an offer, answered by the SDP
-// of its responses; a response's SDP that answers no offer is itself an offer, answered by the SDP of the ACK or
-// PRACK that follows. None for messages without SDP.
-std::vector<SdpRole> sdpRoles(const std::vector<store::MessageRow>& messages);
+// `messages` are those the model was built from, in the same order (their text for --raw). Aliases, when the model
+// has them, are a line of names above the addresses.
+void printLadder(std::ostream& out, const ladder::Model& model, const std::vector<store::MessageRow>& messages,
+                 const LadderTextOptions& options);
 
 } // namespace sipscope::cli

@@ -10,18 +10,6 @@ namespace sipscope::cli {
 
 namespace {
 
-// Length of a valid UTF-8 sequence starting at text[i], or 0 if it is not one.
-std::size_t utf8Length(std::string_view text, std::size_t i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t length = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-    if (length == 0 || i + length > text.size())
-        return 0;
-    for (std::size_t k = 1; k < length; ++k)
-        if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80)
-            return 0;
-    return length;
-}
-
 // Display width in code points (good enough for aligned columns of SIP text).
 std::size_t displayWidth(std::string_view text) {
     std::size_t width = 0;
@@ -67,58 +55,6 @@ std::string csvField(const std::string& text) {
 }
 
 } // namespace
-
-std::string escapeForTerminal(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size();) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c < 0x7f) {
-            out += static_cast<char>(c);
-            ++i;
-        } else if (std::size_t length = c >= 0x80 ? utf8Length(text, i) : 0) {
-            // C1 controls (U+0080..U+009F, encoded C2 80..C2 9F) act as escapes on some terminals.
-            if (length == 2 && c == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0) {
-                char buffer[8];
-                std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned char>(text[i + 1]));
-                out += buffer;
-            } else {
-                out.append(text.substr(i, length));
-            }
-            i += length;
-        } else {
-            switch (c) {
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default: {
-                char buffer[8];
-                std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
-                out += buffer;
-            }
-            }
-            ++i;
-        }
-    }
-    return out;
-}
-
-std::string isoTimestamp(std::int64_t microseconds) {
-    std::int64_t seconds = microseconds / 1'000'000;
-    std::int64_t fraction = microseconds % 1'000'000;
-    if (fraction < 0) {
-        fraction += 1'000'000;
-        --seconds;
-    }
-    const std::time_t time = static_cast<std::time_t>(seconds);
-    std::tm parts{};
-    gmtime_r(&time, &parts);
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", parts.tm_year + 1900,
-                  parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec,
-                  static_cast<long long>(fraction));
-    return buffer;
-}
 
 bool parseTimestamp(std::string_view text, std::int64_t& microseconds) {
     // Epoch seconds, optionally with a fraction.

@@ -1,6 +1,8 @@
 // Listing output for the cli: rows as ordered JSON objects, printed as an aligned table, RFC 4180 CSV or JSON lines.
 #pragma once
 
+#include "ladder/text_format.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -35,10 +37,9 @@ void printRows(std::ostream& out, Format format, const std::vector<Row>& rows, c
 // only reverses them when `key` is empty and `reverse` is set; then keeps the first `limit` (0: all).
 void sortRows(std::vector<Row>& rows, const std::string& key, bool reverse, std::size_t limit = 0);
 
-// Control characters, escape sequences and DEL become visible escapes (\x1b, \r, \n, \t); valid UTF-8 stays.
-std::string escapeForTerminal(std::string_view text);
-// "2024-05-01T12:00:00.123456Z"
-std::string isoTimestamp(std::int64_t microseconds);
+// escapeForTerminal and isoTimestamp live below the front ends (ladder/text_format.hpp), so the viewer shares them.
+using ladder::escapeForTerminal;
+using ladder::isoTimestamp;
 // Parses ISO 8601 UTC ("2024-05-01T12:00:00[.ffffff][Z]", also with a space) or epoch seconds; false if neither.
 bool parseTimestamp(std::string_view text, std::int64_t& microseconds);
 

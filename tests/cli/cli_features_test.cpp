@@ -378,8 +378,8 @@ TEST_F(CliFeatures, ShowMarksSdpOfferAnswerAndRetransmissions) {
     const auto show = sipscope("show late --color never");
     ASSERT_EQ(show.exitCode, 0) << show.out;
     EXPECT_NE(show.out.find("INVITE (retrans)"), std::string::npos) << show.out;
-    EXPECT_NE(show.out.find("200 OK (SDP offer)"), std::string::npos) << show.out;
-    EXPECT_NE(show.out.find("ACK (SDP answer)"), std::string::npos) << show.out;
+    EXPECT_NE(show.out.find("200 OK (SDP offer: PCMU)"), std::string::npos) << show.out;
+    EXPECT_NE(show.out.find("ACK (SDP answer: PCMU)"), std::string::npos) << show.out;
     EXPECT_EQ(show.out.find('\x1b'), std::string::npos) << "no colours when told never";
     EXPECT_EQ(sipscope("show late").out.find('\x1b'), std::string::npos) << "no colours when not a terminal";
 
@@ -392,8 +392,8 @@ TEST_F(CliFeatures, ShowMarksSdpOfferAnswerAndRetransmissions) {
 
     importSamples();
     const auto early = sipscope("show 1-5781@127.0.0.1");
-    EXPECT_NE(early.out.find("INVITE (SDP offer)"), std::string::npos) << early.out;
-    EXPECT_NE(early.out.find("200 OK (SDP answer)"), std::string::npos) << early.out;
+    EXPECT_NE(early.out.find("INVITE (SDP offer: PCMU)"), std::string::npos) << early.out;
+    EXPECT_NE(early.out.find("200 OK (SDP answer: PCMU PCMA)"), std::string::npos) << early.out;
 }
 
 TEST_F(CliFeatures, ShowAllLegsDrawsLinkedCallsInOneLadder) {
@@ -421,14 +421,14 @@ TEST_F(CliFeatures, ShowAllLegsDrawsLinkedCallsInOneLadder) {
     for (const std::string call : {"leg-a", "leg-b"}) {
         const auto all = sipscope("show --all-legs " + call);
         ASSERT_EQ(all.exitCode, 0) << all.out;
-        for (const char* expected : {"10.0.0.1:5060", "10.0.0.2:5060", "10.0.0.3:5060", "#1 INVITE (SDP offer)",
-                                     "#2 INVITE (SDP offer)", "#1 200 OK (SDP answer)", "#2 200 OK (SDP answer)",
+        for (const char* expected : {"10.0.0.1:5060", "10.0.0.2:5060", "10.0.0.3:5060", "#1 INVITE (SDP offer",
+                                     "#2 INVITE (SDP offer", "#1 200 OK (SDP answer", "#2 200 OK (SDP answer",
                                      "Leg #2: "})
             EXPECT_NE(all.out.find(expected), std::string::npos) << expected << "\n" << all.out;
         // Capture order: A's INVITE, B's INVITE, B's 200, A's 200.
-        const auto first = all.out.find("INVITE (SDP offer)");
+        const auto first = all.out.find("INVITE (SDP offer");
         const auto answer = all.out.find("200 OK");
-        EXPECT_LT(all.out.find("INVITE (SDP offer)", first + 1), answer) << all.out;
+        EXPECT_LT(all.out.find("INVITE (SDP offer", first + 1), answer) << all.out;
     }
     // The exports too (Mermaid writes # as its entity #35;).
     const auto mermaid = sipscope("export ladder leg-a --all-legs --format mermaid -o -");

@@ -143,7 +143,7 @@ TEST_F(Cli, ShowDrawsOneArrowPerMessageBetweenHostColumns) {
     }
     EXPECT_EQ(right, 3u) << result.out;  // INVITE, CANCEL, ACK
     EXPECT_EQ(left, 4u) << result.out;   // 100, 180, 200, 487
-    for (const char* label : {"INVITE (SDP offer)", "100 Trying", "180 Ringing", "CANCEL", "487", "ACK"})
+    for (const char* label : {"INVITE (SDP offer: PCMU)", "100 Trying", "180 Ringing", "CANCEL", "487", "ACK"})
         EXPECT_NE(result.out.find(label), std::string::npos) << label << "\n" << result.out;
     EXPECT_NE(result.out.find("127.0.0.1:"), std::string::npos) << result.out;
 

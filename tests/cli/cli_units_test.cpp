@@ -1,7 +1,5 @@
-// Unit tests of the cli's pieces: host aliases, --interval, the --grep bounds, SDP offer/answer roles, the pcap
+// Unit tests of the cli's pieces: --interval, the --grep bounds, the pcap
 // writer's frames and CSV/sort helpers.
-#include "cli/aliases.hpp"
-#include "cli/ladder_text.hpp"
 #include "cli/output.hpp"
 #include "cli/frame_export.hpp"
 #include "cli/stats_output.hpp"
@@ -18,37 +16,6 @@ namespace {
 
 using namespace sipscope::cli;
 using sipscope::store::MessageRow;
-
-TEST(HostAliases, EndpointEntriesWinOverAddressEntriesInAnySpelling) {
-    const auto aliases = HostAliases::parse("# comment\n10.0.0.1:5060 = sbc-a\r\n10.0.0.1 = any-port\n"
-                                            "2001:DB8:0::1 = v6-host\n[2001:db8::2]:5061 = v6-tls # note\n",
-                                            "test.aliases");
-    EXPECT_EQ(aliases.size(), 4u);
-    EXPECT_EQ(aliases.lookup("10.0.0.1:5060"), "sbc-a");
-    EXPECT_EQ(aliases.lookup("10.0.0.1:5080"), "any-port");
-    EXPECT_EQ(aliases.lookup("10.0.0.1"), "any-port");
-    EXPECT_EQ(aliases.lookup("[2001:db8::1]:5060"), "v6-host");
-    EXPECT_EQ(aliases.lookup("2001:db8::1"), "v6-host");
-    EXPECT_EQ(aliases.lookup("[2001:db8::2]:5061"), "v6-tls");
-    EXPECT_EQ(aliases.lookup("[2001:db8::2]:5060"), "");
-    EXPECT_EQ(aliases.lookup("10.0.0.9:5060"), "");
-    EXPECT_EQ(aliases.lookup("not an address"), "");
-}
-
-TEST(HostAliases, BadLinesNameTheFileAndLine) {
-    for (const char* text : {"10.0.0.1 sbc\n", "10.0.0.1:99999 = x\n", "host.example = x\n", "10.0.0.1 =\n",
-                             "[2001:db8::1 = x\n"}) {
-        SCOPED_TRACE(text);
-        try {
-            HostAliases::parse(std::string("\n") + text, "lab.aliases");
-            ADD_FAILURE() << "accepted";
-        } catch (const sipscope::Error& error) {
-            EXPECT_EQ(std::string(error.what()).rfind("lab.aliases:2: ", 0), 0u) << error.what();
-        }
-    }
-    EXPECT_THROW(HostAliases::parse("10.0.0.1 = " + std::string(HostAliases::MaxNameBytes + 1, 'n'), "f"),
-                 sipscope::Error);
-}
 
 TEST(Interval, NumbersWithAUnit) {
     EXPECT_EQ(parseInterval("30s"), 30'000'000);
@@ -75,39 +42,6 @@ TEST(TextSearch, SearchesBytesWithinItsBound) {
     EXPECT_THROW(TextSearch("[unclosed", false), std::invalid_argument);
     EXPECT_THROW(TextSearch(std::string(TextSearch::MaxPatternBytes + 1, 'a'), false), std::invalid_argument);
     EXPECT_NO_THROW(TextSearch("\\\\1", false));  // an escaped backslash, then 1: no back-reference
-}
-
-MessageRow request(const std::string& method, std::uint32_t cseq, bool sdp, const std::string& call = "c") {
-    MessageRow row;
-    row.method = method;
-    row.cseq = cseq;
-    row.cseqMethod = method;
-    row.hasSdp = sdp;
-    row.callId = call;
-    return row;
-}
-MessageRow response(int status, std::uint32_t cseq, const std::string& method, bool sdp, const std::string& call = "c") {
-    MessageRow row;
-    row.status = status;
-    row.cseq = cseq;
-    row.cseqMethod = method;
-    row.hasSdp = sdp;
-    row.callId = call;
-    return row;
-}
-
-TEST(SdpRoles, OffersAndAnswersPerRfc3264) {
-    // Early offer with a reliable 183, a late-offer re-INVITE answered in the ACK, an UPDATE, and a second call.
-    const std::vector<MessageRow> messages = {
-        request("INVITE", 1, true),     response(183, 1, "INVITE", true), response(200, 1, "INVITE", true),
-        request("ACK", 1, false),       request("INVITE", 2, false),      response(200, 2, "INVITE", true),
-        request("ACK", 2, true),        request("UPDATE", 3, true),       response(200, 3, "UPDATE", true),
-        request("INVITE", 1, false, "d"), response(180, 1, "INVITE", true, "d"), request("PRACK", 2, true, "d"),
-    };
-    using R = SdpRole;
-    const std::vector<SdpRole> expected = {R::Offer, R::Answer, R::Answer, R::None,  R::None,  R::Offer,
-                                           R::Answer, R::Offer, R::Answer, R::None, R::Offer, R::Answer};
-    EXPECT_EQ(sdpRoles(messages), expected);
 }
 
 TEST(SortRows, NullsFirstThenNumbersThenTextStableAndLimited) {

@@ -1,8 +1,11 @@
-// Unit tests of cli/ladder_export: SVG well-formedness, PlantUML/Mermaid goldens, escaping of
-// hostile labels.
+// Unit tests of cli/ladder_export: SVG well-formedness, PlantUML/Mermaid/text goldens, escaping of
+// hostile labels, and every format saying the same: labels, colours by class, µs times.
 #include "cli/ladder_export.hpp"
 
 #include "cli/ladder_text.hpp"
+
+#include "ladder/ladder_model.hpp"
+#include "ladder/text_format.hpp"
 
 #include <gtest/gtest.h>
 
@@ -47,9 +50,11 @@ std::vector<store::MessageRow> sampleMessages() {
     rows.push_back(message(1, 0, alice, proxy));
     rows.back().method = "INVITE";
     rows.back().hasSdp = true;
+    rows.back().sdpRole = "offer";
     rows.push_back(message(2, 500'000, alice, proxy));
     rows.back().method = "INVITE";
     rows.back().hasSdp = true;
+    rows.back().sdpRole = "offer";
     rows.back().retransmission = true;
     rows.push_back(message(3, 501'250, proxy, alice));
     rows.back().status = 100;
@@ -67,6 +72,7 @@ std::vector<store::MessageRow> sampleMessages() {
     rows.back().status = 200;
     rows.back().reason = "OK";
     rows.back().hasSdp = true;
+    rows.back().sdpRole = "answer";
     return rows;
 }
 
@@ -88,13 +94,33 @@ store::CallRow sampleCall() {
 struct Sample {
     store::CallRow call = sampleCall();
     std::vector<store::MessageRow> messages = sampleMessages();
-    store::Ladder ladder = store::buildLadder(messages, false);
+    ladder::Model model = ladder::buildModel(messages);
 };
 
 std::string render(LadderFormat format, const Sample& sample) {
     std::ostringstream out;
-    exportLadder(out, format, sample.call, sample.ladder, sample.messages);
+    exportLadder(out, format, sample.call, sample.model);
     return out.str();
+}
+
+// A call answered, then a second INVITE rejected with 486: one arrow of each colour class that matters.
+Sample rejectedSample() {
+    Sample sample;
+    sample.messages.clear();
+    const std::string alice = "10.0.0.1:5060";
+    const std::string bob = "10.0.0.2:5060";
+    sample.messages.push_back(message(1, 0, alice, bob));
+    sample.messages.back().method = "INVITE";
+    sample.messages.push_back(message(2, 1'000, bob, alice));
+    sample.messages.back().status = 180;
+    sample.messages.back().reason = "Ringing";
+    sample.messages.push_back(message(3, 1'100, bob, alice));
+    sample.messages.back().status = 486;
+    sample.messages.back().reason = "Busy Here";
+    sample.messages.push_back(message(4, 1'200, alice, bob));
+    sample.messages.back().method = "ACK";
+    sample.model = ladder::buildModel(sample.messages);
+    return sample;
 }
 
 std::size_t countOf(std::string_view haystack, std::string_view needle) {
@@ -356,31 +382,12 @@ void expectGolden(const std::string& fileName, const std::string& actual) {
 
 // [SECTION] Escaping
 
-TEST(LadderExport, PrintableTextIsValidUtf8OnOneLine) {
-    const std::vector<std::pair<std::string, std::string>> cases = {
-        {"INVITE", "INVITE"},
-        {"a\nb\r\tc", "a\\nb\\r\\tc"},
-        {"\x1b[31m", "\\x1b[31m"},
-        {"\x7f", "\\x7f"},
-        {"\xff\xfe", "\\xff\\xfe"},
-        {"\xc0\xaf", "\\xc0\\xaf"},                    // overlong '/'
-        {"\xed\xa0\x80", "\\xed\\xa0\\x80"},           // surrogate
-        {"\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"},  // above U+10FFFF
-        {"\xe2\x82", "\\xe2\\x82"},                    // truncated
-        {"\xc2\x85", "\\u0085"},                       // C1 NEL
-        {"\xef\xbf\xbe", "\\ufffe"},                   // XML-forbidden noncharacter
-        {"caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x93\x9e", "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x93\x9e"},
-    };
-    for (const auto& [input, expected] : cases) {
-        SCOPED_TRACE(input);
-        EXPECT_EQ(printableText(input), expected);
-    }
-}
-
 TEST(LadderExport, EscapesPerFormat) {
     EXPECT_EQ(escapeXml("<a href=\"x\">&'</a>]]>"),
               "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;]]&gt;");
     EXPECT_EQ(escapePlantUml("200 OK"), "200 OK");
+    // A lone '-' is no syntax (Call-ID reads as itself); "--" would strike through in Creole.
+    EXPECT_EQ(escapePlantUml("Call-ID a--b -x-"), "Call-ID a<U+002D><U+002D>b -x-");
     EXPECT_EQ(escapePlantUml("**b** <img:x> \"q\"\n"),
               "<U+002A><U+002A>b<U+002A><U+002A> <U+003C>img:x<U+003E> <U+0022>q<U+0022><U+005C>n");
     EXPECT_EQ(escapePlantUml("a//b $x ~&#60;"),
@@ -438,17 +445,17 @@ TEST(LadderExport, SvgPassesXmllint) {
 TEST(LadderExport, SvgDrawsOneArrowPerMessageWithItsLabel) {
     const Sample sample;
     const std::string svg = render(LadderFormat::Svg, sample);
-    EXPECT_EQ(countOf(svg, "class=\"arrow\""), sample.ladder.arrows.size());
-    EXPECT_EQ(countOf(svg, "<g class=\"message\">"), sample.ladder.arrows.size());
+    EXPECT_EQ(countOf(svg, "class=\"arrow\""), sample.model.arrows.size());
+    EXPECT_EQ(countOf(svg, "<g class=\"message\">"), sample.model.arrows.size());
     // Each decorated label is one <text> element, XML-escaped.
     const std::vector<std::string> labels = {
-        "INVITE (SDP)",
-        "INVITE (SDP) (retrans)",
+        "INVITE (SDP offer)",
+        "INVITE (SDP offer) (retrans)",
         "100 Trying",
         "OPTIONS &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;",
         "!480 &quot;Gone&quot; &amp; ]]&gt; \\x1b[31m red\\n@enduml\\n!include /etc/passwd",
         "NOTIFY \\xff\\xfe; #x %%{init}%% style a:#35;",
-        "200 OK (SDP)",
+        "200 OK (SDP answer)",
     };
     for (const std::string& label : labels) {
         SCOPED_TRACE(label);
@@ -459,9 +466,75 @@ TEST(LadderExport, SvgDrawsOneArrowPerMessageWithItsLabel) {
     EXPECT_NE(svg.find("a84b4c76e66710@pc33&lt;&amp;&gt;&quot; · sip:alice@atlanta.example.com → "
                        "sip:bob@biloxi.example.com · answered (200)</text>"),
               std::string::npos);
-    EXPECT_NE(svg.find(">12:00:00.500</text>"), std::string::npos);
+    EXPECT_NE(svg.find(">12:00:00.500000</text>"), std::string::npos);
     EXPECT_NE(svg.find(">+500.000ms</text>"), std::string::npos);
-    EXPECT_NE(svg.find(">+1.130s</text>"), std::string::npos);
+    EXPECT_NE(svg.find(">+1.130000s</text>"), std::string::npos);
+}
+
+// Issue 11: the SVG (and the PNG made from it) gave times in ms, so messages 100 µs apart read the same.
+TEST(LadderExport, SvgTimesKeepMicroseconds) {
+    const Sample sample;
+    const std::string svg = render(LadderFormat::Svg, sample);
+    EXPECT_NE(svg.find(">12:00:01.750000</text>"), std::string::npos);
+    EXPECT_NE(svg.find(">12:00:01.750100</text>"), std::string::npos);
+    std::set<std::string> times;
+    for (const ladder::Arrow& arrow : sample.model.arrows)
+        if (svg.find(">" + ladder::clockTime(arrow.timestampUs) + "</text>") != std::string::npos)
+            times.insert(ladder::clockTime(arrow.timestampUs));
+    EXPECT_EQ(times.size(), sample.model.arrows.size());
+}
+
+// Issue 11: a 486 arrow had the colour of every other arrow. Responses take the colour of their class.
+TEST(LadderExport, SvgColoursArrowsByResponseClass) {
+    const std::string svg = render(LadderFormat::Svg, rejectedSample());
+    const std::string request = ladder::hexColor(ladder::classColor(ladder::MessageClass::Request));
+    const std::string busy = ladder::hexColor(ladder::classColor(ladder::MessageClass::ClientError));
+    const std::string ringing = ladder::hexColor(ladder::classColor(ladder::MessageClass::Provisional));
+    ASSERT_NE(busy, request);
+    EXPECT_NE(svg.find("stroke=\"" + busy + "\" stroke-width=\"1.5\" marker-end=\"url(#head-4xx)\""),
+              std::string::npos)
+        << svg;
+    EXPECT_NE(svg.find("fill=\"" + busy + "\">486 Busy Here</text>"), std::string::npos);
+    EXPECT_NE(svg.find("fill=\"" + ringing + "\">180 Ringing</text>"), std::string::npos);
+    EXPECT_NE(svg.find("fill=\"" + request + "\">ACK</text>"), std::string::npos);
+    EXPECT_NE(svg.find("<marker id=\"head-4xx\""), std::string::npos);
+    EXPECT_EQ(xmlError(svg), "");
+}
+
+TEST(LadderExport, PlantUmlColoursResponsesByClass) {
+    const std::string puml = render(LadderFormat::PlantUml, rejectedSample());
+    const std::string busy = ladder::hexColor(ladder::classColor(ladder::MessageClass::ClientError));
+    EXPECT_NE(puml.find("P1 -[" + busy + "]> P0 : 486 Busy Here\n"), std::string::npos) << puml;
+    EXPECT_NE(puml.find("P0 -> P1 : INVITE\n"), std::string::npos) << puml;
+}
+
+// Issue 11: every format gives the same labels (the SDP role as the terminal gives it) and µs times.
+TEST(LadderExport, EveryFormatSaysWhatTheTerminalSays) {
+    const Sample sample;
+    const std::string text = render(LadderFormat::Text, sample);
+    const std::string puml = render(LadderFormat::PlantUml, sample);
+    const std::string mmd = render(LadderFormat::Mermaid, sample);
+    const std::string svg = render(LadderFormat::Svg, sample);
+    for (const char* label : {"INVITE (SDP offer)", "INVITE (SDP offer) (retrans)", "200 OK (SDP answer)"}) {
+        SCOPED_TRACE(label);
+        EXPECT_NE(text.find(std::string(" ") + label + " "), std::string::npos);
+        EXPECT_NE(puml.find(std::string(" : ") + label + "\n"), std::string::npos);
+        EXPECT_NE(mmd.find(std::string(": ") + label + "\n"), std::string::npos);
+        EXPECT_NE(svg.find(std::string(">") + label + "</text>"), std::string::npos);
+    }
+    for (const std::string* document : {&text, &puml, &mmd, &svg}) {
+        EXPECT_NE(document->find("12:00:01.750100"), std::string::npos) << *document;
+        EXPECT_EQ(document->find("(SDP)"), std::string::npos) << *document;
+    }
+    EXPECT_NE(puml.find("' 12:00:01.750100 +0.100ms\n"), std::string::npos);
+    EXPECT_NE(mmd.find("    %% 12:00:01.750000 +1.130000s\n"), std::string::npos);
+}
+
+// Issue 11: PlantUML wrote "Call<U+002D>ID" in the title.
+TEST(LadderExport, PlantUmlTitleSpellsCallId) {
+    const std::string puml = render(LadderFormat::PlantUml, Sample{});
+    EXPECT_EQ(puml.find("<U+002D>"), std::string::npos);
+    EXPECT_NE(puml.find("title Call-ID a84b4c76e66710@pc33"), std::string::npos);
 }
 
 TEST(LadderExport, SvgMarksRetransmissionsErrorsAndSelfMessages) {
@@ -474,7 +547,7 @@ TEST(LadderExport, SvgMarksRetransmissionsErrorsAndSelfMessages) {
 
 TEST(LadderExport, SvgOfAnEmptyLadderIsWellFormed) {
     std::ostringstream out;
-    writeLadderSvg(out, store::CallRow{}, store::Ladder{});
+    writeLadderSvg(out, store::CallRow{}, ladder::Model{});
     EXPECT_EQ(xmlError(out.str()), "");
 }
 
@@ -502,11 +575,12 @@ TEST(LadderExport, PlantUmlMatchesGolden) {
             text = line.substr(line.find(" : ") + 3);
         else
             ADD_FAILURE() << "a line we did not write";
-        EXPECT_EQ(withoutEntities(text, "<U+", '>').find_first_of("<>\"\\*/_~=-|[]$%!#&'"),
+        EXPECT_EQ(withoutEntities(text, "<U+", '>').find_first_of("<>\"\\*/_~=|[]$%!#&'"),
                   std::string::npos);
+        EXPECT_EQ(text.find("--"), std::string::npos);
     }
-    EXPECT_NE(puml.find("P0 --> P1 : INVITE (SDP) (retrans)\n"), std::string::npos);
-    EXPECT_NE(puml.find("P2 -[#red]> P1 : "), std::string::npos);
+    EXPECT_NE(puml.find("P0 --> P1 : INVITE (SDP offer) (retrans)\n"), std::string::npos);
+    EXPECT_NE(puml.find("P2 -[" + ladder::hexColor(ladder::errorColor()) + "]> P1 : "), std::string::npos);
     EXPECT_NE(puml.find("P2 -> P2 : "), std::string::npos);
     expectGolden("ladder.puml", puml);
 }
@@ -547,22 +621,56 @@ TEST(LadderExport, MermaidMatchesGolden) {
         EXPECT_EQ(withoutEntities(all[n].substr(text + 1), "#", ';').find_first_of(";<>&\"%{}\\#"),
                   std::string::npos);
     }
-    EXPECT_NE(mmd.find("    P0-->>P1: INVITE (SDP) (retrans)\n"), std::string::npos);
+    EXPECT_NE(mmd.find("    P0-->>P1: INVITE (SDP offer) (retrans)\n"), std::string::npos);
     EXPECT_NE(mmd.find("    participant P2 as [2001:db8::3]:5080\n"), std::string::npos);
     expectGolden("ladder.mmd", mmd);
 }
 
 // [SECTION] Text
 
-TEST(LadderExport, TextIsThePrintLadderOutputUnderACallHeader) {
-    const Sample sample;
-    const std::string text = render(LadderFormat::Text, sample);
-    std::ostringstream ladder;
-    printLadder(ladder, sample.ladder, sample.messages, {});
-    ASSERT_GT(text.size(), ladder.str().size());
-    EXPECT_EQ(text.substr(text.size() - ladder.str().size()), ladder.str());
+// Issue 12: compared with a golden, not with the printLadder it calls.
+TEST(LadderExport, TextMatchesGolden) {
+    const std::string text = render(LadderFormat::Text, Sample{});
     EXPECT_EQ(text.rfind("Call-ID: a84b4c76e66710@pc33<&>\"\n", 0), 0u);
     EXPECT_EQ(text.find('\x1b'), std::string::npos);
+    EXPECT_NE(text.find("<-- NOTIFY \\xff\\xfe; #x %%{init}%% style a:#35; (to itself)"), std::string::npos);
+    expectGolden("ladder.txt", text);
+}
+
+// Issue 11: a 3-hop ladder was 168 columns, wrapped on an 80-column terminal. Written to a terminal it fits: the
+// label space shrinks and labels are cut with "…"; to pipes and files (maxWidth 0) it keeps its full width.
+TEST(TerminalLadder, FitsTheTerminalWidth) {
+    const Sample sample;
+    std::ostringstream full;
+    printLadder(full, sample.model, sample.messages, {});
+    std::size_t widest = 0;
+    for (const std::string& line : lines(full.str()))
+        widest = std::max(widest, ladder::codePointCount(line));
+    ASSERT_GT(widest, 80u);
+    EXPECT_EQ(full.str().find("…"), std::string::npos);
+
+    for (const std::size_t width : {80u, 100u, 132u}) {
+        SCOPED_TRACE(width);
+        LadderTextOptions options;
+        options.maxWidth = width;
+        std::ostringstream fitted;
+        printLadder(fitted, sample.model, sample.messages, options);
+        const auto all = lines(fitted.str());
+        ASSERT_EQ(all.size(), 2u + sample.model.arrows.size());
+        for (const std::string& line : all)
+            EXPECT_LE(ladder::codePointCount(line), width) << line;
+        EXPECT_NE(fitted.str().find("…"), std::string::npos);
+        // Every message still has its arrow, and the short labels stay whole.
+        EXPECT_EQ(countOf(fitted.str(), ">|") + countOf(fitted.str(), "|<"), 7u) << fitted.str();  // self: "|<--"
+        EXPECT_NE(fitted.str().find(" 100 Trying "), std::string::npos) << fitted.str();
+        EXPECT_NE(fitted.str().find("12:00:00.501250"), std::string::npos);
+    }
+    // A ladder that fits is drawn as it is.
+    LadderTextOptions wide;
+    wide.maxWidth = widest + 10;
+    std::ostringstream same;
+    printLadder(same, sample.model, sample.messages, wide);
+    EXPECT_EQ(same.str(), full.str());
 }
 
 } // namespace

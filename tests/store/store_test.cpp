@@ -3,7 +3,6 @@
 #include "capture/error.hpp"
 #include "store/database.hpp"
 #include "store/ingest.hpp"
-#include "store/ladder.hpp"
 #include "store/reader.hpp"
 #include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
@@ -57,11 +56,6 @@ TEST(Store, ImportThenReadCallsMessagesAndText) {
     EXPECT_EQ(messages[1].cseqMethod, "INVITE");
     EXPECT_EQ(messages[0].text, sipMessage("INVITE sip:bob@example.com SIP/2.0", "call-a", "1 INVITE"));
     EXPECT_EQ(messages[2].frame, 3u);
-
-    const auto ladder = store::buildLadder(messages, false);
-    ASSERT_EQ(ladder.columns.size(), 2u);
-    EXPECT_EQ(ladder.arrows[1].fromColumn, 1u);
-    EXPECT_EQ(ladder.arrows[1].label, "486 Busy Here");
 }
 
 TEST(Store, FiltersNarrowCallsAndMessages) {

@@ -1,6 +1,6 @@
 // Alias files: one "ADDRESS = NAME" per line. Addresses are made canonical (inet_ntop) so that any spelling of an
 // IPv6 address matches the store's.
-#include "cli/aliases.hpp"
+#include "ladder/host_aliases.hpp"
 
 #include "capture/error.hpp"
 
@@ -11,7 +11,7 @@
 #include <fstream>
 #include <optional>
 
-namespace sipscope::cli {
+namespace sipscope::ladder {
 
 namespace {
 
@@ -154,4 +154,4 @@ std::string HostAliases::lookup(const std::string& endpoint) const {
     return {};
 }
 
-} // namespace sipscope::cli
+} // namespace sipscope::ladder

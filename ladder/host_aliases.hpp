@@ -1,4 +1,4 @@
-// Host aliases for `sipscope show` and ladder exports: names for addresses, read from a small config file.
+// Host aliases for the ladder (terminal, exports, viewer): names for addresses, read from a small config file.
 //
 //   # comment
 //   10.0.0.1:5060 = sbc-a          one endpoint
@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace sipscope::cli {
+namespace sipscope::ladder {
 
 class HostAliases {
 public:
@@ -34,4 +34,4 @@ private:
     std::map<std::string, std::string> m_names;  // canonical "ip", "ip:port" or "[v6]:port" -> name
 };
 
-} // namespace sipscope::cli
+} // namespace sipscope::ladder

@@ -1,0 +1,136 @@
+// The ladder of one call (or of several linked calls) as data: host columns in first-seen order, one arrow per
+// message with its label, class, SDP role, leg and flags, the legs and the transactions. Every ladder (terminal,
+// SVG/PNG, PlantUML, Mermaid, the viewer) is drawn from this model through ladder_layout.hpp; none of them decides
+// a label, a colour class, an order or a leg on its own. Plain data, no drawing, no ImGui.
+//
+//   const auto messages = reader.callMessages(call.key, false);
+//   ladder::ModelOptions options;                     // per ip:port, no aliases, one leg
+//   options.media = reader.callMedia(call.key);       // for "INVITE (SDP offer: PCMU PCMA)"
+//   const ladder::Model model = ladder::buildModel(messages, options);
+#pragma once
+
+#include "decode/correlator.hpp"
+#include "store/reader.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sipscope::ladder {
+
+class HostAliases;
+
+using SdpRole = decode::SdpRole;  // None, Offer, Answer: the role the correlator stored, never recomputed
+
+enum class ColumnGrouping { Endpoint, Ip };  // a column per "ip:port", or per IP with every port of it merged
+enum class Direction { Right, Left, Self };  // on screen, in model column order; Self: a host sends to itself
+
+// What colours an arrow. Requests are one class; responses by their status class; Unknown: neither was read.
+enum class MessageClass { Request, Provisional, Success, Redirect, ClientError, ServerError, GlobalError, Unknown };
+
+struct Rgb {
+    std::uint8_t r = 0, g = 0, b = 0;
+    bool operator==(const Rgb&) const = default;
+};
+
+// The colour of each class, readable on white (SVG, PNG, the viewer's light theme): requests ink, 1xx amber,
+// 2xx green, 3xx teal, 4xx red, 5xx purple, 6xx dark red.
+Rgb classColor(MessageClass messageClass);
+// Malformed messages, whatever their class.
+Rgb errorColor();
+// Leg colour by leg index: a fixed palette of 8, repeating; leg 0 (the call itself) is ink.
+Rgb legColor(std::size_t leg);
+// "#rrggbb"
+std::string hexColor(Rgb color);
+
+// A host: one lifeline.
+struct Column {
+    std::string host;   // "ip:port" ("[v6]:port"), or "ip" with ColumnGrouping::Ip; printable
+    std::string alias;  // its name from the aliases file, printable; empty when it has none
+};
+
+// "alias (host)", or the host alone: the one-line name of a column in the exports.
+std::string columnTitle(const Column& column);
+
+// One arrow per message, in the order of the messages given to buildModel.
+struct Arrow {
+    std::size_t message = 0;         // index into the messages given to buildModel
+    std::int64_t messageId = 0;      // MessageRow::id
+    std::int64_t timestampUs = 0;
+    std::size_t fromColumn = 0;
+    std::size_t toColumn = 0;        // equal to fromColumn for Direction::Self
+    Direction direction = Direction::Right;
+    MessageClass messageClass = MessageClass::Unknown;
+    std::string text;                // "INVITE", "180 Ringing", "?" when neither was read; printable
+    bool hasSdp = false;
+    SdpRole sdpRole = SdpRole::None; // as stored (MessageRow::sdpRole)
+    std::string codecs;              // "PCMU PCMA" from its SDP's m= lines (rates dropped); empty when unknown
+    std::size_t leg = 0;             // index into Model::legs
+    bool isRetransmission = false;
+    bool hasError = false;           // malformed (MessageRow::valid false)
+    std::string error;               // why, printable; empty when valid
+    std::size_t transaction = 0;     // index into Model::transactions
+    // The label every ladder shows, printable but not escaped for any format:
+    //   [#leg ][!]text[ (SDP offer: PCMU PCMA)| (SDP answer)| (SDP)][ (retrans)]
+    // "#N " only when the model has more than one leg; "!" when malformed; codecs only when known.
+    std::string label;
+};
+
+// A call drawn in the ladder: the call itself first, then the calls linked to it.
+struct Leg {
+    std::string callId;  // printable
+    std::string link;    // how it is linked: "this call", "replaces", "header", "transfer", "refer", ...; printable
+};
+
+// A transaction as the span of its arrows, for brackets in the margin. Grouped by Call-ID, CSeq number and
+// CSeq method, an ACK joining its INVITE's transaction when that INVITE's final response was not 2xx (RFC 3261
+// §17.1.1.3); the ACK of a 2xx is a transaction of its own (§13.2.2.4).
+struct Transaction {
+    std::size_t firstArrow = 0;
+    std::size_t lastArrow = 0;  // included
+    std::string method;         // CSeq method
+    std::uint32_t cseq = 0;
+    std::size_t arrows = 0;     // how many arrows it has
+    std::size_t lane = 0;       // margin lane: overlapping transactions get different lanes, from 0
+};
+
+struct Model {
+    std::vector<Column> columns;
+    std::vector<Arrow> arrows;
+    std::vector<Leg> legs;  // at least one when there are arrows
+    std::vector<Transaction> transactions;
+    std::size_t transactionLanes = 0;  // lanes the brackets need (max lane + 1)
+};
+
+struct ModelOptions {
+    ColumnGrouping grouping = ColumnGrouping::Endpoint;
+    const HostAliases* aliases = nullptr;  // names the columns; not kept after buildModel returns
+    // --all-legs: the leg index of each message (same size as the messages) and each leg's Call-ID and link.
+    // Empty: one leg named by the first message's Call-ID, "this call".
+    std::vector<std::size_t> legOfMessage;
+    std::vector<Leg> legs;
+    // The SDP media of the messages (Reader::callMedia of each leg), matched by message id, for the codecs of the
+    // labels. Empty: labels without codecs.
+    std::vector<store::MediaRow> media;
+};
+
+// Builds the model of `messages` (in the order they are drawn: time order, ties by capture order). Columns by
+// first appearance of each host, source before destination. Never throws on packet text; all text is made
+// printable. Pure: same input, same model.
+Model buildModel(const std::vector<store::MessageRow>& messages, const ModelOptions& options = {});
+
+// The parts of a label, for a drawer that lays them out itself (the viewer's tooltip); buildModel joins them into
+// Arrow::label with exactly this rule.
+std::string labelOf(const Arrow& arrow, bool withLegNumber);
+// "INVITE" for requests, "200 OK" for responses, "?" for a message with neither; printable.
+std::string messageText(const store::MessageRow& message);
+// The class of a message from its method or status.
+MessageClass messageClassOf(const store::MessageRow& message);
+// The stored SDP role of a message (MessageRow::sdpRole).
+SdpRole sdpRoleOf(const store::MessageRow& message);
+// "PCMU PCMA" from media codecs such as "PCMU/8000 PCMA/8000": names only, each once, in order.
+std::string codecSummary(std::string_view codecs);
+
+} // namespace sipscope::ladder

@@ -1,0 +1,45 @@
+// Host aliases: the file format, canonical addresses, and errors that name the file and line.
+#include "ladder/host_aliases.hpp"
+
+#include "capture/error.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+using sipscope::ladder::HostAliases;
+
+TEST(HostAliases, EndpointEntriesWinOverAddressEntriesInAnySpelling) {
+    const auto aliases = HostAliases::parse("# comment\n10.0.0.1:5060 = sbc-a\r\n10.0.0.1 = any-port\n"
+                                            "2001:DB8:0::1 = v6-host\n[2001:db8::2]:5061 = v6-tls # note\n",
+                                            "test.aliases");
+    EXPECT_EQ(aliases.size(), 4u);
+    EXPECT_EQ(aliases.lookup("10.0.0.1:5060"), "sbc-a");
+    EXPECT_EQ(aliases.lookup("10.0.0.1:5080"), "any-port");
+    EXPECT_EQ(aliases.lookup("10.0.0.1"), "any-port");
+    EXPECT_EQ(aliases.lookup("[2001:db8::1]:5060"), "v6-host");
+    EXPECT_EQ(aliases.lookup("2001:db8::1"), "v6-host");
+    EXPECT_EQ(aliases.lookup("[2001:db8::2]:5061"), "v6-tls");
+    EXPECT_EQ(aliases.lookup("[2001:db8::2]:5060"), "");
+    EXPECT_EQ(aliases.lookup("10.0.0.9:5060"), "");
+    EXPECT_EQ(aliases.lookup("not an address"), "");
+}
+
+TEST(HostAliases, BadLinesNameTheFileAndLine) {
+    for (const char* text : {"10.0.0.1 sbc\n", "10.0.0.1:99999 = x\n", "host.example = x\n", "10.0.0.1 =\n",
+                             "[2001:db8::1 = x\n"}) {
+        SCOPED_TRACE(text);
+        try {
+            HostAliases::parse(std::string("\n") + text, "lab.aliases");
+            ADD_FAILURE() << "accepted";
+        } catch (const sipscope::Error& error) {
+            EXPECT_EQ(std::string(error.what()).rfind("lab.aliases:2: ", 0), 0u) << error.what();
+        }
+    }
+    EXPECT_THROW(HostAliases::parse("10.0.0.1 = " + std::string(HostAliases::MaxNameBytes + 1, 'n'), "f"),
+                 sipscope::Error);
+}
+
+} // namespace

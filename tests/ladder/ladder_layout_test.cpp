@@ -1,0 +1,226 @@
+// The ladder layout with a fake font (10 units per code point): column widths, rows in both modes, folded gaps,
+// label boxes, fitting a width, column order, brackets, visible rows and hit testing.
+#include "ladder/ladder_layout.hpp"
+
+#include "ladder/text_format.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace sipscope::ladder {
+namespace {
+
+double tenPerChar(std::string_view text) {
+    return 10.0 * static_cast<double>(codePointCount(text));
+}
+
+store::MessageRow message(std::int64_t timestampUs, const std::string& src, const std::string& dst,
+                          const std::string& method) {
+    static std::int64_t id = 0;
+    store::MessageRow row;
+    row.id = ++id;
+    row.timestampUs = timestampUs;
+    row.src = src;
+    row.dst = dst;
+    row.method = method;
+    row.cseq = 1;
+    row.cseqMethod = method;
+    row.callId = "c";
+    return row;
+}
+
+const std::string A = "10.0.0.1:5060", B = "10.0.0.2:5060", C = "10.0.0.3:5060";
+
+// A -> B -> C, back, and a self message on B; then 40 s of silence and a BYE.
+Model sample() {
+    std::vector<store::MessageRow> rows = {
+        message(0, A, B, "INVITE"),          message(1'000, B, C, "INVITE"),
+        message(2'000, C, B, "A-LONG-LABEL-OF-40-CHARACTERS-1234567890"),
+        message(3'000, B, B, "OPTIONS"),     message(40'003'000, A, B, "BYE"),
+    };
+    return buildModel(rows);
+}
+
+LayoutOptions options() {
+    LayoutOptions o;
+    o.measure = tenPerChar;
+    o.left = 100;
+    o.top = 50;
+    o.rowHeight = 20;
+    o.minColumnWidth = 150;
+    o.headerPadding = 20;
+    o.labelPadding = 40;
+    o.selfLoopWidth = 30;
+    return o;
+}
+
+TEST(LadderLayout, ColumnsShareTheWidthTheWidestNeeds) {
+    const Model model = sample();
+    const Layout layout = layOut(model, options());
+    ASSERT_EQ(layout.columns.size(), 3u);
+    // The 40-character label spans one slot: 400 + 40 padding.
+    EXPECT_DOUBLE_EQ(layout.columnWidth, 440);
+    EXPECT_DOUBLE_EQ(layout.columns[0].left, 100);
+    EXPECT_DOUBLE_EQ(layout.columns[0].centerX, 320);
+    EXPECT_DOUBLE_EQ(layout.columns[1].centerX, 760);
+    EXPECT_DOUBLE_EQ(layout.columns[2].centerX, 1200);
+    EXPECT_EQ(layout.columns[2].host, C);
+    EXPECT_FALSE(layout.isCut);
+}
+
+TEST(LadderLayout, CompressedRowsOnePerMessage) {
+    const Layout layout = layOut(sample(), options());
+    ASSERT_EQ(layout.arrows.size(), 5u);
+    for (std::size_t i = 0; i < layout.arrows.size(); ++i) {
+        EXPECT_DOUBLE_EQ(layout.arrows[i].y, 50 + 20.0 * static_cast<double>(i)) << i;
+        EXPECT_EQ(layout.arrows[i].arrow, i);
+    }
+    EXPECT_TRUE(layout.gaps.empty());
+    EXPECT_DOUBLE_EQ(layout.height, 50 + 20 * 4 + 20);
+}
+
+TEST(LadderLayout, ArrowGeometryAndLabelBoxes) {
+    const Layout layout = layOut(sample(), options());
+    const PlacedArrow& invite = layout.arrows[0];
+    EXPECT_EQ(invite.direction, Direction::Right);
+    EXPECT_DOUBLE_EQ(invite.fromX, 320);
+    EXPECT_DOUBLE_EQ(invite.toX, 760);
+    EXPECT_DOUBLE_EQ(invite.labelWidth, 60);
+    EXPECT_DOUBLE_EQ(invite.labelLeft, 320 + (440 - 60) / 2.0);  // centred between the lifelines
+    const PlacedArrow& back = layout.arrows[2];
+    EXPECT_EQ(back.direction, Direction::Left);
+    EXPECT_DOUBLE_EQ(back.fromX, 1200);
+    EXPECT_DOUBLE_EQ(back.toX, 760);
+    const PlacedArrow& self = layout.arrows[3];
+    EXPECT_EQ(self.direction, Direction::Self);
+    EXPECT_DOUBLE_EQ(self.fromX, self.toX);
+    EXPECT_DOUBLE_EQ(self.labelLeft, 760 + 30);
+}
+
+TEST(LadderLayout, ProportionalRowsFollowTimeAndFoldLongGaps) {
+    LayoutOptions o = options();
+    o.rowMode = RowMode::Proportional;
+    o.pxPerUs = 0.03;           // 1 ms = 30 units
+    o.foldGapHeight = 200;      // more than 200 units of silence folds
+    o.foldedGapHeight = 24;
+    const Model model = sample();
+    const Layout layout = layOut(model, o);
+    ASSERT_EQ(layout.arrows.size(), 5u);
+    EXPECT_DOUBLE_EQ(layout.arrows[0].y, 50);
+    EXPECT_DOUBLE_EQ(layout.arrows[1].y, 80);   // +1 ms
+    EXPECT_DOUBLE_EQ(layout.arrows[2].y, 110);
+    EXPECT_DOUBLE_EQ(layout.arrows[3].y, 140);
+    // 40 s would be 1.2 million units: folded to one row plus the marker.
+    ASSERT_EQ(layout.gaps.size(), 1u);
+    EXPECT_EQ(layout.gaps[0].beforeArrow, 4u);
+    EXPECT_EQ(layout.gaps[0].durationUs, 40'000'000);
+    EXPECT_DOUBLE_EQ(layout.arrows[4].y, 140 + 20 + 24);
+    EXPECT_GT(layout.gaps[0].y0, layout.arrows[3].y);
+    EXPECT_LT(layout.gaps[0].y1, layout.arrows[4].y);
+    // Rows never come closer than rowHeight, however close in time.
+    o.pxPerUs = 0.001;
+    const Layout dense = layOut(model, o);
+    EXPECT_DOUBLE_EQ(dense.arrows[1].y - dense.arrows[0].y, 20);
+    // yOfTime follows the same mapping.
+    EXPECT_DOUBLE_EQ(layout.yOfTime(500, model), 65);
+    EXPECT_DOUBLE_EQ(layout.yOfTime(-5, model), 50);
+}
+
+TEST(LadderLayout, FitsAWidthByCuttingLabelsWithAnEllipsis) {
+    LayoutOptions o = options();
+    o.maxWidth = 700;
+    o.minFitColumnWidth = 100;
+    const Layout layout = layOut(sample(), o);
+    EXPECT_DOUBLE_EQ(layout.columnWidth, 200);  // (700 - 100) / 3
+    EXPECT_LE(layout.columns.back().right, 700);
+    EXPECT_TRUE(layout.isCut);
+    const PlacedArrow& cut = layout.arrows[2];
+    EXPECT_EQ(cut.label.substr(cut.label.size() - 3), "…");
+    EXPECT_LE(cut.labelWidth, 200 - 40);
+    EXPECT_EQ(cut.label, cutToWidth(sample().arrows[2].label, 160, tenPerChar));
+    EXPECT_EQ(layout.arrows[0].label, "INVITE");  // short labels stay whole
+    // Never narrower than minFitColumnWidth, even if it cannot fit.
+    o.maxWidth = 200;
+    EXPECT_DOUBLE_EQ(layOut(sample(), o).columnWidth, 100);
+}
+
+TEST(LadderLayout, CutToWidthKeepsWholeCodePoints) {
+    EXPECT_EQ(cutToWidth("INVITE", 60, tenPerChar), "INVITE");
+    EXPECT_EQ(cutToWidth("INVITE", 50, tenPerChar), "INVI…");
+    EXPECT_EQ(cutToWidth("\xe2\x86\x92\xe2\x86\x92\xe2\x86\x92", 20, tenPerChar), "\xe2\x86\x92…");
+    EXPECT_EQ(cutToWidth("INVITE", 5, tenPerChar), "");
+}
+
+TEST(LadderLayout, ColumnOrderReordersAndHides) {
+    LayoutOptions o = options();
+    o.columnOrder = {2, 0};  // C first, then A; B hidden with every arrow touching it
+    const Model model = sample();
+    const Layout layout = layOut(model, o);
+    ASSERT_EQ(layout.columns.size(), 2u);
+    EXPECT_EQ(layout.columns[0].column, 2u);
+    EXPECT_EQ(layout.columns[1].column, 0u);
+    EXPECT_TRUE(layout.arrows.empty());
+
+    o.columnOrder = {1, 0, 2};
+    const Layout swapped = layOut(model, o);
+    EXPECT_EQ(swapped.arrows[0].direction, Direction::Left);  // A -> B now runs right to left
+    EXPECT_LT(swapped.arrows[0].toX, swapped.arrows[0].fromX);
+}
+
+TEST(LadderLayout, VisibleArrowsAndHitTesting) {
+    const Model model = sample();
+    const Layout layout = layOut(model, options());  // rows at y 50, 70, 90, 110, 130
+    EXPECT_EQ(layout.visibleArrows(60, 100), (std::pair<std::size_t, std::size_t>{1, 3}));
+    EXPECT_EQ(layout.visibleArrows(50, 50), (std::pair<std::size_t, std::size_t>{0, 1}));
+    EXPECT_EQ(layout.visibleArrows(0, 10), (std::pair<std::size_t, std::size_t>{0, 0}));
+    EXPECT_EQ(layout.visibleArrows(131, 500), (std::pair<std::size_t, std::size_t>{5, 5}));
+
+    EXPECT_EQ(layout.hitTest(500, 52, 6), 0u);       // on the first INVITE's shaft
+    EXPECT_EQ(layout.hitTest(900, 71, 6), 1u);       // second row, between B and C
+    EXPECT_EQ(layout.hitTest(500, 71, 6), std::nullopt);  // second row, but left of B: nothing there
+    EXPECT_EQ(layout.hitTest(500, 60, 6), std::nullopt);  // between rows
+    EXPECT_EQ(layout.hitTest(840, 110, 6), 3u);      // the self message's label
+    EXPECT_EQ(layout.hitTest(2000, 110, 6), std::nullopt);
+    // Nearest row wins when the tolerance covers two.
+    EXPECT_EQ(layout.hitTest(500, 58, 15), 0u);
+    EXPECT_EQ(layout.hitTest(500, 64, 15), 0u);  // row 70 is nearer but does not reach x 500; row 50 does
+    EXPECT_EQ(model.arrows[layout.arrows[*layout.hitTest(900, 71, 6)].arrow].text, "INVITE");
+}
+
+TEST(LadderLayout, BracketsSpanTransactionsOfSeveralArrows) {
+    std::vector<store::MessageRow> rows = {message(0, A, B, "INVITE"), message(1, A, B, "OPTIONS"),
+                                           message(2, B, A, "INVITE")};
+    rows[2].method.reset();
+    rows[2].status = 200;
+    const Model model = buildModel(rows);
+    const Layout layout = layOut(model, options());
+    ASSERT_EQ(layout.brackets.size(), 1u);  // the lone OPTIONS gets none
+    EXPECT_DOUBLE_EQ(layout.brackets[0].y0, 50);
+    EXPECT_DOUBLE_EQ(layout.brackets[0].y1, 90);
+    EXPECT_EQ(model.transactions[layout.brackets[0].transaction].method, "INVITE");
+}
+
+TEST(LadderLayout, WholeUnitsForTerminalCells) {
+    LayoutOptions o;
+    o.measure = [](std::string_view text) { return static_cast<double>(codePointCount(text)); };
+    o.left = 30;
+    o.wholeUnits = true;
+    const Model model = sample();
+    const Layout layout = layOut(model, o);
+    EXPECT_DOUBLE_EQ(layout.columnWidth, 50);  // 40 cells + 10
+    EXPECT_DOUBLE_EQ(layout.columns[0].centerX, 55);
+    EXPECT_DOUBLE_EQ(layout.arrows[0].labelLeft, 55 + 22);  // ceil((50 - 6) / 2)
+}
+
+TEST(LadderLayout, EmptyModel) {
+    const Layout layout = layOut(Model{}, options());
+    EXPECT_TRUE(layout.columns.empty());
+    EXPECT_TRUE(layout.arrows.empty());
+    EXPECT_EQ(layout.hitTest(0, 0, 100), std::nullopt);
+    EXPECT_DOUBLE_EQ(layout.width, 100);
+}
+
+} // namespace
+} // namespace sipscope::ladder
