@@ -87,6 +87,63 @@ bool isSipStartLine(std::string_view line)
     return isStatusLine(line) || isRequestLine(line);
 }
 
+std::size_t findStartLineInside(std::string_view line)
+{
+    if (!line.empty() && line.back() == '\r')
+        line.remove_suffix(1);
+    // A status line: "SIP/2.0 " somewhere after the first byte, and a status line from there on.
+    for (std::size_t at = line.find("SIP/2.0 ", 1); at != std::string_view::npos; at = line.find("SIP/2.0 ", at + 1)) {
+        if (isStatusLine(line.substr(at)))
+            return at;
+    }
+    // A request line ends in " SIP/2.0"; its Request-URI is the word before, its method the token before that.
+    constexpr std::string_view VersionSuffix = " SIP/2.0";
+    if (line.size() <= VersionSuffix.size() || !equalsIgnoreCase(line.substr(line.size() - VersionSuffix.size()),
+                                                                  VersionSuffix))
+        return std::string_view::npos;
+    const std::size_t uriEnd = line.size() - VersionSuffix.size();
+    const std::size_t methodEnd = line.rfind(' ', uriEnd - 1);
+    if (methodEnd == std::string_view::npos || methodEnd == 0)
+        return std::string_view::npos;
+    std::size_t methodStart = methodEnd;
+    while (methodStart > 0 && isTokenChar(line[methodStart - 1]))
+        --methodStart;
+    if (methodStart == methodEnd)
+        return std::string_view::npos;
+    // The bytes before may be token characters too ("...helloOPTIONS"): an RFC method at the end of the run wins.
+    static constexpr std::string_view Methods[] = {"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER",
+                                                   "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO", "REFER",
+                                                   "MESSAGE", "UPDATE"};
+    const std::string_view run = line.substr(methodStart, methodEnd - methodStart);
+    std::size_t start = methodStart == 0 ? std::string_view::npos : methodStart;
+    std::size_t longest = 0;
+    for (std::string_view method : Methods) {
+        if (method.size() > longest && run.size() > method.size() && run.ends_with(method)) {
+            longest = method.size();
+            start = methodEnd - method.size();
+        }
+    }
+    if (start == std::string_view::npos || !isRequestLine(line.substr(start)))
+        return std::string_view::npos;
+    return start;
+}
+
+bool isHeaderLineOrEnd(std::string_view line)
+{
+    if (!line.empty() && line.back() == '\r')
+        line.remove_suffix(1);
+    if (line.empty())
+        return true;
+    // RFC 3261 §7.3.1: field-name HCOLON, where HCOLON = *( SP / HTAB ) ":" SWS.
+    std::size_t nameEnd = 0;
+    while (nameEnd < line.size() && isTokenChar(line[nameEnd]))
+        ++nameEnd;
+    std::size_t colon = nameEnd;
+    while (colon < line.size() && (line[colon] == ' ' || line[colon] == '\t'))
+        ++colon;
+    return nameEnd > 0 && colon < line.size() && line[colon] == ':';
+}
+
 std::string_view skipLineBreaks(std::string_view bytes)
 {
     std::size_t start = 0;

@@ -10,6 +10,15 @@ namespace sipscope::capture::detail {
 // True when `line` (without its line ending) is a SIP request line or status line (RFC 3261 §7.1, §7.2).
 bool isSipStartLine(std::string_view line);
 
+// Where a SIP start line begins inside `line` (without its line ending) after other bytes, e.g. the end of a body
+// sent without a final line break: "</presence>OPTIONS sip:b@c SIP/2.0". npos when none does. The method of a glued
+// request line is the RFC method name the bytes before its Request-URI end with, or else the token run after a
+// byte that is not a token character.
+std::size_t findStartLineInside(std::string_view line);
+
+// True for a header line ("Name: value", whitespace allowed before the colon) and for the empty line.
+bool isHeaderLineOrEnd(std::string_view line);
+
 // Skips leading CR and LF bytes (keepalives, RFC 5626 §4.4.1) and returns the rest.
 std::string_view skipLineBreaks(std::string_view bytes);
 

@@ -220,7 +220,9 @@ bool StreamFramer::stepDetect()
 
 bool StreamFramer::stepResync()
 {
-    // Skip to the next line that is a SIP start line: after a gap, or when capture began mid-stream.
+    // Skip to the next SIP start line: after a gap, or when capture began mid-stream. The partial message before it
+    // may end in a body without a line break (XML, text), so a start line may begin inside a line; and a body may
+    // hold a start line of its own (message/sipfrag), so a start line counts only when a header line follows it.
     const std::string_view bytes = rest();
     std::size_t lineStart = 0;
     for (;;) {
@@ -230,10 +232,23 @@ bool StreamFramer::stepResync()
             skip(keep > MaxStartLineBytes ? bytes.size() : lineStart);
             return false;
         }
-        if (isSipStartLine(bytes.substr(lineStart, lineEnd - lineStart))) {
-            skip(lineStart);
-            m_mode = Mode::Sip;
-            return true;
+        const std::string_view line = bytes.substr(lineStart, lineEnd - lineStart);
+        // Inside first: "helloOPTIONS sip:b@c SIP/2.0" is a request line of method "helloOPTIONS" too.
+        std::size_t start = findStartLineInside(line);
+        if (start == std::string_view::npos && isSipStartLine(line))
+            start = 0;
+        if (start != std::string_view::npos) {
+            const std::size_t nextEnd = bytes.find('\n', lineEnd + 1);
+            if (nextEnd == std::string_view::npos) {
+                // Wait for the line after it, unless it will never fit.
+                skip(bytes.size() - lineStart > MaxStartLineBytes ? bytes.size() : lineStart);
+                return false;
+            }
+            if (isHeaderLineOrEnd(bytes.substr(lineEnd + 1, nextEnd - lineEnd - 1))) {
+                skip(lineStart + start);
+                m_mode = Mode::Sip;
+                return true;
+            }
         }
         lineStart = lineEnd + 1;
     }
@@ -252,9 +267,9 @@ bool StreamFramer::stepSip()
         return false;
     const std::size_t lineEnd = bytes.find('\n');
     if (lineEnd != std::string_view::npos && !isSipStartLine(bytes.substr(0, lineEnd))) {
-        // Bytes where a message should start: a wrong Content-Length before, or garbage. Find the next one.
+        // Bytes where a message should start: a wrong Content-Length before, or garbage. Find the next one (which
+        // may start inside this very line, after a body longer than its Content-Length said).
         ++m_stats.tcpFramingErrors;
-        skip(lineEnd + 1);
         m_mode = Mode::Resync;
         return true;
     }

@@ -200,6 +200,96 @@ TEST(TcpStream, MidstreamStartResynchronisesOnAStartLine)
     EXPECT_EQ(atBoundary.messages(), (std::vector<std::string>{OkText, Register, Message}));
 }
 
+// A NOTIFY whose PIDF body ends without a line break, as many presence servers send it, then an OPTIONS.
+const std::string Notify =
+    "NOTIFY sip:alice@10.0.0.1 SIP/2.0\r\n"
+    "Via: SIP/2.0/TCP 10.0.0.2:5060;branch=z9hG4bKn1\r\n"
+    "Call-ID: n1\r\n"
+    "CSeq: 7 NOTIFY\r\n"
+    "Content-Type: application/pidf+xml\r\n"
+    "Content-Length: 60\r\n"
+    "\r\n"
+    "<presence entity=\"sip:bob@example.com\"><tuple/></presence>\r\n";
+const std::string Options =
+    "OPTIONS sip:bob@10.0.0.2 SIP/2.0\r\n"
+    "Via: SIP/2.0/TCP 10.0.0.1:40000;branch=z9hG4bKo1\r\n"
+    "Call-ID: o1\r\n"
+    "CSeq: 1 OPTIONS\r\n"
+    "Content-Length: 0\r\n"
+    "\r\n";
+
+TEST(TcpStream, MidstreamStartInsideAMessageKeepsTheNextOne)
+{
+    // The capture starts inside a message whose body does not end in a line break, so the next start line follows
+    // its last byte on the same line: "...</presence>OPTIONS sip:...". Only the partial message is skipped.
+    std::string notify = Notify;
+    notify.resize(notify.size() - 2);  // "</presence>" is the body's last byte: Content-Length 58
+    notify.replace(notify.find("Content-Length: 60"), 18, "Content-Length: 58");
+    const std::string glued[] = {
+        notify + Options + Register,
+        // A text body ending in letters: the method is the RFC method name the run of letters ends with.
+        Message + Options + Register,
+        // A response glued to the body.
+        Message + OkText + Register,
+    };
+    const std::vector<std::string> expected[] = {
+        {Options, Register},
+        {Options, Register},
+        {OkText, Register},
+    };
+    for (std::size_t i = 0; i < std::size(glued); ++i) {
+        const std::string& text = glued[i];
+        const std::size_t cut = 20;  // inside the first message's start line
+        const std::size_t partial = text.find(expected[i][0]) - cut;
+        for (std::size_t segment = 1; segment <= text.size() - cut; ++segment) {
+            SCOPED_TRACE(testing::Message() << "stream " << i << ", segments of " << segment);
+            DecoderHarness harness;
+            Stream stream(harness);
+            for (std::size_t at = cut; at < text.size(); at += segment)
+                stream.data(text, at, std::min(segment, text.size() - at));  // no SYN: captured mid-connection
+            stream.fin(text.size());
+            ASSERT_EQ(harness.messages(), expected[i]);
+            ASSERT_EQ(harness.stats().tcpBytesSkipped, partial);
+        }
+    }
+}
+
+TEST(TcpStream, StartLineInsideABodyIsNotTakenForAMessage)
+{
+    // A message/sipfrag body holds a status line; resynchronising inside its NOTIFY must not frame a message from
+    // it (the line after it is the next request's start line, not a header), or the OPTIONS after it is lost.
+    const std::string sipfrag =
+        "NOTIFY sip:alice@10.0.0.1 SIP/2.0\r\n"
+        "Via: SIP/2.0/TCP 10.0.0.2:5060;branch=z9hG4bKn2\r\n"
+        "Call-ID: n2\r\n"
+        "CSeq: 8 NOTIFY\r\n"
+        "Event: refer\r\n"
+        "Content-Type: message/sipfrag\r\n"
+        "Content-Length: 16\r\n"
+        "\r\n"
+        "SIP/2.0 200 OK\r\n";
+    const std::string text = sipfrag + Options;
+    DecoderHarness harness;
+    Stream stream(harness);
+    stream.data(text, 40, text.size() - 40);
+    EXPECT_EQ(harness.messages(), (std::vector<std::string>{Options}));
+    EXPECT_EQ(harness.stats().tcpBytesSkipped, sipfrag.size() - 40);
+}
+
+TEST(TcpStream, GapBeforeAGluedStartLineKeepsTheMessage)
+{
+    const std::string text = Message + Options;
+    DecoderHarness harness;
+    Stream stream(harness);
+    stream.syn();
+    stream.data(text, 0, 50);                  // the start line and Call-ID of the MESSAGE
+    stream.data(text, 55, text.size() - 55);  // [50, 55) lost: "l : 5"
+    stream.fin(text.size());
+    EXPECT_EQ(harness.messages(), (std::vector<std::string>{Options}));
+    EXPECT_EQ(harness.stats().tcpGaps, 1u);
+    EXPECT_EQ(harness.stats().tcpMessagesIncomplete, 1u);
+}
+
 TEST(TcpStream, GapSkipsToTheNextStartLine)
 {
     const std::string text = sampleStream();
