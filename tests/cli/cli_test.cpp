@@ -3,12 +3,15 @@
 #include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <set>
+#include <sstream>
 
 using nlohmann::json;
 using sipscope::test::quote;
@@ -149,6 +152,38 @@ TEST_F(Cli, ShowDrawsOneArrowPerMessageBetweenHostColumns) {
 
     const auto raw = sipscope("show --raw " + quote(calls[0]["call_id"].get<std::string>()));
     EXPECT_NE(raw.out.find("CSeq: 1 CANCEL"), std::string::npos) << raw.out;
+}
+
+// Issue 11: on a terminal the ladder fits its width; to a pipe it keeps its full width. The terminal is a pty made
+// by script(1) (util-linux), sized with stty.
+TEST_F(Cli, ShowFitsTheTerminalAndNotAPipe) {
+    if (std::system("command -v script >/dev/null 2>&1") != 0)
+        GTEST_SKIP() << "script (util-linux) not installed";
+    importSamples();
+    const std::string show = Binary + " show 1-5781@127.0.0.1 --color never --db " + quote(db);
+    auto widest = [](const std::string& text) {
+        std::size_t widest = 0;
+        std::istringstream lines(text);
+        for (std::string line; std::getline(lines, line);) {
+            if (!line.empty() && line.back() == '\r')
+                line.pop_back();
+            std::size_t cells = 0;
+            for (const unsigned char c : line)
+                cells += (c & 0xc0) != 0x80;
+            widest = std::max(widest, cells);
+        }
+        return widest;
+    };
+    const auto piped = runCommand(show);
+    ASSERT_EQ(piped.exitCode, 0) << piped.out;
+    ASSERT_GT(widest(piped.out), 80u) << piped.out;
+    EXPECT_EQ(piped.out.find("…"), std::string::npos);
+
+    const auto onTerminal = runCommand("script -qec " + quote("stty cols 80 rows 50; " + show) + " /dev/null");
+    ASSERT_EQ(onTerminal.exitCode, 0) << onTerminal.out;
+    EXPECT_LE(widest(onTerminal.out), 80u) << onTerminal.out;
+    EXPECT_NE(onTerminal.out.find("…"), std::string::npos) << onTerminal.out;
+    EXPECT_NE(onTerminal.out.find("|<----"), std::string::npos) << onTerminal.out;  // the arrows are still drawn
 }
 
 TEST_F(Cli, StatsCountRequestsAndResponses) {
