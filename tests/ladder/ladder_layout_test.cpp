@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -220,6 +221,70 @@ TEST(LadderLayout, EmptyModel) {
     EXPECT_TRUE(layout.arrows.empty());
     EXPECT_EQ(layout.hitTest(0, 0, 100), std::nullopt);
     EXPECT_DOUBLE_EQ(layout.width, 100);
+}
+
+// Random ladders (hosts, self messages, time gaps, long labels), both row modes, fitted or not: the invariants every
+// drawer relies on hold. Deterministic: a fixed linear congruential sequence.
+TEST(LadderLayout, InvariantsHoldOnRandomLadders) {
+    std::uint64_t state = 12345;
+    auto next = [&state](std::uint64_t bound) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return (state >> 33) % bound;
+    };
+    for (int round = 0; round < 200; ++round) {
+        SCOPED_TRACE(round);
+        const std::size_t hosts = 1 + next(6);
+        std::vector<store::MessageRow> rows;
+        std::int64_t t = 0;
+        for (std::size_t i = 0, n = next(40); i < n; ++i) {
+            t += static_cast<std::int64_t>(next(4) == 0 ? next(60'000'000) : next(5'000));
+            const std::string src = "10.0.0." + std::to_string(next(hosts)) + ":5060";
+            const std::string dst = "10.0.0." + std::to_string(next(hosts)) + ":5060";
+            rows.push_back(message(t, src, dst, std::string(1 + next(50), static_cast<char>('A' + next(26)))));
+        }
+        const Model model = buildModel(rows);
+        LayoutOptions o = options();
+        o.rowMode = next(2) ? RowMode::Proportional : RowMode::Compressed;
+        o.maxWidth = next(2) ? 300.0 + static_cast<double>(next(1500)) : 0;
+        o.minFitColumnWidth = 60;
+        o.wholeUnits = next(2) == 0;
+        const Layout layout = layOut(model, o);
+        ASSERT_EQ(layout.arrows.size(), model.arrows.size());
+        ASSERT_EQ(layout.columns.size(), model.columns.size());
+        const bool canFit = o.maxWidth > 0 && o.left + 1.5 * o.minFitColumnWidth * static_cast<double>(model.columns.size()) <= o.maxWidth;
+        if (canFit)
+            EXPECT_LE(layout.width, o.maxWidth + 1e-9);
+        for (std::size_t i = 0; i < layout.arrows.size(); ++i) {
+            const PlacedArrow& arrow = layout.arrows[i];
+            EXPECT_EQ(arrow.arrow, i);
+            if (i > 0)
+                EXPECT_GE(arrow.y - layout.arrows[i - 1].y, o.rowHeight - 1e-9);
+            EXPECT_DOUBLE_EQ(arrow.labelWidth, o.wholeUnits ? std::ceil(tenPerChar(arrow.label)) : tenPerChar(arrow.label));
+            if (arrow.direction != Direction::Self) {
+                // The label stays between its lifelines with the padding's room to spare.
+                const double low = std::min(arrow.fromX, arrow.toX), high = std::max(arrow.fromX, arrow.toX);
+                EXPECT_GE(arrow.labelLeft, low);
+                EXPECT_LE(arrow.labelLeft + arrow.labelWidth, high);
+                if (o.maxWidth > 0)
+                    EXPECT_LE(arrow.labelWidth, high - low - o.labelPadding + 1e-9);
+            }
+            // Clicking the middle of an arrow's shaft (or a self-arrow's label) finds it.
+            const double x = arrow.direction == Direction::Self ? arrow.labelLeft : (arrow.fromX + arrow.toX) / 2;
+            const auto hit = layout.hitTest(x, arrow.y, o.rowHeight / 4);
+            ASSERT_TRUE(hit.has_value());
+            EXPECT_EQ(*hit, i);
+        }
+        for (const FoldedGap& gap : layout.gaps) {
+            ASSERT_LT(gap.beforeArrow, layout.arrows.size());
+            ASSERT_GT(gap.beforeArrow, 0u);
+            EXPECT_GT(gap.y0, layout.arrows[gap.beforeArrow - 1].y);
+            EXPECT_LT(gap.y1, layout.arrows[gap.beforeArrow].y);
+            EXPECT_GT(gap.durationUs, 0);
+        }
+        const auto [first, last] = layout.visibleArrows(-1e18, 1e18);
+        EXPECT_EQ(first, 0u);
+        EXPECT_EQ(last, layout.arrows.size());
+    }
 }
 
 } // namespace
