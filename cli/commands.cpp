@@ -454,7 +454,10 @@ AllLegs allLegs(const store::Reader& reader, const store::CallRow& call, const s
         for (auto& message : reader.callMessages(linked.key, withText))
             merged.emplace_back(all.names.size() - 1, std::move(message));
     }
-    std::stable_sort(merged.begin(), merged.end(), [](const auto& a, const auto& b) { return a.second.id < b.second.id; });
+    // Time order, ties in capture order: the order of each leg's own messages (store::Reader::callMessages).
+    std::stable_sort(merged.begin(), merged.end(), [](const auto& a, const auto& b) {
+        return std::pair(a.second.timestampUs, a.second.id) < std::pair(b.second.timestampUs, b.second.id);
+    });
     for (auto& [leg, message] : merged) {
         all.legs.push_back(leg);
         all.messages.push_back(std::move(message));
@@ -665,7 +668,7 @@ int runExportPcap(const Options& options) {
         } else {
             calls = reader.calls(filterOf(o));
         }
-        // Streamed in capture order (as the packets came, not always time order), one message in memory at a time.
+        // Streamed in time order (ties in capture order), one message in memory at a time.
         std::vector<std::int64_t> keys;
         for (const store::CallRow& call : calls)
             keys.push_back(call.key);

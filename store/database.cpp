@@ -103,7 +103,8 @@ CREATE TABLE IF NOT EXISTS messages (
     block_offset   INTEGER NOT NULL,
     length         INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS messages_call ON messages(call_key);
+CREATE INDEX IF NOT EXISTS messages_call_time ON messages(call_key, ts_us);
+CREATE INDEX IF NOT EXISTS messages_time ON messages(ts_us);
 CREATE TABLE IF NOT EXISTS transactions (
     id            INTEGER PRIMARY KEY,
     call_key      INTEGER NOT NULL,
@@ -217,7 +218,8 @@ CREATE TABLE IF NOT EXISTS host_counts (
 // tests these few rows and then finds the calls of the matching pairs through the calls_from index.
 // message_counts and host_counts: what `stats` without a filter needs from the messages table, kept by the writer
 // in each batch's transaction (store/batch_writer.cpp) so that it reads a few hundred rows instead of every message.
-// message_counts: messages by method_id, status, reason_id (0 for NULL) and flags & 5 (valid, retransmission);
+// message_counts: messages by method_id, status, reason_id (0 for NULL) and flags & 69 (valid, retransmission, a
+// failure another hop already carried);
 // host_counts: per endpoint, messages sent and received, requests, responses and failures sent (a failure: a
 // 4xx-6xx response other than 401/407, not a retransmission). A database whose messages were written without them
 // gets them filled once from the messages, by this statement.
@@ -227,7 +229,7 @@ DELETE FROM host_counts;
 DELETE FROM call_froms;
 INSERT INTO call_froms(from_uri, from_user) SELECT DISTINCT from_uri, from_user FROM calls;
 INSERT INTO message_counts(method_id, status, reason_id, flags, messages)
-    SELECT coalesce(method_id, 0), coalesce(status, 0), coalesce(reason_id, 0), flags & 5, count(*) FROM messages
+    SELECT coalesce(method_id, 0), coalesce(status, 0), coalesce(reason_id, 0), flags & 69, count(*) FROM messages
     GROUP BY 1, 2, 3, 4;
 INSERT INTO host_counts(host_id, sent, received, requests_sent, responses_sent, failures_sent)
     SELECT host, sum(sent), sum(received), sum(request), sum(response), sum(failure) FROM (
@@ -237,6 +239,13 @@ INSERT INTO host_counts(host_id, sent, received, requests_sent, responses_sent, 
         FROM messages
         UNION ALL SELECT dst_id, 0, 1, 0, 0, 0 FROM messages)
     GROUP BY host;
+)sql";
+
+// The indexes that give messages in time order, one call's or all of them; they replace messages(call_key).
+constexpr const char* MessageIndexesSql = R"sql(
+DROP INDEX IF EXISTS messages_call;
+CREATE INDEX IF NOT EXISTS messages_call_time ON messages(call_key, ts_us);
+CREATE INDEX IF NOT EXISTS messages_time ON messages(ts_us);
 )sql";
 
 // How a database of an older schema is brought to the current one. Each step adds the columns its version
@@ -362,6 +371,19 @@ void Database::createOrCheckSchema(Mode mode) {
         try {
             exec(SchemaSql);
             exec(FillCountsSql);
+            exec("COMMIT");
+        } catch (...) {
+            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+    }
+    if (mode != Mode::ReadOnly &&
+        (!hasIndex("messages_call_time") || !hasIndex("messages_time") || hasIndex("messages_call"))) {
+        // Messages are read in time order (store/reader.cpp); a database of this version written before that had
+        // only messages(call_key). Built once, by the first read-write open (an import, `sipscope migrate`).
+        exec("BEGIN IMMEDIATE");
+        try {
+            exec(MessageIndexesSql);
             exec("COMMIT");
         } catch (...) {
             sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);

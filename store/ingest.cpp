@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <queue>
 #include <sys/stat.h>
 #include <unordered_map>
 
@@ -35,7 +36,7 @@ public:
         : m_writer(writer), m_isWriting(isWriting), m_batchMessages(batchMessages ? batchMessages : 1), m_batch(newBatch()) {}
 
     void add(const decode::SipMessageView& message, const capture::PayloadView& payload,
-             const decode::Correlation& correlation, std::int64_t captureId) {
+             const decode::Correlation& correlation, std::int64_t captureId, bool isRepeatedFailure) {
         detail::Batch& b = *m_batch;
         detail::MessageRecord& r = b.messages.emplace_back();
         r.timestampUs = payload.timestampUs;
@@ -65,6 +66,8 @@ public:
         }
         if (correlation.isRetransmission)
             r.flags |= detail::FlagRetransmission;
+        if (isRepeatedFailure)
+            r.flags |= detail::FlagRepeatedFailure;
         // SDP alone or inside a multipart body: flagged, its role noted, and its m= lines kept as media rows.
         if (const std::string_view sdp = message.sdp(); !sdp.empty()) {
             r.flags |= detail::FlagHasSdp;
@@ -162,6 +165,50 @@ std::vector<std::optional<std::string>> findDuplicates(Database& db, const std::
     return skipped;
 }
 
+// The failure responses of the open calls. Through a proxy one failure crosses several hops (a 486 from the callee
+// to the proxy, then from the proxy to the caller): the same call, CSeq and status. Its first copy is the call's
+// failure; the others are flagged FlagRepeatedFailure, so that stats count a call's failure once.
+class ForwardedFailures {
+public:
+    // Whether `message` (not a retransmission) repeats a failure its call already had on another hop; remembers it.
+    bool isRepeat(const decode::SipMessageView& message, std::uint64_t callKey) {
+        const int status = message.statusCode();
+        if (callKey == 0 || status < 400 || status > 699 || status == 401 || status == 407)
+            return false;
+        std::vector<Failure>& seen = m_calls[callKey];
+        const Failure failure{message.cseq().number, status, std::string(message.cseq().method)};
+        if (std::find(seen.begin(), seen.end(), failure) != seen.end())
+            return true;
+        if (seen.size() < MaxPerCall)  // beyond it, later copies count again: bounded memory over exactness
+            seen.push_back(failure);
+        return false;
+    }
+    // The call was written: no more of its messages come with this key.
+    void forget(std::uint64_t callKey) { m_calls.erase(callKey); }
+
+private:
+    struct Failure {
+        std::uint32_t cseq = 0;
+        int status = 0;
+        std::string method;
+        bool operator==(const Failure&) const = default;
+    };
+    static constexpr std::size_t MaxPerCall = 64;
+    std::unordered_map<std::uint64_t, std::vector<Failure>> m_calls;  // as many as the correlator's open calls
+};
+
+// One source being read: its report and capture row, its own packet decoder, and the packet it holds next.
+struct OpenSource {
+    std::size_t index = 0;  // in the sources given
+    FileReport file;
+    std::unique_ptr<capture::PacketSource> source;
+    detail::CaptureRecord captureRow;
+    std::unique_ptr<capture::PacketDecoder> decoder;
+    capture::RawPacket packet;  // its bytes are valid until source->next() is called again
+    bool isDone = false;        // read to its end, its damage, or a stop
+    bool isRowFinal = false;    // its capture row was written as it ends
+};
+
 } // namespace
 
 std::optional<std::uint64_t> captureContentHash(const std::string& path) {
@@ -214,108 +261,190 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
     decode::SipParser parser(options.parser);
     BatchBuilder builder(writer, options.batchMessages, options.writeDatabase);
     IngestReport report;
+    std::vector<std::optional<FileReport>> files(sources.size());  // reported in the order the sources were given
     std::int64_t captureId = writer.firstCaptureId();
     std::vector<decode::CallSummary> flushed;
+    ForwardedFailures failures;
     const auto flushInterval = std::chrono::milliseconds(options.flushIntervalMs);
+    auto isStopped = [&options] { return options.stop && options.stop->load(); };
 
-    for (std::size_t index = 0; index < sources.size(); ++index) {
-        const SourceOpener& opener = sources[index];
-        if (options.stop && options.stop->load())
-            break;
+    // The clock calls age by is the time of the messages themselves: HEP carries the sender's timestamps,
+    // which need not agree with the time the datagrams reached us.
+    std::int64_t lastTimestampUs = 0;
+    // The sources read now: one at a time, or every one at once when they are merged. Stable addresses: each
+    // decoder's sink points at its own source.
+    std::vector<std::unique_ptr<OpenSource>> reading;
+    auto lastProgress = std::chrono::steady_clock::now();
+    auto lastFlush = lastProgress;
+
+    auto sendBatch = [&] {
+        correlator.takeFlushed(lastTimestampUs, flushed);
+        for (auto& call : flushed) {
+            failures.forget(call.key);
+            report.callRecordsDropped += call.recordsDropped;
+            builder.batch().calls.push_back(std::move(call));
+        }
+        report.calls += flushed.size();
+        flushed.clear();
+        // Live: calls still in progress are written as they stand, so readers see them now (those that changed).
+        if (options.writeOpenCalls)
+            correlator.snapshotChanged(builder.batch().calls);
+        for (auto& open : reading) {
+            if (open->isRowFinal)
+                continue;
+            open->captureRow.packets = open->file.packets;
+            open->captureRow.sipMessages = open->file.sipMessages;
+            open->captureRow.error = open->file.error;
+            builder.batch().captures.push_back(open->captureRow);
+            open->isRowFinal = open->isDone;
+        }
+        builder.send();
+        lastFlush = std::chrono::steady_clock::now();
+    };
+
+    // Opens sources[index] into `reading`, with its capture row in the batch being built (its messages refer to it).
+    auto openSource = [&](std::size_t index) {
         FileReport file;
-        file.path = opener.name;
+        file.path = sources[index].name;
         if (duplicates[index]) {
             file.skipped = duplicates[index];
-            report.files.push_back(std::move(file));
-            continue;
+            files[index] = std::move(file);
+            return;
         }
         file.captureId = captureId++;
         std::unique_ptr<capture::PacketSource> source;
         try {
-            source = opener.open();
+            source = sources[index].open();
         } catch (const Error& unreadable) {
             file.error = unreadable.what();
-            report.files.push_back(std::move(file));
-            continue;
+            files[index] = std::move(file);
+            return;
         }
+        auto open = std::make_unique<OpenSource>();
+        open->index = index;
+        open->file = std::move(file);
+        open->source = std::move(source);
         // The content hash is written with the file's last batch only: a capture whose import was killed or stopped
         // half way is not "already imported" (its committed part stays, as its own capture).
-        detail::CaptureRecord captureRow{file.captureId, opener.name, source->totalBytes(), 0, 0, std::nullopt,
-                                         std::nullopt};
-        builder.batch().captures.push_back(captureRow);
-
-        // The clock calls age by is the time of the messages themselves: HEP carries the sender's timestamps,
-        // which need not agree with the time the datagrams reached us.
-        std::int64_t lastTimestampUs = 0;
-        capture::PacketDecoder decoder([&](const capture::PayloadView& payload) {
+        open->captureRow = {open->file.captureId, sources[index].name, open->source->totalBytes(), 0, 0,
+                            std::nullopt, std::nullopt};
+        builder.batch().captures.push_back(open->captureRow);
+        OpenSource* self = open.get();
+        open->decoder = std::make_unique<capture::PacketDecoder>([&, self](const capture::PayloadView& payload) {
             lastTimestampUs = std::max(lastTimestampUs, payload.timestampUs);
             const decode::SipMessageView& message = parser.parse(payload.bytes);
             const decode::MessageMeta meta{payload.timestampUs, payload.src, payload.dst, payload.transport};
             const decode::Correlation correlation = correlator.onMessage(message, meta);
-            builder.add(message, payload, correlation, file.captureId);
-            ++file.sipMessages;
+            const bool isRepeatedFailure =
+                !correlation.isRetransmission && !message.isRequest() && failures.isRepeat(message, correlation.callKey);
+            builder.add(message, payload, correlation, self->file.captureId, isRepeatedFailure);
+            ++self->file.sipMessages;
+            ++report.sipMessages;
             if (!message.isValid())
-                ++file.invalidMessages;
+                ++self->file.invalidMessages;
         }, options.decoder);
+        reading.push_back(std::move(open));
+    };
 
-        auto lastProgress = std::chrono::steady_clock::now();
-        auto lastFlush = lastProgress;
-        auto sendBatch = [&] {
-            correlator.takeFlushed(lastTimestampUs, flushed);
-            for (auto& call : flushed) {
-                report.callRecordsDropped += call.recordsDropped;
-                builder.batch().calls.push_back(std::move(call));
-            }
-            report.calls += flushed.size();
-            flushed.clear();
-            // Live: calls still in progress are written as they stand, so readers see them now (those that changed).
-            if (options.writeOpenCalls)
-                correlator.snapshotChanged(builder.batch().calls);
-            captureRow.packets = file.packets;
-            captureRow.sipMessages = file.sipMessages;
-            captureRow.error = file.error;
-            builder.batch().captures.push_back(captureRow);
-            builder.send();
-            lastFlush = std::chrono::steady_clock::now();
-        };
+    // The end of a source (clean, damaged or stopped): what its decoder still holds is counted, and a source read to
+    // its end gets its content hash, so importing it again is skipped.
+    auto finishSource = [&](OpenSource& open) {
+        open.isDone = true;
+        open.decoder->finish();
+        report.decoder.add(open.decoder->stats());
+        if (!isStopped())
+            open.captureRow.contentHash = sources[open.index].contentHash;
+    };
 
-        capture::RawPacket packet;
-        try {
-            while (source->next(packet)) {
-                if (!packet.bytes.empty() || packet.frameNumber != 0) {
-                    ++file.packets;
-                    decoder.decode(packet);
-                }
-                const bool isDue = flushInterval.count() > 0 &&
-                                   std::chrono::steady_clock::now() - lastFlush >= flushInterval;
-                if (builder.full() || isDue)
-                    sendBatch();
-                if (options.onProgress && ((file.packets & 1023) == 0 || flushInterval.count() > 0)) {
-                    const auto now = std::chrono::steady_clock::now();
-                    if (now - lastProgress > std::chrono::milliseconds(200)) {
-                        lastProgress = now;
-                        options.onProgress({opener.name, source->bytesRead(), source->totalBytes(),
-                                            report.sipMessages + file.sipMessages});
-                    }
-                }
-                if (options.stop && options.stop->load())
-                    break;
-            }
-        } catch (const Error& damage) {
-            if (builder.hasWriteFailed())
-                throw;
-            file.error = damage.what();
+    auto reportProgress = [&](bool isFinal) {
+        IngestProgress progress;
+        progress.file = reading.size() == 1 ? reading.front()->file.path
+                                            : std::to_string(reading.size()) + " files merged by time";
+        for (const auto& open : reading) {
+            progress.bytesRead += isFinal ? open->source->totalBytes() : open->source->bytesRead();
+            progress.totalBytes += open->source->totalBytes();
         }
-        decoder.finish();
-        report.decoder.add(decoder.stats());
-        report.sipMessages += file.sipMessages;
-        if (!(options.stop && options.stop->load()))
-            captureRow.contentHash = opener.contentHash;
+        progress.messages = report.sipMessages;
+        options.onProgress(progress);
+    };
+
+    // Reads the sources in `reading` as one capture: always the packet with the earliest timestamp next, ties to the
+    // source given first (a k-way merge, as mergecap does). Each source holds only its next packet, so memory does
+    // not grow with the files; each keeps its own decoder, since a TCP stream or a fragment belongs to one capture.
+    auto readAll = [&] {
+        using Next = std::pair<std::int64_t, std::size_t>;  // the packet's timestamp, its source's place in `reading`
+        std::priority_queue<Next, std::vector<Next>, std::greater<>> queue;
+        auto advance = [&](std::size_t at) {
+            OpenSource& open = *reading[at];
+            try {
+                if (open.source->next(open.packet)) {
+                    queue.push({open.packet.timestampUs, at});
+                    return;
+                }
+            } catch (const Error& damage) {
+                open.file.error = damage.what();
+            }
+            finishSource(open);
+        };
+        for (std::size_t at = 0; at < reading.size(); ++at)
+            advance(at);
+        std::uint64_t packets = 0;
+        while (!queue.empty()) {
+            const std::size_t at = queue.top().second;
+            queue.pop();
+            OpenSource& open = *reading[at];
+            if (!open.packet.bytes.empty() || open.packet.frameNumber != 0) {  // not a live source's idle tick
+                ++open.file.packets;
+                ++packets;
+                try {
+                    open.decoder->decode(open.packet);
+                } catch (const Error& damage) {
+                    if (builder.hasWriteFailed())
+                        throw;
+                    open.file.error = damage.what();
+                    finishSource(open);
+                    continue;
+                }
+            }
+            const bool isDue = flushInterval.count() > 0 &&
+                               std::chrono::steady_clock::now() - lastFlush >= flushInterval;
+            if (builder.full() || isDue)
+                sendBatch();
+            if (options.onProgress && ((packets & 1023) == 0 || flushInterval.count() > 0)) {
+                const auto now = std::chrono::steady_clock::now();
+                if (now - lastProgress > std::chrono::milliseconds(200)) {
+                    lastProgress = now;
+                    reportProgress(false);
+                }
+            }
+            if (isStopped())
+                break;
+            advance(at);
+        }
+        for (auto& open : reading)
+            if (!open->isDone)
+                finishSource(*open);  // stopped
         sendBatch();
-        if (options.onProgress)
-            options.onProgress({opener.name, source->totalBytes(), source->totalBytes(), report.sipMessages});
-        report.files.push_back(std::move(file));
+        if (options.onProgress && !reading.empty())
+            reportProgress(true);
+        for (auto& open : reading)
+            files[open->index] = std::move(open->file);
+        reading.clear();
+    };
+
+    if (options.mergeSources && sources.size() > 1) {
+        for (std::size_t index = 0; index < sources.size(); ++index)
+            openSource(index);
+        readAll();
+    } else {
+        for (std::size_t index = 0; index < sources.size() && !isStopped(); ++index) {
+            openSource(index);
+            readAll();
+        }
     }
+    for (auto& file : files)
+        if (file)
+            report.files.push_back(std::move(*file));
 
     correlator.takeAll(flushed);
     report.calls += flushed.size();

@@ -35,6 +35,10 @@ struct IngestOptions {
     decode::ParserLimits parser;        // header fields per message
     decode::CorrelatorLimits correlator;  // open calls, records per call, idle timeout, link headers
     bool writeOpenCalls = false;        // write calls in progress at each batch (live capture)
+    // Several sources: read them as one capture, merged by packet timestamp (as mergecap would write it), so that
+    // the correlator sees a call's messages in time order however the capture was split. Off: one after the other.
+    // Merging keeps every source open at once (one packet each). For files; a live source never ends.
+    bool mergeSources = true;
 };
 
 struct FileReport {
@@ -76,8 +80,8 @@ struct SourceOpener {
 // captures, whose timestamps change throughout). None when the path is not a regular readable file.
 std::optional<std::uint64_t> captureContentHash(const std::string& path);
 
-// Ingests the sources one after the other into the database at dbPath (created when missing), through one
-// correlator. Live sources may return idle ticks (see PacketSource::next) so batches are written on time.
+// Ingests the sources into the database at dbPath (created when missing), through one correlator: merged by time
+// (IngestOptions::mergeSources), else one after the other. FileReports come in the order of `sources`. Live sources may return idle ticks (see PacketSource::next) so batches are written on time.
 // Throws sipscope::Error when the database cannot be opened or written.
 IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOpener>& sources,
                            const IngestOptions& options = {});

@@ -278,7 +278,7 @@ void callStats(sqlite3* db, const Where& where, Stats& stats) {
     int index = 1;
     where.bind(stmt, index);
     DelaySum srdSuccessful, srdFailed, setupSuccessful, sdd, sdt;
-    std::uint64_t invites = 0, answered = 0, redirected = 0, userBusyOrRedirected = 0, ineffective = 0, completed = 0;
+    std::uint64_t invites = 0, answered = 0, redirected = 0, effective = 0, ineffective = 0, completed = 0;
     auto optional = [&stmt](int column) -> std::optional<std::int64_t> {
         if (stmt.columnIsNull(column))
             return std::nullopt;
@@ -313,7 +313,10 @@ void callStats(sqlite3* db, const Where& where, Stats& stats) {
         ++invites;
         answered += is2xx;
         redirected += is3xx;
-        userBusyOrRedirected += is3xx || (status && (*status == 486 || *status == 600 || *status == 603));
+        // RFC 6076 §4.7: an effort is effective when the far end answered it, even to say busy or decline: 2xx
+        // (§4.6 counts 200 as answered; every 2xx here), 480, 486, 600 or 603.
+        effective += is2xx || (status && (*status == 480 || *status == 486 || *status == 600 || *status == 603));
+        // §4.8: the attempts a proxy or agent released for a failure or an overload of its own.
         ineffective += status && (*status == 408 || *status == 500 || *status == 503 || *status == 504);
         completed += state == "completed";
     }
@@ -330,8 +333,9 @@ void callStats(sqlite3* db, const Where& where, Stats& stats) {
         return 100.0 * part / whole;
     };
     const auto total = static_cast<double>(invites);
+    // §4.6 and §4.7 share their denominator: the INVITEs not redirected (3xx).
     m.ser = percent(static_cast<double>(answered), total - static_cast<double>(redirected));
-    m.seer = percent(static_cast<double>(answered), total - static_cast<double>(userBusyOrRedirected));
+    m.seer = percent(static_cast<double>(effective), total - static_cast<double>(redirected));
     m.isa = percent(static_cast<double>(ineffective), total);
     m.scr = percent(static_cast<double>(completed), total);
 }
@@ -362,7 +366,7 @@ void messageStatsFromCounts(sqlite3* db, Stats& stats) {
     {
         Statement stmt(db, "SELECT status, (SELECT text FROM strings WHERE id = reason), n FROM (SELECT status, "
                            "min(nullif(reason_id, 0)) AS reason, sum(messages) AS n FROM message_counts WHERE status "
-                           "BETWEEN 400 AND 699 AND status NOT IN (401, 407) AND (flags & 4) = 0 GROUP BY status) "
+                           "BETWEEN 400 AND 699 AND status NOT IN (401, 407) AND (flags & 68) = 0 GROUP BY status) "
                            "ORDER BY n DESC, status");
         while (stmt.step())
             stats.failures.push_back({static_cast<int>(stmt.columnInt(0)), stmt.columnText(1),
@@ -386,6 +390,10 @@ void messageStatsFromCounts(sqlite3* db, Stats& stats) {
 // A failure response: 4xx-6xx other than the 401/407 challenges, not a retransmission.
 constexpr const char* FailureCondition =
     "m.status BETWEEN 400 AND 699 AND m.status NOT IN (401, 407) AND (m.flags & 4) = 0";
+// The same, counted once per call however many hops it crossed: not the copies a proxy forwarded (flag 64, set at
+// import: a failure of the same call, CSeq and status seen before on another hop). Hosts count every hop's copy.
+constexpr const char* CallFailureCondition =
+    "m.status BETWEEN 400 AND 699 AND m.status NOT IN (401, 407) AND (m.flags & 68) = 0";
 
 constexpr const char* MessageColumns =
     "SELECT m.id, m.ts_us, s.text, d.text, m.transport, c.call_id, mt.text, m.status, r.text, m.cseq, cm.text, "
@@ -394,6 +402,12 @@ constexpr const char* MessageColumns =
     "LEFT JOIN calls c ON c.id = m.call_key LEFT JOIN strings mt ON mt.id = m.method_id "
     "LEFT JOIN strings r ON r.id = m.reason_id LEFT JOIN strings cm ON cm.id = m.cseq_method_id "
     "LEFT JOIN strings e ON e.id = m.error_id";
+
+// Every listing of messages is in time order, ties in capture order: a capture's packets need not be in time order
+// (several files imported apart, a TCP segment sent again after a gap), and a ladder, a listing or an exported pcap
+// drawn in storage order shows replies before their requests and negative deltas. messages_call (call_key, ts_us)
+// gives one call's messages in this order without a sort, messages_time (ts_us) every message's.
+constexpr const char* MessageOrder = " ORDER BY m.ts_us, m.id";
 
 } // namespace
 
@@ -514,7 +528,7 @@ std::vector<CallRow> Reader::calls(const Filter& filter) const {
 std::vector<MessageRow> Reader::messages(const Filter& filter, bool withText) const {
     Where where;
     addMessageFilters(filter, where);
-    Statement stmt(m_impl->db.handle(), std::string(MessageColumns) + where.sql + " ORDER BY m.id" + limitClause(filter));
+    Statement stmt(m_impl->db.handle(), std::string(MessageColumns) + where.sql + MessageOrder + limitClause(filter));
     int index = 1;
     where.bind(stmt, index);
     std::vector<MessageRow> rows;
@@ -526,7 +540,7 @@ std::vector<MessageRow> Reader::messages(const Filter& filter, bool withText) co
 void Reader::forEachMessage(const Filter& filter, bool withText, const std::function<bool(MessageRow&)>& visit) const {
     Where where;
     addMessageFilters(filter, where);
-    Statement stmt(m_impl->db.handle(), std::string(MessageColumns) + where.sql + " ORDER BY m.id" + limitClause(filter));
+    Statement stmt(m_impl->db.handle(), std::string(MessageColumns) + where.sql + MessageOrder + limitClause(filter));
     int index = 1;
     where.bind(stmt, index);
     while (stmt.step()) {
@@ -546,7 +560,7 @@ void Reader::forEachCallMessage(const std::vector<std::int64_t>& callKeys, bool 
         keys += (keys.size() > 1 ? "," : "") + std::to_string(key);
     keys += "]";
     Statement stmt(m_impl->db.handle(), std::string(MessageColumns) +
-                                            " WHERE m.call_key IN (SELECT value FROM json_each(?)) ORDER BY m.id");
+                                            " WHERE m.call_key IN (SELECT value FROM json_each(?))" + MessageOrder);
     stmt.bindText(1, keys);
     while (stmt.step()) {
         MessageRow row = m_impl->readMessage(stmt, withText);
@@ -584,7 +598,7 @@ std::optional<CallRow> Reader::findCallRow(const std::string& idOrKey) const {
 }
 
 std::vector<MessageRow> Reader::callMessages(std::int64_t callKey, bool withText) const {
-    Statement stmt(m_impl->db.handle(), std::string(MessageColumns) + " WHERE m.call_key = ? ORDER BY m.id");
+    Statement stmt(m_impl->db.handle(), std::string(MessageColumns) + " WHERE m.call_key = ?" + MessageOrder);
     stmt.bindInt(1, callKey);
     std::vector<MessageRow> rows;
     while (stmt.step())
@@ -646,7 +660,7 @@ Stats Reader::stats(const Filter& filter) const {
     {
         Statement stmt(db, "SELECT status, (SELECT text FROM strings WHERE id = reason), n FROM (SELECT m.status AS "
                            "status, min(m.reason_id) AS reason, count(*) AS n" + from +
-                               (where.sql.empty() ? " WHERE " : " AND ") + FailureCondition +
+                               (where.sql.empty() ? " WHERE " : " AND ") + CallFailureCondition +
                                " GROUP BY m.status) ORDER BY n DESC, status");
         int index = 1;
         where.bind(stmt, index);
@@ -707,7 +721,7 @@ std::vector<IntervalStats> Reader::intervalStats(const Filter& filter, std::int6
         addMessageFilters(filter, where);
         Statement stmt(db, "SELECT " + bucketOf("m.ts_us") + " AS bucket, count(*), "
                            "coalesce(sum(m.method_id IS NOT NULL), 0), coalesce(sum(m.status IS NOT NULL), 0), "
-                           "coalesce(sum(" + FailureCondition + "), 0) FROM messages m "
+                           "coalesce(sum(" + CallFailureCondition + "), 0) FROM messages m "
                            "JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
                            "LEFT JOIN calls c ON c.id = m.call_key" + where.sql + " GROUP BY bucket");
         int index = 1;
@@ -906,13 +920,26 @@ std::vector<LinkedCallRow> Reader::linkedCalls(std::int64_t callKey) const {
 }
 
 std::vector<MediaRow> Reader::callMedia(std::int64_t callKey) const {
+    // Each message's SDP with what identifies it across hops: a proxy forwards the same request or response (method
+    // or status, CSeq) with the same SDP, and that SDP is listed once, as the call's first hop carried it (the hop of
+    // its first request: calls.src_id and dst_id, either way).
     Statement stmt(m_impl->db.handle(),
                    "SELECT md.message_id, m.ts_us, md.media_index, md.role, md.type, md.port, md.proto, md.address, "
-                   "md.direction, md.codecs, md.ptime, s.text, d.text FROM media md "
+                   "md.direction, md.codecs, md.ptime, s.text, d.text, coalesce(m.method_id, -m.status), m.cseq, "
+                   "m.cseq_method_id, ((m.src_id = c.src_id AND m.dst_id = c.dst_id) OR "
+                   "(m.src_id = c.dst_id AND m.dst_id = c.src_id)) FROM media md "
                    "JOIN messages m ON m.id = md.message_id JOIN endpoints s ON s.id = m.src_id "
-                   "JOIN endpoints d ON d.id = m.dst_id WHERE md.call_key = ? ORDER BY md.message_id, md.media_index");
+                   "JOIN endpoints d ON d.id = m.dst_id JOIN calls c ON c.id = md.call_key WHERE md.call_key = ? "
+                   "ORDER BY m.ts_us, md.message_id, md.media_index");
     stmt.bindInt(1, callKey);
-    std::vector<MediaRow> rows;
+    struct Sdp {
+        std::string identity;  // the message's kind and CSeq, then its m= lines
+        bool isFirstHop = false;
+        std::vector<MediaRow> rows;
+    };
+    std::vector<Sdp> sdps;
+    std::int64_t messageId = -1;
+    constexpr std::size_t MaxSdps = 10000;  // a call's SDP bodies (each the media rows of one message)
     while (stmt.step()) {
         MediaRow row;
         row.messageId = stmt.columnInt(0);
@@ -928,8 +955,32 @@ std::vector<MediaRow> Reader::callMedia(std::int64_t callKey) const {
         row.ptimeMs = stmt.columnOptionalInt(10);
         row.src = stmt.columnText(11);
         row.dst = stmt.columnText(12);
-        rows.push_back(std::move(row));
+        if (row.messageId != messageId) {
+            if (sdps.size() == MaxSdps)
+                break;
+            messageId = row.messageId;
+            sdps.push_back({std::to_string(stmt.columnInt(13)) + " " + std::to_string(stmt.columnInt(14)) + " " +
+                                std::to_string(stmt.columnInt(15)),
+                            stmt.columnInt(16) != 0, {}});
+        }
+        Sdp& sdp = sdps.back();
+        sdp.identity += '\n' + row.role + ' ' + row.type + ' ' + std::to_string(row.port) + ' ' + row.proto + ' ' +
+                        row.address + ' ' + row.direction + ' ' + row.codecs + ' ' +
+                        (row.ptimeMs ? std::to_string(*row.ptimeMs) : std::string());
+        sdp.rows.push_back(std::move(row));
     }
+    // Of the copies of one SDP, the first hop's (else the earliest) stands for them, at its own place in time.
+    std::unordered_map<std::string, std::size_t> chosen;  // identity -> index in sdps
+    for (std::size_t i = 0; i < sdps.size(); ++i) {
+        const auto [it, isNew] = chosen.emplace(sdps[i].identity, i);
+        if (!isNew && sdps[i].isFirstHop && !sdps[it->second].isFirstHop)
+            it->second = i;
+    }
+    std::vector<MediaRow> rows;
+    for (std::size_t i = 0; i < sdps.size(); ++i)
+        if (chosen.at(sdps[i].identity) == i)
+            for (MediaRow& row : sdps[i].rows)
+                rows.push_back(std::move(row));
     return rows;
 }
 

@@ -207,15 +207,17 @@ public:
     Reader& operator=(const Reader&) = delete;
 
     std::vector<CallRow> calls(const Filter& filter) const;
-    // Messages in capture order. `withText` loads each message's raw text too.
+    // Messages in time order, ties in capture order. `withText` loads each message's raw text too.
     std::vector<MessageRow> messages(const Filter& filter, bool withText = false) const;
     // The same messages one at a time, without holding them all; `visit` returns false to stop.
     void forEachMessage(const Filter& filter, bool withText, const std::function<bool(MessageRow&)>& visit) const;
-    // The messages of these calls, in capture order, one at a time; `visit` returns false to stop.
+    // The messages of these calls, in time order (ties in capture order), one at a time; `visit` returns false to
+    // stop.
     void forEachCallMessage(const std::vector<std::int64_t>& callKeys, bool withText,
                             const std::function<bool(MessageRow&)>& visit) const;
     // The call with this Call-ID (or, if `idOrKey` is all digits and no Call-ID matches, this call key).
     std::optional<CallRow> findCall(const std::string& idOrKey) const;
+    // The call's messages in time order, ties in capture order.
     std::vector<MessageRow> callMessages(std::int64_t callKey, bool withText) const;
     Stats stats(const Filter& filter) const;
     // Per host, most messages first (the same as Stats::hosts).
@@ -231,7 +233,9 @@ public:
     std::vector<SubscriptionRow> subscriptions(const Filter& filter) const;
     // Every call linked to this one, directly or through others, nearest first (at most 1000).
     std::vector<LinkedCallRow> linkedCalls(std::int64_t callKey) const;
-    // The SDP media descriptions of a call's messages, in message order.
+    // The SDP media descriptions of a call's messages, in time order. An SDP forwarded unchanged over several hops
+    // (the same request or response and CSeq, the same m= lines) is given once: its copy on the call's first hop (that
+    // of its first request), else its earliest.
     std::vector<MediaRow> callMedia(std::int64_t callKey) const;
 
 private:

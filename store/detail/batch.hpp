@@ -28,6 +28,7 @@ enum MessageFlags : std::uint32_t {
     FlagHasSdp = 1u << 3,
     FlagSdpOffer = 1u << 4,   // its SDP is an offer (RFC 3264)
     FlagSdpAnswer = 1u << 5,  // its SDP is an answer
+    FlagRepeatedFailure = 1u << 6,  // a failure response another hop of its call already carried (stats count it once)
 };
 
 struct MessageRecord {
