@@ -213,19 +213,27 @@ Model buildModel(const std::vector<store::MessageRow>& messages, const ModelOpti
             arrow.error = printableText(message.error.value_or(""));
 
         std::string method = message.cseqMethod.empty() ? message.method.value_or("") : message.cseqMethod;
-        const std::string callId = message.callId.value_or("");
-        if (method == "ACK") {
+        std::string callId = message.callId.value_or("");
+        std::uint32_t cseq = message.cseq;
+        if (message.transactionKey > 0) {
+            // The correlator's own transaction, one per hop (RFC 3261 §17: matched by Via branch).
+            callId.clear();
+            cseq = 0;
+            method = "#" + std::to_string(message.transactionKey);
+        } else if (method == "ACK") {
             // RFC 3261 §17.1.1.3: the ACK of a non-2xx final response is part of the INVITE transaction.
-            const auto invite = transactionOf.find({callId, message.cseq, "INVITE"});
+            const auto invite = transactionOf.find({callId, cseq, "INVITE"});
             if (invite != transactionOf.end()) {
                 const auto final = inviteFinal.find(invite->second);
                 if (final != inviteFinal.end() && final->second >= 300)
                     method = "INVITE";
             }
         }
-        const auto [it, isNew] = transactionOf.try_emplace({callId, message.cseq, method}, model.transactions.size());
-        if (isNew)
-            model.transactions.push_back({i, i, method, message.cseq, 0, 0});
+        const auto [it, isNew] = transactionOf.try_emplace({callId, cseq, method}, model.transactions.size());
+        if (isNew) {
+            const std::string cseqMethod = message.cseqMethod.empty() ? message.method.value_or("") : message.cseqMethod;
+            model.transactions.push_back({i, i, printableText(cseqMethod), message.cseq, 0, 0});
+        }
         Transaction& transaction = model.transactions[it->second];
         transaction.lastArrow = i;
         ++transaction.arrows;

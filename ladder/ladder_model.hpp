@@ -84,13 +84,14 @@ struct Leg {
     std::string link;    // how it is linked: "this call", "replaces", "header", "transfer", "refer", ...; printable
 };
 
-// A transaction as the span of its arrows, for brackets in the margin. Grouped by Call-ID, CSeq number and
+// A transaction as the span of its arrows, for brackets in the margin: the correlator's transaction of each
+// message (MessageRow::transactionKey, one per hop). Messages without one are grouped by Call-ID, CSeq number and
 // CSeq method, an ACK joining its INVITE's transaction when that INVITE's final response was not 2xx (RFC 3261
 // §17.1.1.3); the ACK of a 2xx is a transaction of its own (§13.2.2.4).
 struct Transaction {
     std::size_t firstArrow = 0;
     std::size_t lastArrow = 0;  // included
-    std::string method;         // CSeq method
+    std::string method;         // CSeq method of its first message; printable
     std::uint32_t cseq = 0;
     std::size_t arrows = 0;     // how many arrows it has
     std::size_t lane = 0;       // margin lane: overlapping transactions get different lanes, from 0

@@ -397,7 +397,8 @@ constexpr const char* CallFailureCondition =
 
 constexpr const char* MessageColumns =
     "SELECT m.id, m.ts_us, s.text, d.text, m.transport, c.call_id, mt.text, m.status, r.text, m.cseq, cm.text, "
-    "m.flags, e.text, m.error_offset, m.frame, m.block_id, m.block_offset, m.length FROM messages m "
+    "m.flags, e.text, m.error_offset, m.frame, m.block_id, m.block_offset, m.length, m.transaction_key "
+    "FROM messages m "
     "JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
     "LEFT JOIN calls c ON c.id = m.call_key LEFT JOIN strings mt ON mt.id = m.method_id "
     "LEFT JOIN strings r ON r.id = m.reason_id LEFT JOIN strings cm ON cm.id = m.cseq_method_id "
@@ -500,6 +501,7 @@ struct Reader::Impl {
         row.sdpRole = (flags & 16) ? "offer" : (flags & 32) ? "answer" : "";
         row.error = stmt.columnOptionalText(12);
         row.frame = static_cast<std::uint64_t>(stmt.columnInt(14));
+        row.transactionKey = stmt.columnInt(18);
         if (withText)
             row.text = readText(stmt.columnInt(15), stmt.columnInt(16), stmt.columnInt(17));
         return row;

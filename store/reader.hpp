@@ -157,6 +157,7 @@ struct MessageRow {
     bool hasSdp = false;
     std::string sdpRole;  // "offer", "answer" or empty (messages.flags bits 4 and 5)
     std::uint64_t frame = 0;
+    std::int64_t transactionKey = 0;  // messages.transaction_key: its transaction on its hop; 0 when it has none
     std::string text;  // raw message text, only when asked for
 };
 

@@ -196,6 +196,27 @@ TEST(LadderModel, TransactionsGroupAckOfAFailureWithItsInvite) {
     EXPECT_EQ(second.transactionLanes, 2u);
 }
 
+TEST(LadderModel, TransactionsFollowTheStoredKeyPerHop) {
+    // The same INVITE on two hops of a proxy: the store gives each hop its own transaction.
+    std::vector<store::MessageRow> rows = rejectedCall();
+    const std::int64_t keys[] = {1, 1, 2, 2, 2, 2, 1, 1, 3, 4};
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        rows[i].transactionKey = keys[i];
+    const Model model = buildModel(rows);
+    ASSERT_EQ(model.transactions.size(), 4u);
+    const Transaction& first = model.transactions[model.arrows[0].transaction];
+    const Transaction& second = model.transactions[model.arrows[2].transaction];
+    EXPECT_NE(model.arrows[0].transaction, model.arrows[2].transaction);
+    EXPECT_EQ(first.firstArrow, 0u);
+    EXPECT_EQ(first.lastArrow, 7u);
+    EXPECT_EQ(first.arrows, 4u);
+    EXPECT_EQ(second.firstArrow, 2u);
+    EXPECT_EQ(second.lastArrow, 5u);
+    EXPECT_EQ(second.method, "INVITE");
+    EXPECT_NE(first.lane, second.lane);  // they overlap
+    EXPECT_EQ(model.transactionLanes, 2u);
+}
+
 TEST(LadderModel, LegsNumberTheLabelsWhenThereAreSeveral) {
     std::vector<store::MessageRow> rows = {request(1, Alice, Proxy, "INVITE", 1, "leg-a"),
                                            request(2, Proxy, Bob, "INVITE", 1, "leg-b"),

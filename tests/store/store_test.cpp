@@ -56,6 +56,10 @@ TEST(Store, ImportThenReadCallsMessagesAndText) {
     EXPECT_EQ(messages[1].cseqMethod, "INVITE");
     EXPECT_EQ(messages[0].text, sipMessage("INVITE sip:bob@example.com SIP/2.0", "call-a", "1 INVITE"));
     EXPECT_EQ(messages[2].frame, 3u);
+    // The INVITE, its 486 and the ACK of the 486 are one transaction (RFC 3261 §17.1.1.3), read for the ladder.
+    EXPECT_NE(messages[0].transactionKey, 0);
+    EXPECT_EQ(messages[1].transactionKey, messages[0].transactionKey);
+    EXPECT_EQ(messages[2].transactionKey, messages[0].transactionKey);
 }
 
 TEST(Store, FiltersNarrowCallsAndMessages) {
