@@ -3,7 +3,10 @@
 #include "cli/ingest_shared.hpp"
 
 #include "capture/error.hpp"
+#include "capture/packet_source.hpp"
+#include "cli/call_lookup.hpp"
 #include "cli/capture_command.hpp"
+#include "cli/export_file.hpp"
 #include "cli/ladder_export.hpp"
 #include "cli/ladder_text.hpp"
 #include "cli/limits.hpp"
@@ -15,6 +18,7 @@
 #include "ladder/host_aliases.hpp"
 #include "ladder/ladder_model.hpp"
 #include "store/database.hpp"
+#include "store/filter_parse.hpp"
 #include "store/ingest.hpp"
 #include "store/reader.hpp"
 
@@ -33,6 +37,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace sipscope::cli {
@@ -72,10 +77,10 @@ struct Options {
     bool byHost = false;
     std::optional<std::string> interval;
     std::size_t top = 10;
-    // Filters, as typed.
-    std::optional<std::string> from, to, callId, method, state, since, until, host, kind, event;
-    std::optional<int> status;
+    // Filters, as typed; checkFilters makes `filter` and `limit` of them.
+    std::optional<std::string> from, to, callId, method, state, since, until, host, kind, event, status, limitText;
     std::size_t limit = 0;
+    store::Filter filter;
 };
 
 Format formatOf(const std::string& name) {
@@ -88,20 +93,34 @@ void addFormat(CLI::App* command, Options& options) {
         ->default_str("table");
 }
 
-void addFilters(CLI::App* command, Options& options) {
+// The values each filter takes, for --help (the errors of store/filter_parse list the same).
+template <std::size_t N>
+std::string joined(const std::array<std::string_view, N>& names) {
+    std::string list;
+    for (std::string_view name : names)
+        list += (list.empty() ? "" : " ") + std::string(name);
+    return list;
+}
+
+void addFilters(CLI::App* command, Options& options, bool subscriptionStates = false) {
     command->add_option("--from", options.from, "From user or URI contains this (case-insensitive)");
     command->add_option("--to", options.to, "To user or URI contains this (case-insensitive)");
-    command->add_option("--call-id", options.callId, "Exactly this Call-ID");
+    command->add_option("--call-id", options.callId, "Exactly this Call-ID (or the call with this key)");
     command->add_option("--method", options.method, "Method (of the call's first request, or of the message)");
-    command->add_option("--status", options.status, "Final status code (calls) or status code (messages)");
-    command->add_option("--state", options.state, "Call state: calling proceeding ringing early_media answered "
-                                                  "completed cancelled rejected failed done pending");
-    command->add_option("--kind", options.kind, "Call kind: call registration subscription options message publish "
-                                                "refer info other");
-    command->add_option("--since", options.since, "From this time on (ISO 8601 UTC or epoch seconds)");
-    command->add_option("--until", options.until, "Up to this time (ISO 8601 UTC or epoch seconds)");
-    command->add_option("--host", options.host, "A host (ip or ip:port) that sent or received a message");
-    command->add_option("--limit", options.limit, "At most this many rows");
+    command->add_option("--status", options.status,
+                        "Final status code (calls) or status code (messages), 100-699, or a class: 1xx ... 6xx");
+    command->add_option("--state", options.state,
+                        subscriptionStates ? "Subscription state: " + joined(store::SubscriptionStates)
+                                           : "Call state: " + joined(store::CallStates));
+    command->add_option("--kind", options.kind, "Call kind: " + joined(store::CallKinds));
+    command->add_option("--since", options.since,
+                        "From this time on: ISO 8601 UTC (2024-05-01T12:00:00Z), a date (2024-05-01: from midnight "
+                        "UTC) or epoch seconds");
+    command->add_option("--until", options.until,
+                        "Up to this time, included: ISO 8601 UTC, a date (2024-05-01: to the end of that day, UTC) "
+                        "or epoch seconds");
+    command->add_option("--host", options.host, "A host (ip, ip:port or [IPv6]:port) that sent or received a message");
+    command->add_option("--limit", options.limitText, "At most this many rows (1 or more)")->type_name("N");
 }
 
 void addSort(CLI::App* command, Options& options) {
@@ -109,10 +128,11 @@ void addSort(CLI::App* command, Options& options) {
     command->add_flag("--reverse", options.reverse, "Reverse the order (largest or newest first)");
 }
 
-void addGrep(CLI::App* command, Options& options) {
+void addGrep(CLI::App* command, Options& options, bool ofCalls = false) {
     command->add_option("--grep", options.grep,
-                        "Only messages whose raw text matches this POSIX extended regular expression (first 64 KiB "
-                        "of each message; no back-references)");
+                        std::string(ofCalls ? "Only calls with a message" : "Only messages") +
+                            " whose raw text matches this POSIX extended regular expression (first 64 KiB of each "
+                            "message; no back-references)");
     command->add_flag("-i,--ignore-case", options.ignoreCase, "--grep ignores case");
 }
 
@@ -128,29 +148,51 @@ void addStatsOptions(CLI::App* command, Options& options) {
     command->add_option("--top", options.top, "How many top talkers and failure codes (default 10)");
 }
 
-store::Filter filterOf(const Options& options) {
-    store::Filter filter;
+// Checks every filter value against what --help lists and makes options.filter and options.limit of them; a usage
+// error (exit 1) names the option, the value and what it takes. `subscriptionStates`: --state of `subscriptions`.
+void checkFilters(Options& options, bool subscriptionStates) {
+    store::Filter& filter = options.filter;
+    auto take = [](const auto& parsed, const char* name) {
+        if (!parsed)
+            throw CLI::ValidationError(name, parsed.error);
+        return *parsed.value;
+    };
     filter.from = options.from;
     filter.to = options.to;
     filter.callId = options.callId;
-    filter.method = options.method;
-    filter.status = options.status;
-    filter.state = options.state;
-    filter.host = options.host;
-    filter.kind = options.kind;
-    filter.event = options.event;
+    if (options.method)
+        filter.method = take(store::parseMethod(*options.method), "--method");
+    if (options.status)
+        store::applyStatus(take(store::parseStatus(*options.status), "--status"), filter);
+    if (options.state)
+        filter.state = take(subscriptionStates ? store::parseSubscriptionState(*options.state)
+                                               : store::parseCallState(*options.state),
+                            "--state");
+    if (options.kind)
+        filter.kind = take(store::parseCallKind(*options.kind), "--kind");
+    if (options.host)
+        filter.host = take(store::parseHost(*options.host), "--host");
+    if (options.event)
+        filter.event = take(store::parseEventPackage(*options.event), "--event");
+    if (options.since)
+        filter.sinceUs = take(store::parseTime(*options.since, store::TimeBound::Since), "--since");
+    if (options.until)
+        filter.untilUs = take(store::parseTime(*options.until, store::TimeBound::Until), "--until");
+    if (filter.sinceUs && filter.untilUs && *filter.sinceUs > *filter.untilUs)
+        throw CLI::ValidationError("--until", "'" + *options.until + "' is before --since '" + *options.since +
+                                                  "': nothing can match");
+    if (options.limitText)
+        options.limit = take(store::parseLimit(*options.limitText), "--limit");
     filter.limit = options.limit;
-    auto time = [](const std::optional<std::string>& text, const char* name) -> std::optional<std::int64_t> {
-        if (!text)
-            return std::nullopt;
-        std::int64_t us = 0;
-        if (!parseTimestamp(*text, us))
-            throw CLI::ValidationError(name, "'" + *text + "' is not a time: use 2024-05-01T12:00:00Z or epoch seconds");
-        return us;
-    };
-    filter.sinceUs = time(options.since, "--since");
-    filter.untilUs = time(options.until, "--until");
-    return filter;
+    if (options.callId && !options.call.empty())
+        throw CLI::ValidationError("--call-id", "--call and --call-id both choose the call: give one of them");
+}
+
+const store::Filter& filterOf(const Options& options) { return options.filter; }
+
+// Whether any filter that chooses calls was given (export pcap takes --call or these, not both).
+bool hasCallFilters(const Options& o) {
+    return o.from || o.to || o.callId || o.method || o.status || o.state || o.kind || o.since || o.until || o.host;
 }
 
 Row callRow(const store::CallRow& call) {
@@ -184,6 +226,8 @@ Row callRow(const store::CallRow& call) {
     row["glare"] = call.hasGlare;
     row["kind"] = call.kind;
     row["legs"] = call.legs;
+    row["capture"] = call.capture.empty() ? Row() : Row(call.capture);
+    row["capture_id"] = call.captureId ? Row(call.captureId) : Row();
     return row;
 }
 
@@ -212,6 +256,31 @@ Row messageRow(const store::MessageRow& message, bool withText) {
 }
 
 int runImport(const Options& options) {
+    // A file that cannot be opened, or is no capture, is reported in place of its counts; when no file can be read
+    // the database is not even created.
+    std::vector<std::string> readable;
+    bool unreadable = false;
+    for (const std::string& file : options.files) {
+        if (file == "-") {
+            readable.push_back(file);
+            continue;
+        }
+        try {
+            capture::openCaptureFile(file);
+            readable.push_back(file);
+        } catch (const Error& error) {
+            std::cerr << "sipscope: " << escapeForTerminal(error.what()) << '\n';
+            unreadable = true;
+        }
+    }
+    if (readable.empty()) {
+        std::cerr << "sipscope: nothing imported: no file could be read";
+        if (!options.noStore)
+            std::cerr << " (" << escapeForTerminal(options.db)
+                      << (std::filesystem::exists(options.db) ? " left as it was)" : " not created)");
+        std::cerr << '\n';
+        return ExitInput;
+    }
     store::IngestOptions ingest;
     ingest.writeDatabase = !options.noStore;
     ingest.allowDuplicates = options.force;
@@ -243,7 +312,7 @@ int runImport(const Options& options) {
             }
         };
     }
-    const store::IngestReport report = store::importFiles(options.db, options.files, ingest);
+    const store::IngestReport report = store::importFiles(options.db, readable, ingest);
     if (showProgress)
         std::fputs("\n", stderr);
     for (const store::FileReport& file : report.files) {
@@ -272,7 +341,7 @@ int runImport(const Options& options) {
                       wall, report.readCpuSeconds, report.writeCpuSeconds, report.waitSeconds);
         std::cout << line << '\n';
     }
-    return report.hasErrors() ? ExitInput : ExitOk;
+    return report.hasErrors() || unreadable ? ExitInput : ExitOk;
 }
 
 // --sort FIELD must name a field of the listing's rows.
@@ -296,21 +365,71 @@ void sortAndLimit(const Options& options, std::vector<Row>& rows) {
     sortRows(rows, options.sort, options.reverse, options.limit);
 }
 
+// --grep as a TextSearch, or null without it; a bad pattern is a usage error.
+std::unique_ptr<TextSearch> searchOf(const Options& options) {
+    if (!options.grep)
+        return nullptr;
+    try {
+        return std::make_unique<TextSearch>(*options.grep, options.ignoreCase);
+    } catch (const std::invalid_argument& error) {
+        throw CLI::ValidationError("--grep", error.what());
+    }
+}
+
 int runCalls(const Options& options, std::ostream& out) {
     checkSortField(options, {callRow(store::CallRow{})});
+    const std::unique_ptr<TextSearch> search = searchOf(options);
     store::Filter filter = filterOf(options);
-    if (!options.sort.empty() || options.reverse)
-        filter.limit = 0;
+    if (search || !options.sort.empty() || options.reverse)
+        filter.limit = 0;  // counted here, after the search and the sort
     store::Reader reader(options.db);
+    resolveCallIdFilter(reader, filter);
     std::vector<Row> rows;
-    for (const auto& call : reader.calls(filter))
+    std::set<std::string> callIds;
+    bool repeatsCallId = false;  // a Call-ID listed twice: copies from different captures
+    for (const auto& call : reader.calls(filter)) {
+        if (search) {
+            // A call matches when any of its messages does; its messages are read until the first match.
+            bool matches = false;
+            reader.forEachCallMessage({call.key}, true, [&](store::MessageRow& message) {
+                matches = search->matches(message.text);
+                return !matches;
+            });
+            if (!matches)
+                continue;
+        }
         rows.push_back(callRow(call));
+        repeatsCallId = !callIds.insert(call.callId).second || repeatsCallId;
+        if (search && options.sort.empty() && !options.reverse && options.limit && rows.size() == options.limit)
+            break;
+    }
     sortAndLimit(options, rows);
-    printRows(out, formatOf(options.format), rows,
-              {{"start", "Start", 27}, {"duration", "Duration", 10}, {"from", "From", 32}, {"to", "To", 32},
-               {"src", "Source", 24}, {"dst", "Destination", 24}, {"method", "Method", 10}, {"state", "State", 10},
-               {"status", "Status", 6}, {"messages", "Msgs", 5}, {"call_id", "Call-ID", 40}},
-              !options.toFile, {callRow(store::CallRow{})});
+    // On a narrow terminal: duration, source, destination, ended by, method, messages and reason are left out first.
+    std::vector<Column> columns = {
+        {"key", "Key", 10},
+        {"start", "Start", 27},
+        {"duration", "Duration", 10, false, 1},
+        {"from", "From", 32, true},
+        {"to", "To", 32, true},
+        {"src", "Source", 24, false, 2},
+        {"dst", "Destination", 24, false, 3},
+        {"method", "Method", 10, false, 5},
+        {"state", "State", 11},
+        {"status", "Status", 6},
+        {"reason", "Reason", 24, true, 7},
+        {"ended_by", "Ended by", 8, false, 4},
+        {"messages", "Msgs", 5, false, 6},
+        {"call_id", "Call-ID", 40, true}};
+    // Which capture each call came from tells the copies of a Call-ID apart (a capture imported twice, or the same
+    // calls captured at two places).
+    if (repeatsCallId && formatOf(options.format) == Format::Table) {
+        columns.push_back({"capture", "Capture", 40, true});
+        for (Row& row : rows)  // "#2 trace.pcap": the same file imported twice is two captures
+            if (!row["capture_id"].is_null())
+                row["capture"] = "#" + row["capture_id"].dump() + " " +
+                                 (row["capture"].is_string() ? row["capture"].get<std::string>() : std::string());
+    }
+    printRows(out, formatOf(options.format), rows, columns, !options.toFile, {callRow(store::CallRow{})});
     return ExitOk;
 }
 
@@ -319,21 +438,15 @@ int runMessages(const Options& options, std::ostream& out) {
     request.method = "INVITE";
     response.status = 200;
     checkSortField(options, {messageRow(request, options.raw), messageRow(response, options.raw)});
-    std::unique_ptr<TextSearch> search;
-    if (options.grep) {
-        try {
-            search = std::make_unique<TextSearch>(*options.grep, options.ignoreCase);
-        } catch (const std::invalid_argument& error) {
-            throw CLI::ValidationError("--grep", error.what());
-        }
-    }
+    const std::unique_ptr<TextSearch> search = searchOf(options);
     store::Filter filter = filterOf(options);
     if (search || !options.sort.empty() || options.reverse)
         filter.limit = 0;  // counted here, after the search and the sort
     const bool keepAll = !options.sort.empty() || options.reverse;
     store::Reader reader(options.db);
+    resolveCallIdFilter(reader, filter);
     if (!options.call.empty())
-        filter.callId = options.call;
+        filter.callKey = resolveCall(reader, options.call, options.db).key;
     std::vector<Row> rows;
     reader.forEachMessage(filter, options.raw || search, [&](store::MessageRow& message) {
         if (search && !search->matches(message.text))
@@ -342,20 +455,28 @@ int runMessages(const Options& options, std::ostream& out) {
         return keepAll || !options.limit || rows.size() < options.limit;
     });
     sortAndLimit(options, rows);
-    std::vector<Column> columns = {{"ts", "Time", 27},       {"src", "Source", 24},    {"dst", "Destination", 24},
-                                   {"transport", "Proto", 5}, {"method", "Method", 10}, {"status", "Status", 6},
-                                   {"cseq", "CSeq", 8},      {"cseq_method", "", 10},  {"retransmission", "Retrans", 7},
-                                   {"error", "Error", 40},   {"call_id", "Call-ID", 40}};
+    std::vector<Column> columns = {{"ts", "Time", 27},
+                                   {"src", "Source", 24},
+                                   {"dst", "Destination", 24},
+                                   {"transport", "Proto", 5, false, 1},
+                                   {"method", "Method", 10},
+                                   {"status", "Status", 6},
+                                   {"cseq", "CSeq", 8, false, 3},
+                                   {"cseq_method", "", 10, false, 4},
+                                   {"retransmission", "Retrans", 7, false, 2},
+                                   {"error", "Error", 40, true, 5},
+                                   {"call_id", "Call-ID", 40, true}};
     if (options.raw)
-        columns.push_back({"text", "Text", 200});
+        columns.push_back({"text", "Text", 200, true});
     printRows(out, formatOf(options.format), rows, columns, !options.toFile,
               {messageRow(request, options.raw), messageRow(response, options.raw)});
     return ExitOk;
 }
 
 int runRegistrations(const Options& options, std::ostream& out) {
-    const store::Filter filter = filterOf(options);
+    store::Filter filter = filterOf(options);
     store::Reader reader(options.db);
+    resolveCallIdFilter(reader, filter);
     std::vector<Row> rows;
     for (const auto& r : reader.registrations(filter)) {
         Row row;
@@ -373,17 +494,18 @@ int runRegistrations(const Options& options, std::ostream& out) {
         rows.push_back(std::move(row));
     }
     printRows(out, formatOf(options.format), rows,
-              {{"ts", "Time", 27}, {"aor", "AOR", 36}, {"contact", "Contact", 36}, {"expires", "Expires", 7},
-               {"granted_expires", "Granted", 7}, {"status", "Status", 6}, {"delay_ms", "Delay ms", 9},
-               {"src", "Source", 24}, {"call_id", "Call-ID", 40}},
+              {{"ts", "Time", 27}, {"aor", "AOR", 36, true}, {"contact", "Contact", 36, true},
+               {"expires", "Expires", 7}, {"granted_expires", "Granted", 7}, {"status", "Status", 6},
+               {"delay_ms", "Delay ms", 9}, {"src", "Source", 24}, {"call_id", "Call-ID", 40, true}},
               !options.toFile);
     return ExitOk;
 }
 
 // Subscriptions (SUBSCRIBE, a REFER's implicit one) and publications (PUBLISH), one row each.
 int runSubscriptions(const Options& options, std::ostream& out) {
-    const store::Filter filter = filterOf(options);
+    store::Filter filter = filterOf(options);
     store::Reader reader(options.db);
+    resolveCallIdFilter(reader, filter);
     std::vector<Row> rows;
     auto optional = [](const std::optional<int>& value) { return value ? Row(*value) : Row(); };
     auto text = [](const std::string& value) { return value.empty() ? Row() : Row(value); };
@@ -413,10 +535,10 @@ int runSubscriptions(const Options& options, std::ostream& out) {
         rows.push_back(std::move(row));
     }
     printRows(out, formatOf(options.format), rows,
-              {{"ts", "Time", 27}, {"method", "Method", 9}, {"event", "Event", 16}, {"resource", "Resource", 32},
-               {"subscriber", "Subscriber", 32}, {"state", "State", 10}, {"reason", "Reason", 12},
-               {"status", "Status", 6}, {"notifies", "NOTIFYs", 7}, {"granted_expires", "Expires", 7},
-               {"call_id", "Call-ID", 40}},
+              {{"ts", "Time", 27}, {"method", "Method", 9}, {"event", "Event", 16},
+               {"resource", "Resource", 32, true}, {"subscriber", "Subscriber", 32, true}, {"state", "State", 10},
+               {"reason", "Reason", 12, true}, {"status", "Status", 6}, {"notifies", "NOTIFYs", 7},
+               {"granted_expires", "Expires", 7}, {"call_id", "Call-ID", 40, true}},
               !options.toFile);
     return ExitOk;
 }
@@ -492,12 +614,7 @@ int runShow(const Options& options) {
     const bool color = options.color == "always" || (options.color == "auto" && isatty(STDOUT_FILENO) &&
                                                      !std::getenv("NO_COLOR"));
     store::Reader reader(options.db);
-    const auto call = reader.findCall(options.call);
-    if (!call) {
-        std::cerr << "sipscope: " << options.db << ": no call '" << escapeForTerminal(options.call)
-                  << "' (list them with: sipscope calls --db " << options.db << ")\n";
-        return ExitInput;
-    }
+    const std::optional<store::CallRow> call = resolveCall(reader, options.call, options.db);
     const auto messages = reader.callMessages(call->key, options.raw);
     std::cout << "Call-ID: " << escapeForTerminal(call->callId) << '\n'
               << "From:    " << escapeForTerminal(call->fromUri) << '\n'
@@ -581,7 +698,7 @@ int runShow(const Options& options) {
 }
 
 int runStats(const Options& options, std::ostream& out) {
-    const store::Filter filter = filterOf(options);
+    store::Filter filter = filterOf(options);
     std::optional<std::int64_t> intervalUs;
     if (options.interval && !(intervalUs = parseInterval(*options.interval)))
         throw CLI::ValidationError("--interval", "'" + *options.interval + "' is not an interval: use a number and "
@@ -589,6 +706,7 @@ int runStats(const Options& options, std::ostream& out) {
     if (intervalUs && options.byHost)
         throw CLI::ValidationError("--interval", "--interval and --by-host are two listings: choose one");
     store::Reader reader(options.db);
+    resolveCallIdFilter(reader, filter);
     const Format format = formatOf(options.format);
     if (options.byHost) {
         auto hosts = reader.hostStats(filter);
@@ -604,19 +722,15 @@ int runStats(const Options& options, std::ostream& out) {
 }
 
 // Runs a listing into the export file (or standard output for "-").
+// Runs an export into its file (or standard output for "-"); a failed export leaves the file as it was.
 int runExport(const Options& options, int (*listing)(const Options&, std::ostream&)) {
     if (options.output == "-")
         return listing(options, std::cout);
-    std::ofstream file(options.output, std::ios::binary);
-    if (!file)
-        throw Error(options.output + ": cannot write: " + std::strerror(errno), Error::Kind::Environment);
     Options toFile = options;
     toFile.toFile = true;
-    const int code = listing(toFile, file);
-    file.close();
-    if (!file)
-        throw Error(options.output + ": write failed: " + std::strerror(errno), Error::Kind::Environment);
-    std::cerr << "sipscope: wrote " << options.output << '\n';
+    const int code = writeExportFile(options.output, [&](std::ostream& file) { return listing(toFile, file); });
+    if (code == ExitOk)
+        std::cerr << "sipscope: wrote " << escapeForTerminal(options.output) << '\n';
     return code;
 }
 
@@ -633,9 +747,7 @@ int runExportLadder(const Options& options) {
             parseLadderFormat(o.format, f);
         const ladder::HostAliases aliases = loadAliases(o);
         store::Reader reader(o.db);
-        const auto call = reader.findCall(o.call);
-        if (!call)
-            throw Error(o.db + ": no call '" + o.call + "' (list them with: sipscope calls --db " + o.db + ")");
+        const std::optional<store::CallRow> call = resolveCall(reader, o.call, o.db);
         auto messages = reader.callMessages(call->key, false);
         std::optional<AllLegs> all;
         if (o.allLegs) {
@@ -657,16 +769,18 @@ int runExportLadder(const Options& options) {
 
 // The messages of the calls the filters choose (or of one call), as a pcap of made-up frames around their text.
 int runExportPcap(const Options& options) {
+    if (!options.call.empty() && (hasCallFilters(options) || options.limitText))
+        throw CLI::ValidationError("--call", "--call chooses one call and the filters choose calls: give one or the "
+                                             "other");
     return runExport(options, [](const Options& o, std::ostream& out) {
         store::Reader reader(o.db);
         std::vector<store::CallRow> calls;
         if (!o.call.empty()) {
-            const auto call = reader.findCall(o.call);
-            if (!call)
-                throw Error(o.db + ": no call '" + o.call + "' (list them with: sipscope calls --db " + o.db + ")");
-            calls.push_back(*call);
+            calls.push_back(resolveCall(reader, o.call, o.db));
         } else {
-            calls = reader.calls(filterOf(o));
+            store::Filter filter = filterOf(o);
+            resolveCallIdFilter(reader, filter);
+            calls = reader.calls(filter);
         }
         // Streamed in time order (ties in capture order), one message in memory at a time.
         std::vector<std::int64_t> keys;
@@ -744,13 +858,17 @@ int run(int argc, char** argv) {
     addFormat(calls, options);
     addFilters(calls, options);
     addSort(calls, options);
+    addGrep(calls, options, true);
     calls->footer("Examples:\n  sipscope calls --from alice --status 486 --format json\n"
+                  "  sipscope calls --state rejected --status 5xx --since 2024-05-01\n"
+                  "  sipscope calls --grep 'User-Agent: .*Polycom' -i\n"
                   "  sipscope calls --sort duration --reverse --limit 10   (the ten longest)");
 
     CLI::App* messages = app.add_subcommand("messages", "List SIP messages in capture order");
     addFormat(messages, options);
     addFilters(messages, options);
-    messages->add_option("--call", options.call, "Only messages of this Call-ID");
+    messages->add_option("--call", options.call,
+                         "Only messages of this call (Call-ID, call key, or a unique start of a Call-ID)");
     messages->add_flag("--raw", options.raw, "Include each message's text");
     addSort(messages, options);
     addGrep(messages, options);
@@ -758,7 +876,10 @@ int run(int argc, char** argv) {
                      "  sipscope messages --grep 'User-Agent: .*Polycom' -i --raw");
 
     CLI::App* show = app.add_subcommand("show", "Draw one call's ladder diagram");
-    show->add_option("call", options.call, "Call-ID (or the call's key from `calls --format json`)")->required();
+    show->add_option("call", options.call,
+                     "Call-ID, the call's key (first column of `calls`), or the start of a Call-ID when only one "
+                     "starts so")
+        ->required();
     show->add_flag("--raw", options.raw, "Print each message's text under its arrow");
     show->add_flag("--by-ip", options.byIp, "One column per IP address instead of per ip:port");
     show->add_option("--color", options.color, "Colours: auto (on a terminal, unless NO_COLOR is set), always, never")
@@ -785,7 +906,7 @@ int run(int argc, char** argv) {
     CLI::App* subscriptions =
         app.add_subcommand("subscriptions", "SUBSCRIBE/NOTIFY subscriptions and PUBLISH: event, state, expiry");
     addFormat(subscriptions, options);
-    addFilters(subscriptions, options);
+    addFilters(subscriptions, options, true);
     subscriptions->add_option("--event", options.event, "Only this Event package (presence, dialog, refer, ...)");
     subscriptions->footer("Example: sipscope subscriptions --event presence --state terminated\n"
                           "(--from matches the subscriber, --to the resource, --state the subscription's state)");
@@ -803,7 +924,8 @@ int run(int argc, char** argv) {
                      "  sipscope export calls --format csv -o calls.csv");
     CLI::App* exportLadderCommand =
         exporter->add_subcommand("ladder", "One call's ladder as SVG, PNG, PlantUML, Mermaid or text");
-    exportLadderCommand->add_option("call", options.call, "Call-ID or call key")->required();
+    exportLadderCommand->add_option("call", options.call, "Call-ID, call key, or a unique start of a Call-ID")
+        ->required();
     exportLadderCommand
         ->add_option("--format", options.format,
                      std::string("svg, png (needs rsvg-convert, Debian package ") + PngRendererPackage +
@@ -819,7 +941,8 @@ int run(int argc, char** argv) {
     CLI::App* exportStats = exporter->add_subcommand("stats", "The statistics as CSV or JSON");
     CLI::App* exportPcapCommand = exporter->add_subcommand(
         "pcap", "The messages of the calls the filters choose (or of --call) as a pcap file for Wireshark");
-    exportPcapCommand->add_option("--call", options.call, "Only this call (Call-ID or call key)");
+    exportPcapCommand->add_option("--call", options.call,
+                                  "Only this call (Call-ID, call key, or a unique start of a Call-ID)");
     addFilters(exportPcapCommand, options);
     exportPcapCommand->footer("Examples:\n  sipscope export pcap --call a84b4c76e66710 -o call.pcap\n"
                               "  sipscope export pcap --status 503 --since 2024-05-01T12:00:00Z -o failed.pcap");
@@ -833,6 +956,7 @@ int run(int argc, char** argv) {
     }
     exportMessages->add_flag("--raw", options.raw, "Include each message's text");
     addSort(exportCalls, options);
+    addGrep(exportCalls, options, true);
     addSort(exportMessages, options);
     addGrep(exportMessages, options);
     addStatsOptions(exportStats, options);
@@ -857,6 +981,10 @@ int run(int argc, char** argv) {
     }
 
     try {
+        checkFilters(options, subscriptions->parsed());
+        if (!view->parsed())  // the viewer opens capture files itself
+            refuseCaptureAsDatabase(options.db, import->parsed() || migrate->parsed() || capture.command->parsed());
+        setTableWidth(terminalWidth(STDOUT_FILENO));
         if (import->parsed())
             return runImport(options);
         if (calls->parsed())
@@ -893,8 +1021,11 @@ int run(int argc, char** argv) {
         if (capture.command->parsed())
             return runCapture(capture, options.db);
     } catch (const CLI::ValidationError& error) {
-        std::cerr << "sipscope: " << error.what() << '\n';
+        std::cerr << "sipscope: " << escapeForTerminal(error.what()) << '\n';
         return ExitUsage;
+    } catch (const EscapedError& error) {
+        std::cerr << "sipscope: " << error.what();
+        return ExitInput;
     } catch (const Error& error) {
         std::cerr << "sipscope: " << escapeForTerminal(error.what()) << '\n';
         return ExitInput;

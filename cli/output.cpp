@@ -1,10 +1,15 @@
 // Table, CSV and JSON-lines printing, terminal escaping and timestamps.
 #include "cli/output.hpp"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <functional>
 
 namespace sipscope::cli {
 
@@ -18,9 +23,34 @@ std::size_t displayWidth(std::string_view text) {
     return width;
 }
 
+std::size_t s_tableWidth = 0;  // setTableWidth
+
+// Shrinks `widths` (with two spaces between columns) toward `limit`: the widest of the columns `mayShrink`
+// allows loses one character at a time, none below `minimum`.
+void shrinkColumns(std::vector<std::size_t>& widths, std::size_t limit, std::size_t minimum,
+                   const std::function<bool(std::size_t)>& mayShrink) {
+    auto total = [&widths] {
+        std::size_t sum = widths.empty() ? 0 : 2 * (widths.size() - 1);
+        for (std::size_t width : widths)
+            sum += width;
+        return sum;
+    };
+    for (std::size_t excess = total() > limit ? total() - limit : 0; excess > 0; --excess) {
+        std::size_t widest = widths.size();
+        for (std::size_t c = 0; c < widths.size(); ++c)
+            if (mayShrink(c) && widths[c] > minimum && (widest == widths.size() || widths[c] > widths[widest]))
+                widest = c;
+        if (widest == widths.size())
+            return;
+        --widths[widest];
+    }
+}
+
 std::string cut(const std::string& text, std::size_t maxWidth) {
     if (displayWidth(text) <= maxWidth)
         return text;
+    if (maxWidth == 0)
+        return std::string();
     std::string out;
     std::size_t width = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -56,42 +86,22 @@ std::string csvField(const std::string& text) {
 
 } // namespace
 
-bool parseTimestamp(std::string_view text, std::int64_t& microseconds) {
-    // Epoch seconds, optionally with a fraction.
-    if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; })) {
-        const double seconds = std::strtod(std::string(text).c_str(), nullptr);
-        microseconds = static_cast<std::int64_t>(seconds * 1e6 + 0.5);
-        return true;
+std::size_t terminalWidth(int fd) {
+    if (!isatty(fd))
+        return 0;
+    if (const char* columns = std::getenv("COLUMNS")) {
+        std::size_t value = 0;
+        const std::string_view text(columns);
+        if (std::from_chars(text.data(), text.data() + text.size(), value).ec == std::errc() && value > 0)
+            return value;
     }
-    std::tm parts{};
-    int fractionDigits = 0;
-    long long fraction = 0;
-    int consumed = 0;
-    const std::string copy(text);
-    if (std::sscanf(copy.c_str(), "%4d-%2d-%2d%*c%2d:%2d:%2d%n", &parts.tm_year, &parts.tm_mon, &parts.tm_mday,
-                    &parts.tm_hour, &parts.tm_min, &parts.tm_sec, &consumed) != 6)
-        return false;
-    std::size_t i = static_cast<std::size_t>(consumed);
-    if (i < copy.size() && copy[i] == '.') {
-        for (++i; i < copy.size() && copy[i] >= '0' && copy[i] <= '9'; ++i)
-            if (fractionDigits < 6) {
-                fraction = fraction * 10 + (copy[i] - '0');
-                ++fractionDigits;
-            }
-        while (fractionDigits < 6) {
-            fraction *= 10;
-            ++fractionDigits;
-        }
-    }
-    if (i < copy.size() && copy[i] == 'Z')
-        ++i;
-    if (i != copy.size())
-        return false;
-    parts.tm_year -= 1900;
-    parts.tm_mon -= 1;
-    microseconds = static_cast<std::int64_t>(timegm(&parts)) * 1'000'000 + fraction;
-    return true;
+    winsize size{};
+    if (ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+        return size.ws_col;
+    return 80;
 }
+
+void setTableWidth(std::size_t columns) { s_tableWidth = columns; }
 
 void printRows(std::ostream& out, Format format, const std::vector<Row>& rows, const std::vector<Column>& columns,
                bool forTerminal, const std::vector<Row>& examples) {
@@ -149,12 +159,56 @@ void printRows(std::ostream& out, Format format, const std::vector<Row>& rows, c
             widths[c] = std::max(widths[c], displayWidth(line.back()));
         }
     }
+    std::vector<bool> shown(columns.size(), true);
+    if (s_tableWidth) {
+        // Free text gives way first (down to 8 characters); then columns are left out by their hideOrder while the
+        // rest would not fit with free text at 8; then every column shrinks (down to 3).
+        constexpr std::size_t FreeTextMinimum = 8;
+        auto narrowest = [&] {
+            std::size_t sum = 0, count = 0;
+            for (std::size_t c = 0; c < columns.size(); ++c)
+                if (shown[c]) {
+                    sum += columns[c].isFreeText ? std::min(widths[c], FreeTextMinimum) : widths[c];
+                    ++count;
+                }
+            return sum + (count ? 2 * (count - 1) : 0);
+        };
+        while (narrowest() > s_tableWidth) {
+            std::size_t next = columns.size();
+            for (std::size_t c = 0; c < columns.size(); ++c)
+                if (shown[c] && columns[c].hideOrder &&
+                    (next == columns.size() || columns[c].hideOrder < columns[next].hideOrder))
+                    next = c;
+            if (next == columns.size())
+                break;
+            shown[next] = false;
+        }
+        std::vector<std::size_t> shownWidths;
+        std::vector<std::size_t> shownIndex;
+        for (std::size_t c = 0; c < columns.size(); ++c)
+            if (shown[c]) {
+                shownWidths.push_back(widths[c]);
+                shownIndex.push_back(c);
+            }
+        shrinkColumns(shownWidths, s_tableWidth, FreeTextMinimum,
+                      [&](std::size_t i) { return columns[shownIndex[i]].isFreeText; });
+        shrinkColumns(shownWidths, s_tableWidth, 3, [](std::size_t) { return true; });
+        for (std::size_t i = 0; i < shownIndex.size(); ++i)
+            widths[shownIndex[i]] = shownWidths[i];
+    }
+    std::size_t lastShown = 0;
+    for (std::size_t c = 0; c < columns.size(); ++c)
+        if (shown[c])
+            lastShown = c;
     auto printLine = [&](const std::vector<std::string>& line) {
         std::string text;
         for (std::size_t c = 0; c < line.size(); ++c) {
-            text += line[c];
-            if (c + 1 < line.size())
-                text += std::string(widths[c] - displayWidth(line[c]) + 2, ' ');
+            if (!shown[c])
+                continue;
+            const std::string cell = cut(line[c], widths[c]);
+            text += cell;
+            if (c < lastShown)
+                text += std::string(widths[c] - displayWidth(cell) + 2, ' ');
         }
         out << text << '\n';
     };

@@ -449,6 +449,35 @@ struct Reader::Impl {
             if (parent.count(row.key))
                 row.legs = sizes[find(row.key)];
     }
+    // Each call's capture: the one of its first message in time (one lookup per call, unless the database holds
+    // one capture).
+    void fillCaptures(std::vector<CallRow>& rows) {
+        if (rows.empty())
+            return;
+        std::unordered_map<std::int64_t, std::string> paths;
+        {
+            Statement stmt(db.handle(), "SELECT id, path FROM captures");
+            while (stmt.step())
+                paths[stmt.columnInt(0)] = stmt.columnText(1);
+        }
+        if (paths.size() == 1) {
+            for (CallRow& row : rows) {
+                row.captureId = paths.begin()->first;
+                row.capture = paths.begin()->second;
+            }
+            return;
+        }
+        Statement stmt(db.handle(), "SELECT capture_id FROM messages WHERE call_key = ? ORDER BY ts_us, id LIMIT 1");
+        for (CallRow& row : rows) {
+            stmt.reset();
+            stmt.bindInt(1, row.key);
+            if (!stmt.step())
+                continue;
+            row.captureId = stmt.columnInt(0);
+            if (const auto it = paths.find(row.captureId); it != paths.end())
+                row.capture = it->second;
+        }
+    }
     Database db;
     detail::TextBlockReader texts;  // keeps the last block read: a call's messages are usually in one
 
@@ -524,6 +553,7 @@ std::vector<CallRow> Reader::calls(const Filter& filter) const {
     while (stmt.step())
         rows.push_back(readCall(stmt));
     m_impl->fillLegs(rows);
+    m_impl->fillCaptures(rows);
     return rows;
 }
 
@@ -576,9 +606,49 @@ std::optional<CallRow> Reader::findCall(const std::string& idOrKey) const {
     if (call) {
         std::vector<CallRow> one{std::move(*call)};
         m_impl->fillLegs(one);
+        m_impl->fillCaptures(one);
         call = std::move(one.front());
     }
     return call;
+}
+
+std::vector<CallRow> Reader::findCalls(const std::string& text, std::size_t maxMatches) const {
+    std::vector<CallRow> rows;
+    auto readAll = [&rows](Statement& stmt) {
+        while (stmt.step())
+            rows.push_back(readCall(stmt));
+    };
+    if (text.empty())
+        return rows;
+    {
+        Statement stmt(m_impl->db.handle(), std::string(CallColumns) + " WHERE c.call_id = ? ORDER BY c.id");
+        stmt.bindText(1, text);
+        readAll(stmt);
+    }
+    const bool isNumber = rows.empty() && text.size() < 19 && std::all_of(text.begin(), text.end(), ::isdigit);
+    if (isNumber) {
+        Statement stmt(m_impl->db.handle(), std::string(CallColumns) + " WHERE c.id = ?");
+        stmt.bindInt(1, std::stoll(text));
+        readAll(stmt);
+    }
+    if (rows.empty()) {
+        // A prefix as a range of the calls_call_id index: [text, text with its last byte raised) in byte order.
+        std::string upper = text;
+        while (!upper.empty() && static_cast<unsigned char>(upper.back()) == 0xff)
+            upper.pop_back();
+        if (!upper.empty())
+            upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
+        Statement stmt(m_impl->db.handle(), std::string(CallColumns) + " WHERE c.call_id >= ?" +
+                                                (upper.empty() ? "" : " AND c.call_id < ?") +
+                                                " ORDER BY c.call_id, c.id LIMIT " + std::to_string(maxMatches));
+        stmt.bindText(1, text);
+        if (!upper.empty())
+            stmt.bindText(2, upper);
+        readAll(stmt);
+    }
+    m_impl->fillLegs(rows);
+    m_impl->fillCaptures(rows);
+    return rows;
 }
 
 std::optional<CallRow> Reader::findCallRow(const std::string& idOrKey) const {

@@ -53,6 +53,8 @@ struct CallRow {
     bool hasGlare = false;
     std::string kind;       // call, registration, subscription, options, message, publish, refer, info, other
     std::uint32_t legs = 1; // calls in its group of linked calls (call_links), itself included
+    std::int64_t captureId = 0;  // the capture its first message came from (captures.id); 0 when unknown
+    std::string capture;         // that capture's path as it was imported ("-" for standard input)
 };
 
 // A subscription (SUBSCRIBE, or a REFER's implicit one) or a publication (PUBLISH): the subscriptions table.
@@ -218,6 +220,10 @@ public:
                             const std::function<bool(MessageRow&)>& visit) const;
     // The call with this Call-ID (or, if `idOrKey` is all digits and no Call-ID matches, this call key).
     std::optional<CallRow> findCall(const std::string& idOrKey) const;
+    // The calls `text` names, in key order: every call whose Call-ID is `text` (one Call-ID is several calls when
+    // a capture was imported twice); else the call whose key it is (all digits); else the calls whose Call-ID
+    // starts with it (at most `maxMatches`). Empty when none. A row's callId equal to `text` tells the first case.
+    std::vector<CallRow> findCalls(const std::string& text, std::size_t maxMatches = 20) const;
     // The call's messages in time order, ties in capture order.
     std::vector<MessageRow> callMessages(std::int64_t callKey, bool withText) const;
     Stats stats(const Filter& filter) const;
