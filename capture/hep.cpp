@@ -138,7 +138,7 @@ namespace {
 
 HepStatus deliver(PayloadView& view, std::string_view payload, const HepPayloadSink& sink)
 {
-    if (!looksLikeSip(payload))
+    if (!looksLikeSip(payload, isWellKnownSipPort(view.src.port) || isWellKnownSipPort(view.dst.port)))
         return HepStatus::Skipped;
     // Keepalive CRLFs before the start line are not part of the message (RFC 3261 §7.5).
     view.bytes = detail::skipLineBreaks(payload);

@@ -499,15 +499,19 @@ void PacketDecoder::Impl::decodeUdp(const IpAddress& src, const IpAddress& dst, 
     }
     if (isOutsideSipPorts(bytes))
         return;
-    if (!looksLikeSip(payload)) {
-        if (isHepPort(load16(bytes, 0)) || isHepPort(load16(bytes, 2)))
+    const std::uint16_t srcPort = load16(bytes, 0);
+    const std::uint16_t dstPort = load16(bytes, 2);
+    const bool isOnSipPort = isWellKnownSipPort(srcPort) || isWellKnownSipPort(dstPort) ||
+                             (!isSipPort.empty() && (isSipPort[srcPort] || isSipPort[dstPort]));
+    if (!looksLikeSip(payload, isOnSipPort)) {
+        if (isHepPort(srcPort) || isHepPort(dstPort))
             ++stats.hepPortNotHep;  // a HEP version or layout we do not know, or junk sent to the collector
         return;
     }
     PayloadView view;
     view.timestampUs = nowUs;
-    view.src = Endpoint{src, load16(bytes, 0)};
-    view.dst = Endpoint{dst, load16(bytes, 2)};
+    view.src = Endpoint{src, srcPort};
+    view.dst = Endpoint{dst, dstPort};
     view.transport = Transport::Udp;
     // Keepalive CRLFs before the start line are not part of the message (RFC 3261 §7.5).
     view.bytes = detail::skipLineBreaks(payload);

@@ -140,7 +140,15 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// The cheap test capture may use: does this payload start like a SIP request or status line?
-bool looksLikeSip(std::string_view payload);
+// The cheap test capture may use: does this payload start like a SIP request or status line? A start line that
+// breaks the grammar (another version, a status code of other than 3 digits, extra spaces) passes when the headers
+// include Via, Call-ID and CSeq, or, with `isOnSipPort`, when a header line follows it.
+bool looksLikeSip(std::string_view payload, bool isOnSipPort = false);
+
+// 5060 and 5061, the ports RFC 3261 §19.1.2 gives SIP and SIPS.
+constexpr bool isWellKnownSipPort(std::uint16_t port)
+{
+    return port == 5060 || port == 5061;
+}
 
 } // namespace sipscope::capture

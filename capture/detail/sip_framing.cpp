@@ -87,6 +87,85 @@ bool isSipStartLine(std::string_view line)
     return isStatusLine(line) || isRequestLine(line);
 }
 
+namespace {
+
+// digits "." digits at the start of `text`; returns the length, 0 when not there.
+std::size_t versionNumberLength(std::string_view text)
+{
+    std::size_t at = 0;
+    while (at < text.size() && isDigit(text[at]))
+        ++at;
+    if (at == 0 || at >= text.size() || text[at] != '.')
+        return 0;
+    const std::size_t minor = ++at;
+    while (at < text.size() && isDigit(text[at]))
+        ++at;
+    return at == minor ? 0 : at;
+}
+
+} // namespace
+
+bool hasStartLineShape(std::string_view line)
+{
+    if (!line.empty() && line.back() == '\r')
+        line.remove_suffix(1);
+    constexpr std::string_view Sip = "SIP/";
+    if (line.size() > Sip.size() && equalsIgnoreCase(line.substr(0, Sip.size()), Sip)) {
+        const std::size_t version = versionNumberLength(line.substr(Sip.size()));
+        const std::size_t code = Sip.size() + version + 1;
+        return version > 0 && code < line.size() && line[code - 1] == ' ' && isDigit(line[code]);
+    }
+    std::size_t methodEnd = 0;
+    while (methodEnd < line.size() && methodEnd <= MaxMethodLength && isTokenChar(line[methodEnd]))
+        ++methodEnd;
+    if (methodEnd == 0 || methodEnd > MaxMethodLength || methodEnd >= line.size() || line[methodEnd] != ' ')
+        return false;
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t'))
+        line.remove_suffix(1);
+    // The version is the last word: SP "SIP/" digits "." digits, with the Request-URI's ':' somewhere before it.
+    const std::size_t versionStart = line.find_last_of(" \t") + 1;
+    if (versionStart <= methodEnd + 1)
+        return false;
+    const std::string_view version = line.substr(versionStart);
+    if (version.size() <= Sip.size() || !equalsIgnoreCase(version.substr(0, Sip.size()), Sip) ||
+        versionNumberLength(version.substr(Sip.size())) != version.size() - Sip.size())
+        return false;
+    return line.substr(methodEnd, versionStart - methodEnd).find(':') != std::string_view::npos;
+}
+
+bool hasSipCoreHeaders(std::string_view message)
+{
+    bool hasVia = false;
+    bool hasCallId = false;
+    bool hasCSeq = false;
+    std::size_t lineStart = message.find('\n');
+    while (lineStart != std::string_view::npos && !(hasVia && hasCallId && hasCSeq)) {
+        ++lineStart;
+        const std::size_t lineEnd = message.find('\n', lineStart);
+        std::string_view line = message.substr(lineStart, lineEnd == std::string_view::npos ? std::string_view::npos
+                                                                                             : lineEnd - lineStart);
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1);
+        if (line.empty())
+            break;  // the end of the header section
+        std::size_t nameEnd = 0;
+        while (nameEnd < line.size() && isTokenChar(line[nameEnd]))
+            ++nameEnd;
+        std::size_t colon = nameEnd;
+        while (colon < line.size() && (line[colon] == ' ' || line[colon] == '\t'))
+            ++colon;
+        if (nameEnd > 0 && colon < line.size() && line[colon] == ':') {
+            // RFC 3261 §7.3.3: "v" and "i" are the compact forms of Via and Call-ID; CSeq has none.
+            const std::string_view name = line.substr(0, nameEnd);
+            hasVia = hasVia || equalsIgnoreCase(name, "via") || equalsIgnoreCase(name, "v");
+            hasCallId = hasCallId || equalsIgnoreCase(name, "call-id") || equalsIgnoreCase(name, "i");
+            hasCSeq = hasCSeq || equalsIgnoreCase(name, "cseq");
+        }
+        lineStart = lineEnd;
+    }
+    return hasVia && hasCallId && hasCSeq;
+}
+
 std::size_t findStartLineInside(std::string_view line)
 {
     if (!line.empty() && line.back() == '\r')
@@ -257,14 +336,30 @@ bool listContainsToken(std::string_view list, std::string_view token)
 
 namespace sipscope::capture {
 
-bool looksLikeSip(std::string_view payload)
+bool looksLikeSip(std::string_view payload, bool isOnSipPort)
 {
     // Leading CRLFs are keepalives (RFC 5626 §4.4.1) or stray line ends; RFC 3261 §7.5 says to ignore them.
     payload = detail::skipLineBreaks(payload);
     const std::size_t lineEnd = payload.find('\n');
     if (lineEnd == std::string_view::npos)
         return false;  // a bare start line with no headers is not a SIP message
-    return detail::isSipStartLine(payload.substr(0, lineEnd));
+    const std::string_view line = payload.substr(0, lineEnd);
+    if (detail::isSipStartLine(line))
+        return true;
+    // A start line that breaks the grammar (RFC 4475 badvers, bigcode, lwsstart, lwsruri) heads a message the
+    // decoder stores as malformed with the reason, when the rest is plainly SIP: the core headers, or a header
+    // line on a SIP port. Random bytes rarely have the shape, so this costs nothing on other traffic.
+    if (!detail::hasStartLineShape(line))
+        return false;
+    if (detail::hasSipCoreHeaders(payload))
+        return true;
+    if (!isOnSipPort)
+        return false;
+    const std::size_t nextEnd = payload.find('\n', lineEnd + 1);
+    const std::string_view next = payload.substr(lineEnd + 1, nextEnd == std::string_view::npos
+                                                                  ? std::string_view::npos
+                                                                  : nextEnd - lineEnd - 1);
+    return !detail::skipLineBreaks(next).empty() && detail::isHeaderLineOrEnd(next);
 }
 
 } // namespace sipscope::capture

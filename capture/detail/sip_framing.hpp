@@ -10,6 +10,15 @@ namespace sipscope::capture::detail {
 // True when `line` (without its line ending) is a SIP request line or status line (RFC 3261 §7.1, §7.2).
 bool isSipStartLine(std::string_view line);
 
+// True when `line` (without its line ending) is shaped like a start line, though it may break the grammar: "SIP/"
+// digits "." digits SP digit... (a status line of any version or code), or a token, SP, then text holding a ':' and
+// ending in SP "SIP/" digits "." digits (a request line with extra spaces, spaces in the URI, or another version).
+bool hasStartLineShape(std::string_view line);
+
+// True when the header lines after the start line of `message` (up to the empty line) name Via, Call-ID and CSeq,
+// compact forms included: what makes a message with a broken start line plainly SIP.
+bool hasSipCoreHeaders(std::string_view message);
+
 // Where a SIP start line begins inside `line` (without its line ending) after other bytes, e.g. the end of a body
 // sent without a final line break: "</presence>OPTIONS sip:b@c SIP/2.0". npos when none does. The method of a glued
 // request line is the RFC method name the bytes before its Request-URI end with, or else the token run after a

@@ -202,8 +202,8 @@ bool StreamFramer::stepDetect()
         return m_mode == Mode::Resync;
     }
     const std::string_view line = bytes.substr(0, lineEnd);
-    if (isSipStartLine(line)) {
-        m_mode = Mode::Sip;
+    if (isSipStartLine(line) || hasStartLineShape(line)) {
+        m_mode = Mode::Sip;  // a broken start line is judged there, once its headers are in
         return true;
     }
     if (!m_isMidstream && isHttpStartLine(line)) {
@@ -267,6 +267,16 @@ bool StreamFramer::stepSip()
         return false;
     const std::size_t lineEnd = bytes.find('\n');
     if (lineEnd != std::string_view::npos && !isSipStartLine(bytes.substr(0, lineEnd))) {
+        // A start line that breaks the grammar, heading plainly SIP headers: framed like any other message, so the
+        // decoder stores it as malformed with the reason (RFC 4475 badvers, bigcode, lwsstart over TCP).
+        if (hasStartLineShape(bytes.substr(0, lineEnd))) {
+            const std::size_t headerEnd = findHeaderEnd(bytes);
+            if (headerEnd == std::string_view::npos && bytes.size() <= m_limits.maxSipMessageBytes)
+                return false;  // wait for the rest of its headers
+            const bool isOnSipPort = isWellKnownSipPort(m_src.port) || isWellKnownSipPort(m_dst.port);
+            if (headerEnd != std::string_view::npos && looksLikeSip(bytes.substr(0, headerEnd), isOnSipPort))
+                return frameMessage(bytes, headerEnd);
+        }
         // Bytes where a message should start: a wrong Content-Length before, or garbage. Find the next one (which
         // may start inside this very line, after a body longer than its Content-Length said).
         ++m_stats.tcpFramingErrors;
@@ -282,6 +292,11 @@ bool StreamFramer::stepSip()
         m_mode = Mode::Resync;
         return true;
     }
+    return frameMessage(bytes, headerEnd);
+}
+
+bool StreamFramer::frameMessage(std::string_view bytes, std::size_t headerEnd)
+{
     const std::optional<std::size_t> bodyLength = contentLength(bytes.substr(0, headerEnd),
                                                                 m_limits.maxSipMessageBytes);
     if (!bodyLength || headerEnd + *bodyLength > m_limits.maxSipMessageBytes) {

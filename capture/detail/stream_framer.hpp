@@ -42,6 +42,7 @@ private:
     void drain();
     bool stepDetect();
     bool stepSip();
+    bool frameMessage(std::string_view bytes, std::size_t headerEnd);  // Content-Length framing of the headers
     bool stepResync();
     bool stepHttp();
     bool stepWebSocket();

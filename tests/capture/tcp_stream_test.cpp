@@ -290,6 +290,41 @@ TEST(TcpStream, GapBeforeAGluedStartLineKeepsTheMessage)
     EXPECT_EQ(harness.stats().tcpMessagesIncomplete, 1u);
 }
 
+TEST(TcpStream, BrokenStartLineWithSipHeadersIsFramed)
+{
+    // RFC 4475 badvers and lwsstart over TCP, between two good messages: framed by their Content-Length and
+    // delivered for the decoder to store as malformed, in every segment size.
+    const std::string badVersion =
+        "OPTIONS sip:t.watson@example.org SIP/7.0\r\nVia: SIP/2.0/TCP c.example.com;branch=z9hG4bKkdjuw\r\n"
+        "Call-ID: badvers@c.example.com\r\nCSeq: 1 OPTIONS\r\nl: 4\r\n\r\nbody";
+    const std::string extraSpaces =
+        "INVITE  sip:user@example.com  SIP/2.0\r\nCall-ID: lwsstart@example.com\r\nCSeq: 1 INVITE\r\n"
+        "Via: SIP/2.0/TCP host1.example.com;branch=z9hG4bKkdjuw3923\r\nContent-Length: 0\r\n\r\n";
+    const std::string text = Register + badVersion + extraSpaces + Options;
+    for (std::size_t segment = 1; segment <= text.size(); ++segment) {
+        SCOPED_TRACE(segment);
+        DecoderHarness harness;
+        Stream stream(harness, 5070);  // not a SIP port: the core headers decide
+        stream.syn();
+        for (std::size_t at = 0; at < text.size(); at += segment)
+            stream.data(text, at, std::min(segment, text.size() - at));
+        stream.fin(text.size());
+        ASSERT_EQ(harness.messages(), (std::vector<std::string>{Register, badVersion, extraSpaces, Options}));
+        ASSERT_EQ(harness.stats().tcpFramingErrors, 0u);
+        ASSERT_EQ(harness.stats().tcpBytesSkipped, 0u);
+    }
+    // The shape without the headers is not SIP: skipped as before, and the stream goes on.
+    const std::string notSip = "SIP/7.0 200 OK\r\nX: y\r\n\r\n";
+    DecoderHarness harness;
+    Stream stream(harness, 5070);
+    stream.syn();
+    const std::string mixed = Register + notSip + Options;
+    stream.data(mixed, 0, mixed.size());
+    EXPECT_EQ(harness.messages(), (std::vector<std::string>{Register, Options}));
+    EXPECT_EQ(harness.stats().tcpFramingErrors, 1u);
+    EXPECT_EQ(harness.stats().tcpBytesSkipped, notSip.size());
+}
+
 TEST(TcpStream, GapSkipsToTheNextStartLine)
 {
     const std::string text = sampleStream();
