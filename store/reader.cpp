@@ -557,6 +557,50 @@ std::vector<CallRow> Reader::calls(const Filter& filter) const {
     return rows;
 }
 
+namespace {
+
+// The ORDER BY expression of a callPage sort field (the joins of CallColumns in scope).
+std::string callSortExpression(const std::string& field) {
+    static const std::map<std::string, std::string> expressions{
+        {"start", "c.start_us"}, {"duration", "c.end_us - c.start_us"}, {"from", "c.from_uri"}, {"to", "c.to_uri"},
+        {"src", "s.text"}, {"dst", "d.text"}, {"method", "mt.text"}, {"state", "c.state"}, {"status", "c.status"},
+        {"messages", "c.messages"}, {"call_id", "c.call_id"}, {"kind", "c.kind"}};
+    const auto found = expressions.find(field);
+    return found == expressions.end() ? "c.start_us" : found->second;
+}
+
+} // namespace
+
+std::vector<CallRow> Reader::callPage(const Filter& filter, const std::string& sortField, bool descending,
+                                      std::size_t offset, std::size_t count) const {
+    ReadTransaction transaction(m_impl->db.handle());
+    Where where;
+    addCallFilters(filter, where, false, filter.from ? m_impl->fromPairs(*filter.from) : std::nullopt);
+    const char* direction = descending ? " DESC" : "";
+    Statement stmt(m_impl->db.handle(), std::string(CallColumns) + where.sql + " ORDER BY " +
+                                            callSortExpression(sortField) + direction + ", c.start_us" + direction +
+                                            ", c.id" + direction + " LIMIT ? OFFSET ?");
+    int index = 1;
+    where.bind(stmt, index);
+    stmt.bindInt(index++, static_cast<std::int64_t>(count));
+    stmt.bindInt(index, static_cast<std::int64_t>(offset));
+    std::vector<CallRow> rows;
+    while (stmt.step())
+        rows.push_back(readCall(stmt));
+    m_impl->fillLegs(rows);
+    return rows;
+}
+
+std::uint64_t Reader::countCalls(const Filter& filter) const {
+    ReadTransaction transaction(m_impl->db.handle());
+    Where where;
+    addCallFilters(filter, where, false, filter.from ? m_impl->fromPairs(*filter.from) : std::nullopt);
+    Statement stmt(m_impl->db.handle(), "SELECT count(*) FROM calls c" + where.sql);
+    int index = 1;
+    where.bind(stmt, index);
+    return stmt.step() ? static_cast<std::uint64_t>(stmt.columnInt(0)) : 0;
+}
+
 std::vector<MessageRow> Reader::messages(const Filter& filter, bool withText) const {
     Where where;
     addMessageFilters(filter, where);

@@ -210,6 +210,13 @@ public:
     Reader& operator=(const Reader&) = delete;
 
     std::vector<CallRow> calls(const Filter& filter) const;
+    // One page of the calls `filter` selects (its limit ignored), for a list that holds only what it shows: sorted
+    // by `sortField`, a field of `sipscope calls` (start duration from to src dst method state status messages
+    // call_id kind; unknown names sort by start), ties by start, then rows [offset, offset + count).
+    std::vector<CallRow> callPage(const Filter& filter, const std::string& sortField, bool descending,
+                                  std::size_t offset, std::size_t count) const;
+    // How many calls `filter` selects (its limit ignored).
+    std::uint64_t countCalls(const Filter& filter) const;
     // Messages in time order, ties in capture order. `withText` loads each message's raw text too.
     std::vector<MessageRow> messages(const Filter& filter, bool withText = false) const;
     // The same messages one at a time, without holding them all; `visit` returns false to stop.

@@ -1,0 +1,96 @@
+// Reader::callPage and Reader::countCalls, the viewer's paged call list: pages cut the same rows as the full
+// listing sorted the same way, the count follows the filter, and a filter's limit does not cut either.
+#include "store/ingest.hpp"
+#include "store/reader.hpp"
+#include "tests/tools/pcap_writer.hpp"
+#include "tests/tools/run.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+using namespace sipscope;
+using sipscope::test::sipMessage;
+
+namespace {
+
+// Five calls a second apart, call-0 .. call-4; call-1 and call-3 rejected with 486, the others OPTIONS pings.
+test::PcapWriter fiveCalls() {
+    test::PcapWriter pcap;
+    for (int i = 0; i < 5; ++i) {
+        const std::string callId = "call-" + std::to_string(i);
+        const std::int64_t t = 1'000'000 * (i + 1);
+        const auto peer = static_cast<std::uint32_t>(0x0a000002 + i);
+        if (i % 2 == 1) {
+            pcap.add({t, 0x0a000001, peer, 5060, 5060, sipMessage("INVITE sip:bob@example.com SIP/2.0", callId, "1 INVITE")});
+            pcap.add({t + 1000 * i, peer, 0x0a000001, 5060, 5060, sipMessage("SIP/2.0 486 Busy Here", callId, "1 INVITE", "", "x")});
+        } else {
+            pcap.add({t, 0x0a000001, peer, 5060, 5060, sipMessage("OPTIONS sip:carol@example.com SIP/2.0", callId, "7 OPTIONS")});
+        }
+    }
+    return pcap;
+}
+
+std::vector<std::string> callIds(const std::vector<store::CallRow>& rows) {
+    std::vector<std::string> ids;
+    for (const auto& row : rows)
+        ids.push_back(row.callId);
+    return ids;
+}
+
+TEST(CallPage, PagesCutTheSortedListing) {
+    test::TempDir dir;
+    fiveCalls().write(dir.file("a.pcap"));
+    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
+    store::Reader reader(dir.file("db"));
+
+    const struct {
+        const char* sort;
+        bool descending;
+        std::size_t offset, count;
+        std::vector<std::string> expected;
+    } cases[] = {
+        {"start", false, 0, 2, {"call-0", "call-1"}},
+        {"start", false, 3, 10, {"call-3", "call-4"}},
+        {"start", true, 0, 2, {"call-4", "call-3"}},
+        {"start", false, 5, 2, {}},
+        {"status", true, 0, 2, {"call-3", "call-1"}},  // 486 first; descending reverses ties too, as calls --reverse
+        {"duration", true, 0, 1, {"call-3"}},                // 3 ms, the longest
+        {"dst", true, 0, 5, {"call-4", "call-3", "call-2", "call-1", "call-0"}},
+        {"method", false, 0, 5, {"call-1", "call-3", "call-0", "call-2", "call-4"}},  // INVITE < OPTIONS
+        {"no-such-field", false, 1, 1, {"call-1"}},          // start order
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(std::string(c.sort) + (c.descending ? " desc" : "") + " at " + std::to_string(c.offset));
+        EXPECT_EQ(callIds(reader.callPage({}, c.sort, c.descending, c.offset, c.count)), c.expected);
+    }
+    EXPECT_EQ(reader.countCalls({}), 5u);
+}
+
+TEST(CallPage, CountAndPagesFollowTheFilterButNotItsLimit) {
+    test::TempDir dir;
+    fiveCalls().write(dir.file("a.pcap"));
+    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
+    store::Reader reader(dir.file("db"));
+
+    store::Filter rejected;
+    rejected.state = "rejected";
+    rejected.limit = 1;
+    EXPECT_EQ(reader.countCalls(rejected), 2u);
+    EXPECT_EQ(callIds(reader.callPage(rejected, "start", false, 0, 10)), (std::vector<std::string>{"call-1", "call-3"}));
+
+    store::Filter host;
+    host.host = "10.0.0.4";  // call-2's peer
+    EXPECT_EQ(reader.countCalls(host), 1u);
+    EXPECT_EQ(callIds(reader.callPage(host, "start", false, 0, 10)), std::vector<std::string>{"call-2"});
+
+    store::Filter from;
+    from.from = "ALI";  // the pings and the INVITEs all come from alice
+    EXPECT_EQ(reader.countCalls(from), 5u);
+    from.from = "nobody";
+    EXPECT_EQ(reader.countCalls(from), 0u);
+    EXPECT_TRUE(reader.callPage(from, "start", false, 0, 10).empty());
+}
+
+} // namespace
