@@ -12,8 +12,9 @@ cd "$(dirname "$0")"
 BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config libpcap-dev libsqlite3-dev libcli11-dev
     nlohmann-json3-dev libgtest-dev libimgui-dev libglfw3-dev libgl-dev libstb-dev zlib1g-dev libzstd-dev
     libmimalloc-dev)
-# Needed at run time: rsvg-convert renders `sipscope export ladder --format png`.
-RUNTIME_PACKAGES=(librsvg2-bin)
+# Needed at run time: rsvg-convert renders `sipscope export ladder --format png`; sipscope-viewer draws its text in
+# DejaVu Sans (ImGui's own small font otherwise).
+RUNTIME_PACKAGES=(librsvg2-bin fonts-dejavu-core)
 BUILD_PACKAGES+=("${RUNTIME_PACKAGES[@]}")
 # libxml2-utils and plantuml: the ladder exports' XML and PlantUML syntax checks run, never skip, in CI.
 TEST_PACKAGES=(sip-tester tcpdump tshark xvfb xauth clang-14 libclang-rt-14-dev kamailio libxml2-utils plantuml)

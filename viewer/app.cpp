@@ -1,11 +1,12 @@
-// Frame loop: drain the UiQueue, draw the views, render; GLFW/ImGui setup and teardown around it.
+// Frame loop: drain the UiQueue, play the script's input, draw the workspace, render, run the script's checks.
+// GLFW/ImGui setup and teardown around it.
 #include "viewer/app.hpp"
 
-#include "store/reader.hpp"
-#include "viewer/call_list_view.hpp"
+#include "viewer/input_replay.hpp"
 #include "viewer/query_thread.hpp"
 #include "viewer/screenshot.hpp"
 #include "viewer/ui_queue.hpp"
+#include "viewer/workspace.hpp"
 
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
@@ -14,20 +15,42 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 namespace sipscope::viewer {
 
 namespace {
 
-constexpr int WindowWidthPx = 1280;
-constexpr int WindowHeightPx = 720;
-// A screenshot run that has not settled by then reports a hang instead of waiting for ctest's timeout.
-constexpr auto ScreenshotDeadline = std::chrono::seconds(20);
+// A script step that has not settled by then reports a hang instead of waiting for ctest's timeout.
+constexpr auto StepDeadline = std::chrono::seconds(20);
+// How often an interactive viewer looks for calls a capture added.
+constexpr auto LiveRefreshPeriod = std::chrono::seconds(1);
+constexpr const char* DejaVuSans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+constexpr float FontSizePx = 15.0f;
 
 void onGlfwError(int code, const char* description) {
     std::fprintf(stderr, "sipscope-viewer: GLFW error %d: %s\n", code, description);
+}
+
+// $XDG_CONFIG_HOME/sipscope (default ~/.config/sipscope), created; empty when there is no home to put it in.
+std::string configDirectory() {
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    const char* home = std::getenv("HOME");
+    std::filesystem::path dir;
+    if (xdg && *xdg)
+        dir = std::filesystem::path(xdg) / "sipscope";
+    else if (home && *home)
+        dir = std::filesystem::path(home) / ".config" / "sipscope";
+    else
+        return {};
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    return error ? std::string() : dir.string();
 }
 
 } // namespace
@@ -36,61 +59,60 @@ struct App::Impl {
     AppOptions options;
     GLFWwindow* window = nullptr;
     UiQueue ui{[] { glfwPostEmptyEvent(); }};
-    CallListView callList;
-    std::optional<std::string> lastError;  // shown in the status bar; the exit reason of a screenshot run
-    // Created after glfwInit (its results wake GLFW), reset before glfwTerminate.
+    std::string iniPath;  // ImGui keeps the pointer: it must live as long as the context
+    // Created after glfwInit (their results wake GLFW), reset before glfwTerminate.
     std::unique_ptr<QueryThread> queries;
+    std::unique_ptr<Workspace> workspace;
+    std::unique_ptr<InputReplay> replay;
 
-    void refreshCalls();
-    void drawFrame();
     int loop();
+    void setUpFont();
 };
 
-void App::Impl::refreshCalls() {
-    callList.setLoading();
-    queries->submit([this](const store::Reader& reader) {
-        std::vector<store::CallRow> calls = reader.calls(store::Filter{});
-        ui.post([this, calls = std::move(calls)]() mutable { callList.setCalls(std::move(calls)); });
-    });
-}
-
-void App::Impl::drawFrame() {
-    const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(viewport->WorkPos);
-    ImGui::SetNextWindowSize(viewport->WorkSize);
-    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
-    ImGui::Begin("sipscope", nullptr, flags);
-    ImGui::TextUnformatted("sipscope");
-    ImGui::SameLine();
-    ImGui::TextDisabled("%s", options.dbPath.c_str());
-    ImGui::SameLine();
-    if (ImGui::SmallButton("Refresh")) {
-        refreshCalls();
+void App::Impl::setUpFont() {
+    float scale = 1.0f;
+    float scaleY = 1.0f;
+    glfwGetWindowContentScale(window, &scale, &scaleY);
+    ImGuiIO& io = ImGui::GetIO();
+    if (std::filesystem::exists(DejaVuSans) && io.Fonts->AddFontFromFileTTF(DejaVuSans, FontSizePx * scale)) {
+        ImGui::GetStyle().ScaleAllSizes(scale);
+        return;
     }
-    ImGui::Separator();
-    callList.draw();
-    ImGui::End();
+    ImFontConfig config;
+    config.SizePixels = 13.0f * scale;
+    io.Fonts->AddFontDefault(&config);
+    ImGui::GetStyle().ScaleAllSizes(scale);
 }
 
 int App::Impl::loop() {
-    const bool isScreenshotRun = options.screenshotPath.has_value();
-    const auto startedAt = std::chrono::steady_clock::now();
+    const bool isScripted = replay != nullptr;
+    ImGuiIO& io = ImGui::GetIO();
     int settledFrames = 0;
+    auto stepStartedAt = std::chrono::steady_clock::now();
+    auto refreshedAt = std::chrono::steady_clock::now();
     while (!glfwWindowShouldClose(window)) {
-        if (isScreenshotRun) {
+        if (isScripted)
             glfwPollEvents();
-        } else {
-            glfwWaitEventsTimeout(0.5);  // results from the query thread wake it through glfwPostEmptyEvent
-        }
-        // Idle before the drain means every result already posted is applied in this frame.
-        const bool isSettled = queries->isIdle();
+        else
+            glfwWaitEventsTimeout(0.25);  // results from the query thread wake it through glfwPostEmptyEvent
+        // Idle before the drain means every answer asked for so far is applied in this frame.
+        const bool isIdleAtStart = queries->isIdle();
+        const std::uint64_t submittedBefore = queries->submitted();
         ui.drain();
 
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
+        InputReplay::Checks checks;
+        if (isScripted) {
+            const bool isAdvancing = settledFrames >= options.settleFrames && !replay->isDone();
+            checks = replay->apply(io, isAdvancing);
+            if (isAdvancing) {
+                settledFrames = 0;
+                stepStartedAt = std::chrono::steady_clock::now();
+            }
+        }
         ImGui::NewFrame();
-        drawFrame();
+        const bool isOpen = workspace->draw();
         ImGui::Render();
         int widthPx = 0;
         int heightPx = 0;
@@ -99,24 +121,34 @@ int App::Impl::loop() {
         glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        const bool isSettled = isIdleAtStart && queries->submitted() == submittedBefore;
+        settledFrames = isSettled ? settledFrames + 1 : 0;
 
-        if (isScreenshotRun) {
-            settledFrames = isSettled ? settledFrames + 1 : 0;
-            if (settledFrames >= options.screenshotFrames) {
-                writeFramebufferPng(*options.screenshotPath, widthPx, heightPx);
-                if (lastError) {
-                    std::fprintf(stderr, "sipscope-viewer: %s\n", lastError->c_str());
+        if (checks.screenshotPath)
+            writeFramebufferPng(*checks.screenshotPath, widthPx, heightPx);
+        if (checks.isDump) {
+            std::printf("%s\n", workspace->report().toJson().c_str());
+            std::fflush(stdout);
+        }
+        if (isScripted) {
+            if (replay->isDone() && settledFrames >= options.settleFrames) {
+                if (workspace->error()) {
+                    std::fprintf(stderr, "sipscope-viewer: %s\n", workspace->error()->c_str());
                     return 2;
                 }
-                std::printf("sipscope-viewer: %zu calls, wrote %s\n", callList.callCount(),
-                            options.screenshotPath->c_str());
                 return 0;
             }
-            if (std::chrono::steady_clock::now() - startedAt > ScreenshotDeadline) {
-                std::fprintf(stderr, "sipscope-viewer: queries did not finish in time\n");
+            if (std::chrono::steady_clock::now() - stepStartedAt > StepDeadline) {
+                std::fprintf(stderr, "sipscope-viewer: script line %d: the queries did not finish in %lld s\n",
+                             replay->line(), static_cast<long long>(StepDeadline.count()));
                 return 2;
             }
+        } else if (std::chrono::steady_clock::now() - refreshedAt > LiveRefreshPeriod) {
+            workspace->refresh();
+            refreshedAt = std::chrono::steady_clock::now();
         }
+        if (!isOpen)
+            break;
         glfwSwapBuffers(window);
     }
     return 0;
@@ -130,6 +162,36 @@ App::~App() = default;
 
 int App::run() {
     Impl& app = *m_impl;
+    // The script first: a mistake in it is a usage error, found before any window opens.
+    std::vector<ScriptStep> steps;
+    if (app.options.scriptPath) {
+        std::ifstream file(*app.options.scriptPath, std::ios::binary);
+        if (!file) {
+            std::fprintf(stderr, "sipscope-viewer: cannot read script %s\n", app.options.scriptPath->c_str());
+            return 1;
+        }
+        std::stringstream text;
+        text << file.rdbuf();
+        try {
+            steps = parseScript(text.str());
+        } catch (const ScriptError& e) {
+            std::fprintf(stderr, "sipscope-viewer: script %s: %s\n", app.options.scriptPath->c_str(), e.what());
+            return 1;
+        }
+    }
+    if (app.options.screenshotPath) {
+        ScriptStep shot;
+        shot.kind = ScriptStep::Kind::Screenshot;
+        shot.text = *app.options.screenshotPath;
+        steps.push_back(shot);
+        ScriptStep dump;
+        dump.kind = ScriptStep::Kind::Dump;
+        steps.push_back(dump);
+    }
+    const bool isTestRun = app.options.scriptPath || app.options.screenshotPath;
+    if (isTestRun)
+        app.replay = std::make_unique<InputReplay>(std::move(steps));
+
     glfwSetErrorCallback(onGlfwError);
     if (glfwInit() == GLFW_FALSE) {
         std::fprintf(stderr, "sipscope-viewer: cannot initialise GLFW (no display?)\n");
@@ -138,32 +200,37 @@ int App::run() {
     // GL 3.0 + GLSL 130: what Mesa offers everywhere, including llvmpipe under Xvfb.
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
-    app.window = glfwCreateWindow(WindowWidthPx, WindowHeightPx, "sipscope", nullptr, nullptr);
+    app.window = glfwCreateWindow(app.options.widthPx, app.options.heightPx, "sipscope", nullptr, nullptr);
     if (app.window == nullptr) {
         std::fprintf(stderr, "sipscope-viewer: cannot open an OpenGL 3.0 window\n");
         glfwTerminate();
         return 1;
     }
     glfwMakeContextCurrent(app.window);
-    glfwSwapInterval(app.options.screenshotPath ? 0 : 1);
+    glfwSwapInterval(isTestRun ? 0 : 1);
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
-    ImGui::GetIO().IniFilename = nullptr;  // no imgui.ini beside the user's database
-    if (app.options.screenshotPath) {
-        // Xvfb parks the pointer mid-screen; a hovered row and its tooltip would make shots differ.
-        ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NoMouse;
-    }
+    // Layout and table settings kept beside the aliases file; a test run neither reads nor writes them.
+    const std::string config = isTestRun ? std::string() : configDirectory();
+    app.iniPath = config.empty() ? std::string() : config + "/viewer.ini";
+    ImGui::GetIO().IniFilename = app.iniPath.empty() ? nullptr : app.iniPath.c_str();
     ImGui::StyleColorsDark();
+    app.setUpFont();
     ImGui_ImplGlfw_InitForOpenGL(app.window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
 
-    auto onError = [&app](const std::string& message) {
-        app.lastError = message;
-        app.callList.setError(message);
-    };
+    WorkspaceOptions workspaceOptions;
+    workspaceOptions.dbPath = app.options.dbPath;
+    workspaceOptions.view = paneOf(app.options.view).value_or(Pane::List);
+    workspaceOptions.selectCall = app.options.selectCall;
+    workspaceOptions.message = app.options.message;
+    workspaceOptions.filter = app.options.filter;
+    workspaceOptions.aliasesPath = app.options.aliasesPath;
+    auto onError = [&app](const std::string& message) { app.workspace->setError(message); };
     app.queries = std::make_unique<QueryThread>(app.options.dbPath, app.ui, std::move(onError));
-    app.refreshCalls();
+    app.workspace = std::make_unique<Workspace>(std::move(workspaceOptions), *app.queries, app.ui);
+    app.workspace->start();
 
     int exitCode = 0;
     try {
@@ -174,6 +241,7 @@ int App::run() {
     }
 
     app.queries.reset();  // joins; nothing posts to the UiQueue or wakes GLFW after this
+    app.workspace.reset();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

@@ -1,6 +1,7 @@
-// The viewer application: GLFW window, ImGui context, the frame loop, and the one place that lists the views.
+// The viewer application: GLFW window, ImGui context, the frame loop, the test hooks (--screenshot, --script).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,8 +10,15 @@ namespace sipscope::viewer {
 
 struct AppOptions {
     std::string dbPath = "sipscope.db";
-    std::optional<std::string> screenshotPath;  // render, write this PNG, exit
-    int screenshotFrames = 5;                   // frames rendered with all query results in before the shot
+    std::optional<std::string> screenshotPath;  // render, write this PNG, print the JSON line, exit
+    std::optional<std::string> scriptPath;      // replay this --script, then exit
+    int settleFrames = 3;                       // frames drawn with every answer in before a script step goes on
+    std::string view = "list";                  // list, ladder, inspector, stats, registrations, subscriptions
+    std::optional<std::string> selectCall;      // Call-ID or key opened at start
+    std::optional<std::int64_t> message;        // message id selected in it
+    std::optional<std::string> filter;          // filter words at start
+    std::string aliasesPath;                    // host names; empty: the CLI's default places; "none": no names
+    int widthPx = 1280, heightPx = 720;
 };
 
 class App {
@@ -20,8 +28,9 @@ public:
     App(const App&) = delete;
     App& operator=(const App&) = delete;
 
-    // Main thread. Opens the window and runs frames until it closes, or until the screenshot is written.
-    // Returns the exit code: 0, 1 when no window can be opened, 2 when a screenshot run met an error.
+    // Main thread. Opens the window and runs frames until it closes, or until the script has run.
+    // Returns the exit code: 0; 1 when no window can be opened or the script cannot be read; 2 when a test run
+    // met an error (the database cannot be read, a query failed, a step never settled).
     int run();
 
 private:

@@ -1,9 +1,17 @@
-// Call list drawing: a BeginTable clipped to the visible rows, so 100k calls cost what 40 do.
+// Call list drawing: a BeginTable clipped to the visible rows, each row read from a page loaded on the query thread.
+// A row whose page is not in yet shows a placeholder for the frame or two its query takes.
 #include "viewer/call_list_view.hpp"
 
+#include "viewer/palette.hpp"
+#include "viewer/query_thread.hpp"
+#include "viewer/ui_queue.hpp"
+
+#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <utility>
@@ -12,18 +20,56 @@ namespace sipscope::viewer {
 
 namespace {
 
-constexpr int ColumnCount = 9;
+struct ColumnSpec {
+    const char* name;
+    const char* field;  // Reader::callPage's sort field; nullptr: not sortable
+    ImGuiTableColumnFlags flags;
+    float widthChars;  // initial width, in characters of the font
+};
+
+// The columns of `sipscope calls` (and the legs mark); right-click the header row to show or hide them.
+constexpr std::array Columns{
+    ColumnSpec{"Start", "start", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultSort, 23},
+    ColumnSpec{"Duration", "duration", ImGuiTableColumnFlags_WidthFixed, 8},
+    ColumnSpec{"From", "from", ImGuiTableColumnFlags_WidthFixed, 14},
+    ColumnSpec{"To", "to", ImGuiTableColumnFlags_WidthFixed, 14},
+    ColumnSpec{"Source", "src", ImGuiTableColumnFlags_WidthFixed, 16},
+    ColumnSpec{"Destination", "dst", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultHide, 16},
+    ColumnSpec{"Method", "method", ImGuiTableColumnFlags_WidthFixed, 9},
+    ColumnSpec{"State", "state", ImGuiTableColumnFlags_WidthFixed, 10},
+    ColumnSpec{"Status", "status", ImGuiTableColumnFlags_WidthFixed, 6},
+    ColumnSpec{"Msgs", "messages", ImGuiTableColumnFlags_WidthFixed, 5},
+    ColumnSpec{"Legs", nullptr, ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort, 6},
+    ColumnSpec{"Kind", "kind", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultHide, 12},
+    ColumnSpec{"Call-ID", "call_id", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultHide, 30},
+};
 
 const char* orDash(const std::string& text) { return text.empty() ? "-" : text.c_str(); }
 
-const std::string& preferUser(const std::string& user, const std::string& uri) {
-    return user.empty() ? uri : user;
-}
+const std::string& preferUser(const std::string& user, const std::string& uri) { return user.empty() ? uri : user; }
 
 void textCell(const char* text) {
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(text);
 }
+
+void colouredCell(unsigned colour, const char* text) {
+    ImGui::TableNextColumn();
+    ImGui::PushStyleColor(ImGuiCol_Text, colour);
+    ImGui::TextUnformatted(text);
+    ImGui::PopStyleColor();
+}
+
+std::string formatDuration(std::int64_t us) {
+    char text[32];
+    if (us < 1'000'000)
+        std::snprintf(text, sizeof text, "%.0f ms", static_cast<double>(us) / 1e3);
+    else
+        std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(us) / 1e6);
+    return text;
+}
+
+bool isPressed(int key) { return ImGui::IsKeyPressed(key, true); }
 
 } // namespace
 
@@ -38,100 +84,263 @@ std::string formatTimestampUtc(std::int64_t timestampUs) {
     return text;
 }
 
-void CallListView::setLoading() {
-    m_state = State::Loading;
-    m_error.clear();
+CallListView::CallListView(QueryThread& queries, UiQueue& ui) : m_queries(queries), m_ui(ui) {}
+
+void CallListView::setQuery(ListQuery query) {
+    m_query = std::move(query);
+    m_marked.clear();
+    m_cursor = 0;
+    m_cursorKey.reset();
+    refresh();
 }
 
-void CallListView::setCalls(std::vector<store::CallRow> calls) {
-    m_calls = std::move(calls);
-    m_state = State::Ready;
+void CallListView::refresh() {
+    ++m_generation;
+    m_pages.clear();
+    m_pending.clear();
     m_error.clear();
-    const bool isSelectionListed = std::any_of(m_calls.begin(), m_calls.end(), [this](const auto& call) {
-        return m_selectedCall && call.key == *m_selectedCall;
-    });
-    if (!isSelectionListed) {
-        m_selectedCall.reset();
-    }
+    requestCount();
 }
 
 void CallListView::setError(std::string message) {
-    m_state = State::Failed;
     m_error = std::move(message);
-    m_calls.clear();
-    m_selectedCall.reset();
+    m_pending.clear();
 }
 
-void CallListView::draw() {
-    switch (m_state) {
-    case State::Loading:
-        ImGui::TextDisabled("Loading calls...");
-        break;
-    case State::Failed:
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.4f, 0.4f, 1.0f));
+void CallListView::requestCount() {
+    m_queries.submit([this, generation = m_generation, filter = m_query.filter](const store::Reader& reader) {
+        const std::uint64_t total = reader.countCalls(filter);
+        m_ui.post([this, generation, total] {
+            if (generation != m_generation)
+                return;
+            m_total = total;
+            if (m_cursor >= total)
+                m_cursor = total == 0 ? 0 : static_cast<std::size_t>(total - 1);
+        });
+    });
+}
+
+void CallListView::requestPage(std::size_t page) {
+    if (m_pending.count(page) || m_pages.count(page))
+        return;
+    m_pending.insert(page);
+    m_queries.submit([this, generation = m_generation, page, query = m_query](const store::Reader& reader) {
+        std::vector<store::CallRow> rows =
+            reader.callPage(query.filter, query.sortField, query.isDescending, page * PageRows, PageRows);
+        m_ui.post([this, generation, page, rows = std::move(rows)]() mutable {
+            if (generation != m_generation)
+                return;
+            m_pending.erase(page);
+            m_pages[page] = Page{std::move(rows), m_frame};
+            evictPages();
+        });
+    });
+}
+
+void CallListView::evictPages() {
+    while (m_pages.size() > MaxPages) {
+        auto oldest = std::min_element(m_pages.begin(), m_pages.end(),
+                                       [](const auto& a, const auto& b) { return a.second.usedFrame < b.second.usedFrame; });
+        m_pages.erase(oldest);
+    }
+}
+
+const store::CallRow* CallListView::rowAt(std::size_t row) {
+    const std::size_t page = row / PageRows;
+    const auto found = m_pages.find(page);
+    if (found == m_pages.end()) {
+        requestPage(page);
+        return nullptr;
+    }
+    found->second.usedFrame = m_frame;
+    const std::size_t index = row % PageRows;
+    return index < found->second.rows.size() ? &found->second.rows[index] : nullptr;
+}
+
+std::vector<std::int64_t> CallListView::callsToOpen() const {
+    if (!m_marked.empty())
+        return {m_marked.begin(), m_marked.end()};
+    if (m_cursorKey)
+        return {*m_cursorKey};
+    return {};
+}
+
+void CallListView::moveCursorTo(std::size_t row) {
+    if (!m_total || *m_total == 0)
+        return;
+    m_cursor = std::min<std::size_t>(row, static_cast<std::size_t>(*m_total - 1));
+    m_cursorKey.reset();
+    m_scrollToCursor = true;
+    m_isCursorMoved = true;
+    if (const store::CallRow* call = rowAt(m_cursor)) {
+        m_cursorKey = call->key;
+        if (onCursor)
+            onCursor(*call, true);
+    }
+}
+
+void CallListView::handleKeys() {
+    if (!m_total || *m_total == 0 || ImGui::GetIO().WantTextInput)
+        return;
+    const auto pageRows = static_cast<std::size_t>(
+        std::max(1.0f, m_rowHeightPx > 0 ? std::floor(ImGui::GetContentRegionAvail().y / m_rowHeightPx) - 2 : 10));
+    if (isPressed(GLFW_KEY_DOWN))
+        moveCursorTo(m_cursor + 1);
+    if (isPressed(GLFW_KEY_UP) && m_cursor > 0)
+        moveCursorTo(m_cursor - 1);
+    if (isPressed(GLFW_KEY_PAGE_DOWN))
+        moveCursorTo(m_cursor + pageRows);
+    if (isPressed(GLFW_KEY_PAGE_UP))
+        moveCursorTo(m_cursor > pageRows ? m_cursor - pageRows : 0);
+    if (isPressed(GLFW_KEY_HOME))
+        moveCursorTo(0);
+    if (isPressed(GLFW_KEY_END))
+        moveCursorTo(static_cast<std::size_t>(*m_total - 1));
+    if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false) && m_cursorKey) {
+        if (!m_marked.erase(*m_cursorKey) && m_marked.size() < MaxMarkedCalls)
+            m_marked.insert(*m_cursorKey);
+    }
+    if ((ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false)) && onOpen) {
+        if (std::vector<std::int64_t> calls = callsToOpen(); !calls.empty())
+            onOpen(std::move(calls));
+    }
+}
+
+void CallListView::draw(bool hasFocus) {
+    ++m_frame;
+    if (!m_error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, palette::Error);
         ImGui::TextWrapped("Cannot read the database: %s", m_error.c_str());
         ImGui::PopStyleColor();
-        break;
-    case State::Ready:
-        ImGui::Text("%zu calls", m_calls.size());
-        drawTable();
-        break;
+        m_visible.reset();
+        return;
     }
+    if (!m_total) {
+        ImGui::TextDisabled("Counting calls...");
+        m_visible.reset();
+        return;
+    }
+    if (hasFocus)
+        handleKeys();
+    // The cursor's page may have come in since it moved there.
+    if (!m_cursorKey && *m_total > 0) {
+        if (const store::CallRow* call = rowAt(m_cursor)) {
+            m_cursorKey = call->key;
+            if (onCursor)
+                onCursor(*call, m_isCursorMoved);
+        }
+    }
+    drawTable();
 }
 
 void CallListView::drawTable() {
-    const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
-                                  ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
-                                  ImGuiTableFlags_Resizable | ImGuiTableFlags_Hideable;
-    if (!ImGui::BeginTable("calls", ColumnCount, flags)) {
+    const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                  ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable | ImGuiTableFlags_Hideable |
+                                  ImGuiTableFlags_Reorderable | ImGuiTableFlags_Sortable;
+    if (!ImGui::BeginTable("calls", static_cast<int>(Columns.size()), flags)) {
+        m_visible.reset();
         return;
     }
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("Start", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("From");
-    ImGui::TableSetupColumn("To");
-    ImGui::TableSetupColumn("Method", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("State", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("Status", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("Msgs", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("Source");
-    ImGui::TableSetupColumn("Destination");
+    for (std::size_t i = 0; i < Columns.size(); ++i)
+        ImGui::TableSetupColumn(Columns[i].name, Columns[i].flags, Columns[i].widthChars * ImGui::CalcTextSize("0").x,
+                                static_cast<ImGuiID>(i));
     ImGui::TableHeadersRow();
 
+    if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
+        if (specs->SpecsCount > 0) {
+            const ColumnSpec& column = Columns[specs->Specs[0].ColumnUserID];
+            const bool isDescending = specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
+            if (column.field && (column.field != m_query.sortField || isDescending != m_query.isDescending)) {
+                ListQuery query = m_query;
+                query.sortField = column.field;
+                query.isDescending = isDescending;
+                setQuery(std::move(query));
+            }
+        }
+        specs->SpecsDirty = false;
+    }
+
+    const auto total = static_cast<int>(std::min<std::uint64_t>(*m_total, 1u << 30));
     ImGuiListClipper clipper;
-    clipper.Begin(static_cast<int>(m_calls.size()));
+    clipper.Begin(total);
     while (clipper.Step()) {
         for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
-            const store::CallRow& call = m_calls[static_cast<std::size_t>(row)];
             ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            ImGui::PushID(row);
-            const bool isSelected = m_selectedCall && *m_selectedCall == call.key;
-            const std::string start = formatTimestampUtc(call.startUs);
-            if (ImGui::Selectable(start.c_str(), isSelected, ImGuiSelectableFlags_SpanAllColumns)) {
-                m_selectedCall = call.key;
+            const store::CallRow* call = rowAt(static_cast<std::size_t>(row));
+            if (call == nullptr) {
+                ImGui::TableNextColumn();
+                ImGui::TextDisabled("...");
+                continue;
             }
-            if (ImGui::IsItemHovered()) {
-                ImGui::SetTooltip("Call-ID: %s", call.callId.c_str());
-            }
-            ImGui::PopID();
-            textCell(orDash(preferUser(call.fromUser, call.fromUri)));
-            textCell(orDash(preferUser(call.toUser, call.toUri)));
-            textCell(orDash(call.method));
-            textCell(orDash(call.state));
-            ImGui::TableNextColumn();
-            if (call.status) {
-                ImGui::Text("%d", *call.status);
-            } else {
-                ImGui::TextUnformatted("-");
-            }
-            ImGui::TableNextColumn();
-            ImGui::Text("%u", call.messages);
-            textCell(orDash(call.src));
-            textCell(orDash(call.dst));
+            drawRow(static_cast<std::size_t>(row), *call);
         }
     }
+    if (clipper.ItemsHeight > 0)
+        m_rowHeightPx = clipper.ItemsHeight;
+    if (m_rowHeightPx > 0 && total > 0) {
+        // The frozen header row takes one row of the table's height.
+        const float viewHeight = std::max(0.0f, ImGui::GetWindowHeight() - m_rowHeightPx);
+        if (m_scrollToCursor) {
+            const float top = static_cast<float>(m_cursor) * m_rowHeightPx;
+            if (top < ImGui::GetScrollY())
+                ImGui::SetScrollY(top);
+            else if (top + m_rowHeightPx > ImGui::GetScrollY() + viewHeight)
+                ImGui::SetScrollY(top + m_rowHeightPx - viewHeight);
+            m_scrollToCursor = false;
+        }
+        const auto first = static_cast<std::size_t>(ImGui::GetScrollY() / m_rowHeightPx);
+        const auto shown = static_cast<std::size_t>(std::ceil(viewHeight / m_rowHeightPx));
+        const std::size_t last = std::min<std::size_t>(first + std::max<std::size_t>(shown, 1), total) - 1;
+        m_visible = std::make_pair(std::min(first, last), last);
+    } else {
+        m_visible.reset();
+    }
     ImGui::EndTable();
+}
+
+void CallListView::drawRow(std::size_t row, const store::CallRow& call) {
+    ImGui::TableNextColumn();
+    ImGui::PushID(static_cast<int>(row));
+    const bool isCursor = row == m_cursor;
+    const bool isMarked = m_marked.count(call.key) > 0;
+    if (isMarked)
+        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, palette::Selection);
+    const std::string start = formatTimestampUtc(call.startUs);
+    const ImGuiSelectableFlags selectableFlags = ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowDoubleClick;
+    if (ImGui::Selectable(start.c_str(), isCursor, selectableFlags)) {
+        m_cursor = row;
+        m_cursorKey = call.key;
+        if (ImGui::GetIO().KeyCtrl) {
+            if (!m_marked.erase(call.key) && m_marked.size() < MaxMarkedCalls)
+                m_marked.insert(call.key);
+        }
+        if (onCursor)
+            onCursor(call, true);
+        if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && onOpen)
+            onOpen(callsToOpen());
+    }
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Call-ID: %s\n%s -> %s\n%s", call.callId.c_str(), orDash(call.fromUri), orDash(call.toUri),
+                          call.reason.empty() ? "" : call.reason.c_str());
+    ImGui::PopID();
+    textCell(formatDuration(call.endUs - call.startUs).c_str());
+    textCell(orDash(preferUser(call.fromUser, call.fromUri)));
+    textCell(orDash(preferUser(call.toUser, call.toUri)));
+    textCell(orDash(call.src));
+    textCell(orDash(call.dst));
+    textCell(orDash(call.method));
+    const int status = call.status.value_or(0);
+    colouredCell(status ? palette::statusColor(status) : palette::stateColor(call.state), orDash(call.state));
+    colouredCell(palette::statusColor(status), status ? std::to_string(status).c_str() : "-");
+    ImGui::TableNextColumn();
+    ImGui::Text("%u", call.messages);
+    if (call.legs > 1)
+        colouredCell(palette::legColor(1), (std::to_string(call.legs) + " legs").c_str());
+    else
+        textCell("");
+    textCell(orDash(call.kind));
+    textCell(call.callId.c_str());
 }
 
 } // namespace sipscope::viewer

@@ -1,17 +1,39 @@
-// sipscope-viewer [DB] [--screenshot FILE.png [--frames N]]: the desktop viewer's entry point.
+// sipscope-viewer [DB] [options]: the desktop viewer's entry point.
 #include "viewer/app.hpp"
+#include "viewer/workspace.hpp"
 
 #include <charconv>
 #include <cstdio>
+#include <string>
 #include <string_view>
 
 namespace {
 
 constexpr const char* Usage =
-    "usage: sipscope-viewer [DB] [--screenshot FILE.png] [--frames N]\n"
+    "usage: sipscope-viewer [DB] [--aliases FILE] [--view VIEW] [--select CALL] [--message N] [--filter TEXT]\n"
+    "                       [--screenshot FILE.png] [--script FILE] [--size WxH] [--frames N]\n"
     "  DB                 sipscope database to browse (default ./sipscope.db)\n"
-    "  --screenshot FILE  render, write the window to FILE as PNG, and exit (2 on error)\n"
-    "  --frames N         frames to render once the data is in, before the screenshot (default 5)\n";
+    "  --aliases FILE     host names for the ladder's columns ('none' for none; default as `sipscope show`)\n"
+    "  --view VIEW        pane with the keyboard: list, ladder, inspector, stats, registrations, subscriptions\n"
+    "  --select CALL      open this call (Call-ID or key) in the ladder\n"
+    "  --message N        select message id N of it (default its first)\n"
+    "  --filter TEXT      filter words, as typed in the filter bar (from:alice status:5xx ...)\n"
+    "  --screenshot FILE  render, write the window to FILE as PNG, print one JSON line describing it, exit\n"
+    "                     (2 when the database cannot be read)\n"
+    "  --script FILE      replay the input and checks in FILE (see viewer/input_script.hpp), then exit\n"
+    "  --size WxH         window size in pixels (default 1280x720)\n"
+    "  --frames N         frames drawn with every answer in before each screenshot or step (default 3)\n";
+
+template <typename Number>
+bool parseNumber(std::string_view text, Number& value) {
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return error == std::errc{} && end == text.data() + text.size();
+}
+
+bool fail(const std::string& message) {
+    std::fprintf(stderr, "sipscope-viewer: %s\n%s", message.c_str(), Usage);
+    return false;
+}
 
 // Returns false (after printing why) when the command line is not one we understand.
 bool parseArguments(int argc, char** argv, sipscope::viewer::AppOptions& options) {
@@ -19,25 +41,53 @@ bool parseArguments(int argc, char** argv, sipscope::viewer::AppOptions& options
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         const bool hasValue = i + 1 < argc;
-        if (arg == "--screenshot" && hasValue) {
-            options.screenshotPath = argv[++i];
-        } else if (arg == "--frames" && hasValue) {
-            const std::string_view value = argv[++i];
-            const auto [end, error] =
-                std::from_chars(value.data(), value.data() + value.size(), options.screenshotFrames);
-            if (error != std::errc{} || end != value.data() + value.size() || options.screenshotFrames < 1) {
-                std::fprintf(stderr, "sipscope-viewer: --frames wants a positive number\n%s", Usage);
-                return false;
-            }
-        } else if (arg == "--help" || arg == "-h") {
+        const std::string_view value = hasValue ? argv[i + 1] : "";
+        if (arg == "--help" || arg == "-h") {
             std::fputs(Usage, stdout);
             return false;
-        } else if (!arg.starts_with("-") && !hasDb) {
+        }
+        if (!arg.starts_with("-")) {
+            if (hasDb)
+                return fail("unexpected argument '" + std::string(arg) + "' (one database at a time)");
             options.dbPath = arg;
             hasDb = true;
+            continue;
+        }
+        if (!hasValue)
+            return fail(std::string(arg) + " wants a value");
+        ++i;
+        if (arg == "--screenshot") {
+            options.screenshotPath = value;
+        } else if (arg == "--script") {
+            options.scriptPath = value;
+        } else if (arg == "--aliases") {
+            options.aliasesPath = value;
+        } else if (arg == "--view") {
+            if (!sipscope::viewer::paneOf(std::string(value)))
+                return fail("--view '" + std::string(value) +
+                            "': use list, ladder, inspector, stats, registrations or subscriptions");
+            options.view = value;
+        } else if (arg == "--select") {
+            options.selectCall = value;
+        } else if (arg == "--message") {
+            std::int64_t id = 0;
+            if (!parseNumber(value, id) || id < 1)
+                return fail("--message wants a message id (a positive number), not '" + std::string(value) + "'");
+            options.message = id;
+        } else if (arg == "--filter") {
+            options.filter = value;
+        } else if (arg == "--size") {
+            const std::size_t x = value.find('x');
+            if (x == std::string_view::npos || !parseNumber(value.substr(0, x), options.widthPx) ||
+                !parseNumber(value.substr(x + 1), options.heightPx) || options.widthPx < 320 ||
+                options.heightPx < 240 || options.widthPx > 8192 || options.heightPx > 8192)
+                return fail("--size wants WIDTHxHEIGHT in pixels, from 320x240 to 8192x8192, not '" +
+                            std::string(value) + "'");
+        } else if (arg == "--frames") {
+            if (!parseNumber(value, options.settleFrames) || options.settleFrames < 1)
+                return fail("--frames wants a positive number");
         } else {
-            std::fprintf(stderr, "sipscope-viewer: unexpected argument '%s'\n%s", argv[i], Usage);
-            return false;
+            return fail("unexpected argument '" + std::string(arg) + "'");
         }
     }
     return true;
@@ -48,8 +98,10 @@ bool parseArguments(int argc, char** argv, sipscope::viewer::AppOptions& options
 int main(int argc, char** argv) {
     sipscope::viewer::AppOptions options;
     if (!parseArguments(argc, argv, options)) {
-        const std::string_view first = argc > 1 ? argv[1] : "";
-        return first == "--help" || first == "-h" ? 0 : 1;
+        bool isHelp = false;
+        for (int i = 1; i < argc; ++i)
+            isHelp = isHelp || std::string_view(argv[i]) == "--help" || std::string_view(argv[i]) == "-h";
+        return isHelp ? 0 : 1;
     }
     sipscope::viewer::App app(std::move(options));
     return app.run();

@@ -25,6 +25,7 @@ void QueryThread::submit(Job job) {
         std::lock_guard lock(m_mutex);
         m_jobs.push_back(std::move(job));
     }
+    ++m_submitted;
     m_wakeUp.notify_one();
 }
 

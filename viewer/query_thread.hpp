@@ -1,7 +1,9 @@
 // The viewer's only SQLite user: one thread owning a read-only store::Reader, running jobs in order.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -34,6 +36,8 @@ public:
     void submit(Job job);
     // Any thread. True when no job is queued or running (a result may still wait in the UiQueue).
     bool isIdle() const;
+    // Any thread. Jobs submitted so far: a frame that submitted none and began idle has every answer it asked for.
+    std::uint64_t submitted() const { return m_submitted.load(); }
 
 private:
     void run(std::stop_token stop);
@@ -45,6 +49,7 @@ private:
     std::condition_variable_any m_wakeUp;
     std::deque<Job> m_jobs;  // guarded by m_mutex
     bool m_isBusy = false;   // guarded by m_mutex
+    std::atomic<std::uint64_t> m_submitted{0};
     std::jthread m_thread;   // last: starts after the members above exist, joins before they go
 };
 

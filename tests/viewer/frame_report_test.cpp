@@ -1,0 +1,52 @@
+// viewer/frame_report.cpp: the JSON line tests read, with packet text in it.
+#include "viewer/frame_report.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sipscope::viewer {
+namespace {
+
+TEST(FrameReport, QuotesPacketTextAsValidJson) {
+    const struct {
+        std::string text;
+        std::string json;
+    } cases[] = {
+        {"plain", "\"plain\""},
+        {"a\"b\\c", "\"a\\\"b\\\\c\""},
+        {"line\r\n", "\"line\\u000d\\u000a\""},
+        {"caf\xc3\xa9", "\"caf\xc3\xa9\""},
+        {"bad\xff", "\"bad\\ufffd\""},
+        {"cut\xc3", "\"cut\\ufffd\""},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.json);
+        EXPECT_EQ(jsonQuote(c.text), c.json);
+    }
+}
+
+TEST(FrameReport, EveryFieldInOrder) {
+    FrameReport report;
+    report.view = "ladder";
+    report.callId = "abc@host";
+    report.columns = {"10.0.0.1:5060", "10.0.0.2:5060"};
+    report.arrows = 7;
+    report.legs = 1;
+    report.selectedMessage = 3;
+    report.rowsVisible = 7;
+    report.callsListed = 3;
+    report.ladderRange = std::make_pair(0u, 6u);
+    report.arrowPoints = {{3, 10.5f, 20}};
+    const std::string json = report.toJson();
+    EXPECT_EQ(json.rfind("{\"view\":\"ladder\",\"call_id\":\"abc@host\",\"columns\":[\"10.0.0.1:5060\",\"10.0.0.2:5060\"],"
+                         "\"arrows\":7,\"legs\":1,\"selected_message\":3,\"rows_visible\":7,\"calls_listed\":3,"
+                         "\"list_range\":null,\"ladder_range\":[0,6],",
+                         0),
+              0u)
+        << json;
+    EXPECT_NE(json.find("\"arrow_points\":[[3,10.5,20]]"), std::string::npos) << json;
+    EXPECT_EQ(json.back(), '}');
+    EXPECT_EQ(FrameReport{}.toJson().rfind("{\"view\":\"\",\"call_id\":null,", 0), 0u);
+}
+
+} // namespace
+} // namespace sipscope::viewer

@@ -1,0 +1,30 @@
+// What the query thread loads when calls are opened: the rows the ladder and the inspector draw from, built off
+// the frame and handed over whole (shared, read-only) through the UiQueue.
+#pragma once
+
+#include "store/reader.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sipscope::viewer {
+
+struct CallData {
+    std::vector<std::int64_t> callKeys;       // the calls asked for, then their linked calls when legs are on
+    std::vector<store::CallRow> calls;        // found ones, in callKeys order
+    std::vector<std::string> legLinks;        // per call: "this call", or how it is linked ("header", "replaces"...)
+    std::vector<store::MessageRow> messages;  // every call's, in capture order, without text
+    std::vector<std::size_t> legOfMessage;    // index into calls, per message
+    std::vector<store::MediaRow> media;       // SDP m= lines of the messages
+    std::vector<store::DialogRow> dialogs;    // of the first call
+    std::vector<store::TransactionRow> transactions;  // of the first call
+};
+
+using CallDataPtr = std::shared_ptr<const CallData>;
+
+// Query thread. Loads `keys` (and, with `withLegs`, every call linked to the first one).
+CallDataPtr loadCallData(const store::Reader& reader, const std::vector<std::int64_t>& keys, bool withLegs);
+
+} // namespace sipscope::viewer

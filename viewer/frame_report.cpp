@@ -1,0 +1,93 @@
+// FrameReport as one line of JSON, keys in a fixed order.
+#include "viewer/frame_report.hpp"
+
+#include <cstdio>
+
+namespace sipscope::viewer {
+
+namespace {
+
+// Length of the valid UTF-8 sequence at `text[at]`, 0 when it is not one.
+std::size_t utf8Length(const std::string& text, std::size_t at) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    const unsigned char lead = byte(at);
+    const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3 : (lead >> 3) == 0x1e ? 4 : 0;
+    if (length == 0 || at + length > text.size())
+        return 0;
+    for (std::size_t i = 1; i < length; ++i)
+        if ((byte(at + i) & 0xc0) != 0x80)
+            return 0;
+    return length;
+}
+
+std::string number(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.4g", value);
+    return text;
+}
+
+std::string range(const std::optional<std::pair<std::size_t, std::size_t>>& span) {
+    return span ? "[" + std::to_string(span->first) + "," + std::to_string(span->second) + "]" : "null";
+}
+
+} // namespace
+
+std::string jsonQuote(const std::string& text) {
+    std::string out = "\"";
+    for (std::size_t at = 0; at < text.size();) {
+        const unsigned char c = static_cast<unsigned char>(text[at]);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+            ++at;
+        } else if (c < 0x20) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+            out += escaped;
+            ++at;
+        } else if (const std::size_t length = utf8Length(text, at); length > 0) {
+            out.append(text, at, length);
+            at += length;
+        } else {
+            out += "\\ufffd";
+            ++at;
+        }
+    }
+    return out + "\"";
+}
+
+std::string FrameReport::toJson() const {
+    auto strings = [](const std::vector<std::string>& items) {
+        std::string out = "[";
+        for (const std::string& item : items)
+            out += (out.size() > 1 ? "," : "") + jsonQuote(item);
+        return out + "]";
+    };
+    std::string points = "[";
+    for (const ArrowPoint& point : arrowPoints)
+        points += (points.size() > 1 ? ",[" : "[") + std::to_string(point.messageId) + "," + number(point.x) + "," +
+                  number(point.y) + "]";
+    points += "]";
+    std::string json = "{\"view\":" + jsonQuote(view);
+    json += ",\"call_id\":" + (callId ? jsonQuote(*callId) : "null");
+    json += ",\"columns\":" + strings(columns);
+    json += ",\"arrows\":" + std::to_string(arrows);
+    json += ",\"legs\":" + std::to_string(legs);
+    json += ",\"selected_message\":" + (selectedMessage ? std::to_string(*selectedMessage) : "null");
+    json += ",\"rows_visible\":" + std::to_string(rowsVisible);
+    json += ",\"calls_listed\":" + (callsListed ? std::to_string(*callsListed) : "null");
+    json += ",\"list_range\":" + range(listRange);
+    json += ",\"ladder_range\":" + range(ladderRange);
+    json += ",\"zoom\":" + number(zoom);
+    json += ",\"row_mode\":" + jsonQuote(rowMode);
+    json += ",\"time_mode\":" + jsonQuote(timeMode);
+    json += ",\"filter\":" + jsonQuote(filter);
+    json += ",\"filter_errors\":" + strings(filterErrors);
+    json += ",\"sort\":" + jsonQuote(sort);
+    json += ",\"selected_calls\":" + std::to_string(selectedCalls);
+    json += ",\"arrow_points\":" + points;
+    json += ",\"error\":" + (error ? jsonQuote(*error) : "null");
+    return json + "}";
+}
+
+} // namespace sipscope::viewer

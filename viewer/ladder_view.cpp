@@ -1,0 +1,497 @@
+// Ladder drawing. The model and its layout come from ladder/ (built when the call, the grouping, the row mode or
+// the zoom change, never per frame); a frame draws only the arrows that binary search finds in view.
+//
+// [SECTION] model and layout
+// [SECTION] input: keys, wheel, drag
+// [SECTION] drawing
+// [SECTION] report
+#include "viewer/ladder_view.hpp"
+
+#include "ladder/host_aliases.hpp"
+#include "ladder/ladder_layout.hpp"
+#include "ladder/ladder_model.hpp"
+#include "ladder/text_format.hpp"
+#include "viewer/palette.hpp"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace sipscope::viewer {
+
+namespace {
+
+constexpr float MinZoom = 0.25f;
+constexpr float MaxZoom = 8.0f;
+constexpr float ZoomStep = 1.25f;
+constexpr std::size_t MaxReportedPoints = 200;
+
+unsigned classColour(ladder::MessageClass messageClass) {
+    using ladder::MessageClass;
+    switch (messageClass) {
+    case MessageClass::Provisional:
+        return palette::Provisional;
+    case MessageClass::Success:
+        return palette::Success;
+    case MessageClass::Redirect:
+        return palette::Redirect;
+    case MessageClass::ClientError:
+        return palette::ClientError;
+    case MessageClass::ServerError:
+    case MessageClass::GlobalError:
+        return palette::ServerError;
+    default:
+        return palette::Text;
+    }
+}
+
+unsigned withAlpha(unsigned colour, unsigned alpha) { return (colour & 0x00ffffffu) | (alpha << 24); }
+
+void dashedLine(ImDrawList* draw, ImVec2 from, ImVec2 to, unsigned colour, float thickness) {
+    const float length = std::hypot(to.x - from.x, to.y - from.y);
+    if (length <= 0)
+        return;
+    constexpr float Dash = 6, Gap = 4;
+    const ImVec2 unit((to.x - from.x) / length, (to.y - from.y) / length);
+    for (float at = 0; at < length; at += Dash + Gap) {
+        const float end = std::min(length, at + Dash);
+        draw->AddLine(ImVec2(from.x + unit.x * at, from.y + unit.y * at), ImVec2(from.x + unit.x * end, from.y + unit.y * end),
+                      colour, thickness);
+    }
+}
+
+double measure(std::string_view text) {
+    return ImGui::CalcTextSize(text.data(), text.data() + text.size()).x;
+}
+
+} // namespace
+
+struct LadderView::State {
+    CallDataPtr call;
+    const ladder::HostAliases* aliases = nullptr;
+    ladder::Model model;
+    ladder::Layout layout;
+    std::vector<std::size_t> placedOfArrow;  // model arrow -> index into layout.arrows (SIZE_MAX: hidden)
+    bool isLayoutDirty = true;
+    ladder::ColumnGrouping grouping = ladder::ColumnGrouping::Endpoint;
+    ladder::RowMode rowMode = ladder::RowMode::Compressed;
+    TimeMode timeMode = TimeMode::Absolute;
+    float zoom = 1;
+    std::optional<std::size_t> selected;  // index into layout.arrows
+    bool isScrollToSelected = false;
+    std::optional<std::size_t> zoomAnchor;  // layout arrow kept in place across a zoom
+    float headerHeightPx = 0;
+    float gutterWidthPx = 0;
+    // What the last frame showed, for the report.
+    std::optional<std::pair<std::size_t, std::size_t>> visible;
+    std::vector<FrameReport::ArrowPoint> points;
+
+    void buildModel();
+    void layOut();
+    float rowHeight() const { return ImGui::GetTextLineHeightWithSpacing() * 1.7f * zoom; }
+    void setZoom(float value, float viewHeight);
+    std::string timeText(std::size_t placed) const;
+};
+
+// [SECTION] model and layout
+
+void LadderView::State::buildModel() {
+    model = {};
+    if (call) {
+        ladder::ModelOptions options;
+        options.grouping = grouping;
+        options.aliases = aliases;
+        options.media = call->media;
+        if (call->calls.size() > 1) {
+            options.legOfMessage = call->legOfMessage;
+            for (std::size_t i = 0; i < call->calls.size(); ++i)
+                options.legs.push_back({call->calls[i].callId, call->legLinks[i]});
+        }
+        model = ladder::buildModel(call->messages, options);
+    }
+    isLayoutDirty = true;
+}
+
+void LadderView::State::layOut() {
+    std::optional<std::int64_t> selectedId;
+    if (selected && *selected < layout.arrows.size())
+        selectedId = model.arrows[layout.arrows[*selected].arrow].messageId;
+    gutterWidthPx = measure("+00:00:00.000000") + 16;
+    headerHeightPx = ImGui::GetTextLineHeightWithSpacing() * (aliases && !aliases->empty() ? 2.2f : 1.4f);
+    ladder::LayoutOptions options;
+    options.measure = measure;
+    options.rowMode = rowMode;
+    options.left = gutterWidthPx;
+    options.top = headerHeightPx + rowHeight();
+    options.rowHeight = rowHeight();
+    options.minColumnWidth = 120;
+    options.headerPadding = 16;
+    options.labelPadding = 28;
+    options.selfLoopWidth = 18;
+    options.selfTrailing = 8;
+    // One row per 2 ms: a 2 ms exchange reads as rows, a 32 s timeout is folded.
+    options.pxPerUs = rowHeight() / 2000.0;
+    options.foldGapHeight = rowHeight() * 6;
+    options.foldedGapHeight = rowHeight() * 1.2;
+    layout = ladder::layOut(model, options);
+    placedOfArrow.assign(model.arrows.size(), SIZE_MAX);
+    for (std::size_t i = 0; i < layout.arrows.size(); ++i)
+        placedOfArrow[layout.arrows[i].arrow] = i;
+    selected.reset();
+    if (selectedId)
+        for (std::size_t i = 0; i < layout.arrows.size(); ++i)
+            if (model.arrows[layout.arrows[i].arrow].messageId == *selectedId)
+                selected = i;
+    isLayoutDirty = false;
+}
+
+void LadderView::State::setZoom(float value, float viewHeight) {
+    value = std::clamp(value, MinZoom, MaxZoom);
+    if (value == zoom)
+        return;
+    // Keep the arrow in the middle of the view (or the selected one) where it is.
+    const auto [first, last] = layout.visibleArrows(ImGui::GetScrollY(), ImGui::GetScrollY() + viewHeight);
+    if (selected && *selected >= first && *selected < last)
+        zoomAnchor = selected;
+    else if (first < last)
+        zoomAnchor = (first + last) / 2;
+    zoom = value;
+    isLayoutDirty = true;
+}
+
+std::string LadderView::State::timeText(std::size_t placed) const {
+    const ladder::Arrow& arrow = model.arrows[layout.arrows[placed].arrow];
+    switch (timeMode) {
+    case TimeMode::Absolute:
+        return ladder::clockTime(arrow.timestampUs);
+    case TimeMode::Delta: {
+        const std::int64_t previous =
+            placed > 0 ? model.arrows[layout.arrows[placed - 1].arrow].timestampUs : arrow.timestampUs;
+        return ladder::deltaTime(arrow.timestampUs - previous);
+    }
+    case TimeMode::SinceStart:
+        return ladder::offsetTime(arrow.timestampUs - model.arrows.front().timestampUs);
+    }
+    return {};
+}
+
+LadderView::LadderView() : m_state(std::make_unique<State>()) {}
+LadderView::~LadderView() = default;
+
+void LadderView::setCall(CallDataPtr call) {
+    State& s = *m_state;
+    s.call = std::move(call);
+    s.selected.reset();
+    s.buildModel();
+    s.isScrollToSelected = true;
+}
+
+void LadderView::setAliases(const ladder::HostAliases* aliases) {
+    m_state->aliases = aliases;
+    if (m_state->call)
+        m_state->buildModel();
+}
+
+bool LadderView::hasCall() const { return m_state->call && !m_state->call->calls.empty(); }
+
+void LadderView::selectMessage(std::optional<std::int64_t> id) {
+    State& s = *m_state;
+    if (s.isLayoutDirty)
+        s.layOut();
+    s.selected.reset();
+    if (id)
+        for (std::size_t i = 0; i < s.layout.arrows.size(); ++i)
+            if (s.model.arrows[s.layout.arrows[i].arrow].messageId == *id)
+                s.selected = i;
+    s.isScrollToSelected = true;
+}
+
+std::optional<std::int64_t> LadderView::selectedMessage() const {
+    const State& s = *m_state;
+    if (!s.selected || *s.selected >= s.layout.arrows.size())
+        return std::nullopt;
+    return s.model.arrows[s.layout.arrows[*s.selected].arrow].messageId;
+}
+
+void LadderView::step(int step) {
+    State& s = *m_state;
+    if (s.layout.arrows.empty())
+        return;
+    const auto last = static_cast<long long>(s.layout.arrows.size()) - 1;
+    const long long from = s.selected ? static_cast<long long>(*s.selected) : (step > 0 ? -1 : last + 1);
+    s.selected = static_cast<std::size_t>(std::clamp(from + step, 0LL, last));
+    s.isScrollToSelected = true;
+    if (onSelect)
+        onSelect(selectedMessage());
+}
+
+// [SECTION] input: keys, wheel, drag
+
+void LadderView::draw(bool hasFocus) {
+    State& s = *m_state;
+    if (!hasCall()) {
+        ImGui::TextDisabled("Open a call from the list (Enter or double click) to see its ladder.");
+        s.visible.reset();
+        s.points.clear();
+        return;
+    }
+    const ImGuiIO& io = ImGui::GetIO();
+    const float viewHeight = ImGui::GetContentRegionAvail().y;
+    if (hasFocus && !io.WantTextInput) {
+        for (const ImWchar c : io.InputQueueCharacters) {
+            if (c == '+' || c == '=')
+                s.setZoom(s.zoom * ZoomStep, viewHeight);
+            else if (c == '-')
+                s.setZoom(s.zoom / ZoomStep, viewHeight);
+            else if (c == '0')
+                s.setZoom(1, viewHeight);
+            else if (c == 't')
+                s.timeMode = static_cast<TimeMode>((static_cast<int>(s.timeMode) + 1) % 3);
+            else if (c == 'c') {
+                s.rowMode = s.rowMode == ladder::RowMode::Compressed ? ladder::RowMode::Proportional
+                                                                     : ladder::RowMode::Compressed;
+                s.isLayoutDirty = true;
+                s.isScrollToSelected = true;
+            } else if (c == 'i') {
+                s.grouping = s.grouping == ladder::ColumnGrouping::Endpoint ? ladder::ColumnGrouping::Ip
+                                                                            : ladder::ColumnGrouping::Endpoint;
+                s.buildModel();
+            } else if (c == 'l') {
+                m_isShowingLegs = !m_isShowingLegs;
+                if (onLegs)
+                    onLegs(m_isShowingLegs);
+            }
+        }
+        const int page = std::max(1, static_cast<int>(viewHeight / s.rowHeight()) - 2);
+        if (ImGui::IsKeyPressed(GLFW_KEY_DOWN))
+            step(1);
+        if (ImGui::IsKeyPressed(GLFW_KEY_UP))
+            step(-1);
+        if (ImGui::IsKeyPressed(GLFW_KEY_PAGE_DOWN))
+            step(page);
+        if (ImGui::IsKeyPressed(GLFW_KEY_PAGE_UP))
+            step(-page);
+        if (ImGui::IsKeyPressed(GLFW_KEY_HOME))
+            step(-static_cast<int>(s.layout.arrows.size()));
+        if (ImGui::IsKeyPressed(GLFW_KEY_END))
+            step(static_cast<int>(s.layout.arrows.size()));
+    }
+    if (s.isLayoutDirty)
+        s.layOut();
+
+    // Toolbar: the modes, each also a button.
+    const char* rowMode = s.rowMode == ladder::RowMode::Compressed ? "compressed" : "proportional";
+    const char* timeMode = s.timeMode == TimeMode::Absolute ? "absolute" : s.timeMode == TimeMode::Delta ? "delta" : "since start";
+    if (ImGui::SmallButton(rowMode)) {
+        s.rowMode = s.rowMode == ladder::RowMode::Compressed ? ladder::RowMode::Proportional : ladder::RowMode::Compressed;
+        s.isLayoutDirty = true;
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton(timeMode))
+        s.timeMode = static_cast<TimeMode>((static_cast<int>(s.timeMode) + 1) % 3);
+    ImGui::SameLine();
+    if (ImGui::SmallButton(s.grouping == ladder::ColumnGrouping::Endpoint ? "per ip:port" : "per IP")) {
+        s.grouping = s.grouping == ladder::ColumnGrouping::Endpoint ? ladder::ColumnGrouping::Ip : ladder::ColumnGrouping::Endpoint;
+        s.buildModel();
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton(m_isShowingLegs ? "legs: all" : "legs: this call")) {
+        m_isShowingLegs = !m_isShowingLegs;
+        if (onLegs)
+            onLegs(m_isShowingLegs);
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton("-"))
+        s.setZoom(s.zoom / ZoomStep, viewHeight);
+    ImGui::SameLine();
+    ImGui::Text("%.0f%%", s.zoom * 100);
+    ImGui::SameLine();
+    if (ImGui::SmallButton("+"))
+        s.setZoom(s.zoom * ZoomStep, viewHeight);
+    ImGui::SameLine();
+    ImGui::TextDisabled("%zu messages, %zu columns  (keys: F1)", s.layout.arrows.size(), s.layout.columns.size());
+    if (s.isLayoutDirty)
+        s.layOut();
+
+    const float legendHeight = s.model.legs.size() > 1
+                                   ? ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(std::min<std::size_t>(s.model.legs.size(), 4))
+                                   : 0;
+    // Ctrl+wheel zooms: the canvas must not scroll with it then.
+    const bool isCtrlWheel = io.KeyCtrl && io.MouseWheel != 0;
+    ImGui::BeginChild("ladder-canvas", ImVec2(0, -legendHeight), false,
+                      ImGuiWindowFlags_HorizontalScrollbar | (isCtrlWheel ? ImGuiWindowFlags_NoScrollWithMouse : 0));
+    const ImVec2 origin = ImGui::GetCursorScreenPos();  // layout (0, 0), scroll included
+    const ImVec2 canvasSize = ImGui::GetContentRegionAvail();
+    ImGui::Dummy(ImVec2(static_cast<float>(s.layout.width) + 20, static_cast<float>(s.layout.height) + s.rowHeight()));
+    if (isCtrlWheel && ImGui::IsWindowHovered())
+        s.setZoom(s.zoom * std::pow(ZoomStep, io.MouseWheel), canvasSize.y);
+    if (s.isLayoutDirty) {
+        s.layOut();
+        if (s.zoomAnchor && *s.zoomAnchor < s.layout.arrows.size())
+            ImGui::SetScrollY(static_cast<float>(s.layout.arrows[*s.zoomAnchor].y) - canvasSize.y / 2);
+        s.zoomAnchor.reset();
+    }
+    if (s.isScrollToSelected && s.selected && *s.selected < s.layout.arrows.size()) {
+        const float y = static_cast<float>(s.layout.arrows[*s.selected].y);
+        if (y - s.rowHeight() < ImGui::GetScrollY() + s.headerHeightPx || y + s.rowHeight() > ImGui::GetScrollY() + canvasSize.y)
+            ImGui::SetScrollY(std::max(0.0f, y - canvasSize.y / 2));
+        s.isScrollToSelected = false;
+    }
+    // Drag pans (a click without a drag selects).
+    if (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+        const ImVec2 delta = ImGui::GetMouseDragDelta(ImGuiMouseButton_Left);
+        ImGui::SetScrollX(ImGui::GetScrollX() - delta.x);
+        ImGui::SetScrollY(ImGui::GetScrollY() - delta.y);
+        ImGui::ResetMouseDragDelta(ImGuiMouseButton_Left);
+    }
+
+    // [SECTION] drawing
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const float scrollX = ImGui::GetScrollX();
+    const float scrollY = ImGui::GetScrollY();
+    const float lineHeight = ImGui::GetTextLineHeight();
+    auto at = [&origin](double x, double y) { return ImVec2(origin.x + static_cast<float>(x), origin.y + static_cast<float>(y)); };
+    const float viewTop = scrollY + s.headerHeightPx;
+    const float viewBottom = scrollY + canvasSize.y;
+    for (const ladder::PlacedColumn& column : s.layout.columns)
+        draw->AddLine(at(column.centerX, viewTop), at(column.centerX, std::min<double>(viewBottom, s.layout.height)),
+                      palette::Lifeline);
+    for (const ladder::FoldedGap& gap : s.layout.gaps) {
+        if (gap.y1 < viewTop || gap.y0 > viewBottom)
+            continue;
+        draw->AddRectFilled(at(s.gutterWidthPx - 8, gap.y0), at(s.layout.width, gap.y1), palette::Fold);
+        char text[64];
+        std::snprintf(text, sizeof text, "... %.3f s idle, folded ...", static_cast<double>(gap.durationUs) / 1e6);
+        draw->AddText(at(s.gutterWidthPx, (gap.y0 + gap.y1) / 2 - lineHeight / 2), palette::Dim, text);
+    }
+    // Arrows whose label (above the shaft) or shaft is in view.
+    const auto [first, last] = s.layout.visibleArrows(viewTop - s.rowHeight(), viewBottom + lineHeight);
+    std::optional<std::size_t> hovered;
+    const ImVec2 mouse = io.MousePos;
+    if (ImGui::IsWindowHovered() && mouse.y > origin.y + viewTop)
+        hovered = s.layout.hitTest(mouse.x - origin.x, mouse.y - origin.y + lineHeight / 2, s.rowHeight() / 2);
+    s.points.clear();
+    std::optional<std::size_t> firstShown, lastShown;
+    for (std::size_t i = first; i < last; ++i) {
+        const ladder::PlacedArrow& placed = s.layout.arrows[i];
+        const ladder::Arrow& arrow = s.model.arrows[placed.arrow];
+        if (placed.y >= viewTop && placed.y <= viewBottom) {
+            firstShown = firstShown.value_or(i);
+            lastShown = i;
+        }
+        const float y = origin.y + static_cast<float>(placed.y);
+        if (s.selected == i || hovered == i)
+            draw->AddRectFilled(ImVec2(origin.x + scrollX, y - lineHeight - 4), ImVec2(origin.x + scrollX + canvasSize.x, y + 4),
+                                s.selected == i ? palette::Selection : palette::rgba(255, 255, 255, 20));
+        unsigned colour = arrow.hasError ? palette::Error : classColour(arrow.messageClass);
+        if (arrow.isRetransmission)
+            colour = withAlpha(colour, 120);
+        const float thickness = arrow.messageClass == ladder::MessageClass::Request ? 2.0f : 1.4f;
+        const float fromX = origin.x + static_cast<float>(placed.fromX);
+        const float toX = origin.x + static_cast<float>(placed.toX);
+        if (placed.direction == ladder::Direction::Self) {
+            const float loop = 14;
+            draw->AddLine(ImVec2(fromX, y - 6), ImVec2(fromX + loop, y - 6), colour, thickness);
+            draw->AddLine(ImVec2(fromX + loop, y - 6), ImVec2(fromX + loop, y + 4), colour, thickness);
+            draw->AddLine(ImVec2(fromX + loop, y + 4), ImVec2(fromX + 5, y + 4), colour, thickness);
+            draw->AddTriangleFilled(ImVec2(fromX, y + 4), ImVec2(fromX + 7, y), ImVec2(fromX + 7, y + 8), colour);
+        } else {
+            const float sign = toX > fromX ? 1.0f : -1.0f;
+            const ImVec2 tip(toX - sign * 1, y);
+            if (arrow.isRetransmission)
+                dashedLine(draw, ImVec2(fromX, y), ImVec2(tip.x - sign * 8, y), colour, thickness);
+            else
+                draw->AddLine(ImVec2(fromX, y), ImVec2(tip.x - sign * 8, y), colour, thickness);
+            draw->AddTriangleFilled(tip, ImVec2(tip.x - sign * 10, y - 5), ImVec2(tip.x - sign * 10, y + 5), colour);
+        }
+        const ImVec2 labelAt(origin.x + static_cast<float>(placed.labelLeft), y - lineHeight - 2);
+        draw->AddText(labelAt, colour, placed.label.c_str());
+        if (arrow.hasError)
+            draw->AddText(ImVec2(labelAt.x - 12, labelAt.y), palette::Error, "!");
+        if (s.model.legs.size() > 1)
+            draw->AddRectFilled(ImVec2(origin.x + scrollX + s.gutterWidthPx - 10, y - lineHeight),
+                                ImVec2(origin.x + scrollX + s.gutterWidthPx - 5, y + 2), palette::legColor(arrow.leg));
+        draw->AddText(ImVec2(origin.x + scrollX + 4, y - lineHeight - 2), palette::Dim, s.timeText(i).c_str());
+        if (s.points.size() < MaxReportedPoints && placed.y >= viewTop && placed.y <= viewBottom)
+            s.points.push_back({arrow.messageId, labelAt.x + static_cast<float>(placed.labelWidth) / 2, labelAt.y + lineHeight / 2});
+    }
+    if (firstShown)
+        s.visible = std::make_pair(*firstShown, *lastShown);
+    else
+        s.visible.reset();
+    // Sticky header: column names over the lifelines, whatever the vertical scroll.
+    draw->AddRectFilled(ImVec2(origin.x + scrollX, origin.y + scrollY),
+                        ImVec2(origin.x + scrollX + canvasSize.x, origin.y + scrollY + s.headerHeightPx),
+                        ImGui::GetColorU32(ImGuiCol_WindowBg));
+    for (const ladder::PlacedColumn& column : s.layout.columns) {
+        const std::string& top = column.alias.empty() ? column.host : column.alias;
+        const float width = static_cast<float>(measure(top));
+        draw->AddText(at(column.centerX - width / 2, scrollY + 2), palette::Text, top.c_str());
+        if (!column.alias.empty()) {
+            const float hostWidth = static_cast<float>(measure(column.host));
+            draw->AddText(at(column.centerX - hostWidth / 2, scrollY + 2 + lineHeight), palette::Dim, column.host.c_str());
+        }
+    }
+    draw->AddText(ImVec2(origin.x + scrollX + 4, origin.y + scrollY + 2), palette::Dim, "time");
+
+    if (hovered) {
+        const ladder::Arrow& arrow = s.model.arrows[s.layout.arrows[*hovered].arrow];
+        const store::MessageRow& message = s.call->messages[arrow.message];
+        ImGui::BeginTooltip();
+        ImGui::Text("%s", arrow.label.c_str());
+        ImGui::Text("%s  (%s)", ladder::isoTimestamp(message.timestampUs).c_str(), s.timeText(*hovered).c_str());
+        ImGui::Text("%s -> %s  %s", message.src.c_str(), message.dst.c_str(), message.transport.c_str());
+        ImGui::Text("CSeq %u %s   Call-ID %s", message.cseq, message.cseqMethod.c_str(),
+                    ladder::printableText(message.callId.value_or("")).c_str());
+        if (arrow.isRetransmission)
+            ImGui::TextDisabled("retransmission");
+        if (arrow.hasError) {
+            ImGui::PushStyleColor(ImGuiCol_Text, palette::Error);
+            ImGui::Text("malformed: %s", arrow.error.c_str());
+            ImGui::PopStyleColor();
+        }
+        ImGui::EndTooltip();
+        if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0).x == 0 &&
+            s.selected != hovered) {
+            s.selected = hovered;
+            if (onSelect)
+                onSelect(selectedMessage());
+        }
+    }
+    ImGui::EndChild();
+
+    for (std::size_t leg = 0; leg < s.model.legs.size() && legendHeight > 0; ++leg) {
+        if (leg == 3 && s.model.legs.size() > 4) {
+            ImGui::TextDisabled("... and %zu more legs", s.model.legs.size() - 3);
+            break;
+        }
+        ImGui::PushStyleColor(ImGuiCol_Text, palette::legColor(leg));
+        ImGui::Text("#%zu %s", leg + 1, s.model.legs[leg].callId.c_str());
+        ImGui::PopStyleColor();
+        ImGui::SameLine();
+        ImGui::TextDisabled("(%s)", s.model.legs[leg].link.c_str());
+    }
+}
+
+// [SECTION] report
+
+void LadderView::report(FrameReport& out) const {
+    const State& s = *m_state;
+    out.zoom = s.zoom;
+    out.rowMode = s.rowMode == ladder::RowMode::Compressed ? "compressed" : "proportional";
+    out.timeMode = s.timeMode == TimeMode::Absolute ? "absolute" : s.timeMode == TimeMode::Delta ? "delta" : "since-start";
+    if (!hasCall())
+        return;
+    out.callId = s.call->calls.front().callId;
+    for (const ladder::PlacedColumn& column : s.layout.columns)
+        out.columns.push_back(column.host);  // the hosts, aliases or not: what tests compare with the database
+    out.arrows = s.layout.arrows.size();
+    out.legs = s.model.legs.size();
+    out.ladderRange = s.visible;
+    out.arrowPoints = s.points;
+}
+
+} // namespace sipscope::viewer

@@ -1,0 +1,60 @@
+// The ladder of the opened call(s): one column per host, one arrow per message, drawn from the shared ladder
+// layout (ladder/ladder_layout.hpp) onto an ImDrawList canvas. Compressed or time-proportional rows with folded
+// gaps, a time column (absolute, delta, since start), zoom and pan, legs in colour with a legend, a tooltip per
+// arrow, and a selection that the inspector follows.
+#pragma once
+
+#include "viewer/call_data.hpp"
+#include "viewer/frame_report.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sipscope::ladder {
+class HostAliases;
+}
+
+namespace sipscope::viewer {
+
+class LadderView {
+public:
+    enum class TimeMode { Absolute, Delta, SinceStart };
+
+    LadderView();
+    ~LadderView();
+    LadderView(const LadderView&) = delete;
+    LadderView& operator=(const LadderView&) = delete;
+
+    // GUI thread. The calls to draw; the selection and the scroll start over.
+    void setCall(CallDataPtr call);
+    // Names for the columns (kept by the caller for as long as the view lives); nullptr: none.
+    void setAliases(const ladder::HostAliases* aliases);
+    // GUI thread. Selects message `id` (nullopt: none) and scrolls to it.
+    void selectMessage(std::optional<std::int64_t> id);
+    // Steps the selection by `step` arrows (clamped).
+    void step(int step);
+    void draw(bool hasFocus);
+
+    bool hasCall() const;
+    std::optional<std::int64_t> selectedMessage() const;
+    bool isShowingLegs() const { return m_isShowingLegs; }
+    // Fills the ladder's part of the report: call, columns, arrows, legs, visible range and points.
+    void report(FrameReport& out) const;
+
+    // Called when the selection changes (click, Up/Down): the inspector follows.
+    std::function<void(std::optional<std::int64_t> messageId)> onSelect;
+    // Called when `l` asks for the linked legs to be loaded (true) or dropped (false).
+    std::function<void(bool withLegs)> onLegs;
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+    bool m_isShowingLegs = true;
+};
+
+} // namespace sipscope::viewer

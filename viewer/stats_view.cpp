@@ -1,0 +1,212 @@
+// Stats: figures loaded on the query thread in one job, charts drawn as rectangles on the window's draw list.
+#include "viewer/stats_view.hpp"
+
+#include "viewer/palette.hpp"
+#include "viewer/query_thread.hpp"
+#include "viewer/ui_queue.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <utility>
+
+namespace sipscope::viewer {
+
+namespace {
+
+struct Bar {
+    std::string label;
+    double value = 0;
+    unsigned colour = palette::Text;
+    double stacked = 0;  // a second value drawn on top, in stackedColour
+    unsigned stackedColour = palette::ClientError;
+};
+
+// A bar chart `heightPx` tall across the width left; the index of a clicked bar, if any.
+std::optional<std::size_t> barChart(const char* id, const std::vector<Bar>& bars, float heightPx, bool showLabels) {
+    ImGui::PushID(id);
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    const float width = std::max(100.0f, ImGui::GetContentRegionAvail().x - 10);
+    const float labelHeight = showLabels ? ImGui::GetTextLineHeightWithSpacing() : 0;
+    ImGui::InvisibleButton("chart", ImVec2(width, heightPx + labelHeight));
+    const bool isHovered = ImGui::IsItemHovered();
+    const bool isClicked = ImGui::IsItemClicked();
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddLine(ImVec2(origin.x, origin.y + heightPx), ImVec2(origin.x + width, origin.y + heightPx), palette::Lifeline);
+    double top = 0;
+    for (const Bar& bar : bars)
+        top = std::max(top, bar.value + bar.stacked);
+    std::optional<std::size_t> clicked;
+    if (bars.empty() || top <= 0) {
+        ImGui::PopID();
+        return clicked;
+    }
+    const float slot = width / static_cast<float>(bars.size());
+    const float gap = slot > 6 ? slot * 0.15f : 0;
+    for (std::size_t i = 0; i < bars.size(); ++i) {
+        const Bar& bar = bars[i];
+        const float x0 = origin.x + slot * static_cast<float>(i) + gap;
+        const float x1 = origin.x + slot * static_cast<float>(i + 1) - gap;
+        const float h = static_cast<float>(bar.value / top) * heightPx;
+        const float hs = static_cast<float>(bar.stacked / top) * heightPx;
+        const float base = origin.y + heightPx;
+        draw->AddRectFilled(ImVec2(x0, base - h), ImVec2(std::max(x1, x0 + 1), base), bar.colour);
+        if (hs > 0)
+            draw->AddRectFilled(ImVec2(x0, base - h - hs), ImVec2(std::max(x1, x0 + 1), base - h), bar.stackedColour);
+        const ImVec2 mouse = ImGui::GetIO().MousePos;
+        const bool isUnder = isHovered && mouse.x >= origin.x + slot * static_cast<float>(i) &&
+                             mouse.x < origin.x + slot * static_cast<float>(i + 1);
+        if (isUnder) {
+            if (bar.stacked > 0)
+                ImGui::SetTooltip("%s: %.0f + %.0f", bar.label.c_str(), bar.value, bar.stacked);
+            else
+                ImGui::SetTooltip("%s: %.0f", bar.label.c_str(), bar.value);
+            if (isClicked)
+                clicked = i;
+        }
+        if (showLabels) {
+            const ImVec2 size = ImGui::CalcTextSize(bar.label.c_str());
+            if (size.x <= slot)
+                draw->AddText(ImVec2(x0 + (x1 - x0 - size.x) / 2, base + 2), palette::Dim, bar.label.c_str());
+        }
+    }
+    ImGui::PopID();
+    return clicked;
+}
+
+std::int64_t niceInterval(std::int64_t spanUs) {
+    constexpr std::array<std::int64_t, 10> Steps{1'000'000,      5'000'000,      10'000'000,    30'000'000,
+                                                 60'000'000,     300'000'000,    900'000'000,   3'600'000'000,
+                                                 21'600'000'000, 86'400'000'000};
+    for (const std::int64_t step : Steps)
+        if (spanUs / step <= 60)
+            return step;
+    return Steps.back();
+}
+
+double percentile(const std::vector<double>& sorted, double p) {
+    if (sorted.empty())
+        return 0;
+    const auto at = static_cast<std::size_t>(std::llround(p * static_cast<double>(sorted.size() - 1)));
+    return sorted[std::min(at, sorted.size() - 1)];
+}
+
+} // namespace
+
+StatsView::StatsView(QueryThread& queries, UiQueue& ui) : m_queries(queries), m_ui(ui) {}
+
+void StatsView::setFilter(const store::Filter& filter) {
+    m_filter = filter;
+    m_isStale = true;
+}
+
+void StatsView::load() {
+    m_isStale = false;
+    m_queries.submit([this, generation = ++m_generation, filter = m_filter](const store::Reader& reader) {
+        auto figures = std::make_shared<Figures>();
+        figures->stats = reader.stats(filter);
+        const std::vector<store::CallRow> first = reader.callPage(filter, "start", false, 0, 1);
+        const std::vector<store::CallRow> last = reader.callPage(filter, "start", true, 0, 1);
+        if (!first.empty() && !last.empty()) {
+            figures->intervalUs = niceInterval(last.front().startUs - first.front().startUs);
+            store::Filter span = filter;
+            figures->intervals = reader.intervalStats(span, figures->intervalUs);
+        }
+        store::Filter invites = filter;
+        invites.limit = MaxHistogramCalls;
+        const std::vector<store::CallRow> calls = reader.calls(invites);
+        figures->isSrdSampled = calls.size() == MaxHistogramCalls;
+        for (const store::CallRow& call : calls) {
+            const std::int64_t answerUs = call.firstProvisionalUs ? call.firstProvisionalUs : call.finalUs;
+            if (call.method == "INVITE" && call.attemptUs && answerUs)
+                figures->srdMs.push_back(static_cast<double>(answerUs - call.attemptUs) / 1000.0);
+        }
+        std::sort(figures->srdMs.begin(), figures->srdMs.end());
+        m_ui.post([this, generation, figures = std::move(figures)]() mutable {
+            if (generation == m_generation)
+                m_figures = std::move(figures);
+        });
+    });
+}
+
+void StatsView::draw() {
+    if (m_isStale)
+        load();
+    if (!m_figures) {
+        ImGui::TextDisabled("Counting...");
+        return;
+    }
+    const Figures& figures = *m_figures;
+    const store::Stats& stats = figures.stats;
+    ImGui::BeginChild("stats", ImVec2(0, 0), false);
+    ImGui::Text("%llu calls, %llu messages (%llu retransmissions, %llu malformed)",
+                static_cast<unsigned long long>(stats.calls), static_cast<unsigned long long>(stats.messages),
+                static_cast<unsigned long long>(stats.retransmissions),
+                static_cast<unsigned long long>(stats.invalidMessages));
+    const store::Rfc6076& rfc = stats.rfc6076;
+    auto percent = [](const std::optional<double>& value) { return value ? *value : 0.0; };
+    ImGui::Text("SER %.1f%%  SEER %.1f%%  ISA %.1f%%  SCR %.1f%%  (%llu INVITE calls)", percent(rfc.ser),
+                percent(rfc.seer), percent(rfc.isa), percent(rfc.scr), static_cast<unsigned long long>(rfc.invites));
+
+    const float chartHeight = std::max(60.0f, (ImGui::GetContentRegionAvail().y - 8 * ImGui::GetTextLineHeightWithSpacing()) / 4);
+    ImGui::Separator();
+    ImGui::TextUnformatted("Responses by class");
+    std::array<double, 6> classes{};
+    for (const auto& [status, count] : stats.responses)
+        if (status >= 100 && status < 700)
+            classes[static_cast<std::size_t>(status / 100 - 1)] += static_cast<double>(count);
+    std::vector<Bar> classBars;
+    for (int i = 0; i < 6; ++i)
+        classBars.push_back({std::to_string(i + 1) + "xx", classes[static_cast<std::size_t>(i)],
+                             palette::statusColor((i + 1) * 100)});
+    if (const auto clicked = barChart("classes", classBars, chartHeight, true); clicked && onFilter)
+        onFilter("status:" + classBars[*clicked].label);
+
+    ImGui::Text("Calls per %lld s (answered green, failed red)", static_cast<long long>(figures.intervalUs / 1'000'000));
+    std::vector<Bar> intervalBars;
+    for (const store::IntervalStats& interval : figures.intervals) {
+        char label[32];
+        std::snprintf(label, sizeof label, "+%lld s",
+                      static_cast<long long>((interval.startUs - figures.intervals.front().startUs) / 1'000'000));
+        intervalBars.push_back({label, static_cast<double>(interval.answeredCalls), palette::Success,
+                                static_cast<double>(interval.failedCalls), palette::ClientError});
+    }
+    barChart("intervals", intervalBars, chartHeight, false);
+
+    const std::vector<double>& srd = figures.srdMs;
+    ImGui::Text("Session request delay (SRD): %zu INVITE calls%s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms", srd.size(),
+                figures.isSrdSampled ? " (the first ones)" : "", percentile(srd, 0.5), percentile(srd, 0.9),
+                percentile(srd, 0.99));
+    std::vector<Bar> histogram;
+    if (!srd.empty()) {
+        constexpr int Buckets = 30;
+        const double top = std::max(1.0, percentile(srd, 0.99));
+        histogram.resize(Buckets);
+        for (int i = 0; i < Buckets; ++i) {
+            char label[48];
+            std::snprintf(label, sizeof label, "%.0f-%.0f ms", top * i / Buckets, top * (i + 1) / Buckets);
+            histogram[static_cast<std::size_t>(i)] = {label, 0, palette::Redirect};
+        }
+        for (const double value : srd)
+            histogram[static_cast<std::size_t>(std::min<double>(Buckets - 1, value / top * Buckets))].value += 1;
+    }
+    barChart("srd", histogram, chartHeight, false);
+
+    ImGui::TextUnformatted("Top failure codes (click to list those calls)");
+    std::vector<Bar> failureBars;
+    for (const store::FailureCount& failure : stats.failures) {
+        if (failureBars.size() == 10)
+            break;
+        failureBars.push_back({std::to_string(failure.status) + " " + failure.reason,
+                               static_cast<double>(failure.count), palette::statusColor(failure.status)});
+    }
+    if (const auto clicked = barChart("failures", failureBars, chartHeight, true); clicked && onFilter)
+        onFilter("status:" + std::to_string(stats.failures[*clicked].status));
+    ImGui::EndChild();
+}
+
+} // namespace sipscope::viewer

@@ -1,0 +1,52 @@
+// Statistics of the calls the filter selects, as `sipscope stats` counts them, with charts drawn on ImDrawList
+// (Debian has no ImPlot): responses by class, calls per interval (answered / failed), a setup-time (SRD)
+// histogram with percentiles, top failure codes. Clicking a failure bar filters the list to that status.
+#pragma once
+
+#include "store/reader.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sipscope::viewer {
+
+class QueryThread;
+class UiQueue;
+
+class StatsView {
+public:
+    // Calls read for the setup-time histogram, at most; the figures above it count every call.
+    static constexpr std::size_t MaxHistogramCalls = 200000;
+
+    StatsView(QueryThread& queries, UiQueue& ui);
+
+    // GUI thread. Counts again for `filter` (on the query thread), when the view is shown.
+    void setFilter(const store::Filter& filter);
+    void draw();
+
+    // Called with filter words to apply ("status:486") when a bar is clicked.
+    std::function<void(std::string words)> onFilter;
+
+private:
+    struct Figures {
+        store::Stats stats;
+        std::vector<store::IntervalStats> intervals;
+        std::int64_t intervalUs = 0;
+        std::vector<double> srdMs;  // sorted
+        bool isSrdSampled = false;
+    };
+
+    void load();
+
+    QueryThread& m_queries;
+    UiQueue& m_ui;
+    store::Filter m_filter;
+    std::uint64_t m_generation = 0;
+    bool m_isStale = true;
+    std::shared_ptr<const Figures> m_figures;
+};
+
+} // namespace sipscope::viewer

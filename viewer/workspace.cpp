@@ -1,0 +1,397 @@
+// Workspace: the panes laid out in one window, the keys that move between them, and the hand-offs between views
+// (list -> ladder -> inspector, stats -> filter). Views talk through callbacks set here, never to each other.
+#include "viewer/workspace.hpp"
+
+#include "ladder/host_aliases.hpp"
+#include "store/filter_parse.hpp"
+#include "viewer/call_list_view.hpp"
+#include "viewer/filter_bar.hpp"
+#include "viewer/help_overlay.hpp"
+#include "viewer/inspector_view.hpp"
+#include "viewer/ladder_view.hpp"
+#include "viewer/palette.hpp"
+#include "viewer/query_thread.hpp"
+#include "viewer/registrations_view.hpp"
+#include "viewer/stats_view.hpp"
+#include "viewer/ui_queue.hpp"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <array>
+#include <exception>
+#include <utility>
+
+namespace sipscope::viewer {
+
+namespace {
+
+constexpr std::array PaneNames{"list", "ladder", "inspector", "stats", "registrations", "subscriptions"};
+constexpr unsigned FocusBorder = palette::rgba(90, 150, 255);
+
+ParsedFilter parseFilterText(std::string_view text) {
+    store::FilterWords words = store::parseFilterWords(text);
+    ParsedFilter parsed;
+    parsed.filter = std::move(words.filter);
+    parsed.filter.limit = 0;  // the list pages itself
+    for (store::FilterWordError& error : words.errors)
+        parsed.problems.push_back({std::move(error.word), std::move(error.error)});
+    return parsed;
+}
+
+bool hasCharacter(ImWchar wanted) {
+    const ImVector<ImWchar>& queue = ImGui::GetIO().InputQueueCharacters;
+    return std::find(queue.begin(), queue.end(), wanted) != queue.end();
+}
+
+} // namespace
+
+const char* paneName(Pane pane) { return PaneNames[static_cast<std::size_t>(pane)]; }
+
+std::optional<Pane> paneOf(const std::string& name) {
+    for (std::size_t i = 0; i < PaneNames.size(); ++i)
+        if (name == PaneNames[i])
+            return static_cast<Pane>(i);
+    return std::nullopt;
+}
+
+struct Workspace::Impl {
+    Impl(WorkspaceOptions options_, QueryThread& queries_, UiQueue& ui_)
+        : options(std::move(options_)), queries(queries_), ui(ui_), filterBar(parseFilterText), list(queries, ui),
+          inspector(queries, ui), stats(queries, ui),
+          registrations(RegistrationsView::Kind::Registrations, queries, ui),
+          subscriptions(RegistrationsView::Kind::Subscriptions, queries, ui) {}
+
+    WorkspaceOptions options;
+    QueryThread& queries;
+    UiQueue& ui;
+    FilterBar filterBar;
+    CallListView list;
+    LadderView ladder;
+    InspectorView inspector;
+    StatsView stats;
+    RegistrationsView registrations;
+    RegistrationsView subscriptions;
+    ladder::HostAliases aliases;
+    std::optional<std::string> aliasError;
+
+    Pane focus = Pane::List;
+    Pane rightTab = Pane::Ladder;  // the tab shown beside the list
+    bool isRightTabForced = true;  // select rightTab's tab in the next frame
+    bool isHelpShown = false;
+    bool isQuitAsked = false;
+    std::optional<std::string> error;
+    std::vector<std::int64_t> openedKeys;
+    std::optional<std::int64_t> pendingMessage;  // --message, selected once its call is in
+    std::uint64_t openGeneration = 0;
+
+    void focusPane(Pane pane) {
+        focus = pane;
+        if (pane != Pane::List && pane != Pane::Inspector && pane != rightTab) {
+            rightTab = pane;
+            isRightTabForced = true;
+        }
+    }
+    void applyFilter() {
+        ListQuery query = list.query();
+        query.filter = filterBar.filter();
+        list.setQuery(std::move(query));
+        stats.setFilter(filterBar.filter());
+        registrations.setFilter(filterBar.filter());
+        subscriptions.setFilter(filterBar.filter());
+    }
+    void openCalls(std::vector<std::int64_t> keys) {
+        if (keys.empty())
+            return;
+        openedKeys = keys;
+        loadOpened();
+        focusPane(Pane::Ladder);
+    }
+    void loadOpened() {
+        const bool withLegs = ladder.isShowingLegs();
+        queries.submit([this, generation = ++openGeneration, keys = openedKeys, withLegs](const store::Reader& reader) {
+            CallDataPtr data = loadCallData(reader, keys, withLegs);
+            ui.post([this, generation, data = std::move(data)] {
+                if (generation != openGeneration)
+                    return;
+                ladder.setCall(data);
+                inspector.setCall(data);
+                std::optional<std::int64_t> message = pendingMessage;
+                pendingMessage.reset();
+                if (!message && !data->messages.empty())
+                    message = data->messages.front().id;
+                ladder.selectMessage(message);
+                inspector.select(message);
+            });
+        });
+    }
+    void openByName(const std::string& idOrKey) {
+        queries.submit([this, idOrKey](const store::Reader& reader) {
+            std::optional<store::CallRow> call = reader.findCall(idOrKey);
+            ui.post([this, idOrKey, key = call ? std::optional(call->key) : std::nullopt] {
+                if (key) {
+                    openedKeys = {*key};
+                    loadOpened();  // where the keyboard is stays as --view put it
+                }
+                else {
+                    error = "no call '" + idOrKey + "' in " + options.dbPath;
+                }
+            });
+        });
+    }
+
+    void handleGlobalKeys();
+    void drawMenu();
+    void drawPanes();
+    void drawRightTabs(bool hasFocus);
+    void drawStatusBar();
+    void trackClickFocus(Pane pane);
+};
+
+Workspace::Workspace(WorkspaceOptions options, QueryThread& queries, UiQueue& ui)
+    : m_impl(std::make_unique<Impl>(std::move(options), queries, ui)) {}
+
+Workspace::~Workspace() = default;
+
+void Workspace::start() {
+    Impl& w = *m_impl;
+    try {
+        const std::string path = w.options.aliasesPath.empty() ? ladder::HostAliases::defaultPath() : w.options.aliasesPath;
+        if (!path.empty() && path != "none")
+            w.aliases = ladder::HostAliases::load(path);
+    } catch (const std::exception& e) {
+        w.aliasError = e.what();
+    }
+    w.ladder.setAliases(&w.aliases);
+    w.list.onOpen = [&w](std::vector<std::int64_t> keys) { w.openCalls(std::move(keys)); };
+    // The ladder previews the call under the list's cursor, as soon as it is there (Enter also moves the keyboard).
+    w.list.onCursor = [&w](const store::CallRow& call, bool isByUser) {
+        if ((isByUser || !w.options.selectCall) && w.focus == Pane::List && w.list.markedCount() == 0 && w.openedKeys != std::vector<std::int64_t>{call.key}) {
+            w.openedKeys = {call.key};
+            w.loadOpened();
+        }
+    };
+    w.ladder.onSelect = [&w](std::optional<std::int64_t> id) { w.inspector.select(id); };
+    w.ladder.onLegs = [&w](bool) {
+        if (!w.openedKeys.empty())
+            w.loadOpened();
+    };
+    w.inspector.onStep = [&w](int step) { w.ladder.step(step); };
+    w.stats.onFilter = [&w](std::string words) {
+        if (w.filterBar.setText(std::move(words)))
+            w.applyFilter();
+        w.focusPane(Pane::List);
+    };
+    if (w.options.filter)
+        w.filterBar.setText(*w.options.filter);
+    w.applyFilter();
+    w.focusPane(w.options.view);
+    w.pendingMessage = w.options.message;
+    if (w.options.selectCall)
+        w.openByName(*w.options.selectCall);
+}
+
+void Workspace::setError(const std::string& message) {
+    m_impl->error = message;
+    m_impl->list.setError(message);
+}
+
+const std::optional<std::string>& Workspace::error() const { return m_impl->error; }
+
+void Workspace::refresh() {
+    Impl& w = *m_impl;
+    // Only a changed count reloads the pages: an idle database costs one count query per refresh.
+    w.queries.submit([&w, filter = w.list.query().filter](const store::Reader& reader) {
+        const std::uint64_t total = reader.countCalls(filter);
+        w.ui.post([&w, total] {
+            if (w.list.total() && *w.list.total() != total)
+                w.list.refresh();
+        });
+    });
+}
+
+void Workspace::Impl::handleGlobalKeys() {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (ImGui::IsKeyPressed(GLFW_KEY_F1, false) || (!io.WantTextInput && hasCharacter('?')))
+        isHelpShown = !isHelpShown;
+    if (io.WantTextInput) {
+        if (filterBar.takeSubmitted())
+            focus = Pane::List;
+        return;
+    }
+    if (filterBar.takeSubmitted())
+        focus = Pane::List;
+    if (hasCharacter('/')) {
+        filterBar.focus();
+        ImGui::GetIO().InputQueueCharacters.resize(0);  // the '/' is not typed into the bar it opens
+    }
+    if (ImGui::IsKeyPressed(GLFW_KEY_TAB, false)) {
+        const std::array<Pane, 3> cycle{Pane::List, rightTab, Pane::Inspector};
+        const auto at = std::find(cycle.begin(), cycle.end(), focus);
+        const std::size_t index = at == cycle.end() ? 0 : static_cast<std::size_t>(at - cycle.begin());
+        focus = cycle[(index + (io.KeyShift ? 2 : 1)) % cycle.size()];
+    }
+    if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) {
+        if (isHelpShown)
+            isHelpShown = false;
+        else if (focus == Pane::Inspector)
+            focus = rightTab;
+        else if (focus != Pane::List)
+            focus = Pane::List;
+        else if (!filterBar.text().empty() && filterBar.setText(""))
+            applyFilter();
+    }
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false))
+        isQuitAsked = true;
+}
+
+void Workspace::Impl::trackClickFocus(Pane pane) {
+    if (ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows) &&
+        (ImGui::IsMouseClicked(ImGuiMouseButton_Left) || ImGui::IsMouseClicked(ImGuiMouseButton_Right)))
+        focus = pane;
+}
+
+void Workspace::Impl::drawMenu() {
+    if (!ImGui::BeginMenuBar())
+        return;
+    if (ImGui::BeginMenu("File")) {
+        if (ImGui::MenuItem("Quit", "Ctrl+Q"))
+            isQuitAsked = true;
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("View")) {
+        for (Pane pane : {Pane::List, Pane::Ladder, Pane::Inspector, Pane::Stats, Pane::Registrations, Pane::Subscriptions})
+            if (ImGui::MenuItem(paneName(pane), nullptr, focus == pane))
+                focusPane(pane);
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Help")) {
+        if (ImGui::MenuItem("Keys", "F1"))
+            isHelpShown = true;
+        ImGui::EndMenu();
+    }
+    ImGui::EndMenuBar();
+}
+
+void Workspace::Impl::drawRightTabs(bool hasFocus) {
+    if (!ImGui::BeginTabBar("right"))
+        return;
+    const std::array<Pane, 4> tabs{Pane::Ladder, Pane::Stats, Pane::Registrations, Pane::Subscriptions};
+    const std::array<const char*, 4> labels{"Ladder", "Stats", "Registrations", "Subscriptions"};
+    for (std::size_t i = 0; i < tabs.size(); ++i) {
+        const ImGuiTabItemFlags flags = isRightTabForced && rightTab == tabs[i] ? ImGuiTabItemFlags_SetSelected : 0;
+        if (!ImGui::BeginTabItem(labels[i], nullptr, flags))
+            continue;
+        if (!isRightTabForced && rightTab != tabs[i]) {
+            rightTab = tabs[i];  // the user clicked this tab
+            focus = tabs[i];
+        }
+        switch (tabs[i]) {
+        case Pane::Ladder:
+            ladder.draw(hasFocus);
+            break;
+        case Pane::Stats:
+            stats.draw();
+            break;
+        case Pane::Registrations:
+            registrations.draw();
+            break;
+        default:
+            subscriptions.draw();
+            break;
+        }
+        ImGui::EndTabItem();
+    }
+    isRightTabForced = false;
+    ImGui::EndTabBar();
+}
+
+void Workspace::Impl::drawPanes() {
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float statusHeight = ImGui::GetTextLineHeightWithSpacing() + 4;
+    const float inspectorHeight = std::max(120.0f, (avail.y - statusHeight) * 0.32f);
+    const float topHeight = std::max(100.0f, avail.y - statusHeight - inspectorHeight - ImGui::GetStyle().ItemSpacing.y);
+    const float listWidth = std::max(320.0f, avail.x * 0.40f);
+    auto beginPane = [this](const char* id, Pane pane, ImVec2 size) {
+        const bool hasFocus = focus == pane || (pane == Pane::Ladder && focus == rightTab);
+        ImGui::PushStyleColor(ImGuiCol_Border, hasFocus ? FocusBorder : ImGui::GetColorU32(ImGuiCol_Border));
+        ImGui::BeginChild(id, size, true);
+        ImGui::PopStyleColor();
+        return hasFocus;
+    };
+    const bool listFocus = beginPane("list-pane", Pane::List, ImVec2(listWidth, topHeight));
+    trackClickFocus(Pane::List);
+    list.draw(listFocus);
+    ImGui::EndChild();
+    ImGui::SameLine();
+    const bool rightFocus = beginPane("right-pane", Pane::Ladder, ImVec2(0, topHeight));
+    trackClickFocus(rightTab);
+    drawRightTabs(rightFocus && focus == Pane::Ladder);
+    ImGui::EndChild();
+    const bool inspectorFocus = beginPane("inspector-pane", Pane::Inspector, ImVec2(0, inspectorHeight));
+    trackClickFocus(Pane::Inspector);
+    inspector.draw(inspectorFocus);
+    ImGui::EndChild();
+}
+
+void Workspace::Impl::drawStatusBar() {
+    ImGui::TextDisabled("%s", options.dbPath.c_str());
+    ImGui::SameLine();
+    if (list.total())
+        ImGui::TextDisabled("· %llu calls listed", static_cast<unsigned long long>(*list.total()));
+    ImGui::SameLine();
+    ImGui::TextDisabled("· %s", paneName(focus));
+    if (error || aliasError) {
+        ImGui::SameLine();
+        ImGui::PushStyleColor(ImGuiCol_Text, palette::Error);
+        ImGui::TextUnformatted(error ? error->c_str() : aliasError->c_str());
+        ImGui::PopStyleColor();
+    }
+    ImGui::SameLine();
+    ImGui::TextDisabled("· F1: keys");
+}
+
+bool Workspace::draw() {
+    Impl& w = *m_impl;
+    w.handleGlobalKeys();
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(viewport->WorkPos);
+    ImGui::SetNextWindowSize(viewport->WorkSize);
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                   ImGuiWindowFlags_MenuBar;
+    ImGui::Begin("sipscope", nullptr, flags);
+    w.drawMenu();
+    if (w.filterBar.draw(w.list.total()))
+        w.applyFilter();
+    w.drawPanes();
+    w.drawStatusBar();
+    ImGui::End();
+    if (w.isHelpShown)
+        drawHelpOverlay(&w.isHelpShown);
+    return !w.isQuitAsked;
+}
+
+FrameReport Workspace::report() const {
+    const Impl& w = *m_impl;
+    FrameReport out;
+    out.view = paneName(w.focus);
+    w.ladder.report(out);
+    out.selectedMessage = w.inspector.selected();
+    out.callsListed = w.list.total();
+    out.listRange = w.list.visibleRange();
+    if (w.focus == Pane::List || !w.ladder.hasCall())
+        out.rowsVisible = out.listRange ? out.listRange->second - out.listRange->first + 1 : 0;
+    else
+        out.rowsVisible = out.ladderRange ? out.ladderRange->second - out.ladderRange->first + 1 : 0;
+    out.filter = w.filterBar.text();
+    for (const FilterProblem& problem : w.filterBar.problems())
+        out.filterErrors.push_back(problem.word + ": " + problem.expected);
+    out.sort = (w.list.query().isDescending ? "-" : "") + w.list.query().sortField;
+    out.selectedCalls = w.list.markedCount();
+    out.error = w.error;
+    return out;
+}
+
+} // namespace sipscope::viewer

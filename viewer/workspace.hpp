@@ -1,0 +1,59 @@
+// The window's contents: menu, filter bar, the call list beside the ladder / stats / registrations tabs, the
+// inspector below, the status bar, the key help overlay. Owns the views and routes the keys between them; every
+// query goes through the one QueryThread. Draws only: no SQL in a frame.
+#pragma once
+
+#include "viewer/call_data.hpp"
+#include "viewer/frame_report.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace sipscope::viewer {
+
+class QueryThread;
+class UiQueue;
+
+enum class Pane { List, Ladder, Inspector, Stats, Registrations, Subscriptions };
+
+// "list", "ladder", ... and back; nullopt for a name that is none.
+const char* paneName(Pane pane);
+std::optional<Pane> paneOf(const std::string& name);
+
+struct WorkspaceOptions {
+    std::string dbPath;
+    Pane view = Pane::List;
+    std::optional<std::string> selectCall;   // Call-ID or key to open at start
+    std::optional<std::int64_t> message;     // message id to select in it
+    std::optional<std::string> filter;       // filter words at start
+    std::string aliasesPath;                 // host names file; empty: the CLI's default places
+};
+
+class Workspace {
+public:
+    // `queries` and `ui` must outlive the workspace.
+    Workspace(WorkspaceOptions options, QueryThread& queries, UiQueue& ui);
+    ~Workspace();
+    Workspace(const Workspace&) = delete;
+    Workspace& operator=(const Workspace&) = delete;
+
+    // GUI thread. Starts the first queries (count, pages, the call of --select).
+    void start();
+    // GUI thread. Draws the whole window; returns false when the user asked to quit.
+    bool draw();
+    // GUI thread. A query failed (the database cannot be read, ...).
+    void setError(const std::string& message);
+    // GUI thread. Calls and messages may have been added (a capture is writing the database).
+    void refresh();
+
+    FrameReport report() const;
+    const std::optional<std::string>& error() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace sipscope::viewer
