@@ -121,7 +121,7 @@ int App::Impl::loop() {
         glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-        const bool isSettled = isIdleAtStart && queries->submitted() == submittedBefore;
+        const bool isSettled = isIdleAtStart && queries->submitted() == submittedBefore && !workspace->isBusy();
         settledFrames = isSettled ? settledFrames + 1 : 0;
 
         if (checks.screenshotPath)
@@ -231,6 +231,14 @@ int App::run() {
     app.queries = std::make_unique<QueryThread>(app.options.dbPath, app.ui, std::move(onError));
     app.workspace = std::make_unique<Workspace>(std::move(workspaceOptions), *app.queries, app.ui);
     app.workspace->start();
+    if (!app.options.captures.empty())
+        app.workspace->importFiles(app.options.captures);
+    // Files dropped on the window are imported like files named on the command line.
+    glfwSetWindowUserPointer(app.window, &app);
+    glfwSetDropCallback(app.window, [](GLFWwindow* window, int count, const char** paths) {
+        auto* self = static_cast<Impl*>(glfwGetWindowUserPointer(window));
+        self->workspace->importFiles(std::vector<std::string>(paths, paths + count));
+    });
 
     int exitCode = 0;
     try {
@@ -240,6 +248,7 @@ int App::run() {
         exitCode = 2;
     }
 
+    glfwSetDropCallback(app.window, nullptr);
     app.queries.reset();  // joins; nothing posts to the UiQueue or wakes GLFW after this
     app.workspace.reset();
     ImGui_ImplOpenGL3_Shutdown();

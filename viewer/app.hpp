@@ -5,11 +5,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sipscope::viewer {
 
 struct AppOptions {
     std::string dbPath = "sipscope.db";
+    std::vector<std::string> captures;          // imported into dbPath on a background thread
     std::optional<std::string> screenshotPath;  // render, write this PNG, print the JSON line, exit
     std::optional<std::string> scriptPath;      // replay this --script, then exit
     int settleFrames = 3;                       // frames drawn with every answer in before a script step goes on

@@ -113,7 +113,12 @@ void CallListView::requestCount() {
         m_ui.post([this, generation, total] {
             if (generation != m_generation)
                 return;
+            // A count that arrives has read the database: an error posted before it (a job that ran before an
+            // import created the file) is over.
+            m_error.clear();
             m_total = total;
+            if (onCounted)
+                onCounted(total);
             if (m_cursor >= total)
                 m_cursor = total == 0 ? 0 : static_cast<std::size_t>(total - 1);
         });

@@ -46,6 +46,8 @@ public:
 
     // Called with the calls to open (the marked ones, else the one under the cursor): Enter or a double click.
     std::function<void(std::vector<std::int64_t>)> onOpen;
+    // Called when a count of the calls arrives: the database could be read.
+    std::function<void(std::uint64_t total)> onCounted;
     // Called when the cursor moves onto a loaded call: `isByUser` false when it is only the first row arriving.
     std::function<void(const store::CallRow&, bool isByUser)> onCursor;
 

@@ -3,6 +3,8 @@
 #include "viewer/workspace.hpp"
 
 #include <charconv>
+#include <cstring>
+#include <fstream>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -10,9 +12,11 @@
 namespace {
 
 constexpr const char* Usage =
-    "usage: sipscope-viewer [DB] [--aliases FILE] [--view VIEW] [--select CALL] [--message N] [--filter TEXT]\n"
+    "usage: sipscope-viewer [DB | CAPTURE...] [--db PATH] [--aliases FILE] [--view VIEW] [--select CALL] [--message N] [--filter TEXT]\n"
     "                       [--screenshot FILE.png] [--script FILE] [--size WxH] [--frames N]\n"
     "  DB                 sipscope database to browse (default ./sipscope.db)\n"
+    "  CAPTURE...         pcap/pcapng files, imported into --db in the background while the list fills\n"
+    "  --db PATH          the database to browse and import into (default ./sipscope.db)\n"
     "  --aliases FILE     host names for the ladder's columns ('none' for none; default as `sipscope show`)\n"
     "  --view VIEW        pane with the keyboard: list, ladder, inspector, stats, registrations, subscriptions\n"
     "  --select CALL      open this call (Call-ID or key) in the ladder\n"
@@ -28,6 +32,16 @@ template <typename Number>
 bool parseNumber(std::string_view text, Number& value) {
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     return error == std::errc{} && end == text.data() + text.size();
+}
+
+// A file that starts like an SQLite database; anything else that exists is taken for a capture.
+bool isDatabase(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file)
+        return true;  // missing: the database to browse (its error names it)
+    char magic[16] = {};
+    file.read(magic, sizeof magic);
+    return file.gcount() == 0 || std::memcmp(magic, "SQLite format 3", 16) == 0;
 }
 
 bool fail(const std::string& message) {
@@ -47,6 +61,10 @@ bool parseArguments(int argc, char** argv, sipscope::viewer::AppOptions& options
             return false;
         }
         if (!arg.starts_with("-")) {
+            if (!isDatabase(std::string(arg))) {
+                options.captures.emplace_back(arg);
+                continue;
+            }
             if (hasDb)
                 return fail("unexpected argument '" + std::string(arg) + "' (one database at a time)");
             options.dbPath = arg;
@@ -56,7 +74,12 @@ bool parseArguments(int argc, char** argv, sipscope::viewer::AppOptions& options
         if (!hasValue)
             return fail(std::string(arg) + " wants a value");
         ++i;
-        if (arg == "--screenshot") {
+        if (arg == "--db") {
+            if (hasDb && options.dbPath != value)
+                return fail("two databases given ('" + options.dbPath + "' and --db '" + std::string(value) + "')");
+            options.dbPath = value;
+            hasDb = true;
+        } else if (arg == "--screenshot") {
             options.screenshotPath = value;
         } else if (arg == "--script") {
             options.scriptPath = value;

@@ -40,11 +40,16 @@ void QueryThread::run(std::stop_token stop) {
     };
     std::unique_ptr<store::Reader> reader;
     std::optional<std::string> openError;
-    try {
-        reader = std::make_unique<store::Reader>(m_dbPath);
-    } catch (const std::exception& e) {
-        openError = e.what();
-    }
+    // Tried again before each job while it fails: an import the viewer started may create the database later.
+    auto open = [&] {
+        try {
+            reader = std::make_unique<store::Reader>(m_dbPath);
+            openError.reset();
+        } catch (const std::exception& e) {
+            openError = e.what();
+        }
+    };
+    open();
     while (true) {
         Job job;
         {
@@ -57,6 +62,8 @@ void QueryThread::run(std::stop_token stop) {
             m_jobs.pop_front();
             m_isBusy = true;
         }
+        if (!reader)
+            open();
         if (!reader) {
             // Every job answers with the open error, so each view can show why it is empty.
             reportError(*openError);

@@ -25,7 +25,8 @@ public:
     // Runs on the GUI thread (through the UiQueue) when opening the database or a job failed.
     using ErrorHandler = std::function<void(const std::string& message)>;
 
-    // Starts the thread, which opens `dbPath` read-only before its first job. `ui` must outlive this object.
+    // Starts the thread, which opens `dbPath` read-only before its first job (and again before each job while that
+    // fails). `ui` must outlive this object.
     QueryThread(std::string dbPath, UiQueue& ui, ErrorHandler onError);
     // Stops after the running job (pending jobs are dropped) and joins.
     ~QueryThread();

@@ -7,6 +7,7 @@
 #include "viewer/call_list_view.hpp"
 #include "viewer/filter_bar.hpp"
 #include "viewer/help_overlay.hpp"
+#include "viewer/import_job.hpp"
 #include "viewer/inspector_view.hpp"
 #include "viewer/ladder_view.hpp"
 #include "viewer/palette.hpp"
@@ -20,6 +21,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <exception>
 #include <utility>
 
@@ -85,6 +87,26 @@ struct Workspace::Impl {
     std::vector<std::int64_t> openedKeys;
     std::optional<std::int64_t> pendingMessage;  // --message, selected once its call is in
     std::uint64_t openGeneration = 0;
+    std::unique_ptr<ImportJob> import;
+    std::vector<std::string> waitingImports;
+    std::string importMessage;  // the last import's summary and problems, in the status bar
+
+    void pollImport() {
+        if (import && import->isDone()) {
+            importMessage = import->summary();
+            for (const std::string& problem : import->problems())
+                importMessage += "; " + problem;
+            import.reset();
+            list.refresh();  // its count clears the error of queries that ran before the file existed
+            stats.setFilter(filterBar.filter());
+            registrations.setFilter(filterBar.filter());
+            subscriptions.setFilter(filterBar.filter());
+        }
+        if (!import && !waitingImports.empty()) {
+            import = std::make_unique<ImportJob>(options.dbPath, std::move(waitingImports));
+            waitingImports.clear();
+        }
+    }
 
     void focusPane(Pane pane) {
         focus = pane;
@@ -172,6 +194,7 @@ void Workspace::start() {
             w.loadOpened();
         }
     };
+    w.list.onCounted = [&w](std::uint64_t) { w.error.reset(); };
     w.ladder.onSelect = [&w](std::optional<std::int64_t> id) { w.inspector.select(id); };
     w.ladder.onLegs = [&w](bool) {
         if (!w.openedKeys.empty())
@@ -205,11 +228,19 @@ void Workspace::refresh() {
     w.queries.submit([&w, filter = w.list.query().filter](const store::Reader& reader) {
         const std::uint64_t total = reader.countCalls(filter);
         w.ui.post([&w, total] {
-            if (w.list.total() && *w.list.total() != total)
+            if (!w.list.total() || *w.list.total() != total)
                 w.list.refresh();
         });
     });
 }
+
+void Workspace::importFiles(std::vector<std::string> paths) {
+    Impl& w = *m_impl;
+    w.waitingImports.insert(w.waitingImports.end(), paths.begin(), paths.end());
+    w.pollImport();
+}
+
+bool Workspace::isBusy() const { return m_impl->import || !m_impl->waitingImports.empty(); }
 
 void Workspace::Impl::handleGlobalKeys() {
     const ImGuiIO& io = ImGui::GetIO();
@@ -336,6 +367,19 @@ void Workspace::Impl::drawPanes() {
 }
 
 void Workspace::Impl::drawStatusBar() {
+    if (import) {
+        const std::uint64_t total = import->totalBytes();
+        const float fraction = total ? static_cast<float>(import->bytesRead()) / static_cast<float>(total) : 0.0f;
+        char overlay[160];
+        std::snprintf(overlay, sizeof overlay, "importing %zu/%zu: %.1f of %.1f MB, %llu SIP messages",
+                      import->fileIndex() + 1, import->fileCount(), static_cast<double>(import->bytesRead()) / 1e6,
+                      static_cast<double>(total) / 1e6, static_cast<unsigned long long>(import->messages()));
+        ImGui::ProgressBar(fraction, ImVec2(ImGui::GetContentRegionAvail().x * 0.45f, 0), overlay);
+        ImGui::SameLine();
+    } else if (!importMessage.empty()) {
+        ImGui::TextDisabled("%s ·", importMessage.c_str());
+        ImGui::SameLine();
+    }
     ImGui::TextDisabled("%s", options.dbPath.c_str());
     ImGui::SameLine();
     if (list.total())
@@ -354,6 +398,7 @@ void Workspace::Impl::drawStatusBar() {
 
 bool Workspace::draw() {
     Impl& w = *m_impl;
+    w.pollImport();
     w.handleGlobalKeys();
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(viewport->WorkPos);

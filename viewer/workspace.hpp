@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sipscope::viewer {
 
@@ -47,6 +48,12 @@ public:
     void setError(const std::string& message);
     // GUI thread. Calls and messages may have been added (a capture is writing the database).
     void refresh();
+
+    // GUI thread. Imports capture files into the database on a background thread (one import at a time: files
+    // given while one runs are imported after it).
+    void importFiles(std::vector<std::string> paths);
+    // True while an import runs or waits: the list is still filling.
+    bool isBusy() const;
 
     FrameReport report() const;
     const std::optional<std::string>& error() const;

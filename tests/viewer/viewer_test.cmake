@@ -8,6 +8,7 @@
 #   click:   click the label of CALL's third arrow: the inspector shows that message.
 #   zoom:    `+` three times, then Ctrl+wheel out: the ladder's visible range narrows, then widens again.
 # CALL_INDEX picks CALL by its place in `sipscope calls`.
+#   import:  the viewer imports SAMPLES itself into a new --db: calls_listed = `sipscope calls` on it afterwards.
 #   missing: a database that does not exist: exit 2 and an error naming it.
 cmake_minimum_required(VERSION 3.19)  # string(JSON), IN_LIST
 if(NOT XVFB_RUN)
@@ -71,6 +72,27 @@ if(MODE STREQUAL "missing")
     message("viewer exit ${rc}\n${out}${err}")
     if(NOT rc EQUAL 2 OR NOT err MATCHES "no-such.db")
         message(FATAL_ERROR "a missing database must exit 2 with an error naming it")
+    endif()
+    return()
+endif()
+
+if(MODE STREQUAL "import")
+    # The viewer imports the captures itself, in the background, into a database that does not exist yet; the
+    # screenshot waits for the import, and the list then holds what `sipscope calls` finds in that database.
+    execute_process(COMMAND "${XVFB_RUN}" -a "${VIEWER}" ${SAMPLES} --db "${db}" --aliases none
+        --screenshot "${WORK_DIR}/import.png" TIMEOUT 120 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    message("viewer exit ${rc}\n${out}${err}")
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "sipscope-viewer CAPTURE... --db failed")
+    endif()
+    check_png("${WORK_DIR}/import.png")
+    run_sipscope(calls calls --format json)
+    count_lines(expected "${calls}")
+    string(REGEX MATCH "{\"view\":[^\n]*" json "${out}")
+    string(JSON listed GET "${json}" calls_listed)
+    expect_equal("calls listed after the viewer's import" "${listed}" "${expected}")
+    if(expected LESS 1)
+        message(FATAL_ERROR "the viewer's import stored no call")
     endif()
     return()
 endif()
