@@ -13,6 +13,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -65,9 +66,41 @@ struct App::Impl {
     std::unique_ptr<Workspace> workspace;
     std::unique_ptr<InputReplay> replay;
 
+    // --timing: when things happened, for bench/viewer_bench.sh (a report, never a test's assertion).
+    struct Timing {
+        std::chrono::steady_clock::time_point startedAt = std::chrono::steady_clock::now();
+        double firstFrameMs = -1, firstSettledMs = -1;
+        std::vector<double> frameMs;  // every frame's CPU+GPU time (llvmpipe under Xvfb: both are CPU)
+        std::vector<std::pair<int, double>> stepMs;  // script line -> ms from its input to the next settled frame
+    };
+    Timing timing;
+
     int loop();
     void setUpFont();
+    void writeTiming() const;
 };
+
+void App::Impl::writeTiming() const {
+    if (!options.timingPath)
+        return;
+    std::FILE* file = std::fopen(options.timingPath->c_str(), "w");
+    if (file == nullptr) {
+        std::fprintf(stderr, "sipscope-viewer: cannot write %s\n", options.timingPath->c_str());
+        return;
+    }
+    std::vector<double> sorted = timing.frameMs;
+    std::sort(sorted.begin(), sorted.end());
+    auto percentile = [&sorted](double p) {
+        return sorted.empty() ? 0.0 : sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(p * static_cast<double>(sorted.size())))];
+    };
+    std::fprintf(file, "first_frame_ms %.1f\nfirst_settled_ms %.1f\nframes %zu\nframe_p50_ms %.2f\nframe_p99_ms %.2f\n"
+                       "frame_max_ms %.2f\n",
+                 timing.firstFrameMs, timing.firstSettledMs, sorted.size(), percentile(0.5), percentile(0.99),
+                 sorted.empty() ? 0.0 : sorted.back());
+    for (const auto& [line, ms] : timing.stepMs)
+        std::fprintf(file, "step_line_%d_ms %.1f\n", line, ms);
+    std::fclose(file);
+}
 
 void App::Impl::setUpFont() {
     float scale = 1.0f;
@@ -95,6 +128,7 @@ int App::Impl::loop() {
             glfwPollEvents();
         else
             glfwWaitEventsTimeout(0.25);  // results from the query thread wake it through glfwPostEmptyEvent
+        const auto frameStartedAt = std::chrono::steady_clock::now();
         // Idle before the drain means every answer asked for so far is applied in this frame.
         const bool isIdleAtStart = queries->isIdle();
         const std::uint64_t submittedBefore = queries->submitted();
@@ -122,6 +156,19 @@ int App::Impl::loop() {
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         const bool isSettled = isIdleAtStart && queries->submitted() == submittedBefore && !workspace->isBusy();
+        if (options.timingPath) {
+            glFinish();
+            const auto now = std::chrono::steady_clock::now();
+            auto ms = [](auto duration) { return std::chrono::duration<double, std::milli>(duration).count(); };
+            timing.frameMs.push_back(ms(now - frameStartedAt));
+            if (timing.firstFrameMs < 0)
+                timing.firstFrameMs = ms(now - timing.startedAt);
+            if (isSettled && timing.firstSettledMs < 0)
+                timing.firstSettledMs = ms(now - timing.startedAt);
+            if (isSettled && settledFrames == 0 && replay && replay->line() > 0 &&
+                (timing.stepMs.empty() || timing.stepMs.back().first != replay->line()))
+                timing.stepMs.emplace_back(replay->line(), ms(now - stepStartedAt));
+        }
         settledFrames = isSettled ? settledFrames + 1 : 0;
 
         if (checks.screenshotPath)
@@ -247,6 +294,7 @@ int App::run() {
         std::fprintf(stderr, "sipscope-viewer: %s\n", e.what());
         exitCode = 2;
     }
+    app.writeTiming();
 
     glfwSetDropCallback(app.window, nullptr);
     app.queries.reset();  // joins; nothing posts to the UiQueue or wakes GLFW after this

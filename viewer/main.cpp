@@ -26,7 +26,8 @@ constexpr const char* Usage =
     "                     (2 when the database cannot be read)\n"
     "  --script FILE      replay the input and checks in FILE (see viewer/input_script.hpp), then exit\n"
     "  --size WxH         window size in pixels (default 1280x720)\n"
-    "  --frames N         frames drawn with every answer in before each screenshot or step (default 3)\n";
+    "  --frames N         frames drawn with every answer in before each screenshot or step (default 3)\n"
+    "  --timing FILE      write frame times and each script step's latency to FILE (bench/viewer_bench.sh)\n";
 
 template <typename Number>
 bool parseNumber(std::string_view text, Number& value) {
@@ -106,6 +107,8 @@ bool parseArguments(int argc, char** argv, sipscope::viewer::AppOptions& options
                 options.heightPx < 240 || options.widthPx > 8192 || options.heightPx > 8192)
                 return fail("--size wants WIDTHxHEIGHT in pixels, from 320x240 to 8192x8192, not '" +
                             std::string(value) + "'");
+        } else if (arg == "--timing") {
+            options.timingPath = value;
         } else if (arg == "--frames") {
             if (!parseNumber(value, options.settleFrames) || options.settleFrames < 1)
                 return fail("--frames wants a positive number");
