@@ -77,6 +77,8 @@ struct App::Impl {
 
     int loop();
     void setUpFont();
+    // The query thread and the workspace on `dbPath` (at start, and for File -> Open).
+    void openDatabase(std::string dbPath);
     void writeTiming() const;
 };
 
@@ -115,6 +117,27 @@ void App::Impl::setUpFont() {
     config.SizePixels = 13.0f * scale;
     io.Fonts->AddFontDefault(&config);
     ImGui::GetStyle().ScaleAllSizes(scale);
+}
+
+void App::Impl::openDatabase(std::string dbPath) {
+    if (queries) {
+        queries.reset();  // joins: no job of the old database runs after this
+        ui.drain();       // their answers go to the old workspace while it still exists
+        workspace.reset();
+    }
+    options.dbPath = std::move(dbPath);
+    WorkspaceOptions workspaceOptions;
+    workspaceOptions.dbPath = options.dbPath;
+    workspaceOptions.view = paneOf(options.view).value_or(Pane::List);
+    workspaceOptions.selectCall = options.selectCall;
+    workspaceOptions.message = options.message;
+    workspaceOptions.filter = options.filter;
+    workspaceOptions.aliasesPath = options.aliasesPath;
+    auto onError = [this](const std::string& message) { workspace->setError(message); };
+    queries = std::make_unique<QueryThread>(options.dbPath, ui, std::move(onError));
+    workspace = std::make_unique<Workspace>(std::move(workspaceOptions), *queries, ui);
+    workspace->start();
+    glfwSetWindowTitle(window, ("sipscope - " + options.dbPath).c_str());
 }
 
 int App::Impl::loop() {
@@ -196,6 +219,8 @@ int App::Impl::loop() {
         }
         if (!isOpen)
             break;
+        if (std::optional<std::string> database = workspace->takeRequestedDatabase())
+            openDatabase(std::move(*database));
         glfwSwapBuffers(window);
     }
     return 0;
@@ -267,17 +292,7 @@ int App::run() {
     ImGui_ImplGlfw_InitForOpenGL(app.window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
 
-    WorkspaceOptions workspaceOptions;
-    workspaceOptions.dbPath = app.options.dbPath;
-    workspaceOptions.view = paneOf(app.options.view).value_or(Pane::List);
-    workspaceOptions.selectCall = app.options.selectCall;
-    workspaceOptions.message = app.options.message;
-    workspaceOptions.filter = app.options.filter;
-    workspaceOptions.aliasesPath = app.options.aliasesPath;
-    auto onError = [&app](const std::string& message) { app.workspace->setError(message); };
-    app.queries = std::make_unique<QueryThread>(app.options.dbPath, app.ui, std::move(onError));
-    app.workspace = std::make_unique<Workspace>(std::move(workspaceOptions), *app.queries, app.ui);
-    app.workspace->start();
+    app.openDatabase(app.options.dbPath);
     if (!app.options.captures.empty())
         app.workspace->importFiles(app.options.captures);
     // Files dropped on the window are imported like files named on the command line.

@@ -5,6 +5,7 @@
 #include "ladder/host_aliases.hpp"
 #include "store/filter_parse.hpp"
 #include "viewer/call_list_view.hpp"
+#include "viewer/file_browser.hpp"
 #include "viewer/filter_bar.hpp"
 #include "viewer/help_overlay.hpp"
 #include "viewer/import_job.hpp"
@@ -90,6 +91,9 @@ struct Workspace::Impl {
     std::unique_ptr<ImportJob> import;
     std::vector<std::string> waitingImports;
     std::string importMessage;  // the last import's summary and problems, in the status bar
+    FileBrowser browser;
+    bool isBrowserAsked = false;
+    std::optional<std::string> requestedDatabase;
 
     void pollImport() {
         if (import && import->isDone()) {
@@ -240,6 +244,10 @@ void Workspace::importFiles(std::vector<std::string> paths) {
     w.pollImport();
 }
 
+std::optional<std::string> Workspace::takeRequestedDatabase() {
+    return std::exchange(m_impl->requestedDatabase, std::nullopt);
+}
+
 bool Workspace::isBusy() const { return m_impl->import || !m_impl->waitingImports.empty(); }
 
 void Workspace::Impl::handleGlobalKeys() {
@@ -275,6 +283,8 @@ void Workspace::Impl::handleGlobalKeys() {
     }
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false))
         isQuitAsked = true;
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false))
+        isBrowserAsked = true;
 }
 
 void Workspace::Impl::trackClickFocus(Pane pane) {
@@ -287,6 +297,8 @@ void Workspace::Impl::drawMenu() {
     if (!ImGui::BeginMenuBar())
         return;
     if (ImGui::BeginMenu("File")) {
+        if (ImGui::MenuItem("Open...", "Ctrl+O"))
+            isBrowserAsked = true;
         if (ImGui::MenuItem("Quit", "Ctrl+Q"))
             isQuitAsked = true;
         ImGui::EndMenu();
@@ -412,6 +424,17 @@ bool Workspace::draw() {
         w.applyFilter();
     w.drawPanes();
     w.drawStatusBar();
+    // The popup opens at the window's level: OpenPopup and BeginPopupModal must share the ID stack.
+    if (w.isBrowserAsked) {
+        w.isBrowserAsked = false;
+        w.browser.open();
+    }
+    if (const std::optional<FileBrowser::Choice> choice = w.browser.draw()) {
+        if (choice->isDatabase)
+            w.requestedDatabase = choice->path;
+        else
+            importFiles({choice->path});
+    }
     ImGui::End();
     if (w.isHelpShown)
         drawHelpOverlay(&w.isHelpShown);

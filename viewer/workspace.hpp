@@ -54,6 +54,8 @@ public:
     void importFiles(std::vector<std::string> paths);
     // True while an import runs or waits: the list is still filling.
     bool isBusy() const;
+    // A database chosen in File -> Open, once: the app opens it in place of this workspace's.
+    std::optional<std::string> takeRequestedDatabase();
 
     FrameReport report() const;
     const std::optional<std::string>& error() const;

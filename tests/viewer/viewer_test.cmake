@@ -8,6 +8,7 @@
 #   click:   click the label of CALL's third arrow: the inspector shows that message.
 #   zoom:    `+` three times, then Ctrl+wheel out: the ladder's visible range narrows, then widens again.
 # CALL_INDEX picks CALL by its place in `sipscope calls`.
+#   open:    File -> Open, a path typed in the browser: the list is the one of OTHER_SAMPLE's database.
 #   import:  the viewer imports SAMPLES itself into a new --db: calls_listed = `sipscope calls` on it afterwards.
 #   missing: a database that does not exist: exit 2 and an error naming it.
 cmake_minimum_required(VERSION 3.19)  # string(JSON), IN_LIST
@@ -181,6 +182,22 @@ elseif(MODE STREQUAL "filter")
     if(errors EQUAL 0)
         message(FATAL_ERROR "'stat:rejected' must be reported as a bad filter word")
     endif()
+elseif(MODE STREQUAL "open")
+    # File -> Open (Ctrl+O), the path typed in the browser's path field, Enter: the other database is listed.
+    set(other "${WORK_DIR}/other.db")
+    execute_process(COMMAND "${SIPSCOPE}" import "${OTHER_SAMPLE}" --db "${other}" RESULT_VARIABLE rc OUTPUT_QUIET)
+    execute_process(COMMAND "${SIPSCOPE}" calls --db "${other}" --format json OUTPUT_VARIABLE other_calls)
+    count_lines(other_listed "${other_calls}")
+    file(WRITE "${WORK_DIR}/open.script"
+        "dump\nkey Ctrl+O\nscreenshot ${WORK_DIR}/browser.png\nclick 550 147\nkey Ctrl+A\ntext ${other}\nkey Enter\ndump\n")
+    run_viewer(lines --script "${WORK_DIR}/open.script")
+    check_png("${WORK_DIR}/browser.png")
+    list(GET lines 0 before)
+    list(GET lines 1 after)
+    string(JSON listed_before GET "${before}" calls_listed)
+    string(JSON listed_after GET "${after}" calls_listed)
+    expect_equal("calls listed before File -> Open" "${listed_before}" "${expected_listed}")
+    expect_equal("calls listed in the database opened with File -> Open" "${listed_after}" "${other_listed}")
 elseif(MODE STREQUAL "click")
     file(WRITE "${WORK_DIR}/points.script" "dump\n")
     run_viewer(before --script "${WORK_DIR}/points.script" --select "${CALL}" --view ladder)
