@@ -80,6 +80,8 @@ struct LadderView::State {
     ladder::RowMode rowMode = ladder::RowMode::Compressed;
     TimeMode timeMode = TimeMode::Absolute;
     float zoom = 1;
+    std::vector<std::size_t> columnOrder;  // model columns in display order, hidden ones left out; empty: all
+    std::optional<std::size_t> menuColumn;  // the column whose right-click menu is open
     std::optional<std::size_t> selected;  // index into layout.arrows
     bool isScrollToSelected = false;
     std::optional<std::size_t> zoomAnchor;  // layout arrow kept in place across a zoom
@@ -112,6 +114,7 @@ void LadderView::State::buildModel() {
         }
         model = ladder::buildModel(call->messages, options);
     }
+    columnOrder.clear();
     isLayoutDirty = true;
 }
 
@@ -136,6 +139,7 @@ void LadderView::State::layOut() {
     options.pxPerUs = rowHeight() / 2000.0;
     options.foldGapHeight = rowHeight() * 6;
     options.foldedGapHeight = rowHeight() * 1.2;
+    options.columnOrder = columnOrder;
     layout = ladder::layOut(model, options);
     placedOfArrow.assign(model.arrows.size(), SIZE_MAX);
     for (std::size_t i = 0; i < layout.arrows.size(); ++i)
@@ -436,6 +440,46 @@ void LadderView::draw(bool hasFocus) {
         }
     }
     draw->AddText(ImVec2(origin.x + scrollX + 4, origin.y + scrollY + 2), palette::Dim, "time");
+    // Right-click a column's name: hide it or move it (the arrows of a hidden host are hidden with it).
+    if (ImGui::IsWindowHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Right) &&
+        mouse.y < origin.y + scrollY + s.headerHeightPx && !s.layout.columns.empty()) {
+        const auto nearest = std::min_element(s.layout.columns.begin(), s.layout.columns.end(), [&](const auto& a, const auto& b) {
+            return std::abs(a.centerX + origin.x - mouse.x) < std::abs(b.centerX + origin.x - mouse.x);
+        });
+        s.menuColumn = static_cast<std::size_t>(nearest - s.layout.columns.begin());
+        ImGui::OpenPopup("column-menu");
+    }
+    if (ImGui::BeginPopup("column-menu")) {
+        std::vector<std::size_t> order;
+        for (const ladder::PlacedColumn& column : s.layout.columns)
+            order.push_back(column.column);
+        const std::size_t at = s.menuColumn.value_or(0);
+        if (at < order.size()) {
+            ImGui::TextDisabled("%s", s.model.columns[order[at]].host.c_str());
+            bool isChanged = false;
+            if (ImGui::MenuItem("Hide", nullptr, false, order.size() > 1)) {
+                order.erase(order.begin() + static_cast<std::ptrdiff_t>(at));
+                isChanged = true;
+            }
+            if (ImGui::MenuItem("Move left", nullptr, false, at > 0)) {
+                std::swap(order[at], order[at - 1]);
+                isChanged = true;
+            }
+            if (ImGui::MenuItem("Move right", nullptr, false, at + 1 < order.size())) {
+                std::swap(order[at], order[at + 1]);
+                isChanged = true;
+            }
+            if (ImGui::MenuItem("Show every column in first-seen order")) {
+                order.clear();
+                isChanged = true;
+            }
+            if (isChanged) {
+                s.columnOrder = std::move(order);
+                s.isLayoutDirty = true;
+            }
+        }
+        ImGui::EndPopup();
+    }
 
     if (hovered) {
         const ladder::Arrow& arrow = s.model.arrows[s.layout.arrows[*hovered].arrow];

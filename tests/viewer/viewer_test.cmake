@@ -5,7 +5,8 @@
 #            linked calls, calls_listed = `sipscope calls` (with FILTER_WORDS / FILTER_OPTIONS when given).
 #   filter:  a script types FILTER_WORDS in the filter bar (after `/`): calls_listed = `sipscope calls
 #            FILTER_OPTIONS`; Enter, Enter: the ladder has the first of those calls.
-#   click:   click the label of CALL's third arrow: the inspector shows that message.
+#   click:   click the label of CALL's third arrow: the inspector shows that message; right-click the first
+#            column's name, "Move right": the two columns swap.
 #   zoom:    `+` three times, then Ctrl+wheel out: the ladder's visible range narrows, then widens again.
 # CALL_INDEX picks CALL by its place in `sipscope calls`.
 #   open:    File -> Open, a path typed in the browser: the list is the one of OTHER_SAMPLE's database.
@@ -214,6 +215,23 @@ elseif(MODE STREQUAL "click")
     check_png("${WORK_DIR}/clicked.png")
     string(JSON got_selected GET "${after}" selected_message)
     expect_equal("inspector's message after clicking arrow 3" "${got_selected}" "${id}")
+    # Right-click the first column's name (over the first arrow, left of its label), "Move right": the columns swap.
+    string(JSON first_point GET "${before}" arrow_points 0)
+    string(JSON first_x GET "${first_point}" 1)
+    string(JSON first_y GET "${first_point}" 2)
+    string(REGEX REPLACE "[.].*" "" first_x "${first_x}")  # math() takes integers
+    string(REGEX REPLACE "[.].*" "" first_y "${first_y}")
+    math(EXPR header_x "${first_x} - 95" OUTPUT_FORMAT DECIMAL)
+    math(EXPR header_y "${first_y} - 40" OUTPUT_FORMAT DECIMAL)
+    math(EXPR item_x "${header_x} + 43")
+    math(EXPR item_y "${header_y} + 72")
+    file(WRITE "${WORK_DIR}/columns.script" "click ${header_x} ${header_y} right\nclick ${item_x} ${item_y}\ndump\n")
+    run_viewer(moved --script "${WORK_DIR}/columns.script" --select "${CALL}" --view ladder)
+    string(JSON column0 GET "${before}" columns 0)
+    string(JSON column1 GET "${before}" columns 1)
+    string(JSON moved0 GET "${moved}" columns 0)
+    string(JSON moved1 GET "${moved}" columns 1)
+    expect_equal("columns after 'Move right' on the first" "${moved0};${moved1}" "${column1};${column0}")
 elseif(MODE STREQUAL "zoom")
     file(WRITE "${WORK_DIR}/zoom.script"
         "dump\ntext +++\ndump\nmove 900 400\nwheel -3 Ctrl\nwheel -3 Ctrl\ndump\nscreenshot ${WORK_DIR}/zoomed.png\n")
