@@ -530,6 +530,27 @@ TEST(LadderExport, EveryFormatSaysWhatTheTerminalSays) {
     EXPECT_NE(mmd.find("    %% 12:00:01.750000 +1.130000s\n"), std::string::npos);
 }
 
+// --all-legs: every format numbers the labels by leg, and SVG and PlantUML name each leg (Call-ID and how it is
+// linked) in a legend, the SVG in the leg's colour.
+TEST(LadderExport, LegsGetALegend) {
+    Sample sample;
+    ladder::ModelOptions options;
+    options.legOfMessage = {0, 0, 0, 1, 1, 1, 0};
+    options.legs = {{"a84b4c76e66710@pc33", "this call"}, {"leg-b<x>", "replaces"}};
+    sample.model = ladder::buildModel(sample.messages, options);
+    const std::string svg = render(LadderFormat::Svg, sample);
+    EXPECT_EQ(xmlError(svg), "");
+    EXPECT_NE(svg.find("fill=\"" + ladder::hexColor(ladder::legColor(1)) + "\">#2 leg-b&lt;x&gt; (replaces)</text>"),
+              std::string::npos)
+        << svg;
+    EXPECT_NE(svg.find(">#1 INVITE (SDP offer)</text>"), std::string::npos);
+    const std::string puml = render(LadderFormat::PlantUml, sample);
+    EXPECT_NE(puml.find("legend top left\n"), std::string::npos) << puml;
+    EXPECT_NE(puml.find("<U+0023>2 leg-b<U+003C>x<U+003E> (replaces)\n"), std::string::npos) << puml;
+    EXPECT_NE(render(LadderFormat::Mermaid, sample).find("#35;2 OPTIONS"), std::string::npos);
+    EXPECT_EQ(render(LadderFormat::Svg, Sample{}).find("(this call)"), std::string::npos);  // one leg: no legend
+}
+
 // Issue 11: PlantUML wrote "Call<U+002D>ID" in the title.
 TEST(LadderExport, PlantUmlTitleSpellsCallId) {
     const std::string puml = render(LadderFormat::PlantUml, Sample{});
@@ -588,20 +609,28 @@ TEST(LadderExport, PlantUmlMatchesGolden) {
 TEST(LadderExport, PlantUmlPassesPlantUmlSyntaxCheck) {
     if (std::system("command -v plantuml >/dev/null 2>&1") != 0)
         GTEST_SKIP() << "plantuml not installed";
-    const std::string path = testing::TempDir() + "ladder_export_test.puml";
-    std::ofstream(path, std::ios::binary) << render(LadderFormat::PlantUml, Sample{});
-    // -syntax prints the diagram type ("SEQUENCE") when the source parses, else "ERROR" + line.
-    const std::string command = "plantuml -syntax < '" + path + "' 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    ASSERT_NE(pipe, nullptr);
-    std::string output;
-    char buffer[256];
-    while (std::fgets(buffer, sizeof buffer, pipe))
-        output += buffer;
-    pclose(pipe);
-    std::remove(path.c_str());
-    EXPECT_EQ(output.find("ERROR"), std::string::npos) << output;
-    EXPECT_NE(output.find("SEQUENCE"), std::string::npos) << output;
+    const Sample plain;
+    Sample withLegs;
+    ladder::ModelOptions legs;
+    legs.legOfMessage = {0, 0, 0, 1, 1, 1, 0};
+    legs.legs = {{"a", "this call"}, {"b", "replaces"}};
+    withLegs.model = ladder::buildModel(withLegs.messages, legs);
+    for (const Sample* sample : {&plain, static_cast<const Sample*>(&withLegs)}) {
+        const std::string path = testing::TempDir() + "ladder_export_test.puml";
+        std::ofstream(path, std::ios::binary) << render(LadderFormat::PlantUml, *sample);
+        // -syntax prints the diagram type ("SEQUENCE") when the source parses, else "ERROR" + line.
+        const std::string command = "plantuml -syntax < '" + path + "' 2>&1";
+        FILE* pipe = popen(command.c_str(), "r");
+        ASSERT_NE(pipe, nullptr);
+        std::string output;
+        char buffer[256];
+        while (std::fgets(buffer, sizeof buffer, pipe))
+            output += buffer;
+        pclose(pipe);
+        std::remove(path.c_str());
+        EXPECT_EQ(output.find("ERROR"), std::string::npos) << output;
+        EXPECT_NE(output.find("SEQUENCE"), std::string::npos) << output;
+    }
 }
 
 TEST(LadderExport, MermaidMatchesGolden) {
