@@ -105,8 +105,8 @@ struct Layout {
     // The arrow nearest to (x, y) within `tolerance` vertically whose shaft or label box x covers x (tolerance too):
     // its index into `arrows`, or nullopt. arrows[i].arrow is then the message index.
     std::optional<std::size_t> hitTest(double x, double y, double tolerance) const;
-    // The y of a time in proportional mode, following the folds (clamped to the first and last arrow); the first
-    // arrow's y in compressed mode before it, the row's y for an arrow's own time.
+    // The y of a time: an arrow's own y at its time, interpolated between the two arrows around it, clamped to the
+    // first and last arrow (a time cursor, the viewer's "jump to time"). `model` is the one laid out.
     double yOfTime(std::int64_t timestampUs, const Model& model) const;
 };
 
