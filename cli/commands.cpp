@@ -680,7 +680,7 @@ int runShow(const Options& options) {
     LadderTextOptions ladderOptions;
     ladderOptions.withRaw = options.raw;
     ladderOptions.color = color;
-    ladderOptions.maxWidth = terminalColumns(STDOUT_FILENO);
+    ladderOptions.maxWidth = terminalWidth(STDOUT_FILENO);
     if (!options.allLegs) {
         printLadder(std::cout, ladderModel(reader, options, aliases, messages, nullptr, call->key), messages,
                     ladderOptions);

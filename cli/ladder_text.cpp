@@ -4,11 +4,7 @@
 #include "ladder/ladder_layout.hpp"
 #include "ladder/text_format.hpp"
 
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdlib>
 #include <string>
 
 namespace sipscope::cli {
@@ -108,17 +104,6 @@ std::size_t cell(double x) {
 }
 
 } // namespace
-
-std::size_t terminalColumns(int fd) {
-    if (!isatty(fd))
-        return 0;
-    winsize size{};
-    if (ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
-        return size.ws_col;
-    if (const char* columns = std::getenv("COLUMNS"))
-        return static_cast<std::size_t>(std::max(0L, std::strtol(columns, nullptr, 10)));
-    return 0;
-}
 
 void printLadder(std::ostream& out, const ladder::Model& model, const std::vector<store::MessageRow>& messages,
                  const LadderTextOptions& options) {

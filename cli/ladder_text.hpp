@@ -16,14 +16,10 @@ struct LadderTextOptions {
     // ANSI colours: requests bold, responses by class (1xx yellow, 2xx green, 3xx cyan, 4xx red, 5xx/6xx magenta),
     // malformed messages reverse red, retransmissions dim.
     bool color = false;
-    // The widest a line may be (the terminal's width); 0: as wide as the ladder needs (pipes and files). When the
+    // The widest a line may be (the terminal's width, cli/output.hpp's terminalWidth); 0: as wide as the ladder needs (pipes and files). When the
     // ladder is wider, the delta column goes first, then columns shrink and hosts and labels are cut with "…".
     std::size_t maxWidth = 0;
 };
-
-// The width of the terminal on `fd` in columns, or 0 when `fd` is not a terminal (a pipe or a file: full width).
-// $COLUMNS when the terminal does not say.
-std::size_t terminalColumns(int fd);
 
 // `messages` are those the model was built from, in the same order (their text for --raw). Aliases, when the model
 // has them, are a line of names above the addresses.
