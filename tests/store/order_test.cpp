@@ -1,6 +1,7 @@
 // A call through a proxy, captured on both hops, and messages in time order: what a capture split into several files
 // gives once imported (merged by packet time, so calls, states and timings are those of the whole capture), how every
 // reader lists a call's messages whatever order they were stored in, and the SDP a proxy forwards listed once.
+#include "store/database.hpp"
 #include "store/ingest.hpp"
 #include "ladder/ladder_model.hpp"
 #include "store/reader.hpp"
@@ -196,4 +197,21 @@ TEST(IngestOrder, ForwardedSdpIsListedOnceFromTheFirstHop) {
     EXPECT_EQ(media[1].port, 5000);
     EXPECT_EQ(media[1].src, "10.0.0.2:5060");  // the proxy's 200 to the caller, not the callee's earlier one
     EXPECT_EQ(media[1].dst, "10.0.0.1:5060");
+}
+
+// The time order is an index (messages_time), so the first page of messages reads a few index entries instead of
+// sorting every message. A database of this schema version written before it gets it at its next read-write open.
+TEST(IngestOrder, TimeIndexIsThereAndComesBackWhenMissing) {
+    test::TempDir dir;
+    proxiedCall().whole.write(dir.file("whole.pcap"));
+    store::importFiles(dir.file("db"), {dir.file("whole.pcap")});
+    {
+        store::Database db(dir.file("db"), store::Database::Mode::ReadWrite);
+        ASSERT_TRUE(db.hasIndex("messages_time"));
+        ASSERT_TRUE(db.hasIndex("messages_call"));
+        db.exec("DROP INDEX messages_time");
+    }
+    EXPECT_EQ(store::Reader(dir.file("db")).messages({}).size(), 13u);  // without it: sorted, the same answer
+    store::Database reopened(dir.file("db"), store::Database::Mode::ReadWrite);
+    EXPECT_TRUE(reopened.hasIndex("messages_time"));
 }
