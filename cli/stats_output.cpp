@@ -15,6 +15,8 @@ Row delayRow(const store::DelayStats& delay) {
     row["mean_ms"] = delay.count ? Row(delay.meanMs) : Row();
     row["min_ms"] = delay.count ? Row(delay.minMs) : Row();
     row["max_ms"] = delay.count ? Row(delay.maxMs) : Row();
+    row["p50_ms"] = delay.count ? Row(delay.p50Ms) : Row();
+    row["p95_ms"] = delay.count ? Row(delay.p95Ms) : Row();
     return row;
 }
 
@@ -46,12 +48,13 @@ std::map<std::string, std::uint64_t> responseClasses(const store::Stats& stats) 
     return classes;
 }
 
+// The table's reading of a delay: "mean 5.5 ms (1.9–27.7), p50 4.2, p95 20.1 over 10".
 std::string delayText(const store::DelayStats& d) {
     if (!d.count)
         return "-";
-    char text[96];
-    std::snprintf(text, sizeof text, "%.1f ms (%.1f–%.1f) over %llu", d.meanMs, d.minMs, d.maxMs,
-                  static_cast<unsigned long long>(d.count));
+    char text[160];
+    std::snprintf(text, sizeof text, "mean %.1f ms (%.1f–%.1f), p50 %.1f, p95 %.1f over %llu", d.meanMs, d.minMs,
+                  d.maxMs, d.p50Ms, d.p95Ms, static_cast<unsigned long long>(d.count));
     return text;
 }
 
@@ -109,14 +112,21 @@ void printStats(std::ostream& out, Format format, const store::Stats& stats, std
         printRows(out, format, {row}, {}, forTerminal);
         return;
     }
-    // Table and CSV: one row per figure, grouped by section.
+    // Table and CSV: one row per figure, grouped by section. CSV gives every figure its own numeric columns (a
+    // count; a delay's count, mean, min, max, p50 and p95 in ms; a ratio's percent), empty where a figure has none;
+    // the table has one Value column, a delay and a ratio read as text there.
+    const bool isCsv = format == Format::Csv;
     std::vector<Row> rows;
-    auto add = [&rows](const std::string& section, const std::string& name, const Row& count) {
+    auto add = [&](const std::string& section, const std::string& name, const Row& count) -> Row& {
         Row row;
         row["section"] = section;
         row["name"] = name;
-        row["count"] = count;
+        row[isCsv ? "count" : "value"] = count;
+        if (isCsv)
+            for (const char* key : {"mean_ms", "min_ms", "max_ms", "p50_ms", "p95_ms", "percent"})
+                row[key] = Row();
         rows.push_back(std::move(row));
+        return rows.back();
     };
     add("total", "messages", stats.messages);
     add("total", "invalid messages", stats.invalidMessages);
@@ -141,19 +151,36 @@ void printStats(std::ostream& out, Format format, const store::Stats& stats, std
         add("top failure", std::to_string(failure.status) + (failure.reason.empty() ? "" : " " + failure.reason),
             failure.count);
     }
-    // RFC 6076: delays as "mean (min–max) over N", ratios in percent.
     const store::Rfc6076& m = stats.rfc6076;
-    add("rfc6076", "RRD registration request delay", delayText(m.rrd));
-    add("rfc6076", "SRD session request delay, answered", delayText(m.srdSuccessful));
-    add("rfc6076", "SRD session request delay, failed", delayText(m.srdFailed));
-    add("rfc6076", "setup time to 2xx", delayText(m.setupSuccessful));
-    add("rfc6076", "SDD session disconnect delay", delayText(m.sdd));
-    add("rfc6076", "SDT session duration", delayText(m.sdt));
-    add("rfc6076", "SER establishment ratio", percentText(m.ser));
-    add("rfc6076", "SEER establishment effort ratio", percentText(m.seer));
-    add("rfc6076", "ISA ineffective attempts", percentText(m.isa));
-    add("rfc6076", "SCR completion ratio", percentText(m.scr));
-    printRows(out, format, rows, {{"section", "Section", 14}, {"name", "Name", 36}, {"count", "Count", 40}},
+    auto addDelay = [&](const std::string& name, const store::DelayStats& delay) {
+        Row& row = add("rfc6076", name, delay.count);
+        if (!isCsv) {
+            row["value"] = delayText(delay);
+            return;
+        }
+        const Row numbers = delayRow(delay);
+        for (const char* key : {"mean_ms", "min_ms", "max_ms", "p50_ms", "p95_ms"})
+            row[key] = numbers[key];
+    };
+    auto addRatio = [&](const std::string& name, const std::optional<double>& percent) {
+        Row& row = add("rfc6076", name, Row());
+        if (isCsv)
+            row["percent"] = percent ? Row(*percent) : Row();
+        else
+            row["value"] = percentText(percent);
+    };
+    addDelay("RRD registration request delay", m.rrd);
+    addDelay("SRD session request delay, answered", m.srdSuccessful);
+    addDelay("SRD session request delay, failed", m.srdFailed);
+    addDelay("setup time to 2xx", m.setupSuccessful);
+    addDelay("SDD session disconnect delay", m.sdd);
+    addDelay("SDT session duration", m.sdt);
+    addRatio("SER establishment ratio", m.ser);
+    addRatio("SEER establishment effort ratio", m.seer);
+    addRatio("ISA ineffective attempts", m.isa);
+    addRatio("SCR completion ratio", m.scr);
+    printRows(out, format, rows,
+              {{"section", "Section", 14}, {"name", "Name", 36}, {"value", "Value", 64}},
               forTerminal);
 }
 

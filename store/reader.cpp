@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
+#include <random>
 #include <set>
 #include <unordered_map>
 #include <variant>
@@ -223,27 +225,17 @@ CallRow readCall(const Statement& stmt) {
     return row;
 }
 
-DelayStats readDelay(sqlite3* db, const std::string& expression, const std::string& from, const Where& where,
-                     const std::string& condition) {
-    Statement stmt(db, "SELECT count(*), avg(" + expression + "), min(" + expression + "), max(" + expression +
-                           ")" + from + (where.sql.empty() ? " WHERE " : where.sql + " AND ") + condition);
-    int index = 1;
-    where.bind(stmt, index);
-    DelayStats delay;
-    if (stmt.step() && stmt.columnInt(0) > 0) {
-        delay.count = static_cast<std::uint64_t>(stmt.columnInt(0));
-        delay.meanMs = stmt.columnDouble(1) / 1000.0;
-        delay.minMs = stmt.columnDouble(2) / 1000.0;
-        delay.maxMs = stmt.columnDouble(3) / 1000.0;
-    }
-    return delay;
-}
-
-// One delay of RFC 6076, summed as SQLite's avg() does (a double sum of the integer µs), reported in ms.
+// One delay of RFC 6076, summed as SQLite's avg() does (a double sum of the integer µs), reported in ms, with its
+// median and 95th percentile by nearest rank (the value at rank ceil(p × n) of the sorted values). The values are
+// kept for the percentiles up to MaxKeptValues; past that a uniform sample of that many (reservoir sampling, fixed
+// seed: the same database gives the same figures) stands for them, so memory stays bounded on any database.
 struct DelaySum {
+    static constexpr std::size_t MaxKeptValues = 1'000'000;
     std::uint64_t rows = 0, values = 0;
     double sum = 0;
     std::int64_t min = 0, max = 0;
+    std::vector<std::int64_t> kept;
+    std::mt19937_64 random{6076};
 
     void add(bool selected, std::optional<std::int64_t> value) {
         if (!selected)
@@ -255,18 +247,48 @@ struct DelaySum {
         max = values == 0 ? *value : std::max(max, *value);
         ++values;
         sum += static_cast<double>(*value);
+        if (kept.size() < MaxKeptValues) {
+            kept.push_back(*value);
+        } else {
+            const std::uint64_t slot = std::uniform_int_distribution<std::uint64_t>(0, values - 1)(random);
+            if (slot < MaxKeptValues)
+                kept[slot] = *value;
+        }
     }
-    DelayStats result() const {
+    // Nearest rank over the kept values; reorders them.
+    double percentileMs(double fraction) {
+        const auto n = static_cast<double>(kept.size());
+        std::size_t rank = static_cast<std::size_t>(std::ceil(fraction * n));
+        rank = std::clamp<std::size_t>(rank, 1, kept.size());
+        std::nth_element(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(rank - 1), kept.end());
+        return static_cast<double>(kept[rank - 1]) / 1000.0;
+    }
+    DelayStats result() {
         DelayStats delay;
         delay.count = rows;
         if (rows > 0 && values > 0) {
             delay.meanMs = sum / static_cast<double>(values) / 1000.0;
             delay.minMs = static_cast<double>(min) / 1000.0;
             delay.maxMs = static_cast<double>(max) / 1000.0;
+            delay.p50Ms = percentileMs(0.50);
+            delay.p95Ms = percentileMs(0.95);
         }
         return delay;
     }
 };
+
+// A delay read row by row: `expression` (µs) over the rows `from` and `where` select that meet `condition`.
+DelayStats readDelay(sqlite3* db, const std::string& expression, const std::string& from, const Where& where,
+                     const std::string& condition) {
+    Statement stmt(db, "SELECT " + expression + from + (where.sql.empty() ? " WHERE " : where.sql + " AND ") +
+                           condition);
+    int index = 1;
+    where.bind(stmt, index);
+    DelaySum delay;
+    while (stmt.step())
+        delay.add(true, stmt.columnIsNull(0) ? std::nullopt : std::optional<std::int64_t>(stmt.columnInt(0)));
+    return delay.result();
+}
 
 // Calls by state, outcome and who ended them, and RFC 6076 over the calls `where` selects ("INVITE calls": the
 // first request is an INVITE), in one pass over the calls (each breakdown as its own query read the table ten times).
@@ -406,8 +428,8 @@ constexpr const char* MessageColumns =
 
 // Every listing of messages is in time order, ties in capture order: a capture's packets need not be in time order
 // (several files imported apart, a TCP segment sent again after a gap), and a ladder, a listing or an exported pcap
-// drawn in storage order shows replies before their requests and negative deltas. messages_call (call_key, ts_us)
-// gives one call's messages in this order without a sort, messages_time (ts_us) every message's.
+// drawn in storage order shows replies before their requests and negative deltas. messages_time (ts_us) gives every
+// message in this order without a sort; a call's few messages are found by messages_call and sorted.
 constexpr const char* MessageOrder = " ORDER BY m.ts_us, m.id";
 
 } // namespace

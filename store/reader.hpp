@@ -121,10 +121,12 @@ struct RegistrationRow {
     std::string bindings;  // the 2xx's Contact list, "uri;expires=N, ..."; empty when not answered 2xx
 };
 
-// A summary of one delay over the selected calls (milliseconds).
+// A summary of one delay over the selected calls (milliseconds). p50/p95: nearest rank over the values (exact up to
+// a million values, estimated from a uniform sample of a million beyond).
 struct DelayStats {
     std::uint64_t count = 0;
     double meanMs = 0, minMs = 0, maxMs = 0;
+    double p50Ms = 0, p95Ms = 0;
 };
 
 // RFC 6076 metrics over the selected calls; the README defines each as computed here.

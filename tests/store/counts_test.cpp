@@ -51,6 +51,8 @@ void expectSameDelay(const store::DelayStats& a, const store::DelayStats& b, con
     EXPECT_EQ(a.meanMs, b.meanMs) << name;
     EXPECT_EQ(a.minMs, b.minMs) << name;
     EXPECT_EQ(a.maxMs, b.maxMs) << name;
+    EXPECT_EQ(a.p50Ms, b.p50Ms) << name;
+    EXPECT_EQ(a.p95Ms, b.p95Ms) << name;
 }
 
 void expectSameStats(const store::Stats& a, const store::Stats& b) {

@@ -17,10 +17,11 @@ namespace {
 constexpr std::uint32_t Caller = 0x0a000001, Proxy = 0x0a000002, Callee = 0x0a000003;
 
 // One INVITE from the caller to the callee, answered `final` (an ACK follows a failure; a 2xx call ends with BYE).
-void addCall(test::PcapWriter& pcap, std::int64_t atUs, const std::string& callId, const std::string& final) {
+void addCall(test::PcapWriter& pcap, std::int64_t atUs, const std::string& callId, const std::string& final,
+             std::int64_t setupUs = 10'000) {
     pcap.add({atUs, Caller, Callee, 5060, 5060, sipMessage("INVITE sip:bob@example.com SIP/2.0", callId, "1 INVITE")});
-    pcap.add({atUs + 10'000, Callee, Caller, 5060, 5060, sipMessage("SIP/2.0 " + final, callId, "1 INVITE", "", "t")});
-    pcap.add({atUs + 20'000, Caller, Callee, 5060, 5060, sipMessage("ACK sip:bob@example.com SIP/2.0", callId, "1 ACK", "", "t")});
+    pcap.add({atUs + setupUs, Callee, Caller, 5060, 5060, sipMessage("SIP/2.0 " + final, callId, "1 INVITE", "", "t")});
+    pcap.add({atUs + setupUs + 1'000, Caller, Callee, 5060, 5060, sipMessage("ACK sip:bob@example.com SIP/2.0", callId, "1 ACK", "", "t")});
     if (final.rfind("200", 0) == 0) {
         pcap.add({atUs + 1'000'000, Caller, Callee, 5060, 5060, sipMessage("BYE sip:bob@example.com SIP/2.0", callId, "2 BYE", "", "t")});
         pcap.add({atUs + 1'010'000, Callee, Caller, 5060, 5060, sipMessage("SIP/2.0 200 OK", callId, "2 BYE", "", "t")});
@@ -110,4 +111,19 @@ TEST(Metrics, FailureForwardedOverTwoHopsCountsOnce) {
     const auto buckets = reader.intervalStats({}, 60'000'000);
     ASSERT_EQ(buckets.size(), 1u);
     EXPECT_EQ(buckets[0].failures, 1u);
+}
+
+// Each delay has its median and 95th percentile by nearest rank: setup times of 10, 20, ... 200 ms give p50 = the
+// 10th value (100 ms) and p95 = the 19th (190 ms).
+TEST(Metrics, DelaysHaveNearestRankPercentiles) {
+    test::PcapWriter pcap;
+    for (int i = 0; i < 20; ++i)  // setup times shuffled (7 and 20 share no factor), not sorted by the capture
+        addCall(pcap, (i + 1) * 2'000'000, "call-" + std::to_string(i), "200 OK", ((i * 7) % 20 + 1) * 10'000);
+    const store::DelayStats setup = statsOf(pcap).rfc6076.setupSuccessful;
+    EXPECT_EQ(setup.count, 20u);
+    EXPECT_DOUBLE_EQ(setup.minMs, 10.0);
+    EXPECT_DOUBLE_EQ(setup.maxMs, 200.0);
+    EXPECT_DOUBLE_EQ(setup.meanMs, 105.0);
+    EXPECT_DOUBLE_EQ(setup.p50Ms, 100.0);
+    EXPECT_DOUBLE_EQ(setup.p95Ms, 190.0);
 }
