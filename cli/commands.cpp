@@ -216,7 +216,7 @@ Row callRow(const store::CallRow& call) {
     row["key"] = call.key;
     auto ms = [](std::int64_t from, std::int64_t to) { return from && to ? Row(static_cast<double>(to - from) / 1000.0) : Row(); };
     row["srd_ms"] = ms(call.attemptUs, call.firstProvisionalUs ? call.firstProvisionalUs : call.finalUs);
-    row["setup_ms"] = ms(call.attemptUs, call.finalUs);
+    row["setup_ms"] = ms(call.attemptUs, call.answeredUs);  // answered calls only, as in RFC 6076
     row["talk_s"] = call.answeredUs && call.byeUs ? Row(static_cast<double>(call.byeUs - call.answeredUs) / 1e6) : Row();
     row["ended_by"] = call.endedBy.empty() ? Row() : Row(call.endedBy);
     row["reason"] = call.reason.empty() ? Row() : Row(call.reason);
@@ -631,7 +631,12 @@ int runShow(const Options& options) {
     if (!call->reason.empty())
         std::cout << "Reason:  " << escapeForTerminal(call->reason) << '\n';
     if (call->attemptUs && call->finalUs) {
-        std::cout << "Timings: setup " << static_cast<double>(call->finalUs - call->attemptUs) / 1000.0 << " ms";
+        // Setup time is that of an answered call (RFC 6076); a rejected or cancelled one shows its final response.
+        if (call->answeredUs)
+            std::cout << "Timings: setup " << static_cast<double>(call->answeredUs - call->attemptUs) / 1000.0 << " ms";
+        else
+            std::cout << "Timings: final response after "
+                      << static_cast<double>(call->finalUs - call->attemptUs) / 1000.0 << " ms";
         if (call->firstProvisionalUs)
             std::cout << ", first 18x after " << static_cast<double>(call->firstProvisionalUs - call->attemptUs) / 1000.0
                       << " ms";

@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <queue>
 #include <string>
 #include <cstring>
 #include <unordered_map>
@@ -205,6 +206,65 @@ bool isSubscriptionMethod(std::string_view method) {
     return method == "SUBSCRIBE" || method == "NOTIFY" || method == "PUBLISH" || method == "REFER";
 }
 
+// [SECTION] The call's first hop
+
+// RFC 6076's delays are measured on one hop of the call: its first, the hop of its first request. A proxy forwards
+// each message on the next hop, with a Via of its own on top, so the copies there do not move the timings.
+std::uint64_t branchHash(std::string_view branch) {
+    return branch.empty() ? 0 : hashText(9, branch) | 1;  // 0 = no branch
+}
+
+// Whether a message travels between the two ends of the call's first request, either way. Over TCP or TLS the side
+// that connected has a new port for each connection, so there the addresses decide (when they tell the ends apart).
+bool isOnFirstHop(const CallSummary& call, const MessageMeta& meta) {
+    const bool isSameEnds =
+        (meta.src == call.src && meta.dst == call.dst) || (meta.src == call.dst && meta.dst == call.src);
+    const bool hasStablePorts = meta.transport == capture::Transport::Udp || meta.transport == capture::Transport::Sctp;
+    if (isSameEnds || hasStablePorts || call.src.ip == call.dst.ip)
+        return isSameEnds;
+    return (meta.src.ip == call.src.ip && meta.dst.ip == call.dst.ip) ||
+           (meta.src.ip == call.dst.ip && meta.dst.ip == call.src.ip);
+}
+
+// A time taken on the call's first hop when that hop shows it, else where it was first seen.
+struct HopTime {
+    std::int64_t us = 0;
+    bool isSet = false;
+    bool isFirstHop = false;
+    // Keeps the first time offered, replaced once by the first one on the first hop. True when it took this one.
+    bool offer(std::int64_t atUs, bool onFirstHop) {
+        if (isSet && (isFirstHop || !onFirstHop))
+            return false;
+        us = atUs;
+        isSet = true;
+        isFirstHop = onFirstHop;
+        return true;
+    }
+};
+
+// What one dialog of an INVITE call gives RFC 6076's SDT and SDD: its 2xx, its first BYE and that BYE's answer,
+// each on the call's first hop when seen there.
+struct DialogTiming {
+    HopTime answered;                 // 2xx of the initial INVITE
+    HopTime bye;
+    std::int64_t byeAnsweredUs = 0;   // final response to that BYE, on the BYE's hop
+    std::uint32_t byeCseq = 0;
+    std::uint64_t byeBranchHash = 0;  // 0: the BYE had no branch; its response is matched by address
+    capture::Endpoint byeSrc;
+    capture::Endpoint byeDst;
+    bool isByeFromCaller = false;
+    std::string byeReason;            // its Reason header (RFC 3326)
+};
+
+// A call's initial request that may time out: checked when the capture's clock reaches `atUs`.
+struct Deadline {
+    std::int64_t atUs = 0;
+    std::int64_t attemptUs = 0;  // the attempt it times; a later attempt has its own deadline
+    std::uint64_t callKey = 0;
+    std::uint32_t slot = 0;
+    bool operator>(const Deadline& other) const { return atUs > other.atUs; }
+};
+
 // A map from a 64-bit hash to a 32-bit value, open addressing with linear probing: the per-call indexes of
 // transactions, dialogs and subscriptions, which only ever grow. One allocation, no node per entry.
 class HashIndex {
@@ -312,7 +372,13 @@ struct CallEntry {
     bool isInvite = false;
     bool isFinished = false;
     bool cancelSeen = false;
-    std::uint32_t byeCseq = 0;
+    bool isTimedOut = false;
+    // The latest attempt's top Via branch: its responses on the first hop carry it (those forwarded on other hops
+    // carry the proxy's on top). 0 without a branch: responses on the first hop are told by address.
+    std::uint64_t attemptBranchHash = 0;
+    HopTime provisional;     // first 1xx other than 100 to the latest attempt
+    HopTime finalResponse;   // its first final response
+    std::vector<DialogTiming> dialogTimings;  // [0]: messages without a dialog (or beyond the cap); [i]: dialog i
     SignatureSet signatures;
     HashIndex transactions;  // hash -> index
     HashIndex dialogs;       // hash -> index
@@ -320,6 +386,7 @@ struct CallEntry {
     std::uint32_t transactionCount = 0;
     std::uint32_t dialogCount = 0;
     std::uint64_t callIdHash = 0;  // of summary.callId: its key in Impl's table of open calls
+    std::uint32_t slot = 0;        // where Impl keeps it
     bool isChangedSinceSnapshot = true;  // a message since Correlator::snapshotChanged last copied it
 
     // SDP offer/answer (RFC 3264): the latest request that opened an exchange, and whether its offer was in the
@@ -381,10 +448,15 @@ struct Correlator::Impl {
     std::unordered_map<std::string, LinkValue, StringHash, std::equal_to<>> linkValues;
     std::deque<const std::string*> linkOrder;  // keys of linkValues, oldest first (node keys do not move)
     std::deque<PendingTransfer> transfers;      // oldest first
+    // Initial requests that may time out, soonest first; at most 2 × maxOpenCalls (stale ones expire on their own).
+    std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines;
 
     std::uint64_t transaction(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta);
     std::uint64_t dialog(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta);
-    void update(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta, std::uint64_t txKey);
+    void update(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta, std::uint64_t dialogKey);
+    void newAttempt(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta);
+    bool settleDialogs(CallEntry& entry);
+    void expire(std::int64_t nowUs);
     void sessionChange(CallEntry& entry, const SipMessageView& message);
     SdpRole sdpRole(CallEntry& entry, const SipMessageView& message);
     void subscription(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta,
@@ -438,6 +510,7 @@ struct Correlator::Impl {
         entries[slot] = std::make_unique<CallEntry>();
         entries[slot]->summary.callId = std::string(callId);
         entries[slot]->callIdHash = hash;
+        entries[slot]->slot = slot;
         placeBucket(tagOf(hash), slot);
         ++openCount;
         lruAppend(slot);
@@ -544,7 +617,7 @@ Correlation Correlator::onMessage(const SipMessageView& message, const MessageMe
     result.transactionKey = d.transaction(entry, message, meta);
     result.dialogKey = d.dialog(entry, message, meta);
     if (!result.isRetransmission) {
-        d.update(entry, message, meta, result.transactionKey);
+        d.update(entry, message, meta, result.dialogKey);
         const std::string_view method = message.isRequest() ? message.method() : message.cseq().method;
         if (isSubscriptionMethod(method))
             d.subscription(entry, message, meta, result);
@@ -705,29 +778,118 @@ void Correlator::Impl::sessionChange(CallEntry& entry, const SipMessageView& mes
         return;
     const SessionDescriptionView& session = sdp.parse(body);
     bool anyActive = false;
+    bool anySendingBothWays = false;
     bool anyMedia = false;
     for (const MediaDescriptionView& media : session.media()) {
         if (media.port == 0)
             continue;
         anyMedia = true;
-        anyActive = anyActive || !session.isHold(media);
+        const bool isHeld = session.isHold(media);
+        anyActive = anyActive || !isHeld;
+        anySendingBothWays =
+            anySendingBothWays || (!isHeld && session.effectiveDirection(media) == MediaDirection::SendRecv);
     }
     if (!anyMedia)
         return;
     if (!anyActive && !call.isOnHold) {
         call.isOnHold = true;
         ++call.holds;
-    } else if (anyActive && call.isOnHold) {
+    } else if (anySendingBothWays && call.isOnHold) {
+        // Only sending again takes a call off hold: the recvonly answer to a sendonly hold (RFC 3264 §8.4), or
+        // another sendonly offer after a 491 (glare), leaves it held.
         call.isOnHold = false;
         ++call.resumes;
     }
 }
 
+// The initial request was sent (again with credentials after 401/407): RFC 6076 times this attempt, on its hop.
+void Correlator::Impl::newAttempt(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta) {
+    CallSummary& call = entry.summary;
+    entry.initialCseq = message.cseq().number;
+    entry.attemptBranchHash = branchHash(message.topViaBranch());
+    entry.provisional = {};
+    entry.finalResponse = {};
+    call.attemptUs = meta.timestampUs;
+    call.firstProvisionalUs = 0;
+    call.finalUs = 0;
+    if (!entry.isInvite)
+        call.answeredUs = 0;
+    if (call.finalStatus >= 300) {
+        // A new attempt after a failure (credentials after 401/407, a redirect's target): under way again.
+        call.finalStatus = 0;
+        call.state = entry.isInvite ? CallState::Calling : CallState::Pending;
+        entry.isFinished = false;
+    }
+    // An ACK is never answered (a capture that starts with one starts inside a call).
+    if (limits.transactionTimeoutUs <= 0 || message.method() == "ACK")
+        return;
+    if (deadlines.size() >= 2 * limits.maxOpenCalls) {
+        ++stats.timeoutsUntracked;
+        return;
+    }
+    deadlines.push({meta.timestampUs + limits.transactionTimeoutUs, meta.timestampUs, call.key, entry.slot});
+}
+
+// Sets the call's answer, BYE, SDD and who ended it from the dialog the caller kept: of the dialogs a 2xx to the
+// initial INVITE confirmed, one not ended yet (the first answered), else the one ended last. A caller answered by
+// two forks ends the extra dialogs at once (RFC 3261 §13.2.2.4) and talks on the other. Without a confirmed dialog,
+// the first BYE. Returns whether the call is over (the kept dialog was ended by BYE).
+bool Correlator::Impl::settleDialogs(CallEntry& entry) {
+    CallSummary& call = entry.summary;
+    // The caller's dialogs are those of the 2xx on the first hop: an element on the way may answer the caller
+    // with a To tag other than the callee's (seen in sngrep's ipv6frag.pcap).
+    bool isAnyAnsweredOnFirstHop = false;
+    for (const DialogTiming& timing : entry.dialogTimings)
+        isAnyAnsweredOnFirstHop = isAnyAnsweredOnFirstHop || (timing.answered.isSet && timing.answered.isFirstHop);
+    const DialogTiming* kept = nullptr;
+    for (const DialogTiming& timing : entry.dialogTimings) {
+        if (!timing.answered.isSet || (isAnyAnsweredOnFirstHop && !timing.answered.isFirstHop))
+            continue;
+        bool isBetter = kept == nullptr;
+        if (!isBetter && kept->bye.isSet != timing.bye.isSet)
+            isBetter = !timing.bye.isSet;
+        else if (!isBetter && timing.bye.isSet)
+            isBetter = timing.bye.us > kept->bye.us;
+        else if (!isBetter)
+            isBetter = timing.answered.us < kept->answered.us;
+        if (isBetter)
+            kept = &timing;
+    }
+    const DialogTiming* ended = kept;  // where the call's BYE is
+    if (kept == nullptr || !kept->bye.isSet) {
+        // A 2xx or a BYE without a To tag (some test tools send them) belongs to no dialog ([0]): it pairs with
+        // the first BYE of a dialog no 2xx confirmed, or the kept dialog with it.
+        const DialogTiming* unattributed = entry.dialogTimings.empty() ? nullptr : &entry.dialogTimings[0];
+        const bool isKeptUnattributed = kept == nullptr || kept == unattributed;
+        for (const DialogTiming& timing : entry.dialogTimings) {
+            const bool pairs = isKeptUnattributed ? !timing.answered.isSet : &timing == unattributed;
+            if (timing.bye.isSet && pairs && (ended == nullptr || !ended->bye.isSet || timing.bye.us < ended->bye.us))
+                ended = &timing;
+        }
+    }
+    call.answeredUs = kept ? kept->answered.us : 0;
+    const bool isOver = ended != nullptr && ended->bye.isSet;
+    call.byeUs = isOver ? ended->bye.us : 0;
+    call.byeAnsweredUs = isOver ? ended->byeAnsweredUs : 0;
+    if (!isOver)
+        return false;
+    call.endedBy = ended->isByeFromCaller ? "caller" : "callee";
+    if (!ended->byeReason.empty())
+        call.reason = ended->byeReason;
+    return true;
+}
+
 void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, const MessageMeta& meta,
-                              std::uint64_t txKey) {
-    (void)txKey;
+                              std::uint64_t dialogKey) {
     CallSummary& call = entry.summary;
     const CSeq& cseq = message.cseq();
+    // The timings of the dialog this message belongs to ([0] without one).
+    auto dialogTiming = [&entry, dialogKey]() -> DialogTiming& {
+        const auto index = static_cast<std::size_t>(dialogKey & 0xffff);
+        if (entry.dialogTimings.size() <= index)
+            entry.dialogTimings.resize(index + 1);
+        return entry.dialogTimings[index];
+    };
 
     if (message.isRequest()) {
         const std::string_view method = message.method();
@@ -745,14 +907,11 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
             entry.isInvite = method == "INVITE";
             call.kind = kindOf(method);
             call.state = entry.isInvite ? CallState::Calling : CallState::Pending;
-            entry.initialCseq = cseq.number;
-            call.attemptUs = meta.timestampUs;
+            newAttempt(entry, message, meta);
         } else if (method == call.method && isInitial && cseq.number != entry.initialCseq) {
-            // RFC 3261 §22.2: a request re-sent with credentials after 401/407 is the same call attempt.
-            entry.initialCseq = cseq.number;
-            call.attemptUs = meta.timestampUs;
-            call.firstProvisionalUs = 0;
-            call.finalUs = 0;
+            // RFC 3261 §22.2: a request re-sent with credentials after 401/407 is the same call attempt. Through a
+            // proxy the caller's copy comes first; the proxy's, on the next hop, has the same CSeq.
+            newAttempt(entry, message, meta);
         }
         if (entry.isInvite) {
             const bool isCaller = message.from().tag == entry.initialFromTag;
@@ -762,16 +921,28 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
                 if (const auto reason = message.header("Reason"); !reason.empty())
                     call.reason = std::string(reason);
             } else if (method == "BYE") {
-                if (call.byeUs == 0) {
-                    call.byeUs = meta.timestampUs;
-                    entry.byeCseq = cseq.number;
-                    call.endedBy = isCaller ? "caller" : "callee";
-                    if (const auto reason = message.header("Reason"); !reason.empty())
-                        call.reason = std::string(reason);
+                DialogTiming& timing = dialogTiming();
+                if (timing.bye.offer(meta.timestampUs, isOnFirstHop(call, meta))) {
+                    timing.byeCseq = cseq.number;
+                    timing.byeBranchHash = branchHash(message.topViaBranch());
+                    timing.byeSrc = meta.src;
+                    timing.byeDst = meta.dst;
+                    timing.byeAnsweredUs = 0;
+                    timing.isByeFromCaller = isCaller;
+                    timing.byeReason = std::string(message.header("Reason"));
                 }
-                if (call.state == CallState::Answered || call.state == CallState::Completed)
-                    call.state = CallState::Completed;
-                entry.isFinished = true;
+                if (settleDialogs(entry)) {
+                    if (call.state == CallState::Answered || call.state == CallState::Completed)
+                        call.state = CallState::Completed;
+                    entry.isFinished = true;
+                    // The other forks' early dialogs end with the call.
+                    for (DialogRecord& dialog : call.dialogRecords) {
+                        if (dialog.state == DialogState::Early) {
+                            dialog.state = DialogState::Terminated;
+                            dialog.terminatedUs = meta.timestampUs;
+                        }
+                    }
+                }
             } else if ((method == "INVITE" && !isInitial) || method == "UPDATE") {
                 if (method == "INVITE")
                     ++call.reinvites;
@@ -796,19 +967,35 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
         }
         return;
     }
-    if (entry.isInvite && cseq.method == "BYE" && cseq.number == entry.byeCseq && status >= 200 &&
-        call.byeAnsweredUs == 0)
-        call.byeAnsweredUs = meta.timestampUs;
+    if (entry.isInvite && cseq.method == "BYE" && status >= 200) {
+        // SDD: the BYE and its answer on the same hop (a proxy's copy of the BYE has the proxy's branch on top).
+        DialogTiming& timing = dialogTiming();
+        const bool isItsAnswer = timing.byeBranchHash != 0
+                                     ? branchHash(message.topViaBranch()) == timing.byeBranchHash
+                                     : meta.src == timing.byeDst && meta.dst == timing.byeSrc;
+        if (timing.bye.isSet && timing.byeAnsweredUs == 0 && cseq.number == timing.byeCseq && isItsAnswer) {
+            timing.byeAnsweredUs = meta.timestampUs;
+            settleDialogs(entry);
+        }
+    }
     if (entry.isInvite && cseq.method == "INVITE" && cseq.number != entry.initialCseq && status >= 200 &&
         status < 300)
         sessionChange(entry, message);  // the answer to a re-INVITE
     if (cseq.method != call.method || cseq.number != entry.initialCseq)
         return;  // responses to other transactions (CANCEL, PRACK, BYE, re-INVITE) do not set the outcome
-    if (status > 100 && status < 200 && call.firstProvisionalUs == 0)
-        call.firstProvisionalUs = meta.timestampUs;
-    if (status >= 200 && call.finalUs == 0)
-        call.finalUs = meta.timestampUs;
+    const bool isOnAttemptHop = entry.attemptBranchHash != 0
+                                    ? branchHash(message.topViaBranch()) == entry.attemptBranchHash
+                                    : isOnFirstHop(call, meta);
+    if (status > 100 && status < 200 && entry.provisional.offer(meta.timestampUs, isOnAttemptHop))
+        call.firstProvisionalUs = entry.provisional.us;
+    if (status >= 200 && entry.finalResponse.offer(meta.timestampUs, isOnAttemptHop))
+        call.finalUs = entry.finalResponse.us;
     if (entry.isInvite) {
+        if (status >= 200 && status < 300) {
+            // Each fork's 2xx answers its own dialog; the call's answer is that of the dialog kept.
+            if (dialogTiming().answered.offer(meta.timestampUs, isOnAttemptHop))
+                settleDialogs(entry);
+        }
         if (status < 200) {
             if (call.state == CallState::Calling || call.state == CallState::Proceeding)
                 call.state = (status == 180 || status == 183) ? CallState::Ringing : CallState::Proceeding;
@@ -822,13 +1009,21 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
             }
         } else if (call.finalStatus == 0 || call.finalStatus >= 300) {
             call.finalStatus = status;
+            if (entry.isTimedOut) {
+                entry.isTimedOut = false;  // a late final response says what became of the call after all
+                call.reason.clear();
+            }
             if (status < 300) {
                 call.state = CallState::Answered;
-                call.answeredUs = meta.timestampUs;
                 entry.isFinished = false;
                 sessionChange(entry, message);
             } else {
-                call.state = (status == 487 || entry.cancelSeen) ? CallState::Cancelled : CallState::Rejected;
+                // RFC 6076's ISA: a 408 or a server failure is an ineffective attempt, the network's or a server's
+                // doing; the other failures are the callee's answer.
+                const bool isFailure = status == 408 || (status >= 500 && status < 600);
+                call.state = (status == 487 || entry.cancelSeen) ? CallState::Cancelled
+                             : isFailure                          ? CallState::Failed
+                                                                  : CallState::Rejected;
                 if (call.reason.empty() || (status != 401 && status != 407)) {
                     const auto reason = message.header("Reason");
                     call.reason = std::string(reason.empty() ? message.reasonPhrase() : reason);
@@ -842,7 +1037,37 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
     } else if (status >= 200) {
         call.finalStatus = status;
         call.state = status < 300 ? CallState::Done : CallState::Failed;
+        call.answeredUs = status < 300 ? call.finalUs : 0;
+        if (entry.isTimedOut) {
+            entry.isTimedOut = false;
+            call.reason.clear();
+        }
         entry.isFinished = !isRefreshable(call.method) && status != 401 && status != 407;
+    }
+}
+
+// Fails the calls whose initial request got no final response by `nowUs` (the capture's clock): an INVITE that
+// got no response at all by Timer B, any other request by Timer F (RFC 3261 §17.1.1.2, §17.1.2.2).
+void Correlator::Impl::expire(std::int64_t nowUs) {
+    while (!deadlines.empty() && deadlines.top().atUs <= nowUs) {
+        const Deadline deadline = deadlines.top();
+        deadlines.pop();
+        if (deadline.slot >= entries.size() || !entries[deadline.slot])
+            continue;
+        CallEntry& entry = *entries[deadline.slot];
+        CallSummary& call = entry.summary;
+        if (call.key != deadline.callKey || call.attemptUs != deadline.attemptUs)
+            continue;  // another call in the slot, or a later attempt with its own deadline
+        const bool isUnanswered = entry.isInvite ? call.state == CallState::Calling : call.state == CallState::Pending;
+        if (!isUnanswered)
+            continue;
+        call.state = CallState::Failed;
+        call.reason = "timeout";
+        entry.isTimedOut = true;
+        entry.isFinished = true;
+        entry.isChangedSinceSnapshot = true;
+        touch(deadline.slot);  // changed now: a live snapshot hands it out again
+        ++stats.callsTimedOut;
     }
 }
 
@@ -1138,6 +1363,7 @@ void Correlator::Impl::linkCalls(CallEntry& entry, const SipMessageView& message
 
 void Correlator::takeFlushed(std::int64_t nowUs, std::vector<CallSummary>& out) {
     Impl& d = *m_impl;
+    d.expire(nowUs);
     for (auto& summary : d.evicted)
         out.push_back(std::move(summary));
     d.evicted.clear();

@@ -22,8 +22,9 @@ enum class CallState : std::uint8_t {
     Answered,    // 2xx to the INVITE, no BYE yet
     Completed,   // answered, then ended by BYE
     Cancelled,   // CANCEL or 487
-    Rejected,    // 4xx/5xx/6xx final to the INVITE
-    Failed,      // the request had no final answer in the capture, or a non-INVITE got a failure
+    Rejected,    // the callee refused the INVITE: a 3xx, 4xx or 6xx final other than 408 (and 487)
+    Failed,      // the network or a server failed: 408, 5xx, or no final response before Timer B/F ("timeout");
+                 // for a request other than INVITE, any 3xx-6xx too
     Done,        // a non-INVITE request (REGISTER, OPTIONS, MESSAGE…) got a 2xx
     Pending,     // a non-INVITE request without a final answer yet
 };
@@ -144,15 +145,18 @@ struct CallSummary {
     capture::Endpoint dst;
     bool hasFirstRequest = false;
 
-    // Timings of the initial request's latest attempt (after 401/407, the authenticated retry), for RFC 6076.
+    // Timings of the initial request's latest attempt (after 401/407, the authenticated retry), for RFC 6076,
+    // measured on the call's first hop (that of its first request) when the capture shows it there. For an INVITE
+    // answered by several forks, the answer and BYE are those of the dialog the caller kept.
     std::int64_t attemptUs = 0;           // the initial request was sent
     std::int64_t firstProvisionalUs = 0;  // first 1xx other than 100
     std::int64_t finalUs = 0;             // first final response
-    std::int64_t answeredUs = 0;          // first 2xx (INVITE)
-    std::int64_t byeUs = 0;               // first BYE
-    std::int64_t byeAnsweredUs = 0;       // final response to that BYE
+    std::int64_t answeredUs = 0;          // its 2xx; 0 when not answered (rejected, cancelled, ...)
+    std::int64_t byeUs = 0;               // first BYE of the kept dialog
+    std::int64_t byeAnsweredUs = 0;       // final response to that BYE, on its hop
     std::string endedBy;                  // "caller" or "callee" (who sent BYE or CANCEL); empty when unknown
-    std::string reason;                   // Reason header (RFC 3326) of BYE/CANCEL, else a failure's phrase
+    std::string reason;                   // Reason header (RFC 3326) of BYE/CANCEL, else a failure's phrase, or
+                                          // "timeout" when no final response came in time
     bool hasEarlyMedia = false;           // a 18x with SDP
     std::uint32_t reinvites = 0;          // INVITEs inside a dialog (session changes)
     std::uint32_t holds = 0;              // re-INVITEs/UPDATEs whose SDP puts every stream on hold
@@ -189,6 +193,9 @@ std::vector<std::string> defaultLinkHeaders();
 struct CorrelatorLimits {
     std::size_t maxOpenCalls = 200'000;           // beyond this the least recently active call is flushed
     std::int64_t finishedLingerUs = 32'000'000;   // keep an ended call this long for retransmissions (Timer J/K)
+    // A request with no final response this long after it was sent, by the capture's clock, timed out: Timer B of
+    // an INVITE still without any response, Timer F of any other request (64 × T1, RFC 3261 §17.1.1.2, §17.1.2.2).
+    std::int64_t transactionTimeoutUs = 32'000'000;
     std::int64_t idleTimeoutUs = 3'600'000'000;   // flush a call with no message for an hour
     std::size_t maxTransactionsPerCall = 1024;    // records kept per call; more are counted, not kept
     std::size_t maxDialogsPerCall = 64;
@@ -208,6 +215,8 @@ struct CorrelatorStats {
     std::uint64_t callsFlushedIdle = 0;
     std::uint64_t callsEvictedForSpace = 0;  // flushed early because maxOpenCalls was reached
     std::uint64_t messagesWithoutCallId = 0;
+    std::uint64_t callsTimedOut = 0;        // initial requests that got no final response in time (failed, timeout)
+    std::uint64_t timeoutsUntracked = 0;    // attempts not watched for a timeout: 2 × maxOpenCalls were watched
     std::uint64_t callLinks = 0;            // links found between calls
     std::uint64_t linkValuesEvicted = 0;    // link values forgotten because maxLinkValues was reached
     std::uint64_t transfersEvicted = 0;     // REFERs forgotten because maxPendingTransfers was reached

@@ -268,8 +268,8 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
     const auto flushInterval = std::chrono::milliseconds(options.flushIntervalMs);
     auto isStopped = [&options] { return options.stop && options.stop->load(); };
 
-    // The clock calls age by is the time of the messages themselves: HEP carries the sender's timestamps,
-    // which need not agree with the time the datagrams reached us.
+    // The clock calls age by is the time of the messages themselves and of the other packets: HEP carries the
+    // sender's timestamps, which need not agree with the time the datagrams reached us.
     std::int64_t lastTimestampUs = 0;
     // The sources read now: one at a time, or every one at once when they are merged. Stable addresses: each
     // decoder's sink points at its own source.
@@ -398,6 +398,10 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
                 ++packets;
                 try {
                     open.decoder->decode(open.packet);
+                    // Requests time out by this clock too (a capture that goes on without SIP still ages them);
+                    // not with HEP, whose packets are stamped on arrival.
+                    if (open.decoder->stats().hepPackets == 0)
+                        lastTimestampUs = std::max(lastTimestampUs, open.packet.timestampUs);
                 } catch (const Error& damage) {
                     if (builder.hasWriteFailed())
                         throw;
