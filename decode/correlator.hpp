@@ -234,8 +234,11 @@ public:
 
     // Moves out calls that ended (past their linger time) or went idle as of `nowUs` (capture time), and any
     // evicted for space. Their summaries are final unless the Call-ID reappears (then it opens a new call).
+    // First fails, with reason "timeout", the calls whose initial request timed out by `nowUs` (Timer B/F); they
+    // stay open for their linger time, and snapshotChanged hands them out again.
     void takeFlushed(std::int64_t nowUs, std::vector<CallSummary>& out);
-    // Moves out every call still open (end of input).
+    // Moves out every call still open (end of input). Times nothing out: call takeFlushed with the capture's
+    // last time first.
     void takeAll(std::vector<CallSummary>& out);
     // Current summaries of the open calls that had a message since the last call of this (all of them the first
     // time), without removing them: a live view of a running capture rewrites only what changed.
