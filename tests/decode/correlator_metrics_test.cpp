@@ -77,6 +77,7 @@ struct Step {
     capture::Endpoint src;
     capture::Endpoint dst;
     std::int64_t atUs = 0;
+    capture::Transport transport = capture::Transport::Udp;
 };
 
 struct Fed {
@@ -93,8 +94,7 @@ Fed feed(const std::vector<Step>& steps, std::int64_t endUs = 0) {
         const std::string text = step.sip.text();
         const SipMessageView& message = parser.parse(text);
         EXPECT_TRUE(message.isValid()) << message.error().reason << "\n" << text;
-        out.correlations.push_back(correlator.onMessage(message, {step.atUs, step.src, step.dst,
-                                                                  capture::Transport::Udp}));
+        out.correlations.push_back(correlator.onMessage(message, {step.atUs, step.src, step.dst, step.transport}));
     }
     correlator.takeFlushed(endUs ? endUs : steps.back().atUs, out.calls);
     correlator.takeAll(out.calls);
@@ -394,6 +394,31 @@ TEST(CorrelatorHops, TimingsAreTakenOnTheFirstHopWhenTheCalleeHangsUp) {
     EXPECT_EQ(call.byeAnsweredUs, 2'020 * Ms);
     EXPECT_EQ(call.endedBy, "callee");
     EXPECT_EQ(call.state, CallState::Completed);
+}
+
+// Over TCP the caller connects from a port of its own; the proxy's BYE comes on a new connection to the caller's
+// listening port. Still the first hop: over TCP the two ends' addresses decide.
+TEST(CorrelatorHops, OverTcpTheFirstHopIsTheTwoAddresses) {
+    const capture::Transport Tcp = capture::Transport::Tcp;
+    capture::Endpoint aliceConnecting = Alice;
+    aliceConnecting.port = 40'000;
+    const std::vector<std::string> hop1 = {"z9hG4bKa"};
+    const std::vector<std::string> hop2 = {"z9hG4bKp", "z9hG4bKa"};
+    const Fed fed = feed({
+        {{Invite, "tcp", "1 INVITE", hop1}, aliceConnecting, Proxy, 0, Tcp},
+        {{Invite, "tcp", "1 INVITE", hop2}, Proxy, Bob, 2 * Ms, Tcp},
+        {{"SIP/2.0 200 OK", "tcp", "1 INVITE", hop2, "b1"}, Bob, Proxy, 500 * Ms, Tcp},
+        {{"SIP/2.0 200 OK", "tcp", "1 INVITE", hop1, "b1"}, Proxy, aliceConnecting, 501 * Ms, Tcp},
+        {{ByeToAlice, "tcp", "1 BYE", {"z9hG4bKbb"}, "", "b1"}, Bob, Proxy, 2'000 * Ms, Tcp},
+        {{ByeToAlice, "tcp", "1 BYE", {"z9hG4bKpb", "z9hG4bKbb"}, "", "b1"}, Proxy, Alice, 2'001 * Ms, Tcp},
+        {{"SIP/2.0 200 OK", "tcp", "1 BYE", {"z9hG4bKpb", "z9hG4bKbb"}, "", "b1"}, Alice, Proxy, 2'020 * Ms, Tcp},
+        {{"SIP/2.0 200 OK", "tcp", "1 BYE", {"z9hG4bKbb"}, "", "b1"}, Proxy, Bob, 2'021 * Ms, Tcp},
+    });
+    const CallSummary& call = callOf(fed, "tcp");
+    EXPECT_EQ(call.answeredUs, 501 * Ms);
+    EXPECT_EQ(call.byeUs, 2'001 * Ms);
+    EXPECT_EQ(call.byeAnsweredUs, 2'020 * Ms);
+    EXPECT_EQ(call.endedBy, "callee");
 }
 
 TEST(CorrelatorHops, ARejectionThroughTheProxyIsTimedOnTheFirstHop) {
