@@ -145,7 +145,8 @@ void addAliases(CLI::App* command, Options& options) {
 void addStatsOptions(CLI::App* command, Options& options) {
     command->add_flag("--by-host", options.byHost, "One row per host (ip:port): messages sent and received, failures");
     command->add_option("--interval", options.interval, "One row per time bucket: 30s, 1m, 5m, 1h, 1d");
-    command->add_option("--top", options.top, "How many top talkers and failure codes (default 10)");
+    command->add_option("--top", options.top, "How many top talkers and failure codes (default 10)")
+        ->check(CLI::Range(1, 1000000));
 }
 
 // Checks every filter value against what --help lists and makes options.filter and options.limit of them; a usage

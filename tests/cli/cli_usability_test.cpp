@@ -182,6 +182,7 @@ TEST_F(Usability, BadFilterValuesAreUsageErrorsThatListTheChoices) {
         {"messages --call 1-5802@127.0.0.1 --call-id 1-5807@127.0.0.1", "give one of them"},
         {"export pcap --call 1-5802@127.0.0.1 --state rejected -o -", "give one or the other"},
         {"stats --method 'IN VITE'", "a SIP method"},
+        {"stats --top -5", "--top"},
     };
     for (const auto& [arguments, expected] : cases) {
         const auto result = sipscope(arguments);
