@@ -425,10 +425,14 @@ int runCalls(const Options& options, std::ostream& out) {
     // calls captured at two places).
     if (repeatsCallId && formatOf(options.format) == Format::Table) {
         columns.push_back({"capture", "Capture", 40, true});
-        for (Row& row : rows)  // "#2 trace.pcap": the same file imported twice is two captures
+        // "#2 trace.pcap": the same file imported twice is two captures. The table names the file without its
+        // folder, so the column's width does not cut the part that tells captures apart; JSON keeps the path.
+        for (Row& row : rows)
             if (!row["capture_id"].is_null())
                 row["capture"] = "#" + row["capture_id"].dump() + " " +
-                                 (row["capture"].is_string() ? row["capture"].get<std::string>() : std::string());
+                                 (row["capture"].is_string()
+                                      ? std::filesystem::path(row["capture"].get<std::string>()).filename().string()
+                                      : std::string());
     }
     printRows(out, formatOf(options.format), rows, columns, !options.toFile, {callRow(store::CallRow{})});
     return ExitOk;

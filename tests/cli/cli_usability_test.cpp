@@ -330,7 +330,8 @@ TEST_F(Usability, CopiesOfACallNameTheirCaptureAndShowAsksForTheKey) {
     EXPECT_NE(copies[0].second, copies[1].second);
     const auto table = sipscope("calls", false).out;
     EXPECT_NE(table.find("Capture"), std::string::npos) << table;
-    EXPECT_NE(table.find("#" + std::to_string(copies[1].second) + " " + capture), std::string::npos) << table;
+    // The table names the file (a long folder would be cut by the column's width); the JSON above has the path.
+    EXPECT_NE(table.find("#" + std::to_string(copies[1].second) + " call-failed.pcap"), std::string::npos) << table;
 
     const auto ambiguous = sipscope("show 1-5802@127.0.0.1");
     EXPECT_EQ(ambiguous.exitCode, 2);
