@@ -140,6 +140,9 @@ void LadderView::State::layOut() {
     options.foldGapHeight = rowHeight() * 6;
     options.foldedGapHeight = rowHeight() * 1.2;
     options.columnOrder = columnOrder;
+    // A label with a long codec list would make every column as wide as it: cut it (whole in the tooltip), and let
+    // zooming in give labels more room.
+    options.maxLabelWidth = 360.0 * zoom;
     layout = ladder::layOut(model, options);
     placedOfArrow.assign(model.arrows.size(), SIZE_MAX);
     for (std::size_t i = 0; i < layout.arrows.size(); ++i)
