@@ -338,8 +338,11 @@ void callStats(sqlite3* db, const Where& where, Stats& stats) {
         // RFC 6076 §4.7: an effort is effective when the far end answered it, even to say busy or decline: 2xx
         // (§4.6 counts 200 as answered; every 2xx here), 480, 486, 600 or 603.
         effective += is2xx || (status && (*status == 480 || *status == 486 || *status == 600 || *status == 603));
-        // §4.8: the attempts a proxy or agent released for a failure or an overload of its own.
-        ineffective += status && (*status == 408 || *status == 500 || *status == 503 || *status == 504);
+        // §4.8: the attempts a proxy or agent released for a failure or an overload of its own. An INVITE that
+        // timed out (failed, no status: Timer B passed with no response) is the 408 its sender's transaction makes
+        // of it (RFC 3261 §17.1.1.2), and counts with them.
+        ineffective += status ? (*status == 408 || *status == 500 || *status == 503 || *status == 504)
+                              : state == "failed";
         completed += state == "completed";
     }
     Rfc6076& m = stats.rfc6076;

@@ -74,6 +74,23 @@ TEST(Metrics, RatiosFollowRfc6076) {
     EXPECT_DOUBLE_EQ(*m.scr, 100.0 * 1 / 7);   // completed / INVITEs
 }
 
+// §4.8 with timeouts: an INVITE that got no response for 32 s (Timer B) ends `failed` with no status; it is an
+// ineffective attempt as a 408 is, while a call whose capture ended before Timer B stays out of it.
+TEST(Metrics, IsaCountsInvitesThatTimedOut) {
+    test::PcapWriter pcap;
+    addCall(pcap, 1'000'000, "answered", "200 OK");
+    addCall(pcap, 2'000'000, "timeout-408", "408 Request Timeout");
+    for (std::int64_t retransmit : {0, 500'000, 1'500'000, 3'500'000, 7'500'000, 15'500'000, 31'500'000})
+        pcap.add({3'000'000 + retransmit, Caller, Callee, 5060, 5060,
+                  sipMessage("INVITE sip:bob@example.com SIP/2.0", "silent", "1 INVITE")});
+    addCall(pcap, 36'000'000, "late", "200 OK");  // the capture's clock passes the silent INVITE's Timer B
+    const store::Stats stats = statsOf(pcap);
+    ASSERT_EQ(stats.rfc6076.invites, 4u);
+    ASSERT_TRUE(stats.rfc6076.isa);
+    EXPECT_EQ(stats.callStates.at("failed"), 2u);
+    EXPECT_DOUBLE_EQ(*stats.rfc6076.isa, 100.0 * 2 / 4);  // the 408 and the timeout
+}
+
 // A 486 forwarded back through a proxy crosses two hops: one rejected call, one failure (from the counts the writer
 // keeps and from a filtered scan of the messages alike), while each host that sent a copy has sent one failure.
 TEST(Metrics, FailureForwardedOverTwoHopsCountsOnce) {
