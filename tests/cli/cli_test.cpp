@@ -1,6 +1,7 @@
 // End-to-end: runs the `sipscope` binary on the project's samples and on captures made here, and checks what it
 // prints, its JSON fields, its exit codes and the escaping of packet text.
 #include "tests/tools/pcap_writer.hpp"
+#include "tests/cli/cli_fixture.hpp"
 #include "tests/tools/run.hpp"
 
 #include <algorithm>
@@ -19,31 +20,9 @@ using sipscope::test::runCommand;
 
 namespace {
 
-const std::string Binary = SIPSCOPE_BINARY;
-const std::string Samples = SIPSCOPE_SAMPLES_DIR;
-
-class Cli : public testing::Test {
+class Cli : public sipscope::test::CliFixture {
 protected:
-    sipscope::test::TempDir dir;
-    std::string db = dir.file("test.db");
-
-    sipscope::test::CommandResult sipscope(const std::string& arguments, bool mergeStderr = false) {
-        return runCommand(Binary + " " + arguments + " --db " + quote(db), mergeStderr);
-    }
-    void importSamples() {
-        const auto result = sipscope("import --quiet " + Samples + "/call-complete.pcap " + Samples +
-                                     "/call-failed.pcap " + Samples + "/register.pcap");
-        ASSERT_EQ(result.exitCode, 0) << result.out;
-    }
-    std::vector<json> jsonLines(const std::string& arguments) {
-        const auto result = sipscope(arguments + " --format json");
-        EXPECT_EQ(result.exitCode, 0) << result.out;
-        std::vector<json> rows;
-        std::istringstream lines(result.out);
-        for (std::string line; std::getline(lines, line);)
-            rows.push_back(json::parse(line));
-        return rows;
-    }
+    Cli() : CliFixture(false) {}
 };
 
 TEST_F(Cli, ImportReportsWhatItStored) {

@@ -2,6 +2,7 @@
 // replace, filter values checked against what --help lists, a missing capture or a capture given as --db, tables
 // that fit the terminal, finding a call by key or Call-ID prefix, calls --grep, dates alone, and a capture imported
 // twice.
+#include "tests/cli/cli_fixture.hpp"
 #include "tests/tools/run.hpp"
 
 #include <fcntl.h>
@@ -26,31 +27,10 @@ using sipscope::test::runCommand;
 
 namespace {
 
-const std::string Binary = SIPSCOPE_BINARY;
-const std::string Samples = SIPSCOPE_SAMPLES_DIR;
-
-class Usability : public testing::Test {
+class Usability : public sipscope::test::CliFixture {
 protected:
-    sipscope::test::TempDir dir;
-    std::string db = dir.file("test.db");
+    Usability() : CliFixture(true) {}
 
-    sipscope::test::CommandResult sipscope(const std::string& arguments, bool mergeStderr = true) {
-        return runCommand(Binary + " " + arguments + " --db " + quote(db), mergeStderr);
-    }
-    void importSamples() {
-        const auto result = sipscope("import --quiet " + Samples + "/call-complete.pcap " + Samples +
-                                     "/call-failed.pcap " + Samples + "/register.pcap");
-        ASSERT_EQ(result.exitCode, 0) << result.out;
-    }
-    std::vector<json> jsonLines(const std::string& arguments) {
-        const auto result = sipscope(arguments + " --format json", false);
-        EXPECT_EQ(result.exitCode, 0) << result.out;
-        std::vector<json> rows;
-        std::istringstream lines(result.out);
-        for (std::string line; std::getline(lines, line);)
-            rows.push_back(json::parse(line));
-        return rows;
-    }
     std::set<std::string> callIds(const std::string& arguments) {
         std::set<std::string> ids;
         for (const json& row : jsonLines(arguments))
@@ -81,7 +61,7 @@ std::string runOnTerminal(const std::string& arguments, unsigned short columns, 
             setenv("COLUMNS", columnsEnv, 1);
         else
             unsetenv("COLUMNS");
-        execl("/bin/sh", "sh", "-c", (Binary + " " + arguments).c_str(), static_cast<char*>(nullptr));
+        execl("/bin/sh", "sh", "-c", (std::string(SIPSCOPE_BINARY) + " " + arguments).c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     std::string out;
