@@ -39,6 +39,7 @@ public:
         m_frame.insert(m_frame.end(), Ethernet, Ethernet + 14);
         const std::size_t l4 = tcp ? 20 : 8;
         const std::size_t ipLength = 20 + l4 + payload.size();
+        // clang-format off
         const unsigned char ip[20] = {0x45, 0, static_cast<unsigned char>(ipLength >> 8),
                                       static_cast<unsigned char>(ipLength), 0, 0, 0x40, 0, 64,
                                       static_cast<unsigned char>(tcp ? 6 : 17), 0, 0,
@@ -46,20 +47,25 @@ public:
                                       static_cast<unsigned char>(srcIp >> 8), static_cast<unsigned char>(srcIp),
                                       static_cast<unsigned char>(dstIp >> 24), static_cast<unsigned char>(dstIp >> 16),
                                       static_cast<unsigned char>(dstIp >> 8), static_cast<unsigned char>(dstIp)};
+        // clang-format on
         m_frame.insert(m_frame.end(), ip, ip + 20);
         if (tcp) {
+            // clang-format off
             const unsigned char header[20] = {static_cast<unsigned char>(srcPort >> 8), static_cast<unsigned char>(srcPort),
                                               static_cast<unsigned char>(dstPort >> 8), static_cast<unsigned char>(dstPort),
                                               static_cast<unsigned char>(seq >> 24), static_cast<unsigned char>(seq >> 16),
                                               static_cast<unsigned char>(seq >> 8), static_cast<unsigned char>(seq),
                                               0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0};
+            // clang-format on
             m_frame.insert(m_frame.end(), header, header + 20);
         } else {
             const std::size_t udpLength = 8 + payload.size();
+            // clang-format off
             const unsigned char header[8] = {static_cast<unsigned char>(srcPort >> 8), static_cast<unsigned char>(srcPort),
                                              static_cast<unsigned char>(dstPort >> 8), static_cast<unsigned char>(dstPort),
                                              static_cast<unsigned char>(udpLength >> 8),
                                              static_cast<unsigned char>(udpLength), 0, 0};
+            // clang-format on
             m_frame.insert(m_frame.end(), header, header + 8);
         }
         m_frame.insert(m_frame.end(), payload.begin(), payload.end());

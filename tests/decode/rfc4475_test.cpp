@@ -55,6 +55,7 @@ constexpr std::string_view IntmethMethod = "!interesting-Method0123456789_*+`.%i
 using enum Verdict;
 using enum ParseErrorCode;
 
+// clang-format off
 const TortureCase Cases[] = {
     // 3.1.1 valid
     {"wsinv.dat", Valid, None, {}, "INVITE", 0, "sip:vivekg@chair-dnrc.example.com;unknownparam",
@@ -160,6 +161,7 @@ const TortureCase Cases[] = {
     // In the archive, in no section.
     {"test.dat", Unclassified, BadStartLine},
 };
+// clang-format on
 
 fs::path corpusDir() { return fs::path(SIPSCOPE_CORPUS_DIR) / "rfc4475"; }
 

@@ -26,20 +26,26 @@ public:
         static const unsigned char Ethernet[14] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 8, 0};
         append(Ethernet, sizeof Ethernet);
         const std::size_t ipLength = 20 + (isTcp ? 20 : 8) + payload.size();
+        // clang-format off
         const unsigned char ip[20] = {0x45, 0, byte(ipLength, 1), byte(ipLength, 0), 0, 0, 0x40, 0, 64,
                                       static_cast<unsigned char>(isTcp ? 6 : 17), 0, 0,
                                       byte(srcIp, 3), byte(srcIp, 2), byte(srcIp, 1), byte(srcIp, 0),
                                       byte(dstIp, 3), byte(dstIp, 2), byte(dstIp, 1), byte(dstIp, 0)};
+        // clang-format on
         append(ip, sizeof ip);
         if (isTcp) {
+            // clang-format off
             const unsigned char tcp[20] = {byte(srcPort, 1), byte(srcPort, 0), byte(dstPort, 1), byte(dstPort, 0),
                                            byte(seq, 3), byte(seq, 2), byte(seq, 1), byte(seq, 0),
                                            0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0};
+            // clang-format on
             append(tcp, sizeof tcp);
         } else {
             const std::size_t udpLength = 8 + payload.size();
+            // clang-format off
             const unsigned char udp[8] = {byte(srcPort, 1), byte(srcPort, 0), byte(dstPort, 1), byte(dstPort, 0),
                                           byte(udpLength, 1), byte(udpLength, 0), 0, 0};
+            // clang-format on
             append(udp, sizeof udp);
         }
         append(payload.data(), payload.size());
