@@ -69,10 +69,9 @@ public:
             m_frame.insert(m_frame.end(), header, header + 8);
         }
         m_frame.insert(m_frame.end(), payload.begin(), payload.end());
-        const std::uint32_t record[4] = {static_cast<std::uint32_t>(timestampUs / 1000000),
-                                         static_cast<std::uint32_t>(timestampUs % 1000000),
-                                         static_cast<std::uint32_t>(m_frame.size()),
-                                         static_cast<std::uint32_t>(m_frame.size())};
+        const std::uint32_t record[4] = {
+            static_cast<std::uint32_t>(timestampUs / 1000000), static_cast<std::uint32_t>(timestampUs % 1000000),
+            static_cast<std::uint32_t>(m_frame.size()), static_cast<std::uint32_t>(m_frame.size())};
         std::fwrite(record, sizeof record, 1, m_file);
         std::fwrite(m_frame.data(), m_frame.size(), 1, m_file);
     }
@@ -86,7 +85,8 @@ std::string sdp(std::uint32_t ip, int port) {
     char address[32];
     std::snprintf(address, sizeof address, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
     return std::string("v=0\r\no=user 53655765 2353687637 IN IP4 ") + address + "\r\ns=-\r\nc=IN IP4 " + address +
-           "\r\nt=0 0\r\nm=audio " + std::to_string(port) + " RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\n"
+           "\r\nt=0 0\r\nm=audio " + std::to_string(port) +
+           " RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\n"
            "a=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n";
 }
 
@@ -98,7 +98,8 @@ struct Call {
 
 std::string request(const Call& c, const char* method, int cseq, bool withToTag, const std::string& branch,
                     const std::string& body) {
-    std::string m = std::string(method) + " sip:" + std::to_string(2000 + c.index % 5000) + "@10.1.0.1:5060 SIP/2.0\r\n";
+    std::string m =
+        std::string(method) + " sip:" + std::to_string(2000 + c.index % 5000) + "@10.1.0.1:5060 SIP/2.0\r\n";
     m += "Via: SIP/2.0/UDP 10.0." + std::to_string((c.callerIp >> 8) & 255) + "." + std::to_string(c.callerIp & 255) +
          ":5060;branch=z9hG4bK" + branch + "\r\n";
     m += "From: \"User " + std::to_string(c.index % 5000) + "\" <sip:" + std::to_string(1000 + c.index % 5000) +
@@ -131,7 +132,7 @@ std::string response(const Call& c, int status, const char* reason, const char* 
     return m;
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     Options options;
@@ -144,13 +145,19 @@ int main(int argc, char** argv) {
             }
             return argv[++i];
         };
-        if (arg == "--calls") options.calls = std::strtoull(value().c_str(), nullptr, 10);
-        else if (arg == "--transport") options.tcp = value() == "tcp";
-        else if (arg == "--rtp") options.rtpPerDirection = std::atoi(value().c_str());
-        else if (arg == "--concurrency") options.concurrency = std::strtoull(value().c_str(), nullptr, 10);
-        else if (arg == "-o") options.output = value();
+        if (arg == "--calls")
+            options.calls = std::strtoull(value().c_str(), nullptr, 10);
+        else if (arg == "--transport")
+            options.tcp = value() == "tcp";
+        else if (arg == "--rtp")
+            options.rtpPerDirection = std::atoi(value().c_str());
+        else if (arg == "--concurrency")
+            options.concurrency = std::strtoull(value().c_str(), nullptr, 10);
+        else if (arg == "-o")
+            options.output = value();
         else {
-            std::fprintf(stderr, "usage: gen_calls --calls N [--transport udp|tcp] [--rtp N] [--concurrency C] -o FILE\n");
+            std::fprintf(stderr,
+                         "usage: gen_calls --calls N [--transport udp|tcp] [--rtp N] [--concurrency C] -o FILE\n");
             return 1;
         }
     }
@@ -175,8 +182,12 @@ int main(int argc, char** argv) {
             const std::uint64_t index = slot - static_cast<std::uint64_t>(step) * lag;
             if (index >= options.calls)
                 continue;
-            Call c{index, 0x0a000000u | static_cast<std::uint32_t>(1 + index % 200),
-                   0x0a010000u | static_cast<std::uint32_t>(1 + index % 50), "", "", ""};
+            Call c{index,
+                   0x0a000000u | static_cast<std::uint32_t>(1 + index % 200),
+                   0x0a010000u | static_cast<std::uint32_t>(1 + index % 50),
+                   "",
+                   "",
+                   ""};
             c.callId = std::to_string(index) + "-bench@10.0.0.1";
             c.fromTag = std::to_string(index * 7 + 1);
             c.toTag = std::to_string(index * 13 + 5);
@@ -187,12 +198,24 @@ int main(int argc, char** argv) {
             bool fromCaller = true;
             switch (step) {
             case 0: msg = request(c, "INVITE", 1, false, b1, sdp(c.callerIp, 10000 + index % 20000 * 2)); break;
-            case 1: msg = response(c, 100, "Trying", "INVITE", 1, false, b1, ""); fromCaller = false; break;
-            case 2: msg = response(c, 180, "Ringing", "INVITE", 1, true, b1, ""); fromCaller = false; break;
-            case 3: msg = response(c, 200, "OK", "INVITE", 1, true, b1, sdp(c.calleeIp, 20000 + index % 20000 * 2)); fromCaller = false; break;
+            case 1:
+                msg = response(c, 100, "Trying", "INVITE", 1, false, b1, "");
+                fromCaller = false;
+                break;
+            case 2:
+                msg = response(c, 180, "Ringing", "INVITE", 1, true, b1, "");
+                fromCaller = false;
+                break;
+            case 3:
+                msg = response(c, 200, "OK", "INVITE", 1, true, b1, sdp(c.calleeIp, 20000 + index % 20000 * 2));
+                fromCaller = false;
+                break;
             case 4: msg = request(c, "ACK", 1, true, b2, ""); break;
             case 5: msg = request(c, "BYE", 2, true, b3, ""); break;
-            case 6: msg = response(c, 200, "OK", "BYE", 2, true, b3, ""); fromCaller = false; break;
+            case 6:
+                msg = response(c, 200, "OK", "BYE", 2, true, b3, "");
+                fromCaller = false;
+                break;
             }
             const std::uint32_t src = fromCaller ? c.callerIp : c.calleeIp;
             const std::uint32_t dst = fromCaller ? c.calleeIp : c.callerIp;

@@ -17,7 +17,7 @@ namespace {
 
 std::atomic<std::uint64_t> g_allocations{0};
 
-} // namespace
+}  // namespace
 
 void* operator new(std::size_t size) {
     g_allocations.fetch_add(1, std::memory_order_relaxed);
@@ -38,25 +38,40 @@ std::string invite(int n) {
                              "a=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n";
     const std::string id = std::to_string(n);
     return "INVITE sip:2004@10.1.0.1:5060 SIP/2.0\r\n"
-           "Via: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK" + id + "a\r\n"
-           "From: \"User 4\" <sip:1004@example.com>;tag=" + id + "29\r\n"
+           "Via: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK" +
+           id +
+           "a\r\n"
+           "From: \"User 4\" <sip:1004@example.com>;tag=" +
+           id +
+           "29\r\n"
            "To: <sip:2004@example.com>\r\n"
-           "Call-ID: " + id + "-bench@10.0.0.1\r\n"
+           "Call-ID: " +
+           id +
+           "-bench@10.0.0.1\r\n"
            "CSeq: 1 INVITE\r\n"
            "Contact: <sip:1004@10.0.0.1:5060>\r\n"
            "Max-Forwards: 70\r\n"
            "User-Agent: sipscope-bench\r\n"
            "Content-Type: application/sdp\r\n"
-           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+           "Content-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 std::string ringing(int n) {
     const std::string id = std::to_string(n);
     return "SIP/2.0 180 Ringing\r\n"
-           "Via: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK" + id + "a\r\n"
-           "From: \"User 4\" <sip:1004@example.com>;tag=" + id + "29\r\n"
-           "To: <sip:2004@example.com>;tag=" + id + "57\r\n"
-           "Call-ID: " + id + "-bench@10.0.0.1\r\n"
+           "Via: SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK" +
+           id +
+           "a\r\n"
+           "From: \"User 4\" <sip:1004@example.com>;tag=" +
+           id +
+           "29\r\n"
+           "To: <sip:2004@example.com>;tag=" +
+           id +
+           "57\r\n"
+           "Call-ID: " +
+           id +
+           "-bench@10.0.0.1\r\n"
            "CSeq: 1 INVITE\r\n"
            "Server: sipscope-bench\r\n"
            "Content-Length: 0\r\n\r\n";
@@ -141,6 +156,6 @@ void BM_TcpReassembler_InOrder(benchmark::State& state) {
 }
 BENCHMARK(BM_TcpReassembler_InOrder)->Arg(1460)->Arg(300);
 
-} // namespace
+}  // namespace
 
 BENCHMARK_MAIN();

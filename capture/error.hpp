@@ -11,12 +11,11 @@ namespace sipscope {
 class Error : public std::runtime_error {
 public:
     enum class Kind { Input, Environment };
-    explicit Error(const std::string& message, Kind kind = Kind::Input)
-        : std::runtime_error(message), m_kind(kind) {}
+    explicit Error(const std::string& message, Kind kind = Kind::Input) : std::runtime_error(message), m_kind(kind) {}
     Kind kind() const { return m_kind; }
 
 private:
     Kind m_kind;
 };
 
-} // namespace sipscope
+}  // namespace sipscope

@@ -27,10 +27,10 @@ constexpr std::uint8_t ProtoSctp = 132;
 constexpr std::uint8_t ProtoTypeSip = 1;
 constexpr std::uint16_t SipsPort = 5061;  // the default port of SIP over TLS (RFC 3261)
 
-constexpr std::size_t V3HeaderBytes = 6;  // "HEP3", total length
+constexpr std::size_t V3HeaderBytes = 6;     // "HEP3", total length
 constexpr std::size_t ChunkHeaderBytes = 6;  // vendor id, type id, length (header included)
-constexpr std::size_t V2BaseBytes = 8;    // version, length, family, protocol, ports
-constexpr std::size_t V2TimeBytes = 12;   // seconds, microseconds, capture id, 2 bytes of struct padding
+constexpr std::size_t V2BaseBytes = 8;       // version, length, family, protocol, ports
+constexpr std::size_t V2TimeBytes = 12;      // seconds, microseconds, capture id, 2 bytes of struct padding
 constexpr std::size_t V2PackedTimeBytes = 10;
 
 // HEP3 §2 generic chunk types (vendor 0).
@@ -52,21 +52,17 @@ enum ChunkType : std::uint16_t {
     ChunkCompressedPayload = 0x0010,
 };
 
-Transport transportOf(std::uint8_t protocol, std::uint16_t srcPort, std::uint16_t dstPort)
-{
+Transport transportOf(std::uint8_t protocol, std::uint16_t srcPort, std::uint16_t dstPort) {
     switch (protocol) {
     case ProtoTcp:
         // HEP has no TLS protocol value: senders write the TCP under the TLS, so judge by the SIPS port.
         return srcPort == SipsPort || dstPort == SipsPort ? Transport::Tls : Transport::Tcp;
-    case ProtoSctp:
-        return Transport::Sctp;
-    default:
-        return Transport::Udp;
+    case ProtoSctp: return Transport::Sctp;
+    default: return Transport::Udp;
     }
 }
 
-IpAddress addressOf(ByteSpan bytes)
-{
+IpAddress addressOf(ByteSpan bytes) {
     if (bytes.size() == 4)
         return IpAddress::v4(load32(bytes, 0));
     IpAddress address;
@@ -76,14 +72,12 @@ IpAddress addressOf(ByteSpan bytes)
     return address;
 }
 
-bool startsLikeSip(ByteSpan bytes, std::size_t at)
-{
+bool startsLikeSip(ByteSpan bytes, std::size_t at) {
     return at <= bytes.size() && looksLikeSip(detail::asText(bytes.subspan(at)));
 }
 
 // Where the payload of a HEPv1/v2 datagram starts, or nullopt when the header is not a plausible one.
-std::optional<std::size_t> v2HeaderBytes(ByteSpan bytes)
-{
+std::optional<std::size_t> v2HeaderBytes(ByteSpan bytes) {
     if (bytes.size() < V2BaseBytes || (bytes[0] != 1 && bytes[0] != 2))
         return std::nullopt;
     const std::size_t addressBytes = bytes[2] == FamilyIpv4 ? 8 : bytes[2] == FamilyIpv6 ? 32 : 0;
@@ -112,10 +106,9 @@ std::optional<std::size_t> v2HeaderBytes(ByteSpan bytes)
     return padded <= bytes.size() ? std::optional<std::size_t>(padded) : std::nullopt;
 }
 
-} // namespace
+}  // namespace
 
-bool looksLikeHep(std::string_view datagram)
-{
+bool looksLikeHep(std::string_view datagram) {
     if (datagram.size() >= V3HeaderBytes && datagram.substr(0, 4) == "HEP3")
         return true;
     return v2HeaderBytes(detail::asBytes(datagram)).has_value();
@@ -124,8 +117,7 @@ bool looksLikeHep(std::string_view datagram)
 HepDecoder::HepDecoder(std::size_t maxInflatedBytes) : m_maxInflatedBytes(maxInflatedBytes) {}
 
 HepStatus HepDecoder::decode(std::string_view datagram, std::int64_t fallbackTimestampUs, std::uint64_t frameNumber,
-                             const HepPayloadSink& sink)
-{
+                             const HepPayloadSink& sink) {
     m_captureId = 0;
     if (datagram.size() >= 4 && datagram.substr(0, 4) == "HEP3")
         return decodeV3(datagram, fallbackTimestampUs, frameNumber, sink);
@@ -136,8 +128,7 @@ HepStatus HepDecoder::decode(std::string_view datagram, std::int64_t fallbackTim
 
 namespace {
 
-HepStatus deliver(PayloadView& view, std::string_view payload, const HepPayloadSink& sink)
-{
+HepStatus deliver(PayloadView& view, std::string_view payload, const HepPayloadSink& sink) {
     if (!looksLikeSip(payload, isWellKnownSipPort(view.src.port) || isWellKnownSipPort(view.dst.port)))
         return HepStatus::Skipped;
     // Keepalive CRLFs before the start line are not part of the message (RFC 3261 §7.5).
@@ -146,11 +137,10 @@ HepStatus deliver(PayloadView& view, std::string_view payload, const HepPayloadS
     return HepStatus::Delivered;
 }
 
-} // namespace
+}  // namespace
 
-HepStatus HepDecoder::decodeV3(std::string_view datagram, std::int64_t fallbackTimestampUs,
-                               std::uint64_t frameNumber, const HepPayloadSink& sink)
-{
+HepStatus HepDecoder::decodeV3(std::string_view datagram, std::int64_t fallbackTimestampUs, std::uint64_t frameNumber,
+                               const HepPayloadSink& sink) {
     ByteSpan bytes = detail::asBytes(datagram);
     if (bytes.size() < V3HeaderBytes)
         return HepStatus::Malformed;
@@ -238,14 +228,9 @@ HepStatus HepDecoder::decodeV3(std::string_view datagram, std::int64_t fallbackT
             else
                 return HepStatus::Malformed;
             break;
-        case ChunkPayload:
-            payload = body;
-            break;
-        case ChunkCompressedPayload:
-            compressed = body;
-            break;
-        default:
-            break;  // auth key, correlation id, QoS, MOS, ...: nothing SIP needs
+        case ChunkPayload: payload = body; break;
+        case ChunkCompressedPayload: compressed = body; break;
+        default: break;  // auth key, correlation id, QoS, MOS, ...: nothing SIP needs
         }
     }
 
@@ -263,8 +248,8 @@ HepStatus HepDecoder::decodeV3(std::string_view datagram, std::int64_t fallbackT
     view.src = Endpoint{*src, srcPort};
     view.dst = Endpoint{*dst, dstPort};
     view.transport = transportOf(protocol, srcPort, dstPort);
-    view.timestampUs = seconds ? std::int64_t{*seconds} * 1'000'000 + std::int64_t{microseconds % 1'000'000}
-                               : fallbackTimestampUs;
+    view.timestampUs =
+        seconds ? std::int64_t{*seconds} * 1'000'000 + std::int64_t{microseconds % 1'000'000} : fallbackTimestampUs;
     view.frameNumber = frameNumber;
     if (payload)
         return deliver(view, detail::asText(*payload), sink);
@@ -273,9 +258,8 @@ HepStatus HepDecoder::decodeV3(std::string_view datagram, std::int64_t fallbackT
     return deliver(view, std::string_view(m_inflated.data(), m_inflatedBytes), sink);
 }
 
-HepStatus HepDecoder::decodeV2(std::string_view datagram, std::int64_t fallbackTimestampUs,
-                               std::uint64_t frameNumber, const HepPayloadSink& sink)
-{
+HepStatus HepDecoder::decodeV2(std::string_view datagram, std::int64_t fallbackTimestampUs, std::uint64_t frameNumber,
+                               const HepPayloadSink& sink) {
     const ByteSpan bytes = detail::asBytes(datagram);
     const std::size_t headerBytes = *v2HeaderBytes(bytes);
     const bool isIpv6 = bytes[2] == FamilyIpv6;
@@ -305,8 +289,7 @@ HepStatus HepDecoder::decodeV2(std::string_view datagram, std::int64_t fallbackT
     return deliver(view, datagram.substr(headerBytes), sink);
 }
 
-bool HepDecoder::inflate(std::string_view compressed)
-{
+bool HepDecoder::inflate(std::string_view compressed) {
     if (m_inflated.size() != m_maxInflatedBytes)
         m_inflated.resize(m_maxInflatedBytes);  // once: the buffer keeps its size, m_inflatedBytes says what is used
     // zlib or gzip framing (windowBits 15 + 32 detects which); raw deflate when neither header is there.
@@ -332,10 +315,9 @@ bool HepDecoder::inflate(std::string_view compressed)
 }
 
 HepStatus decodeHep(std::string_view datagram, std::int64_t fallbackTimestampUs, std::uint64_t frameNumber,
-                    const HepPayloadSink& sink)
-{
+                    const HepPayloadSink& sink) {
     thread_local HepDecoder decoder;
     return decoder.decode(datagram, fallbackTimestampUs, frameNumber, sink);
 }
 
-} // namespace sipscope::capture
+}  // namespace sipscope::capture

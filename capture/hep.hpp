@@ -57,4 +57,4 @@ private:
 HepStatus decodeHep(std::string_view datagram, std::int64_t fallbackTimestampUs, std::uint64_t frameNumber,
                     const HepPayloadSink& sink);
 
-} // namespace sipscope::capture
+}  // namespace sipscope::capture

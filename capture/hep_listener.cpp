@@ -48,7 +48,8 @@ public:
         const HepListenAddress where = parseHepListenAddress(address);
         sockaddr_storage local{};
         socklen_t localLength = 0;
-        if (auto* v4 = reinterpret_cast<sockaddr_in*>(&local); inet_pton(AF_INET, where.host.c_str(), &v4->sin_addr) == 1) {
+        if (auto* v4 = reinterpret_cast<sockaddr_in*>(&local);
+            inet_pton(AF_INET, where.host.c_str(), &v4->sin_addr) == 1) {
             v4->sin_family = AF_INET;
             v4->sin_port = htons(where.port);
             localLength = sizeof(sockaddr_in);
@@ -74,10 +75,10 @@ public:
         if (::bind(m_socket, reinterpret_cast<sockaddr*>(&local), localLength) != 0) {
             const int code = errno;
             ::close(m_socket);
-            std::string advice = code == EADDRINUSE ? " (another collector listens there: pick another port)"
-                               : code == EACCES     ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE)"
-                               : code == EADDRNOTAVAIL ? " (no interface has this address: see `ip addr`)"
-                                                       : "";
+            std::string advice = code == EADDRINUSE      ? " (another collector listens there: pick another port)"
+                                 : code == EACCES        ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE)"
+                                 : code == EADDRNOTAVAIL ? " (no interface has this address: see `ip addr`)"
+                                                         : "";
             throw Error("--hep-listen " + address + ": cannot bind: " + std::strerror(code) + advice,
                         Error::Kind::Environment);
         }
@@ -97,8 +98,8 @@ public:
             sockaddr_storage peer{};
             socklen_t peerLength = sizeof peer;
             // IPv4 limits a UDP payload to 65507 bytes, so the synthetic IPv4 length never overflows.
-            const ssize_t received = ::recvfrom(m_socket, m_frame.data() + headerBytes, MaxDatagramBytes - UdpHeaderBytes -
-                                                (m_isIpv6 ? 0 : Ipv4HeaderBytes), 0,
+            const ssize_t received = ::recvfrom(m_socket, m_frame.data() + headerBytes,
+                                                MaxDatagramBytes - UdpHeaderBytes - (m_isIpv6 ? 0 : Ipv4HeaderBytes), 0,
                                                 reinterpret_cast<sockaddr*>(&peer), &peerLength);
             if (received >= 0) {
                 const auto now = std::chrono::system_clock::now();
@@ -193,12 +194,13 @@ private:
     std::chrono::steady_clock::time_point m_started;
 };
 
-} // namespace
+}  // namespace
 
 HepListenAddress parseHepListenAddress(std::string_view text) {
     const std::string original(text);
     auto bad = [&original](const char* why) {
-        return Error("--hep-listen '" + original + "': " + why + " (expected udp:ADDR:PORT, e.g. udp:0.0.0.0:9060 "
+        return Error("--hep-listen '" + original + "': " + why +
+                     " (expected udp:ADDR:PORT, e.g. udp:0.0.0.0:9060 "
                      "or udp:[::]:9060)");
     };
     if (text.starts_with("udp:"))
@@ -237,4 +239,4 @@ std::unique_ptr<LiveSource> openHepListener(const std::string& address, std::uin
     return std::make_unique<HepListener>(address, maxDurationSeconds, maxPackets);
 }
 
-} // namespace sipscope::capture
+}  // namespace sipscope::capture

@@ -28,4 +28,4 @@ HepListenAddress parseHepListenAddress(std::string_view text);
 std::unique_ptr<LiveSource> openHepListener(const std::string& address, std::uint32_t maxDurationSeconds = 0,
                                             std::uint64_t maxPackets = 0);
 
-} // namespace sipscope::capture
+}  // namespace sipscope::capture

@@ -32,16 +32,15 @@ std::string activationAdvice(int code, const std::string& interface) {
     case PCAP_ERROR_NO_SUCH_DEVICE:
         return "no interface named '" + interface + "': list them with `ip link`, or use -i any";
     case PCAP_ERROR_PERM_DENIED:
-        return "no permission to capture on '" + interface + "': run as root, or grant the binary "
+        return "no permission to capture on '" + interface +
+               "': run as root, or grant the binary "
                "`setcap cap_net_raw,cap_net_admin=eip $(command -v sipscope)`";
     case PCAP_ERROR_PROMISC_PERM_DENIED:
         return "no permission to put '" + interface + "' in promiscuous mode: run as root or drop --promisc";
     case PCAP_ERROR_IFACE_NOT_UP:
         return "interface '" + interface + "' is down: bring it up with `ip link set " + interface + " up`";
-    case PCAP_ERROR_RFMON_NOTSUP:
-        return "interface '" + interface + "' does not support monitor mode";
-    default:
-        return {};
+    case PCAP_ERROR_RFMON_NOTSUP: return "interface '" + interface + "' does not support monitor mode";
+    default: return {};
     }
 }
 
@@ -190,18 +189,14 @@ private:
     std::chrono::steady_clock::time_point m_started;
 };
 
-} // namespace
+}  // namespace
 
 std::unique_ptr<LiveSource> openLiveSource(const LiveOptions& options) {
     return std::make_unique<PcapLiveSource>(options);
 }
 
-void requestStop() noexcept {
-    g_stopRequested.store(true);
-}
+void requestStop() noexcept { g_stopRequested.store(true); }
 
-const std::atomic<bool>& stopRequested() noexcept {
-    return g_stopRequested;
-}
+const std::atomic<bool>& stopRequested() noexcept { return g_stopRequested; }
 
-} // namespace sipscope::capture
+}  // namespace sipscope::capture

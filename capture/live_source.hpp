@@ -11,12 +11,12 @@
 namespace sipscope::capture {
 
 struct LiveOptions {
-    std::string interface = "any";    // "any" captures on every interface (link type Linux SLL)
-    std::string filter;               // BPF expression; empty = every packet
+    std::string interface = "any";  // "any" captures on every interface (link type Linux SLL)
+    std::string filter;             // BPF expression; empty = every packet
     int snaplenBytes = 262144;
-    int bufferMegabytes = 0;          // kernel buffer; 0 = libpcap's default
+    int bufferMegabytes = 0;  // kernel buffer; 0 = libpcap's default
     bool isPromiscuous = false;
-    std::string writePath;            // also write every captured packet to this pcap file; empty = no
+    std::string writePath;                 // also write every captured packet to this pcap file; empty = no
     std::uint32_t maxDurationSeconds = 0;  // 0 = until stopped
     std::uint64_t maxPackets = 0;          // 0 = until stopped
 };
@@ -48,4 +48,4 @@ void requestStop() noexcept;
 // The flag requestStop() sets, for loops that also want to stop on it (store::IngestOptions::stop).
 const std::atomic<bool>& stopRequested() noexcept;
 
-} // namespace sipscope::capture
+}  // namespace sipscope::capture

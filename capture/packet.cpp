@@ -5,8 +5,7 @@
 
 namespace sipscope::capture {
 
-std::string_view transportName(Transport transport)
-{
+std::string_view transportName(Transport transport) {
     switch (transport) {
     case Transport::Udp: return "udp";
     case Transport::Tcp: return "tcp";
@@ -18,8 +17,7 @@ std::string_view transportName(Transport transport)
     return "unknown";
 }
 
-IpAddress IpAddress::v4(std::uint32_t hostOrder)
-{
+IpAddress IpAddress::v4(std::uint32_t hostOrder) {
     IpAddress address;
     address.version = 4;
     address.bytes[0] = static_cast<std::uint8_t>(hostOrder >> 24);
@@ -31,15 +29,13 @@ IpAddress IpAddress::v4(std::uint32_t hostOrder)
 
 namespace {
 
-std::string dottedQuad(const std::uint8_t* bytes)
-{
+std::string dottedQuad(const std::uint8_t* bytes) {
     char text[16];
     std::snprintf(text, sizeof text, "%u.%u.%u.%u", bytes[0], bytes[1], bytes[2], bytes[3]);
     return text;
 }
 
-std::string ipv6Text(const std::array<std::uint8_t, 16>& bytes)
-{
+std::string ipv6Text(const std::array<std::uint8_t, 16>& bytes) {
     std::uint16_t groups[8];
     for (int i = 0; i < 8; ++i)
         groups[i] = static_cast<std::uint16_t>((bytes[2 * i] << 8) | bytes[2 * i + 1]);
@@ -86,17 +82,13 @@ std::string ipv6Text(const std::array<std::uint8_t, 16>& bytes)
     return text;
 }
 
-} // namespace
+}  // namespace
 
-std::string IpAddress::toString() const
-{
-    return version == 6 ? ipv6Text(bytes) : dottedQuad(bytes.data());
-}
+std::string IpAddress::toString() const { return version == 6 ? ipv6Text(bytes) : dottedQuad(bytes.data()); }
 
-std::string Endpoint::toString() const
-{
+std::string Endpoint::toString() const {
     std::string text = ip.version == 6 ? "[" + ip.toString() + "]" : ip.toString();
     return text + ":" + std::to_string(port);
 }
 
-} // namespace sipscope::capture
+}  // namespace sipscope::capture

@@ -33,7 +33,14 @@ struct Endpoint {
 
 // Link types we may meet, numbered as LINKTYPE_* in the pcap/pcapng specifications.
 enum class LinkType : std::uint32_t {
-    Null = 0, Ethernet = 1, Raw = 101, Loop = 108, LinuxSll = 113, Ipv4 = 228, Ipv6 = 229, LinuxSll2 = 276,
+    Null = 0,
+    Ethernet = 1,
+    Raw = 101,
+    Loop = 108,
+    LinuxSll = 113,
+    Ipv4 = 228,
+    Ipv6 = 229,
+    LinuxSll2 = 276,
 };
 
 // One captured frame. `bytes` belongs to the packet source and is valid until its next `next()` call.
@@ -56,4 +63,4 @@ struct PayloadView {
     std::uint64_t frameNumber = 0;  // the frame that completed the payload (last fragment or segment)
 };
 
-} // namespace sipscope::capture
+}  // namespace sipscope::capture

@@ -54,13 +54,9 @@ constexpr std::uint8_t ProtoDestinationOptions = 60;
 
 constexpr int MaxIpv6ExtensionHeaders = 16;
 
-IpAddress ipv4At(ByteSpan bytes, std::size_t at)
-{
-    return IpAddress::v4(load32(bytes, at));
-}
+IpAddress ipv4At(ByteSpan bytes, std::size_t at) { return IpAddress::v4(load32(bytes, at)); }
 
-IpAddress ipv6At(ByteSpan bytes, std::size_t at)
-{
+IpAddress ipv6At(ByteSpan bytes, std::size_t at) {
     IpAddress address;
     address.version = 6;
     for (std::size_t i = 0; i < 16; ++i)
@@ -68,15 +64,14 @@ IpAddress ipv6At(ByteSpan bytes, std::size_t at)
     return address;
 }
 
-} // namespace
+}  // namespace
 
 // [SECTION] Impl state and helpers
 
 struct PacketDecoder::Impl {
     Impl(PayloadSink payloadSink, const DecoderLimits& decoderLimits)
-        : sink(std::move(payloadSink)), limits(decoderLimits), fragments(limits, stats),
-          tcp(limits, stats, sink), sctp(limits, stats, sink)
-    {
+        : sink(std::move(payloadSink)), limits(decoderLimits), fragments(limits, stats), tcp(limits, stats, sink),
+          sctp(limits, stats, sink) {
         if (!limits.sipPorts.empty()) {
             isSipPort.assign(65536, false);
             for (std::uint16_t port : limits.sipPorts)
@@ -97,8 +92,7 @@ struct PacketDecoder::Impl {
     bool isCut = false;  // the capture kept fewer bytes than were on the wire
 
     // A header that does not fit: the snap length cut it, or the packet lies about itself.
-    void tooShort()
-    {
+    void tooShort() {
         if (isCut)
             ++stats.truncatedPackets;
         else
@@ -113,22 +107,19 @@ struct PacketDecoder::Impl {
     void decodeIpv6(ByteSpan bytes, int depth);
     void decodeIpv6Payload(std::uint8_t nextHeader, const IpAddress& src, const IpAddress& dst, ByteSpan bytes,
                            bool isReassembled, int depth);
-    void decodeTransport(std::uint8_t protocol, const IpAddress& src, const IpAddress& dst, ByteSpan bytes,
-                         int depth);
+    void decodeTransport(std::uint8_t protocol, const IpAddress& src, const IpAddress& dst, ByteSpan bytes, int depth);
     bool enterTunnel(int depth);
     void decodeGre(ByteSpan bytes, int depth);
     void decodeUdp(const IpAddress& src, const IpAddress& dst, ByteSpan bytes);
     void decodeHep(std::string_view datagram);
     void decodeTcp(const IpAddress& src, const IpAddress& dst, ByteSpan bytes);
 
-    bool isHepPort(std::uint16_t port) const
-    {
+    bool isHepPort(std::uint16_t port) const {
         return std::find(limits.hepPorts.begin(), limits.hepPorts.end(), port) != limits.hepPorts.end();
     }
 
     // True when --sip-ports leaves this port pair out (the caller has checked there are 4 bytes of ports).
-    bool isOutsideSipPorts(ByteSpan transportHeader)
-    {
+    bool isOutsideSipPorts(ByteSpan transportHeader) {
         if (isSipPort.empty() || isSipPort[load16(transportHeader, 0)] || isSipPort[load16(transportHeader, 2)])
             return false;
         ++stats.outsideSipPorts;
@@ -138,8 +129,7 @@ struct PacketDecoder::Impl {
 
 // [SECTION] Link layers and EtherTypes
 
-void PacketDecoder::Impl::decodeLink(std::uint32_t linkType, ByteSpan bytes)
-{
+void PacketDecoder::Impl::decodeLink(std::uint32_t linkType, ByteSpan bytes) {
     switch (linkType) {
     case 1:  // LINKTYPE_ETHERNET
         decodeEthernet(bytes, 0);
@@ -154,7 +144,7 @@ void PacketDecoder::Impl::decodeLink(std::uint32_t linkType, ByteSpan bytes)
             return tooShort();
         decodeEtherType(load16(bytes, 0), bytes.subspan(20), 0);
         return;
-    case 0:     // LINKTYPE_NULL: a 4-byte address family in the capturing host's byte order
+    case 0:      // LINKTYPE_NULL: a 4-byte address family in the capturing host's byte order
     case 108: {  // LINKTYPE_LOOP: the same in network byte order (but writers disagree, so accept both)
         if (bytes.size() < 4)
             return tooShort();
@@ -175,21 +165,17 @@ void PacketDecoder::Impl::decodeLink(std::uint32_t linkType, ByteSpan bytes)
     case 14:   // DLT_RAW on OpenBSD
         decodeIp(bytes, 0);
         return;
-    default:
-        ++stats.unknownLinkType;
-        return;
+    default: ++stats.unknownLinkType; return;
     }
 }
 
-void PacketDecoder::Impl::decodeEthernet(ByteSpan bytes, int depth)
-{
+void PacketDecoder::Impl::decodeEthernet(ByteSpan bytes, int depth) {
     if (bytes.size() < 14)
         return tooShort();
     decodeEtherType(load16(bytes, 12), bytes.subspan(14), depth);
 }
 
-void PacketDecoder::Impl::decodeEtherType(std::uint16_t type, ByteSpan bytes, int depth)
-{
+void PacketDecoder::Impl::decodeEtherType(std::uint16_t type, ByteSpan bytes, int depth) {
     // IEEE 802.1Q / 802.1ad: any number of 4-byte tags, each ending in the next EtherType.
     while (type == EtherVlan || type == EtherQinQ || type == EtherQinQOld || type == EtherQinQOld2) {
         if (bytes.size() < 4)
@@ -198,12 +184,8 @@ void PacketDecoder::Impl::decodeEtherType(std::uint16_t type, ByteSpan bytes, in
         bytes = bytes.subspan(4);
     }
     switch (type) {
-    case EtherIpv4:
-        decodeIpv4(bytes, depth);
-        return;
-    case EtherIpv6:
-        decodeIpv6(bytes, depth);
-        return;
+    case EtherIpv4: decodeIpv4(bytes, depth); return;
+    case EtherIpv6: decodeIpv6(bytes, depth); return;
     case EtherPppoeSession: {
         // RFC 2516 §4: version/type, code, session id, length; then the PPP protocol field (RFC 1661 §2).
         if (bytes.size() < 8)
@@ -236,19 +218,14 @@ void PacketDecoder::Impl::decodeEtherType(std::uint16_t type, ByteSpan bytes, in
         decodeIp(bytes.subspan(at), depth);
         return;
     }
-    case EtherTransparentBridging:
-        decodeEthernet(bytes, depth);
-        return;
-    default:
-        ++stats.nonIpPackets;
-        return;
+    case EtherTransparentBridging: decodeEthernet(bytes, depth); return;
+    default: ++stats.nonIpPackets; return;
     }
 }
 
 // [SECTION] IPv4, IPv6 and tunnels
 
-void PacketDecoder::Impl::decodeIp(ByteSpan bytes, int depth)
-{
+void PacketDecoder::Impl::decodeIp(ByteSpan bytes, int depth) {
     if (bytes.empty())
         return tooShort();
     const int version = bytes[0] >> 4;
@@ -260,8 +237,7 @@ void PacketDecoder::Impl::decodeIp(ByteSpan bytes, int depth)
         ++stats.nonIpPackets;
 }
 
-void PacketDecoder::Impl::decodeIpv4(ByteSpan bytes, int depth)
-{
+void PacketDecoder::Impl::decodeIpv4(ByteSpan bytes, int depth) {
     if (bytes.size() < 20)
         return tooShort();
     const std::size_t headerLength = std::size_t{bytes[0] & 0x0fu} * 4;
@@ -300,8 +276,7 @@ void PacketDecoder::Impl::decodeIpv4(ByteSpan bytes, int depth)
         decodeTransport(protocol, src, dst, ByteSpan(datagram->payload), depth);
 }
 
-void PacketDecoder::Impl::decodeIpv6(ByteSpan bytes, int depth)
-{
+void PacketDecoder::Impl::decodeIpv6(ByteSpan bytes, int depth) {
     if (bytes.size() < 40)
         return tooShort();
     if ((bytes[0] >> 4) != 6) {
@@ -321,8 +296,7 @@ void PacketDecoder::Impl::decodeIpv6(ByteSpan bytes, int depth)
 }
 
 void PacketDecoder::Impl::decodeIpv6Payload(std::uint8_t nextHeader, const IpAddress& src, const IpAddress& dst,
-                                            ByteSpan bytes, bool isReassembled, int depth)
-{
+                                            ByteSpan bytes, bool isReassembled, int depth) {
     // RFC 8200 §4: walk the extension headers to the upper-layer header.
     for (int count = 0; count < MaxIpv6ExtensionHeaders; ++count) {
         switch (nextHeader) {
@@ -370,16 +344,13 @@ void PacketDecoder::Impl::decodeIpv6Payload(std::uint8_t nextHeader, const IpAdd
                 decodeIpv6Payload(datagram->protocol, src, dst, ByteSpan(datagram->payload), true, depth);
             return;
         }
-        default:
-            decodeTransport(nextHeader, src, dst, bytes, depth);
-            return;
+        default: decodeTransport(nextHeader, src, dst, bytes, depth); return;
         }
     }
     ++stats.malformedPackets;
 }
 
-bool PacketDecoder::Impl::enterTunnel(int depth)
-{
+bool PacketDecoder::Impl::enterTunnel(int depth) {
     if (depth + 1 > limits.maxEncapsulationDepth) {
         ++stats.tooDeeplyNested;
         return false;
@@ -389,15 +360,10 @@ bool PacketDecoder::Impl::enterTunnel(int depth)
 }
 
 void PacketDecoder::Impl::decodeTransport(std::uint8_t protocol, const IpAddress& src, const IpAddress& dst,
-                                          ByteSpan bytes, int depth)
-{
+                                          ByteSpan bytes, int depth) {
     switch (protocol) {
-    case ProtoUdp:
-        decodeUdp(src, dst, bytes);
-        return;
-    case ProtoTcp:
-        decodeTcp(src, dst, bytes);
-        return;
+    case ProtoUdp: decodeUdp(src, dst, bytes); return;
+    case ProtoTcp: decodeTcp(src, dst, bytes); return;
     case ProtoSctp:  // RFC 4960 §3: a 12-byte common header, then chunks
         if (bytes.size() < 12)
             return tooShort();
@@ -417,14 +383,11 @@ void PacketDecoder::Impl::decodeTransport(std::uint8_t protocol, const IpAddress
         if (enterTunnel(depth))
             decodeGre(bytes, depth + 1);
         return;
-    default:
-        ++stats.otherTransport;
-        return;
+    default: ++stats.otherTransport; return;
     }
 }
 
-void PacketDecoder::Impl::decodeGre(ByteSpan bytes, int depth)
-{
+void PacketDecoder::Impl::decodeGre(ByteSpan bytes, int depth) {
     // RFC 2784 §2 with RFC 2890 keys and sequence numbers (and RFC 1701's routing bit, refused).
     if (bytes.size() < 4)
         return tooShort();
@@ -478,8 +441,7 @@ void PacketDecoder::Impl::decodeGre(ByteSpan bytes, int depth)
 
 // [SECTION] UDP and TCP
 
-void PacketDecoder::Impl::decodeUdp(const IpAddress& src, const IpAddress& dst, ByteSpan bytes)
-{
+void PacketDecoder::Impl::decodeUdp(const IpAddress& src, const IpAddress& dst, ByteSpan bytes) {
     // RFC 768: source port, destination port, length (header included), checksum.
     if (bytes.size() < 8)
         return tooShort();
@@ -520,8 +482,7 @@ void PacketDecoder::Impl::decodeUdp(const IpAddress& src, const IpAddress& dst, 
     sink(view);
 }
 
-void PacketDecoder::Impl::decodeHep(std::string_view datagram)
-{
+void PacketDecoder::Impl::decodeHep(std::string_view datagram) {
     ++stats.hepPackets;
     const HepStatus status = hep.decode(datagram, nowUs, frameNumber, [this](const PayloadView& view) {
         ++stats.hepPayloadsDelivered;
@@ -532,8 +493,7 @@ void PacketDecoder::Impl::decodeHep(std::string_view datagram)
         ++stats.hepErrors;
 }
 
-void PacketDecoder::Impl::decodeTcp(const IpAddress& src, const IpAddress& dst, ByteSpan bytes)
-{
+void PacketDecoder::Impl::decodeTcp(const IpAddress& src, const IpAddress& dst, ByteSpan bytes) {
     // RFC 9293 §3.1: the data offset counts 4-byte words.
     if (bytes.size() < 20)
         return tooShort();
@@ -561,14 +521,11 @@ void PacketDecoder::Impl::decodeTcp(const IpAddress& src, const IpAddress& dst, 
 // [SECTION] PacketDecoder
 
 PacketDecoder::PacketDecoder(PayloadSink sink, DecoderLimits limits)
-    : m_impl(std::make_unique<Impl>(std::move(sink), limits))
-{
-}
+    : m_impl(std::make_unique<Impl>(std::move(sink), limits)) {}
 
 PacketDecoder::~PacketDecoder() = default;
 
-void PacketDecoder::decode(const RawPacket& packet)
-{
+void PacketDecoder::decode(const RawPacket& packet) {
     Impl& impl = *m_impl;
     ++impl.stats.packets;
     impl.nowUs = packet.timestampUs;
@@ -580,16 +537,12 @@ void PacketDecoder::decode(const RawPacket& packet)
     impl.decodeLink(packet.linkType, detail::asBytes(packet.bytes));
 }
 
-void PacketDecoder::finish()
-{
+void PacketDecoder::finish() {
     m_impl->fragments.finish();
     m_impl->tcp.finish();
     m_impl->sctp.finish();
 }
 
-const DecoderStats& PacketDecoder::stats() const
-{
-    return m_impl->stats;
-}
+const DecoderStats& PacketDecoder::stats() const { return m_impl->stats; }
 
-} // namespace sipscope::capture
+}  // namespace sipscope::capture

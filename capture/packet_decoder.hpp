@@ -17,12 +17,12 @@ struct DecoderLimits {
     std::int64_t fragmentTimeoutUs = 30'000'000;
     // Added by capture: the rest bound tunnels, fragments in total, and TCP streams.
     std::size_t maxFragmentBytesTotal = 64u << 20;  // bytes held by all waiting fragments together
-    int maxEncapsulationDepth = 4;                   // IP-in-IP, GRE, ERSPAN layers inside the outer IP
-    std::size_t maxTcpFlows = 65536;                 // TCP directions tracked at once
-    std::size_t maxTcpBufferedBytes = 256u << 10;    // out-of-order bytes waiting per direction
-    std::size_t maxSipMessageBytes = 256u << 10;     // one framed SIP or WebSocket message, headers + body
-    std::int64_t tcpIdleTimeoutUs = 300'000'000;     // a direction with no segment for this long is closed
-    std::int64_t tcpGapTimeoutUs = 10'000'000;       // a hole not filled for this long is skipped as lost
+    int maxEncapsulationDepth = 4;                  // IP-in-IP, GRE, ERSPAN layers inside the outer IP
+    std::size_t maxTcpFlows = 65536;                // TCP directions tracked at once
+    std::size_t maxTcpBufferedBytes = 256u << 10;   // out-of-order bytes waiting per direction
+    std::size_t maxSipMessageBytes = 256u << 10;    // one framed SIP or WebSocket message, headers + body
+    std::int64_t tcpIdleTimeoutUs = 300'000'000;    // a direction with no segment for this long is closed
+    std::int64_t tcpGapTimeoutUs = 10'000'000;      // a hole not filled for this long is skipped as lost
     std::size_t maxSctpMessages = 4096;  // fragmented SCTP user messages waiting at once (bytes: the fragment cap)
     // Narrowing, not a limit: when not empty, only UDP, TCP and SCTP with one of these as source or destination
     // port are searched for SIP (`--sip-ports`). Empty: SIP is found by its start line on any port. HEP is
@@ -37,44 +37,44 @@ struct DecoderLimits {
 // IP counters count every IP header decoded, so a tunnelled packet counts once per layer.
 struct DecoderStats {
     std::uint64_t packets = 0;
-    std::uint64_t truncatedPackets = 0;     // captured length too short for the headers it claims
+    std::uint64_t truncatedPackets = 0;  // captured length too short for the headers it claims
     std::uint64_t unknownLinkType = 0;
     std::uint64_t nonIpPackets = 0;
     std::uint64_t ipv4Packets = 0;
     std::uint64_t ipv6Packets = 0;
     std::uint64_t udpPayloads = 0;
     std::uint64_t tcpSegments = 0;
-    std::uint64_t otherTransport = 0;       // ICMP and the rest, not decoded here
+    std::uint64_t otherTransport = 0;  // ICMP and the rest, not decoded here
     std::uint64_t fragments = 0;
     std::uint64_t datagramsReassembled = 0;
     std::uint64_t fragmentsIncomplete = 0;  // datagrams abandoned by timeout, eviction or end of input
     std::uint64_t fragmentsEvicted = 0;     // of those, abandoned because the table was full
     std::uint64_t payloadsDelivered = 0;    // payloads handed to the sink (SIP candidates)
     // Added by capture.
-    std::uint64_t malformedPackets = 0;     // headers that contradict themselves (bad lengths, versions)
-    std::uint64_t tunnelledPackets = 0;     // IP-in-IP, GRE or ERSPAN layers opened
-    std::uint64_t tooDeeplyNested = 0;      // tunnels nested deeper than maxEncapsulationDepth
-    std::uint64_t tcpFlows = 0;             // TCP directions opened (a connection has two)
-    std::uint64_t tcpFlowsEvicted = 0;      // closed early because maxTcpFlows was reached
-    std::uint64_t tcpFlowsTimedOut = 0;     // closed after tcpIdleTimeoutUs without a segment
+    std::uint64_t malformedPackets = 0;  // headers that contradict themselves (bad lengths, versions)
+    std::uint64_t tunnelledPackets = 0;  // IP-in-IP, GRE or ERSPAN layers opened
+    std::uint64_t tooDeeplyNested = 0;   // tunnels nested deeper than maxEncapsulationDepth
+    std::uint64_t tcpFlows = 0;          // TCP directions opened (a connection has two)
+    std::uint64_t tcpFlowsEvicted = 0;   // closed early because maxTcpFlows was reached
+    std::uint64_t tcpFlowsTimedOut = 0;  // closed after tcpIdleTimeoutUs without a segment
     std::uint64_t tcpOutOfOrderSegments = 0;
     std::uint64_t tcpRetransmittedSegments = 0;  // wholly or partly already seen (duplicates, overlaps)
-    std::uint64_t tcpGaps = 0;              // holes skipped: lost segments, overflow, timeout, close
-    std::uint64_t tcpBytesSkipped = 0;      // in-order bytes dropped while resynchronising or not SIP
-    std::uint64_t tcpNonSipStreams = 0;     // directions whose first bytes are neither SIP nor WebSocket
-    std::uint64_t tcpFramingErrors = 0;     // bad Content-Length, oversized or unterminated headers
-    std::uint64_t tcpMessagesIncomplete = 0;  // half messages abandoned at a gap or the stream's end
-    std::uint64_t tlsSegments = 0;          // TCP segments carrying TLS (port 5061 or a TLS record header)
-    std::uint64_t webSocketMessages = 0;    // WebSocket data messages decoded (delivered or not)
-    std::uint64_t hepPackets = 0;           // UDP datagrams that were HEP (v1, v2 or v3), on any port
-    std::uint64_t hepPayloadsDelivered = 0; // SIP payloads unwrapped from HEP (also in payloadsDelivered)
-    std::uint64_t hepErrors = 0;            // HEP datagrams whose lengths or chunks lie, or that do not inflate
-    std::uint64_t hepPortNotHep = 0;        // UDP datagrams on a HEP port (hepPorts) that are neither HEP nor SIP
+    std::uint64_t tcpGaps = 0;                   // holes skipped: lost segments, overflow, timeout, close
+    std::uint64_t tcpBytesSkipped = 0;           // in-order bytes dropped while resynchronising or not SIP
+    std::uint64_t tcpNonSipStreams = 0;          // directions whose first bytes are neither SIP nor WebSocket
+    std::uint64_t tcpFramingErrors = 0;          // bad Content-Length, oversized or unterminated headers
+    std::uint64_t tcpMessagesIncomplete = 0;     // half messages abandoned at a gap or the stream's end
+    std::uint64_t tlsSegments = 0;               // TCP segments carrying TLS (port 5061 or a TLS record header)
+    std::uint64_t webSocketMessages = 0;         // WebSocket data messages decoded (delivered or not)
+    std::uint64_t hepPackets = 0;                // UDP datagrams that were HEP (v1, v2 or v3), on any port
+    std::uint64_t hepPayloadsDelivered = 0;      // SIP payloads unwrapped from HEP (also in payloadsDelivered)
+    std::uint64_t hepErrors = 0;                 // HEP datagrams whose lengths or chunks lie, or that do not inflate
+    std::uint64_t hepPortNotHep = 0;             // UDP datagrams on a HEP port (hepPorts) that are neither HEP nor SIP
     std::uint64_t sctpPackets = 0;
-    std::uint64_t sctpDataChunks = 0;       // DATA and I-DATA chunks, fragments included
-    std::uint64_t sctpMessages = 0;         // complete user messages (SIP or not)
+    std::uint64_t sctpDataChunks = 0;          // DATA and I-DATA chunks, fragments included
+    std::uint64_t sctpMessages = 0;            // complete user messages (SIP or not)
     std::uint64_t sctpMessagesIncomplete = 0;  // fragmented messages abandoned: limits, timeout, end of input
-    std::uint64_t outsideSipPorts = 0;      // UDP/TCP/SCTP packets skipped because neither port is in sipPorts
+    std::uint64_t outsideSipPorts = 0;         // UDP/TCP/SCTP packets skipped because neither port is in sipPorts
 
     // Adds another decoder's counts (several files in one import).
     void add(const DecoderStats& other) {
@@ -146,9 +146,6 @@ private:
 bool looksLikeSip(std::string_view payload, bool isOnSipPort = false);
 
 // 5060 and 5061, the ports RFC 3261 §19.1.2 gives SIP and SIPS.
-constexpr bool isWellKnownSipPort(std::uint16_t port)
-{
-    return port == 5060 || port == 5061;
-}
+constexpr bool isWellKnownSipPort(std::uint16_t port) { return port == 5060 || port == 5061; }
 
-} // namespace sipscope::capture
+}  // namespace sipscope::capture

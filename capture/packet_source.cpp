@@ -21,8 +21,7 @@ namespace sipscope::capture {
 namespace {
 
 // libpcap hands back DLT_ values; RawPacket promises the LINKTYPE_ numbers of the file formats.
-std::uint32_t linkTypeOf(int dlt)
-{
+std::uint32_t linkTypeOf(int dlt) {
     if (dlt == DLT_RAW)
         return 101;  // LINKTYPE_RAW: DLT_RAW is 12 or 14 depending on the platform
     return static_cast<std::uint32_t>(dlt);
@@ -31,17 +30,14 @@ std::uint32_t linkTypeOf(int dlt)
 class PcapFileSource final : public PacketSource {
 public:
     PcapFileSource(pcap_t* pcap, std::string name, std::uint64_t totalBytes)
-        : m_pcap(pcap), m_name(std::move(name)), m_totalBytes(totalBytes),
-          m_linkType(linkTypeOf(pcap_datalink(pcap)))
-    {
+        : m_pcap(pcap), m_name(std::move(name)), m_totalBytes(totalBytes), m_linkType(linkTypeOf(pcap_datalink(pcap))) {
     }
 
     ~PcapFileSource() override { pcap_close(m_pcap); }
     PcapFileSource(const PcapFileSource&) = delete;
     PcapFileSource& operator=(const PcapFileSource&) = delete;
 
-    bool next(RawPacket& packet) override
-    {
+    bool next(RawPacket& packet) override {
         if (m_isFinished)
             return false;
         // The record starts where the previous one ended: remember it to name the damage precisely.
@@ -66,16 +62,17 @@ public:
         syncOffset();
         if (result == PCAP_ERROR_BREAK)
             return false;
-        const std::string where = recordOffset >= 0 ? "at byte " + std::to_string(recordOffset)
-                                                    : "at an unknown byte offset (a stream)";
+        const std::string where =
+            recordOffset >= 0 ? "at byte " + std::to_string(recordOffset) : "at an unknown byte offset (a stream)";
         const std::string reason = pcap_geterr(m_pcap);
         // libpcap 1.10 refuses a pcapng whose interfaces have different link types: not damage, a limit.
-        const bool isMixedLinkTypes = reason.find("different from the type of the first interface") !=
-                                      std::string::npos;
-        throw Error(m_name + (isMixedLinkTypes ? ": unsupported pcapng (interfaces with different link types) "
-                                               : ": damaged capture ") +
-                    where + " (after packet " + std::to_string(m_frames) + "): " + reason +
-                    "; the packets before it were kept");
+        const bool isMixedLinkTypes =
+            reason.find("different from the type of the first interface") != std::string::npos;
+        throw Error(
+            m_name +
+            (isMixedLinkTypes ? ": unsupported pcapng (interfaces with different link types) " : ": damaged capture ") +
+            where + " (after packet " + std::to_string(m_frames) + "): " + reason +
+            "; the packets before it were kept");
     }
 
     std::uint64_t bytesRead() const override { return m_bytesRead; }
@@ -84,8 +81,7 @@ public:
 
 private:
     // Where the FILE stands, asked of stdio (-1 for a stream that cannot tell).
-    void syncOffset()
-    {
+    void syncOffset() {
         m_offset = std::ftell(pcap_file(m_pcap));
         if (m_offset > 0)
             m_bytesRead = static_cast<std::uint64_t>(m_offset);
@@ -95,8 +91,7 @@ private:
     // packet were a visible part of an import). The first record tells the record header's size (16 bytes, 24
     // in the modified format); a record cut to the snapshot length (libpcap may skip bytes past it) and every
     // 4096th record ask stdio again, so the offset stays exact.
-    void advance(std::uint32_t caplen)
-    {
+    void advance(std::uint32_t caplen) {
         if (m_offset < 0 || m_recordHeaderBytes < 0 || caplen >= m_snapshot || (m_frames & 4095) == 0) {
             const std::int64_t before = m_offset;
             syncOffset();
@@ -120,12 +115,10 @@ private:
     bool m_isFinished = false;
 };
 
-bool isFormatComplaint(const char* reason)
-{
+bool isFormatComplaint(const char* reason) {
     // libpcap's words for "this is not a capture file" (sf-pcap.c, sf-pcapng.c, savefile.c).
     return std::strstr(reason, "unknown file format") != nullptr ||
-           std::strstr(reason, "truncated dump file") != nullptr ||
-           std::strstr(reason, "archive data") != nullptr;
+           std::strstr(reason, "truncated dump file") != nullptr || std::strstr(reason, "archive data") != nullptr;
 }
 
 // What a stream that cannot seek (a pipe) gave up to the format test: replayed before the rest of it.
@@ -136,8 +129,7 @@ struct ReplayedStream {
     std::size_t at;
 };
 
-ssize_t readReplayed(void* cookie, char* buffer, std::size_t size)
-{
+ssize_t readReplayed(void* cookie, char* buffer, std::size_t size) {
     auto* stream = static_cast<ReplayedStream*>(cookie);
     const std::size_t replayed = std::min(size, stream->size - stream->at);
     std::memcpy(buffer, stream->bytes + stream->at, replayed);
@@ -166,8 +158,7 @@ ssize_t readReplayed(void* cookie, char* buffer, std::size_t size)
     return static_cast<ssize_t>(got);
 }
 
-int closeReplayed(void* cookie)
-{
+int closeReplayed(void* cookie) {
     auto* stream = static_cast<ReplayedStream*>(cookie);
     const int result = stream->inner == stdin ? 0 : std::fclose(stream->inner);
     delete stream;
@@ -176,8 +167,7 @@ int closeReplayed(void* cookie)
 
 // Reads the first four bytes into `magic` and gives them back: by seeking where the stream can, else through a
 // new stream (glibc fopencookie) that replays them and then reads on; it owns `file` (never closing stdin).
-std::FILE* peekMagic(std::FILE* file, char (&magic)[4])
-{
+std::FILE* peekMagic(std::FILE* file, char (&magic)[4]) {
     const off_t start = ftello(file);
     const std::size_t size = std::fread(magic, 1, sizeof magic, file);
     if (start >= 0 && fseeko(file, start, SEEK_SET) == 0)
@@ -194,8 +184,7 @@ std::FILE* peekMagic(std::FILE* file, char (&magic)[4])
 }
 
 std::unique_ptr<PacketSource> openStream(std::FILE* file, const std::string& name, std::uint64_t totalBytes,
-                                         bool isStdin)
-{
+                                         bool isStdin) {
     char magic[4] = {};
     std::FILE* peeked = peekMagic(file, magic);
     if (peeked == nullptr) {
@@ -247,10 +236,9 @@ std::unique_ptr<PacketSource> openStream(std::FILE* file, const std::string& nam
     return std::make_unique<PcapFileSource>(pcap, name, totalBytes);
 }
 
-} // namespace
+}  // namespace
 
-std::unique_ptr<PacketSource> openCaptureFile(const std::string& path)
-{
+std::unique_ptr<PacketSource> openCaptureFile(const std::string& path) {
     const bool isStdin = path == "-";
     const std::string name = isStdin ? std::string("<stdin>") : path;
     std::FILE* file = isStdin ? stdin : std::fopen(path.c_str(), "rb");
@@ -270,8 +258,7 @@ std::unique_ptr<PacketSource> openCaptureFile(const std::string& path)
     return openStream(file, name, totalBytes, isStdin);
 }
 
-std::unique_ptr<PacketSource> openCaptureStream(std::FILE* file, const std::string& name)
-{
+std::unique_ptr<PacketSource> openCaptureStream(std::FILE* file, const std::string& name) {
     if (file == nullptr)
         throw Error(name + ": cannot open: no stream");
     std::uint64_t totalBytes = 0;
@@ -285,4 +272,4 @@ std::unique_ptr<PacketSource> openCaptureStream(std::FILE* file, const std::stri
     return openStream(file, name, totalBytes, false);
 }
 
-} // namespace sipscope::capture
+}  // namespace sipscope::capture

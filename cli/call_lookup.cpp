@@ -19,7 +19,7 @@ std::string candidateLine(const store::CallRow& call) {
     return line + "  Call-ID " + escapeForTerminal(call.callId) + "\n";
 }
 
-} // namespace
+}  // namespace
 
 store::CallRow resolveCall(const store::Reader& reader, const std::string& text, const std::string& db) {
     constexpr std::size_t MaxListed = 20;
@@ -35,7 +35,9 @@ store::CallRow resolveCall(const store::Reader& reader, const std::string& text,
         message = "Call-ID '" + escapeForTerminal(text) + "' is in " + std::to_string(calls.size()) +
                   " calls (a capture imported more than once?); give the key of one of them:\n";
     else
-        message.append("'").append(escapeForTerminal(text)).append("' starts ")
+        message.append("'")
+            .append(escapeForTerminal(text))
+            .append("' starts ")
             .append(calls.size() > MaxListed ? "more than " + std::to_string(MaxListed) : std::to_string(calls.size()))
             .append(" Call-IDs; give more of the Call-ID, or the key of one of them:\n");
     for (std::size_t i = 0; i < calls.size() && i < MaxListed; ++i)
@@ -59,12 +61,12 @@ void refuseCaptureAsDatabase(const std::string& path, bool forImport) {
     unsigned char magic[4] = {};
     if (!file.read(reinterpret_cast<char*>(magic), sizeof magic))
         return;
-    const std::uint32_t big = std::uint32_t{magic[0]} << 24 | std::uint32_t{magic[1]} << 16 |
-                              std::uint32_t{magic[2]} << 8 | magic[3];
-    const std::uint32_t little = std::uint32_t{magic[3]} << 24 | std::uint32_t{magic[2]} << 16 |
-                                 std::uint32_t{magic[1]} << 8 | magic[0];
+    const std::uint32_t big =
+        std::uint32_t{magic[0]} << 24 | std::uint32_t{magic[1]} << 16 | std::uint32_t{magic[2]} << 8 | magic[3];
+    const std::uint32_t little =
+        std::uint32_t{magic[3]} << 24 | std::uint32_t{magic[2]} << 16 | std::uint32_t{magic[1]} << 8 | magic[0];
     bool isCapture = std::memcmp(magic, "GMBU", 4) == 0 || big == 0x0a0d0d0a;  // NetMon, pcapng
-    for (const std::uint32_t pcap : {0xa1b2c3d4u, 0xa1b23c4du, 0xa1b2cd34u})  // µs, ns, Kuznetzov
+    for (const std::uint32_t pcap : {0xa1b2c3d4u, 0xa1b23c4du, 0xa1b2cd34u})   // µs, ns, Kuznetzov
         isCapture = isCapture || big == pcap || little == pcap;
     if (!isCapture)
         return;
@@ -74,4 +76,4 @@ void refuseCaptureAsDatabase(const std::string& path, bool forImport) {
     throw Error(path + " is a capture file, not a database: run sipscope import " + path + " first");
 }
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -28,4 +28,4 @@ void resolveCallIdFilter(const store::Reader& reader, store::Filter& filter);
 // `forImport`: the file was given as the --db of an import.
 void refuseCaptureAsDatabase(const std::string& path, bool forImport);
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

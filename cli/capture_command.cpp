@@ -26,9 +26,7 @@ constexpr int ExitOk = 0;
 constexpr int ExitInput = 2;
 constexpr std::uint32_t FlushIntervalMs = 200;
 
-extern "C" void onStopSignal(int) {
-    capture::requestStop();
-}
+extern "C" void onStopSignal(int) { capture::requestStop(); }
 
 // SIGINT and SIGTERM end the capture cleanly; SA_RESETHAND lets a second Ctrl-C kill a stuck process at once.
 void installStopHandlers() {
@@ -53,7 +51,7 @@ private:
     std::shared_ptr<capture::LiveSource> m_source;
 };
 
-} // namespace
+}  // namespace
 
 CaptureCommand addCaptureCommand(CLI::App& app) {
     CaptureCommand capture;
@@ -63,7 +61,8 @@ CaptureCommand addCaptureCommand(CLI::App& app) {
     CLI::Option* interface =
         command->add_option("-i,--interface", o.interface, "Interface to capture on (any = all; default any)");
     command->add_option("-f,--filter", o.filter, "BPF capture filter, e.g. 'port 5060'");
-    command->add_option("--snaplen", o.snaplenBytes, "Bytes kept per packet")->check(CLI::Range(64, 262144))
+    command->add_option("--snaplen", o.snaplenBytes, "Bytes kept per packet")
+        ->check(CLI::Range(64, 262144))
         ->default_str("262144");
     command->add_option("--buffer", o.bufferMegabytes, "Kernel capture buffer in MB (default: libpcap's)")
         ->check(CLI::Range(1, 4096));
@@ -71,17 +70,18 @@ CaptureCommand addCaptureCommand(CLI::App& app) {
     command->add_option("-w,--write", o.writePath, "Also write every captured packet to this pcap file");
     command->add_option("--duration", o.durationSeconds, "Stop after this many seconds")->check(CLI::PositiveNumber);
     command->add_option("-c,--count", o.maxPackets, "Stop after this many packets")->check(CLI::PositiveNumber);
-    CLI::Option* hep = command->add_option("--hep-listen", o.hepListen,
-                                           "Receive HEPv2/v3 on udp:ADDR:PORT instead of an interface");
+    CLI::Option* hep =
+        command->add_option("--hep-listen", o.hepListen, "Receive HEPv2/v3 on udp:ADDR:PORT instead of an interface");
     hep->excludes(interface);
     command->add_option("--user", o.user, "When root, switch to this user once the capture is open (default nobody)")
         ->each([&o](const std::string&) { o.isUserExplicit = true; });
     command->add_flag("--no-drop", o.noDrop, "Stay root (same as --user root)");
     command->add_option("--db", o.db, "Database file (default ./sipscope.db)");
     command->add_flag("-q,--quiet", o.quiet, "No progress line");
-    command->add_option("--link-header", o.linkHeaders,
-                        "Also link calls (B2BUA/SBC legs) by this header, besides X-Call-ID, X-CID, X-Orig-Call-ID "
-                        "and X-Original-Call-ID; repeatable")
+    command
+        ->add_option("--link-header", o.linkHeaders,
+                     "Also link calls (B2BUA/SBC legs) by this header, besides X-Call-ID, X-CID, X-Orig-Call-ID "
+                     "and X-Original-Call-ID; repeatable")
         ->type_name("NAME");
     command->add_option("--sip-ports", o.sipPorts,
                         "Only look for SIP on these ports, e.g. 5060,5080,6000-6010 (default: any port)");
@@ -151,9 +151,8 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
         };
     }
     if (!o.quiet)
-        std::cerr << "capturing on " << source->name() << (o.filter.empty() ? "" : " (" + o.filter + ")")
-                  << " into " << dbPath << (target ? " as user " + target->user : "")
-                  << "; Ctrl-C stops\n";
+        std::cerr << "capturing on " << source->name() << (o.filter.empty() ? "" : " (" + o.filter + ")") << " into "
+                  << dbPath << (target ? " as user " + target->user : "") << "; Ctrl-C stops\n";
 
     const store::IngestReport report = store::ingestSources(dbPath, {opener}, ingest);
     const capture::LiveStats stats = source->stats();
@@ -178,4 +177,4 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
     return code;
 }
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -14,21 +14,21 @@ class App;
 namespace sipscope::cli {
 
 struct CaptureOptions {
-    std::string interface;             // empty: "any", unless only --hep-listen is given
-    std::string filter;                // BPF
+    std::string interface;  // empty: "any", unless only --hep-listen is given
+    std::string filter;     // BPF
     int snaplenBytes = 262144;
-    int bufferMegabytes = 0;           // 0 = libpcap's default
+    int bufferMegabytes = 0;  // 0 = libpcap's default
     bool isPromiscuous = false;
-    std::string writePath;             // -w: raw copy of every captured packet
+    std::string writePath;  // -w: raw copy of every captured packet
     std::uint32_t durationSeconds = 0;
     std::uint64_t maxPackets = 0;
-    std::string hepListen;             // udp:ADDR:PORT
+    std::string hepListen;  // udp:ADDR:PORT
     std::string user = "nobody";
     bool isUserExplicit = false;
     bool noDrop = false;
-    std::optional<std::string> db;     // the subcommand's own --db; the global one otherwise
+    std::optional<std::string> db;  // the subcommand's own --db; the global one otherwise
     bool quiet = false;
-    std::string sipPorts;              // --sip-ports
+    std::string sipPorts;                  // --sip-ports
     std::vector<std::string> linkHeaders;  // --link-header NAME: more headers that link B2BUA legs
     std::vector<std::string> limits;       // --limit NAME=VALUE (cli/limits.hpp)
 };
@@ -47,4 +47,4 @@ CaptureCommand addCaptureCommand(CLI::App& app);
 // top-level --db. Throws sipscope::Error when a source or the database cannot be opened.
 int runCapture(const CaptureCommand& capture, const std::string& globalDb);
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -7,11 +7,11 @@
 #include "cli/call_lookup.hpp"
 #include "cli/capture_command.hpp"
 #include "cli/export_file.hpp"
+#include "cli/frame_export.hpp"
 #include "cli/ladder_export.hpp"
 #include "cli/ladder_text.hpp"
 #include "cli/limits.hpp"
 #include "cli/output.hpp"
-#include "cli/frame_export.hpp"
 #include "cli/stats_output.hpp"
 #include "cli/svg_to_png.hpp"
 #include "cli/text_search.hpp"
@@ -30,13 +30,13 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <iterator>
-#include <memory>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -54,10 +54,10 @@ struct Options {
     std::vector<std::string> files;
     bool quiet = false;
     bool noStore = false;
-    bool timing = false;               // import: --timing
-    bool force = false;                // import: --force, also files whose content is already stored
-    std::vector<std::string> limits;  // import: --limit NAME=VALUE
-    std::string sipPorts;  // import: --sip-ports
+    bool timing = false;                   // import: --timing
+    bool force = false;                    // import: --force, also files whose content is already stored
+    std::vector<std::string> limits;       // import: --limit NAME=VALUE
+    std::string sipPorts;                  // import: --sip-ports
     std::vector<std::string> linkHeaders;  // import: --link-header NAME, more headers that link B2BUA legs
     std::string call;
     std::string output;  // export: file to write, "-" for standard output
@@ -215,10 +215,13 @@ Row callRow(const store::CallRow& call) {
     row["src"] = call.src.empty() ? Row() : Row(call.src);
     row["dst"] = call.dst.empty() ? Row() : Row(call.dst);
     row["key"] = call.key;
-    auto ms = [](std::int64_t from, std::int64_t to) { return from && to ? Row(static_cast<double>(to - from) / 1000.0) : Row(); };
+    auto ms = [](std::int64_t from, std::int64_t to) {
+        return from && to ? Row(static_cast<double>(to - from) / 1000.0) : Row();
+    };
     row["srd_ms"] = ms(call.attemptUs, call.firstProvisionalUs ? call.firstProvisionalUs : call.finalUs);
     row["setup_ms"] = ms(call.attemptUs, call.answeredUs);  // answered calls only, as in RFC 6076
-    row["talk_s"] = call.answeredUs && call.byeUs ? Row(static_cast<double>(call.byeUs - call.answeredUs) / 1e6) : Row();
+    row["talk_s"] =
+        call.answeredUs && call.byeUs ? Row(static_cast<double>(call.byeUs - call.answeredUs) / 1e6) : Row();
     row["ended_by"] = call.endedBy.empty() ? Row() : Row(call.endedBy);
     row["reason"] = call.reason.empty() ? Row() : Row(call.reason);
     row["early_media"] = call.hasEarlyMedia;
@@ -295,8 +298,7 @@ int runImport(const Options& options) {
     if (showProgress) {
         // A progress line on a terminal only: bytes and percent of the file, messages per second, time left.
         ingest.onProgress = [started](const store::IngestProgress& progress) {
-            const double seconds =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             const double rate = seconds > 0 ? static_cast<double>(progress.messages) / seconds : 0;
             const double megabytes = static_cast<double>(progress.bytesRead) / 1e6;
             if (progress.totalBytes) {
@@ -329,9 +331,8 @@ int runImport(const Options& options) {
         if (file.error)
             std::cerr << "sipscope: " << escapeForTerminal(*file.error) << '\n';
     }
-    std::cout << (options.noStore ? "decoded " : "stored ") << report.sipMessages << " SIP messages in "
-              << report.calls << " calls" << (options.noStore ? " (nothing written)" : " into " + options.db)
-              << '\n';
+    std::cout << (options.noStore ? "decoded " : "stored ") << report.sipMessages << " SIP messages in " << report.calls
+              << " calls" << (options.noStore ? " (nothing written)" : " into " + options.db) << '\n';
     printLosses(std::cout, report);
     if (options.timing) {
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -406,21 +407,20 @@ int runCalls(const Options& options, std::ostream& out) {
     }
     sortAndLimit(options, rows);
     // On a narrow terminal: duration, source, destination, ended by, method, messages and reason are left out first.
-    std::vector<Column> columns = {
-        {"key", "Key", 10},
-        {"start", "Start", 27},
-        {"duration", "Duration", 10, false, 1},
-        {"from", "From", 32, true},
-        {"to", "To", 32, true},
-        {"src", "Source", 24, false, 2},
-        {"dst", "Destination", 24, false, 3},
-        {"method", "Method", 10, false, 5},
-        {"state", "State", 11},
-        {"status", "Status", 6},
-        {"reason", "Reason", 24, true, 7},
-        {"ended_by", "Ended by", 8, false, 4},
-        {"messages", "Msgs", 5, false, 6},
-        {"call_id", "Call-ID", 40, true}};
+    std::vector<Column> columns = {{"key", "Key", 10},
+                                   {"start", "Start", 27},
+                                   {"duration", "Duration", 10, false, 1},
+                                   {"from", "From", 32, true},
+                                   {"to", "To", 32, true},
+                                   {"src", "Source", 24, false, 2},
+                                   {"dst", "Destination", 24, false, 3},
+                                   {"method", "Method", 10, false, 5},
+                                   {"state", "State", 11},
+                                   {"status", "Status", 6},
+                                   {"reason", "Reason", 24, true, 7},
+                                   {"ended_by", "Ended by", 8, false, 4},
+                                   {"messages", "Msgs", 5, false, 6},
+                                   {"call_id", "Call-ID", 40, true}};
     // Which capture each call came from tells the copies of a Call-ID apart (a capture imported twice, or the same
     // calls captured at two places).
     if (repeatsCallId && formatOf(options.format) == Format::Table) {
@@ -499,9 +499,15 @@ int runRegistrations(const Options& options, std::ostream& out) {
         rows.push_back(std::move(row));
     }
     printRows(out, formatOf(options.format), rows,
-              {{"ts", "Time", 27}, {"aor", "AOR", 36, true}, {"contact", "Contact", 36, true},
-               {"expires", "Expires", 7}, {"granted_expires", "Granted", 7}, {"status", "Status", 6},
-               {"delay_ms", "Delay ms", 9}, {"src", "Source", 24}, {"call_id", "Call-ID", 40, true}},
+              {{"ts", "Time", 27},
+               {"aor", "AOR", 36, true},
+               {"contact", "Contact", 36, true},
+               {"expires", "Expires", 7},
+               {"granted_expires", "Granted", 7},
+               {"status", "Status", 6},
+               {"delay_ms", "Delay ms", 9},
+               {"src", "Source", 24},
+               {"call_id", "Call-ID", 40, true}},
               !options.toFile);
     return ExitOk;
 }
@@ -540,10 +546,17 @@ int runSubscriptions(const Options& options, std::ostream& out) {
         rows.push_back(std::move(row));
     }
     printRows(out, formatOf(options.format), rows,
-              {{"ts", "Time", 27}, {"method", "Method", 9}, {"event", "Event", 16},
-               {"resource", "Resource", 32, true}, {"subscriber", "Subscriber", 32, true}, {"state", "State", 10},
-               {"reason", "Reason", 12, true}, {"status", "Status", 6}, {"notifies", "NOTIFYs", 7},
-               {"granted_expires", "Expires", 7}, {"call_id", "Call-ID", 40, true}},
+              {{"ts", "Time", 27},
+               {"method", "Method", 9},
+               {"event", "Event", 16},
+               {"resource", "Resource", 32, true},
+               {"subscriber", "Subscriber", 32, true},
+               {"state", "State", 10},
+               {"reason", "Reason", 12, true},
+               {"status", "Status", 6},
+               {"notifies", "NOTIFYs", 7},
+               {"granted_expires", "Expires", 7},
+               {"call_id", "Call-ID", 40, true}},
               !options.toFile);
     return ExitOk;
 }
@@ -595,8 +608,7 @@ AllLegs allLegs(const store::Reader& reader, const store::CallRow& call, const s
 // The ladder model of a call's messages (or of every leg's, with --all-legs), columns named by the aliases and
 // labels with the codecs of their SDP.
 ladder::Model ladderModel(const store::Reader& reader, const Options& options, const ladder::HostAliases& aliases,
-                          const std::vector<store::MessageRow>& messages, const AllLegs* all,
-                          std::int64_t callKey) {
+                          const std::vector<store::MessageRow>& messages, const AllLegs* all, std::int64_t callKey) {
     ladder::ModelOptions model;
     model.grouping = options.byIp ? ladder::ColumnGrouping::Ip : ladder::ColumnGrouping::Endpoint;
     model.aliases = &aliases;
@@ -616,8 +628,8 @@ ladder::Model ladderModel(const store::Reader& reader, const Options& options, c
 
 int runShow(const Options& options) {
     const ladder::HostAliases aliases = loadAliases(options);
-    const bool color = options.color == "always" || (options.color == "auto" && isatty(STDOUT_FILENO) &&
-                                                     !std::getenv("NO_COLOR"));
+    const bool color =
+        options.color == "always" || (options.color == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
     store::Reader reader(options.db);
     const std::optional<store::CallRow> call = resolveCall(reader, options.call, options.db);
     const auto messages = reader.callMessages(call->key, options.raw);
@@ -643,23 +655,23 @@ int runShow(const Options& options) {
             std::cout << "Timings: final response after "
                       << static_cast<double>(call->finalUs - call->attemptUs) / 1000.0 << " ms";
         if (call->firstProvisionalUs)
-            std::cout << ", first 18x after " << static_cast<double>(call->firstProvisionalUs - call->attemptUs) / 1000.0
-                      << " ms";
+            std::cout << ", first 18x after "
+                      << static_cast<double>(call->firstProvisionalUs - call->attemptUs) / 1000.0 << " ms";
         if (call->answeredUs && call->byeUs)
             std::cout << ", talk " << static_cast<double>(call->byeUs - call->answeredUs) / 1e6 << " s";
         std::cout << '\n';
     }
     if (call->reinvites || call->hasEarlyMedia || call->hasGlare)
         std::cout << "Session: " << call->reinvites << " re-INVITEs, " << call->holds << " holds, " << call->resumes
-                  << " resumes" << (call->hasEarlyMedia ? ", early media" : "") << (call->hasGlare ? ", glare (491)" : "")
-                  << '\n';
+                  << " resumes" << (call->hasEarlyMedia ? ", early media" : "")
+                  << (call->hasGlare ? ", glare (491)" : "") << '\n';
     for (const auto& dialog : reader.callDialogs(call->key))
-        std::cout << "Dialog:  " << escapeForTerminal(dialog.fromTag) << " / " << escapeForTerminal(dialog.toTag) << "  "
-                  << dialog.state << '\n';
+        std::cout << "Dialog:  " << escapeForTerminal(dialog.fromTag) << " / " << escapeForTerminal(dialog.toTag)
+                  << "  " << dialog.state << '\n';
     for (const auto& media : reader.callMedia(call->key))
         std::cout << "Media:   " << (media.role.empty() ? "sdp" : media.role) << " " << escapeForTerminal(media.type)
-                  << " " << escapeForTerminal(media.address) << ":" << media.port << " " << escapeForTerminal(media.proto)
-                  << " " << media.direction << " " << escapeForTerminal(media.codecs)
+                  << " " << escapeForTerminal(media.address) << ":" << media.port << " "
+                  << escapeForTerminal(media.proto) << " " << media.direction << " " << escapeForTerminal(media.codecs)
                   << (media.ptimeMs ? " ptime " + std::to_string(*media.ptimeMs) : std::string()) << '\n';
     store::Filter ofThisCall;
     ofThisCall.callId = call->callId;
@@ -677,8 +689,8 @@ int runShow(const Options& options) {
         std::cout << '\n';
     }
     for (const auto& linked : reader.linkedCalls(call->key)) {
-        std::cout << "Linked:  " << (linked.callId.empty() ? "call " + std::to_string(linked.key)
-                                                           : escapeForTerminal(linked.callId))
+        std::cout << "Linked:  "
+                  << (linked.callId.empty() ? "call " + std::to_string(linked.key) : escapeForTerminal(linked.callId))
                   << "  " << linked.kind << " (" << escapeForTerminal(linked.detail) << ")";
         if (!linked.state.empty())
             std::cout << "  " << linked.state;
@@ -711,8 +723,9 @@ int runStats(const Options& options, std::ostream& out) {
     store::Filter filter = filterOf(options);
     std::optional<std::int64_t> intervalUs;
     if (options.interval && !(intervalUs = parseInterval(*options.interval)))
-        throw CLI::ValidationError("--interval", "'" + *options.interval + "' is not an interval: use a number and "
-                                                                           "s, m, h or d, such as 30s, 1m, 5m, 1h");
+        throw CLI::ValidationError("--interval", "'" + *options.interval +
+                                                     "' is not an interval: use a number and "
+                                                     "s, m, h or d, such as 30s, 1m, 5m, 1h");
     if (intervalUs && options.byHost)
         throw CLI::ValidationError("--interval", "--interval and --by-host are two listings: choose one");
     store::Reader reader(options.db);
@@ -723,8 +736,7 @@ int runStats(const Options& options, std::ostream& out) {
         if (options.limit && hosts.size() > options.limit)
             hosts.resize(options.limit);
         printHostStats(out, format, hosts, !options.toFile);
-    }
-    else if (intervalUs)
+    } else if (intervalUs)
         printIntervalStats(out, format, reader.intervalStats(filter, *intervalUs), *intervalUs, !options.toFile);
     else
         printStats(out, format, reader.stats(filter), options.top, !options.toFile);
@@ -748,8 +760,9 @@ int runExportLadder(const Options& options) {
     LadderFormat format;
     const bool png = options.format == "png";
     if (!png && !parseLadderFormat(options.format, format))
-        throw CLI::ValidationError("--format", "'" + options.format + "' is not a ladder format: svg, png, "
-                                                                     "plantuml, mermaid or text");
+        throw CLI::ValidationError("--format", "'" + options.format +
+                                                   "' is not a ladder format: svg, png, "
+                                                   "plantuml, mermaid or text");
     return runExport(options, [](const Options& o, std::ostream& out) {
         const bool asPng = o.format == "png";
         LadderFormat f = LadderFormat::Svg;
@@ -806,8 +819,8 @@ int runExportPcap(const Options& options) {
             std::cerr << "sipscope: left out " << escapeForTerminal(skipped) << '\n';
         if (report.skippedMessages > report.skipped.size())
             std::cerr << "sipscope: left out " << report.skippedMessages - report.skipped.size() << " more messages\n";
-        std::cerr << "sipscope: " << report.messages << " messages of " << calls.size() << " calls in "
-                  << report.frames << " packets\n";
+        std::cerr << "sipscope: " << report.messages << " messages of " << calls.size() << " calls in " << report.frames
+                  << " packets\n";
         return ExitOk;
     });
 }
@@ -830,7 +843,7 @@ int runView(const Options& options) {
     return ExitInput;
 }
 
-} // namespace
+}  // namespace
 
 int run(int argc, char** argv) {
     CLI::App app{"sipscope: SIP traffic analyzer and call-flow viewer.\n"
@@ -853,15 +866,14 @@ int run(int argc, char** argv) {
                      "reading waited for the database");
     import->add_option("--sip-ports", options.sipPorts,
                        "Only look for SIP on these ports, e.g. 5060,5080,6000-6010 (default: any port)");
-    import->add_option("--link-header", options.linkHeaders,
-                       "Also link calls (B2BUA/SBC legs) by this header, besides X-Call-ID, X-CID, X-Orig-Call-ID "
-                       "and X-Original-Call-ID; repeatable")
+    import
+        ->add_option("--link-header", options.linkHeaders,
+                     "Also link calls (B2BUA/SBC legs) by this header, besides X-Call-ID, X-CID, X-Orig-Call-ID "
+                     "and X-Original-Call-ID; repeatable")
         ->type_name("NAME");
     import->add_flag("--force", options.force,
                      "Import files even when the same content (same content hash) is already in the database");
-    import->add_option("--limit", options.limits, limitsHelp())
-        ->type_name("NAME=VALUE")
-        ->allow_extra_args(false);
+    import->add_option("--limit", options.limits, limitsHelp())->type_name("NAME=VALUE")->allow_extra_args(false);
     import->footer("Example: sipscope import call.pcap other.pcapng --db calls.db");
 
     CLI::App* calls = app.add_subcommand("calls", "List calls (one per Call-ID)");
@@ -942,7 +954,8 @@ int run(int argc, char** argv) {
                          "), plantuml, mermaid or text")
         ->required();
     exportLadderCommand->add_flag("--by-ip", options.byIp, "One column per IP address");
-    exportLadderCommand->add_flag("--all-legs", options.allLegs, "Draw the calls linked to this one in the same ladder");
+    exportLadderCommand->add_flag("--all-legs", options.allLegs,
+                                  "Draw the calls linked to this one in the same ladder");
     addAliases(exportLadderCommand, options);
     exportLadderCommand->footer("Examples:\n  sipscope export ladder a84b4c76e66710 --format svg -o call.svg\n"
                                 "  sipscope export ladder a84b4c76e66710 --format png -o call.png");
@@ -971,7 +984,8 @@ int run(int argc, char** argv) {
     addGrep(exportMessages, options);
     addStatsOptions(exportStats, options);
     exportCalls->footer("Example: sipscope export calls --format csv -o calls.csv --status 486");
-    exportMessages->footer("Example: sipscope export messages --format csv --raw -o messages.csv --call a84b4c76e66710");
+    exportMessages->footer(
+        "Example: sipscope export messages --format csv --raw -o messages.csv --call a84b4c76e66710");
     exportStats->footer("Example: sipscope export stats --format json --interval 1h -o hourly.json");
 
     const CaptureCommand capture = addCaptureCommand(app);
@@ -1043,4 +1057,4 @@ int run(int argc, char** argv) {
     return ExitUsage;
 }
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -6,4 +6,4 @@ namespace sipscope::cli {
 
 int run(int argc, char** argv);
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -40,7 +40,7 @@ Error cannotWrite(const std::string& path, int error) {
                  Error::Kind::Environment);
 }
 
-} // namespace
+}  // namespace
 
 int writeExportFile(const std::string& path, const std::function<int(std::ostream&)>& write) {
     if (path == "-")
@@ -99,4 +99,4 @@ int writeExportFile(const std::string& path, const std::function<int(std::ostrea
     return code;
 }
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

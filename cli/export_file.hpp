@@ -15,4 +15,4 @@ namespace sipscope::cli {
 // file cannot be written.
 int writeExportFile(const std::string& path, const std::function<int(std::ostream&)>& write);
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -71,7 +71,8 @@ void set16(std::string& out, std::size_t at, std::uint16_t value) {
 // RFC 1071 ones' complement sum, folded.
 std::uint32_t sumWords(std::string_view bytes, std::uint32_t sum = 0) {
     for (std::size_t i = 0; i + 1 < bytes.size(); i += 2)
-        sum += static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]) << 8 | static_cast<unsigned char>(bytes[i + 1]));
+        sum += static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]) << 8 |
+                                          static_cast<unsigned char>(bytes[i + 1]));
     if (bytes.size() % 2)
         sum += static_cast<std::uint32_t>(static_cast<unsigned char>(bytes.back()) << 8);
     return sum;
@@ -230,7 +231,7 @@ struct SctpDirection {
     std::uint32_t tag = 0;  // verification tag the peer expects
 };
 
-} // namespace
+}  // namespace
 
 namespace {
 
@@ -240,7 +241,7 @@ void skip(PcapExportReport& report, std::string reason) {
     ++report.skippedMessages;
 }
 
-} // namespace
+}  // namespace
 
 struct PcapExporter::State {
     explicit State(std::ostream& out) : writer(out) {}
@@ -274,8 +275,8 @@ void PcapExporter::add(const store::MessageRow& message) {
     std::uint32_t& nextInitialSequence = m_state->nextInitialSequence;
     Address src, dst;
     if (!parseEndpoint(message.src, src) || !parseEndpoint(message.dst, dst) || src.family != dst.family) {
-        skip(report, "message " + std::to_string(message.id) + ": addresses '" + message.src +
-                                 "' -> '" + message.dst + "' cannot be written as IP");
+        skip(report, "message " + std::to_string(message.id) + ": addresses '" + message.src + "' -> '" + message.dst +
+                         "' cannot be written as IP");
         return;
     }
     const std::string_view text = message.text;
@@ -309,7 +310,7 @@ void PcapExporter::add(const store::MessageRow& message) {
     }
     if (text.size() > MaxIpPayloadBytes - 28) {
         skip(report, "message " + std::to_string(message.id) + ": " + std::to_string(text.size()) +
-                                 " bytes do not fit one " + transport + " packet");
+                         " bytes do not fit one " + transport + " packet");
         return;
     }
     if (transport == "sctp") {
@@ -344,4 +345,4 @@ void PcapExporter::add(const store::MessageRow& message) {
     ++report.messages;
 }
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -18,8 +18,8 @@
 namespace sipscope::cli {
 
 struct PcapExportReport {
-    std::uint64_t messages = 0;  // written
-    std::uint64_t frames = 0;    // packets written (handshakes and TCP segments included)
+    std::uint64_t messages = 0;         // written
+    std::uint64_t frames = 0;           // packets written (handshakes and TCP segments included)
     std::uint64_t skippedMessages = 0;  // left out: an address that is not IP, too long for one datagram
     std::vector<std::string> skipped;   // why, for the first MaxSkippedReasons of them
     static constexpr std::size_t MaxSkippedReasons = 100;
@@ -44,4 +44,4 @@ private:
 // All of `messages` at once.
 PcapExportReport writePcap(std::ostream& out, const std::vector<store::MessageRow>& messages);
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -73,4 +73,4 @@ std::vector<std::uint16_t> parsePortList(const std::string& text) {
     return ports;
 }
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -16,4 +16,4 @@ void printLosses(std::ostream& out, const store::IngestReport& report);
 // Parses `--sip-ports` ("5060,5080,6000-6010"). Throws CLI::ValidationError naming the bad part.
 std::vector<std::uint16_t> parsePortList(const std::string& text);
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 
 namespace sipscope::cli {
 
@@ -35,7 +35,7 @@ constexpr double CharWidthPx = 7.3;  // advance of a 12 px monospace glyph (0.6 
 constexpr int LabelRisePx = 6;       // label baseline above its arrow
 constexpr int SelfLoopWidthPx = 30;
 constexpr int SelfLoopHeightPx = 12;
-constexpr int SelfLabelGapPx = 6;  // between a self-message loop and its label
+constexpr int SelfLabelGapPx = 6;          // between a self-message loop and its label
 constexpr std::size_t MaxLabelChars = 72;  // longer labels are cut with "…"
 constexpr std::size_t MaxTitleChars = 200;
 
@@ -54,8 +54,8 @@ void appendFormatted(std::string& out, const char* format, unsigned value) {
 std::string titleText(const store::CallRow& call) {
     const std::string& from = call.fromUri.empty() ? call.fromUser : call.fromUri;
     const std::string& to = call.toUri.empty() ? call.toUser : call.toUri;
-    std::string title = "Call-ID " + printableText(call.callId) + " · " + printableText(from) + " → " +
-                        printableText(to);
+    std::string title =
+        "Call-ID " + printableText(call.callId) + " · " + printableText(from) + " → " + printableText(to);
     if (!call.state.empty() || call.status) {
         title += " ·";
         if (!call.state.empty())
@@ -131,11 +131,9 @@ ladder::Rgb arrowColor(const ladder::Arrow& arrow) {
     return arrow.hasError ? ladder::errorColor() : ladder::classColor(arrow.messageClass);
 }
 
-int px(double value) {
-    return static_cast<int>(std::lround(value));
-}
+int px(double value) { return static_cast<int>(std::lround(value)); }
 
-} // namespace
+}  // namespace
 
 bool parseLadderFormat(std::string_view name, LadderFormat& format) {
     std::string lower(name);
@@ -230,8 +228,8 @@ void writeLadderSvg(std::ostream& out, const store::CallRow& call, const ladder:
     const int heightPx = lifelineTopPx + (static_cast<int>(layout.arrows.size()) + 1) * RowHeightPx + MarginPx;
 
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" << widthPx << "\" height=\""
-        << heightPx << "\" viewBox=\"0 0 " << widthPx << ' ' << heightPx << "\">\n"
+        << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" << widthPx << "\" height=\"" << heightPx
+        << "\" viewBox=\"0 0 " << widthPx << ' ' << heightPx << "\">\n"
         << "<title>" << escapeXml(title) << "</title>\n"
         << "<defs>\n";
     std::vector<std::string> markers;  // one per colour class used, in first-use order
@@ -270,8 +268,8 @@ void writeLadderSvg(std::ostream& out, const store::CallRow& call, const ladder:
         const ladder::Arrow& arrow = model.arrows[placed.arrow];
         const int y = px(placed.y);
         const std::string color = ladder::hexColor(arrowColor(arrow));
-        std::string stroke = "stroke=\"" + color + "\" stroke-width=\"1.5\" marker-end=\"url(#" +
-                             markerName(arrow) + ")\"";
+        std::string stroke =
+            "stroke=\"" + color + "\" stroke-width=\"1.5\" marker-end=\"url(#" + markerName(arrow) + ")\"";
         if (arrow.isRetransmission)
             stroke += std::string(" stroke-dasharray=\"") + RetransmissionDash + "\"";
         out << "<g class=\"message\">\n";
@@ -334,8 +332,8 @@ void writeLadderMermaid(std::ostream& out, const store::CallRow& call, const lad
     for (std::size_t i = 0; i < model.arrows.size(); ++i) {
         const ladder::Arrow& arrow = model.arrows[i];
         out << "    %% " << timeComment(model, i) << '\n'
-            << "    P" << arrow.fromColumn << (arrow.isRetransmission ? "-->>" : "->>") << 'P' << arrow.toColumn
-            << ": " << escapeMermaid(arrow.label) << '\n';
+            << "    P" << arrow.fromColumn << (arrow.isRetransmission ? "-->>" : "->>") << 'P' << arrow.toColumn << ": "
+            << escapeMermaid(arrow.label) << '\n';
     }
 }
 
@@ -356,4 +354,4 @@ void exportLadder(std::ostream& out, LadderFormat format, const store::CallRow& 
     printLadder(out, model, {}, {});
 }
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -11,13 +11,13 @@ namespace sipscope::cli {
 
 namespace {
 
-constexpr std::size_t GutterWidth = 30;     // "12:00:00.000000  +12345.678ms"
+constexpr std::size_t GutterWidth = 30;        // "12:00:00.000000  +12345.678ms"
 constexpr std::size_t NarrowGutterWidth = 16;  // "12:00:00.000000 ": the time alone, when fitting a narrow terminal
 constexpr std::size_t DeltaAt = 17;
 constexpr std::size_t MinColumnWidth = 22;
-constexpr std::size_t LabelPadding = 10;     // "--" and a head each side of " label "
-constexpr std::size_t FitLabelPadding = 6;   // the least: " label " with a shaft cell and a head each side
-constexpr const char* SelfArrow = "<-- ";    // right of the lifeline, then the label
+constexpr std::size_t LabelPadding = 10;    // "--" and a head each side of " label "
+constexpr std::size_t FitLabelPadding = 6;  // the least: " label " with a shaft cell and a head each side
+constexpr const char* SelfArrow = "<-- ";   // right of the lifeline, then the label
 constexpr const char* SelfSuffix = " (to itself)";
 
 // One line of display cells; each cell holds one (possibly multi-byte) character.
@@ -33,9 +33,12 @@ public:
         for (std::size_t i = 0; i < text.size();) {
             std::size_t length = 1;
             const auto c = static_cast<unsigned char>(text[i]);
-            if (c >= 0xf0) length = 4;
-            else if (c >= 0xe0) length = 3;
-            else if (c >= 0xc0) length = 2;
+            if (c >= 0xf0)
+                length = 4;
+            else if (c >= 0xe0)
+                length = 3;
+            else if (c >= 0xc0)
+                length = 2;
             put(at++, text.substr(i, length));
             i += length;
         }
@@ -99,11 +102,9 @@ ladder::Layout layOutText(const ladder::Model& model, std::size_t gutter, std::s
     return ladder::layOut(model, options);
 }
 
-std::size_t cell(double x) {
-    return x <= 0 ? 0 : static_cast<std::size_t>(x);
-}
+std::size_t cell(double x) { return x <= 0 ? 0 : static_cast<std::size_t>(x); }
 
-} // namespace
+}  // namespace
 
 void printLadder(std::ostream& out, const ladder::Model& model, const std::vector<store::MessageRow>& messages,
                  const LadderTextOptions& options) {
@@ -186,4 +187,4 @@ void printLadder(std::ostream& out, const ladder::Model& model, const std::vecto
     }
 }
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

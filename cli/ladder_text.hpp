@@ -16,8 +16,9 @@ struct LadderTextOptions {
     // ANSI colours: requests bold, responses by class (1xx yellow, 2xx green, 3xx cyan, 4xx red, 5xx/6xx magenta),
     // malformed messages reverse red, retransmissions dim.
     bool color = false;
-    // The widest a line may be (the terminal's width, cli/output.hpp's terminalWidth); 0: as wide as the ladder needs (pipes and files). When the
-    // ladder is wider, the delta column goes first, then columns shrink and hosts and labels are cut with "…".
+    // The widest a line may be (the terminal's width, cli/output.hpp's terminalWidth); 0: as wide as the ladder needs
+    // (pipes and files). When the ladder is wider, the delta column goes first, then columns shrink and hosts and
+    // labels are cut with "…".
     std::size_t maxWidth = 0;
 };
 
@@ -26,4 +27,4 @@ struct LadderTextOptions {
 void printLadder(std::ostream& out, const ladder::Model& model, const std::vector<store::MessageRow>& messages,
                  const LadderTextOptions& options);
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -38,7 +38,8 @@ const std::vector<Limit>& limits() {
               &decode::CorrelatorLimits::idleTimeoutUs, 1'000'000),
         limit("transactions-per-call", "transactions recorded per call", &O::correlator,
               &decode::CorrelatorLimits::maxTransactionsPerCall),
-        limit("dialogs-per-call", "dialogs recorded per call", &O::correlator, &decode::CorrelatorLimits::maxDialogsPerCall),
+        limit("dialogs-per-call", "dialogs recorded per call", &O::correlator,
+              &decode::CorrelatorLimits::maxDialogsPerCall),
         limit("subscriptions-per-call", "subscriptions recorded per call", &O::correlator,
               &decode::CorrelatorLimits::maxSubscriptionsPerCall),
         limit("links-per-call", "links to other calls (B2BUA legs) recorded per call", &O::correlator,
@@ -55,7 +56,8 @@ const std::vector<Limit>& limits() {
               &capture::DecoderLimits::maxFragmentedDatagrams),
         limit("fragment-bytes", "bytes held by all waiting IP fragments", &O::decoder,
               &capture::DecoderLimits::maxFragmentBytesTotal),
-        limit("datagram-bytes", "largest reassembled IP datagram", &O::decoder, &capture::DecoderLimits::maxDatagramBytes),
+        limit("datagram-bytes", "largest reassembled IP datagram", &O::decoder,
+              &capture::DecoderLimits::maxDatagramBytes),
         limit("tcp-flows", "TCP directions tracked at once; the oldest is closed early", &O::decoder,
               &capture::DecoderLimits::maxTcpFlows),
         limit("tcp-buffer-bytes", "out-of-order bytes waiting per TCP direction", &O::decoder,
@@ -68,7 +70,7 @@ const std::vector<Limit>& limits() {
     return all;
 }
 
-} // namespace
+}  // namespace
 
 void applyLimits(const std::vector<std::string>& settings, store::IngestOptions& options) {
     for (const std::string& setting : settings) {
@@ -102,4 +104,4 @@ std::string limitsHelp() {
     return help;
 }
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

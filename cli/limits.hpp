@@ -15,4 +15,4 @@ void applyLimits(const std::vector<std::string>& limits, store::IngestOptions& o
 // The option's help text: every limit name, what it bounds and its default.
 std::string limitsHelp();
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

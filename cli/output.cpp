@@ -84,7 +84,7 @@ std::string csvField(const std::string& text) {
     return out + '"';
 }
 
-} // namespace
+}  // namespace
 
 std::size_t terminalWidth(int fd) {
     if (!isatty(fd))
@@ -276,4 +276,4 @@ void sortRows(std::vector<Row>& rows, const std::string& key, bool reverse, std:
     rows = std::move(sorted);
 }
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

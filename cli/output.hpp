@@ -56,4 +56,4 @@ void sortRows(std::vector<Row>& rows, const std::string& key, bool reverse, std:
 using ladder::escapeForTerminal;
 using ladder::isoTimestamp;
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -29,7 +29,8 @@ std::optional<PrivilegeTarget> privilegeTargetFor(const std::string& user, bool 
 void dropPrivileges(const PrivilegeTarget& target) {
     auto fail = [&target](const char* step) {
         return Error(std::string("cannot switch to user ") + target.user + ": " + step + ": " + std::strerror(errno) +
-                     " (use --no-drop to keep root)", Error::Kind::Environment);
+                         " (use --no-drop to keep root)",
+                     Error::Kind::Environment);
     };
     // Order matters: supplementary groups and the group while still root, the user id last.
     // glibc applies each set*id call to every thread of the process, including the store's writer thread.
@@ -45,4 +46,4 @@ void dropPrivileges(const PrivilegeTarget& target) {
     }
 }
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -23,4 +23,4 @@ std::optional<PrivilegeTarget> privilegeTargetFor(const std::string& user, bool 
 // Throws sipscope::Error when any step fails.
 void dropPrivileges(const PrivilegeTarget& target);
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -66,7 +66,7 @@ std::string percentText(const std::optional<double>& value) {
     return text;
 }
 
-} // namespace
+}  // namespace
 
 void printStats(std::ostream& out, Format format, const store::Stats& stats, std::size_t top, bool forTerminal) {
     const std::size_t talkers = std::min(top, stats.hosts.size());
@@ -98,9 +98,10 @@ void printStats(std::ostream& out, Format format, const store::Stats& stats, std
         row["top_talkers"] = Row::array();
         for (std::size_t i = 0; i < talkers; ++i) {
             const store::HostStats& host = stats.hosts[i];
-            row["top_talkers"].push_back(
-                {{"host", host.host}, {"messages", host.sent + host.received}, {"sent", host.sent},
-                 {"received", host.received}});
+            row["top_talkers"].push_back({{"host", host.host},
+                                          {"messages", host.sent + host.received},
+                                          {"sent", host.sent},
+                                          {"received", host.received}});
         }
         row["top_failures"] = Row::array();
         for (std::size_t i = 0; i < failures; ++i) {
@@ -179,8 +180,7 @@ void printStats(std::ostream& out, Format format, const store::Stats& stats, std
     addRatio("SEER establishment effort ratio", m.seer);
     addRatio("ISA ineffective attempts", m.isa);
     addRatio("SCR completion ratio", m.scr);
-    printRows(out, format, rows,
-              {{"section", "Section", 14}, {"name", "Name", 36}, {"value", "Value", 64}},
+    printRows(out, format, rows, {{"section", "Section", 14}, {"name", "Name", 36}, {"value", "Value", 64}},
               forTerminal);
 }
 
@@ -202,8 +202,13 @@ void printHostStats(std::ostream& out, Format format, const std::vector<store::H
     if (hosts.empty())
         examples.swap(rows);  // an empty listing: the example row only names the CSV columns
     printRows(out, format, rows,
-              {{"host", "Host", 48}, {"messages", "Msgs", 8}, {"sent", "Sent", 8}, {"received", "Received", 8},
-               {"requests_sent", "Requests", 8}, {"responses_sent", "Responses", 9}, {"failures_sent", "Failures", 8},
+              {{"host", "Host", 48},
+               {"messages", "Msgs", 8},
+               {"sent", "Sent", 8},
+               {"received", "Received", 8},
+               {"requests_sent", "Requests", 8},
+               {"responses_sent", "Responses", 9},
+               {"failures_sent", "Failures", 8},
                {"calls", "Calls", 8}},
               forTerminal, examples);
 }
@@ -212,7 +217,8 @@ void printIntervalStats(std::ostream& out, Format format, const std::vector<stor
                         std::int64_t intervalUs, bool forTerminal) {
     std::vector<Row> rows;
     const bool empty = buckets.empty();
-    for (const store::IntervalStats& bucket : empty ? std::vector<store::IntervalStats>{store::IntervalStats{}} : buckets) {
+    for (const store::IntervalStats& bucket :
+         empty ? std::vector<store::IntervalStats>{store::IntervalStats{}} : buckets) {
         Row row;
         row["start"] = isoTimestamp(bucket.startUs);
         row["end"] = isoTimestamp(bucket.startUs + intervalUs);
@@ -229,9 +235,14 @@ void printIntervalStats(std::ostream& out, Format format, const std::vector<stor
     if (empty)
         examples.swap(rows);  // an empty listing: the example row only names the CSV columns
     printRows(out, format, rows,
-              {{"start", "Start", 27}, {"calls", "Calls", 6}, {"answered_calls", "Answered", 8},
-               {"failed_calls", "Failed", 6}, {"messages", "Msgs", 8}, {"requests", "Requests", 8},
-               {"responses", "Responses", 9}, {"failures", "Failures", 8}},
+              {{"start", "Start", 27},
+               {"calls", "Calls", 6},
+               {"answered_calls", "Answered", 8},
+               {"failed_calls", "Failed", 6},
+               {"messages", "Msgs", 8},
+               {"requests", "Requests", 8},
+               {"responses", "Responses", 9},
+               {"failures", "Failures", 8}},
               forTerminal, examples);
 }
 
@@ -253,4 +264,4 @@ std::optional<std::int64_t> parseInterval(std::string_view text) {
     return count * unit;
 }
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -23,4 +23,4 @@ void printIntervalStats(std::ostream& out, Format format, const std::vector<stor
 // "30s", "1m", "5m", "1h", "1d" (a positive whole number and a unit) in microseconds; nullopt otherwise.
 std::optional<std::int64_t> parseInterval(std::string_view text);
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -42,7 +42,7 @@ private:
     std::filesystem::path m_path;
 };
 
-} // namespace
+}  // namespace
 
 std::string renderSvgToPng(const std::string& svg) {
     TemporaryFolder folder;
@@ -54,8 +54,8 @@ std::string renderSvgToPng(const std::string& svg) {
         if (!file.flush())
             throw Error(input + ": cannot write the SVG to convert", Error::Kind::Environment);
     }
-    std::vector<std::string> arguments = {PngRenderer, "--format=png", "--background-color=white",
-                                          "--output=" + output, input};
+    std::vector<std::string> arguments = {PngRenderer, "--format=png", "--background-color=white", "--output=" + output,
+                                          input};
     std::vector<char*> argv;
     for (std::string& argument : arguments)
         argv.push_back(argument.data());
@@ -64,15 +64,16 @@ std::string renderSvgToPng(const std::string& svg) {
     const int rc = posix_spawnp(&pid, PngRenderer, nullptr, nullptr, argv.data(), environ);
     if (rc != 0) {
         if (rc == ENOENT)
-            throw Error(std::string("PNG export needs ") + PngRenderer + ", which is not installed: install the "
-                            "Debian package " + PngRendererPackage + " (apt-get install " + PngRendererPackage +
+            throw Error(std::string("PNG export needs ") + PngRenderer +
+                            ", which is not installed: install the "
+                            "Debian package " +
+                            PngRendererPackage + " (apt-get install " + PngRendererPackage +
                             "), or export --format svg",
                         Error::Kind::Environment);
         throw Error(std::string("cannot run ") + PngRenderer + ": " + std::strerror(rc), Error::Kind::Environment);
     }
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         throw Error(std::string(PngRenderer) + " failed (exit status " +
                         std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ") converting the SVG ladder",
@@ -85,4 +86,4 @@ std::string renderSvgToPng(const std::string& svg) {
     return png.str();
 }
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -12,4 +12,4 @@ inline constexpr const char* PngRendererPackage = "librsvg2-bin";
 // not installed, and with its exit status when it fails.
 std::string renderSvgToPng(const std::string& svg);
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

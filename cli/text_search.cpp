@@ -27,9 +27,7 @@ TextSearch::TextSearch(const std::string& pattern, bool ignoreCase) {
     }
 }
 
-TextSearch::~TextSearch() {
-    regfree(&m_regex);
-}
+TextSearch::~TextSearch() { regfree(&m_regex); }
 
 bool TextSearch::matches(std::string_view text) const {
     regmatch_t range[1];
@@ -40,4 +38,4 @@ bool TextSearch::matches(std::string_view text) const {
     return regexec(&m_regex, text.empty() ? empty : text.data(), 1, range, REG_STARTEND) == 0;
 }
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -29,4 +29,4 @@ private:
     regex_t m_regex{};
 };
 
-} // namespace sipscope::cli
+}  // namespace sipscope::cli

@@ -8,12 +8,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <queue>
 #include <string>
-#include <cstring>
 #include <unordered_map>
 
 namespace sipscope::decode {
@@ -78,8 +78,8 @@ namespace {
 
 // [SECTION] Hashing helpers
 
-constexpr std::size_t MaxSignaturesPerCall = 512;  // retransmission memory per call
-constexpr std::size_t MaxIndexPerCall = 0xffff;    // keys are (call key << 16) | index
+constexpr std::size_t MaxSignaturesPerCall = 512;    // retransmission memory per call
+constexpr std::size_t MaxIndexPerCall = 0xffff;      // keys are (call key << 16) | index
 constexpr std::string_view MagicCookie = "z9hG4bK";  // RFC 3261 §8.1.1.7
 
 constexpr std::uint32_t NoSlot = 0xffffffffu;
@@ -245,15 +245,15 @@ struct HopTime {
 // What one dialog of an INVITE call gives RFC 6076's SDT and SDD: its 2xx, its first BYE and that BYE's answer,
 // each on the call's first hop when seen there.
 struct DialogTiming {
-    HopTime answered;                 // 2xx of the initial INVITE
+    HopTime answered;  // 2xx of the initial INVITE
     HopTime bye;
-    std::int64_t byeAnsweredUs = 0;   // final response to that BYE, on the BYE's hop
+    std::int64_t byeAnsweredUs = 0;  // final response to that BYE, on the BYE's hop
     std::uint32_t byeCseq = 0;
     std::uint64_t byeBranchHash = 0;  // 0: the BYE had no branch; its response is matched by address
     capture::Endpoint byeSrc;
     capture::Endpoint byeDst;
     bool isByeFromCaller = false;
-    std::string byeReason;            // its Reason header (RFC 3326)
+    std::string byeReason;  // its Reason header (RFC 3326)
 };
 
 // A call's initial request that may time out: checked when the capture's clock reaches `atUs`.
@@ -376,17 +376,17 @@ struct CallEntry {
     // The latest attempt's top Via branch: its responses on the first hop carry it (those forwarded on other hops
     // carry the proxy's on top). 0 without a branch: responses on the first hop are told by address.
     std::uint64_t attemptBranchHash = 0;
-    HopTime provisional;     // first 1xx other than 100 to the latest attempt
-    HopTime finalResponse;   // its first final response
+    HopTime provisional;                      // first 1xx other than 100 to the latest attempt
+    HopTime finalResponse;                    // its first final response
     std::vector<DialogTiming> dialogTimings;  // [0]: messages without a dialog (or beyond the cap); [i]: dialog i
     SignatureSet signatures;
-    HashIndex transactions;  // hash -> index
-    HashIndex dialogs;       // hash -> index
+    HashIndex transactions;                                                   // hash -> index
+    HashIndex dialogs;                                                        // hash -> index
     std::unordered_map<std::uint32_t, RegistrationRequest> registerRequests;  // transaction index -> request
     std::uint32_t transactionCount = 0;
     std::uint32_t dialogCount = 0;
-    std::uint64_t callIdHash = 0;  // of summary.callId: its key in Impl's table of open calls
-    std::uint32_t slot = 0;        // where Impl keeps it
+    std::uint64_t callIdHash = 0;        // of summary.callId: its key in Impl's table of open calls
+    std::uint32_t slot = 0;              // where Impl keeps it
     bool isChangedSinceSnapshot = true;  // a message since Correlator::snapshotChanged last copied it
 
     // SDP offer/answer (RFC 3264): the latest request that opened an exchange, and whether its offer was in the
@@ -416,7 +416,7 @@ struct LinkValue {
     std::string_view header;  // points into CorrelatorLimits::linkHeaders
 };
 
-} // namespace
+}  // namespace
 
 // [SECTION] Correlator
 
@@ -438,16 +438,16 @@ struct Correlator::Impl {
     };
     std::vector<std::unique_ptr<CallEntry>> entries;  // by slot; null when free
     std::vector<std::uint32_t> freeSlots;
-    std::vector<LruLink> lruLinks;                    // by slot
+    std::vector<LruLink> lruLinks;  // by slot
     std::uint32_t lruHead = NoSlot;
     std::uint32_t lruTail = NoSlot;
-    std::vector<Bucket> table;                        // power-of-two size, at most half full
+    std::vector<Bucket> table;  // power-of-two size, at most half full
     std::size_t openCount = 0;
     std::vector<CallSummary> evicted;
     SdpParser sdp;
     std::unordered_map<std::string, LinkValue, StringHash, std::equal_to<>> linkValues;
     std::deque<const std::string*> linkOrder;  // keys of linkValues, oldest first (node keys do not move)
-    std::deque<PendingTransfer> transfers;      // oldest first
+    std::deque<PendingTransfer> transfers;     // oldest first
     // Initial requests that may time out, soonest first; at most 2 × maxOpenCalls (stale ones expire on their own).
     std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines;
 
@@ -466,7 +466,9 @@ struct Correlator::Impl {
     void addLink(CallEntry& entry, std::uint64_t otherKey, std::string_view kind, std::string detail);
     const LinkValue* rememberLinkValue(std::string_view value, std::uint64_t callKey, std::string_view header);
 
-    static std::uint64_t callIdHash(std::string_view callId) { return mix(0x43616c6c, std::hash<std::string_view>{}(callId)); }
+    static std::uint64_t callIdHash(std::string_view callId) {
+        return mix(0x43616c6c, std::hash<std::string_view>{}(callId));
+    }
     // The slot of the open call with this Call-ID, or NoSlot.
     std::uint32_t findCall(std::string_view callId, std::uint64_t hash) const {
         if (table.empty())
@@ -659,7 +661,8 @@ std::uint64_t Correlator::Impl::transaction(CallEntry& entry, const SipMessageVi
             record.isRfc2543 = isRfc2543;
             if (method == "CANCEL") {
                 // RFC 3261 §9.1: a CANCEL carries the branch of the INVITE it cancels.
-                if (const std::uint32_t* invite = entry.transactions.find(transactionHash(message, "INVITE", isRfc2543)))
+                if (const std::uint32_t* invite =
+                        entry.transactions.find(transactionHash(message, "INVITE", isRfc2543)))
                     record.cancelledKey = (call.key << 16) | *invite;
             }
         } else {
@@ -729,9 +732,8 @@ std::uint64_t Correlator::Impl::dialog(CallEntry& entry, const SipMessageView& m
         // RFC 3261 §12: only INVITE creates dialogs here (and SUBSCRIBE/REFER/NOTIFY, RFC 6665); REGISTER, OPTIONS,
         // MESSAGE, PUBLISH and CANCEL answered with a To tag outside a dialog do not make one.
         const std::string_view method = message.cseq().method;
-        const bool isOutOfDialogMethod =
-            method == "REGISTER" || method == "OPTIONS" || method == "MESSAGE" || method == "PUBLISH" ||
-            method == "CANCEL";
+        const bool isOutOfDialogMethod = method == "REGISTER" || method == "OPTIONS" || method == "MESSAGE" ||
+                                         method == "PUBLISH" || method == "CANCEL";
         // Failure responses and the ACK of a failure do not create dialogs; only 101–299 responses and requests
         // inside a dialog whose setup is not in the capture.
         const bool createsDialog = message.isResponse() ? status > 100 && status < 300 : message.method() != "ACK";
@@ -752,8 +754,8 @@ std::uint64_t Correlator::Impl::dialog(CallEntry& entry, const SipMessageView& m
     const std::string_view cseqMethod = message.cseq().method;
     if (message.isResponse() && record.state != DialogState::Terminated) {
         // RFC 6665 §4.1.2.4: a SUBSCRIBE's (or REFER's) 2xx, or a NOTIFY's, sets up a subscription's dialog too.
-        const bool setsUp = cseqMethod == "INVITE" || cseqMethod == "SUBSCRIBE" || cseqMethod == "REFER" ||
-                            cseqMethod == "NOTIFY";
+        const bool setsUp =
+            cseqMethod == "INVITE" || cseqMethod == "SUBSCRIBE" || cseqMethod == "REFER" || cseqMethod == "NOTIFY";
         if (setsUp && status >= 200 && status < 300 && record.confirmedUs == 0) {
             record.state = DialogState::Confirmed;
             record.confirmedUs = meta.timestampUs;
@@ -970,16 +972,14 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
     if (entry.isInvite && cseq.method == "BYE" && status >= 200) {
         // SDD: the BYE and its answer on the same hop (a proxy's copy of the BYE has the proxy's branch on top).
         DialogTiming& timing = dialogTiming();
-        const bool isItsAnswer = timing.byeBranchHash != 0
-                                     ? branchHash(message.topViaBranch()) == timing.byeBranchHash
-                                     : meta.src == timing.byeDst && meta.dst == timing.byeSrc;
+        const bool isItsAnswer = timing.byeBranchHash != 0 ? branchHash(message.topViaBranch()) == timing.byeBranchHash
+                                                           : meta.src == timing.byeDst && meta.dst == timing.byeSrc;
         if (timing.bye.isSet && timing.byeAnsweredUs == 0 && cseq.number == timing.byeCseq && isItsAnswer) {
             timing.byeAnsweredUs = meta.timestampUs;
             settleDialogs(entry);
         }
     }
-    if (entry.isInvite && cseq.method == "INVITE" && cseq.number != entry.initialCseq && status >= 200 &&
-        status < 300)
+    if (entry.isInvite && cseq.method == "INVITE" && cseq.number != entry.initialCseq && status >= 200 && status < 300)
         sessionChange(entry, message);  // the answer to a re-INVITE
     if (cseq.method != call.method || cseq.number != entry.initialCseq)
         return;  // responses to other transactions (CANCEL, PRACK, BYE, re-INVITE) do not set the outcome
@@ -1022,8 +1022,8 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
                 // doing; the other failures are the callee's answer.
                 const bool isFailure = status == 408 || (status >= 500 && status < 600);
                 call.state = (status == 487 || entry.cancelSeen) ? CallState::Cancelled
-                             : isFailure                          ? CallState::Failed
-                                                                  : CallState::Rejected;
+                             : isFailure                         ? CallState::Failed
+                                                                 : CallState::Rejected;
                 if (call.reason.empty() || (status != 401 && status != 407)) {
                     const auto reason = message.header("Reason");
                     call.reason = std::string(reason.empty() ? message.reasonPhrase() : reason);
@@ -1149,8 +1149,8 @@ void Correlator::Impl::subscription(CallEntry& entry, const SipMessageView& mess
         if (method == "PUBLISH")
             hash = hashText(hashText(8, message.to().uri), package);
         else
-            hash = hashText(hashText(hashText(7, method == "NOTIFY" ? message.to().tag : message.from().tag),
-                                     package), id);  // = subscriberHash(tag) below
+            hash = hashText(hashText(hashText(7, method == "NOTIFY" ? message.to().tag : message.from().tag), package),
+                            id);  // = subscriberHash(tag) below
         auto subscriberHash = [&](std::string_view tag) { return hashText(hashText(hashText(7, tag), package), id); };
         const std::uint32_t* found = entry.subscriptions.find(hash);
         if (!found && method == "NOTIFY") {
@@ -1194,7 +1194,8 @@ void Correlator::Impl::subscription(CallEntry& entry, const SipMessageView& mess
             if (const auto state = message.subscriptionState()) {
                 record.state = std::string(state->state);
                 record.reason = std::string(state->reason);
-                record.stateExpires = state->expires ? static_cast<int>(std::min<std::uint32_t>(*state->expires, 0x7fffffff)) : -1;
+                record.stateExpires =
+                    state->expires ? static_cast<int>(std::min<std::uint32_t>(*state->expires, 0x7fffffff)) : -1;
                 if (state->state == "terminated") {
                     if (record.terminatedUs == 0)
                         record.terminatedUs = meta.timestampUs;
@@ -1396,9 +1397,8 @@ void Correlator::takeAll(std::vector<CallSummary>& out) {
     slots.reserve(d.openCount);
     for (std::uint32_t slot = d.lruHead; slot != NoSlot; slot = d.lruLinks[slot].next)
         slots.push_back(slot);
-    std::sort(slots.begin(), slots.end(), [&d](std::uint32_t a, std::uint32_t b) {
-        return d.entries[a]->summary.key < d.entries[b]->summary.key;
-    });
+    std::sort(slots.begin(), slots.end(),
+              [&d](std::uint32_t a, std::uint32_t b) { return d.entries[a]->summary.key < d.entries[b]->summary.key; });
     out.reserve(out.size() + slots.size());
     for (std::uint32_t slot : slots)
         out.push_back(std::move(d.entries[slot]->summary));
@@ -1423,12 +1423,8 @@ void Correlator::snapshotChanged(std::vector<CallSummary>& out) {
     }
 }
 
-std::size_t Correlator::openCalls() const {
-    return m_impl->openCount;
-}
+std::size_t Correlator::openCalls() const { return m_impl->openCount; }
 
-const CorrelatorStats& Correlator::stats() const {
-    return m_impl->stats;
-}
+const CorrelatorStats& Correlator::stats() const { return m_impl->stats; }
 
-} // namespace sipscope::decode
+}  // namespace sipscope::decode

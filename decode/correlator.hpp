@@ -38,8 +38,8 @@ enum class CallKind : std::uint8_t {
     Options,
     Message,
     Publish,
-    Refer,         // a REFER outside any dialog
-    Info,          // an INFO outside any dialog
+    Refer,  // a REFER outside any dialog
+    Info,   // an INFO outside any dialog
     Other,
 };
 std::string_view callKindName(CallKind kind);  // "call", "registration", "subscription", …
@@ -53,17 +53,17 @@ std::string_view dialogStateName(DialogState state);  // "early", "confirmed", "
 
 // One transaction on one hop (RFC 3261 §17): a request, its retransmissions and its responses.
 struct TransactionRecord {
-    std::uint64_t key = 0;             // unique in the database: (call key << 16) | index in the call
-    std::string method;                // "INVITE"; "ACK" only for the ACK of a 2xx, its own transaction
-    std::int64_t startUs = 0;          // first request (or first response for an orphan)
+    std::uint64_t key = 0;     // unique in the database: (call key << 16) | index in the call
+    std::string method;        // "INVITE"; "ACK" only for the ACK of a 2xx, its own transaction
+    std::int64_t startUs = 0;  // first request (or first response for an orphan)
     std::int64_t firstProvisionalUs = 0;
     std::int64_t finalUs = 0;
     int finalStatus = 0;
-    std::uint32_t requests = 0;        // copies of the request, retransmissions included
+    std::uint32_t requests = 0;  // copies of the request, retransmissions included
     std::uint32_t responses = 0;
-    std::uint64_t cancelledKey = 0;    // for CANCEL: the INVITE transaction it cancels (same branch)
-    bool isOrphan = false;             // responses only: the request is not in the capture
-    bool isRfc2543 = false;            // matched without the RFC 3261 magic cookie (§17.2.3 fallback)
+    std::uint64_t cancelledKey = 0;  // for CANCEL: the INVITE transaction it cancels (same branch)
+    bool isOrphan = false;           // responses only: the request is not in the capture
+    bool isRfc2543 = false;          // matched without the RFC 3261 magic cookie (§17.2.3 fallback)
 };
 
 // A dialog (RFC 3261 §12) or early dialog: one (From tag, To tag) pair of the call; forks make several.
@@ -80,10 +80,10 @@ struct DialogRecord {
 // One REGISTER transaction that got a final response: who registered where, for how long, with what result.
 struct RegistrationRecord {
     std::uint64_t transactionKey = 0;
-    std::string aor;         // To URI
-    std::string contact;     // first Contact URI of the request ("*" for remove-all), empty for a query
-    int expires = -1;        // requested: Expires header or the contact's expires parameter; -1 = not given
-    int grantedExpires = -1; // from the 2xx (its Expires or contact parameter); -1 = not given
+    std::string aor;          // To URI
+    std::string contact;      // first Contact URI of the request ("*" for remove-all), empty for a query
+    int expires = -1;         // requested: Expires header or the contact's expires parameter; -1 = not given
+    int grantedExpires = -1;  // from the 2xx (its Expires or contact parameter); -1 = not given
     // The 2xx's Contact list: every binding the registrar holds for the AOR (RFC 3261 §10.3 step 8), each as
     // "uri;expires=N" (the contact's expires parameter, else the Expires header), joined by ", "; empty otherwise.
     std::string bindings;
@@ -95,23 +95,23 @@ struct RegistrationRecord {
 // A subscription (RFC 6665) or a publication (RFC 3903) inside a call: one per subscriber tag, event package and
 // id (SUBSCRIBE, or the implicit subscription of a REFER, RFC 3515), or per entity and event (PUBLISH).
 struct SubscriptionRecord {
-    std::uint64_t key = 0;     // (call key << 16) | index in the call
-    std::string method;        // "SUBSCRIBE", "REFER" or "PUBLISH"; "NOTIFY" when only NOTIFYs were captured
-    std::string event;         // the Event package ("presence", "dialog", "refer", ...)
-    std::string eventId;       // the Event id parameter
-    std::string resource;      // the To URI of the request: who is watched or published
-    std::string subscriber;    // the From URI of the request
+    std::uint64_t key = 0;        // (call key << 16) | index in the call
+    std::string method;           // "SUBSCRIBE", "REFER" or "PUBLISH"; "NOTIFY" when only NOTIFYs were captured
+    std::string event;            // the Event package ("presence", "dialog", "refer", ...)
+    std::string eventId;          // the Event id parameter
+    std::string resource;         // the To URI of the request: who is watched or published
+    std::string subscriber;       // the From URI of the request
     std::uint64_t dialogKey = 0;  // the subscription's dialog; 0 for PUBLISH or when no tagged message was seen
-    std::string state;         // latest Subscription-State (active, pending, terminated), "rejected", or empty
-    std::string reason;        // the reason parameter of a terminated state
-    int expires = -1;          // requested (Expires of the latest SUBSCRIBE/PUBLISH); -1 = not given
-    int grantedExpires = -1;   // Expires of the latest 2xx; -1 = not given
-    int stateExpires = -1;     // expires parameter of the latest Subscription-State; -1 = not given
-    int status = 0;            // final status of the latest SUBSCRIBE/PUBLISH/REFER
-    std::uint32_t requests = 0;  // SUBSCRIBE/PUBLISH/REFER requests, refreshes included, retransmissions not
-    std::uint32_t notifies = 0;  // NOTIFY requests, retransmissions not
-    std::string etag;          // PUBLISH: SIP-ETag of the latest 2xx (RFC 3903 §11.3.1)
-    std::string ifMatch;       // PUBLISH: SIP-If-Match of the latest request (a refresh, change or removal)
+    std::string state;            // latest Subscription-State (active, pending, terminated), "rejected", or empty
+    std::string reason;           // the reason parameter of a terminated state
+    int expires = -1;             // requested (Expires of the latest SUBSCRIBE/PUBLISH); -1 = not given
+    int grantedExpires = -1;      // Expires of the latest 2xx; -1 = not given
+    int stateExpires = -1;        // expires parameter of the latest Subscription-State; -1 = not given
+    int status = 0;               // final status of the latest SUBSCRIBE/PUBLISH/REFER
+    std::uint32_t requests = 0;   // SUBSCRIBE/PUBLISH/REFER requests, refreshes included, retransmissions not
+    std::uint32_t notifies = 0;   // NOTIFY requests, retransmissions not
+    std::string etag;             // PUBLISH: SIP-ETag of the latest 2xx (RFC 3903 §11.3.1)
+    std::string ifMatch;          // PUBLISH: SIP-If-Match of the latest request (a refresh, change or removal)
     std::int64_t startUs = 0;
     std::int64_t lastUs = 0;
     std::int64_t terminatedUs = 0;  // 0 = not seen to end
@@ -126,7 +126,7 @@ struct CallLink {
 
 // Everything the store keeps of one call. Owned strings, copied once per call.
 struct CallSummary {
-    std::uint64_t key = 0;       // integer id, unique in the database
+    std::uint64_t key = 0;  // integer id, unique in the database
     std::string callId;
     std::int64_t startUs = 0;
     std::int64_t endUs = 0;
@@ -134,14 +134,14 @@ struct CallSummary {
     std::string fromUser;
     std::string toUri;
     std::string toUser;
-    std::string method;           // of the first request seen
+    std::string method;  // of the first request seen
     CallKind kind = CallKind::Other;
     CallState state = CallState::Pending;
-    int finalStatus = 0;          // final response to the initial INVITE (or first request); 0 = none
+    int finalStatus = 0;  // final response to the initial INVITE (or first request); 0 = none
     std::uint32_t messages = 0;
-    std::uint32_t dialogs = 0;    // distinct (from-tag, to-tag) pairs that got a to-tag
+    std::uint32_t dialogs = 0;  // distinct (from-tag, to-tag) pairs that got a to-tag
     std::uint32_t retransmissions = 0;
-    capture::Endpoint src;        // of the first request
+    capture::Endpoint src;  // of the first request
     capture::Endpoint dst;
     bool hasFirstRequest = false;
 
@@ -162,13 +162,13 @@ struct CallSummary {
     std::uint32_t holds = 0;              // re-INVITEs/UPDATEs whose SDP puts every stream on hold
     std::uint32_t resumes = 0;            // later ones taking it off hold
     bool isOnHold = false;
-    bool hasGlare = false;                // a 491 Request Pending was seen (RFC 3261 §14.1)
+    bool hasGlare = false;  // a 491 Request Pending was seen (RFC 3261 §14.1)
     std::vector<TransactionRecord> transactions;
     std::vector<DialogRecord> dialogRecords;
     std::vector<RegistrationRecord> registrations;
     std::vector<SubscriptionRecord> subscriptions;
     std::vector<CallLink> links;
-    std::uint32_t recordsDropped = 0;     // transactions/dialogs beyond the per-call caps, not recorded
+    std::uint32_t recordsDropped = 0;  // transactions/dialogs beyond the per-call caps, not recorded
 };
 
 // Metadata of a message that the SIP text does not carry.
@@ -191,21 +191,21 @@ struct Correlation {
 std::vector<std::string> defaultLinkHeaders();
 
 struct CorrelatorLimits {
-    std::size_t maxOpenCalls = 200'000;           // beyond this the least recently active call is flushed
-    std::int64_t finishedLingerUs = 32'000'000;   // keep an ended call this long for retransmissions (Timer J/K)
+    std::size_t maxOpenCalls = 200'000;          // beyond this the least recently active call is flushed
+    std::int64_t finishedLingerUs = 32'000'000;  // keep an ended call this long for retransmissions (Timer J/K)
     // A request with no final response this long after it was sent, by the capture's clock, timed out: Timer B of
     // an INVITE still without any response, Timer F of any other request (64 × T1, RFC 3261 §17.1.1.2, §17.1.2.2).
     std::int64_t transactionTimeoutUs = 32'000'000;
-    std::int64_t idleTimeoutUs = 3'600'000'000;   // flush a call with no message for an hour
-    std::size_t maxTransactionsPerCall = 1024;    // records kept per call; more are counted, not kept
+    std::int64_t idleTimeoutUs = 3'600'000'000;  // flush a call with no message for an hour
+    std::size_t maxTransactionsPerCall = 1024;   // records kept per call; more are counted, not kept
     std::size_t maxDialogsPerCall = 64;
     std::size_t maxSubscriptionsPerCall = 256;
     std::size_t maxLinksPerCall = 64;
     // Link header values remembered (the first call that carried each); Call-IDs are looked up among the open
     // calls. Beyond this the oldest is forgotten (counted in CorrelatorStats::linkValuesEvicted).
     std::size_t maxLinkValues = 200'000;
-    std::size_t maxPendingTransfers = 4096;       // REFERs waiting for the call they trigger
-    std::int64_t transferWindowUs = 64'000'000;   // how long after a REFER its new call may start
+    std::size_t maxPendingTransfers = 4096;                       // REFERs waiting for the call they trigger
+    std::int64_t transferWindowUs = 64'000'000;                   // how long after a REFER its new call may start
     std::vector<std::string> linkHeaders = defaultLinkHeaders();  // header names, matched case-insensitively
 };
 
@@ -215,11 +215,11 @@ struct CorrelatorStats {
     std::uint64_t callsFlushedIdle = 0;
     std::uint64_t callsEvictedForSpace = 0;  // flushed early because maxOpenCalls was reached
     std::uint64_t messagesWithoutCallId = 0;
-    std::uint64_t callsTimedOut = 0;        // initial requests that got no final response in time (failed, timeout)
-    std::uint64_t timeoutsUntracked = 0;    // attempts not watched for a timeout: 2 × maxOpenCalls were watched
-    std::uint64_t callLinks = 0;            // links found between calls
-    std::uint64_t linkValuesEvicted = 0;    // link values forgotten because maxLinkValues was reached
-    std::uint64_t transfersEvicted = 0;     // REFERs forgotten because maxPendingTransfers was reached
+    std::uint64_t callsTimedOut = 0;      // initial requests that got no final response in time (failed, timeout)
+    std::uint64_t timeoutsUntracked = 0;  // attempts not watched for a timeout: 2 × maxOpenCalls were watched
+    std::uint64_t callLinks = 0;          // links found between calls
+    std::uint64_t linkValuesEvicted = 0;  // link values forgotten because maxLinkValues was reached
+    std::uint64_t transfersEvicted = 0;   // REFERs forgotten because maxPendingTransfers was reached
 };
 
 class Correlator {
@@ -252,4 +252,4 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace sipscope::decode
+}  // namespace sipscope::decode

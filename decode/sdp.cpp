@@ -59,8 +59,7 @@ std::string_view trimWsp(std::string_view s) {
 std::string_view splitAt(std::string_view& s, char separator, bool* found = nullptr) {
     const std::size_t at = s.find(separator);
     const std::string_view head = s.substr(0, at);
-    s = at == std::string_view::npos ? s.substr(s.size())
-                                     : s.substr(at + 1);  // stays inside the body
+    s = at == std::string_view::npos ? s.substr(s.size()) : s.substr(at + 1);  // stays inside the body
     if (found != nullptr) {
         *found = at != std::string_view::npos;
     }
@@ -90,9 +89,7 @@ bool isAllDigits(std::string_view s) {
 }
 
 // RFC 8839 §5.1: ice-char = ALPHA / DIGIT / "+" / "/"
-bool isIceChar(char c) {
-    return detail::isAlnum(c) || c == '+' || c == '/';
-}
+bool isIceChar(char c) { return detail::isAlnum(c) || c == '+' || c == '/'; }
 
 template <typename T, std::size_t N>
 using NameTable = std::array<std::pair<std::string_view, T>, N>;
@@ -171,7 +168,7 @@ bool parseConnection(std::string_view value, SdpConnection& connection) {
     return isGood;
 }
 
-} // namespace
+}  // namespace
 
 //--------------------------------------------------------------------------------------------------
 // [SECTION] SdpReader: lines and errors
@@ -193,15 +190,10 @@ private:
             return;
         }
         constexpr std::size_t MaxOffset = std::numeric_limits<std::uint32_t>::max();
-        m_session.m_error = {code, reason,
-                             static_cast<std::uint32_t>(offset < MaxOffset ? offset : MaxOffset)};
+        m_session.m_error = {code, reason, static_cast<std::uint32_t>(offset < MaxOffset ? offset : MaxOffset)};
     }
-    std::size_t offsetOf(std::string_view view) const {
-        return static_cast<std::size_t>(view.data() - m_body.data());
-    }
-    MediaDescriptionView* currentMedia() {
-        return m_session.m_media.empty() ? nullptr : &m_session.m_media.back();
-    }
+    std::size_t offsetOf(std::string_view view) const { return static_cast<std::size_t>(view.data() - m_body.data()); }
+    MediaDescriptionView* currentMedia() { return m_session.m_media.empty() ? nullptr : &m_session.m_media.back(); }
 
     // Each returns false when a limit stops the parse.
     bool readLine(char type, std::string_view value);
@@ -241,8 +233,7 @@ void SdpReader::read() {
         // lack either.
         const void* lf = std::memchr(m_body.data() + pos, '\n', m_body.size() - pos);
         const std::size_t lineEnd =
-            lf == nullptr ? m_body.size()
-                          : static_cast<std::size_t>(static_cast<const char*>(lf) - m_body.data());
+            lf == nullptr ? m_body.size() : static_cast<std::size_t>(static_cast<const char*>(lf) - m_body.data());
         const std::size_t next = lf == nullptr ? m_body.size() : lineEnd + 1;
         const std::string_view line = trimWsp(m_body.substr(pos, lineEnd - pos));
         const std::size_t lineStart = pos;
@@ -263,8 +254,7 @@ void SdpReader::read() {
             continue;
         }
         if (isFirstLine && text[0] != 'v') {
-            fail(SdpErrorCode::BadVersion, "the first line is not v= (RFC 8866 §5)",
-                 offsetOf(text));
+            fail(SdpErrorCode::BadVersion, "the first line is not v= (RFC 8866 §5)", offsetOf(text));
         }
         isFirstLine = false;
         if (!readLine(text[0], text.substr(2))) {
@@ -276,12 +266,8 @@ void SdpReader::read() {
 
 bool SdpReader::readLine(char type, std::string_view value) {
     switch (type) {
-    case 'v':
-        readVersion(value);
-        return true;
-    case 'o':
-        readOrigin(value);
-        return true;
+    case 'v': readVersion(value); return true;
+    case 'o': readOrigin(value); return true;
     case 's':
         // Only the first counts; RFC 8866 §5.3 allows "s= " for a session without a name.
         if (!m_seenSessionName) {
@@ -289,18 +275,11 @@ bool SdpReader::readLine(char type, std::string_view value) {
             m_session.m_sessionName = value;
         }
         return true;
-    case 'c':
-        readConnection(value);
-        return true;
-    case 't':
-        readTiming(value);
-        return true;
-    case 'b':
-        return readBandwidth(value);
-    case 'm':
-        return readMedia(value);
-    case 'a':
-        return readAttribute(value);
+    case 'c': readConnection(value); return true;
+    case 't': readTiming(value); return true;
+    case 'b': return readBandwidth(value);
+    case 'm': return readMedia(value);
+    case 'a': return readAttribute(value);
     default:
         // i= u= e= p= r= z= k= carry nothing we use; RFC 8866 §5 says to ignore unknown types.
         return true;
@@ -322,8 +301,8 @@ void SdpReader::checkMandatoryFields() {
     // media.
     for (const MediaDescriptionView& media : m_session.m_media) {
         if (media.port != 0 && !media.connection && !m_session.m_connection) {
-            fail(SdpErrorCode::MissingField,
-                 "media without c= at media or session level (RFC 8866 §5.7)", media.offset);
+            fail(SdpErrorCode::MissingField, "media without c= at media or session level (RFC 8866 §5.7)",
+                 media.offset);
         }
     }
 }
@@ -360,8 +339,7 @@ void SdpReader::readOrigin(std::string_view value) {
     // bits.
     const bool isDigits = isAllDigits(origin.sessionId) && isAllDigits(origin.sessionVersion);
     if (origin.address.empty() || !nextField(rest).empty() || !isDigits) {
-        fail(SdpErrorCode::BadOrigin,
-             "o= is not <username> <sess-id> <sess-version> <nettype> <addrtype> <address>",
+        fail(SdpErrorCode::BadOrigin, "o= is not <username> <sess-id> <sess-version> <nettype> <addrtype> <address>",
              offsetOf(value));
     }
 }
@@ -369,15 +347,14 @@ void SdpReader::readOrigin(std::string_view value) {
 void SdpReader::readConnection(std::string_view value) {
     SdpConnection connection;
     if (!parseConnection(value, connection)) {
-        fail(SdpErrorCode::BadConnection,
-             "c= is not <nettype> <addrtype> <address>[/<ttl>][/<count>]", offsetOf(value));
+        fail(SdpErrorCode::BadConnection, "c= is not <nettype> <addrtype> <address>[/<ttl>][/<count>]",
+             offsetOf(value));
     }
     if (connection.address.empty()) {
         return;
     }
     MediaDescriptionView* media = currentMedia();
-    std::optional<SdpConnection>& target =
-        media != nullptr ? media->connection : m_session.m_connection;
+    std::optional<SdpConnection>& target = media != nullptr ? media->connection : m_session.m_connection;
     // RFC 8866 §5.7 allows several c= per media (multicast layers); the first is the one a stream
     // uses.
     if (!target) {
@@ -401,8 +378,7 @@ void SdpReader::readTiming(std::string_view value) {
 
 bool SdpReader::readBandwidth(std::string_view value) {
     if (m_session.m_attributes.size() + m_session.m_bandwidths.size() >= m_limits.maxAttributes) {
-        fail(SdpErrorCode::TooManyAttributes, "more a= and b= lines than the limit",
-             offsetOf(value));
+        fail(SdpErrorCode::TooManyAttributes, "more a= and b= lines than the limit", offsetOf(value));
         return false;
     }
     std::string_view rest = value;
@@ -429,8 +405,7 @@ bool SdpReader::readMedia(std::string_view value) {
                                        m_session.m_fmtps.size(), m_session.m_candidates.size(),
                                        m_session.m_cryptos.size()});
     MediaDescriptionView& media = m_session.m_media.emplace_back();
-    media.offset =
-        static_cast<std::uint32_t>(std::min<std::size_t>(offsetOf(value) - 2, MaxUint32));
+    media.offset = static_cast<std::uint32_t>(std::min<std::size_t>(offsetOf(value) - 2, MaxUint32));
 
     // m=<media> <port>[/<number of ports>] <proto> 1*(SP <fmt>) (RFC 8866 §5.14)
     std::string_view rest = value;
@@ -438,8 +413,8 @@ bool SdpReader::readMedia(std::string_view value) {
     media.type = lookup(MediaTypes, media.media).value_or(MediaType::Other);
     std::string_view portField = nextField(rest);
     const auto port = parseNumber<std::uint16_t>(splitAt(portField, '/'), MaxUint16);
-    const auto portCount = portField.empty() ? std::optional<std::uint32_t>(1)
-                                             : parseNumber<std::uint32_t>(portField, MaxUint32);
+    const auto portCount =
+        portField.empty() ? std::optional<std::uint32_t>(1) : parseNumber<std::uint32_t>(portField, MaxUint32);
     media.port = port.value_or(0);
     media.portCount = portCount.value_or(1);
     media.protocol = nextField(rest);
@@ -455,8 +430,7 @@ bool SdpReader::readMedia(std::string_view value) {
     if (!detail::isToken(media.media)) {
         fail(SdpErrorCode::BadMedia, "m= media type is not a token", offsetOf(value));
     } else if (!port || !portCount) {
-        fail(SdpErrorCode::BadMedia, "m= port is not a number 0..65535 with an optional /count",
-             offsetOf(value));
+        fail(SdpErrorCode::BadMedia, "m= port is not a number 0..65535 with an optional /count", offsetOf(value));
     } else if (media.protocol.empty() || formatCount == 0) {
         fail(SdpErrorCode::BadMedia, "m= has no protocol or no formats", offsetOf(value));
     }
@@ -469,8 +443,7 @@ bool SdpReader::readMedia(std::string_view value) {
 
 bool SdpReader::readAttribute(std::string_view value) {
     if (m_session.m_attributes.size() + m_session.m_bandwidths.size() >= m_limits.maxAttributes) {
-        fail(SdpErrorCode::TooManyAttributes, "more a= and b= lines than the limit",
-             offsetOf(value));
+        fail(SdpErrorCode::TooManyAttributes, "more a= and b= lines than the limit", offsetOf(value));
         return false;
     }
     // a=<attribute-name>[:<attribute-value>] (RFC 8866 §5.13)
@@ -489,9 +462,7 @@ bool SdpReader::readAttribute(std::string_view value) {
 void SdpReader::readTypedAttribute(std::string_view name, std::string_view value) {
     // Attribute names are ABNF literals, so case-insensitive (RFC 5234 §2.3); devices do send
     // "a=SendOnly".
-    const auto is = [name](std::string_view canonical) {
-        return detail::equalsNoCase(name, canonical);
-    };
+    const auto is = [name](std::string_view canonical) { return detail::equalsNoCase(name, canonical); };
     MediaDescriptionView* media = currentMedia();
     if (const std::optional<MediaDirection> direction = lookup(Directions, name)) {
         (media != nullptr ? media->direction : m_session.m_direction) = direction;
@@ -514,8 +485,7 @@ void SdpReader::readTypedAttribute(std::string_view name, std::string_view value
     } else if (is("setup")) {
         const std::optional<SetupRole> role = lookup(SetupRoles, trimWsp(value));
         if (!role) {
-            fail(SdpErrorCode::BadAttribute, "a=setup is not active, passive, actpass or holdconn",
-                 offsetOf(value));
+            fail(SdpErrorCode::BadAttribute, "a=setup is not active, passive, actpass or holdconn", offsetOf(value));
         }
         (media != nullptr ? media->setup : m_session.m_setup) = role;
     } else if (media == nullptr) {
@@ -543,19 +513,16 @@ void SdpReader::readRtpMap(std::string_view value) {
     std::string_view encoding = trimWsp(rest);
     const std::string_view encodingName = splitAt(encoding, '/');
     bool hasChannels = false;
-    const auto clockRate =
-        parseNumber<std::uint32_t>(splitAt(encoding, '/', &hasChannels), MaxUint32);
-    const auto channels = hasChannels ? parseNumber<std::uint16_t>(encoding, MaxUint16)
-                                      : std::optional<std::uint16_t>(1);
+    const auto clockRate = parseNumber<std::uint32_t>(splitAt(encoding, '/', &hasChannels), MaxUint32);
+    const auto channels =
+        hasChannels ? parseNumber<std::uint16_t>(encoding, MaxUint16) : std::optional<std::uint16_t>(1);
     if (!payloadType || encodingName.empty() || !clockRate || !channels) {
-        fail(SdpErrorCode::BadAttribute,
-             "a=rtpmap is not <payload type> <encoding>/<clock rate>[/<channels>]",
+        fail(SdpErrorCode::BadAttribute, "a=rtpmap is not <payload type> <encoding>/<clock rate>[/<channels>]",
              offsetOf(value));
     }
     // A name without a clock rate ("a=rtpmap:31 LPC", in RFC 4475's bodies) still names the codec.
     if (payloadType && !encodingName.empty()) {
-        m_session.m_rtpmaps.push_back(
-            {*payloadType, encodingName, clockRate.value_or(0), channels.value_or(1)});
+        m_session.m_rtpmaps.push_back({*payloadType, encodingName, clockRate.value_or(0), channels.value_or(1)});
     }
 }
 
@@ -585,8 +552,8 @@ void SdpReader::readCandidate(std::string_view value) {
     const bool hasTyp = detail::equalsNoCase(nextField(rest), "typ");
     candidate.typeName = nextField(rest);
     bool isGood = !candidate.foundation.empty() && candidate.foundation.size() <= 32 && component &&
-                  !candidate.transport.empty() && priority && !candidate.address.empty() && port &&
-                  hasTyp && !candidate.typeName.empty();
+                  !candidate.transport.empty() && priority && !candidate.address.empty() && port && hasTyp &&
+                  !candidate.typeName.empty();
     for (char c : candidate.foundation) {
         isGood = isGood && isIceChar(c);
     }
@@ -601,8 +568,7 @@ void SdpReader::readCandidate(std::string_view value) {
         }
     }
     if (!isGood) {
-        fail(SdpErrorCode::BadAttribute, "a=candidate does not follow RFC 8839 §5.1",
-             offsetOf(value));
+        fail(SdpErrorCode::BadAttribute, "a=candidate does not follow RFC 8839 §5.1", offsetOf(value));
         return;
     }
     candidate.component = *component;
@@ -621,8 +587,7 @@ void SdpReader::readCrypto(std::string_view value) {
     crypto.keyParams = nextField(rest);
     crypto.sessionParams = trimWsp(rest);
     if (!tag || crypto.suite.empty() || crypto.keyParams.empty()) {
-        fail(SdpErrorCode::BadAttribute, "a=crypto is not <tag> <crypto-suite> <key-params>",
-             offsetOf(value));
+        fail(SdpErrorCode::BadAttribute, "a=crypto is not <tag> <crypto-suite> <key-params>", offsetOf(value));
         return;
     }
     crypto.tag = *tag;
@@ -639,8 +604,7 @@ void SdpReader::readRtcp(MediaDescriptionView& media, std::string_view value) {
     rtcp.address = nextField(rest);
     const bool hasAddressOrNone = rtcp.netType.empty() || !rtcp.address.empty();
     if (!port || !hasAddressOrNone || !nextField(rest).empty()) {
-        fail(SdpErrorCode::BadAttribute, "a=rtcp is not <port> [<nettype> <addrtype> <address>]",
-             offsetOf(value));
+        fail(SdpErrorCode::BadAttribute, "a=rtcp is not <port> [<nettype> <addrtype> <address>]", offsetOf(value));
         return;
     }
     rtcp.port = *port;
@@ -654,8 +618,7 @@ void SdpReader::readFingerprint(std::string_view value) {
     fingerprint.hashFunction = nextField(rest);
     fingerprint.fingerprint = nextField(rest);
     if (fingerprint.fingerprint.empty() || !nextField(rest).empty()) {
-        fail(SdpErrorCode::BadAttribute, "a=fingerprint is not <hash-function> <fingerprint>",
-             offsetOf(value));
+        fail(SdpErrorCode::BadAttribute, "a=fingerprint is not <hash-function> <fingerprint>", offsetOf(value));
         return;
     }
     MediaDescriptionView* media = currentMedia();
@@ -669,14 +632,13 @@ std::optional<std::uint32_t> SdpReader::readPacketTime(std::string_view value) {
     const std::string_view whole = splitAt(rest, '.');
     const auto milliseconds = parseNumber<std::uint32_t>(whole, MaxUint32);
     if (!milliseconds || (!rest.empty() && !isAllDigits(rest))) {
-        fail(SdpErrorCode::BadAttribute, "a=ptime or a=maxptime is not a number of milliseconds",
-             offsetOf(value));
+        fail(SdpErrorCode::BadAttribute, "a=ptime or a=maxptime is not a number of milliseconds", offsetOf(value));
         return std::nullopt;
     }
     return milliseconds;
 }
 
-} // namespace detail
+}  // namespace detail
 
 //--------------------------------------------------------------------------------------------------
 // [SECTION] Views, helpers and the static payload table
@@ -689,7 +651,7 @@ std::span<const T> cut(const std::vector<T>& items, std::size_t begin, std::size
     return std::span<const T>(items).subspan(begin, end - begin);
 }
 
-} // namespace
+}  // namespace
 
 void SessionDescriptionView::reset() {
     m_version.reset();
@@ -718,9 +680,8 @@ void SessionDescriptionView::reset() {
 }
 
 void SessionDescriptionView::cutSpans() {
-    const ItemStarts ends{m_formats.size(), m_bandwidths.size(), m_attributes.size(),
-                          m_rtpmaps.size(), m_fmtps.size(),      m_candidates.size(),
-                          m_cryptos.size()};
+    const ItemStarts ends{m_formats.size(), m_bandwidths.size(), m_attributes.size(), m_rtpmaps.size(),
+                          m_fmtps.size(),   m_candidates.size(), m_cryptos.size()};
     const ItemStarts& sessionEnds = m_mediaStarts.empty() ? ends : m_mediaStarts.front();
     m_sessionBandwidths = cut(m_bandwidths, 0, sessionEnds.bandwidths);
     m_sessionAttributes = cut(m_attributes, 0, sessionEnds.attributes);
@@ -745,8 +706,7 @@ const SessionDescriptionView& SdpParser::parse(std::string_view body) {
     return m_session;
 }
 
-std::optional<SdpConnection>
-SessionDescriptionView::effectiveConnection(const MediaDescriptionView& media) const {
+std::optional<SdpConnection> SessionDescriptionView::effectiveConnection(const MediaDescriptionView& media) const {
     return media.connection ? media.connection : m_connection;
 }
 
@@ -799,14 +759,12 @@ std::optional<SdpRtpMap> staticPayloadFormat(std::uint8_t payloadType) {
     // RFC 3551 §6, tables 4 and 5. Types 1 and 2 are reserved, 19 is reserved (was CN), 20-24 and
     // 27-30 unassigned.
     constexpr std::array<SdpRtpMap, 24> Table{{
-        {0, "PCMU", 8000, 1},   {3, "GSM", 8000, 1},    {4, "G723", 8000, 1},
-        {5, "DVI4", 8000, 1},   {6, "DVI4", 16000, 1},  {7, "LPC", 8000, 1},
-        {8, "PCMA", 8000, 1},   {9, "G722", 8000, 1},   {10, "L16", 44100, 2},
-        {11, "L16", 44100, 1},  {12, "QCELP", 8000, 1}, {13, "CN", 8000, 1},
-        {14, "MPA", 90000, 1},  {15, "G728", 8000, 1},  {16, "DVI4", 11025, 1},
-        {17, "DVI4", 22050, 1}, {18, "G729", 8000, 1},  {25, "CelB", 90000, 1},
-        {26, "JPEG", 90000, 1}, {28, "nv", 90000, 1},   {31, "H261", 90000, 1},
-        {32, "MPV", 90000, 1},  {33, "MP2T", 90000, 1}, {34, "H263", 90000, 1},
+        {0, "PCMU", 8000, 1},   {3, "GSM", 8000, 1},    {4, "G723", 8000, 1},   {5, "DVI4", 8000, 1},
+        {6, "DVI4", 16000, 1},  {7, "LPC", 8000, 1},    {8, "PCMA", 8000, 1},   {9, "G722", 8000, 1},
+        {10, "L16", 44100, 2},  {11, "L16", 44100, 1},  {12, "QCELP", 8000, 1}, {13, "CN", 8000, 1},
+        {14, "MPA", 90000, 1},  {15, "G728", 8000, 1},  {16, "DVI4", 11025, 1}, {17, "DVI4", 22050, 1},
+        {18, "G729", 8000, 1},  {25, "CelB", 90000, 1}, {26, "JPEG", 90000, 1}, {28, "nv", 90000, 1},
+        {31, "H261", 90000, 1}, {32, "MPV", 90000, 1},  {33, "MP2T", 90000, 1}, {34, "H263", 90000, 1},
     }};
     for (const SdpRtpMap& entry : Table) {
         if (entry.payloadType == payloadType) {
@@ -816,4 +774,4 @@ std::optional<SdpRtpMap> staticPayloadFormat(std::uint8_t payloadType) {
     return std::nullopt;
 }
 
-} // namespace sipscope::decode
+}  // namespace sipscope::decode

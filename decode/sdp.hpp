@@ -15,18 +15,18 @@ class SdpReader;
 
 enum class SdpErrorCode : std::uint8_t {
     None = 0,
-    Empty,          // no bytes, or only whitespace
-    BadLine,        // a line that is not "<letter>=<value>"
-    BadVersion,     // the first line is not v=0
-    BadOrigin,      // o= without its six fields, or a non-numeric sess-id / sess-version
-    BadConnection,  // c= without nettype, addrtype and address, or a bad TTL / address count
-    BadTiming,      // t= without two decimal times
-    BadBandwidth,   // b= not "<bwtype>:<bandwidth>"
-    BadMedia,       // m= not "<media> <port>[/<count>] <proto> <fmt> ...", or a port above 65535
-    BadAttribute,   // an a= line with a bad name, or a typed one (rtpmap, candidate, ...) malformed
-    MissingField,   // no o=, s= or t=, or a media without c= at either level (RFC 8866 §5)
-    LineTooLong,    // a line longer than SdpLimits::maxLineLength; parsing stopped there
-    TooManyMedia,   // more m= lines than SdpLimits::maxMedia; parsing stopped there
+    Empty,              // no bytes, or only whitespace
+    BadLine,            // a line that is not "<letter>=<value>"
+    BadVersion,         // the first line is not v=0
+    BadOrigin,          // o= without its six fields, or a non-numeric sess-id / sess-version
+    BadConnection,      // c= without nettype, addrtype and address, or a bad TTL / address count
+    BadTiming,          // t= without two decimal times
+    BadBandwidth,       // b= not "<bwtype>:<bandwidth>"
+    BadMedia,           // m= not "<media> <port>[/<count>] <proto> <fmt> ...", or a port above 65535
+    BadAttribute,       // an a= line with a bad name, or a typed one (rtpmap, candidate, ...) malformed
+    MissingField,       // no o=, s= or t=, or a media without c= at either level (RFC 8866 §5)
+    LineTooLong,        // a line longer than SdpLimits::maxLineLength; parsing stopped there
+    TooManyMedia,       // more m= lines than SdpLimits::maxMedia; parsing stopped there
     TooManyAttributes,  // more a= and b= lines than SdpLimits::maxAttributes; parsing stopped there
     TooManyFormats,     // more m= formats in all than SdpLimits::maxFormats; parsing stopped there
 };
@@ -96,7 +96,7 @@ struct SdpRtpMap {
 struct SdpFmtp {
     std::string_view format;
     std::optional<std::uint8_t> payloadType;  // when the format is an RTP payload type 0..127
-    std::string_view parameters;  // the rest of the line, e.g. "0-16" or "profile-level-id=42e01f"
+    std::string_view parameters;              // the rest of the line, e.g. "0-16" or "profile-level-id=42e01f"
 };
 
 enum class IceCandidateType : std::uint8_t { Host, ServerReflexive, PeerReflexive, Relayed, Other };
@@ -296,4 +296,4 @@ private:
 // dynamic or unassigned types. The encoding name is static text.
 std::optional<SdpRtpMap> staticPayloadFormat(std::uint8_t payloadType);
 
-} // namespace sipscope::decode
+}  // namespace sipscope::decode

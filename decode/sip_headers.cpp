@@ -85,7 +85,7 @@ std::string_view splitValueAndParams(std::string_view value, std::string_view& p
     return trimLws(value.substr(0, semi));
 }
 
-} // namespace
+}  // namespace
 
 //--------------------------------------------------------------------------------------------------
 // [SECTION] Lists and parameters
@@ -191,8 +191,8 @@ bool parseUri(std::string_view text, SipUri& out) {
         text = text.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1);
     }
     std::size_t colon = 0;
-    while (colon < text.size() && (detail::isAlnum(text[colon]) || text[colon] == '+' || text[colon] == '-' ||
-                                   text[colon] == '.'))
+    while (colon < text.size() &&
+           (detail::isAlnum(text[colon]) || text[colon] == '+' || text[colon] == '-' || text[colon] == '.'))
         ++colon;
     if (colon == 0 || colon >= text.size() || text[colon] != ':' || !detail::isAlpha(text[0]))
         return false;
@@ -247,7 +247,7 @@ char decodeAt(std::string_view s, std::size_t& k, bool& isBadEscape) {
     return c;
 }
 
-} // namespace
+}  // namespace
 
 bool unescape(std::string_view text, std::string& out) {
     bool isBadEscape = false;
@@ -293,7 +293,7 @@ bool sameTelNumber(std::string_view a, std::string_view b) {
     }
 }
 
-} // namespace
+}  // namespace
 
 bool sameAddress(std::string_view uriA, std::string_view uriB) {
     SipUri a, b;
@@ -503,7 +503,8 @@ std::string_view findPart(std::string_view contentType, std::string_view body, s
                     }
                     const std::string_view header = part.substr(headerPos, headerEnd - headerPos);
                     const std::size_t colon = header.find(':');
-                    if (colon != std::string_view::npos && equalsNoCase(trimLws(header.substr(0, colon)), "Content-Type"))
+                    if (colon != std::string_view::npos &&
+                        equalsNoCase(trimLws(header.substr(0, colon)), "Content-Type"))
                         partType = trimLws(header.substr(colon + 1));
                     headerPos = headerNext;
                 }
@@ -521,7 +522,7 @@ std::string_view findPart(std::string_view contentType, std::string_view body, s
     return {};
 }
 
-} // namespace
+}  // namespace
 
 std::string_view findBodyPart(std::string_view contentType, std::string_view body, std::string_view wanted) {
     if (body.empty())
@@ -554,7 +555,7 @@ std::optional<NameAddr> nameAddrOf(std::string_view element) {
     return parseNameAddr(element);
 }
 
-} // namespace
+}  // namespace
 
 ViaHop SipMessageView::topVia() const {
     ViaHop hop;
@@ -660,4 +661,4 @@ std::string_view SipMessageView::sdp() const {
     return findBodyPart(contentType(), m_body, "application/sdp");
 }
 
-} // namespace sipscope::decode
+}  // namespace sipscope::decode

@@ -57,9 +57,9 @@ struct SipUri {
     std::string_view password;  // after ':' in the userinfo; empty when absent
     std::string_view host;      // hostname, IPv4, or [IPv6] with its brackets; empty for tel
     std::optional<std::uint16_t> port;
-    std::string_view params;    // ";transport=tcp;lr" with its leading ';', or empty
-    std::string_view headers;   // "Replaces=...&Subject=..." after '?', without the '?'
-    std::string_view opaque;    // everything after "scheme:"
+    std::string_view params;   // ";transport=tcp;lr" with its leading ';', or empty
+    std::string_view headers;  // "Replaces=...&Subject=..." after '?', without the '?'
+    std::string_view opaque;   // everything after "scheme:"
 
     bool isSip() const;  // sip or sips
     bool isTel() const;
@@ -96,9 +96,9 @@ struct ViaHop {
     std::string_view received;
     std::string_view maddr;
     std::optional<std::uint8_t> ttl;
-    bool hasRport = false;              // rport present, with or without a value
-    std::optional<std::uint16_t> rport; // the value a server filled in
-    std::string_view params;            // every parameter, with the leading ';'
+    bool hasRport = false;               // rport present, with or without a value
+    std::optional<std::uint16_t> rport;  // the value a server filled in
+    std::string_view params;             // every parameter, with the leading ';'
 };
 bool parseViaHop(std::string_view element, ViaHop& out);
 
@@ -106,7 +106,7 @@ bool parseViaHop(std::string_view element, ViaHop& out);
 struct ReasonValue {
     std::string_view protocol;  // "SIP", "Q.850", ...
     std::optional<int> cause;
-    std::string_view text;      // without quotes
+    std::string_view text;  // without quotes
 };
 bool parseReason(std::string_view element, ReasonValue& out);
 
@@ -168,4 +168,4 @@ std::string_view mediaType(std::string_view contentType);
 // related, nested up to 4 levels). Empty when there is none.
 std::string_view findBodyPart(std::string_view contentType, std::string_view body, std::string_view wanted);
 
-} // namespace sipscope::decode
+}  // namespace sipscope::decode

@@ -13,12 +13,12 @@ namespace sipscope::decode {
 
 enum class ParseErrorCode : std::uint8_t {
     None = 0,
-    Empty,             // no bytes, or only whitespace
-    BadStartLine,      // neither "METHOD URI SIP/2.0" nor "SIP/2.0 CODE REASON"
-    BadVersion,        // a SIP version other than 2.0
-    BadStatusCode,     // status code not three digits in 100..699
-    BadHeader,         // a header line without a name and colon
-    HeadersUnterminated, // no empty line ends the headers
+    Empty,                // no bytes, or only whitespace
+    BadStartLine,         // neither "METHOD URI SIP/2.0" nor "SIP/2.0 CODE REASON"
+    BadVersion,           // a SIP version other than 2.0
+    BadStatusCode,        // status code not three digits in 100..699
+    BadHeader,            // a header line without a name and colon
+    HeadersUnterminated,  // no empty line ends the headers
     TooManyHeaders,
     MissingHeader,     // a mandatory header (Call-ID, CSeq, From, To, Via) is absent
     BadCSeq,           // CSeq not "number method", or its method differs from the request's
@@ -102,9 +102,9 @@ public:
                 visit(element);
         });
     }
-    ViaHop topVia() const;                 // the first via-parm; empty when there is no Via
-    std::size_t viaHopCount() const;       // via-parms in all Via headers
-    NameAddr contact() const;              // first Contact element; uri "*" for the wildcard; empty when absent
+    ViaHop topVia() const;            // the first via-parm; empty when there is no Via
+    std::size_t viaHopCount() const;  // via-parms in all Via headers
+    NameAddr contact() const;         // first Contact element; uri "*" for the wildcard; empty when absent
     std::optional<std::uint32_t> maxForwards() const;
     std::optional<std::uint32_t> expires() const;  // the Expires header (not a Contact parameter)
     // Whether any header called `name` lists `token` (Allow: methods; Supported/Require: option tags).
@@ -151,4 +151,4 @@ private:
     ParseError m_error;
 };
 
-} // namespace sipscope::decode
+}  // namespace sipscope::decode

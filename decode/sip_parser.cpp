@@ -107,9 +107,7 @@ private:
         m_fields.error = {code, reason, static_cast<std::uint32_t>(offset < MaxOffset ? offset : MaxOffset)};
     }
     // Offset of a view that points into m_bytes.
-    std::size_t offsetOf(std::string_view view) const {
-        return static_cast<std::size_t>(view.data() - m_bytes.data());
-    }
+    std::size_t offsetOf(std::string_view view) const { return static_cast<std::size_t>(view.data() - m_bytes.data()); }
 
     void readStartLine(const Line& line);
     void readStatusLine(std::string_view line);
@@ -204,8 +202,7 @@ void MessageReader::readStatusLine(std::string_view line) {
         fail(ParseErrorCode::BadVersion, "SIP version is not 2.0", offsetOf(line));
     }
     if (sp == std::string_view::npos) {
-        fail(ParseErrorCode::BadStatusCode, "status line without a status code",
-             offsetOf(line) + line.size());
+        fail(ParseErrorCode::BadStatusCode, "status line without a status code", offsetOf(line) + line.size());
         return;
     }
     const std::string_view rest = line.substr(sp + 1);
@@ -228,8 +225,7 @@ void MessageReader::readRequestLine(std::string_view line) {
     // Request-Line = Method SP Request-URI SP SIP-Version, single SPs only (RFC 3261 §7.1, RFC 4475 §3.1.2.9)
     const std::size_t sp = line.find(' ');
     if (sp == std::string_view::npos) {
-        fail(ParseErrorCode::BadStartLine, "start line is neither a request line nor a status line",
-             offsetOf(line));
+        fail(ParseErrorCode::BadStartLine, "start line is neither a request line nor a status line", offsetOf(line));
         return;
     }
     const std::string_view method = line.substr(0, sp);
@@ -254,8 +250,7 @@ void MessageReader::readRequestLine(std::string_view line) {
     }
     const std::size_t lastSp = rest.find_last_of(' ');
     if (lastSp == std::string_view::npos) {
-        fail(ParseErrorCode::BadStartLine, "request line without a SIP version",
-             offsetOf(rest) + rest.size());
+        fail(ParseErrorCode::BadStartLine, "request line without a SIP version", offsetOf(rest) + rest.size());
         m_fields.requestUri = rest;
         return;
     }
@@ -271,8 +266,7 @@ void MessageReader::readRequestLine(std::string_view line) {
         if (detail::startsWithNoCase(version, "SIP/")) {
             fail(ParseErrorCode::BadVersion, "SIP version is not 2.0", offsetOf(version));
         } else {
-            fail(ParseErrorCode::BadStartLine, "request line does not end in a SIP version",
-                 offsetOf(version));
+            fail(ParseErrorCode::BadStartLine, "request line does not end in a SIP version", offsetOf(version));
         }
     }
     if (const std::string_view reason = detail::checkRequestUri(uri); !reason.empty()) {
@@ -429,22 +423,15 @@ void MessageReader::readTypedHeader(HeaderId id, const HeaderField& header) {
         }
         break;
     }
-    case HeaderId::ContentType:
-        isDuplicate(m_seenContentType, "more than one Content-Type header");
-        break;
+    case HeaderId::ContentType: isDuplicate(m_seenContentType, "more than one Content-Type header"); break;
     case HeaderId::MaxForwards:
         if (!isDuplicate(m_seenMaxForwards, "more than one Max-Forwards header")) {
             reason = detail::checkMaxForwards(header.value);
         }
         break;
-    case HeaderId::Contact:
-        reason = detail::checkContact(header.value);
-        break;
-    case HeaderId::Date:
-        reason = detail::checkDate(header.value);
-        break;
-    case HeaderId::Other:
-        break;
+    case HeaderId::Contact: reason = detail::checkContact(header.value); break;
+    case HeaderId::Date: reason = detail::checkDate(header.value); break;
+    case HeaderId::Other: break;
     }
     if (!reason.empty() && (id == HeaderId::MaxForwards || id == HeaderId::Contact || id == HeaderId::Date)) {
         fail(ParseErrorCode::BadHeaderValue, reason, at);
@@ -467,7 +454,7 @@ void MessageReader::checkMandatoryHeaders() {
     }
 }
 
-} // namespace
+}  // namespace
 
 //--------------------------------------------------------------------------------------------------
 // [SECTION] SipParser and lookups
@@ -538,4 +525,4 @@ bool headerNameIs(std::string_view wire, std::string_view canonical) {
     return detail::equalsNoCase(detail::expandCompactName(wire), detail::expandCompactName(canonical));
 }
 
-} // namespace sipscope::decode
+}  // namespace sipscope::decode

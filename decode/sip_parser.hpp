@@ -31,4 +31,4 @@ NameAddr parseNameAddr(std::string_view value);
 // r u x y), e.g. headerNameIs("i", "Call-ID") is true.
 bool headerNameIs(std::string_view wire, std::string_view canonical);
 
-} // namespace sipscope::decode
+}  // namespace sipscope::decode

@@ -75,7 +75,7 @@ std::optional<std::string> canonicalEndpoint(std::string_view text) {
     return isV6 ? "[" + *ip + "]:" + portText : *ip + ":" + portText;
 }
 
-} // namespace
+}  // namespace
 
 HostAliases HostAliases::parse(std::string_view text, const std::string& fileName) {
     HostAliases aliases;
@@ -154,4 +154,4 @@ std::string HostAliases::lookup(const std::string& endpoint) const {
     return {};
 }
 
-} // namespace sipscope::ladder
+}  // namespace sipscope::ladder

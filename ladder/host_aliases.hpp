@@ -34,4 +34,4 @@ private:
     std::map<std::string, std::string> m_names;  // canonical "ip", "ip:port" or "[v6]:port" -> name
 };
 
-} // namespace sipscope::ladder
+}  // namespace sipscope::ladder

@@ -29,7 +29,7 @@ std::vector<std::size_t> displayPositions(const Model& model, const LayoutOption
     return position;
 }
 
-} // namespace
+}  // namespace
 
 std::string cutToWidth(const std::string& text, double maxWidth, const MeasureText& measure) {
     if (measure(text) <= maxWidth)
@@ -92,8 +92,8 @@ Layout layOut(const Model& model, const LayoutOptions& options) {
 
     // Fitting: an equal share of the room left, never under minFitColumnWidth.
     bool fitting = false;
-    const double naturalRight = options.left + columnWidth * static_cast<double>(shown) +
-                                std::max(0.0, selfOverhang - columnWidth / 2);
+    const double naturalRight =
+        options.left + columnWidth * static_cast<double>(shown) + std::max(0.0, selfOverhang - columnWidth / 2);
     if (options.maxWidth > 0 && shown > 0 && naturalRight > options.maxWidth) {
         // A self label reaches up to a column width right of its lifeline: past the last slot by half of one.
         const bool lastHasSelf = std::any_of(model.arrows.begin(), model.arrows.end(), [&](const Arrow& arrow) {
@@ -139,7 +139,8 @@ Layout layOut(const Model& model, const LayoutOptions& options) {
             if (options.rowMode == RowMode::Compressed) {
                 y += options.rowHeight;
             } else {
-                const double gapUs = static_cast<double>(std::max<std::int64_t>(0, arrow.timestampUs - previous->timestampUs));
+                const double gapUs =
+                    static_cast<double>(std::max<std::int64_t>(0, arrow.timestampUs - previous->timestampUs));
                 const double natural = gapUs * options.pxPerUs;
                 if (natural > options.foldGapHeight) {
                     FoldedGap gap;
@@ -213,7 +214,8 @@ Layout layOut(const Model& model, const LayoutOptions& options) {
 std::pair<std::size_t, std::size_t> Layout::visibleArrows(double y0, double y1) const {
     const auto byY = [](const PlacedArrow& arrow, double y) { return arrow.y < y; };
     const auto first = std::lower_bound(arrows.begin(), arrows.end(), y0, byY);
-    const auto last = std::lower_bound(first, arrows.end(), std::nextafter(y1, std::numeric_limits<double>::infinity()), byY);
+    const auto last =
+        std::lower_bound(first, arrows.end(), std::nextafter(y1, std::numeric_limits<double>::infinity()), byY);
     return {static_cast<std::size_t>(first - arrows.begin()), static_cast<std::size_t>(last - arrows.begin())};
 }
 
@@ -239,8 +241,9 @@ std::optional<std::size_t> Layout::hitTest(double x, double y, double tolerance)
 double Layout::yOfTime(std::int64_t timestampUs, const Model& model) const {
     if (arrows.empty())
         return 0;
-    const auto after = std::upper_bound(arrows.begin(), arrows.end(), timestampUs,
-                                        [&](std::int64_t t, const PlacedArrow& a) { return t < model.arrows[a.arrow].timestampUs; });
+    const auto after =
+        std::upper_bound(arrows.begin(), arrows.end(), timestampUs,
+                         [&](std::int64_t t, const PlacedArrow& a) { return t < model.arrows[a.arrow].timestampUs; });
     if (after == arrows.begin())
         return arrows.front().y;
     if (after == arrows.end())
@@ -253,4 +256,4 @@ double Layout::yOfTime(std::int64_t timestampUs, const Model& model) const {
     return before.y + fraction * (after->y - before.y);
 }
 
-} // namespace sipscope::ladder
+}  // namespace sipscope::ladder

@@ -4,10 +4,10 @@
 // cells, SVG pixels, ImGui pixels). No drawing and no ImGui here: each drawer only rasterises what this placed.
 //
 //   ladder::LayoutOptions options;
-//   options.measure = [](std::string_view text) { return ImGui::CalcTextSize(text.data(), text.data() + text.size()).x; };
-//   options.rowMode = ladder::RowMode::Proportional;
-//   const ladder::Layout layout = ladder::layOut(model, options);   // once per model/zoom change, not per frame
-//   for (auto [first, last] = layout.visibleArrows(y0, y1); first < last; ++first) draw(layout.arrows[first]);
+//   options.measure = [](std::string_view text) { return ImGui::CalcTextSize(text.data(), text.data() + text.size()).x;
+//   }; options.rowMode = ladder::RowMode::Proportional; const ladder::Layout layout = ladder::layOut(model, options);
+//   // once per model/zoom change, not per frame for (auto [first, last] = layout.visibleArrows(y0, y1); first < last;
+//   ++first) draw(layout.arrows[first]);
 #pragma once
 
 #include "ladder/ladder_model.hpp"
@@ -34,16 +34,16 @@ enum class RowMode { Compressed, Proportional };
 struct LayoutOptions {
     MeasureText measure;  // required; codePointCount for terminal cells
     RowMode rowMode = RowMode::Compressed;
-    double left = 0;        // x where the first column's slot starts (right of the drawer's time gutter)
-    double top = 0;         // y of the first arrow
-    double rowHeight = 1;   // compressed: distance between rows; proportional: the least distance
+    double left = 0;       // x where the first column's slot starts (right of the drawer's time gutter)
+    double top = 0;        // y of the first arrow
+    double rowHeight = 1;  // compressed: distance between rows; proportional: the least distance
     double minColumnWidth = 22;
-    double headerPadding = 2;    // a column is at least its host's (and alias's) width plus this
-    double labelPadding = 10;    // an arrow's slot is at least its label's width plus this (heads, shaft, gaps)
-    double selfLoopWidth = 5;    // x from a self-arrow's lifeline to where its label starts
-    double selfTrailing = 0;     // room a drawer writes right of a self-arrow's label
-    bool wholeUnits = false;     // round positions and widths to integers (terminal cells)
-    double maxLabelWidth = 0;    // > 0: longer labels are cut with "…" to this, fitting or not
+    double headerPadding = 2;  // a column is at least its host's (and alias's) width plus this
+    double labelPadding = 10;  // an arrow's slot is at least its label's width plus this (heads, shaft, gaps)
+    double selfLoopWidth = 5;  // x from a self-arrow's lifeline to where its label starts
+    double selfTrailing = 0;   // room a drawer writes right of a self-arrow's label
+    bool wholeUnits = false;   // round positions and widths to integers (terminal cells)
+    double maxLabelWidth = 0;  // > 0: longer labels are cut with "…" to this, fitting or not
     // Proportional mode.
     double pxPerUs = 0.001;
     double foldGapHeight = 120;   // a gap that would be taller than this is folded
@@ -58,20 +58,20 @@ struct LayoutOptions {
 };
 
 struct PlacedColumn {
-    std::size_t column = 0;   // index into Model::columns
-    double centerX = 0;       // its lifeline
+    std::size_t column = 0;      // index into Model::columns
+    double centerX = 0;          // its lifeline
     double left = 0, right = 0;  // its slot
-    std::string host;         // Column::host, cut to the slot
-    std::string alias;        // Column::alias, cut to the slot; empty when none
-    std::string title;        // columnTitle(), cut to the slot
+    std::string host;            // Column::host, cut to the slot
+    std::string alias;           // Column::alias, cut to the slot; empty when none
+    std::string title;           // columnTitle(), cut to the slot
 };
 
 struct PlacedArrow {
-    std::size_t arrow = 0;  // index into Model::arrows (== the message index given to buildModel)
-    double y = 0;           // of the shaft; labels sit on or just above it as the drawer likes
-    double fromX = 0, toX = 0;  // lifeline x of sender and receiver; equal for Direction::Self
+    std::size_t arrow = 0;                   // index into Model::arrows (== the message index given to buildModel)
+    double y = 0;                            // of the shaft; labels sit on or just above it as the drawer likes
+    double fromX = 0, toX = 0;               // lifeline x of sender and receiver; equal for Direction::Self
     Direction direction = Direction::Right;  // on screen, after columnOrder
-    std::string label;      // Arrow::label, cut with "…" to fit its room
+    std::string label;                       // Arrow::label, cut with "…" to fit its room
     double labelLeft = 0;   // x of the label's left edge: centred between the lifelines, or right of a self loop
     double labelWidth = 0;  // measure(label)
 };
@@ -91,9 +91,9 @@ struct PlacedBracket {
 };
 
 struct Layout {
-    std::vector<PlacedColumn> columns;  // in display order
-    std::vector<PlacedArrow> arrows;    // in model order, y ascending; arrows of hidden columns left out
-    std::vector<FoldedGap> gaps;        // proportional mode only, y ascending
+    std::vector<PlacedColumn> columns;    // in display order
+    std::vector<PlacedArrow> arrows;      // in model order, y ascending; arrows of hidden columns left out
+    std::vector<FoldedGap> gaps;          // proportional mode only, y ascending
     std::vector<PlacedBracket> brackets;  // transactions of two or more placed arrows
     double columnWidth = 0;
     double width = 0;    // from 0 to the right edge of the last column or the farthest self label
@@ -116,4 +116,4 @@ Layout layOut(const Model& model, const LayoutOptions& options);
 // `text` cut with "…" to at most `maxWidth` by `measure` (unchanged when it fits).
 std::string cutToWidth(const std::string& text, double maxWidth, const MeasureText& measure);
 
-} // namespace sipscope::ladder
+}  // namespace sipscope::ladder

@@ -50,7 +50,7 @@ std::size_t assignLanes(std::vector<Transaction>& transactions) {
     return laneEnd.size();
 }
 
-} // namespace
+}  // namespace
 
 Rgb classColor(MessageClass messageClass) {
     switch (messageClass) {
@@ -66,14 +66,11 @@ Rgb classColor(MessageClass messageClass) {
     return {0x61, 0x61, 0x61};
 }
 
-Rgb errorColor() {
-    return {0xc6, 0x28, 0x28};
-}
+Rgb errorColor() { return {0xc6, 0x28, 0x28}; }
 
 Rgb legColor(std::size_t leg) {
-    static constexpr Rgb Palette[] = {{0x20, 0x20, 0x20}, {0x15, 0x65, 0xc0}, {0xef, 0x6c, 0x00},
-                                      {0x6a, 0x1b, 0x9a}, {0x00, 0x83, 0x8f}, {0xad, 0x14, 0x57},
-                                      {0x55, 0x8b, 0x2f}, {0x5d, 0x40, 0x37}};
+    static constexpr Rgb Palette[] = {{0x20, 0x20, 0x20}, {0x15, 0x65, 0xc0}, {0xef, 0x6c, 0x00}, {0x6a, 0x1b, 0x9a},
+                                      {0x00, 0x83, 0x8f}, {0xad, 0x14, 0x57}, {0x55, 0x8b, 0x2f}, {0x5d, 0x40, 0x37}};
     return Palette[leg % (sizeof Palette / sizeof Palette[0])];
 }
 
@@ -141,7 +138,9 @@ std::string labelOf(const Arrow& arrow, bool withLegNumber) {
         label += "!";
     label += arrow.text;
     if (arrow.hasSdp) {
-        label += arrow.sdpRole == SdpRole::Offer ? " (SDP offer" : arrow.sdpRole == SdpRole::Answer ? " (SDP answer" : " (SDP";
+        label += arrow.sdpRole == SdpRole::Offer    ? " (SDP offer"
+                 : arrow.sdpRole == SdpRole::Answer ? " (SDP answer"
+                                                    : " (SDP";
         label += arrow.codecs.empty() ? ")" : ": " + arrow.codecs + ")";
     }
     if (arrow.isRetransmission)
@@ -194,7 +193,7 @@ Model buildModel(const std::vector<store::MessageRow>& messages, const ModelOpti
         arrow.timestampUs = message.timestampUs;
         arrow.fromColumn = column(message.src);
         arrow.toColumn = column(message.dst);
-        arrow.direction = arrow.fromColumn == arrow.toColumn ? Direction::Self
+        arrow.direction = arrow.fromColumn == arrow.toColumn  ? Direction::Self
                           : arrow.fromColumn < arrow.toColumn ? Direction::Right
                                                               : Direction::Left;
         arrow.messageClass = messageClassOf(message);
@@ -231,7 +230,8 @@ Model buildModel(const std::vector<store::MessageRow>& messages, const ModelOpti
         }
         const auto [it, isNew] = transactionOf.try_emplace({callId, cseq, method}, model.transactions.size());
         if (isNew) {
-            const std::string cseqMethod = message.cseqMethod.empty() ? message.method.value_or("") : message.cseqMethod;
+            const std::string cseqMethod =
+                message.cseqMethod.empty() ? message.method.value_or("") : message.cseqMethod;
             model.transactions.push_back({i, i, printableText(cseqMethod), message.cseq, 0, 0});
         }
         Transaction& transaction = model.transactions[it->second];
@@ -250,4 +250,4 @@ Model buildModel(const std::vector<store::MessageRow>& messages, const ModelOpti
     return model;
 }
 
-} // namespace sipscope::ladder
+}  // namespace sipscope::ladder

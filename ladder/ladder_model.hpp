@@ -56,22 +56,22 @@ std::string columnTitle(const Column& column);
 
 // One arrow per message, in the order of the messages given to buildModel.
 struct Arrow {
-    std::size_t message = 0;         // index into the messages given to buildModel
-    std::int64_t messageId = 0;      // MessageRow::id
+    std::size_t message = 0;     // index into the messages given to buildModel
+    std::int64_t messageId = 0;  // MessageRow::id
     std::int64_t timestampUs = 0;
     std::size_t fromColumn = 0;
-    std::size_t toColumn = 0;        // equal to fromColumn for Direction::Self
+    std::size_t toColumn = 0;  // equal to fromColumn for Direction::Self
     Direction direction = Direction::Right;
     MessageClass messageClass = MessageClass::Unknown;
-    std::string text;                // "INVITE", "180 Ringing", "?" when neither was read; printable
+    std::string text;  // "INVITE", "180 Ringing", "?" when neither was read; printable
     bool hasSdp = false;
-    SdpRole sdpRole = SdpRole::None; // as stored (MessageRow::sdpRole)
-    std::string codecs;              // "PCMU PCMA" from its SDP's m= lines (rates dropped); empty when unknown
-    std::size_t leg = 0;             // index into Model::legs
+    SdpRole sdpRole = SdpRole::None;  // as stored (MessageRow::sdpRole)
+    std::string codecs;               // "PCMU PCMA" from its SDP's m= lines (rates dropped); empty when unknown
+    std::size_t leg = 0;              // index into Model::legs
     bool isRetransmission = false;
-    bool hasError = false;           // malformed (MessageRow::valid false)
-    std::string error;               // why, printable; empty when valid
-    std::size_t transaction = 0;     // index into Model::transactions
+    bool hasError = false;        // malformed (MessageRow::valid false)
+    std::string error;            // why, printable; empty when valid
+    std::size_t transaction = 0;  // index into Model::transactions
     // The label every ladder shows, printable but not escaped for any format:
     //   [#leg ][!]text[ (SDP offer: PCMU PCMA)| (SDP answer)| (SDP)][ (retrans)]
     // "#N " only when the model has more than one leg; "!" when malformed; codecs only when known.
@@ -93,8 +93,8 @@ struct Transaction {
     std::size_t lastArrow = 0;  // included
     std::string method;         // CSeq method of its first message; printable
     std::uint32_t cseq = 0;
-    std::size_t arrows = 0;     // how many arrows it has
-    std::size_t lane = 0;       // margin lane: overlapping transactions get different lanes, from 0
+    std::size_t arrows = 0;  // how many arrows it has
+    std::size_t lane = 0;    // margin lane: overlapping transactions get different lanes, from 0
 };
 
 struct Model {
@@ -134,4 +134,4 @@ SdpRole sdpRoleOf(const store::MessageRow& message);
 // "PCMU PCMA" from media codecs such as "PCMU/8000 PCMA/8000": names only, each once, in order.
 std::string codecSummary(std::string_view codecs);
 
-} // namespace sipscope::ladder
+}  // namespace sipscope::ladder

@@ -79,15 +79,11 @@ std::string escaped(std::string_view text, bool xmlSafe) {
     return out;
 }
 
-} // namespace
+}  // namespace
 
-std::string printableText(std::string_view text) {
-    return escaped(text, true);
-}
+std::string printableText(std::string_view text) { return escaped(text, true); }
 
-std::string escapeForTerminal(std::string_view text) {
-    return escaped(text, false);
-}
+std::string escapeForTerminal(std::string_view text) { return escaped(text, false); }
 
 std::size_t codePointCount(std::string_view text) {
     std::size_t count = 0;
@@ -142,7 +138,7 @@ std::string signedSeconds(std::int64_t us) {
     return buffer;
 }
 
-} // namespace
+}  // namespace
 
 std::string deltaTime(std::int64_t microseconds) {
     if (microseconds >= 1'000'000 || microseconds <= -1'000'000)
@@ -155,8 +151,6 @@ std::string deltaTime(std::int64_t microseconds) {
     return buffer;
 }
 
-std::string offsetTime(std::int64_t microseconds) {
-    return signedSeconds(microseconds);
-}
+std::string offsetTime(std::int64_t microseconds) { return signedSeconds(microseconds); }
 
-} // namespace sipscope::ladder
+}  // namespace sipscope::ladder

@@ -31,4 +31,4 @@ std::string deltaTime(std::int64_t microseconds);
 // "+12.345678s": the time since the call's first message, with µs.
 std::string offsetTime(std::int64_t microseconds);
 
-} // namespace sipscope::ladder
+}  // namespace sipscope::ladder

@@ -27,7 +27,7 @@ namespace sipscope::store::detail {
 namespace {
 
 constexpr std::size_t MessageColumns = 20;
-constexpr std::size_t RowsPerInsert = 64;       // 64 × 20 = 1280 parameters, well under SQLite's 32766
+constexpr std::size_t RowsPerInsert = 64;  // 64 × 20 = 1280 parameters, well under SQLite's 32766
 
 // SQLite's memory statistics take a global mutex around every allocation; nothing here reads them. Only
 // possible before SQLite initialises, hence at static initialisation (a no-op if it already has).
@@ -36,7 +36,8 @@ constexpr std::size_t RowsPerInsert = 64;       // 64 × 20 = 1280 parameters, w
 std::string messageInsertSql(std::size_t rows) {
     std::string sql =
         "INSERT INTO messages(capture_id, frame, ts_us, src_id, dst_id, transport, call_key, transaction_key, "
-        "dialog_key, method_id, status, reason_id, cseq, cseq_method_id, flags, error_id, error_offset, block_id, block_offset, length) VALUES ";
+        "dialog_key, method_id, status, reason_id, cseq, cseq_method_id, flags, error_id, error_offset, block_id, "
+        "block_offset, length) VALUES ";
     for (std::size_t r = 0; r < rows; ++r) {
         sql += r ? ",(" : "(";
         for (std::size_t c = 0; c < MessageColumns; ++c)
@@ -85,12 +86,11 @@ private:
     bool m_committed = false;
 };
 
-} // namespace
+}  // namespace
 
 struct BatchWriter::Statements {
     explicit Statements(sqlite3* db)
-        : insertMany(db, messageInsertSql(RowsPerInsert)),
-          insertOne(db, messageInsertSql(1)),
+        : insertMany(db, messageInsertSql(RowsPerInsert)), insertOne(db, messageInsertSql(1)),
           insertEndpoint(db, "INSERT INTO endpoints(id, text) VALUES (?, ?)"),
           insertString(db, "INSERT INTO strings(id, text) VALUES (?, ?)"),
           insertBlock(db, "INSERT INTO text_blocks(id, codec, raw_size, data) VALUES (?, ?, ?, ?)"),
@@ -109,10 +109,9 @@ struct BatchWriter::Statements {
                      "INSERT OR REPLACE INTO dialogs(id, call_key, from_tag, to_tag, state, created_us, "
                      "confirmed_us, terminated_us) VALUES",
                      8),
-          upsertRegistration(db,
-                             "INSERT OR REPLACE INTO registrations(transaction_key, call_key, aor, contact, "
-                             "expires, granted_expires, status, request_us, response_us, bindings) "
-                             "VALUES (?,?,?,?,?,?,?,?,?,?)"),
+          upsertRegistration(db, "INSERT OR REPLACE INTO registrations(transaction_key, call_key, aor, contact, "
+                                 "expires, granted_expires, status, request_us, response_us, bindings) "
+                                 "VALUES (?,?,?,?,?,?,?,?,?,?)"),
           upsertSubscription(db,
                              "INSERT OR REPLACE INTO subscriptions(id, call_key, method, event, event_id, resource, "
                              "subscriber, dialog_key, state, reason, expires, granted_expires, state_expires, status, "
@@ -124,19 +123,19 @@ struct BatchWriter::Statements {
                     "address, direction, codecs, ptime) VALUES",
                     11),
           addCallFrom(db, "INSERT OR IGNORE INTO call_froms(from_uri, from_user) VALUES (?, ?)"),
-          addMessageCount(db,
-                          "INSERT INTO message_counts(method_id, status, reason_id, flags, messages) VALUES (?,?,?,?,?) "
-                          "ON CONFLICT DO UPDATE SET messages = messages + excluded.messages"),
-          addHostCount(db,
-                       "INSERT INTO host_counts(host_id, sent, received, requests_sent, responses_sent, failures_sent) "
-                       "VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE SET sent = sent + excluded.sent, "
-                       "received = received + excluded.received, requests_sent = requests_sent + excluded.requests_sent, "
-                       "responses_sent = responses_sent + excluded.responses_sent, "
-                       "failures_sent = failures_sent + excluded.failures_sent"),
-          upsertCapture(db,
-                        "INSERT INTO captures(id, path, size_bytes, imported_at, packets, sip_messages, error, "
-                        "content_hash) VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?4, ?5, ?6, ?7) "
-                        "ON CONFLICT(id) DO UPDATE SET packets = ?4, sip_messages = ?5, error = ?6, content_hash = ?7") {}
+          addMessageCount(
+              db, "INSERT INTO message_counts(method_id, status, reason_id, flags, messages) VALUES (?,?,?,?,?) "
+                  "ON CONFLICT DO UPDATE SET messages = messages + excluded.messages"),
+          addHostCount(
+              db, "INSERT INTO host_counts(host_id, sent, received, requests_sent, responses_sent, failures_sent) "
+                  "VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE SET sent = sent + excluded.sent, "
+                  "received = received + excluded.received, requests_sent = requests_sent + excluded.requests_sent, "
+                  "responses_sent = responses_sent + excluded.responses_sent, "
+                  "failures_sent = failures_sent + excluded.failures_sent"),
+          upsertCapture(
+              db, "INSERT INTO captures(id, path, size_bytes, imported_at, packets, sip_messages, error, "
+                  "content_hash) VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?4, ?5, ?6, ?7) "
+                  "ON CONFLICT(id) DO UPDATE SET packets = ?4, sip_messages = ?5, error = ?6, content_hash = ?7") {}
 
     Statement insertMany;
     Statement insertOne;
@@ -235,9 +234,9 @@ BatchWriter::BatchWriter(Database& db, std::size_t maxQueuedBatches, bool builds
     m_statements->nextStringId = queryInt(handle, "SELECT max(id) FROM strings") + 1;
     m_nextBlockId = queryInt(handle, "SELECT max(id) FROM text_blocks") + 1;
     m_firstCaptureId = queryInt(handle, "SELECT max(id) FROM captures") + 1;
-    m_firstCallKey = static_cast<std::uint64_t>(
-        std::max(queryInt(handle, "SELECT max(id) FROM calls"), queryInt(handle, "SELECT max(call_key) FROM messages")) +
-        1);
+    m_firstCallKey = static_cast<std::uint64_t>(std::max(queryInt(handle, "SELECT max(id) FROM calls"),
+                                                         queryInt(handle, "SELECT max(call_key) FROM messages")) +
+                                                1);
     // Into a database without calls, calls_from is built once at the end (a sort) instead of with every batch; until
     // then `calls --from` scans, and a killed import leaves it to the next read-write open (Database).
     if (buildsFromIndexAtEnd && queryInt(handle, "SELECT count(*) FROM (SELECT 1 FROM calls LIMIT 1)") == 0) {
@@ -428,7 +427,9 @@ void BatchWriter::writeCallRecords(const decode::CallSummary& call) {
     auto textOrNull = [](Statement& u, int index, const std::string& text) {
         text.empty() ? u.bindNull(index) : u.bindView(index, text);
     };
-    auto intOrNull = [](Statement& u, int index, int value) { value >= 0 ? u.bindInt(index, value) : u.bindNull(index); };
+    auto intOrNull = [](Statement& u, int index, int value) {
+        value >= 0 ? u.bindInt(index, value) : u.bindNull(index);
+    };
     for (const decode::SubscriptionRecord& r : call.subscriptions) {
         Statement& u = s.upsertSubscription;
         u.bindInt(1, static_cast<std::int64_t>(r.key));
@@ -609,8 +610,8 @@ void BatchWriter::write(const Batch& batch) {
         u.integer(call.retransmissions);
         u.integer(s.endpointId(call.src));
         u.integer(s.endpointId(call.dst));
-        for (std::int64_t us : {call.attemptUs, call.firstProvisionalUs, call.finalUs, call.answeredUs, call.byeUs,
-                                call.byeAnsweredUs})
+        for (std::int64_t us :
+             {call.attemptUs, call.firstProvisionalUs, call.finalUs, call.answeredUs, call.byeUs, call.byeAnsweredUs})
             u.integerOrNull(us);
         u.textOrNull(call.endedBy);
         u.textOrNull(call.reason);
@@ -635,4 +636,4 @@ void BatchWriter::write(const Batch& batch) {
     transaction.commit();
 }
 
-} // namespace sipscope::store::detail
+}  // namespace sipscope::store::detail

@@ -284,11 +284,10 @@ UPDATE calls SET kind = CASE (SELECT text FROM strings WHERE id = calls.method_i
 )sql"},
 };
 
-} // namespace
+}  // namespace
 
 Database::Database(const std::string& path, Mode mode) : m_path(path) {
-    const int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY
-                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    const int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(path.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
         std::string why = m_db ? sqlite3_errmsg(m_db) : "out of memory";
         sqlite3_close(m_db);
@@ -308,9 +307,7 @@ Database::Database(const std::string& path, Mode mode) : m_path(path) {
     }
 }
 
-Database::~Database() {
-    sqlite3_close(m_db);
-}
+Database::~Database() { sqlite3_close(m_db); }
 
 void Database::exec(const char* sql) {
     char* message = nullptr;
@@ -325,8 +322,8 @@ void Database::createOrCheckSchema(Mode mode) {
     auto readVersion = [this]() -> int {
         sqlite3_stmt* stmt = nullptr;
         int version = -1;
-        if (sqlite3_prepare_v2(m_db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &stmt,
-                               nullptr) == SQLITE_OK &&
+        if (sqlite3_prepare_v2(m_db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &stmt, nullptr) ==
+                SQLITE_OK &&
             sqlite3_step(stmt) == SQLITE_ROW)
             version = std::stoi(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
         sqlite3_finalize(stmt);
@@ -335,16 +332,18 @@ void Database::createOrCheckSchema(Mode mode) {
     int version = readVersion();
     if (mode == Mode::ReadOnly) {
         if (version < 0)
-            throw Error(m_path + ": not a sipscope database (no schema version); "
-                                 "create one with: sipscope import FILE --db " + m_path);
+            throw Error(m_path +
+                        ": not a sipscope database (no schema version); "
+                        "create one with: sipscope import FILE --db " +
+                        m_path);
     } else {
         // WAL lets readers (the cli, the viewer) query while an import or capture writes.
         exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
         if (version < 0) {
             exec("BEGIN");
             exec(SchemaSql);
-            const std::string insert = "INSERT INTO meta(key, value) VALUES ('schema_version', '" +
-                                       std::to_string(SchemaVersion) + "')";
+            const std::string insert =
+                "INSERT INTO meta(key, value) VALUES ('schema_version', '" + std::to_string(SchemaVersion) + "')";
             exec(insert.c_str());
             exec("COMMIT");
             version = SchemaVersion;
@@ -458,4 +457,4 @@ void Database::migrate(int fromVersion) {
     }
 }
 
-} // namespace sipscope::store
+}  // namespace sipscope::store

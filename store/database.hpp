@@ -41,4 +41,4 @@ private:
     std::string m_path;
 };
 
-} // namespace sipscope::store
+}  // namespace sipscope::store

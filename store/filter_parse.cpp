@@ -15,7 +15,8 @@ namespace {
 
 std::string lower(std::string_view text) {
     std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
 
@@ -55,7 +56,8 @@ bool isToken(std::string_view text) {
 // A whole number of at most `digits` digits into `value`; false if the text is anything else.
 template <typename T>
 bool wholeNumber(std::string_view text, T& value, std::size_t digits = 18) {
-    if (text.empty() || text.size() > digits || !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); }))
+    if (text.empty() || text.size() > digits ||
+        !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); }))
         return false;
     return std::from_chars(text.data(), text.data() + text.size(), value).ec == std::errc();
 }
@@ -144,7 +146,7 @@ bool parseIso(std::string_view text, std::int64_t& microseconds, bool& dateOnly)
     return true;
 }
 
-} // namespace
+}  // namespace
 
 Parsed<std::string> parseCallState(std::string_view text) { return oneOf(text, CallStates, "a call state"); }
 
@@ -156,7 +158,8 @@ Parsed<std::string> parseCallKind(std::string_view text) { return oneOf(text, Ca
 
 Parsed<StatusMatch> parseStatus(std::string_view text) {
     const char* expected = "a SIP status: a code from 100 to 699 (486) or a class from 1xx to 6xx (5xx)";
-    if (text.size() == 3 && text[0] >= '1' && text[0] <= '6' && std::tolower(static_cast<unsigned char>(text[1])) == 'x' &&
+    if (text.size() == 3 && text[0] >= '1' && text[0] <= '6' &&
+        std::tolower(static_cast<unsigned char>(text[1])) == 'x' &&
         std::tolower(static_cast<unsigned char>(text[2])) == 'x') {
         StatusMatch match;
         match.statusClass = text[0] - '0';
@@ -174,7 +177,8 @@ Parsed<std::string> parseMethod(std::string_view text) {
     if (!isToken(text))
         return failure<std::string>(text, "a SIP method (a word such as INVITE, REGISTER, OPTIONS)");
     std::string value(text);
-    std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    std::transform(value.begin(), value.end(), value.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     return {value, {}};
 }
 
@@ -185,7 +189,8 @@ Parsed<std::string> parseEventPackage(std::string_view text) {
 }
 
 Parsed<std::string> parseHost(std::string_view text) {
-    const char* expected = "a host: an IP address, ip:port, or [IPv6]:port (10.0.0.1, 10.0.0.1:5060, [2001:db8::1]:5060)";
+    const char* expected =
+        "a host: an IP address, ip:port, or [IPv6]:port (10.0.0.1, 10.0.0.1:5060, [2001:db8::1]:5060)";
     std::string_view address = text;
     std::optional<int> port;
     bool bracketed = false;
@@ -370,4 +375,4 @@ FilterWords parseFilterWords(std::string_view text) {
     return result;
 }
 
-} // namespace sipscope::store
+}  // namespace sipscope::store

@@ -24,9 +24,9 @@ struct Parsed {
 };
 
 // The values `state`, subscription `state` and `kind` take (README "Call states", "kind").
-inline constexpr std::array<std::string_view, 11> CallStates = {
-    "calling", "proceeding", "ringing", "early_media", "answered", "completed",
-    "cancelled", "rejected", "failed", "done", "pending"};
+inline constexpr std::array<std::string_view, 11> CallStates = {"calling",  "proceeding", "ringing",   "early_media",
+                                                                "answered", "completed",  "cancelled", "rejected",
+                                                                "failed",   "done",       "pending"};
 inline constexpr std::array<std::string_view, 4> SubscriptionStates = {"active", "pending", "terminated", "rejected"};
 inline constexpr std::array<std::string_view, 9> CallKinds = {
     "call", "registration", "subscription", "options", "message", "publish", "refer", "info", "other"};
@@ -84,4 +84,4 @@ struct FilterWords {
 // is an error too. The words that parse still make `filter` when others fail.
 FilterWords parseFilterWords(std::string_view text);
 
-} // namespace sipscope::store
+}  // namespace sipscope::store

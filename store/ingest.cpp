@@ -33,7 +33,8 @@ namespace {
 class BatchBuilder {
 public:
     BatchBuilder(detail::BatchWriter& writer, std::size_t batchMessages, bool isWriting)
-        : m_writer(writer), m_isWriting(isWriting), m_batchMessages(batchMessages ? batchMessages : 1), m_batch(newBatch()) {}
+        : m_writer(writer), m_isWriting(isWriting), m_batchMessages(batchMessages ? batchMessages : 1),
+          m_batch(newBatch()) {}
 
     void add(const decode::SipMessageView& message, const capture::PayloadView& payload,
              const decode::Correlation& correlation, std::int64_t captureId, bool isRepeatedFailure) {
@@ -87,9 +88,7 @@ public:
             b.texts.append(text);
     }
 
-    bool full() const {
-        return m_batch->messages.size() >= m_batchMessages || m_batch->texts.size() >= (64u << 20);
-    }
+    bool full() const { return m_batch->messages.size() >= m_batchMessages || m_batch->texts.size() >= (64u << 20); }
     detail::Batch& batch() { return *m_batch; }
 
     void send() {
@@ -209,7 +208,7 @@ struct OpenSource {
     bool isRowFinal = false;    // its capture row was written as it ends
 };
 
-} // namespace
+}  // namespace
 
 std::optional<std::uint64_t> captureContentHash(const std::string& path) {
     std::FILE* file = std::fopen(path.c_str(), "rb");
@@ -327,22 +326,24 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
         // The content hash is written with the file's last batch only: a capture whose import was killed or stopped
         // half way is not "already imported" (its committed part stays, as its own capture).
         open->captureRow = {open->file.captureId, sources[index].name, open->source->totalBytes(), 0, 0,
-                            std::nullopt, std::nullopt};
+                            std::nullopt,         std::nullopt};
         builder.batch().captures.push_back(open->captureRow);
         OpenSource* self = open.get();
-        open->decoder = std::make_unique<capture::PacketDecoder>([&, self](const capture::PayloadView& payload) {
-            lastTimestampUs = std::max(lastTimestampUs, payload.timestampUs);
-            const decode::SipMessageView& message = parser.parse(payload.bytes);
-            const decode::MessageMeta meta{payload.timestampUs, payload.src, payload.dst, payload.transport};
-            const decode::Correlation correlation = correlator.onMessage(message, meta);
-            const bool isRepeatedFailure =
-                !correlation.isRetransmission && !message.isRequest() && failures.isRepeat(message, correlation.callKey);
-            builder.add(message, payload, correlation, self->file.captureId, isRepeatedFailure);
-            ++self->file.sipMessages;
-            ++report.sipMessages;
-            if (!message.isValid())
-                ++self->file.invalidMessages;
-        }, options.decoder);
+        open->decoder = std::make_unique<capture::PacketDecoder>(
+            [&, self](const capture::PayloadView& payload) {
+                lastTimestampUs = std::max(lastTimestampUs, payload.timestampUs);
+                const decode::SipMessageView& message = parser.parse(payload.bytes);
+                const decode::MessageMeta meta{payload.timestampUs, payload.src, payload.dst, payload.transport};
+                const decode::Correlation correlation = correlator.onMessage(message, meta);
+                const bool isRepeatedFailure = !correlation.isRetransmission && !message.isRequest() &&
+                                               failures.isRepeat(message, correlation.callKey);
+                builder.add(message, payload, correlation, self->file.captureId, isRepeatedFailure);
+                ++self->file.sipMessages;
+                ++report.sipMessages;
+                if (!message.isValid())
+                    ++self->file.invalidMessages;
+            },
+            options.decoder);
         reading.push_back(std::move(open));
     };
 
@@ -358,8 +359,8 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
 
     auto reportProgress = [&](bool isFinal) {
         IngestProgress progress;
-        progress.file = reading.size() == 1 ? reading.front()->file.path
-                                            : std::to_string(reading.size()) + " files merged by time";
+        progress.file =
+            reading.size() == 1 ? reading.front()->file.path : std::to_string(reading.size()) + " files merged by time";
         for (const auto& open : reading) {
             progress.bytesRead += isFinal ? open->source->totalBytes() : open->source->bytesRead();
             progress.totalBytes += open->source->totalBytes();
@@ -410,8 +411,8 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
                     continue;
                 }
             }
-            const bool isDue = flushInterval.count() > 0 &&
-                               std::chrono::steady_clock::now() - lastFlush >= flushInterval;
+            const bool isDue =
+                flushInterval.count() > 0 && std::chrono::steady_clock::now() - lastFlush >= flushInterval;
             if (builder.full() || isDue)
                 sendBatch();
             if (options.onProgress && ((packets & 1023) == 0 || flushInterval.count() > 0)) {
@@ -474,4 +475,4 @@ IngestReport importFiles(const std::string& dbPath, const std::vector<std::strin
     return ingestSources(dbPath, sources, options);
 }
 
-} // namespace sipscope::store
+}  // namespace sipscope::store

@@ -29,12 +29,12 @@ struct IngestOptions {
     std::function<void(const IngestProgress&)> onProgress;  // called from the ingest thread, a few times a second
     const std::atomic<bool>* stop = nullptr;  // set it (e.g. on Ctrl-C) to stop at the next packet, keeping all so far
     bool writeDatabase = true;  // false: decode and correlate only, write nothing (benchmarks: the cost of the store)
-    bool allowDuplicates = false;  // import a file even when a capture with its content hash is stored (--force)
-    std::uint32_t flushIntervalMs = 0;  // also write a batch this often (live capture); 0 = only when full
-    capture::DecoderLimits decoder;     // limits, and --sip-ports narrowing
-    decode::ParserLimits parser;        // header fields per message
+    bool allowDuplicates = false;         // import a file even when a capture with its content hash is stored (--force)
+    std::uint32_t flushIntervalMs = 0;    // also write a batch this often (live capture); 0 = only when full
+    capture::DecoderLimits decoder;       // limits, and --sip-ports narrowing
+    decode::ParserLimits parser;          // header fields per message
     decode::CorrelatorLimits correlator;  // open calls, records per call, idle timeout, link headers
-    bool writeOpenCalls = false;        // write calls in progress at each batch (live capture)
+    bool writeOpenCalls = false;          // write calls in progress at each batch (live capture)
     // Several sources: read them as one capture, merged by packet timestamp (as mergecap would write it), so that
     // the correlator sees a call's messages in time order however the capture was split. Off: one after the other.
     // Merging keeps every source open at once (one packet each). For files; a live source never ends.
@@ -47,7 +47,7 @@ struct FileReport {
     std::uint64_t packets = 0;
     std::uint64_t sipMessages = 0;
     std::uint64_t invalidMessages = 0;
-    std::optional<std::string> error;  // damage found; everything before it was stored
+    std::optional<std::string> error;    // damage found; everything before it was stored
     std::optional<std::string> skipped;  // not imported, and why: the same content is already stored (no error)
 };
 
@@ -81,8 +81,9 @@ struct SourceOpener {
 std::optional<std::uint64_t> captureContentHash(const std::string& path);
 
 // Ingests the sources into the database at dbPath (created when missing), through one correlator: merged by time
-// (IngestOptions::mergeSources), else one after the other. FileReports come in the order of `sources`. Live sources may return idle ticks (see PacketSource::next) so batches are written on time.
-// Throws sipscope::Error when the database cannot be opened or written.
+// (IngestOptions::mergeSources), else one after the other. FileReports come in the order of `sources`. Live sources may
+// return idle ticks (see PacketSource::next) so batches are written on time. Throws sipscope::Error when the database
+// cannot be opened or written.
 IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOpener>& sources,
                            const IngestOptions& options = {});
 
@@ -92,4 +93,4 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
 IngestReport importFiles(const std::string& dbPath, const std::vector<std::string>& paths,
                          const IngestOptions& options = {});
 
-} // namespace sipscope::store
+}  // namespace sipscope::store

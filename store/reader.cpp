@@ -124,8 +124,9 @@ void addCallFilters(const Filter& filter, Where& where, bool forMessages,
     if (filter.callKey)
         where.add("c.id = ?", {*filter.callKey});
     for (const std::string& word : filter.text)
-        where.add("(instr(lower(c.call_id), ?) > 0 OR instr(lower(c.from_uri), ?) > 0 OR instr(lower(c.to_uri), ?) > 0)",
-                  {lowerCase(word), lowerCase(word), lowerCase(word)});
+        where.add(
+            "(instr(lower(c.call_id), ?) > 0 OR instr(lower(c.from_uri), ?) > 0 OR instr(lower(c.to_uri), ?) > 0)",
+            {lowerCase(word), lowerCase(word), lowerCase(word)});
     if (filter.state)
         where.add("c.state = ?", {lowerCase(*filter.state)});
     if (filter.kind)
@@ -165,7 +166,9 @@ void addMessageFilters(const Filter& filter, Where& where) {
 // BEGIN ... COMMIT around several statements of a read-only connection (ended at scope exit, also on errors).
 class ReadTransaction {
 public:
-    explicit ReadTransaction(sqlite3* db) : m_db(db) { m_open = sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK; }
+    explicit ReadTransaction(sqlite3* db) : m_db(db) {
+        m_open = sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK;
+    }
     ~ReadTransaction() {
         if (m_open)
             sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
@@ -280,8 +283,8 @@ struct DelaySum {
 // A delay read row by row: `expression` (µs) over the rows `from` and `where` select that meet `condition`.
 DelayStats readDelay(sqlite3* db, const std::string& expression, const std::string& from, const Where& where,
                      const std::string& condition) {
-    Statement stmt(db, "SELECT " + expression + from + (where.sql.empty() ? " WHERE " : where.sql + " AND ") +
-                           condition);
+    Statement stmt(db,
+                   "SELECT " + expression + from + (where.sql.empty() ? " WHERE " : where.sql + " AND ") + condition);
     int index = 1;
     where.bind(stmt, index);
     DelaySum delay;
@@ -317,7 +320,7 @@ void callStats(sqlite3* db, const Where& where, Stats& stats) {
         ++stats.calls;
         const std::optional<std::int64_t> status = optional(1);
         ++stats.callOutcomes[status && *status >= 100 && *status <= 699 ? std::to_string(*status / 100) + "xx"
-                                                                         : std::string("none")];
+                                                                        : std::string("none")];
         if (std::string endedBy = stmt.columnText(2); !endedBy.empty())
             ++stats.endedBy[endedBy];
         if (stmt.columnInt(3) == 0)
@@ -341,8 +344,8 @@ void callStats(sqlite3* db, const Where& where, Stats& stats) {
         // §4.8: the attempts a proxy or agent released for a failure or an overload of its own. An INVITE that
         // timed out (failed, no status: Timer B passed with no response) is the 408 its sender's transaction makes
         // of it (RFC 3261 §17.1.1.2), and counts with them.
-        ineffective += status ? (*status == 408 || *status == 500 || *status == 503 || *status == 504)
-                              : state == "failed";
+        ineffective +=
+            status ? (*status == 408 || *status == 500 || *status == 503 || *status == 504) : state == "failed";
         completed += state == "completed";
     }
     Rfc6076& m = stats.rfc6076;
@@ -369,8 +372,9 @@ void callStats(sqlite3* db, const Where& where, Stats& stats) {
 // the same numbers as the scans of Reader::stats() without a filter. HostStats::calls is left 0.
 void messageStatsFromCounts(sqlite3* db, Stats& stats) {
     {
-        Statement stmt(db, "SELECT coalesce(sum(messages), 0), coalesce(sum(CASE WHEN (flags & 1) = 0 THEN messages END), 0), "
-                           "coalesce(sum(CASE WHEN (flags & 4) != 0 THEN messages END), 0) FROM message_counts");
+        Statement stmt(
+            db, "SELECT coalesce(sum(messages), 0), coalesce(sum(CASE WHEN (flags & 1) = 0 THEN messages END), 0), "
+                "coalesce(sum(CASE WHEN (flags & 4) != 0 THEN messages END), 0) FROM message_counts");
         if (stmt.step()) {
             stats.messages = static_cast<std::uint64_t>(stmt.columnInt(0));
             stats.invalidMessages = static_cast<std::uint64_t>(stmt.columnInt(1));
@@ -435,14 +439,15 @@ constexpr const char* MessageColumns =
 // message in this order without a sort; a call's few messages are found by messages_call and sorted.
 constexpr const char* MessageOrder = " ORDER BY m.ts_us, m.id";
 
-} // namespace
+}  // namespace
 
 struct Reader::Impl {
     explicit Impl(const std::string& path) : db(path, Database::Mode::ReadOnly) {}
 
     // The size of each call's group of linked calls: a union-find over call_links (read only when it has rows).
     void fillLegs(std::vector<CallRow>& rows) {
-        if (rows.empty() || detail::queryInt(db.handle(), "SELECT count(*) FROM (SELECT 1 FROM call_links LIMIT 1)") == 0)
+        if (rows.empty() ||
+            detail::queryInt(db.handle(), "SELECT count(*) FROM (SELECT 1 FROM call_links LIMIT 1)") == 0)
             return;
         std::unordered_map<std::int64_t, std::int64_t> parent;
         auto find = [&parent](std::int64_t key) {
@@ -511,7 +516,8 @@ struct Reader::Impl {
     // addCallFilters, whose calls the calls_from index finds. nullopt (scan every call instead) without them.
     std::optional<std::string> fromPairs(const std::string& text) {
         sqlite3* handle = db.handle();
-        if (detail::queryInt(handle, "SELECT count(*) FROM sqlite_master WHERE name IN ('calls_from', 'call_froms')") != 2)
+        if (detail::queryInt(handle, "SELECT count(*) FROM sqlite_master WHERE name IN ('calls_from', 'call_froms')") !=
+            2)
             return std::nullopt;
         Statement stmt(handle, "SELECT from_uri, from_user FROM call_froms "
                                "WHERE instr(lower(from_user), ?1) > 0 OR instr(lower(from_uri), ?1) > 0");
@@ -587,14 +593,17 @@ namespace {
 // The ORDER BY expression of a callPage sort field (the joins of CallColumns in scope).
 std::string callSortExpression(const std::string& field) {
     static const std::map<std::string, std::string> expressions{
-        {"start", "c.start_us"}, {"duration", "c.end_us - c.start_us"}, {"from", "c.from_uri"}, {"to", "c.to_uri"},
-        {"src", "s.text"}, {"dst", "d.text"}, {"method", "mt.text"}, {"state", "c.state"}, {"status", "c.status"},
-        {"messages", "c.messages"}, {"call_id", "c.call_id"}, {"kind", "c.kind"}};
+        {"start", "c.start_us"},  {"duration", "c.end_us - c.start_us"},
+        {"from", "c.from_uri"},   {"to", "c.to_uri"},
+        {"src", "s.text"},        {"dst", "d.text"},
+        {"method", "mt.text"},    {"state", "c.state"},
+        {"status", "c.status"},   {"messages", "c.messages"},
+        {"call_id", "c.call_id"}, {"kind", "c.kind"}};
     const auto found = expressions.find(field);
     return found == expressions.end() ? "c.start_us" : found->second;
 }
 
-} // namespace
+}  // namespace
 
 std::vector<CallRow> Reader::callPage(const Filter& filter, const std::string& sortField, bool descending,
                                       std::size_t offset, std::size_t count) const {
@@ -754,14 +763,14 @@ Stats Reader::stats(const Filter& filter) const {
         Where callWhere;
         addCallFilters(filter, callWhere, false);
         callStats(db, callWhere, stats);
-        stats.rfc6076.rrd = readDelay(db, "r.response_us - r.request_us",
-                                      " FROM registrations r JOIN calls c ON c.id = r.call_key", callWhere,
-                                      "r.status BETWEEN 200 AND 299");
+        stats.rfc6076.rrd =
+            readDelay(db, "r.response_us - r.request_us", " FROM registrations r JOIN calls c ON c.id = r.call_key",
+                      callWhere, "r.status BETWEEN 200 AND 299");
     }
     // No filter: the message figures come from the counts the writer keeps (a few hundred rows, not every message).
-    const bool narrows = filter.from || filter.to || filter.callId || filter.callKey || filter.method || filter.status ||
-                         filter.statusClass || filter.state || filter.sinceUs || filter.untilUs || filter.host ||
-                         filter.kind || filter.event || !filter.text.empty();
+    const bool narrows = filter.from || filter.to || filter.callId || filter.callKey || filter.method ||
+                         filter.status || filter.statusClass || filter.state || filter.sinceUs || filter.untilUs ||
+                         filter.host || filter.kind || filter.event || !filter.text.empty();
     if (!narrows && detail::queryInt(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
                                          "name IN ('message_counts', 'host_counts')") == 2) {
         messageStatsFromCounts(db, stats);
@@ -769,11 +778,12 @@ Stats Reader::stats(const Filter& filter) const {
     }
     Where where;
     addMessageFilters(filter, where);
-    const std::string from =
-        " FROM messages m JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
-        "LEFT JOIN calls c ON c.id = m.call_key" + where.sql;
+    const std::string from = " FROM messages m JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
+                             "LEFT JOIN calls c ON c.id = m.call_key" +
+                             where.sql;
     {
-        Statement stmt(db, "SELECT count(*), coalesce(sum((m.flags & 1) = 0), 0), coalesce(sum((m.flags & 4) != 0), 0)" + from);
+        Statement stmt(
+            db, "SELECT count(*), coalesce(sum((m.flags & 1) = 0), 0), coalesce(sum((m.flags & 4) != 0), 0)" + from);
         int index = 1;
         where.bind(stmt, index);
         if (stmt.step()) {
@@ -784,7 +794,8 @@ Stats Reader::stats(const Filter& filter) const {
     }
     {
         Statement stmt(db, "SELECT (SELECT text FROM strings WHERE id = m.method_id), count(*)" + from +
-                               (where.sql.empty() ? " WHERE" : " AND") + " m.method_id IS NOT NULL GROUP BY m.method_id");
+                               (where.sql.empty() ? " WHERE" : " AND") +
+                               " m.method_id IS NOT NULL GROUP BY m.method_id");
         int index = 1;
         where.bind(stmt, index);
         while (stmt.step())
@@ -800,8 +811,8 @@ Stats Reader::stats(const Filter& filter) const {
     }
     {
         Statement stmt(db, "SELECT status, (SELECT text FROM strings WHERE id = reason), n FROM (SELECT m.status AS "
-                           "status, min(m.reason_id) AS reason, count(*) AS n" + from +
-                               (where.sql.empty() ? " WHERE " : " AND ") + CallFailureCondition +
+                           "status, min(m.reason_id) AS reason, count(*) AS n" +
+                               from + (where.sql.empty() ? " WHERE " : " AND ") + CallFailureCondition +
                                " GROUP BY m.status) ORDER BY n DESC, status");
         int index = 1;
         where.bind(stmt, index);
@@ -818,9 +829,9 @@ Stats Reader::stats(const Filter& filter) const {
 std::vector<HostStats> Reader::hostStats(const Filter& filter) const {
     Where where;
     addMessageFilters(filter, where);
-    const std::string from =
-        " FROM messages m JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
-        "LEFT JOIN calls c ON c.id = m.call_key" + where.sql;
+    const std::string from = " FROM messages m JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
+                             "LEFT JOIN calls c ON c.id = m.call_key" +
+                             where.sql;
     // Each message counts once for its sender and once for its receiver.
     Statement stmt(m_impl->db.handle(),
                    std::string("SELECT e.text, sum(sent), sum(received), sum(request), sum(response), sum(failure), "
@@ -860,11 +871,15 @@ std::vector<IntervalStats> Reader::intervalStats(const Filter& filter, std::int6
     {
         Where where;
         addMessageFilters(filter, where);
-        Statement stmt(db, "SELECT " + bucketOf("m.ts_us") + " AS bucket, count(*), "
-                           "coalesce(sum(m.method_id IS NOT NULL), 0), coalesce(sum(m.status IS NOT NULL), 0), "
-                           "coalesce(sum(" + CallFailureCondition + "), 0) FROM messages m "
-                           "JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
-                           "LEFT JOIN calls c ON c.id = m.call_key" + where.sql + " GROUP BY bucket");
+        Statement stmt(db, "SELECT " + bucketOf("m.ts_us") +
+                               " AS bucket, count(*), "
+                               "coalesce(sum(m.method_id IS NOT NULL), 0), coalesce(sum(m.status IS NOT NULL), 0), "
+                               "coalesce(sum(" +
+                               CallFailureCondition +
+                               "), 0) FROM messages m "
+                               "JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
+                               "LEFT JOIN calls c ON c.id = m.call_key" +
+                               where.sql + " GROUP BY bucket");
         int index = 1;
         where.bind(stmt, index);
         while (stmt.step()) {
@@ -878,9 +893,11 @@ std::vector<IntervalStats> Reader::intervalStats(const Filter& filter, std::int6
     {
         Where where;
         addCallFilters(filter, where, false);
-        Statement stmt(db, "SELECT " + bucketOf("c.start_us") + " AS bucket, count(*), "
-                           "coalesce(sum(c.status BETWEEN 200 AND 299), 0), coalesce(sum(c.status >= 300), 0) "
-                           "FROM calls c" + where.sql + " GROUP BY bucket");
+        Statement stmt(db, "SELECT " + bucketOf("c.start_us") +
+                               " AS bucket, count(*), "
+                               "coalesce(sum(c.status BETWEEN 200 AND 299), 0), coalesce(sum(c.status >= 300), 0) "
+                               "FROM calls c" +
+                               where.sql + " GROUP BY bucket");
         int index = 1;
         where.bind(stmt, index);
         while (stmt.step()) {
@@ -926,8 +943,8 @@ std::vector<TransactionRow> Reader::callTransactions(std::int64_t callKey) const
     stmt.bindInt(1, callKey);
     std::vector<TransactionRow> rows;
     while (stmt.step())
-        rows.push_back({stmt.columnInt(0), stmt.columnText(1), stmt.columnInt(2), stmt.columnInt(3),
-                        stmt.columnInt(4), stmt.columnOptionalInt(5), static_cast<std::uint32_t>(stmt.columnInt(6)),
+        rows.push_back({stmt.columnInt(0), stmt.columnText(1), stmt.columnInt(2), stmt.columnInt(3), stmt.columnInt(4),
+                        stmt.columnOptionalInt(5), static_cast<std::uint32_t>(stmt.columnInt(6)),
                         static_cast<std::uint32_t>(stmt.columnInt(7)), stmt.columnInt(8) != 0});
     return rows;
 }
@@ -1102,7 +1119,8 @@ std::vector<MediaRow> Reader::callMedia(std::int64_t callKey) const {
             messageId = row.messageId;
             sdps.push_back({std::to_string(stmt.columnInt(13)) + " " + std::to_string(stmt.columnInt(14)) + " " +
                                 std::to_string(stmt.columnInt(15)),
-                            stmt.columnInt(16) != 0, {}});
+                            stmt.columnInt(16) != 0,
+                            {}});
         }
         Sdp& sdp = sdps.back();
         sdp.identity += '\n' + row.role + ' ' + row.type + ' ' + std::to_string(row.port) + ' ' + row.proto + ' ' +
@@ -1125,4 +1143,4 @@ std::vector<MediaRow> Reader::callMedia(std::int64_t callKey) const {
     return rows;
 }
 
-} // namespace sipscope::store
+}  // namespace sipscope::store

@@ -14,21 +14,21 @@ namespace sipscope::store {
 
 // Filters shared by every listing. Empty fields do not filter. Text filters are substrings, case-insensitive.
 struct Filter {
-    std::optional<std::string> from;    // From user or URI
-    std::optional<std::string> to;      // To user or URI
-    std::optional<std::string> callId;  // exact Call-ID
+    std::optional<std::string> from;      // From user or URI
+    std::optional<std::string> to;        // To user or URI
+    std::optional<std::string> callId;    // exact Call-ID
     std::optional<std::int64_t> callKey;  // exactly this call (calls.id, the `key` of the listings)
-    std::optional<std::string> method;  // first method of the call / method of the message
-    std::optional<int> status;          // final status (calls) / status code (messages)
-    std::optional<int> statusClass;     // 1..6: any status of that class (5 = 500..599), as `status` applies
-    std::optional<std::string> state;   // call state name
+    std::optional<std::string> method;    // first method of the call / method of the message
+    std::optional<int> status;            // final status (calls) / status code (messages)
+    std::optional<int> statusClass;       // 1..6: any status of that class (5 = 500..599), as `status` applies
+    std::optional<std::string> state;     // call state name
     std::optional<std::int64_t> sinceUs;
     std::optional<std::int64_t> untilUs;
-    std::optional<std::string> host;    // ip or ip:port as source or destination
-    std::optional<std::string> kind;    // call kind: call, registration, subscription, options, message, ...
-    std::optional<std::string> event;   // subscriptions: the Event package
-    std::vector<std::string> text;      // free words: each is in the call's Call-ID, From or To (case-insensitive)
-    std::size_t limit = 0;              // 0 = no limit
+    std::optional<std::string> host;   // ip or ip:port as source or destination
+    std::optional<std::string> kind;   // call kind: call, registration, subscription, options, message, ...
+    std::optional<std::string> event;  // subscriptions: the Event package
+    std::vector<std::string> text;     // free words: each is in the call's Call-ID, From or To (case-insensitive)
+    std::size_t limit = 0;             // 0 = no limit
 };
 
 struct CallRow {
@@ -51,8 +51,8 @@ struct CallRow {
     bool hasEarlyMedia = false;
     std::uint32_t reinvites = 0, holds = 0, resumes = 0;
     bool hasGlare = false;
-    std::string kind;       // call, registration, subscription, options, message, publish, refer, info, other
-    std::uint32_t legs = 1; // calls in its group of linked calls (call_links), itself included
+    std::string kind;            // call, registration, subscription, options, message, publish, refer, info, other
+    std::uint32_t legs = 1;      // calls in its group of linked calls (call_links), itself included
     std::int64_t captureId = 0;  // the capture its first message came from (captures.id); 0 when unknown
     std::string capture;         // that capture's path as it was imported ("-" for standard input)
 };
@@ -74,9 +74,9 @@ struct SubscriptionRow {
 // A call linked to another one, directly or through others (call_links).
 struct LinkedCallRow {
     std::int64_t key = 0;
-    std::string callId;   // empty when the call is not (yet) in the calls table
-    std::string kind;     // of the link that reached it: header, replaces, transfer, refer
-    std::string detail;   // the header and value or Call-ID that made it
+    std::string callId;       // empty when the call is not (yet) in the calls table
+    std::string kind;         // of the link that reached it: header, replaces, transfer, refer
+    std::string detail;       // the header and value or Call-ID that made it
     std::int64_t viaKey = 0;  // the call it is linked to
     std::string state;
     std::optional<int> status;
@@ -162,7 +162,7 @@ struct MessageRow {
     std::string sdpRole;  // "offer", "answer" or empty (messages.flags bits 4 and 5)
     std::uint64_t frame = 0;
     std::int64_t transactionKey = 0;  // messages.transaction_key: its transaction on its hop; 0 when it has none
-    std::string text;  // raw message text, only when asked for
+    std::string text;                 // raw message text, only when asked for
 };
 
 // One host (an "ip:port" endpoint) over the selected messages. A failure is a 4xx-6xx response other than the
@@ -192,14 +192,14 @@ struct Stats {
     std::uint64_t invalidMessages = 0;
     std::uint64_t retransmissions = 0;
     std::uint64_t calls = 0;
-    std::map<std::string, std::uint64_t> requests;   // method -> count
-    std::map<int, std::uint64_t> responses;          // status code -> count
-    std::map<std::string, std::uint64_t> callStates; // state -> calls
-    std::map<std::string, std::uint64_t> callOutcomes; // "2xx".."6xx" class of the final status, or "none"
-    std::map<std::string, std::uint64_t> endedBy;      // "caller" / "callee" -> calls
-    std::vector<FailureCount> failures;              // failure responses by code, most frequent first
-    std::vector<HostStats> hosts;                    // every host, most messages first; calls left 0 (hostStats()
-                                                     // counts them: distinct calls need a scan of every message)
+    std::map<std::string, std::uint64_t> requests;      // method -> count
+    std::map<int, std::uint64_t> responses;             // status code -> count
+    std::map<std::string, std::uint64_t> callStates;    // state -> calls
+    std::map<std::string, std::uint64_t> callOutcomes;  // "2xx".."6xx" class of the final status, or "none"
+    std::map<std::string, std::uint64_t> endedBy;       // "caller" / "callee" -> calls
+    std::vector<FailureCount> failures;                 // failure responses by code, most frequent first
+    std::vector<HostStats> hosts;                       // every host, most messages first; calls left 0 (hostStats()
+                                                        // counts them: distinct calls need a scan of every message)
     Rfc6076 rfc6076;
 };
 
@@ -261,4 +261,4 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace sipscope::store
+}  // namespace sipscope::store

@@ -54,7 +54,7 @@ std::string configDirectory() {
     return error ? std::string() : dir.string();
 }
 
-} // namespace
+}  // namespace
 
 struct App::Impl {
     AppOptions options;
@@ -70,7 +70,7 @@ struct App::Impl {
     struct Timing {
         std::chrono::steady_clock::time_point startedAt = std::chrono::steady_clock::now();
         double firstFrameMs = -1, firstSettledMs = -1;
-        std::vector<double> frameMs;  // every frame's CPU+GPU time (llvmpipe under Xvfb: both are CPU)
+        std::vector<double> frameMs;                 // every frame's CPU+GPU time (llvmpipe under Xvfb: both are CPU)
         std::vector<std::pair<int, double>> stepMs;  // script line -> ms from its input to the next settled frame
     };
     Timing timing;
@@ -93,10 +93,13 @@ void App::Impl::writeTiming() const {
     std::vector<double> sorted = timing.frameMs;
     std::sort(sorted.begin(), sorted.end());
     auto percentile = [&sorted](double p) {
-        return sorted.empty() ? 0.0 : sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(p * static_cast<double>(sorted.size())))];
+        return sorted.empty() ? 0.0
+                              : sorted[std::min(sorted.size() - 1,
+                                                static_cast<std::size_t>(p * static_cast<double>(sorted.size())))];
     };
-    std::fprintf(file, "first_frame_ms %.1f\nfirst_settled_ms %.1f\nframes %zu\nframe_p50_ms %.2f\nframe_p99_ms %.2f\n"
-                       "frame_max_ms %.2f\n",
+    std::fprintf(file,
+                 "first_frame_ms %.1f\nfirst_settled_ms %.1f\nframes %zu\nframe_p50_ms %.2f\nframe_p99_ms %.2f\n"
+                 "frame_max_ms %.2f\n",
                  timing.firstFrameMs, timing.firstSettledMs, sorted.size(), percentile(0.5), percentile(0.99),
                  sorted.empty() ? 0.0 : sorted.back());
     for (const auto& [line, ms] : timing.stepMs)
@@ -226,9 +229,7 @@ int App::Impl::loop() {
     return 0;
 }
 
-App::App(AppOptions options) : m_impl(std::make_unique<Impl>()) {
-    m_impl->options = std::move(options);
-}
+App::App(AppOptions options) : m_impl(std::make_unique<Impl>()) { m_impl->options = std::move(options); }
 
 App::~App() = default;
 
@@ -322,4 +323,4 @@ int App::run() {
     return exitCode;
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

@@ -21,7 +21,7 @@ struct AppOptions {
     std::optional<std::string> filter;          // filter words at start
     std::string aliasesPath;                    // host names; empty: the CLI's default places; "none": no names
     int widthPx = 1280, heightPx = 720;
-    std::optional<std::string> timingPath;      // bench/: frame times and each script step's latency, written here
+    std::optional<std::string> timingPath;  // bench/: frame times and each script step's latency, written here
 };
 
 class App {
@@ -41,4 +41,4 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

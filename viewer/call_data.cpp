@@ -48,4 +48,4 @@ CallDataPtr loadCallData(const store::Reader& reader, const std::vector<std::int
     return data;
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

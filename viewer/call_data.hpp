@@ -27,4 +27,4 @@ using CallDataPtr = std::shared_ptr<const CallData>;
 // Query thread. Loads `keys` (and, with `withLegs`, every call linked to the first one).
 CallDataPtr loadCallData(const store::Reader& reader, const std::vector<std::int64_t>& keys, bool withLegs);
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

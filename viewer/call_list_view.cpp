@@ -71,7 +71,7 @@ std::string formatDuration(std::int64_t us) {
 
 bool isPressed(int key) { return ImGui::IsKeyPressed(key, true); }
 
-} // namespace
+}  // namespace
 
 std::string formatTimestampUtc(std::int64_t timestampUs) {
     const std::time_t seconds = static_cast<std::time_t>(timestampUs / 1'000'000);
@@ -144,8 +144,9 @@ void CallListView::requestPage(std::size_t page) {
 
 void CallListView::evictPages() {
     while (m_pages.size() > MaxPages) {
-        auto oldest = std::min_element(m_pages.begin(), m_pages.end(),
-                                       [](const auto& a, const auto& b) { return a.second.usedFrame < b.second.usedFrame; });
+        auto oldest = std::min_element(m_pages.begin(), m_pages.end(), [](const auto& a, const auto& b) {
+            return a.second.usedFrame < b.second.usedFrame;
+        });
         m_pages.erase(oldest);
     }
 }
@@ -239,9 +240,9 @@ void CallListView::draw(bool hasFocus) {
 }
 
 void CallListView::drawTable() {
-    const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
-                                  ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable | ImGuiTableFlags_Hideable |
-                                  ImGuiTableFlags_Reorderable | ImGuiTableFlags_Sortable;
+    const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX | ImGuiTableFlags_RowBg |
+                                  ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV | ImGuiTableFlags_Resizable |
+                                  ImGuiTableFlags_Hideable | ImGuiTableFlags_Reorderable | ImGuiTableFlags_Sortable;
     if (!ImGui::BeginTable("calls", static_cast<int>(Columns.size()), flags)) {
         m_visible.reset();
         return;
@@ -312,7 +313,8 @@ void CallListView::drawRow(std::size_t row, const store::CallRow& call) {
     if (isMarked)
         ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, palette::Selection);
     const std::string start = formatTimestampUtc(call.startUs);
-    const ImGuiSelectableFlags selectableFlags = ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowDoubleClick;
+    const ImGuiSelectableFlags selectableFlags =
+        ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowDoubleClick;
     if (ImGui::Selectable(start.c_str(), isCursor, selectableFlags)) {
         m_cursor = row;
         m_cursorKey = call.key;
@@ -348,4 +350,4 @@ void CallListView::drawRow(std::size_t row, const store::CallRow& call) {
     textCell(call.callId.c_str());
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

@@ -98,4 +98,4 @@ private:
 // "2024-05-01 12:34:56.789" (UTC) for a timestamp in µs since the epoch.
 std::string formatTimestampUtc(std::int64_t timestampUs);
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

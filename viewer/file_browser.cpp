@@ -33,7 +33,7 @@ bool isCaptureName(const std::string& name) {
     return false;
 }
 
-} // namespace
+}  // namespace
 
 void FileBrowser::open(const std::string& folder) {
     std::error_code error;
@@ -72,9 +72,8 @@ void FileBrowser::list() {
         }
         m_entries.push_back(std::move(entry));
     }
-    std::sort(m_entries.begin(), m_entries.end(), [](const Entry& a, const Entry& b) {
-        return a.isFolder != b.isFolder ? a.isFolder : a.name < b.name;
-    });
+    std::sort(m_entries.begin(), m_entries.end(),
+              [](const Entry& a, const Entry& b) { return a.isFolder != b.isFolder ? a.isFolder : a.name < b.name; });
 }
 
 std::optional<FileBrowser::Choice> FileBrowser::draw() {
@@ -122,7 +121,10 @@ std::optional<FileBrowser::Choice> FileBrowser::draw() {
                 const Entry& entry = m_entries[static_cast<std::size_t>(i)];
                 ImGui::TableNextRow();
                 ImGui::TableNextColumn();
-                const std::string label = (entry.isFolder ? "[dir] " : entry.isDatabase ? "[db]  " : "      ") + entry.name;
+                const std::string label = (entry.isFolder     ? "[dir] "
+                                           : entry.isDatabase ? "[db]  "
+                                                              : "      ") +
+                                          entry.name;
                 if (ImGui::Selectable(label.c_str(), m_selected == static_cast<std::size_t>(i),
                                       ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowDoubleClick)) {
                     m_selected = static_cast<std::size_t>(i);
@@ -137,12 +139,14 @@ std::optional<FileBrowser::Choice> FileBrowser::draw() {
         ImGui::EndTable();
         if (m_entries.size() == MaxEntries)
             ImGui::TextDisabled("(the first %zu entries)", MaxEntries);
-        const bool isOpenPressed = ImGui::Button(m_selected && m_entries[*m_selected].isFolder ? "Enter folder" : "Open");
+        const bool isOpenPressed =
+            ImGui::Button(m_selected && m_entries[*m_selected].isFolder ? "Enter folder" : "Open");
         if (isOpenPressed && m_selected)
             enter = m_entries[*m_selected].name;
         if (enter) {
             const auto path = std::filesystem::path(m_folder) / *enter;
-            const auto found = std::find_if(m_entries.begin(), m_entries.end(), [&](const Entry& e) { return e.name == *enter; });
+            const auto found =
+                std::find_if(m_entries.begin(), m_entries.end(), [&](const Entry& e) { return e.name == *enter; });
             if (found != m_entries.end() && found->isFolder) {
                 m_folder = path.string();
                 list();
@@ -161,4 +165,4 @@ std::optional<FileBrowser::Choice> FileBrowser::draw() {
     return choice;
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

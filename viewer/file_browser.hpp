@@ -39,4 +39,4 @@ private:
     std::string m_error;
 };
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

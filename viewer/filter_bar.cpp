@@ -44,8 +44,8 @@ bool FilterBar::draw(std::optional<std::uint64_t> matching) {
     if (hasProblems)
         ImGui::PushStyleColor(ImGuiCol_FrameBg, palette::rgba(90, 30, 30));
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.6f);
-    const bool isEdited = ImGui::InputTextWithHint("##filter", "from:alice state:rejected status:5xx host:10.0.0.2 ... (/)",
-                                                   &m_text);
+    const bool isEdited =
+        ImGui::InputTextWithHint("##filter", "from:alice state:rejected status:5xx host:10.0.0.2 ... (/)", &m_text);
     m_isActive = ImGui::IsItemActive();
     if (ImGui::IsItemDeactivated() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false))
         m_isSubmitted = true;
@@ -67,4 +67,4 @@ bool FilterBar::draw(std::optional<std::uint64_t> matching) {
     return isChanged;
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

@@ -57,4 +57,4 @@ private:
     bool m_isActive = false;
 };
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

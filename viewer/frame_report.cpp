@@ -11,7 +11,11 @@ namespace {
 std::size_t utf8Length(const std::string& text, std::size_t at) {
     const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
     const unsigned char lead = byte(at);
-    const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3 : (lead >> 3) == 0x1e ? 4 : 0;
+    const std::size_t length = lead < 0x80           ? 1
+                               : (lead >> 5) == 0x6  ? 2
+                               : (lead >> 4) == 0xe  ? 3
+                               : (lead >> 3) == 0x1e ? 4
+                                                     : 0;
     if (length == 0 || at + length > text.size())
         return 0;
     for (std::size_t i = 1; i < length; ++i)
@@ -30,7 +34,7 @@ std::string range(const std::optional<std::pair<std::size_t, std::size_t>>& span
     return span ? "[" + std::to_string(span->first) + "," + std::to_string(span->second) + "]" : "null";
 }
 
-} // namespace
+}  // namespace
 
 std::string jsonQuote(const std::string& text) {
     std::string out = "\"";
@@ -90,4 +94,4 @@ std::string FrameReport::toJson() const {
     return json + "}";
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

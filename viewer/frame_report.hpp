@@ -17,25 +17,25 @@ struct FrameReport {
         float x = 0, y = 0;
     };
 
-    std::string view;                      // the focused pane: list, ladder, inspector, stats, registrations, ...
-    std::optional<std::string> callId;     // the call in the ladder (its first leg when several)
-    std::vector<std::string> columns;      // ladder column labels, left to right
-    std::size_t arrows = 0;                // arrows in the ladder (its messages, hidden columns' left out)
-    std::size_t legs = 0;                  // calls in the ladder
+    std::string view;                   // the focused pane: list, ladder, inspector, stats, registrations, ...
+    std::optional<std::string> callId;  // the call in the ladder (its first leg when several)
+    std::vector<std::string> columns;   // ladder column labels, left to right
+    std::size_t arrows = 0;             // arrows in the ladder (its messages, hidden columns' left out)
+    std::size_t legs = 0;               // calls in the ladder
     std::optional<std::int64_t> selectedMessage;  // message id in the inspector
-    std::size_t rowsVisible = 0;           // list rows (view list) or ladder arrows (otherwise) on screen
+    std::size_t rowsVisible = 0;                  // list rows (view list) or ladder arrows (otherwise) on screen
     std::optional<std::uint64_t> callsListed;     // calls the filter selects; nullopt until counted
     std::optional<std::pair<std::size_t, std::size_t>> listRange;    // first and last list row on screen
     std::optional<std::pair<std::size_t, std::size_t>> ladderRange;  // first and last arrow on screen
-    double zoom = 1;                       // ladder zoom factor
-    std::string rowMode;                   // compressed / proportional
-    std::string timeMode;                  // absolute / delta / since-start
-    std::string filter;                    // the filter bar's text
-    std::vector<std::string> filterErrors; // its bad words, as shown in red
-    std::string sort;                      // list sort field, "-field" when descending
-    std::size_t selectedCalls = 0;         // calls marked in the list
-    std::vector<ArrowPoint> arrowPoints;   // visible arrows, in order (at most 200)
-    std::optional<std::string> error;      // a query failed (the database cannot be read, ...)
+    double zoom = 1;                                                 // ladder zoom factor
+    std::string rowMode;                                             // compressed / proportional
+    std::string timeMode;                                            // absolute / delta / since-start
+    std::string filter;                                              // the filter bar's text
+    std::vector<std::string> filterErrors;                           // its bad words, as shown in red
+    std::string sort;                                                // list sort field, "-field" when descending
+    std::size_t selectedCalls = 0;                                   // calls marked in the list
+    std::vector<ArrowPoint> arrowPoints;                             // visible arrows, in order (at most 200)
+    std::optional<std::string> error;  // a query failed (the database cannot be read, ...)
 
     std::string toJson() const;
 };
@@ -43,4 +43,4 @@ struct FrameReport {
 // `text` as a JSON string literal, quotes included; bytes that are not valid UTF-8 become U+FFFD.
 std::string jsonQuote(const std::string& text);
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

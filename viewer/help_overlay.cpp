@@ -34,13 +34,13 @@ constexpr KeyHelp Keys[] = {
     {"Ctrl+Q", "anywhere", "quit"},
 };
 
-} // namespace
+}  // namespace
 
 void drawHelpOverlay(bool* isOpen) {
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(ImVec2(viewport->WorkPos.x + viewport->WorkSize.x / 2,
-                                   viewport->WorkPos.y + viewport->WorkSize.y / 2),
-                            ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowPos(
+        ImVec2(viewport->WorkPos.x + viewport->WorkSize.x / 2, viewport->WorkPos.y + viewport->WorkSize.y / 2),
+        ImGuiCond_Always, ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowBgAlpha(0.95f);
     const ImGuiWindowFlags flags = ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse |
                                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove;
@@ -68,4 +68,4 @@ void drawHelpOverlay(bool* isOpen) {
     ImGui::End();
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

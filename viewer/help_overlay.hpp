@@ -6,4 +6,4 @@ namespace sipscope::viewer {
 // GUI thread. Draws the overlay centred on the window; clears `*isOpen` when it is closed.
 void drawHelpOverlay(bool* isOpen);
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

@@ -72,4 +72,4 @@ void ImportJob::run() {
     m_isDone = true;
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

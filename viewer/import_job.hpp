@@ -51,4 +51,4 @@ private:
     std::jthread m_thread;                // last: starts after the members above exist
 };
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

@@ -13,7 +13,7 @@ namespace {
 // What a display at 60 Hz would report; a replay is about order, not about real time.
 constexpr float ReplayFrameSeconds = 1.0f / 60.0f;
 
-} // namespace
+}  // namespace
 
 InputReplay::InputReplay(std::vector<ScriptStep> steps) {
     for (const ScriptStep& step : steps)
@@ -41,15 +41,9 @@ void InputReplay::expand(const ScriptStep& step) {
         for (int i = 0; i < step.count; ++i)
             push(Action::Nothing);
         break;
-    case ScriptStep::Kind::Move:
-        push(Action::Move);
-        break;
-    case ScriptStep::Kind::Down:
-        push(Action::Press);
-        break;
-    case ScriptStep::Kind::Up:
-        push(Action::Release);
-        break;
+    case ScriptStep::Kind::Move: push(Action::Move); break;
+    case ScriptStep::Kind::Down: push(Action::Press); break;
+    case ScriptStep::Kind::Up: push(Action::Release); break;
     case ScriptStep::Kind::Click:
         push(Action::Move);
         push(Action::Press);
@@ -70,21 +64,11 @@ void InputReplay::expand(const ScriptStep& step) {
         push(Action::KeyPress);
         push(Action::KeyRelease);
         break;
-    case ScriptStep::Kind::KeyDown:
-        push(Action::KeyPress);
-        break;
-    case ScriptStep::Kind::KeyUp:
-        push(Action::KeyRelease);
-        break;
-    case ScriptStep::Kind::Text:
-        push(Action::Text);
-        break;
-    case ScriptStep::Kind::Screenshot:
-        push(Action::Screenshot);
-        break;
-    case ScriptStep::Kind::Dump:
-        push(Action::Dump);
-        break;
+    case ScriptStep::Kind::KeyDown: push(Action::KeyPress); break;
+    case ScriptStep::Kind::KeyUp: push(Action::KeyRelease); break;
+    case ScriptStep::Kind::Text: push(Action::Text); break;
+    case ScriptStep::Kind::Screenshot: push(Action::Screenshot); break;
+    case ScriptStep::Kind::Dump: push(Action::Dump); break;
     }
 }
 
@@ -96,18 +80,13 @@ InputReplay::Checks InputReplay::apply(ImGuiIO& io, bool advance) {
         const Frame& frame = m_frames[m_next++];
         m_line = frame.line;
         switch (frame.action) {
-        case Action::Nothing:
-            break;
+        case Action::Nothing: break;
         case Action::Move:
             m_mouseX = frame.x;
             m_mouseY = frame.y;
             break;
-        case Action::Press:
-            m_buttons[frame.button] = true;
-            break;
-        case Action::Release:
-            m_buttons[frame.button] = false;
-            break;
+        case Action::Press: m_buttons[frame.button] = true; break;
+        case Action::Release: m_buttons[frame.button] = false; break;
         case Action::Wheel:
             io.MouseWheel += frame.y;
             io.MouseWheelH += frame.x;
@@ -128,15 +107,9 @@ InputReplay::Checks InputReplay::apply(ImGuiIO& io, bool advance) {
             io.KeysDown[frame.key] = false;
             m_ctrl = m_shift = m_alt = false;
             break;
-        case Action::Text:
-            io.AddInputCharactersUTF8(frame.text.c_str());
-            break;
-        case Action::Screenshot:
-            checks.screenshotPath = frame.text;
-            break;
-        case Action::Dump:
-            checks.isDump = true;
-            break;
+        case Action::Text: io.AddInputCharactersUTF8(frame.text.c_str()); break;
+        case Action::Screenshot: checks.screenshotPath = frame.text; break;
+        case Action::Dump: checks.isDump = true; break;
         }
     }
     io.DeltaTime = ReplayFrameSeconds;
@@ -156,4 +129,4 @@ InputReplay::Checks InputReplay::apply(ImGuiIO& io, bool advance) {
     return checks;
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

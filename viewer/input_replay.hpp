@@ -58,4 +58,4 @@ private:
     bool m_ctrl = false, m_shift = false, m_alt = false;
 };
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

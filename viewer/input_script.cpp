@@ -21,18 +21,30 @@ struct NamedKey {
 
 // Keys by the names a script uses; letters and digits are handled apart.
 constexpr std::array NamedKeys{
-    NamedKey{"enter", GLFW_KEY_ENTER},       NamedKey{"return", GLFW_KEY_ENTER},
-    NamedKey{"escape", GLFW_KEY_ESCAPE},     NamedKey{"esc", GLFW_KEY_ESCAPE},
-    NamedKey{"tab", GLFW_KEY_TAB},           NamedKey{"backspace", GLFW_KEY_BACKSPACE},
-    NamedKey{"delete", GLFW_KEY_DELETE},     NamedKey{"insert", GLFW_KEY_INSERT},
-    NamedKey{"space", GLFW_KEY_SPACE},       NamedKey{"up", GLFW_KEY_UP},
-    NamedKey{"down", GLFW_KEY_DOWN},         NamedKey{"left", GLFW_KEY_LEFT},
-    NamedKey{"right", GLFW_KEY_RIGHT},       NamedKey{"pageup", GLFW_KEY_PAGE_UP},
-    NamedKey{"pagedown", GLFW_KEY_PAGE_DOWN}, NamedKey{"home", GLFW_KEY_HOME},
-    NamedKey{"end", GLFW_KEY_END},           NamedKey{"minus", GLFW_KEY_MINUS},
-    NamedKey{"equal", GLFW_KEY_EQUAL},       NamedKey{"slash", GLFW_KEY_SLASH},
-    NamedKey{"period", GLFW_KEY_PERIOD},     NamedKey{"comma", GLFW_KEY_COMMA},
-    NamedKey{"kpadd", GLFW_KEY_KP_ADD},      NamedKey{"kpsubtract", GLFW_KEY_KP_SUBTRACT},
+    NamedKey{"enter", GLFW_KEY_ENTER},
+    NamedKey{"return", GLFW_KEY_ENTER},
+    NamedKey{"escape", GLFW_KEY_ESCAPE},
+    NamedKey{"esc", GLFW_KEY_ESCAPE},
+    NamedKey{"tab", GLFW_KEY_TAB},
+    NamedKey{"backspace", GLFW_KEY_BACKSPACE},
+    NamedKey{"delete", GLFW_KEY_DELETE},
+    NamedKey{"insert", GLFW_KEY_INSERT},
+    NamedKey{"space", GLFW_KEY_SPACE},
+    NamedKey{"up", GLFW_KEY_UP},
+    NamedKey{"down", GLFW_KEY_DOWN},
+    NamedKey{"left", GLFW_KEY_LEFT},
+    NamedKey{"right", GLFW_KEY_RIGHT},
+    NamedKey{"pageup", GLFW_KEY_PAGE_UP},
+    NamedKey{"pagedown", GLFW_KEY_PAGE_DOWN},
+    NamedKey{"home", GLFW_KEY_HOME},
+    NamedKey{"end", GLFW_KEY_END},
+    NamedKey{"minus", GLFW_KEY_MINUS},
+    NamedKey{"equal", GLFW_KEY_EQUAL},
+    NamedKey{"slash", GLFW_KEY_SLASH},
+    NamedKey{"period", GLFW_KEY_PERIOD},
+    NamedKey{"comma", GLFW_KEY_COMMA},
+    NamedKey{"kpadd", GLFW_KEY_KP_ADD},
+    NamedKey{"kpsubtract", GLFW_KEY_KP_SUBTRACT},
     NamedKey{"kpenter", GLFW_KEY_KP_ENTER},
 };
 
@@ -180,7 +192,7 @@ ScriptStep parseLine(std::string_view raw, int line) {
     return step;
 }
 
-} // namespace
+}  // namespace
 
 int keyCodeOf(std::string_view name) {
     const std::string key = lower(name);
@@ -218,4 +230,4 @@ std::vector<ScriptStep> parseScript(std::string_view text) {
     return steps;
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

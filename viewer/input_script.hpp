@@ -33,7 +33,7 @@ struct ScriptStep {
     int count = 1;       // Frames
     int key = -1;        // Key, KeyDown, KeyUp: the GLFW key code (the key index ImGui 1.86 uses with GLFW)
     bool ctrl = false, shift = false, alt = false;  // held during Key and Wheel
-    std::string text;    // Text: the characters; Screenshot: the path
+    std::string text;                               // Text: the characters; Screenshot: the path
 };
 
 // A line the parser does not understand. what() names the line and says what was expected there.
@@ -53,4 +53,4 @@ std::vector<ScriptStep> parseScript(std::string_view text);
 // The GLFW key code for a key name ("Enter", "a", "F5", "PageDown"), case-insensitive; -1 when unknown.
 int keyCodeOf(std::string_view name);
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

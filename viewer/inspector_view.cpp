@@ -40,7 +40,7 @@ void coloured(unsigned colour, std::string_view text) {
     ImGui::PopStyleColor();
 }
 
-} // namespace
+}  // namespace
 
 InspectorView::InspectorView(QueryThread& queries, UiQueue& ui) : m_queries(queries), m_ui(ui) {}
 
@@ -237,4 +237,4 @@ void InspectorView::drawParsed(const store::MessageRow& message) {
     }
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

@@ -43,4 +43,4 @@ private:
     bool m_isParsed = false;
 };
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

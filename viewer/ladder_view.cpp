@@ -32,19 +32,13 @@ constexpr std::size_t MaxReportedPoints = 200;
 unsigned classColour(ladder::MessageClass messageClass) {
     using ladder::MessageClass;
     switch (messageClass) {
-    case MessageClass::Provisional:
-        return palette::Provisional;
-    case MessageClass::Success:
-        return palette::Success;
-    case MessageClass::Redirect:
-        return palette::Redirect;
-    case MessageClass::ClientError:
-        return palette::ClientError;
+    case MessageClass::Provisional: return palette::Provisional;
+    case MessageClass::Success: return palette::Success;
+    case MessageClass::Redirect: return palette::Redirect;
+    case MessageClass::ClientError: return palette::ClientError;
     case MessageClass::ServerError:
-    case MessageClass::GlobalError:
-        return palette::ServerError;
-    default:
-        return palette::Text;
+    case MessageClass::GlobalError: return palette::ServerError;
+    default: return palette::Text;
     }
 }
 
@@ -58,16 +52,14 @@ void dashedLine(ImDrawList* draw, ImVec2 from, ImVec2 to, unsigned colour, float
     const ImVec2 unit((to.x - from.x) / length, (to.y - from.y) / length);
     for (float at = 0; at < length; at += Dash + Gap) {
         const float end = std::min(length, at + Dash);
-        draw->AddLine(ImVec2(from.x + unit.x * at, from.y + unit.y * at), ImVec2(from.x + unit.x * end, from.y + unit.y * end),
-                      colour, thickness);
+        draw->AddLine(ImVec2(from.x + unit.x * at, from.y + unit.y * at),
+                      ImVec2(from.x + unit.x * end, from.y + unit.y * end), colour, thickness);
     }
 }
 
-double measure(std::string_view text) {
-    return ImGui::CalcTextSize(text.data(), text.data() + text.size()).x;
-}
+double measure(std::string_view text) { return ImGui::CalcTextSize(text.data(), text.data() + text.size()).x; }
 
-} // namespace
+}  // namespace
 
 struct LadderView::State {
     CallDataPtr call;
@@ -80,9 +72,9 @@ struct LadderView::State {
     ladder::RowMode rowMode = ladder::RowMode::Compressed;
     TimeMode timeMode = TimeMode::Absolute;
     float zoom = 1;
-    std::vector<std::size_t> columnOrder;  // model columns in display order, hidden ones left out; empty: all
+    std::vector<std::size_t> columnOrder;   // model columns in display order, hidden ones left out; empty: all
     std::optional<std::size_t> menuColumn;  // the column whose right-click menu is open
-    std::optional<std::size_t> selected;  // index into layout.arrows
+    std::optional<std::size_t> selected;    // index into layout.arrows
     bool isScrollToSelected = false;
     std::optional<std::size_t> zoomAnchor;  // layout arrow kept in place across a zoom
     float headerHeightPx = 0;
@@ -172,15 +164,13 @@ void LadderView::State::setZoom(float value, float viewHeight) {
 std::string LadderView::State::timeText(std::size_t placed) const {
     const ladder::Arrow& arrow = model.arrows[layout.arrows[placed].arrow];
     switch (timeMode) {
-    case TimeMode::Absolute:
-        return ladder::clockTime(arrow.timestampUs);
+    case TimeMode::Absolute: return ladder::clockTime(arrow.timestampUs);
     case TimeMode::Delta: {
         const std::int64_t previous =
             placed > 0 ? model.arrows[layout.arrows[placed - 1].arrow].timestampUs : arrow.timestampUs;
         return ladder::deltaTime(arrow.timestampUs - previous);
     }
-    case TimeMode::SinceStart:
-        return ladder::offsetTime(arrow.timestampUs - model.arrows.front().timestampUs);
+    case TimeMode::SinceStart: return ladder::offsetTime(arrow.timestampUs - model.arrows.front().timestampUs);
     }
     return {};
 }
@@ -291,9 +281,12 @@ void LadderView::draw(bool hasFocus) {
 
     // Toolbar: the modes, each also a button.
     const char* rowMode = s.rowMode == ladder::RowMode::Compressed ? "compressed" : "proportional";
-    const char* timeMode = s.timeMode == TimeMode::Absolute ? "absolute" : s.timeMode == TimeMode::Delta ? "delta" : "since start";
+    const char* timeMode = s.timeMode == TimeMode::Absolute ? "absolute"
+                           : s.timeMode == TimeMode::Delta  ? "delta"
+                                                            : "since start";
     if (ImGui::SmallButton(rowMode)) {
-        s.rowMode = s.rowMode == ladder::RowMode::Compressed ? ladder::RowMode::Proportional : ladder::RowMode::Compressed;
+        s.rowMode =
+            s.rowMode == ladder::RowMode::Compressed ? ladder::RowMode::Proportional : ladder::RowMode::Compressed;
         s.isLayoutDirty = true;
     }
     ImGui::SameLine();
@@ -301,7 +294,8 @@ void LadderView::draw(bool hasFocus) {
         s.timeMode = static_cast<TimeMode>((static_cast<int>(s.timeMode) + 1) % 3);
     ImGui::SameLine();
     if (ImGui::SmallButton(s.grouping == ladder::ColumnGrouping::Endpoint ? "per ip:port" : "per IP")) {
-        s.grouping = s.grouping == ladder::ColumnGrouping::Endpoint ? ladder::ColumnGrouping::Ip : ladder::ColumnGrouping::Endpoint;
+        s.grouping = s.grouping == ladder::ColumnGrouping::Endpoint ? ladder::ColumnGrouping::Ip
+                                                                    : ladder::ColumnGrouping::Endpoint;
         s.buildModel();
     }
     ImGui::SameLine();
@@ -323,9 +317,10 @@ void LadderView::draw(bool hasFocus) {
     if (s.isLayoutDirty)
         s.layOut();
 
-    const float legendHeight = s.model.legs.size() > 1
-                                   ? ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(std::min<std::size_t>(s.model.legs.size(), 4))
-                                   : 0;
+    const float legendHeight =
+        s.model.legs.size() > 1
+            ? ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(std::min<std::size_t>(s.model.legs.size(), 4))
+            : 0;
     // Ctrl+wheel zooms: the canvas must not scroll with it then.
     const bool isCtrlWheel = io.KeyCtrl && io.MouseWheel != 0;
     ImGui::BeginChild("ladder-canvas", ImVec2(0, -legendHeight), false,
@@ -343,7 +338,8 @@ void LadderView::draw(bool hasFocus) {
     }
     if (s.isScrollToSelected && s.selected && *s.selected < s.layout.arrows.size()) {
         const float y = static_cast<float>(s.layout.arrows[*s.selected].y);
-        if (y - s.rowHeight() < ImGui::GetScrollY() + s.headerHeightPx || y + s.rowHeight() > ImGui::GetScrollY() + canvasSize.y)
+        if (y - s.rowHeight() < ImGui::GetScrollY() + s.headerHeightPx ||
+            y + s.rowHeight() > ImGui::GetScrollY() + canvasSize.y)
             ImGui::SetScrollY(std::max(0.0f, y - canvasSize.y / 2));
         s.isScrollToSelected = false;
     }
@@ -360,7 +356,9 @@ void LadderView::draw(bool hasFocus) {
     const float scrollX = ImGui::GetScrollX();
     const float scrollY = ImGui::GetScrollY();
     const float lineHeight = ImGui::GetTextLineHeight();
-    auto at = [&origin](double x, double y) { return ImVec2(origin.x + static_cast<float>(x), origin.y + static_cast<float>(y)); };
+    auto at = [&origin](double x, double y) {
+        return ImVec2(origin.x + static_cast<float>(x), origin.y + static_cast<float>(y));
+    };
     const float viewTop = scrollY + s.headerHeightPx;
     const float viewBottom = scrollY + canvasSize.y;
     for (const ladder::PlacedColumn& column : s.layout.columns)
@@ -391,7 +389,8 @@ void LadderView::draw(bool hasFocus) {
         }
         const float y = origin.y + static_cast<float>(placed.y);
         if (s.selected == i || hovered == i)
-            draw->AddRectFilled(ImVec2(origin.x + scrollX, y - lineHeight - 4), ImVec2(origin.x + scrollX + canvasSize.x, y + 4),
+            draw->AddRectFilled(ImVec2(origin.x + scrollX, y - lineHeight - 4),
+                                ImVec2(origin.x + scrollX + canvasSize.x, y + 4),
                                 s.selected == i ? palette::Selection : palette::rgba(255, 255, 255, 20));
         unsigned colour = arrow.hasError ? palette::Error : classColour(arrow.messageClass);
         if (arrow.isRetransmission)
@@ -423,7 +422,8 @@ void LadderView::draw(bool hasFocus) {
                                 ImVec2(origin.x + scrollX + s.gutterWidthPx - 5, y + 2), palette::legColor(arrow.leg));
         draw->AddText(ImVec2(origin.x + scrollX + 4, y - lineHeight - 2), palette::Dim, s.timeText(i).c_str());
         if (s.points.size() < MaxReportedPoints && placed.y >= viewTop && placed.y <= viewBottom)
-            s.points.push_back({arrow.messageId, labelAt.x + static_cast<float>(placed.labelWidth) / 2, labelAt.y + lineHeight / 2});
+            s.points.push_back(
+                {arrow.messageId, labelAt.x + static_cast<float>(placed.labelWidth) / 2, labelAt.y + lineHeight / 2});
     }
     if (firstShown)
         s.visible = std::make_pair(*firstShown, *lastShown);
@@ -439,16 +439,18 @@ void LadderView::draw(bool hasFocus) {
         draw->AddText(at(column.centerX - width / 2, scrollY + 2), palette::Text, top.c_str());
         if (!column.alias.empty()) {
             const float hostWidth = static_cast<float>(measure(column.host));
-            draw->AddText(at(column.centerX - hostWidth / 2, scrollY + 2 + lineHeight), palette::Dim, column.host.c_str());
+            draw->AddText(at(column.centerX - hostWidth / 2, scrollY + 2 + lineHeight), palette::Dim,
+                          column.host.c_str());
         }
     }
     draw->AddText(ImVec2(origin.x + scrollX + 4, origin.y + scrollY + 2), palette::Dim, "time");
     // Right-click a column's name: hide it or move it (the arrows of a hidden host are hidden with it).
     if (ImGui::IsWindowHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Right) &&
         mouse.y < origin.y + scrollY + s.headerHeightPx && !s.layout.columns.empty()) {
-        const auto nearest = std::min_element(s.layout.columns.begin(), s.layout.columns.end(), [&](const auto& a, const auto& b) {
-            return std::abs(a.centerX + origin.x - mouse.x) < std::abs(b.centerX + origin.x - mouse.x);
-        });
+        const auto nearest =
+            std::min_element(s.layout.columns.begin(), s.layout.columns.end(), [&](const auto& a, const auto& b) {
+                return std::abs(a.centerX + origin.x - mouse.x) < std::abs(b.centerX + origin.x - mouse.x);
+            });
         s.menuColumn = static_cast<std::size_t>(nearest - s.layout.columns.begin());
         ImGui::OpenPopup("column-menu");
     }
@@ -501,8 +503,8 @@ void LadderView::draw(bool hasFocus) {
             ImGui::PopStyleColor();
         }
         ImGui::EndTooltip();
-        if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) && ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0).x == 0 &&
-            s.selected != hovered) {
+        if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
+            ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0).x == 0 && s.selected != hovered) {
             s.selected = hovered;
             if (onSelect)
                 onSelect(selectedMessage());
@@ -529,7 +531,9 @@ void LadderView::report(FrameReport& out) const {
     const State& s = *m_state;
     out.zoom = s.zoom;
     out.rowMode = s.rowMode == ladder::RowMode::Compressed ? "compressed" : "proportional";
-    out.timeMode = s.timeMode == TimeMode::Absolute ? "absolute" : s.timeMode == TimeMode::Delta ? "delta" : "since-start";
+    out.timeMode = s.timeMode == TimeMode::Absolute ? "absolute"
+                   : s.timeMode == TimeMode::Delta  ? "delta"
+                                                    : "since-start";
     if (!hasCall())
         return;
     out.callId = s.call->calls.front().callId;
@@ -541,4 +545,4 @@ void LadderView::report(FrameReport& out) const {
     out.arrowPoints = s.points;
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

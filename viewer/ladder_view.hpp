@@ -57,4 +57,4 @@ private:
     bool m_isShowingLegs = true;
 };
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

@@ -3,16 +3,17 @@
 #include "viewer/workspace.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <cstdio>
 #include <string>
 #include <string_view>
 
 namespace {
 
 constexpr const char* Usage =
-    "usage: sipscope-viewer [DB | CAPTURE...] [--db PATH] [--aliases FILE] [--view VIEW] [--select CALL] [--message N] [--filter TEXT]\n"
+    "usage: sipscope-viewer [DB | CAPTURE...] [--db PATH] [--aliases FILE] [--view VIEW] [--select CALL] [--message N] "
+    "[--filter TEXT]\n"
     "                       [--screenshot FILE.png] [--script FILE] [--size WxH] [--frames N]\n"
     "  DB                 sipscope database to browse (default ./sipscope.db)\n"
     "  CAPTURE...         pcap/pcapng files, imported into --db in the background while the list fills\n"
@@ -119,7 +120,7 @@ bool parseArguments(int argc, char** argv, sipscope::viewer::AppOptions& options
     return true;
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     sipscope::viewer::AppOptions options;

@@ -35,10 +35,10 @@ unsigned stateColor(std::string_view state) {
 }
 
 unsigned legColor(std::size_t leg) {
-    static constexpr std::array<unsigned, 8> Hues{
-        rgba(86, 180, 233),  rgba(230, 159, 0), rgba(0, 158, 115),   rgba(240, 228, 66),
-        rgba(204, 121, 167), rgba(213, 94, 0),  rgba(160, 160, 255), rgba(200, 200, 200)};
+    static constexpr std::array<unsigned, 8> Hues{rgba(86, 180, 233),  rgba(230, 159, 0),   rgba(0, 158, 115),
+                                                  rgba(240, 228, 66),  rgba(204, 121, 167), rgba(213, 94, 0),
+                                                  rgba(160, 160, 255), rgba(200, 200, 200)};
     return leg == 0 ? Text : Hues[(leg - 1) % Hues.size()];
 }
 
-} // namespace sipscope::viewer::palette
+}  // namespace sipscope::viewer::palette

@@ -32,4 +32,4 @@ unsigned stateColor(std::string_view state);
 // Leg `leg` of a ladder; 0 (the call itself) is the text colour. Eight colour-blind-safe hues (Okabe-Ito order).
 unsigned legColor(std::size_t leg);
 
-} // namespace sipscope::viewer::palette
+}  // namespace sipscope::viewer::palette

@@ -77,4 +77,4 @@ void QueryThread::run(std::stop_token stop) {
     }
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

@@ -51,7 +51,7 @@ private:
     std::deque<Job> m_jobs;  // guarded by m_mutex
     bool m_isBusy = false;   // guarded by m_mutex
     std::atomic<std::uint64_t> m_submitted{0};
-    std::jthread m_thread;   // last: starts after the members above exist, joins before they go
+    std::jthread m_thread;  // last: starts after the members above exist, joins before they go
 };
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

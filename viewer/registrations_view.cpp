@@ -25,7 +25,7 @@ std::string optionalNumber(const std::optional<int>& value) { return value ? std
 constexpr ImGuiTableFlags TableFlags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersV |
                                        ImGuiTableFlags_Resizable | ImGuiTableFlags_Hideable;
 
-} // namespace
+}  // namespace
 
 RegistrationsView::RegistrationsView(Kind kind, QueryThread& queries, UiQueue& ui)
     : m_kind(kind), m_queries(queries), m_ui(ui) {}
@@ -65,7 +65,8 @@ void RegistrationsView::draw() {
         return;
     }
     if (m_kind == Kind::Registrations) {
-        ImGui::Text("%zu registrations%s", m_registrations.size(), m_registrations.size() == MaxRows ? " (the first)" : "");
+        ImGui::Text("%zu registrations%s", m_registrations.size(),
+                    m_registrations.size() == MaxRows ? " (the first)" : "");
         if (!ImGui::BeginTable("registrations", 8, TableFlags))
             return;
         for (const char* name : {"Time", "AOR", "Contact", "Expires", "Granted", "Status", "Source", "Bindings"})
@@ -120,4 +121,4 @@ void RegistrationsView::draw() {
     ImGui::EndTable();
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

@@ -34,4 +34,4 @@ private:
     std::vector<store::SubscriptionRow> m_subscriptions;
 };
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

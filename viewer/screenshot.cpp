@@ -35,4 +35,4 @@ void writeFramebufferPng(const std::string& path, int widthPx, int heightPx) {
     }
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

@@ -9,4 +9,4 @@ namespace sipscope::viewer {
 // Throws sipscope::Error when the file cannot be written.
 void writeFramebufferPng(const std::string& path, int widthPx, int heightPx);
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

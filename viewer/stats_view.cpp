@@ -36,7 +36,8 @@ std::optional<std::size_t> barChart(const char* id, const std::vector<Bar>& bars
     const bool isHovered = ImGui::IsItemHovered();
     const bool isClicked = ImGui::IsItemClicked();
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    draw->AddLine(ImVec2(origin.x, origin.y + heightPx), ImVec2(origin.x + width, origin.y + heightPx), palette::Lifeline);
+    draw->AddLine(ImVec2(origin.x, origin.y + heightPx), ImVec2(origin.x + width, origin.y + heightPx),
+                  palette::Lifeline);
     double top = 0;
     for (const Bar& bar : bars)
         top = std::max(top, bar.value + bar.stacked);
@@ -79,8 +80,8 @@ std::optional<std::size_t> barChart(const char* id, const std::vector<Bar>& bars
 }
 
 std::int64_t niceInterval(std::int64_t spanUs) {
-    constexpr std::array<std::int64_t, 10> Steps{1'000'000,      5'000'000,      10'000'000,    30'000'000,
-                                                 60'000'000,     300'000'000,    900'000'000,   3'600'000'000,
+    constexpr std::array<std::int64_t, 10> Steps{1'000'000,      5'000'000,     10'000'000,  30'000'000,
+                                                 60'000'000,     300'000'000,   900'000'000, 3'600'000'000,
                                                  21'600'000'000, 86'400'000'000};
     for (const std::int64_t step : Steps)
         if (spanUs / step <= 60)
@@ -95,7 +96,7 @@ double percentile(const std::vector<double>& sorted, double p) {
     return sorted[std::min(at, sorted.size() - 1)];
 }
 
-} // namespace
+}  // namespace
 
 StatsView::StatsView(QueryThread& queries, UiQueue& ui) : m_queries(queries), m_ui(ui) {}
 
@@ -152,7 +153,8 @@ void StatsView::draw() {
     ImGui::Text("SER %.1f%%  SEER %.1f%%  ISA %.1f%%  SCR %.1f%%  (%llu INVITE calls)", percent(rfc.ser),
                 percent(rfc.seer), percent(rfc.isa), percent(rfc.scr), static_cast<unsigned long long>(rfc.invites));
 
-    const float chartHeight = std::max(60.0f, (ImGui::GetContentRegionAvail().y - 8 * ImGui::GetTextLineHeightWithSpacing()) / 4);
+    const float chartHeight =
+        std::max(60.0f, (ImGui::GetContentRegionAvail().y - 8 * ImGui::GetTextLineHeightWithSpacing()) / 4);
     ImGui::Separator();
     ImGui::TextUnformatted("Responses by class");
     std::array<double, 6> classes{};
@@ -161,12 +163,13 @@ void StatsView::draw() {
             classes[static_cast<std::size_t>(status / 100 - 1)] += static_cast<double>(count);
     std::vector<Bar> classBars;
     for (int i = 0; i < 6; ++i)
-        classBars.push_back({std::to_string(i + 1) + "xx", classes[static_cast<std::size_t>(i)],
-                             palette::statusColor((i + 1) * 100)});
+        classBars.push_back(
+            {std::to_string(i + 1) + "xx", classes[static_cast<std::size_t>(i)], palette::statusColor((i + 1) * 100)});
     if (const auto clicked = barChart("classes", classBars, chartHeight, true); clicked && onFilter)
         onFilter("status:" + classBars[*clicked].label);
 
-    ImGui::Text("Calls per %lld s (answered green, failed red)", static_cast<long long>(figures.intervalUs / 1'000'000));
+    ImGui::Text("Calls per %lld s (answered green, failed red)",
+                static_cast<long long>(figures.intervalUs / 1'000'000));
     std::vector<Bar> intervalBars;
     for (const store::IntervalStats& interval : figures.intervals) {
         char label[32];
@@ -209,4 +212,4 @@ void StatsView::draw() {
     ImGui::EndChild();
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

@@ -49,4 +49,4 @@ private:
     std::shared_ptr<const Figures> m_figures;
 };
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

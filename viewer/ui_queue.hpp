@@ -47,4 +47,4 @@ private:
     std::vector<Task> m_running;  // GUI thread only; kept to reuse its capacity
 };
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

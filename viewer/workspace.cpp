@@ -48,7 +48,7 @@ bool hasCharacter(ImWchar wanted) {
     return std::find(queue.begin(), queue.end(), wanted) != queue.end();
 }
 
-} // namespace
+}  // namespace
 
 const char* paneName(Pane pane) { return PaneNames[static_cast<std::size_t>(pane)]; }
 
@@ -159,8 +159,7 @@ struct Workspace::Impl {
                 if (key) {
                     openedKeys = {*key};
                     loadOpened();  // where the keyboard is stays as --view put it
-                }
-                else {
+                } else {
                     error = "no call '" + idOrKey + "' in " + options.dbPath;
                 }
             });
@@ -183,7 +182,8 @@ Workspace::~Workspace() = default;
 void Workspace::start() {
     Impl& w = *m_impl;
     try {
-        const std::string path = w.options.aliasesPath.empty() ? ladder::HostAliases::defaultPath() : w.options.aliasesPath;
+        const std::string path =
+            w.options.aliasesPath.empty() ? ladder::HostAliases::defaultPath() : w.options.aliasesPath;
         if (!path.empty() && path != "none")
             w.aliases = ladder::HostAliases::load(path);
     } catch (const std::exception& e) {
@@ -193,7 +193,8 @@ void Workspace::start() {
     w.list.onOpen = [&w](std::vector<std::int64_t> keys) { w.openCalls(std::move(keys)); };
     // The ladder previews the call under the list's cursor, as soon as it is there (Enter also moves the keyboard).
     w.list.onCursor = [&w](const store::CallRow& call, bool isByUser) {
-        if ((isByUser || !w.options.selectCall) && w.focus == Pane::List && w.list.markedCount() == 0 && w.openedKeys != std::vector<std::int64_t>{call.key}) {
+        if ((isByUser || !w.options.selectCall) && w.focus == Pane::List && w.list.markedCount() == 0 &&
+            w.openedKeys != std::vector<std::int64_t>{call.key}) {
             w.openedKeys = {call.key};
             w.loadOpened();
         }
@@ -304,7 +305,8 @@ void Workspace::Impl::drawMenu() {
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
-        for (Pane pane : {Pane::List, Pane::Ladder, Pane::Inspector, Pane::Stats, Pane::Registrations, Pane::Subscriptions})
+        for (Pane pane :
+             {Pane::List, Pane::Ladder, Pane::Inspector, Pane::Stats, Pane::Registrations, Pane::Subscriptions})
             if (ImGui::MenuItem(paneName(pane), nullptr, focus == pane))
                 focusPane(pane);
         ImGui::EndMenu();
@@ -331,18 +333,10 @@ void Workspace::Impl::drawRightTabs(bool hasFocus) {
             focus = tabs[i];
         }
         switch (tabs[i]) {
-        case Pane::Ladder:
-            ladder.draw(hasFocus);
-            break;
-        case Pane::Stats:
-            stats.draw();
-            break;
-        case Pane::Registrations:
-            registrations.draw();
-            break;
-        default:
-            subscriptions.draw();
-            break;
+        case Pane::Ladder: ladder.draw(hasFocus); break;
+        case Pane::Stats: stats.draw(); break;
+        case Pane::Registrations: registrations.draw(); break;
+        default: subscriptions.draw(); break;
         }
         ImGui::EndTabItem();
     }
@@ -354,7 +348,8 @@ void Workspace::Impl::drawPanes() {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float statusHeight = ImGui::GetTextLineHeightWithSpacing() + 4;
     const float inspectorHeight = std::max(120.0f, (avail.y - statusHeight) * 0.32f);
-    const float topHeight = std::max(100.0f, avail.y - statusHeight - inspectorHeight - ImGui::GetStyle().ItemSpacing.y);
+    const float topHeight =
+        std::max(100.0f, avail.y - statusHeight - inspectorHeight - ImGui::GetStyle().ItemSpacing.y);
     const float listWidth = std::max(320.0f, avail.x * 0.40f);
     auto beginPane = [this](const char* id, Pane pane, ImVec2 size) {
         const bool hasFocus = focus == pane || (pane == Pane::Ladder && focus == rightTab);
@@ -462,4 +457,4 @@ FrameReport Workspace::report() const {
     return out;
 }
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

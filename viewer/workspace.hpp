@@ -26,10 +26,10 @@ std::optional<Pane> paneOf(const std::string& name);
 struct WorkspaceOptions {
     std::string dbPath;
     Pane view = Pane::List;
-    std::optional<std::string> selectCall;   // Call-ID or key to open at start
-    std::optional<std::int64_t> message;     // message id to select in it
-    std::optional<std::string> filter;       // filter words at start
-    std::string aliasesPath;                 // host names file; empty: the CLI's default places
+    std::optional<std::string> selectCall;  // Call-ID or key to open at start
+    std::optional<std::int64_t> message;    // message id to select in it
+    std::optional<std::string> filter;      // filter words at start
+    std::string aliasesPath;                // host names file; empty: the CLI's default places
 };
 
 class Workspace {
@@ -65,4 +65,4 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace sipscope::viewer
+}  // namespace sipscope::viewer

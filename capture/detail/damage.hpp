@@ -10,10 +10,9 @@
 namespace sipscope::capture::detail {
 
 inline Error damagedCapture(const std::string& name, std::uint64_t offset, std::uint64_t packetsBefore,
-                            const std::string& reason)
-{
+                            const std::string& reason) {
     return Error(name + ": damaged capture at byte " + std::to_string(offset) + " (after packet " +
                  std::to_string(packetsBefore) + "): " + reason + "; the packets before it were kept");
 }
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail

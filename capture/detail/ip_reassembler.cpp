@@ -10,10 +10,9 @@ namespace {
 // A hostile sender can make every fragment leave a hole; past this many holes the datagram is abandoned.
 constexpr std::size_t MaxRangesPerDatagram = 256;
 
-} // namespace
+}  // namespace
 
-std::size_t FragmentKeyHash::operator()(const FragmentKey& key) const
-{
+std::size_t FragmentKeyHash::operator()(const FragmentKey& key) const {
     std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a
     auto mix = [&hash](std::uint8_t byte) {
         hash ^= byte;
@@ -30,14 +29,11 @@ std::size_t FragmentKeyHash::operator()(const FragmentKey& key) const
     return static_cast<std::size_t>(hash);
 }
 
-IpReassembler::IpReassembler(const DecoderLimits& limits, DecoderStats& stats) : m_limits(limits), m_stats(stats)
-{
-}
+IpReassembler::IpReassembler(const DecoderLimits& limits, DecoderStats& stats) : m_limits(limits), m_stats(stats) {}
 
 std::optional<ReassembledDatagram> IpReassembler::add(const FragmentKey& key, std::uint32_t offset,
-                                                      bool hasMoreFragments, ByteSpan payload,
-                                                      std::uint8_t protocol, std::int64_t nowUs)
-{
+                                                      bool hasMoreFragments, ByteSpan payload, std::uint8_t protocol,
+                                                      std::int64_t nowUs) {
     ++m_stats.fragments;
     expire(nowUs);
 
@@ -53,8 +49,7 @@ std::optional<ReassembledDatagram> IpReassembler::add(const FragmentKey& key, st
     }
 
     if (it == m_datagrams.end()) {
-        while (m_datagrams.size() >= m_limits.maxFragmentedDatagrams && evictOldest()) {
-        }
+        while (m_datagrams.size() >= m_limits.maxFragmentedDatagrams && evictOldest()) {}
         if (m_datagrams.size() >= m_limits.maxFragmentedDatagrams) {
             ++m_stats.fragmentsIncomplete;
             ++m_stats.fragmentsEvicted;
@@ -138,8 +133,7 @@ std::optional<ReassembledDatagram> IpReassembler::add(const FragmentKey& key, st
     return completed;
 }
 
-void IpReassembler::abandon(Table::iterator it, bool isEviction)
-{
+void IpReassembler::abandon(Table::iterator it, bool isEviction) {
     if (it == m_datagrams.end())
         return;
     m_totalBytes -= std::min(m_totalBytes, it->second.bytes.size());
@@ -149,8 +143,7 @@ void IpReassembler::abandon(Table::iterator it, bool isEviction)
         ++m_stats.fragmentsEvicted;
 }
 
-bool IpReassembler::evictOldest()
-{
+bool IpReassembler::evictOldest() {
     while (!m_ages.empty()) {
         AgeEntry entry = m_ages.front();
         m_ages.pop_front();
@@ -163,8 +156,7 @@ bool IpReassembler::evictOldest()
     return false;
 }
 
-void IpReassembler::expire(std::int64_t nowUs)
-{
+void IpReassembler::expire(std::int64_t nowUs) {
     while (!m_ages.empty()) {
         const AgeEntry& entry = m_ages.front();
         auto it = m_datagrams.find(entry.key);
@@ -177,8 +169,7 @@ void IpReassembler::expire(std::int64_t nowUs)
     }
 }
 
-void IpReassembler::compactAges()
-{
+void IpReassembler::compactAges() {
     std::deque<AgeEntry> live;
     for (const AgeEntry& entry : m_ages) {
         auto it = m_datagrams.find(entry.key);
@@ -188,12 +179,11 @@ void IpReassembler::compactAges()
     m_ages.swap(live);
 }
 
-void IpReassembler::finish()
-{
+void IpReassembler::finish() {
     m_stats.fragmentsIncomplete += m_datagrams.size();
     m_datagrams.clear();
     m_ages.clear();
     m_totalBytes = 0;
 }
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail

@@ -75,4 +75,4 @@ private:
     std::size_t m_totalBytes = 0;
 };
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail

@@ -17,9 +17,9 @@ namespace sipscope::capture::detail {
 namespace {
 
 constexpr std::size_t HeaderBytes = 128;
-constexpr std::size_t FrameHeaderBytes = 16;               // 2.x: timestamp offset, frame length, captured length
-constexpr std::size_t TableChunkEntries = 4096;            // frame-table entries read at once
-constexpr std::uint32_t MaxCapturedBytes = 16u << 20;      // larger than any link's frame; guards the buffer
+constexpr std::size_t FrameHeaderBytes = 16;           // 2.x: timestamp offset, frame length, captured length
+constexpr std::size_t TableChunkEntries = 4096;        // frame-table entries read at once
+constexpr std::uint32_t MaxCapturedBytes = 16u << 20;  // larger than any link's frame; guards the buffer
 constexpr std::uint16_t NetworkEthernet = 1;
 // NetMon 3 stores pcap link types as 0xE000 + LINKTYPE_*; above 0xFFE0 are its own records (filters, DNS cache).
 constexpr std::uint16_t NetworkPcapBase = 0xe000;
@@ -27,26 +27,20 @@ constexpr std::uint16_t NetworkPcapEnd = 0xffe0;
 // A link type no decoder knows: unknown NetMon media are delivered, and counted there as unknown.
 constexpr std::uint32_t UnknownLinkTypeBase = 0xffff0000u;
 
-std::uint16_t le16(const unsigned char* bytes)
-{
-    return static_cast<std::uint16_t>(bytes[0] | (bytes[1] << 8));
-}
+std::uint16_t le16(const unsigned char* bytes) { return static_cast<std::uint16_t>(bytes[0] | (bytes[1] << 8)); }
 
-std::uint32_t le32(const unsigned char* bytes)
-{
+std::uint32_t le32(const unsigned char* bytes) {
     return std::uint32_t{bytes[0]} | (std::uint32_t{bytes[1]} << 8) | (std::uint32_t{bytes[2]} << 16) |
            (std::uint32_t{bytes[3]} << 24);
 }
 
-std::uint64_t le64(const unsigned char* bytes)
-{
+std::uint64_t le64(const unsigned char* bytes) {
     return std::uint64_t{le32(bytes)} | (std::uint64_t{le32(bytes + 4)} << 32);
 }
 
 // The header's SYSTEMTIME (year, month, day of week, day, hour, minute, second, ms), taken as UTC as Wireshark
 // does. An impossible date gives 0 (the epoch): the frames are still worth reading.
-std::int64_t startTimeUs(const unsigned char* systemTime)
-{
+std::int64_t startTimeUs(const unsigned char* systemTime) {
     using namespace std::chrono;
     const int yearValue = le16(systemTime);
     const unsigned monthValue = le16(systemTime + 2);
@@ -59,14 +53,13 @@ std::int64_t startTimeUs(const unsigned char* systemTime)
     if (!date.ok() || hour > 23 || minute > 59 || second > 60 || ms > 999)
         return 0;
     const auto days = sys_days{date}.time_since_epoch();
-    return duration_cast<microseconds>(days).count() +
-           ((std::int64_t{hour} * 60 + minute) * 60 + second) * 1'000'000 + std::int64_t{ms} * 1'000;
+    return duration_cast<microseconds>(days).count() + ((std::int64_t{hour} * 60 + minute) * 60 + second) * 1'000'000 +
+           std::int64_t{ms} * 1'000;
 }
 
 class NetMonSource final : public PacketSource {
 public:
-    NetMonSource(std::FILE* file, std::string name) : m_file(file), m_name(std::move(name))
-    {
+    NetMonSource(std::FILE* file, std::string name) : m_file(file), m_name(std::move(name)) {
         try {
             readHeader();
         } catch (...) {
@@ -79,8 +72,7 @@ public:
     NetMonSource(const NetMonSource&) = delete;
     NetMonSource& operator=(const NetMonSource&) = delete;
 
-    void readHeader()
-    {
+    void readHeader() {
         if (fseeko(m_file, 0, SEEK_END) != 0 || ftello(m_file) < 0)
             throw Error(m_name + ": cannot read a NetMon capture from a stream that cannot seek");
         m_fileBytes = static_cast<std::uint64_t>(ftello(m_file));
@@ -104,13 +96,12 @@ public:
         const std::uint32_t tableBytes = le32(header + 28);
         if (m_tableOffset < HeaderBytes || m_tableOffset > m_fileBytes || tableBytes > m_fileBytes - m_tableOffset)
             fail(24, "the frame table (" + std::to_string(tableBytes) + " bytes at byte " +
-                         std::to_string(m_tableOffset) + ") lies outside the file's " +
-                         std::to_string(m_fileBytes) + " bytes; the file is probably truncated");
+                         std::to_string(m_tableOffset) + ") lies outside the file's " + std::to_string(m_fileBytes) +
+                         " bytes; the file is probably truncated");
         m_frameCount = tableBytes / 4;
     }
 
-    bool next(RawPacket& packet) override
-    {
+    bool next(RawPacket& packet) override {
         if (m_index >= m_frameCount)
             return false;
         const std::uint64_t offset = frameOffset(m_index);
@@ -126,8 +117,8 @@ public:
         if (capturedBytes > m_fileBytes - offset - FrameHeaderBytes)
             failFrame(offset, "its " + std::to_string(capturedBytes) + " captured bytes run past the file's end");
         // A start before 1970 is negative: the room left is then the whole positive range (no overflow either way).
-        if (deltaUs > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() -
-                                                 std::max<std::int64_t>(m_startUs, 0)))
+        if (deltaUs >
+            static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() - std::max<std::int64_t>(m_startUs, 0)))
             failFrame(offset, "its timestamp is out of range");
         m_buffer.resize(capturedBytes);
         if (capturedBytes > 0 && !readAt(offset + FrameHeaderBytes, m_buffer.data(), capturedBytes))
@@ -148,15 +139,12 @@ public:
     const std::string& name() const override { return m_name; }
 
 private:
-    bool readAt(std::uint64_t offset, void* into, std::size_t count)
-    {
-        return fseeko(m_file, static_cast<off_t>(offset), SEEK_SET) == 0 &&
-               std::fread(into, 1, count, m_file) == count;
+    bool readAt(std::uint64_t offset, void* into, std::size_t count) {
+        return fseeko(m_file, static_cast<off_t>(offset), SEEK_SET) == 0 && std::fread(into, 1, count, m_file) == count;
     }
 
     // The table is read in chunks as frames are reached, never whole (a file may hold millions of frames).
-    std::uint64_t frameOffset(std::uint64_t index)
-    {
+    std::uint64_t frameOffset(std::uint64_t index) {
         if (index < m_tableFirst || index >= m_tableFirst + m_table.size()) {
             m_tableFirst = index;
             const std::uint64_t count = std::min<std::uint64_t>(TableChunkEntries, m_frameCount - index);
@@ -171,14 +159,12 @@ private:
         return m_table[index - m_tableFirst];
     }
 
-    [[noreturn]] void fail(std::uint64_t offset, const std::string& reason)
-    {
+    [[noreturn]] void fail(std::uint64_t offset, const std::string& reason) {
         m_index = m_frameCount;
         throw Error(m_name + ": damaged NetMon capture at byte " + std::to_string(offset) + ": " + reason);
     }
 
-    [[noreturn]] void failFrame(std::uint64_t offset, const std::string& reason)
-    {
+    [[noreturn]] void failFrame(std::uint64_t offset, const std::string& reason) {
         const std::uint64_t frame = m_index + 1;
         m_index = m_frameCount;
         throw Error(m_name + ": damaged NetMon capture at byte " + std::to_string(offset) + " (frame " +
@@ -200,16 +186,12 @@ private:
     std::uint64_t m_bytesRead = 0;
 };
 
-} // namespace
+}  // namespace
 
-bool isNetMonMagic(const char* firstFourBytes)
-{
-    return std::memcmp(firstFourBytes, "GMBU", 4) == 0;
-}
+bool isNetMonMagic(const char* firstFourBytes) { return std::memcmp(firstFourBytes, "GMBU", 4) == 0; }
 
-std::unique_ptr<PacketSource> openNetMon(std::FILE* file, std::string name)
-{
+std::unique_ptr<PacketSource> openNetMon(std::FILE* file, std::string name) {
     return std::make_unique<NetMonSource>(file, std::move(name));
 }
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail

@@ -17,4 +17,4 @@ bool isNetMonMagic(const char* firstFourBytes);
 // the header, the frame table or (later, from next()) a frame is damaged.
 std::unique_ptr<PacketSource> openNetMon(std::FILE* file, std::string name);
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail

@@ -27,8 +27,7 @@ constexpr std::uint32_t LinkTypeMask = 0x03ffffff;
 
 enum class Magic { None, Micro, Nano };
 
-Magic magicOf(const unsigned char* bytes, bool& isSwapped)
-{
+Magic magicOf(const unsigned char* bytes, bool& isSwapped) {
     static constexpr struct {
         unsigned char bytes[4];
         Magic magic;
@@ -48,8 +47,7 @@ Magic magicOf(const unsigned char* bytes, bool& isSwapped)
 class ClassicPcapSource final : public PacketSource {
 public:
     ClassicPcapSource(std::FILE* file, std::string name, std::uint64_t totalBytes, bool closesFile)
-        : m_file(file), m_name(std::move(name)), m_totalBytes(totalBytes), m_closesFile(closesFile)
-    {
+        : m_file(file), m_name(std::move(name)), m_totalBytes(totalBytes), m_closesFile(closesFile) {
         resize(totalBytes ? std::min<std::uint64_t>(std::max<std::uint64_t>(totalBytes, FileHeaderBytes), ChunkBytes)
                           : FirstStreamChunkBytes);
         try {
@@ -64,8 +62,7 @@ public:
     ClassicPcapSource(const ClassicPcapSource&) = delete;
     ClassicPcapSource& operator=(const ClassicPcapSource&) = delete;
 
-    bool next(RawPacket& packet) override
-    {
+    bool next(RawPacket& packet) override {
         if (m_isFinished)
             return false;
         if (!ensure(RecordHeaderBytes)) {
@@ -107,8 +104,7 @@ private:
     std::size_t available() const { return m_end - m_at; }
 
     // Makes `count` bytes from m_at available in the chunk, reading on as needed; false at the end of the input.
-    bool ensure(std::size_t count)
-    {
+    bool ensure(std::size_t count) {
         if (available() >= count)
             return true;
         // Move the unread tail to the front, then fill the rest of the chunk, grown first if it is small.
@@ -138,8 +134,7 @@ private:
     }
 
     // A chunk of `capacity` bytes keeping the unread ones (uninitialised beyond them: every byte is read before use).
-    void resize(std::size_t capacity)
-    {
+    void resize(std::size_t capacity) {
         if (capacity == m_capacity)
             return;
         std::unique_ptr<unsigned char[]> chunk(new unsigned char[capacity]);
@@ -149,8 +144,7 @@ private:
         m_capacity = capacity;
     }
 
-    void readFileHeader()
-    {
+    void readFileHeader() {
         if (!ensure(FileHeaderBytes))
             throw Error(m_name + ": damaged capture at byte 0 (the pcap file header): cut short after " +
                         std::to_string(available()) + " of its 24 bytes; nothing could be read from it");
@@ -169,26 +163,22 @@ private:
         m_at = FileHeaderBytes;
     }
 
-    std::uint16_t load16(const unsigned char* at) const
-    {
+    std::uint16_t load16(const unsigned char* at) const {
         return static_cast<std::uint16_t>(m_isSwapped ? (at[0] << 8) | at[1] : at[0] | (at[1] << 8));
     }
 
-    std::uint32_t load32(const unsigned char* at) const
-    {
+    std::uint32_t load32(const unsigned char* at) const {
         return m_isSwapped ? (std::uint32_t{load16(at)} << 16) | load16(at + 2)
                            : std::uint32_t{load16(at)} | (std::uint32_t{load16(at + 2)} << 16);
     }
 
-    [[noreturn]] void damage(const std::string& reason)
-    {
+    [[noreturn]] void damage(const std::string& reason) {
         m_isFinished = true;
         closeFile();
         throw damagedCapture(m_name, m_chunkOffset + m_at, m_frames, reason);
     }
 
-    void closeFile()
-    {
+    void closeFile() {
         if (m_closesFile && m_file != nullptr)
             std::fclose(m_file);
         m_file = nullptr;
@@ -200,28 +190,26 @@ private:
     bool m_closesFile;
     std::unique_ptr<unsigned char[]> m_chunk;
     std::size_t m_capacity = 0;
-    std::size_t m_at = 0;            // the next record's start in m_chunk
-    std::size_t m_end = 0;           // the chunk holds bytes [0, m_end)
+    std::size_t m_at = 0;             // the next record's start in m_chunk
+    std::size_t m_end = 0;            // the chunk holds bytes [0, m_end)
     std::uint64_t m_chunkOffset = 0;  // the file offset of m_chunk[0]
-    bool m_isSwapped = false;        // big-endian file
+    bool m_isSwapped = false;         // big-endian file
     bool m_isNano = false;
     std::uint32_t m_linkType = 1;
     std::uint64_t m_frames = 0;
     bool m_isFinished = false;
 };
 
-} // namespace
+}  // namespace
 
-bool isClassicPcapMagic(const char* firstFourBytes)
-{
+bool isClassicPcapMagic(const char* firstFourBytes) {
     bool isSwapped = false;
     return magicOf(reinterpret_cast<const unsigned char*>(firstFourBytes), isSwapped) != Magic::None;
 }
 
 std::unique_ptr<PacketSource> openClassicPcap(std::FILE* file, std::string name, std::uint64_t totalBytes,
-                                              bool closesFile)
-{
+                                              bool closesFile) {
     return std::make_unique<ClassicPcapSource>(file, std::move(name), totalBytes, closesFile);
 }
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail

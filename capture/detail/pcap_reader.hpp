@@ -23,4 +23,4 @@ bool isClassicPcapMagic(const char* firstFourBytes);
 std::unique_ptr<PacketSource> openClassicPcap(std::FILE* file, std::string name, std::uint64_t totalBytes,
                                               bool closesFile);
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail

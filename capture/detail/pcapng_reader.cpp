@@ -23,14 +23,14 @@ constexpr std::uint32_t EnhancedPacketType = 6;
 constexpr std::uint32_t ByteOrderMagic = 0x1A2B3C4D;
 constexpr std::uint32_t ByteOrderMagicSwapped = 0x4D3C2B1A;
 
-constexpr std::uint32_t BlockFrameBytes = 12;         // type, total length, trailing total length
-constexpr std::uint32_t MaxBlockBytes = 64u << 20;    // far above any packet; bounds the one block buffer
-constexpr std::size_t SkipChunkBytes = 64 * 1024;     // a skipped block is read through in chunks of this size
-constexpr std::size_t SectionHeaderBodyBytes = 16;    // magic, version, section length
-constexpr std::size_t InterfaceBodyBytes = 8;         // link type, reserved, snap length
-constexpr std::size_t EnhancedPacketBodyBytes = 20;   // interface, timestamp high/low, captured, original
-constexpr std::size_t ObsoletePacketBodyBytes = 20;   // interface (16 bits), drops, timestamp, captured, original
-constexpr std::size_t SimplePacketBodyBytes = 4;      // original length
+constexpr std::uint32_t BlockFrameBytes = 12;        // type, total length, trailing total length
+constexpr std::uint32_t MaxBlockBytes = 64u << 20;   // far above any packet; bounds the one block buffer
+constexpr std::size_t SkipChunkBytes = 64 * 1024;    // a skipped block is read through in chunks of this size
+constexpr std::size_t SectionHeaderBodyBytes = 16;   // magic, version, section length
+constexpr std::size_t InterfaceBodyBytes = 8;        // link type, reserved, snap length
+constexpr std::size_t EnhancedPacketBodyBytes = 20;  // interface, timestamp high/low, captured, original
+constexpr std::size_t ObsoletePacketBodyBytes = 20;  // interface (16 bits), drops, timestamp, captured, original
+constexpr std::size_t SimplePacketBodyBytes = 4;     // original length
 
 constexpr std::uint16_t OptionEnd = 0;
 constexpr std::uint16_t OptionTimestampResolution = 9;  // if_tsresol
@@ -40,14 +40,13 @@ __extension__ typedef unsigned __int128 Uint128;  // a 64-bit timestamp times 10
 
 struct Interface {
     std::uint32_t linkType = 0;
-    std::uint32_t snapLength = 0;        // 0: no limit
-    bool isBinaryResolution = false;     // units are 2^-exponent s, else 10^-exponent s
-    unsigned exponent = 6;               // §4.2 if_tsresol: microseconds when absent
-    std::int64_t offsetSeconds = 0;      // if_tsoffset, added to every timestamp
+    std::uint32_t snapLength = 0;     // 0: no limit
+    bool isBinaryResolution = false;  // units are 2^-exponent s, else 10^-exponent s
+    unsigned exponent = 6;            // §4.2 if_tsresol: microseconds when absent
+    std::int64_t offsetSeconds = 0;   // if_tsoffset, added to every timestamp
 };
 
-std::uint64_t powerOfTen(unsigned exponent)
-{
+std::uint64_t powerOfTen(unsigned exponent) {
     std::uint64_t value = 1;
     for (unsigned i = 0; i < exponent; ++i)
         value *= 10;
@@ -55,8 +54,7 @@ std::uint64_t powerOfTen(unsigned exponent)
 }
 
 // Interface units → µs since the epoch, truncated as libpcap's microsecond mode does. False when out of range.
-bool toMicroseconds(std::uint64_t ticks, const Interface& interface, std::int64_t& timestampUs)
-{
+bool toMicroseconds(std::uint64_t ticks, const Interface& interface, std::int64_t& timestampUs) {
     std::uint64_t sinceOffsetUs = 0;
     if (interface.isBinaryResolution) {
         const Uint128 value = (Uint128{ticks} * 1'000'000u) >> interface.exponent;
@@ -76,13 +74,9 @@ bool toMicroseconds(std::uint64_t ticks, const Interface& interface, std::int64_
            !__builtin_add_overflow(static_cast<std::int64_t>(sinceOffsetUs), offsetUs, &timestampUs);
 }
 
-std::size_t paddedTo4(std::size_t bytes)
-{
-    return (bytes + 3) & ~std::size_t{3};
-}
+std::size_t paddedTo4(std::size_t bytes) { return (bytes + 3) & ~std::size_t{3}; }
 
-std::string hex32(std::uint32_t value)
-{
+std::string hex32(std::uint32_t value) {
     char text[16];
     std::snprintf(text, sizeof text, "0x%08X", value);
     return text;
@@ -92,8 +86,7 @@ std::string hex32(std::uint32_t value)
 class PcapngReader final : public PacketSource {
 public:
     PcapngReader(std::FILE* file, std::string name, std::uint64_t totalBytes, bool closesFile)
-        : m_file(file), m_name(std::move(name)), m_totalBytes(totalBytes), m_closesFile(closesFile)
-    {
+        : m_file(file), m_name(std::move(name)), m_totalBytes(totalBytes), m_closesFile(closesFile) {
         try {
             // §4.1: a file starts with a Section Header Block; it also tells the byte order of what follows.
             if (!readBlock())
@@ -109,31 +102,19 @@ public:
     PcapngReader(const PcapngReader&) = delete;
     PcapngReader& operator=(const PcapngReader&) = delete;
 
-    bool next(RawPacket& packet) override
-    {
+    bool next(RawPacket& packet) override {
         while (!m_isFinished) {
             if (!readBlock()) {
                 m_isFinished = true;
                 return false;
             }
             switch (m_blockType) {
-            case SectionHeaderType:
-                startSection();
-                break;
-            case InterfaceDescriptionType:
-                addInterface();
-                break;
-            case EnhancedPacketType:
-                readEnhancedPacket(packet);
-                return true;
-            case SimplePacketType:
-                readSimplePacket(packet);
-                return true;
-            case ObsoletePacketType:
-                readObsoletePacket(packet);
-                return true;
-            default:
-                break;  // read through already by readBlock()
+            case SectionHeaderType: startSection(); break;
+            case InterfaceDescriptionType: addInterface(); break;
+            case EnhancedPacketType: readEnhancedPacket(packet); return true;
+            case SimplePacketType: readSimplePacket(packet); return true;
+            case ObsoletePacketType: readObsoletePacket(packet); return true;
+            default: break;  // read through already by readBlock()
             }
         }
         return false;
@@ -145,16 +126,14 @@ public:
 
 private:
     // [SECTION] Blocks
-    static bool isKept(std::uint32_t type)
-    {
+    static bool isKept(std::uint32_t type) {
         return type == SectionHeaderType || type == InterfaceDescriptionType || type == EnhancedPacketType ||
                type == SimplePacketType || type == ObsoletePacketType;
     }
 
     // Reads the next block: its body into m_block for the kinds we read, through it for the others. False at a
     // clean end of the file (between blocks); throws on damage.
-    bool readBlock()
-    {
+    bool readBlock() {
         m_blockOffset = m_offset;
         unsigned char header[8];
         const std::size_t headerBytes = readUpTo(header, sizeof header);
@@ -198,8 +177,7 @@ private:
         return true;
     }
 
-    void checkLength(std::uint32_t totalLength)
-    {
+    void checkLength(std::uint32_t totalLength) {
         const std::string length = std::to_string(totalLength);
         if (totalLength < BlockFrameBytes)
             damage("the block length " + length + " is below the minimum of 12");
@@ -213,18 +191,16 @@ private:
     }
 
     // `totalLength` is 0 while it is not known yet (the start of a Section Header Block).
-    void readBody(unsigned char* into, std::size_t count, std::uint32_t totalLength)
-    {
+    void readBody(unsigned char* into, std::size_t count, std::uint32_t totalLength) {
         const std::size_t got = readUpTo(into, count);
         if (got < count)
             damage("the file ends inside the block (" +
-                   (totalLength > 0 ? "its length is " + std::to_string(totalLength) + ", " : std::string()) +
-                   "only " + std::to_string(m_offset - m_blockOffset) + " bytes are there)");
+                   (totalLength > 0 ? "its length is " + std::to_string(totalLength) + ", " : std::string()) + "only " +
+                   std::to_string(m_offset - m_blockOffset) + " bytes are there)");
     }
 
     // A stream cannot seek, and a block we skip is seldom large: read through it.
-    void skipBody(std::size_t bodyBytes, std::uint32_t totalLength)
-    {
+    void skipBody(std::size_t bodyBytes, std::uint32_t totalLength) {
         m_block.resize(std::min(bodyBytes, SkipChunkBytes));
         for (std::size_t left = bodyBytes; left > 0;) {
             const std::size_t chunk = std::min(left, SkipChunkBytes);
@@ -234,8 +210,7 @@ private:
     }
 
     // §4.1: each section starts afresh: its own byte order (already set by readBlock) and interfaces.
-    void startSection()
-    {
+    void startSection() {
         if (m_block.size() < SectionHeaderBodyBytes)
             damage("the Section Header Block is too short (" + std::to_string(m_block.size() + BlockFrameBytes) +
                    " bytes)");
@@ -247,11 +222,10 @@ private:
     }
 
     // §4.2: link type, snap length and the options that shape timestamps.
-    void addInterface()
-    {
+    void addInterface() {
         if (m_block.size() < InterfaceBodyBytes)
-            damage("the Interface Description Block is too short (" +
-                   std::to_string(m_block.size() + BlockFrameBytes) + " bytes)");
+            damage("the Interface Description Block is too short (" + std::to_string(m_block.size() + BlockFrameBytes) +
+                   " bytes)");
         Interface interface;
         interface.linkType = load16(m_block.data());
         interface.snapLength = load32(m_block.data() + 4);
@@ -268,8 +242,8 @@ private:
                 interface.isBinaryResolution = (value[0] & 0x80) != 0;
                 interface.exponent = value[0] & 0x7f;
                 if (interface.exponent > (interface.isBinaryResolution ? 63u : 19u))
-                    damage("the interface's timestamp resolution " + std::string(interface.isBinaryResolution
-                                                                                     ? "2^-" : "10^-") +
+                    damage("the interface's timestamp resolution " +
+                           std::string(interface.isBinaryResolution ? "2^-" : "10^-") +
                            std::to_string(interface.exponent) + " does not fit a 64-bit timestamp");
             } else if (code == OptionTimestampOffset && length == 8) {
                 interface.offsetSeconds = static_cast<std::int64_t>(load64(value));
@@ -281,8 +255,7 @@ private:
 
     // [SECTION] Packets
     // §4.3: interface id, 64-bit timestamp, captured and original lengths, data padded to 32 bits, options.
-    void readEnhancedPacket(RawPacket& packet)
-    {
+    void readEnhancedPacket(RawPacket& packet) {
         if (m_block.size() < EnhancedPacketBodyBytes)
             damage("the Enhanced Packet Block is too short");
         const unsigned char* body = m_block.data();
@@ -291,8 +264,7 @@ private:
     }
 
     // Obsolete Packet Block: the Enhanced one with a 16-bit interface id followed by a drops count.
-    void readObsoletePacket(RawPacket& packet)
-    {
+    void readObsoletePacket(RawPacket& packet) {
         if (m_block.size() < ObsoletePacketBodyBytes)
             damage("the Packet Block is too short");
         const unsigned char* body = m_block.data();
@@ -301,8 +273,7 @@ private:
     }
 
     // §4.4: interface 0, no timestamp (the previous packet's is the best guess), captured = min(original, snap).
-    void readSimplePacket(RawPacket& packet)
-    {
+    void readSimplePacket(RawPacket& packet) {
         if (m_block.size() < SimplePacketBodyBytes)
             damage("the Simple Packet Block is too short");
         if (m_interfaces.empty())
@@ -316,8 +287,7 @@ private:
     }
 
     void deliver(RawPacket& packet, std::uint32_t interfaceId, std::uint64_t ticks, std::uint32_t capturedLength,
-                 std::uint32_t originalLength, std::size_t dataAt)
-    {
+                 std::uint32_t originalLength, std::size_t dataAt) {
         if (interfaceId >= m_interfaces.size())
             damage("the packet names interface " + std::to_string(interfaceId) + ", but the section describes " +
                    std::to_string(m_interfaces.size()));
@@ -330,16 +300,14 @@ private:
         fill(packet, interface.linkType, timestampUs, capturedLength, originalLength, dataAt);
     }
 
-    void checkCaptured(std::uint32_t capturedLength, std::size_t dataAt)
-    {
+    void checkCaptured(std::uint32_t capturedLength, std::size_t dataAt) {
         if (paddedTo4(capturedLength) > m_block.size() - dataAt)
             damage("the captured length " + std::to_string(capturedLength) + " is larger than the block's " +
                    std::to_string(m_block.size() - dataAt) + " bytes of packet data");
     }
 
     void fill(RawPacket& packet, std::uint32_t linkType, std::int64_t timestampUs, std::uint32_t capturedLength,
-              std::uint32_t originalLength, std::size_t dataAt)
-    {
+              std::uint32_t originalLength, std::size_t dataAt) {
         packet.timestampUs = timestampUs;
         packet.linkType = linkType;
         packet.bytes = std::string_view(reinterpret_cast<const char*>(m_block.data() + dataAt), capturedLength);
@@ -348,8 +316,7 @@ private:
     }
 
     // [SECTION] Bytes
-    std::size_t readUpTo(unsigned char* into, std::size_t count)
-    {
+    std::size_t readUpTo(unsigned char* into, std::size_t count) {
         const std::size_t got = count == 0 ? 0 : std::fread(into, 1, count, m_file);
         m_offset += got;
         if (got < count && std::ferror(m_file)) {
@@ -360,31 +327,26 @@ private:
         return got;
     }
 
-    std::uint16_t load16(const unsigned char* at) const
-    {
+    std::uint16_t load16(const unsigned char* at) const {
         return static_cast<std::uint16_t>(m_isBigEndian ? (at[0] << 8) | at[1] : at[0] | (at[1] << 8));
     }
 
-    std::uint32_t load32(const unsigned char* at) const
-    {
+    std::uint32_t load32(const unsigned char* at) const {
         return m_isBigEndian ? (std::uint32_t{load16(at)} << 16) | load16(at + 2)
                              : std::uint32_t{load16(at)} | (std::uint32_t{load16(at + 2)} << 16);
     }
 
-    std::uint64_t load64(const unsigned char* at) const
-    {
+    std::uint64_t load64(const unsigned char* at) const {
         return m_isBigEndian ? (std::uint64_t{load32(at)} << 32) | load32(at + 4)
                              : std::uint64_t{load32(at)} | (std::uint64_t{load32(at + 4)} << 32);
     }
 
-    [[noreturn]] void damage(const std::string& reason)
-    {
+    [[noreturn]] void damage(const std::string& reason) {
         m_isFinished = true;
         throw damagedCapture(m_name, m_blockOffset, m_frames, reason);
     }
 
-    void closeFile()
-    {
+    void closeFile() {
         if (m_closesFile && m_file != nullptr)
             std::fclose(m_file);
         m_file = nullptr;
@@ -405,17 +367,12 @@ private:
     std::int64_t m_lastTimestampUs = 0;
 };
 
-} // namespace
+}  // namespace
 
-bool isPcapngMagic(const char* firstFourBytes)
-{
-    return std::memcmp(firstFourBytes, "\x0A\x0D\x0D\x0A", 4) == 0;
-}
+bool isPcapngMagic(const char* firstFourBytes) { return std::memcmp(firstFourBytes, "\x0A\x0D\x0D\x0A", 4) == 0; }
 
-std::unique_ptr<PacketSource> openPcapng(std::FILE* file, std::string name, std::uint64_t totalBytes,
-                                         bool closesFile)
-{
+std::unique_ptr<PacketSource> openPcapng(std::FILE* file, std::string name, std::uint64_t totalBytes, bool closesFile) {
     return std::make_unique<PcapngReader>(file, std::move(name), totalBytes, closesFile);
 }
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail

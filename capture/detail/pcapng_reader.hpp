@@ -17,7 +17,6 @@ bool isPcapngMagic(const char* firstFourBytes);
 // Reads `file` from where it stands (a pipe is fine: it never seeks), named `name` in errors; `totalBytes` is the
 // size when known (0 for a stream) and bounds every block. Closes `file` when done or on a throw if `closesFile`.
 // Reads the first Section Header Block before returning; throws sipscope::Error when it is not pcapng or is damaged.
-std::unique_ptr<PacketSource> openPcapng(std::FILE* file, std::string name, std::uint64_t totalBytes,
-                                         bool closesFile);
+std::unique_ptr<PacketSource> openPcapng(std::FILE* file, std::string name, std::uint64_t totalBytes, bool closesFile);
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail

@@ -12,25 +12,22 @@ constexpr std::size_t CommonHeaderBytes = 12;  // ports, verification tag, check
 constexpr std::size_t ChunkHeaderBytes = 4;    // type, flags, length
 constexpr std::uint8_t ChunkData = 0;
 constexpr std::uint8_t ChunkIData = 64;
-constexpr std::size_t DataHeaderBytes = 12;    // after the chunk header: TSN, stream, SSN, PPID
-constexpr std::size_t IDataHeaderBytes = 16;   // TSN, stream, reserved, MID, PPID or FSN
+constexpr std::size_t DataHeaderBytes = 12;   // after the chunk header: TSN, stream, SSN, PPID
+constexpr std::size_t IDataHeaderBytes = 16;  // TSN, stream, reserved, MID, PPID or FSN
 constexpr std::uint8_t FlagEnd = 0x01;
 constexpr std::uint8_t FlagBeginning = 0x02;
 constexpr std::uint8_t FlagUnordered = 0x04;
-constexpr std::size_t FragmentOverheadBytes = 64;  // what a held fragment costs beyond its data, for the bound
-constexpr std::size_t MaxFragmentsPerMessage = 1024; // a 256 KB message in 1400-byte fragments needs 190
+constexpr std::size_t FragmentOverheadBytes = 64;     // what a held fragment costs beyond its data, for the bound
+constexpr std::size_t MaxFragmentsPerMessage = 1024;  // a 256 KB message in 1400-byte fragments needs 190
 
-} // namespace
+}  // namespace
 
 SctpReassembler::SctpReassembler(const DecoderLimits& limits, DecoderStats& stats,
                                  const PacketDecoder::PayloadSink& sink)
-    : m_limits(limits), m_stats(stats), m_sink(sink)
-{
-}
+    : m_limits(limits), m_stats(stats), m_sink(sink) {}
 
 void SctpReassembler::packet(const IpAddress& src, const IpAddress& dst, ByteSpan bytes, std::int64_t nowUs,
-                             std::uint64_t frameNumber)
-{
+                             std::uint64_t frameNumber) {
     ++m_stats.sctpPackets;
     Key key{};
     key.src = Endpoint{src, load16(bytes, 0)};
@@ -74,17 +71,15 @@ void SctpReassembler::packet(const IpAddress& src, const IpAddress& dst, ByteSpa
     }
 }
 
-void SctpReassembler::userData(const Key& key, std::uint32_t order, bool isBeginning, bool isEnd,
-                               std::string_view data, std::int64_t nowUs, std::uint64_t frameNumber)
-{
+void SctpReassembler::userData(const Key& key, std::uint32_t order, bool isBeginning, bool isEnd, std::string_view data,
+                               std::int64_t nowUs, std::uint64_t frameNumber) {
     if (isBeginning && isEnd) {
         deliver(key, data, nowUs, frameNumber);
         return;
     }
     auto it = m_messages.find(key);
     if (it == m_messages.end()) {
-        while (m_messages.size() >= m_limits.maxSctpMessages && evictOldest()) {
-        }
+        while (m_messages.size() >= m_limits.maxSctpMessages && evictOldest()) {}
         if (m_messages.size() >= m_limits.maxSctpMessages) {
             ++m_stats.sctpMessagesIncomplete;
             return;
@@ -108,8 +103,7 @@ void SctpReassembler::userData(const Key& key, std::uint32_t order, bool isBegin
         return;
     }
     const std::size_t cost = data.size() + FragmentOverheadBytes;
-    while (m_totalBytes + cost > m_limits.maxFragmentBytesTotal && evictOldest()) {
-    }
+    while (m_totalBytes + cost > m_limits.maxFragmentBytesTotal && evictOldest()) {}
     it = m_messages.find(key);
     if (it == m_messages.end() || m_totalBytes + cost > m_limits.maxFragmentBytesTotal) {
         if (it != m_messages.end())
@@ -125,10 +119,10 @@ void SctpReassembler::userData(const Key& key, std::uint32_t order, bool isBegin
     tryComplete(it, nowUs, frameNumber);
 }
 
-bool SctpReassembler::tryComplete(std::map<Key, Message>::iterator it, std::int64_t nowUs, std::uint64_t frameNumber)
-{
+bool SctpReassembler::tryComplete(std::map<Key, Message>::iterator it, std::int64_t nowUs, std::uint64_t frameNumber) {
     std::vector<Fragment>& fragments = it->second.fragments;
-    const auto first = std::find_if(fragments.begin(), fragments.end(), [](const Fragment& f) { return f.isBeginning; });
+    const auto first =
+        std::find_if(fragments.begin(), fragments.end(), [](const Fragment& f) { return f.isBeginning; });
     if (first == fragments.end())
         return false;
     // Complete when the fragments are exactly B, B+1, ..., E (serial arithmetic, so TSNs may wrap).
@@ -156,9 +150,7 @@ bool SctpReassembler::tryComplete(std::map<Key, Message>::iterator it, std::int6
     return true;
 }
 
-void SctpReassembler::deliver(const Key& key, std::string_view message, std::int64_t nowUs,
-                              std::uint64_t frameNumber)
-{
+void SctpReassembler::deliver(const Key& key, std::string_view message, std::int64_t nowUs, std::uint64_t frameNumber) {
     ++m_stats.sctpMessages;
     // RFC 4168 §5: one SCTP user message carries one SIP message.
     if (!looksLikeSip(message))
@@ -174,15 +166,13 @@ void SctpReassembler::deliver(const Key& key, std::string_view message, std::int
     m_sink(view);
 }
 
-void SctpReassembler::abandon(std::map<Key, Message>::iterator it)
-{
+void SctpReassembler::abandon(std::map<Key, Message>::iterator it) {
     ++m_stats.sctpMessagesIncomplete;
     m_totalBytes -= it->second.bytes;
     m_messages.erase(it);
 }
 
-bool SctpReassembler::evictOldest()
-{
+bool SctpReassembler::evictOldest() {
     while (!m_ages.empty()) {
         const AgeEntry entry = m_ages.front();
         m_ages.pop_front();
@@ -195,8 +185,7 @@ bool SctpReassembler::evictOldest()
     return false;
 }
 
-void SctpReassembler::compactAges()
-{
+void SctpReassembler::compactAges() {
     // Completed messages leave their entries behind; drop those so the queue stays bounded.
     std::deque<AgeEntry> live;
     for (const AgeEntry& entry : m_ages) {
@@ -207,8 +196,7 @@ void SctpReassembler::compactAges()
     m_ages.swap(live);
 }
 
-void SctpReassembler::expire(std::int64_t nowUs)
-{
+void SctpReassembler::expire(std::int64_t nowUs) {
     while (!m_ages.empty()) {
         const AgeEntry& entry = m_ages.front();
         if (nowUs - entry.firstSeenUs < m_limits.fragmentTimeoutUs)
@@ -220,12 +208,11 @@ void SctpReassembler::expire(std::int64_t nowUs)
     }
 }
 
-void SctpReassembler::finish()
-{
+void SctpReassembler::finish() {
     m_stats.sctpMessagesIncomplete += m_messages.size();
     m_messages.clear();
     m_ages.clear();
     m_totalBytes = 0;
 }
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail

@@ -34,8 +34,8 @@ private:
         Endpoint dst;
         std::uint32_t verificationTag;
         std::uint16_t stream;
-        std::uint8_t kind;        // 0 ordered DATA, 1 unordered DATA, 2 ordered I-DATA, 3 unordered I-DATA
-        std::uint32_t sequence;   // stream sequence number (DATA) or message identifier (I-DATA)
+        std::uint8_t kind;       // 0 ordered DATA, 1 unordered DATA, 2 ordered I-DATA, 3 unordered I-DATA
+        std::uint32_t sequence;  // stream sequence number (DATA) or message identifier (I-DATA)
         auto operator<=>(const Key&) const = default;
     };
     struct Fragment {
@@ -75,4 +75,4 @@ private:
     std::string m_joined;  // the message being delivered, reused
 };
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail

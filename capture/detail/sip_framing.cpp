@@ -12,30 +12,29 @@ constexpr std::string_view SipVersion = "SIP/2.0";
 constexpr std::size_t MaxMethodLength = 65535;
 
 // RFC 3261 §25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")
-bool isTokenChar(char c)
-{
+bool isTokenChar(char c) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
         return true;
     switch (c) {
-    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'': case '~':
-        return true;
-    default:
-        return false;
+    case '-':
+    case '.':
+    case '!':
+    case '%':
+    case '*':
+    case '_':
+    case '+':
+    case '`':
+    case '\'':
+    case '~': return true;
+    default: return false;
     }
 }
 
-char lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool isDigit(char c)
-{
-    return c >= '0' && c <= '9';
-}
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
-bool isStatusLine(std::string_view line)
-{
+bool isStatusLine(std::string_view line) {
     // RFC 3261 §7.2: SIP-Version SP Status-Code SP Reason-Phrase; some stacks omit the reason.
     if (line.size() < SipVersion.size() + 4 || !equalsIgnoreCase(line.substr(0, SipVersion.size()), SipVersion))
         return false;
@@ -45,8 +44,7 @@ bool isStatusLine(std::string_view line)
     return rest.size() == 4 || rest[4] == ' ';
 }
 
-bool isRequestLine(std::string_view line)
-{
+bool isRequestLine(std::string_view line) {
     // RFC 3261 §7.1: Method SP Request-URI SP SIP-Version. The version decides, so unknown methods pass
     // and HTTP ("GET / HTTP/1.1") does not.
     std::size_t methodEnd = 0;
@@ -67,10 +65,9 @@ bool isRequestLine(std::string_view line)
     return equalsIgnoreCase(version, SipVersion);
 }
 
-} // namespace
+}  // namespace
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b)
-{
+bool equalsIgnoreCase(std::string_view a, std::string_view b) {
     if (a.size() != b.size())
         return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -80,8 +77,7 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b)
     return true;
 }
 
-bool isSipStartLine(std::string_view line)
-{
+bool isSipStartLine(std::string_view line) {
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
     return isStatusLine(line) || isRequestLine(line);
@@ -90,8 +86,7 @@ bool isSipStartLine(std::string_view line)
 namespace {
 
 // digits "." digits at the start of `text`; returns the length, 0 when not there.
-std::size_t versionNumberLength(std::string_view text)
-{
+std::size_t versionNumberLength(std::string_view text) {
     std::size_t at = 0;
     while (at < text.size() && isDigit(text[at]))
         ++at;
@@ -103,10 +98,9 @@ std::size_t versionNumberLength(std::string_view text)
     return at == minor ? 0 : at;
 }
 
-} // namespace
+}  // namespace
 
-bool hasStartLineShape(std::string_view line)
-{
+bool hasStartLineShape(std::string_view line) {
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
     constexpr std::string_view Sip = "SIP/";
@@ -133,8 +127,7 @@ bool hasStartLineShape(std::string_view line)
     return line.substr(methodEnd, versionStart - methodEnd).find(':') != std::string_view::npos;
 }
 
-bool hasSipCoreHeaders(std::string_view message)
-{
+bool hasSipCoreHeaders(std::string_view message) {
     bool hasVia = false;
     bool hasCallId = false;
     bool hasCSeq = false;
@@ -142,8 +135,8 @@ bool hasSipCoreHeaders(std::string_view message)
     while (lineStart != std::string_view::npos && !(hasVia && hasCallId && hasCSeq)) {
         ++lineStart;
         const std::size_t lineEnd = message.find('\n', lineStart);
-        std::string_view line = message.substr(lineStart, lineEnd == std::string_view::npos ? std::string_view::npos
-                                                                                             : lineEnd - lineStart);
+        std::string_view line =
+            message.substr(lineStart, lineEnd == std::string_view::npos ? std::string_view::npos : lineEnd - lineStart);
         if (!line.empty() && line.back() == '\r')
             line.remove_suffix(1);
         if (line.empty())
@@ -166,8 +159,7 @@ bool hasSipCoreHeaders(std::string_view message)
     return hasVia && hasCallId && hasCSeq;
 }
 
-std::size_t findStartLineInside(std::string_view line)
-{
+std::size_t findStartLineInside(std::string_view line) {
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
     // A status line: "SIP/2.0 " somewhere after the first byte, and a status line from there on.
@@ -177,8 +169,8 @@ std::size_t findStartLineInside(std::string_view line)
     }
     // A request line ends in " SIP/2.0"; its Request-URI is the word before, its method the token before that.
     constexpr std::string_view VersionSuffix = " SIP/2.0";
-    if (line.size() <= VersionSuffix.size() || !equalsIgnoreCase(line.substr(line.size() - VersionSuffix.size()),
-                                                                  VersionSuffix))
+    if (line.size() <= VersionSuffix.size() ||
+        !equalsIgnoreCase(line.substr(line.size() - VersionSuffix.size()), VersionSuffix))
         return std::string_view::npos;
     const std::size_t uriEnd = line.size() - VersionSuffix.size();
     const std::size_t methodEnd = line.rfind(' ', uriEnd - 1);
@@ -190,9 +182,9 @@ std::size_t findStartLineInside(std::string_view line)
     if (methodStart == methodEnd)
         return std::string_view::npos;
     // The bytes before may be token characters too ("...helloOPTIONS"): an RFC method at the end of the run wins.
-    static constexpr std::string_view Methods[] = {"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS", "REGISTER",
-                                                   "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO", "REFER",
-                                                   "MESSAGE", "UPDATE"};
+    static constexpr std::string_view Methods[] = {"INVITE",   "ACK",   "BYE",       "CANCEL", "OPTIONS",
+                                                   "REGISTER", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH",
+                                                   "INFO",     "REFER", "MESSAGE",   "UPDATE"};
     const std::string_view run = line.substr(methodStart, methodEnd - methodStart);
     std::size_t start = methodStart == 0 ? std::string_view::npos : methodStart;
     std::size_t longest = 0;
@@ -207,8 +199,7 @@ std::size_t findStartLineInside(std::string_view line)
     return start;
 }
 
-bool isHeaderLineOrEnd(std::string_view line)
-{
+bool isHeaderLineOrEnd(std::string_view line) {
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
     if (line.empty())
@@ -223,16 +214,14 @@ bool isHeaderLineOrEnd(std::string_view line)
     return nameEnd > 0 && colon < line.size() && line[colon] == ':';
 }
 
-std::string_view skipLineBreaks(std::string_view bytes)
-{
+std::string_view skipLineBreaks(std::string_view bytes) {
     std::size_t start = 0;
     while (start < bytes.size() && (bytes[start] == '\r' || bytes[start] == '\n'))
         ++start;
     return bytes.substr(start);
 }
 
-std::size_t findHeaderEnd(std::string_view bytes)
-{
+std::size_t findHeaderEnd(std::string_view bytes) {
     for (std::size_t at = bytes.find('\n'); at != std::string_view::npos; at = bytes.find('\n', at + 1)) {
         if (at + 1 < bytes.size() && bytes[at + 1] == '\n')
             return at + 2;
@@ -246,15 +235,13 @@ namespace {
 
 // Calls `visit(name, value)` for each header line after the start line; stops when it returns true.
 template <typename Visit>
-void forEachHeader(std::string_view headers, Visit&& visit)
-{
+void forEachHeader(std::string_view headers, Visit&& visit) {
     std::size_t lineStart = headers.find('\n');
     while (lineStart != std::string_view::npos && lineStart + 1 < headers.size()) {
         ++lineStart;
         std::size_t lineEnd = headers.find('\n', lineStart);
-        std::string_view line = headers.substr(lineStart, lineEnd == std::string_view::npos
-                                                               ? std::string_view::npos
-                                                               : lineEnd - lineStart);
+        std::string_view line =
+            headers.substr(lineStart, lineEnd == std::string_view::npos ? std::string_view::npos : lineEnd - lineStart);
         if (!line.empty() && line.back() == '\r')
             line.remove_suffix(1);
         const std::size_t colon = line.find(':');
@@ -274,10 +261,9 @@ void forEachHeader(std::string_view headers, Visit&& visit)
     }
 }
 
-} // namespace
+}  // namespace
 
-std::optional<std::size_t> contentLength(std::string_view headers, std::size_t maxValue)
-{
+std::optional<std::size_t> contentLength(std::string_view headers, std::size_t maxValue) {
     std::optional<std::size_t> result = 0;
     forEachHeader(headers, [&](std::string_view name, std::string_view value) {
         // RFC 3261 §7.3.3: "l" is the compact form of Content-Length.
@@ -302,8 +288,7 @@ std::optional<std::size_t> contentLength(std::string_view headers, std::size_t m
     return result;
 }
 
-std::string_view headerValue(std::string_view headers, std::string_view name)
-{
+std::string_view headerValue(std::string_view headers, std::string_view name) {
     std::string_view found;
     forEachHeader(headers, [&](std::string_view headerName, std::string_view value) {
         if (!equalsIgnoreCase(headerName, name))
@@ -314,8 +299,7 @@ std::string_view headerValue(std::string_view headers, std::string_view name)
     return found;
 }
 
-bool listContainsToken(std::string_view list, std::string_view token)
-{
+bool listContainsToken(std::string_view list, std::string_view token) {
     while (!list.empty()) {
         std::size_t comma = list.find(',');
         std::string_view item = list.substr(0, comma);
@@ -332,12 +316,11 @@ bool listContainsToken(std::string_view list, std::string_view token)
     return false;
 }
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail
 
 namespace sipscope::capture {
 
-bool looksLikeSip(std::string_view payload, bool isOnSipPort)
-{
+bool looksLikeSip(std::string_view payload, bool isOnSipPort) {
     // Leading CRLFs are keepalives (RFC 5626 §4.4.1) or stray line ends; RFC 3261 §7.5 says to ignore them.
     payload = detail::skipLineBreaks(payload);
     const std::size_t lineEnd = payload.find('\n');
@@ -356,10 +339,9 @@ bool looksLikeSip(std::string_view payload, bool isOnSipPort)
     if (!isOnSipPort)
         return false;
     const std::size_t nextEnd = payload.find('\n', lineEnd + 1);
-    const std::string_view next = payload.substr(lineEnd + 1, nextEnd == std::string_view::npos
-                                                                  ? std::string_view::npos
-                                                                  : nextEnd - lineEnd - 1);
+    const std::string_view next =
+        payload.substr(lineEnd + 1, nextEnd == std::string_view::npos ? std::string_view::npos : nextEnd - lineEnd - 1);
     return !detail::skipLineBreaks(next).empty() && detail::isHeaderLineOrEnd(next);
 }
 
-} // namespace sipscope::capture
+}  // namespace sipscope::capture

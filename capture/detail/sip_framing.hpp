@@ -47,4 +47,4 @@ bool listContainsToken(std::string_view list, std::string_view token);
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b);
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail

@@ -13,15 +13,13 @@ constexpr std::size_t MaxStartLineBytes = 16 * 1024;
 constexpr std::size_t CompactThreshold = 64 * 1024;
 
 // A TLS record header (RFC 8446 §5.1): content type 20..23, legacy version 3.x.
-bool isTlsRecordHeader(std::string_view bytes)
-{
+bool isTlsRecordHeader(std::string_view bytes) {
     const auto type = static_cast<std::uint8_t>(bytes[0]);
     return type >= 0x14 && type <= 0x17 && static_cast<std::uint8_t>(bytes[1]) == 0x03 &&
            static_cast<std::uint8_t>(bytes[2]) <= 0x04;
 }
 
-bool isHttpStartLine(std::string_view line)
-{
+bool isHttpStartLine(std::string_view line) {
     if (!line.empty() && line.back() == '\r')
         line.remove_suffix(1);
     if (line.starts_with("HTTP/1."))
@@ -29,17 +27,14 @@ bool isHttpStartLine(std::string_view line)
     return line.size() > 9 && line.substr(line.size() - 9, 7) == " HTTP/1";
 }
 
-} // namespace
+}  // namespace
 
 StreamFramer::StreamFramer(const DecoderLimits& limits, DecoderStats& stats, const PacketDecoder::PayloadSink& sink,
                            const Endpoint& src, const Endpoint& dst, bool isMidstream, bool isTls)
-    : m_limits(limits), m_stats(stats), m_sink(sink), m_src(src), m_dst(dst),
-      m_mode(isTls ? Mode::Tls : Mode::Detect), m_isMidstream(isMidstream)
-{
-}
+    : m_limits(limits), m_stats(stats), m_sink(sink), m_src(src), m_dst(dst), m_mode(isTls ? Mode::Tls : Mode::Detect),
+      m_isMidstream(isMidstream) {}
 
-void StreamFramer::append(std::string_view bytes, std::int64_t timestampUs, std::uint64_t frameNumber)
-{
+void StreamFramer::append(std::string_view bytes, std::int64_t timestampUs, std::uint64_t frameNumber) {
     if (isIgnoring()) {
         if (m_mode == Mode::Ignore)
             m_stats.tcpBytesSkipped += bytes.size();
@@ -51,8 +46,7 @@ void StreamFramer::append(std::string_view bytes, std::int64_t timestampUs, std:
     drain();
 }
 
-void StreamFramer::gap()
-{
+void StreamFramer::gap() {
     const bool hasHalfMessage = !skipLineBreaks(rest()).empty() || m_isInWebSocketMessage;
     if (hasHalfMessage && (m_mode == Mode::Sip || m_mode == Mode::WebSocket))
         ++m_stats.tcpMessagesIncomplete;
@@ -67,22 +61,18 @@ void StreamFramer::gap()
     switch (m_mode) {
     case Mode::Detect:
     case Mode::Sip:
-    case Mode::Resync:
-        m_mode = Mode::Resync;
-        break;
+    case Mode::Resync: m_mode = Mode::Resync; break;
     case Mode::Http:
     case Mode::WebSocket:
         // WebSocket frames have no marker to resynchronise on (RFC 6455 §5.2).
         m_mode = Mode::Ignore;
         break;
     case Mode::Tls:
-    case Mode::Ignore:
-        break;
+    case Mode::Ignore: break;
     }
 }
 
-void StreamFramer::finish()
-{
+void StreamFramer::finish() {
     const bool hasHalfMessage = !skipLineBreaks(rest()).empty() || m_isInWebSocketMessage;
     if (hasHalfMessage && (m_mode == Mode::Sip || m_mode == Mode::WebSocket))
         ++m_stats.tcpMessagesIncomplete;
@@ -95,13 +85,9 @@ void StreamFramer::finish()
     m_isInWebSocketMessage = false;
 }
 
-std::string_view StreamFramer::rest() const
-{
-    return std::string_view(m_buffer).substr(m_position);
-}
+std::string_view StreamFramer::rest() const { return std::string_view(m_buffer).substr(m_position); }
 
-void StreamFramer::consume(std::size_t count)
-{
+void StreamFramer::consume(std::size_t count) {
     m_position += count;
     const std::uint64_t consumedOffset = m_bufferOffset + m_position;
     while (!m_marks.empty() && m_marks.front().endOffset <= consumedOffset)
@@ -117,14 +103,12 @@ void StreamFramer::consume(std::size_t count)
     }
 }
 
-void StreamFramer::skip(std::size_t count)
-{
+void StreamFramer::skip(std::size_t count) {
     m_stats.tcpBytesSkipped += count;
     consume(count);
 }
 
-void StreamFramer::dropAll(Mode mode)
-{
+void StreamFramer::dropAll(Mode mode) {
     if (mode == Mode::Ignore)
         ++m_stats.tcpNonSipStreams;
     if (mode == Mode::Ignore || m_mode != Mode::Detect)
@@ -136,8 +120,7 @@ void StreamFramer::dropAll(Mode mode)
     m_marks.clear();
 }
 
-void StreamFramer::emit(std::string_view message, Transport transport, std::uint64_t endOffset)
-{
+void StreamFramer::emit(std::string_view message, Transport transport, std::uint64_t endOffset) {
     // The message belongs to the segment that carried its last byte.
     while (m_marks.size() > 1 && m_marks.front().endOffset < endOffset)
         m_marks.pop_front();
@@ -154,8 +137,7 @@ void StreamFramer::emit(std::string_view message, Transport transport, std::uint
     m_sink(view);
 }
 
-void StreamFramer::drain()
-{
+void StreamFramer::drain() {
     for (;;) {
         bool hasProgress = false;
         switch (m_mode) {
@@ -172,8 +154,7 @@ void StreamFramer::drain()
     }
 }
 
-bool StreamFramer::stepDetect()
-{
+bool StreamFramer::stepDetect() {
     const std::string_view bytes = rest();
     const std::size_t breaks = bytes.size() - skipLineBreaks(bytes).size();
     if (breaks > 0) {
@@ -218,8 +199,7 @@ bool StreamFramer::stepDetect()
     return false;
 }
 
-bool StreamFramer::stepResync()
-{
+bool StreamFramer::stepResync() {
     // Skip to the next SIP start line: after a gap, or when capture began mid-stream. The partial message before it
     // may end in a body without a line break (XML, text), so a start line may begin inside a line; and a body may
     // hold a start line of its own (message/sipfrag), so a start line counts only when a header line follows it.
@@ -254,8 +234,7 @@ bool StreamFramer::stepResync()
     }
 }
 
-bool StreamFramer::stepSip()
-{
+bool StreamFramer::stepSip() {
     std::string_view bytes = rest();
     // RFC 5626 §3.5.1: CRLF keepalives between messages.
     const std::size_t breaks = bytes.size() - skipLineBreaks(bytes).size();
@@ -295,10 +274,9 @@ bool StreamFramer::stepSip()
     return frameMessage(bytes, headerEnd);
 }
 
-bool StreamFramer::frameMessage(std::string_view bytes, std::size_t headerEnd)
-{
-    const std::optional<std::size_t> bodyLength = contentLength(bytes.substr(0, headerEnd),
-                                                                m_limits.maxSipMessageBytes);
+bool StreamFramer::frameMessage(std::string_view bytes, std::size_t headerEnd) {
+    const std::optional<std::size_t> bodyLength =
+        contentLength(bytes.substr(0, headerEnd), m_limits.maxSipMessageBytes);
     if (!bodyLength || headerEnd + *bodyLength > m_limits.maxSipMessageBytes) {
         // Unframeable: deliver the headers so the malformed message is seen, then look for the next one.
         ++m_stats.tcpFramingErrors;
@@ -315,8 +293,7 @@ bool StreamFramer::frameMessage(std::string_view bytes, std::size_t headerEnd)
     return true;
 }
 
-bool StreamFramer::stepHttp()
-{
+bool StreamFramer::stepHttp() {
     // RFC 7118 §4 / RFC 6455 §4: a handshake that negotiates the "sip" subprotocol, then frames.
     const std::string_view bytes = rest();
     const std::size_t headerEnd = findHeaderEnd(bytes);
@@ -329,8 +306,8 @@ bool StreamFramer::stepHttp()
     const bool isResponse = headers.starts_with("HTTP/");
     const bool hasSipProtocol = listContainsToken(headerValue(headers, "Sec-WebSocket-Protocol"), "sip");
     const bool isUpgrade = listContainsToken(headerValue(headers, "Upgrade"), "websocket");
-    const bool isAccepted = isResponse ? headers.starts_with("HTTP/1.1 101") && hasSipProtocol
-                                       : isUpgrade && hasSipProtocol;
+    const bool isAccepted =
+        isResponse ? headers.starts_with("HTTP/1.1 101") && hasSipProtocol : isUpgrade && hasSipProtocol;
     if (!isAccepted) {
         dropAll(Mode::Ignore);
         return false;
@@ -340,8 +317,7 @@ bool StreamFramer::stepHttp()
     return true;
 }
 
-bool StreamFramer::stepWebSocket()
-{
+bool StreamFramer::stepWebSocket() {
     // RFC 6455 §5.2: FIN/opcode, MASK/length (7, 16 or 64 bits), optional masking key, payload.
     const std::string_view bytes = rest();
     if (bytes.size() < 2)
@@ -423,4 +399,4 @@ bool StreamFramer::stepWebSocket()
     return true;
 }
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail

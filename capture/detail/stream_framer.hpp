@@ -59,12 +59,12 @@ private:
     Endpoint m_dst;
     Mode m_mode = Mode::Detect;
     bool m_isMidstream = false;
-    std::string m_buffer;             // unframed bytes; m_buffer[m_position] is the next to look at
+    std::string m_buffer;  // unframed bytes; m_buffer[m_position] is the next to look at
     std::size_t m_position = 0;
     std::uint64_t m_bufferOffset = 0;  // stream offset of m_buffer[0]
     std::deque<Mark> m_marks;
-    std::string m_webSocketMessage;   // payload of the fragmented WebSocket message in progress
+    std::string m_webSocketMessage;  // payload of the fragmented WebSocket message in progress
     bool m_isInWebSocketMessage = false;
 };
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail

@@ -12,10 +12,9 @@ constexpr std::uint8_t FlagRst = 0x04;
 constexpr std::uint16_t SipTlsPort = 5061;  // RFC 3261 §26.2.2
 constexpr std::int64_t SweepIntervalUs = 1'000'000;
 
-} // namespace
+}  // namespace
 
-std::size_t TcpReassembler::FlowKeyHash::operator()(const FlowKey& key) const
-{
+std::size_t TcpReassembler::FlowKeyHash::operator()(const FlowKey& key) const {
     std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a over both endpoints
     auto mix = [&hash](std::uint8_t byte) {
         hash ^= byte;
@@ -31,14 +30,10 @@ std::size_t TcpReassembler::FlowKeyHash::operator()(const FlowKey& key) const
     return static_cast<std::size_t>(hash);
 }
 
-TcpReassembler::TcpReassembler(const DecoderLimits& limits, DecoderStats& stats,
-                               const PacketDecoder::PayloadSink& sink)
-    : m_limits(limits), m_stats(stats), m_sink(sink)
-{
-}
+TcpReassembler::TcpReassembler(const DecoderLimits& limits, DecoderStats& stats, const PacketDecoder::PayloadSink& sink)
+    : m_limits(limits), m_stats(stats), m_sink(sink) {}
 
-TcpReassembler::Flows::iterator TcpReassembler::open(const FlowKey& key, const TcpSegment& segment, bool hasSyn)
-{
+TcpReassembler::Flows::iterator TcpReassembler::open(const FlowKey& key, const TcpSegment& segment, bool hasSyn) {
     if (m_flows.size() >= m_limits.maxTcpFlows) {
         // At most one sweep a second of capture time: sweeping the full table for every new flow made a flood of
         // half-open connections quadratic (80,000 flows: 459 s instead of 0.2 s).
@@ -59,8 +54,7 @@ TcpReassembler::Flows::iterator TcpReassembler::open(const FlowKey& key, const T
     return it;
 }
 
-void TcpReassembler::segment(const TcpSegment& segment)
-{
+void TcpReassembler::segment(const TcpSegment& segment) {
     const FlowKey key{segment.src, segment.dst};
     const bool hasSyn = (segment.flags & FlagSyn) != 0;
     const bool hasEnd = (segment.flags & (FlagFin | FlagRst)) != 0;
@@ -97,8 +91,7 @@ void TcpReassembler::segment(const TcpSegment& segment)
         close(it);
 }
 
-void TcpReassembler::accept(Direction& direction, std::uint32_t sequence, const TcpSegment& segment)
-{
+void TcpReassembler::accept(Direction& direction, std::uint32_t sequence, const TcpSegment& segment) {
     // Serial-number arithmetic: the signed distance from the next expected byte (RFC 1982 §3.2).
     const auto distance = static_cast<std::int32_t>(sequence - direction.nextSequence);
     const std::int64_t offset = static_cast<std::int64_t>(direction.nextOffset) + distance;
@@ -147,15 +140,13 @@ void TcpReassembler::accept(Direction& direction, std::uint32_t sequence, const 
 }
 
 void TcpReassembler::deliver(Direction& direction, std::string_view bytes, std::int64_t timestampUs,
-                             std::uint64_t frameNumber)
-{
+                             std::uint64_t frameNumber) {
     direction.nextOffset += bytes.size();
     direction.nextSequence += static_cast<std::uint32_t>(bytes.size());
     direction.framer.append(bytes, timestampUs, frameNumber);
 }
 
-void TcpReassembler::drainHeld(Direction& direction, std::int64_t nowUs)
-{
+void TcpReassembler::drainHeld(Direction& direction, std::int64_t nowUs) {
     bool hasDrained = false;
     while (!direction.held.empty() && direction.held.begin()->first <= direction.nextOffset) {
         auto node = direction.held.extract(direction.held.begin());
@@ -174,8 +165,7 @@ void TcpReassembler::drainHeld(Direction& direction, std::int64_t nowUs)
         direction.holeSinceUs = nowUs;  // a later hole starts waiting now
 }
 
-void TcpReassembler::skipHoles(Direction& direction)
-{
+void TcpReassembler::skipHoles(Direction& direction) {
     while (!direction.held.empty()) {
         const std::uint64_t first = direction.held.begin()->first;
         if (first > direction.nextOffset) {
@@ -188,15 +178,13 @@ void TcpReassembler::skipHoles(Direction& direction)
     }
 }
 
-void TcpReassembler::close(Flows::iterator it)
-{
+void TcpReassembler::close(Flows::iterator it) {
     skipHoles(it->second);
     it->second.framer.finish();
     m_flows.erase(it);
 }
 
-void TcpReassembler::sweep(std::int64_t nowUs)
-{
+void TcpReassembler::sweep(std::int64_t nowUs) {
     m_lastSweepUs = nowUs;
     m_hasSwept = true;
     for (auto it = m_flows.begin(); it != m_flows.end();) {
@@ -213,16 +201,14 @@ void TcpReassembler::sweep(std::int64_t nowUs)
     }
 }
 
-void TcpReassembler::expire(std::int64_t nowUs)
-{
+void TcpReassembler::expire(std::int64_t nowUs) {
     if (!m_hasSwept || nowUs - m_lastSweepUs >= SweepIntervalUs || nowUs < m_lastSweepUs)
         sweep(nowUs);
 }
 
-void TcpReassembler::finish()
-{
+void TcpReassembler::finish() {
     while (!m_flows.empty())
         close(m_flows.begin());
 }
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail

@@ -17,8 +17,8 @@ struct TcpSegment {
     Endpoint src;
     Endpoint dst;
     std::uint32_t sequence = 0;
-    std::uint8_t flags = 0;        // RFC 9293 §3.1 control bits: FIN 0x01, SYN 0x02, RST 0x04
-    std::string_view payload;      // the segment's data, valid during segment() only
+    std::uint8_t flags = 0;    // RFC 9293 §3.1 control bits: FIN 0x01, SYN 0x02, RST 0x04
+    std::string_view payload;  // the segment's data, valid during segment() only
     std::int64_t timestampUs = 0;
     std::uint64_t frameNumber = 0;
 };
@@ -53,9 +53,7 @@ private:
     struct Direction {
         Direction(const DecoderLimits& limits, DecoderStats& stats, const PacketDecoder::PayloadSink& sink,
                   const FlowKey& key, bool isMidstream, bool isTls)
-            : framer(limits, stats, sink, key.src, key.dst, isMidstream, isTls)
-        {
-        }
+            : framer(limits, stats, sink, key.src, key.dst, isMidstream, isTls) {}
         StreamFramer framer;
         std::uint32_t initialSequence = 0;  // the SYN's sequence number + 1, or the first segment's
         std::uint32_t nextSequence = 0;     // sequence number of the next in-order byte
@@ -83,4 +81,4 @@ private:
     bool m_hasSwept = false;
 };
 
-} // namespace sipscope::capture::detail
+}  // namespace sipscope::capture::detail

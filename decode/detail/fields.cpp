@@ -33,9 +33,7 @@ bool isForbiddenInUri(char c) {
     return byte <= 0x20 || byte == 0x7F || c == '<' || c == '>' || c == '"';
 }
 
-bool isSipScheme(std::string_view scheme) {
-    return equalsNoCase(scheme, "sip") || equalsNoCase(scheme, "sips");
-}
+bool isSipScheme(std::string_view scheme) { return equalsNoCase(scheme, "sip") || equalsNoCase(scheme, "sips"); }
 
 // One pass over a URI's scheme and userinfo: what splitUri returns and what the checks below need.
 struct UriParts {
@@ -88,8 +86,8 @@ bool isValidHostPort(std::string_view hostPort) {
         i = close + 1;
     } else {
         // '_' is not in the grammar, but real hosts carry it; tolerate it.
-        while (i < hostPort.size() && (isAlnum(hostPort[i]) || hostPort[i] == '.' || hostPort[i] == '-' ||
-                                       hostPort[i] == '_')) {
+        while (i < hostPort.size() &&
+               (isAlnum(hostPort[i]) || hostPort[i] == '.' || hostPort[i] == '-' || hostPort[i] == '_')) {
             ++i;
         }
         if (i == 0) {
@@ -136,9 +134,7 @@ std::string_view checkUri(std::string_view uri, const UriParts& parts) {
     return checkSipHost(parts);
 }
 
-bool isHostChar(char c) {
-    return isAlnum(c) || c == '.' || c == '-' || c == '_' || c == '[' || c == ']' || c == ':';
-}
+bool isHostChar(char c) { return isAlnum(c) || c == '.' || c == '-' || c == '_' || c == '[' || c == ']' || c == ':'; }
 
 // gen-value = token / host / quoted-string (RFC 3261 §25.1); we accept any run of bytes that cannot end it.
 bool isParamValueChar(char c) {
@@ -198,7 +194,7 @@ void salvageUri(std::string_view rest, NameAddr& out) {
     splitUri(out.uri, out.user, out.host);
 }
 
-} // namespace
+}  // namespace
 
 void splitUri(std::string_view uri, std::string_view& user, std::string_view& host) {
     const UriParts parts = analyzeUri(uri);
@@ -474,8 +470,8 @@ std::string_view checkDate(std::string_view value) {
         !allDigits(take(4)) || take(1) != " ") {
         return Reason;
     }
-    if (!allDigits(take(2)) || take(1) != ":" || !allDigits(take(2)) || take(1) != ":" ||
-        !allDigits(take(2)) || take(1) != " " || take(3) != "GMT" || pos != date.size()) {
+    if (!allDigits(take(2)) || take(1) != ":" || !allDigits(take(2)) || take(1) != ":" || !allDigits(take(2)) ||
+        take(1) != " " || take(3) != "GMT" || pos != date.size()) {
         return Reason;
     }
     return {};
@@ -507,4 +503,4 @@ std::string_view checkRequestUri(std::string_view uri) {
     return checkSipHost(parts);
 }
 
-} // namespace sipscope::decode::detail
+}  // namespace sipscope::decode::detail

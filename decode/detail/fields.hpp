@@ -37,4 +37,4 @@ std::string_view checkRequestUri(std::string_view uri);
 // User and host[:port] of a sip, sips or tel URI; both empty for other schemes.
 void splitUri(std::string_view uri, std::string_view& user, std::string_view& host);
 
-} // namespace sipscope::decode::detail
+}  // namespace sipscope::decode::detail

@@ -56,7 +56,7 @@ constexpr std::array<TypedName, 10> TypedNames{{
     {"Date", HeaderId::Date},
 }};
 
-} // namespace
+}  // namespace
 
 std::string_view expandCompactName(std::string_view name) {
     if (name.size() != 1) {
@@ -81,4 +81,4 @@ HeaderId classifyHeader(std::string_view wireName) {
     return HeaderId::Other;
 }
 
-} // namespace sipscope::decode::detail
+}  // namespace sipscope::decode::detail

@@ -26,4 +26,4 @@ std::string_view expandCompactName(std::string_view name);
 // Which typed header a wire name is, compact forms and any letter case included.
 HeaderId classifyHeader(std::string_view wireName);
 
-} // namespace sipscope::decode::detail
+}  // namespace sipscope::decode::detail

@@ -22,10 +22,17 @@ inline bool isTokenChar(char c) {
         return true;
     }
     switch (c) {
-    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'': case '~':
-        return true;
-    default:
-        return false;
+    case '-':
+    case '.':
+    case '!':
+    case '%':
+    case '*':
+    case '_':
+    case '+':
+    case '`':
+    case '\'':
+    case '~': return true;
+    default: return false;
     }
 }
 
@@ -92,7 +99,11 @@ public:
     bool atEnd() const { return m_pos >= m_text.size(); }
     char peek() const { return atEnd() ? '\0' : m_text[m_pos]; }
     std::size_t pos() const { return m_pos; }
-    void advance() { if (!atEnd()) { ++m_pos; } }
+    void advance() {
+        if (!atEnd()) {
+            ++m_pos;
+        }
+    }
     // Moves `count` characters on, at most to the end.
     void skip(std::size_t count) {
         const std::size_t left = atEnd() ? 0 : m_text.size() - m_pos;
@@ -180,4 +191,4 @@ inline std::optional<std::uint64_t> parseDecimal(std::string_view digits, std::u
     return value;
 }
 
-} // namespace sipscope::decode::detail
+}  // namespace sipscope::decode::detail

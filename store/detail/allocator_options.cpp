@@ -15,4 +15,4 @@ const bool DecommitAtOnce = [] {
     return true;
 }();
 
-} // namespace
+}  // namespace

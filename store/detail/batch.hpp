@@ -26,8 +26,8 @@ enum MessageFlags : std::uint32_t {
     FlagRequest = 1u << 1,
     FlagRetransmission = 1u << 2,
     FlagHasSdp = 1u << 3,
-    FlagSdpOffer = 1u << 4,   // its SDP is an offer (RFC 3264)
-    FlagSdpAnswer = 1u << 5,  // its SDP is an answer
+    FlagSdpOffer = 1u << 4,         // its SDP is an offer (RFC 3264)
+    FlagSdpAnswer = 1u << 5,        // its SDP is an answer
     FlagRepeatedFailure = 1u << 6,  // a failure response another hop of its call already carried (stats count it once)
 };
 
@@ -42,7 +42,7 @@ struct MessageRecord {
     std::uint64_t transactionKey = 0;
     std::uint64_t dialogKey = 0;
     StringRef method;
-    int status = 0;             // 0 = request
+    int status = 0;  // 0 = request
     StringRef reason;
     std::uint32_t cseq = 0;
     StringRef cseqMethod;
@@ -70,12 +70,12 @@ struct MediaRecord {
     std::uint32_t mediaIndex = 0;  // 0 for the first m= line
     std::uint64_t callKey = 0;
     decode::SdpRole role = decode::SdpRole::None;
-    StringRef type;       // "audio", "video", "image", ...
+    StringRef type;  // "audio", "video", "image", ...
     std::uint16_t port = 0;
-    StringRef proto;      // "RTP/AVP", "RTP/SAVPF", "udptl", ...
-    StringRef address;    // the media's c= address, else the session's; null when neither
-    StringRef direction;  // sendrecv, sendonly, recvonly, inactive (media, else session, else sendrecv)
-    StringRef codecs;     // "PCMU/8000,telephone-event/8000"
+    StringRef proto;            // "RTP/AVP", "RTP/SAVPF", "udptl", ...
+    StringRef address;          // the media's c= address, else the session's; null when neither
+    StringRef direction;        // sendrecv, sendonly, recvonly, inactive (media, else session, else sendrecv)
+    StringRef codecs;           // "PCMU/8000,telephone-event/8000"
     std::uint32_t ptimeMs = 0;  // 0 = no a=ptime
 };
 
@@ -93,10 +93,10 @@ struct Batch {
     std::string strings;  // short fields: methods, reasons, errors
     std::string texts;    // raw message texts, back to back
     std::vector<MessageRecord> messages;
-    std::vector<decode::CallSummary> calls;      // finished calls, written whole
-    std::vector<MediaRecord> media;              // SDP media descriptions of the messages above
-    std::vector<CaptureRecord> captures;         // capture rows to create or update
-    std::vector<TextBlockRecord> blocks;         // the messages' texts, compressed (encodeTextBlocks)
+    std::vector<decode::CallSummary> calls;  // finished calls, written whole
+    std::vector<MediaRecord> media;          // SDP media descriptions of the messages above
+    std::vector<CaptureRecord> captures;     // capture rows to create or update
+    std::vector<TextBlockRecord> blocks;     // the messages' texts, compressed (encodeTextBlocks)
     std::string blockBytes;
 
     StringRef addString(std::string_view text) {
@@ -121,4 +121,4 @@ struct Batch {
     }
 };
 
-} // namespace sipscope::store::detail
+}  // namespace sipscope::store::detail

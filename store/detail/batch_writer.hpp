@@ -64,10 +64,10 @@ private:
     std::uint64_t m_firstCallKey = 1;
     std::int64_t m_firstCaptureId = 1;
     std::int64_t m_nextBlockId = 1;
-    int m_failedErrno = 0;     // system error (errno) of the last failed write transaction
+    int m_failedErrno = 0;                // system error (errno) of the last failed write transaction
     bool m_buildsFromIndexAtEnd = false;  // calls_from was dropped (the database had no calls) until finish()
-    double m_cpuSeconds = 0;   // written by the writer thread as it ends, read after the join
-    double m_waitSeconds = 0;  // the reading thread's, in push()
+    double m_cpuSeconds = 0;              // written by the writer thread as it ends, read after the join
+    double m_waitSeconds = 0;             // the reading thread's, in push()
 
     std::mutex m_mutex;
     std::condition_variable m_changed;
@@ -78,4 +78,4 @@ private:
     std::thread m_thread;
 };
 
-} // namespace sipscope::store::detail
+}  // namespace sipscope::store::detail

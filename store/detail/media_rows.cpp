@@ -27,7 +27,7 @@ bool isRtp(std::string_view protocol) {
     return protocol.find("RTP/") != std::string_view::npos;  // RTP/AVP, RTP/SAVPF, UDP/TLS/RTP/SAVPF, ...
 }
 
-} // namespace
+}  // namespace
 
 void appendCodecs(const decode::MediaDescriptionView& media, std::string& out) {
     bool isFirst = true;
@@ -79,4 +79,4 @@ void addMediaRecords(Batch& batch, decode::SdpParser& parser, std::string_view s
     }
 }
 
-} // namespace sipscope::store::detail
+}  // namespace sipscope::store::detail

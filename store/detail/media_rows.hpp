@@ -20,4 +20,4 @@ void addMediaRecords(Batch& batch, decode::SdpParser& parser, std::string_view s
 // (t38, webrtc-datachannel, ...) as they are. Appended to `out`.
 void appendCodecs(const decode::MediaDescriptionView& media, std::string& out);
 
-} // namespace sipscope::store::detail
+}  // namespace sipscope::store::detail

@@ -79,4 +79,4 @@ private:
     std::vector<Value> m_values;
 };
 
-} // namespace sipscope::store::detail
+}  // namespace sipscope::store::detail

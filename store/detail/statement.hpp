@@ -17,8 +17,8 @@ public:
     Statement(sqlite3* db, std::string_view sql) : m_db(db) {
         if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt,
                                nullptr) != SQLITE_OK)
-            throw Error(std::string("database error preparing a query: ") + sqlite3_errmsg(db) + " in: " +
-                            std::string(sql.substr(0, 120)),
+            throw Error(std::string("database error preparing a query: ") + sqlite3_errmsg(db) +
+                            " in: " + std::string(sql.substr(0, 120)),
                         Error::Kind::Environment);
     }
     ~Statement() { sqlite3_finalize(m_stmt); }
@@ -98,4 +98,4 @@ inline std::int64_t queryInt(sqlite3* db, std::string_view sql, std::int64_t fal
     return fallback;
 }
 
-} // namespace sipscope::store::detail
+}  // namespace sipscope::store::detail

@@ -11,7 +11,7 @@ namespace {
 // A decompressed block may not claim more than this (blocks are written at up to a few hundred KiB).
 constexpr std::uint64_t MaxRawBlockBytes = 64u << 20;
 
-} // namespace
+}  // namespace
 
 struct TextBlockEncoder::Context {
     ZSTD_CCtx* cctx = ZSTD_createCCtx();
@@ -23,9 +23,9 @@ TextBlockEncoder::~TextBlockEncoder() = default;
 
 std::string_view TextBlockEncoder::encode(std::string_view raw, TextCodec& codec) {
     m_out.resize(ZSTD_compressBound(raw.size()));
-    const std::size_t size =
-        m_context->cctx ? ZSTD_compressCCtx(m_context->cctx, m_out.data(), m_out.size(), raw.data(), raw.size(), m_level)
-                        : 0;
+    const std::size_t size = m_context->cctx ? ZSTD_compressCCtx(m_context->cctx, m_out.data(), m_out.size(),
+                                                                 raw.data(), raw.size(), m_level)
+                                             : 0;
     if (!m_context->cctx || ZSTD_isError(size) || size >= raw.size()) {
         codec = TextCodec::Raw;
         return raw;
@@ -114,4 +114,4 @@ std::string TextBlockReader::read(sqlite3* db, std::int64_t blockId, std::int64_
     return m_block.substr(begin, count);
 }
 
-} // namespace sipscope::store::detail
+}  // namespace sipscope::store::detail

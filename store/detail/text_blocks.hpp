@@ -59,4 +59,4 @@ private:
     std::string m_block;
 };
 
-} // namespace sipscope::store::detail
+}  // namespace sipscope::store::detail

@@ -12,8 +12,7 @@ namespace {
 std::atomic<std::size_t> g_allocations{0};
 }
 
-void* operator new(std::size_t size)
-{
+void* operator new(std::size_t size) {
     ++g_allocations;
     if (void* pointer = std::malloc(size == 0 ? 1 : size))
         return pointer;
@@ -23,15 +22,9 @@ void* operator new(std::size_t size)
 // GCC cannot see that these pair with the malloc in the operator new above.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void operator delete(void* pointer) noexcept
-{
-    std::free(pointer);
-}
+void operator delete(void* pointer) noexcept { std::free(pointer); }
 
-void operator delete(void* pointer, std::size_t) noexcept
-{
-    std::free(pointer);
-}
+void operator delete(void* pointer, std::size_t) noexcept { std::free(pointer); }
 #pragma GCC diagnostic pop
 
 namespace sipscope::capture {
@@ -39,11 +32,9 @@ namespace {
 
 using namespace test;
 
-TEST(Allocation, UdpPathAllocatesNothingPerPacket)
-{
-    const Bytes frame = ethernet(0x0800, ipv4(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 17,
-                                              udp(5060, 5060, bytesOf(InviteText))),
-                                 {0x8100});
+TEST(Allocation, UdpPathAllocatesNothingPerPacket) {
+    const Bytes frame =
+        ethernet(0x0800, ipv4(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 17, udp(5060, 5060, bytesOf(InviteText))), {0x8100});
     std::size_t delivered = 0;
     PacketDecoder decoder([&delivered](const PayloadView&) { ++delivered; });
     RawPacket packet;
@@ -61,5 +52,5 @@ TEST(Allocation, UdpPathAllocatesNothingPerPacket)
     EXPECT_EQ(delivered, 1001u);
 }
 
-} // namespace
-} // namespace sipscope::capture
+}  // namespace
+}  // namespace sipscope::capture

@@ -29,19 +29,17 @@ struct BrokenCase {
     std::string reason;  // what the stored error says about the start line
 };
 
-const std::string Sip7Request =
-    "INVITE sip:bob@example.com SIP/7.0\r\n"
-    "Via: SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK7v\r\n"
-    "From: <sip:alice@example.com>;tag=7\r\n"
-    "To: <sip:bob@example.com>\r\n"
-    "Call-ID: sip7@10.0.0.1\r\n"
-    "CSeq: 1 INVITE\r\n"
-    "Content-Length: 0\r\n"
-    "\r\n";
+const std::string Sip7Request = "INVITE sip:bob@example.com SIP/7.0\r\n"
+                                "Via: SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bK7v\r\n"
+                                "From: <sip:alice@example.com>;tag=7\r\n"
+                                "To: <sip:bob@example.com>\r\n"
+                                "Call-ID: sip7@10.0.0.1\r\n"
+                                "CSeq: 1 INVITE\r\n"
+                                "Content-Length: 0\r\n"
+                                "\r\n";
 
 // The built SIP/7.0 request, and the RFC 4475 files when the corpus is there (empty `missing` then).
-std::vector<BrokenCase> cases(std::string& missing)
-{
+std::vector<BrokenCase> cases(std::string& missing) {
     std::vector<BrokenCase> result{{"SIP/7.0 request", Sip7Request, "sip7@10.0.0.1", "SIP version is not 2.0"}};
     const fs::path dir = fs::path(SIPSCOPE_CORPUS_DIR) / "rfc4475";
     if (!fs::is_directory(dir)) {
@@ -64,8 +62,7 @@ std::vector<BrokenCase> cases(std::string& missing)
     return result;
 }
 
-TEST(BrokenStartLine, LooksLikeSipAndParsesAsMalformedWithTheReason)
-{
+TEST(BrokenStartLine, LooksLikeSipAndParsesAsMalformedWithTheReason) {
     std::string missing;
     decode::SipParser parser;
     for (const BrokenCase& c : cases(missing)) {
@@ -85,8 +82,7 @@ TEST(BrokenStartLine, LooksLikeSipAndParsesAsMalformedWithTheReason)
     }
 }
 
-TEST(BrokenStartLine, ImportStoresEachAsAMalformedMessage)
-{
+TEST(BrokenStartLine, ImportStoresEachAsAMalformedMessage) {
     std::string missing;
     const std::vector<BrokenCase> all = cases(missing);
     test::TempDir dir;
@@ -129,5 +125,5 @@ TEST(BrokenStartLine, ImportStoresEachAsAMalformedMessage)
     }
 }
 
-} // namespace
-} // namespace sipscope
+}  // namespace
+}  // namespace sipscope

@@ -16,8 +16,7 @@ namespace {
 using namespace test;
 
 // A HEP3 chunk of the generic vendor.
-Bytes chunk(std::uint16_t type, const Bytes& body, std::uint16_t vendor = 0)
-{
+Bytes chunk(std::uint16_t type, const Bytes& body, std::uint16_t vendor = 0) {
     Bytes out;
     put16(out, vendor);
     put16(out, type);
@@ -25,32 +24,25 @@ Bytes chunk(std::uint16_t type, const Bytes& body, std::uint16_t vendor = 0)
     return concat(out, body);
 }
 
-Bytes u8(std::uint8_t value)
-{
-    return Bytes{value};
-}
+Bytes u8(std::uint8_t value) { return Bytes{value}; }
 
-Bytes be16(std::uint16_t value)
-{
+Bytes be16(std::uint16_t value) {
     Bytes out;
     put16(out, value);
     return out;
 }
 
-Bytes be32(std::uint32_t value)
-{
+Bytes be32(std::uint32_t value) {
     Bytes out;
     put32(out, value);
     return out;
 }
 
-Bytes addressBytes(const IpAddress& address)
-{
+Bytes addressBytes(const IpAddress& address) {
     return Bytes(address.bytes.begin(), address.bytes.begin() + (address.version == 4 ? 4 : 16));
 }
 
-Bytes hep3(const std::vector<Bytes>& chunks)
-{
+Bytes hep3(const std::vector<Bytes>& chunks) {
     Bytes body;
     for (const Bytes& item : chunks)
         body = concat(body, item);
@@ -73,8 +65,7 @@ constexpr std::uint32_t Seconds = 1'500'000'000;
 constexpr std::uint32_t Micros = 123'456;
 constexpr std::int64_t HepTimeUs = std::int64_t{Seconds} * 1'000'000 + Micros;
 
-Bytes deflated(const std::string& text)
-{
+Bytes deflated(const std::string& text) {
     uLongf size = compressBound(static_cast<uLong>(text.size()));
     Bytes out(size);
     EXPECT_EQ(compress(out.data(), &size, reinterpret_cast<const Bytef*>(text.data()), static_cast<uLong>(text.size())),
@@ -83,8 +74,7 @@ Bytes deflated(const std::string& text)
     return out;
 }
 
-Bytes sipHep3(const std::string& payload, const Hep3Options& options = {})
-{
+Bytes sipHep3(const std::string& payload, const Hep3Options& options = {}) {
     const bool isIpv6 = options.src.version == 6;
     return hep3({
         chunk(0x0001, u8(isIpv6 ? 10 : 2)),
@@ -108,30 +98,26 @@ struct Result {
     std::vector<Delivered> delivered;
 };
 
-Result decodeDirect(HepDecoder& decoder, const Bytes& datagram, std::int64_t fallbackUs = 42)
-{
+Result decodeDirect(HepDecoder& decoder, const Bytes& datagram, std::int64_t fallbackUs = 42) {
     // Exactly sized heap copy, so ASan sees any read past the datagram.
     std::unique_ptr<char[]> copy(new char[datagram.size() + 1]);
     if (!datagram.empty())  // an empty vector's data() may be null, which memcpy must not get (UBSan)
         std::memcpy(copy.get(), datagram.data(), datagram.size());
     Result result;
-    result.status = decoder.decode(std::string_view(copy.get(), datagram.size()), fallbackUs, 7,
-                                   [&](const PayloadView& view) {
-                                       result.delivered.push_back({std::string(view.bytes), view.src, view.dst,
-                                                                   view.transport, view.frameNumber,
-                                                                   view.timestampUs});
-                                   });
+    result.status =
+        decoder.decode(std::string_view(copy.get(), datagram.size()), fallbackUs, 7, [&](const PayloadView& view) {
+            result.delivered.push_back(
+                {std::string(view.bytes), view.src, view.dst, view.transport, view.frameNumber, view.timestampUs});
+        });
     return result;
 }
 
 // HEP inside UDP to the collector's port, inside IPv4 and Ethernet.
-Bytes collectorFrame(const Bytes& datagram, std::uint16_t port = 9060)
-{
+Bytes collectorFrame(const Bytes& datagram, std::uint16_t port = 9060) {
     return ethernet(0x0800, ipv4(ip4(10, 9, 9, 1), ip4(10, 9, 9, 2), 17, udp(40000, port, datagram)));
 }
 
-TEST(Hep, Version3DeliversTheOriginalEndpointsAndTime)
-{
+TEST(Hep, Version3DeliversTheOriginalEndpointsAndTime) {
     for (bool isCompressed : {false, true}) {
         SCOPED_TRACE(isCompressed);
         Hep3Options options;
@@ -151,14 +137,16 @@ TEST(Hep, Version3DeliversTheOriginalEndpointsAndTime)
     }
 }
 
-TEST(Hep, Version3TransportsAndIpv6)
-{
+TEST(Hep, Version3TransportsAndIpv6) {
     const struct {
         std::uint8_t protocol;
         std::uint16_t dstPort;
         Transport transport;
     } cases[] = {
-        {17, 5060, Transport::Udp}, {6, 5060, Transport::Tcp}, {6, 5061, Transport::Tls}, {132, 5060, Transport::Sctp},
+        {17, 5060, Transport::Udp},
+        {6, 5060, Transport::Tcp},
+        {6, 5061, Transport::Tls},
+        {132, 5060, Transport::Sctp},
     };
     for (const auto& item : cases) {
         SCOPED_TRACE(int{item.protocol});
@@ -177,8 +165,7 @@ TEST(Hep, Version3TransportsAndIpv6)
     }
 }
 
-TEST(Hep, OtherPayloadsAreSkipped)
-{
+TEST(Hep, OtherPayloadsAreSkipped) {
     HepDecoder decoder;
     Hep3Options rtcp;
     rtcp.protoType = 5;
@@ -192,8 +179,7 @@ TEST(Hep, OtherPayloadsAreSkipped)
     EXPECT_FALSE(looksLikeHep(InviteText));
 }
 
-TEST(Hep, LyingLengthsAreMalformedAndEveryPrefixIsSafe)
-{
+TEST(Hep, LyingLengthsAreMalformedAndEveryPrefixIsSafe) {
     HepDecoder decoder;
     const Bytes good = sipHep3(InviteText);
     // Every cut: never delivered, never read past the cut (ASan), always HEP-shaped (the magic survives).
@@ -221,8 +207,7 @@ TEST(Hep, LyingLengthsAreMalformedAndEveryPrefixIsSafe)
     EXPECT_EQ(decodeDirect(decoder, padded).status, HepStatus::Delivered);
 }
 
-TEST(Hep, CompressedPayloadsAreBounded)
-{
+TEST(Hep, CompressedPayloadsAreBounded) {
     HepDecoder small(1024);
     Hep3Options options;
     options.isCompressed = true;
@@ -240,8 +225,7 @@ TEST(Hep, CompressedPayloadsAreBounded)
 
 // HEPv1/v2: version, header length, family, protocol, ports, addresses, then (v2) seconds, µs, capture id.
 Bytes hep2(int version, const IpAddress& src, const IpAddress& dst, std::uint8_t protocol, const std::string& payload,
-           int timeHeaderBytes = 12)
-{
+           int timeHeaderBytes = 12) {
     const std::size_t addressLength = src.version == 4 ? 4 : 16;
     const std::size_t headerBytes = 8 + 2 * addressLength + (version == 2 ? timeHeaderBytes : 0);
     Bytes out{static_cast<std::uint8_t>(version), static_cast<std::uint8_t>(headerBytes),
@@ -261,13 +245,12 @@ Bytes hep2(int version, const IpAddress& src, const IpAddress& dst, std::uint8_t
     return concat(out, bytesOf(payload));
 }
 
-TEST(Hep, Versions1And2)
-{
+TEST(Hep, Versions1And2) {
     HepDecoder decoder;
     for (int timeHeaderBytes : {10, 12}) {
         SCOPED_TRACE(timeHeaderBytes);
-        const Result result = decodeDirect(decoder, hep2(2, ip4(1, 2, 3, 4), ip4(5, 6, 7, 8), 17, InviteText,
-                                                         timeHeaderBytes));
+        const Result result =
+            decodeDirect(decoder, hep2(2, ip4(1, 2, 3, 4), ip4(5, 6, 7, 8), 17, InviteText, timeHeaderBytes));
         ASSERT_EQ(result.status, HepStatus::Delivered);
         EXPECT_EQ(result.delivered[0].bytes, InviteText);
         EXPECT_EQ(result.delivered[0].src.toString(), "1.2.3.4:5060");
@@ -275,9 +258,8 @@ TEST(Hep, Versions1And2)
         EXPECT_EQ(result.delivered[0].timestampUs, HepTimeUs);
         EXPECT_EQ(decoder.lastCaptureId(), 2001u);
     }
-    const Result v1 = decodeDirect(decoder, hep2(1, ip6({0xfe80, 0, 0, 0, 0, 0, 0, 1}), ip6({0xfe80, 0, 0, 0, 0, 0, 0, 2}),
-                                                 6, OkText),
-                                   99);
+    const Result v1 = decodeDirect(
+        decoder, hep2(1, ip6({0xfe80, 0, 0, 0, 0, 0, 0, 1}), ip6({0xfe80, 0, 0, 0, 0, 0, 0, 2}), 6, OkText), 99);
     ASSERT_EQ(v1.status, HepStatus::Delivered);
     EXPECT_EQ(v1.delivered[0].src.toString(), "[fe80::1]:5060");
     EXPECT_EQ(v1.delivered[0].transport, Transport::Tcp);
@@ -292,14 +274,12 @@ TEST(Hep, Versions1And2)
 // The bytes Debian's Kamailio 5.6 siptrace (hep_version 2) sent for an INVITE from 127.0.0.1:25060 to
 // 127.0.0.1:25070: version 2, hp_l 16 (base header and addresses only), AF_INET, UDP, ports, addresses, then the
 // uncounted 12-byte time header (seconds and µs little-endian, capture id 2001, 2 bytes of padding).
-const Bytes KamailioV2Ipv4Header{0x02, 0x10, 0x02, 0x11, 0x61, 0xe4, 0x61, 0xee, 0x7f, 0x00, 0x00, 0x01,
-                                 0x7f, 0x00, 0x00, 0x01, 0x2e, 0xdd, 0x12, 0x6b, 0x56, 0x7c, 0x08, 0x00,
-                                 0xd1, 0x07, 0x00, 0x00};
+const Bytes KamailioV2Ipv4Header{0x02, 0x10, 0x02, 0x11, 0x61, 0xe4, 0x61, 0xee, 0x7f, 0x00, 0x00, 0x01, 0x7f, 0x00,
+                                 0x00, 0x01, 0x2e, 0xdd, 0x12, 0x6b, 0x56, 0x7c, 0x08, 0x00, 0xd1, 0x07, 0x00, 0x00};
 constexpr std::int64_t KamailioTimeUs = std::int64_t{0x6b12dd2e} * 1'000'000 + 0x00087c56;
 
 // The same sender's layout for IPv6: hp_l 40 (8 + 2 × 16), AF_INET6 (10), ::1 port 5060 to ::2 port 5080.
-Bytes kamailioV2Ipv6Header()
-{
+Bytes kamailioV2Ipv6Header() {
     Bytes out{0x02, 0x28, 0x0a, 0x11, 0x13, 0xc4, 0x13, 0xd8};
     for (std::uint8_t last : {1, 2}) {
         Bytes address(16, 0);
@@ -309,8 +289,7 @@ Bytes kamailioV2Ipv6Header()
     return concat(out, Bytes{0x2e, 0xdd, 0x12, 0x6b, 0x56, 0x7c, 0x08, 0x00, 0xd1, 0x07, 0x00, 0x00});
 }
 
-TEST(Hep, Version2LengthWithoutTheTimeHeaderAsKamailioOpensipsAndCaptagentSendIt)
-{
+TEST(Hep, Version2LengthWithoutTheTimeHeaderAsKamailioOpensipsAndCaptagentSendIt) {
     HepDecoder decoder;
     const Result v4 = decodeDirect(decoder, concat(KamailioV2Ipv4Header, bytesOf(InviteText)));
     ASSERT_EQ(v4.status, HepStatus::Delivered);
@@ -343,8 +322,7 @@ TEST(Hep, Version2LengthWithoutTheTimeHeaderAsKamailioOpensipsAndCaptagentSendIt
     EXPECT_EQ(decodeDirect(decoder, Bytes(whole.begin(), whole.begin() + 20)).status, HepStatus::NotHep);
 }
 
-TEST(Hep, DatagramsOnAHepPortThatAreNotHepAreCounted)
-{
+TEST(Hep, DatagramsOnAHepPortThatAreNotHepAreCounted) {
     DecoderLimits limits;
     limits.hepPorts.push_back(29060);  // as capture --hep-listen udp:127.0.0.1:29060 adds its own
     DecoderHarness harness(limits);
@@ -354,7 +332,7 @@ TEST(Hep, DatagramsOnAHepPortThatAreNotHepAreCounted)
     harness.feed(collectorFrame(concat(unknownLength, bytesOf(InviteText))));
     harness.feed(collectorFrame(bytesOf("HEP4 some future version")));
     harness.feed(collectorFrame(bytesOf("junk"), 29060));
-    harness.feed(collectorFrame(bytesOf("junk"), 12345));   // not a HEP port: ordinary UDP, not counted
+    harness.feed(collectorFrame(bytesOf("junk"), 12345));  // not a HEP port: ordinary UDP, not counted
     harness.feed(collectorFrame(bytesOf(OkText)));         // plain SIP sent to the collector port is SIP
     harness.finish();
     ASSERT_EQ(harness.messages(), (std::vector<std::string>{InviteText, OkText}));
@@ -363,21 +341,20 @@ TEST(Hep, DatagramsOnAHepPortThatAreNotHepAreCounted)
     EXPECT_EQ(harness.stats().hepPortNotHep, 3u);
 }
 
-TEST(Hep, FreeFunctionUsesAPerThreadDecoder)
-{
+TEST(Hep, FreeFunctionUsesAPerThreadDecoder) {
     const Bytes datagram = sipHep3(InviteText);
     int count = 0;
-    const HepStatus status = decodeHep(std::string_view(reinterpret_cast<const char*>(datagram.data()), datagram.size()),
-                                       0, 1, [&](const PayloadView& view) {
-                                           ++count;
-                                           EXPECT_EQ(view.bytes, InviteText);
-                                       });
+    const HepStatus status =
+        decodeHep(std::string_view(reinterpret_cast<const char*>(datagram.data()), datagram.size()), 0, 1,
+                  [&](const PayloadView& view) {
+                      ++count;
+                      EXPECT_EQ(view.bytes, InviteText);
+                  });
     EXPECT_EQ(status, HepStatus::Delivered);
     EXPECT_EQ(count, 1);
 }
 
-TEST(Hep, DecoderUnwrapsHepOnAnyUdpPort)
-{
+TEST(Hep, DecoderUnwrapsHepOnAnyUdpPort) {
     DecoderHarness harness;
     Hep3Options compressed;
     compressed.isCompressed = true;
@@ -403,5 +380,5 @@ TEST(Hep, DecoderUnwrapsHepOnAnyUdpPort)
     EXPECT_EQ(harness.stats().udpPayloads, 5u);
 }
 
-} // namespace
-} // namespace sipscope::capture
+}  // namespace
+}  // namespace sipscope::capture

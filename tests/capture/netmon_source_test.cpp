@@ -15,8 +15,7 @@
 namespace sipscope::capture {
 namespace {
 
-void putLe(std::string& out, std::uint64_t value, int bytes)
-{
+void putLe(std::string& out, std::uint64_t value, int bytes) {
     for (int i = 0; i < bytes; ++i)
         out.push_back(static_cast<char>(value >> (8 * i)));
 }
@@ -28,8 +27,7 @@ struct NetMonFrame {
 
 // A NetMon 2.0 file starting 2005-07-17 15:39:20.502 UTC. The frame table goes after the frames, as NetMon
 // writes it, or right after the header when `isTableFirst`.
-std::string netMonFile(const std::vector<NetMonFrame>& frames, std::uint16_t network = 1, bool isTableFirst = false)
-{
+std::string netMonFile(const std::vector<NetMonFrame>& frames, std::uint16_t network = 1, bool isTableFirst = false) {
     std::string header = "GMBU";
     header.push_back(0);  // minor
     header.push_back(2);  // major
@@ -60,8 +58,7 @@ class TempFile {
 public:
     explicit TempFile(const std::string& content)
         : m_path(std::filesystem::temp_directory_path() /
-                 ("sipscope_netmon_test_" + std::to_string(::getpid()) + "_" + std::to_string(s_counter++) + ".cap"))
-    {
+                 ("sipscope_netmon_test_" + std::to_string(::getpid()) + "_" + std::to_string(s_counter++) + ".cap")) {
         std::ofstream(m_path, std::ios::binary) << content;
     }
     ~TempFile() { std::filesystem::remove(m_path); }
@@ -77,8 +74,7 @@ constexpr std::int64_t StartUs = 1'121'614'760'502'000;  // 2005-07-17T15:39:20.
 const std::vector<NetMonFrame> Frames = {
     {0, std::string(60, 'a')}, {1'500, std::string(100, 'b')}, {2'000'001, std::string(42, 'c')}};
 
-TEST(NetMonSource, ReadsEveryFrameWithItsTime)
-{
+TEST(NetMonSource, ReadsEveryFrameWithItsTime) {
     for (bool isTableFirst : {false, true}) {
         SCOPED_TRACE(isTableFirst);
         const std::string content = netMonFile(Frames, 1, isTableFirst);
@@ -100,17 +96,16 @@ TEST(NetMonSource, ReadsEveryFrameWithItsTime)
     }
 }
 
-TEST(NetMonSource, NetworkTypesBecomeLinkTypes)
-{
+TEST(NetMonSource, NetworkTypesBecomeLinkTypes) {
     const struct {
         std::uint16_t network;
         std::uint32_t linkType;
     } cases[] = {
-        {1, 1},                      // Ethernet
-        {0xe000 + 101, 101},         // a pcap link type, NetMon 3 style
+        {1, 1},               // Ethernet
+        {0xe000 + 101, 101},  // a pcap link type, NetMon 3 style
         {0xe000 + 113, 113},
-        {2, 0xffff0002u},            // Token Ring: delivered, and unknown to the decoder
-        {0xfffe, 0xfffffffeu},       // NetMon's own records
+        {2, 0xffff0002u},       // Token Ring: delivered, and unknown to the decoder
+        {0xfffe, 0xfffffffeu},  // NetMon's own records
     };
     for (const auto& item : cases) {
         SCOPED_TRACE(item.network);
@@ -122,8 +117,7 @@ TEST(NetMonSource, NetworkTypesBecomeLinkTypes)
     }
 }
 
-TEST(NetMonSource, StreamsOpenThroughFmemopen)
-{
+TEST(NetMonSource, StreamsOpenThroughFmemopen) {
     std::string content = netMonFile(Frames);
     std::FILE* stream = fmemopen(content.data(), content.size(), "rb");
     ASSERT_NE(stream, nullptr);
@@ -135,8 +129,7 @@ TEST(NetMonSource, StreamsOpenThroughFmemopen)
     EXPECT_EQ(count, 3);
 }
 
-void expectDamage(const std::string& content, int framesBefore, const std::string& words)
-{
+void expectDamage(const std::string& content, int framesBefore, const std::string& words) {
     TempFile file(content);
     std::unique_ptr<PacketSource> source;
     RawPacket packet;
@@ -158,8 +151,7 @@ void expectDamage(const std::string& content, int framesBefore, const std::strin
     }
 }
 
-TEST(NetMonSource, DamageNamesTheFileAndOffset)
-{
+TEST(NetMonSource, DamageNamesTheFileAndOffset) {
     const std::string tableFirst = netMonFile(Frames, 1, true);
     const std::size_t third = 128 + 12 + (16 + 60) + (16 + 100);
     // Frame 3's bytes, then its header, cut off.
@@ -182,5 +174,5 @@ TEST(NetMonSource, DamageNamesTheFileAndOffset)
     expectDamage(version1, 0, "NetMon version 1.0 is not supported");
 }
 
-} // namespace
-} // namespace sipscope::capture
+}  // namespace
+}  // namespace sipscope::capture

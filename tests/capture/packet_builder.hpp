@@ -13,37 +13,29 @@ namespace sipscope::capture::test {
 
 using Bytes = std::vector<std::uint8_t>;
 
-inline void put16(Bytes& out, std::uint32_t value)
-{
+inline void put16(Bytes& out, std::uint32_t value) {
     out.push_back(static_cast<std::uint8_t>(value >> 8));
     out.push_back(static_cast<std::uint8_t>(value));
 }
 
-inline void put32(Bytes& out, std::uint32_t value)
-{
+inline void put32(Bytes& out, std::uint32_t value) {
     put16(out, value >> 16);
     put16(out, value & 0xffff);
 }
 
-inline Bytes bytesOf(std::string_view text)
-{
-    return Bytes(text.begin(), text.end());
-}
+inline Bytes bytesOf(std::string_view text) { return Bytes(text.begin(), text.end()); }
 
-inline Bytes concat(const Bytes& head, const Bytes& tail)
-{
+inline Bytes concat(const Bytes& head, const Bytes& tail) {
     Bytes out = head;
     out.insert(out.end(), tail.begin(), tail.end());
     return out;
 }
 
-inline IpAddress ip4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d)
-{
+inline IpAddress ip4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d) {
     return IpAddress::v4((std::uint32_t{a} << 24) | (std::uint32_t{b} << 16) | (std::uint32_t{c} << 8) | d);
 }
 
-inline IpAddress ip6(std::initializer_list<std::uint16_t> groups)
-{
+inline IpAddress ip6(std::initializer_list<std::uint16_t> groups) {
     IpAddress address;
     address.version = 6;
     std::size_t i = 0;
@@ -54,8 +46,7 @@ inline IpAddress ip6(std::initializer_list<std::uint16_t> groups)
     return address;
 }
 
-inline Bytes udp(std::uint16_t srcPort, std::uint16_t dstPort, const Bytes& payload)
-{
+inline Bytes udp(std::uint16_t srcPort, std::uint16_t dstPort, const Bytes& payload) {
     Bytes out;
     put16(out, srcPort);
     put16(out, dstPort);
@@ -67,8 +58,7 @@ inline Bytes udp(std::uint16_t srcPort, std::uint16_t dstPort, const Bytes& payl
 constexpr std::uint8_t Fin = 0x01, Syn = 0x02, Rst = 0x04, Psh = 0x08, Ack = 0x10;
 
 inline Bytes tcp(std::uint16_t srcPort, std::uint16_t dstPort, std::uint32_t sequence, std::uint8_t flags,
-                 const Bytes& payload)
-{
+                 const Bytes& payload) {
     Bytes out;
     put16(out, srcPort);
     put16(out, dstPort);
@@ -84,8 +74,7 @@ inline Bytes tcp(std::uint16_t srcPort, std::uint16_t dstPort, std::uint32_t seq
 // An IPv4 header (with `optionWords` 4-byte NOP options) around `payload`; fragment fields as given.
 inline Bytes ipv4(const IpAddress& src, const IpAddress& dst, std::uint8_t protocol, const Bytes& payload,
                   std::uint16_t id = 1, std::uint32_t fragmentOffset = 0, bool hasMoreFragments = false,
-                  int optionWords = 0)
-{
+                  int optionWords = 0) {
     Bytes out;
     const std::size_t headerLength = 20 + 4 * static_cast<std::size_t>(optionWords);
     out.push_back(static_cast<std::uint8_t>(0x40 | (headerLength / 4)));
@@ -104,8 +93,7 @@ inline Bytes ipv4(const IpAddress& src, const IpAddress& dst, std::uint8_t proto
 }
 
 // An IPv6 header; `extensions` are already-encoded extension headers, `firstNext` the value naming the first.
-inline Bytes ipv6(const IpAddress& src, const IpAddress& dst, std::uint8_t nextHeader, const Bytes& payload)
-{
+inline Bytes ipv6(const IpAddress& src, const IpAddress& dst, std::uint8_t nextHeader, const Bytes& payload) {
     Bytes out;
     put32(out, 0x60000000);
     put16(out, static_cast<std::uint32_t>(payload.size()));
@@ -117,22 +105,19 @@ inline Bytes ipv6(const IpAddress& src, const IpAddress& dst, std::uint8_t nextH
 }
 
 // An 8-byte IPv6 extension header of the options kind (hop-by-hop 0, destination options 60) with PadN.
-inline Bytes ipv6Options(std::uint8_t next, const Bytes& rest)
-{
+inline Bytes ipv6Options(std::uint8_t next, const Bytes& rest) {
     Bytes out{next, 0, 1, 4, 0, 0, 0, 0};
     return concat(out, rest);
 }
 
-inline Bytes ipv6Fragment(std::uint8_t next, std::uint32_t offset, bool hasMore, std::uint32_t id, const Bytes& data)
-{
+inline Bytes ipv6Fragment(std::uint8_t next, std::uint32_t offset, bool hasMore, std::uint32_t id, const Bytes& data) {
     Bytes out{next, 0};
     put16(out, (offset & 0xfff8u) | (hasMore ? 1u : 0u));
     put32(out, id);
     return concat(out, data);
 }
 
-inline Bytes ethernet(std::uint16_t etherType, const Bytes& payload, std::initializer_list<std::uint16_t> tags = {})
-{
+inline Bytes ethernet(std::uint16_t etherType, const Bytes& payload, std::initializer_list<std::uint16_t> tags = {}) {
     Bytes out{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb};
     for (std::uint16_t tagType : tags) {
         put16(out, tagType);
@@ -142,8 +127,7 @@ inline Bytes ethernet(std::uint16_t etherType, const Bytes& payload, std::initia
     return concat(out, payload);
 }
 
-inline Bytes sll(std::uint16_t protocol, const Bytes& payload)
-{
+inline Bytes sll(std::uint16_t protocol, const Bytes& payload) {
     Bytes out;
     put16(out, 0);  // to us
     put16(out, 1);  // ARPHRD_ETHER
@@ -154,8 +138,7 @@ inline Bytes sll(std::uint16_t protocol, const Bytes& payload)
     return concat(out, payload);
 }
 
-inline Bytes sll2(std::uint16_t protocol, const Bytes& payload)
-{
+inline Bytes sll2(std::uint16_t protocol, const Bytes& payload) {
     Bytes out;
     put16(out, protocol);
     put16(out, 0);
@@ -168,8 +151,7 @@ inline Bytes sll2(std::uint16_t protocol, const Bytes& payload)
     return concat(out, payload);
 }
 
-inline Bytes nullLink(std::uint32_t family, bool isLittleEndian, const Bytes& payload)
-{
+inline Bytes nullLink(std::uint32_t family, bool isLittleEndian, const Bytes& payload) {
     Bytes out;
     if (isLittleEndian) {
         for (int i = 0; i < 4; ++i)
@@ -180,8 +162,7 @@ inline Bytes nullLink(std::uint32_t family, bool isLittleEndian, const Bytes& pa
     return concat(out, payload);
 }
 
-inline Bytes gre(std::uint16_t protocol, const Bytes& payload, bool hasKey = false, bool hasSequence = false)
-{
+inline Bytes gre(std::uint16_t protocol, const Bytes& payload, bool hasKey = false, bool hasSequence = false) {
     Bytes out;
     put16(out, (hasKey ? 0x2000u : 0u) | (hasSequence ? 0x1000u : 0u));
     put16(out, protocol);
@@ -192,8 +173,7 @@ inline Bytes gre(std::uint16_t protocol, const Bytes& payload, bool hasKey = fal
     return concat(out, payload);
 }
 
-inline Bytes pppoe(std::uint16_t pppProtocol, const Bytes& payload)
-{
+inline Bytes pppoe(std::uint16_t pppProtocol, const Bytes& payload) {
     Bytes out{0x11, 0x00};
     put16(out, 0x1234);
     put16(out, static_cast<std::uint32_t>(payload.size() + 2));
@@ -201,4 +181,4 @@ inline Bytes pppoe(std::uint16_t pppProtocol, const Bytes& payload)
     return concat(out, payload);
 }
 
-} // namespace sipscope::capture::test
+}  // namespace sipscope::capture::test

@@ -14,13 +14,9 @@ const IpAddress B = ip4(10, 0, 0, 2);
 const IpAddress A6 = ip6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 1});
 const IpAddress B6 = ip6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 2});
 
-Bytes sipUdp4()
-{
-    return ipv4(A, B, 17, udp(5062, 5060, bytesOf(InviteText)));
-}
+Bytes sipUdp4() { return ipv4(A, B, 17, udp(5062, 5060, bytesOf(InviteText))); }
 
-void expectOneInvite(const DecoderHarness& harness, const IpAddress& src = A, const IpAddress& dst = B)
-{
+void expectOneInvite(const DecoderHarness& harness, const IpAddress& src = A, const IpAddress& dst = B) {
     ASSERT_EQ(harness.delivered().size(), 1u);
     const Delivered& item = harness.delivered()[0];
     EXPECT_EQ(item.bytes, InviteText);
@@ -30,8 +26,7 @@ void expectOneInvite(const DecoderHarness& harness, const IpAddress& src = A, co
     EXPECT_EQ(harness.stats().payloadsDelivered, 1u);
 }
 
-TEST(PacketDecoder, LinkLayersAroundIpv4)
-{
+TEST(PacketDecoder, LinkLayersAroundIpv4) {
     struct Case {
         const char* name;
         std::uint32_t linkType;
@@ -68,8 +63,7 @@ TEST(PacketDecoder, LinkLayersAroundIpv4)
     }
 }
 
-TEST(PacketDecoder, Ipv6WithExtensionHeaders)
-{
+TEST(PacketDecoder, Ipv6WithExtensionHeaders) {
     const Bytes datagram = udp(5062, 5060, bytesOf(InviteText));
     struct Case {
         const char* name;
@@ -95,8 +89,7 @@ TEST(PacketDecoder, Ipv6WithExtensionHeaders)
     }
 }
 
-TEST(PacketDecoder, Tunnels)
-{
+TEST(PacketDecoder, Tunnels) {
     const Bytes inner4 = sipUdp4();
     const Bytes innerEthernet = ethernet(0x0800, inner4);
     const IpAddress outerA = ip4(192, 168, 1, 1);
@@ -117,12 +110,12 @@ TEST(PacketDecoder, Tunnels)
         {"gre key+seq", ethernet(0x0800, ipv4(outerA, outerB, 47, gre(0x0800, inner4, true, true)))},
         {"gre teb", ethernet(0x0800, ipv4(outerA, outerB, 47, gre(0x6558, innerEthernet)))},
         {"erspan I", ethernet(0x0800, ipv4(outerA, outerB, 47, gre(0x88be, innerEthernet)))},
-        {"erspan II", ethernet(0x0800, ipv4(outerA, outerB, 47, gre(0x88be, concat(erspan2, innerEthernet),
-                                                                      false, true)))},
-        {"erspan III", ethernet(0x0800, ipv4(outerA, outerB, 47, gre(0x22eb, concat(erspan3, innerEthernet),
-                                                                       false, true)))},
-        {"erspan III platform", ethernet(0x0800, ipv4(outerA, outerB, 47,
-                                                      gre(0x22eb, concat(erspan3Platform, innerEthernet))))},
+        {"erspan II",
+         ethernet(0x0800, ipv4(outerA, outerB, 47, gre(0x88be, concat(erspan2, innerEthernet), false, true)))},
+        {"erspan III",
+         ethernet(0x0800, ipv4(outerA, outerB, 47, gre(0x22eb, concat(erspan3, innerEthernet), false, true)))},
+        {"erspan III platform",
+         ethernet(0x0800, ipv4(outerA, outerB, 47, gre(0x22eb, concat(erspan3Platform, innerEthernet))))},
     };
     for (const Case& c : cases) {
         SCOPED_TRACE(c.name);
@@ -137,8 +130,7 @@ TEST(PacketDecoder, Tunnels)
     expectOneInvite(harness, A6, B6);
 }
 
-TEST(PacketDecoder, TunnelDepthIsBounded)
-{
+TEST(PacketDecoder, TunnelDepthIsBounded) {
     Bytes packet = sipUdp4();
     for (int i = 0; i < 10; ++i)
         packet = ipv4(A, B, 4, packet);
@@ -150,14 +142,13 @@ TEST(PacketDecoder, TunnelDepthIsBounded)
 }
 
 // --sip-ports narrows the search to the listed ports (source or destination); HEP is unwrapped on any port.
-TEST(PacketDecoder, SipPortsNarrowTheSearch)
-{
+TEST(PacketDecoder, SipPortsNarrowTheSearch) {
     DecoderLimits limits;
     limits.sipPorts = {5060, 5080};
     DecoderHarness harness(limits);
-    harness.feed(ethernet(0x0800, ipv4(A, B, 17, udp(5062, 5060, bytesOf(InviteText)))));  // destination port
-    harness.feed(ethernet(0x0800, ipv4(B, A, 17, udp(5080, 40000, bytesOf(InviteText)))));  // source port
-    harness.feed(ethernet(0x0800, ipv4(A, B, 17, udp(5062, 5070, bytesOf(InviteText)))));  // neither
+    harness.feed(ethernet(0x0800, ipv4(A, B, 17, udp(5062, 5060, bytesOf(InviteText)))));          // destination port
+    harness.feed(ethernet(0x0800, ipv4(B, A, 17, udp(5080, 40000, bytesOf(InviteText)))));         // source port
+    harness.feed(ethernet(0x0800, ipv4(A, B, 17, udp(5062, 5070, bytesOf(InviteText)))));          // neither
     harness.feed(ethernet(0x0800, ipv4(A, B, 6, tcp(5062, 5070, 1, 0x18, bytesOf(InviteText)))));  // neither
     EXPECT_EQ(harness.delivered().size(), 2u);
     EXPECT_EQ(harness.stats().outsideSipPorts, 2u);
@@ -170,13 +161,12 @@ TEST(PacketDecoder, SipPortsNarrowTheSearch)
     EXPECT_EQ(anyPort.stats().outsideSipPorts, 0u);
 }
 
-TEST(PacketDecoder, NonSipAndNonIpAreCountedNotDelivered)
-{
+TEST(PacketDecoder, NonSipAndNonIpAreCountedNotDelivered) {
     DecoderHarness harness;
     harness.feed(ethernet(0x0800, ipv4(A, B, 17, udp(53, 53, bytesOf("\x12\x34 dns")))));
     harness.feed(ethernet(0x0800, ipv4(A, B, 17, udp(5060, 5060, bytesOf("\r\n\r\n")))));
     harness.feed(ethernet(0x0800, ipv4(A, B, 17, udp(80, 5060, bytesOf("GET / HTTP/1.1\r\n\r\n")))));
-    harness.feed(ethernet(0x0806, Bytes(28, 0)));  // ARP
+    harness.feed(ethernet(0x0806, Bytes(28, 0)));                // ARP
     harness.feed(ethernet(0x0800, ipv4(A, B, 1, Bytes(8, 0))));  // ICMP
     harness.feed(sipUdp4(), 9999);
     EXPECT_TRUE(harness.delivered().empty());
@@ -187,15 +177,13 @@ TEST(PacketDecoder, NonSipAndNonIpAreCountedNotDelivered)
     EXPECT_EQ(harness.stats().unknownLinkType, 1u);
 }
 
-TEST(PacketDecoder, KeepaliveCrlfBeforeSipIsStripped)
-{
+TEST(PacketDecoder, KeepaliveCrlfBeforeSipIsStripped) {
     DecoderHarness harness;
     harness.feed(ethernet(0x0800, ipv4(A, B, 17, udp(5062, 5060, bytesOf("\r\n" + InviteText)))));
     expectOneInvite(harness);
 }
 
-TEST(PacketDecoder, TruncatedPacketsAreCountedNotDelivered)
-{
+TEST(PacketDecoder, TruncatedPacketsAreCountedNotDelivered) {
     const Bytes frame = ethernet(0x0800, sipUdp4());
     // Every snap length shorter than the frame: never delivered, never read past the captured bytes.
     for (std::size_t length = 0; length < frame.size(); ++length) {
@@ -215,34 +203,32 @@ TEST(PacketDecoder, TruncatedPacketsAreCountedNotDelivered)
 }
 
 // Splits `payload` (an IP payload) into IPv4 fragments of `size` bytes (a multiple of 8).
-std::vector<Bytes> fragments4(const Bytes& payload, std::size_t size, std::uint16_t id = 77)
-{
+std::vector<Bytes> fragments4(const Bytes& payload, std::size_t size, std::uint16_t id = 77) {
     std::vector<Bytes> out;
     for (std::size_t at = 0; at < payload.size(); at += size) {
         const std::size_t length = std::min(size, payload.size() - at);
         Bytes piece(payload.begin() + static_cast<std::ptrdiff_t>(at),
                     payload.begin() + static_cast<std::ptrdiff_t>(at + length));
-        out.push_back(ethernet(0x0800, ipv4(A, B, 17, piece, id, static_cast<std::uint32_t>(at),
-                                            at + length < payload.size())));
+        out.push_back(
+            ethernet(0x0800, ipv4(A, B, 17, piece, id, static_cast<std::uint32_t>(at), at + length < payload.size())));
     }
     return out;
 }
 
-std::vector<Bytes> fragments6(const Bytes& payload, std::size_t size, std::uint32_t id = 77)
-{
+std::vector<Bytes> fragments6(const Bytes& payload, std::size_t size, std::uint32_t id = 77) {
     std::vector<Bytes> out;
     for (std::size_t at = 0; at < payload.size(); at += size) {
         const std::size_t length = std::min(size, payload.size() - at);
         Bytes piece(payload.begin() + static_cast<std::ptrdiff_t>(at),
                     payload.begin() + static_cast<std::ptrdiff_t>(at + length));
-        out.push_back(ethernet(0x86dd, ipv6(A6, B6, 44, ipv6Fragment(17, static_cast<std::uint32_t>(at),
-                                                                     at + length < payload.size(), id, piece))));
+        out.push_back(ethernet(
+            0x86dd, ipv6(A6, B6, 44,
+                         ipv6Fragment(17, static_cast<std::uint32_t>(at), at + length < payload.size(), id, piece))));
     }
     return out;
 }
 
-TEST(PacketDecoder, Ipv4FragmentsInAnyOrder)
-{
+TEST(PacketDecoder, Ipv4FragmentsInAnyOrder) {
     const Bytes datagram = udp(5062, 5060, bytesOf(InviteText));
     const std::vector<Bytes> pieces = fragments4(datagram, 96);
     ASSERT_GE(pieces.size(), 4u);
@@ -277,8 +263,7 @@ TEST(PacketDecoder, Ipv4FragmentsInAnyOrder)
     }
 }
 
-TEST(PacketDecoder, Ipv4OverlappingFragments)
-{
+TEST(PacketDecoder, Ipv4OverlappingFragments) {
     // Fragments [0,96) [64,160) [160,end): the overlap is tolerated.
     const Bytes datagram = udp(5062, 5060, bytesOf(InviteText));
     auto piece = [&](std::size_t from, std::size_t to, bool more) {
@@ -293,8 +278,7 @@ TEST(PacketDecoder, Ipv4OverlappingFragments)
     expectOneInvite(harness);
 }
 
-TEST(PacketDecoder, Ipv6Fragments)
-{
+TEST(PacketDecoder, Ipv6Fragments) {
     const Bytes datagram = udp(5062, 5060, bytesOf(InviteText));
     std::vector<Bytes> pieces = fragments6(datagram, 80);
     DecoderHarness harness;
@@ -304,8 +288,7 @@ TEST(PacketDecoder, Ipv6Fragments)
     EXPECT_EQ(harness.stats().datagramsReassembled, 1u);
 }
 
-TEST(PacketDecoder, IncompleteFragmentsAreCounted)
-{
+TEST(PacketDecoder, IncompleteFragmentsAreCounted) {
     const Bytes datagram = udp(5062, 5060, bytesOf(InviteText));
     std::vector<Bytes> pieces = fragments4(datagram, 96);
     DecoderHarness harness;
@@ -317,8 +300,7 @@ TEST(PacketDecoder, IncompleteFragmentsAreCounted)
     EXPECT_EQ(harness.stats().fragmentsEvicted, 0u);
 }
 
-TEST(PacketDecoder, FragmentsTimeOutByCaptureTime)
-{
+TEST(PacketDecoder, FragmentsTimeOutByCaptureTime) {
     const Bytes datagram = udp(5062, 5060, bytesOf(InviteText));
     std::vector<Bytes> pieces = fragments4(datagram, 96);
     DecoderHarness harness;
@@ -331,8 +313,7 @@ TEST(PacketDecoder, FragmentsTimeOutByCaptureTime)
     EXPECT_EQ(harness.stats().fragmentsIncomplete, 2u);  // the old first half, then the new second half
 }
 
-TEST(PacketDecoder, FragmentTableIsBounded)
-{
+TEST(PacketDecoder, FragmentTableIsBounded) {
     DecoderLimits limits;
     limits.maxFragmentedDatagrams = 4;
     DecoderHarness harness(limits);
@@ -349,8 +330,7 @@ TEST(PacketDecoder, FragmentTableIsBounded)
     EXPECT_EQ(harness.stats().fragmentsIncomplete, 9u);
 }
 
-TEST(PacketDecoder, OversizedDatagramIsRefused)
-{
+TEST(PacketDecoder, OversizedDatagramIsRefused) {
     DecoderHarness harness;
     // A fragment claiming to end beyond 65535 + 40 bytes.
     harness.feed(ethernet(0x0800, ipv4(A, B, 17, Bytes(64, 0), 3, 65528, true)));
@@ -359,8 +339,7 @@ TEST(PacketDecoder, OversizedDatagramIsRefused)
     EXPECT_EQ(harness.stats().fragmentsIncomplete, 1u);
 }
 
-TEST(PacketDecoder, HostileBytesNeverCrash)
-{
+TEST(PacketDecoder, HostileBytesNeverCrash) {
     // Every prefix and a byte-flipped variant of several frames: nothing may crash or read out of bounds.
     const Bytes frames[] = {
         ethernet(0x0800, sipUdp4()),
@@ -381,5 +360,5 @@ TEST(PacketDecoder, HostileBytesNeverCrash)
     SUCCEED();
 }
 
-} // namespace
-} // namespace sipscope::capture
+}  // namespace
+}  // namespace sipscope::capture

@@ -4,34 +4,31 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <chrono>
+#include <fstream>
 #include <future>
+#include <string>
 #include <thread>
 #include <unistd.h>
-#include <fstream>
-#include <string>
 #include <vector>
 
 namespace sipscope::capture {
 namespace {
 
-void putLe32(std::string& out, std::uint32_t value)
-{
+void putLe32(std::string& out, std::uint32_t value) {
     for (int i = 0; i < 4; ++i)
         out.push_back(static_cast<char>(value >> (8 * i)));
 }
 
-void putLe16(std::string& out, std::uint16_t value)
-{
+void putLe16(std::string& out, std::uint16_t value) {
     out.push_back(static_cast<char>(value));
     out.push_back(static_cast<char>(value >> 8));
 }
 
 // A classic pcap file (little-endian) with one record per payload, one second apart.
-std::string pcapFile(const std::vector<std::string>& frames, bool isNanosecond = false, std::uint32_t linkType = 1)
-{
+std::string pcapFile(const std::vector<std::string>& frames, bool isNanosecond = false, std::uint32_t linkType = 1) {
     std::string out;
     putLe32(out, isNanosecond ? 0xa1b23c4d : 0xa1b2c3d4);
     putLe16(out, 2);
@@ -55,8 +52,7 @@ class TempFile {
 public:
     explicit TempFile(const std::string& content, const char* suffix = ".pcap")
         : m_path(std::filesystem::temp_directory_path() /
-                 ("sipscope_capture_test_" + std::to_string(::getpid()) + "_" + std::to_string(s_counter++) + suffix))
-    {
+                 ("sipscope_capture_test_" + std::to_string(::getpid()) + "_" + std::to_string(s_counter++) + suffix)) {
         std::ofstream(m_path, std::ios::binary) << content;
     }
     ~TempFile() { std::filesystem::remove(m_path); }
@@ -69,8 +65,7 @@ private:
 
 const std::vector<std::string> Frames = {std::string(60, 'a'), std::string(100, 'b'), std::string(42, 'c')};
 
-TEST(PacketSource, ReadsEveryRecord)
-{
+TEST(PacketSource, ReadsEveryRecord) {
     const std::string content = pcapFile(Frames);
     TempFile file(content);
     auto source = openCaptureFile(file.path());
@@ -91,8 +86,7 @@ TEST(PacketSource, ReadsEveryRecord)
 }
 
 // pcap seconds are unsigned 32-bit: a record after 2038 stays after 2038 (libpcap alone would sign-extend it).
-TEST(PacketSource, SecondsPast2038AreUnsigned)
-{
+TEST(PacketSource, SecondsPast2038AreUnsigned) {
     std::string content = pcapFile({Frames[0]});
     const std::uint32_t seconds = 3'867'576'602u;  // 2092-07-22, as in a heplify sample capture
     for (int i = 0; i < 4; ++i)
@@ -104,8 +98,7 @@ TEST(PacketSource, SecondsPast2038AreUnsigned)
     EXPECT_EQ(packet.timestampUs, static_cast<std::int64_t>(seconds) * 1'000'000 + 123'456);
 }
 
-TEST(PacketSource, NanosecondFilesBecomeMicroseconds)
-{
+TEST(PacketSource, NanosecondFilesBecomeMicroseconds) {
     TempFile file(pcapFile(Frames, true, 101));
     auto source = openCaptureFile(file.path());
     RawPacket packet;
@@ -114,8 +107,7 @@ TEST(PacketSource, NanosecondFilesBecomeMicroseconds)
     EXPECT_EQ(packet.linkType, 101u);
 }
 
-TEST(PacketSource, DamagedFileKeepsThePacketsBefore)
-{
+TEST(PacketSource, DamagedFileKeepsThePacketsBefore) {
     const std::string content = pcapFile(Frames);
     const std::size_t thirdRecord = 24 + (16 + 60) + (16 + 100);
     // Cut inside the third record's data, and inside its header.
@@ -139,8 +131,7 @@ TEST(PacketSource, DamagedFileKeepsThePacketsBefore)
     }
 }
 
-TEST(PacketSource, CutAtARecordBoundaryIsACleanEnd)
-{
+TEST(PacketSource, CutAtARecordBoundaryIsACleanEnd) {
     const std::string content = pcapFile(Frames);
     TempFile file(content.substr(0, 24 + 16 + 60));
     auto source = openCaptureFile(file.path());
@@ -151,8 +142,7 @@ TEST(PacketSource, CutAtARecordBoundaryIsACleanEnd)
 
 // Records of every size, many of them straddling the reader's 1 MiB chunks, come out whole and in order, from a
 // file and from a pipe (which reads in pieces as the writer fills it).
-std::vector<std::string> variedFrames()
-{
+std::vector<std::string> variedFrames() {
     std::vector<std::string> frames;
     std::uint32_t seed = 12345;
     for (int i = 0; i < 400; ++i) {
@@ -165,8 +155,7 @@ std::vector<std::string> variedFrames()
     return frames;
 }
 
-void expectFrames(PacketSource& source, const std::vector<std::string>& frames)
-{
+void expectFrames(PacketSource& source, const std::vector<std::string>& frames) {
     RawPacket packet;
     for (std::size_t i = 0; i < frames.size(); ++i) {
         SCOPED_TRACE(i);
@@ -179,8 +168,7 @@ void expectFrames(PacketSource& source, const std::vector<std::string>& frames)
     EXPECT_FALSE(source.next(packet));
 }
 
-TEST(PacketSource, RecordsAcrossReadChunksComeOutWhole)
-{
+TEST(PacketSource, RecordsAcrossReadChunksComeOutWhole) {
     const std::vector<std::string> frames = variedFrames();
     const std::string content = pcapFile(frames);
     ASSERT_GT(content.size(), 3u << 20);  // three chunks at least
@@ -211,8 +199,7 @@ TEST(PacketSource, RecordsAcrossReadChunksComeOutWhole)
 }
 
 // From a pipe a packet is handed out as soon as it has arrived, not when a whole read chunk has (tcpdump -w - |).
-TEST(PacketSource, PipedPacketComesOutBeforeThePipeCloses)
-{
+TEST(PacketSource, PipedPacketComesOutBeforeThePipeCloses) {
     const std::string content = pcapFile(Frames);
     const std::size_t firstRecordEnd = 24 + 16 + Frames[0].size();
     int ends[2];
@@ -244,8 +231,7 @@ TEST(PacketSource, PipedPacketComesOutBeforeThePipeCloses)
     EXPECT_FALSE(waitedInVain) << "the first packet came out only when the pipe closed";
 }
 
-TEST(PacketSource, BigEndianFiles)
-{
+TEST(PacketSource, BigEndianFiles) {
     auto putBe32 = [](std::string& out, std::uint32_t value) {
         for (int i = 3; i >= 0; --i)
             out.push_back(static_cast<char>(value >> (8 * i)));
@@ -277,8 +263,7 @@ TEST(PacketSource, BigEndianFiles)
 }
 
 // A captured length no capture holds is damage at that record, as libpcap also refuses it.
-TEST(PacketSource, ImpossibleCapturedLengthIsDamage)
-{
+TEST(PacketSource, ImpossibleCapturedLengthIsDamage) {
     std::string content = pcapFile(Frames);
     const std::size_t secondRecord = 24 + 16 + 60;
     const std::uint32_t huge = 1u << 20;
@@ -300,8 +285,7 @@ TEST(PacketSource, ImpossibleCapturedLengthIsDamage)
     EXPECT_FALSE(source->next(packet));
 }
 
-TEST(PacketSource, CutFileHeaderIsDamageAtByteZero)
-{
+TEST(PacketSource, CutFileHeaderIsDamageAtByteZero) {
     TempFile file(pcapFile(Frames).substr(0, 10));
     try {
         openCaptureFile(file.path());
@@ -312,8 +296,7 @@ TEST(PacketSource, CutFileHeaderIsDamageAtByteZero)
     }
 }
 
-TEST(PacketSource, OpeningErrorsNameTheFile)
-{
+TEST(PacketSource, OpeningErrorsNameTheFile) {
     auto expectError = [](const std::string& path, const std::string& words) {
         try {
             openCaptureFile(path);
@@ -331,5 +314,5 @@ TEST(PacketSource, OpeningErrorsNameTheFile)
     expectError(empty.path(), "not a pcap, pcapng or NetMon capture file");
 }
 
-} // namespace
-} // namespace sipscope::capture
+}  // namespace
+}  // namespace sipscope::capture

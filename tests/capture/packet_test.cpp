@@ -10,8 +10,7 @@ namespace {
 using test::ip4;
 using test::ip6;
 
-TEST(Packet, TransportNames)
-{
+TEST(Packet, TransportNames) {
     EXPECT_EQ(transportName(Transport::Udp), "udp");
     EXPECT_EQ(transportName(Transport::Tcp), "tcp");
     EXPECT_EQ(transportName(Transport::Tls), "tls");
@@ -20,15 +19,13 @@ TEST(Packet, TransportNames)
     EXPECT_EQ(transportName(Transport::Sctp), "sctp");
 }
 
-TEST(Packet, Ipv4Text)
-{
+TEST(Packet, Ipv4Text) {
     EXPECT_EQ(IpAddress::v4(0x0a000001).toString(), "10.0.0.1");
     EXPECT_EQ(ip4(255, 255, 255, 255).toString(), "255.255.255.255");
     EXPECT_EQ(IpAddress{}.toString(), "0.0.0.0");
 }
 
-TEST(Packet, Ipv6TextFollowsRfc5952)
-{
+TEST(Packet, Ipv6TextFollowsRfc5952) {
     struct Case {
         IpAddress address;
         const char* text;
@@ -50,11 +47,10 @@ TEST(Packet, Ipv6TextFollowsRfc5952)
     }
 }
 
-TEST(Packet, EndpointText)
-{
+TEST(Packet, EndpointText) {
     EXPECT_EQ((Endpoint{ip4(1, 2, 3, 4), 5060}).toString(), "1.2.3.4:5060");
     EXPECT_EQ((Endpoint{ip6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 1}), 5060}).toString(), "[2001:db8::1]:5060");
 }
 
-} // namespace
-} // namespace sipscope::capture
+}  // namespace
+}  // namespace sipscope::capture

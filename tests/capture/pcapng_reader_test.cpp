@@ -25,8 +25,7 @@ namespace {
 class PcapngWriter {
 public:
     // Starts a section (§4.1) in the given byte order; later blocks use it.
-    PcapngWriter& section(bool isBigEndian = false)
-    {
+    PcapngWriter& section(bool isBigEndian = false) {
         m_isBigEndian = isBigEndian;
         std::string body;
         put(body, 0x1A2B3C4D, 4);
@@ -37,8 +36,7 @@ public:
     }
 
     PcapngWriter& interface(std::uint16_t linkType, std::optional<std::uint8_t> resolution = std::nullopt,
-                            std::optional<std::int64_t> offsetSeconds = std::nullopt, std::uint32_t snapLength = 0)
-    {
+                            std::optional<std::int64_t> offsetSeconds = std::nullopt, std::uint32_t snapLength = 0) {
         std::string body;
         put(body, linkType, 2);
         put(body, 0, 2);
@@ -56,8 +54,7 @@ public:
     }
 
     PcapngWriter& enhanced(std::uint32_t interfaceId, std::uint64_t ticks, const std::string& data,
-                           std::uint32_t extraOriginal = 0)
-    {
+                           std::uint32_t extraOriginal = 0) {
         std::string body;
         put(body, interfaceId, 4);
         put(body, ticks >> 32, 4);
@@ -70,16 +67,14 @@ public:
         return block(6, body);
     }
 
-    PcapngWriter& simple(const std::string& data, std::uint32_t originalLength)
-    {
+    PcapngWriter& simple(const std::string& data, std::uint32_t originalLength) {
         std::string body;
         put(body, originalLength, 4);
         body += padded(data);
         return block(3, body);
     }
 
-    PcapngWriter& obsolete(std::uint16_t interfaceId, std::uint64_t ticks, const std::string& data)
-    {
+    PcapngWriter& obsolete(std::uint16_t interfaceId, std::uint64_t ticks, const std::string& data) {
         std::string body;
         put(body, interfaceId, 2);
         put(body, 0, 2);  // drops
@@ -92,8 +87,7 @@ public:
     }
 
     // Any block: the body must already be padded to 32 bits.
-    PcapngWriter& block(std::uint32_t type, const std::string& body)
-    {
+    PcapngWriter& block(std::uint32_t type, const std::string& body) {
         m_starts.push_back(m_bytes.size());
         put(m_bytes, type, 4);
         put(m_bytes, body.size() + 12, 4);
@@ -105,31 +99,27 @@ public:
     const std::string& bytes() const { return m_bytes; }
     std::size_t blockStart(std::size_t index) const { return m_starts.at(index); }
     // Overwrites 4 bytes at `at` with `value` in the byte order of the last section.
-    void patch32(std::size_t at, std::uint32_t value)
-    {
+    void patch32(std::size_t at, std::uint32_t value) {
         std::string field;
         put(field, value, 4);
         m_bytes.replace(at, 4, field);
     }
 
 private:
-    void put(std::string& out, std::uint64_t value, int bytes) const
-    {
+    void put(std::string& out, std::uint64_t value, int bytes) const {
         for (int i = 0; i < bytes; ++i) {
             const int shift = 8 * (m_isBigEndian ? bytes - 1 - i : i);
             out.push_back(static_cast<char>(value >> shift));
         }
     }
 
-    void putOption(std::string& out, std::uint16_t code, const std::string& value) const
-    {
+    void putOption(std::string& out, std::uint16_t code, const std::string& value) const {
         put(out, code, 2);
         put(out, value.size(), 2);
         out += padded(value);
     }
 
-    static std::string padded(std::string data)
-    {
+    static std::string padded(std::string data) {
         data.resize((data.size() + 3) & ~std::size_t{3}, '\0');
         return data;
     }
@@ -142,10 +132,8 @@ private:
 class TempFile {
 public:
     explicit TempFile(const std::string& content)
-        : m_path(std::filesystem::temp_directory_path() /
-                 ("sipscope_pcapng_test_" + std::to_string(::getpid()) + "_" + std::to_string(s_counter++) +
-                  ".pcapng"))
-    {
+        : m_path(std::filesystem::temp_directory_path() / ("sipscope_pcapng_test_" + std::to_string(::getpid()) + "_" +
+                                                           std::to_string(s_counter++) + ".pcapng")) {
         std::ofstream(m_path, std::ios::binary) << content;
     }
     ~TempFile() { std::filesystem::remove(m_path); }
@@ -164,8 +152,7 @@ struct Packet {
     std::uint64_t frameNumber;
 };
 
-std::vector<Packet> readAll(PacketSource& source)
-{
+std::vector<Packet> readAll(PacketSource& source) {
     std::vector<Packet> packets;
     RawPacket packet;
     while (source.next(packet))
@@ -174,8 +161,7 @@ std::vector<Packet> readAll(PacketSource& source)
     return packets;
 }
 
-std::vector<Packet> readFile(const std::string& content)
-{
+std::vector<Packet> readFile(const std::string& content) {
     TempFile file(content);
     auto source = openCaptureFile(file.path());
     return readAll(*source);
@@ -187,15 +173,14 @@ const std::string FrameB(41, 'b');  // not a multiple of 4: the padding must be 
 const std::string FrameC(100, 'c');
 
 // [SECTION] Interfaces, resolutions, byte orders, sections
-TEST(PcapngReader, EachPacketHasTheLinkTypeAndResolutionOfItsInterface)
-{
+TEST(PcapngReader, EachPacketHasTheLinkTypeAndResolutionOfItsInterface) {
     for (bool isBigEndian : {false, true}) {
         SCOPED_TRACE(isBigEndian ? "big-endian" : "little-endian");
         PcapngWriter writer;
         writer.section(isBigEndian)
-            .interface(1)                  // Ethernet, µs by default
-            .interface(101, 9)             // raw IP, ns
-            .interface(113, 0x80 | 20)     // Linux SLL, 2^-20 s
+            .interface(1)               // Ethernet, µs by default
+            .interface(101, 9)          // raw IP, ns
+            .interface(113, 0x80 | 20)  // Linux SLL, 2^-20 s
             .enhanced(0, BaseUs, FrameA, 4)
             .enhanced(1, BaseUs * 1000 + 789, FrameB)
             .enhanced(2, (1'700'000'001ULL << 20) | (1u << 19), FrameC)
@@ -223,8 +208,7 @@ TEST(PcapngReader, EachPacketHasTheLinkTypeAndResolutionOfItsInterface)
     }
 }
 
-TEST(PcapngReader, TimestampResolutionsAndOffsets)
-{
+TEST(PcapngReader, TimestampResolutionsAndOffsets) {
     struct Case {
         const char* what;
         std::optional<std::uint8_t> resolution;
@@ -255,8 +239,7 @@ TEST(PcapngReader, TimestampResolutionsAndOffsets)
     }
 }
 
-TEST(PcapngReader, EachSectionHasItsOwnByteOrderAndInterfaces)
-{
+TEST(PcapngReader, EachSectionHasItsOwnByteOrderAndInterfaces) {
     PcapngWriter writer;
     writer.section(false).interface(1).interface(101).enhanced(1, BaseUs, FrameA);
     writer.section(true).interface(113, 9).enhanced(0, BaseUs * 1000, FrameB);
@@ -273,13 +256,12 @@ TEST(PcapngReader, EachSectionHasItsOwnByteOrderAndInterfaces)
 }
 
 // [SECTION] Packet blocks and skipped blocks
-TEST(PcapngReader, SimplePacketsUseInterfaceZeroAndThePreviousTimestamp)
-{
+TEST(PcapngReader, SimplePacketsUseInterfaceZeroAndThePreviousTimestamp) {
     PcapngWriter writer;
     writer.section().interface(101, std::nullopt, std::nullopt, 64).interface(1);
-    writer.simple(FrameB, 41);                   // before any timestamp: 0
+    writer.simple(FrameB, 41);  // before any timestamp: 0
     writer.enhanced(1, BaseUs, FrameA);
-    writer.simple(FrameC.substr(0, 64), 100);    // cut to the snap length of interface 0
+    writer.simple(FrameC.substr(0, 64), 100);  // cut to the snap length of interface 0
     const std::vector<Packet> packets = readFile(writer.bytes());
     ASSERT_EQ(packets.size(), 3u);
     EXPECT_EQ(packets[0].timestampUs, 0);
@@ -292,8 +274,7 @@ TEST(PcapngReader, SimplePacketsUseInterfaceZeroAndThePreviousTimestamp)
     EXPECT_EQ(packets[2].frameNumber, 3u);
 }
 
-TEST(PcapngReader, ObsoletePacketBlocks)
-{
+TEST(PcapngReader, ObsoletePacketBlocks) {
     PcapngWriter writer;
     writer.section().interface(1).interface(113, 9).obsolete(1, BaseUs * 1000, FrameB);
     const std::vector<Packet> packets = readFile(writer.bytes());
@@ -303,16 +284,15 @@ TEST(PcapngReader, ObsoletePacketBlocks)
     EXPECT_EQ(packets[0].bytes, FrameB);
 }
 
-TEST(PcapngReader, OtherBlocksAreSkipped)
-{
+TEST(PcapngReader, OtherBlocksAreSkipped) {
     PcapngWriter writer;
     writer.section().interface(1);
-    writer.block(4, std::string(16, '\0'));              // Name Resolution Block
+    writer.block(4, std::string(16, '\0'));  // Name Resolution Block
     writer.enhanced(0, BaseUs, FrameA);
-    writer.block(5, std::string(24, '\x05'));            // Interface Statistics Block
-    writer.block(0x0BAD, std::string(200'004, 'x'));     // custom, larger than one read chunk
-    writer.block(10, std::string(8, '\0'));              // Decryption Secrets Block
-    writer.block(0x80000001, "");                        // local use, empty body
+    writer.block(5, std::string(24, '\x05'));         // Interface Statistics Block
+    writer.block(0x0BAD, std::string(200'004, 'x'));  // custom, larger than one read chunk
+    writer.block(10, std::string(8, '\0'));           // Decryption Secrets Block
+    writer.block(0x80000001, "");                     // local use, empty body
     writer.enhanced(0, BaseUs + 1, FrameB);
     const std::vector<Packet> packets = readFile(writer.bytes());
     ASSERT_EQ(packets.size(), 2u);
@@ -322,16 +302,17 @@ TEST(PcapngReader, OtherBlocksAreSkipped)
 
 // [SECTION] Damage
 // Three packets: blocks 0 SHB, 1 IDB, 2-4 EPBs.
-PcapngWriter threePackets()
-{
+PcapngWriter threePackets() {
     PcapngWriter writer;
-    writer.section().interface(1).enhanced(0, BaseUs, FrameA).enhanced(0, BaseUs + 1, FrameB).enhanced(
-        0, BaseUs + 2, FrameC);
+    writer.section()
+        .interface(1)
+        .enhanced(0, BaseUs, FrameA)
+        .enhanced(0, BaseUs + 1, FrameB)
+        .enhanced(0, BaseUs + 2, FrameC);
     return writer;
 }
 
-TEST(PcapngReader, DamageNamesTheOffsetAndKeepsThePacketsBefore)
-{
+TEST(PcapngReader, DamageNamesTheOffsetAndKeepsThePacketsBefore) {
     struct Case {
         const char* what;
         std::function<std::string(PcapngWriter&)> damage;  // returns the file's bytes
@@ -359,10 +340,10 @@ TEST(PcapngReader, DamageNamesTheOffsetAndKeepsThePacketsBefore)
          3, 1, "trailing length 12 differs from its length 88"},
         {"cut inside a block", [](PcapngWriter& w) { return w.bytes().substr(0, w.blockStart(4) + 30); }, 4, 2,
          "the file ends inside the block"},
-        {"cut inside a block header", [](PcapngWriter& w) { return w.bytes().substr(0, w.blockStart(3) + 5); }, 3,
-         1, "inside a block header (5 of 8 bytes)"},
-        {"cut before the trailing length", [](PcapngWriter& w) { return w.bytes().substr(0, w.blockStart(3) - 2); },
-         2, 0, "the file ends inside the block"},
+        {"cut inside a block header", [](PcapngWriter& w) { return w.bytes().substr(0, w.blockStart(3) + 5); }, 3, 1,
+         "inside a block header (5 of 8 bytes)"},
+        {"cut before the trailing length", [](PcapngWriter& w) { return w.bytes().substr(0, w.blockStart(3) - 2); }, 2,
+         0, "the file ends inside the block"},
         {"unknown interface",
          [](PcapngWriter& w) {
              w.patch32(w.blockStart(3) + 8, 7);
@@ -414,8 +395,7 @@ TEST(PcapngReader, DamageNamesTheOffsetAndKeepsThePacketsBefore)
     }
 }
 
-TEST(PcapngReader, CutAtABlockBoundaryIsACleanEnd)
-{
+TEST(PcapngReader, CutAtABlockBoundaryIsACleanEnd) {
     const PcapngWriter writer = threePackets();
     for (std::size_t block : {2, 3, 4}) {
         SCOPED_TRACE(block);
@@ -424,8 +404,7 @@ TEST(PcapngReader, CutAtABlockBoundaryIsACleanEnd)
     }
 }
 
-TEST(PcapngReader, DamagedFirstSectionFailsAtOpen)
-{
+TEST(PcapngReader, DamagedFirstSectionFailsAtOpen) {
     PcapngWriter writer;
     writer.section();
     std::string bytes = writer.bytes();
@@ -435,8 +414,7 @@ TEST(PcapngReader, DamagedFirstSectionFailsAtOpen)
         openCaptureFile(file.path());
         FAIL() << "expected sipscope::Error";
     } catch (const Error& error) {
-        EXPECT_NE(std::string(error.what()).find("version 2.0 is not supported"), std::string::npos)
-            << error.what();
+        EXPECT_NE(std::string(error.what()).find("version 2.0 is not supported"), std::string::npos) << error.what();
     }
 }
 
@@ -444,8 +422,7 @@ TEST(PcapngReader, DamagedFirstSectionFailsAtOpen)
 // Feeds `content` through a pipe from a thread (it may exceed the pipe's buffer); returns the read end.
 class Pipe {
 public:
-    explicit Pipe(std::string content)
-    {
+    explicit Pipe(std::string content) {
         int ends[2];
         EXPECT_EQ(::pipe(ends), 0);
         m_readEnd = ends[0];
@@ -467,8 +444,7 @@ private:
     std::thread m_writer;
 };
 
-std::string classicPcap()
-{
+std::string classicPcap() {
     std::string out("\xd4\xc3\xb2\xa1\x02\x00\x04\x00", 8);
     out += std::string(8, '\0');
     out += std::string("\xff\xff\x00\x00\x01\x00\x00\x00", 8);
@@ -477,8 +453,7 @@ std::string classicPcap()
     return out + FrameA;
 }
 
-TEST(PcapngReader, PipesCarryBothFormats)
-{
+TEST(PcapngReader, PipesCarryBothFormats) {
     PcapngWriter writer;
     writer.section().interface(1).interface(101).enhanced(1, BaseUs, FrameA);
     writer.block(0x0BAD, std::string(100'000, 'x'));  // more than a pipe buffer holds
@@ -495,8 +470,7 @@ TEST(PcapngReader, PipesCarryBothFormats)
     }
 }
 
-TEST(PcapngReader, StandardInputCarriesBothFormats)
-{
+TEST(PcapngReader, StandardInputCarriesBothFormats) {
     PcapngWriter writer;
     writer.section().interface(101).enhanced(0, BaseUs, FrameA);
     for (const std::string& content : {writer.bytes(), classicPcap()}) {
@@ -521,13 +495,12 @@ TEST(PcapngReader, StandardInputCarriesBothFormats)
 }
 
 // [SECTION] Through the decoder
-TEST(PcapngReader, DecoderFindsTheSipOfBothInterfaces)
-{
+TEST(PcapngReader, DecoderFindsTheSipOfBothInterfaces) {
     using namespace test;
     const std::string invite = "INVITE sip:bob@example.com SIP/2.0\r\nCall-ID: two-links\r\nContent-Length: 0\r\n\r\n";
     const std::string ok = "SIP/2.0 200 OK\r\nCall-ID: two-links\r\nContent-Length: 0\r\n\r\n";
-    const Bytes overEthernet = ethernet(0x0800, ipv4(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 17,
-                                                      udp(5060, 5060, bytesOf(invite))));
+    const Bytes overEthernet =
+        ethernet(0x0800, ipv4(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 17, udp(5060, 5060, bytesOf(invite))));
     const Bytes overRawIp = ipv4(ip4(10, 0, 0, 2), ip4(10, 0, 0, 1), 17, udp(5060, 5060, bytesOf(ok)));
     PcapngWriter writer;
     writer.section().interface(1).interface(101, 9);
@@ -553,5 +526,5 @@ TEST(PcapngReader, DecoderFindsTheSipOfBothInterfaces)
     EXPECT_EQ(delivered[1].second.frameNumber, 2u);
 }
 
-} // namespace
-} // namespace sipscope::capture
+}  // namespace
+}  // namespace sipscope::capture

@@ -20,15 +20,13 @@ struct DataChunk {
     std::string data;
 };
 
-Bytes padded(Bytes chunk)
-{
+Bytes padded(Bytes chunk) {
     while (chunk.size() % 4 != 0)
         chunk.push_back(0);
     return chunk;
 }
 
-Bytes dataChunk(const DataChunk& chunk)
-{
+Bytes dataChunk(const DataChunk& chunk) {
     Bytes out{0, chunk.flags};
     put16(out, static_cast<std::uint32_t>(16 + chunk.data.size()));
     put32(out, chunk.tsn);
@@ -40,8 +38,7 @@ Bytes dataChunk(const DataChunk& chunk)
 
 // RFC 8260 I-DATA: TSN, stream, reserved, MID, then PPID (first fragment) or FSN.
 Bytes iDataChunk(std::uint8_t flags, std::uint32_t tsn, std::uint32_t messageId, std::uint32_t fsn,
-                 const std::string& data)
-{
+                 const std::string& data) {
     Bytes out{64, flags};
     put16(out, static_cast<std::uint32_t>(20 + data.size()));
     put32(out, tsn);
@@ -52,8 +49,7 @@ Bytes iDataChunk(std::uint8_t flags, std::uint32_t tsn, std::uint32_t messageId,
     return padded(concat(out, bytesOf(data)));
 }
 
-Bytes sackChunk()
-{
+Bytes sackChunk() {
     Bytes out{3, 0};
     put16(out, 16);
     put32(out, 1);  // cumulative TSN ack
@@ -64,8 +60,7 @@ Bytes sackChunk()
 }
 
 Bytes sctp(const std::vector<Bytes>& chunks, std::uint16_t srcPort = 5060, std::uint16_t dstPort = 5060,
-           std::uint32_t verificationTag = 0x11223344)
-{
+           std::uint32_t verificationTag = 0x11223344) {
     Bytes out;
     put16(out, srcPort);
     put16(out, dstPort);
@@ -76,13 +71,11 @@ Bytes sctp(const std::vector<Bytes>& chunks, std::uint16_t srcPort = 5060, std::
     return out;
 }
 
-Bytes frame(const Bytes& sctpPacket)
-{
+Bytes frame(const Bytes& sctpPacket) {
     return ethernet(0x0800, ipv4(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 132, sctpPacket));
 }
 
-TEST(Sctp, OneChunkOneMessage)
-{
+TEST(Sctp, OneChunkOneMessage) {
     DecoderHarness harness;
     harness.feed(frame(sctp({dataChunk({Beginning | End, 1, 0, 0, InviteText})})));
     harness.finish();
@@ -97,8 +90,7 @@ TEST(Sctp, OneChunkOneMessage)
     EXPECT_EQ(harness.stats().otherTransport, 0u);
 }
 
-TEST(Sctp, SeveralChunksInOnePacket)
-{
+TEST(Sctp, SeveralChunksInOnePacket) {
     DecoderHarness harness;
     harness.feed(frame(sctp({sackChunk(), dataChunk({Beginning | End, 1, 0, 0, InviteText}),
                              dataChunk({Beginning | End, 2, 1, 0, "not SIP"}),
@@ -111,16 +103,14 @@ TEST(Sctp, SeveralChunksInOnePacket)
 }
 
 // The INVITE cut in three fragments with consecutive TSNs, B / (none) / E.
-std::vector<Bytes> inviteFragments(std::uint32_t firstTsn = 100)
-{
+std::vector<Bytes> inviteFragments(std::uint32_t firstTsn = 100) {
     const std::string& text = InviteText;
     return {dataChunk({Beginning, firstTsn, 3, 7, text.substr(0, 50)}),
             dataChunk({0, firstTsn + 1, 3, 7, text.substr(50, 101)}),
             dataChunk({End, firstTsn + 2, 3, 7, text.substr(151)})};
 }
 
-TEST(Sctp, FragmentsInEveryOrder)
-{
+TEST(Sctp, FragmentsInEveryOrder) {
     std::vector<int> order{0, 1, 2};
     do {
         SCOPED_TRACE(testing::PrintToString(order));
@@ -136,8 +126,7 @@ TEST(Sctp, FragmentsInEveryOrder)
     } while (std::next_permutation(order.begin(), order.end()));
 }
 
-TEST(Sctp, FragmentsAcrossTsnWrapAndRetransmitted)
-{
+TEST(Sctp, FragmentsAcrossTsnWrapAndRetransmitted) {
     DecoderHarness harness;
     const std::vector<Bytes> fragments = inviteFragments(0xffffffffu);
     harness.feed(frame(sctp({fragments[0]})));
@@ -147,8 +136,7 @@ TEST(Sctp, FragmentsAcrossTsnWrapAndRetransmitted)
     EXPECT_EQ(harness.messages(), std::vector<std::string>{InviteText});
 }
 
-TEST(Sctp, MissingFragmentIsIncomplete)
-{
+TEST(Sctp, MissingFragmentIsIncomplete) {
     DecoderHarness harness;
     const std::vector<Bytes> fragments = inviteFragments();
     harness.feed(frame(sctp({fragments[0]})));
@@ -159,19 +147,17 @@ TEST(Sctp, MissingFragmentIsIncomplete)
     EXPECT_EQ(harness.stats().sctpMessagesIncomplete, 1u);
 }
 
-TEST(Sctp, IData)
-{
+TEST(Sctp, IData) {
     DecoderHarness harness;
     const std::string& text = InviteText;
     harness.feed(frame(sctp({iDataChunk(End, 12, 5, 2, text.substr(120))})));
-    harness.feed(frame(sctp({iDataChunk(Beginning, 10, 5, 0, text.substr(0, 60)),
-                             iDataChunk(0, 11, 5, 1, text.substr(60, 60))})));
+    harness.feed(frame(
+        sctp({iDataChunk(Beginning, 10, 5, 0, text.substr(0, 60)), iDataChunk(0, 11, 5, 1, text.substr(60, 60))})));
     harness.finish();
     EXPECT_EQ(harness.messages(), std::vector<std::string>{InviteText});
 }
 
-TEST(Sctp, LyingChunksAreMalformed)
-{
+TEST(Sctp, LyingChunksAreMalformed) {
     DecoderHarness harness;
     Bytes tooLong = sctp({dataChunk({Beginning | End, 1, 0, 0, InviteText})});
     tooLong[12 + 2] = 0x7f;  // chunk length beyond the packet
@@ -189,8 +175,7 @@ TEST(Sctp, LyingChunksAreMalformed)
     EXPECT_EQ(harness.stats().malformedPackets, 4u);
 }
 
-TEST(Sctp, PendingMessagesAreBounded)
-{
+TEST(Sctp, PendingMessagesAreBounded) {
     DecoderLimits limits;
     limits.maxSctpMessages = 4;
     DecoderHarness harness(limits);
@@ -209,5 +194,5 @@ TEST(Sctp, PendingMessagesAreBounded)
     EXPECT_TRUE(bounded.messages().empty());
 }
 
-} // namespace
-} // namespace sipscope::capture
+}  // namespace
+}  // namespace sipscope::capture

@@ -19,19 +19,15 @@ const IpAddress B = ip4(10, 0, 0, 2);
 class Stream {
 public:
     explicit Stream(DecoderHarness& harness, std::uint16_t port = 5060, std::uint32_t isn = 1000)
-        : m_harness(harness), m_port(port), m_isn(isn)
-    {
-    }
+        : m_harness(harness), m_port(port), m_isn(isn) {}
     void syn() { send(m_isn, Syn, {}); }
     // Sends bytes [from, from + size) of `stream` as one segment.
-    void data(const std::string& stream, std::size_t from, std::size_t size, std::uint8_t flags = Ack | Psh)
-    {
+    void data(const std::string& stream, std::size_t from, std::size_t size, std::uint8_t flags = Ack | Psh) {
         const std::string piece = stream.substr(from, size);
         send(m_isn + 1 + static_cast<std::uint32_t>(from), flags, bytesOf(piece));
     }
     void fin(std::size_t at) { send(m_isn + 1 + static_cast<std::uint32_t>(at), Fin | Ack, {}); }
-    void send(std::uint32_t sequence, std::uint8_t flags, const Bytes& payload)
-    {
+    void send(std::uint32_t sequence, std::uint8_t flags, const Bytes& payload) {
         m_harness.feed(ethernet(0x0800, ipv4(A, B, 6, tcp(40000, m_port, sequence, flags, payload))));
     }
 
@@ -41,28 +37,22 @@ private:
     std::uint32_t m_isn;
 };
 
-const std::string Register =
-    "REGISTER sip:example.com SIP/2.0\r\n"
-    "Via: SIP/2.0/TCP 10.0.0.1:40000;branch=z9hG4bKnashds7\r\n"
-    "CONTENT-LENGTH: 0\r\n"
-    "\r\n";
+const std::string Register = "REGISTER sip:example.com SIP/2.0\r\n"
+                             "Via: SIP/2.0/TCP 10.0.0.1:40000;branch=z9hG4bKnashds7\r\n"
+                             "CONTENT-LENGTH: 0\r\n"
+                             "\r\n";
 
-const std::string Message =
-    "MESSAGE sip:bob@example.com SIP/2.0\r\n"
-    "Call-ID: m1\r\n"
-    "l : 5\r\n"
-    "\r\n"
-    "hello";
+const std::string Message = "MESSAGE sip:bob@example.com SIP/2.0\r\n"
+                            "Call-ID: m1\r\n"
+                            "l : 5\r\n"
+                            "\r\n"
+                            "hello";
 
-std::string sampleStream()
-{
-    return "\r\n\r\n" + InviteText + OkText + "\r\n\r\n" + Register + Message;
-}
+std::string sampleStream() { return "\r\n\r\n" + InviteText + OkText + "\r\n\r\n" + Register + Message; }
 
 const std::vector<std::string> SampleMessages = {InviteText, OkText, Register, Message};
 
-TEST(TcpStream, OneMessageOverManySegments)
-{
+TEST(TcpStream, OneMessageOverManySegments) {
     DecoderHarness harness;
     Stream stream(harness);
     stream.syn();
@@ -77,8 +67,7 @@ TEST(TcpStream, OneMessageOverManySegments)
     EXPECT_EQ(item.frameNumber, harness.stats().packets);  // the segment with the last byte
 }
 
-TEST(TcpStream, SeveralMessagesInOneSegmentWithKeepalives)
-{
+TEST(TcpStream, SeveralMessagesInOneSegmentWithKeepalives) {
     DecoderHarness harness;
     Stream stream(harness);
     stream.syn();
@@ -89,8 +78,7 @@ TEST(TcpStream, SeveralMessagesInOneSegmentWithKeepalives)
         EXPECT_EQ(item.frameNumber, 2u);
 }
 
-TEST(TcpStream, ChunkScan)
-{
+TEST(TcpStream, ChunkScan) {
     // llparse's scan: every segment size from 1 to the whole stream gives the same messages.
     const std::string text = sampleStream();
     for (std::size_t size = 1; size <= text.size(); ++size) {
@@ -107,8 +95,7 @@ TEST(TcpStream, ChunkScan)
     }
 }
 
-TEST(TcpStream, ReorderedSegments)
-{
+TEST(TcpStream, ReorderedSegments) {
     const std::string text = sampleStream();
     DecoderHarness harness;
     Stream stream(harness);
@@ -127,8 +114,7 @@ TEST(TcpStream, ReorderedSegments)
     EXPECT_EQ(harness.stats().tcpGaps, 0u);
 }
 
-TEST(TcpStream, RetransmissionsAndOverlapsAreDeduplicated)
-{
+TEST(TcpStream, RetransmissionsAndOverlapsAreDeduplicated) {
     const std::string text = sampleStream();
     DecoderHarness harness;
     Stream stream(harness);
@@ -146,8 +132,7 @@ TEST(TcpStream, RetransmissionsAndOverlapsAreDeduplicated)
     EXPECT_EQ(harness.stats().tcpFlows, 1u);
 }
 
-TEST(TcpStream, RandomSegmentsOrderAndDuplicates)
-{
+TEST(TcpStream, RandomSegmentsOrderAndDuplicates) {
     // Whatever the cut, order and duplication, if every byte arrives once the messages are the same.
     const std::string text = sampleStream();
     for (unsigned seed = 1; seed <= 200; ++seed) {
@@ -172,8 +157,7 @@ TEST(TcpStream, RandomSegmentsOrderAndDuplicates)
     }
 }
 
-TEST(TcpStream, SequenceNumbersWrapAround)
-{
+TEST(TcpStream, SequenceNumbersWrapAround) {
     const std::string text = sampleStream();
     DecoderHarness harness;
     Stream stream(harness, 5060, 0xffffff00u);
@@ -183,8 +167,7 @@ TEST(TcpStream, SequenceNumbersWrapAround)
     EXPECT_EQ(harness.messages(), SampleMessages);
 }
 
-TEST(TcpStream, MidstreamStartResynchronisesOnAStartLine)
-{
+TEST(TcpStream, MidstreamStartResynchronisesOnAStartLine) {
     const std::string text = sampleStream();
     const std::size_t cut = 4 + 100;  // inside the INVITE
     DecoderHarness harness;
@@ -201,25 +184,22 @@ TEST(TcpStream, MidstreamStartResynchronisesOnAStartLine)
 }
 
 // A NOTIFY whose PIDF body ends without a line break, as many presence servers send it, then an OPTIONS.
-const std::string Notify =
-    "NOTIFY sip:alice@10.0.0.1 SIP/2.0\r\n"
-    "Via: SIP/2.0/TCP 10.0.0.2:5060;branch=z9hG4bKn1\r\n"
-    "Call-ID: n1\r\n"
-    "CSeq: 7 NOTIFY\r\n"
-    "Content-Type: application/pidf+xml\r\n"
-    "Content-Length: 60\r\n"
-    "\r\n"
-    "<presence entity=\"sip:bob@example.com\"><tuple/></presence>\r\n";
-const std::string Options =
-    "OPTIONS sip:bob@10.0.0.2 SIP/2.0\r\n"
-    "Via: SIP/2.0/TCP 10.0.0.1:40000;branch=z9hG4bKo1\r\n"
-    "Call-ID: o1\r\n"
-    "CSeq: 1 OPTIONS\r\n"
-    "Content-Length: 0\r\n"
-    "\r\n";
+const std::string Notify = "NOTIFY sip:alice@10.0.0.1 SIP/2.0\r\n"
+                           "Via: SIP/2.0/TCP 10.0.0.2:5060;branch=z9hG4bKn1\r\n"
+                           "Call-ID: n1\r\n"
+                           "CSeq: 7 NOTIFY\r\n"
+                           "Content-Type: application/pidf+xml\r\n"
+                           "Content-Length: 60\r\n"
+                           "\r\n"
+                           "<presence entity=\"sip:bob@example.com\"><tuple/></presence>\r\n";
+const std::string Options = "OPTIONS sip:bob@10.0.0.2 SIP/2.0\r\n"
+                            "Via: SIP/2.0/TCP 10.0.0.1:40000;branch=z9hG4bKo1\r\n"
+                            "Call-ID: o1\r\n"
+                            "CSeq: 1 OPTIONS\r\n"
+                            "Content-Length: 0\r\n"
+                            "\r\n";
 
-TEST(TcpStream, MidstreamStartInsideAMessageKeepsTheNextOne)
-{
+TEST(TcpStream, MidstreamStartInsideAMessageKeepsTheNextOne) {
     // The capture starts inside a message whose body does not end in a line break, so the next start line follows
     // its last byte on the same line: "...</presence>OPTIONS sip:...". Only the partial message is skipped.
     std::string notify = Notify;
@@ -254,20 +234,18 @@ TEST(TcpStream, MidstreamStartInsideAMessageKeepsTheNextOne)
     }
 }
 
-TEST(TcpStream, StartLineInsideABodyIsNotTakenForAMessage)
-{
+TEST(TcpStream, StartLineInsideABodyIsNotTakenForAMessage) {
     // A message/sipfrag body holds a status line; resynchronising inside its NOTIFY must not frame a message from
     // it (the line after it is the next request's start line, not a header), or the OPTIONS after it is lost.
-    const std::string sipfrag =
-        "NOTIFY sip:alice@10.0.0.1 SIP/2.0\r\n"
-        "Via: SIP/2.0/TCP 10.0.0.2:5060;branch=z9hG4bKn2\r\n"
-        "Call-ID: n2\r\n"
-        "CSeq: 8 NOTIFY\r\n"
-        "Event: refer\r\n"
-        "Content-Type: message/sipfrag\r\n"
-        "Content-Length: 16\r\n"
-        "\r\n"
-        "SIP/2.0 200 OK\r\n";
+    const std::string sipfrag = "NOTIFY sip:alice@10.0.0.1 SIP/2.0\r\n"
+                                "Via: SIP/2.0/TCP 10.0.0.2:5060;branch=z9hG4bKn2\r\n"
+                                "Call-ID: n2\r\n"
+                                "CSeq: 8 NOTIFY\r\n"
+                                "Event: refer\r\n"
+                                "Content-Type: message/sipfrag\r\n"
+                                "Content-Length: 16\r\n"
+                                "\r\n"
+                                "SIP/2.0 200 OK\r\n";
     const std::string text = sipfrag + Options;
     DecoderHarness harness;
     Stream stream(harness);
@@ -276,13 +254,12 @@ TEST(TcpStream, StartLineInsideABodyIsNotTakenForAMessage)
     EXPECT_EQ(harness.stats().tcpBytesSkipped, sipfrag.size() - 40);
 }
 
-TEST(TcpStream, GapBeforeAGluedStartLineKeepsTheMessage)
-{
+TEST(TcpStream, GapBeforeAGluedStartLineKeepsTheMessage) {
     const std::string text = Message + Options;
     DecoderHarness harness;
     Stream stream(harness);
     stream.syn();
-    stream.data(text, 0, 50);                  // the start line and Call-ID of the MESSAGE
+    stream.data(text, 0, 50);                 // the start line and Call-ID of the MESSAGE
     stream.data(text, 55, text.size() - 55);  // [50, 55) lost: "l : 5"
     stream.fin(text.size());
     EXPECT_EQ(harness.messages(), (std::vector<std::string>{Options}));
@@ -290,8 +267,7 @@ TEST(TcpStream, GapBeforeAGluedStartLineKeepsTheMessage)
     EXPECT_EQ(harness.stats().tcpMessagesIncomplete, 1u);
 }
 
-TEST(TcpStream, BrokenStartLineWithSipHeadersIsFramed)
-{
+TEST(TcpStream, BrokenStartLineWithSipHeadersIsFramed) {
     // RFC 4475 badvers and lwsstart over TCP, between two good messages: framed by their Content-Length and
     // delivered for the decoder to store as malformed, in every segment size.
     const std::string badVersion =
@@ -325,8 +301,7 @@ TEST(TcpStream, BrokenStartLineWithSipHeadersIsFramed)
     EXPECT_EQ(harness.stats().tcpBytesSkipped, notSip.size());
 }
 
-TEST(TcpStream, GapSkipsToTheNextStartLine)
-{
+TEST(TcpStream, GapSkipsToTheNextStartLine) {
     const std::string text = sampleStream();
     DecoderHarness harness;
     Stream stream(harness);
@@ -341,8 +316,7 @@ TEST(TcpStream, GapSkipsToTheNextStartLine)
     EXPECT_EQ(harness.stats().tcpMessagesIncomplete, 1u);
 }
 
-TEST(TcpStream, LongHoleIsSkippedAfterTheGapTimeout)
-{
+TEST(TcpStream, LongHoleIsSkippedAfterTheGapTimeout) {
     const std::string text = sampleStream();
     DecoderHarness harness;
     Stream stream(harness);
@@ -357,8 +331,7 @@ TEST(TcpStream, LongHoleIsSkippedAfterTheGapTimeout)
     EXPECT_EQ(harness.stats().tcpGaps, 1u);
 }
 
-TEST(TcpStream, BufferLimitForcesTheGap)
-{
+TEST(TcpStream, BufferLimitForcesTheGap) {
     DecoderLimits limits;
     limits.maxTcpBufferedBytes = 200;
     const std::string text = sampleStream();
@@ -372,8 +345,7 @@ TEST(TcpStream, BufferLimitForcesTheGap)
     EXPECT_EQ(harness.stats().tcpGaps, 1u);
 }
 
-TEST(TcpStream, HttpOnTheSipPortIsNotDelivered)
-{
+TEST(TcpStream, HttpOnTheSipPortIsNotDelivered) {
     const std::string http = "GET / HTTP/1.1\r\nHost: x\r\n\r\n" + InviteText;
     DecoderHarness harness;
     Stream stream(harness);
@@ -383,8 +355,7 @@ TEST(TcpStream, HttpOnTheSipPortIsNotDelivered)
     EXPECT_EQ(harness.stats().tcpNonSipStreams, 1u);
 }
 
-TEST(TcpStream, TlsIsCountedNotDelivered)
-{
+TEST(TcpStream, TlsIsCountedNotDelivered) {
     const std::string record("\x16\x03\x01\x00\x05hello", 10);
     DecoderHarness onTlsPort;
     Stream secure(onTlsPort, 5061);
@@ -403,8 +374,7 @@ TEST(TcpStream, TlsIsCountedNotDelivered)
     EXPECT_EQ(onSipPort.stats().tlsSegments, 2u);
 }
 
-TEST(TcpStream, BadContentLengthDeliversTheHeadersAndResynchronises)
-{
+TEST(TcpStream, BadContentLengthDeliversTheHeadersAndResynchronises) {
     const std::string bad = "OPTIONS sip:x@y SIP/2.0\r\nContent-Length: 12abc\r\n\r\n";
     const std::string text = bad + "junk\r\n" + Register;
     DecoderHarness harness;
@@ -415,8 +385,7 @@ TEST(TcpStream, BadContentLengthDeliversTheHeadersAndResynchronises)
     EXPECT_EQ(harness.stats().tcpFramingErrors, 1u);
 }
 
-TEST(TcpStream, FlowTableIsBounded)
-{
+TEST(TcpStream, FlowTableIsBounded) {
     DecoderLimits limits;
     limits.maxTcpFlows = 2;
     DecoderHarness harness(limits);
@@ -427,8 +396,7 @@ TEST(TcpStream, FlowTableIsBounded)
     EXPECT_EQ(harness.stats().tcpFlowsEvicted, 3u);
 }
 
-TEST(TcpStream, IdleFlowsTimeOut)
-{
+TEST(TcpStream, IdleFlowsTimeOut) {
     DecoderHarness harness;
     Stream stream(harness);
     stream.syn();
@@ -439,8 +407,7 @@ TEST(TcpStream, IdleFlowsTimeOut)
     EXPECT_EQ(harness.stats().tcpMessagesIncomplete, 1u);
 }
 
-TEST(TcpStream, ResetClosesBothDirections)
-{
+TEST(TcpStream, ResetClosesBothDirections) {
     DecoderHarness harness;
     Stream stream(harness);
     stream.syn();
@@ -450,8 +417,7 @@ TEST(TcpStream, ResetClosesBothDirections)
     EXPECT_EQ(harness.stats().tcpMessagesIncomplete, 1u);
 }
 
-TEST(TcpStream, HalfMessageAtTheEndIsCounted)
-{
+TEST(TcpStream, HalfMessageAtTheEndIsCounted) {
     DecoderHarness harness;
     Stream stream(harness);
     stream.syn();
@@ -461,5 +427,5 @@ TEST(TcpStream, HalfMessageAtTheEndIsCounted)
     EXPECT_EQ(harness.stats().tcpMessagesIncomplete, 1u);
 }
 
-} // namespace
-} // namespace sipscope::capture
+}  // namespace
+}  // namespace sipscope::capture

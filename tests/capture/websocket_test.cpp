@@ -14,8 +14,7 @@ const IpAddress B = ip4(10, 0, 0, 2);
 
 // One WebSocket frame (RFC 6455 §5.2). `lengthBytes` forces the 2-, 4- or 10-byte header form.
 std::string frame(int opcode, const std::string& payload, bool isFinal = true, bool isMasked = true,
-                  int lengthBytes = 0)
-{
+                  int lengthBytes = 0) {
     std::string out;
     out.push_back(static_cast<char>((isFinal ? 0x80 : 0) | opcode));
     const char mask = isMasked ? static_cast<char>(0x80) : 0;
@@ -40,54 +39,48 @@ std::string frame(int opcode, const std::string& payload, bool isFinal = true, b
     return out;
 }
 
-const std::string ClientHandshake =
-    "GET / HTTP/1.1\r\n"
-    "Host: proxy.example.com\r\n"
-    "Upgrade: websocket\r\n"
-    "Connection: Upgrade\r\n"
-    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-    "Sec-WebSocket-Protocol: sip\r\n"
-    "Sec-WebSocket-Version: 13\r\n"
-    "\r\n";
+const std::string ClientHandshake = "GET / HTTP/1.1\r\n"
+                                    "Host: proxy.example.com\r\n"
+                                    "Upgrade: websocket\r\n"
+                                    "Connection: Upgrade\r\n"
+                                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                    "Sec-WebSocket-Protocol: sip\r\n"
+                                    "Sec-WebSocket-Version: 13\r\n"
+                                    "\r\n";
 
-const std::string ServerHandshake =
-    "HTTP/1.1 101 Switching Protocols\r\n"
-    "Upgrade: websocket\r\n"
-    "Connection: Upgrade\r\n"
-    "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"
-    "Sec-WebSocket-Protocol: sip\r\n"
-    "\r\n";
+const std::string ServerHandshake = "HTTP/1.1 101 Switching Protocols\r\n"
+                                    "Upgrade: websocket\r\n"
+                                    "Connection: Upgrade\r\n"
+                                    "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"
+                                    "Sec-WebSocket-Protocol: sip\r\n"
+                                    "\r\n";
 
-std::string clientStream()
-{
+std::string clientStream() {
     std::string body(300, 'x');
     const std::string withBody = "MESSAGE sip:bob@example.com SIP/2.0\r\nContent-Length: 300\r\n\r\n" + body;
-    return ClientHandshake + frame(1, InviteText) +                        // text, 16-bit length
-           frame(9, "ping") +                                               // control frame
-           frame(2, OkText, true, true, 8) +                                // binary, 64-bit length
-           frame(1, withBody.substr(0, 10), false) + frame(10, "pong") +   // fragmented, control in between
+    return ClientHandshake + frame(1, InviteText) +                       // text, 16-bit length
+           frame(9, "ping") +                                             // control frame
+           frame(2, OkText, true, true, 8) +                              // binary, 64-bit length
+           frame(1, withBody.substr(0, 10), false) + frame(10, "pong") +  // fragmented, control in between
            frame(0, withBody.substr(10, 100), false) + frame(0, withBody.substr(110));
 }
 
-std::vector<std::string> expectedClientMessages()
-{
-    return {InviteText, OkText, "MESSAGE sip:bob@example.com SIP/2.0\r\nContent-Length: 300\r\n\r\n" +
-                                    std::string(300, 'x')};
+std::vector<std::string> expectedClientMessages() {
+    return {InviteText, OkText,
+            "MESSAGE sip:bob@example.com SIP/2.0\r\nContent-Length: 300\r\n\r\n" + std::string(300, 'x')};
 }
 
 void sendStream(DecoderHarness& harness, const IpAddress& src, std::uint16_t srcPort, const IpAddress& dst,
-                std::uint16_t dstPort, const std::string& text, std::size_t size)
-{
+                std::uint16_t dstPort, const std::string& text, std::size_t size) {
     harness.feed(ethernet(0x0800, ipv4(src, dst, 6, tcp(srcPort, dstPort, 0, Syn, {}))));
     for (std::size_t at = 0; at < text.size(); at += size) {
         const std::string piece = text.substr(at, size);
-        harness.feed(ethernet(0x0800, ipv4(src, dst, 6, tcp(srcPort, dstPort, 1 + static_cast<std::uint32_t>(at),
-                                                             Ack, bytesOf(piece)))));
+        harness.feed(ethernet(
+            0x0800, ipv4(src, dst, 6, tcp(srcPort, dstPort, 1 + static_cast<std::uint32_t>(at), Ack, bytesOf(piece)))));
     }
 }
 
-TEST(WebSocket, ClientFramesAreDelivered)
-{
+TEST(WebSocket, ClientFramesAreDelivered) {
     DecoderHarness harness;
     sendStream(harness, A, 40000, B, 80, clientStream(), 1400);
     EXPECT_EQ(harness.messages(), expectedClientMessages());
@@ -96,16 +89,14 @@ TEST(WebSocket, ClientFramesAreDelivered)
     EXPECT_EQ(harness.stats().webSocketMessages, 3u);
 }
 
-TEST(WebSocket, ServerFramesAreUnmasked)
-{
+TEST(WebSocket, ServerFramesAreUnmasked) {
     DecoderHarness harness;
     const std::string text = ServerHandshake + frame(1, OkText, true, false) + frame(1, InviteText, true, false);
     sendStream(harness, B, 80, A, 40000, text, 1400);
     EXPECT_EQ(harness.messages(), (std::vector<std::string>{OkText, InviteText}));
 }
 
-TEST(WebSocket, ChunkScan)
-{
+TEST(WebSocket, ChunkScan) {
     const std::string text = clientStream();
     for (std::size_t size = 1; size <= text.size(); size += (size < 64 ? 1 : 7)) {
         SCOPED_TRACE(size);
@@ -115,8 +106,7 @@ TEST(WebSocket, ChunkScan)
     }
 }
 
-TEST(WebSocket, OtherSubprotocolsAreNotSip)
-{
+TEST(WebSocket, OtherSubprotocolsAreNotSip) {
     std::string handshake = ClientHandshake;
     handshake.replace(handshake.find("Protocol: sip"), 13, "Protocol: chat");
     DecoderHarness harness;
@@ -125,8 +115,7 @@ TEST(WebSocket, OtherSubprotocolsAreNotSip)
     EXPECT_EQ(harness.stats().tcpNonSipStreams, 1u);
 }
 
-TEST(WebSocket, OversizedFrameStopsTheStream)
-{
+TEST(WebSocket, OversizedFrameStopsTheStream) {
     DecoderLimits limits;
     limits.maxSipMessageBytes = 1000;
     DecoderHarness harness(limits);
@@ -136,5 +125,5 @@ TEST(WebSocket, OversizedFrameStopsTheStream)
     EXPECT_EQ(harness.stats().tcpFramingErrors, 1u);
 }
 
-} // namespace
-} // namespace sipscope::capture
+}  // namespace
+}  // namespace sipscope::capture

@@ -114,7 +114,8 @@ TEST_F(CallOutcomes, AForkedCallsTalkTimeIsThatOfTheDialogKept) {
 TEST_F(CallOutcomes, SetupTimeIsNullForCallsNotAnswered) {
     const std::string db = dir.file("samples.db");
     const auto imported = runCommand(Binary + " import --quiet " + Samples + "/call-complete.pcap " + Samples +
-                                     "/call-failed.pcap --db " + quote(db), true);
+                                         "/call-failed.pcap --db " + quote(db),
+                                     true);
     ASSERT_EQ(imported.exitCode, 0) << imported.out;
     const auto listed = runCommand(Binary + " calls --format json --db " + quote(db));
     ASSERT_EQ(listed.exitCode, 0) << listed.out;
@@ -133,4 +134,4 @@ TEST_F(CallOutcomes, SetupTimeIsNullForCallsNotAnswered) {
     EXPECT_EQ(answered, 3);
 }
 
-} // namespace
+}  // namespace

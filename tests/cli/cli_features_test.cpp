@@ -115,8 +115,8 @@ protected:
         const std::string invite = sip("INVITE sip:bob@example.com SIP/2.0", "late", "1 INVITE", "", "", false);
         pcap.add({1'000'000, 0x0a000001, 0x0a000002, 5060, 5060, invite});
         pcap.add({1'500'000, 0x0a000001, 0x0a000002, 5060, 5060, invite});
-        pcap.add({1'600'000, 0x0a000002, 0x0a000001, 5060, 5060,
-                  sip("SIP/2.0 200 OK", "late", "1 INVITE", "", "b2", true)});
+        pcap.add(
+            {1'600'000, 0x0a000002, 0x0a000001, 5060, 5060, sip("SIP/2.0 200 OK", "late", "1 INVITE", "", "b2", true)});
         pcap.add({1'700'000, 0x0a000001, 0x0a000002, 5060, 5060,
                   sip("ACK sip:bob@example.com SIP/2.0", "late", "1 ACK", "", "b2", true)});
         pcap.write(dir.file("late.pcap"));
@@ -200,8 +200,7 @@ TEST_F(CliFeatures, EveryFilterWorksOnEveryListing) {
         EXPECT_TRUE(jsonLines(listing + " --method SUBSCRIBE").empty());
         EXPECT_TRUE(jsonLines(listing + " --until 2000-01-01T00:00:00Z").empty());
         EXPECT_TRUE(jsonLines(listing + " --since 2030-01-01T00:00:00Z").empty());
-        EXPECT_EQ(jsonLines(listing + " --since 2026-11-25T00:00:00Z --until 2026-11-26T00:00:00Z").size(),
-                  all.size());
+        EXPECT_EQ(jsonLines(listing + " --since 2026-11-25T00:00:00Z --until 2026-11-26T00:00:00Z").size(), all.size());
     }
     EXPECT_LT(jsonLines("calls " + since).size(), 7u);
     EXPECT_LT(jsonLines("messages " + since).size(), 38u);
@@ -336,7 +335,8 @@ TEST_F(CliFeatures, ExportedPcapReadsBackAsTheSameMessages) {
         if (line.find("1-5807@127.0.0.1") != std::string::npos)
             ++lines;
     EXPECT_EQ(lines, 7u) << tshark.out;
-    const auto expert = runCommand("tshark -r " + quote(pcap) + " -Y '_ws.malformed || _ws.expert.severity >= error' 2>&1");
+    const auto expert =
+        runCommand("tshark -r " + quote(pcap) + " -Y '_ws.malformed || _ws.expert.severity >= error' 2>&1");
     EXPECT_EQ(expert.exitCode, 0);
     EXPECT_EQ(expert.out.find("Malformed"), std::string::npos) << expert.out;
 }
@@ -404,10 +404,10 @@ TEST_F(CliFeatures, ShowAllLegsDrawsLinkedCallsInOneLadder) {
               sip("INVITE sip:bob@example.com SIP/2.0", "leg-a", "1 INVITE", "", "", true)});
     pcap.add({1'100'000, 0x0a000002, 0x0a000003, 5060, 5060,
               sip("INVITE sip:bob@10.0.0.3 SIP/2.0", "leg-b", "1 INVITE", "X-Call-ID: leg-a\r\n", "", true)});
-    pcap.add({1'200'000, 0x0a000003, 0x0a000002, 5060, 5060,
-              sip("SIP/2.0 200 OK", "leg-b", "1 INVITE", "", "b1", true)});
-    pcap.add({1'300'000, 0x0a000002, 0x0a000001, 5060, 5060,
-              sip("SIP/2.0 200 OK", "leg-a", "1 INVITE", "", "a1", true)});
+    pcap.add(
+        {1'200'000, 0x0a000003, 0x0a000002, 5060, 5060, sip("SIP/2.0 200 OK", "leg-b", "1 INVITE", "", "b1", true)});
+    pcap.add(
+        {1'300'000, 0x0a000002, 0x0a000001, 5060, 5060, sip("SIP/2.0 200 OK", "leg-a", "1 INVITE", "", "a1", true)});
     pcap.write(dir.file("b2bua.pcap"));
     ASSERT_EQ(sipscope("import --quiet " + quote(dir.file("b2bua.pcap"))).exitCode, 0);
     const auto linked = jsonLines("calls --call-id leg-a");
@@ -421,9 +421,9 @@ TEST_F(CliFeatures, ShowAllLegsDrawsLinkedCallsInOneLadder) {
     for (const std::string call : {"leg-a", "leg-b"}) {
         const auto all = sipscope("show --all-legs " + call);
         ASSERT_EQ(all.exitCode, 0) << all.out;
-        for (const char* expected : {"10.0.0.1:5060", "10.0.0.2:5060", "10.0.0.3:5060", "#1 INVITE (SDP offer",
-                                     "#2 INVITE (SDP offer", "#1 200 OK (SDP answer", "#2 200 OK (SDP answer",
-                                     "Leg #2: "})
+        for (const char* expected :
+             {"10.0.0.1:5060", "10.0.0.2:5060", "10.0.0.3:5060", "#1 INVITE (SDP offer", "#2 INVITE (SDP offer",
+              "#1 200 OK (SDP answer", "#2 200 OK (SDP answer", "Leg #2: "})
             EXPECT_NE(all.out.find(expected), std::string::npos) << expected << "\n" << all.out;
         // Capture order: A's INVITE, B's INVITE, B's 200, A's 200.
         const auto first = all.out.find("INVITE (SDP offer");
@@ -453,8 +453,8 @@ TEST_F(CliFeatures, ShowNamesHostsFromAnAliasesFile) {
     std::ofstream(dir.file("sipscope.aliases")) << "10.0.0.2 = from-the-default-file\n";
     const auto inDir = runCommand("cd " + quote(dir.file("")) + " && " + Binary + " show late --db " + quote(db));
     EXPECT_NE(inDir.out.find("from-the-default-file"), std::string::npos) << inDir.out;
-    const auto none = runCommand("cd " + quote(dir.file("")) + " && " + Binary + " show late --aliases none --db " +
-                                 quote(db));
+    const auto none =
+        runCommand("cd " + quote(dir.file("")) + " && " + Binary + " show late --aliases none --db " + quote(db));
     EXPECT_EQ(none.out.find("from-the-default-file"), std::string::npos) << none.out;
     // The exported ladders carry the names too.
     const auto svg = sipscope("export ladder late --format svg -o - --aliases " + quote(aliases));
@@ -469,8 +469,8 @@ TEST_F(CliFeatures, ShowNamesHostsFromAnAliasesFile) {
 TEST_F(CliFeatures, CsvFollowsRfc4180) {
     sipscope::test::PcapWriter pcap;
     // Commas, quotes and (in the raw text) CR LF in the fields.
-    std::string invite = sip("INVITE sip:bob@example.com SIP/2.0", "csv-call", "1 INVITE",
-                             "Subject: a, \"quoted\" word\r\n", "", false);
+    std::string invite =
+        sip("INVITE sip:bob@example.com SIP/2.0", "csv-call", "1 INVITE", "Subject: a, \"quoted\" word\r\n", "", false);
     const auto from = invite.find("\"Alice\"");
     invite.replace(from, 7, "\"Doe, \\\"Jo\\\"\"");
     pcap.add({1'000'000, 0x0a000001, 0x0a000002, 5060, 5060, invite});
@@ -521,10 +521,9 @@ TEST_F(CliFeatures, CsvFollowsRfc4180) {
 }
 
 TEST_F(CliFeatures, EveryCommandsHelpHasAnExample) {
-    for (const std::string command :
-         {"", "import", "calls", "messages", "show", "stats", "registrations", "export", "export ladder",
-          "export calls", "export messages", "export stats", "export pcap", "migrate", "view", "capture",
-          "subscriptions"}) {
+    for (const std::string command : {"", "import", "calls", "messages", "show", "stats", "registrations", "export",
+                                      "export ladder", "export calls", "export messages", "export stats", "export pcap",
+                                      "migrate", "view", "capture", "subscriptions"}) {
         SCOPED_TRACE(command);
         const auto help = runCommand(Binary + " " + command + " --help");
         EXPECT_EQ(help.exitCode, 0);
@@ -544,11 +543,11 @@ TEST_F(CliFeatures, PacketEscapesStayEscapedInEveryOutput) {
     pcap.write(dir.file("evil.pcap"));
     ASSERT_EQ(sipscope("import --quiet " + quote(dir.file("evil.pcap"))).exitCode, 0);
     const std::string call = quote("evil" + evil);
-    for (const std::string& command : std::vector<std::string>
-         {"calls", "calls --format csv", "messages", "messages --raw", "messages --raw --format csv",
-          "messages --grep owned --raw", "show --raw " + call, "show --raw --color always " + call,
-          "stats", "stats --by-host", "stats --format csv", "registrations", "export ladder " + call +
-          " --format text -o -", "export messages --format csv --raw -o -"}) {
+    for (const std::string& command : std::vector<std::string>{
+             "calls", "calls --format csv", "messages", "messages --raw", "messages --raw --format csv",
+             "messages --grep owned --raw", "show --raw " + call, "show --raw --color always " + call, "stats",
+             "stats --by-host", "stats --format csv", "registrations", "export ladder " + call + " --format text -o -",
+             "export messages --format csv --raw -o -"}) {
         SCOPED_TRACE(command);
         const auto result = sipscope(command);
         EXPECT_EQ(result.exitCode, 0) << result.out;
@@ -585,4 +584,4 @@ TEST_F(CliFeatures, ReadOnlyCommandsWorkWhileAWriterHoldsTheDatabase) {
     EXPECT_FALSE(std::filesystem::exists(missing));
 }
 
-} // namespace
+}  // namespace

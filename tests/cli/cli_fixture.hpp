@@ -48,4 +48,4 @@ private:
     bool m_mergeStderrByDefault;
 };
 
-} // namespace sipscope::test
+}  // namespace sipscope::test

@@ -1,7 +1,7 @@
 // End-to-end: runs the `sipscope` binary on the project's samples and on captures made here, and checks what it
 // prints, its JSON fields, its exit codes and the escaping of packet text.
-#include "tests/tools/pcap_writer.hpp"
 #include "tests/cli/cli_fixture.hpp"
+#include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
 
 #include <algorithm>
@@ -64,8 +64,8 @@ TEST_F(Cli, SipPortsNarrowTheImport) {
     ASSERT_EQ(all.exitCode, 0) << all.out;
     EXPECT_NE(all.out.find("stored 21 SIP messages"), std::string::npos) << all.out;
     for (const char* bad : {"50x60", "70000", "6010-6000", ","}) {
-        auto refused = sipscope(std::string("import --quiet --sip-ports ") + bad + " " + Samples + "/register.pcap",
-                                true);
+        auto refused =
+            sipscope(std::string("import --quiet --sip-ports ") + bad + " " + Samples + "/register.pcap", true);
         EXPECT_EQ(refused.exitCode, 1) << bad << ": " << refused.out;
         EXPECT_NE(refused.out.find("--sip-ports"), std::string::npos) << refused.out;
     }
@@ -99,8 +99,8 @@ TEST_F(Cli, MessagesCarryThePromisedFields) {
     const auto messages = jsonLines("messages");
     ASSERT_EQ(messages.size(), 38u);  // 21 + 11 + 6
     for (const json& message : messages) {
-        for (const char* field : {"ts", "src", "dst", "transport", "call_id", "cseq", "cseq_method", "valid", "error",
-                                  "retransmission"})
+        for (const char* field :
+             {"ts", "src", "dst", "transport", "call_id", "cseq", "cseq_method", "valid", "error", "retransmission"})
             EXPECT_TRUE(message.contains(field)) << field << " missing in " << message.dump();
         EXPECT_TRUE(message.contains("method") != message.contains("status")) << message.dump();
         EXPECT_EQ(message["transport"], "udp");
@@ -189,8 +189,8 @@ TEST_F(Cli, PacketTextIsEscapedBeforeItReachesTheTerminal) {
     pcap.add({1'000'000, 0x0a000001, 0x0a000002, 5060, 5060, invite});
     pcap.write(dir.file("evil.pcap"));
     ASSERT_EQ(sipscope("import --quiet " + quote(dir.file("evil.pcap"))).exitCode, 0);
-    for (const std::string command : {"calls", "calls --format csv", "messages", "messages --raw", "show --raw evil-call",
-                                      "messages --format json"}) {
+    for (const std::string command : {"calls", "calls --format csv", "messages", "messages --raw",
+                                      "show --raw evil-call", "messages --format json"}) {
         SCOPED_TRACE(command);
         const auto result = sipscope(command);
         EXPECT_EQ(result.exitCode, 0) << result.out;
@@ -219,13 +219,12 @@ TEST_F(Cli, ExitCodesForUsageAndInputErrors) {
     const auto missing = runCommand(Binary + " calls --db " + quote(dir.file("none.db")), true);
     EXPECT_EQ(missing.exitCode, 2);
     EXPECT_NE(missing.out.find("none.db"), std::string::npos) << missing.out;
-    const auto notCapture = runCommand(Binary + " import --quiet " + quote(SIPSCOPE_SOURCE_DIR "/README.md") +
-                                           " --db " + quote(db),
-                                       true);
+    const auto notCapture =
+        runCommand(Binary + " import --quiet " + quote(SIPSCOPE_SOURCE_DIR "/README.md") + " --db " + quote(db), true);
     EXPECT_EQ(notCapture.exitCode, 2);
     EXPECT_NE(notCapture.out.find("README.md"), std::string::npos) << notCapture.out;
     importSamples();
     EXPECT_EQ(sipscope("show no-such-call", true).exitCode, 2);
 }
 
-} // namespace
+}  // namespace

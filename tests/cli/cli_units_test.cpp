@@ -1,7 +1,7 @@
 // Unit tests of the cli's pieces: --interval, the --grep bounds, the pcap
 // writer's frames and CSV/sort helpers.
-#include "cli/output.hpp"
 #include "cli/frame_export.hpp"
+#include "cli/output.hpp"
 #include "cli/stats_output.hpp"
 #include "cli/text_search.hpp"
 
@@ -73,7 +73,8 @@ TEST(SortRows, NullsFirstThenNumbersThenTextStableAndLimited) {
 }
 
 std::uint16_t be16(const std::string& bytes, std::size_t at) {
-    return static_cast<std::uint16_t>(static_cast<unsigned char>(bytes[at]) << 8 | static_cast<unsigned char>(bytes[at + 1]));
+    return static_cast<std::uint16_t>(static_cast<unsigned char>(bytes[at]) << 8 |
+                                      static_cast<unsigned char>(bytes[at + 1]));
 }
 std::uint32_t le32(const std::string& bytes, std::size_t at) {
     std::uint32_t value = 0;
@@ -159,4 +160,4 @@ TEST(PcapExport, FramesCarryTheTextWithValidChecksums) {
     EXPECT_EQ(at, file.size());
 }
 
-} // namespace
+}  // namespace

@@ -61,7 +61,8 @@ std::string runOnTerminal(const std::string& arguments, unsigned short columns, 
             setenv("COLUMNS", columnsEnv, 1);
         else
             unsetenv("COLUMNS");
-        execl("/bin/sh", "sh", "-c", (std::string(SIPSCOPE_BINARY) + " " + arguments).c_str(), static_cast<char*>(nullptr));
+        execl("/bin/sh", "sh", "-c", (std::string(SIPSCOPE_BINARY) + " " + arguments).c_str(),
+              static_cast<char*>(nullptr));
         _exit(127);
     }
     std::string out;
@@ -116,7 +117,8 @@ TEST_F(Usability, FailedExportsLeaveTheTargetFileAsItWas) {
 
     const std::string missing = dir.file("missing.db");
     for (const char* command : {"export pcap --state rejected -o ", "export calls --format csv -o "}) {
-        const auto result = runCommand(Binary + " " + std::string(command) + quote(keep) + " --db " + quote(missing), true);
+        const auto result =
+            runCommand(Binary + " " + std::string(command) + quote(keep) + " --db " + quote(missing), true);
         EXPECT_EQ(result.exitCode, 2) << command << result.out;
         EXPECT_EQ(readFile(keep), "x\n") << command;
         EXPECT_EQ(files(), before) << command;
@@ -327,4 +329,4 @@ TEST_F(Usability, CopiesOfACallNameTheirCaptureAndShowAsksForTheKey) {
     EXPECT_EQ(sipscope("export ladder 1-5802@127.0.0.1 --format text -o -").exitCode, 2);
 }
 
-} // namespace
+}  // namespace

@@ -2,8 +2,8 @@
 // messages, show (first call), stats (summary, per host, per interval), registrations and every export format run
 // and must exit 0 with sane output (JSON lines that parse, CSV records of equal length, SVG/PNG/PlantUML/Mermaid
 // documents). The exported pcap of all calls is imported again and must give the same messages.
-#include "tests/tools/run.hpp"
 #include "tests/tools/corpus_required.hpp"
+#include "tests/tools/run.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -193,8 +193,9 @@ GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(CorpusCommands);
 
 TEST(CorpusCommandsPresence, CorpusIsThere) {
     if (corpusCaptures().empty())
-        SIPSCOPE_CORPUS_MISSING() << "corpus not found at " << CorpusDir << " (clone with ../shared beside the project)";
+        SIPSCOPE_CORPUS_MISSING() << "corpus not found at " << CorpusDir
+                                  << " (clone with ../shared beside the project)";
     SUCCEED();
 }
 
-} // namespace
+}  // namespace

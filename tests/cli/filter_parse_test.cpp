@@ -75,9 +75,9 @@ TEST(FilterParse, TimesTakeIsoDatesAndEpochSeconds) {
     EXPECT_EQ(parseTime("2024-05-01", TimeBound::Since).value, May1);
     EXPECT_EQ(parseTime("2024-05-01", TimeBound::Until).value, May1 + Day - 1);
     EXPECT_EQ(parseTime("2024-02-29", TimeBound::Since).value, May1 - 62 * Day);
-    for (const char* bad : {"yesterday", "2024-13-01", "2024-02-30", "2023-02-29", "2024-05-01T25:00:00Z",
-                            "2024-05-01T12:00:00Q", "2024-05-01T", "2024-5-1", "1714521600.", "-5", "",
-                            "2024-05-01T12:00:00.Z"}) {
+    for (const char* bad :
+         {"yesterday", "2024-13-01", "2024-02-30", "2023-02-29", "2024-05-01T25:00:00Z", "2024-05-01T12:00:00Q",
+          "2024-05-01T", "2024-5-1", "1714521600.", "-5", "", "2024-05-01T12:00:00.Z"}) {
         const auto parsed = parseTime(bad, TimeBound::Since);
         EXPECT_FALSE(parsed) << bad;
         EXPECT_NE(parsed.error.find("2024-05-01T12:00:00Z"), std::string::npos) << parsed.error;
@@ -103,9 +103,10 @@ TEST(FilterParse, MethodsAndEventsAreTokens) {
 }
 
 TEST(FilterParse, FilterWordsMakeAFilter) {
-    const FilterWords words = parseFilterWords("from:alice state:rejected status:5xx host:10.0.0.2 "
-                                               "since:2024-05-01T12:00:00Z kind:registration until:2024-05-01 "
-                                               "to:\"Bob Smith\" method:invite key:42 call:abc@host 3c26 \"two words\"");
+    const FilterWords words =
+        parseFilterWords("from:alice state:rejected status:5xx host:10.0.0.2 "
+                         "since:2024-05-01T12:00:00Z kind:registration until:2024-05-01 "
+                         "to:\"Bob Smith\" method:invite key:42 call:abc@host 3c26 \"two words\"");
     EXPECT_TRUE(words.errors.empty()) << words.errors.front().word << ": " << words.errors.front().error;
     const Filter& f = words.filter;
     EXPECT_EQ(f.from, "alice");
@@ -157,4 +158,4 @@ TEST(FilterParse, EmptyTextIsNoFilter) {
     EXPECT_FALSE(words.filter.from);
 }
 
-} // namespace
+}  // namespace

@@ -1,9 +1,9 @@
 // Golden outputs: every listing command on the project's samples in table, CSV and JSON, and the calls (state,
 // final status, messages, dialogs) of every corpus capture. SIPSCOPE_UPDATE_GOLDEN=1 rewrites the files; review
 // the diff before committing it.
+#include "tests/tools/corpus_required.hpp"
 #include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
-#include "tests/tools/corpus_required.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -72,9 +72,9 @@ protected:
         s_dir = new sipscope::test::TempDir();
         s_db = s_dir->file("samples.db");
         const std::string samples = SIPSCOPE_SAMPLES_DIR;
-        const auto result = runCommand(Binary + " import --quiet --db " + quote(s_db) + " " + samples +
-                                       "/call-complete.pcap " + samples + "/call-failed.pcap " + samples +
-                                       "/register.pcap");
+        const auto result =
+            runCommand(Binary + " import --quiet --db " + quote(s_db) + " " + samples + "/call-complete.pcap " +
+                       samples + "/call-failed.pcap " + samples + "/register.pcap");
         ASSERT_EQ(result.exitCode, 0) << result.out;
     }
     static void TearDownTestSuite() { delete s_dir; }
@@ -130,8 +130,7 @@ TEST_F(SamplesGolden, SortGrepStatsBreakdownsAndShowOptions) {
         {"stats-interval.csv", "stats --interval 1s --format csv"},
         {"stats-interval.json", "stats --interval 1m --format json"},
         {"show-cancelled-aliases-color.txt", "show 1-5807@127.0.0.1 --color always --aliases " + aliases},
-        {"ladder-cancelled-aliases.puml",
-         "export ladder 1-5807@127.0.0.1 --format plantuml -o - --aliases " + aliases},
+        {"ladder-cancelled-aliases.puml", "export ladder 1-5807@127.0.0.1 --format plantuml -o - --aliases " + aliases},
     };
     for (const auto& [file, arguments] : cases) {
         SCOPED_TRACE(arguments);
@@ -144,8 +143,8 @@ TEST_F(SamplesGolden, SortGrepStatsBreakdownsAndShowOptions) {
 TEST(SubscriptionsGolden, EveryFormatAndFilter) {
     sipscope::test::TempDir dir;
     const std::string db = dir.file("s.db");
-    const auto imported = runCommand(Binary + " import --quiet --db " + quote(db) + " " SIPSCOPE_SAMPLES_DIR
-                                     "/subscribe.pcap");
+    const auto imported =
+        runCommand(Binary + " import --quiet --db " + quote(db) + " " SIPSCOPE_SAMPLES_DIR "/subscribe.pcap");
     ASSERT_EQ(imported.exitCode, 0) << imported.out;
     const std::pair<const char*, const char*> cases[] = {
         {"subscriptions.txt", "subscriptions"},
@@ -189,9 +188,9 @@ TEST(LinkedCallsCli, LinkHeaderOptionLinksLegs) {
     sipscope::test::PcapWriter pcap;
     pcap.add({1'000'000, 0x0a000001, 0x0a000003, 5060, 5060,
               sipscope::test::sipMessage("INVITE sip:bob@example.com SIP/2.0", "leg-a", "1 INVITE")});
-    pcap.add({1'010'000, 0x0a000003, 0x0a000002, 5060, 5060,
-              sipscope::test::sipMessage("INVITE sip:bob@example.com SIP/2.0", "leg-b", "1 INVITE",
-                                         "P-Leg-Of: leg-a\r\n")});
+    pcap.add(
+        {1'010'000, 0x0a000003, 0x0a000002, 5060, 5060,
+         sipscope::test::sipMessage("INVITE sip:bob@example.com SIP/2.0", "leg-b", "1 INVITE", "P-Leg-Of: leg-a\r\n")});
     pcap.write(dir.file("legs.pcap"));
     const std::string db = dir.file("l.db");
     const auto imported = runCommand(Binary + " import --quiet --link-header P-Leg-Of --db " + quote(db) + " " +
@@ -232,7 +231,8 @@ std::vector<std::string> corpusCaptures() {
 TEST(CorpusGolden, CallStatesAndOutcomes) {
     const auto captures = corpusCaptures();
     if (captures.empty())
-        SIPSCOPE_CORPUS_MISSING() << "corpus not found at " << CorpusDir << " (clone with ../shared beside the project)";
+        SIPSCOPE_CORPUS_MISSING() << "corpus not found at " << CorpusDir
+                                  << " (clone with ../shared beside the project)";
     for (const std::string& relative : captures) {
         SCOPED_TRACE(relative);
         sipscope::test::TempDir dir;
@@ -245,7 +245,9 @@ TEST(CorpusGolden, CallStatesAndOutcomes) {
         std::istringstream lines(calls.out);
         for (std::string line; std::getline(lines, line);) {
             const auto call = nlohmann::json::parse(line);
-            auto text = [](const nlohmann::json& value) { return value.is_null() ? std::string("-") : value.is_string() ? value.get<std::string>() : value.dump(); };
+            auto text = [](const nlohmann::json& value) {
+                return value.is_null() ? std::string("-") : value.is_string() ? value.get<std::string>() : value.dump();
+            };
             summary += text(call["call_id"]) + " " + text(call["method"]) + " " + text(call["state"]) + " " +
                        text(call["status"]) + " " + text(call["messages"]) + " " + text(call["dialogs"]) + "\n";
         }
@@ -253,4 +255,4 @@ TEST(CorpusGolden, CallStatesAndOutcomes) {
     }
 }
 
-} // namespace
+}  // namespace

@@ -30,8 +30,7 @@ const std::string HostileScript = "OPTIONS <script>alert('x')</script>";
 const std::string HostileQuotes = "480 \"Gone\" & ]]> \x1b[31m red\n@enduml\n!include /etc/passwd";
 const std::string HostileBytes = "NOTIFY \xff\xfe; #x %%{init}%% style a:#35;";
 
-store::MessageRow message(std::int64_t id, std::int64_t offsetUs, std::string src,
-                          std::string dst) {
+store::MessageRow message(std::int64_t id, std::int64_t offsetUs, std::string src, std::string dst) {
     store::MessageRow row;
     row.id = id;
     row.timestampUs = StartUs + offsetUs;
@@ -125,8 +124,7 @@ Sample rejectedSample() {
 
 std::size_t countOf(std::string_view haystack, std::string_view needle) {
     std::size_t count = 0;
-    for (std::size_t at = haystack.find(needle); at != std::string_view::npos;
-         at = haystack.find(needle, at + 1))
+    for (std::size_t at = haystack.find(needle); at != std::string_view::npos; at = haystack.find(needle, at + 1))
         ++count;
     return count;
 }
@@ -186,9 +184,8 @@ bool isValidUtf8AndXmlChars(std::string_view text, std::string& error) {
             codePoint = (codePoint << 6) | (next & 0x3fu);
         }
         const std::uint32_t minimum = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
-        if (codePoint < minimum || codePoint > 0x10ffff ||
-            (codePoint >= 0xd800 && codePoint <= 0xdfff) || codePoint == 0xfffe ||
-            codePoint == 0xffff) {
+        if (codePoint < minimum || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff) ||
+            codePoint == 0xfffe || codePoint == 0xffff) {
             error = "invalid code point at " + std::to_string(i);
             return false;
         }
@@ -204,8 +201,7 @@ bool isNameChar(char c, bool first) {
 
 // Checks that every '&' in character data or an attribute value starts a reference.
 bool referencesAreValid(std::string_view text) {
-    for (std::size_t at = text.find('&'); at != std::string_view::npos;
-         at = text.find('&', at + 1)) {
+    for (std::size_t at = text.find('&'); at != std::string_view::npos; at = text.find('&', at + 1)) {
         const std::size_t end = text.find(';', at);
         if (end == std::string_view::npos)
             return false;
@@ -218,8 +214,7 @@ bool referencesAreValid(std::string_view text) {
         const bool hex = name[1] == 'x';
         const std::string_view digits = name.substr(hex ? 2 : 1);
         if (digits.empty() ||
-            digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") !=
-                std::string_view::npos)
+            digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") != std::string_view::npos)
             return false;
     }
     return true;
@@ -242,8 +237,7 @@ std::string xmlError(std::string_view doc) {
     int roots = 0;
     while (i < doc.size()) {
         const std::size_t tag = doc.find('<', i);
-        const std::string_view text =
-            doc.substr(i, (tag == std::string_view::npos ? doc.size() : tag) - i);
+        const std::string_view text = doc.substr(i, (tag == std::string_view::npos ? doc.size() : tag) - i);
         if (text.find('>') != std::string_view::npos)
             return "raw '>' in text near " + std::to_string(i);
         if (!referencesAreValid(text))
@@ -302,8 +296,7 @@ std::string xmlError(std::string_view doc) {
             while (i < doc.size() && isNameChar(doc[i], i == attributeStart))
                 ++i;
             const std::string attribute(doc.substr(attributeStart, i - attributeStart));
-            if (attribute.empty() || i + 1 >= doc.size() || doc[i] != '=' ||
-                (doc[i + 1] != '"' && doc[i + 1] != '\''))
+            if (attribute.empty() || i + 1 >= doc.size() || doc[i] != '=' || (doc[i + 1] != '"' && doc[i + 1] != '\''))
                 return "unquoted or malformed attribute in <" + name + ">";
             if (!attributes.insert(attribute).second)
                 return "duplicate attribute " + attribute + " in <" + name + ">";
@@ -354,8 +347,7 @@ void expectGolden(const std::string& fileName, const std::string& actual) {
     }
     std::ifstream in(path, std::ios::binary);
     ASSERT_TRUE(in) << path << " is missing; create it with SIPSCOPE_UPDATE_GOLDEN=1 and review it";
-    const std::string expected((std::istreambuf_iterator<char>(in)),
-                               std::istreambuf_iterator<char>());
+    const std::string expected((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (expected == actual)
         return;
     const auto want = lines(expected);
@@ -375,23 +367,20 @@ void expectGolden(const std::string& fileName, const std::string& actual) {
         if (right)
             diff << '+' << *right << '\n';
     }
-    ADD_FAILURE() << fileName
-                  << " differs from its golden (rerun with SIPSCOPE_UPDATE_GOLDEN=1 if intended):\n"
+    ADD_FAILURE() << fileName << " differs from its golden (rerun with SIPSCOPE_UPDATE_GOLDEN=1 if intended):\n"
                   << diff.str();
 }
 
 // [SECTION] Escaping
 
 TEST(LadderExport, EscapesPerFormat) {
-    EXPECT_EQ(escapeXml("<a href=\"x\">&'</a>]]>"),
-              "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;]]&gt;");
+    EXPECT_EQ(escapeXml("<a href=\"x\">&'</a>]]>"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;]]&gt;");
     EXPECT_EQ(escapePlantUml("200 OK"), "200 OK");
     // A lone '-' is no syntax (Call-ID reads as itself); "--" would strike through in Creole.
     EXPECT_EQ(escapePlantUml("Call-ID a--b -x-"), "Call-ID a<U+002D><U+002D>b -x-");
     EXPECT_EQ(escapePlantUml("**b** <img:x> \"q\"\n"),
               "<U+002A><U+002A>b<U+002A><U+002A> <U+003C>img:x<U+003E> <U+0022>q<U+0022><U+005C>n");
-    EXPECT_EQ(escapePlantUml("a//b $x ~&#60;"),
-              "a<U+002F><U+002F>b <U+0024>x <U+007E><U+0026><U+0023>60;");
+    EXPECT_EQ(escapePlantUml("a//b $x ~&#60;"), "a<U+002F><U+002F>b <U+0024>x <U+007E><U+0026><U+0023>60;");
     EXPECT_EQ(escapeMermaid("a;b#c%%d<br>"), "a#59;b#35;c#37;#37;d#60;br#62;");
     EXPECT_EQ(escapeMermaid("10.0.0.1:5060"), "10.0.0.1:5060");
     EXPECT_EQ(escapeMermaid("style x"), "#115;tyle x");
@@ -399,10 +388,9 @@ TEST(LadderExport, EscapesPerFormat) {
 
 TEST(LadderExport, ParsesFormatNames) {
     const std::vector<std::pair<std::string, LadderFormat>> cases = {
-        {"svg", LadderFormat::Svg},           {"SVG", LadderFormat::Svg},
-        {"plantuml", LadderFormat::PlantUml}, {"puml", LadderFormat::PlantUml},
-        {"mermaid", LadderFormat::Mermaid},   {"mmd", LadderFormat::Mermaid},
-        {"text", LadderFormat::Text},         {"txt", LadderFormat::Text},
+        {"svg", LadderFormat::Svg},       {"SVG", LadderFormat::Svg},         {"plantuml", LadderFormat::PlantUml},
+        {"puml", LadderFormat::PlantUml}, {"mermaid", LadderFormat::Mermaid}, {"mmd", LadderFormat::Mermaid},
+        {"text", LadderFormat::Text},     {"txt", LadderFormat::Text},
     };
     for (const auto& [name, expected] : cases) {
         SCOPED_TRACE(name);
@@ -424,11 +412,8 @@ TEST(LadderExport, ParsesFormatNames) {
 TEST(LadderExport, SvgIsWellFormed) {
     const std::string svg = render(LadderFormat::Svg, Sample{});
     EXPECT_EQ(xmlError(svg), "");
-    EXPECT_EQ(
-        svg.rfind(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"",
-            0),
-        0u);
+    EXPECT_EQ(svg.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"", 0),
+              0u);
     EXPECT_EQ(svg.find("<script"), std::string::npos);
     EXPECT_EQ(svg.find('\x1b'), std::string::npos);
 }
@@ -491,8 +476,7 @@ TEST(LadderExport, SvgColoursArrowsByResponseClass) {
     const std::string busy = ladder::hexColor(ladder::classColor(ladder::MessageClass::ClientError));
     const std::string ringing = ladder::hexColor(ladder::classColor(ladder::MessageClass::Provisional));
     ASSERT_NE(busy, request);
-    EXPECT_NE(svg.find("stroke=\"" + busy + "\" stroke-width=\"1.5\" marker-end=\"url(#head-4xx)\""),
-              std::string::npos)
+    EXPECT_NE(svg.find("stroke=\"" + busy + "\" stroke-width=\"1.5\" marker-end=\"url(#head-4xx)\""), std::string::npos)
         << svg;
     EXPECT_NE(svg.find("fill=\"" + busy + "\">486 Busy Here</text>"), std::string::npos);
     EXPECT_NE(svg.find("fill=\"" + ringing + "\">180 Ringing</text>"), std::string::npos);
@@ -596,8 +580,7 @@ TEST(LadderExport, PlantUmlMatchesGolden) {
             text = line.substr(line.find(" : ") + 3);
         else
             ADD_FAILURE() << "a line we did not write";
-        EXPECT_EQ(withoutEntities(text, "<U+", '>').find_first_of("<>\"\\*/_~=|[]$%!#&'"),
-                  std::string::npos);
+        EXPECT_EQ(withoutEntities(text, "<U+", '>').find_first_of("<>\"\\*/_~=|[]$%!#&'"), std::string::npos);
         EXPECT_EQ(text.find("--"), std::string::npos);
     }
     EXPECT_NE(puml.find("P0 --> P1 : INVITE (SDP offer) (retrans)\n"), std::string::npos);
@@ -647,8 +630,7 @@ TEST(LadderExport, MermaidMatchesGolden) {
         // comment.
         const std::size_t text = all[n].find(all[n].rfind("    P", 0) == 0 ? ": " : " ", 4);
         ASSERT_NE(text, std::string::npos);
-        EXPECT_EQ(withoutEntities(all[n].substr(text + 1), "#", ';').find_first_of(";<>&\"%{}\\#"),
-                  std::string::npos);
+        EXPECT_EQ(withoutEntities(all[n].substr(text + 1), "#", ';').find_first_of(";<>&\"%{}\\#"), std::string::npos);
     }
     EXPECT_NE(mmd.find("    P0-->>P1: INVITE (SDP offer) (retrans)\n"), std::string::npos);
     EXPECT_NE(mmd.find("    participant P2 as [2001:db8::3]:5080\n"), std::string::npos);
@@ -702,5 +684,5 @@ TEST(TerminalLadder, FitsTheTerminalWidth) {
     EXPECT_EQ(same.str(), full.str());
 }
 
-} // namespace
-} // namespace sipscope::cli
+}  // namespace
+}  // namespace sipscope::cli

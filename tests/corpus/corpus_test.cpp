@@ -1,7 +1,7 @@
 // Every capture of ../shared/corpus against tshark's truth: `sipscope import` then `sipscope messages --format
 // json` must give the same number of SIP messages, the same Call-IDs and the same messages per Call-ID.
-#include "tests/tools/run.hpp"
 #include "tests/tools/corpus_required.hpp"
+#include "tests/tools/run.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -38,7 +38,8 @@ std::string missingTransport(const json& truth, const json& options) {
     (void)options;  // HEP ("hep_ports") is unwrapped by capture on any UDP port
     const json transports = truth.value("messages_by_transport", json::object());
     for (const auto& [transport, count] : transports.items())
-        if (transport != "udp" && transport != "tcp" && transport != "ws" && transport != "sctp" && count.get<int>() > 0)
+        if (transport != "udp" && transport != "tcp" && transport != "ws" && transport != "sctp" &&
+            count.get<int>() > 0)
             return "its truth needs SIP over " + transport + ", which is not built yet";
     return {};
 }
@@ -60,9 +61,8 @@ TEST_P(CorpusTest, MessagesAndCallIdsMatchTshark) {
 
     sipscope::test::TempDir dir;
     const std::string db = dir.file("corpus.db");
-    const auto imported = runCommand(std::string(SIPSCOPE_BINARY) + " import --quiet --db " + quote(db) + " " +
-                                         quote(capture.string()),
-                                     true);
+    const auto imported = runCommand(
+        std::string(SIPSCOPE_BINARY) + " import --quiet --db " + quote(db) + " " + quote(capture.string()), true);
     ASSERT_EQ(imported.exitCode, 0) << imported.out;
     const auto listed = runCommand(std::string(SIPSCOPE_BINARY) + " messages --format json --db " + quote(db));
     ASSERT_EQ(listed.exitCode, 0);
@@ -107,8 +107,9 @@ INSTANTIATE_TEST_SUITE_P(Captures, CorpusTest, testing::ValuesIn(corpusCaptures(
 
 TEST(CorpusPresence, CorpusFolderIsThere) {
     if (!fs::is_directory(CorpusDir / "captures"))
-        SIPSCOPE_CORPUS_MISSING() << "corpus not found at " << CorpusDir << " (clone with ../shared beside the project)";
+        SIPSCOPE_CORPUS_MISSING() << "corpus not found at " << CorpusDir
+                                  << " (clone with ../shared beside the project)";
     EXPECT_FALSE(corpusCaptures().empty());
 }
 
-} // namespace
+}  // namespace

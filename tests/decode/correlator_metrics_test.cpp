@@ -61,7 +61,8 @@ struct Sip {
         if (direction.empty())
             return out + "Content-Length: 0\r\n\r\n";
         const std::string body = "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
-                                 "m=audio 4000 RTP/AVP 0\r\na=" + direction + "\r\n";
+                                 "m=audio 4000 RTP/AVP 0\r\na=" +
+                                 direction + "\r\n";
         return out + "Content-Type: application/sdp\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
                body;
     }
@@ -143,9 +144,8 @@ TEST(CorrelatorTimeouts, CaptureEndingBeforeTimerBLeavesTheCallCalling) {
 
 TEST(CorrelatorTimeouts, AProvisionalStopsTimerBButNotTimerF) {
     // RFC 3261 §17.1.1.2: Timer B only runs while the INVITE transaction is Calling; a 100 moves it on.
-    const Fed invite = feed({{{Invite, "i"}, Alice, Bob, 0},
-                             {{"SIP/2.0 100 Trying", "i"}, Bob, Alice, 10 * Ms}},
-                            60 * Sec);
+    const Fed invite =
+        feed({{{Invite, "i"}, Alice, Bob, 0}, {{"SIP/2.0 100 Trying", "i"}, Bob, Alice, 10 * Ms}}, 60 * Sec);
     EXPECT_EQ(callOf(invite, "i").state, CallState::Proceeding);
     // §17.1.2.2: Timer F ends a non-INVITE transaction in Trying or Proceeding.
     const Fed options = feed({{{"OPTIONS sip:bob@example.com SIP/2.0", "o", "1 OPTIONS"}, Alice, Bob, 0},
@@ -158,18 +158,18 @@ TEST(CorrelatorTimeouts, AProvisionalStopsTimerBButNotTimerF) {
 }
 
 TEST(CorrelatorTimeouts, TheAuthenticatedRetryRestartsTheClock) {
-    const Fed fed = feed({{{Invite, "auth"}, Alice, Bob, 0},
-                          {{"SIP/2.0 407 Proxy Authentication Required", "auth", "1 INVITE", {"z9hG4bKa"}, "p1"},
-                           Bob, Alice, 10 * Ms},
-                          {{Ack, "auth", "1 ACK", {"z9hG4bKa"}, "p1"}, Alice, Bob, 20 * Ms},
-                          {{Invite, "auth", "2 INVITE", {"z9hG4bKb"}}, Alice, Bob, 20 * Sec}},
-                         40 * Sec);
+    const Fed fed = feed(
+        {{{Invite, "auth"}, Alice, Bob, 0},
+         {{"SIP/2.0 407 Proxy Authentication Required", "auth", "1 INVITE", {"z9hG4bKa"}, "p1"}, Bob, Alice, 10 * Ms},
+         {{Ack, "auth", "1 ACK", {"z9hG4bKa"}, "p1"}, Alice, Bob, 20 * Ms},
+         {{Invite, "auth", "2 INVITE", {"z9hG4bKb"}}, Alice, Bob, 20 * Sec}},
+        40 * Sec);
     EXPECT_EQ(callOf(fed, "auth").state, CallState::Calling);  // 20 s since the retry
-    const Fed later = feed({{{Invite, "auth"}, Alice, Bob, 0},
-                            {{"SIP/2.0 407 Proxy Authentication Required", "auth", "1 INVITE", {"z9hG4bKa"}, "p1"},
-                             Bob, Alice, 10 * Ms},
-                            {{Invite, "auth", "2 INVITE", {"z9hG4bKb"}}, Alice, Bob, 20 * Sec}},
-                           52 * Sec);
+    const Fed later = feed(
+        {{{Invite, "auth"}, Alice, Bob, 0},
+         {{"SIP/2.0 407 Proxy Authentication Required", "auth", "1 INVITE", {"z9hG4bKa"}, "p1"}, Bob, Alice, 10 * Ms},
+         {{Invite, "auth", "2 INVITE", {"z9hG4bKb"}}, Alice, Bob, 20 * Sec}},
+        52 * Sec);
     EXPECT_EQ(callOf(later, "auth").state, CallState::Failed);
     EXPECT_EQ(callOf(later, "auth").reason, "timeout");
 }
@@ -219,16 +219,17 @@ TEST(CorrelatorTimeouts, NetworkAndServerFailuresFailUserRejectionsAreRejected) 
         CallState expected;
     };
     const Case cases[] = {
-        {408, CallState::Failed},   {500, CallState::Failed},   {502, CallState::Failed},
-        {503, CallState::Failed},   {504, CallState::Failed},   {486, CallState::Rejected},
-        {603, CallState::Rejected}, {404, CallState::Rejected}, {480, CallState::Rejected},
-        {302, CallState::Rejected}, {600, CallState::Rejected}, {487, CallState::Cancelled},
+        {408, CallState::Failed},   {500, CallState::Failed},   {502, CallState::Failed},   {503, CallState::Failed},
+        {504, CallState::Failed},   {486, CallState::Rejected}, {603, CallState::Rejected}, {404, CallState::Rejected},
+        {480, CallState::Rejected}, {302, CallState::Rejected}, {600, CallState::Rejected}, {487, CallState::Cancelled},
     };
     for (const Case& c : cases) {
         SCOPED_TRACE(c.status);
         const Fed fed = feed({{{Invite, "f"}, Alice, Bob, 0},
                               {{"SIP/2.0 " + std::to_string(c.status) + " X", "f", "1 INVITE", {"z9hG4bKa"}, "b"},
-                               Bob, Alice, 10 * Ms}});
+                               Bob,
+                               Alice,
+                               10 * Ms}});
         EXPECT_EQ(callOf(fed, "f").state, c.expected);
         EXPECT_EQ(callOf(fed, "f").finalStatus, c.status);
     }
@@ -311,7 +312,9 @@ TEST(CorrelatorHold, GlareRetriesAndTheRecvonlyAnswerAreNoResume) {
         {{Ack, "g", "1 ACK", {"z9hG4bKk"}, "b1"}, Alice, Bob, 20 * Ms},
         // Both hold at once (glare): each re-INVITE gets 491 (RFC 3261 §14.1).
         {{Invite, "g", "2 INVITE", {"z9hG4bKr1"}, "b1", "a1", "sendonly"}, Alice, Bob, 1 * Sec},
-        {{"INVITE sip:alice@example.com SIP/2.0", "g", "1 INVITE", {"z9hG4bKq1"}, "", "b1", "sendonly"}, Bob, Alice,
+        {{"INVITE sip:alice@example.com SIP/2.0", "g", "1 INVITE", {"z9hG4bKq1"}, "", "b1", "sendonly"},
+         Bob,
+         Alice,
          1 * Sec + 1 * Ms},
         {{"SIP/2.0 491 Request Pending", "g", "2 INVITE", {"z9hG4bKr1"}, "b1"}, Bob, Alice, 1 * Sec + 2 * Ms},
         {{"SIP/2.0 491 Request Pending", "g", "1 INVITE", {"z9hG4bKq1"}, "", "b1"}, Alice, Bob, 1 * Sec + 3 * Ms},
@@ -463,4 +466,4 @@ TEST(CorrelatorSetup, OnlyAnAnswerGivesAnAnswerTime) {
     EXPECT_EQ(callOf(refused, "nf").answeredUs, 0);
 }
 
-} // namespace
+}  // namespace

@@ -28,10 +28,9 @@ constexpr std::string_view SdpBody = "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc
 std::vector<std::string> common(const std::string& callId, int cseq, const std::string& method,
                                 const std::string& branch, const std::string& toTag = "",
                                 const std::string& fromTag = "a1") {
-    return {"Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK" + branch,
-            "From: <sip:alice@example.com>;tag=" + fromTag,
-            "To: <sip:bob@example.com>" + (toTag.empty() ? std::string() : ";tag=" + toTag),
-            "Call-ID: " + callId, "CSeq: " + std::to_string(cseq) + " " + method};
+    return {"Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK" + branch, "From: <sip:alice@example.com>;tag=" + fromTag,
+            "To: <sip:bob@example.com>" + (toTag.empty() ? std::string() : ";tag=" + toTag), "Call-ID: " + callId,
+            "CSeq: " + std::to_string(cseq) + " " + method};
 }
 
 std::string build(const std::string& startLine, const std::vector<std::string>& base,
@@ -152,8 +151,8 @@ TEST(CorrelatorOfferAnswer, OfferInInviteOrInTheAnswerAndUpdate) {
         build("UPDATE sip:bob@example.com SIP/2.0", common("oa", 2, "UPDATE", "3", "b1"), {}, true),
         build("SIP/2.0 200 OK", common("oa", 2, "UPDATE", "3", "b1"), {}, true),
     });
-    const SdpRole expected[] = {SdpRole::Offer, SdpRole::Answer, SdpRole::Answer, SdpRole::None, SdpRole::Offer,
-                                SdpRole::Answer};
+    const SdpRole expected[] = {SdpRole::Offer, SdpRole::Answer, SdpRole::Answer,
+                                SdpRole::None,  SdpRole::Offer,  SdpRole::Answer};
     for (std::size_t i = 0; i < std::size(expected); ++i)
         EXPECT_EQ(normal.correlations[i].sdpRole, expected[i]) << "message " << i;
 
@@ -178,13 +177,14 @@ TEST(CorrelatorSubscriptions, SubscribeNotifyActiveThenTerminated) {
     auto notify = [](int cseq, const std::string& branch, const std::string& state) {
         return build("NOTIFY sip:alice@10.0.0.1 SIP/2.0",
                      {"Via: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK" + branch, "From: <sip:bob@example.com>;tag=n1",
-                      "To: <sip:alice@example.com>;tag=a1", "Call-ID: sub", "CSeq: " + std::to_string(cseq) + " NOTIFY"},
+                      "To: <sip:alice@example.com>;tag=a1", "Call-ID: sub",
+                      "CSeq: " + std::to_string(cseq) + " NOTIFY"},
                      {"Event: presence", "Subscription-State: " + state});
     };
     auto notifyOk = [](int cseq, const std::string& branch) {
-        return build("SIP/2.0 200 OK",
-                     {"Via: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK" + branch, "From: <sip:bob@example.com>;tag=n1",
-                      "To: <sip:alice@example.com>;tag=a1", "Call-ID: sub", "CSeq: " + std::to_string(cseq) + " NOTIFY"});
+        return build("SIP/2.0 200 OK", {"Via: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK" + branch,
+                                        "From: <sip:bob@example.com>;tag=n1", "To: <sip:alice@example.com>;tag=a1",
+                                        "Call-ID: sub", "CSeq: " + std::to_string(cseq) + " NOTIFY"});
     };
     const auto r = run({
         build(subscribeLine, common("sub", 1, "SUBSCRIBE", "s1"), {"Event: presence", "Expires: 600"}),
@@ -320,11 +320,13 @@ TEST(CorrelatorSubscriptions, RecordsPerCallAreCapped) {
     CorrelatorLimits limits;
     limits.maxSubscriptionsPerCall = 1;
     const std::string subscribeLine = "SUBSCRIBE sip:bob@example.com SIP/2.0";
-    const auto r = run({
-        build(subscribeLine, common("cap", 1, "SUBSCRIBE", "1"), {"Event: presence"}),
-        build(subscribeLine, common("cap", 2, "SUBSCRIBE", "2"), {"Event: dialog"}),
-        build(subscribeLine, common("cap", 3, "SUBSCRIBE", "3"), {"Event: message-summary"}),
-    }, limits);
+    const auto r = run(
+        {
+            build(subscribeLine, common("cap", 1, "SUBSCRIBE", "1"), {"Event: presence"}),
+            build(subscribeLine, common("cap", 2, "SUBSCRIBE", "2"), {"Event: dialog"}),
+            build(subscribeLine, common("cap", 3, "SUBSCRIBE", "3"), {"Event: message-summary"}),
+        },
+        limits);
     ASSERT_EQ(r.calls[0].subscriptions.size(), 1u);
     EXPECT_EQ(r.calls[0].subscriptions[0].event, "presence");
     EXPECT_EQ(r.calls[0].recordsDropped, 2u);
@@ -402,19 +404,23 @@ TEST(CorrelatorLinks, AttendedTransferWithReplacesAndTheCallAReferTriggers) {
 TEST(CorrelatorLinks, BlindTransferOnlyWithinTheWindow) {
     CorrelatorLimits limits;
     limits.transferWindowUs = 10'000;
-    const auto r = run({
-        build("REFER sip:bob@example.com SIP/2.0", common("x", 2, "REFER", "3", "b1"),
-              {"Refer-To: sip:carol@example.com"}),
-        build("INVITE sip:dave@example.com SIP/2.0", common("other", 1, "INVITE", "4")),  // not the target
-        build("INVITE sip:carol@example.com;transport=udp SIP/2.0", common("y", 1, "INVITE", "5")),
-        build("REFER sip:bob@example.com SIP/2.0", common("x2", 2, "REFER", "6", "b1"),
-              {"Refer-To: sip:erin@example.com"}),
-    }, limits, 1000);
-    const auto late = run({
-        build("REFER sip:bob@example.com SIP/2.0", common("x", 2, "REFER", "3", "b1"),
-              {"Refer-To: sip:carol@example.com"}),
-        build("INVITE sip:carol@example.com SIP/2.0", common("y", 1, "INVITE", "5")),
-    }, limits, 20'000);
+    const auto r = run(
+        {
+            build("REFER sip:bob@example.com SIP/2.0", common("x", 2, "REFER", "3", "b1"),
+                  {"Refer-To: sip:carol@example.com"}),
+            build("INVITE sip:dave@example.com SIP/2.0", common("other", 1, "INVITE", "4")),  // not the target
+            build("INVITE sip:carol@example.com;transport=udp SIP/2.0", common("y", 1, "INVITE", "5")),
+            build("REFER sip:bob@example.com SIP/2.0", common("x2", 2, "REFER", "6", "b1"),
+                  {"Refer-To: sip:erin@example.com"}),
+        },
+        limits, 1000);
+    const auto late = run(
+        {
+            build("REFER sip:bob@example.com SIP/2.0", common("x", 2, "REFER", "3", "b1"),
+                  {"Refer-To: sip:carol@example.com"}),
+            build("INVITE sip:carol@example.com SIP/2.0", common("y", 1, "INVITE", "5")),
+        },
+        limits, 20'000);
     ASSERT_EQ(callOf(r, "y").links.size(), 1u);
     EXPECT_EQ(callOf(r, "y").links[0].kind, "refer");
     EXPECT_EQ(callOf(r, "y").links[0].linkedKey, callOf(r, "x").key);
@@ -427,16 +433,18 @@ TEST(CorrelatorLinks, LinkMemoryIsBoundedAndEvictionsCounted) {
     limits.maxLinkValues = 2;
     limits.maxPendingTransfers = 1;
     const std::string inviteLine = "INVITE sip:bob@example.com SIP/2.0";
-    const auto r = run({
-        build(inviteLine, common("one", 1, "INVITE", "1"), {"X-CID: v1"}),
-        build(inviteLine, common("two", 1, "INVITE", "2"), {"X-CID: v2"}),
-        build(inviteLine, common("three", 1, "INVITE", "3"), {"X-CID: v3"}),  // v1 is forgotten
-        build(inviteLine, common("four", 1, "INVITE", "4", "", "s"), {"X-CID: v1"}),
-        build(inviteLine, common("five", 1, "INVITE", "5", "", "s"), {"X-CID: v3"}),
-        build("REFER sip:bob@example.com SIP/2.0", common("r1", 1, "REFER", "6"), {"Refer-To: sip:c@example.com"}),
-        build("REFER sip:bob@example.com SIP/2.0", common("r2", 1, "REFER", "7"), {"Refer-To: sip:d@example.com"}),
-        build("INVITE sip:c@example.com SIP/2.0", common("six", 1, "INVITE", "8")),  // r1's REFER was forgotten
-    }, limits);
+    const auto r = run(
+        {
+            build(inviteLine, common("one", 1, "INVITE", "1"), {"X-CID: v1"}),
+            build(inviteLine, common("two", 1, "INVITE", "2"), {"X-CID: v2"}),
+            build(inviteLine, common("three", 1, "INVITE", "3"), {"X-CID: v3"}),  // v1 is forgotten
+            build(inviteLine, common("four", 1, "INVITE", "4", "", "s"), {"X-CID: v1"}),
+            build(inviteLine, common("five", 1, "INVITE", "5", "", "s"), {"X-CID: v3"}),
+            build("REFER sip:bob@example.com SIP/2.0", common("r1", 1, "REFER", "6"), {"Refer-To: sip:c@example.com"}),
+            build("REFER sip:bob@example.com SIP/2.0", common("r2", 1, "REFER", "7"), {"Refer-To: sip:d@example.com"}),
+            build("INVITE sip:c@example.com SIP/2.0", common("six", 1, "INVITE", "8")),  // r1's REFER was forgotten
+        },
+        limits);
     EXPECT_TRUE(callOf(r, "four").links.empty());
     ASSERT_EQ(callOf(r, "five").links.size(), 1u);
     EXPECT_EQ(callOf(r, "five").links[0].linkedKey, callOf(r, "three").key);
@@ -445,4 +453,4 @@ TEST(CorrelatorLinks, LinkMemoryIsBoundedAndEvictionsCounted) {
     EXPECT_EQ(r.stats.transfersEvicted, 1u);
 }
 
-} // namespace
+}  // namespace

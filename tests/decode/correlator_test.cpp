@@ -30,23 +30,41 @@ struct Step {
 
 std::string request(const std::string& method, int cseq, const std::string& callId, const std::string& toTag = "",
                     const std::string& branch = "z9hG4bK1", const std::string& cseqMethod = "") {
-    return method + " sip:bob@example.com SIP/2.0\r\n"
-                    "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=" + branch + "\r\n"
-                    "From: <sip:alice@example.com>;tag=a1\r\n"
-                    "To: <sip:bob@example.com>" + (toTag.empty() ? "" : ";tag=" + toTag) + "\r\n"
-                    "Call-ID: " + callId + "\r\n"
-                    "CSeq: " + std::to_string(cseq) + " " + (cseqMethod.empty() ? method : cseqMethod) + "\r\n"
-                    "Content-Length: 0\r\n\r\n";
+    return method +
+           " sip:bob@example.com SIP/2.0\r\n"
+           "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=" +
+           branch +
+           "\r\n"
+           "From: <sip:alice@example.com>;tag=a1\r\n"
+           "To: <sip:bob@example.com>" +
+           (toTag.empty() ? "" : ";tag=" + toTag) +
+           "\r\n"
+           "Call-ID: " +
+           callId +
+           "\r\n"
+           "CSeq: " +
+           std::to_string(cseq) + " " + (cseqMethod.empty() ? method : cseqMethod) +
+           "\r\n"
+           "Content-Length: 0\r\n\r\n";
 }
 
 std::string response(int status, const std::string& method, int cseq, const std::string& callId,
                      const std::string& toTag = "b1", const std::string& branch = "z9hG4bK1") {
-    return "SIP/2.0 " + std::to_string(status) + " Reason\r\n"
-           "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=" + branch + "\r\n"
+    return "SIP/2.0 " + std::to_string(status) +
+           " Reason\r\n"
+           "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=" +
+           branch +
+           "\r\n"
            "From: <sip:alice@example.com>;tag=a1\r\n"
-           "To: <sip:bob@example.com>" + (toTag.empty() ? "" : ";tag=" + toTag) + "\r\n"
-           "Call-ID: " + callId + "\r\n"
-           "CSeq: " + std::to_string(cseq) + " " + method + "\r\n"
+           "To: <sip:bob@example.com>" +
+           (toTag.empty() ? "" : ";tag=" + toTag) +
+           "\r\n"
+           "Call-ID: " +
+           callId +
+           "\r\n"
+           "CSeq: " +
+           std::to_string(cseq) + " " + method +
+           "\r\n"
            "Content-Length: 0\r\n\r\n";
 }
 
@@ -233,10 +251,12 @@ TEST(Correlator, MessageWithoutCallIdBelongsToNoCall) {
 
 std::string withSdp(std::string message, const std::string& direction) {
     const std::string body = "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
-                             "m=audio 4000 RTP/AVP 0\r\na=" + direction + "\r\n";
+                             "m=audio 4000 RTP/AVP 0\r\na=" +
+                             direction + "\r\n";
     const auto at = message.find("Content-Length: 0\r\n\r\n");
     message.replace(at, std::string::npos,
-                    "Content-Type: application/sdp\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+                    "Content-Type: application/sdp\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+                        body);
     return message;
 }
 
@@ -276,7 +296,7 @@ TEST(Correlator, CancelIsTiedToTheInviteItCancelsAndTheRaceEndsCancelled) {
     const auto outcome = trace({
         {request("INVITE", 1, "c"), true, 0},
         {response(180, "INVITE", 1, "c"), false, 1},
-        {request("CANCEL", 1, "c"), true, 2},                     // same branch as the INVITE (RFC 3261 §9.1)
+        {request("CANCEL", 1, "c"), true, 2},  // same branch as the INVITE (RFC 3261 §9.1)
         {response(200, "CANCEL", 1, "c"), false, 3},
         {response(487, "INVITE", 1, "c"), false, 4},
         {request("ACK", 1, "c", "b1"), true, 5},
@@ -426,7 +446,7 @@ TEST(Correlator, Rfc2543TransactionsMatchWithoutTheMagicCookie) {
     EXPECT_EQ(outcome.correlations[2].transactionKey, outcome.correlations[0].transactionKey);
 }
 
-} // namespace
+}  // namespace
 
 // A live capture rewrites open calls as they stand; snapshotChanged hands out only those with a message since the
 // previous snapshot (every open call the first time), most recent first, and keeps them open.

@@ -18,8 +18,8 @@ namespace sipscope::decode::test {
 // under ASan, which a string literal's trailing NUL would hide.
 class ExactBuffer {
 public:
-    explicit ExactBuffer(std::string_view bytes) : m_data(new char[bytes.size() == 0 ? 1 : bytes.size()]),
-                                                   m_size(bytes.size()) {
+    explicit ExactBuffer(std::string_view bytes)
+        : m_data(new char[bytes.size() == 0 ? 1 : bytes.size()]), m_size(bytes.size()) {
         if (!bytes.empty()) {
             std::memcpy(m_data.get(), bytes.data(), bytes.size());
         }
@@ -76,4 +76,4 @@ inline void expectError(const SipMessageView& message, ParseErrorCode code) {
     EXPECT_FALSE(message.error().reason.empty());
 }
 
-} // namespace sipscope::decode::test
+}  // namespace sipscope::decode::test

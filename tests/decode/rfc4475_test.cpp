@@ -25,8 +25,8 @@ enum class Verdict { Valid, ValidSemanticError, Invalid, Unclassified };
 
 struct TortureCase {
     std::string_view file;
-    Verdict verdict;           // as EXPECTED.md classes it
-    ParseErrorCode ours;       // what our parser reports; None = accepted as valid
+    Verdict verdict;                  // as EXPECTED.md classes it
+    ParseErrorCode ours;              // what our parser reports; None = accepted as valid
     std::string_view deviation = {};  // why `ours` departs from `verdict`, when it does
     // What the bytes say, for accepted messages (and insuf): method or status, Request-URI, Call-ID, CSeq,
     // From/To URI and tag.
@@ -193,9 +193,9 @@ std::map<std::string, Verdict> readExpectedMd(const fs::path& path) {
             continue;
         }
         const std::string& expect = cells[2];
-        const std::optional<Verdict> verdict = expect == "valid"                   ? std::optional(Valid)
-                                               : expect == "valid, semantic error" ? std::optional(ValidSemanticError)
-                                               : expect == "invalid"               ? std::optional(Invalid)
+        const std::optional<Verdict> verdict = expect == "valid"                    ? std::optional(Valid)
+                                               : expect == "valid, semantic error"  ? std::optional(ValidSemanticError)
+                                               : expect == "invalid"                ? std::optional(Invalid)
                                                : expect == "invalid (unclassified)" ? std::optional(Unclassified)
                                                                                     : std::nullopt;
         EXPECT_TRUE(verdict.has_value()) << "unknown Expect value '" << expect << "' for " << cells[0];
@@ -206,10 +206,10 @@ std::map<std::string, Verdict> readExpectedMd(const fs::path& path) {
     return verdicts;
 }
 
-#define SIPSCOPE_SKIP_WITHOUT_CORPUS()                                                                        \
-    if (!fs::is_directory(corpusDir())) {                                                                      \
-        SIPSCOPE_CORPUS_MISSING() << "RFC 4475 corpus not found at " << corpusDir()                           \
-                                  << " (expected ../shared/corpus beside the checkout); these checks did not run"; \
+#define SIPSCOPE_SKIP_WITHOUT_CORPUS()                                                                                 \
+    if (!fs::is_directory(corpusDir())) {                                                                              \
+        SIPSCOPE_CORPUS_MISSING() << "RFC 4475 corpus not found at " << corpusDir()                                    \
+                                  << " (expected ../shared/corpus beside the checkout); these checks did not run";     \
     }
 
 TEST(Rfc4475, TableCoversEveryFileAndAgreesWithExpectedMd) {
@@ -263,7 +263,8 @@ TEST(Rfc4475, EveryMessage) {
             EXPECT_FALSE(message.error().reason.empty());
         }
         if (c.ours != None && c.deviation.empty()) {
-            continue;  // the fields of rejected messages are checked in the Rfc4475.RejectedMessagesKeepWhatTheyCan test
+            continue;  // the fields of rejected messages are checked in the Rfc4475.RejectedMessagesKeepWhatTheyCan
+                       // test
         }
         EXPECT_EQ(message.isRequest(), !c.method.empty());
         EXPECT_EQ(message.method(), c.method);
@@ -344,7 +345,7 @@ TEST(Rfc4475, TypedAccess) {
     EXPECT_EQ(user, "sips:user@example.com");  // RFC 4475 §3.1.1.2: an escaped URI inside the user part
     EXPECT_EQ(requestUri.host, "example.net");
     EXPECT_TRUE(sameAddress(esc01.to().uri, "sip:user@example.com"));  // sip:%75se%72@example.com
-    const NameAddr contact = esc01.contact();  // folded onto a second line
+    const NameAddr contact = esc01.contact();                          // folded onto a second line
     SipUri contactUri;
     ASSERT_TRUE(parseUri(contact.uri, contactUri));
     std::string contactUser;
@@ -426,5 +427,5 @@ TEST(Rfc4475, RejectedMessagesKeepWhatTheyCan) {
     EXPECT_EQ(testDat.body().size(), 18u);
 }
 
-} // namespace
-} // namespace sipscope::decode
+}  // namespace
+}  // namespace sipscope::decode

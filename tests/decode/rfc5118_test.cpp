@@ -63,5 +63,5 @@ TEST(Rfc5118, EveryMessage) {
     }
 }
 
-} // namespace
-} // namespace sipscope::decode
+}  // namespace
+}  // namespace sipscope::decode

@@ -43,9 +43,7 @@ protected:
         return parser.parse(m_last);
     }
     // Offset of `needle` in the last parsed body, to state where an error is expected.
-    std::uint32_t offsetOf(std::string_view needle) const {
-        return static_cast<std::uint32_t>(m_last.find(needle));
-    }
+    std::uint32_t offsetOf(std::string_view needle) const { return static_cast<std::uint32_t>(m_last.find(needle)); }
     SdpParser m_parser;
 
 private:
@@ -63,14 +61,11 @@ std::string sdp(std::initializer_list<std::string_view> lines, std::string_view 
     return out;
 }
 
-constexpr std::string_view SessionHead =
-    "v=0\r\no=alice 2890844526 2890844526 IN IP4 host.atlanta.example.com\r\n"
-    "s=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\n";
+constexpr std::string_view SessionHead = "v=0\r\no=alice 2890844526 2890844526 IN IP4 host.atlanta.example.com\r\n"
+                                         "s=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\n";
 
 // A session head with c= at session level, then `rest` (media lines).
-std::string withHead(std::string_view rest) {
-    return std::string(SessionHead) + std::string(rest);
-}
+std::string withHead(std::string_view rest) { return std::string(SessionHead) + std::string(rest); }
 
 void expectValid(const SessionDescriptionView& session) {
     EXPECT_TRUE(session.isValid()) << "error " << static_cast<int>(session.error().code) << " '"
@@ -166,28 +161,23 @@ struct MediaLineCase {
 TEST_F(SdpTest, MediaLines) {
     const MediaLineCase cases[] = {
         {"m=audio 49170 RTP/AVP 0", SdpErrorCode::None, MediaType::Audio, 49170, 1, "RTP/AVP", 1},
-        {"m=audio 49170/2 RTP/AVP 0 8", SdpErrorCode::None, MediaType::Audio, 49170, 2, "RTP/AVP",
-         2},
+        {"m=audio 49170/2 RTP/AVP 0 8", SdpErrorCode::None, MediaType::Audio, 49170, 2, "RTP/AVP", 2},
         {"m=video 0 RTP/AVP 31", SdpErrorCode::None, MediaType::Video, 0, 1, "RTP/AVP", 1},
         {"m=audio 5004 RTP/SAVP 0", SdpErrorCode::None, MediaType::Audio, 5004, 1, "RTP/SAVP", 1},
         {"m=audio 5004 RTP/AVPF 96", SdpErrorCode::None, MediaType::Audio, 5004, 1, "RTP/AVPF", 1},
-        {"m=audio 9 UDP/TLS/RTP/SAVPF 111 103 9 0 8", SdpErrorCode::None, MediaType::Audio, 9, 1,
-         "UDP/TLS/RTP/SAVPF", 5},
+        {"m=audio 9 UDP/TLS/RTP/SAVPF 111 103 9 0 8", SdpErrorCode::None, MediaType::Audio, 9, 1, "UDP/TLS/RTP/SAVPF",
+         5},
         {"m=image 49172 udptl t38", SdpErrorCode::None, MediaType::Image, 49172, 1, "udptl", 1},
-        {"m=application 9 UDP/DTLS/SCTP webrtc-datachannel", SdpErrorCode::None,
-         MediaType::Application, 9, 1, "UDP/DTLS/SCTP", 1},
-        {"m=text 11000 RTP/AVP 98 100", SdpErrorCode::None, MediaType::Text, 11000, 1, "RTP/AVP",
-         2},
-        {"m=message 7394 TCP/MSRP *", SdpErrorCode::None, MediaType::Message, 7394, 1, "TCP/MSRP",
-         1},
+        {"m=application 9 UDP/DTLS/SCTP webrtc-datachannel", SdpErrorCode::None, MediaType::Application, 9, 1,
+         "UDP/DTLS/SCTP", 1},
+        {"m=text 11000 RTP/AVP 98 100", SdpErrorCode::None, MediaType::Text, 11000, 1, "RTP/AVP", 2},
+        {"m=message 7394 TCP/MSRP *", SdpErrorCode::None, MediaType::Message, 7394, 1, "TCP/MSRP", 1},
         {"m=x-custom 1000 RTP/AVP 0", SdpErrorCode::None, MediaType::Other, 1000, 1, "RTP/AVP", 1},
-        {"m=audio  49170   RTP/AVP  0 ", SdpErrorCode::None, MediaType::Audio, 49170, 1, "RTP/AVP",
-         1},
+        {"m=audio  49170   RTP/AVP  0 ", SdpErrorCode::None, MediaType::Audio, 49170, 1, "RTP/AVP", 1},
         {"m=audio abc RTP/AVP 0", SdpErrorCode::BadMedia, MediaType::Audio, 0, 1, "RTP/AVP", 1},
         {"m=audio 70000 RTP/AVP 0", SdpErrorCode::BadMedia, MediaType::Audio, 0, 1, "RTP/AVP", 1},
         {"m=audio -1 RTP/AVP 0", SdpErrorCode::BadMedia, MediaType::Audio, 0, 1, "RTP/AVP", 1},
-        {"m=audio 49170/x RTP/AVP 0", SdpErrorCode::BadMedia, MediaType::Audio, 49170, 1, "RTP/AVP",
-         1},
+        {"m=audio 49170/x RTP/AVP 0", SdpErrorCode::BadMedia, MediaType::Audio, 49170, 1, "RTP/AVP", 1},
         {"m=audio 49170 RTP/AVP", SdpErrorCode::BadMedia, MediaType::Audio, 49170, 1, "RTP/AVP", 0},
         {"m=audio 49170", SdpErrorCode::BadMedia, MediaType::Audio, 49170, 1, "", 0},
         {"m=", SdpErrorCode::BadMedia, MediaType::Other, 0, 1, "", 0},
@@ -239,8 +229,8 @@ TEST_F(SdpTest, ConnectionLines) {
     };
     for (const ConnectionCase& c : cases) {
         SCOPED_TRACE(c.line);
-        const SessionDescriptionView& session = parse(sdp(
-            {"v=0", "o=- 1 1 IN IP4 192.0.2.9", "s=-", "t=0 0", "m=audio 4000 RTP/AVP 0", c.line}));
+        const SessionDescriptionView& session =
+            parse(sdp({"v=0", "o=- 1 1 IN IP4 192.0.2.9", "s=-", "t=0 0", "m=audio 4000 RTP/AVP 0", c.line}));
         ASSERT_EQ(session.media().size(), 1U);
         const MediaDescriptionView& media = session.media()[0];
         if (c.code == SdpErrorCode::None) {
@@ -279,8 +269,7 @@ TEST_F(SdpTest, RtpMaps) {
     const RtpMapCase cases[] = {
         {"a=rtpmap:0 PCMU/8000", SdpErrorCode::None, 1, 0, "PCMU", 8000, 1},
         {"a=rtpmap:111 opus/48000/2", SdpErrorCode::None, 1, 111, "opus", 48000, 2},
-        {"a=rtpmap:101 telephone-event/8000", SdpErrorCode::None, 1, 101, "telephone-event", 8000,
-         1},
+        {"a=rtpmap:101 telephone-event/8000", SdpErrorCode::None, 1, 101, "telephone-event", 8000, 1},
         {"a=rtpmap:96 H264/90000", SdpErrorCode::None, 1, 96, "H264", 90000, 1},
         {"a=RTPMAP:96 H264/90000", SdpErrorCode::None, 1, 96, "H264", 90000, 1},
         {"a=rtpmap:10 L16/44100/2", SdpErrorCode::None, 1, 10, "L16", 44100, 2},
@@ -294,8 +283,7 @@ TEST_F(SdpTest, RtpMaps) {
     };
     for (const RtpMapCase& c : cases) {
         SCOPED_TRACE(c.line);
-        const SessionDescriptionView& session =
-            parse(withHead(sdp({"m=audio 4000 RTP/AVP 0", c.line})));
+        const SessionDescriptionView& session = parse(withHead(sdp({"m=audio 4000 RTP/AVP 0", c.line})));
         if (c.code == SdpErrorCode::None) {
             expectValid(session);
         } else {
@@ -391,8 +379,7 @@ TEST_F(SdpTest, MalformedTypedAttributes) {
     };
     for (const BadAttributeCase& c : cases) {
         SCOPED_TRACE(c.line);
-        const SessionDescriptionView& session =
-            parse(withHead(sdp({"m=audio 4000 RTP/AVP 0", c.line, "a=rtcp-mux"})));
+        const SessionDescriptionView& session = parse(withHead(sdp({"m=audio 4000 RTP/AVP 0", c.line, "a=rtcp-mux"})));
         expectError(session, SdpErrorCode::BadAttribute);
         EXPECT_GE(session.error().offset, offsetOf(c.line));
         EXPECT_LE(session.error().offset, offsetOf(c.line) + c.line.size());
@@ -425,20 +412,18 @@ struct CandidateCase {
 
 TEST_F(SdpTest, IceCandidates) {
     const CandidateCase cases[] = {
-        {"a=candidate:1 1 UDP 2130706431 10.0.1.1 8998 typ host", "1", 1, "UDP", 2130706431,
-         "10.0.1.1", 8998, IceCandidateType::Host, "", std::nullopt},
-        {"a=candidate:2 1 UDP 1694498815 192.0.2.3 45664 typ srflx raddr 10.0.1.1 rport 8998", "2",
-         1, "UDP", 1694498815, "192.0.2.3", 45664, IceCandidateType::ServerReflexive, "10.0.1.1",
-         8998},
+        {"a=candidate:1 1 UDP 2130706431 10.0.1.1 8998 typ host", "1", 1, "UDP", 2130706431, "10.0.1.1", 8998,
+         IceCandidateType::Host, "", std::nullopt},
+        {"a=candidate:2 1 UDP 1694498815 192.0.2.3 45664 typ srflx raddr 10.0.1.1 rport 8998", "2", 1, "UDP",
+         1694498815, "192.0.2.3", 45664, IceCandidateType::ServerReflexive, "10.0.1.1", 8998},
         {"a=candidate:842163049 2 udp 1677729535 198.51.100.7 54400 typ relay raddr 0.0.0.0 rport "
          "0 generation 0 "
          "network-cost 999",
-         "842163049", 2, "udp", 1677729535, "198.51.100.7", 54400, IceCandidateType::Relayed,
-         "0.0.0.0", 0},
-        {"a=candidate:a+b/c 1 TCP 1518280447 2001:db8::5 9 typ prflx tcptype active", "a+b/c", 1,
-         "TCP", 1518280447, "2001:db8::5", 9, IceCandidateType::PeerReflexive, "", std::nullopt},
-        {"a=candidate:4 1 UDP 1 192.0.2.3 1 typ x-new", "4", 1, "UDP", 1, "192.0.2.3", 1,
-         IceCandidateType::Other, "", std::nullopt},
+         "842163049", 2, "udp", 1677729535, "198.51.100.7", 54400, IceCandidateType::Relayed, "0.0.0.0", 0},
+        {"a=candidate:a+b/c 1 TCP 1518280447 2001:db8::5 9 typ prflx tcptype active", "a+b/c", 1, "TCP", 1518280447,
+         "2001:db8::5", 9, IceCandidateType::PeerReflexive, "", std::nullopt},
+        {"a=candidate:4 1 UDP 1 192.0.2.3 1 typ x-new", "4", 1, "UDP", 1, "192.0.2.3", 1, IceCandidateType::Other, "",
+         std::nullopt},
     };
     for (const CandidateCase& c : cases) {
         SCOPED_TRACE(c.line);
@@ -482,8 +467,7 @@ TEST_F(SdpTest, MalformedIceCandidates) {
     };
     for (std::string_view line : cases) {
         SCOPED_TRACE(line);
-        const SessionDescriptionView& session =
-            parse(withHead(sdp({"m=audio 8998 RTP/AVP 0", line})));
+        const SessionDescriptionView& session = parse(withHead(sdp({"m=audio 8998 RTP/AVP 0", line})));
         expectError(session, SdpErrorCode::BadAttribute);
         ASSERT_EQ(session.media().size(), 1U);
         EXPECT_TRUE(session.media()[0].candidates.empty());
@@ -537,8 +521,7 @@ TEST_F(SdpTest, SecurityAndSessionLevelIce) {
     ASSERT_EQ(srtp.cryptos.size(), 2U);
     EXPECT_EQ(srtp.cryptos[0].tag, 1U);
     EXPECT_EQ(srtp.cryptos[0].suite, "AES_CM_128_HMAC_SHA1_80");
-    EXPECT_EQ(srtp.cryptos[0].keyParams,
-              "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:32");
+    EXPECT_EQ(srtp.cryptos[0].keyParams, "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:32");
     EXPECT_TRUE(srtp.cryptos[0].sessionParams.empty());
     EXPECT_EQ(srtp.cryptos[1].sessionParams, "KDR=1");
     ASSERT_TRUE(srtp.fingerprint);
@@ -564,34 +547,28 @@ TEST_F(SdpTest, EffectiveConnectionDirectionAndHold) {
         {"defaults", "c=IN IP4 192.0.2.1\r\n", "", "192.0.2.1", MediaDirection::SendRecv, false},
         {"media c= overrides", "c=IN IP4 192.0.2.1\r\n", "c=IN IP4 192.0.2.2\r\n", "192.0.2.2",
          MediaDirection::SendRecv, false},
-        {"media c= only", "", "c=IN IP6 2001:db8::2\r\n", "2001:db8::2", MediaDirection::SendRecv,
+        {"media c= only", "", "c=IN IP6 2001:db8::2\r\n", "2001:db8::2", MediaDirection::SendRecv, false},
+        {"sendonly", "c=IN IP4 192.0.2.1\r\n", "a=sendonly\r\n", "192.0.2.1", MediaDirection::SendOnly, true},
+        {"inactive", "c=IN IP4 192.0.2.1\r\n", "a=inactive\r\n", "192.0.2.1", MediaDirection::Inactive, true},
+        {"recvonly is not hold", "c=IN IP4 192.0.2.1\r\n", "a=recvonly\r\n", "192.0.2.1", MediaDirection::RecvOnly,
          false},
-        {"sendonly", "c=IN IP4 192.0.2.1\r\n", "a=sendonly\r\n", "192.0.2.1",
-         MediaDirection::SendOnly, true},
-        {"inactive", "c=IN IP4 192.0.2.1\r\n", "a=inactive\r\n", "192.0.2.1",
-         MediaDirection::Inactive, true},
-        {"recvonly is not hold", "c=IN IP4 192.0.2.1\r\n", "a=recvonly\r\n", "192.0.2.1",
-         MediaDirection::RecvOnly, false},
-        {"session sendonly", "c=IN IP4 192.0.2.1\r\na=sendonly\r\n", "", "192.0.2.1",
-         MediaDirection::SendOnly, true},
-        {"media sendrecv overrides session sendonly", "c=IN IP4 192.0.2.1\r\na=sendonly\r\n",
-         "a=sendrecv\r\n", "192.0.2.1", MediaDirection::SendRecv, false},
-        {"media inactive overrides session recvonly", "c=IN IP4 192.0.2.1\r\na=recvonly\r\n",
-         "a=inactive\r\n", "192.0.2.1", MediaDirection::Inactive, true},
-        {"RFC 2543 hold, session c=0.0.0.0", "c=IN IP4 0.0.0.0\r\n", "", "0.0.0.0",
+        {"session sendonly", "c=IN IP4 192.0.2.1\r\na=sendonly\r\n", "", "192.0.2.1", MediaDirection::SendOnly, true},
+        {"media sendrecv overrides session sendonly", "c=IN IP4 192.0.2.1\r\na=sendonly\r\n", "a=sendrecv\r\n",
+         "192.0.2.1", MediaDirection::SendRecv, false},
+        {"media inactive overrides session recvonly", "c=IN IP4 192.0.2.1\r\na=recvonly\r\n", "a=inactive\r\n",
+         "192.0.2.1", MediaDirection::Inactive, true},
+        {"RFC 2543 hold, session c=0.0.0.0", "c=IN IP4 0.0.0.0\r\n", "", "0.0.0.0", MediaDirection::SendRecv, true},
+        {"RFC 2543 hold, media c=0.0.0.0", "c=IN IP4 192.0.2.1\r\n", "c=IN IP4 0.0.0.0\r\n", "0.0.0.0",
          MediaDirection::SendRecv, true},
-        {"RFC 2543 hold, media c=0.0.0.0", "c=IN IP4 192.0.2.1\r\n", "c=IN IP4 0.0.0.0\r\n",
-         "0.0.0.0", MediaDirection::SendRecv, true},
-        {"media c= resumes a session 0.0.0.0", "c=IN IP4 0.0.0.0\r\n", "c=IN IP4 192.0.2.3\r\n",
-         "192.0.2.3", MediaDirection::SendRecv, false},
+        {"media c= resumes a session 0.0.0.0", "c=IN IP4 0.0.0.0\r\n", "c=IN IP4 192.0.2.3\r\n", "192.0.2.3",
+         MediaDirection::SendRecv, false},
         {"case-insensitive direction", "c=IN IP4 192.0.2.1\r\n", "a=SendOnly\r\n", "192.0.2.1",
          MediaDirection::SendOnly, true},
     };
     for (const LevelCase& c : cases) {
         SCOPED_TRACE(c.name);
-        const std::string body = "v=0\r\no=- 1 1 IN IP4 192.0.2.9\r\ns=-\r\nt=0 0\r\n" +
-                                 std::string(c.sessionLines) + "m=audio 4000 RTP/AVP 0\r\n" +
-                                 std::string(c.mediaLines);
+        const std::string body = "v=0\r\no=- 1 1 IN IP4 192.0.2.9\r\ns=-\r\nt=0 0\r\n" + std::string(c.sessionLines) +
+                                 "m=audio 4000 RTP/AVP 0\r\n" + std::string(c.mediaLines);
         const SessionDescriptionView& session = parse(body);
         expectValid(session);
         ASSERT_EQ(session.media().size(), 1U);
@@ -605,8 +582,8 @@ TEST_F(SdpTest, EffectiveConnectionDirectionAndHold) {
 }
 
 TEST_F(SdpTest, StaticPayloadTypesWithoutRtpMap) {
-    const SessionDescriptionView& session = parse(
-        withHead(sdp({"m=audio 4000 RTP/AVP 0 3 4 8 9 13 18 96 97 2", "a=rtpmap:97 speex/16000"})));
+    const SessionDescriptionView& session =
+        parse(withHead(sdp({"m=audio 4000 RTP/AVP 0 3 4 8 9 13 18 96 97 2", "a=rtpmap:97 speex/16000"})));
     expectValid(session);
     ASSERT_EQ(session.media().size(), 1U);
     const MediaDescriptionView& media = session.media()[0];
@@ -646,26 +623,21 @@ TEST_F(SdpTest, LineEndings) {
         {"CRLF", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio "
                  "4000 RTP/AVP 0\r\n"
                  "a=sendonly\r\n"},
-        {"bare LF",
-         "v=0\no=- 1 1 IN IP4 192.0.2.1\ns=x\nc=IN IP4 192.0.2.1\nt=0 0\nm=audio 4000 RTP/AVP 0\n"
-         "a=sendonly\n"},
+        {"bare LF", "v=0\no=- 1 1 IN IP4 192.0.2.1\ns=x\nc=IN IP4 192.0.2.1\nt=0 0\nm=audio 4000 RTP/AVP 0\n"
+                    "a=sendonly\n"},
         {"mixed", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\ns=x\r\nc=IN IP4 192.0.2.1\nt=0 0\r\nm=audio "
                   "4000 RTP/AVP 0\n"
                   "a=sendonly\r\n"},
-        {"no final newline",
-         "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
-         "m=audio 4000 RTP/AVP 0\r\na=sendonly"},
-        {"final CR only",
-         "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
-         "m=audio 4000 RTP/AVP 0\r\na=sendonly\r"},
-        {"trailing blank lines and spaces",
-         "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\nc=IN IP4 192.0.2.1 \r\n"
-         "t=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=sendonly \r\n\r\n\r\n"},
-        {"unknown and optional lines",
-         "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\ni=info\r\nu=http://x\r\n"
-         "e=a@b\r\np=+1\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nr=7d 1h 0 25h\r\n"
-         "z=2882844526 -1h\r\nk=clear:x\r\nx=future\r\nm=audio 4000 RTP/AVP 0\r\n"
-         "i=media info\r\na=sendonly\r\n"},
+        {"no final newline", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+                             "m=audio 4000 RTP/AVP 0\r\na=sendonly"},
+        {"final CR only", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+                          "m=audio 4000 RTP/AVP 0\r\na=sendonly\r"},
+        {"trailing blank lines and spaces", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\nc=IN IP4 192.0.2.1 \r\n"
+                                            "t=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=sendonly \r\n\r\n\r\n"},
+        {"unknown and optional lines", "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=x\r\ni=info\r\nu=http://x\r\n"
+                                       "e=a@b\r\np=+1\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nr=7d 1h 0 25h\r\n"
+                                       "z=2882844526 -1h\r\nk=clear:x\r\nx=future\r\nm=audio 4000 RTP/AVP 0\r\n"
+                                       "i=media info\r\na=sendonly\r\n"},
     };
     for (const LineEndingCase& c : cases) {
         SCOPED_TRACE(c.name);
@@ -694,34 +666,28 @@ TEST_F(SdpTest, MalformedLines) {
     const MalformedCase cases[] = {
         {"empty", "", SdpErrorCode::Empty, "", 0},
         {"whitespace", " \r\n\r\n", SdpErrorCode::Empty, "", 0},
-        {"missing '='",
-         "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\nm audio 4 RTP/AVP 0\r\n",
+        {"missing '='", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\nm audio 4 RTP/AVP 0\r\n",
          SdpErrorCode::BadLine, "m audio", 0},
         {"space before '='",
          "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\nm=audio 4 RTP/AVP 0\r\n"
          "m =video 6 RTP/AVP 31\r\n",
          SdpErrorCode::BadLine, "m =video", 1},
-        {"digit type", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\n1=x\r\nc=IN IP4 h\r\nt=0 0\r\n",
-         SdpErrorCode::BadLine, "1=x", 0},
-        {"single letter", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\na\r\n",
-         SdpErrorCode::BadLine, "a\r\n", 0},
-        {"no v= first", "o=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n",
-         SdpErrorCode::BadVersion, "o=-", 0},
-        {"v=1", "v=1\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n",
-         SdpErrorCode::BadVersion, "1\r\n", 0},
-        {"short o=", "v=0\r\no=- 1 1 IN IP4\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n",
-         SdpErrorCode::BadOrigin, "- 1 1", 0},
-        {"non-numeric sess-id", "v=0\r\no=- abc 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n",
-         SdpErrorCode::BadOrigin, "- abc", 0},
-        {"bad t=", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=now\r\n",
-         SdpErrorCode::BadTiming, "now", 0},
-        {"bad b=", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nb=AS\r\nt=0 0\r\n",
-         SdpErrorCode::BadBandwidth, "AS\r\n", 0},
+        {"digit type", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\n1=x\r\nc=IN IP4 h\r\nt=0 0\r\n", SdpErrorCode::BadLine, "1=x",
+         0},
+        {"single letter", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\na\r\n", SdpErrorCode::BadLine,
+         "a\r\n", 0},
+        {"no v= first", "o=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n", SdpErrorCode::BadVersion, "o=-", 0},
+        {"v=1", "v=1\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n", SdpErrorCode::BadVersion, "1\r\n", 0},
+        {"short o=", "v=0\r\no=- 1 1 IN IP4\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n", SdpErrorCode::BadOrigin, "- 1 1", 0},
+        {"non-numeric sess-id", "v=0\r\no=- abc 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n", SdpErrorCode::BadOrigin,
+         "- abc", 0},
+        {"bad t=", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=now\r\n", SdpErrorCode::BadTiming, "now", 0},
+        {"bad b=", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nb=AS\r\nt=0 0\r\n", SdpErrorCode::BadBandwidth,
+         "AS\r\n", 0},
         {"bad b= value", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nb=AS:lots\r\nt=0 0\r\n",
          SdpErrorCode::BadBandwidth, "AS:lots", 0},
         {"no o=", "v=0\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\n", SdpErrorCode::MissingField, "", 0},
-        {"no s= nor t= (RFC 4475 mismatch02)",
-         "v=0\r\no=- 1 1 IN IP4 h\r\nc=IN IP4 h\r\nm=audio 4 RTP/AVP 0\r\n",
+        {"no s= nor t= (RFC 4475 mismatch02)", "v=0\r\no=- 1 1 IN IP4 h\r\nc=IN IP4 h\r\nm=audio 4 RTP/AVP 0\r\n",
          SdpErrorCode::MissingField, "", 1},
         {"media without c=", "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nt=0 0\r\nm=audio 4 RTP/AVP 0\r\n",
          SdpErrorCode::MissingField, "m=audio", 1},
@@ -729,8 +695,8 @@ TEST_F(SdpTest, MalformedLines) {
          "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\nm=audio port RTP/AVP 0\r\n"
          "m=video 6 RTP/AVP 31\r\n",
          SdpErrorCode::BadMedia, "audio port", 2},
-        {"binary", std::string_view("v=0\r\n\0\x01\x02=\xff\r\n", 12), SdpErrorCode::BadLine,
-         std::string_view("\0", 1), 0},
+        {"binary", std::string_view("v=0\r\n\0\x01\x02=\xff\r\n", 12), SdpErrorCode::BadLine, std::string_view("\0", 1),
+         0},
     };
     for (const MalformedCase& c : cases) {
         SCOPED_TRACE(c.name);
@@ -823,8 +789,7 @@ TEST_F(SdpTest, Limits) {
     {
         SCOPED_TRACE("default line limit");
         const std::string longLine = "a=fmtp:96 " + std::string(5000, 'x');
-        const SessionDescriptionView& session =
-            parse(withHead(sdp({"m=video 4000 RTP/AVP 96", longLine})));
+        const SessionDescriptionView& session = parse(withHead(sdp({"m=video 4000 RTP/AVP 96", longLine})));
         expectError(session, SdpErrorCode::LineTooLong);
         ASSERT_EQ(session.media().size(), 1U);
         EXPECT_TRUE(session.media()[0].fmtps.empty());
@@ -890,9 +855,7 @@ TEST_F(SdpTest, ParserStateResetsBetweenBodies) {
 // [SECTION] RFC 4475 bodies
 //--------------------------------------------------------------------------------------------------
 
-fs::path rfc4475Dir() {
-    return fs::path(SIPSCOPE_CORPUS_DIR) / "rfc4475";
-}
+fs::path rfc4475Dir() { return fs::path(SIPSCOPE_CORPUS_DIR) / "rfc4475"; }
 
 std::string readFile(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -913,9 +876,8 @@ struct CorpusBodyCase {
 // §6.6 requires, so the rtpmap is kept and flagged.
 TEST_F(SdpTest, Rfc4475Bodies) {
     if (!fs::is_directory(rfc4475Dir())) {
-        SIPSCOPE_CORPUS_MISSING()
-            << "RFC 4475 corpus not found at " << rfc4475Dir()
-            << " (expected ../shared/corpus beside the checkout); these checks did not run";
+        SIPSCOPE_CORPUS_MISSING() << "RFC 4475 corpus not found at " << rfc4475Dir()
+                                  << " (expected ../shared/corpus beside the checkout); these checks did not run";
     }
     const CorpusBodyCase cases[] = {
         {"sdp01.dat", SdpErrorCode::BadAttribute, "31 LPC", "192.0.2.5", 2},
@@ -961,8 +923,7 @@ TEST_F(SdpTest, Rfc4475Bodies) {
 // Every body in the folder parses without a crash and with its views inside the body.
 TEST_F(SdpTest, Rfc4475EveryBodyStaysInBounds) {
     if (!fs::is_directory(rfc4475Dir())) {
-        SIPSCOPE_CORPUS_MISSING() << "RFC 4475 corpus not found at " << rfc4475Dir()
-                     << "; these checks did not run";
+        SIPSCOPE_CORPUS_MISSING() << "RFC 4475 corpus not found at " << rfc4475Dir() << "; these checks did not run";
     }
     SipParser sipParser;
     std::size_t bodies = 0;
@@ -983,5 +944,5 @@ TEST_F(SdpTest, Rfc4475EveryBodyStaysInBounds) {
     EXPECT_GE(bodies, 15U);
 }
 
-} // namespace
-} // namespace sipscope::decode
+}  // namespace
+}  // namespace sipscope::decode

@@ -26,8 +26,8 @@ TEST_F(ParserTest, ViaHopsWithReceivedRportAndSentBy) {
     const SipMessageView& message = parse(buildMessage(
         InviteLine, {"Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bKabc;received=198.51.100.7;rport=40112, "
                      "SIP/2.0/TCP [2001:db8::9]:5070;branch=z9hG4bKdef;rport",
-                     "v: SIP / 2.0 / TLS proxy.example.com;maddr=239.255.255.1;ttl=16;branch=z9hG4bK3",
-                     To, From, CallId, CSeqInvite, "Content-Length: 0"}));
+                     "v: SIP / 2.0 / TLS proxy.example.com;maddr=239.255.255.1;ttl=16;branch=z9hG4bK3", To, From,
+                     CallId, CSeqInvite, "Content-Length: 0"}));
     ASSERT_TRUE(message.isValid()) << message.error().reason;
     const ViaHop top = message.topVia();
     EXPECT_EQ(top.transport, "UDP");
@@ -87,20 +87,20 @@ TEST_F(ParserTest, ContactRouteAndRecordRouteLists) {
 }
 
 TEST_F(ParserTest, WildcardContact) {
-    const SipMessageView& message = parse(buildMessage(
-        "REGISTER sip:example.com SIP/2.0",
-        {Via, To, From, CallId, "CSeq: 2 REGISTER", "Contact: *", "Expires: 0", "Content-Length: 0"}));
+    const SipMessageView& message =
+        parse(buildMessage("REGISTER sip:example.com SIP/2.0", {Via, To, From, CallId, "CSeq: 2 REGISTER", "Contact: *",
+                                                                "Expires: 0", "Content-Length: 0"}));
     ASSERT_TRUE(message.isValid()) << message.error().reason;
     EXPECT_EQ(message.contact().uri, "*");
     EXPECT_EQ(message.expires(), 0u);
 }
 
 TEST_F(ParserTest, NumbersOptionTagsAndFoldedValues) {
-    const SipMessageView& message = parse(buildMessage(
-        InviteLine, {Via, "Max-Forwards: 69", To, From, CallId, CSeqInvite, "Expires: 120",
-                     "Allow: INVITE, ACK, CANCEL,\r\n BYE, UPDATE", "k: timer, 100rel", "Supported: replaces",
-                     "Require: 100rel", "Session-Expires: 1800;refresher=uac", "User-Agent: softphone/1.2",
-                     "Subject: a folded\r\n\tsubject", "Content-Length: 0"}));
+    const SipMessageView& message = parse(
+        buildMessage(InviteLine, {Via, "Max-Forwards: 69", To, From, CallId, CSeqInvite, "Expires: 120",
+                                  "Allow: INVITE, ACK, CANCEL,\r\n BYE, UPDATE", "k: timer, 100rel",
+                                  "Supported: replaces", "Require: 100rel", "Session-Expires: 1800;refresher=uac",
+                                  "User-Agent: softphone/1.2", "Subject: a folded\r\n\tsubject", "Content-Length: 0"}));
     ASSERT_TRUE(message.isValid()) << message.error().reason;
     EXPECT_EQ(message.maxForwards(), 69u);
     EXPECT_EQ(message.expires(), 120u);
@@ -119,10 +119,10 @@ TEST_F(ParserTest, NumbersOptionTagsAndFoldedValues) {
 }
 
 TEST_F(ParserTest, ReasonHeaders) {
-    const SipMessageView& message = parse(buildMessage(
-        "BYE sip:bob@biloxi.example.com SIP/2.0",
-        {Via, To, From, CallId, "CSeq: 2 BYE", "Reason: Q.850;cause=16;text=\"Normal call clearing\", SIP;cause=200",
-         "Content-Length: 0"}));
+    const SipMessageView& message = parse(
+        buildMessage("BYE sip:bob@biloxi.example.com SIP/2.0",
+                     {Via, To, From, CallId, "CSeq: 2 BYE",
+                      "Reason: Q.850;cause=16;text=\"Normal call clearing\", SIP;cause=200", "Content-Length: 0"}));
     ASSERT_TRUE(message.isValid()) << message.error().reason;
     const auto reason = message.reasonHeader();
     ASSERT_TRUE(reason);
@@ -141,7 +141,8 @@ TEST_F(ParserTest, AuthorizationAndChallenge) {
     const SipMessageView& request = parse(buildMessage(
         "REGISTER sip:example.com SIP/2.0",
         {Via, To, From, CallId, "CSeq: 2 REGISTER",
-         "Authorization: Digest username=\"alice\", realm=\"example.com\",\r\n nonce=\"ea9c8e88df84f1cec4341ae6cbe5a359\","
+         "Authorization: Digest username=\"alice\", realm=\"example.com\",\r\n "
+         "nonce=\"ea9c8e88df84f1cec4341ae6cbe5a359\","
          " uri=\"sip:example.com\", response=\"dfe56131d1958046689d83306477ecc\", algorithm=MD5, qop=auth, nc=00000001",
          "Content-Length: 0"}));
     ASSERT_TRUE(request.isValid()) << request.error().reason;
@@ -155,12 +156,12 @@ TEST_F(ParserTest, AuthorizationAndChallenge) {
     EXPECT_EQ(credentials->param("nc"), "00000001");
     EXPECT_FALSE(credentials->param("opaque"));
 
-    const SipMessageView& challenge = parse(buildMessage(
-        "SIP/2.0 407 Proxy Authentication Required",
-        {Via, To, From, CallId, CSeqInvite,
-         "Proxy-Authenticate: Digest realm=\"atlanta.example.com\", qop=\"auth,auth-int\", stale=FALSE, "
-         "nonce=\"wf84f1cczx41ae6cbeaea9ce88d359\"",
-         "Content-Length: 0"}));
+    const SipMessageView& challenge = parse(
+        buildMessage("SIP/2.0 407 Proxy Authentication Required",
+                     {Via, To, From, CallId, CSeqInvite,
+                      "Proxy-Authenticate: Digest realm=\"atlanta.example.com\", qop=\"auth,auth-int\", stale=FALSE, "
+                      "nonce=\"wf84f1cczx41ae6cbeaea9ce88d359\"",
+                      "Content-Length: 0"}));
     ASSERT_TRUE(challenge.isValid()) << challenge.error().reason;
     const auto proxy = challenge.auth("Proxy-Authenticate");
     ASSERT_TRUE(proxy);
@@ -172,8 +173,8 @@ TEST_F(ParserTest, AuthorizationAndChallenge) {
 TEST_F(ParserTest, EventAndSubscriptionState) {
     const SipMessageView& notify = parse(buildMessage(
         "NOTIFY sip:alice@192.0.2.4 SIP/2.0",
-        {Via, "To: <sip:alice@atlanta.example.com>;tag=1928301774", "From: <sip:bob@biloxi.example.com>;tag=x7",
-         CallId, "CSeq: 5 NOTIFY", "o: dialog;id=42;call-id=abc",
+        {Via, "To: <sip:alice@atlanta.example.com>;tag=1928301774", "From: <sip:bob@biloxi.example.com>;tag=x7", CallId,
+         "CSeq: 5 NOTIFY", "o: dialog;id=42;call-id=abc",
          "Subscription-State: terminated;reason=timeout;retry-after=30", "Content-Length: 0"}));
     ASSERT_TRUE(notify.isValid()) << notify.error().reason;
     const auto event = notify.event();
@@ -264,7 +265,7 @@ TEST(SipUriTest, SchemesPartsAndEscapes) {
     EXPECT_EQ(uri.host, "biloxi.example.com");
     EXPECT_FALSE(uri.port);
     EXPECT_FALSE(parseUri("biloxi.example.com", uri));  // no scheme
-    EXPECT_FALSE(parseUri("sip:", uri));              // no host
+    EXPECT_FALSE(parseUri("sip:", uri));                // no host
 
     std::string bad;
     EXPECT_FALSE(unescape("100%zz", bad));
@@ -274,7 +275,8 @@ TEST(SipUriTest, SchemesPartsAndEscapes) {
 TEST(SipUriTest, SameAddressComparesUnescapedUserAndHostCase) {
     EXPECT_TRUE(sameAddress("sip:%61lice@Atlanta.Example.COM", "sip:alice@atlanta.example.com;transport=udp"));
     EXPECT_TRUE(sameAddress("sip:carol@cleveland.example.org?Replaces=x", "sips:carol@cleveland.example.org"));
-    EXPECT_FALSE(sameAddress("sip:Alice@atlanta.example.com", "sip:alice@atlanta.example.com"));  // user is case-sensitive
+    EXPECT_FALSE(
+        sameAddress("sip:Alice@atlanta.example.com", "sip:alice@atlanta.example.com"));  // user is case-sensitive
     EXPECT_FALSE(sameAddress("sip:alice@a.example.com:5060", "sip:alice@a.example.com:5070"));
     EXPECT_TRUE(sameAddress("tel:+1-201-555-0123", "tel:+12015550123"));
     EXPECT_FALSE(sameAddress("tel:+12015550123", "tel:+12015550124"));
@@ -302,10 +304,11 @@ TEST_F(ParserTest, SdpInsideMultipartBodies) {
                               "\r\n--unique-boundary-1\r\nContent-Type: application/isup; version=itu-t92+\r\n"
                               "Content-Disposition: signal; handling=optional\r\n\r\n\x01\x00\x49\x00\x00\r\n"
                               "--unique-boundary-1--\r\n";
-    const SipMessageView& message = parse(buildMessage(
-        InviteLine, {Via, To, From, CallId, CSeqInvite,
-                     "Content-Type: multipart/mixed ;boundary=unique-boundary-1",
-                     "Content-Length: " + std::to_string(mixed.size())}, mixed));
+    const SipMessageView& message = parse(
+        buildMessage(InviteLine,
+                     {Via, To, From, CallId, CSeqInvite, "Content-Type: multipart/mixed ;boundary=unique-boundary-1",
+                      "Content-Length: " + std::to_string(mixed.size())},
+                     mixed));
     ASSERT_TRUE(message.isValid()) << message.error().reason;
     EXPECT_EQ(message.sdp(), Sdp);
 
@@ -316,12 +319,13 @@ TEST_F(ParserTest, SdpInsideMultipartBodies) {
     EXPECT_EQ(findBodyPart("multipart/mixed; boundary=outer", nested, "application/sdp"), Sdp);
     EXPECT_EQ(findBodyPart("application/sdp", Sdp, "application/sdp"), Sdp);
     EXPECT_EQ(findBodyPart("multipart/mixed", nested, "application/sdp"), "");  // no boundary
-    EXPECT_EQ(findBodyPart("multipart/mixed; boundary=outer", "--outer\r\nContent-Type: application/sdp\r\n\r\n"
-                                                             "v=0 but never closed",
+    EXPECT_EQ(findBodyPart("multipart/mixed; boundary=outer",
+                           "--outer\r\nContent-Type: application/sdp\r\n\r\n"
+                           "v=0 but never closed",
                            "application/sdp"),
               "");  // an unterminated part is not trusted
     EXPECT_EQ(findBodyPart("text/plain", Sdp, "application/sdp"), "");
 }
 
-} // namespace
-} // namespace sipscope::decode
+}  // namespace
+}  // namespace sipscope::decode

@@ -14,7 +14,7 @@
 
 namespace {
 std::atomic<std::size_t> g_allocations{0};
-} // namespace
+}  // namespace
 
 void* operator new(std::size_t size) {
     g_allocations.fetch_add(1, std::memory_order_relaxed);
@@ -44,11 +44,12 @@ namespace {
 using namespace test;
 
 TEST(SipParserAllocations, WarmParseAllocatesNothing) {
-    const ExactBuffer valid(buildMessage(
-        InviteLine, {Via, "v: SIP/2.0/TCP b.example.com;branch=z9hG4bK2", "Max-Forwards: 70", To, From, CallId,
-                     CSeqInvite, "Contact: \"A\" <sip:a@a.example.com>;expires=60",
-                     "Date: Sat, 13 Nov 2010 23:29:00 GMT", "Subject: folded\r\n  line", "Content-Length: 4"},
-        "v=0\n"));
+    const ExactBuffer valid(
+        buildMessage(InviteLine,
+                     {Via, "v: SIP/2.0/TCP b.example.com;branch=z9hG4bK2", "Max-Forwards: 70", To, From, CallId,
+                      CSeqInvite, "Contact: \"A\" <sip:a@a.example.com>;expires=60",
+                      "Date: Sat, 13 Nov 2010 23:29:00 GMT", "Subject: folded\r\n  line", "Content-Length: 4"},
+                     "v=0\n"));
     const ExactBuffer invalid(buildMessage("SIP/2.0 200 OK", {Via, To, From, "CSeq: x", "l: 9"}, "short"));
     SipParser parser;
     (void)parser.parse(valid.view());  // warms the header vector
@@ -67,17 +68,30 @@ TEST(SipParserAllocations, WarmParseAllocatesNothing) {
 
 TEST(SipParserAllocations, TypedAccessAllocatesNothing) {
     const std::string body = "--b\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n\r\n--b--\r\n";
-    const ExactBuffer message(buildMessage(
-        InviteLine,
-        {"Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1;received=192.0.2.9;rport=5070", "Max-Forwards: 70", To,
-         From, CallId, CSeqInvite, "Contact: <sip:a@192.0.2.1>;expires=60, <sip:b@192.0.2.2>",
-         "Route: <sip:p1;lr>, <sip:p2;lr>", "Allow: INVITE,\r\n BYE", "Supported: timer", "Expires: 30",
-         "Reason: Q.850;cause=16", "Event: presence;id=1", "Subscription-State: active;expires=60",
-         "Refer-To: <sip:c@h?Replaces=x%40y%3Bto-tag%3D1>", "Replaces: x@y;to-tag=1;from-tag=2",
-         "P-Asserted-Identity: <sip:a@b>", "Session-Expires: 90;refresher=uas",
-         "Authorization: Digest username=\"a\", realm=\"r\"", "Content-Type: multipart/mixed;boundary=b",
-         "Content-Length: " + std::to_string(body.size())},
-        body));
+    const ExactBuffer message(
+        buildMessage(InviteLine,
+                     {"Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK1;received=192.0.2.9;rport=5070",
+                      "Max-Forwards: 70",
+                      To,
+                      From,
+                      CallId,
+                      CSeqInvite,
+                      "Contact: <sip:a@192.0.2.1>;expires=60, <sip:b@192.0.2.2>",
+                      "Route: <sip:p1;lr>, <sip:p2;lr>",
+                      "Allow: INVITE,\r\n BYE",
+                      "Supported: timer",
+                      "Expires: 30",
+                      "Reason: Q.850;cause=16",
+                      "Event: presence;id=1",
+                      "Subscription-State: active;expires=60",
+                      "Refer-To: <sip:c@h?Replaces=x%40y%3Bto-tag%3D1>",
+                      "Replaces: x@y;to-tag=1;from-tag=2",
+                      "P-Asserted-Identity: <sip:a@b>",
+                      "Session-Expires: 90;refresher=uas",
+                      "Authorization: Digest username=\"a\", realm=\"r\"",
+                      "Content-Type: multipart/mixed;boundary=b",
+                      "Content-Length: " + std::to_string(body.size())},
+                     body));
     SipParser parser;
     const SipMessageView& parsed = parser.parse(message.view());
     ASSERT_TRUE(parsed.isValid()) << parsed.error().reason;
@@ -113,5 +127,5 @@ TEST(SipParserAllocations, CounterSeesAllocations) {
     EXPECT_EQ(*kept, 7);
 }
 
-} // namespace
-} // namespace sipscope::decode
+}  // namespace
+}  // namespace sipscope::decode

@@ -160,21 +160,21 @@ TEST_F(ParserTest, MissingMandatoryHeaders) {
 }
 
 TEST_F(ParserTest, RepeatedSingleValueHeaders) {
-    const std::string_view repeated[] = {CallId, CSeqInvite, From, To, "Max-Forwards: 70",
-                                         "Content-Type: application/sdp", "i: other-call-id"};
+    const std::string_view repeated[] = {
+        CallId, CSeqInvite, From, To, "Max-Forwards: 70", "Content-Type: application/sdp", "i: other-call-id"};
     for (std::string_view again : repeated) {
         SCOPED_TRACE(again);
-        const SipMessageView& message = parse(buildMessage(
-            InviteLine, {Via, To, From, CallId, CSeqInvite, "Max-Forwards: 70", "Content-Type: text/plain", again,
-                         "l: 0"}));
+        const SipMessageView& message =
+            parse(buildMessage(InviteLine, {Via, To, From, CallId, CSeqInvite, "Max-Forwards: 70",
+                                            "Content-Type: text/plain", again, "l: 0"}));
         expectError(message, ParseErrorCode::DuplicateHeader);
         EXPECT_EQ(message.callId(), "a84b4c76e66710@pc33.atlanta.example.com");  // the first one counts
     }
     // List headers may repeat (RFC 3261 §7.3.1).
-    const SipMessageView& message = parse(buildMessage(
-        InviteLine, {Via, Via, To, From, CallId, CSeqInvite, "Contact: <sip:a@a.example.com>",
-                     "Contact: <sip:b@b.example.com>", "Route: <sip:p1.example.com;lr>", "Route: <sip:p2.example.com>",
-                     "l: 0"}));
+    const SipMessageView& message =
+        parse(buildMessage(InviteLine, {Via, Via, To, From, CallId, CSeqInvite, "Contact: <sip:a@a.example.com>",
+                                        "Contact: <sip:b@b.example.com>", "Route: <sip:p1.example.com;lr>",
+                                        "Route: <sip:p2.example.com>", "l: 0"}));
     EXPECT_TRUE(message.isValid()) << message.error().reason;
     EXPECT_EQ(message.headerCount("v"), 2u);
     EXPECT_EQ(message.headerCount("Contact"), 2u);
@@ -197,9 +197,9 @@ TEST(SipParserLimits, TooManyHeaders) {
 //--------------------------------------------------------------------------------------------------
 
 TEST_F(ParserTest, Garbage) {
-    const std::string headersNoBlank = std::string(InviteLine) + "\r\n" + std::string(Via) + "\r\n" +
-                                       std::string(To) + "\r\n" + std::string(From) + "\r\n" +
-                                       std::string(CallId) + "\r\n" + std::string(CSeqInvite) + "\r\n";
+    const std::string headersNoBlank = std::string(InviteLine) + "\r\n" + std::string(Via) + "\r\n" + std::string(To) +
+                                       "\r\n" + std::string(From) + "\r\n" + std::string(CallId) + "\r\n" +
+                                       std::string(CSeqInvite) + "\r\n";
     const std::pair<std::string, ParseErrorCode> cases[] = {
         {"", ParseErrorCode::Empty},
         {"   \r\n\t", ParseErrorCode::Empty},
@@ -238,11 +238,12 @@ TEST_F(ParserTest, ErrorOffsetPointsAtTheCulprit) {
 
 TEST_F(ParserTest, EveryTruncationIsSafeAndInvalid) {
     // Each prefix sits in its own exact-size buffer, so ASan flags any read past the cut.
-    const std::string full = buildMessage(
-        InviteLine, {Via, "v: SIP/2.0/TCP b.example.com;branch=z9hG4bK2", "Max-Forwards: 70", To, From, CallId,
-                     CSeqInvite, "Contact: \"A\" <sip:a@a.example.com>;expires=60",
-                     "Date: Sat, 13 Nov 2010 23:29:00 GMT", "Subject: folded\r\n  line", "Content-Length: 4"},
-        "v=0\n");
+    const std::string full =
+        buildMessage(InviteLine,
+                     {Via, "v: SIP/2.0/TCP b.example.com;branch=z9hG4bK2", "Max-Forwards: 70", To, From, CallId,
+                      CSeqInvite, "Contact: \"A\" <sip:a@a.example.com>;expires=60",
+                      "Date: Sat, 13 Nov 2010 23:29:00 GMT", "Subject: folded\r\n  line", "Content-Length: 4"},
+                     "v=0\n");
     for (std::size_t size = 0; size < full.size(); ++size) {
         const ExactBuffer buffer(std::string_view(full).substr(0, size));
         const SipMessageView& message = m_parser.parse(buffer.view());
@@ -270,5 +271,5 @@ TEST_F(ParserTest, ReuseLeavesNothingBehind) {
     EXPECT_TRUE(second.userAgent().empty());
 }
 
-} // namespace
-} // namespace sipscope::decode
+}  // namespace
+}  // namespace sipscope::decode

@@ -105,7 +105,11 @@ TEST_F(ParserTest, StatusLines) {
         {"SIP/2.0 100 ", ParseErrorCode::None, 100, ""},
         {"SIP/2.0 180", ParseErrorCode::None, 180, ""},
         {"sip/2.0 603 Decline", ParseErrorCode::None, 603, "Decline"},
-        {"SIP/2.0 200 \xC3\xA7" "a marche", ParseErrorCode::None, 200, "\xC3\xA7" "a marche"},
+        {"SIP/2.0 200 \xC3\xA7"
+         "a marche",
+         ParseErrorCode::None, 200,
+         "\xC3\xA7"
+         "a marche"},
         {"SIP/2.0 099 Too Low", ParseErrorCode::BadStatusCode, 99, "Too Low"},
         {"SIP/2.0 700 Too High", ParseErrorCode::BadStatusCode, 700, "Too High"},
         {"SIP/2.0 20 OK", ParseErrorCode::BadStatusCode, 0, "OK"},
@@ -137,12 +141,12 @@ TEST_F(ParserTest, StatusLines) {
 //--------------------------------------------------------------------------------------------------
 
 TEST_F(ParserTest, CompactFormsFillTypedFields) {
-    const SipMessageView& message = parse(buildMessage(
-        "INVITE sip:bob@biloxi.example.com SIP/2.0",
-        {"v: SIP/2.0/TCP client.example.com:5070;branch=z9hG4bKc1", "t: <sip:bob@biloxi.example.com>",
-         "f: <sip:alice@atlanta.example.com>;tag=ft", "i: compact-call-id", "CSeq: 7 INVITE",
-         "m: <sip:alice@client.example.com>", "c: text/plain", "k: timer", "s: hello", "l: 3"},
-        "abc"));
+    const SipMessageView& message = parse(
+        buildMessage("INVITE sip:bob@biloxi.example.com SIP/2.0",
+                     {"v: SIP/2.0/TCP client.example.com:5070;branch=z9hG4bKc1", "t: <sip:bob@biloxi.example.com>",
+                      "f: <sip:alice@atlanta.example.com>;tag=ft", "i: compact-call-id", "CSeq: 7 INVITE",
+                      "m: <sip:alice@client.example.com>", "c: text/plain", "k: timer", "s: hello", "l: 3"},
+                     "abc"));
     ASSERT_TRUE(message.isValid()) << message.error().reason;
     EXPECT_EQ(message.callId(), "compact-call-id");
     EXPECT_EQ(message.topViaBranch(), "z9hG4bKc1");
@@ -170,15 +174,33 @@ TEST(HeaderNameIs, CompactAndCanonicalBothWays) {
         bool expected;
     };
     const Case cases[] = {
-        {"i", "Call-ID", true},          {"Call-ID", "i", true},         {"CALL-ID", "call-id", true},
-        {"I", "Call-ID", true},          {"f", "From", true},            {"t", "To", true},
-        {"v", "Via", true},              {"l", "Content-Length", true},  {"m", "Contact", true},
-        {"c", "Content-Type", true},     {"s", "Subject", true},         {"k", "Supported", true},
-        {"e", "Content-Encoding", true}, {"o", "Event", true},           {"r", "Refer-To", true},
-        {"u", "Allow-Events", true},     {"x", "Session-Expires", true}, {"y", "Identity", true},
-        {"a", "Accept-Contact", true},   {"b", "Referred-By", true},     {"j", "Reject-Contact", true},
-        {"d", "Request-Disposition", true}, {"i", "From", false},        {"Call-Id", "Call-IDs", false},
-        {"z", "Z", true},                {"z", "Via", false},            {"", "Via", false},
+        {"i", "Call-ID", true},
+        {"Call-ID", "i", true},
+        {"CALL-ID", "call-id", true},
+        {"I", "Call-ID", true},
+        {"f", "From", true},
+        {"t", "To", true},
+        {"v", "Via", true},
+        {"l", "Content-Length", true},
+        {"m", "Contact", true},
+        {"c", "Content-Type", true},
+        {"s", "Subject", true},
+        {"k", "Supported", true},
+        {"e", "Content-Encoding", true},
+        {"o", "Event", true},
+        {"r", "Refer-To", true},
+        {"u", "Allow-Events", true},
+        {"x", "Session-Expires", true},
+        {"y", "Identity", true},
+        {"a", "Accept-Contact", true},
+        {"b", "Referred-By", true},
+        {"j", "Reject-Contact", true},
+        {"d", "Request-Disposition", true},
+        {"i", "From", false},
+        {"Call-Id", "Call-IDs", false},
+        {"z", "Z", true},
+        {"z", "Via", false},
+        {"", "Via", false},
         {"Via", "Viaa", false},
     };
     for (const Case& c : cases) {
@@ -202,11 +224,11 @@ TEST_F(ParserTest, FoldedValuesSpanTheirLines) {
 }
 
 TEST_F(ParserTest, UserAgentOrServer) {
-    const SipMessageView& request = parse(buildMessage(InviteLine, {Via, To, From, CallId, CSeqInvite,
-                                                                    "User-Agent: softphone/1.0", "l: 0"}));
+    const SipMessageView& request =
+        parse(buildMessage(InviteLine, {Via, To, From, CallId, CSeqInvite, "User-Agent: softphone/1.0", "l: 0"}));
     EXPECT_EQ(request.userAgent(), "softphone/1.0");
-    const SipMessageView& response = parse(buildMessage("SIP/2.0 200 OK", {Via, To, From, CallId, CSeqInvite,
-                                                                           "Server: pbx/2.0", "l: 0"}));
+    const SipMessageView& response =
+        parse(buildMessage("SIP/2.0 200 OK", {Via, To, From, CallId, CSeqInvite, "Server: pbx/2.0", "l: 0"}));
     EXPECT_EQ(response.userAgent(), "pbx/2.0");
     const SipMessageView& none = parse(invite());
     EXPECT_TRUE(none.userAgent().empty());
@@ -225,12 +247,18 @@ struct ViaCase {
 
 TEST_F(ParserTest, TopVia) {
     const ViaCase cases[] = {
-        {{"Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1, SIP/2.0/TCP b.example.com;branch=z9hG4bK2"}, true,
-         "z9hG4bK1", "a.example.com"},
+        {{"Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK1, SIP/2.0/TCP b.example.com;branch=z9hG4bK2"},
+         true,
+         "z9hG4bK1",
+         "a.example.com"},
         {{"Via: SIP/2.0/UDP a.example.com:5070;rport;branch=z9hG4bKa", "v: SIP/2.0/UDP b.example.com;branch=x"},
-         true, "z9hG4bKa", "a.example.com:5070"},
+         true,
+         "z9hG4bKa",
+         "a.example.com:5070"},
         {{"Via: SIP/2.0/UDP [2001:db8::9]:5060;branch=z9hG4bK6"}, true, "z9hG4bK6", "[2001:db8::9]:5060"},
-        {{"Via: SIP / 2.0 / UDP host.example.com ; BRANCH = z9hG4bKsp ; received=192.0.2.1"}, true, "z9hG4bKsp",
+        {{"Via: SIP / 2.0 / UDP host.example.com ; BRANCH = z9hG4bKsp ; received=192.0.2.1"},
+         true,
+         "z9hG4bKsp",
          "host.example.com"},
         {{"Via: SIP/2.0/UDP host.example.com"}, true, "", "host.example.com"},
         {{"Via: SIP/2.0/UDP host.example.com;branch=z9hG4bK1;;"}, false, "z9hG4bK1", "host.example.com"},
@@ -271,12 +299,12 @@ struct NameAddrCase {
 
 TEST_F(ParserTest, NameAddrForms) {
     const NameAddrCase cases[] = {
-        {"\"Alice\" <sip:alice@atlanta.example.com>;tag=1928301774", true, "Alice",
-         "sip:alice@atlanta.example.com", "alice", "atlanta.example.com", "1928301774"},
+        {"\"Alice\" <sip:alice@atlanta.example.com>;tag=1928301774", true, "Alice", "sip:alice@atlanta.example.com",
+         "alice", "atlanta.example.com", "1928301774"},
         {"Alice Liddell <sip:alice@atlanta.example.com:5070;transport=tcp>;tag=abc", true, "Alice Liddell",
          "sip:alice@atlanta.example.com:5070;transport=tcp", "alice", "atlanta.example.com:5070", "abc"},
-        {"<sip:alice@atlanta.example.com>", true, "", "sip:alice@atlanta.example.com", "alice",
-         "atlanta.example.com", ""},
+        {"<sip:alice@atlanta.example.com>", true, "", "sip:alice@atlanta.example.com", "alice", "atlanta.example.com",
+         ""},
         {"sip:alice@atlanta.example.com;tag=88", true, "", "sip:alice@atlanta.example.com", "alice",
          "atlanta.example.com", "88"},
         {"sip:alice@atlanta.example.com ;\r\n tag = 88", true, "", "sip:alice@atlanta.example.com", "alice",
@@ -405,5 +433,5 @@ TEST_F(ParserTest, OtherCheckedHeaders) {
     }
 }
 
-} // namespace
-} // namespace sipscope::decode
+}  // namespace
+}  // namespace sipscope::decode

@@ -9,8 +9,7 @@
 #include <cstdio>
 #include <vector>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
-{
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace sipscope::capture;
     if (size == 0)
         return 0;  // fmemopen refuses an empty buffer

@@ -13,16 +13,14 @@ namespace {
 
 constexpr std::uint32_t LinkTypes[] = {1, 101, 113, 276, 0, 108, 228, 229};
 
-void require(bool condition)
-{
+void require(bool condition) {
     if (!condition)
         __builtin_trap();
 }
 
-} // namespace
+}  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
-{
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace sipscope::capture;
     if (size < 1)
         return 0;

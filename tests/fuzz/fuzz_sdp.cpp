@@ -21,8 +21,7 @@ void requireInside(std::string_view view, std::string_view input) {
     if (view.empty()) {
         return;
     }
-    require(view.data() >= input.data() &&
-            view.data() + view.size() <= input.data() + input.size());
+    require(view.data() >= input.data() && view.data() + view.size() <= input.data() + input.size());
 }
 
 void requireInside(const std::optional<SdpConnection>& connection, std::string_view input) {
@@ -49,8 +48,7 @@ void checkAttributes(std::span<const SdpAttribute> attributes, std::string_view 
     }
 }
 
-void checkMedia(const SessionDescriptionView& session, const MediaDescriptionView& media,
-                std::string_view input) {
+void checkMedia(const SessionDescriptionView& session, const MediaDescriptionView& media, std::string_view input) {
     require(media.offset < input.size());
     requireInside(media.media, input);
     requireInside(media.protocol, input);
@@ -99,8 +97,7 @@ void checkMedia(const SessionDescriptionView& session, const MediaDescriptionVie
     for (int payloadType = 0; payloadType < 128; payloadType += 9) {
         const std::string_view name = media.codecName(static_cast<std::uint8_t>(payloadType));
         const auto fixed = staticPayloadFormat(static_cast<std::uint8_t>(payloadType));
-        require(name.empty() ||
-                (name.data() >= input.data() && name.data() < input.data() + input.size()) ||
+        require(name.empty() || (name.data() >= input.data() && name.data() < input.data() + input.size()) ||
                 (fixed && name == fixed->encodingName));
     }
     (void)session.effectiveDirection(media);
@@ -134,12 +131,11 @@ void check(const SessionDescriptionView& session, std::string_view input) {
     }
 }
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static SdpParser parser;
-    static SdpParser tightParser(
-        SdpLimits{.maxLineLength = 64, .maxMedia = 3, .maxAttributes = 8, .maxFormats = 6});
+    static SdpParser tightParser(SdpLimits{.maxLineLength = 64, .maxMedia = 3, .maxAttributes = 8, .maxFormats = 6});
     const std::string_view input(reinterpret_cast<const char*>(data), size);
     check(parser.parse(input), input);
     check(tightParser.parse(input), input);

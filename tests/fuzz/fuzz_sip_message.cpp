@@ -42,8 +42,8 @@ void checkTypedValue(std::string_view value, std::string_view input) {
         requireInside(element, input);
         d::ViaHop hop;
         d::parseViaHop(element, hop);
-        for (std::string_view part : {hop.transport, hop.sentBy, hop.host, hop.branch, hop.received, hop.maddr,
-                                      hop.params})
+        for (std::string_view part :
+             {hop.transport, hop.sentBy, hop.host, hop.branch, hop.received, hop.maddr, hop.params})
             requireInside(part, input);
         d::ReasonValue reason;
         d::parseReason(element, reason);
@@ -132,7 +132,7 @@ void check(const SipMessageView& message, std::string_view input) {
     (void)message.hasToken("Supported", "timer");
 }
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static sipscope::decode::SipParser parser;

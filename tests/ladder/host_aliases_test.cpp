@@ -28,8 +28,8 @@ TEST(HostAliases, EndpointEntriesWinOverAddressEntriesInAnySpelling) {
 }
 
 TEST(HostAliases, BadLinesNameTheFileAndLine) {
-    for (const char* text : {"10.0.0.1 sbc\n", "10.0.0.1:99999 = x\n", "host.example = x\n", "10.0.0.1 =\n",
-                             "[2001:db8::1 = x\n"}) {
+    for (const char* text :
+         {"10.0.0.1 sbc\n", "10.0.0.1:99999 = x\n", "host.example = x\n", "10.0.0.1 =\n", "[2001:db8::1 = x\n"}) {
         SCOPED_TRACE(text);
         try {
             HostAliases::parse(std::string("\n") + text, "lab.aliases");
@@ -42,4 +42,4 @@ TEST(HostAliases, BadLinesNameTheFileAndLine) {
                  sipscope::Error);
 }
 
-} // namespace
+}  // namespace

@@ -13,9 +13,7 @@
 namespace sipscope::ladder {
 namespace {
 
-double tenPerChar(std::string_view text) {
-    return 10.0 * static_cast<double>(codePointCount(text));
-}
+double tenPerChar(std::string_view text) { return 10.0 * static_cast<double>(codePointCount(text)); }
 
 store::MessageRow message(std::int64_t timestampUs, const std::string& src, const std::string& dst,
                           const std::string& method) {
@@ -37,9 +35,11 @@ const std::string A = "10.0.0.1:5060", B = "10.0.0.2:5060", C = "10.0.0.3:5060";
 // A -> B -> C, back, and a self message on B; then 40 s of silence and a BYE.
 Model sample() {
     std::vector<store::MessageRow> rows = {
-        message(0, A, B, "INVITE"),          message(1'000, B, C, "INVITE"),
+        message(0, A, B, "INVITE"),
+        message(1'000, B, C, "INVITE"),
         message(2'000, C, B, "A-LONG-LABEL-OF-40-CHARACTERS-1234567890"),
-        message(3'000, B, B, "OPTIONS"),     message(40'003'000, A, B, "BYE"),
+        message(3'000, B, B, "OPTIONS"),
+        message(40'003'000, A, B, "BYE"),
     };
     return buildModel(rows);
 }
@@ -103,14 +103,14 @@ TEST(LadderLayout, ArrowGeometryAndLabelBoxes) {
 TEST(LadderLayout, ProportionalRowsFollowTimeAndFoldLongGaps) {
     LayoutOptions o = options();
     o.rowMode = RowMode::Proportional;
-    o.pxPerUs = 0.03;           // 1 ms = 30 units
-    o.foldGapHeight = 200;      // more than 200 units of silence folds
+    o.pxPerUs = 0.03;       // 1 ms = 30 units
+    o.foldGapHeight = 200;  // more than 200 units of silence folds
     o.foldedGapHeight = 24;
     const Model model = sample();
     const Layout layout = layOut(model, o);
     ASSERT_EQ(layout.arrows.size(), 5u);
     EXPECT_DOUBLE_EQ(layout.arrows[0].y, 50);
-    EXPECT_DOUBLE_EQ(layout.arrows[1].y, 80);   // +1 ms
+    EXPECT_DOUBLE_EQ(layout.arrows[1].y, 80);  // +1 ms
     EXPECT_DOUBLE_EQ(layout.arrows[2].y, 110);
     EXPECT_DOUBLE_EQ(layout.arrows[3].y, 140);
     // 40 s would be 1.2 million units: folded to one row plus the marker.
@@ -178,11 +178,11 @@ TEST(LadderLayout, VisibleArrowsAndHitTesting) {
     EXPECT_EQ(layout.visibleArrows(0, 10), (std::pair<std::size_t, std::size_t>{0, 0}));
     EXPECT_EQ(layout.visibleArrows(131, 500), (std::pair<std::size_t, std::size_t>{5, 5}));
 
-    EXPECT_EQ(layout.hitTest(500, 52, 6), 0u);       // on the first INVITE's shaft
-    EXPECT_EQ(layout.hitTest(900, 71, 6), 1u);       // second row, between B and C
+    EXPECT_EQ(layout.hitTest(500, 52, 6), 0u);            // on the first INVITE's shaft
+    EXPECT_EQ(layout.hitTest(900, 71, 6), 1u);            // second row, between B and C
     EXPECT_EQ(layout.hitTest(500, 71, 6), std::nullopt);  // second row, but left of B: nothing there
     EXPECT_EQ(layout.hitTest(500, 60, 6), std::nullopt);  // between rows
-    EXPECT_EQ(layout.hitTest(840, 110, 6), 3u);      // the self message's label
+    EXPECT_EQ(layout.hitTest(840, 110, 6), 3u);           // the self message's label
     EXPECT_EQ(layout.hitTest(2000, 110, 6), std::nullopt);
     // Nearest row wins when the tolerance covers two.
     EXPECT_EQ(layout.hitTest(500, 58, 15), 0u);
@@ -251,7 +251,9 @@ TEST(LadderLayout, InvariantsHoldOnRandomLadders) {
         const Layout layout = layOut(model, o);
         ASSERT_EQ(layout.arrows.size(), model.arrows.size());
         ASSERT_EQ(layout.columns.size(), model.columns.size());
-        const bool canFit = o.maxWidth > 0 && o.left + 1.5 * o.minFitColumnWidth * static_cast<double>(model.columns.size()) <= o.maxWidth;
+        const bool canFit =
+            o.maxWidth > 0 &&
+            o.left + 1.5 * o.minFitColumnWidth * static_cast<double>(model.columns.size()) <= o.maxWidth;
         if (canFit)
             EXPECT_LE(layout.width, o.maxWidth + 1e-9);
         for (std::size_t i = 0; i < layout.arrows.size(); ++i) {
@@ -259,7 +261,8 @@ TEST(LadderLayout, InvariantsHoldOnRandomLadders) {
             EXPECT_EQ(arrow.arrow, i);
             if (i > 0)
                 EXPECT_GE(arrow.y - layout.arrows[i - 1].y, o.rowHeight - 1e-9);
-            EXPECT_DOUBLE_EQ(arrow.labelWidth, o.wholeUnits ? std::ceil(tenPerChar(arrow.label)) : tenPerChar(arrow.label));
+            EXPECT_DOUBLE_EQ(arrow.labelWidth,
+                             o.wholeUnits ? std::ceil(tenPerChar(arrow.label)) : tenPerChar(arrow.label));
             if (arrow.direction != Direction::Self) {
                 // The label stays between its lifelines with the padding's room to spare.
                 const double low = std::min(arrow.fromX, arrow.toX), high = std::max(arrow.fromX, arrow.toX);
@@ -287,5 +290,5 @@ TEST(LadderLayout, InvariantsHoldOnRandomLadders) {
     }
 }
 
-} // namespace
-} // namespace sipscope::ladder
+}  // namespace
+}  // namespace sipscope::ladder

@@ -185,7 +185,7 @@ TEST(LadderModel, TransactionsGroupAckOfAFailureWithItsInvite) {
 
     // The ACK of a 2xx is a transaction of its own, and overlapping transactions take different lanes.
     std::vector<store::MessageRow> answered = {
-        request(1, Alice, Bob, "INVITE", 1),        request(2, Alice, Bob, "OPTIONS", 9),
+        request(1, Alice, Bob, "INVITE", 1), request(2, Alice, Bob, "OPTIONS", 9),
         response(3, Bob, Alice, 200, "OK", 1, "INVITE"), response(4, Bob, Alice, 200, "OK", 9, "OPTIONS"),
         request(5, Alice, Bob, "ACK", 1)};
     const Model second = buildModel(answered);
@@ -250,5 +250,5 @@ TEST(LadderModel, EmptyInputGivesAnEmptyModel) {
     EXPECT_EQ(model.transactionLanes, 0u);
 }
 
-} // namespace
-} // namespace sipscope::ladder
+}  // namespace
+}  // namespace sipscope::ladder

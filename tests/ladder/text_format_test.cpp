@@ -35,7 +35,9 @@ TEST(TextFormat, PrintableTextIsValidUtf8OnOneLine) {
 TEST(TextFormat, TerminalEscapingLeavesNoControlCharacter) {
     EXPECT_EQ(escapeForTerminal("200 OK"), "200 OK");
     EXPECT_EQ(escapeForTerminal("\x1b]0;title\x07"), "\\x1b]0;title\\x07");
-    EXPECT_EQ(escapeForTerminal("\xc2\x9b" "31m"), "\\u009b31m");  // C1 CSI
+    EXPECT_EQ(escapeForTerminal("\xc2\x9b"
+                                "31m"),
+              "\\u009b31m");  // C1 CSI
     EXPECT_EQ(escapeForTerminal("\xe2\x86\x92"), "\xe2\x86\x92");
     EXPECT_EQ(escapeForTerminal("\xff"), "\\xff");
 }
@@ -66,5 +68,5 @@ TEST(TextFormat, TimesKeepMicroseconds) {
     EXPECT_EQ(offsetTime(0), "+0.000000s");
 }
 
-} // namespace
-} // namespace sipscope::ladder
+}  // namespace
+}  // namespace sipscope::ladder

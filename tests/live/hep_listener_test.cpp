@@ -37,8 +37,8 @@ TEST(HepListenAddress, AcceptsUdpAddressAndPort) {
 }
 
 TEST(HepListenAddress, RefusesWithTheExpectedForm) {
-    const char* const cases[] = {"udp:127.0.0.1", "udp:127.0.0.1:0", "udp:127.0.0.1:65536", "udp:1.2.3.4:90x",
-                                 "tcp:1.2.3.4:9060", "udp:::1:9060", "udp:[::1]9060", ""};
+    const char* const cases[] = {"udp:127.0.0.1",    "udp:127.0.0.1:0", "udp:127.0.0.1:65536", "udp:1.2.3.4:90x",
+                                 "tcp:1.2.3.4:9060", "udp:::1:9060",    "udp:[::1]9060",       ""};
     for (const char* text : cases) {
         SCOPED_TRACE(text);
         try {
@@ -94,5 +94,5 @@ TEST(HepListener, WrapsEachDatagramAndTicksWhenIdle) {
     EXPECT_FALSE(listener->next(packet));
 }
 
-} // namespace
-} // namespace sipscope::capture
+}  // namespace
+}  // namespace sipscope::capture

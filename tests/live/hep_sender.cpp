@@ -86,7 +86,7 @@ std::string sipMessage(int call, int step) {
     }
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     if (argc != 4) {
@@ -122,12 +122,12 @@ int main(int argc, char** argv) {
             hep.chunk16(0x0008, fromCaller ? CalleePort : CallerPort);
             hep.chunk32(0x0009, FirstSeconds + static_cast<std::uint32_t>(call));
             hep.chunk32(0x000a, FirstMicros + static_cast<std::uint32_t>(step) * 10'000);
-            hep.chunk8(0x000b, 1);  // protocol type: SIP
+            hep.chunk8(0x000b, 1);      // protocol type: SIP
             hep.chunk32(0x000c, 2001);  // capture agent id
             hep.chunk(0x000f, sip.data(), sip.size());
             const std::vector<std::uint8_t>& bytes = hep.finish();
-            if (sendto(fd, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr*>(&collector),
-                       sizeof collector) != static_cast<ssize_t>(bytes.size())) {
+            if (sendto(fd, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr*>(&collector), sizeof collector) !=
+                static_cast<ssize_t>(bytes.size())) {
                 std::perror("hep_sender: sendto");
                 return 1;
             }

@@ -49,16 +49,17 @@ public:
             append(udp, sizeof udp);
         }
         append(payload.data(), payload.size());
-        const std::uint32_t record[4] = {static_cast<std::uint32_t>(timestampUs / 1'000'000),
-                                         static_cast<std::uint32_t>(timestampUs % 1'000'000),
-                                         static_cast<std::uint32_t>(m_frame.size()),
-                                         static_cast<std::uint32_t>(m_frame.size())};
+        const std::uint32_t record[4] = {
+            static_cast<std::uint32_t>(timestampUs / 1'000'000), static_cast<std::uint32_t>(timestampUs % 1'000'000),
+            static_cast<std::uint32_t>(m_frame.size()), static_cast<std::uint32_t>(m_frame.size())};
         write(record, sizeof record);
         write(m_frame.data(), m_frame.size());
     }
 
 private:
-    static unsigned char byte(std::uint64_t value, int index) { return static_cast<unsigned char>(value >> (8 * index)); }
+    static unsigned char byte(std::uint64_t value, int index) {
+        return static_cast<unsigned char>(value >> (8 * index));
+    }
     void append(const void* data, std::size_t size) {
         const auto* bytes = static_cast<const unsigned char*>(data);
         m_frame.insert(m_frame.end(), bytes, bytes + size);
@@ -78,11 +79,20 @@ std::string invite(std::uint64_t index, std::uint32_t srcIp, bool isTcp) {
     const std::string n = std::to_string(index);
     char host[16];
     std::snprintf(host, sizeof host, "10.%u.%u.%u", (srcIp >> 16) & 0xff, (srcIp >> 8) & 0xff, srcIp & 0xff);
-    return "INVITE sip:user" + n + "@example.com SIP/2.0\r\n"
-           "Via: SIP/2.0/" + std::string(isTcp ? "TCP " : "UDP ") + host + ":5060;branch=z9hG4bK" + n + "\r\n"
-           "From: <sip:flood@" + host + ">;tag=" + n + "\r\n"
-           "To: <sip:user" + n + "@example.com>\r\n"
-           "Call-ID: flood-" + n + "@gen\r\n"
+    return "INVITE sip:user" + n +
+           "@example.com SIP/2.0\r\n"
+           "Via: SIP/2.0/" +
+           std::string(isTcp ? "TCP " : "UDP ") + host + ":5060;branch=z9hG4bK" + n +
+           "\r\n"
+           "From: <sip:flood@" +
+           host + ">;tag=" + n +
+           "\r\n"
+           "To: <sip:user" +
+           n +
+           "@example.com>\r\n"
+           "Call-ID: flood-" +
+           n +
+           "@gen\r\n"
            "CSeq: 1 INVITE\r\n"
            "Max-Forwards: 70\r\n"
            "Content-Length: 0\r\n\r\n";
@@ -93,7 +103,7 @@ int usage() {
     return 1;
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     if (argc != 3 && argc != 5)

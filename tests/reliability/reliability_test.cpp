@@ -90,9 +90,7 @@ void expectConsistent(const std::string& path) {
               0);
 }
 
-std::int64_t messageCount(const std::string& path) {
-    return Db(path).count("SELECT count(*) FROM messages");
-}
+std::int64_t messageCount(const std::string& path) { return Db(path).count("SELECT count(*) FROM messages"); }
 
 // ---- capture files made here -----------------------------------------------------------------------------------
 
@@ -168,17 +166,15 @@ void put32(std::string& bytes, std::size_t at, std::uint32_t value) {
         bytes[at + i] = static_cast<char>(value >> (8 * i));
 }
 
-void writeFile(const std::string& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary) << bytes;
-}
+void writeFile(const std::string& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
 
 // ---- damaged files -------------------------------------------------------------------------------------------
 
 struct Damage {
-    const char* name;      // file name, and what the case is
-    std::string bytes;     // the damaged file
-    std::size_t offset;    // where the error must say the damage is
-    std::int64_t kept;     // messages of the damaged file stored before it
+    const char* name;    // file name, and what the case is
+    std::string bytes;   // the damaged file
+    std::size_t offset;  // where the error must say the damage is
+    std::int64_t kept;   // messages of the damaged file stored before it
 };
 
 std::vector<Damage> damages() {
@@ -237,9 +233,8 @@ TEST(Reliability, DamagedFilesNameFileAndOffsetKeepWhatCameBeforeAndExitTwo) {
         const std::string db = dir.file("db");
         writeFile(good, pcapOf(3, "good-"));
         writeFile(damaged, damage.bytes);
-        const auto result = runCommand(Binary + " import --quiet " + quote(good) + " " + quote(damaged) +
-                                           " --db " + quote(db),
-                                       true);
+        const auto result =
+            runCommand(Binary + " import --quiet " + quote(good) + " " + quote(damaged) + " --db " + quote(db), true);
         EXPECT_EQ(result.exitCode, 2) << result.out;
         const std::string where = damaged + ": ";
         const auto line = result.out.find("sipscope: " + where);
@@ -248,11 +243,13 @@ TEST(Reliability, DamagedFilesNameFileAndOffsetKeepWhatCameBeforeAndExitTwo) {
         EXPECT_NE(error.find("at byte " + std::to_string(damage.offset)), std::string::npos) << error;
         Db check(db);
         EXPECT_EQ(check.count("SELECT count(*) FROM messages m JOIN captures c ON c.id = m.capture_id "
-                              "WHERE c.path = " + quote(good)),
+                              "WHERE c.path = " +
+                              quote(good)),
                   3);
         if (damage.kept > 0) {
             EXPECT_EQ(check.count("SELECT count(*) FROM messages m JOIN captures c ON c.id = m.capture_id "
-                                  "WHERE c.path = " + quote(damaged)),
+                                  "WHERE c.path = " +
+                                  quote(damaged)),
                       damage.kept);
             EXPECT_NE(check.text("SELECT error FROM captures WHERE path = " + quote(damaged))
                           .find("at byte " + std::to_string(damage.offset)),
@@ -359,9 +356,9 @@ TEST(Reliability, SigkillDuringAnImportLeavesWholeBatchesAndAnIntactDatabase) {
         const std::int64_t kept = messageCount(db);
         EXPECT_GT(kept, 0);
         EXPECT_LE(kept, total);
-        EXPECT_EQ(Db(db).text("SELECT content_hash IS NULL OR sip_messages = " + std::to_string(total) +
-                              " FROM captures"),
-                  "1")
+        EXPECT_EQ(
+            Db(db).text("SELECT content_hash IS NULL OR sip_messages = " + std::to_string(total) + " FROM captures"),
+            "1")
             << "a capture cut short must not carry the hash that makes it 'already imported'";
         // Every sipscope command still reads it.
         const auto calls = runCommand(Binary + " stats --db " + quote(db), true);
@@ -387,9 +384,8 @@ TEST(Reliability, AFullDiskIsAClearErrorAndLeavesAConsistentDatabase) {
     const std::string capture = dir.file("calls.pcap");
     ASSERT_EQ(runCommand(GenCalls + " --calls 8000 -o " + quote(capture)).exitCode, 0);
     const std::string db = dir.file("full.db");
-    const auto result = runCommand("bash -c " +
-                                       quote("ulimit -f 3072; trap '' XFSZ; exec " + quote(Binary) +
-                                             " import --quiet " + quote(capture) + " --db " + quote(db)),
+    const auto result = runCommand("bash -c " + quote("ulimit -f 3072; trap '' XFSZ; exec " + quote(Binary) +
+                                                      " import --quiet " + quote(capture) + " --db " + quote(db)),
                                    true);
     EXPECT_EQ(result.exitCode, 2) << result.out;
     EXPECT_NE(result.out.find("sipscope: " + db + ": cannot write"), std::string::npos) << result.out;
@@ -406,14 +402,15 @@ TEST(Reliability, AFullDiskIsAClearErrorAndLeavesAConsistentDatabase) {
 // Event, Reason) reach no listing, in any format, raw: no ESC, BEL or 8-bit CSI on any command's output.
 TEST(Reliability, PacketTextReachesNoOutputUnescaped) {
     sipscope::test::TempDir dir;
-    const std::string evil = "\x1b]0;owned\x07\x1b[2J\x9b" "31m";
+    const std::string evil = "\x1b]0;owned\x07\x1b[2J\x9b"
+                             "31m";
     auto message = [&](const std::string& start, const std::string& callId, const std::string& cseq,
                        const std::string& extra, const std::string& toTag) {
         return start + "\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK" + callId.substr(0, 4) + cseq.substr(0, 1) +
-               "\r\nFrom: \"Al" + evil + "ice\" <sip:al" + evil + "ice@example.com>;tag=1" + evil +
-               "\r\nTo: <sip:b" + evil + "ob@example.com>" + (toTag.empty() ? "" : ";tag=" + toTag) +
-               "\r\nCall-ID: " + callId + "\r\nCSeq: " + cseq + "\r\nMax-Forwards: 70\r\nUser-Agent: ua" + evil +
-               "\r\nContact: <sip:c" + evil + "@10.0.0.1>\r\n" + extra + "Content-Length: 0\r\n\r\n";
+               "\r\nFrom: \"Al" + evil + "ice\" <sip:al" + evil + "ice@example.com>;tag=1" + evil + "\r\nTo: <sip:b" +
+               evil + "ob@example.com>" + (toTag.empty() ? "" : ";tag=" + toTag) + "\r\nCall-ID: " + callId +
+               "\r\nCSeq: " + cseq + "\r\nMax-Forwards: 70\r\nUser-Agent: ua" + evil + "\r\nContact: <sip:c" + evil +
+               "@10.0.0.1>\r\n" + extra + "Content-Length: 0\r\n\r\n";
     };
     const std::string call = "evil" + evil;
     sipscope::test::PcapWriter pcap;
@@ -425,8 +422,8 @@ TEST(Reliability, PacketTextReachesNoOutputUnescaped) {
     std::int64_t at = 1'000'000;
     for (const auto& [request, response] : exchange) {
         const std::string callId = call + request.second.substr(2, 3);
-        const std::string extra = "Expires: 60\r\nEvent: pres" + evil + "ence\r\nReason: Q.850;cause=17;text=\"b" + evil +
-                                  "\"\r\n";
+        const std::string extra =
+            "Expires: 60\r\nEvent: pres" + evil + "ence\r\nReason: Q.850;cause=17;text=\"b" + evil + "\"\r\n";
         pcap.add({at, 0x0a000001, 0x0a000002, 5060, 5060, message(request.first, callId, request.second, extra, "")});
         pcap.add({at + 1000, 0x0a000002, 0x0a000001, 5060, 5060,
                   message(response.first, callId, response.second, extra, "x" + evil)});
@@ -436,11 +433,20 @@ TEST(Reliability, PacketTextReachesNoOutputUnescaped) {
     const std::string db = " --db " + quote(dir.file("db"));
     ASSERT_EQ(runCommand(Binary + " import --quiet " + quote(dir.file("evil.pcap")) + db).exitCode, 0);
     const std::string invite = quote(call + "INV");
-    const std::vector<std::string> commands = {
-        "calls", "messages --raw", "stats", "stats --by-host", "registrations", "subscriptions",
-        "show --raw " + invite, "export calls -o -", "export messages --raw -o -", "export stats -o -",
-        "export ladder " + invite + " --format text -o -", "export ladder " + invite + " --format mermaid -o -",
-        "export ladder " + invite + " --format plantuml -o -", "export ladder " + invite + " --format svg -o -"};
+    const std::vector<std::string> commands = {"calls",
+                                               "messages --raw",
+                                               "stats",
+                                               "stats --by-host",
+                                               "registrations",
+                                               "subscriptions",
+                                               "show --raw " + invite,
+                                               "export calls -o -",
+                                               "export messages --raw -o -",
+                                               "export stats -o -",
+                                               "export ladder " + invite + " --format text -o -",
+                                               "export ladder " + invite + " --format mermaid -o -",
+                                               "export ladder " + invite + " --format plantuml -o -",
+                                               "export ladder " + invite + " --format svg -o -"};
     for (const std::string& command : commands)
         for (const char* format : {"", " --format csv", " --format json"}) {
             const bool isExport = command.rfind("export", 0) == 0;
@@ -465,17 +471,18 @@ TEST(Reliability, LimitsAreSetByNameAndMarkWhatTheyCut) {
     sipscope::test::TempDir dir;
     writeFile(dir.file("a.pcap"), pcapOf(3, "limit-"));
     const std::string db = " --db " + quote(dir.file("db"));
-    const auto result = runCommand(Binary + " import --quiet --limit headers=3 " + quote(dir.file("a.pcap")) + db, true);
+    const auto result =
+        runCommand(Binary + " import --quiet --limit headers=3 " + quote(dir.file("a.pcap")) + db, true);
     ASSERT_EQ(result.exitCode, 0) << result.out;
     EXPECT_NE(result.out.find("3 malformed"), std::string::npos) << result.out;
-    EXPECT_EQ(Db(dir.file("db")).count("SELECT count(*) FROM messages m JOIN strings s ON s.id = m.error_id "
-                                       "WHERE s.text LIKE '%header fields than the parser''s limit%'"),
+    EXPECT_EQ(Db(dir.file("db"))
+                  .count("SELECT count(*) FROM messages m JOIN strings s ON s.id = m.error_id "
+                         "WHERE s.text LIKE '%header fields than the parser''s limit%'"),
               3);
     for (const char* bad : {"headers", "headers=0", "headers=x", "no-such-limit=5", "open-calls=-1"}) {
         SCOPED_TRACE(bad);
-        const auto refused = runCommand(Binary + " import --quiet --limit " + quote(bad) + " " +
-                                            quote(dir.file("a.pcap")) + db,
-                                        true);
+        const auto refused =
+            runCommand(Binary + " import --quiet --limit " + quote(bad) + " " + quote(dir.file("a.pcap")) + db, true);
         EXPECT_EQ(refused.exitCode, 1) << refused.out;
         EXPECT_NE(refused.out.find("--limit"), std::string::npos) << refused.out;
     }
@@ -497,8 +504,8 @@ std::uint64_t countBefore(const std::string& output, const std::string& words) {
 TEST(Reliability, CallIdFloodStaysWithinTheOpenCallBound) {
     sipscope::test::TempDir dir;
     const std::string db = dir.file("flood.db");
-    const auto result = runCommand(quote(GenFlood) + " invites " + std::to_string(FloodCalls) + " | " +
-                                       quote(Binary) + " import --quiet - --limit open-calls=10000 --db " + quote(db),
+    const auto result = runCommand(quote(GenFlood) + " invites " + std::to_string(FloodCalls) + " | " + quote(Binary) +
+                                       " import --quiet - --limit open-calls=10000 --db " + quote(db),
                                    true);
     ASSERT_EQ(result.exitCode, 0) << result.out;
     EXPECT_EQ(countBefore(result.out, " calls written early to bound memory"), FloodCalls - 10000) << result.out;
@@ -518,9 +525,8 @@ TEST(Reliability, HalfOpenTcpFloodStaysWithinTheFlowBound) {
                                    true);
     ASSERT_EQ(result.exitCode, 0) << result.out;
     EXPECT_EQ(countBefore(result.out, " TCP streams closed early"), FloodCalls - 10000) << result.out;
-    EXPECT_EQ(countBefore(result.out, " SIP messages cut by a TCP gap or the stream's end"), FloodCalls)
-        << result.out;
+    EXPECT_EQ(countBefore(result.out, " SIP messages cut by a TCP gap or the stream's end"), FloodCalls) << result.out;
     EXPECT_EQ(messageCount(db), 0);
 }
 
-} // namespace
+}  // namespace

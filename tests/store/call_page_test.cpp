@@ -23,10 +23,13 @@ test::PcapWriter fiveCalls() {
         const std::int64_t t = 1'000'000 * (i + 1);
         const auto peer = static_cast<std::uint32_t>(0x0a000002 + i);
         if (i % 2 == 1) {
-            pcap.add({t, 0x0a000001, peer, 5060, 5060, sipMessage("INVITE sip:bob@example.com SIP/2.0", callId, "1 INVITE")});
-            pcap.add({t + 1000 * i, peer, 0x0a000001, 5060, 5060, sipMessage("SIP/2.0 486 Busy Here", callId, "1 INVITE", "", "x")});
+            pcap.add({t, 0x0a000001, peer, 5060, 5060,
+                      sipMessage("INVITE sip:bob@example.com SIP/2.0", callId, "1 INVITE")});
+            pcap.add({t + 1000 * i, peer, 0x0a000001, 5060, 5060,
+                      sipMessage("SIP/2.0 486 Busy Here", callId, "1 INVITE", "", "x")});
         } else {
-            pcap.add({t, 0x0a000001, peer, 5060, 5060, sipMessage("OPTIONS sip:carol@example.com SIP/2.0", callId, "7 OPTIONS")});
+            pcap.add({t, 0x0a000001, peer, 5060, 5060,
+                      sipMessage("OPTIONS sip:carol@example.com SIP/2.0", callId, "7 OPTIONS")});
         }
     }
     return pcap;
@@ -56,10 +59,10 @@ TEST(CallPage, PagesCutTheSortedListing) {
         {"start", true, 0, 2, {"call-4", "call-3"}},
         {"start", false, 5, 2, {}},
         {"status", true, 0, 2, {"call-3", "call-1"}},  // 486 first; descending reverses ties too, as calls --reverse
-        {"duration", true, 0, 1, {"call-3"}},                // 3 ms, the longest
+        {"duration", true, 0, 1, {"call-3"}},          // 3 ms, the longest
         {"dst", true, 0, 5, {"call-4", "call-3", "call-2", "call-1", "call-0"}},
         {"method", false, 0, 5, {"call-1", "call-3", "call-0", "call-2", "call-4"}},  // INVITE < OPTIONS
-        {"no-such-field", false, 1, 1, {"call-1"}},          // start order
+        {"no-such-field", false, 1, 1, {"call-1"}},                                   // start order
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(std::string(c.sort) + (c.descending ? " desc" : "") + " at " + std::to_string(c.offset));
@@ -78,7 +81,8 @@ TEST(CallPage, CountAndPagesFollowTheFilterButNotItsLimit) {
     rejected.state = "rejected";
     rejected.limit = 1;
     EXPECT_EQ(reader.countCalls(rejected), 2u);
-    EXPECT_EQ(callIds(reader.callPage(rejected, "start", false, 0, 10)), (std::vector<std::string>{"call-1", "call-3"}));
+    EXPECT_EQ(callIds(reader.callPage(rejected, "start", false, 0, 10)),
+              (std::vector<std::string>{"call-1", "call-3"}));
 
     store::Filter host;
     host.host = "10.0.0.4";  // call-2's peer
@@ -93,4 +97,4 @@ TEST(CallPage, CountAndPagesFollowTheFilterButNotItsLimit) {
     EXPECT_TRUE(reader.callPage(from, "start", false, 0, 10).empty());
 }
 
-} // namespace
+}  // namespace

@@ -28,13 +28,20 @@ const std::vector<std::string> Samples = {
 // Failures with reasons, a retransmitted failure, a 407 challenge, a message that is not SIP enough to be valid.
 test::PcapWriter failures() {
     test::PcapWriter pcap;
-    pcap.add({1'000'000, 0x0a000001, 0x0a000002, 5060, 5060, sipMessage("INVITE sip:Bob@example.com SIP/2.0", "f-1", "1 INVITE")});
-    pcap.add({1'050'000, 0x0a000002, 0x0a000001, 5060, 5060, sipMessage("SIP/2.0 407 Proxy Authentication Required", "f-1", "1 INVITE", "", "t1")});
-    pcap.add({1'100'000, 0x0a000001, 0x0a000002, 5060, 5060, sipMessage("INVITE sip:Bob@example.com SIP/2.0", "f-1", "2 INVITE")});
-    pcap.add({1'150'000, 0x0a000002, 0x0a000001, 5060, 5060, sipMessage("SIP/2.0 503 Service Unavailable", "f-1", "2 INVITE", "", "t1")});
-    pcap.add({1'650'000, 0x0a000002, 0x0a000001, 5060, 5060, sipMessage("SIP/2.0 503 Service Unavailable", "f-1", "2 INVITE", "", "t1")});
-    pcap.add({2'000'000, 0x0a000003, 0x0a000002, 5070, 5060, sipMessage("INVITE sip:carol@example.com SIP/2.0", "f-2", "1 INVITE")});
-    pcap.add({2'010'000, 0x0a000002, 0x0a000003, 5060, 5070, sipMessage("SIP/2.0 486 Busy Here", "f-2", "1 INVITE", "", "t2")});
+    pcap.add({1'000'000, 0x0a000001, 0x0a000002, 5060, 5060,
+              sipMessage("INVITE sip:Bob@example.com SIP/2.0", "f-1", "1 INVITE")});
+    pcap.add({1'050'000, 0x0a000002, 0x0a000001, 5060, 5060,
+              sipMessage("SIP/2.0 407 Proxy Authentication Required", "f-1", "1 INVITE", "", "t1")});
+    pcap.add({1'100'000, 0x0a000001, 0x0a000002, 5060, 5060,
+              sipMessage("INVITE sip:Bob@example.com SIP/2.0", "f-1", "2 INVITE")});
+    pcap.add({1'150'000, 0x0a000002, 0x0a000001, 5060, 5060,
+              sipMessage("SIP/2.0 503 Service Unavailable", "f-1", "2 INVITE", "", "t1")});
+    pcap.add({1'650'000, 0x0a000002, 0x0a000001, 5060, 5060,
+              sipMessage("SIP/2.0 503 Service Unavailable", "f-1", "2 INVITE", "", "t1")});
+    pcap.add({2'000'000, 0x0a000003, 0x0a000002, 5070, 5060,
+              sipMessage("INVITE sip:carol@example.com SIP/2.0", "f-2", "1 INVITE")});
+    pcap.add({2'010'000, 0x0a000002, 0x0a000003, 5060, 5070,
+              sipMessage("SIP/2.0 486 Busy Here", "f-2", "1 INVITE", "", "t2")});
     pcap.add({3'000'000, 0x0a000003, 0x0a000002, 5070, 5060, "OPTIONS sip:x SIP/2.0\r\nCall-ID: broken\r\n\r\n"});
     return pcap;
 }
@@ -42,7 +49,8 @@ test::PcapWriter failures() {
 void exec(const std::string& db, const std::string& sql) {
     sqlite3* handle = nullptr;
     ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
-    EXPECT_EQ(sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sql << ": " << sqlite3_errmsg(handle);
+    EXPECT_EQ(sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+        << sql << ": " << sqlite3_errmsg(handle);
     sqlite3_close(handle);
 }
 
@@ -141,7 +149,8 @@ std::vector<std::string> callIdsFrom(store::Reader& reader, const std::string& n
 TEST(StoreCounts, FromMatchesTheSameCallsWithAndWithoutTheIndex) {
     test::TempDir dir;
     const std::string db = importAll(dir);
-    const std::vector<std::string> needles = {"alice", "ALI", "bob", "example", "sip:", "@", "1", "", "no-such-user", "%", "_"};
+    const std::vector<std::string> needles = {"alice", "ALI", "bob",          "example", "sip:", "@",
+                                              "1",     "",    "no-such-user", "%",       "_"};
     std::vector<std::vector<std::string>> indexed;
     {
         store::Reader reader(db);
@@ -217,14 +226,13 @@ TEST(StoreCounts, LiveCaptureKeepsCallsFromWhileItRuns) {
         int seen = -1;
         store::IngestOptions options;
         options.writeOpenCalls = isLive;
-        store::ingestSources(path,
-                             {{"sample", [&] {
-                                   return std::make_unique<Watching>(capture::openCaptureFile(Samples[0]), path, seen);
-                               }}},
-                             options);
+        store::ingestSources(
+            path,
+            {{"sample", [&] { return std::make_unique<Watching>(capture::openCaptureFile(Samples[0]), path, seen); }}},
+            options);
         EXPECT_EQ(seen, isLive ? 1 : 0);  // an import builds it at its end instead
         EXPECT_TRUE(store::Database(path, store::Database::Mode::ReadOnly).hasIndex("calls_from"));
     }
 }
 
-} // namespace
+}  // namespace

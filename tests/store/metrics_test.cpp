@@ -21,10 +21,13 @@ void addCall(test::PcapWriter& pcap, std::int64_t atUs, const std::string& callI
              std::int64_t setupUs = 10'000) {
     pcap.add({atUs, Caller, Callee, 5060, 5060, sipMessage("INVITE sip:bob@example.com SIP/2.0", callId, "1 INVITE")});
     pcap.add({atUs + setupUs, Callee, Caller, 5060, 5060, sipMessage("SIP/2.0 " + final, callId, "1 INVITE", "", "t")});
-    pcap.add({atUs + setupUs + 1'000, Caller, Callee, 5060, 5060, sipMessage("ACK sip:bob@example.com SIP/2.0", callId, "1 ACK", "", "t")});
+    pcap.add({atUs + setupUs + 1'000, Caller, Callee, 5060, 5060,
+              sipMessage("ACK sip:bob@example.com SIP/2.0", callId, "1 ACK", "", "t")});
     if (final.rfind("200", 0) == 0) {
-        pcap.add({atUs + 1'000'000, Caller, Callee, 5060, 5060, sipMessage("BYE sip:bob@example.com SIP/2.0", callId, "2 BYE", "", "t")});
-        pcap.add({atUs + 1'010'000, Callee, Caller, 5060, 5060, sipMessage("SIP/2.0 200 OK", callId, "2 BYE", "", "t")});
+        pcap.add({atUs + 1'000'000, Caller, Callee, 5060, 5060,
+                  sipMessage("BYE sip:bob@example.com SIP/2.0", callId, "2 BYE", "", "t")});
+        pcap.add(
+            {atUs + 1'010'000, Callee, Caller, 5060, 5060, sipMessage("SIP/2.0 200 OK", callId, "2 BYE", "", "t")});
     }
 }
 
@@ -35,7 +38,7 @@ store::Stats statsOf(const test::PcapWriter& pcap) {
     return store::Reader(dir.file("db")).stats({});
 }
 
-} // namespace
+}  // namespace
 
 // RFC 6076 §4.7: a 486 or a 480 is an effective effort (the far end answered: busy, not available), as 200, 600
 // and 603 are; only 3xx leave the denominator.

@@ -1,9 +1,9 @@
 // A call through a proxy, captured on both hops, and messages in time order: what a capture split into several files
 // gives once imported (merged by packet time, so calls, states and timings are those of the whole capture), how every
 // reader lists a call's messages whatever order they were stored in, and the SDP a proxy forwards listed once.
+#include "ladder/ladder_model.hpp"
 #include "store/database.hpp"
 #include "store/ingest.hpp"
-#include "ladder/ladder_model.hpp"
 #include "store/reader.hpp"
 #include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
@@ -41,7 +41,7 @@ struct Hop {
     test::PcapWriter caller, callee, whole;
     void add(int hop, std::int64_t atUs, bool fromCallerSide, const std::string& payload) {
         const std::uint32_t near = hop == 1 ? Caller : Proxy, far = hop == 1 ? Proxy : Callee;
-        const test::UdpPacket packet{atUs, fromCallerSide ? near : far, fromCallerSide ? far : near, 5060, 5060,
+        const test::UdpPacket packet{atUs,   fromCallerSide ? near : far, fromCallerSide ? far : near, 5060, 5060,
                                      payload};
         (hop == 1 ? caller : callee).add(packet);
         whole.add(packet);
@@ -81,7 +81,7 @@ std::string withoutFiles(const std::string& json) {
     return std::regex_replace(json, std::regex(R"(("frame":[0-9]+|"capture_id":[0-9]+|"capture":"[^"]*"),?)"), "");
 }
 
-} // namespace
+}  // namespace
 
 // The issue's case: the two hops of one proxied call imported as two files, in either order, give the calls and
 // messages (order, timings, states) of the capture they were split from.
@@ -93,9 +93,9 @@ TEST(IngestOrder, TwoHopsInTwoFilesEqualTheWholeCapture) {
     call.callee.write(dir.file("callee-side.pcap"));
     run("import -q --db " + dir.file("whole.db") + " " + dir.file("whole.pcap"));
     run("import -q --db " + dir.file("split.db") + " " + dir.file("caller-side.pcap") + " " +
-             dir.file("callee-side.pcap"));
+        dir.file("callee-side.pcap"));
     run("import -q --db " + dir.file("reversed.db") + " " + dir.file("callee-side.pcap") + " " +
-             dir.file("caller-side.pcap"));
+        dir.file("caller-side.pcap"));
 
     const std::string calls = withoutFiles(run("calls --format json --db " + dir.file("whole.db")));
     const std::string messages = withoutFiles(run("messages --format json --db " + dir.file("whole.db")));
@@ -113,7 +113,8 @@ TEST(IngestOrder, MergedFilesKeepTheirOwnReports) {
     const Hop call = proxiedCall();
     call.caller.write(dir.file("caller-side.pcap"));
     call.callee.write(dir.file("callee-side.pcap"));
-    const auto report = store::importFiles(dir.file("db"), {dir.file("callee-side.pcap"), dir.file("caller-side.pcap")});
+    const auto report =
+        store::importFiles(dir.file("db"), {dir.file("callee-side.pcap"), dir.file("caller-side.pcap")});
     ASSERT_EQ(report.files.size(), 2u);
     EXPECT_EQ(report.files[0].path, dir.file("callee-side.pcap"));
     EXPECT_EQ(report.files[0].sipMessages, 6u);
@@ -135,9 +136,10 @@ TEST(IngestOrder, ReadersListMessagesInTimeOrder) {
     test::TempDir dir;
     test::PcapWriter pcap;
     const std::int64_t t = 1'700'000'000'000'000;
-    pcap.add({t + 5'000, Callee, Caller, 5060, 5060,
-              test::sipMessage("SIP/2.0 200 OK", "gap-1", "1 OPTIONS", "", "x")});
-    pcap.add({t, Caller, Callee, 5060, 5060, test::sipMessage("OPTIONS sip:bob@example.com SIP/2.0", "gap-1", "1 OPTIONS")});
+    pcap.add(
+        {t + 5'000, Callee, Caller, 5060, 5060, test::sipMessage("SIP/2.0 200 OK", "gap-1", "1 OPTIONS", "", "x")});
+    pcap.add(
+        {t, Caller, Callee, 5060, 5060, test::sipMessage("OPTIONS sip:bob@example.com SIP/2.0", "gap-1", "1 OPTIONS")});
     pcap.add({t + 5'000, Caller, Callee, 5060, 5060,  // same time as the 200: capture order breaks the tie
               test::sipMessage("OPTIONS sip:carol@example.com SIP/2.0", "gap-1", "2 OPTIONS")});
     pcap.write(dir.file("gap.pcap"));

@@ -57,20 +57,25 @@ test::PcapWriter relationsCapture() {
     add(Alice, Sbc, sip("ACK sip:bob@example.com SIP/2.0", "leg-a", "1 ACK", "a1", "b1"));
     // SIP-I: SDP in multipart/mixed.
     const std::string mixed = "--sep\r\nContent-Type: application/isup\r\n\r\nxx\r\n--sep\r\n"
-                              "Content-Type: application/sdp\r\n\r\n" + Offer + "\r\n--sep--\r\n";
-    add(Alice, Bob, sip("INVITE sip:bob@example.com SIP/2.0", "mp", "1 INVITE", "m1", "", {}, mixed,
-                        "multipart/mixed; boundary=sep"));
+                              "Content-Type: application/sdp\r\n\r\n" +
+                              Offer + "\r\n--sep--\r\n";
+    add(Alice, Bob,
+        sip("INVITE sip:bob@example.com SIP/2.0", "mp", "1 INVITE", "m1", "", {}, mixed,
+            "multipart/mixed; boundary=sep"));
     // A presence subscription: 202, NOTIFY active, 200.
-    add(Alice, Bob, sip("SUBSCRIBE sip:bob@example.com SIP/2.0", "sub", "1 SUBSCRIBE", "a9", "",
-                        {"Event: presence", "Expires: 600"}));
+    add(Alice, Bob,
+        sip("SUBSCRIBE sip:bob@example.com SIP/2.0", "sub", "1 SUBSCRIBE", "a9", "",
+            {"Event: presence", "Expires: 600"}));
     add(Bob, Alice, sip("SIP/2.0 202 Accepted", "sub", "1 SUBSCRIBE", "a9", "n9", {"Expires: 600"}));
-    add(Bob, Alice, "NOTIFY sip:alice@10.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bKn1\r\n"
-                    "From: <sip:bob@example.com>;tag=n9\r\nTo: <sip:alice@example.com>;tag=a9\r\nCall-ID: sub\r\n"
-                    "CSeq: 1 NOTIFY\r\nEvent: presence\r\nSubscription-State: active;expires=599\r\n"
-                    "Content-Length: 0\r\n\r\n");
-    add(Alice, Bob, "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bKn1\r\n"
-                    "From: <sip:bob@example.com>;tag=n9\r\nTo: <sip:alice@example.com>;tag=a9\r\nCall-ID: sub\r\n"
-                    "CSeq: 1 NOTIFY\r\nContent-Length: 0\r\n\r\n");
+    add(Bob, Alice,
+        "NOTIFY sip:alice@10.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bKn1\r\n"
+        "From: <sip:bob@example.com>;tag=n9\r\nTo: <sip:alice@example.com>;tag=a9\r\nCall-ID: sub\r\n"
+        "CSeq: 1 NOTIFY\r\nEvent: presence\r\nSubscription-State: active;expires=599\r\n"
+        "Content-Length: 0\r\n\r\n");
+    add(Alice, Bob,
+        "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bKn1\r\n"
+        "From: <sip:bob@example.com>;tag=n9\r\nTo: <sip:alice@example.com>;tag=a9\r\nCall-ID: sub\r\n"
+        "CSeq: 1 NOTIFY\r\nContent-Length: 0\r\n\r\n");
     // A publication and an OPTIONS ping.
     add(Alice, Bob, sip("PUBLISH sip:alice@example.com SIP/2.0", "pub", "1 PUBLISH", "p1", "", {"Event: presence"}));
     add(Bob, Alice, sip("SIP/2.0 200 OK", "pub", "1 PUBLISH", "p1", "x", {"SIP-ETag: e1", "Expires: 3600"}));
@@ -143,7 +148,7 @@ TEST(StoreRelations, MediaRowsNameTheirMessageAndCodecs) {
     EXPECT_EQ(media[1].port, 0);
     EXPECT_EQ(media[1].codecs, "96");  // a dynamic type without rtpmap stays a number
     EXPECT_FALSE(media[1].ptimeMs);
-    EXPECT_EQ(media[2].role, "answer");  // the 183
+    EXPECT_EQ(media[2].role, "answer");       // the 183
     EXPECT_EQ(media[2].address, "10.0.0.2");  // media-level c=
     EXPECT_EQ(media[2].direction, "sendonly");
     EXPECT_EQ(media[2].codecs, "PCMA/8000,telephone-event/8000");
@@ -219,7 +224,7 @@ TEST(StoreRelations, SubscriptionsAndPublications) {
     filter.state = "active";
     filter.event = "presence";
     EXPECT_EQ(reader.subscriptions(filter).size(), 2u);
-    filter.to = "bob";     // the resource
+    filter.to = "bob";      // the resource
     filter.from = "ALICE";  // the subscriber, case-insensitively
     EXPECT_EQ(reader.subscriptions(filter).size(), 2u);
     filter.to = "carol";
@@ -240,12 +245,12 @@ TEST(StoreRelations, MigrationFromVersion2FillsKinds) {
     const std::string db = importRelations(dir);
     sqlite3* handle = nullptr;
     ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
-    for (const char* sql : {"DROP TABLE subscriptions", "DROP TABLE call_links", "DROP TABLE media",
-                            "ALTER TABLE calls DROP COLUMN kind", "ALTER TABLE registrations DROP COLUMN bindings",
-                            "DROP INDEX captures_content_hash",
-                            "ALTER TABLE captures DROP COLUMN content_hash",
-                            "UPDATE meta SET value = '2' WHERE key = 'schema_version'"})
-        ASSERT_EQ(sqlite3_exec(handle, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql << ": " << sqlite3_errmsg(handle);
+    for (const char* sql :
+         {"DROP TABLE subscriptions", "DROP TABLE call_links", "DROP TABLE media", "ALTER TABLE calls DROP COLUMN kind",
+          "ALTER TABLE registrations DROP COLUMN bindings", "DROP INDEX captures_content_hash",
+          "ALTER TABLE captures DROP COLUMN content_hash", "UPDATE meta SET value = '2' WHERE key = 'schema_version'"})
+        ASSERT_EQ(sqlite3_exec(handle, sql, nullptr, nullptr, nullptr), SQLITE_OK)
+            << sql << ": " << sqlite3_errmsg(handle);
     sqlite3_close(handle);
     { store::Database upgraded(db, store::Database::Mode::ReadWrite); }
     store::Reader reader(db);
@@ -257,4 +262,4 @@ TEST(StoreRelations, MigrationFromVersion2FillsKinds) {
     EXPECT_EQ(callOf(calls, "leg-a").legs, 1u);  // links were dropped with their table
 }
 
-} // namespace
+}  // namespace

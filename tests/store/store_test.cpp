@@ -17,11 +17,16 @@ namespace {
 
 test::PcapWriter twoCalls() {
     test::PcapWriter pcap;
-    pcap.add({1'000'000, 0x0a000001, 0x0a000002, 5060, 5060, sipMessage("INVITE sip:bob@example.com SIP/2.0", "call-a", "1 INVITE")});
-    pcap.add({1'100'000, 0x0a000002, 0x0a000001, 5060, 5060, sipMessage("SIP/2.0 486 Busy Here", "call-a", "1 INVITE", "", "x")});
-    pcap.add({1'200'000, 0x0a000001, 0x0a000002, 5060, 5060, sipMessage("ACK sip:bob@example.com SIP/2.0", "call-a", "1 ACK", "", "x")});
-    pcap.add({2'000'000, 0x0a000001, 0x0a000003, 5060, 5070, sipMessage("OPTIONS sip:carol@example.com SIP/2.0", "call-b", "7 OPTIONS")});
-    pcap.add({2'000'500, 0x0a000003, 0x0a000001, 5070, 5060, sipMessage("SIP/2.0 200 OK", "call-b", "7 OPTIONS", "", "y")});
+    pcap.add({1'000'000, 0x0a000001, 0x0a000002, 5060, 5060,
+              sipMessage("INVITE sip:bob@example.com SIP/2.0", "call-a", "1 INVITE")});
+    pcap.add({1'100'000, 0x0a000002, 0x0a000001, 5060, 5060,
+              sipMessage("SIP/2.0 486 Busy Here", "call-a", "1 INVITE", "", "x")});
+    pcap.add({1'200'000, 0x0a000001, 0x0a000002, 5060, 5060,
+              sipMessage("ACK sip:bob@example.com SIP/2.0", "call-a", "1 ACK", "", "x")});
+    pcap.add({2'000'000, 0x0a000001, 0x0a000003, 5060, 5070,
+              sipMessage("OPTIONS sip:carol@example.com SIP/2.0", "call-b", "7 OPTIONS")});
+    pcap.add(
+        {2'000'500, 0x0a000003, 0x0a000001, 5070, 5060, sipMessage("SIP/2.0 200 OK", "call-b", "7 OPTIONS", "", "y")});
     return pcap;
 }
 
@@ -217,9 +222,9 @@ TEST(Store, MigratesAnOlderSchemaKeepingItsData) {
         "UPDATE meta SET value = '1' WHERE key = 'schema_version'"};
     for (const char* sql : downgrade)
         ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql << ": " << sqlite3_errmsg(db);
-    for (const char* column : {"attempt_us", "first_provisional_us", "final_us", "answered_us", "bye_us",
-                               "bye_answered_us", "ended_by", "reason", "early_media", "reinvites", "holds",
-                               "resumes", "glare", "records_dropped"}) {
+    for (const char* column :
+         {"attempt_us", "first_provisional_us", "final_us", "answered_us", "bye_us", "bye_answered_us", "ended_by",
+          "reason", "early_media", "reinvites", "holds", "resumes", "glare", "records_dropped"}) {
         const std::string sql = std::string("ALTER TABLE calls DROP COLUMN ") + column;
         ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
     }
@@ -244,4 +249,4 @@ TEST(Store, MigratesAnOlderSchemaKeepingItsData) {
     EXPECT_EQ(store::Reader(dir.file("db")).calls({}).size(), 4u);
 }
 
-} // namespace
+}  // namespace

@@ -40,7 +40,8 @@ protected:
 std::string sipTexts(int count) {
     std::string out;
     for (int i = 0; i < count; ++i)
-        out += "SIP/2.0 180 Ringing\r\nCall-ID: " + std::to_string(i) + "@host\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+        out += "SIP/2.0 180 Ringing\r\nCall-ID: " + std::to_string(i) +
+               "@host\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
     return out;
 }
 
@@ -102,7 +103,7 @@ TEST_F(TextBlocks, DamagedOrMissingBlockGivesNoText) {
     stored.resize(stored.size() - 3);
     store(3, codec, raw.size(), stored);
     store(4, TextCodec::Zstd, std::size_t{1} << 40, "x");  // claims a terabyte
-    store(5, static_cast<TextCodec>(9), raw.size(), raw);   // a codec this version does not know
+    store(5, static_cast<TextCodec>(9), raw.size(), raw);  // a codec this version does not know
     TextBlockReader reader;
     EXPECT_EQ(reader.read(db, 3, 0, 10), "");
     EXPECT_EQ(reader.read(db, 4, 0, 1), "");
@@ -136,4 +137,4 @@ TEST_F(TextBlocks, RowBufferWritesFullAndPartialStatements) {
     EXPECT_TRUE(row.columnIsNull(1));
 }
 
-} // namespace
+}  // namespace

@@ -14,11 +14,11 @@ inline bool corpusRequired() {
     return value != nullptr && std::string_view(value) != "" && std::string_view(value) != "0";
 }
 
-} // namespace sipscope::test
+}  // namespace sipscope::test
 
 // Use as a statement in a test body: SIPSCOPE_CORPUS_MISSING() << "corpus not found at " << dir;
-#define SIPSCOPE_CORPUS_MISSING()                                                                                    \
-    if (::sipscope::test::corpusRequired())                                                                          \
-        GTEST_FAIL() << "SIPSCOPE_REQUIRE_CORPUS is set and the corpus is missing: ";                                \
-    else                                                                                                             \
+#define SIPSCOPE_CORPUS_MISSING()                                                                                      \
+    if (::sipscope::test::corpusRequired())                                                                            \
+        GTEST_FAIL() << "SIPSCOPE_REQUIRE_CORPUS is set and the corpus is missing: ";                                  \
+    else                                                                                                               \
         GTEST_SKIP()

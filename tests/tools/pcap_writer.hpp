@@ -24,15 +24,21 @@ public:
         std::string frame;
         frame.append("\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x08\x00", 14);
         const std::size_t ipLength = 20 + 8 + packet.payload.size();
-        std::uint8_t ip[20] = {0x45, 0, static_cast<std::uint8_t>(ipLength >> 8), static_cast<std::uint8_t>(ipLength),
-                               0, 1, 0, 0, 64, 17, 0, 0};
+        std::uint8_t ip[20] = {
+            0x45, 0, static_cast<std::uint8_t>(ipLength >> 8), static_cast<std::uint8_t>(ipLength), 0, 1, 0, 0, 64, 17,
+            0,    0};
         put32(ip + 12, packet.srcIp);
         put32(ip + 16, packet.dstIp);
         frame.append(reinterpret_cast<const char*>(ip), 20);
         const std::size_t udpLength = 8 + packet.payload.size();
-        std::uint8_t udp[8] = {static_cast<std::uint8_t>(packet.srcPort >> 8), static_cast<std::uint8_t>(packet.srcPort),
-                               static_cast<std::uint8_t>(packet.dstPort >> 8), static_cast<std::uint8_t>(packet.dstPort),
-                               static_cast<std::uint8_t>(udpLength >> 8), static_cast<std::uint8_t>(udpLength), 0, 0};
+        std::uint8_t udp[8] = {static_cast<std::uint8_t>(packet.srcPort >> 8),
+                               static_cast<std::uint8_t>(packet.srcPort),
+                               static_cast<std::uint8_t>(packet.dstPort >> 8),
+                               static_cast<std::uint8_t>(packet.dstPort),
+                               static_cast<std::uint8_t>(udpLength >> 8),
+                               static_cast<std::uint8_t>(udpLength),
+                               0,
+                               0};
         frame.append(reinterpret_cast<const char*>(udp), 8);
         frame += packet.payload;
         appendLe32(static_cast<std::uint32_t>(packet.timestampUs / 1'000'000));
@@ -44,13 +50,11 @@ public:
 
     // The whole file: global header (microsecond pcap, Ethernet) and every packet added so far.
     std::string bytes() const {
-        std::string header("\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x01\x00\x00\x00",
-                           24);
+        std::string header(
+            "\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\x00\x00\x01\x00\x00\x00", 24);
         return header + m_records;
     }
-    void write(const std::string& path) const {
-        std::ofstream(path, std::ios::binary) << bytes();
-    }
+    void write(const std::string& path) const { std::ofstream(path, std::ios::binary) << bytes(); }
 
 private:
     static void put32(std::uint8_t* at, std::uint32_t value) {
@@ -76,4 +80,4 @@ inline std::string sipMessage(const std::string& startLine, const std::string& c
            "\r\nMax-Forwards: 70\r\n" + extraHeaders + "Content-Length: 0\r\n\r\n";
 }
 
-} // namespace sipscope::test
+}  // namespace sipscope::test

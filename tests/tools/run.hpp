@@ -65,4 +65,4 @@ inline std::string readFile(const std::string& path) {
     return out.str();
 }
 
-} // namespace sipscope::test
+}  // namespace sipscope::test

@@ -70,10 +70,22 @@ TEST(InputScript, KeyNames) {
         const char* name;
         int code;
     } cases[] = {
-        {"a", GLFW_KEY_A},           {"Z", GLFW_KEY_Z},       {"0", GLFW_KEY_0},          {"9", GLFW_KEY_9},
-        {"F1", GLFW_KEY_F1},         {"f10", GLFW_KEY_F10},   {"Esc", GLFW_KEY_ESCAPE},   {"TAB", GLFW_KEY_TAB},
-        {"PageDown", GLFW_KEY_PAGE_DOWN}, {"home", GLFW_KEY_HOME}, {"Minus", GLFW_KEY_MINUS}, {"slash", GLFW_KEY_SLASH},
-        {"F13", -1},                 {"F0", -1},              {"ab", -1},                 {"", -1},
+        {"a", GLFW_KEY_A},
+        {"Z", GLFW_KEY_Z},
+        {"0", GLFW_KEY_0},
+        {"9", GLFW_KEY_9},
+        {"F1", GLFW_KEY_F1},
+        {"f10", GLFW_KEY_F10},
+        {"Esc", GLFW_KEY_ESCAPE},
+        {"TAB", GLFW_KEY_TAB},
+        {"PageDown", GLFW_KEY_PAGE_DOWN},
+        {"home", GLFW_KEY_HOME},
+        {"Minus", GLFW_KEY_MINUS},
+        {"slash", GLFW_KEY_SLASH},
+        {"F13", -1},
+        {"F0", -1},
+        {"ab", -1},
+        {"", -1},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.name);
@@ -119,5 +131,5 @@ TEST(InputScript, EmptyScriptHasNoSteps) {
     EXPECT_TRUE(parseScript("# only\n   \n\t# comments\n").empty());
 }
 
-} // namespace
-} // namespace sipscope::viewer
+}  // namespace
+}  // namespace sipscope::viewer
