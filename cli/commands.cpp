@@ -6,17 +6,18 @@
 #include "capture/packet_source.hpp"
 #include "cli/call_lookup.hpp"
 #include "cli/capture_command.hpp"
-#include "cli/export_file.hpp"
-#include "cli/frame_export.hpp"
-#include "cli/ladder_export.hpp"
-#include "cli/ladder_text.hpp"
 #include "cli/limits.hpp"
 #include "cli/output.hpp"
 #include "cli/stats_output.hpp"
-#include "cli/svg_to_png.hpp"
 #include "cli/text_search.hpp"
+#include "export/export_file.hpp"
+#include "export/frame_export.hpp"
+#include "export/rows.hpp"
 #include "ladder/host_aliases.hpp"
+#include "ladder/ladder_export.hpp"
 #include "ladder/ladder_model.hpp"
+#include "ladder/ladder_text.hpp"
+#include "ladder/svg_to_png.hpp"
 #include "store/database.hpp"
 #include "store/filter_parse.hpp"
 #include "store/ingest.hpp"
@@ -43,6 +44,20 @@
 namespace sipscope::cli {
 
 namespace {
+
+// The exporters live below the front ends (ladder/, export/), which the viewer shares.
+using exports::callRow;
+using exports::PcapExporter;
+using exports::PcapExportReport;
+using exports::writeExportFile;
+using ladder::exportLadder;
+using ladder::LadderFormat;
+using ladder::LadderTextOptions;
+using ladder::parseLadderFormat;
+using ladder::PngRendererPackage;
+using ladder::printLadder;
+using ladder::renderSvgToPng;
+using ladder::writeLadderSvg;
 
 constexpr int ExitOk = 0;
 constexpr int ExitUsage = 1;
@@ -194,45 +209,6 @@ const store::Filter& filterOf(const Options& options) { return options.filter; }
 // Whether any filter that chooses calls was given (export pcap takes --call or these, not both).
 bool hasCallFilters(const Options& o) {
     return o.from || o.to || o.callId || o.method || o.status || o.state || o.kind || o.since || o.until || o.host;
-}
-
-Row callRow(const store::CallRow& call) {
-    Row row;
-    row["call_id"] = call.callId;
-    row["start"] = isoTimestamp(call.startUs);
-    row["end"] = isoTimestamp(call.endUs);
-    row["duration"] = static_cast<double>(call.endUs - call.startUs) / 1e6;
-    row["from"] = call.fromUri;
-    row["to"] = call.toUri;
-    row["from_user"] = call.fromUser;
-    row["to_user"] = call.toUser;
-    row["method"] = call.method.empty() ? Row() : Row(call.method);
-    row["state"] = call.state;
-    row["status"] = call.status ? Row(*call.status) : Row();
-    row["messages"] = call.messages;
-    row["dialogs"] = call.dialogs;
-    row["retransmissions"] = call.retransmissions;
-    row["src"] = call.src.empty() ? Row() : Row(call.src);
-    row["dst"] = call.dst.empty() ? Row() : Row(call.dst);
-    row["key"] = call.key;
-    auto ms = [](std::int64_t from, std::int64_t to) {
-        return from && to ? Row(static_cast<double>(to - from) / 1000.0) : Row();
-    };
-    row["srd_ms"] = ms(call.attemptUs, call.firstProvisionalUs ? call.firstProvisionalUs : call.finalUs);
-    row["setup_ms"] = ms(call.attemptUs, call.answeredUs);  // answered calls only, as in RFC 6076
-    row["talk_s"] =
-        call.answeredUs && call.byeUs ? Row(static_cast<double>(call.byeUs - call.answeredUs) / 1e6) : Row();
-    row["ended_by"] = call.endedBy.empty() ? Row() : Row(call.endedBy);
-    row["reason"] = call.reason.empty() ? Row() : Row(call.reason);
-    row["early_media"] = call.hasEarlyMedia;
-    row["reinvites"] = call.reinvites;
-    row["holds"] = call.holds;
-    row["glare"] = call.hasGlare;
-    row["kind"] = call.kind;
-    row["legs"] = call.legs;
-    row["capture"] = call.capture.empty() ? Row() : Row(call.capture);
-    row["capture_id"] = call.captureId ? Row(call.captureId) : Row();
-    return row;
 }
 
 Row messageRow(const store::MessageRow& message, bool withText) {

@@ -1,6 +1,8 @@
 // Table, CSV and JSON-lines printing, terminal escaping and timestamps.
 #include "cli/output.hpp"
 
+#include "export/rows.hpp"
+
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -62,28 +64,6 @@ std::string cut(const std::string& text, std::size_t maxWidth) {
     return out + "…";
 }
 
-std::string cellText(const Row& value) {
-    if (value.is_null())
-        return "";
-    if (value.is_string())
-        return escapeForTerminal(value.get_ref<const std::string&>());
-    if (value.is_boolean())
-        return value.get<bool>() ? "true" : "false";
-    return value.dump();
-}
-
-std::string csvField(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos)
-        return text;
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    return out + '"';
-}
-
 }  // namespace
 
 std::size_t terminalWidth(int fd) {
@@ -112,39 +92,9 @@ void printRows(std::ostream& out, Format format, const std::vector<Row>& rows, c
     }
     if (format == Format::Csv) {
         std::vector<std::string> keys;
-        if (rows.empty() && examples.empty()) {
-            for (const Column& column : columns)
-                keys.push_back(column.key);
-        }
-        for (const Row& row : rows.empty() ? examples : rows) {
-            // A key not seen yet goes right before the next key of this row that is already in the header.
-            std::vector<std::string> rowKeys;
-            for (const auto& item : row.items())
-                rowKeys.push_back(item.key());
-            for (std::size_t k = 0; k < rowKeys.size(); ++k) {
-                if (std::find(keys.begin(), keys.end(), rowKeys[k]) != keys.end())
-                    continue;
-                auto at = keys.end();
-                for (std::size_t next = k + 1; next < rowKeys.size() && at == keys.end(); ++next)
-                    at = std::find(keys.begin(), keys.end(), rowKeys[next]);
-                keys.insert(at, rowKeys[k]);
-            }
-        }
-        std::string line;
-        for (const std::string& key : keys)
-            line += (line.empty() ? "" : ",") + csvField(key);
-        out << line << "\r\n";
-        for (const Row& row : rows) {
-            line.clear();
-            for (std::size_t k = 0; k < keys.size(); ++k) {
-                const auto it = row.find(keys[k]);
-                std::string text;
-                if (it != row.end())
-                    text = !forTerminal && it->is_string() ? it->get_ref<const std::string&>() : cellText(*it);
-                line += (k ? "," : "") + csvField(text);
-            }
-            out << line << "\r\n";
-        }
+        for (const Column& column : columns)
+            keys.push_back(column.key);
+        exports::writeCsv(out, rows, forTerminal, examples, keys);
         return;
     }
     std::vector<std::vector<std::string>> cells;

@@ -1,9 +1,8 @@
 // Listing output for the cli: rows as ordered JSON objects, printed as an aligned table, RFC 4180 CSV or JSON lines.
 #pragma once
 
+#include "export/rows.hpp"
 #include "ladder/text_format.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <ostream>
@@ -27,7 +26,8 @@ struct Column {
     unsigned hideOrder = 0;
 };
 
-using Row = nlohmann::ordered_json;
+using exports::cellText;
+using exports::Row;  // ordered JSON objects (export/rows.hpp)
 
 // The width output to `fd` should fit: when `fd` is a terminal, COLUMNS (when set to a number) or else the
 // terminal's own width; 0 (no limit) when it is a pipe or a file.

@@ -1,5 +1,5 @@
 # Fails when a module includes something it must not (DESIGN.md "Architecture": capture -> decode -> store ->
-# cli/viewer, one way). Each include is read exactly: the path between the quotes or angle brackets.
+# ladder -> export -> cli/viewer, one way). Each include is read exactly: the path between the quotes or angle brackets.
 #   - a project header ("folder/...") must come from the module itself or from a folder it may use;
 #   - another folder's detail/ headers are private to it;
 #   - some third-party headers belong to one layer only (SQLite to the store, libpcap to capture, ...).
@@ -14,9 +14,10 @@ set(uses
     "decode|capture"
     "store|capture decode"
     "ladder|capture decode store"
-    "cli|capture decode store ladder"
-    "viewer|capture decode store ladder")
-set(project_folders capture decode store ladder cli viewer common)
+    "export|capture decode store ladder"
+    "cli|capture decode store ladder export"
+    "viewer|capture decode store ladder export")
+set(project_folders capture decode store ladder export cli viewer common)
 
 # module | third-party includes it must not see: an exact header, or a folder prefix ending in /
 set(third_party
@@ -24,6 +25,7 @@ set(third_party
     "decode|sqlite3.h pcap.h pcap/ imgui.h GLFW/ CLI/ backends/"
     "store|pcap.h pcap/ imgui.h GLFW/ CLI/ backends/"
     "ladder|sqlite3.h pcap.h pcap/ imgui.h GLFW/ CLI/ backends/"
+    "export|sqlite3.h pcap.h pcap/ imgui.h GLFW/ CLI/ backends/"
     "cli|sqlite3.h pcap.h pcap/ imgui.h GLFW/ backends/"
     "viewer|sqlite3.h pcap.h pcap/ CLI/")
 

@@ -13,7 +13,10 @@ set(expected
     "cli/bad.cpp: 'viewer/app.hpp'"
     "cli/bad.cpp: 'imgui.h'"
     "decode/bad.cpp: 'store/reader.hpp'"
-    "decode/bad.cpp: 'pcap/pcap.h'")
+    "decode/bad.cpp: 'pcap/pcap.h'"
+    "export/bad.cpp: 'viewer/app.hpp'"
+    "export/bad.cpp: 'cli/output.hpp'"
+    "export/bad.cpp: 'imgui.h'")
 foreach(needle IN LISTS expected)
     string(FIND "${out}" "${needle}" at)
     if(at EQUAL -1)

@@ -1,9 +1,9 @@
 // Unit tests of the cli's pieces: --interval, the --grep bounds, the pcap
 // writer's frames and CSV/sort helpers.
-#include "cli/frame_export.hpp"
 #include "cli/output.hpp"
 #include "cli/stats_output.hpp"
 #include "cli/text_search.hpp"
+#include "export/frame_export.hpp"
 
 #include "capture/error.hpp"
 
@@ -15,6 +15,7 @@
 namespace {
 
 using namespace sipscope::cli;
+using namespace sipscope::exports;
 using sipscope::store::MessageRow;
 
 TEST(Interval, NumbersWithAUnit) {

@@ -1,8 +1,8 @@
-// Unit tests of cli/ladder_export: SVG well-formedness, PlantUML/Mermaid/text goldens, escaping of
+// Unit tests of ladder/ladder_export: SVG well-formedness, PlantUML/Mermaid/text goldens, escaping of
 // hostile labels, and every format saying the same: labels, colours by class, µs times.
-#include "cli/ladder_export.hpp"
+#include "ladder/ladder_export.hpp"
 
-#include "cli/ladder_text.hpp"
+#include "ladder/ladder_text.hpp"
 
 #include "ladder/ladder_model.hpp"
 #include "ladder/text_format.hpp"
@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sipscope::cli {
+namespace sipscope::ladder {
 namespace {
 
 // [SECTION] The call under test: 3 hosts, 7 messages, hostile labels.
@@ -685,4 +685,4 @@ TEST(TerminalLadder, FitsTheTerminalWidth) {
 }
 
 }  // namespace
-}  // namespace sipscope::cli
+}  // namespace sipscope::ladder

@@ -3,7 +3,7 @@
 
 #include <string>
 
-namespace sipscope::cli {
+namespace sipscope::ladder {
 
 inline constexpr const char* PngRenderer = "rsvg-convert";
 inline constexpr const char* PngRendererPackage = "librsvg2-bin";
@@ -12,4 +12,4 @@ inline constexpr const char* PngRendererPackage = "librsvg2-bin";
 // not installed, and with its exit status when it fails.
 std::string renderSvgToPng(const std::string& svg);
 
-}  // namespace sipscope::cli
+}  // namespace sipscope::ladder

@@ -3,7 +3,7 @@
 // so the frames around the text are made up: UDP datagrams; a TCP connection per address pair (handshake, then
 // the messages as segments of at most 1460 bytes with consistent sequence and acknowledgement numbers); one SCTP
 // DATA chunk per message. TLS, WS and WSS messages are written as plain text over TCP, since neither keys nor the
-// WebSocket framing are stored. (The file is named for frames: the architecture test keeps "pcap" out of cli
+// WebSocket framing are stored. (The file is named for frames: the architecture test keeps "pcap" out of export
 // includes, which are not to see libpcap.)
 #pragma once
 
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace sipscope::cli {
+namespace sipscope::exports {
 
 struct PcapExportReport {
     std::uint64_t messages = 0;         // written
@@ -44,4 +44,4 @@ private:
 // All of `messages` at once.
 PcapExportReport writePcap(std::ostream& out, const std::vector<store::MessageRow>& messages);
 
-}  // namespace sipscope::cli
+}  // namespace sipscope::exports

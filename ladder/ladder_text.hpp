@@ -9,7 +9,7 @@
 #include <ostream>
 #include <vector>
 
-namespace sipscope::cli {
+namespace sipscope::ladder {
 
 struct LadderTextOptions {
     bool withRaw = false;  // print each message's text under its arrow
@@ -27,4 +27,4 @@ struct LadderTextOptions {
 void printLadder(std::ostream& out, const ladder::Model& model, const std::vector<store::MessageRow>& messages,
                  const LadderTextOptions& options);
 
-}  // namespace sipscope::cli
+}  // namespace sipscope::ladder

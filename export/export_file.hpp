@@ -5,7 +5,7 @@
 #include <ostream>
 #include <string>
 
-namespace sipscope::cli {
+namespace sipscope::exports {
 
 // Runs `write` on a temporary file beside `path` (same folder, so the rename cannot cross file systems) and
 // renames it over `path` only when `write` returns 0 and everything was written; otherwise, and when `write` throws,
@@ -15,4 +15,4 @@ namespace sipscope::cli {
 // file cannot be written.
 int writeExportFile(const std::string& path, const std::function<int(std::ostream&)>& write);
 
-}  // namespace sipscope::cli
+}  // namespace sipscope::exports

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace sipscope::cli {
+namespace sipscope::ladder {
 
 enum class LadderFormat { Svg, PlantUml, Mermaid, Text };
 
@@ -42,4 +42,4 @@ std::string escapePlantUml(std::string_view text);
 // ladder::printableText, then every character Mermaid could read as syntax as a #NN; entity code.
 std::string escapeMermaid(std::string_view text);
 
-}  // namespace sipscope::cli
+}  // namespace sipscope::ladder

@@ -1,9 +1,9 @@
 // Ladder export as SVG, PlantUML, Mermaid and text, drawn from the shared model and layout. Each writer escapes
 // packet text for its own syntax.
-#include "cli/ladder_export.hpp"
+#include "ladder/ladder_export.hpp"
 
-#include "cli/ladder_text.hpp"
 #include "ladder/ladder_layout.hpp"
+#include "ladder/ladder_text.hpp"
 #include "ladder/text_format.hpp"
 
 #include <algorithm>
@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 
-namespace sipscope::cli {
+namespace sipscope::ladder {
 
 namespace {
 
@@ -354,4 +354,4 @@ void exportLadder(std::ostream& out, LadderFormat format, const store::CallRow& 
     printLadder(out, model, {}, {});
 }
 
-}  // namespace sipscope::cli
+}  // namespace sipscope::ladder

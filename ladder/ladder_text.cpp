@@ -1,5 +1,5 @@
 // Draws the ladder layout as text. Works in display cells so UTF-8 labels keep the columns straight.
-#include "cli/ladder_text.hpp"
+#include "ladder/ladder_text.hpp"
 
 #include "ladder/ladder_layout.hpp"
 #include "ladder/text_format.hpp"
@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <string>
 
-namespace sipscope::cli {
+namespace sipscope::ladder {
 
 namespace {
 
@@ -187,4 +187,4 @@ void printLadder(std::ostream& out, const ladder::Model& model, const std::vecto
     }
 }
 
-}  // namespace sipscope::cli
+}  // namespace sipscope::ladder

@@ -1,5 +1,5 @@
 // Runs rsvg-convert without a shell (posix_spawnp) on a private temporary folder.
-#include "cli/svg_to_png.hpp"
+#include "ladder/svg_to_png.hpp"
 
 #include "capture/error.hpp"
 
@@ -17,7 +17,7 @@
 
 extern char** environ;
 
-namespace sipscope::cli {
+namespace sipscope::ladder {
 
 namespace {
 
@@ -86,4 +86,4 @@ std::string renderSvgToPng(const std::string& svg) {
     return png.str();
 }
 
-}  // namespace sipscope::cli
+}  // namespace sipscope::ladder

@@ -1,5 +1,5 @@
 // Exports go to a temporary file renamed into place on success (rename(2) replaces the target in one step).
-#include "cli/export_file.hpp"
+#include "export/export_file.hpp"
 
 #include "capture/error.hpp"
 
@@ -14,7 +14,7 @@
 #include <iostream>
 #include <vector>
 
-namespace sipscope::cli {
+namespace sipscope::exports {
 
 namespace {
 
@@ -99,4 +99,4 @@ int writeExportFile(const std::string& path, const std::function<int(std::ostrea
     return code;
 }
 
-}  // namespace sipscope::cli
+}  // namespace sipscope::exports

@@ -1,13 +1,13 @@
 // Frames built byte by byte: Ethernet II, IPv4 (RFC 791) or IPv6 (RFC 8200), UDP (RFC 768), TCP (RFC 9293),
 // SCTP (RFC 9260, CRC32c checksum). Every checksum is computed, so tshark reports none as bad.
-#include "cli/frame_export.hpp"
+#include "export/frame_export.hpp"
 
 #include <arpa/inet.h>
 
 #include <array>
 #include <map>
 
-namespace sipscope::cli {
+namespace sipscope::exports {
 
 namespace {
 
@@ -345,4 +345,4 @@ void PcapExporter::add(const store::MessageRow& message) {
     ++report.messages;
 }
 
-}  // namespace sipscope::cli
+}  // namespace sipscope::exports

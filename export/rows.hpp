@@ -1,0 +1,35 @@
+// Listing rows as ordered JSON objects and their RFC 4180 CSV: what `sipscope calls` and `sipscope export calls`
+// print and what the viewer's "list as CSV" writes, so both front ends write the same fields in the same order.
+#pragma once
+
+#include "store/reader.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace sipscope::exports {
+
+using Row = nlohmann::ordered_json;
+
+// One call as the row `sipscope calls` lists: every field DESIGN.md documents for it, in its order.
+Row callRow(const store::CallRow& call);
+
+// The text of one field as a table or CSV shows it: null empty, strings escaped for the terminal, booleans
+// true/false, numbers as JSON writes them.
+std::string cellText(const Row& value);
+
+// Writes `rows` as CSV. The header is every key of any row, in first-seen order (a row without a key leaves its
+// field empty); `examples` make the header when there are no rows (so an empty listing has the same header), and
+// `fallbackKeys` when there are no examples either. A field with a comma, quote, CR or LF is quoted, quotes doubled
+// (RFC 4180); lines end in CRLF. With `forTerminal` false (a file) strings keep their bytes, newlines included,
+// instead of being escaped for the terminal.
+void writeCsv(std::ostream& out, const std::vector<Row>& rows, bool forTerminal, const std::vector<Row>& examples = {},
+              const std::vector<std::string>& fallbackKeys = {});
+
+// `calls` as `sipscope export calls --format csv -o FILE` writes them.
+void writeCallsCsv(std::ostream& out, const std::vector<store::CallRow>& calls);
+
+}  // namespace sipscope::exports
