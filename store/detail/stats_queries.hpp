@@ -1,0 +1,18 @@
+// The statistics over the calls and messages a store::Filter selects: the `stats` summary with RFC 6076, per host,
+// per time interval. Internal to store/ (the Reader's stats(), hostStats() and intervalStats(), documented there).
+#pragma once
+
+#include "store/reader.hpp"
+
+#include <cstdint>
+#include <vector>
+
+struct sqlite3;
+
+namespace sipscope::store::detail {
+
+Stats readStats(sqlite3* db, const Filter& filter);
+std::vector<HostStats> readHostStats(sqlite3* db, const Filter& filter);
+std::vector<IntervalStats> readIntervalStats(sqlite3* db, const Filter& filter, std::int64_t intervalUs);
+
+}  // namespace sipscope::store::detail
