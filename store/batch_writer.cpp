@@ -545,10 +545,10 @@ void BatchWriter::write(const Batch& batch) {
             insert.bindInt(p++, firstBlockId + m.block);
             insert.bindInt(p++, m.blockOffset);
             insert.bindInt(p++, m.textLength);
-            const std::int64_t flags = m.flags & (FlagValid | FlagRetransmission | FlagRepeatedFailure);
+            const std::int64_t flags = m.flags & CountedFlags;
             ++messageCounts[{methodId, m.status, reasonId, flags}];
-            const bool isFailure = m.status >= 400 && m.status <= 699 && m.status != 401 && m.status != 407 &&
-                                   (flags & FlagRetransmission) == 0;  // per host: every hop's copy
+            const bool isFailure =
+                isFailureStatus(m.status) && (flags & FlagRetransmission) == 0;  // per host: every hop's copy
             auto& sender = hostCounts[srcId];
             ++sender[0];
             sender[2] += methodId != 0;

@@ -3,6 +3,7 @@
 #include "store/database.hpp"
 
 #include "capture/error.hpp"
+#include "store/detail/message_flags.hpp"
 
 #include <sqlite3.h>
 
@@ -218,28 +219,32 @@ CREATE TABLE IF NOT EXISTS host_counts (
 // tests these few rows and then finds the calls of the matching pairs through the calls_from index.
 // message_counts and host_counts: what `stats` without a filter needs from the messages table, kept by the writer
 // in each batch's transaction (store/batch_writer.cpp) so that it reads a few hundred rows instead of every message.
-// message_counts: messages by method_id, status, reason_id (0 for NULL) and flags & 69 (valid, retransmission, a
-// failure another hop already carried);
+// message_counts: messages by method_id, status, reason_id (0 for NULL) and their CountedFlags (valid,
+// retransmission, a failure another hop already carried);
 // host_counts: per endpoint, messages sent and received, requests, responses and failures sent (a failure: a
 // 4xx-6xx response other than 401/407, not a retransmission). A database whose messages were written without them
 // gets them filled once from the messages, by this statement.
-constexpr const char* FillCountsSql = R"sql(
+std::string fillCountsSql() {
+    return R"sql(
 DELETE FROM message_counts;
 DELETE FROM host_counts;
 DELETE FROM call_froms;
 INSERT INTO call_froms(from_uri, from_user) SELECT DISTINCT from_uri, from_user FROM calls;
 INSERT INTO message_counts(method_id, status, reason_id, flags, messages)
-    SELECT coalesce(method_id, 0), coalesce(status, 0), coalesce(reason_id, 0), flags & 69, count(*) FROM messages
+    SELECT coalesce(method_id, 0), coalesce(status, 0), coalesce(reason_id, 0), )sql" +
+           detail::flagBitsSql("flags", detail::CountedFlags) + R"sql(, count(*) FROM messages
     GROUP BY 1, 2, 3, 4;
 INSERT INTO host_counts(host_id, sent, received, requests_sent, responses_sent, failures_sent)
     SELECT host, sum(sent), sum(received), sum(request), sum(response), sum(failure) FROM (
         SELECT src_id AS host, 1 AS sent, 0 AS received, method_id IS NOT NULL AS request,
                status IS NOT NULL AS response,
-               (status BETWEEN 400 AND 699 AND status NOT IN (401, 407) AND (flags & 4) = 0) AS failure
+               ()sql" +
+           detail::failureSql("", detail::FlagRetransmission) + R"sql() AS failure
         FROM messages
         UNION ALL SELECT dst_id, 0, 1, 0, 0, 0 FROM messages)
     GROUP BY host;
 )sql";
+}
 
 // Every message in time order (store/reader.cpp): `messages --limit 50` reads 50 index entries instead of sorting
 // every message (7 s of CPU on a million calls). One call's messages are few: messages_call finds them, a sort orders
@@ -367,7 +372,7 @@ void Database::createOrCheckSchema(Mode mode) {
         exec("BEGIN IMMEDIATE");
         try {
             exec(SchemaSql);
-            exec(FillCountsSql);
+            exec(fillCountsSql().c_str());
             exec("COMMIT");
         } catch (...) {
             sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -446,7 +451,7 @@ void Database::migrate(int fromVersion) {
             if (step.fromVersion >= fromVersion)
                 execMigrationStep(step.sql);
         exec(SchemaSql);
-        exec(FillCountsSql);  // the count tables are new to every older version
+        exec(fillCountsSql().c_str());  // the count tables are new to every older version
         const std::string update =
             "UPDATE meta SET value = '" + std::to_string(SchemaVersion) + "' WHERE key = 'schema_version'";
         exec(update.c_str());

@@ -7,6 +7,7 @@
 #include "store/database.hpp"
 #include "store/detail/batch_writer.hpp"
 #include "store/detail/media_rows.hpp"
+#include "store/detail/message_flags.hpp"
 #include "store/detail/statement.hpp"
 #include "store/detail/text_blocks.hpp"
 
@@ -172,7 +173,7 @@ public:
     // Whether `message` (not a retransmission) repeats a failure its call already had on another hop; remembers it.
     bool isRepeat(const decode::SipMessageView& message, std::uint64_t callKey) {
         const int status = message.statusCode();
-        if (callKey == 0 || status < 400 || status > 699 || status == 401 || status == 407)
+        if (callKey == 0 || !detail::isFailureStatus(status))
             return false;
         std::vector<Failure>& seen = m_calls[callKey];
         const Failure failure{message.cseq().number, status, std::string(message.cseq().method)};

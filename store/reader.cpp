@@ -7,6 +7,7 @@
 #include "store/database.hpp"
 #include "store/detail/call_graph.hpp"
 #include "store/detail/filter_sql.hpp"
+#include "store/detail/message_flags.hpp"
 #include "store/detail/statement.hpp"
 #include "store/detail/stats_queries.hpp"
 #include "store/detail/text_blocks.hpp"
@@ -158,10 +159,10 @@ struct Reader::Impl {
         row.cseq = static_cast<std::uint32_t>(stmt.columnInt(9));
         row.cseqMethod = stmt.columnText(10);
         const auto flags = stmt.columnInt(11);
-        row.valid = flags & 1;
-        row.retransmission = flags & 4;
-        row.hasSdp = flags & 8;
-        row.sdpRole = (flags & 16) ? "offer" : (flags & 32) ? "answer" : "";
+        row.valid = flags & detail::FlagValid;
+        row.retransmission = flags & detail::FlagRetransmission;
+        row.hasSdp = flags & detail::FlagHasSdp;
+        row.sdpRole = (flags & detail::FlagSdpOffer) ? "offer" : (flags & detail::FlagSdpAnswer) ? "answer" : "";
         row.error = stmt.columnOptionalText(12);
         row.frame = static_cast<std::uint64_t>(stmt.columnInt(14));
         row.transactionKey = stmt.columnInt(18);

@@ -4,6 +4,7 @@
 
 #include "capture/packet.hpp"
 #include "decode/correlator.hpp"
+#include "store/detail/message_flags.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -21,16 +22,6 @@ struct StringRef {
     bool isNull() const { return length == NoString; }
 };
 
-enum MessageFlags : std::uint32_t {
-    FlagValid = 1u << 0,
-    FlagRequest = 1u << 1,
-    FlagRetransmission = 1u << 2,
-    FlagHasSdp = 1u << 3,
-    FlagSdpOffer = 1u << 4,         // its SDP is an offer (RFC 3264)
-    FlagSdpAnswer = 1u << 5,        // its SDP is an answer
-    FlagRepeatedFailure = 1u << 6,  // a failure response another hop of its call already carried (stats count it once)
-};
-
 struct MessageRecord {
     std::int64_t timestampUs = 0;
     std::uint64_t frame = 0;
@@ -46,7 +37,7 @@ struct MessageRecord {
     StringRef reason;
     std::uint32_t cseq = 0;
     StringRef cseqMethod;
-    std::uint32_t flags = 0;
+    std::uint32_t flags = 0;  // MessageFlags
     StringRef error;
     std::uint32_t errorOffset = 0;
     std::uint32_t textOffset = 0;  // into Batch::texts

@@ -3,6 +3,7 @@
 
 #include "capture/error.hpp"
 #include "store/detail/filter_sql.hpp"
+#include "store/detail/message_flags.hpp"
 #include "store/detail/statement.hpp"
 
 #include <sqlite3.h>
@@ -160,8 +161,9 @@ void callStats(sqlite3* db, const Where& where, Stats& stats) {
 void messageStatsFromCounts(sqlite3* db, Stats& stats) {
     {
         Statement stmt(
-            db, "SELECT coalesce(sum(messages), 0), coalesce(sum(CASE WHEN (flags & 1) = 0 THEN messages END), 0), "
-                "coalesce(sum(CASE WHEN (flags & 4) != 0 THEN messages END), 0) FROM message_counts");
+            db, "SELECT coalesce(sum(messages), 0), coalesce(sum(CASE WHEN " + flagBitsSql("flags", FlagValid) +
+                    " = 0 THEN messages END), 0), coalesce(sum(CASE WHEN " + flagBitsSql("flags", FlagRetransmission) +
+                    " != 0 THEN messages END), 0) FROM message_counts");
         if (stmt.step()) {
             stats.messages = static_cast<std::uint64_t>(stmt.columnInt(0));
             stats.invalidMessages = static_cast<std::uint64_t>(stmt.columnInt(1));
@@ -181,9 +183,9 @@ void messageStatsFromCounts(sqlite3* db, Stats& stats) {
     }
     {
         Statement stmt(db, "SELECT status, (SELECT text FROM strings WHERE id = reason), n FROM (SELECT status, "
-                           "min(nullif(reason_id, 0)) AS reason, sum(messages) AS n FROM message_counts WHERE status "
-                           "BETWEEN 400 AND 699 AND status NOT IN (401, 407) AND (flags & 68) = 0 GROUP BY status) "
-                           "ORDER BY n DESC, status");
+                           "min(nullif(reason_id, 0)) AS reason, sum(messages) AS n FROM message_counts WHERE " +
+                               failureSql("", FlagRetransmission | FlagRepeatedFailure) +
+                               " GROUP BY status) ORDER BY n DESC, status");
         while (stmt.step())
             stats.failures.push_back({static_cast<int>(stmt.columnInt(0)), stmt.columnText(1),
                                       static_cast<std::uint64_t>(stmt.columnInt(2))});
@@ -203,13 +205,12 @@ void messageStatsFromCounts(sqlite3* db, Stats& stats) {
     }
 }
 
-// A failure response: 4xx-6xx other than the 401/407 challenges, not a retransmission.
-constexpr const char* FailureCondition =
-    "m.status BETWEEN 400 AND 699 AND m.status NOT IN (401, 407) AND (m.flags & 4) = 0";
-// The same, counted once per call however many hops it crossed: not the copies a proxy forwarded (flag 64, set at
-// import: a failure of the same call, CSeq and status seen before on another hop). Hosts count every hop's copy.
-constexpr const char* CallFailureCondition =
-    "m.status BETWEEN 400 AND 699 AND m.status NOT IN (401, 407) AND (m.flags & 68) = 0";
+// A failure response (isFailureStatus), not a retransmission.
+const std::string FailureCondition = failureSql("m.", FlagRetransmission);
+// The same, counted once per call however many hops it crossed: not the copies a proxy forwarded
+// (FlagRepeatedFailure, set at import: a failure of the same call, CSeq and status seen before on another hop).
+// Hosts count every hop's copy.
+const std::string CallFailureCondition = failureSql("m.", FlagRetransmission | FlagRepeatedFailure);
 
 }  // namespace
 
@@ -238,8 +239,9 @@ Stats readStats(sqlite3* db, const Filter& filter) {
                              "LEFT JOIN calls c ON c.id = m.call_key" +
                              where.sql;
     {
-        Statement stmt(
-            db, "SELECT count(*), coalesce(sum((m.flags & 1) = 0), 0), coalesce(sum((m.flags & 4) != 0), 0)" + from);
+        Statement stmt(db, "SELECT count(*), coalesce(sum(" + flagBitsSql("m.flags", FlagValid) +
+                               " = 0), 0), coalesce(sum(" + flagBitsSql("m.flags", FlagRetransmission) + " != 0), 0)" +
+                               from);
         int index = 1;
         where.bind(stmt, index);
         if (stmt.step()) {

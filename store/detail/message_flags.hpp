@@ -1,0 +1,47 @@
+// The bits of messages.flags (and of message_counts.flags), and the failure responses the statistics count: each
+// named once here and used by that name in C++ and in the SQL text alike (the writer sets them, the counts keep
+// them, the reader and the statistics test them).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace sipscope::store::detail {
+
+enum MessageFlags : std::uint32_t {
+    FlagValid = 1u << 0,
+    FlagRequest = 1u << 1,
+    FlagRetransmission = 1u << 2,
+    FlagHasSdp = 1u << 3,
+    FlagSdpOffer = 1u << 4,         // its SDP is an offer (RFC 3264)
+    FlagSdpAnswer = 1u << 5,        // its SDP is an answer
+    FlagRepeatedFailure = 1u << 6,  // a failure response another hop of its call already carried (stats count it once)
+};
+
+// The flags message_counts keeps of each message: those the statistics read from it; the others would only split
+// its rows.
+inline constexpr std::uint32_t CountedFlags = FlagValid | FlagRetransmission | FlagRepeatedFailure;
+
+// A failure response: 4xx-6xx other than the 401/407 challenges (which ask for credentials and are usually retried).
+constexpr bool isFailureStatus(int status) { return status >= 400 && status <= 699 && status != 401 && status != 407; }
+
+// SQL: the bits of `flags` (a column) among `bits`, as an integer: "(m.flags & 4)".
+inline std::string flagBitsSql(std::string_view flags, std::uint32_t bits) {
+    std::string sql = "(";  // appended, not `"(" + ...`: GCC 12 warns falsely (-Wrestrict) on that
+    sql += flags;
+    sql += " & ";
+    sql += std::to_string(bits);
+    sql += ")";
+    return sql;
+}
+
+// SQL: a failure response (isFailureStatus) with none of the flags `excluded`, over the columns `status` and `flags`
+// of the table aliased `prefix` ("m." or "" for none).
+inline std::string failureSql(std::string_view prefix, std::uint32_t excluded) {
+    const std::string status = std::string(prefix) + "status";
+    return status + " BETWEEN 400 AND 699 AND " + status + " NOT IN (401, 407) AND " +
+           flagBitsSql(std::string(prefix) + "flags", excluded) + " = 0";
+}
+
+}  // namespace sipscope::store::detail
