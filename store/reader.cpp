@@ -195,15 +195,21 @@ std::vector<CallRow> Reader::calls(const Filter& filter) const {
 
 namespace {
 
-// The ORDER BY expression of a callPage sort field (the joins of CallColumns in scope).
+// The ORDER BY expression of a callPage sort field (the joins of CallColumns in scope). NULL reads as '' or -1,
+// which sort where SQLite puts NULL (first), so that keyset pages can compare keys with < and >.
 std::string callSortExpression(const std::string& field) {
-    static const std::map<std::string, std::string> expressions{
-        {"start", "c.start_us"},  {"duration", "c.end_us - c.start_us"},
-        {"from", "c.from_uri"},   {"to", "c.to_uri"},
-        {"src", "s.text"},        {"dst", "d.text"},
-        {"method", "mt.text"},    {"state", "c.state"},
-        {"status", "c.status"},   {"messages", "c.messages"},
-        {"call_id", "c.call_id"}, {"kind", "c.kind"}};
+    static const std::map<std::string, std::string> expressions{{"start", "c.start_us"},
+                                                                {"duration", "c.end_us - c.start_us"},
+                                                                {"from", "c.from_uri"},
+                                                                {"to", "c.to_uri"},
+                                                                {"src", "coalesce(s.text, '')"},
+                                                                {"dst", "coalesce(d.text, '')"},
+                                                                {"method", "coalesce(mt.text, '')"},
+                                                                {"state", "c.state"},
+                                                                {"status", "coalesce(c.status, -1)"},
+                                                                {"messages", "c.messages"},
+                                                                {"call_id", "c.call_id"},
+                                                                {"kind", "c.kind"}};
     const auto found = expressions.find(field);
     return found == expressions.end() ? "c.start_us" : found->second;
 }
@@ -229,6 +235,80 @@ std::vector<CallRow> Reader::callPage(const Filter& filter, const std::string& s
         rows.push_back(readCall(stmt));
     detail::fillLegs(m_impl->db.handle(), rows);
     return rows;
+}
+
+namespace {
+
+constexpr const char* CallJoins = " LEFT JOIN strings mt ON mt.id = c.method_id LEFT JOIN endpoints s ON s.id = "
+                                  "c.src_id LEFT JOIN endpoints d ON d.id = c.dst_id";
+
+// callPage's order as a list of terms: the field, then start and id, which make it total.
+std::string callSortTerms(const std::string& field) {
+    const std::string expression = callSortExpression(field);
+    return (expression == "c.start_us" ? std::string() : expression + ", ") + "c.start_us, c.id";
+}
+
+// "(key of the row) < (key of call ?)" for `comparison` "<" (or ">"), in callPage's order by `field`.
+std::string keysetClause(const std::string& field, const char* comparison) {
+    return "(" + callSortTerms(field) + ") " + comparison + " (SELECT " + callSortTerms(field) + " FROM calls c" +
+           CallJoins + " WHERE c.id = ?)";
+}
+
+}  // namespace
+
+std::vector<CallRow> Reader::callPageFrom(const Filter& filter, const std::string& sortField, bool descending,
+                                          std::optional<std::int64_t> anchor, bool isBackward, std::size_t skip,
+                                          std::size_t count) const {
+    ReadTransaction transaction(m_impl->db.handle());
+    Where where;
+    detail::addCallFilters(filter, where, false,
+                           filter.from ? detail::fromPairs(m_impl->db.handle(), *filter.from) : std::nullopt);
+    // Backward reads the order reversed from the anchor, then turns the rows round.
+    const bool isReversed = descending != isBackward;
+    if (anchor)
+        where.add(keysetClause(sortField, isReversed ? "<" : ">"), {*anchor});
+    const char* direction = isReversed ? " DESC" : "";
+    const std::string expression = callSortExpression(sortField);
+    std::string order = " ORDER BY ";
+    if (expression != "c.start_us")
+        order += expression + direction + ", ";
+    order += std::string("c.start_us") + direction + ", c.id" + direction;
+    Statement stmt(m_impl->db.handle(), std::string(CallColumns) + where.sql + order + " LIMIT ? OFFSET ?");
+    int index = 1;
+    where.bind(stmt, index);
+    stmt.bindInt(index++, static_cast<std::int64_t>(count));
+    stmt.bindInt(index, static_cast<std::int64_t>(skip));
+    std::vector<CallRow> rows;
+    while (stmt.step())
+        rows.push_back(readCall(stmt));
+    if (isBackward)
+        std::reverse(rows.begin(), rows.end());
+    detail::fillLegs(m_impl->db.handle(), rows);
+    return rows;
+}
+
+std::optional<std::uint64_t> Reader::callPosition(const Filter& filter, const std::string& sortField, bool descending,
+                                                  std::int64_t key) const {
+    ReadTransaction transaction(m_impl->db.handle());
+    Where where;
+    detail::addCallFilters(filter, where, false,
+                           filter.from ? detail::fromPairs(m_impl->db.handle(), *filter.from) : std::nullopt);
+    auto count = [&](const std::string& clause) {
+        Where with = where;
+        with.add(clause, {key});
+        Statement stmt(m_impl->db.handle(), std::string("SELECT count(*) FROM calls c") + CallJoins + with.sql);
+        int index = 1;
+        with.bind(stmt, index);
+        return stmt.step() ? static_cast<std::uint64_t>(stmt.columnInt(0)) : 0;
+    };
+    if (count("c.id = ?") == 0)
+        return std::nullopt;
+    return count(keysetClause(sortField, descending ? ">" : "<"));
+}
+
+std::int64_t Reader::dataVersion() const {
+    Statement stmt(m_impl->db.handle(), "PRAGMA data_version");
+    return stmt.step() ? stmt.columnInt(0) : 0;
 }
 
 std::uint64_t Reader::countCalls(const Filter& filter) const {

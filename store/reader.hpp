@@ -219,6 +219,19 @@ public:
                                   std::size_t offset, std::size_t count) const;
     // How many calls `filter` selects (its limit ignored).
     std::uint64_t countCalls(const Filter& filter) const;
+    // Keyset paging, for a list scrolled far from its start (OFFSET walks every row before the page): up to `count`
+    // calls in callPage's order that come after the call `anchorKey` (or, `isBackward`, before it; the rows still in
+    // list order), skipping the `skip` nearest the anchor. Without an anchor: from the first call (backward: from the
+    // last). It costs skip + count rows, wherever the anchor is.
+    std::vector<CallRow> callPageFrom(const Filter& filter, const std::string& sortField, bool descending,
+                                      std::optional<std::int64_t> anchorKey, bool isBackward, std::size_t skip,
+                                      std::size_t count) const;
+    // How many calls come before call `key` in callPage's order; nullopt when `filter` does not select it.
+    std::optional<std::uint64_t> callPosition(const Filter& filter, const std::string& sortField, bool descending,
+                                              std::int64_t key) const;
+    // Changes whenever another connection commits to the database (SQLite's data_version): a poll of a database a
+    // capture is writing that costs no table read.
+    std::int64_t dataVersion() const;
     // Messages in time order, ties in capture order. `withText` loads each message's raw text too.
     std::vector<MessageRow> messages(const Filter& filter, bool withText = false) const;
     // The same messages one at a time, without holding them all; `visit` returns false to stop.

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -95,6 +97,47 @@ TEST(CallPage, CountAndPagesFollowTheFilterButNotItsLimit) {
     from.from = "nobody";
     EXPECT_EQ(reader.countCalls(from), 0u);
     EXPECT_TRUE(reader.callPage(from, "start", false, 0, 10).empty());
+}
+
+// Keyset pages (Reader::callPageFrom) cut the same rows as OFFSET pages, from any anchor, both ways, in every order
+// (ties and NULLs included: the pings have no status, three calls share a method), and callPosition is each call's
+// place in that order.
+TEST(CallPage, KeysetPagesAndPositionsMatchOffsetPages) {
+    test::TempDir dir;
+    fiveCalls().write(dir.file("a.pcap"));
+    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
+    store::Reader reader(dir.file("db"));
+    for (const char* sort : {"start", "duration", "from", "src", "method", "state", "status", "call_id", "kind"}) {
+        for (const bool descending : {false, true}) {
+            SCOPED_TRACE(std::string(sort) + (descending ? " desc" : ""));
+            const std::vector<store::CallRow> all = reader.callPage({}, sort, descending, 0, 10);
+            ASSERT_EQ(all.size(), 5u);
+            const std::vector<std::string> ids = callIds(all);
+            auto slice = [&ids](std::size_t from, std::size_t to) {
+                return std::vector<std::string>(ids.begin() + static_cast<std::ptrdiff_t>(std::min(from, to)),
+                                                ids.begin() + static_cast<std::ptrdiff_t>(to));
+            };
+            EXPECT_EQ(callIds(reader.callPageFrom({}, sort, descending, std::nullopt, false, 1, 2)), slice(1, 3));
+            EXPECT_EQ(callIds(reader.callPageFrom({}, sort, descending, std::nullopt, true, 1, 2)), slice(2, 4));
+            for (std::size_t at = 0; at < all.size(); ++at) {
+                SCOPED_TRACE("anchor " + ids[at]);
+                EXPECT_EQ(reader.callPosition({}, sort, descending, all[at].key), at);
+                EXPECT_EQ(callIds(reader.callPageFrom({}, sort, descending, all[at].key, false, 0, 2)),
+                          slice(at + 1, std::min<std::size_t>(at + 3, 5)));
+                EXPECT_EQ(callIds(reader.callPageFrom({}, sort, descending, all[at].key, false, 1, 10)),
+                          slice(std::min<std::size_t>(at + 2, 5), 5));
+                EXPECT_EQ(callIds(reader.callPageFrom({}, sort, descending, all[at].key, true, 0, 2)),
+                          slice(at >= 2 ? at - 2 : 0, at));
+            }
+        }
+    }
+    store::Filter rejected;
+    rejected.state = "rejected";
+    const std::vector<store::CallRow> all = reader.callPage({}, "start", false, 0, 10);
+    EXPECT_EQ(reader.callPosition(rejected, "start", false, all[3].key), 1u);            // call-3, after call-1
+    EXPECT_EQ(reader.callPosition(rejected, "start", false, all[2].key), std::nullopt);  // a ping: not listed
+    EXPECT_EQ(callIds(reader.callPageFrom(rejected, "start", false, all[2].key, false, 0, 10)),
+              std::vector<std::string>{"call-3"});  // an anchor the filter leaves out still has its place
 }
 
 }  // namespace
