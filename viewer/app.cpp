@@ -29,8 +29,8 @@ namespace {
 
 // A script step that has not settled by then reports a hang instead of waiting for ctest's timeout.
 constexpr auto StepDeadline = std::chrono::seconds(20);
-// How often an interactive viewer looks for calls a capture added.
-constexpr auto LiveRefreshPeriod = std::chrono::seconds(1);
+// How often the viewer looks whether a capture added calls or messages (new ones show within a second).
+constexpr auto LivePollPeriod = std::chrono::milliseconds(250);
 constexpr const char* DejaVuSans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 constexpr float FontSizePx = 15.0f;
 
@@ -148,7 +148,7 @@ int App::Impl::loop() {
     ImGuiIO& io = ImGui::GetIO();
     int settledFrames = 0;
     auto stepStartedAt = std::chrono::steady_clock::now();
-    auto refreshedAt = std::chrono::steady_clock::now();
+    auto polledAt = std::chrono::steady_clock::now();
     while (!glfwWindowShouldClose(window)) {
         if (isScripted)
             glfwPollEvents();
@@ -164,7 +164,11 @@ int App::Impl::loop() {
         ImGui_ImplGlfw_NewFrame();
         InputReplay::Checks checks;
         if (isScripted) {
-            const bool isAdvancing = settledFrames >= options.settleFrames && !replay->isDone();
+            bool isAdvancing = settledFrames >= options.settleFrames && !replay->isDone();
+            if (const std::optional<std::uint64_t> calls = replay->waitedCalls(); calls && isAdvancing) {
+                const std::optional<std::uint64_t> listed = workspace->report().callsListed;
+                isAdvancing = listed && *listed >= *calls;
+            }
             checks = replay->apply(io, isAdvancing);
             if (isAdvancing) {
                 settledFrames = 0;
@@ -216,9 +220,11 @@ int App::Impl::loop() {
                              replay->line(), static_cast<long long>(StepDeadline.count()));
                 return 2;
             }
-        } else if (std::chrono::steady_clock::now() - refreshedAt > LiveRefreshPeriod) {
-            workspace->refresh();
-            refreshedAt = std::chrono::steady_clock::now();
+        }
+        // Scripts too: a test checks that a database another process writes is followed.
+        if (std::chrono::steady_clock::now() - polledAt > LivePollPeriod) {
+            workspace->poll();
+            polledAt = std::chrono::steady_clock::now();
         }
         if (!isOpen)
             break;

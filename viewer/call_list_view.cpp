@@ -91,14 +91,21 @@ void CallListView::setQuery(ListQuery query) {
     m_marked.clear();
     m_cursor = 0;
     m_cursorKey.reset();
+    m_pages.clear();
+    m_stalePages.clear();  // another order: the old rows would be in the wrong places
     refresh();
 }
 
 void CallListView::refresh() {
     ++m_generation;
+    for (auto& [page, rows] : m_pages)
+        m_stalePages[page] = std::move(rows);
+    evictPages(m_stalePages);
     m_pages.clear();
     m_pending.clear();
+    m_anchors.clear();
     m_error.clear();
+    m_isCountFresh = false;
     requestCount();
 }
 
@@ -117,6 +124,7 @@ void CallListView::requestCount() {
             // import created the file) is over.
             m_error.clear();
             m_total = total;
+            m_isCountFresh = true;
             if (onCounted)
                 onCounted(total);
             if (m_cursor >= total)
@@ -125,42 +133,126 @@ void CallListView::requestCount() {
     });
 }
 
-void CallListView::requestPage(std::size_t page) {
-    if (m_pending.count(page) || m_pages.count(page))
-        return;
-    m_pending.insert(page);
-    m_queries.submit([this, generation = m_generation, page, query = m_query](const store::Reader& reader) {
-        std::vector<store::CallRow> rows =
-            reader.callPage(query.filter, query.sortField, query.isDescending, page * PageRows, PageRows);
-        m_ui.post([this, generation, page, rows = std::move(rows)]() mutable {
-            if (generation != m_generation)
-                return;
-            m_pending.erase(page);
-            m_pages[page] = Page{std::move(rows), m_frame};
-            evictPages();
+void CallListView::showCall(std::int64_t key, bool isByUser) {
+    m_queries.submit([this, generation = m_generation, query = m_query, key, isByUser](const store::Reader& reader) {
+        const std::optional<std::uint64_t> row =
+            reader.callPosition(query.filter, query.sortField, query.isDescending, key);
+        m_ui.post([this, generation, row, key, isByUser] {
+            if (generation == m_generation && row)
+                placeCursor(static_cast<std::size_t>(*row), key, isByUser);
         });
     });
 }
 
-void CallListView::evictPages() {
-    while (m_pages.size() > MaxPages) {
-        auto oldest = std::min_element(m_pages.begin(), m_pages.end(), [](const auto& a, const auto& b) {
+void CallListView::showNewest() {
+    m_queries.submit([this, generation = m_generation, query = m_query](const store::Reader& reader) {
+        const std::vector<store::CallRow> newest =
+            reader.callPageFrom(query.filter, "start", true, std::nullopt, false, 0, 1);
+        if (newest.empty())
+            return;
+        const std::int64_t key = newest.front().key;
+        const std::optional<std::uint64_t> row =
+            reader.callPosition(query.filter, query.sortField, query.isDescending, key);
+        m_ui.post([this, generation, row, key] {
+            if (generation == m_generation && row)
+                placeCursor(static_cast<std::size_t>(*row), key, true);
+        });
+    });
+}
+
+void CallListView::placeCursor(std::size_t row, std::int64_t key, bool isByUser) {
+    m_cursor = row;
+    m_cursorKey.reset();  // set, and onCursor told, once the row's page is in (see draw)
+    m_anchors[row] = key;
+    m_scrollToCursor = true;
+    m_isCursorMoved = isByUser;
+}
+
+void CallListView::requestPage(std::size_t page) {
+    // Pages wait for their generation's count: a page cut to an older count would miss the rows added since.
+    if (m_pending.count(page) || m_pages.count(page) || !m_total || !m_isCountFresh)
+        return;
+    const std::size_t total = static_cast<std::size_t>(*m_total);
+    const std::size_t first = page * PageRows;
+    if (first >= total)
+        return;
+    const std::size_t end = std::min(total, first + PageRows);  // one past the page's last row
+    // Read from the nearest known row: the list's start or end, or an anchor on either side. OFFSET (the skip) then
+    // walks only the rows between it and the page.
+    struct Plan {
+        std::optional<std::int64_t> anchor;
+        bool isBackward = false;
+        std::size_t skip = 0;
+    };
+    Plan plan{std::nullopt, false, first};
+    if (total - end < plan.skip)
+        plan = {std::nullopt, true, total - end};
+    if (const auto after = m_anchors.lower_bound(end); after != m_anchors.end() && after->first - end < plan.skip)
+        plan = {after->second, true, after->first - end};
+    if (auto before = m_anchors.lower_bound(first); before != m_anchors.begin()) {
+        --before;
+        if (first - before->first - 1 < plan.skip)
+            plan = {before->second, false, first - before->first - 1};
+    }
+    m_pending.insert(page);
+    m_queries.submit([this, generation = m_generation, page, query = m_query, plan,
+                      count = end - first](const store::Reader& reader) {
+        std::vector<store::CallRow> rows = reader.callPageFrom(query.filter, query.sortField, query.isDescending,
+                                                               plan.anchor, plan.isBackward, plan.skip, count);
+        m_ui.post([this, generation, page, rows = std::move(rows)]() mutable {
+            if (generation != m_generation)
+                return;
+            m_pending.erase(page);
+            if (!rows.empty()) {
+                m_anchors[page * PageRows] = rows.front().key;
+                m_anchors[page * PageRows + rows.size() - 1] = rows.back().key;
+            }
+            m_stalePages.erase(page);
+            m_pages[page] = Page{std::move(rows), m_frame};
+            evictPages(m_pages);
+            // Anchors of pages long gone are kept while few; when many, only the held pages' stay.
+            if (m_anchors.size() > MaxAnchors) {
+                m_anchors.clear();
+                for (const auto& [held, heldPage] : m_pages)
+                    if (!heldPage.rows.empty()) {
+                        m_anchors[held * PageRows] = heldPage.rows.front().key;
+                        m_anchors[held * PageRows + heldPage.rows.size() - 1] = heldPage.rows.back().key;
+                    }
+            }
+        });
+    });
+}
+
+void CallListView::evictPages(std::map<std::size_t, Page>& pages) {
+    while (pages.size() > MaxPages) {
+        auto oldest = std::min_element(pages.begin(), pages.end(), [](const auto& a, const auto& b) {
             return a.second.usedFrame < b.second.usedFrame;
         });
-        m_pages.erase(oldest);
+        pages.erase(oldest);
     }
 }
 
-const store::CallRow* CallListView::rowAt(std::size_t row) {
+const store::CallRow* CallListView::rowAt(std::size_t row, bool orStale) {
     const std::size_t page = row / PageRows;
+    const std::size_t index = row % PageRows;
     const auto found = m_pages.find(page);
     if (found == m_pages.end()) {
         requestPage(page);
-        return nullptr;
+        const auto stale = orStale ? m_stalePages.find(page) : m_stalePages.end();
+        if (stale == m_stalePages.end() || index >= stale->second.rows.size())
+            return nullptr;
+        stale->second.usedFrame = m_frame;
+        return &stale->second.rows[index];
     }
     found->second.usedFrame = m_frame;
-    const std::size_t index = row % PageRows;
     return index < found->second.rows.size() ? &found->second.rows[index] : nullptr;
+}
+
+const store::CallRow* CallListView::cursorCall() const {
+    const auto found = m_pages.find(m_cursor / PageRows);
+    if (found == m_pages.end() || m_cursor % PageRows >= found->second.rows.size())
+        return nullptr;
+    return &found->second.rows[m_cursor % PageRows];
 }
 
 std::vector<std::int64_t> CallListView::callsToOpen() const {
@@ -178,7 +270,7 @@ void CallListView::moveCursorTo(std::size_t row) {
     m_cursorKey.reset();
     m_scrollToCursor = true;
     m_isCursorMoved = true;
-    if (const store::CallRow* call = rowAt(m_cursor)) {
+    if (const store::CallRow* call = rowAt(m_cursor, false)) {
         m_cursorKey = call->key;
         if (onCursor)
             onCursor(*call, true);
@@ -230,7 +322,7 @@ void CallListView::draw(bool hasFocus) {
         handleKeys();
     // The cursor's page may have come in since it moved there.
     if (!m_cursorKey && *m_total > 0) {
-        if (const store::CallRow* call = rowAt(m_cursor)) {
+        if (const store::CallRow* call = rowAt(m_cursor, false)) {
             m_cursorKey = call->key;
             if (onCursor)
                 onCursor(*call, m_isCursorMoved);
@@ -273,7 +365,7 @@ void CallListView::drawTable() {
     while (clipper.Step()) {
         for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
             ImGui::TableNextRow();
-            const store::CallRow* call = rowAt(static_cast<std::size_t>(row));
+            const store::CallRow* call = rowAt(static_cast<std::size_t>(row), true);
             if (call == nullptr) {
                 ImGui::TableNextColumn();
                 ImGui::TextDisabled("...");

@@ -31,6 +31,7 @@ public:
     static constexpr std::size_t PageRows = 100;
     static constexpr std::size_t MaxPages = 12;        // rows held: at most PageRows * MaxPages
     static constexpr std::size_t MaxMarkedCalls = 64;  // calls opened together in one ladder
+    static constexpr std::size_t MaxAnchors = 256;     // known rows kept for keyset paging
 
     // `queries` and `ui` must outlive the view.
     CallListView(QueryThread& queries, UiQueue& ui);
@@ -40,9 +41,15 @@ public:
 
     // GUI thread. A new filter or order: counts again and loads the pages in view.
     void setQuery(ListQuery query);
-    // GUI thread. The same query again (new calls of a live capture), keeping the cursor.
+    // GUI thread. The same query again (new calls of a live capture), keeping the cursor; the rows on screen stay
+    // drawn until their new pages are in.
     void refresh();
     void setError(std::string message);
+    // GUI thread. Moves the cursor to call `key` (once the query thread has found its row), scrolls to it and
+    // highlights it; nothing when the list does not hold it. `isByUser`: onCursor is told so (false for --select).
+    void showCall(std::int64_t key, bool isByUser);
+    // GUI thread. The same for the newest call the list holds (the latest start), whatever the sort: follow mode.
+    void showNewest();
 
     // Called with the calls to open (the marked ones, else the one under the cursor): Enter or a double click.
     std::function<void(std::vector<std::int64_t>)> onOpen;
@@ -61,6 +68,9 @@ public:
     std::vector<std::int64_t> callsToOpen() const;
     // Moves the cursor to row `row` (clamped) and scrolls to it.
     void moveCursorTo(std::size_t row);
+    // The cursor's row, and its call when that row's page is in (nullptr otherwise).
+    std::size_t cursor() const { return m_cursor; }
+    const store::CallRow* cursorCall() const;
 
 private:
     struct Page {
@@ -70,19 +80,27 @@ private:
 
     void requestCount();
     void requestPage(std::size_t page);
-    const store::CallRow* rowAt(std::size_t row);
+    // The row's call, asking for its page when it is not in. `orStale`: a page of before the last refresh will do
+    // while the new one is on its way (for drawing; never for the cursor's key).
+    const store::CallRow* rowAt(std::size_t row, bool orStale);
+    void placeCursor(std::size_t row, std::int64_t key, bool isByUser);
+    void evictPages(std::map<std::size_t, Page>& pages);
     void handleKeys();
     void drawTable();
     void drawRow(std::size_t row, const store::CallRow& call);
-    void evictPages();
 
     QueryThread& m_queries;
     UiQueue& m_ui;
     ListQuery m_query;
     std::uint64_t m_generation = 0;  // bumped by every new query; answers of older ones are dropped
     std::optional<std::uint64_t> m_total;
+    bool m_isCountFresh = false;  // m_total is this generation's
     std::map<std::size_t, Page> m_pages;
-    std::set<std::size_t> m_pending;  // pages asked for in this generation
+    std::map<std::size_t, Page> m_stalePages;  // from before the last refresh, drawn until their page is in again
+    std::set<std::size_t> m_pending;           // pages asked for in this generation
+    // Rows whose call is known in this generation (each page's first and last, the call showCall placed): a page
+    // is read from the nearest one (keyset paging), so a page far down costs what a page near the top costs.
+    std::map<std::size_t, std::int64_t> m_anchors;
     std::string m_error;
     std::uint64_t m_frame = 0;
 

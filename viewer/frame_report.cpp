@@ -89,6 +89,9 @@ std::string FrameReport::toJson() const {
     json += ",\"filter_errors\":" + strings(filterErrors);
     json += ",\"sort\":" + jsonQuote(sort);
     json += ",\"selected_calls\":" + std::to_string(selectedCalls);
+    json += ",\"list_cursor\":" + (listCursor ? std::to_string(*listCursor) : "null");
+    json += ",\"list_cursor_call_id\":" + (listCursorCallId ? jsonQuote(*listCursorCallId) : "null");
+    json += ",\"follow\":" + std::string(isFollowing ? "true" : "false");
     json += ",\"arrow_points\":" + points;
     json += ",\"error\":" + (error ? jsonQuote(*error) : "null");
     return json + "}";

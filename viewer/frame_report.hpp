@@ -34,6 +34,9 @@ struct FrameReport {
     std::vector<std::string> filterErrors;                           // its bad words, as shown in red
     std::string sort;                                                // list sort field, "-field" when descending
     std::size_t selectedCalls = 0;                                   // calls marked in the list
+    std::optional<std::size_t> listCursor;                           // the list's cursor row; nullopt until counted
+    std::optional<std::string> listCursorCallId;                     // its call's Call-ID, once its page is in
+    bool isFollowing = false;                                        // follow mode: the newest call kept selected
     std::vector<ArrowPoint> arrowPoints;                             // visible arrows, in order (at most 200)
     std::optional<std::string> error;  // a query failed (the database cannot be read, ...)
 

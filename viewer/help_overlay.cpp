@@ -28,6 +28,7 @@ constexpr KeyHelp Keys[] = {
     {"i", "ladder", "columns per ip:port / per IP"},
     {"l", "ladder", "all linked legs on / off"},
     {"click an arrow", "ladder", "select it and show it in the inspector"},
+    {"f", "list, ladder", "follow: keep the newest call selected while a capture writes the database"},
     {"r", "inspector", "raw / parsed"},
     {"Up/Down", "inspector", "previous / next message of the call"},
     {"F1, ?", "anywhere", "this help"},

@@ -69,7 +69,17 @@ void InputReplay::expand(const ScriptStep& step) {
     case ScriptStep::Kind::Text: push(Action::Text); break;
     case ScriptStep::Kind::Screenshot: push(Action::Screenshot); break;
     case ScriptStep::Kind::Dump: push(Action::Dump); break;
+    case ScriptStep::Kind::WaitCalls:
+        frame.count = step.count;
+        push(Action::WaitCalls);
+        break;
     }
+}
+
+std::optional<std::uint64_t> InputReplay::waitedCalls() const {
+    if (isDone() || m_frames[m_next].action != Frame::Action::WaitCalls)
+        return std::nullopt;
+    return static_cast<std::uint64_t>(m_frames[m_next].count);
 }
 
 InputReplay::Checks InputReplay::apply(ImGuiIO& io, bool advance) {
@@ -110,6 +120,7 @@ InputReplay::Checks InputReplay::apply(ImGuiIO& io, bool advance) {
         case Action::Text: io.AddInputCharactersUTF8(frame.text.c_str()); break;
         case Action::Screenshot: checks.screenshotPath = frame.text; break;
         case Action::Dump: checks.isDump = true; break;
+        case Action::WaitCalls: break;  // the app advanced to it only once the calls were there
         }
     }
     io.DeltaTime = ReplayFrameSeconds;

@@ -6,6 +6,7 @@
 #include "viewer/input_script.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -31,18 +32,34 @@ public:
     Checks apply(ImGuiIO& io, bool advance);
 
     bool isDone() const { return m_next >= m_frames.size(); }
+    // The calls the next frame waits for (`wait calls N`), if it is such a step: the app holds the script until the
+    // list counts that many.
+    std::optional<std::uint64_t> waitedCalls() const;
     // The script line of the frame played last (0 before the first), for messages.
     int line() const { return m_line; }
 
 private:
     // One frame's worth of a step.
     struct Frame {
-        enum class Action { Nothing, Move, Press, Release, Wheel, KeyPress, KeyRelease, Text, Screenshot, Dump };
+        enum class Action {
+            Nothing,
+            Move,
+            Press,
+            Release,
+            Wheel,
+            KeyPress,
+            KeyRelease,
+            Text,
+            Screenshot,
+            Dump,
+            WaitCalls
+        };
         Action action = Action::Nothing;
         int line = 0;
         float x = 0, y = 0;
         int button = 0;
         int key = -1;
+        int count = 0;  // WaitCalls
         bool ctrl = false, shift = false, alt = false;
         std::string text;
     };

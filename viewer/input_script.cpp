@@ -184,10 +184,19 @@ ScriptStep parseLine(std::string_view raw, int line) {
     } else if (verb == "dump") {
         expectWords(words, 1, 1, line, "dump");
         step.kind = ScriptStep::Kind::Dump;
+    } else if (verb == "wait") {
+        expectWords(words, 3, 3, line, "wait calls N");
+        if (lower(words[1]) != "calls")
+            throw ScriptError(line, "wait: '" + std::string(words[1]) + "' is not something to wait for (calls)");
+        step.kind = ScriptStep::Kind::WaitCalls;
+        const float count = number(words[2], line, "wait calls");
+        if (count < 0 || count != std::floor(count))
+            throw ScriptError(line, "wait calls wants a whole number of calls");
+        step.count = static_cast<int>(count);
     } else {
         throw ScriptError(line, "unknown step '" + std::string(words.front()) +
                                     "' (frames, move, down, up, click, doubleclick, wheel, key, keydown, keyup, text, "
-                                    "screenshot, dump)");
+                                    "screenshot, dump, wait)");
     }
     return step;
 }

@@ -15,6 +15,8 @@
 //   text CHARACTERS                typed text (the rest of the line, UTF-8), as the platform's character events
 //   screenshot FILE.png            write the framebuffer once everything asked for has arrived
 //   dump                           print the JSON line describing what is drawn (see FrameReport)
+//   wait calls N                   hold the script until the list counts at least N calls (a database another
+//                                  process writes); a step that waits too long fails the run like any other
 #pragma once
 
 #include <stdexcept>
@@ -25,12 +27,27 @@
 namespace sipscope::viewer {
 
 struct ScriptStep {
-    enum class Kind { Frames, Move, Down, Up, Click, DoubleClick, Wheel, Key, KeyDown, KeyUp, Text, Screenshot, Dump };
+    enum class Kind {
+        Frames,
+        Move,
+        Down,
+        Up,
+        Click,
+        DoubleClick,
+        Wheel,
+        Key,
+        KeyDown,
+        KeyUp,
+        Text,
+        Screenshot,
+        Dump,
+        WaitCalls
+    };
     Kind kind = Kind::Frames;
     int line = 0;        // 1-based line in the script, for messages
     float x = 0, y = 0;  // Move, Click, DoubleClick: window pixels; Wheel: x horizontal, y vertical
     int button = 0;      // 0 left, 1 right, 2 middle
-    int count = 1;       // Frames
+    int count = 1;       // Frames; WaitCalls: the calls to wait for
     int key = -1;        // Key, KeyDown, KeyUp: the GLFW key code (the key index ImGui 1.86 uses with GLFW)
     bool ctrl = false, shift = false, alt = false;  // held during Key and Wheel
     std::string text;                               // Text: the characters; Screenshot: the path

@@ -186,6 +186,26 @@ void LadderView::setCall(CallDataPtr call) {
     s.isScrollToSelected = true;
 }
 
+void LadderView::updateCall(CallDataPtr call) {
+    State& s = *m_state;
+    const std::optional<std::int64_t> selectedId = selectedMessage();
+    std::vector<std::size_t> order = std::move(s.columnOrder);
+    const std::size_t columnsBefore = s.model.columns.size();
+    s.call = std::move(call);
+    s.buildModel();
+    if (!order.empty()) {
+        for (std::size_t column = columnsBefore; column < s.model.columns.size(); ++column)
+            order.push_back(column);
+        s.columnOrder = std::move(order);
+    }
+    s.layOut();
+    s.selected.reset();
+    if (selectedId)
+        for (std::size_t i = 0; i < s.layout.arrows.size(); ++i)
+            if (s.model.arrows[s.layout.arrows[i].arrow].messageId == *selectedId)
+                s.selected = i;
+}
+
 void LadderView::setAliases(const ladder::HostAliases* aliases) {
     m_state->aliases = aliases;
     if (m_state->call)

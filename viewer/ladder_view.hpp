@@ -32,6 +32,9 @@ public:
 
     // GUI thread. The calls to draw; the selection and the scroll start over.
     void setCall(CallDataPtr call);
+    // GUI thread. The same calls with more messages (a live capture): the selection, the column order and the
+    // scroll stay; new hosts are added on the right.
+    void updateCall(CallDataPtr call);
     // Names for the columns (kept by the caller for as long as the view lives); nullptr: none.
     void setAliases(const ladder::HostAliases* aliases);
     // GUI thread. Selects message `id` (nullopt: none) and scrolls to it.

@@ -86,6 +86,10 @@ struct Workspace::Impl {
     bool isQuitAsked = false;
     std::optional<std::string> error;
     std::vector<std::int64_t> openedKeys;
+    CallDataPtr shownCall;                       // what the ladder and the inspector have of openedKeys
+    bool isOpenPending = false;                  // a load of openedKeys is on its way
+    bool isFollowing = false;                    // follow mode: the newest call kept in view and selected
+    std::optional<std::int64_t> dataVersion;     // the database's, when it was last looked at
     std::optional<std::int64_t> pendingMessage;  // --message, selected once its call is in
     std::uint64_t openGeneration = 0;
     std::unique_ptr<ImportJob> import;
@@ -134,23 +138,53 @@ struct Workspace::Impl {
         loadOpened();
         focusPane(Pane::Ladder);
     }
-    void loadOpened() {
+    // `isReload`: the same calls again (a capture added messages): the ladder keeps its selection, columns and
+    // scroll, and nothing is redrawn when no message was added.
+    void loadOpened(bool isReload = false) {
         const bool withLegs = ladder.isShowingLegs();
-        queries.submit([this, generation = ++openGeneration, keys = openedKeys, withLegs](const store::Reader& reader) {
-            CallDataPtr data = loadCallData(reader, keys, withLegs);
-            ui.post([this, generation, data = std::move(data)] {
-                if (generation != openGeneration)
-                    return;
-                ladder.setCall(data);
-                inspector.setCall(data);
-                std::optional<std::int64_t> message = pendingMessage;
-                pendingMessage.reset();
-                if (!message && !data->messages.empty())
-                    message = data->messages.front().id;
-                ladder.selectMessage(message);
-                inspector.select(message);
+        const std::size_t shown = isReload && shownCall ? shownCall->messages.size() : SIZE_MAX;
+        isOpenPending = true;
+        queries.submit(
+            [this, generation = ++openGeneration, keys = openedKeys, withLegs, shown](const store::Reader& reader) {
+                CallDataPtr data = loadCallData(reader, keys, withLegs);
+                const bool isSame = data->messages.size() == shown;
+                ui.post([this, generation, isSame, isReload = shown != SIZE_MAX, data = std::move(data)] {
+                    if (generation != openGeneration)
+                        return;
+                    isOpenPending = false;
+                    if (isSame)
+                        return;
+                    shownCall = data;
+                    if (isReload) {
+                        ladder.updateCall(data);
+                        inspector.setCall(data);
+                        inspector.select(ladder.selectedMessage());
+                        return;
+                    }
+                    ladder.setCall(data);
+                    inspector.setCall(data);
+                    std::optional<std::int64_t> message = pendingMessage;
+                    pendingMessage.reset();
+                    if (!message && !data->messages.empty())
+                        message = data->messages.front().id;
+                    ladder.selectMessage(message);
+                    inspector.select(message);
+                });
             });
-        });
+    }
+    // The database changed (a capture writes it): the list counts again, follow mode moves to the newest call, and
+    // the open call gets its new messages.
+    void onDatabaseChanged() {
+        list.refresh();
+        if (isFollowing)
+            list.showNewest();
+        if (!openedKeys.empty() && !isOpenPending)
+            loadOpened(true);
+    }
+    void setFollowing(bool isOn) {
+        isFollowing = isOn;
+        if (isFollowing)
+            list.showNewest();
     }
     void openByName(const std::string& idOrKey) {
         queries.submit([this, idOrKey](const store::Reader& reader) {
@@ -159,6 +193,7 @@ struct Workspace::Impl {
                 if (key) {
                     openedKeys = {*key};
                     loadOpened();  // where the keyboard is stays as --view put it
+                    list.showCall(*key, false);
                 } else {
                     error = "no call '" + idOrKey + "' in " + options.dbPath;
                 }
@@ -227,14 +262,17 @@ void Workspace::setError(const std::string& message) {
 
 const std::optional<std::string>& Workspace::error() const { return m_impl->error; }
 
-void Workspace::refresh() {
+void Workspace::poll() {
     Impl& w = *m_impl;
-    // Only a changed count reloads the pages: an idle database costs one count query per refresh.
-    w.queries.submit([&w, filter = w.list.query().filter](const store::Reader& reader) {
-        const std::uint64_t total = reader.countCalls(filter);
-        w.ui.post([&w, total] {
-            if (!w.list.total() || *w.list.total() != total)
-                w.list.refresh();
+    // data_version reads no table: an idle database costs next to nothing, however many calls it holds.
+    w.queries.submit([&w, seen = w.dataVersion](const store::Reader& reader) {
+        const std::int64_t version = reader.dataVersion();
+        if (seen && *seen == version)
+            return;
+        w.ui.post([&w, version, isFirst = !seen] {
+            w.dataVersion = version;
+            if (!isFirst)
+                w.onDatabaseChanged();
         });
     });
 }
@@ -286,6 +324,8 @@ void Workspace::Impl::handleGlobalKeys() {
         isQuitAsked = true;
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false))
         isBrowserAsked = true;
+    if (hasCharacter('f') && focus != Pane::Inspector)
+        setFollowing(!isFollowing);
 }
 
 void Workspace::Impl::trackClickFocus(Pane pane) {
@@ -309,6 +349,9 @@ void Workspace::Impl::drawMenu() {
              {Pane::List, Pane::Ladder, Pane::Inspector, Pane::Stats, Pane::Registrations, Pane::Subscriptions})
             if (ImGui::MenuItem(paneName(pane), nullptr, focus == pane))
                 focusPane(pane);
+        ImGui::Separator();
+        if (ImGui::MenuItem("Follow the newest call", "f", isFollowing))
+            setFollowing(!isFollowing);
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Help")) {
@@ -393,6 +436,10 @@ void Workspace::Impl::drawStatusBar() {
         ImGui::TextDisabled("· %llu calls listed", static_cast<unsigned long long>(*list.total()));
     ImGui::SameLine();
     ImGui::TextDisabled("· %s", paneName(focus));
+    if (isFollowing) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette::Success), "· following the newest call (f)");
+    }
     if (error || aliasError) {
         ImGui::SameLine();
         ImGui::PushStyleColor(ImGuiCol_Text, palette::Error);
@@ -453,6 +500,11 @@ FrameReport Workspace::report() const {
         out.filterErrors.push_back(problem.word + ": " + problem.expected);
     out.sort = (w.list.query().isDescending ? "-" : "") + w.list.query().sortField;
     out.selectedCalls = w.list.markedCount();
+    if (w.list.total())
+        out.listCursor = w.list.cursor();
+    if (const store::CallRow* call = w.list.cursorCall())
+        out.listCursorCallId = call->callId;
+    out.isFollowing = w.isFollowing;
     out.error = w.error;
     return out;
 }

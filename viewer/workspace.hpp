@@ -46,8 +46,9 @@ public:
     bool draw();
     // GUI thread. A query failed (the database cannot be read, ...).
     void setError(const std::string& message);
-    // GUI thread. Calls and messages may have been added (a capture is writing the database).
-    void refresh();
+    // GUI thread. Looks, on the query thread, whether the database changed (a capture is writing it); when it did,
+    // the list counts again and the open call is loaded again. Cheap enough to call a few times a second.
+    void poll();
 
     // GUI thread. Imports capture files into the database on a background thread (one import at a time: files
     // given while one runs are imported after it).

@@ -12,6 +12,11 @@
 #   open:    File -> Open, a path typed in the browser: the list is the one of OTHER_SAMPLE's database.
 #   import:  the viewer imports SAMPLES itself into a new --db: calls_listed = `sipscope calls` on it afterwards.
 #   missing: a database that does not exist: exit 2 and an error naming it.
+#   select:  GEN_CALLS' calls; CALL (far down the list) given with --select, by --screenshot and by --script: the
+#            list's cursor is on its row, scrolled into view, and that row's call is CALL.
+#   live:    SAMPLES imported; the viewer opens the database, follow is turned on (`f`), then a writer process
+#            imports LATER_SAMPLES into it: the list's count grows to that of both, and the cursor is on the newest
+#            call (the last `sipscope calls` lists).
 cmake_minimum_required(VERSION 3.19)  # string(JSON), IN_LIST
 if(NOT XVFB_RUN)
     message("SKIPPED: xvfb-run not found (apt install xvfb)")
@@ -109,6 +114,62 @@ if(MODE STREQUAL "import")
     return()
 endif()
 
+if(MODE STREQUAL "live")
+    run_sipscope(imported import ${SAMPLES})
+    run_sipscope(before calls --format json)
+    count_lines(listed_before "${before}")
+    # What the database holds once the writer is done, from a database imported the same way.
+    set(final_db "${WORK_DIR}/final.db")
+    string(REPLACE "|" ";" LATER_SAMPLES "${LATER_SAMPLES}")
+    execute_process(COMMAND "${SIPSCOPE}" import ${SAMPLES} --db "${final_db}" OUTPUT_QUIET)
+    execute_process(COMMAND "${SIPSCOPE}" import ${LATER_SAMPLES} --db "${final_db}" OUTPUT_QUIET)
+    execute_process(COMMAND "${SIPSCOPE}" calls --format json --db "${final_db}" OUTPUT_VARIABLE after)
+    count_lines(listed_after "${after}")
+    string(REGEX MATCHALL "\"call_id\":\"[^\"]*\"" call_ids "${after}")
+    list(GET call_ids -1 newest)
+    string(REGEX REPLACE "^\"call_id\":\"(.*)\"$" "\\1" newest "${newest}")
+    if(NOT listed_after GREATER listed_before)
+        message(FATAL_ERROR "LATER_SAMPLES add no call")
+    endif()
+    # The writer starts once the viewer has drawn the first database (its screenshot exists), so the first dump is
+    # taken before it writes, whatever the machine's speed; it gives up after a minute.
+    set(ready "${WORK_DIR}/ready.png")
+    file(WRITE "${WORK_DIR}/live.script" "dump\ntext f\nscreenshot ${ready}\nwait calls ${listed_after}\ndump\n")
+    string(REPLACE ";" " " later "${LATER_SAMPLES}")
+    execute_process(
+        COMMAND sh -c "i=0; while [ ! -f '${ready}' ]; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.1; done; \
+'${SIPSCOPE}' import ${later} --db '${db}' >&2"
+        COMMAND "${XVFB_RUN}" -a "${VIEWER}" "${db}" --aliases none --script "${WORK_DIR}/live.script"
+        TIMEOUT 120 RESULTS_VARIABLE rcs OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    message("writer and viewer: exit ${rcs}\n${out}${err}")
+    expect_equal("exit codes of the writer and the viewer" "${rcs}" "0;0")
+    string(REGEX MATCHALL "{\"view\":[^\n]*" lines "${out}")
+    list(GET lines 0 first)
+    list(GET lines 1 last)
+    string(JSON got GET "${first}" calls_listed)
+    expect_equal("calls listed before the writer" "${got}" "${listed_before}")
+    string(JSON got GET "${last}" calls_listed)
+    expect_equal("calls listed after the writer" "${got}" "${listed_after}")
+    string(JSON got GET "${last}" follow)
+    expect_equal("follow" "${got}" "ON")
+    math(EXPR last_row "${listed_after} - 1")
+    string(JSON got GET "${last}" list_cursor)
+    expect_equal("cursor row with follow on (the newest call is the last by start)" "${got}" "${last_row}")
+    string(JSON got GET "${last}" list_cursor_call_id)
+    expect_equal("call under the cursor with follow on" "${got}" "${newest}")
+    string(JSON range_last GET "${last}" list_range 1)
+    expect_equal("last row on screen with follow on" "${range_last}" "${last_row}")
+    return()
+endif()
+
+if(MODE STREQUAL "select")
+    execute_process(COMMAND "${GEN_CALLS}" --calls 300 -o "${WORK_DIR}/calls.pcap" OUTPUT_QUIET RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "gen_calls failed")
+    endif()
+    set(SAMPLES "${WORK_DIR}/calls.pcap")
+endif()
+
 run_sipscope(imported import ${SAMPLES})
 run_sipscope(all_calls calls --format json ${FILTER_OPTIONS})
 count_lines(expected_listed "${all_calls}")
@@ -174,6 +235,22 @@ if(MODE STREQUAL "views")
         string(JSON got_selected GET "${json}" selected_message)
         if(got_selected STREQUAL "")
             message(FATAL_ERROR "${view}: no message selected")
+        endif()
+    endforeach()
+elseif(MODE STREQUAL "select")
+    # The same through --screenshot and through --script: both start with the call --select names.
+    file(WRITE "${WORK_DIR}/select.script" "dump\n")
+    run_viewer(shot --screenshot "${WORK_DIR}/select.png" --view list --select "${CALL}")
+    run_viewer(scripted --script "${WORK_DIR}/select.script" --view list --select "${CALL}")
+    foreach(json IN ITEMS "${shot}" "${scripted}")
+        string(JSON cursor GET "${json}" list_cursor)
+        expect_equal("list cursor with --select (call ${CALL_INDEX})" "${cursor}" "${CALL_INDEX}")
+        string(JSON cursor_call GET "${json}" list_cursor_call_id)
+        expect_equal("call under the list cursor" "${cursor_call}" "${CALL}")
+        string(JSON first GET "${json}" list_range 0)
+        string(JSON last GET "${json}" list_range 1)
+        if(CALL_INDEX LESS first OR CALL_INDEX GREATER last)
+            message(FATAL_ERROR "row ${CALL_INDEX} is not on screen: rows ${first}-${last} are")
         endif()
     endforeach()
 elseif(MODE STREQUAL "filter")
