@@ -1,0 +1,137 @@
+// `sipscope show`: a call's summary (state, timings, dialogs, media, subscriptions, linked calls) and its ladder.
+#include "cli/show_command.hpp"
+
+#include "cli/call_ladder.hpp"
+#include "cli/call_lookup.hpp"
+#include "cli/output.hpp"
+#include "ladder/ladder_text.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+namespace sipscope::cli {
+
+ShowCommand addShowCommand(CLI::App& app) {
+    ShowCommand show;
+    show.options = std::make_unique<ShowOptions>();
+    ShowOptions& o = *show.options;
+    CLI::App* command = app.add_subcommand("show", "Draw one call's ladder diagram");
+    command
+        ->add_option("call", o.call,
+                     "Call-ID, the call's key (first column of `calls`), or the start of a Call-ID when only one "
+                     "starts so")
+        ->required();
+    command->add_flag("--raw", o.raw, "Print each message's text under its arrow");
+    command->add_flag("--by-ip", o.byIp, "One column per IP address instead of per ip:port");
+    command->add_option("--color", o.color, "Colours: auto (on a terminal, unless NO_COLOR is set), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->default_str("auto");
+    addAliases(command, o.aliases);
+    command->add_flag("--all-legs", o.allLegs, "Draw the calls linked to this one (other legs) in the same ladder");
+    command->footer("Examples:\n  sipscope show a84b4c76e66710 --raw\n"
+                    "  sipscope show a84b4c76e66710 --by-ip --aliases hosts.aliases --color never");
+    addDatabase(command, o.db);
+    show.command = command;
+    return show;
+}
+
+int runShow(const ShowOptions& options) {
+    using ladder::LadderTextOptions;
+    using ladder::printLadder;
+    const ladder::HostAliases aliases = loadAliases(options.aliases);
+    const bool color =
+        options.color == "always" || (options.color == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
+    store::Reader reader(options.db);
+    const std::optional<store::CallRow> call = resolveCall(reader, options.call, options.db);
+    const auto messages = reader.callMessages(call->key, options.raw);
+    std::cout << "Call-ID: " << escapeForTerminal(call->callId) << '\n'
+              << "From:    " << escapeForTerminal(call->fromUri) << '\n'
+              << "To:      " << escapeForTerminal(call->toUri) << '\n'
+              << "Start:   " << isoTimestamp(call->startUs) << "  duration "
+              << static_cast<double>(call->endUs - call->startUs) / 1e6 << " s\n"
+              << "State:   " << call->state;
+    if (call->status)
+        std::cout << " (" << *call->status << ")";
+    std::cout << ", " << call->messages << " messages, " << call->dialogs << " dialogs";
+    if (!call->endedBy.empty())
+        std::cout << ", ended by " << call->endedBy;
+    std::cout << '\n';
+    if (!call->reason.empty())
+        std::cout << "Reason:  " << escapeForTerminal(call->reason) << '\n';
+    if (call->attemptUs && call->finalUs) {
+        // Setup time is that of an answered call (RFC 6076); a rejected or cancelled one shows its final response.
+        if (call->answeredUs)
+            std::cout << "Timings: setup " << static_cast<double>(call->answeredUs - call->attemptUs) / 1000.0 << " ms";
+        else
+            std::cout << "Timings: final response after "
+                      << static_cast<double>(call->finalUs - call->attemptUs) / 1000.0 << " ms";
+        if (call->firstProvisionalUs)
+            std::cout << ", first 18x after "
+                      << static_cast<double>(call->firstProvisionalUs - call->attemptUs) / 1000.0 << " ms";
+        if (call->answeredUs && call->byeUs)
+            std::cout << ", talk " << static_cast<double>(call->byeUs - call->answeredUs) / 1e6 << " s";
+        std::cout << '\n';
+    }
+    if (call->reinvites || call->hasEarlyMedia || call->hasGlare)
+        std::cout << "Session: " << call->reinvites << " re-INVITEs, " << call->holds << " holds, " << call->resumes
+                  << " resumes" << (call->hasEarlyMedia ? ", early media" : "")
+                  << (call->hasGlare ? ", glare (491)" : "") << '\n';
+    for (const auto& dialog : reader.callDialogs(call->key))
+        std::cout << "Dialog:  " << escapeForTerminal(dialog.fromTag) << " / " << escapeForTerminal(dialog.toTag)
+                  << "  " << dialog.state << '\n';
+    for (const auto& media : reader.callMedia(call->key))
+        std::cout << "Media:   " << (media.role.empty() ? "sdp" : media.role) << " " << escapeForTerminal(media.type)
+                  << " " << escapeForTerminal(media.address) << ":" << media.port << " "
+                  << escapeForTerminal(media.proto) << " " << media.direction << " " << escapeForTerminal(media.codecs)
+                  << (media.ptimeMs ? " ptime " + std::to_string(*media.ptimeMs) : std::string()) << '\n';
+    store::Filter ofThisCall;
+    ofThisCall.callId = call->callId;
+    for (const auto& s : reader.subscriptions(ofThisCall)) {
+        std::cout << "Subscr.: " << s.method << " " << escapeForTerminal(s.event)
+                  << (s.eventId.empty() ? std::string() : ";id=" + escapeForTerminal(s.eventId)) << " "
+                  << escapeForTerminal(s.resource) << "  " << (s.state.empty() ? "-" : escapeForTerminal(s.state));
+        if (!s.reason.empty())
+            std::cout << " (" << escapeForTerminal(s.reason) << ")";
+        if (s.status)
+            std::cout << ", status " << *s.status;
+        std::cout << ", " << s.notifies << " NOTIFYs";
+        if (!s.etag.empty())
+            std::cout << ", SIP-ETag " << escapeForTerminal(s.etag);
+        std::cout << '\n';
+    }
+    for (const auto& linked : reader.linkedCalls(call->key)) {
+        std::cout << "Linked:  "
+                  << (linked.callId.empty() ? "call " + std::to_string(linked.key) : escapeForTerminal(linked.callId))
+                  << "  " << linked.kind << " (" << escapeForTerminal(linked.detail) << ")";
+        if (!linked.state.empty())
+            std::cout << "  " << linked.state;
+        if (linked.status)
+            std::cout << " (" << *linked.status << ")";
+        std::cout << '\n';
+    }
+    std::cout << '\n';
+    LadderTextOptions ladderOptions;
+    ladderOptions.withRaw = options.raw;
+    ladderOptions.color = color;
+    ladderOptions.maxWidth = terminalWidth(STDOUT_FILENO);
+    if (!options.allLegs) {
+        printLadder(std::cout, ladderModel(reader, options.byIp, aliases, messages, nullptr, call->key), messages,
+                    ladderOptions);
+        return ExitOk;
+    }
+    const AllLegs all = allLegs(reader, *call, messages, options.raw);
+    for (std::size_t leg = 1; leg < all.names.size(); ++leg)
+        std::cout << "Leg #" << leg + 1 << ": " << escapeForTerminal(all.names[leg].callId) << "  "
+                  << escapeForTerminal(all.names[leg].link) << '\n';
+    if (all.names.size() > 1)
+        std::cout << "Leg #1: " << escapeForTerminal(all.names[0].callId) << "  this call\n\n";
+    printLadder(std::cout, ladderModel(reader, options.byIp, aliases, all.messages, &all, call->key), all.messages,
+                ladderOptions);
+    return ExitOk;
+}
+
+}  // namespace sipscope::cli
