@@ -1,7 +1,7 @@
 // The HEP collector: one UDP socket with a receive timeout; datagrams wrapped as IP/UDP frames for the decoder.
 #include "capture/hep_listener.hpp"
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -65,8 +65,7 @@ public:
         m_isIpv6 = local.ss_family == AF_INET6;
         m_socket = ::socket(local.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (m_socket < 0)
-            throw Error("--hep-listen " + address + ": cannot open a UDP socket: " + std::strerror(errno),
-                        Error::Kind::Environment);
+            throw Error("--hep-listen " + address + ": cannot open a UDP socket: " + std::strerror(errno));
         timeval timeout{0, 100'000};
         ::setsockopt(m_socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
         // HEP agents burst; a larger receive buffer rides out a slow database commit (capped by rmem_max).
@@ -79,8 +78,7 @@ public:
                                  : code == EACCES        ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE)"
                                  : code == EADDRNOTAVAIL ? " (no interface has this address: see `ip addr`)"
                                                          : "";
-            throw Error("--hep-listen " + address + ": cannot bind: " + std::strerror(code) + advice,
-                        Error::Kind::Environment);
+            throw Error("--hep-listen " + address + ": cannot bind: " + std::strerror(code) + advice);
         }
         m_local = local;
         m_frame.resize((m_isIpv6 ? Ipv6HeaderBytes : Ipv4HeaderBytes) + UdpHeaderBytes + MaxDatagramBytes);
@@ -116,7 +114,7 @@ public:
                 return true;
             }
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-                throw Error(m_name + ": receive failed: " + std::strerror(errno), Error::Kind::Environment);
+                throw Error(m_name + ": receive failed: " + std::strerror(errno));
             if (std::chrono::steady_clock::now() >= tickEnd) {
                 packet = RawPacket{};
                 packet.linkType = m_isIpv6 ? LinkTypeIpv6 : LinkTypeIpv4;

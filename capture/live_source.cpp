@@ -1,7 +1,7 @@
 // Live capture through libpcap: pcap_create/activate, immediate mode, idle ticks, optional -w copy.
 #include "capture/live_source.hpp"
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 
 #include <pcap/pcap.h>
 
@@ -50,7 +50,7 @@ public:
         char errorText[PCAP_ERRBUF_SIZE] = {};
         m_pcap = pcap_create(options.interface.c_str(), errorText);
         if (!m_pcap)
-            throw Error("cannot capture on '" + options.interface + "': " + errorText, Error::Kind::Environment);
+            throw Error("cannot capture on '" + options.interface + "': " + errorText);
         pcap_set_snaplen(m_pcap, options.snaplenBytes);
         pcap_set_promisc(m_pcap, options.isPromiscuous ? 1 : 0);
         pcap_set_timeout(m_pcap, ReadTimeoutMs);
@@ -121,7 +121,7 @@ public:
             if (result == PCAP_ERROR_BREAK)
                 return false;
             if (result < 0)
-                throw Error("capture on '" + m_name + "' failed: " + pcap_geterr(m_pcap), Error::Kind::Environment);
+                throw Error("capture on '" + m_name + "' failed: " + pcap_geterr(m_pcap));
             // Nothing waiting: an idle tick once the tick is over, so the reader flushes on time.
             if (std::chrono::steady_clock::now() >= tickEnd) {
                 if (m_dumper)
@@ -155,7 +155,7 @@ private:
         if (m_dumper)
             pcap_dump_close(m_dumper);
         pcap_close(m_pcap);
-        throw Error(message, Error::Kind::Environment);
+        throw Error(message);
     }
 
     // Waits up to one read timeout for the capture descriptor; a signal (EINTR) ends the wait early.

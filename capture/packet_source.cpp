@@ -5,7 +5,7 @@
 #include "capture/detail/netmon_source.hpp"
 #include "capture/detail/pcap_reader.hpp"
 #include "capture/detail/pcapng_reader.hpp"
-#include "capture/error.hpp"
+#include "common/error.hpp"
 
 #include <pcap/pcap.h>
 

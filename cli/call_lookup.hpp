@@ -2,7 +2,7 @@
 // where a database belongs.
 #pragma once
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 #include "store/reader.hpp"
 
 #include <string>

@@ -1,13 +1,13 @@
 // `sipscope capture`: open the interface or HEP socket and the database as root, drop root, then ingest live.
 #include "cli/capture_command.hpp"
 
-#include "capture/error.hpp"
 #include "capture/hep_listener.hpp"
 #include "capture/live_source.hpp"
 #include "cli/ingest_shared.hpp"
 #include "cli/limits.hpp"
 #include "cli/output.hpp"
 #include "cli/privileges.hpp"
+#include "common/error.hpp"
 #include "store/ingest.hpp"
 
 #include <CLI/CLI.hpp>

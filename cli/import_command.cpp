@@ -1,11 +1,11 @@
 // `sipscope import`: check that each file opens, then read them all into the database with a progress line.
 #include "cli/import_command.hpp"
 
-#include "capture/error.hpp"
 #include "capture/packet_source.hpp"
 #include "cli/ingest_shared.hpp"
 #include "cli/limits.hpp"
 #include "cli/output.hpp"
+#include "common/error.hpp"
 #include "store/ingest.hpp"
 
 #include <CLI/CLI.hpp>

@@ -1,6 +1,5 @@
 // Entry point of the `sipscope` command: registers every command (each in its own file, with its own options),
 // parses the arguments, checks them, and runs the one chosen. Exit codes: 0 ok, 1 usage, 2 input error.
-#include "capture/error.hpp"
 #include "cli/call_lookup.hpp"
 #include "cli/capture_command.hpp"
 #include "cli/command_options.hpp"
@@ -11,6 +10,7 @@
 #include "cli/output.hpp"
 #include "cli/show_command.hpp"
 #include "cli/stats_command.hpp"
+#include "common/error.hpp"
 
 #include <CLI/CLI.hpp>
 

@@ -1,7 +1,7 @@
 // `sipscope migrate` and `sipscope view`.
 #include "cli/migrate_view_commands.hpp"
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 #include "store/database.hpp"
 
 #include <CLI/CLI.hpp>

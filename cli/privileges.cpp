@@ -1,7 +1,7 @@
 // Switching from root to an unprivileged account once everything needing root is open.
 #include "cli/privileges.hpp"
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 
 #include <grp.h>
 #include <pwd.h>
@@ -20,8 +20,7 @@ std::optional<PrivilegeTarget> privilegeTargetFor(const std::string& user, bool 
     if (!account) {
         if (!isExplicit)
             return std::nullopt;  // the default account is missing on this system: keep root, as tcpdump does
-        throw Error("--user " + user + ": no such user (name an existing account, or --no-drop to stay root)",
-                    Error::Kind::Environment);
+        throw Error("--user " + user + ": no such user (name an existing account, or --no-drop to stay root)");
     }
     return PrivilegeTarget{user, account->pw_uid, account->pw_gid};
 }
@@ -29,8 +28,7 @@ std::optional<PrivilegeTarget> privilegeTargetFor(const std::string& user, bool 
 void dropPrivileges(const PrivilegeTarget& target) {
     auto fail = [&target](const char* step) {
         return Error(std::string("cannot switch to user ") + target.user + ": " + step + ": " + std::strerror(errno) +
-                         " (use --no-drop to keep root)",
-                     Error::Kind::Environment);
+                     " (use --no-drop to keep root)");
     };
     // Order matters: supplementary groups and the group while still root, the user id last.
     // glibc applies each set*id call to every thread of the process, including the store's writer thread.

@@ -1,7 +1,7 @@
 // Exports go to a temporary file renamed into place on success (rename(2) replaces the target in one step).
 #include "export/export_file.hpp"
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -36,8 +36,7 @@ private:
 };
 
 Error cannotWrite(const std::string& path, int error) {
-    return Error(path + ": cannot write: " + std::strerror(error) + " (nothing was written; the file is unchanged)",
-                 Error::Kind::Environment);
+    return Error(path + ": cannot write: " + std::strerror(error) + " (nothing was written; the file is unchanged)");
 }
 
 }  // namespace
@@ -54,7 +53,7 @@ int writeExportFile(const std::string& path, const std::function<int(std::ostrea
         const int code = write(file);
         file.close();
         if (!file)
-            throw Error(path + ": write failed: " + std::strerror(errno), Error::Kind::Environment);
+            throw Error(path + ": write failed: " + std::strerror(errno));
         return code;
     }
     const std::filesystem::path target(path);
@@ -84,8 +83,7 @@ int writeExportFile(const std::string& path, const std::function<int(std::ostrea
     const int code = write(file);
     file.close();
     if (!file)
-        throw Error(path + ": write failed: " + std::strerror(errno) + " (the file is unchanged)",
-                    Error::Kind::Environment);
+        throw Error(path + ": write failed: " + std::strerror(errno) + " (the file is unchanged)");
     if (code != 0)
         return code;  // the temporary file goes; the old file stays
     // On disk before the rename, so a crash leaves the old file or the new one, never an empty one.

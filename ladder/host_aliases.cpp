@@ -2,7 +2,7 @@
 // IPv6 address matches the store's.
 #include "ladder/host_aliases.hpp"
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 
 #include <arpa/inet.h>
 

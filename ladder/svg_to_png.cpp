@@ -1,7 +1,7 @@
 // Runs rsvg-convert without a shell (posix_spawnp) on a private temporary folder.
 #include "ladder/svg_to_png.hpp"
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 
 #include <spawn.h>
 #include <sys/wait.h>
@@ -28,8 +28,7 @@ public:
         std::error_code ignored;
         std::string pattern = (std::filesystem::temp_directory_path(ignored) / "sipscope-png-XXXXXX").string();
         if (!mkdtemp(pattern.data()))
-            throw Error("cannot make a temporary folder for the PNG in " + pattern + ": " + std::strerror(errno),
-                        Error::Kind::Environment);
+            throw Error("cannot make a temporary folder for the PNG in " + pattern + ": " + std::strerror(errno));
         m_path = pattern;
     }
     ~TemporaryFolder() {
@@ -52,7 +51,7 @@ std::string renderSvgToPng(const std::string& svg) {
         std::ofstream file(input, std::ios::binary);
         file << svg;
         if (!file.flush())
-            throw Error(input + ": cannot write the SVG to convert", Error::Kind::Environment);
+            throw Error(input + ": cannot write the SVG to convert");
     }
     std::vector<std::string> arguments = {PngRenderer, "--format=png", "--background-color=white", "--output=" + output,
                                           input};
@@ -65,24 +64,21 @@ std::string renderSvgToPng(const std::string& svg) {
     if (rc != 0) {
         if (rc == ENOENT)
             throw Error(std::string("PNG export needs ") + PngRenderer +
-                            ", which is not installed: install the "
-                            "Debian package " +
-                            PngRendererPackage + " (apt-get install " + PngRendererPackage +
-                            "), or export --format svg",
-                        Error::Kind::Environment);
-        throw Error(std::string("cannot run ") + PngRenderer + ": " + std::strerror(rc), Error::Kind::Environment);
+                        ", which is not installed: install the "
+                        "Debian package " +
+                        PngRendererPackage + " (apt-get install " + PngRendererPackage + "), or export --format svg");
+        throw Error(std::string("cannot run ") + PngRenderer + ": " + std::strerror(rc));
     }
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         throw Error(std::string(PngRenderer) + " failed (exit status " +
-                        std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ") converting the SVG ladder",
-                    Error::Kind::Environment);
+                    std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ") converting the SVG ladder");
     std::ifstream in(output, std::ios::binary);
     std::ostringstream png;
     png << in.rdbuf();
     if (png.str().size() < 8)
-        throw Error(std::string(PngRenderer) + " wrote no PNG", Error::Kind::Environment);
+        throw Error(std::string(PngRenderer) + " wrote no PNG");
     return png.str();
 }
 

@@ -322,8 +322,7 @@ Error BatchWriter::writeFailure(const Error& error) const {
         message += " (the disk is full: free space on it, then import again)";
     else if (system != 0)
         message += std::string(" (") + std::strerror(system) + ")";
-    return Error(message + "; every batch committed before it is kept and the database is consistent",
-                 Error::Kind::Environment);
+    return Error(message + "; every batch committed before it is kept and the database is consistent");
 }
 
 double threadCpuSeconds() {

@@ -2,7 +2,7 @@
 // ("The database") so users can query it with plain SQL; keep the two in step.
 #include "store/database.hpp"
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 #include "store/detail/message_flags.hpp"
 
 #include <sqlite3.h>
@@ -300,7 +300,7 @@ Database::Database(const std::string& path, Mode mode) : m_path(path) {
         if (mode == Mode::ReadOnly)
             throw Error(path + ": cannot open database: " + why +
                         " (import a capture first: sipscope import FILE --db " + path + ")");
-        throw Error(path + ": cannot open database: " + why, Error::Kind::Environment);
+        throw Error(path + ": cannot open database: " + why);
     }
     sqlite3_busy_timeout(m_db, 5000);
     try {
@@ -319,7 +319,7 @@ void Database::exec(const char* sql) {
     if (sqlite3_exec(m_db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
         std::string why = message ? message : sqlite3_errmsg(m_db);
         sqlite3_free(message);
-        throw Error(m_path + ": database error: " + why, Error::Kind::Environment);
+        throw Error(m_path + ": database error: " + why);
     }
 }
 

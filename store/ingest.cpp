@@ -1,8 +1,8 @@
 // The import pipeline. This thread reads, decodes, parses and correlates; BatchWriter writes on its own thread.
 #include "store/ingest.hpp"
 
-#include "capture/error.hpp"
 #include "capture/packet_source.hpp"
+#include "common/error.hpp"
 #include "decode/sip_parser.hpp"
 #include "store/database.hpp"
 #include "store/detail/batch_writer.hpp"

@@ -3,7 +3,7 @@
 // in detail/stats_queries, the linked-call graph in detail/call_graph.
 #include "store/reader.hpp"
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 #include "store/database.hpp"
 #include "store/detail/call_graph.hpp"
 #include "store/detail/filter_sql.hpp"

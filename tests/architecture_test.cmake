@@ -8,8 +8,9 @@
 
 cmake_policy(SET CMP0007 NEW)
 
-# module | project folders it may include (besides itself; "common" is open to all where it exists)
+# module | project folders it may include (besides itself; "common" is open to all, and includes none of them)
 set(uses
+    "common|"
     "capture|"
     "decode|capture"
     "store|capture decode"
@@ -21,6 +22,7 @@ set(project_folders capture decode store ladder export cli viewer common)
 
 # module | third-party includes it must not see: an exact header, or a folder prefix ending in /
 set(third_party
+    "common|sqlite3.h pcap.h pcap/ imgui.h GLFW/ CLI/ backends/"
     "capture|sqlite3.h imgui.h GLFW/ CLI/ backends/"
     "decode|sqlite3.h pcap.h pcap/ imgui.h GLFW/ CLI/ backends/"
     "store|pcap.h pcap/ imgui.h GLFW/ CLI/ backends/"

@@ -1,7 +1,7 @@
 // Framebuffer to PNG through stb_image_write (static here, so it cannot clash with libstb's copy).
 #include "viewer/screenshot.hpp"
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 
 #include <GL/gl.h>
 
@@ -31,7 +31,7 @@ void writeFramebufferPng(const std::string& path, int widthPx, int heightPx) {
         std::memcpy(b, row.data(), stride);
     }
     if (stbi_write_png(path.c_str(), widthPx, heightPx, 3, pixels.data(), static_cast<int>(stride)) == 0) {
-        throw Error("cannot write screenshot " + path, Error::Kind::Environment);
+        throw Error("cannot write screenshot " + path);
     }
 }
 

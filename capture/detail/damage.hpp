@@ -2,7 +2,7 @@
 // offset of the record or block at fault, the packets read before it, what is wrong, and that those were kept.
 #pragma once
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 
 #include <cstdint>
 #include <string>

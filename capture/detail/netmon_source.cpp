@@ -1,7 +1,7 @@
 // NetMon 2.x: a 128-byte header, frames anywhere in the file, and a table of their offsets (usually at the end).
 #include "capture/detail/netmon_source.hpp"
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 
 #include <sys/types.h>
 

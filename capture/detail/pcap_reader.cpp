@@ -4,7 +4,7 @@
 #include "capture/detail/pcap_reader.hpp"
 
 #include "capture/detail/damage.hpp"
-#include "capture/error.hpp"
+#include "common/error.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -124,8 +124,7 @@ private:
                 if (std::ferror(m_file)) {
                     m_isFinished = true;
                     throw Error(m_name + ": cannot read at byte " + std::to_string(m_chunkOffset + m_end) + ": " +
-                                    std::strerror(errno),
-                                Error::Kind::Environment);
+                                std::strerror(errno));
                 }
                 break;
             }

@@ -2,7 +2,7 @@
 #include "capture/detail/pcapng_reader.hpp"
 
 #include "capture/detail/damage.hpp"
-#include "capture/error.hpp"
+#include "common/error.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -321,8 +321,7 @@ private:
         m_offset += got;
         if (got < count && std::ferror(m_file)) {
             m_isFinished = true;
-            throw Error(m_name + ": cannot read at byte " + std::to_string(m_offset) + ": " + std::strerror(errno),
-                        Error::Kind::Environment);
+            throw Error(m_name + ": cannot read at byte " + std::to_string(m_offset) + ": " + std::strerror(errno));
         }
         return got;
     }

@@ -1,7 +1,7 @@
 // The writer thread: takes Batches from a bounded queue and writes each in one SQLite transaction.
 #pragma once
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 #include "store/detail/batch.hpp"
 
 #include <condition_variable>

@@ -1,7 +1,7 @@
 // A prepared SQLite statement with RAII and binding helpers; every SQL value from packets goes through bind().
 #pragma once
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 
 #include <sqlite3.h>
 
@@ -18,8 +18,7 @@ public:
         if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt,
                                nullptr) != SQLITE_OK)
             throw Error(std::string("database error preparing a query: ") + sqlite3_errmsg(db) +
-                            " in: " + std::string(sql.substr(0, 120)),
-                        Error::Kind::Environment);
+                        " in: " + std::string(sql.substr(0, 120)));
     }
     ~Statement() { sqlite3_finalize(m_stmt); }
     Statement(const Statement&) = delete;
@@ -52,7 +51,7 @@ public:
             return true;
         if (rc == SQLITE_DONE)
             return false;
-        throw Error(std::string("database error: ") + sqlite3_errmsg(m_db), Error::Kind::Environment);
+        throw Error(std::string("database error: ") + sqlite3_errmsg(m_db));
     }
     void reset() {
         sqlite3_reset(m_stmt);
@@ -82,8 +81,7 @@ public:
 private:
     void check(int rc) {
         if (rc != SQLITE_OK)
-            throw Error(std::string("database error binding a value: ") + sqlite3_errmsg(m_db),
-                        Error::Kind::Environment);
+            throw Error(std::string("database error binding a value: ") + sqlite3_errmsg(m_db));
     }
 
     sqlite3* m_db;

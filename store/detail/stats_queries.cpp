@@ -1,7 +1,7 @@
 // The statistics queries (stats_queries.hpp).
 #include "store/detail/stats_queries.hpp"
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 #include "store/detail/filter_sql.hpp"
 #include "store/detail/message_flags.hpp"
 #include "store/detail/statement.hpp"

@@ -16,7 +16,9 @@ set(expected
     "decode/bad.cpp: 'pcap/pcap.h'"
     "export/bad.cpp: 'viewer/app.hpp'"
     "export/bad.cpp: 'cli/output.hpp'"
-    "export/bad.cpp: 'imgui.h'")
+    "export/bad.cpp: 'imgui.h'"
+    "common/bad.cpp: 'capture/packet.hpp'"
+    "common/bad.cpp: 'sqlite3.h'")
 foreach(needle IN LISTS expected)
     string(FIND "${out}" "${needle}" at)
     if(at EQUAL -1)

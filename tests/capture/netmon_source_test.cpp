@@ -1,6 +1,6 @@
 // NetMon 2.x files written by the test: timestamps, link types, the table anywhere, and damage with its offset.
-#include "capture/error.hpp"
 #include "capture/packet_source.hpp"
+#include "common/error.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // openCaptureFile on pcap files written by the test: clean, nanosecond, damaged, missing and not a capture.
-#include "capture/error.hpp"
 #include "capture/packet_source.hpp"
+#include "common/error.hpp"
 
 #include <gtest/gtest.h>
 

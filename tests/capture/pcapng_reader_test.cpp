@@ -1,8 +1,8 @@
 // pcapng files written by the test: interfaces of different link types, timestamp resolutions, byte orders,
 // sections, simple and obsolete packets, skipped blocks, damage with its offset, pipes and standard input.
-#include "capture/error.hpp"
 #include "capture/packet_decoder.hpp"
 #include "capture/packet_source.hpp"
+#include "common/error.hpp"
 #include "tests/capture/packet_builder.hpp"
 
 #include <gtest/gtest.h>

@@ -5,7 +5,7 @@
 #include "cli/text_search.hpp"
 #include "export/frame_export.hpp"
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 
 #include <gtest/gtest.h>
 

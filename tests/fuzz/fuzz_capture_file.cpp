@@ -1,8 +1,8 @@
 // libFuzzer target: bytes as a capture file (pcap, pcapng or NetMon) through fmemopen + openCaptureStream, never
 // a temp file; every packet read goes on through a PacketDecoder. Damage must be a sipscope::Error, not a crash.
-#include "capture/error.hpp"
 #include "capture/packet_decoder.hpp"
 #include "capture/packet_source.hpp"
+#include "common/error.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // Host aliases: the file format, canonical addresses, and errors that name the file and line.
 #include "ladder/host_aliases.hpp"
 
-#include "capture/error.hpp"
+#include "common/error.hpp"
 
 #include <gtest/gtest.h>
 

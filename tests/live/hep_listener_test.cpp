@@ -1,6 +1,6 @@
 // parseHepListenAddress: the forms --hep-listen accepts and the ones it refuses with a message.
-#include "capture/error.hpp"
 #include "capture/hep_listener.hpp"
+#include "common/error.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The store end to end through its public API: import a capture, read calls and messages back, filters,
 // message text, several imports into one database, damaged files, and schema versions.
-#include "capture/error.hpp"
+#include "common/error.hpp"
 #include "store/database.hpp"
 #include "store/ingest.hpp"
 #include "store/reader.hpp"
