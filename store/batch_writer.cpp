@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -28,23 +29,21 @@ namespace {
 
 constexpr std::size_t MessageColumns = 20;
 constexpr std::size_t RowsPerInsert = 64;  // 64 × 20 = 1280 parameters, well under SQLite's 32766
+// SQLite's default SQLITE_MAX_VARIABLE_NUMBER since 3.32; the Statements assert the limit of the library in use.
+static_assert(MessageColumns * RowsPerInsert <= 32766, "a multi-row message INSERT passes SQLite's parameter limit");
 
 // SQLite's memory statistics take a global mutex around every allocation; nothing here reads them. Only
 // possible before SQLite initialises, hence at static initialisation (a no-op if it already has).
 [[maybe_unused]] const int MemoryStatisticsOff = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 
+constexpr const char* MessageInsertHead =
+    "INSERT INTO messages(capture_id, frame, ts_us, src_id, dst_id, transport, call_key, transaction_key, "
+    "dialog_key, method_id, status, reason_id, cseq, cseq_method_id, flags, error_id, error_offset, block_id, "
+    "block_offset, length) VALUES";
+
 std::string messageInsertSql(std::size_t rows) {
-    std::string sql =
-        "INSERT INTO messages(capture_id, frame, ts_us, src_id, dst_id, transport, call_key, transaction_key, "
-        "dialog_key, method_id, status, reason_id, cseq, cseq_method_id, flags, error_id, error_offset, block_id, "
-        "block_offset, length) VALUES ";
-    for (std::size_t r = 0; r < rows; ++r) {
-        sql += r ? ",(" : "(";
-        for (std::size_t c = 0; c < MessageColumns; ++c)
-            sql += c ? ",?" : "?";
-        sql += ')';
-    }
-    return sql;
+    assert(insertColumnCount(MessageInsertHead) == MessageColumns && "MessageColumns differs from the column list");
+    return valuesSql(MessageInsertHead, MessageColumns, rows);
 }
 
 struct StringHash {
@@ -55,12 +54,19 @@ struct StringHash {
 struct EndpointHash {
     std::size_t operator()(const capture::Endpoint& endpoint) const {
         std::uint64_t words[2];
+        static_assert(sizeof endpoint.ip.bytes == sizeof words, "the hash reads the whole address, 16 bytes");
         std::memcpy(words, endpoint.ip.bytes.data(), sizeof words);
         std::uint64_t h = (words[0] * 0x9e3779b97f4a7c15ULL) ^ (words[1] + endpoint.port + (endpoint.ip.version << 16));
         h ^= h >> 29;
         return static_cast<std::size_t>(h * 0xbf58476d1ce4e5b9ULL);
     }
 };
+
+// A message_counts key, in the order of its columns: method_id, status, reason_id, flags (CountedFlags).
+using MessageCountKey = std::array<std::int64_t, 4>;
+// A host_counts row after its host_id, in the order of its columns: sent, received, requests_sent, responses_sent,
+// failures_sent.
+using HostCounts = std::array<std::int64_t, 5>;
 
 // Rolls back unless committed (RFC-free, SQLiteCpp's Transaction idea).
 class TransactionGuard {
@@ -135,7 +141,15 @@ struct BatchWriter::Statements {
           upsertCapture(
               db, "INSERT INTO captures(id, path, size_bytes, imported_at, packets, sip_messages, error, "
                   "content_hash) VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ','now'), ?4, ?5, ?6, ?7) "
-                  "ON CONFLICT(id) DO UPDATE SET packets = ?4, sip_messages = ?5, error = ?6, content_hash = ?7") {}
+                  "ON CONFLICT(id) DO UPDATE SET packets = ?4, sip_messages = ?5, error = ?6, content_hash = ?7") {
+        assert(static_cast<int>(MessageColumns * RowsPerInsert) <=
+                   sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1) &&
+               "a multi-row message INSERT passes this SQLite's limit of bound parameters");
+        assert(addMessageCount.parameterCount() == static_cast<int>(MessageCountKey().size()) + 1 &&
+               "message_counts: the key's values and the count");
+        assert(addHostCount.parameterCount() == static_cast<int>(HostCounts().size()) + 1 &&
+               "host_counts: the host and its counts");
+    }
 
     Statement insertMany;
     Statement insertOne;
@@ -382,32 +396,13 @@ void BatchWriter::run() {
 void BatchWriter::writeCallRecords(const decode::CallSummary& call) {
     Statements& s = *m_statements;
     const auto callKey = static_cast<std::int64_t>(call.key);
-    for (const decode::TransactionRecord& t : call.transactions) {
-        RowBuffer& u = s.transactionRows;
-        u.integer(static_cast<std::int64_t>(t.key));
-        u.integer(callKey);
-        u.integerOrNull(s.stringId(t.method, t.method.empty()));
-        u.integer(t.startUs);
-        u.integerOrNull(t.firstProvisionalUs);
-        u.integerOrNull(t.finalUs);
-        u.integerOrNull(t.finalStatus);
-        u.integer(t.requests);
-        u.integer(t.responses);
-        u.integerOrNull(static_cast<std::int64_t>(t.cancelledKey));
-        u.integer(t.isOrphan);
-        u.integer(t.isRfc2543);
-    }
-    for (const decode::DialogRecord& dialog : call.dialogRecords) {
-        RowBuffer& u = s.dialogRows;
-        u.integer(static_cast<std::int64_t>(dialog.key));
-        u.integer(callKey);
-        u.text(dialog.fromTag);
-        u.text(dialog.toTag);
-        u.text(decode::dialogStateName(dialog.state));
-        u.integer(dialog.createdUs);
-        u.integerOrNull(dialog.confirmedUs);
-        u.integerOrNull(dialog.terminatedUs);
-    }
+    for (const decode::TransactionRecord& t : call.transactions)
+        s.transactionRows.row(t.key, callKey, orNull(s.stringId(t.method, t.method.empty())), t.startUs,
+                              orNull(t.firstProvisionalUs), orNull(t.finalUs), orNull(t.finalStatus), t.requests,
+                              t.responses, orNull(t.cancelledKey), t.isOrphan, t.isRfc2543);
+    for (const decode::DialogRecord& dialog : call.dialogRecords)
+        s.dialogRows.row(dialog.key, callKey, dialog.fromTag, dialog.toTag, decode::dialogStateName(dialog.state),
+                         dialog.createdUs, orNull(dialog.confirmedUs), orNull(dialog.terminatedUs));
     for (const decode::RegistrationRecord& r : call.registrations) {
         Statement& u = s.upsertRegistration;
         u.bindInt(1, static_cast<std::int64_t>(r.transactionKey));
@@ -503,8 +498,8 @@ void BatchWriter::write(const Batch& batch) {
     // holds the write lock), which is how media rows name their message.
     const std::int64_t firstMessageId = queryInt(m_db.handle(), "SELECT coalesce(max(id), 0) FROM messages") + 1;
     // The batch's share of message_counts and host_counts (see store/database.cpp), added in the same transaction.
-    std::map<std::array<std::int64_t, 4>, std::int64_t> messageCounts;
-    std::unordered_map<std::int64_t, std::array<std::int64_t, 5>> hostCounts;
+    std::map<MessageCountKey, std::int64_t> messageCounts;
+    std::unordered_map<std::int64_t, HostCounts> hostCounts;
     std::size_t index = 0;
     while (index < batch.messages.size()) {
         const bool many = batch.messages.size() - index >= RowsPerInsert;
@@ -513,6 +508,8 @@ void BatchWriter::write(const Batch& batch) {
         int p = 1;
         for (std::size_t r = 0; r < rows; ++r, ++index) {
             const MessageRecord& m = batch.messages[index];
+            assert(m.block < batch.blocks.size() && m.blockOffset + m.textLength <= batch.blocks[m.block].rawSize &&
+                   "a message's text lies outside its text block");
             insert.bindInt(p++, m.captureId);
             insert.bindInt(p++, static_cast<std::int64_t>(m.frame));
             insert.bindInt(p++, m.timestampUs);
@@ -554,73 +551,53 @@ void BatchWriter::write(const Batch& batch) {
             sender[3] += m.status != 0;
             sender[4] += isFailure;
             ++hostCounts[dstId][1];
+            assert(static_cast<std::size_t>(p - 1) == (r + 1) * MessageColumns && "one value per message column");
         }
         insert.step();
         insert.resetKeepingBindings();
     }
+    // Media rows name their message by firstMessageId + its index in the batch.
+    assert(queryInt(m_db.handle(), "SELECT coalesce(max(id), 0) FROM messages") ==
+               firstMessageId + static_cast<std::int64_t>(batch.messages.size()) - 1 &&
+           "the batch's messages did not get consecutive ids");
     for (const auto& [key, count] : messageCounts) {
         Statement& u = s.addMessageCount;
-        for (int c = 0; c < 4; ++c)
-            u.bindInt(c + 1, key[c]);
-        u.bindInt(5, count);
+        for (std::size_t c = 0; c < key.size(); ++c)
+            u.bindInt(static_cast<int>(c) + 1, key[c]);
+        u.bindInt(static_cast<int>(key.size()) + 1, count);
         u.step();
         u.reset();
     }
     for (const auto& [host, counts] : hostCounts) {
         Statement& u = s.addHostCount;
         u.bindInt(1, host);
-        for (int c = 0; c < 5; ++c)
-            u.bindInt(c + 2, counts[c]);
+        for (std::size_t c = 0; c < counts.size(); ++c)
+            u.bindInt(static_cast<int>(c) + 2, counts[c]);
         u.step();
         u.reset();
     }
 
     for (const MediaRecord& m : batch.media) {
-        RowBuffer& u = s.mediaRows;
-        u.integer(firstMessageId + static_cast<std::int64_t>(m.messageIndex));
-        u.integer(m.mediaIndex);
-        u.integerOrNull(static_cast<std::int64_t>(m.callKey));
-        m.role == decode::SdpRole::None ? u.null() : u.text(decode::sdpRoleName(m.role));
-        u.text(batch.view(m.type));
-        u.integer(m.port);
-        u.text(batch.view(m.proto));
-        m.address.isNull() ? u.null() : u.text(batch.view(m.address));
-        u.text(batch.view(m.direction));
-        u.text(batch.view(m.codecs));
-        u.integerOrNull(m.ptimeMs);
+        assert(m.messageIndex < batch.messages.size() && "MediaRecord::messageIndex past the batch's messages");
+        s.mediaRows.row(firstMessageId + static_cast<std::int64_t>(m.messageIndex), m.mediaIndex, orNull(m.callKey),
+                        orNull(decode::sdpRoleName(m.role)), batch.view(m.type), m.port, batch.view(m.proto),
+                        NullableText{batch.view(m.address), m.address.isNull()}, batch.view(m.direction),
+                        batch.view(m.codecs), orNull(m.ptimeMs));
     }
     s.mediaRows.flush();
 
     for (const decode::CallSummary& call : batch.calls) {
-        RowBuffer& u = s.callRows;
-        u.integer(static_cast<std::int64_t>(call.key));
-        u.text(call.callId);
-        u.integer(call.startUs);
-        u.integer(call.endUs);
-        u.text(call.fromUri);
-        u.text(call.fromUser);
-        u.text(call.toUri);
-        u.text(call.toUser);
-        u.integerOrNull(s.stringId(call.method, call.method.empty()));
-        u.text(decode::callStateName(call.state));
-        u.integerOrNull(call.finalStatus);
-        u.integer(call.messages);
-        u.integer(call.dialogs);
-        u.integer(call.retransmissions);
-        u.integer(s.endpointId(call.src));
-        u.integer(s.endpointId(call.dst));
-        for (std::int64_t us :
-             {call.attemptUs, call.firstProvisionalUs, call.finalUs, call.answeredUs, call.byeUs, call.byeAnsweredUs})
-            u.integerOrNull(us);
-        u.textOrNull(call.endedBy);
-        u.textOrNull(call.reason);
-        u.integer(call.hasEarlyMedia);
-        u.integer(call.reinvites);
-        u.integer(call.holds);
-        u.integer(call.resumes);
-        u.integer(call.hasGlare);
-        u.integer(call.recordsDropped);
-        u.text(decode::callKindName(call.kind));
+        // Interned first, in this order (the order of the ids they get), not in the unspecified order of arguments.
+        const std::int64_t methodId = s.stringId(call.method, call.method.empty());
+        const std::int64_t srcId = s.endpointId(call.src);
+        const std::int64_t dstId = s.endpointId(call.dst);
+        s.callRows.row(call.key, call.callId, call.startUs, call.endUs, call.fromUri, call.fromUser, call.toUri,
+                       call.toUser, orNull(methodId), decode::callStateName(call.state), orNull(call.finalStatus),
+                       call.messages, call.dialogs, call.retransmissions, srcId, dstId, orNull(call.attemptUs),
+                       orNull(call.firstProvisionalUs), orNull(call.finalUs), orNull(call.answeredUs),
+                       orNull(call.byeUs), orNull(call.byeAnsweredUs), orNull(call.endedBy), orNull(call.reason),
+                       call.hasEarlyMedia, call.reinvites, call.holds, call.resumes, call.hasGlare, call.recordsDropped,
+                       decode::callKindName(call.kind));
         if (s.isNewFrom(call.fromUri, call.fromUser)) {
             s.addCallFrom.bindView(1, call.fromUri);
             s.addCallFrom.bindView(2, call.fromUser);

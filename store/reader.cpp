@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 #include <unordered_map>
 
@@ -53,38 +54,14 @@ constexpr const char* CallColumns =
     "LEFT JOIN strings mt ON mt.id = c.method_id LEFT JOIN endpoints s ON s.id = c.src_id "
     "LEFT JOIN endpoints d ON d.id = c.dst_id";
 
+// A row of CallColumns, its fields in the order of the SELECT.
 CallRow readCall(const Statement& stmt) {
     CallRow row;
-    row.key = stmt.columnInt(0);
-    row.callId = stmt.columnText(1);
-    row.startUs = stmt.columnInt(2);
-    row.endUs = stmt.columnInt(3);
-    row.fromUri = stmt.columnText(4);
-    row.fromUser = stmt.columnText(5);
-    row.toUri = stmt.columnText(6);
-    row.toUser = stmt.columnText(7);
-    row.method = stmt.columnText(8);
-    row.state = stmt.columnText(9);
-    row.status = stmt.columnOptionalInt(10);
-    row.messages = static_cast<std::uint32_t>(stmt.columnInt(11));
-    row.dialogs = static_cast<std::uint32_t>(stmt.columnInt(12));
-    row.retransmissions = static_cast<std::uint32_t>(stmt.columnInt(13));
-    row.src = stmt.columnText(14);
-    row.dst = stmt.columnText(15);
-    row.attemptUs = stmt.columnInt(16);
-    row.firstProvisionalUs = stmt.columnInt(17);
-    row.finalUs = stmt.columnInt(18);
-    row.answeredUs = stmt.columnInt(19);
-    row.byeUs = stmt.columnInt(20);
-    row.byeAnsweredUs = stmt.columnInt(21);
-    row.endedBy = stmt.columnText(22);
-    row.reason = stmt.columnText(23);
-    row.hasEarlyMedia = stmt.columnInt(24) != 0;
-    row.reinvites = static_cast<std::uint32_t>(stmt.columnInt(25));
-    row.holds = static_cast<std::uint32_t>(stmt.columnInt(26));
-    row.resumes = static_cast<std::uint32_t>(stmt.columnInt(27));
-    row.hasGlare = stmt.columnInt(28) != 0;
-    row.kind = stmt.columnText(29);
+    stmt.readRow(row.key, row.callId, row.startUs, row.endUs, row.fromUri, row.fromUser, row.toUri, row.toUser,
+                 row.method, row.state, row.status, row.messages, row.dialogs, row.retransmissions, row.src, row.dst,
+                 row.attemptUs, row.firstProvisionalUs, row.finalUs, row.answeredUs, row.byeUs, row.byeAnsweredUs,
+                 row.endedBy, row.reason, row.hasEarlyMedia, row.reinvites, row.holds, row.resumes, row.hasGlare,
+                 row.kind);
     return row;
 }
 
@@ -96,6 +73,7 @@ constexpr const char* MessageColumns =
     "LEFT JOIN calls c ON c.id = m.call_key LEFT JOIN strings mt ON mt.id = m.method_id "
     "LEFT JOIN strings r ON r.id = m.reason_id LEFT JOIN strings cm ON cm.id = m.cseq_method_id "
     "LEFT JOIN strings e ON e.id = m.error_id";
+constexpr int MessageColumnCount = 19;  // the columns of MessageColumns, as readMessage reads them
 
 // Every listing of messages is in time order, ties in capture order: a capture's packets need not be in time order
 // (several files imported apart, a TCP segment sent again after a gap), and a ladder, a listing or an exported pcap
@@ -145,6 +123,7 @@ struct Reader::Impl {
     }
 
     MessageRow readMessage(const Statement& stmt, bool withText) {
+        assert(stmt.columnCount() == MessageColumnCount && "readMessage: the columns of MessageColumns");
         MessageRow row;
         row.id = stmt.columnInt(0);
         row.timestampUs = stmt.columnInt(1);
@@ -542,29 +521,10 @@ std::vector<SubscriptionRow> Reader::subscriptions(const Filter& filter) const {
     std::vector<SubscriptionRow> rows;
     while (stmt.step()) {
         SubscriptionRow row;
-        row.key = stmt.columnInt(0);
-        row.callId = stmt.columnText(1);
-        row.method = stmt.columnText(2);
-        row.event = stmt.columnText(3);
-        row.eventId = stmt.columnText(4);
-        row.resource = stmt.columnText(5);
-        row.subscriber = stmt.columnText(6);
-        row.state = stmt.columnText(7);
-        row.reason = stmt.columnText(8);
-        row.expires = stmt.columnOptionalInt(9);
-        row.grantedExpires = stmt.columnOptionalInt(10);
-        row.stateExpires = stmt.columnOptionalInt(11);
-        row.status = stmt.columnOptionalInt(12);
-        row.requests = static_cast<std::uint32_t>(stmt.columnInt(13));
-        row.notifies = static_cast<std::uint32_t>(stmt.columnInt(14));
-        row.etag = stmt.columnText(15);
-        row.ifMatch = stmt.columnText(16);
-        row.startUs = stmt.columnInt(17);
-        row.lastUs = stmt.columnInt(18);
-        row.terminatedUs = stmt.columnInt(19);
-        row.dialogKey = stmt.columnInt(20);
-        row.src = stmt.columnText(21);
-        row.dst = stmt.columnText(22);
+        stmt.readRow(row.key, row.callId, row.method, row.event, row.eventId, row.resource, row.subscriber, row.state,
+                     row.reason, row.expires, row.grantedExpires, row.stateExpires, row.status, row.requests,
+                     row.notifies, row.etag, row.ifMatch, row.startUs, row.lastUs, row.terminatedUs, row.dialogKey,
+                     row.src, row.dst);
         rows.push_back(std::move(row));
     }
     return rows;

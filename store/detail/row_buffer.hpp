@@ -5,12 +5,52 @@
 
 #include "store/detail/statement.hpp"
 
+#include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace sipscope::store::detail {
+
+// "head (?,?,?),(?,?,?)": the VALUES of a multi-row INSERT, `rows` rows of `columns` parameters.
+inline std::string valuesSql(std::string_view head, std::size_t columns, std::size_t rows) {
+    std::string out(head);
+    for (std::size_t r = 0; r < rows; ++r) {
+        out += r ? ",(" : " (";
+        for (std::size_t c = 0; c < columns; ++c)
+            out += c ? ",?" : "?";
+        out += ')';
+    }
+    return out;
+}
+
+// How many columns the column list of an INSERT head names ("INSERT INTO t(a, b) VALUES": 2), for the assertions.
+inline std::size_t insertColumnCount(std::string_view head) {
+    const std::size_t open = head.find('(');
+    const std::size_t close = head.find(')', open);
+    if (open == std::string_view::npos || close == std::string_view::npos)
+        return 0;
+    const std::string_view list = head.substr(open, close - open);
+    return static_cast<std::size_t>(std::count(list.begin(), list.end(), ',')) + 1;
+}
+
+// A value of RowBuffer::row() written as NULL when it is 0 or empty: the "none" of most optional fields.
+template <typename T>
+struct OrNull {
+    const T& value;
+};
+template <typename T>
+OrNull<T> orNull(const T& value) {
+    return {value};
+}
+// A text value of RowBuffer::row() that may be NULL whatever it holds (an empty text is not NULL).
+struct NullableText {
+    std::string_view text;
+    bool isNull = false;
+};
 
 class RowBuffer {
 public:
@@ -18,8 +58,20 @@ public:
 
     // `head` is the statement up to VALUES ("INSERT INTO t(a, b) VALUES"); `columns` the values per row.
     RowBuffer(sqlite3* db, std::string_view head, std::size_t columns)
-        : m_columns(columns), m_many(db, sql(head, columns, RowsPerStatement)), m_one(db, sql(head, columns, 1)) {
+        : m_columns(columns), m_many(db, valuesSql(head, columns, RowsPerStatement)),
+          m_one(db, valuesSql(head, columns, 1)) {
+        assert(insertColumnCount(head) == columns && "RowBuffer: `columns` differs from the INSERT's column list");
+        assert(static_cast<int>(columns * RowsPerStatement) <= sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1) &&
+               "RowBuffer: a multi-row INSERT would pass SQLite's limit of bound parameters");
         m_values.reserve(columns * RowsPerStatement * 16);
+    }
+
+    // One whole row, its values in the order of the INSERT's columns: integers (bools too), text (std::string,
+    // std::string_view, NullableText), nullptr for NULL, orNull(value).
+    template <typename... Values>
+    void row(const Values&... values) {
+        assert(sizeof...(Values) == m_columns && "RowBuffer::row: one value per column of the INSERT");
+        (add(values), ...);
     }
 
     void integer(std::int64_t value) { m_values.push_back({Kind::Integer, value, {}}); }
@@ -31,6 +83,7 @@ public:
 
     // Writes every row given since the last flush.
     void flush() {
+        assert(m_values.size() % m_columns == 0 && "RowBuffer: a row was given more or fewer values than columns");
         const std::size_t rows = m_values.size() / m_columns;
         std::size_t row = 0;
         for (; rows - row >= RowsPerStatement; row += RowsPerStatement)
@@ -48,15 +101,20 @@ private:
         std::string_view text;
     };
 
-    static std::string sql(std::string_view head, std::size_t columns, std::size_t rows) {
-        std::string out(head);
-        for (std::size_t r = 0; r < rows; ++r) {
-            out += r ? ",(" : " (";
-            for (std::size_t c = 0; c < columns; ++c)
-                out += c ? ",?" : "?";
-            out += ')';
-        }
-        return out;
+    template <typename T, typename = std::enable_if_t<std::is_integral_v<T>>>
+    void add(T value) {
+        integer(static_cast<std::int64_t>(value));
+    }
+    void add(std::string_view value) { text(value); }
+    void add(const std::string& value) { text(value); }
+    void add(const NullableText& value) { value.isNull ? null() : text(value.text); }
+    void add(std::nullptr_t) { null(); }
+    template <typename T>
+    void add(OrNull<T> value) {
+        if constexpr (std::is_integral_v<T>)
+            integerOrNull(static_cast<std::int64_t>(value.value));
+        else
+            textOrNull(value.value);
     }
 
     void run(Statement& statement, std::size_t firstRow, std::size_t rows) {

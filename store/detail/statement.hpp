@@ -1,10 +1,12 @@
 // A prepared SQLite statement with RAII and binding helpers; every SQL value from packets goes through bind().
+// Debug builds assert that every parameter and column index is one the statement has.
 #pragma once
 
 #include "common/error.hpp"
 
 #include <sqlite3.h>
 
+#include <cassert>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,16 +28,25 @@ public:
 
     // Text bound without copying: the bytes must stay valid until the step that uses them (SQLITE_STATIC).
     void bindView(int index, std::string_view text) {
+        assertParameter(index);
         check(sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC));
     }
     void bindText(int index, const std::string& text) {
+        assertParameter(index);
         check(sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
     }
     void bindBlob(int index, std::string_view bytes) {
+        assertParameter(index);
         check(sqlite3_bind_blob(m_stmt, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC));
     }
-    void bindInt(int index, std::int64_t value) { check(sqlite3_bind_int64(m_stmt, index, value)); }
-    void bindNull(int index) { check(sqlite3_bind_null(m_stmt, index)); }
+    void bindInt(int index, std::int64_t value) {
+        assertParameter(index);
+        check(sqlite3_bind_int64(m_stmt, index, value));
+    }
+    void bindNull(int index) {
+        assertParameter(index);
+        check(sqlite3_bind_null(m_stmt, index));
+    }
     template <typename T>
     void bindOptional(int index, const std::optional<T>& value) {
         if (value)
@@ -60,10 +71,23 @@ public:
     // For a statement whose every parameter is bound again before each step (the bulk inserts): no need to clear.
     void resetKeepingBindings() { sqlite3_reset(m_stmt); }
 
-    std::int64_t columnInt(int column) const { return sqlite3_column_int64(m_stmt, column); }
-    double columnDouble(int column) const { return sqlite3_column_double(m_stmt, column); }
-    bool columnIsNull(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
+    int parameterCount() const { return sqlite3_bind_parameter_count(m_stmt); }
+    int columnCount() const { return sqlite3_column_count(m_stmt); }
+
+    std::int64_t columnInt(int column) const {
+        assertColumn(column);
+        return sqlite3_column_int64(m_stmt, column);
+    }
+    double columnDouble(int column) const {
+        assertColumn(column);
+        return sqlite3_column_double(m_stmt, column);
+    }
+    bool columnIsNull(int column) const {
+        assertColumn(column);
+        return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+    }
     std::string columnText(int column) const {
+        assertColumn(column);
         const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, column));
         return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column))) : std::string();
     }
@@ -78,7 +102,29 @@ public:
         return static_cast<int>(columnInt(column));
     }
 
+    // Reads the row's columns into `fields`, the first column into the first field and so on: one list says which
+    // column goes where, in the order of the SELECT. Every column must have its field (asserted).
+    template <typename... Fields>
+    void readRow(Fields&... fields) const {
+        assert(static_cast<int>(sizeof...(Fields)) == columnCount() && "readRow: one field per column of the SELECT");
+        int column = 0;
+        (readColumn(column++, fields), ...);
+    }
+
 private:
+    void readColumn(int column, std::int64_t& field) const { field = columnInt(column); }
+    void readColumn(int column, std::uint32_t& field) const { field = static_cast<std::uint32_t>(columnInt(column)); }
+    void readColumn(int column, bool& field) const { field = columnInt(column) != 0; }
+    void readColumn(int column, std::string& field) const { field = columnText(column); }
+    void readColumn(int column, std::optional<int>& field) const { field = columnOptionalInt(column); }
+    void readColumn(int column, std::optional<std::string>& field) const { field = columnOptionalText(column); }
+
+    void assertParameter([[maybe_unused]] int index) const {
+        assert(index >= 1 && index <= sqlite3_bind_parameter_count(m_stmt) && "bind: no such parameter in the SQL");
+    }
+    void assertColumn([[maybe_unused]] int column) const {
+        assert(column >= 0 && column < sqlite3_column_count(m_stmt) && "column index past the SELECT's columns");
+    }
     void check(int rc) {
         if (rc != SQLITE_OK)
             throw Error(std::string("database error binding a value: ") + sqlite3_errmsg(m_db));
