@@ -1,8 +1,10 @@
-// Typed readers of SIP header values and URIs (RFC 3261 §19, §20, §25 and the extensions that correlation and
-// display need). Every reader is zero-copy: results are views into the value it was given, and nothing allocates,
-// except unescape(), which appends to a string the caller owns. Readers never throw; a value that breaks its
-// grammar returns false / nullopt with whatever could be read filled in.
+// Typed readers of SIP header values (RFC 3261 §20, §25 and the extensions that correlation and display need); URIs
+// are in sip_uri.hpp, included here. Every reader is zero-copy: results are views into the value it was given, and
+// nothing allocates. Readers never throw; a value that breaks its grammar returns false / nullopt with whatever
+// could be read filled in.
 #pragma once
+
+#include "decode/sip_uri.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -46,41 +48,6 @@ std::optional<std::string_view> findParam(std::string_view params, std::string_v
 bool listHasToken(std::string_view value, std::string_view token);
 
 //--------------------------------------------------------------------------------------------------
-// URIs
-//--------------------------------------------------------------------------------------------------
-
-// A sip, sips or tel URI split into its parts (RFC 3261 §19.1.1, RFC 3966). Parts keep their %XX escapes; use
-// unescape() for the text. Other schemes fill `scheme` and `opaque` only.
-struct SipUri {
-    std::string_view scheme;    // "sip", "sips", "tel", ... as on the wire
-    std::string_view user;      // sip/sips user part; the number of a tel URI
-    std::string_view password;  // after ':' in the userinfo; empty when absent
-    std::string_view host;      // hostname, IPv4, or [IPv6] with its brackets; empty for tel
-    std::optional<std::uint16_t> port;
-    std::string_view params;   // ";transport=tcp;lr" with its leading ';', or empty
-    std::string_view headers;  // "Replaces=...&Subject=..." after '?', without the '?'
-    std::string_view opaque;   // everything after "scheme:"
-
-    bool isSip() const;  // sip or sips
-    bool isTel() const;
-    std::optional<std::string_view> param(std::string_view name) const { return findParam(params, name); }
-    // The value of an escaped URI header ("?Replaces=..."), still escaped; nullopt when absent.
-    std::optional<std::string_view> header(std::string_view name) const;
-};
-
-// Splits a URI (without < >). False when it has no scheme or a sip/sips URI has no host.
-bool parseUri(std::string_view text, SipUri& out);
-
-// Appends `text` with its %XX escapes decoded (RFC 3261 §19.1.2) to `out`. A '%' not followed by two hex digits is
-// copied as it is and makes the result false.
-bool unescape(std::string_view text, std::string& out);
-
-// Whether two URIs name the same user at the same host (scheme sip/sips alike, user compared after unescaping,
-// host case-insensitively, ports compared only when both give one). tel URIs compare their numbers without visual
-// separators (RFC 3966 §5.1.1).
-bool sameAddress(std::string_view uriA, std::string_view uriB);
-
-//--------------------------------------------------------------------------------------------------
 // Header values
 //--------------------------------------------------------------------------------------------------
 
@@ -100,6 +67,8 @@ struct ViaHop {
     std::optional<std::uint16_t> rport;  // the value a server filled in
     std::string_view params;             // every parameter, with the leading ';'
 };
+// One via-parm, read by the parser's own Via grammar (any protocol version): false when it breaks the grammar,
+// with what came before the fault filled in.
 bool parseViaHop(std::string_view element, ViaHop& out);
 
 // Reason (RFC 3326): protocol; cause=N; text="..."

@@ -397,7 +397,7 @@ void MessageReader::readTypedHeader(HeaderId id, const HeaderField& header) {
         }
         break;
     case HeaderId::Via: {
-        detail::ViaTop top;
+        ViaHop top;
         reason = detail::readVia(header.value, m_seenVia ? nullptr : &top);
         if (!m_seenVia) {
             m_fields.viaBranch = top.branch;
@@ -486,33 +486,6 @@ const SipMessageView& SipParser::parse(std::string_view bytes) {
     m_message.m_raw = fields.raw;
     m_message.m_error = fields.error;
     return m_message;
-}
-
-std::string_view SipMessageView::header(std::string_view name) const {
-    const std::string_view wanted = detail::expandCompactName(name);
-    for (const HeaderField& field : m_headers) {
-        if (detail::equalsNoCase(detail::expandCompactName(field.name), wanted)) {
-            return field.value;
-        }
-    }
-    return {};
-}
-
-std::size_t SipMessageView::headerCount(std::string_view name) const {
-    const std::string_view wanted = detail::expandCompactName(name);
-    std::size_t count = 0;
-    for (const HeaderField& field : m_headers) {
-        if (detail::equalsNoCase(detail::expandCompactName(field.name), wanted)) {
-            ++count;
-        }
-    }
-    return count;
-}
-
-std::string_view SipMessageView::userAgent() const {
-    // RFC 3261 §20.35, §20.41: a UAC names itself in User-Agent, a UAS in Server.
-    const std::string_view primary = header(isResponse() ? "Server" : "User-Agent");
-    return primary.empty() ? header(isResponse() ? "User-Agent" : "Server") : primary;
 }
 
 NameAddr parseNameAddr(std::string_view value) {

@@ -2,6 +2,7 @@
 #include "decode/detail/fields.hpp"
 
 #include "decode/detail/lex.hpp"
+#include "decode/sip_uri.hpp"
 
 #include <array>
 #include <cctype>
@@ -10,63 +11,10 @@ namespace sipscope::decode::detail {
 
 namespace {
 
-// RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), followed by ':'.
-std::string_view uriScheme(std::string_view uri) {
-    if (uri.empty() || !isAlpha(uri[0])) {
-        return {};
-    }
-    for (std::size_t i = 1; i < uri.size(); ++i) {
-        const char c = uri[i];
-        if (c == ':') {
-            return uri.substr(0, i);
-        }
-        if (!isAlnum(c) && c != '+' && c != '-' && c != '.') {
-            return {};
-        }
-    }
-    return {};
-}
-
 // Bytes no URI carries unescaped (RFC 3986 §2): controls, SP, and the delimiters that frame a URI in SIP.
 bool isForbiddenInUri(char c) {
     const auto byte = static_cast<unsigned char>(c);
     return byte <= 0x20 || byte == 0x7F || c == '<' || c == '>' || c == '"';
-}
-
-bool isSipScheme(std::string_view scheme) { return equalsNoCase(scheme, "sip") || equalsNoCase(scheme, "sips"); }
-
-// One pass over a URI's scheme and userinfo: what splitUri returns and what the checks below need.
-struct UriParts {
-    std::string_view scheme;    // empty when the URI has none
-    bool isSip = false;         // sip or sips
-    std::string_view user;      // sip/sips userinfo without the password; tel: the number
-    std::string_view hostPart;  // sip/sips: after the userinfo (hostport, parameters and headers)
-    std::string_view host;      // sip/sips: hostport alone
-};
-
-UriParts analyzeUri(std::string_view uri) {
-    UriParts parts;
-    parts.scheme = uriScheme(uri);
-    if (parts.scheme.empty()) {
-        return parts;
-    }
-    const std::string_view rest = uri.substr(parts.scheme.size() + 1);
-    parts.isSip = isSipScheme(parts.scheme);
-    if (parts.isSip) {
-        // RFC 3261 §19.1.1: userinfo has no unescaped '@', so the first '@' ends it; a ':' in it starts the
-        // password. The user may itself hold ';' parameters (RFC 4475 §3.1.1.9).
-        parts.hostPart = rest;
-        const std::size_t at = rest.find('@');
-        if (at != std::string_view::npos) {
-            const std::string_view userInfo = rest.substr(0, at);
-            parts.user = userInfo.substr(0, userInfo.find(':'));
-            parts.hostPart = rest.substr(at + 1);
-        }
-        parts.host = parts.hostPart.substr(0, findAnyOf(parts.hostPart, ";?"));
-    } else if (equalsNoCase(parts.scheme, "tel")) {
-        parts.user = rest.substr(0, rest.find(';'));  // RFC 3966 §3: the number, then ;params
-    }
-    return parts;
 }
 
 // hostport = host [ ":" port ], host = hostname / IPv4address / IPv6reference (RFC 3261 §25.1). An IPv6
@@ -109,14 +57,14 @@ bool isValidHostPort(std::string_view hostPort) {
 }
 
 // The hostport of a sip/sips URI must be well formed; other schemes are opaque to us.
-std::string_view checkSipHost(const UriParts& parts) {
-    if (parts.isSip && !isValidHostPort(parts.host)) {
+std::string_view checkSipHost(const SipUri& parts) {
+    if (parts.isSip() && !isValidHostPort(parts.hostPort)) {
         return "SIP URI with a malformed host or port (IPv6 without brackets?)";
     }
     return {};
 }
 
-std::string_view checkUri(std::string_view uri, const UriParts& parts) {
+std::string_view checkUri(std::string_view uri, const SipUri& parts) {
     if (uri.empty()) {
         return "empty URI";
     }
@@ -191,16 +139,13 @@ void salvageUri(std::string_view rest, NameAddr& out) {
         return;
     }
     out.uri = rest.substr(lt + 1, gt - lt - 1);
-    splitUri(out.uri, out.user, out.host);
+    SipUri parts;
+    splitUri(out.uri, parts);
+    out.user = parts.user;
+    out.host = parts.hostPort;
 }
 
 }  // namespace
-
-void splitUri(std::string_view uri, std::string_view& user, std::string_view& host) {
-    const UriParts parts = analyzeUri(uri);
-    user = parts.user;
-    host = parts.host;
-}
 
 std::string_view readNameAddr(std::string_view value, NameAddr& out) {
     out = NameAddr{};
@@ -260,9 +205,10 @@ std::string_view readNameAddr(std::string_view value, NameAddr& out) {
             reason = "URI with ',' or '?' not enclosed in <>";
         }
     }
-    const UriParts parts = analyzeUri(out.uri);
+    SipUri parts;
+    splitUri(out.uri, parts);
     out.user = parts.user;
-    out.host = parts.host;
+    out.host = parts.hostPort;
     if (reason.empty()) {
         reason = checkUri(out.uri, parts);
     }
@@ -275,99 +221,138 @@ std::string_view checkContact(std::string_view value) {
     if (trimLws(value) == "*") {
         return {};  // RFC 3261 §10.2.2: the wildcard of a REGISTER that removes all bindings
     }
-    // Split at commas outside quoted strings and <...> (RFC 3261 §7.3.1).
     std::size_t start = 0;
-    bool inQuotes = false;
-    bool inAngles = false;
-    for (std::size_t i = 0; i <= value.size(); ++i) {
-        const char c = i < value.size() ? value[i] : ',';
-        if (inQuotes) {
-            if (c == '\\') {
-                ++i;
-            } else if (c == '"') {
-                inQuotes = false;
+    while (true) {
+        bool isQuoteOpen = false;
+        const std::size_t end = findListComma(value, start, isQuoteOpen);
+        if (isQuoteOpen) {
+            return "unterminated quoted display name";
+        }
+        const std::string_view element = trimLws(value.substr(start, end - start));
+        if (element.empty()) {
+            return "empty Contact element";
+        }
+        NameAddr ignored;
+        if (const std::string_view reason = readNameAddr(element, ignored); !reason.empty()) {
+            return reason;
+        }
+        if (end == value.size()) {
+            return {};
+        }
+        start = end + 1;
+    }
+}
+
+namespace {
+
+// One via-parm (RFC 3261 §20.42, RFC 3581 rport) from `c`, up to the ',' before the next one or the end. Fills
+// `out` (when not null) as it reads, so a fault leaves what came before it; returns the fault, or empty.
+// `isSip20` tells whether the sent-protocol is SIP/2.0: the parser's check, left to it so that a SIP/7.0 Via
+// still yields its sent-by and branch. What follows the parameters is the callers' to check.
+std::string_view readViaParm(Cursor& c, ViaHop* out, bool& isSip20) {
+    isSip20 = false;
+    c.skipLws();
+    if (c.atEnd() || c.peek() == ',') {
+        return "empty Via value";
+    }
+    // sent-protocol = protocol-name SLASH protocol-version SLASH transport (RFC 3261 §25.1)
+    const std::string_view protocol = c.takeToken();
+    if (!c.eatSeparator('/')) {
+        return "Via without SIP/2.0/transport";
+    }
+    const std::string_view version = c.takeToken();
+    if (!c.eatSeparator('/')) {
+        return "Via without SIP/2.0/transport";
+    }
+    const std::string_view transport = c.takeToken();
+    if (transport.empty()) {
+        return "Via without a transport";
+    }
+    isSip20 = equalsNoCase(protocol, "SIP") && version == "2.0";
+    c.skipLws();
+    const std::string_view sentBy = c.takeWhile(isHostChar);
+    if (sentBy.empty()) {
+        return "Via without sent-by";
+    }
+    if (out != nullptr) {
+        out->protocol = protocol;
+        out->version = version;
+        out->transport = transport;
+        out->sentBy = sentBy;
+        splitHostPort(sentBy, out->host, out->port);
+    }
+    const std::size_t paramsStart = c.pos();
+    while (c.eatSeparator(';')) {
+        const std::string_view name = c.takeToken();
+        if (name.empty()) {
+            return "empty Via parameter (';;' or a trailing ';')";
+        }
+        std::string_view value;
+        const bool hasValue = c.eatSeparator('=');
+        if (hasValue) {
+            if (c.peek() == '"') {
+                const auto quoted = c.takeQuoted();
+                if (!quoted) {
+                    return "unterminated quoted Via parameter";
+                }
+                value = *quoted;
+            } else {
+                value = c.takeWhile(isParamValueChar);
             }
+            if (value.empty()) {
+                return "Via parameter with '=' but no value";
+            }
+        }
+        if (out == nullptr) {
             continue;
         }
-        if (c == '"') {
-            inQuotes = true;
-        } else if (c == '<') {
-            inAngles = true;
-        } else if (c == '>') {
-            inAngles = false;
-        } else if (c == ',' && !inAngles) {
-            const std::string_view element = trimLws(value.substr(start, i - start));
-            if (element.empty()) {
-                return "empty Contact element";
+        out->params = trimLws(c.slice(paramsStart, c.pos()));
+        if (equalsNoCase(name, "branch")) {
+            if (out->branch.empty()) {
+                out->branch = value;  // the first branch counts
             }
-            NameAddr ignored;
-            if (const std::string_view reason = readNameAddr(element, ignored); !reason.empty()) {
-                return reason;
+        } else if (equalsNoCase(name, "received")) {
+            out->received = value;
+        } else if (equalsNoCase(name, "maddr")) {
+            out->maddr = value;
+        } else if (equalsNoCase(name, "ttl")) {
+            if (const auto ttl = parseDecimal(value, 255)) {
+                out->ttl = static_cast<std::uint8_t>(*ttl);
             }
-            start = i + 1;
+        } else if (equalsNoCase(name, "rport")) {
+            out->hasRport = true;
+            if (hasValue) {
+                out->rport = parsePort(value);
+            }
         }
-    }
-    if (inQuotes) {
-        return "unterminated quoted display name";
     }
     return {};
 }
 
-std::string_view readVia(std::string_view value, ViaTop* top) {
+}  // namespace
+
+std::string_view readViaHop(std::string_view element, ViaHop& out) {
+    out = ViaHop{};
+    Cursor c(element);
+    bool isSip20 = false;  // any protocol will do for the typed reader
+    if (const std::string_view reason = readViaParm(c, &out, isSip20); !reason.empty()) {
+        return reason;
+    }
+    c.skipLws();
+    return c.atEnd() ? std::string_view{} : "unexpected text in Via";
+}
+
+std::string_view readVia(std::string_view value, ViaHop* top) {
+    if (top != nullptr) {
+        *top = ViaHop{};
+    }
     Cursor c(value);
-    bool isFirst = true;
     while (true) {
-        c.skipLws();
-        if (c.atEnd() || c.peek() == ',') {
-            return "empty Via value";
-        }
-        // sent-protocol = protocol-name SLASH protocol-version SLASH transport (RFC 3261 §25.1)
-        const std::string_view protocol = c.takeToken();
-        if (!c.eatSeparator('/')) {
-            return "Via without SIP/2.0/transport";
-        }
-        const std::string_view version = c.takeToken();
-        if (!c.eatSeparator('/')) {
-            return "Via without SIP/2.0/transport";
-        }
-        const std::string_view transport = c.takeToken();
-        if (transport.empty()) {
-            return "Via without a transport";
-        }
-        // Checked once sent-by is read, so a SIP/7.0 Via still yields its top sent-by and branch.
-        const bool isSip20 = equalsNoCase(protocol, "SIP") && version == "2.0";
-        c.skipLws();
-        const std::string_view sentBy = c.takeWhile(isHostChar);
-        if (sentBy.empty()) {
-            return "Via without sent-by";
-        }
-        if (isFirst && top != nullptr) {
-            top->transport = transport;
-            top->sentBy = sentBy;
-        }
-        while (c.eatSeparator(';')) {
-            const std::string_view name = c.takeToken();
-            if (name.empty()) {
-                return "empty Via parameter (';;' or a trailing ';')";
-            }
-            std::string_view paramValue;
-            if (c.eatSeparator('=')) {
-                if (c.peek() == '"') {
-                    const auto quoted = c.takeQuoted();
-                    if (!quoted) {
-                        return "unterminated quoted Via parameter";
-                    }
-                    paramValue = *quoted;
-                } else {
-                    paramValue = c.takeWhile(isParamValueChar);
-                }
-                if (paramValue.empty()) {
-                    return "Via parameter with '=' but no value";
-                }
-            }
-            if (isFirst && top != nullptr && equalsNoCase(name, "branch") && top->branch.empty()) {
-                top->branch = paramValue;
-            }
+        ViaHop* const hop = top;
+        top = nullptr;  // only the first via-parm is kept
+        bool isSip20 = false;
+        if (const std::string_view reason = readViaParm(c, hop, isSip20); !reason.empty()) {
+            return reason;
         }
         if (!isSip20) {
             return "Via protocol is not SIP/2.0";
@@ -380,7 +365,6 @@ std::string_view readVia(std::string_view value, ViaTop* top) {
             return "unexpected text in Via";
         }
         c.advance();
-        isFirst = false;
     }
 }
 
@@ -492,12 +476,13 @@ std::string_view checkRequestUri(std::string_view uri) {
             return "Request-URI contains <, >, \" or a control character";
         }
     }
-    const UriParts parts = analyzeUri(uri);
+    SipUri parts;
+    splitUri(uri, parts);
     if (parts.scheme.empty()) {
         return "Request-URI without a scheme";
     }
     // RFC 3261 §19.1.1 table: headers are not allowed in a Request-URI.
-    if (parts.isSip && parts.hostPart.find('?') != std::string_view::npos) {
+    if (parts.isSip() && parts.hasHeaders) {
         return "escaped headers in a SIP Request-URI";
     }
     return checkSipHost(parts);

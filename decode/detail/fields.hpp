@@ -14,13 +14,10 @@ std::string_view readNameAddr(std::string_view value, NameAddr& out);
 // A whole Contact value: "*" or a comma-separated list of name-addr / addr-spec elements (RFC 3261 §20.10).
 std::string_view checkContact(std::string_view value);
 
-struct ViaTop {
-    std::string_view transport;
-    std::string_view sentBy;  // host[:port]
-    std::string_view branch;
-};
-// Every via-parm of one Via header value; `top` (may be null) receives the first one. RFC 3261 §20.42.
-std::string_view readVia(std::string_view value, ViaTop* top);
+// Every via-parm of one Via header value, each SIP/2.0 (RFC 3261 §20.42); `top` (may be null) receives the first.
+std::string_view readVia(std::string_view value, ViaHop* top);
+// One via-parm of any protocol version (parseViaHop, the typed reader).
+std::string_view readViaHop(std::string_view element, ViaHop& out);
 
 // "1*DIGIT LWS Method"; the number must fit 32 bits (RFC 3261 §8.1.1.5).
 std::string_view readCSeq(std::string_view value, CSeq& out);
@@ -33,8 +30,5 @@ std::string_view checkDate(std::string_view value);
 // The Request-URI of a request line (RFC 3261 §7.1, §19.1.5): an absolute URI without LWS, no <>, and for
 // sip/sips no escaped headers.
 std::string_view checkRequestUri(std::string_view uri);
-
-// User and host[:port] of a sip, sips or tel URI; both empty for other schemes.
-void splitUri(std::string_view uri, std::string_view& user, std::string_view& host);
 
 }  // namespace sipscope::decode::detail

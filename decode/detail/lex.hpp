@@ -191,4 +191,60 @@ inline std::optional<std::uint64_t> parseDecimal(std::string_view digits, std::u
     return value;
 }
 
+// A port: 1*DIGIT in 0..65535.
+inline std::optional<std::uint16_t> parsePort(std::string_view digits) {
+    const auto value = parseDecimal(digits, 65535);
+    return value ? std::optional<std::uint16_t>(static_cast<std::uint16_t>(*value)) : std::nullopt;
+}
+
+// Splits "host[:port]" (host may be a bracketed IPv6 reference) of a URI or a Via sent-by; `port` is empty when
+// absent or not a port.
+inline void splitHostPort(std::string_view hostPort, std::string_view& host, std::optional<std::uint16_t>& port) {
+    port.reset();
+    std::size_t colon = std::string_view::npos;
+    if (!hostPort.empty() && hostPort.front() == '[') {
+        const std::size_t close = hostPort.find(']');
+        if (close != std::string_view::npos && close + 1 < hostPort.size() && hostPort[close + 1] == ':')
+            colon = close + 1;
+    } else {
+        colon = hostPort.find(':');
+    }
+    host = hostPort.substr(0, colon);
+    if (colon != std::string_view::npos)
+        port = parsePort(hostPort.substr(colon + 1));
+}
+
+// The first `stop` at or after `from` outside quoted strings (quoted-pair aware) and, when `angles` is set, outside
+// <...>; npos when there is none. `isQuoteOpen` tells whether the text ended inside a quoted string.
+inline std::size_t findUnquoted(std::string_view text, char stop, std::size_t from, bool angles, bool& isQuoteOpen) {
+    bool inQuotes = false;
+    bool inAngles = false;
+    for (std::size_t i = from; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inQuotes) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inQuotes = false;
+        } else if (c == '"') {
+            inQuotes = true;
+        } else if (angles && c == '<') {
+            inAngles = true;
+        } else if (angles && c == '>') {
+            inAngles = false;
+        } else if (c == stop && !inAngles) {
+            isQuoteOpen = false;
+            return i;
+        }
+    }
+    isQuoteOpen = inQuotes;
+    return std::string_view::npos;
+}
+
+// Where the element of a comma-separated header value (RFC 3261 §7.3.1) that starts at `from` ends: the first ','
+// outside quoted strings and <...>, or text.size().
+inline std::size_t findListComma(std::string_view text, std::size_t from, bool& isQuoteOpen) {
+    return std::min(findUnquoted(text, ',', from, true, isQuoteOpen), text.size());
+}
+
 }  // namespace sipscope::decode::detail

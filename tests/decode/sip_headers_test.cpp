@@ -272,6 +272,53 @@ TEST(SipUriTest, SchemesPartsAndEscapes) {
     EXPECT_EQ(bad, "100%zz");  // copied as it was
 }
 
+// One URI grammar for the parser (From, To, Contact) and the typed reader: the userinfo ends at the first '@',
+// since a user may hold '?' and ';' (RFC 3261 §25.1 user-unreserved) but never an unescaped '@'.
+TEST_F(ParserTest, UriUserWithQuestionMarkSplitsAlikeInParserAndReader) {
+    const SipMessageView& message =
+        parse(buildMessage(InviteLine, {Via, "To: <sip:a?b;c@biloxi.example.com:5070;transport=tcp?Subject=x>", From,
+                                        CallId, CSeqInvite, "Content-Length: 0"}));
+    ASSERT_TRUE(message.isValid()) << message.error().reason;
+    EXPECT_EQ(message.to().user, "a?b;c");
+    EXPECT_EQ(message.to().host, "biloxi.example.com:5070");
+    SipUri uri;
+    ASSERT_TRUE(parseUri(message.to().uri, uri));
+    EXPECT_EQ(uri.user, "a?b;c");
+    EXPECT_EQ(uri.hostPort, "biloxi.example.com:5070");
+    EXPECT_EQ(uri.host, "biloxi.example.com");
+    EXPECT_EQ(uri.port, 5070);
+    EXPECT_EQ(uri.param("transport"), "tcp");
+    EXPECT_EQ(uri.header("Subject"), "x");
+}
+
+// One Via grammar for the parser and parseViaHop: what makes the parser call a Via malformed makes the typed
+// reader fail too, and a well-formed hop reads the same through both.
+TEST_F(ParserTest, ViaReadsAlikeInParserAndReader) {
+    const SipMessageView& good =
+        parse(buildMessage(InviteLine, {"Via: SIP/2.0/UDP 192.0.2.10:5062 ; branch = z9hG4bKabc ;rport", To, From,
+                                        CallId, CSeqInvite, "Content-Length: 0"}));
+    ASSERT_TRUE(good.isValid()) << good.error().reason;
+    const ViaHop top = good.topVia();
+    EXPECT_EQ(top.branch, good.topViaBranch());
+    EXPECT_EQ(top.sentBy, good.topViaSentBy());
+    EXPECT_EQ(top.params, "; branch = z9hG4bKabc ;rport");
+
+    for (const std::string_view bad : {"SIP/2.0/UDP host;;branch=z9hG4bKx", "SIP/2.0/UDP host;branch=",
+                                       "SIP/2.0/UDP host;branch=\"z9", "SIP/2.0/UDP host branch"}) {
+        const std::string line = "Via: " + std::string(bad);
+        const SipMessageView& message =
+            parse(buildMessage(InviteLine, {line, To, From, CallId, CSeqInvite, "Content-Length: 0"}));
+        EXPECT_EQ(message.error().code, ParseErrorCode::BadHeaderValue) << bad;
+        ViaHop hop;
+        EXPECT_FALSE(parseViaHop(bad, hop)) << bad;
+        EXPECT_EQ(hop.host, "host") << bad;  // what came before the fault is read
+    }
+    ViaHop hop;  // another protocol version is the parser's error, not the reader's
+    EXPECT_TRUE(parseViaHop("SIP/7.0/UDP host;branch=z9hG4bKy", hop));
+    EXPECT_EQ(hop.version, "7.0");
+    EXPECT_EQ(hop.branch, "z9hG4bKy");
+}
+
 TEST(SipUriTest, SameAddressComparesUnescapedUserAndHostCase) {
     EXPECT_TRUE(sameAddress("sip:%61lice@Atlanta.Example.COM", "sip:alice@atlanta.example.com;transport=udp"));
     EXPECT_TRUE(sameAddress("sip:carol@cleveland.example.org?Replaces=x", "sips:carol@cleveland.example.org"));
