@@ -123,9 +123,7 @@ std::optional<ReasonValue> SipMessageView::reasonHeader() const {
     return readValue(firstElement(*this, "Reason"), parseReason);
 }
 
-std::optional<EventValue> SipMessageView::event() const {
-    return readValue(header("Event"), parseEvent);
-}
+std::optional<EventValue> SipMessageView::event() const { return readValue(header("Event"), parseEvent); }
 
 std::optional<SubscriptionStateValue> SipMessageView::subscriptionState() const {
     return readValue(header("Subscription-State"), parseSubscriptionState);
@@ -135,9 +133,7 @@ std::optional<NameAddr> SipMessageView::referTo() const { return nameAddrOf(head
 
 std::optional<NameAddr> SipMessageView::referredBy() const { return nameAddrOf(header("Referred-By")); }
 
-std::optional<ReplacesValue> SipMessageView::replaces() const {
-    return readValue(header("Replaces"), parseReplaces);
-}
+std::optional<ReplacesValue> SipMessageView::replaces() const { return readValue(header("Replaces"), parseReplaces); }
 
 std::optional<NameAddr> SipMessageView::assertedIdentity() const {
     return nameAddrOf(firstElement(*this, "P-Asserted-Identity"));
