@@ -1,6 +1,7 @@
 // NetMon 2.x: a 128-byte header, frames anywhere in the file, and a table of their offsets (usually at the end).
 #include "capture/detail/netmon_source.hpp"
 
+#include "capture/detail/capture_file.hpp"
 #include "common/error.hpp"
 
 #include <sys/types.h>
@@ -59,23 +60,15 @@ std::int64_t startTimeUs(const unsigned char* systemTime) {
 
 class NetMonSource final : public PacketSource {
 public:
-    NetMonSource(std::FILE* file, std::string name) : m_file(file), m_name(std::move(name)) {
-        try {
-            readHeader();
-        } catch (...) {
-            std::fclose(m_file);  // no destructor runs for a constructor that throws
-            throw;
-        }
-    }
+    NetMonSource(std::FILE* file, std::string name) : m_file(file, true), m_name(std::move(name)) { readHeader(); }
 
-    ~NetMonSource() override { std::fclose(m_file); }
     NetMonSource(const NetMonSource&) = delete;
     NetMonSource& operator=(const NetMonSource&) = delete;
 
     void readHeader() {
-        if (fseeko(m_file, 0, SEEK_END) != 0 || ftello(m_file) < 0)
+        if (fseeko(m_file.get(), 0, SEEK_END) != 0 || ftello(m_file.get()) < 0)
             throw Error(m_name + ": cannot read a NetMon capture from a stream that cannot seek");
-        m_fileBytes = static_cast<std::uint64_t>(ftello(m_file));
+        m_fileBytes = static_cast<std::uint64_t>(ftello(m_file.get()));
         unsigned char header[HeaderBytes] = {};
         if (m_fileBytes < HeaderBytes || !readAt(0, header, HeaderBytes))
             fail(0, "the 128-byte file header is cut short (" + std::to_string(m_fileBytes) + " bytes in the file)");
@@ -140,7 +133,8 @@ public:
 
 private:
     bool readAt(std::uint64_t offset, void* into, std::size_t count) {
-        return fseeko(m_file, static_cast<off_t>(offset), SEEK_SET) == 0 && std::fread(into, 1, count, m_file) == count;
+        return fseeko(m_file.get(), static_cast<off_t>(offset), SEEK_SET) == 0 &&
+               std::fread(into, 1, count, m_file.get()) == count;
     }
 
     // The table is read in chunks as frames are reached, never whole (a file may hold millions of frames).
@@ -172,7 +166,7 @@ private:
                     "; the packets before it were kept");
     }
 
-    std::FILE* m_file;
+    CaptureFile m_file;
     std::string m_name;
     std::uint64_t m_fileBytes = 0;
     std::uint32_t m_linkType = 1;

@@ -3,6 +3,7 @@
 // captured bytes. This reader keeps a chunk of the file in memory and hands out packets where they lie in it.
 #include "capture/detail/pcap_reader.hpp"
 
+#include "capture/detail/capture_file.hpp"
 #include "capture/detail/damage.hpp"
 #include "common/error.hpp"
 
@@ -47,18 +48,12 @@ Magic magicOf(const unsigned char* bytes, bool& isSwapped) {
 class ClassicPcapSource final : public PacketSource {
 public:
     ClassicPcapSource(std::FILE* file, std::string name, std::uint64_t totalBytes, bool closesFile)
-        : m_file(file), m_name(std::move(name)), m_totalBytes(totalBytes), m_closesFile(closesFile) {
+        : m_file(file, closesFile), m_name(std::move(name)), m_totalBytes(totalBytes) {
         resize(totalBytes ? std::min<std::uint64_t>(std::max<std::uint64_t>(totalBytes, FileHeaderBytes), ChunkBytes)
                           : FirstStreamChunkBytes);
-        try {
-            readFileHeader();
-        } catch (...) {
-            closeFile();
-            throw;
-        }
+        readFileHeader();
     }
 
-    ~ClassicPcapSource() override { closeFile(); }
     ClassicPcapSource(const ClassicPcapSource&) = delete;
     ClassicPcapSource& operator=(const ClassicPcapSource&) = delete;
 
@@ -68,7 +63,7 @@ public:
         if (!ensure(RecordHeaderBytes)) {
             if (available() == 0) {
                 m_isFinished = true;
-                closeFile();
+                m_file.close();
                 return false;
             }
             damage("the 16-byte record header is cut short after " + std::to_string(available()) + " bytes");
@@ -114,14 +109,14 @@ private:
         m_at = 0;
         if (count > m_capacity || m_capacity < ChunkBytes)
             resize(std::max(count, std::min(m_capacity * 2, ChunkBytes)));
-        while (m_end < count && m_file != nullptr) {
+        while (m_end < count && m_file.get() != nullptr) {
             // A file of known size: as much as fits. A pipe: only what this record needs, so a packet written to it
             // is read as soon as it arrives, not when a whole chunk has (fread waits for all it is asked for).
             const std::size_t want = m_totalBytes ? m_capacity - m_end : count - m_end;
-            const std::size_t got = std::fread(m_chunk.get() + m_end, 1, want, m_file);
+            const std::size_t got = std::fread(m_chunk.get() + m_end, 1, want, m_file.get());
             m_end += got;
             if (got == 0) {
-                if (std::ferror(m_file)) {
+                if (std::ferror(m_file.get())) {
                     m_isFinished = true;
                     throw Error(m_name + ": cannot read at byte " + std::to_string(m_chunkOffset + m_end) + ": " +
                                 std::strerror(errno));
@@ -173,20 +168,13 @@ private:
 
     [[noreturn]] void damage(const std::string& reason) {
         m_isFinished = true;
-        closeFile();
+        m_file.close();
         throw damagedCapture(m_name, m_chunkOffset + m_at, m_frames, reason);
     }
 
-    void closeFile() {
-        if (m_closesFile && m_file != nullptr)
-            std::fclose(m_file);
-        m_file = nullptr;
-    }
-
-    std::FILE* m_file;
+    CaptureFile m_file;
     std::string m_name;
     std::uint64_t m_totalBytes;
-    bool m_closesFile;
     std::unique_ptr<unsigned char[]> m_chunk;
     std::size_t m_capacity = 0;
     std::size_t m_at = 0;             // the next record's start in m_chunk

@@ -1,6 +1,7 @@
 // pcapng (draft-ietf-opsawg-pcapng §3-§4): blocks of {type, total length, body, total length}, read one at a time.
 #include "capture/detail/pcapng_reader.hpp"
 
+#include "capture/detail/capture_file.hpp"
 #include "capture/detail/damage.hpp"
 #include "common/error.hpp"
 
@@ -86,19 +87,13 @@ std::string hex32(std::uint32_t value) {
 class PcapngReader final : public PacketSource {
 public:
     PcapngReader(std::FILE* file, std::string name, std::uint64_t totalBytes, bool closesFile)
-        : m_file(file), m_name(std::move(name)), m_totalBytes(totalBytes), m_closesFile(closesFile) {
-        try {
-            // §4.1: a file starts with a Section Header Block; it also tells the byte order of what follows.
-            if (!readBlock())
-                throw Error(m_name + ": not a pcapng file (it does not start with a Section Header Block)");
-            startSection();
-        } catch (...) {
-            closeFile();  // no destructor runs for a constructor that throws
-            throw;
-        }
+        : m_file(file, closesFile), m_name(std::move(name)), m_totalBytes(totalBytes) {
+        // §4.1: a file starts with a Section Header Block; it also tells the byte order of what follows.
+        if (!readBlock())
+            throw Error(m_name + ": not a pcapng file (it does not start with a Section Header Block)");
+        startSection();
     }
 
-    ~PcapngReader() override { closeFile(); }
     PcapngReader(const PcapngReader&) = delete;
     PcapngReader& operator=(const PcapngReader&) = delete;
 
@@ -317,9 +312,9 @@ private:
 
     // [SECTION] Bytes
     std::size_t readUpTo(unsigned char* into, std::size_t count) {
-        const std::size_t got = count == 0 ? 0 : std::fread(into, 1, count, m_file);
+        const std::size_t got = count == 0 ? 0 : std::fread(into, 1, count, m_file.get());
         m_offset += got;
-        if (got < count && std::ferror(m_file)) {
+        if (got < count && std::ferror(m_file.get())) {
             m_isFinished = true;
             throw Error(m_name + ": cannot read at byte " + std::to_string(m_offset) + ": " + std::strerror(errno));
         }
@@ -345,16 +340,9 @@ private:
         throw damagedCapture(m_name, m_blockOffset, m_frames, reason);
     }
 
-    void closeFile() {
-        if (m_closesFile && m_file != nullptr)
-            std::fclose(m_file);
-        m_file = nullptr;
-    }
-
-    std::FILE* m_file;
+    CaptureFile m_file;
     std::string m_name;
     std::uint64_t m_totalBytes;
-    bool m_closesFile;
     bool m_isBigEndian = false;  // of the current section
     bool m_isFinished = false;
     std::uint64_t m_offset = 0;       // bytes consumed from the stream

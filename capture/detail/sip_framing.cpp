@@ -2,6 +2,7 @@
 #include "capture/detail/sip_framing.hpp"
 
 #include "capture/packet_decoder.hpp"
+#include "common/sip_chars.hpp"
 
 namespace sipscope::capture::detail {
 namespace {
@@ -11,28 +12,23 @@ constexpr std::string_view SipVersion = "SIP/2.0";
 // thousands of bytes that tshark still counts as requests. The line's end bounds the scan anyway.
 constexpr std::size_t MaxMethodLength = 65535;
 
-// RFC 3261 §25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")
-bool isTokenChar(char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    switch (c) {
-    case '-':
-    case '.':
-    case '!':
-    case '%':
-    case '*':
-    case '_':
-    case '+':
-    case '`':
-    case '\'':
-    case '~': return true;
-    default: return false;
-    }
-}
+bool isTokenChar(char c) { return isSipTokenChar(c); }
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The length of the field-name when `line` starts a header, RFC 3261 §7.3.1: field-name HCOLON, where
+// HCOLON = *( SP / HTAB ) ":" SWS; else 0.
+std::size_t headerNameLength(std::string_view line) {
+    std::size_t nameEnd = 0;
+    while (nameEnd < line.size() && isTokenChar(line[nameEnd]))
+        ++nameEnd;
+    std::size_t colon = nameEnd;
+    while (colon < line.size() && (line[colon] == ' ' || line[colon] == '\t'))
+        ++colon;
+    return colon < line.size() && line[colon] == ':' ? nameEnd : 0;
+}
 
 bool isStatusLine(std::string_view line) {
     // RFC 3261 §7.2: SIP-Version SP Status-Code SP Reason-Phrase; some stacks omit the reason.
@@ -141,13 +137,7 @@ bool hasSipCoreHeaders(std::string_view message) {
             line.remove_suffix(1);
         if (line.empty())
             break;  // the end of the header section
-        std::size_t nameEnd = 0;
-        while (nameEnd < line.size() && isTokenChar(line[nameEnd]))
-            ++nameEnd;
-        std::size_t colon = nameEnd;
-        while (colon < line.size() && (line[colon] == ' ' || line[colon] == '\t'))
-            ++colon;
-        if (nameEnd > 0 && colon < line.size() && line[colon] == ':') {
+        if (const std::size_t nameEnd = headerNameLength(line); nameEnd > 0) {
             // RFC 3261 §7.3.3: "v" and "i" are the compact forms of Via and Call-ID; CSeq has none.
             const std::string_view name = line.substr(0, nameEnd);
             hasVia = hasVia || equalsIgnoreCase(name, "via") || equalsIgnoreCase(name, "v");
@@ -204,14 +194,7 @@ bool isHeaderLineOrEnd(std::string_view line) {
         line.remove_suffix(1);
     if (line.empty())
         return true;
-    // RFC 3261 §7.3.1: field-name HCOLON, where HCOLON = *( SP / HTAB ) ":" SWS.
-    std::size_t nameEnd = 0;
-    while (nameEnd < line.size() && isTokenChar(line[nameEnd]))
-        ++nameEnd;
-    std::size_t colon = nameEnd;
-    while (colon < line.size() && (line[colon] == ' ' || line[colon] == '\t'))
-        ++colon;
-    return nameEnd > 0 && colon < line.size() && line[colon] == ':';
+    return headerNameLength(line) > 0;
 }
 
 std::string_view skipLineBreaks(std::string_view bytes) {

@@ -154,13 +154,18 @@ void StreamFramer::drain() {
     }
 }
 
-bool StreamFramer::stepDetect() {
+bool StreamFramer::consumeLineBreaks() {
     const std::string_view bytes = rest();
     const std::size_t breaks = bytes.size() - skipLineBreaks(bytes).size();
-    if (breaks > 0) {
+    if (breaks > 0)
         consume(breaks);
+    return breaks > 0;
+}
+
+bool StreamFramer::stepDetect() {
+    if (consumeLineBreaks())
         return true;
-    }
+    const std::string_view bytes = rest();
     if (bytes.empty())
         return false;
     const auto first = static_cast<std::uint8_t>(bytes[0]);
@@ -235,13 +240,9 @@ bool StreamFramer::stepResync() {
 }
 
 bool StreamFramer::stepSip() {
-    std::string_view bytes = rest();
-    // RFC 5626 §3.5.1: CRLF keepalives between messages.
-    const std::size_t breaks = bytes.size() - skipLineBreaks(bytes).size();
-    if (breaks > 0) {
-        consume(breaks);
+    if (consumeLineBreaks())  // RFC 5626 §3.5.1: CRLF keepalives between messages
         return true;
-    }
+    std::string_view bytes = rest();
     if (bytes.empty())
         return false;
     const std::size_t lineEnd = bytes.find('\n');

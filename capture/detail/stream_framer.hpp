@@ -48,6 +48,8 @@ private:
     bool stepWebSocket();
     std::string_view rest() const;
     void consume(std::size_t count);
+    // Consumes the CR and LF bytes at the front (RFC 5626 §3.5.1 keepalives, blank lines); whether there were any.
+    bool consumeLineBreaks();
     void skip(std::size_t count);  // consume bytes that are not delivered (counted)
     void dropAll(Mode mode);
     void emit(std::string_view message, Transport transport, std::uint64_t endOffset);

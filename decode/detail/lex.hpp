@@ -1,6 +1,8 @@
 // Character classes and small scanners of the RFC 3261 §25 grammar, shared by the parser's pieces.
 #pragma once
 
+#include "common/sip_chars.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -16,25 +18,7 @@ inline bool isWsp(char c) { return c == ' ' || c == '\t'; }
 // Whitespace that may appear inside a folded header value (RFC 3261 §7.3.1 LWS, with its CR and LF).
 inline bool isLwsChar(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-// RFC 3261 §25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")
-inline bool isTokenChar(char c) {
-    if (isAlnum(c)) {
-        return true;
-    }
-    switch (c) {
-    case '-':
-    case '.':
-    case '!':
-    case '%':
-    case '*':
-    case '_':
-    case '+':
-    case '`':
-    case '\'':
-    case '~': return true;
-    default: return false;
-    }
-}
+inline bool isTokenChar(char c) { return isSipTokenChar(c); }  // RFC 3261 §25.1 token
 
 inline bool isToken(std::string_view s) {
     if (s.empty()) {
