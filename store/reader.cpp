@@ -197,23 +197,8 @@ std::string callSortExpression(const std::string& field) {
 
 std::vector<CallRow> Reader::callPage(const Filter& filter, const std::string& sortField, bool descending,
                                       std::size_t offset, std::size_t count) const {
-    ReadTransaction transaction(m_impl->db.handle());
-    Where where;
-    detail::addCallFilters(filter, where, false,
-                           filter.from ? detail::fromPairs(m_impl->db.handle(), *filter.from) : std::nullopt);
-    const char* direction = descending ? " DESC" : "";
-    Statement stmt(m_impl->db.handle(), std::string(CallColumns) + where.sql + " ORDER BY " +
-                                            callSortExpression(sortField) + direction + ", c.start_us" + direction +
-                                            ", c.id" + direction + " LIMIT ? OFFSET ?");
-    int index = 1;
-    where.bind(stmt, index);
-    stmt.bindInt(index++, static_cast<std::int64_t>(count));
-    stmt.bindInt(index, static_cast<std::int64_t>(offset));
-    std::vector<CallRow> rows;
-    while (stmt.step())
-        rows.push_back(readCall(stmt));
-    detail::fillLegs(m_impl->db.handle(), rows);
-    return rows;
+    // The keyset page without an anchor is the offset page: one query for both.
+    return callPageFrom(filter, sortField, descending, std::nullopt, false, offset, count);
 }
 
 namespace {
