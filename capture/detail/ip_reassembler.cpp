@@ -2,6 +2,7 @@
 #include "capture/detail/ip_reassembler.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 
 namespace sipscope::capture::detail {
@@ -59,6 +60,7 @@ std::optional<ReassembledDatagram> IpReassembler::add(const FragmentKey& key, st
         datagram.firstSeenUs = nowUs;
         datagram.generation = m_nextGeneration++;
         it = m_datagrams.emplace(key, std::move(datagram)).first;
+        assert(m_datagrams.size() <= m_limits.maxFragmentedDatagrams && "IpReassembler: datagram table over its cap");
         m_ages.push_back({nowUs, key, it->second.generation});
         if (m_ages.size() > 4 * m_limits.maxFragmentedDatagrams + 64)
             compactAges();
@@ -93,11 +95,13 @@ std::optional<ReassembledDatagram> IpReassembler::add(const FragmentKey& key, st
             return std::nullopt;
         }
         m_totalBytes += growth;
+        assert(m_totalBytes <= m_limits.maxFragmentBytesTotal && "IpReassembler: held fragment bytes over their cap");
         it->second.bytes.resize(end);
     }
     Datagram& target = it->second;
     // Overlapping fragments: the newest bytes win (what Linux does since it stopped accepting overlaps
     // matters less here than never reading outside the buffer).
+    assert(end <= target.bytes.size() && "IpReassembler: fragment past its datagram's buffer");
     if (!payload.empty())
         std::memcpy(target.bytes.data() + offset, payload.data(), payload.size());
 
@@ -125,6 +129,8 @@ std::optional<ReassembledDatagram> IpReassembler::add(const FragmentKey& key, st
     if (!isComplete)
         return std::nullopt;
 
+    assert(target.bytes.size() == target.totalLength && "IpReassembler: a complete datagram's buffer is its length");
+    assert(m_totalBytes >= target.bytes.size() && "IpReassembler: held bytes counted short");
     m_totalBytes -= std::min(m_totalBytes, target.bytes.size());
     ReassembledDatagram completed{std::move(target.bytes), target.protocol};
     completed.payload.resize(target.totalLength);
@@ -136,6 +142,7 @@ std::optional<ReassembledDatagram> IpReassembler::add(const FragmentKey& key, st
 void IpReassembler::abandon(Table::iterator it, bool isEviction) {
     if (it == m_datagrams.end())
         return;
+    assert(m_totalBytes >= it->second.bytes.size() && "IpReassembler: held bytes counted short");
     m_totalBytes -= std::min(m_totalBytes, it->second.bytes.size());
     m_datagrams.erase(it);
     ++m_stats.fragmentsIncomplete;

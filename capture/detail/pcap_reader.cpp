@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cerrno>
 #include <cstring>
 
@@ -80,6 +81,7 @@ public:
             damage("the packet is cut short: " + std::to_string(available() - RecordHeaderBytes) + " of its " +
                    std::to_string(captured) + " captured bytes are in the file");
         header = m_chunk.get() + m_at;  // the chunk may have moved
+        assert(m_at + RecordHeaderBytes + captured <= m_end && "pcap reader: a record past the chunk's bytes");
         // Seconds are unsigned 32-bit (good until 2106), as tshark reads them.
         packet.timestampUs = static_cast<std::int64_t>(seconds) * 1'000'000 +
                              (m_isNano ? fraction / 1000 : static_cast<std::int64_t>(fraction));
@@ -96,7 +98,10 @@ public:
     const std::string& name() const override { return m_name; }
 
 private:
-    std::size_t available() const { return m_end - m_at; }
+    std::size_t available() const {
+        assert(m_at <= m_end && m_end <= m_capacity && "pcap reader: chunk bounds out of order");
+        return m_end - m_at;
+    }
 
     // Makes `count` bytes from m_at available in the chunk, reading on as needed; false at the end of the input.
     bool ensure(std::size_t count) {

@@ -4,6 +4,7 @@
 #include "capture/detail/sip_framing.hpp"
 
 #include <algorithm>
+#include <cassert>
 
 namespace sipscope::capture::detail {
 namespace {
@@ -88,6 +89,7 @@ void SctpReassembler::userData(const Key& key, std::uint32_t order, bool isBegin
         message.firstSeenUs = nowUs;
         message.generation = m_nextGeneration++;
         it = m_messages.emplace(key, std::move(message)).first;
+        assert(m_messages.size() <= m_limits.maxSctpMessages && "SctpReassembler: message table over its cap");
         m_ages.push_back({nowUs, key, it->second.generation});
         if (m_ages.size() > 4 * m_limits.maxSctpMessages + 64)
             compactAges();
@@ -116,6 +118,7 @@ void SctpReassembler::userData(const Key& key, std::uint32_t order, bool isBegin
     it->second.bytes += cost;
     it->second.dataBytes += data.size();
     m_totalBytes += cost;
+    assert(m_totalBytes <= m_limits.maxFragmentBytesTotal && "SctpReassembler: held fragment bytes over their cap");
     tryComplete(it, nowUs, frameNumber);
 }
 

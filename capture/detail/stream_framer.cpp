@@ -4,6 +4,8 @@
 #include "capture/detail/bytes.hpp"
 #include "capture/detail/sip_framing.hpp"
 
+#include <cassert>
+
 namespace sipscope::capture::detail {
 namespace {
 
@@ -88,6 +90,7 @@ void StreamFramer::finish() {
 std::string_view StreamFramer::rest() const { return std::string_view(m_buffer).substr(m_position); }
 
 void StreamFramer::consume(std::size_t count) {
+    assert(count <= m_buffer.size() - m_position && "StreamFramer::consume: past the buffered bytes");
     m_position += count;
     const std::uint64_t consumedOffset = m_bufferOffset + m_position;
     while (!m_marks.empty() && m_marks.front().endOffset <= consumedOffset)

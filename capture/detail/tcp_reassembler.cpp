@@ -2,6 +2,7 @@
 #include "capture/detail/tcp_reassembler.hpp"
 
 #include <algorithm>
+#include <cassert>
 
 namespace sipscope::capture::detail {
 namespace {
@@ -45,6 +46,9 @@ TcpReassembler::Flows::iterator TcpReassembler::open(const FlowKey& key, const T
     }
     const bool isTls = key.src.port == SipTlsPort || key.dst.port == SipTlsPort;
     auto it = m_flows.try_emplace(key, m_limits, m_stats, m_sink, key, !hasSyn, isTls).first;
+    // The one flow a zero cap still lets in is this one.
+    assert(m_flows.size() <= std::max<std::size_t>(m_limits.maxTcpFlows, 1) &&
+           "TcpReassembler: flow table over its cap");
     Direction& direction = it->second;
     // A SYN takes one sequence number; the data starts after it (RFC 9293 §3.4).
     direction.initialSequence = hasSyn ? segment.sequence + 1 : segment.sequence;
@@ -136,6 +140,7 @@ void TcpReassembler::accept(Direction& direction, std::uint32_t sequence, const 
         direction.held.erase(existing);
     }
     direction.heldBytes += segment.payload.size();
+    assert(direction.heldBytes <= m_limits.maxTcpBufferedBytes && "TcpReassembler: out-of-order bytes over their cap");
     direction.held.emplace(heldOffset, Held{std::string(segment.payload), segment.timestampUs, segment.frameNumber});
 }
 
