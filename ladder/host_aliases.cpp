@@ -135,6 +135,17 @@ std::string HostAliases::defaultPath() {
     return std::filesystem::is_regular_file(path, ignored) ? path.string() : std::string();
 }
 
+bool HostAliases::rename(std::string_view address, std::string name) {
+    const std::optional<std::string> canonical = canonicalEndpoint(trim(address));
+    if (!canonical)
+        return false;
+    if (name.empty())
+        m_names.erase(*canonical);
+    else
+        m_names[*canonical] = name.substr(0, MaxNameBytes);
+    return true;
+}
+
 std::string HostAliases::lookup(const std::string& endpoint) const {
     if (m_names.empty())
         return {};

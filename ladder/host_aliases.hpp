@@ -27,6 +27,9 @@ public:
     // The name of an endpoint ("ip:port", "[v6]:port") or address: an entry for the endpoint itself first, else
     // one for its address. Empty when there is none.
     std::string lookup(const std::string& endpoint) const;
+    // Names `address` ("ip", "ip:port", "[v6]:port") in place of any name it had (the viewer's rename, kept for the
+    // session); an empty name removes it, a longer one than MaxNameBytes is cut. False when it is not an address.
+    bool rename(std::string_view address, std::string name);
     bool empty() const { return m_names.empty(); }
     std::size_t size() const { return m_names.size(); }
 

@@ -2,6 +2,7 @@
 // A row whose page is not in yet shows a placeholder for the frame or two its query takes.
 #include "viewer/call_list_view.hpp"
 
+#include "viewer/host_label.hpp"
 #include "viewer/palette.hpp"
 #include "viewer/query_thread.hpp"
 #include "viewer/ui_queue.hpp"
@@ -426,8 +427,8 @@ void CallListView::drawRow(std::size_t row, const store::CallRow& call) {
     textCell(formatDuration(call.endUs - call.startUs).c_str());
     textCell(orDash(preferUser(call.fromUser, call.fromUri)));
     textCell(orDash(preferUser(call.toUser, call.toUri)));
-    textCell(orDash(call.src));
-    textCell(orDash(call.dst));
+    textCell(orDash(hostLabel(m_aliases, call.src)));
+    textCell(orDash(hostLabel(m_aliases, call.dst)));
     textCell(orDash(call.method));
     const int status = call.status.value_or(0);
     colouredCell(status ? palette::statusColor(status) : palette::stateColor(call.state), orDash(call.state));

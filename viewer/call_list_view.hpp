@@ -14,6 +14,10 @@
 #include <utility>
 #include <vector>
 
+namespace sipscope::ladder {
+class HostAliases;
+}
+
 namespace sipscope::viewer {
 
 class QueryThread;
@@ -45,6 +49,8 @@ public:
     // drawn until their new pages are in.
     void refresh();
     void setError(std::string message);
+    // Names for the Source and Destination cells (kept by the caller for as long as the view lives).
+    void setAliases(const ladder::HostAliases* aliases) { m_aliases = aliases; }
     // GUI thread. Moves the cursor to call `key` (once the query thread has found its row), scrolls to it and
     // highlights it; nothing when the list does not hold it. `isByUser`: onCursor is told so (false for --select).
     void showCall(std::int64_t key, bool isByUser);
@@ -89,6 +95,7 @@ private:
     void drawTable();
     void drawRow(std::size_t row, const store::CallRow& call);
 
+    const ladder::HostAliases* m_aliases = nullptr;
     QueryThread& m_queries;
     UiQueue& m_ui;
     ListQuery m_query;

@@ -77,6 +77,7 @@ std::string FrameReport::toJson() const {
     json += ",\"columns\":" + strings(columns);
     json += ",\"arrows\":" + std::to_string(arrows);
     json += ",\"legs\":" + std::to_string(legs);
+    json += ",\"brackets\":" + std::to_string(brackets);
     json += ",\"selected_message\":" + (selectedMessage ? std::to_string(*selectedMessage) : "null");
     json += ",\"rows_visible\":" + std::to_string(rowsVisible);
     json += ",\"calls_listed\":" + (callsListed ? std::to_string(*callsListed) : "null");
@@ -93,6 +94,10 @@ std::string FrameReport::toJson() const {
     json += ",\"list_cursor_call_id\":" + (listCursorCallId ? jsonQuote(*listCursorCallId) : "null");
     json += ",\"follow\":" + std::string(isFollowing ? "true" : "false");
     json += ",\"arrow_points\":" + points;
+    std::string columnsAt = "[";
+    for (const auto& [x, y] : columnPoints)
+        columnsAt += (columnsAt.size() > 1 ? ",[" : "[") + number(x) + "," + number(y) + "]";
+    json += ",\"column_points\":" + columnsAt + "]";
     json += ",\"error\":" + (error ? jsonQuote(*error) : "null");
     return json + "}";
 }

@@ -22,6 +22,7 @@ struct FrameReport {
     std::vector<std::string> columns;   // ladder column labels, left to right
     std::size_t arrows = 0;             // arrows in the ladder (its messages, hidden columns' left out)
     std::size_t legs = 0;               // calls in the ladder
+    std::size_t brackets = 0;           // transaction brackets drawn in the ladder's margin (0 when off)
     std::optional<std::int64_t> selectedMessage;  // message id in the inspector
     std::size_t rowsVisible = 0;                  // list rows (view list) or ladder arrows (otherwise) on screen
     std::optional<std::uint64_t> callsListed;     // calls the filter selects; nullopt until counted
@@ -38,7 +39,8 @@ struct FrameReport {
     std::optional<std::string> listCursorCallId;                     // its call's Call-ID, once its page is in
     bool isFollowing = false;                                        // follow mode: the newest call kept selected
     std::vector<ArrowPoint> arrowPoints;                             // visible arrows, in order (at most 200)
-    std::optional<std::string> error;  // a query failed (the database cannot be read, ...)
+    std::vector<std::pair<float, float>> columnPoints;  // each ladder column's name centre in window pixels
+    std::optional<std::string> error;                   // a query failed (the database cannot be read, ...)
 
     std::string toJson() const;
 };

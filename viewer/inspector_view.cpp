@@ -4,6 +4,7 @@
 
 #include "decode/sip_parser.hpp"
 #include "viewer/call_list_view.hpp"
+#include "viewer/host_label.hpp"
 #include "viewer/palette.hpp"
 #include "viewer/query_thread.hpp"
 #include "viewer/ui_queue.hpp"
@@ -97,8 +98,8 @@ void InspectorView::draw(bool hasFocus) {
             onStep(+1);
     }
     ImGui::Text("#%lld  %s  %s -> %s  %s  %zu bytes", static_cast<long long>(message.id),
-                formatTimestampUtc(message.timestampUs).c_str(), message.src.c_str(), message.dst.c_str(),
-                message.transport.c_str(), m_text.size());
+                formatTimestampUtc(message.timestampUs).c_str(), hostTitle(m_aliases, message.src).c_str(),
+                hostTitle(m_aliases, message.dst).c_str(), message.transport.c_str(), m_text.size());
     ImGui::SameLine();
     if (ImGui::SmallButton(m_isParsed ? "Raw (r)" : "Parsed (r)"))
         m_isParsed = !m_isParsed;

@@ -9,6 +9,10 @@
 #include <optional>
 #include <string>
 
+namespace sipscope::ladder {
+class HostAliases;
+}
+
 namespace sipscope::viewer {
 
 class QueryThread;
@@ -26,6 +30,8 @@ public:
     void draw(bool hasFocus);
 
     std::optional<std::int64_t> selected() const { return m_selected; }
+    // Names for the hosts in the message's line (kept by the caller for as long as the view lives).
+    void setAliases(const ladder::HostAliases* aliases) { m_aliases = aliases; }
     // Called with -1 / +1 when the user steps to the previous / next message (the ladder follows).
     std::function<void(int step)> onStep;
 
@@ -35,6 +41,7 @@ private:
 
     QueryThread& m_queries;
     UiQueue& m_ui;
+    const ladder::HostAliases* m_aliases = nullptr;
     CallDataPtr m_call;
     std::optional<std::int64_t> m_selected;
     std::optional<std::int64_t> m_textOf;  // the message m_text belongs to

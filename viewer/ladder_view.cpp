@@ -11,6 +11,7 @@
 #include "ladder/ladder_layout.hpp"
 #include "ladder/ladder_model.hpp"
 #include "ladder/text_format.hpp"
+#include "viewer/host_label.hpp"
 #include "viewer/palette.hpp"
 
 #include <GLFW/glfw3.h>
@@ -28,6 +29,7 @@ constexpr float MinZoom = 0.25f;
 constexpr float MaxZoom = 8.0f;
 constexpr float ZoomStep = 1.25f;
 constexpr std::size_t MaxReportedPoints = 200;
+constexpr float BracketLaneWidth = 7;  // px per margin lane of the transaction brackets
 
 unsigned classColour(ladder::MessageClass messageClass) {
     using ladder::MessageClass;
@@ -74,7 +76,13 @@ struct LadderView::State {
     float zoom = 1;
     std::vector<std::size_t> columnOrder;   // model columns in display order, hidden ones left out; empty: all
     std::optional<std::size_t> menuColumn;  // the column whose right-click menu is open
-    std::optional<std::size_t> selected;    // index into layout.arrows
+    std::optional<std::size_t> dragColumn;  // the column dragged by its name (display index)
+    char renameText[ladder::HostAliases::MaxNameBytes + 1] = {};
+    bool isShowingBrackets = false;
+    // Every transaction's span with brackets on, one-message ones too (y0 == y1): built with the layout.
+    std::vector<ladder::PlacedBracket> brackets;
+    float bracketMarginPx = 0;
+    std::optional<std::size_t> selected;  // index into layout.arrows
     bool isScrollToSelected = false;
     std::optional<std::size_t> zoomAnchor;  // layout arrow kept in place across a zoom
     float headerHeightPx = 0;
@@ -82,11 +90,15 @@ struct LadderView::State {
     // What the last frame showed, for the report.
     std::optional<std::pair<std::size_t, std::size_t>> visible;
     std::vector<FrameReport::ArrowPoint> points;
+    std::vector<std::pair<float, float>> columnPoints;
 
     void buildModel();
     void layOut();
     float rowHeight() const { return ImGui::GetTextLineHeightWithSpacing() * 1.7f * zoom; }
     void setZoom(float value, float viewHeight);
+    // The display index of the column whose lifeline is nearest to layout x `x`.
+    std::size_t nearestColumn(double x) const;
+    void moveColumn(std::size_t from, std::size_t to);
     std::string timeText(std::size_t placed) const;
 };
 
@@ -115,11 +127,14 @@ void LadderView::State::layOut() {
     if (selected && *selected < layout.arrows.size())
         selectedId = model.arrows[layout.arrows[*selected].arrow].messageId;
     gutterWidthPx = measure("+00:00:00.000000") + 16;
+    bracketMarginPx = isShowingBrackets && model.transactionLanes > 0
+                          ? static_cast<float>(model.transactionLanes) * BracketLaneWidth + 8
+                          : 0;
     headerHeightPx = ImGui::GetTextLineHeightWithSpacing() * (aliases && !aliases->empty() ? 2.2f : 1.4f);
     ladder::LayoutOptions options;
     options.measure = measure;
     options.rowMode = rowMode;
-    options.left = gutterWidthPx;
+    options.left = gutterWidthPx + bracketMarginPx;
     options.top = headerHeightPx + rowHeight();
     options.rowHeight = rowHeight();
     options.minColumnWidth = 120;
@@ -139,6 +154,18 @@ void LadderView::State::layOut() {
     placedOfArrow.assign(model.arrows.size(), SIZE_MAX);
     for (std::size_t i = 0; i < layout.arrows.size(); ++i)
         placedOfArrow[layout.arrows[i].arrow] = i;
+    brackets.clear();
+    if (isShowingBrackets) {
+        std::vector<std::optional<std::pair<double, double>>> span(model.transactions.size());
+        for (const ladder::PlacedArrow& placed : layout.arrows) {
+            const std::size_t t = model.arrows[placed.arrow].transaction;
+            if (t < span.size())
+                span[t] = std::make_pair(span[t] ? span[t]->first : placed.y, placed.y);
+        }
+        for (std::size_t t = 0; t < span.size(); ++t)
+            if (span[t])
+                brackets.push_back({t, span[t]->first, span[t]->second, model.transactions[t].lane});
+    }
     selected.reset();
     if (selectedId)
         for (std::size_t i = 0; i < layout.arrows.size(); ++i)
@@ -158,6 +185,27 @@ void LadderView::State::setZoom(float value, float viewHeight) {
     else if (first < last)
         zoomAnchor = (first + last) / 2;
     zoom = value;
+    isLayoutDirty = true;
+}
+
+std::size_t LadderView::State::nearestColumn(double x) const {
+    std::size_t nearest = 0;
+    for (std::size_t i = 1; i < layout.columns.size(); ++i)
+        if (std::abs(layout.columns[i].centerX - x) < std::abs(layout.columns[nearest].centerX - x))
+            nearest = i;
+    return nearest;
+}
+
+void LadderView::State::moveColumn(std::size_t from, std::size_t to) {
+    std::vector<std::size_t> order;
+    for (const ladder::PlacedColumn& column : layout.columns)
+        order.push_back(column.column);
+    if (from >= order.size() || to >= order.size() || from == to)
+        return;
+    const std::size_t moved = order[from];
+    order.erase(order.begin() + static_cast<std::ptrdiff_t>(from));
+    order.insert(order.begin() + static_cast<std::ptrdiff_t>(to), moved);
+    columnOrder = std::move(order);
     isLayoutDirty = true;
 }
 
@@ -204,6 +252,11 @@ void LadderView::updateCall(CallDataPtr call) {
         for (std::size_t i = 0; i < s.layout.arrows.size(); ++i)
             if (s.model.arrows[s.layout.arrows[i].arrow].messageId == *selectedId)
                 s.selected = i;
+}
+
+void LadderView::aliasesChanged() {
+    if (m_state->call)
+        updateCall(m_state->call);
 }
 
 void LadderView::setAliases(const ladder::HostAliases* aliases) {
@@ -253,6 +306,7 @@ void LadderView::draw(bool hasFocus) {
         ImGui::TextDisabled("Open a call from the list (Enter or double click) to see its ladder.");
         s.visible.reset();
         s.points.clear();
+        s.columnPoints.clear();
         return;
     }
     const ImGuiIO& io = ImGui::GetIO();
@@ -280,6 +334,9 @@ void LadderView::draw(bool hasFocus) {
                 m_isShowingLegs = !m_isShowingLegs;
                 if (onLegs)
                     onLegs(m_isShowingLegs);
+            } else if (c == 'b') {
+                s.isShowingBrackets = !s.isShowingBrackets;
+                s.isLayoutDirty = true;
             }
         }
         const int page = std::max(1, static_cast<int>(viewHeight / s.rowHeight()) - 2);
@@ -325,6 +382,11 @@ void LadderView::draw(bool hasFocus) {
             onLegs(m_isShowingLegs);
     }
     ImGui::SameLine();
+    if (ImGui::SmallButton(s.isShowingBrackets ? "brackets: on" : "brackets: off")) {
+        s.isShowingBrackets = !s.isShowingBrackets;
+        s.isLayoutDirty = true;
+    }
+    ImGui::SameLine();
     if (ImGui::SmallButton("-"))
         s.setZoom(s.zoom / ZoomStep, viewHeight);
     ImGui::SameLine();
@@ -363,8 +425,18 @@ void LadderView::draw(bool hasFocus) {
             ImGui::SetScrollY(std::max(0.0f, y - canvasSize.y / 2));
         s.isScrollToSelected = false;
     }
-    // Drag pans (a click without a drag selects).
-    if (ImGui::IsWindowHovered() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+    // A drag that starts on a column's name moves that column; any other drag pans (a click without a drag selects).
+    const float headerBottom = origin.y + ImGui::GetScrollY() + s.headerHeightPx;
+    if (ImGui::IsWindowHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && io.MousePos.y < headerBottom &&
+        !s.layout.columns.empty())
+        s.dragColumn = s.nearestColumn(io.MousePos.x - origin.x);
+    if (s.dragColumn && !ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+        s.moveColumn(*s.dragColumn, s.nearestColumn(io.MousePos.x - origin.x));
+        s.dragColumn.reset();
+        if (s.isLayoutDirty)
+            s.layOut();
+    }
+    if (!s.dragColumn && ImGui::IsWindowHovered() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
         const ImVec2 delta = ImGui::GetMouseDragDelta(ImGuiMouseButton_Left);
         ImGui::SetScrollX(ImGui::GetScrollX() - delta.x);
         ImGui::SetScrollY(ImGui::GetScrollY() - delta.y);
@@ -449,12 +521,42 @@ void LadderView::draw(bool hasFocus) {
         s.visible = std::make_pair(*firstShown, *lastShown);
     else
         s.visible.reset();
+    // Transaction brackets in the margin right of the time, one per transaction (first to last message), the
+    // selected message's in full ink; hover one for what it is.
+    if (s.isShowingBrackets) {
+        const std::size_t selectedTransaction =
+            s.selected ? s.model.arrows[s.layout.arrows[*s.selected].arrow].transaction : SIZE_MAX;
+        std::optional<std::size_t> hoveredBracket;
+        for (std::size_t i = 0; i < s.brackets.size(); ++i) {
+            const ladder::PlacedBracket& bracket = s.brackets[i];
+            if (bracket.y1 < viewTop - s.rowHeight() || bracket.y0 > viewBottom)
+                continue;
+            const float x = origin.x + scrollX + s.gutterWidthPx + static_cast<float>(bracket.lane) * BracketLaneWidth;
+            const float top = origin.y + static_cast<float>(bracket.y0) - 5;
+            const float bottom = origin.y + static_cast<float>(bracket.y1) + 5;
+            const unsigned colour = bracket.transaction == selectedTransaction ? palette::Text : palette::Dim;
+            draw->AddLine(ImVec2(x + 5, top), ImVec2(x, top), colour);
+            draw->AddLine(ImVec2(x, top), ImVec2(x, bottom), colour);
+            draw->AddLine(ImVec2(x, bottom), ImVec2(x + 5, bottom), colour);
+            if (ImGui::IsWindowHovered() && mouse.x >= x - 2 && mouse.x <= x + BracketLaneWidth - 1 && mouse.y >= top &&
+                mouse.y <= bottom)
+                hoveredBracket = i;
+        }
+        if (hoveredBracket) {
+            const ladder::Transaction& transaction = s.model.transactions[s.brackets[*hoveredBracket].transaction];
+            ImGui::SetTooltip("%s transaction, CSeq %u, %zu messages", transaction.method.c_str(), transaction.cseq,
+                              transaction.arrows);
+        }
+    }
     // Sticky header: column names over the lifelines, whatever the vertical scroll.
     draw->AddRectFilled(ImVec2(origin.x + scrollX, origin.y + scrollY),
                         ImVec2(origin.x + scrollX + canvasSize.x, origin.y + scrollY + s.headerHeightPx),
                         ImGui::GetColorU32(ImGuiCol_WindowBg));
+    s.columnPoints.clear();
     for (const ladder::PlacedColumn& column : s.layout.columns) {
         const std::string& top = column.alias.empty() ? column.host : column.alias;
+        s.columnPoints.emplace_back(origin.x + static_cast<float>(column.centerX),
+                                    origin.y + scrollY + 2 + lineHeight / 2);
         const float width = static_cast<float>(measure(top));
         draw->AddText(at(column.centerX - width / 2, scrollY + 2), palette::Text, top.c_str());
         if (!column.alias.empty()) {
@@ -464,6 +566,16 @@ void LadderView::draw(bool hasFocus) {
         }
     }
     draw->AddText(ImVec2(origin.x + scrollX + 4, origin.y + scrollY + 2), palette::Dim, "time");
+    // A column dragged by its name: where it would go, and the name under the pointer.
+    if (s.dragColumn && *s.dragColumn < s.layout.columns.size()) {
+        const ladder::PlacedColumn& target = s.layout.columns[s.nearestColumn(mouse.x - origin.x)];
+        draw->AddRect(at(target.left + 2, scrollY + 1), at(target.right - 2, scrollY + s.headerHeightPx - 2),
+                      palette::Selection, 0, 0, 2);
+        const ladder::PlacedColumn& dragged = s.layout.columns[*s.dragColumn];
+        const std::string& name = dragged.alias.empty() ? dragged.host : dragged.alias;
+        draw->AddText(ImVec2(mouse.x - static_cast<float>(measure(name)) / 2, mouse.y + 4), palette::Text,
+                      name.c_str());
+    }
     // Right-click a column's name: hide it or move it (the arrows of a hidden host are hidden with it).
     if (ImGui::IsWindowHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Right) &&
         mouse.y < origin.y + scrollY + s.headerHeightPx && !s.layout.columns.empty()) {
@@ -478,29 +590,46 @@ void LadderView::draw(bool hasFocus) {
         std::vector<std::size_t> order;
         for (const ladder::PlacedColumn& column : s.layout.columns)
             order.push_back(column.column);
-        const std::size_t at = s.menuColumn.value_or(0);
-        if (at < order.size()) {
-            ImGui::TextDisabled("%s", s.model.columns[order[at]].host.c_str());
+        const std::size_t index = s.menuColumn.value_or(0);
+        if (index < order.size()) {
+            const ladder::Column& column = s.model.columns[order[index]];
+            const std::string host = column.host;
+            ImGui::TextDisabled("%s", host.c_str());
             bool isChanged = false;
             if (ImGui::MenuItem("Hide", nullptr, false, order.size() > 1)) {
-                order.erase(order.begin() + static_cast<std::ptrdiff_t>(at));
+                order.erase(order.begin() + static_cast<std::ptrdiff_t>(index));
                 isChanged = true;
             }
-            if (ImGui::MenuItem("Move left", nullptr, false, at > 0)) {
-                std::swap(order[at], order[at - 1]);
+            if (ImGui::MenuItem("Move left", nullptr, false, index > 0)) {
+                std::swap(order[index], order[index - 1]);
                 isChanged = true;
             }
-            if (ImGui::MenuItem("Move right", nullptr, false, at + 1 < order.size())) {
-                std::swap(order[at], order[at + 1]);
+            if (ImGui::MenuItem("Move right", nullptr, false, index + 1 < order.size())) {
+                std::swap(order[index], order[index + 1]);
                 isChanged = true;
             }
             if (ImGui::MenuItem("Show every column in first-seen order")) {
                 order.clear();
                 isChanged = true;
             }
+            // Rename: typed at once (the field has the keyboard when the menu opens), Enter applies it for this
+            // session, wherever the host is shown; an empty name gives the host its address back.
+            ImGui::Separator();
+            ImGui::TextDisabled("Rename (Enter):");
+            if (ImGui::IsWindowAppearing()) {
+                std::snprintf(s.renameText, sizeof s.renameText, "%s", column.alias.c_str());
+                ImGui::SetKeyboardFocusHere();
+            }
+            if (ImGui::InputText("##rename", s.renameText, sizeof s.renameText,
+                                 ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll)) {
+                if (onRename)
+                    onRename(host, s.renameText);
+                ImGui::CloseCurrentPopup();
+            }
             if (isChanged) {
                 s.columnOrder = std::move(order);
                 s.isLayoutDirty = true;
+                ImGui::CloseCurrentPopup();
             }
         }
         ImGui::EndPopup();
@@ -512,7 +641,8 @@ void LadderView::draw(bool hasFocus) {
         ImGui::BeginTooltip();
         ImGui::Text("%s", arrow.label.c_str());
         ImGui::Text("%s  (%s)", ladder::isoTimestamp(message.timestampUs).c_str(), s.timeText(*hovered).c_str());
-        ImGui::Text("%s -> %s  %s", message.src.c_str(), message.dst.c_str(), message.transport.c_str());
+        ImGui::Text("%s -> %s  %s", hostTitle(s.aliases, message.src).c_str(),
+                    hostTitle(s.aliases, message.dst).c_str(), message.transport.c_str());
         ImGui::Text("CSeq %u %s   Call-ID %s", message.cseq, message.cseqMethod.c_str(),
                     ladder::printableText(message.callId.value_or("")).c_str());
         if (arrow.isRetransmission)
@@ -557,8 +687,12 @@ void LadderView::report(FrameReport& out) const {
     if (!hasCall())
         return;
     out.callId = s.call->calls.front().callId;
+    // Their labels as drawn: the alias (file or rename), else the host.
     for (const ladder::PlacedColumn& column : s.layout.columns)
-        out.columns.push_back(column.host);  // the hosts, aliases or not: what tests compare with the database
+        out.columns.push_back(s.model.columns[column.column].alias.empty() ? s.model.columns[column.column].host
+                                                                           : s.model.columns[column.column].alias);
+    out.brackets = s.brackets.size();
+    out.columnPoints = s.columnPoints;
     out.arrows = s.layout.arrows.size();
     out.legs = s.model.legs.size();
     out.ladderRange = s.visible;

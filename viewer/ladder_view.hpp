@@ -37,6 +37,8 @@ public:
     void updateCall(CallDataPtr call);
     // Names for the columns (kept by the caller for as long as the view lives); nullptr: none.
     void setAliases(const ladder::HostAliases* aliases);
+    // GUI thread. The aliases changed (a rename): the columns take their new names, nothing else moves.
+    void aliasesChanged();
     // GUI thread. Selects message `id` (nullopt: none) and scrolls to it.
     void selectMessage(std::optional<std::int64_t> id);
     // Steps the selection by `step` arrows (clamped).
@@ -53,6 +55,9 @@ public:
     std::function<void(std::optional<std::int64_t> messageId)> onSelect;
     // Called when `l` asks for the linked legs to be loaded (true) or dropped (false).
     std::function<void(bool withLegs)> onLegs;
+    // Called when the column menu renames a host (an empty name: back to its address); the owner of the aliases
+    // renames it and calls aliasesChanged.
+    std::function<void(const std::string& host, const std::string& name)> onRename;
 
 private:
     struct State;

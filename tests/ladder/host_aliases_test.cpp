@@ -42,4 +42,19 @@ TEST(HostAliases, BadLinesNameTheFileAndLine) {
                  sipscope::Error);
 }
 
+// The viewer's rename: one endpoint named (or renamed, or unnamed) for the session, any spelling of it.
+TEST(HostAliases, RenameNamesOneEndpointAndAnEmptyNameRemovesIt) {
+    HostAliases aliases = HostAliases::parse("10.0.0.1 = core\n", "aliases");
+    EXPECT_TRUE(aliases.rename("10.0.0.1:5060", "pbx"));
+    EXPECT_EQ(aliases.lookup("10.0.0.1:5060"), "pbx");
+    EXPECT_EQ(aliases.lookup("10.0.0.1:5080"), "core");
+    EXPECT_TRUE(aliases.rename("[2001:db8:0::1]:5060", "edge"));
+    EXPECT_EQ(aliases.lookup("[2001:db8::1]:5060"), "edge");
+    EXPECT_TRUE(aliases.rename("10.0.0.1:5060", ""));
+    EXPECT_EQ(aliases.lookup("10.0.0.1:5060"), "core");
+    EXPECT_FALSE(aliases.rename("not-an-address", "x"));
+    EXPECT_TRUE(aliases.rename("10.0.0.9", std::string(200, 'n')));
+    EXPECT_EQ(aliases.lookup("10.0.0.9:5060").size(), HostAliases::MaxNameBytes);
+}
+
 }  // namespace

@@ -37,12 +37,12 @@ TEST(FrameReport, EveryFieldInOrder) {
     report.ladderRange = std::make_pair(0u, 6u);
     report.arrowPoints = {{3, 10.5f, 20}};
     const std::string json = report.toJson();
-    EXPECT_EQ(
-        json.rfind("{\"view\":\"ladder\",\"call_id\":\"abc@host\",\"columns\":[\"10.0.0.1:5060\",\"10.0.0.2:5060\"],"
-                   "\"arrows\":7,\"legs\":1,\"selected_message\":3,\"rows_visible\":7,\"calls_listed\":3,"
-                   "\"list_range\":null,\"ladder_range\":[0,6],",
-                   0),
-        0u)
+    EXPECT_EQ(json.rfind(
+                  "{\"view\":\"ladder\",\"call_id\":\"abc@host\",\"columns\":[\"10.0.0.1:5060\",\"10.0.0.2:5060\"],"
+                  "\"arrows\":7,\"legs\":1,\"brackets\":0,\"selected_message\":3,\"rows_visible\":7,\"calls_listed\":3,"
+                  "\"list_range\":null,\"ladder_range\":[0,6],",
+                  0),
+              0u)
         << json;
     EXPECT_NE(json.find("\"arrow_points\":[[3,10.5,20]]"), std::string::npos) << json;
     EXPECT_EQ(json.back(), '}');

@@ -7,6 +7,7 @@
 #            FILTER_OPTIONS`; Enter, Enter: the ladder has the first of those calls.
 #   click:   click the label of CALL's third arrow: the inspector shows that message; right-click the first
 #            column's name, "Move right": the two columns swap.
+#   columns: drag a column's name onto the next, rename a column, transaction brackets on and off (see below).
 #   zoom:    `+` three times, then Ctrl+wheel out: the ladder's visible range narrows, then widens again.
 # CALL_INDEX picks CALL by its place in `sipscope calls`.
 #   open:    File -> Open, a path typed in the browser: the list is the one of OTHER_SAMPLE's database.
@@ -325,6 +326,40 @@ elseif(MODE STREQUAL "click")
     string(JSON moved0 GET "${moved}" columns 0)
     string(JSON moved1 GET "${moved}" columns 1)
     expect_equal("columns after 'Move right' on the first" "${moved0};${moved1}" "${column1};${column0}")
+elseif(MODE STREQUAL "columns")
+    # Drag the first column's name onto the second: they swap. Right-click the (new) first one, type a name, Enter:
+    # its label is the name. `b`: one bracket per transaction of the cancelled call (INVITE with its ACK, the 487
+    # being a failure; CANCEL), `b` again: none.
+    file(WRITE "${WORK_DIR}/points.script" "dump\n")
+    run_viewer(before --script "${WORK_DIR}/points.script" --select "${CALL}" --view ladder)
+    string(JSON column0 GET "${before}" columns 0)
+    string(JSON column1 GET "${before}" columns 1)
+    string(JSON x0 GET "${before}" column_points 0 0)
+    string(JSON y0 GET "${before}" column_points 0 1)
+    string(JSON x1 GET "${before}" column_points 1 0)
+    string(JSON brackets GET "${before}" brackets)
+    expect_equal("brackets before b" "${brackets}" "0")
+    file(WRITE "${WORK_DIR}/columns.script" "move ${x0} ${y0}\ndown\nmove ${x1} ${y0}\nup\ndump\n"
+        "click ${x0} ${y0} right\ntext pbx-1\nkey Enter\ndump\ntext b\ndump\ntext b\ndump\n"
+        "screenshot ${WORK_DIR}/columns.png\n")
+    run_viewer(lines --script "${WORK_DIR}/columns.script" --select "${CALL}" --view ladder)
+    list(GET lines 0 dragged)
+    list(GET lines 1 renamed)
+    list(GET lines 2 bracketed)
+    list(GET lines 3 plain)
+    string(JSON got0 GET "${dragged}" columns 0)
+    string(JSON got1 GET "${dragged}" columns 1)
+    expect_equal("columns after dragging the first onto the second" "${got0};${got1}" "${column1};${column0}")
+    string(JSON got0 GET "${renamed}" columns 0)
+    string(JSON got1 GET "${renamed}" columns 1)
+    expect_equal("columns after renaming the first" "${got0};${got1}" "pbx-1;${column0}")
+    string(JSON brackets GET "${bracketed}" brackets)
+    expect_equal("brackets with b" "${brackets}" "2")
+    string(JSON got0 GET "${bracketed}" columns 0)
+    expect_equal("the rename kept with brackets on" "${got0}" "pbx-1")
+    string(JSON brackets GET "${plain}" brackets)
+    expect_equal("brackets after b again" "${brackets}" "0")
+    check_png("${WORK_DIR}/columns.png")
 elseif(MODE STREQUAL "zoom")
     file(WRITE "${WORK_DIR}/zoom.script"
         "dump\ntext +++\ndump\nmove 900 400\nwheel -3 Ctrl\nwheel -3 Ctrl\ndump\nscreenshot ${WORK_DIR}/zoomed.png\n")
