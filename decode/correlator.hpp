@@ -230,6 +230,24 @@ public:
     Correlator(const Correlator&) = delete;
     Correlator& operator=(const Correlator&) = delete;
 
+    // Correlates one message. The contract:
+    // - Takes every message the parser returned, malformed ones too (whatever fields it read are used), with the
+    //   capture's time and addresses. The views are read during the call only; what outlives it is copied once per
+    //   call, transaction, dialog or subscription. Messages come in capture order: a call's end is the latest time
+    //   it saw, and timeouts, lingering and the REFER window follow the times as given (takeFlushed's `nowUs`).
+    // - Returns at once the message's place: its call's key (keys rise in order of the calls' first messages),
+    //   transaction and dialog keys ((call key << 16) | index in the call), whether it repeats a message already
+    //   seen on the same hop (a retransmission: it counts in the summary but changes no state), and the role of its
+    //   SDP body. A message without a Call-ID gets all zeros and counts in stats().messagesWithoutCallId.
+    // - Emits no summary: it updates the call's, and takeFlushed, takeAll and snapshotChanged hand them out. A key
+    //   returned here names a record in the summary unless that record was dropped at a cap (below).
+    // - Memory is bounded: at most maxOpenCalls open calls (then the least recently active is evicted, handed out
+    //   by the next takeFlushed, stats().callsEvictedForSpace); per call maxTransactionsPerCall transaction and
+    //   registration records, maxSubscriptionsPerCall subscriptions and maxLinksPerCall links (more: counted in the
+    //   summary's recordsDropped), maxDialogsPerCall dialogs (more: dialog key 0), 0xffff transaction keys (more:
+    //   transaction key 0) and 512 retransmission signatures (more: not detected as retransmissions); across calls
+    //   maxLinkValues link values (stats().linkValuesEvicted), maxPendingTransfers REFERs (stats().transfersEvicted)
+    //   and 2 × maxOpenCalls timeout deadlines (stats().timeoutsUntracked).
     Correlation onMessage(const SipMessageView& message, const MessageMeta& meta);
 
     // Moves out calls that ended (past their linger time) or went idle as of `nowUs` (capture time), and any
