@@ -57,9 +57,9 @@ void Subscriptions::onRequest(CallSummary& call, bool isInviteCall, std::size_t 
         id = event->id;
     }
     auto subscriberHash = [&](std::string_view tag) { return hashText(hashText(hashText(7, tag), package), id); };
-    const std::uint64_t hash = method == "PUBLISH" ? hashText(hashText(8, message.to().uri), package)
-                                                   : subscriberHash(method == "NOTIFY" ? message.to().tag
-                                                                                       : message.from().tag);
+    const std::uint64_t hash = method == "PUBLISH"
+                                   ? hashText(hashText(8, message.to().uri), package)
+                                   : subscriberHash(method == "NOTIFY" ? message.to().tag : message.from().tag);
     const std::uint32_t* found = m_byIdentity.find(hash);
     if (!found && method == "NOTIFY") {
         // Some notifiers do not swap From and To in their NOTIFYs; the subscriber's tag is then in From.
