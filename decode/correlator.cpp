@@ -662,14 +662,14 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
                 call.state = (status == 487 || entry.cancelSeen) ? CallState::Cancelled
                              : isFailure                         ? CallState::Failed
                                                                  : CallState::Rejected;
-                if (call.reason.empty() || (status != 401 && status != 407)) {
+                if (call.reason.empty() || !isAuthChallenge(status)) {
                     const auto reason = message.header("Reason");
                     call.reason = std::string(reason.empty() ? message.reasonPhrase() : reason);
                 }
                 if (status != 487 && !entry.cancelSeen)
                     call.endedBy = "callee";
                 // 401/407 usually lead to a new INVITE with credentials; the call is not over until idle.
-                entry.isFinished = status != 401 && status != 407;
+                entry.isFinished = !isAuthChallenge(status);
             }
         }
     } else if (status >= 200) {
@@ -680,7 +680,7 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
             entry.isTimedOut = false;
             call.reason.clear();
         }
-        entry.isFinished = !isRefreshable(call.method) && status != 401 && status != 407;
+        entry.isFinished = !isRefreshable(call.method) && !isAuthChallenge(status);
     }
 }
 

@@ -53,6 +53,12 @@ struct NameAddr {
 // Case-insensitive header name match that also accepts compact forms (RFC 3261 §7.3.3); see sip_parser.hpp.
 bool headerNameIs(std::string_view wire, std::string_view canonical);
 
+// A 401 or 407: the server asks for credentials (RFC 3261 §22); the request is usually sent again with them.
+constexpr bool isAuthChallenge(int status) { return status == 401 || status == 407; }
+// A failure response: 4xx-6xx other than the 401/407 challenges. The one definition of what the correlator, the
+// stored counts and the statistics call a failure.
+constexpr bool isFailureStatus(int status) { return status >= 400 && status <= 699 && !isAuthChallenge(status); }
+
 struct CSeq {
     std::uint32_t number = 0;
     std::string_view method;

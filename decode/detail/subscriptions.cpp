@@ -158,7 +158,7 @@ void Subscriptions::onResponse(CallSummary& call, const SipMessageView& message,
             record.state = record.method != "PUBLISH" && status == 202 ? "pending" : "active";
             record.terminatedUs = 0;
         }
-    } else if (status != 401 && status != 407 && record.notifies == 0) {
+    } else if (!isAuthChallenge(status) && record.notifies == 0) {
         record.state = "rejected";
     } else if (status == 481 || status == 412) {
         record.state = "terminated";  // the subscription or the publication's ETag is gone

@@ -3,6 +3,8 @@
 // them, the reader and the statistics test them).
 #pragma once
 
+#include "decode/sip_message.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -23,8 +25,8 @@ enum MessageFlags : std::uint32_t {
 // its rows.
 inline constexpr std::uint32_t CountedFlags = FlagValid | FlagRetransmission | FlagRepeatedFailure;
 
-// A failure response: 4xx-6xx other than the 401/407 challenges (which ask for credentials and are usually retried).
-constexpr bool isFailureStatus(int status) { return status >= 400 && status <= 699 && status != 401 && status != 407; }
+// A failure response: 4xx-6xx other than the 401/407 challenges, defined once in decode.
+using decode::isFailureStatus;
 
 // SQL: the bits of `flags` (a column) among `bits`, as an integer: "(m.flags & 4)".
 inline std::string flagBitsSql(std::string_view flags, std::uint32_t bits) {
