@@ -2,6 +2,7 @@
 // (the kept dialog), hold/resume on glare, timings through a proxy (the call's first hop), and setup time.
 #include "decode/correlator.hpp"
 #include "decode/sip_parser.hpp"
+#include "tests/decode/correlator_test_util.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,15 +12,11 @@
 
 using namespace sipscope;
 using namespace sipscope::decode;
+using test::callOf;
+using test::correlate;
+using test::endpoint;
 
 namespace {
-
-capture::Endpoint endpoint(std::uint8_t last) {
-    capture::Endpoint e;
-    e.ip = capture::IpAddress::v4(0x0a000000u | last);
-    e.port = 5060;
-    return e;
-}
 
 const capture::Endpoint Alice = endpoint(1);
 const capture::Endpoint Bob = endpoint(2);
@@ -93,21 +90,12 @@ Fed feed(const std::vector<Step>& steps, std::int64_t endUs = 0) {
     Fed out;
     for (const Step& step : steps) {
         const std::string text = step.sip.text();
-        const SipMessageView& message = parser.parse(text);
-        EXPECT_TRUE(message.isValid()) << message.error().reason << "\n" << text;
-        out.correlations.push_back(correlator.onMessage(message, {step.atUs, step.src, step.dst, step.transport}));
+        out.correlations.push_back(
+            correlate(correlator, parser, text, {step.atUs, step.src, step.dst, step.transport}));
     }
     correlator.takeFlushed(endUs ? endUs : steps.back().atUs, out.calls);
     correlator.takeAll(out.calls);
     return out;
-}
-
-const CallSummary& callOf(const Fed& fed, const std::string& callId) {
-    for (const CallSummary& call : fed.calls)
-        if (call.callId == callId)
-            return call;
-    ADD_FAILURE() << "no call " << callId;
-    return fed.calls.front();
 }
 
 // [SECTION] Timeouts and failures

@@ -2,6 +2,7 @@
 // publications (RFC 6665, RFC 3903, RFC 3515), and calls linked across a B2BUA or by a transfer (RFC 3891).
 #include "decode/correlator.hpp"
 #include "decode/sip_parser.hpp"
+#include "tests/decode/correlator_test_util.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,15 +12,11 @@
 
 using namespace sipscope;
 using namespace sipscope::decode;
+using test::callOf;
+using test::correlate;
+using test::endpoint;
 
 namespace {
-
-capture::Endpoint endpoint(std::uint8_t last) {
-    capture::Endpoint e;
-    e.ip = capture::IpAddress::v4(0x0a000000u | last);
-    e.port = 5060;
-    return e;
-}
 
 constexpr std::string_view SdpBody = "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n"
                                      "m=audio 4000 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n";
@@ -62,25 +59,16 @@ Run run(const std::vector<std::string>& messages, CorrelatorLimits limits = {}, 
     Run out;
     std::int64_t at = 0;
     for (const std::string& text : messages) {
-        const SipMessageView& parsed = parser.parse(text);
-        EXPECT_TRUE(parsed.isValid()) << parsed.error().reason << "\n" << text;
-        const bool isRequest = parsed.isRequest();
+        // Requests from 10.0.0.1 to 10.0.0.2, responses back (the start line tells).
+        const bool isRequest = text.rfind("SIP/2.0 ", 0) != 0;
         MessageMeta meta{at, isRequest ? endpoint(1) : endpoint(2), isRequest ? endpoint(2) : endpoint(1),
                          capture::Transport::Udp};
-        out.correlations.push_back(correlator.onMessage(parsed, meta));
+        out.correlations.push_back(correlate(correlator, parser, text, meta));
         at += stepUs;
     }
     correlator.takeAll(out.calls);
     out.stats = correlator.stats();
     return out;
-}
-
-const CallSummary& callOf(const Run& r, const std::string& callId) {
-    for (const CallSummary& call : r.calls)
-        if (call.callId == callId)
-            return call;
-    ADD_FAILURE() << "no call " << callId;
-    return r.calls.front();
 }
 
 // [SECTION] Early media and kinds

@@ -1,6 +1,7 @@
 // Correlator rules: calls by Call-ID, state and final status, retransmissions, flushing and eviction.
 #include "decode/correlator.hpp"
 #include "decode/sip_parser.hpp"
+#include "tests/decode/correlator_test_util.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,15 +10,10 @@
 
 using namespace sipscope;
 using namespace sipscope::decode;
+using test::correlate;
+using test::endpoint;
 
 namespace {
-
-capture::Endpoint endpoint(std::uint8_t last, std::uint16_t port = 5060) {
-    capture::Endpoint e;
-    e.ip = capture::IpAddress::v4(0x0a000000u | last);
-    e.port = port;
-    return e;
-}
 
 const capture::Endpoint Alice = endpoint(1);
 const capture::Endpoint Bob = endpoint(2);
@@ -78,11 +74,9 @@ Outcome run(const std::vector<Step>& steps, CorrelatorLimits limits = {}) {
     SipParser parser;
     Outcome outcome;
     for (const Step& step : steps) {
-        const SipMessageView& message = parser.parse(step.text);
-        EXPECT_TRUE(message.isValid()) << message.error().reason << "\n" << step.text;
         MessageMeta meta{step.atUs, step.fromAlice ? Alice : Bob, step.fromAlice ? Bob : Alice,
                          capture::Transport::Udp};
-        outcome.correlations.push_back(correlator.onMessage(message, meta));
+        outcome.correlations.push_back(correlate(correlator, parser, step.text, meta));
     }
     correlator.takeAll(outcome.calls);
     return outcome;
