@@ -37,7 +37,7 @@ std::string dottedQuad(const std::uint8_t* bytes) {
 
 std::string ipv6Text(const std::array<std::uint8_t, 16>& bytes) {
     std::uint16_t groups[8];
-    for (int i = 0; i < 8; ++i)
+    for (std::size_t i = 0; i < 8; ++i)
         groups[i] = static_cast<std::uint16_t>((bytes[2 * i] << 8) | bytes[2 * i + 1]);
 
     // RFC 5952 §5: IPv4-mapped addresses keep the dotted quad in the last 32 bits.

@@ -19,7 +19,9 @@ public:
 
     // Identity of a message for retransmission detection: method or status, CSeq, top Via branch, tags and the hop.
     static std::uint64_t signature(const SipMessageView& message, const MessageMeta& meta) {
-        std::uint64_t h = message.isRequest() ? hashText(1, message.method()) : mix(2, message.statusCode());
+        // A status code is 0 or three digits, never negative: it converts to the same value.
+        std::uint64_t h = message.isRequest() ? hashText(1, message.method())
+                                              : mix(2, static_cast<std::uint64_t>(message.statusCode()));
         h = mix(h, message.cseq().number);
         h = hashText(h, message.cseq().method);
         h = hashText(h, message.topViaBranch());
