@@ -406,7 +406,9 @@ std::uint64_t Correlator::Impl::dialog(CallEntry& entry, const SipMessageView& m
         // Failure responses and the ACK of a failure do not create dialogs; only 101–299 responses and requests
         // inside a dialog whose setup is not in the capture.
         const bool createsDialog = message.isResponse() ? status > 100 && status < 300 : message.method() != "ACK";
-        if (entry.dialogCount >= limits.maxDialogsPerCall || !createsDialog || isOutOfDialogMethod)
+        // A record key holds 0xffff indexes per call, whatever the limit says.
+        const std::size_t maxDialogs = std::min(limits.maxDialogsPerCall, detail::MaxIndexPerCall);
+        if (entry.dialogCount >= maxDialogs || !createsDialog || isOutOfDialogMethod)
             return 0;
         index = ++entry.dialogCount;
         entry.dialogs.insert(hash, index);

@@ -70,7 +70,7 @@ void Subscriptions::onRequest(CallSummary& call, bool isInviteCall, std::size_t 
     } else if (method == "NOTIFY" && package == "refer" && id.empty() && m_lastRefer) {
         index = m_lastRefer;  // RFC 3515 §2.4.6: the first REFER's NOTIFY may omit the id
     } else {
-        if (call.subscriptions.size() >= maxPerCall) {
+        if (call.subscriptions.size() >= std::min(maxPerCall, MaxIndexPerCall)) {  // a record key holds 0xffff
             // Remember a few dropped identities so their NOTIFYs are not counted again; never more than that.
             if (m_byIdentity.size() < 2 * maxPerCall)
                 m_byIdentity.insert(hash, 0);

@@ -474,3 +474,30 @@ TEST(Correlator, SnapshotHandsOutOnlyCallsChangedSinceTheLastOne) {
     EXPECT_TRUE(snapshot().empty());
     EXPECT_EQ(correlator.openCalls(), 4u);
 }
+
+namespace {
+
+// A dialogs-per-call limit above what a record key holds (0xffff indexes per call) must not make keys of one call
+// run into the next call's: dialogs past 0xffff get no key, as past any other cap.
+TEST(Correlator, DialogKeysStayInTheirCallWhateverTheLimit) {
+    CorrelatorLimits limits;
+    limits.maxDialogsPerCall = 100'000;
+    limits.maxSubscriptionsPerCall = 100'000;
+    Correlator correlator(1, limits);
+    SipParser parser;
+    correlate(correlator, parser, request("INVITE", 1, "forks"), {0, Alice, Bob, capture::Transport::Udp});
+    std::uint64_t lastKey = 0;
+    for (int i = 0; i < 0x10001; ++i) {
+        const Correlation c =
+            correlate(correlator, parser, response(180, "INVITE", 1, "forks", "t" + std::to_string(i)),
+                      {1 + i, Bob, Alice, capture::Transport::Udp});
+        if (c.dialogKey == 0)
+            continue;
+        ASSERT_EQ(c.dialogKey >> 16, c.callKey) << "response " << i;
+        ASSERT_GT(c.dialogKey, lastKey) << "response " << i;
+        lastKey = c.dialogKey;
+    }
+    EXPECT_EQ(lastKey & 0xffff, 0xffffu);
+}
+
+}  // namespace
