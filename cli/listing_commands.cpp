@@ -22,7 +22,7 @@ Row messageRow(const store::MessageRow& message, bool withText) {
     row["ts"] = isoTimestamp(message.timestampUs);
     row["src"] = message.src;
     row["dst"] = message.dst;
-    row["transport"] = message.transport;
+    row["transport"] = capture::transportName(message.transport);
     row["call_id"] = message.callId ? Row(*message.callId) : Row();
     if (message.method)
         row["method"] = *message.method;

@@ -53,7 +53,7 @@ int runShow(const ShowOptions& options) {
               << "To:      " << escapeForTerminal(call->toUri) << '\n'
               << "Start:   " << isoTimestamp(call->startUs) << "  duration "
               << static_cast<double>(call->endUs - call->startUs) / 1e6 << " s\n"
-              << "State:   " << call->state;
+              << "State:   " << decode::callStateName(call->state);
     if (call->status)
         std::cout << " (" << *call->status << ")";
     std::cout << ", " << call->messages << " messages, " << call->dialogs << " dialogs";
@@ -107,8 +107,8 @@ int runShow(const ShowOptions& options) {
         std::cout << "Linked:  "
                   << (linked.callId.empty() ? "call " + std::to_string(linked.key) : escapeForTerminal(linked.callId))
                   << "  " << linked.kind << " (" << escapeForTerminal(linked.detail) << ")";
-        if (!linked.state.empty())
-            std::cout << "  " << linked.state;
+        if (linked.state)
+            std::cout << "  " << decode::callStateName(*linked.state);
         if (linked.status)
             std::cout << " (" << *linked.status << ")";
         std::cout << '\n';

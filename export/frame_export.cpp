@@ -280,8 +280,10 @@ void PcapExporter::add(const store::MessageRow& message) {
         return;
     }
     const std::string_view text = message.text;
-    const std::string& transport = message.transport;
-    if (transport == "tcp" || transport == "tls" || transport == "ws" || transport == "wss") {
+    const capture::Transport transport = message.transport;
+    using capture::Transport;
+    if (transport == Transport::Tcp || transport == Transport::Tls || transport == Transport::Ws ||
+        transport == Transport::Wss) {
         const std::string forward = flowKey(src, dst);
         const std::string backward = flowKey(dst, src);
         if (!tcp.count(forward) && !tcp.count(backward)) {
@@ -310,10 +312,10 @@ void PcapExporter::add(const store::MessageRow& message) {
     }
     if (text.size() > MaxIpPayloadBytes - 28) {
         skip(report, "message " + std::to_string(message.id) + ": " + std::to_string(text.size()) +
-                         " bytes do not fit one " + transport + " packet");
+                         " bytes do not fit one " + std::string(capture::transportName(transport)) + " packet");
         return;
     }
-    if (transport == "sctp") {
+    if (transport == Transport::Sctp) {
         const std::string forward = flowKey(src, dst);
         if (!sctp.count(forward)) {
             SctpDirection& direction = sctp[forward];

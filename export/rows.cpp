@@ -35,7 +35,7 @@ Row callRow(const store::CallRow& call) {
     row["from_user"] = call.fromUser;
     row["to_user"] = call.toUser;
     row["method"] = call.method.empty() ? Row() : Row(call.method);
-    row["state"] = call.state;
+    row["state"] = decode::callStateName(call.state);
     row["status"] = call.status ? Row(*call.status) : Row();
     row["messages"] = call.messages;
     row["dialogs"] = call.dialogs;
@@ -56,7 +56,7 @@ Row callRow(const store::CallRow& call) {
     row["reinvites"] = call.reinvites;
     row["holds"] = call.holds;
     row["glare"] = call.hasGlare;
-    row["kind"] = call.kind;
+    row["kind"] = decode::callKindName(call.kind);
     row["legs"] = call.legs;
     row["capture"] = call.capture.empty() ? Row() : Row(call.capture);
     row["capture_id"] = call.captureId ? Row(call.captureId) : Row();

@@ -56,10 +56,8 @@ std::string titleText(const store::CallRow& call) {
     const std::string& to = call.toUri.empty() ? call.toUser : call.toUri;
     std::string title =
         "Call-ID " + printableText(call.callId) + " · " + printableText(from) + " → " + printableText(to);
-    if (!call.state.empty() || call.status) {
-        title += " ·";
-        if (!call.state.empty())
-            title += " " + printableText(call.state);
+    {
+        title += " · " + std::string(decode::callStateName(call.state));
         if (call.status)
             title += " (" + std::to_string(*call.status) + ")";
     }
@@ -347,7 +345,7 @@ void exportLadder(std::ostream& out, LadderFormat format, const store::CallRow& 
     out << "Call-ID: " << ladder::escapeForTerminal(call.callId) << '\n'
         << "From:    " << ladder::escapeForTerminal(call.fromUri) << '\n'
         << "To:      " << ladder::escapeForTerminal(call.toUri) << '\n'
-        << "State:   " << ladder::escapeForTerminal(call.state);
+        << "State:   " << decode::callStateName(call.state);
     if (call.status)
         out << " (" << *call.status << ')';
     out << "\n\n";

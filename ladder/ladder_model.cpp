@@ -110,9 +110,7 @@ MessageClass messageClassOf(const store::MessageRow& message) {
                           : MessageClass::Unknown;
 }
 
-SdpRole sdpRoleOf(const store::MessageRow& message) {
-    return message.sdpRole == "offer" ? SdpRole::Offer : message.sdpRole == "answer" ? SdpRole::Answer : SdpRole::None;
-}
+SdpRole sdpRoleOf(const store::MessageRow& message) { return message.sdpRole; }
 
 std::string codecSummary(std::string_view codecs) {
     std::vector<std::string> names;

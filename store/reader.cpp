@@ -8,6 +8,7 @@
 #include "store/detail/call_graph.hpp"
 #include "store/detail/filter_sql.hpp"
 #include "store/detail/message_flags.hpp"
+#include "store/detail/row_values.hpp"
 #include "store/detail/statement.hpp"
 #include "store/detail/stats_queries.hpp"
 #include "store/detail/text_blocks.hpp"
@@ -25,8 +26,6 @@ namespace {
 
 using detail::Statement;
 using detail::Where;
-
-constexpr std::string_view TransportNames[] = {"udp", "tcp", "tls", "ws", "wss", "sctp"};
 
 // BEGIN ... COMMIT around several statements of a read-only connection (ended at scope exit, also on errors).
 class ReadTransaction {
@@ -57,11 +56,13 @@ constexpr const char* CallColumns =
 // A row of CallColumns, its fields in the order of the SELECT.
 CallRow readCall(const Statement& stmt) {
     CallRow row;
+    std::string state, kind;  // as stored; the row holds their enums
     stmt.readRow(row.key, row.callId, row.startUs, row.endUs, row.fromUri, row.fromUser, row.toUri, row.toUser,
-                 row.method, row.state, row.status, row.messages, row.dialogs, row.retransmissions, row.src, row.dst,
+                 row.method, state, row.status, row.messages, row.dialogs, row.retransmissions, row.src, row.dst,
                  row.attemptUs, row.firstProvisionalUs, row.finalUs, row.answeredUs, row.byeUs, row.byeAnsweredUs,
-                 row.endedBy, row.reason, row.hasEarlyMedia, row.reinvites, row.holds, row.resumes, row.hasGlare,
-                 row.kind);
+                 row.endedBy, row.reason, row.hasEarlyMedia, row.reinvites, row.holds, row.resumes, row.hasGlare, kind);
+    row.state = detail::callStateOf(state);
+    row.kind = detail::callKindOf(kind);
     return row;
 }
 
@@ -129,8 +130,7 @@ struct Reader::Impl {
         row.timestampUs = stmt.columnInt(1);
         row.src = stmt.columnText(2);
         row.dst = stmt.columnText(3);
-        const auto transport = static_cast<std::size_t>(stmt.columnInt(4));
-        row.transport = transport < std::size(TransportNames) ? TransportNames[transport] : "unknown";
+        row.transport = detail::transportOf(stmt.columnInt(4));
         row.callId = stmt.columnOptionalText(5);
         row.method = stmt.columnOptionalText(6);
         row.status = stmt.columnOptionalInt(7);
@@ -141,7 +141,9 @@ struct Reader::Impl {
         row.valid = flags & detail::FlagValid;
         row.retransmission = flags & detail::FlagRetransmission;
         row.hasSdp = flags & detail::FlagHasSdp;
-        row.sdpRole = (flags & detail::FlagSdpOffer) ? "offer" : (flags & detail::FlagSdpAnswer) ? "answer" : "";
+        row.sdpRole = (flags & detail::FlagSdpOffer)    ? decode::SdpRole::Offer
+                      : (flags & detail::FlagSdpAnswer) ? decode::SdpRole::Answer
+                                                        : decode::SdpRole::None;
         row.error = stmt.columnOptionalText(12);
         row.frame = static_cast<std::uint64_t>(stmt.columnInt(14));
         row.transactionKey = stmt.columnInt(18);

@@ -2,6 +2,9 @@
 // it works while a capture is writing it. Not thread-safe: one Reader per thread.
 #pragma once
 
+#include "capture/packet.hpp"
+#include "decode/correlator.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -38,7 +41,7 @@ struct CallRow {
     std::int64_t endUs = 0;
     std::string fromUri, fromUser, toUri, toUser;
     std::string method;
-    std::string state;
+    decode::CallState state = decode::CallState::Calling;  // text at the edge: decode::callStateName
     std::optional<int> status;
     std::uint32_t messages = 0;
     std::uint32_t dialogs = 0;
@@ -51,8 +54,8 @@ struct CallRow {
     bool hasEarlyMedia = false;
     std::uint32_t reinvites = 0, holds = 0, resumes = 0;
     bool hasGlare = false;
-    std::string kind;            // call, registration, subscription, options, message, publish, refer, info, other
-    std::uint32_t legs = 1;      // calls in its group of linked calls (call_links), itself included
+    decode::CallKind kind = decode::CallKind::Call;  // text at the edge: decode::callKindName
+    std::uint32_t legs = 1;                          // calls in its group of linked calls (call_links), itself included
     std::int64_t captureId = 0;  // the capture its first message came from (captures.id); 0 when unknown
     std::string capture;         // that capture's path as it was imported ("-" for standard input)
 };
@@ -74,11 +77,11 @@ struct SubscriptionRow {
 // A call linked to another one, directly or through others (call_links).
 struct LinkedCallRow {
     std::int64_t key = 0;
-    std::string callId;       // empty when the call is not (yet) in the calls table
-    std::string kind;         // of the link that reached it: header, replaces, transfer, refer
-    std::string detail;       // the header and value or Call-ID that made it
-    std::int64_t viaKey = 0;  // the call it is linked to
-    std::string state;
+    std::string callId;                      // empty when the call is not (yet) in the calls table
+    std::string kind;                        // of the link that reached it: header, replaces, transfer, refer
+    std::string detail;                      // the header and value or Call-ID that made it
+    std::int64_t viaKey = 0;                 // the call it is linked to
+    std::optional<decode::CallState> state;  // empty when the call is not in the calls table
     std::optional<int> status;
     std::string fromUri, toUri;
 };
@@ -148,7 +151,7 @@ struct MessageRow {
     std::int64_t id = 0;
     std::int64_t timestampUs = 0;
     std::string src, dst;
-    std::string transport;  // "udp", "tcp", …
+    capture::Transport transport = capture::Transport::Udp;  // text at the edge: capture::transportName
     std::optional<std::string> callId;
     std::optional<std::string> method;  // requests
     std::optional<int> status;          // responses
@@ -159,7 +162,7 @@ struct MessageRow {
     std::optional<std::string> error;
     bool retransmission = false;
     bool hasSdp = false;
-    std::string sdpRole;  // "offer", "answer" or empty (messages.flags bits 4 and 5)
+    decode::SdpRole sdpRole = decode::SdpRole::None;  // messages.flags bits 4 and 5
     std::uint64_t frame = 0;
     std::int64_t transactionKey = 0;  // messages.transaction_key: its transaction on its hop; 0 when it has none
     std::string text;                 // raw message text, only when asked for

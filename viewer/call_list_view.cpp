@@ -431,7 +431,8 @@ void CallListView::drawRow(std::size_t row, const store::CallRow& call) {
     textCell(orDash(hostLabel(m_aliases, call.dst)));
     textCell(orDash(call.method));
     const int status = call.status.value_or(0);
-    colouredCell(status ? palette::statusColor(status) : palette::stateColor(call.state), orDash(call.state));
+    const std::string state(decode::callStateName(call.state));
+    colouredCell(status ? palette::statusColor(status) : palette::stateColor(call.state), state.c_str());
     colouredCell(palette::statusColor(status), status ? std::to_string(status).c_str() : "-");
     ImGui::TableNextColumn();
     ImGui::Text("%u", call.messages);
@@ -439,7 +440,7 @@ void CallListView::drawRow(std::size_t row, const store::CallRow& call) {
         colouredCell(palette::legColor(1), (std::to_string(call.legs) + " legs").c_str());
     else
         textCell("");
-    textCell(orDash(call.kind));
+    textCell(std::string(decode::callKindName(call.kind)).c_str());
     textCell(call.callId.c_str());
 }
 

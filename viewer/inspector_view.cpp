@@ -99,7 +99,8 @@ void InspectorView::draw(bool hasFocus) {
     }
     ImGui::Text("#%lld  %s  %s -> %s  %s  %zu bytes", static_cast<long long>(message.id),
                 formatTimestampUtc(message.timestampUs).c_str(), hostTitle(m_aliases, message.src).c_str(),
-                hostTitle(m_aliases, message.dst).c_str(), message.transport.c_str(), m_text.size());
+                hostTitle(m_aliases, message.dst).c_str(),
+                std::string(capture::transportName(message.transport)).c_str(), m_text.size());
     ImGui::SameLine();
     if (ImGui::SmallButton(m_isParsed ? "Raw (r)" : "Parsed (r)"))
         m_isParsed = !m_isParsed;
@@ -193,7 +194,8 @@ void InspectorView::drawParsed(const store::MessageRow& message) {
             media.push_back(&row);
     if (!media.empty()) {
         ImGui::Spacing();
-        ImGui::Text("SDP media (%s)", message.sdpRole.empty() ? "no offer/answer role" : message.sdpRole.c_str());
+        const std::string role(decode::sdpRoleName(message.sdpRole));
+        ImGui::Text("SDP media (%s)", role.empty() ? "no offer/answer role" : role.c_str());
         if (ImGui::BeginTable("media", 6, flags)) {
             for (const char* name : {"Type", "Address:port", "Transport", "Direction", "Codecs", "ptime"})
                 ImGui::TableSetupColumn(name);

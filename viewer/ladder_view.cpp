@@ -642,7 +642,8 @@ void LadderView::draw(bool hasFocus) {
         ImGui::Text("%s", arrow.label.c_str());
         ImGui::Text("%s  (%s)", ladder::isoTimestamp(message.timestampUs).c_str(), s.timeText(*hovered).c_str());
         ImGui::Text("%s -> %s  %s", hostTitle(s.aliases, message.src).c_str(),
-                    hostTitle(s.aliases, message.dst).c_str(), message.transport.c_str());
+                    hostTitle(s.aliases, message.dst).c_str(),
+                    std::string(capture::transportName(message.transport)).c_str());
         ImGui::Text("CSeq %u %s   Call-ID %s", message.cseq, message.cseqMethod.c_str(),
                     ladder::printableText(message.callId.value_or("")).c_str());
         if (arrow.isRetransmission)

@@ -19,18 +19,21 @@ unsigned statusColor(int status) {
     return Text;
 }
 
-unsigned stateColor(std::string_view state) {
-    if (state == "answered" || state == "completed" || state == "done")
-        return Success;
-    if (state == "calling" || state == "proceeding" || state == "ringing" || state == "early_media" ||
-        state == "pending")
-        return Provisional;
-    if (state == "rejected")
-        return ClientError;
-    if (state == "failed")
-        return ServerError;
-    if (state == "cancelled")
-        return Redirect;
+unsigned stateColor(decode::CallState state) {
+    using decode::CallState;
+    switch (state) {
+    case CallState::Answered:
+    case CallState::Completed:
+    case CallState::Done: return Success;
+    case CallState::Calling:
+    case CallState::Proceeding:
+    case CallState::Ringing:
+    case CallState::EarlyMedia:
+    case CallState::Pending: return Provisional;
+    case CallState::Rejected: return ClientError;
+    case CallState::Failed: return ServerError;
+    case CallState::Cancelled: return Redirect;
+    }
     return Text;
 }
 

@@ -2,6 +2,8 @@
 // (1xx yellow, 2xx green, 3xx cyan, 4xx red, 5xx/6xx magenta), dimmed retransmissions, and leg hues.
 #pragma once
 
+#include "decode/correlator.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string_view>
@@ -27,8 +29,8 @@ constexpr unsigned Fold = rgba(60, 64, 74);
 
 // By status code: requests and unknown (0) in the text colour.
 unsigned statusColor(int status);
-// A call state ("answered", "rejected", ...) in the colour of the outcome it stands for.
-unsigned stateColor(std::string_view state);
+// A call state (answered, rejected, ...) in the colour of the outcome it stands for.
+unsigned stateColor(decode::CallState state);
 // Leg `leg` of a ladder; 0 (the call itself) is the text colour. Eight colour-blind-safe hues (Okabe-Ito order).
 unsigned legColor(std::size_t leg);
 

@@ -1,6 +1,7 @@
 // The graph of linked calls (call_graph.hpp).
 #include "store/detail/call_graph.hpp"
 
+#include "store/detail/row_values.hpp"
 #include "store/detail/statement.hpp"
 
 #include <sqlite3.h>
@@ -68,7 +69,7 @@ std::vector<LinkedCallRow> linkedCalls(sqlite3* db, std::int64_t callKey) {
             info.bindInt(1, other);
             if (info.step()) {
                 row.callId = info.columnText(0);
-                row.state = info.columnText(1);
+                row.state = callStateOf(info.columnText(1));
                 row.status = info.columnOptionalInt(2);
                 row.fromUri = info.columnText(3);
                 row.toUri = info.columnText(4);

@@ -100,13 +100,13 @@ TEST(PcapExport, FramesCarryTheTextWithValidChecksums) {
     udp.timestampUs = 1'700'000'000'123'456;
     udp.src = "10.0.0.1:5060";
     udp.dst = "10.0.0.2:5062";
-    udp.transport = "udp";
+    udp.transport = sipscope::capture::Transport::Udp;
     udp.text = "OPTIONS sip:x SIP/2.0\r\n\r\n";
     MessageRow tcp = udp;
     tcp.id = 2;
     tcp.src = "[2001:db8::1]:5060";
     tcp.dst = "[2001:db8::2]:5060";
-    tcp.transport = "tcp";
+    tcp.transport = sipscope::capture::Transport::Tcp;
     tcp.text = std::string(3000, 'x');  // three segments
     MessageRow bad = udp;
     bad.id = 3;

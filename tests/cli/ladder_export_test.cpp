@@ -36,7 +36,7 @@ store::MessageRow message(std::int64_t id, std::int64_t offsetUs, std::string sr
     row.timestampUs = StartUs + offsetUs;
     row.src = std::move(src);
     row.dst = std::move(dst);
-    row.transport = "udp";
+    row.transport = capture::Transport::Udp;
     row.callId = "a84b4c76e66710@pc33";
     return row;
 }
@@ -49,11 +49,11 @@ std::vector<store::MessageRow> sampleMessages() {
     rows.push_back(message(1, 0, alice, proxy));
     rows.back().method = "INVITE";
     rows.back().hasSdp = true;
-    rows.back().sdpRole = "offer";
+    rows.back().sdpRole = decode::SdpRole::Offer;
     rows.push_back(message(2, 500'000, alice, proxy));
     rows.back().method = "INVITE";
     rows.back().hasSdp = true;
-    rows.back().sdpRole = "offer";
+    rows.back().sdpRole = decode::SdpRole::Offer;
     rows.back().retransmission = true;
     rows.push_back(message(3, 501'250, proxy, alice));
     rows.back().status = 100;
@@ -71,7 +71,7 @@ std::vector<store::MessageRow> sampleMessages() {
     rows.back().status = 200;
     rows.back().reason = "OK";
     rows.back().hasSdp = true;
-    rows.back().sdpRole = "answer";
+    rows.back().sdpRole = decode::SdpRole::Answer;
     return rows;
 }
 
@@ -84,7 +84,7 @@ store::CallRow sampleCall() {
     call.fromUri = "sip:alice@atlanta.example.com";
     call.toUri = "sip:bob@biloxi.example.com";
     call.method = "INVITE";
-    call.state = "answered";
+    call.state = decode::CallState::Answered;
     call.status = 200;
     call.messages = 7;
     return call;

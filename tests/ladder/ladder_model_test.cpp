@@ -43,14 +43,14 @@ std::vector<store::MessageRow> rejectedCall() {
     std::vector<store::MessageRow> rows;
     rows.push_back(request(1, Alice, Proxy, "INVITE", 1));
     rows.back().hasSdp = true;
-    rows.back().sdpRole = "offer";
+    rows.back().sdpRole = SdpRole::Offer;
     rows.push_back(response(2, Proxy, Alice, 100, "Trying", 1, "INVITE"));
     rows.push_back(request(3, Proxy, Bob, "INVITE", 1));
     rows.back().hasSdp = true;
-    rows.back().sdpRole = "offer";
+    rows.back().sdpRole = SdpRole::Offer;
     rows.push_back(request(4, Proxy, Bob, "INVITE", 1));
     rows.back().hasSdp = true;
-    rows.back().sdpRole = "offer";
+    rows.back().sdpRole = SdpRole::Offer;
     rows.back().retransmission = true;
     rows.push_back(response(5, Bob, Proxy, 486, "Busy Here", 1, "INVITE"));
     rows.back().hasSdp = true;  // SDP in a 486: the correlator stored no role for it
@@ -140,7 +140,7 @@ TEST(LadderModel, OneLabelRuleWithTheStoredSdpRole) {
 
     std::vector<store::MessageRow> answer = {response(1, Bob, Proxy, 200, "OK", 1, "INVITE")};
     answer[0].hasSdp = true;
-    answer[0].sdpRole = "answer";
+    answer[0].sdpRole = SdpRole::Answer;
     EXPECT_EQ(buildModel(answer).arrows[0].label, "200 OK (SDP answer)");
 
     std::vector<store::MessageRow> hostile = {request(1, Alice, Proxy, "INV\nITE\xff", 1)};

@@ -159,7 +159,8 @@ TEST_F(ReaderQueries, TheDatabaseHoldsTheCallsAsWritten) {
     ASSERT_EQ(callIds(rows), StartOrder);
     std::vector<std::string> summary;
     for (const auto& row : rows)
-        summary.push_back(row.callId + " " + row.method + " " + row.kind + " " + row.state + " " +
+        summary.push_back(row.callId + " " + row.method + " " + std::string(decode::callKindName(row.kind)) + " " +
+                          std::string(decode::callStateName(row.state)) + " " +
                           (row.status ? std::to_string(*row.status) : "-") + " " + row.src + " " + row.dst + " " +
                           std::to_string(row.messages));
     EXPECT_EQ(summary, (std::vector<std::string>{

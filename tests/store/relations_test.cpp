@@ -106,12 +106,12 @@ TEST(StoreRelations, KindsStatesAndLegs) {
     store::Reader reader(importRelations(dir));
     const auto calls = reader.calls({});
     ASSERT_EQ(calls.size(), 6u);
-    EXPECT_EQ(callOf(calls, "leg-a").kind, "call");
-    EXPECT_EQ(callOf(calls, "leg-a").state, "answered");
+    EXPECT_EQ(callOf(calls, "leg-a").kind, decode::CallKind::Call);
+    EXPECT_EQ(callOf(calls, "leg-a").state, decode::CallState::Answered);
     EXPECT_TRUE(callOf(calls, "leg-a").hasEarlyMedia);
-    EXPECT_EQ(callOf(calls, "sub").kind, "subscription");
-    EXPECT_EQ(callOf(calls, "pub").kind, "publish");
-    EXPECT_EQ(callOf(calls, "opt").kind, "options");
+    EXPECT_EQ(callOf(calls, "sub").kind, decode::CallKind::Subscription);
+    EXPECT_EQ(callOf(calls, "pub").kind, decode::CallKind::Publish);
+    EXPECT_EQ(callOf(calls, "opt").kind, decode::CallKind::Options);
     EXPECT_EQ(callOf(calls, "leg-a").legs, 2u);
     EXPECT_EQ(callOf(calls, "leg-b").legs, 2u);
     EXPECT_EQ(callOf(calls, "opt").legs, 1u);
@@ -126,7 +126,7 @@ TEST(StoreRelations, KindsStatesAndLegs) {
     EXPECT_EQ(linked[0].callId, "leg-b");
     EXPECT_EQ(linked[0].kind, "header");
     EXPECT_EQ(linked[0].detail, "P-Leg: leg-a");
-    EXPECT_EQ(linked[0].state, "calling");
+    EXPECT_EQ(linked[0].state, decode::CallState::Calling);
     EXPECT_TRUE(reader.linkedCalls(callOf(calls, "opt").key).empty());
 }
 
@@ -160,9 +160,9 @@ TEST(StoreRelations, MediaRowsNameTheirMessageAndCodecs) {
     EXPECT_EQ(media[0].messageId, messages[0].id);
     EXPECT_EQ(media[2].messageId, messages[1].id);
     EXPECT_EQ(media[4].messageId, messages[2].id);
-    EXPECT_EQ(messages[0].sdpRole, "offer");
-    EXPECT_EQ(messages[1].sdpRole, "answer");
-    EXPECT_EQ(messages[3].sdpRole, "");
+    EXPECT_EQ(messages[0].sdpRole, decode::SdpRole::Offer);
+    EXPECT_EQ(messages[1].sdpRole, decode::SdpRole::Answer);
+    EXPECT_EQ(messages[3].sdpRole, decode::SdpRole::None);
 
     // SDP inside multipart/mixed is found, flagged and described.
     const auto multipart = reader.callMedia(callOf(calls, "mp").key);
@@ -255,9 +255,9 @@ TEST(StoreRelations, MigrationFromVersion2FillsKinds) {
     { store::Database upgraded(db, store::Database::Mode::ReadWrite); }
     store::Reader reader(db);
     const auto calls = reader.calls({});
-    EXPECT_EQ(callOf(calls, "leg-a").kind, "call");
-    EXPECT_EQ(callOf(calls, "sub").kind, "subscription");
-    EXPECT_EQ(callOf(calls, "opt").kind, "options");
+    EXPECT_EQ(callOf(calls, "leg-a").kind, decode::CallKind::Call);
+    EXPECT_EQ(callOf(calls, "sub").kind, decode::CallKind::Subscription);
+    EXPECT_EQ(callOf(calls, "opt").kind, decode::CallKind::Options);
     EXPECT_TRUE(reader.subscriptions({}).empty());
     EXPECT_EQ(callOf(calls, "leg-a").legs, 1u);  // links were dropped with their table
 }

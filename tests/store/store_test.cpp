@@ -42,7 +42,7 @@ TEST(Store, ImportThenReadCallsMessagesAndText) {
     const auto calls = reader.calls({});
     ASSERT_EQ(calls.size(), 2u);
     EXPECT_EQ(calls[0].callId, "call-a");
-    EXPECT_EQ(calls[0].state, "rejected");
+    EXPECT_EQ(calls[0].state, decode::CallState::Rejected);
     EXPECT_EQ(calls[0].status, 486);
     EXPECT_EQ(calls[0].messages, 3u);
     EXPECT_EQ(calls[0].src, "10.0.0.1:5060");
@@ -51,7 +51,7 @@ TEST(Store, ImportThenReadCallsMessagesAndText) {
     EXPECT_EQ(calls[0].startUs, 1'000'000);
     EXPECT_EQ(calls[0].endUs, 1'200'000);
     EXPECT_EQ(calls[1].callId, "call-b");
-    EXPECT_EQ(calls[1].state, "done");
+    EXPECT_EQ(calls[1].state, decode::CallState::Done);
 
     const auto messages = reader.callMessages(calls[0].key, true);
     ASSERT_EQ(messages.size(), 3u);
