@@ -98,6 +98,10 @@ std::string FrameReport::toJson() const {
     for (const auto& [x, y] : columnPoints)
         columnsAt += (columnsAt.size() > 1 ? ",[" : "[") + number(x) + "," + number(y) + "]";
     json += ",\"column_points\":" + columnsAt + "]";
+    std::string ticks = "{";
+    for (const auto& [axis, values] : statsTicks)
+        ticks += (ticks.size() > 1 ? "," : "") + jsonQuote(axis) + ":" + strings(values);
+    json += ",\"stats_ticks\":" + ticks + "}";
     json += ",\"error\":" + (error ? jsonQuote(*error) : "null");
     return json + "}";
 }

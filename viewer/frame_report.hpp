@@ -40,7 +40,9 @@ struct FrameReport {
     bool isFollowing = false;                                        // follow mode: the newest call kept selected
     std::vector<ArrowPoint> arrowPoints;                             // visible arrows, in order (at most 200)
     std::vector<std::pair<float, float>> columnPoints;  // each ladder column's name centre in window pixels
-    std::optional<std::string> error;                   // a query failed (the database cannot be read, ...)
+    // The stats charts' axis values as drawn ("srd x" -> "0 ms", "2 ms", ...); empty unless the stats tab is shown.
+    std::vector<std::pair<std::string, std::vector<std::string>>> statsTicks;
+    std::optional<std::string> error;  // a query failed (the database cannot be read, ...)
 
     std::string toJson() const;
 };

@@ -26,13 +26,41 @@ struct Bar {
     unsigned stackedColour = palette::ClientError;
 };
 
-// A bar chart `heightPx` tall across the width left; the index of a clicked bar, if any.
-std::optional<std::size_t> barChart(const char* id, const std::vector<Bar>& bars, float heightPx, bool showLabels) {
+// A step of 1, 2 or 5 times a power of ten giving about `parts` steps from 0 to `top`.
+double niceStep(double top, int parts) {
+    const double raw = std::max(top / parts, 1e-9);
+    const double power = std::pow(10.0, std::floor(std::log10(raw)));
+    for (const double factor : {1.0, 2.0, 5.0})
+        if (raw <= factor * power)
+            return factor * power;
+    return 10 * power;
+}
+
+std::string tickText(double value, const char* unit) {
+    char text[32];
+    std::snprintf(text, sizeof text, value == std::floor(value) ? "%.0f%s" : "%.1f%s", value, unit);
+    return text;
+}
+
+// A numeric x axis under a chart: the bars span [0, max] in `unit`.
+struct XAxis {
+    double max = 0;
+    const char* unit = "";
+};
+
+// A bar chart `heightPx` tall across the width left, with count ticks on its left and, given `xAxis`, value ticks
+// under it (else each bar's label when `showLabels` and it fits). The index of a clicked bar, if any. The tick
+// texts drawn go to `ticks` ("NAME y", "NAME x").
+std::optional<std::size_t> barChart(const char* id, const std::vector<Bar>& bars, float heightPx, bool showLabels,
+                                    const XAxis* xAxis,
+                                    std::vector<std::pair<std::string, std::vector<std::string>>>& ticks) {
     ImGui::PushID(id);
-    const ImVec2 origin = ImGui::GetCursorScreenPos();
-    const float width = std::max(100.0f, ImGui::GetContentRegionAvail().x - 10);
-    const float labelHeight = showLabels ? ImGui::GetTextLineHeightWithSpacing() : 0;
-    ImGui::InvisibleButton("chart", ImVec2(width, heightPx + labelHeight));
+    const ImVec2 corner = ImGui::GetCursorScreenPos();
+    const float axisWidth = ImGui::CalcTextSize("00000").x + 8;
+    const ImVec2 origin(corner.x + axisWidth, corner.y + ImGui::GetTextLineHeight() / 2);
+    const float width = std::max(100.0f, ImGui::GetContentRegionAvail().x - 10 - axisWidth);
+    const float labelHeight = showLabels || xAxis ? ImGui::GetTextLineHeightWithSpacing() : 0;
+    ImGui::InvisibleButton("chart", ImVec2(width + axisWidth, heightPx + labelHeight + ImGui::GetTextLineHeight() / 2));
     const bool isHovered = ImGui::IsItemHovered();
     const bool isClicked = ImGui::IsItemClicked();
     ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -45,6 +73,34 @@ std::optional<std::size_t> barChart(const char* id, const std::vector<Bar>& bars
     if (bars.empty() || top <= 0) {
         ImGui::PopID();
         return clicked;
+    }
+    // y: counts, whole numbers from 0, the top rounded up to a tick.
+    const double yStep = std::max(1.0, niceStep(top, 4));
+    top = std::ceil(top / yStep) * yStep;
+    std::vector<std::string> yTicks;
+    for (double value = 0; value <= top + yStep / 2; value += yStep) {
+        const float y = origin.y + heightPx - static_cast<float>(value / top) * heightPx;
+        const std::string text = tickText(value, "");
+        const float textWidth = ImGui::CalcTextSize(text.c_str()).x;
+        draw->AddText(ImVec2(origin.x - 6 - textWidth, y - ImGui::GetTextLineHeight() / 2), palette::Dim, text.c_str());
+        if (value > 0)
+            draw->AddLine(ImVec2(origin.x, y), ImVec2(origin.x + width, y), palette::rgba(255, 255, 255, 18));
+        yTicks.push_back(text);
+    }
+    ticks.emplace_back(std::string(id) + " y", std::move(yTicks));
+    if (xAxis && xAxis->max > 0) {
+        const double xStep = niceStep(xAxis->max, std::max(2, static_cast<int>(width / 90)));
+        std::vector<std::string> xTicks;
+        for (double value = 0; value <= xAxis->max + xStep * 1e-6; value += xStep) {
+            const float x = origin.x + static_cast<float>(value / xAxis->max) * width;
+            const std::string text = tickText(value, xAxis->unit);
+            const float textWidth = ImGui::CalcTextSize(text.c_str()).x;
+            draw->AddLine(ImVec2(x, origin.y + heightPx), ImVec2(x, origin.y + heightPx + 4), palette::Lifeline);
+            draw->AddText(ImVec2(std::min(x - textWidth / 2, origin.x + width - textWidth), origin.y + heightPx + 4),
+                          palette::Dim, text.c_str());
+            xTicks.push_back(text);
+        }
+        ticks.emplace_back(std::string(id) + " x", std::move(xTicks));
     }
     const float slot = width / static_cast<float>(bars.size());
     const float gap = slot > 6 ? slot * 0.15f : 0;
@@ -69,7 +125,7 @@ std::optional<std::size_t> barChart(const char* id, const std::vector<Bar>& bars
             if (isClicked)
                 clicked = i;
         }
-        if (showLabels) {
+        if (showLabels && !xAxis) {
             const ImVec2 size = ImGui::CalcTextSize(bar.label.c_str());
             if (size.x <= slot)
                 draw->AddText(ImVec2(x0 + (x1 - x0 - size.x) / 2, base + 2), palette::Dim, bar.label.c_str());
@@ -142,6 +198,7 @@ void StatsView::draw() {
         return;
     }
     const Figures& figures = *m_figures;
+    m_ticks.clear();
     const store::Stats& stats = figures.stats;
     ImGui::BeginChild("stats", ImVec2(0, 0), false);
     ImGui::Text("%llu calls, %llu messages (%llu retransmissions, %llu malformed)",
@@ -165,7 +222,7 @@ void StatsView::draw() {
     for (int i = 0; i < 6; ++i)
         classBars.push_back(
             {std::to_string(i + 1) + "xx", classes[static_cast<std::size_t>(i)], palette::statusColor((i + 1) * 100)});
-    if (const auto clicked = barChart("classes", classBars, chartHeight, true); clicked && onFilter)
+    if (const auto clicked = barChart("classes", classBars, chartHeight, true, nullptr, m_ticks); clicked && onFilter)
         onFilter("status:" + classBars[*clicked].label);
 
     ImGui::Text("Calls per %lld s (answered green, failed red)",
@@ -178,16 +235,21 @@ void StatsView::draw() {
         intervalBars.push_back({label, static_cast<double>(interval.answeredCalls), palette::Success,
                                 static_cast<double>(interval.failedCalls), palette::ClientError});
     }
-    barChart("intervals", intervalBars, chartHeight, false);
+    // x: seconds since the first interval; the bars span every interval.
+    const XAxis intervalAxis{
+        static_cast<double>(figures.intervals.size()) * static_cast<double>(figures.intervalUs) / 1e6, " s"};
+    barChart("intervals", intervalBars, chartHeight, false, &intervalAxis, m_ticks);
 
     const std::vector<double>& srd = figures.srdMs;
     ImGui::Text("Session request delay (SRD): %zu INVITE calls%s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms", srd.size(),
                 figures.isSrdSampled ? " (the first ones)" : "", percentile(srd, 0.5), percentile(srd, 0.9),
                 percentile(srd, 0.99));
     std::vector<Bar> histogram;
+    XAxis srdAxis{0, " ms"};
     if (!srd.empty()) {
         constexpr int Buckets = 30;
         const double top = std::max(1.0, percentile(srd, 0.99));
+        srdAxis.max = top;
         histogram.resize(Buckets);
         for (int i = 0; i < Buckets; ++i) {
             char label[48];
@@ -197,7 +259,7 @@ void StatsView::draw() {
         for (const double value : srd)
             histogram[static_cast<std::size_t>(std::min<double>(Buckets - 1, value / top * Buckets))].value += 1;
     }
-    barChart("srd", histogram, chartHeight, false);
+    barChart("srd", histogram, chartHeight, false, &srdAxis, m_ticks);
 
     ImGui::TextUnformatted("Top failure codes (click to list those calls)");
     std::vector<Bar> failureBars;
@@ -207,7 +269,8 @@ void StatsView::draw() {
         failureBars.push_back({std::to_string(failure.status) + " " + failure.reason,
                                static_cast<double>(failure.count), palette::statusColor(failure.status)});
     }
-    if (const auto clicked = barChart("failures", failureBars, chartHeight, true); clicked && onFilter)
+    if (const auto clicked = barChart("failures", failureBars, chartHeight, true, nullptr, m_ticks);
+        clicked && onFilter)
         onFilter("status:" + std::to_string(stats.failures[*clicked].status));
     ImGui::EndChild();
 }

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sipscope::viewer {
@@ -29,6 +30,8 @@ public:
 
     // Called with filter words to apply ("status:486") when a bar is clicked.
     std::function<void(std::string words)> onFilter;
+    // The axis values the last frame drew, per chart axis ("srd x" -> "0 ms", "5 ms", ...), for the test report.
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& ticks() const { return m_ticks; }
 
 private:
     struct Figures {
@@ -47,6 +50,7 @@ private:
     std::uint64_t m_generation = 0;
     bool m_isStale = true;
     std::shared_ptr<const Figures> m_figures;
+    std::vector<std::pair<std::string, std::vector<std::string>>> m_ticks;
 };
 
 }  // namespace sipscope::viewer

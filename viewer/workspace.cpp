@@ -512,6 +512,8 @@ FrameReport Workspace::report() const {
     if (const store::CallRow* call = w.list.cursorCall())
         out.listCursorCallId = call->callId;
     out.isFollowing = w.isFollowing;
+    if (w.rightTab == Pane::Stats)
+        out.statsTicks = w.stats.ticks();
     out.error = w.error;
     return out;
 }
