@@ -109,12 +109,35 @@ void writeCsv(std::ostream& out, const std::vector<Row>& rows, bool forTerminal,
     }
 }
 
+CallsCsvWriter::CallsCsvWriter(std::ostream& out) : m_out(out) {
+    // Every call row has every key, in one order: the header writeCsv makes of any of them.
+    const Row example = callRow(store::CallRow{});  // named: items() refers to it for the whole loop
+    for (const auto& item : example.items())
+        m_keys.push_back(item.key());
+    std::string line;
+    for (const std::string& key : m_keys)
+        line += (line.empty() ? "" : ",") + csvField(key);
+    m_out << line << "\r\n";
+}
+
+void CallsCsvWriter::add(const store::CallRow& call) {
+    const Row row = callRow(call);
+    std::string line;
+    for (std::size_t k = 0; k < m_keys.size(); ++k) {
+        const auto it = row.find(m_keys[k]);
+        std::string text;
+        if (it != row.end())
+            text = it->is_string() ? it->get_ref<const std::string&>() : cellText(*it);
+        line += (k ? "," : "") + csvField(text);
+    }
+    m_out << line << "\r\n";
+    ++m_rows;
+}
+
 void writeCallsCsv(std::ostream& out, const std::vector<store::CallRow>& calls) {
-    std::vector<Row> rows;
-    rows.reserve(calls.size());
+    CallsCsvWriter writer(out);
     for (const store::CallRow& call : calls)
-        rows.push_back(callRow(call));
-    writeCsv(out, rows, false, {callRow(store::CallRow{})});
+        writer.add(call);
 }
 
 }  // namespace sipscope::exports

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -29,7 +30,21 @@ std::string cellText(const Row& value);
 void writeCsv(std::ostream& out, const std::vector<Row>& rows, bool forTerminal, const std::vector<Row>& examples = {},
               const std::vector<std::string>& fallbackKeys = {});
 
-// `calls` as `sipscope export calls --format csv -o FILE` writes them.
+// Calls as CSV, as `sipscope export calls --format csv -o FILE` writes them, one call at a time (a list of a
+// million calls is written without holding it): the header on construction, then a line per add().
+class CallsCsvWriter {
+public:
+    explicit CallsCsvWriter(std::ostream& out);
+    void add(const store::CallRow& call);
+    std::uint64_t rows() const { return m_rows; }
+
+private:
+    std::ostream& m_out;
+    std::vector<std::string> m_keys;
+    std::uint64_t m_rows = 0;
+};
+
+// All of `calls` through a CallsCsvWriter.
 void writeCallsCsv(std::ostream& out, const std::vector<store::CallRow>& calls);
 
 }  // namespace sipscope::exports

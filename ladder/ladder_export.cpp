@@ -194,7 +194,8 @@ std::string escapeMermaid(std::string_view text) {
     return out;
 }
 
-void writeLadderSvg(std::ostream& out, const store::CallRow& call, const ladder::Model& model) {
+void writeLadderSvg(std::ostream& out, const store::CallRow& call, const ladder::Model& model,
+                    const std::vector<std::size_t>& columnOrder) {
     const std::string title = titleText(call);
     const auto measure = [](std::string_view text) {
         return static_cast<double>(ladder::codePointCount(text)) * CharWidthPx;
@@ -214,6 +215,7 @@ void writeLadderSvg(std::ostream& out, const store::CallRow& call, const ladder:
     options.selfLoopWidth = SelfLoopWidthPx + SelfLabelGapPx;
     options.wholeUnits = true;
     options.maxLabelWidth = static_cast<double>(MaxLabelChars) * CharWidthPx;
+    options.columnOrder = columnOrder;
     const ladder::Layout layout = ladder::layOut(model, options);
 
     const int columnWidthPx = px(layout.columnWidth);

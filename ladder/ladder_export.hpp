@@ -10,6 +10,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sipscope::ladder {
 
@@ -28,7 +29,10 @@ void exportLadder(std::ostream& out, LadderFormat format, const store::CallRow& 
 // A standalone SVG 1.1 document (UTF-8, well-formed XML): title, a legend of the legs when there are several, host
 // columns with lifelines, one arrow per message with its time (µs) and delta. Arrows and labels take the colour of
 // their class (ladder::classColor), malformed messages red, retransmissions dashed, self-messages loops.
-void writeLadderSvg(std::ostream& out, const store::CallRow& call, const ladder::Model& model);
+// `columnOrder` (indexes into model.columns) draws the columns in that order and leaves out the others with the
+// arrows that touch them, as the viewer shows them; empty: every column, in model order.
+void writeLadderSvg(std::ostream& out, const store::CallRow& call, const ladder::Model& model,
+                    const std::vector<std::size_t>& columnOrder = {});
 // A PlantUML sequence diagram (@startuml … @enduml): responses coloured by class, malformed messages red,
 // retransmissions dashed; each message's time and delta in a comment above it.
 void writeLadderPlantUml(std::ostream& out, const store::CallRow& call, const ladder::Model& model);

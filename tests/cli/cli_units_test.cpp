@@ -4,6 +4,7 @@
 #include "cli/stats_output.hpp"
 #include "cli/text_search.hpp"
 #include "export/frame_export.hpp"
+#include "export/rows.hpp"
 
 #include "common/error.hpp"
 
@@ -92,6 +93,34 @@ std::uint16_t onesSum(const std::string& bytes, std::uint32_t sum = 0) {
     while (sum >> 16)
         sum = (sum & 0xffff) + (sum >> 16);
     return static_cast<std::uint16_t>(sum);
+}
+
+// The viewer streams its CSV one call at a time; it must be the file `sipscope export calls --format csv` writes.
+TEST(CallsCsv, StreamedIsWhatTheListingWrites) {
+    std::vector<sipscope::store::CallRow> calls(3);
+    calls[0].key = 1;
+    calls[0].callId = "a,\"b\"\nc";
+    calls[0].status = 486;
+    calls[0].reason = "Busy Here";
+    calls[1].key = 2;
+    calls[1].fromUri = "sip:alice@example.com";
+    calls[1].answeredUs = 5;
+    calls[1].attemptUs = 1;
+    calls[2].key = 3;
+    std::vector<Row> rows;
+    for (const auto& call : calls)
+        rows.push_back(callRow(call));
+    std::ostringstream listing;
+    printRows(listing, Format::Csv, rows, {}, false, {callRow(sipscope::store::CallRow{})});
+    std::ostringstream streamed;
+    writeCallsCsv(streamed, calls);
+    EXPECT_EQ(streamed.str(), listing.str());
+    EXPECT_NE(streamed.str().find("\"a,\"\"b\"\"\nc\""), std::string::npos);  // RFC 4180 quoting, bytes kept
+    std::ostringstream empty;
+    writeCallsCsv(empty, {});
+    std::ostringstream emptyListing;
+    printRows(emptyListing, Format::Csv, {}, {}, false, {callRow(sipscope::store::CallRow{})});
+    EXPECT_EQ(empty.str(), emptyListing.str());
 }
 
 TEST(PcapExport, FramesCarryTheTextWithValidChecksums) {

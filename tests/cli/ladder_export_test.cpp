@@ -456,6 +456,26 @@ TEST(LadderExport, SvgDrawsOneArrowPerMessageWithItsLabel) {
     EXPECT_NE(svg.find(">+1.130000s</text>"), std::string::npos);
 }
 
+// The viewer exports the ladder as it shows it: its column order, without its hidden columns.
+TEST(LadderExport, SvgTakesTheViewersColumnOrder) {
+    const Sample sample;
+    std::ostringstream out;
+    writeLadderSvg(out, sample.call, sample.model, {1, 0});  // the proxy first, Bob's column hidden
+    const std::string svg = out.str();
+    EXPECT_EQ(xmlError(svg), "");
+    const std::size_t proxy = svg.find(">10.0.0.2:5060</text>");
+    const std::size_t alice = svg.find(">10.0.0.1:5060</text>");
+    ASSERT_NE(proxy, std::string::npos);
+    ASSERT_NE(alice, std::string::npos);
+    EXPECT_LT(proxy, alice);
+    EXPECT_EQ(svg.find(">[2001:db8::3]:5080</text>"), std::string::npos);
+    // Only the messages between Alice and the proxy are drawn: INVITE, its retransmission, 100, 200.
+    EXPECT_EQ(countOf(svg, "<g class=\"message\">"), 4u);
+    std::ostringstream all;
+    writeLadderSvg(all, sample.call, sample.model);
+    EXPECT_EQ(countOf(all.str(), "<g class=\"message\">"), sample.model.arrows.size());
+}
+
 // Issue 11: the SVG (and the PNG made from it) gave times in ms, so messages 100 µs apart read the same.
 TEST(LadderExport, SvgTimesKeepMicroseconds) {
     const Sample sample;
