@@ -250,6 +250,7 @@ std::vector<CallRow> Reader::callPageFrom(const Filter& filter, const std::strin
     if (isBackward)
         std::reverse(rows.begin(), rows.end());
     detail::fillLegs(m_impl->db.handle(), rows);
+    m_impl->fillCaptures(rows);  // every field of `sipscope calls`: the viewer's CSV of the list is the CLI's
     return rows;
 }
 

@@ -217,7 +217,8 @@ public:
     std::vector<CallRow> calls(const Filter& filter) const;
     // One page of the calls `filter` selects (its limit ignored), for a list that holds only what it shows: sorted
     // by `sortField`, a field of `sipscope calls` (start duration from to src dst method state status messages
-    // call_id kind; unknown names sort by start), ties by start, then rows [offset, offset + count).
+    // call_id kind; unknown names sort by start), ties by start, then rows [offset, offset + count). The rows are
+    // those calls() gives, every field filled (legs, capture).
     std::vector<CallRow> callPage(const Filter& filter, const std::string& sortField, bool descending,
                                   std::size_t offset, std::size_t count) const;
     // How many calls `filter` selects (its limit ignored).
