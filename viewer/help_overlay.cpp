@@ -34,6 +34,9 @@ constexpr KeyHelp Keys[] = {
     {"f", "list, ladder", "follow: keep the newest call selected while a capture writes the database"},
     {"r", "inspector", "raw / parsed"},
     {"Up/Down", "inspector", "previous / next message of the call"},
+    {"Ctrl+P, Ctrl+S", "anywhere", "export the ladder on screen as PNG / SVG (File menu)"},
+    {"Ctrl+E", "anywhere", "export the marked calls (else the open ones) as pcap"},
+    {"Ctrl+L", "anywhere", "export the list, with its filter and sort, as CSV"},
     {"F1, ?", "anywhere", "this help"},
     {"Ctrl+Q", "anywhere", "quit"},
 };

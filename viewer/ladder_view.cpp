@@ -11,6 +11,7 @@
 #include "ladder/ladder_layout.hpp"
 #include "ladder/ladder_model.hpp"
 #include "ladder/text_format.hpp"
+#include "viewer/export_menu.hpp"
 #include "viewer/host_label.hpp"
 #include "viewer/palette.hpp"
 
@@ -698,6 +699,16 @@ void LadderView::report(FrameReport& out) const {
     out.legs = s.model.legs.size();
     out.ladderRange = s.visible;
     out.arrowPoints = s.points;
+}
+
+bool LadderView::snapshot(LadderSnapshot& out) const {
+    const State& s = *m_state;
+    if (!s.call || s.call->calls.empty())
+        return false;
+    out.call = s.call->calls.front();
+    out.model = s.model;
+    out.columnOrder = s.columnOrder;
+    return true;
 }
 
 }  // namespace sipscope::viewer

@@ -21,6 +21,8 @@ class HostAliases;
 
 namespace sipscope::viewer {
 
+struct LadderSnapshot;
+
 class LadderView {
 public:
     enum class TimeMode { Absolute, Delta, SinceStart };
@@ -48,6 +50,9 @@ public:
     bool hasCall() const;
     std::optional<std::int64_t> selectedMessage() const;
     bool isShowingLegs() const { return m_isShowingLegs; }
+    // The ladder as drawn, for File -> Export: its first call, the model and the column order (hidden columns left
+    // out). False when no call is open.
+    bool snapshot(LadderSnapshot& out) const;
     // Fills the ladder's part of the report: call, columns, arrows, legs, visible range and points.
     void report(FrameReport& out) const;
 

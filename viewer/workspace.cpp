@@ -5,6 +5,7 @@
 #include "ladder/host_aliases.hpp"
 #include "store/filter_parse.hpp"
 #include "viewer/call_list_view.hpp"
+#include "viewer/export_menu.hpp"
 #include "viewer/file_browser.hpp"
 #include "viewer/filter_bar.hpp"
 #include "viewer/help_overlay.hpp"
@@ -64,7 +65,7 @@ struct Workspace::Impl {
         : options(std::move(options_)), queries(queries_), ui(ui_), filterBar(parseFilterText), list(queries, ui),
           inspector(queries, ui), stats(queries, ui),
           registrations(RegistrationsView::Kind::Registrations, queries, ui),
-          subscriptions(RegistrationsView::Kind::Subscriptions, queries, ui) {}
+          subscriptions(RegistrationsView::Kind::Subscriptions, queries, ui), exports(options.dbPath, ui) {}
 
     WorkspaceOptions options;
     QueryThread& queries;
@@ -98,6 +99,20 @@ struct Workspace::Impl {
     FileBrowser browser;
     bool isBrowserAsked = false;
     std::optional<std::string> requestedDatabase;
+    ExportMenu exports;  // last: its destructor waits for a running export, which reads nothing of the above
+
+    // What File -> Export writes: the ladder on screen, the marked calls (else those open in the ladder), the list.
+    ExportSources exportSources() {
+        ExportSources sources;
+        sources.ladder = [this]() -> std::optional<LadderSnapshot> {
+            LadderSnapshot snapshot;
+            return ladder.snapshot(snapshot) ? std::optional(std::move(snapshot)) : std::nullopt;
+        };
+        sources.calls = [this] { return list.markedCount() ? list.callsToOpen() : openedKeys; };
+        sources.filter = [this] { return list.query().filter; };
+        sources.sort = [this] { return std::pair(list.query().sortField, list.query().isDescending); };
+        return sources;
+    }
 
     void pollImport() {
         if (import && import->isDone()) {
@@ -294,7 +309,7 @@ std::optional<std::string> Workspace::takeRequestedDatabase() {
     return std::exchange(m_impl->requestedDatabase, std::nullopt);
 }
 
-bool Workspace::isBusy() const { return m_impl->import || !m_impl->waitingImports.empty(); }
+bool Workspace::isBusy() const { return m_impl->import || !m_impl->waitingImports.empty() || m_impl->exports.isBusy(); }
 
 void Workspace::Impl::handleGlobalKeys() {
     const ImGuiIO& io = ImGui::GetIO();
@@ -333,6 +348,7 @@ void Workspace::Impl::handleGlobalKeys() {
         isBrowserAsked = true;
     if (hasCharacter('f') && focus != Pane::Inspector)
         setFollowing(!isFollowing);
+    exports.handleKeys();
 }
 
 void Workspace::Impl::trackClickFocus(Pane pane) {
@@ -347,6 +363,9 @@ void Workspace::Impl::drawMenu() {
     if (ImGui::BeginMenu("File")) {
         if (ImGui::MenuItem("Open...", "Ctrl+O"))
             isBrowserAsked = true;
+        ImGui::Separator();
+        exports.drawMenuItems(ladder.hasCall(), list.markedCount() > 0 || !openedKeys.empty());
+        ImGui::Separator();
         if (ImGui::MenuItem("Quit", "Ctrl+Q"))
             isQuitAsked = true;
         ImGui::EndMenu();
@@ -424,6 +443,7 @@ void Workspace::Impl::drawPanes() {
 }
 
 void Workspace::Impl::drawStatusBar() {
+    exports.drawStatus();
     if (import) {
         const std::uint64_t total = import->totalBytes();
         const float fraction = total ? static_cast<float>(import->bytesRead()) / static_cast<float>(total) : 0.0f;
@@ -484,6 +504,7 @@ bool Workspace::draw() {
         else
             importFiles({choice->path});
     }
+    w.exports.draw(w.exportSources());
     ImGui::End();
     if (w.isHelpShown)
         drawHelpOverlay(&w.isHelpShown);

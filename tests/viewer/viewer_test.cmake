@@ -18,6 +18,12 @@
 #   live:    SAMPLES imported; the viewer opens the database, follow is turned on (`f`), then a writer process
 #            imports LATER_SAMPLES into it: the list's count grows to that of both, and the cursor is on the newest
 #            call (the last `sipscope calls` lists).
+#   export:  File -> Export by its keys, each file name typed in the prompt: the ladder of CALL as SVG (xmllint
+#            parses it; one message group per message of the call) and PNG (non-blank, of a ladder's size), CALL as
+#            pcap (tshark reads the call's messages), and the list filtered by FILTER_WORDS as CSV: the bytes of
+#            `sipscope export calls --format csv FILTER_OPTIONS`. Then the first two columns swapped in the ladder
+#            (right-click, "Move right"): the SVG has them in that order. A file in a missing folder: no file, and
+#            the viewer carries on.
 cmake_minimum_required(VERSION 3.19)  # string(JSON), IN_LIST
 if(NOT XVFB_RUN)
     message("SKIPPED: xvfb-run not found (apt install xvfb)")
@@ -397,6 +403,92 @@ elseif(MODE STREQUAL "zoom")
         message(FATAL_ERROR "Ctrl+wheel out must show more arrows again (${rows_in} -> ${rows_out})")
     endif()
     check_png("${WORK_DIR}/zoomed.png")
+elseif(MODE STREQUAL "export")
+    set(svg "${WORK_DIR}/ladder.svg")
+    set(png "${WORK_DIR}/ladder.png")
+    set(pcap "${WORK_DIR}/call.pcap")
+    set(csv "${WORK_DIR}/list.csv")
+    set(bad "${WORK_DIR}/no-such-folder/list.csv")
+    # Ctrl+A then the name: the prompt's field starts with a default name, selected.
+    file(WRITE "${WORK_DIR}/export.script"
+        "key Ctrl+S\nkey Ctrl+A\ntext ${svg}\nkey Enter\n"
+        "key Ctrl+P\nkey Ctrl+A\ntext ${png}\nkey Enter\n"
+        "key Ctrl+E\nkey Ctrl+A\ntext ${pcap}\nkey Enter\n"
+        "key Ctrl+L\nkey Ctrl+A\ntext ${csv}\nscreenshot ${WORK_DIR}/prompt.png\nkey Enter\n"
+        "key Ctrl+L\nkey Ctrl+A\ntext ${bad}\nkey Enter\n"
+        "dump\n")
+    run_viewer(json --script "${WORK_DIR}/export.script" --select "${CALL}" --view ladder --filter "${FILTER_WORDS}")
+    check_png("${WORK_DIR}/prompt.png")
+    run_sipscope(messages messages --call-id "${CALL}" --format json)
+    count_lines(call_messages "${messages}")
+    # SVG: well-formed, one <g class="message"> per message of the call.
+    find_program(XMLLINT xmllint REQUIRED)
+    execute_process(COMMAND "${XMLLINT}" --noout "${svg}" RESULT_VARIABLE rc ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "xmllint rejects the exported ${svg}:\n${err}")
+    endif()
+    file(READ "${svg}" svg_text)
+    string(REGEX MATCHALL "<g class=\"message\">" groups "${svg_text}")
+    list(LENGTH groups svg_messages)
+    expect_equal("messages in the exported SVG" "${svg_messages}" "${call_messages}")
+    # PNG: rsvg-convert's rendering of that SVG: not blank, and as wide and tall as a ladder of two columns.
+    check_png("${png}")
+    file(READ "${png}" header LIMIT 24 HEX)
+    string(SUBSTRING "${header}" 32 8 width_hex)
+    string(SUBSTRING "${header}" 40 8 height_hex)
+    math(EXPR width "0x${width_hex}")
+    math(EXPR height "0x${height_hex}")
+    message("exported PNG: ${width} x ${height}")
+    if(width LESS 300 OR height LESS 150)
+        message(FATAL_ERROR "the exported PNG is ${width} x ${height}, too small for a ladder")
+    endif()
+    # pcap: tshark reads as many SIP packets as the call has messages.
+    find_program(TSHARK tshark REQUIRED)
+    execute_process(COMMAND "${TSHARK}" -r "${pcap}" -Y sip -T fields -e frame.number
+        RESULT_VARIABLE rc OUTPUT_VARIABLE frames ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "tshark cannot read the exported ${pcap}:\n${err}")
+    endif()
+    count_lines(sip_frames "${frames}")
+    expect_equal("SIP packets tshark reads in the exported pcap" "${sip_frames}" "${call_messages}")
+    # CSV: the list as the viewer filtered it is what the CLI exports with the same filter, byte for byte.
+    set(cli_csv "${WORK_DIR}/cli.csv")
+    run_sipscope(ignored export calls --format csv -o "${cli_csv}" ${FILTER_OPTIONS})
+    file(READ "${csv}" viewer_csv_text)
+    file(READ "${cli_csv}" cli_csv_text)
+    expect_equal("the viewer's CSV of the list" "${viewer_csv_text}" "${cli_csv_text}")
+    count_lines(csv_lines "${viewer_csv_text}")  # no field of these calls holds a line break
+    math(EXPR csv_rows "${csv_lines} - 1")  # the header
+    expect_equal("rows of the viewer's CSV" "${csv_rows}" "${expected_listed}")
+    if(EXISTS "${bad}")
+        message(FATAL_ERROR "an export into a missing folder wrote ${bad}")
+    endif()
+    # The ladder's own column order goes into the SVG: the first two columns swapped (as in the click test).
+    file(WRITE "${WORK_DIR}/points.script" "dump\n")
+    run_viewer(before --script "${WORK_DIR}/points.script" --select "${CALL}" --view ladder)
+    string(JSON column0 GET "${before}" columns 0)
+    string(JSON column1 GET "${before}" columns 1)
+    string(JSON first_point GET "${before}" arrow_points 0)
+    string(JSON first_x GET "${first_point}" 1)
+    string(JSON first_y GET "${first_point}" 2)
+    string(REGEX REPLACE "[.].*" "" first_x "${first_x}")
+    string(REGEX REPLACE "[.].*" "" first_y "${first_y}")
+    math(EXPR header_x "${first_x} - 95" OUTPUT_FORMAT DECIMAL)
+    math(EXPR header_y "${first_y} - 40" OUTPUT_FORMAT DECIMAL)
+    math(EXPR item_x "${header_x} + 43")
+    math(EXPR item_y "${header_y} + 72")
+    set(moved_svg "${WORK_DIR}/moved.svg")
+    file(WRITE "${WORK_DIR}/moved.script" "click ${header_x} ${header_y} right\nclick ${item_x} ${item_y}\n"
+        "key Ctrl+S\nkey Ctrl+A\ntext ${moved_svg}\nkey Enter\ndump\n")
+    run_viewer(moved --script "${WORK_DIR}/moved.script" --select "${CALL}" --view ladder)
+    string(JSON moved0 GET "${moved}" columns 0)
+    expect_equal("first column after 'Move right'" "${moved0}" "${column1}")
+    file(READ "${moved_svg}" moved_text)
+    string(FIND "${moved_text}" ">${column0}</text>" at0)
+    string(FIND "${moved_text}" ">${column1}</text>" at1)
+    if(at0 EQUAL -1 OR at1 EQUAL -1 OR NOT at1 LESS at0)
+        message(FATAL_ERROR "the SVG exported after 'Move right' must draw ${column1} before ${column0}")
+    endif()
 else()
     message(FATAL_ERROR "unknown MODE ${MODE}")
 endif()
