@@ -82,15 +82,19 @@ struct Job {
             case ExportKind::ListCsv: {
                 const store::Reader reader(dbPath);
                 exports::CallsCsvWriter writer(out);
-                for (std::size_t offset = 0;; offset += CsvPageRows) {
+                // Keyset paging from the last row written: each page costs its own rows, however far down the
+                // list it is (OFFSET would walk every row before it, page after page).
+                std::optional<std::int64_t> after;
+                for (;;) {
                     if (stop.stop_requested())
                         return 1;
                     const std::vector<store::CallRow> page =
-                        reader.callPage(filter, sortField, isDescending, offset, CsvPageRows);
+                        reader.callPageFrom(filter, sortField, isDescending, after, false, 0, CsvPageRows);
                     for (const store::CallRow& call : page)
                         writer.add(call);
                     if (page.size() < CsvPageRows)
                         break;
+                    after = page.back().key;
                 }
                 done = std::to_string(writer.rows()) + " calls";
                 return 0;
