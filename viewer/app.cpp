@@ -165,9 +165,14 @@ int App::Impl::loop() {
         InputReplay::Checks checks;
         if (isScripted) {
             bool isAdvancing = settledFrames >= options.settleFrames && !replay->isDone();
-            if (const std::optional<std::uint64_t> calls = replay->waitedCalls(); calls && isAdvancing) {
-                const std::optional<std::uint64_t> listed = workspace->report().callsListed;
-                isAdvancing = listed && *listed >= *calls;
+            if (const auto waited = replay->waited(); waited && isAdvancing) {
+                const FrameReport report = workspace->report();
+                const auto& [what, count] = *waited;
+                const std::optional<std::uint64_t> shown = what == "calls"           ? report.callsListed
+                                                           : what == "stats"         ? report.statsCalls
+                                                           : what == "registrations" ? report.registrationsListed
+                                                                                     : report.subscriptionsListed;
+                isAdvancing = shown && *shown >= count;
             }
             checks = replay->apply(io, isAdvancing);
             if (isAdvancing) {
@@ -216,6 +221,12 @@ int App::Impl::loop() {
                 return 0;
             }
             if (std::chrono::steady_clock::now() - stepStartedAt > StepDeadline) {
+                if (const auto waited = replay->waited()) {
+                    std::fprintf(stderr, "sipscope-viewer: script: `wait %s %llu` (after line %d) not met in %lld s\n",
+                                 waited->first.c_str(), static_cast<unsigned long long>(waited->second), replay->line(),
+                                 static_cast<long long>(StepDeadline.count()));
+                    return 2;
+                }
                 std::fprintf(stderr, "sipscope-viewer: script line %d: the queries did not finish in %lld s\n",
                              replay->line(), static_cast<long long>(StepDeadline.count()));
                 return 2;

@@ -102,6 +102,10 @@ std::string FrameReport::toJson() const {
     for (const auto& [axis, values] : statsTicks)
         ticks += (ticks.size() > 1 ? "," : "") + jsonQuote(axis) + ":" + strings(values);
     json += ",\"stats_ticks\":" + ticks + "}";
+    auto count = [](const std::optional<std::uint64_t>& value) { return value ? std::to_string(*value) : "null"; };
+    json += ",\"stats_calls\":" + count(statsCalls);
+    json += ",\"registrations\":" + count(registrationsListed);
+    json += ",\"subscriptions\":" + count(subscriptionsListed);
     json += ",\"error\":" + (error ? jsonQuote(*error) : "null");
     return json + "}";
 }

@@ -42,6 +42,9 @@ struct FrameReport {
     std::vector<std::pair<float, float>> columnPoints;  // each ladder column's name centre in window pixels
     // The stats charts' axis values as drawn ("srd x" -> "0 ms", "2 ms", ...); empty unless the stats tab is shown.
     std::vector<std::pair<std::string, std::vector<std::string>>> statsTicks;
+    // What the Stats, Registrations and Subscriptions tabs show: the calls the stats count, the rows of the two
+    // tables; nullopt until that tab has loaded them.
+    std::optional<std::uint64_t> statsCalls, registrationsListed, subscriptionsListed;
     std::optional<std::string> error;  // a query failed (the database cannot be read, ...)
 
     std::string toJson() const;

@@ -69,17 +69,17 @@ void InputReplay::expand(const ScriptStep& step) {
     case ScriptStep::Kind::Text: push(Action::Text); break;
     case ScriptStep::Kind::Screenshot: push(Action::Screenshot); break;
     case ScriptStep::Kind::Dump: push(Action::Dump); break;
-    case ScriptStep::Kind::WaitCalls:
+    case ScriptStep::Kind::Wait:
         frame.count = step.count;
-        push(Action::WaitCalls);
+        push(Action::Wait);
         break;
     }
 }
 
-std::optional<std::uint64_t> InputReplay::waitedCalls() const {
-    if (isDone() || m_frames[m_next].action != Frame::Action::WaitCalls)
+std::optional<std::pair<std::string, std::uint64_t>> InputReplay::waited() const {
+    if (isDone() || m_frames[m_next].action != Frame::Action::Wait)
         return std::nullopt;
-    return static_cast<std::uint64_t>(m_frames[m_next].count);
+    return std::pair(m_frames[m_next].text, static_cast<std::uint64_t>(m_frames[m_next].count));
 }
 
 InputReplay::Checks InputReplay::apply(ImGuiIO& io, bool advance) {
@@ -120,7 +120,7 @@ InputReplay::Checks InputReplay::apply(ImGuiIO& io, bool advance) {
         case Action::Text: io.AddInputCharactersUTF8(frame.text.c_str()); break;
         case Action::Screenshot: checks.screenshotPath = frame.text; break;
         case Action::Dump: checks.isDump = true; break;
-        case Action::WaitCalls: break;  // the app advanced to it only once the calls were there
+        case Action::Wait: break;  // the app advanced to it only once what it waits for was shown
         }
     }
     io.DeltaTime = ReplayFrameSeconds;

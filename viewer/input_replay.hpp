@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 struct ImGuiIO;
@@ -32,34 +33,22 @@ public:
     Checks apply(ImGuiIO& io, bool advance);
 
     bool isDone() const { return m_next >= m_frames.size(); }
-    // The calls the next frame waits for (`wait calls N`), if it is such a step: the app holds the script until the
-    // list counts that many.
-    std::optional<std::uint64_t> waitedCalls() const;
+    // What the next frame waits for (`wait calls N`: "calls" and N), if it is such a step: the app holds the script
+    // until what it shows counts that many.
+    std::optional<std::pair<std::string, std::uint64_t>> waited() const;
     // The script line of the frame played last (0 before the first), for messages.
     int line() const { return m_line; }
 
 private:
     // One frame's worth of a step.
     struct Frame {
-        enum class Action {
-            Nothing,
-            Move,
-            Press,
-            Release,
-            Wheel,
-            KeyPress,
-            KeyRelease,
-            Text,
-            Screenshot,
-            Dump,
-            WaitCalls
-        };
+        enum class Action { Nothing, Move, Press, Release, Wheel, KeyPress, KeyRelease, Text, Screenshot, Dump, Wait };
         Action action = Action::Nothing;
         int line = 0;
         float x = 0, y = 0;
         int button = 0;
         int key = -1;
-        int count = 0;  // WaitCalls
+        int count = 0;  // Wait
         bool ctrl = false, shift = false, alt = false;
         std::string text;
     };

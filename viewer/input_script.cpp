@@ -185,13 +185,16 @@ ScriptStep parseLine(std::string_view raw, int line) {
         expectWords(words, 1, 1, line, "dump");
         step.kind = ScriptStep::Kind::Dump;
     } else if (verb == "wait") {
-        expectWords(words, 3, 3, line, "wait calls N");
-        if (lower(words[1]) != "calls")
-            throw ScriptError(line, "wait: '" + std::string(words[1]) + "' is not something to wait for (calls)");
-        step.kind = ScriptStep::Kind::WaitCalls;
-        const float count = number(words[2], line, "wait calls");
+        expectWords(words, 3, 3, line, "wait calls|stats|registrations|subscriptions N");
+        step.text = lower(words[1]);
+        if (step.text != "calls" && step.text != "stats" && step.text != "registrations" &&
+            step.text != "subscriptions")
+            throw ScriptError(line, "wait: '" + std::string(words[1]) +
+                                        "' is not something to wait for (calls, stats, registrations, subscriptions)");
+        step.kind = ScriptStep::Kind::Wait;
+        const float count = number(words[2], line, ("wait " + step.text).c_str());
         if (count < 0 || count != std::floor(count))
-            throw ScriptError(line, "wait calls wants a whole number of calls");
+            throw ScriptError(line, "wait " + step.text + " wants a whole number");
         step.count = static_cast<int>(count);
     } else {
         throw ScriptError(line, "unknown step '" + std::string(words.front()) +

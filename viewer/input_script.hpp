@@ -15,8 +15,10 @@
 //   text CHARACTERS                typed text (the rest of the line, UTF-8), as the platform's character events
 //   screenshot FILE.png            write the framebuffer once everything asked for has arrived
 //   dump                           print the JSON line describing what is drawn (see FrameReport)
-//   wait calls N                   hold the script until the list counts at least N calls (a database another
-//                                  process writes); a step that waits too long fails the run like any other
+//   wait WHAT N                    hold the script until at least N are shown (a database another process
+//                                  writes): WHAT is calls (the list's count), stats (the calls the Stats tab
+//                                  counts), registrations or subscriptions (the rows of those tabs); a step that
+//                                  waits too long fails the run like any other
 #pragma once
 
 #include <stdexcept>
@@ -41,16 +43,16 @@ struct ScriptStep {
         Text,
         Screenshot,
         Dump,
-        WaitCalls
+        Wait
     };
     Kind kind = Kind::Frames;
     int line = 0;        // 1-based line in the script, for messages
     float x = 0, y = 0;  // Move, Click, DoubleClick: window pixels; Wheel: x horizontal, y vertical
     int button = 0;      // 0 left, 1 right, 2 middle
-    int count = 1;       // Frames; WaitCalls: the calls to wait for
+    int count = 1;       // Frames; Wait: how many to wait for
     int key = -1;        // Key, KeyDown, KeyUp: the GLFW key code (the key index ImGui 1.86 uses with GLFW)
     bool ctrl = false, shift = false, alt = false;  // held during Key and Wheel
-    std::string text;                               // Text: the characters; Screenshot: the path
+    std::string text;  // Text: the characters; Screenshot: the path; Wait: what (calls, stats, ...), lower case
 };
 
 // A line the parser does not understand. what() names the line and says what was expected there.

@@ -8,6 +8,7 @@
 
 #include <imgui.h>
 
+#include <cstdio>
 #include <string>
 #include <utility>
 
@@ -32,34 +33,56 @@ RegistrationsView::RegistrationsView(Kind kind, QueryThread& queries, UiQueue& u
 
 void RegistrationsView::setFilter(const store::Filter& filter) {
     m_filter = filter;
-    m_isStale = true;
+    ++m_generation;  // the rows on their way are for the old filter
+    m_gate.invalidate();
+}
+
+void RegistrationsView::refresh() { m_gate.dataChanged(); }
+
+std::optional<std::uint64_t> RegistrationsView::rowsListed() const {
+    if (!m_isLoaded)
+        return std::nullopt;
+    return m_kind == Kind::Registrations ? m_registrations.size() : m_subscriptions.size();
+}
+
+void RegistrationsView::load() {
+    store::Filter filter = m_filter;
+    filter.limit = MaxRows;
+    m_queries.submit([this, generation = m_generation, filter](const store::Reader& reader) {
+        // The gate hears of the end of the read whatever happens; a failure is reported by the query thread.
+        struct Done {
+            RegistrationsView& view;
+            std::uint64_t generation;
+            ~Done() {
+                view.m_ui.post([&view = view, generation = generation] {
+                    if (generation == view.m_generation)
+                        view.m_gate.readDone();
+                });
+            }
+        } done{*this, generation};
+        if (m_kind == Kind::Registrations) {
+            auto rows = reader.registrations(filter);
+            m_ui.post([this, generation, rows = std::move(rows)]() mutable {
+                if (generation == m_generation) {
+                    m_registrations = std::move(rows);
+                    m_isLoaded = true;
+                }
+            });
+        } else {
+            auto rows = reader.subscriptions(filter);
+            m_ui.post([this, generation, rows = std::move(rows)]() mutable {
+                if (generation == m_generation) {
+                    m_subscriptions = std::move(rows);
+                    m_isLoaded = true;
+                }
+            });
+        }
+    });
 }
 
 void RegistrationsView::draw() {
-    if (m_isStale) {
-        m_isStale = false;
-        store::Filter filter = m_filter;
-        filter.limit = MaxRows;
-        m_queries.submit([this, generation = ++m_generation, filter](const store::Reader& reader) {
-            if (m_kind == Kind::Registrations) {
-                auto rows = reader.registrations(filter);
-                m_ui.post([this, generation, rows = std::move(rows)]() mutable {
-                    if (generation == m_generation) {
-                        m_registrations = std::move(rows);
-                        m_isLoaded = true;
-                    }
-                });
-            } else {
-                auto rows = reader.subscriptions(filter);
-                m_ui.post([this, generation, rows = std::move(rows)]() mutable {
-                    if (generation == m_generation) {
-                        m_subscriptions = std::move(rows);
-                        m_isLoaded = true;
-                    }
-                });
-            }
-        });
-    }
+    if (m_gate.shouldRead(RefreshGate::Clock::now()))
+        load();
     if (!m_isLoaded) {
         ImGui::TextDisabled("Loading...");
         return;
@@ -67,10 +90,13 @@ void RegistrationsView::draw() {
     if (m_kind == Kind::Registrations) {
         ImGui::Text("%zu registrations%s", m_registrations.size(),
                     m_registrations.size() == MaxRows ? " (the first)" : "");
-        if (!ImGui::BeginTable("registrations", 8, TableFlags))
+        if (!ImGui::BeginTable("registrations", 10, TableFlags))
             return;
-        for (const char* name : {"Time", "AOR", "Contact", "Expires", "Granted", "Status", "Source", "Bindings"})
+        // The columns of `sipscope registrations`, and the 2xx's bindings (hidden at first: right-click a header).
+        for (const char* name : {"Time", "AOR", "Contact", "Expires", "Granted", "Status", "Delay ms", "Source"})
             ImGui::TableSetupColumn(name);
+        ImGui::TableSetupColumn("Call-ID");
+        ImGui::TableSetupColumn("Bindings", ImGuiTableColumnFlags_DefaultHide);
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableHeadersRow();
         ImGuiListClipper clipper;
@@ -88,7 +114,11 @@ void RegistrationsView::draw() {
                 ImGui::PushStyleColor(ImGuiCol_Text, palette::statusColor(row.status));
                 ImGui::Text("%d", row.status);
                 ImGui::PopStyleColor();
+                char delay[32];
+                std::snprintf(delay, sizeof delay, "%.3f", static_cast<double>(row.responseUs - row.requestUs) / 1e3);
+                cell(delay);
                 cell(row.src);
+                cell(row.callId);
                 cell(row.bindings);
             }
         }
@@ -96,9 +126,11 @@ void RegistrationsView::draw() {
         return;
     }
     ImGui::Text("%zu subscriptions%s", m_subscriptions.size(), m_subscriptions.size() == MaxRows ? " (the first)" : "");
-    if (!ImGui::BeginTable("subscriptions", 8, TableFlags))
+    if (!ImGui::BeginTable("subscriptions", 11, TableFlags))
         return;
-    for (const char* name : {"Start", "Method", "Event", "Resource", "Subscriber", "State", "Status", "NOTIFYs"})
+    // The columns of `sipscope subscriptions` (Expires: the one granted).
+    for (const char* name : {"Time", "Method", "Event", "Resource", "Subscriber", "State", "Reason", "Status",
+                             "NOTIFYs", "Expires", "Call-ID"})
         ImGui::TableSetupColumn(name);
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableHeadersRow();
@@ -114,8 +146,11 @@ void RegistrationsView::draw() {
             cell(row.resource);
             cell(row.subscriber);
             cell(row.state);
+            cell(row.reason);
             cell(optionalNumber(row.status));
             cell(std::to_string(row.notifies));
+            cell(optionalNumber(row.grantedExpires));
+            cell(row.callId);
         }
     }
     ImGui::EndTable();

@@ -158,12 +158,29 @@ StatsView::StatsView(QueryThread& queries, UiQueue& ui) : m_queries(queries), m_
 
 void StatsView::setFilter(const store::Filter& filter) {
     m_filter = filter;
-    m_isStale = true;
+    ++m_generation;  // the figures on their way are for the old filter
+    m_gate.invalidate();
+}
+
+void StatsView::refresh() { m_gate.dataChanged(); }
+
+std::optional<std::uint64_t> StatsView::calls() const {
+    return m_figures ? std::optional(m_figures->stats.calls) : std::nullopt;
 }
 
 void StatsView::load() {
-    m_isStale = false;
-    m_queries.submit([this, generation = ++m_generation, filter = m_filter](const store::Reader& reader) {
+    m_queries.submit([this, generation = m_generation, filter = m_filter](const store::Reader& reader) {
+        // The gate hears of the end of the read whatever happens; a failure is reported by the query thread.
+        struct Done {
+            StatsView& view;
+            std::uint64_t generation;
+            ~Done() {
+                view.m_ui.post([&view = view, generation = generation] {
+                    if (generation == view.m_generation)
+                        view.m_gate.readDone();
+                });
+            }
+        } done{*this, generation};
         auto figures = std::make_shared<Figures>();
         figures->stats = reader.stats(filter);
         const std::vector<store::CallRow> first = reader.callPage(filter, "start", false, 0, 1);
@@ -191,7 +208,7 @@ void StatsView::load() {
 }
 
 void StatsView::draw() {
-    if (m_isStale)
+    if (m_gate.shouldRead(RefreshGate::Clock::now()))
         load();
     if (!m_figures) {
         ImGui::TextDisabled("Counting...");

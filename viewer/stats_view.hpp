@@ -4,10 +4,12 @@
 #pragma once
 
 #include "store/reader.hpp"
+#include "viewer/refresh_gate.hpp"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,7 +28,12 @@ public:
 
     // GUI thread. Counts again for `filter` (on the query thread), when the view is shown.
     void setFilter(const store::Filter& filter);
+    // GUI thread. The database changed (a capture writes it): counts again when the view is shown, at most once a
+    // second and one count at a time, the figures on screen kept until the new ones are in.
+    void refresh();
     void draw();
+    // The calls the figures on screen count; nullopt until the first figures are in.
+    std::optional<std::uint64_t> calls() const;
 
     // Called with filter words to apply ("status:486") when a bar is clicked.
     std::function<void(std::string words)> onFilter;
@@ -48,7 +55,7 @@ private:
     UiQueue& m_ui;
     store::Filter m_filter;
     std::uint64_t m_generation = 0;
-    bool m_isStale = true;
+    RefreshGate m_gate;
     std::shared_ptr<const Figures> m_figures;
     std::vector<std::pair<std::string, std::vector<std::string>>> m_ticks;
 };

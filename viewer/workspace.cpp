@@ -187,10 +187,13 @@ struct Workspace::Impl {
                 });
             });
     }
-    // The database changed (a capture writes it): the list counts again, follow mode moves to the newest call, and
-    // the open call gets its new messages.
+    // The database changed (a capture writes it): the list counts again, follow mode moves to the newest call, the
+    // open call gets its new messages, and the stats, registrations and subscriptions read again.
     void onDatabaseChanged() {
         list.refresh();
+        stats.refresh();  // each reads again when its tab is shown
+        registrations.refresh();
+        subscriptions.refresh();
         if (isFollowing)
             list.showNewest();
         if (!openedKeys.empty() && !isOpenPending)
@@ -535,6 +538,9 @@ FrameReport Workspace::report() const {
     out.isFollowing = w.isFollowing;
     if (w.rightTab == Pane::Stats)
         out.statsTicks = w.stats.ticks();
+    out.statsCalls = w.stats.calls();
+    out.registrationsListed = w.registrations.rowsListed();
+    out.subscriptionsListed = w.subscriptions.rowsListed();
     out.error = w.error;
     return out;
 }

@@ -36,6 +36,8 @@ TEST(FrameReport, EveryFieldInOrder) {
     report.callsListed = 3;
     report.ladderRange = std::make_pair(0u, 6u);
     report.arrowPoints = {{3, 10.5f, 20}};
+    report.statsCalls = 9;
+    report.subscriptionsListed = 0;
     const std::string json = report.toJson();
     EXPECT_EQ(json.rfind(
                   "{\"view\":\"ladder\",\"call_id\":\"abc@host\",\"columns\":[\"10.0.0.1:5060\",\"10.0.0.2:5060\"],"
@@ -45,6 +47,8 @@ TEST(FrameReport, EveryFieldInOrder) {
               0u)
         << json;
     EXPECT_NE(json.find("\"arrow_points\":[[3,10.5,20]]"), std::string::npos) << json;
+    // The tabs' figures: null until loaded, 0 when loaded and empty.
+    EXPECT_NE(json.find("\"stats_calls\":9,\"registrations\":null,\"subscriptions\":0,"), std::string::npos) << json;
     EXPECT_EQ(json.back(), '}');
     EXPECT_EQ(FrameReport{}.toJson().rfind("{\"view\":\"\",\"call_id\":null,", 0), 0u);
 }

@@ -65,6 +65,19 @@ TEST(InputScript, ParsesEveryStepKind) {
     EXPECT_EQ(steps[13].line, 16);
 }
 
+TEST(InputScript, WaitNamesWhatItWaitsFor) {
+    const std::vector<ScriptStep> steps =
+        parseScript("wait calls 12\nwait Stats 3\nwait registrations 0\nwait subscriptions 7\n");
+    ASSERT_EQ(steps.size(), 4u);
+    const char* whats[] = {"calls", "stats", "registrations", "subscriptions"};
+    const int counts[] = {12, 3, 0, 7};
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        EXPECT_EQ(steps[i].kind, Kind::Wait);
+        EXPECT_EQ(steps[i].text, whats[i]);
+        EXPECT_EQ(steps[i].count, counts[i]);
+    }
+}
+
 TEST(InputScript, KeyNames) {
     const struct {
         const char* name;
@@ -112,6 +125,9 @@ TEST(InputScript, BadLinesNameTheirLineAndWhatWasExpected) {
         {"text\n", 1, "text CHARACTERS"},
         {"screenshot\n", 1, "screenshot FILE.png"},
         {"dump now\n", 1, "expected: dump"},
+        {"wait messages 3\n", 1, "not something to wait for (calls, stats, registrations, subscriptions)"},
+        {"wait stats\n", 1, "wait calls|stats|registrations|subscriptions N"},
+        {"wait calls 2.5\n", 1, "whole number"},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.script);

@@ -18,6 +18,10 @@
 #   live:    SAMPLES imported; the viewer opens the database, follow is turned on (`f`), then a writer process
 #            imports LATER_SAMPLES into it: the list's count grows to that of both, and the cursor is on the newest
 #            call (the last `sipscope calls` lists).
+#   live_tabs: the same writer, once with each of the Stats, Registrations and Subscriptions tabs shown (--view):
+#            the tab's figure (the calls the stats count, the rows of the tables) goes from what `sipscope stats`,
+#            `registrations`, `subscriptions` give before the writer to what they give after it, the viewer not
+#            touched in between.
 #   export:  File -> Export by its keys, each file name typed in the prompt: the ladder of CALL as SVG (xmllint
 #            parses it; one message group per message of the call) and PNG (non-blank, of a ladder's size), CALL as
 #            pcap (tshark reads the call's messages), and the list filtered by FILTER_WORDS as CSV: the bytes of
@@ -166,6 +170,60 @@ if(MODE STREQUAL "live")
     expect_equal("call under the cursor with follow on" "${got}" "${newest}")
     string(JSON range_last GET "${last}" list_range 1)
     expect_equal("last row on screen with follow on" "${range_last}" "${last_row}")
+    return()
+endif()
+
+if(MODE STREQUAL "live_tabs")
+    string(REPLACE "|" ";" LATER_SAMPLES "${LATER_SAMPLES}")
+    string(REPLACE ";" " " later "${LATER_SAMPLES}")
+    # What each tab shows of a database: the calls `sipscope stats` counts, the rows of the two listings.
+    function(tab_figure out_var tab database)
+        if(tab STREQUAL "stats")
+            execute_process(COMMAND "${SIPSCOPE}" stats --format json --db "${database}" OUTPUT_VARIABLE json)
+            string(JSON figure GET "${json}" calls)
+        else()
+            execute_process(COMMAND "${SIPSCOPE}" ${tab} --format json --db "${database}" OUTPUT_VARIABLE rows)
+            count_lines(figure "${rows}")
+        endif()
+        set(${out_var} ${figure} PARENT_SCOPE)
+    endfunction()
+    foreach(tab IN ITEMS stats registrations subscriptions)
+        set(db "${WORK_DIR}/${tab}.db")
+        set(final_db "${WORK_DIR}/${tab}-final.db")
+        foreach(database IN ITEMS "${db}" "${final_db}")
+            execute_process(COMMAND "${SIPSCOPE}" import ${SAMPLES} --db "${database}" OUTPUT_QUIET)
+        endforeach()
+        execute_process(COMMAND "${SIPSCOPE}" import ${LATER_SAMPLES} --db "${final_db}" OUTPUT_QUIET)
+        tab_figure(before ${tab} "${db}")
+        tab_figure(after ${tab} "${final_db}")
+        if(NOT after GREATER before)
+            message(FATAL_ERROR "LATER_SAMPLES add nothing to the ${tab} tab (${before} -> ${after})")
+        endif()
+        # The writer starts once the tab is drawn with the first database (as in `live`); the script then waits for
+        # the tab to show what the writer added: without a refresh, it waits past its deadline and the viewer fails.
+        set(ready "${WORK_DIR}/${tab}-ready.png")
+        file(WRITE "${WORK_DIR}/${tab}.script" "dump\nscreenshot ${ready}\nwait ${tab} ${after}\ndump\n")
+        execute_process(
+            COMMAND sh -c "i=0; while [ ! -f '${ready}' ]; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.1; done; \
+'${SIPSCOPE}' import ${later} --db '${db}' >&2"
+            COMMAND "${XVFB_RUN}" -a "${VIEWER}" "${db}" --aliases none --view ${tab} --script "${WORK_DIR}/${tab}.script"
+            TIMEOUT 120 RESULTS_VARIABLE rcs OUTPUT_VARIABLE out ERROR_VARIABLE err)
+        message("${tab}: writer and viewer: exit ${rcs}\n${out}${err}")
+        expect_equal("${tab}: exit codes of the writer and the viewer" "${rcs}" "0;0")
+        string(REGEX MATCHALL "{\"view\":[^\n]*" lines "${out}")
+        list(GET lines 0 first)
+        list(GET lines 1 last)
+        set(field ${tab})
+        if(tab STREQUAL "stats")
+            set(field stats_calls)
+        endif()
+        string(JSON got GET "${first}" view)
+        expect_equal("${tab}: view" "${got}" "${tab}")
+        string(JSON got GET "${first}" ${field})
+        expect_equal("${tab}: ${field} before the writer" "${got}" "${before}")
+        string(JSON got GET "${last}" ${field})
+        expect_equal("${tab}: ${field} after the writer" "${got}" "${after}")
+    endforeach()
     return()
 endif()
 
