@@ -3,7 +3,10 @@
 // reading the same figures; one read at a time either way. GUI thread only.
 #pragma once
 
+#include "viewer/ui_queue.hpp"
+
 #include <chrono>
+#include <cstdint>
 
 namespace sipscope::viewer {
 
@@ -36,6 +39,29 @@ private:
     bool m_isOutdated = false;
     bool m_isReading = false;
     Clock::time_point m_readAt;
+};
+
+// Made by a read's job on the query thread: when it goes, however the job ends (a failure is the query thread's to
+// report), tells `gate` on the GUI thread that the read is over, unless the view's generation moved on since (a new
+// filter: the gate is another read's by then).
+class ReadDoneNotice {
+public:
+    ReadDoneNotice(UiQueue& ui, RefreshGate& gate, const std::uint64_t& currentGeneration, std::uint64_t generation)
+        : m_ui(ui), m_gate(gate), m_current(currentGeneration), m_generation(generation) {}
+    ~ReadDoneNotice() {
+        m_ui.post([&gate = m_gate, &current = m_current, generation = m_generation] {
+            if (generation == current)
+                gate.readDone();
+        });
+    }
+    ReadDoneNotice(const ReadDoneNotice&) = delete;
+    ReadDoneNotice& operator=(const ReadDoneNotice&) = delete;
+
+private:
+    UiQueue& m_ui;
+    RefreshGate& m_gate;
+    const std::uint64_t& m_current;
+    std::uint64_t m_generation;
 };
 
 }  // namespace sipscope::viewer

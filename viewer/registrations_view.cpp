@@ -49,17 +49,7 @@ void RegistrationsView::load() {
     store::Filter filter = m_filter;
     filter.limit = MaxRows;
     m_queries.submit([this, generation = m_generation, filter](const store::Reader& reader) {
-        // The gate hears of the end of the read whatever happens; a failure is reported by the query thread.
-        struct Done {
-            RegistrationsView& view;
-            std::uint64_t generation;
-            ~Done() {
-                view.m_ui.post([&view = view, generation = generation] {
-                    if (generation == view.m_generation)
-                        view.m_gate.readDone();
-                });
-            }
-        } done{*this, generation};
+        const ReadDoneNotice done(m_ui, m_gate, m_generation, generation);
         if (m_kind == Kind::Registrations) {
             auto rows = reader.registrations(filter);
             m_ui.post([this, generation, rows = std::move(rows)]() mutable {

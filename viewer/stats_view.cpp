@@ -170,17 +170,7 @@ std::optional<std::uint64_t> StatsView::calls() const {
 
 void StatsView::load() {
     m_queries.submit([this, generation = m_generation, filter = m_filter](const store::Reader& reader) {
-        // The gate hears of the end of the read whatever happens; a failure is reported by the query thread.
-        struct Done {
-            StatsView& view;
-            std::uint64_t generation;
-            ~Done() {
-                view.m_ui.post([&view = view, generation = generation] {
-                    if (generation == view.m_generation)
-                        view.m_gate.readDone();
-                });
-            }
-        } done{*this, generation};
+        const ReadDoneNotice done(m_ui, m_gate, m_generation, generation);
         auto figures = std::make_shared<Figures>();
         figures->stats = reader.stats(filter);
         const std::vector<store::CallRow> first = reader.callPage(filter, "start", false, 0, 1);

@@ -93,6 +93,27 @@ function(count_lines out_var text)
     set(${out_var} ${count} PARENT_SCOPE)
 endfunction()
 
+# The viewer on `db` with ARGN, while a writer imports LATER_SAMPLES into it once the viewer has drawn the first
+# database (the file `ready` exists: a screenshot the script takes), so the first dump is taken before it writes,
+# whatever the machine's speed; the writer gives up after a minute. Both must exit 0; first_var and last_var get the
+# first and the last JSON line.
+function(run_beside_writer first_var last_var ready)
+    string(REPLACE "|" ";" later "${LATER_SAMPLES}")
+    string(REPLACE ";" " " later "${later}")
+    execute_process(
+        COMMAND sh -c "i=0; while [ ! -f '${ready}' ]; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.1; done; \
+'${SIPSCOPE}' import ${later} --db '${db}' >&2"
+        COMMAND "${XVFB_RUN}" -a "${VIEWER}" "${db}" --aliases none ${ARGN}
+        TIMEOUT 120 RESULTS_VARIABLE rcs OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    message("writer and viewer ${ARGN}: exit ${rcs}\n${out}${err}")
+    expect_equal("exit codes of the writer and the viewer" "${rcs}" "0;0")
+    string(REGEX MATCHALL "{\"view\":[^\n]*" lines "${out}")
+    list(GET lines 0 first)
+    list(GET lines -1 last)
+    set(${first_var} "${first}" PARENT_SCOPE)
+    set(${last_var} "${last}" PARENT_SCOPE)
+endfunction()
+
 if(MODE STREQUAL "missing")
     set(db "${WORK_DIR}/no-such.db")
     execute_process(COMMAND "${XVFB_RUN}" -a "${VIEWER}" "${db}" --screenshot "${WORK_DIR}/out.png"
@@ -142,21 +163,9 @@ if(MODE STREQUAL "live")
     if(NOT listed_after GREATER listed_before)
         message(FATAL_ERROR "LATER_SAMPLES add no call")
     endif()
-    # The writer starts once the viewer has drawn the first database (its screenshot exists), so the first dump is
-    # taken before it writes, whatever the machine's speed; it gives up after a minute.
     set(ready "${WORK_DIR}/ready.png")
     file(WRITE "${WORK_DIR}/live.script" "dump\ntext f\nscreenshot ${ready}\nwait calls ${listed_after}\ndump\n")
-    string(REPLACE ";" " " later "${LATER_SAMPLES}")
-    execute_process(
-        COMMAND sh -c "i=0; while [ ! -f '${ready}' ]; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.1; done; \
-'${SIPSCOPE}' import ${later} --db '${db}' >&2"
-        COMMAND "${XVFB_RUN}" -a "${VIEWER}" "${db}" --aliases none --script "${WORK_DIR}/live.script"
-        TIMEOUT 120 RESULTS_VARIABLE rcs OUTPUT_VARIABLE out ERROR_VARIABLE err)
-    message("writer and viewer: exit ${rcs}\n${out}${err}")
-    expect_equal("exit codes of the writer and the viewer" "${rcs}" "0;0")
-    string(REGEX MATCHALL "{\"view\":[^\n]*" lines "${out}")
-    list(GET lines 0 first)
-    list(GET lines 1 last)
+    run_beside_writer(first last "${ready}" --script "${WORK_DIR}/live.script")
     string(JSON got GET "${first}" calls_listed)
     expect_equal("calls listed before the writer" "${got}" "${listed_before}")
     string(JSON got GET "${last}" calls_listed)
@@ -175,7 +184,6 @@ endif()
 
 if(MODE STREQUAL "live_tabs")
     string(REPLACE "|" ";" LATER_SAMPLES "${LATER_SAMPLES}")
-    string(REPLACE ";" " " later "${LATER_SAMPLES}")
     # What each tab shows of a database: the calls `sipscope stats` counts, the rows of the two listings.
     function(tab_figure out_var tab database)
         if(tab STREQUAL "stats")
@@ -199,20 +207,11 @@ if(MODE STREQUAL "live_tabs")
         if(NOT after GREATER before)
             message(FATAL_ERROR "LATER_SAMPLES add nothing to the ${tab} tab (${before} -> ${after})")
         endif()
-        # The writer starts once the tab is drawn with the first database (as in `live`); the script then waits for
-        # the tab to show what the writer added: without a refresh, it waits past its deadline and the viewer fails.
+        # The script waits for the tab to show what the writer added: without a refresh, it waits past its deadline
+        # and the viewer fails.
         set(ready "${WORK_DIR}/${tab}-ready.png")
         file(WRITE "${WORK_DIR}/${tab}.script" "dump\nscreenshot ${ready}\nwait ${tab} ${after}\ndump\n")
-        execute_process(
-            COMMAND sh -c "i=0; while [ ! -f '${ready}' ]; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.1; done; \
-'${SIPSCOPE}' import ${later} --db '${db}' >&2"
-            COMMAND "${XVFB_RUN}" -a "${VIEWER}" "${db}" --aliases none --view ${tab} --script "${WORK_DIR}/${tab}.script"
-            TIMEOUT 120 RESULTS_VARIABLE rcs OUTPUT_VARIABLE out ERROR_VARIABLE err)
-        message("${tab}: writer and viewer: exit ${rcs}\n${out}${err}")
-        expect_equal("${tab}: exit codes of the writer and the viewer" "${rcs}" "0;0")
-        string(REGEX MATCHALL "{\"view\":[^\n]*" lines "${out}")
-        list(GET lines 0 first)
-        list(GET lines 1 last)
+        run_beside_writer(first last "${ready}" --view ${tab} --script "${WORK_DIR}/${tab}.script")
         set(field ${tab})
         if(tab STREQUAL "stats")
             set(field stats_calls)
