@@ -1,8 +1,10 @@
 // Stats: figures loaded on the query thread in one job, charts drawn as rectangles on the window's draw list.
 #include "viewer/stats_view.hpp"
 
+#include "viewer/call_list_view.hpp"
 #include "viewer/palette.hpp"
 #include "viewer/query_thread.hpp"
+#include "viewer/time_axis.hpp"
 #include "viewer/ui_queue.hpp"
 
 #include <imgui.h>
@@ -42,24 +44,41 @@ std::string tickText(double value, const char* unit) {
     return text;
 }
 
-// A numeric x axis under a chart: the bars span [0, max] in `unit`.
-struct XAxis {
-    double max = 0;
-    const char* unit = "";
+// A value under a chart's x axis: where (0 at the left end of the bars, 1 at the right) and its text.
+struct XTick {
+    double at = 0;
+    std::string text;
 };
 
-// A bar chart `heightPx` tall across the width left, with count ticks on its left and, given `xAxis`, value ticks
+float yAxisWidth() { return ImGui::CalcTextSize("00000").x + 8; }
+// The width of the bars of a chart drawn at the cursor.
+float plotWidth() { return std::max(100.0f, ImGui::GetContentRegionAvail().x - 10 - yAxisWidth()); }
+// How many x values fit under a chart drawn at the cursor.
+int xTickRoom() { return std::max(2, static_cast<int>(plotWidth() / 90)); }
+
+// Round values from 0 to `max` (in `unit`), at most `room` of them.
+std::vector<XTick> valueTicks(double max, const char* unit, int room) {
+    std::vector<XTick> ticks;
+    if (max <= 0)
+        return ticks;
+    const double step = niceStep(max, room);
+    for (double value = 0; value <= max + step * 1e-6; value += step)
+        ticks.push_back({value / max, tickText(value, unit)});
+    return ticks;
+}
+
+// A bar chart `heightPx` tall across the width left, with count ticks on its left and, given `xTicks`, those values
 // under it (else each bar's label when `showLabels` and it fits). The index of a clicked bar, if any. The tick
 // texts drawn go to `ticks` ("NAME y", "NAME x").
 std::optional<std::size_t> barChart(const char* id, const std::vector<Bar>& bars, float heightPx, bool showLabels,
-                                    const XAxis* xAxis,
+                                    const std::vector<XTick>* xTicks,
                                     std::vector<std::pair<std::string, std::vector<std::string>>>& ticks) {
     ImGui::PushID(id);
     const ImVec2 corner = ImGui::GetCursorScreenPos();
-    const float axisWidth = ImGui::CalcTextSize("00000").x + 8;
+    const float axisWidth = yAxisWidth();
     const ImVec2 origin(corner.x + axisWidth, corner.y + ImGui::GetTextLineHeight() / 2);
-    const float width = std::max(100.0f, ImGui::GetContentRegionAvail().x - 10 - axisWidth);
-    const float labelHeight = showLabels || xAxis ? ImGui::GetTextLineHeightWithSpacing() : 0;
+    const float width = plotWidth();
+    const float labelHeight = showLabels || xTicks ? ImGui::GetTextLineHeightWithSpacing() : 0;
     ImGui::InvisibleButton("chart", ImVec2(width + axisWidth, heightPx + labelHeight + ImGui::GetTextLineHeight() / 2));
     const bool isHovered = ImGui::IsItemHovered();
     const bool isClicked = ImGui::IsItemClicked();
@@ -88,19 +107,17 @@ std::optional<std::size_t> barChart(const char* id, const std::vector<Bar>& bars
         yTicks.push_back(text);
     }
     ticks.emplace_back(std::string(id) + " y", std::move(yTicks));
-    if (xAxis && xAxis->max > 0) {
-        const double xStep = niceStep(xAxis->max, std::max(2, static_cast<int>(width / 90)));
-        std::vector<std::string> xTicks;
-        for (double value = 0; value <= xAxis->max + xStep * 1e-6; value += xStep) {
-            const float x = origin.x + static_cast<float>(value / xAxis->max) * width;
-            const std::string text = tickText(value, xAxis->unit);
-            const float textWidth = ImGui::CalcTextSize(text.c_str()).x;
+    if (xTicks && !xTicks->empty()) {
+        std::vector<std::string> drawn;
+        for (const XTick& tick : *xTicks) {
+            const float x = origin.x + static_cast<float>(tick.at) * width;
+            const float textWidth = ImGui::CalcTextSize(tick.text.c_str()).x;
             draw->AddLine(ImVec2(x, origin.y + heightPx), ImVec2(x, origin.y + heightPx + 4), palette::Lifeline);
             draw->AddText(ImVec2(std::min(x - textWidth / 2, origin.x + width - textWidth), origin.y + heightPx + 4),
-                          palette::Dim, text.c_str());
-            xTicks.push_back(text);
+                          palette::Dim, tick.text.c_str());
+            drawn.push_back(tick.text);
         }
-        ticks.emplace_back(std::string(id) + " x", std::move(xTicks));
+        ticks.emplace_back(std::string(id) + " x", std::move(drawn));
     }
     const float slot = width / static_cast<float>(bars.size());
     const float gap = slot > 6 ? slot * 0.15f : 0;
@@ -125,7 +142,7 @@ std::optional<std::size_t> barChart(const char* id, const std::vector<Bar>& bars
             if (isClicked)
                 clicked = i;
         }
-        if (showLabels && !xAxis) {
+        if (showLabels && !xTicks) {
             const ImVec2 size = ImGui::CalcTextSize(bar.label.c_str());
             if (size.x <= slot)
                 draw->AddText(ImVec2(x0 + (x1 - x0 - size.x) / 2, base + 2), palette::Dim, bar.label.c_str());
@@ -133,16 +150,6 @@ std::optional<std::size_t> barChart(const char* id, const std::vector<Bar>& bars
     }
     ImGui::PopID();
     return clicked;
-}
-
-std::int64_t niceInterval(std::int64_t spanUs) {
-    constexpr std::array<std::int64_t, 10> Steps{1'000'000,      5'000'000,     10'000'000,  30'000'000,
-                                                 60'000'000,     300'000'000,   900'000'000, 3'600'000'000,
-                                                 21'600'000'000, 86'400'000'000};
-    for (const std::int64_t step : Steps)
-        if (spanUs / step <= 60)
-            return step;
-    return Steps.back();
 }
 
 double percentile(const std::vector<double>& sorted, double p) {
@@ -176,7 +183,7 @@ void StatsView::load() {
         const std::vector<store::CallRow> first = reader.callPage(filter, "start", false, 0, 1);
         const std::vector<store::CallRow> last = reader.callPage(filter, "start", true, 0, 1);
         if (!first.empty() && !last.empty()) {
-            figures->intervalUs = niceInterval(last.front().startUs - first.front().startUs);
+            figures->intervalUs = barInterval(last.front().startUs - first.front().startUs);
             store::Filter span = filter;
             figures->intervals = reader.intervalStats(span, figures->intervalUs);
         }
@@ -232,31 +239,36 @@ void StatsView::draw() {
     if (const auto clicked = barChart("classes", classBars, chartHeight, true, nullptr, m_ticks); clicked && onFilter)
         onFilter("status:" + classBars[*clicked].label);
 
-    ImGui::Text("Calls per %lld s (answered green, failed red)",
-                static_cast<long long>(figures.intervalUs / 1'000'000));
+    // x: the UTC clock, ticks at round times; the bars span every interval.
     std::vector<Bar> intervalBars;
-    for (const store::IntervalStats& interval : figures.intervals) {
-        char label[32];
-        std::snprintf(label, sizeof label, "+%lld s",
-                      static_cast<long long>((interval.startUs - figures.intervals.front().startUs) / 1'000'000));
-        intervalBars.push_back({label, static_cast<double>(interval.answeredCalls), palette::Success,
-                                static_cast<double>(interval.failedCalls), palette::ClientError});
+    std::vector<XTick> intervalTicks;
+    if (!figures.intervals.empty()) {
+        const std::int64_t fromUs = figures.intervals.front().startUs;
+        const std::int64_t toUs = fromUs + static_cast<std::int64_t>(figures.intervals.size()) * figures.intervalUs;
+        ImGui::Text("Calls per %s from %s UTC (answered green, failed red)", intervalText(figures.intervalUs).c_str(),
+                    formatTimestampUtc(fromUs).substr(0, 19).c_str());
+        for (const store::IntervalStats& interval : figures.intervals)
+            intervalBars.push_back({formatTimestampUtc(interval.startUs).substr(0, 19),
+                                    static_cast<double>(interval.answeredCalls), palette::Success,
+                                    static_cast<double>(interval.failedCalls), palette::ClientError});
+        for (TimeTick& tick : timeTicks(fromUs, toUs, xTickRoom()))
+            intervalTicks.push_back(
+                {static_cast<double>(tick.atUs - fromUs) / static_cast<double>(toUs - fromUs), std::move(tick.label)});
+    } else {
+        ImGui::TextUnformatted("Calls per interval (answered green, failed red)");
     }
-    // x: seconds since the first interval; the bars span every interval.
-    const XAxis intervalAxis{
-        static_cast<double>(figures.intervals.size()) * static_cast<double>(figures.intervalUs) / 1e6, " s"};
-    barChart("intervals", intervalBars, chartHeight, false, &intervalAxis, m_ticks);
+    barChart("intervals", intervalBars, chartHeight, false, &intervalTicks, m_ticks);
 
     const std::vector<double>& srd = figures.srdMs;
     ImGui::Text("Session request delay (SRD): %zu INVITE calls%s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms", srd.size(),
                 figures.isSrdSampled ? " (the first ones)" : "", percentile(srd, 0.5), percentile(srd, 0.9),
                 percentile(srd, 0.99));
     std::vector<Bar> histogram;
-    XAxis srdAxis{0, " ms"};
+    std::vector<XTick> srdTicks;
     if (!srd.empty()) {
         constexpr int Buckets = 30;
         const double top = std::max(1.0, percentile(srd, 0.99));
-        srdAxis.max = top;
+        srdTicks = valueTicks(top, " ms", xTickRoom());
         histogram.resize(Buckets);
         for (int i = 0; i < Buckets; ++i) {
             char label[48];
@@ -266,7 +278,7 @@ void StatsView::draw() {
         for (const double value : srd)
             histogram[static_cast<std::size_t>(std::min<double>(Buckets - 1, value / top * Buckets))].value += 1;
     }
-    barChart("srd", histogram, chartHeight, false, &srdAxis, m_ticks);
+    barChart("srd", histogram, chartHeight, false, &srdTicks, m_ticks);
 
     ImGui::TextUnformatted("Top failure codes (click to list those calls)");
     std::vector<Bar> failureBars;

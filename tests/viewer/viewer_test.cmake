@@ -308,6 +308,16 @@ if(MODE STREQUAL "views")
             if(NOT tick MATCHES " ms$")
                 message(FATAL_ERROR "stats: the SRD histogram's x values must be in ms, got '${tick}'")
             endif()
+            # The calls per interval: times of the clock (HH:MM:SS, HH:MM) or dates (MM-DD, YYYY-MM-DD), not
+            # seconds since the first call (the samples span six days: "500000 s" read badly).
+            string(JSON count LENGTH "${json}" stats_ticks "intervals x")
+            math(EXPR last "${count} - 1")
+            foreach(i RANGE ${last})
+                string(JSON tick GET "${json}" stats_ticks "intervals x" ${i})
+                if(NOT tick MATCHES "^([0-9][0-9]:[0-9][0-9](:[0-9][0-9])?|([0-9][0-9][0-9][0-9]-)?[0-9][0-9]-[0-9][0-9])$")
+                    message(FATAL_ERROR "stats: the calls per interval's x values must be times or dates, got '${tick}'")
+                endif()
+            endforeach()
         endif()
         # The first message is selected when none is asked for.
         string(JSON got_selected GET "${json}" selected_message)
