@@ -28,19 +28,20 @@ struct ColumnSpec {
     float widthChars;  // initial width, in characters of the font
 };
 
-// The columns of `sipscope calls` (and the legs mark); right-click the header row to show or hide them.
+// The columns of `sipscope calls` (and the legs mark); right-click the header row to show or hide them, drag one to
+// move it. Who called whom and how it ended come first, so they show without scrolling in a list pane of ~550 px.
 constexpr std::array Columns{
-    ColumnSpec{"Start", "start", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultSort, 23},
+    ColumnSpec{"Start", "start", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultSort, 21},
+    ColumnSpec{"From", "from", ImGuiTableColumnFlags_WidthFixed, 10},
+    ColumnSpec{"To", "to", ImGuiTableColumnFlags_WidthFixed, 10},
+    ColumnSpec{"State", "state", ImGuiTableColumnFlags_WidthFixed, 9},
+    ColumnSpec{"Status", "status", ImGuiTableColumnFlags_WidthFixed, 6},
+    ColumnSpec{"Legs", nullptr, ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort, 6},
     ColumnSpec{"Duration", "duration", ImGuiTableColumnFlags_WidthFixed, 8},
-    ColumnSpec{"From", "from", ImGuiTableColumnFlags_WidthFixed, 14},
-    ColumnSpec{"To", "to", ImGuiTableColumnFlags_WidthFixed, 14},
+    ColumnSpec{"Method", "method", ImGuiTableColumnFlags_WidthFixed, 9},
+    ColumnSpec{"Msgs", "messages", ImGuiTableColumnFlags_WidthFixed, 5},
     ColumnSpec{"Source", "src", ImGuiTableColumnFlags_WidthFixed, 16},
     ColumnSpec{"Destination", "dst", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultHide, 16},
-    ColumnSpec{"Method", "method", ImGuiTableColumnFlags_WidthFixed, 9},
-    ColumnSpec{"State", "state", ImGuiTableColumnFlags_WidthFixed, 10},
-    ColumnSpec{"Status", "status", ImGuiTableColumnFlags_WidthFixed, 6},
-    ColumnSpec{"Msgs", "messages", ImGuiTableColumnFlags_WidthFixed, 5},
-    ColumnSpec{"Legs", nullptr, ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_NoSort, 6},
     ColumnSpec{"Kind", "kind", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultHide, 12},
     ColumnSpec{"Call-ID", "call_id", ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultHide, 30},
 };
@@ -424,22 +425,23 @@ void CallListView::drawRow(std::size_t row, const store::CallRow& call) {
         ImGui::SetTooltip("Call-ID: %s\n%s -> %s\n%s", call.callId.c_str(), orDash(call.fromUri), orDash(call.toUri),
                           call.reason.empty() ? "" : call.reason.c_str());
     ImGui::PopID();
-    textCell(formatDuration(call.endUs - call.startUs).c_str());
+    // In the order of Columns.
     textCell(orDash(preferUser(call.fromUser, call.fromUri)));
     textCell(orDash(preferUser(call.toUser, call.toUri)));
-    textCell(orDash(hostLabel(m_aliases, call.src)));
-    textCell(orDash(hostLabel(m_aliases, call.dst)));
-    textCell(orDash(call.method));
     const int status = call.status.value_or(0);
     const std::string state(decode::callStateName(call.state));
     colouredCell(status ? palette::statusColor(status) : palette::stateColor(call.state), state.c_str());
     colouredCell(palette::statusColor(status), status ? std::to_string(status).c_str() : "-");
-    ImGui::TableNextColumn();
-    ImGui::Text("%u", call.messages);
     if (call.legs > 1)
         colouredCell(palette::legColor(1), (std::to_string(call.legs) + " legs").c_str());
     else
         textCell("");
+    textCell(formatDuration(call.endUs - call.startUs).c_str());
+    textCell(orDash(call.method));
+    ImGui::TableNextColumn();
+    ImGui::Text("%u", call.messages);
+    textCell(orDash(hostLabel(m_aliases, call.src)));
+    textCell(orDash(hostLabel(m_aliases, call.dst)));
     textCell(std::string(decode::callKindName(call.kind)).c_str());
     textCell(call.callId.c_str());
 }

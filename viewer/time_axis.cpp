@@ -14,10 +14,10 @@ constexpr std::int64_t Minute = 60 * Second;
 constexpr std::int64_t Hour = 60 * Minute;
 constexpr std::int64_t Day = 24 * Hour;
 
-constexpr std::array<std::int64_t, 23> Steps{
-    Second,     2 * Second, 5 * Second,  10 * Second, 15 * Second, 30 * Second, Minute,   2 * Minute,
-    5 * Minute, 10 * Minute, 15 * Minute, 30 * Minute, Hour,        2 * Hour,    3 * Hour, 6 * Hour,
-    12 * Hour,  Day,         7 * Day,     14 * Day,    30 * Day,    91 * Day,    365 * Day};
+constexpr std::array<std::int64_t, 23> Steps{Second,  2 * Second, 5 * Second, 10 * Second, 15 * Second, 30 * Second,
+                                             Minute,  2 * Minute, 5 * Minute, 10 * Minute, 15 * Minute, 30 * Minute,
+                                             Hour,    2 * Hour,   3 * Hour,   6 * Hour,    12 * Hour,   Day,
+                                             7 * Day, 14 * Day,   30 * Day,   91 * Day,    365 * Day};
 constexpr std::size_t BarSteps = 19;  // the bars' intervals: up to 7 days
 
 // Floor division, for times before 1970 too.
@@ -100,8 +100,8 @@ std::vector<TimeTick> timeTicks(std::int64_t fromUs, std::int64_t toUs, int maxT
     if (step == 0)
         return ticks;  // less than a second, and no whole one in it
     const bool isOneYear = utcOf(fromUs).tm_year == utcOf(toUs).tm_year;
-    for (std::int64_t at = floorTo(fromUs + step - 1, step); at <= toUs && ticks.size() < static_cast<std::size_t>(most);
-         at += step) {
+    for (std::int64_t at = floorTo(fromUs + step - 1, step);
+         at <= toUs && ticks.size() < static_cast<std::size_t>(most); at += step) {
         std::string label;
         if (step < Minute)
             label = format(at, "%H:%M:%S");

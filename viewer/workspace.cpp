@@ -422,7 +422,7 @@ void Workspace::Impl::drawPanes() {
     const float inspectorHeight = std::max(120.0f, (avail.y - statusHeight) * 0.32f);
     const float topHeight =
         std::max(100.0f, avail.y - statusHeight - inspectorHeight - ImGui::GetStyle().ItemSpacing.y);
-    const float listWidth = std::max(320.0f, avail.x * 0.40f);
+    const float listWidth = std::max(320.0f, avail.x * 0.45f);
     auto beginPane = [this](const char* id, Pane pane, ImVec2 size) {
         const bool hasFocus = focus == pane || (pane == Pane::Ladder && focus == rightTab);
         ImGui::PushStyleColor(ImGuiCol_Border, hasFocus ? FocusBorder : ImGui::GetColorU32(ImGuiCol_Border));
