@@ -14,6 +14,7 @@
 #include "decode/sip_parser.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <functional>
 #include <queue>
 #include <string>
@@ -205,12 +206,13 @@ struct CallEntry {
     // The latest attempt's top Via branch: its responses on the first hop carry it (those forwarded on other hops
     // carry the proxy's on top). 0 without a branch: responses on the first hop are told by address.
     std::uint64_t attemptBranchHash = 0;
-    HopTime provisional;                      // first 1xx other than 100 to the latest attempt
-    HopTime finalResponse;                    // its first final response
-    std::vector<DialogTiming> dialogTimings;  // [0]: messages without a dialog (or beyond the cap); [i]: dialog i
+    HopTime provisional;    // first 1xx other than 100 to the latest attempt
+    HopTime finalResponse;  // its first final response
+    // [0]: messages without a dialog (or beyond the cap); [i]: dialog i. Grown on demand: at most dialogCount + 1.
+    std::vector<DialogTiming> dialogTimings;
     detail::Retransmissions retransmissions;
     HashIndex transactions;  // hash -> index
-    HashIndex dialogs;       // hash -> index
+    HashIndex dialogs;       // hash -> index; 0 for a dialog refused at the cap (counted once in recordsDropped)
     std::uint32_t transactionCount = 0;
     std::uint32_t dialogCount = 0;
     std::uint64_t callIdHash = 0;        // of summary.callId: its key in Impl's table of open calls
@@ -287,6 +289,8 @@ Correlation Correlator::onMessage(const SipMessageView& message, const MessageMe
             ++d.stats.callsEvictedForSpace;
             d.flush(d.calls.leastRecent(), d.evicted);
         }
+        assert((d.calls.size() < d.limits.maxOpenCalls || d.calls.size() == 0) &&
+               "open calls past maxOpenCalls: the eviction above must make room first");
         slot = d.calls.open(callId, hash);
         CallEntry& entry = d.calls[slot];
         entry.summary.key = d.nextKey++;
@@ -310,6 +314,9 @@ Correlation Correlator::onMessage(const SipMessageView& message, const MessageMe
     entry.isChangedSinceSnapshot = true;
     result.transactionKey = d.transaction(entry, message, meta);
     result.dialogKey = d.dialog(entry, message, meta);
+    assert((result.transactionKey == 0 || result.transactionKey >> 16 == result.callKey) &&
+           (result.dialogKey == 0 || result.dialogKey >> 16 == result.callKey) &&
+           "a transaction or dialog key names another call: record keys are (call key << 16) | index");
     if (!result.isRetransmission) {
         d.update(entry, message, meta, result.dialogKey);
         const std::string_view method = message.isRequest() ? message.method() : message.cseq().method;
@@ -340,6 +347,7 @@ std::uint64_t Correlator::Impl::transaction(CallEntry& entry, const SipMessageVi
     std::uint32_t index;
     if (found) {
         index = *found;
+        assert(index >= 1 && index <= entry.transactionCount && "a transaction index the call never handed out");
     } else {
         if (entry.transactionCount >= detail::MaxIndexPerCall)
             return 0;
@@ -362,8 +370,14 @@ std::uint64_t Correlator::Impl::transaction(CallEntry& entry, const SipMessageVi
             ++call.recordsDropped;
         }
     }
+    // Records are kept for the first maxTransactionsPerCall indexes, in index order: index i is record i - 1.
+    assert(call.transactions.size() <= limits.maxTransactionsPerCall &&
+           "transaction records past maxTransactionsPerCall");
+    assert((call.transactions.empty() || recordIndex(call.transactions.back().key) == call.transactions.size()) &&
+           "transaction records out of index order: record i - 1 must hold index i");
     const std::uint64_t key = recordKey(call.key, index);
-    if (index <= call.transactions.size() && call.transactions[index - 1].key == key) {
+    if (index <= call.transactions.size()) {
+        assert(call.transactions[index - 1].key == key && "transaction record not at its index");
         TransactionRecord& record = call.transactions[index - 1];
         if (isRequest) {
             ++record.requests;
@@ -397,6 +411,8 @@ std::uint64_t Correlator::Impl::dialog(CallEntry& entry, const SipMessageView& m
     std::uint32_t index;
     if (found) {
         index = *found;
+        if (index == 0)
+            return 0;  // refused at the cap, already counted
     } else {
         // RFC 3261 §12: only INVITE creates dialogs here (and SUBSCRIBE/REFER/NOTIFY, RFC 6665); REGISTER, OPTIONS,
         // MESSAGE, PUBLISH and CANCEL answered with a To tag outside a dialog do not make one.
@@ -406,10 +422,18 @@ std::uint64_t Correlator::Impl::dialog(CallEntry& entry, const SipMessageView& m
         // Failure responses and the ACK of a failure do not create dialogs; only 101–299 responses and requests
         // inside a dialog whose setup is not in the capture.
         const bool createsDialog = message.isResponse() ? status > 100 && status < 300 : message.method() != "ACK";
+        if (!createsDialog || isOutOfDialogMethod)
+            return 0;
         // A record key holds 0xffff indexes per call, whatever the limit says.
         const std::size_t maxDialogs = std::min(limits.maxDialogsPerCall, detail::MaxIndexPerCall);
-        if (entry.dialogCount >= maxDialogs || !createsDialog || isOutOfDialogMethod)
+        if (entry.dialogCount >= maxDialogs) {
+            // Counted once per dialog: its later messages find it refused (index 0). Only so many refusals are
+            // remembered; past them, each message of a refused dialog counts.
+            if (entry.dialogs.size() < 2 * maxDialogs)
+                entry.dialogs.insert(hash, 0);
+            ++call.recordsDropped;
             return 0;
+        }
         index = ++entry.dialogCount;
         entry.dialogs.insert(hash, index);
         DialogRecord& record = call.dialogRecords.emplace_back();
@@ -421,7 +445,11 @@ std::uint64_t Correlator::Impl::dialog(CallEntry& entry, const SipMessageView& m
         record.state = message.isRequest() ? DialogState::Confirmed : DialogState::Early;
         call.dialogs = entry.dialogCount;
     }
+    // Every dialog counted has its record, in index order: index i is record i - 1.
+    assert(call.dialogRecords.size() == entry.dialogCount && "a dialog counted without its record, or twice");
+    assert(index >= 1 && index <= call.dialogRecords.size() && "a dialog index the call never handed out");
     DialogRecord& record = call.dialogRecords[index - 1];
+    assert(record.key == recordKey(call.key, index) && "dialog record not at its index");
     const std::string_view cseqMethod = message.cseq().method;
     if (message.isResponse() && record.state != DialogState::Terminated) {
         // RFC 6665 §4.1.2.4: a SUBSCRIBE's (or REFER's) 2xx, or a NOTIFY's, sets up a subscription's dialog too.
@@ -470,6 +498,7 @@ void Correlator::Impl::newAttempt(CallEntry& entry, const SipMessageView& messag
         return;
     }
     deadlines.push({meta.timestampUs + limits.transactionTimeoutUs, meta.timestampUs, call.key, entry.slot});
+    assert(deadlines.size() <= 2 * limits.maxOpenCalls && "timeout deadlines past 2 x maxOpenCalls");
 }
 
 // Sets the call's answer, BYE, SDD and who ended it from the dialog the caller kept: of the dialogs a 2xx to the
@@ -478,6 +507,9 @@ void Correlator::Impl::newAttempt(CallEntry& entry, const SipMessageView& messag
 // the first BYE. Returns whether the call is over (the kept dialog was ended by BYE).
 bool Correlator::Impl::settleDialogs(CallEntry& entry) {
     CallSummary& call = entry.summary;
+    // The pointers below point into dialogTimings: nothing may grow it until they are read.
+    assert(entry.dialogTimings.size() <= std::size_t{entry.dialogCount} + 1 &&
+           "dialog timings for a dialog the call never counted");
     // The caller's dialogs are those of the 2xx on the first hop: an element on the way may answer the caller
     // with a To tag other than the callee's (seen in sngrep's ipv6frag.pcap).
     bool isAnyAnsweredOnFirstHop = false;
@@ -497,6 +529,7 @@ bool Correlator::Impl::settleDialogs(CallEntry& entry) {
         if (isBetter)
             kept = &timing;
     }
+    assert((kept == nullptr || kept->answered.isSet) && "the kept dialog must be one a 2xx answered");
     const DialogTiming* ended = kept;  // where the call's BYE is
     if (kept == nullptr || !kept->bye.isSet) {
         // A 2xx or a BYE without a To tag (some test tools send them) belongs to no dialog ([0]): it pairs with
@@ -527,7 +560,9 @@ void Correlator::Impl::update(CallEntry& entry, const SipMessageView& message, c
     const CSeq& cseq = message.cseq();
     // The timings of the dialog this message belongs to ([0] without one).
     auto dialogTiming = [&entry, dialogKey]() -> DialogTiming& {
+        assert((dialogKey == 0 || dialogKey >> 16 == entry.summary.key) && "a dialog key of another call");
         const std::size_t index = recordIndex(dialogKey);
+        assert(index <= entry.dialogCount && "dialog timings for a dialog the call never counted");
         if (entry.dialogTimings.size() <= index)
             entry.dialogTimings.resize(index + 1);
         return entry.dialogTimings[index];
@@ -748,6 +783,11 @@ void Correlator::takeAll(std::vector<CallSummary>& out) {
         slots.push_back(slot);
     std::sort(slots.begin(), slots.end(),
               [&d](std::uint32_t a, std::uint32_t b) { return d.calls[a].summary.key < d.calls[b].summary.key; });
+    assert(std::adjacent_find(slots.begin(), slots.end(),
+                              [&d](std::uint32_t a, std::uint32_t b) {
+                                  return d.calls[a].summary.key >= d.calls[b].summary.key;
+                              }) == slots.end() &&
+           "two open calls share a key");
     out.reserve(out.size() + slots.size());
     for (std::uint32_t slot : slots)
         out.push_back(std::move(d.calls[slot].summary));

@@ -168,7 +168,9 @@ struct CallSummary {
     std::vector<RegistrationRecord> registrations;
     std::vector<SubscriptionRecord> subscriptions;
     std::vector<CallLink> links;
-    std::uint32_t recordsDropped = 0;  // transactions/dialogs beyond the per-call caps, not recorded
+    // Transactions, dialogs, subscriptions and links beyond the per-call caps (Correlator::onMessage), not recorded:
+    // each counted once (after 2 × the cap refusals remembered, each message of a refused dialog or subscription).
+    std::uint32_t recordsDropped = 0;
 };
 
 // Metadata of a message that the SIP text does not carry.
@@ -243,9 +245,12 @@ public:
     //   returned here names a record in the summary unless that record was dropped at a cap (below).
     // - Memory is bounded: at most maxOpenCalls open calls (then the least recently active is evicted, handed out
     //   by the next takeFlushed, stats().callsEvictedForSpace); per call maxTransactionsPerCall transaction and
-    //   registration records, maxSubscriptionsPerCall subscriptions and maxLinksPerCall links (more: counted in the
-    //   summary's recordsDropped), maxDialogsPerCall dialogs (more: dialog key 0), 0xffff transaction keys (more:
-    //   transaction key 0) and 512 retransmission signatures (more: not detected as retransmissions); across calls
+    //   registration records, maxSubscriptionsPerCall subscriptions, maxDialogsPerCall dialogs and maxLinksPerCall
+    //   links (more: counted in the summary's recordsDropped; a dialog refused gets dialog key 0), 0xffff
+    //   transaction keys (more: transaction key 0) and 512 retransmission signatures (more: not detected as
+    //   retransmissions). Dialogs and subscriptions are capped at 0xffff per call whatever maxDialogsPerCall and
+    //   maxSubscriptionsPerCall say, since a record key holds 0xffff indexes per call (past that the next call's
+    //   keys would begin); records past 0xffff transaction keys are neither kept nor counted. Across calls
     //   maxLinkValues link values (stats().linkValuesEvicted), maxPendingTransfers REFERs (stats().transfersEvicted)
     //   and 2 × maxOpenCalls timeout deadlines (stats().timeoutsUntracked).
     Correlation onMessage(const SipMessageView& message, const MessageMeta& meta);

@@ -500,4 +500,33 @@ TEST(Correlator, DialogKeysStayInTheirCallWhateverTheLimit) {
     EXPECT_EQ(lastKey & 0xffff, 0xffffu);
 }
 
+// Dialogs refused at maxDialogsPerCall are records dropped like those refused at the other caps: each counted once
+// in the summary's recordsDropped (not once per message), and their messages get dialog key 0.
+TEST(Correlator, DialogsBeyondTheCapAreCountedOnceAsDropped) {
+    CorrelatorLimits limits;
+    limits.maxDialogsPerCall = 2;
+    const auto outcome = run(
+        {
+            {request("INVITE", 1, "forks"), true, 0},
+            {response(180, "INVITE", 1, "forks", "f1"), false, 100},
+            {response(180, "INVITE", 1, "forks", "f2"), false, 200},
+            {response(180, "INVITE", 1, "forks", "f3"), false, 300},  // past the cap
+            {response(183, "INVITE", 1, "forks", "f3"), false, 400},  // the same refused dialog
+            {response(180, "INVITE", 1, "forks", "f4"), false, 500},  // past the cap
+            {response(200, "INVITE", 1, "forks", "f4"), false, 600},
+            {response(200, "INVITE", 1, "forks", "f1"), false, 700},
+        },
+        limits);
+    ASSERT_EQ(outcome.calls.size(), 1u);
+    const CallSummary& call = outcome.calls[0];
+    ASSERT_EQ(call.dialogRecords.size(), 2u);
+    EXPECT_EQ(call.dialogs, 2u);
+    EXPECT_EQ(call.recordsDropped, 2u);
+    for (std::size_t i : {3u, 4u, 5u, 6u})
+        EXPECT_EQ(outcome.correlations[i].dialogKey, 0u) << "message " << i;
+    EXPECT_EQ(outcome.correlations[7].dialogKey, call.dialogRecords[0].key);
+    EXPECT_EQ(call.dialogRecords[0].toTag, "f1");
+    EXPECT_EQ(call.dialogRecords[0].state, DialogState::Confirmed);
+}
+
 }  // namespace
