@@ -1,109 +1,22 @@
-// The SDP parser (RFC 8866): lines, session and media fields, typed attributes, and helpers.
+// The SDP parser (RFC 8866): lines, session and media fields, and the views and helpers of sdp.hpp. The a= lines are
+// read in detail/sdp_attributes.cpp; the field lexing both use is in detail/sdp_reader.hpp.
 //
 // Index
-// [SECTION] Lexing helpers
 // [SECTION] SdpReader: lines and errors
 // [SECTION] Session and media fields
-// [SECTION] Attributes
 // [SECTION] Views, helpers and the static payload table
 #include "decode/sdp.hpp"
 
-#include "decode/detail/lex.hpp"
+#include "decode/detail/sdp_reader.hpp"
 
 #include <array>
 #include <cstring>
-#include <limits>
 
 namespace sipscope::decode {
 
+namespace detail {
+
 namespace {
-
-//--------------------------------------------------------------------------------------------------
-// [SECTION] Lexing helpers
-//--------------------------------------------------------------------------------------------------
-
-constexpr std::uint64_t MaxUint32 = std::numeric_limits<std::uint32_t>::max();
-constexpr std::uint64_t MaxUint16 = std::numeric_limits<std::uint16_t>::max();
-// Large enough for any NTP time or bandwidth, small enough that parseDecimal's value * 10 cannot
-// overflow.
-constexpr std::uint64_t MaxBigNumber = 1'000'000'000'000'000'000ULL;
-
-// Splits off the next field. RFC 8866 §9 separates fields with exactly one SP; devices send runs of
-// SP and HTAB.
-std::string_view nextField(std::string_view& rest) {
-    std::size_t begin = 0;
-    while (begin < rest.size() && detail::isWsp(rest[begin])) {
-        ++begin;
-    }
-    std::size_t end = begin;
-    while (end < rest.size() && !detail::isWsp(rest[end])) {
-        ++end;
-    }
-    const std::string_view field = rest.substr(begin, end - begin);
-    rest = rest.substr(end);
-    return field;
-}
-
-std::string_view trimWsp(std::string_view s) {
-    while (!s.empty() && detail::isWsp(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && detail::isWsp(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
-// Splits `s` at the first `separator`: returns the part before it and leaves the part after it in
-// `s` (empty when the separator is absent, which `found` reports).
-std::string_view splitAt(std::string_view& s, char separator, bool* found = nullptr) {
-    const std::size_t at = s.find(separator);
-    const std::string_view head = s.substr(0, at);
-    s = at == std::string_view::npos ? s.substr(s.size()) : s.substr(at + 1);  // stays inside the body
-    if (found != nullptr) {
-        *found = at != std::string_view::npos;
-    }
-    return head;
-}
-
-template <typename T>
-std::optional<T> parseNumber(std::string_view digits, std::uint64_t max) {
-    const std::optional<std::uint64_t> value = detail::parseDecimal(digits, max);
-    return value ? std::optional<T>(static_cast<T>(*value)) : std::nullopt;
-}
-
-std::optional<std::uint8_t> parsePayloadType(std::string_view digits) {
-    return parseNumber<std::uint8_t>(digits, 127);  // RFC 3550 §5.1: PT is 7 bits
-}
-
-bool isAllDigits(std::string_view s) {
-    if (s.empty()) {
-        return false;
-    }
-    for (char c : s) {
-        if (!detail::isDigit(c)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-// RFC 8839 §5.1: ice-char = ALPHA / DIGIT / "+" / "/"
-bool isIceChar(char c) { return detail::isAlnum(c) || c == '+' || c == '/'; }
-
-template <typename T, std::size_t N>
-using NameTable = std::array<std::pair<std::string_view, T>, N>;
-
-// The value of a keyword, compared case-insensitively as ABNF literals are (RFC 5234 §2.3).
-template <typename T, std::size_t N>
-std::optional<T> lookup(const NameTable<T, N>& table, std::string_view name) {
-    for (const auto& [keyword, value] : table) {
-        if (detail::equalsNoCase(name, keyword)) {
-            return value;
-        }
-    }
-    return std::nullopt;
-}
 
 constexpr NameTable<MediaType, 6> MediaTypes{{
     {"audio", MediaType::Audio},
@@ -112,27 +25,6 @@ constexpr NameTable<MediaType, 6> MediaTypes{{
     {"application", MediaType::Application},
     {"text", MediaType::Text},
     {"message", MediaType::Message},
-}};
-
-constexpr NameTable<MediaDirection, 4> Directions{{
-    {"sendrecv", MediaDirection::SendRecv},
-    {"sendonly", MediaDirection::SendOnly},
-    {"recvonly", MediaDirection::RecvOnly},
-    {"inactive", MediaDirection::Inactive},
-}};
-
-constexpr NameTable<SetupRole, 4> SetupRoles{{
-    {"active", SetupRole::Active},
-    {"passive", SetupRole::Passive},
-    {"actpass", SetupRole::ActPass},
-    {"holdconn", SetupRole::HoldConn},
-}};
-
-constexpr NameTable<IceCandidateType, 4> CandidateTypes{{
-    {"host", IceCandidateType::Host},
-    {"srflx", IceCandidateType::ServerReflexive},
-    {"prflx", IceCandidateType::PeerReflexive},
-    {"relay", IceCandidateType::Relayed},
 }};
 
 // c=<nettype> <addrtype> <connection-address> (RFC 8866 §5.7). Fills what it can; false when
@@ -173,53 +65,6 @@ bool parseConnection(std::string_view value, SdpConnection& connection) {
 //--------------------------------------------------------------------------------------------------
 // [SECTION] SdpReader: lines and errors
 //--------------------------------------------------------------------------------------------------
-
-namespace detail {
-
-class SdpReader {
-public:
-    SdpReader(std::string_view body, const SdpLimits& limits, SessionDescriptionView& session)
-        : m_body(body), m_limits(limits), m_session(session) {}
-
-    void read();
-
-private:
-    // The first error found is the one reported; later ones are consequences more often than not.
-    void fail(SdpErrorCode code, std::string_view reason, std::size_t offset) {
-        if (m_session.m_error.code != SdpErrorCode::None) {
-            return;
-        }
-        constexpr std::size_t MaxOffset = std::numeric_limits<std::uint32_t>::max();
-        m_session.m_error = {code, reason, static_cast<std::uint32_t>(offset < MaxOffset ? offset : MaxOffset)};
-    }
-    std::size_t offsetOf(std::string_view view) const { return static_cast<std::size_t>(view.data() - m_body.data()); }
-    MediaDescriptionView* currentMedia() { return m_session.m_media.empty() ? nullptr : &m_session.m_media.back(); }
-
-    // Each returns false when a limit stops the parse.
-    bool readLine(char type, std::string_view value);
-    void readVersion(std::string_view value);
-    void readOrigin(std::string_view value);
-    void readConnection(std::string_view value);
-    void readTiming(std::string_view value);
-    bool readBandwidth(std::string_view value);
-    bool readMedia(std::string_view value);
-    bool readAttribute(std::string_view value);
-    void readTypedAttribute(std::string_view name, std::string_view value);
-    void readRtpMap(std::string_view value);
-    void readFmtp(std::string_view value);
-    void readCandidate(std::string_view value);
-    void readCrypto(std::string_view value);
-    void readRtcp(MediaDescriptionView& media, std::string_view value);
-    void readFingerprint(std::string_view value);
-    std::optional<std::uint32_t> readPacketTime(std::string_view value);
-    void checkMandatoryFields();
-
-    std::string_view m_body;
-    const SdpLimits& m_limits;
-    SessionDescriptionView& m_session;
-    bool m_seenOrigin = false;
-    bool m_seenSessionName = false;
-};
 
 void SdpReader::read() {
     if (trimLws(m_body).empty()) {
@@ -377,8 +222,7 @@ void SdpReader::readTiming(std::string_view value) {
 }
 
 bool SdpReader::readBandwidth(std::string_view value) {
-    if (m_session.m_attributes.size() + m_session.m_bandwidths.size() >= m_limits.maxAttributes) {
-        fail(SdpErrorCode::TooManyAttributes, "more a= and b= lines than the limit", offsetOf(value));
+    if (!hasRoomForAttribute(value)) {
         return false;
     }
     std::string_view rest = value;
@@ -435,207 +279,6 @@ bool SdpReader::readMedia(std::string_view value) {
         fail(SdpErrorCode::BadMedia, "m= has no protocol or no formats", offsetOf(value));
     }
     return true;
-}
-
-//--------------------------------------------------------------------------------------------------
-// [SECTION] Attributes
-//--------------------------------------------------------------------------------------------------
-
-bool SdpReader::readAttribute(std::string_view value) {
-    if (m_session.m_attributes.size() + m_session.m_bandwidths.size() >= m_limits.maxAttributes) {
-        fail(SdpErrorCode::TooManyAttributes, "more a= and b= lines than the limit", offsetOf(value));
-        return false;
-    }
-    // a=<attribute-name>[:<attribute-value>] (RFC 8866 §5.13)
-    std::string_view attributeValue = value;
-    bool hasValue = false;
-    const std::string_view name = splitAt(attributeValue, ':', &hasValue);
-    m_session.m_attributes.push_back({name, attributeValue, hasValue});
-    if (!detail::isToken(name)) {
-        fail(SdpErrorCode::BadAttribute, "a= attribute name is not a token", offsetOf(value));
-        return true;
-    }
-    readTypedAttribute(name, attributeValue);
-    return true;
-}
-
-void SdpReader::readTypedAttribute(std::string_view name, std::string_view value) {
-    // Attribute names are ABNF literals, so case-insensitive (RFC 5234 §2.3); devices do send
-    // "a=SendOnly".
-    const auto is = [name](std::string_view canonical) { return detail::equalsNoCase(name, canonical); };
-    MediaDescriptionView* media = currentMedia();
-    if (const std::optional<MediaDirection> direction = lookup(Directions, name)) {
-        (media != nullptr ? media->direction : m_session.m_direction) = direction;
-    } else if (is("rtpmap")) {
-        readRtpMap(value);
-    } else if (is("fmtp")) {
-        readFmtp(value);
-    } else if (is("candidate")) {
-        readCandidate(value);
-    } else if (is("crypto")) {
-        readCrypto(value);
-    } else if (is("fingerprint")) {
-        readFingerprint(value);
-    } else if (is("ice-ufrag")) {
-        (media != nullptr ? media->iceUfrag : m_session.m_iceUfrag) = trimWsp(value);
-    } else if (is("ice-pwd")) {
-        (media != nullptr ? media->icePwd : m_session.m_icePwd) = trimWsp(value);
-    } else if (is("ice-lite")) {
-        m_session.m_isIceLite = true;  // RFC 8839 §5.3: session level only
-    } else if (is("setup")) {
-        const std::optional<SetupRole> role = lookup(SetupRoles, trimWsp(value));
-        if (!role) {
-            fail(SdpErrorCode::BadAttribute, "a=setup is not active, passive, actpass or holdconn", offsetOf(value));
-        }
-        (media != nullptr ? media->setup : m_session.m_setup) = role;
-    } else if (media == nullptr) {
-        return;  // the rest are media-level attributes (RFC 8866 §6, RFC 3605, RFC 5761, RFC 5888,
-                 // RFC 4574)
-    } else if (is("ptime")) {
-        media->ptimeMs = readPacketTime(value);
-    } else if (is("maxptime")) {
-        media->maxptimeMs = readPacketTime(value);
-    } else if (is("rtcp")) {
-        readRtcp(*media, value);
-    } else if (is("rtcp-mux")) {
-        media->isRtcpMux = true;
-    } else if (is("mid")) {
-        media->mid = trimWsp(value);
-    } else if (is("label")) {
-        media->label = trimWsp(value);
-    }
-}
-
-void SdpReader::readRtpMap(std::string_view value) {
-    // a=rtpmap:<payload type> <encoding name>/<clock rate>[/<encoding parameters>] (RFC 8866 §6.6)
-    std::string_view rest = value;
-    const std::optional<std::uint8_t> payloadType = parsePayloadType(nextField(rest));
-    std::string_view encoding = trimWsp(rest);
-    const std::string_view encodingName = splitAt(encoding, '/');
-    bool hasChannels = false;
-    const auto clockRate = parseNumber<std::uint32_t>(splitAt(encoding, '/', &hasChannels), MaxUint32);
-    const auto channels =
-        hasChannels ? parseNumber<std::uint16_t>(encoding, MaxUint16) : std::optional<std::uint16_t>(1);
-    if (!payloadType || encodingName.empty() || !clockRate || !channels) {
-        fail(SdpErrorCode::BadAttribute, "a=rtpmap is not <payload type> <encoding>/<clock rate>[/<channels>]",
-             offsetOf(value));
-    }
-    // A name without a clock rate ("a=rtpmap:31 LPC", in RFC 4475's bodies) still names the codec.
-    if (payloadType && !encodingName.empty()) {
-        m_session.m_rtpmaps.push_back({*payloadType, encodingName, clockRate.value_or(0), channels.value_or(1)});
-    }
-}
-
-void SdpReader::readFmtp(std::string_view value) {
-    // a=fmtp:<format> <format specific parameters> (RFC 8866 §6.15)
-    std::string_view rest = value;
-    const std::string_view format = nextField(rest);
-    if (format.empty()) {
-        fail(SdpErrorCode::BadAttribute, "a=fmtp without a format", offsetOf(value));
-        return;
-    }
-    m_session.m_fmtps.push_back({format, parsePayloadType(format), trimWsp(rest)});
-}
-
-void SdpReader::readCandidate(std::string_view value) {
-    // RFC 8839 §5.1: <foundation> <component-id> <transport> <priority> <connection-address> <port>
-    // typ <cand-type> [raddr <address>] [rport <port>] *(<extension-att-name>
-    // <extension-att-value>)
-    std::string_view rest = value;
-    SdpCandidate candidate;
-    candidate.foundation = nextField(rest);
-    const auto component = parseNumber<std::uint16_t>(nextField(rest), 999);
-    candidate.transport = nextField(rest);
-    const auto priority = parseNumber<std::uint32_t>(nextField(rest), MaxUint32);
-    candidate.address = nextField(rest);
-    const auto port = parseNumber<std::uint16_t>(nextField(rest), MaxUint16);
-    const bool hasTyp = detail::equalsNoCase(nextField(rest), "typ");
-    candidate.typeName = nextField(rest);
-    bool isGood = !candidate.foundation.empty() && candidate.foundation.size() <= 32 && component &&
-                  !candidate.transport.empty() && priority && !candidate.address.empty() && port && hasTyp &&
-                  !candidate.typeName.empty();
-    for (char c : candidate.foundation) {
-        isGood = isGood && isIceChar(c);
-    }
-    for (std::string_view key = nextField(rest); isGood && !key.empty(); key = nextField(rest)) {
-        const std::string_view attributeValue = nextField(rest);
-        isGood = !attributeValue.empty();
-        if (key == "raddr") {
-            candidate.relatedAddress = attributeValue;
-        } else if (key == "rport") {
-            candidate.relatedPort = parseNumber<std::uint16_t>(attributeValue, MaxUint16);
-            isGood = isGood && candidate.relatedPort.has_value();
-        }
-    }
-    if (!isGood) {
-        fail(SdpErrorCode::BadAttribute, "a=candidate does not follow RFC 8839 §5.1", offsetOf(value));
-        return;
-    }
-    candidate.component = *component;
-    candidate.priority = *priority;
-    candidate.port = *port;
-    candidate.type = lookup(CandidateTypes, candidate.typeName).value_or(IceCandidateType::Other);
-    m_session.m_candidates.push_back(candidate);
-}
-
-void SdpReader::readCrypto(std::string_view value) {
-    // a=crypto:<tag> <crypto-suite> <key-params> [<session-params>] (RFC 4568 §9.1), tag 1*9DIGIT
-    std::string_view rest = value;
-    const auto tag = parseNumber<std::uint32_t>(nextField(rest), 999'999'999);
-    SdpCrypto crypto;
-    crypto.suite = nextField(rest);
-    crypto.keyParams = nextField(rest);
-    crypto.sessionParams = trimWsp(rest);
-    if (!tag || crypto.suite.empty() || crypto.keyParams.empty()) {
-        fail(SdpErrorCode::BadAttribute, "a=crypto is not <tag> <crypto-suite> <key-params>", offsetOf(value));
-        return;
-    }
-    crypto.tag = *tag;
-    m_session.m_cryptos.push_back(crypto);
-}
-
-void SdpReader::readRtcp(MediaDescriptionView& media, std::string_view value) {
-    // a=rtcp:<port> [<nettype> <addrtype> <connection-address>] (RFC 3605 §2.1)
-    std::string_view rest = value;
-    const auto port = parseNumber<std::uint16_t>(nextField(rest), MaxUint16);
-    SdpRtcp rtcp;
-    rtcp.netType = nextField(rest);
-    rtcp.addrType = nextField(rest);
-    rtcp.address = nextField(rest);
-    const bool hasAddressOrNone = rtcp.netType.empty() || !rtcp.address.empty();
-    if (!port || !hasAddressOrNone || !nextField(rest).empty()) {
-        fail(SdpErrorCode::BadAttribute, "a=rtcp is not <port> [<nettype> <addrtype> <address>]", offsetOf(value));
-        return;
-    }
-    rtcp.port = *port;
-    media.rtcp = rtcp;
-}
-
-void SdpReader::readFingerprint(std::string_view value) {
-    // a=fingerprint:<hash-func> <fingerprint> (RFC 8122 §5)
-    std::string_view rest = value;
-    SdpFingerprint fingerprint;
-    fingerprint.hashFunction = nextField(rest);
-    fingerprint.fingerprint = nextField(rest);
-    if (fingerprint.fingerprint.empty() || !nextField(rest).empty()) {
-        fail(SdpErrorCode::BadAttribute, "a=fingerprint is not <hash-function> <fingerprint>", offsetOf(value));
-        return;
-    }
-    MediaDescriptionView* media = currentMedia();
-    (media != nullptr ? media->fingerprint : m_session.m_fingerprint) = fingerprint;
-}
-
-std::optional<std::uint32_t> SdpReader::readPacketTime(std::string_view value) {
-    // RFC 8866 §6.4 gives milliseconds as an integer; some devices write "20.0", so a fraction is
-    // dropped.
-    std::string_view rest = trimWsp(value);
-    const std::string_view whole = splitAt(rest, '.');
-    const auto milliseconds = parseNumber<std::uint32_t>(whole, MaxUint32);
-    if (!milliseconds || (!rest.empty() && !isAllDigits(rest))) {
-        fail(SdpErrorCode::BadAttribute, "a=ptime or a=maxptime is not a number of milliseconds", offsetOf(value));
-        return std::nullopt;
-    }
-    return milliseconds;
 }
 
 }  // namespace detail
