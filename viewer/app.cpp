@@ -14,9 +14,11 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -33,6 +35,13 @@ constexpr auto StepDeadline = std::chrono::seconds(20);
 constexpr auto LivePollPeriod = std::chrono::milliseconds(250);
 constexpr const char* DejaVuSans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 constexpr float FontSizePx = 15.0f;
+
+// CPU time of the calling thread, in ms (for --timing: a frame that took longer than this waited for a core).
+double threadCpuMs() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
+}
 
 void onGlfwError(int code, const char* description) {
     std::fprintf(stderr, "sipscope-viewer: GLFW error %d: %s\n", code, description);
@@ -70,8 +79,14 @@ struct App::Impl {
     struct Timing {
         std::chrono::steady_clock::time_point startedAt = std::chrono::steady_clock::now();
         double firstFrameMs = -1, firstSettledMs = -1;
-        std::vector<double> frameMs;                 // every frame's CPU+GPU time (llvmpipe under Xvfb: both are CPU)
-        std::vector<std::pair<int, double>> stepMs;  // script line -> ms from its input to the next settled frame
+        std::vector<double> frameMs;  // every frame's CPU+GPU time (llvmpipe under Xvfb: both are CPU)
+        std::vector<double> uiMs;     // of which the UI: answers applied, the windows built (ImGui)
+        std::vector<double> uiCpuMs;  // the CPU time the GUI thread spent on that (less than uiMs when it waited for
+                                      // a core: the machine is busy)
+        std::vector<std::pair<int, double>> stepMs;   // script line -> ms from its input to the next settled frame
+        std::vector<std::array<double, 4>> frameLog;  // each frame: wall clock (ms since 1970), frame, UI, UI CPU ms
+        std::vector<std::pair<double, double>> newestLag;  // follow: wall clock when a newer call showed, its age
+        std::optional<std::int64_t> newestKey;
     };
     Timing timing;
 
@@ -90,20 +105,27 @@ void App::Impl::writeTiming() const {
         std::fprintf(stderr, "sipscope-viewer: cannot write %s\n", options.timingPath->c_str());
         return;
     }
-    std::vector<double> sorted = timing.frameMs;
-    std::sort(sorted.begin(), sorted.end());
-    auto percentile = [&sorted](double p) {
-        return sorted.empty() ? 0.0
-                              : sorted[std::min(sorted.size() - 1,
-                                                static_cast<std::size_t>(p * static_cast<double>(sorted.size())))];
+    auto percentile = [](std::vector<double> values, double p) {
+        std::sort(values.begin(), values.end());
+        return values.empty() ? 0.0
+                              : values[std::min(values.size() - 1,
+                                                static_cast<std::size_t>(p * static_cast<double>(values.size())))];
     };
+    const std::vector<double>& frames = timing.frameMs;
     std::fprintf(file,
                  "first_frame_ms %.1f\nfirst_settled_ms %.1f\nframes %zu\nframe_p50_ms %.2f\nframe_p99_ms %.2f\n"
-                 "frame_max_ms %.2f\n",
-                 timing.firstFrameMs, timing.firstSettledMs, sorted.size(), percentile(0.5), percentile(0.99),
-                 sorted.empty() ? 0.0 : sorted.back());
+                 "frame_max_ms %.2f\nframe_ui_p50_ms %.2f\nframe_ui_p99_ms %.2f\nframe_ui_cpu_p50_ms %.2f\n"
+                 "frame_ui_cpu_p99_ms %.2f\n",
+                 timing.firstFrameMs, timing.firstSettledMs, frames.size(), percentile(frames, 0.5),
+                 percentile(frames, 0.99), percentile(frames, 1.0), percentile(timing.uiMs, 0.5),
+                 percentile(timing.uiMs, 0.99), percentile(timing.uiCpuMs, 0.5), percentile(timing.uiCpuMs, 0.99));
     for (const auto& [line, ms] : timing.stepMs)
         std::fprintf(file, "step_line_%d_ms %.1f\n", line, ms);
+    // Per frame and per newer call followed, for a benchmark that takes the frames of a time window (a capture).
+    for (const auto& [wallMs, frameMs, uiMs, uiCpuMs] : timing.frameLog)
+        std::fprintf(file, "frame_at %.1f %.2f %.2f %.2f\n", wallMs, frameMs, uiMs, uiCpuMs);
+    for (const auto& [wallMs, lagMs] : timing.newestLag)
+        std::fprintf(file, "newest_at %.1f %.1f\n", wallMs, lagMs);
     std::fclose(file);
 }
 
@@ -146,6 +168,11 @@ void App::Impl::openDatabase(std::string dbPath) {
 int App::Impl::loop() {
     const bool isScripted = replay != nullptr;
     ImGuiIO& io = ImGui::GetIO();
+    // The workspace's window fills the screen with no background of its own (a full-screen blended rectangle is the
+    // most of what llvmpipe shades in a frame): the clear paints what its background would have, over this colour.
+    const ImVec4 windowBg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    auto over = [&windowBg](float under, float bg) { return bg * windowBg.w + under * (1 - windowBg.w); };
+    const ImVec4 clearColour(over(0.10f, windowBg.x), over(0.11f, windowBg.y), over(0.13f, windowBg.z), 1.0f);
     int settledFrames = 0;
     auto stepStartedAt = std::chrono::steady_clock::now();
     auto polledAt = std::chrono::steady_clock::now();
@@ -155,6 +182,7 @@ int App::Impl::loop() {
         else
             glfwWaitEventsTimeout(0.25);  // results from the query thread wake it through glfwPostEmptyEvent
         const auto frameStartedAt = std::chrono::steady_clock::now();
+        const double frameCpuStartMs = options.timingPath ? threadCpuMs() : 0;
         // Idle before the drain means every answer asked for so far is applied in this frame.
         const bool isIdleAtStart = queries->isIdle();
         const std::uint64_t submittedBefore = queries->submitted();
@@ -183,11 +211,13 @@ int App::Impl::loop() {
         ImGui::NewFrame();
         const bool isOpen = workspace->draw();
         ImGui::Render();
+        const auto builtAt = std::chrono::steady_clock::now();
+        const double builtCpuMs = options.timingPath ? threadCpuMs() : 0;
         int widthPx = 0;
         int heightPx = 0;
         glfwGetFramebufferSize(window, &widthPx, &heightPx);
         glViewport(0, 0, widthPx, heightPx);
-        glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
+        glClearColor(clearColour.x, clearColour.y, clearColour.z, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         const bool isSettled = isIdleAtStart && queries->submitted() == submittedBefore && !workspace->isBusy();
@@ -196,6 +226,16 @@ int App::Impl::loop() {
             const auto now = std::chrono::steady_clock::now();
             auto ms = [](auto duration) { return std::chrono::duration<double, std::milli>(duration).count(); };
             timing.frameMs.push_back(ms(now - frameStartedAt));
+            timing.uiMs.push_back(ms(builtAt - frameStartedAt));
+            timing.uiCpuMs.push_back(builtCpuMs - frameCpuStartMs);
+            const double wallMs =
+                std::chrono::duration<double, std::milli>(std::chrono::system_clock::now().time_since_epoch()).count();
+            timing.frameLog.push_back({wallMs, timing.frameMs.back(), timing.uiMs.back(), timing.uiCpuMs.back()});
+            // The capture stamps packets with the same clock: a call's start to the frame that first shows it.
+            if (const auto followed = workspace->followedCall(); followed && followed->first != timing.newestKey) {
+                timing.newestKey = followed->first;
+                timing.newestLag.emplace_back(wallMs, wallMs - static_cast<double>(followed->second) / 1000.0);
+            }
             if (timing.firstFrameMs < 0)
                 timing.firstFrameMs = ms(now - timing.startedAt);
             if (isSettled && timing.firstSettledMs < 0)

@@ -487,9 +487,11 @@ bool Workspace::draw() {
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(viewport->WorkPos);
     ImGui::SetNextWindowSize(viewport->WorkSize);
+    // No background: the window covers the screen, and the frame's clear already paints it in the background's
+    // colour (see App); under Xvfb, llvmpipe would otherwise shade and blend every pixel of the window once more.
     const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                                   ImGuiWindowFlags_MenuBar;
+                                   ImGuiWindowFlags_MenuBar | ImGuiWindowFlags_NoBackground;
     ImGui::Begin("sipscope", nullptr, flags);
     w.drawMenu();
     if (w.filterBar.draw(w.list.total()))
@@ -512,6 +514,11 @@ bool Workspace::draw() {
     if (w.isHelpShown)
         drawHelpOverlay(&w.isHelpShown);
     return !w.isQuitAsked;
+}
+
+std::optional<std::pair<std::int64_t, std::int64_t>> Workspace::followedCall() const {
+    const store::CallRow* call = m_impl->isFollowing ? m_impl->list.cursorCall() : nullptr;
+    return call ? std::optional(std::pair(call->key, call->startUs)) : std::nullopt;
 }
 
 FrameReport Workspace::report() const {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sipscope::viewer {
@@ -59,6 +60,9 @@ public:
     std::optional<std::string> takeRequestedDatabase();
 
     FrameReport report() const;
+    // With follow on, the key and start (µs since 1970) of the call under the list's cursor, once its row is in: the
+    // newest call shown, for --timing's latency of a new call (cheap enough for every frame, unlike report()).
+    std::optional<std::pair<std::int64_t, std::int64_t>> followedCall() const;
     const std::optional<std::string>& error() const;
 
 private:
