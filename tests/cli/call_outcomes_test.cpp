@@ -1,16 +1,17 @@
 // End-to-end: what `calls` says of a call's outcome and timings, through `sipscope import` of captures written here:
 // a request that timed out (Timer B), a forked call's talk time, and the setup time of calls not answered.
+#include "tests/tools/json_lines.hpp"
 #include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <sstream>
 #include <string>
 #include <vector>
 
 using nlohmann::json;
+using sipscope::test::parseJsonLines;
 using sipscope::test::quote;
 using sipscope::test::runCommand;
 
@@ -23,14 +24,6 @@ constexpr std::uint32_t Alice = 0x0a000001;  // 10.0.0.1
 constexpr std::uint32_t Bob = 0x0a000002;
 constexpr std::int64_t Ms = 1'000;
 constexpr std::int64_t Sec = 1'000'000;
-
-std::vector<json> parseLines(const std::string& text) {
-    std::vector<json> rows;
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);)
-        rows.push_back(json::parse(line));
-    return rows;
-}
 
 // A SIP message of the call `callId` with this Via branch, CSeq and To tag.
 std::string sip(const std::string& startLine, const std::string& callId, const std::string& cseq,
@@ -55,7 +48,7 @@ protected:
         EXPECT_EQ(imported.exitCode, 0) << imported.out;
         const auto listed = runCommand(Binary + " calls --format json " + arguments + " --db " + quote(db));
         EXPECT_EQ(listed.exitCode, 0) << listed.out;
-        return parseLines(listed.out);
+        return parseJsonLines(listed.out);
     }
 };
 
@@ -120,7 +113,7 @@ TEST_F(CallOutcomes, SetupTimeIsNullForCallsNotAnswered) {
     const auto listed = runCommand(Binary + " calls --format json --db " + quote(db));
     ASSERT_EQ(listed.exitCode, 0) << listed.out;
     int answered = 0;
-    for (const json& call : parseLines(listed.out)) {
+    for (const json& call : parseJsonLines(listed.out)) {
         SCOPED_TRACE(call.dump());
         if (call["state"] == "completed") {
             ++answered;

@@ -1,6 +1,7 @@
 // End-to-end tests of the listing features: --grep, --sort, the filters on every listing, stats breakdowns,
 // export pcap (read back by sipscope import and by tshark), PNG ladders, show's SDP roles, colours and aliases,
 // RFC 4180 CSV, --help examples, escaping and reading while a writer holds the database.
+#include "tests/tools/json_lines.hpp"
 #include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
 
@@ -13,6 +14,7 @@
 #include <set>
 
 using nlohmann::json;
+using sipscope::test::parseJsonLines;
 using sipscope::test::quote;
 using sipscope::test::runCommand;
 
@@ -20,14 +22,6 @@ namespace {
 
 const std::string Binary = SIPSCOPE_BINARY;
 const std::string Samples = SIPSCOPE_SAMPLES_DIR;
-
-std::vector<json> parseLines(const std::string& text) {
-    std::vector<json> rows;
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);)
-        rows.push_back(json::parse(line));
-    return rows;
-}
 
 // RFC 4180: fields separated by commas, records by CRLF; a quoted field may hold commas, CR, LF and doubled quotes.
 // Fails the test on anything else (a bare quote inside an unquoted field, a record not ended by CRLF).
@@ -107,7 +101,7 @@ protected:
     std::vector<json> jsonLines(const std::string& arguments) {
         const auto result = sipscope(arguments + " --format json");
         EXPECT_EQ(result.exitCode, 0) << arguments << "\n" << result.out;
-        return parseLines(result.out);
+        return parseJsonLines(result.out);
     }
     // A late-offer call (INVITE without SDP, 200 with the offer, ACK with the answer) with a retransmitted INVITE.
     void importLateOffer() {
@@ -313,14 +307,14 @@ TEST_F(CliFeatures, ExportedPcapReadsBackAsTheSameMessages) {
     ASSERT_EQ(sipscope("import --quiet " + quote(pcap), false, copy).exitCode, 0);
     const auto original = withoutFrames(jsonLines("messages --raw --call 1-5807@127.0.0.1"));
     const auto result = sipscope("messages --raw --format json", false, copy);
-    EXPECT_EQ(withoutFrames(parseLines(result.out)), original);
+    EXPECT_EQ(withoutFrames(parseJsonLines(result.out)), original);
 
     // Filters choose the calls: the rejected and the cancelled call.
     const std::string failed = dir.file("failed.pcap");
     ASSERT_EQ(sipscope("export pcap --state rejected -o " + quote(failed)).exitCode, 0);
     const std::string failedDb = dir.file("failed.db");
     ASSERT_EQ(sipscope("import --quiet " + quote(failed), false, failedDb).exitCode, 0);
-    const auto calls = parseLines(sipscope("calls --format json", false, failedDb).out);
+    const auto calls = parseJsonLines(sipscope("calls --format json", false, failedDb).out);
     ASSERT_EQ(calls.size(), 1u);
     EXPECT_EQ(calls[0]["status"], 486);
     EXPECT_EQ(sipscope("export pcap --call no-such-call -o " + quote(dir.file("none.pcap")), true).exitCode, 2);

@@ -3,12 +3,12 @@
 // SIPSCOPE_SAMPLES_DIR.
 #pragma once
 
+#include "tests/tools/json_lines.hpp"
 #include "tests/tools/run.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -37,11 +37,7 @@ protected:
     std::vector<nlohmann::json> jsonLines(const std::string& arguments) {
         const auto result = sipscope(arguments + " --format json", false);
         EXPECT_EQ(result.exitCode, 0) << result.out;
-        std::vector<nlohmann::json> rows;
-        std::istringstream lines(result.out);
-        for (std::string line; std::getline(lines, line);)
-            rows.push_back(nlohmann::json::parse(line));
-        return rows;
+        return parseJsonLines(result.out);
     }
 
 private:

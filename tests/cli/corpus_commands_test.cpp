@@ -2,7 +2,9 @@
 // messages, show (first call), stats (summary, per host, per interval), registrations and every export format run
 // and must exit 0 with sane output (JSON lines that parse, CSV records of equal length, SVG/PNG/PlantUML/Mermaid
 // documents). The exported pcap of all calls is imported again and must give the same messages.
+#include "tests/tools/corpus_captures.hpp"
 #include "tests/tools/corpus_required.hpp"
+#include "tests/tools/json_lines.hpp"
 #include "tests/tools/run.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +14,7 @@
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using sipscope::test::parseJsonLines;
 using sipscope::test::quote;
 using sipscope::test::runCommand;
 
@@ -21,30 +24,7 @@ const std::string Binary = SIPSCOPE_BINARY;
 const fs::path CorpusDir = SIPSCOPE_CORPUS_DIR;
 
 std::vector<std::string> corpusCaptures() {
-    std::vector<std::string> files;
-    std::error_code ignored;
-    if (!fs::is_directory(CorpusDir / "captures", ignored))
-        return files;
-    for (const auto& entry : fs::recursive_directory_iterator(CorpusDir / "captures")) {
-        const std::string name = entry.path().filename().string();
-        if (entry.is_regular_file() && entry.path().extension() != ".json" && entry.path().extension() != ".md")
-            files.push_back(fs::relative(entry.path(), CorpusDir / "captures").string());
-    }
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
-std::vector<json> jsonLines(const std::string& text) {
-    std::vector<json> rows;
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);) {
-        try {
-            rows.push_back(json::parse(line));
-        } catch (const json::exception& error) {
-            ADD_FAILURE() << "not JSON: " << line << " (" << error.what() << ")";
-        }
-    }
-    return rows;
+    return sipscope::test::corpusCaptures(CorpusDir, CorpusDir / "captures", sipscope::test::Truth::Any);
 }
 
 // Records of a CSV text, counting quoted CR/LF as part of their field; every record as long as the header.
@@ -101,29 +81,29 @@ TEST_P(CorpusCommands, EveryCommandRunsWithSaneOutput) {
     // 2 is a damaged file, reported with what was kept before the damage; anything else is a failure.
     ASSERT_TRUE(imported.exitCode == 0 || imported.exitCode == 2) << imported.out;
 
-    const auto calls = jsonLines(run("calls --format json"));
-    const auto messages = jsonLines(run("messages --format json"));
+    const auto calls = parseJsonLines(run("calls --format json"));
+    const auto messages = parseJsonLines(run("messages --format json"));
     EXPECT_EQ(csvRecords(run("calls --format csv")), calls.size() + 1);
     EXPECT_EQ(csvRecords(run("messages --format csv --raw")), messages.size() + 1);
     EXPECT_FALSE(run("calls").empty());
     EXPECT_FALSE(run("messages").empty());
-    const auto stats = jsonLines(run("stats --format json"));
+    const auto stats = parseJsonLines(run("stats --format json"));
     ASSERT_EQ(stats.size(), 1u);
     EXPECT_EQ(stats[0]["messages"].get<std::size_t>(), messages.size());
     EXPECT_EQ(stats[0]["calls"].get<std::size_t>(), calls.size());
     EXPECT_GE(csvRecords(run("stats --format csv")), 5u);
     EXPECT_NE(run("stats").find("rfc6076"), std::string::npos);
-    const auto hosts = jsonLines(run("stats --by-host --format json"));
+    const auto hosts = parseJsonLines(run("stats --by-host --format json"));
     std::size_t sent = 0;
     for (const json& host : hosts)
         sent += host["sent"].get<std::size_t>();
     EXPECT_EQ(sent, messages.size());
     std::size_t bucketed = 0;
-    for (const json& bucket : jsonLines(run("stats --interval 1m --format json")))
+    for (const json& bucket : parseJsonLines(run("stats --interval 1m --format json")))
         bucketed += bucket["messages"].get<std::size_t>();
     EXPECT_EQ(bucketed, messages.size());
     run("registrations");
-    jsonLines(run("registrations --format json"));
+    parseJsonLines(run("registrations --format json"));
 
     for (const char* listing : {"calls", "messages", "stats"})
         for (const char* format : {"csv", "json"}) {
@@ -158,7 +138,7 @@ TEST_P(CorpusCommands, EveryCommandRunsWithSaneOutput) {
     const auto reimported = runCommand(Binary + " import --quiet --db " + quote(copy) + " " + quote(pcap) + " 2>&1");
     ASSERT_EQ(reimported.exitCode, 0) << reimported.out;
     std::vector<json> ofCalls;
-    for (const json& message : jsonLines(run("messages --format json --raw")))
+    for (const json& message : parseJsonLines(run("messages --format json --raw")))
         if (!message["call_id"].is_null())
             ofCalls.push_back(message);
     // tshark reads the frames made for TCP, SCTP and IPv6 without a malformed packet, an error or a TCP
@@ -173,7 +153,7 @@ TEST_P(CorpusCommands, EveryCommandRunsWithSaneOutput) {
         EXPECT_EQ(tshark.exitCode, 0);
         EXPECT_EQ(tshark.out, "") << "tshark finds fault with the exported frames";
     }
-    const auto again = jsonLines(run("messages --format json --raw", copy));
+    const auto again = parseJsonLines(run("messages --format json --raw", copy));
     ASSERT_EQ(again.size(), ofCalls.size());
     const auto expected = comparable(ofCalls);
     const auto actual = comparable(again);
@@ -181,14 +161,7 @@ TEST_P(CorpusCommands, EveryCommandRunsWithSaneOutput) {
         EXPECT_EQ(actual[i], expected[i]) << "message " << i;
 }
 
-std::string testName(const testing::TestParamInfo<std::string>& info) {
-    std::string name;
-    for (char c : info.param)
-        name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-    return name;
-}
-
-INSTANTIATE_TEST_SUITE_P(Corpus, CorpusCommands, testing::ValuesIn(corpusCaptures()), testName);
+INSTANTIATE_TEST_SUITE_P(Corpus, CorpusCommands, testing::ValuesIn(corpusCaptures()), sipscope::test::captureTestName);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(CorpusCommands);
 
 TEST(CorpusCommandsPresence, CorpusIsThere) {

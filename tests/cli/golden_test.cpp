@@ -1,6 +1,7 @@
 // Golden outputs: every listing command on the project's samples in table, CSV and JSON, and the calls (state,
 // final status, messages, dialogs) of every corpus capture. SIPSCOPE_UPDATE_GOLDEN=1 rewrites the files; review
 // the diff before committing it.
+#include "tests/tools/corpus_captures.hpp"
 #include "tests/tools/corpus_required.hpp"
 #include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
@@ -215,21 +216,8 @@ TEST(LinkedCallsCli, LinkHeaderOptionLinksLegs) {
               std::string::npos);
 }
 
-std::vector<std::string> corpusCaptures() {
-    std::vector<std::string> files;
-    if (!fs::is_directory(CorpusDir / "captures"))
-        return files;
-    for (const auto& entry : fs::recursive_directory_iterator(CorpusDir / "captures")) {
-        const std::string path = entry.path().string();
-        if (entry.is_regular_file() && fs::exists(path + ".truth.json"))
-            files.push_back(fs::relative(entry.path(), CorpusDir).string());
-    }
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
 TEST(CorpusGolden, CallStatesAndOutcomes) {
-    const auto captures = corpusCaptures();
+    const auto captures = sipscope::test::corpusCaptures(CorpusDir, CorpusDir, sipscope::test::Truth::Required);
     if (captures.empty())
         SIPSCOPE_CORPUS_MISSING() << "corpus not found at " << CorpusDir
                                   << " (clone with ../shared beside the project)";

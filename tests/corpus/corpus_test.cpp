@@ -1,5 +1,6 @@
 // Every capture of ../shared/corpus against tshark's truth: `sipscope import` then `sipscope messages --format
 // json` must give the same number of SIP messages, the same Call-IDs and the same messages per Call-ID.
+#include "tests/tools/corpus_captures.hpp"
 #include "tests/tools/corpus_required.hpp"
 #include "tests/tools/run.hpp"
 
@@ -19,18 +20,9 @@ namespace {
 
 const fs::path CorpusDir = SIPSCOPE_CORPUS_DIR;
 
+// Paths relative to the corpus folder ("captures/..."), of the captures tshark's truth is known for.
 std::vector<std::string> corpusCaptures() {
-    std::vector<std::string> files;
-    if (!fs::is_directory(CorpusDir / "captures"))
-        return files;
-    for (const auto& entry : fs::recursive_directory_iterator(CorpusDir / "captures")) {
-        const std::string path = entry.path().string();
-        if (entry.is_regular_file() && path.size() > 11 && path.substr(path.size() - 11) != ".truth.json" &&
-            fs::exists(path + ".truth.json"))
-            files.push_back(fs::relative(entry.path(), CorpusDir).string());
-    }
-    std::sort(files.begin(), files.end());
-    return files;
+    return sipscope::test::corpusCaptures(CorpusDir, CorpusDir, sipscope::test::Truth::Required);
 }
 
 // Why a capture cannot be checked yet, or empty when it can. Only transports not built yet are a reason.
@@ -96,14 +88,7 @@ TEST_P(CorpusTest, MessagesAndCallIdsMatchTshark) {
     EXPECT_EQ(perCallId, expected) << relative;
 }
 
-std::string testName(const testing::TestParamInfo<std::string>& info) {
-    std::string name;
-    for (char c : info.param)
-        name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-    return name;
-}
-
-INSTANTIATE_TEST_SUITE_P(Captures, CorpusTest, testing::ValuesIn(corpusCaptures()), testName);
+INSTANTIATE_TEST_SUITE_P(Captures, CorpusTest, testing::ValuesIn(corpusCaptures()), sipscope::test::captureTestName);
 
 TEST(CorpusPresence, CorpusFolderIsThere) {
     if (!fs::is_directory(CorpusDir / "captures"))
