@@ -141,7 +141,7 @@ TEST_F(Cli, ShowFitsTheTerminalAndNotAPipe) {
     importSamples();
     const std::string show = Binary + " show 1-5781@127.0.0.1 --color never --db " + quote(db);
     auto widest = [](const std::string& text) {
-        std::size_t widest = 0;
+        std::size_t maxCells = 0;
         std::istringstream lines(text);
         for (std::string line; std::getline(lines, line);) {
             if (!line.empty() && line.back() == '\r')
@@ -149,9 +149,9 @@ TEST_F(Cli, ShowFitsTheTerminalAndNotAPipe) {
             std::size_t cells = 0;
             for (const unsigned char c : line)
                 cells += (c & 0xc0) != 0x80;
-            widest = std::max(widest, cells);
+            maxCells = std::max(maxCells, cells);
         }
-        return widest;
+        return maxCells;
     };
     const auto piped = runCommand(show);
     ASSERT_EQ(piped.exitCode, 0) << piped.out;

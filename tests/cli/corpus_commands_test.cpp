@@ -165,9 +165,10 @@ INSTANTIATE_TEST_SUITE_P(Corpus, CorpusCommands, testing::ValuesIn(corpusCapture
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(CorpusCommands);
 
 TEST(CorpusCommandsPresence, CorpusIsThere) {
-    if (corpusCaptures().empty())
+    if (corpusCaptures().empty()) {
         SIPSCOPE_CORPUS_MISSING() << "corpus not found at " << CorpusDir
                                   << " (clone with ../shared beside the project)";
+    }
     SUCCEED();
 }
 

@@ -218,9 +218,10 @@ TEST(LinkedCallsCli, LinkHeaderOptionLinksLegs) {
 
 TEST(CorpusGolden, CallStatesAndOutcomes) {
     const auto captures = sipscope::test::corpusCaptures(CorpusDir, CorpusDir, sipscope::test::Truth::Required);
-    if (captures.empty())
+    if (captures.empty()) {
         SIPSCOPE_CORPUS_MISSING() << "corpus not found at " << CorpusDir
                                   << " (clone with ../shared beside the project)";
+    }
     for (const std::string& relative : captures) {
         SCOPED_TRACE(relative);
         sipscope::test::TempDir dir;

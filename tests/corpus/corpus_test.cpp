@@ -91,9 +91,10 @@ TEST_P(CorpusTest, MessagesAndCallIdsMatchTshark) {
 INSTANTIATE_TEST_SUITE_P(Captures, CorpusTest, testing::ValuesIn(corpusCaptures()), sipscope::test::captureTestName);
 
 TEST(CorpusPresence, CorpusFolderIsThere) {
-    if (!fs::is_directory(CorpusDir / "captures"))
+    if (!fs::is_directory(CorpusDir / "captures")) {
         SIPSCOPE_CORPUS_MISSING() << "corpus not found at " << CorpusDir
                                   << " (clone with ../shared beside the project)";
+    }
     EXPECT_FALSE(corpusCaptures().empty());
 }
 

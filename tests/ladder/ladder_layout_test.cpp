@@ -254,13 +254,15 @@ TEST(LadderLayout, InvariantsHoldOnRandomLadders) {
         const bool canFit =
             o.maxWidth > 0 &&
             o.left + 1.5 * o.minFitColumnWidth * static_cast<double>(model.columns.size()) <= o.maxWidth;
-        if (canFit)
+        if (canFit) {
             EXPECT_LE(layout.width, o.maxWidth + 1e-9);
+        }
         for (std::size_t i = 0; i < layout.arrows.size(); ++i) {
             const PlacedArrow& arrow = layout.arrows[i];
             EXPECT_EQ(arrow.arrow, i);
-            if (i > 0)
+            if (i > 0) {
                 EXPECT_GE(arrow.y - layout.arrows[i - 1].y, o.rowHeight - 1e-9);
+            }
             EXPECT_DOUBLE_EQ(arrow.labelWidth,
                              o.wholeUnits ? std::ceil(tenPerChar(arrow.label)) : tenPerChar(arrow.label));
             if (arrow.direction != Direction::Self) {
@@ -268,8 +270,9 @@ TEST(LadderLayout, InvariantsHoldOnRandomLadders) {
                 const double low = std::min(arrow.fromX, arrow.toX), high = std::max(arrow.fromX, arrow.toX);
                 EXPECT_GE(arrow.labelLeft, low);
                 EXPECT_LE(arrow.labelLeft + arrow.labelWidth, high);
-                if (o.maxWidth > 0)
+                if (o.maxWidth > 0) {
                     EXPECT_LE(arrow.labelWidth, high - low - o.labelPadding + 1e-9);
+                }
             }
             // Clicking the middle of an arrow's shaft (or a self-arrow's label) finds it.
             const double x = arrow.direction == Direction::Self ? arrow.labelLeft : (arrow.fromX + arrow.toX) / 2;
