@@ -2,6 +2,8 @@
 // packet text for its own syntax.
 #include "ladder/ladder_export.hpp"
 
+#include "common/concat.hpp"
+
 #include "ladder/ladder_layout.hpp"
 #include "ladder/ladder_text.hpp"
 #include "ladder/text_format.hpp"
@@ -68,13 +70,13 @@ std::string titleText(const store::CallRow& call) {
 std::string timeComment(const ladder::Model& model, std::size_t i) {
     std::string text = ladder::clockTime(model.arrows[i].timestampUs);
     if (i > 0)
-        text += " " + ladder::deltaTime(model.arrows[i].timestampUs - model.arrows[i - 1].timestampUs);
+        text.append(" ").append(ladder::deltaTime(model.arrows[i].timestampUs - model.arrows[i - 1].timestampUs));
     return text;
 }
 
 // "#2 leg-b@host (replaces)" for a legend line, printable.
 std::string legText(const ladder::Model& model, std::size_t leg) {
-    return "#" + std::to_string(leg + 1) + " " + model.legs[leg].callId + " (" + model.legs[leg].link + ")";
+    return concat("#", std::to_string(leg + 1), " ", model.legs[leg].callId, " (", model.legs[leg].link, ")");
 }
 
 bool isAsciiAlnum(unsigned char c) {
@@ -189,7 +191,7 @@ std::string escapeMermaid(std::string_view text) {
     // Mermaid leaves "style …:#…;" and "classDef …:#…;" out of entity decoding: never spell them.
     for (const std::string_view word : {std::string_view("style"), std::string_view("classDef")}) {
         for (std::size_t at = out.find(word); at != std::string::npos; at = out.find(word, at))
-            out.replace(at, 1, "#" + std::to_string(static_cast<unsigned char>(word[0])) + ";");  // "#115;tyle"
+            out.replace(at, 1, concat("#", std::to_string(static_cast<unsigned char>(word[0])), ";"));  // "#115;tyle"
     }
     return out;
 }
@@ -311,7 +313,7 @@ void writeLadderPlantUml(std::ostream& out, const store::CallRow& call, const la
         // Requests in the default ink; responses and malformed messages in their colour, as in the SVG.
         std::string shaft = "-";
         if (arrow.hasError || arrow.messageClass != ladder::MessageClass::Request)
-            shaft += "[" + ladder::hexColor(arrowColor(arrow)) + "]";
+            shaft.append("[").append(ladder::hexColor(arrowColor(arrow))).append("]");
         if (arrow.isRetransmission)
             shaft += "-";
         out << "' " << timeComment(model, i) << '\n'

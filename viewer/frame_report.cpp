@@ -1,6 +1,8 @@
 // FrameReport as one line of JSON, keys in a fixed order.
 #include "viewer/frame_report.hpp"
 
+#include "common/concat.hpp"
+
 #include <cstdio>
 
 namespace sipscope::viewer {
@@ -31,7 +33,7 @@ std::string number(double value) {
 }
 
 std::string range(const std::optional<std::pair<std::size_t, std::size_t>>& span) {
-    return span ? "[" + std::to_string(span->first) + "," + std::to_string(span->second) + "]" : "null";
+    return span ? concat("[", std::to_string(span->first), ",", std::to_string(span->second), "]") : "null";
 }
 
 }  // namespace
@@ -64,13 +66,18 @@ std::string FrameReport::toJson() const {
     auto strings = [](const std::vector<std::string>& items) {
         std::string out = "[";
         for (const std::string& item : items)
-            out += (out.size() > 1 ? "," : "") + jsonQuote(item);
+            out.append(out.size() > 1 ? "," : "").append(jsonQuote(item));
         return out + "]";
     };
     std::string points = "[";
     for (const ArrowPoint& point : arrowPoints)
-        points += (points.size() > 1 ? ",[" : "[") + std::to_string(point.messageId) + "," + number(point.x) + "," +
-                  number(point.y) + "]";
+        points.append(points.size() > 1 ? ",[" : "[")
+            .append(std::to_string(point.messageId))
+            .append(",")
+            .append(number(point.x))
+            .append(",")
+            .append(number(point.y))
+            .append("]");
     points += "]";
     std::string json = "{\"view\":" + jsonQuote(view);
     json += ",\"call_id\":" + (callId ? jsonQuote(*callId) : "null");
@@ -96,11 +103,11 @@ std::string FrameReport::toJson() const {
     json += ",\"arrow_points\":" + points;
     std::string columnsAt = "[";
     for (const auto& [x, y] : columnPoints)
-        columnsAt += (columnsAt.size() > 1 ? ",[" : "[") + number(x) + "," + number(y) + "]";
+        columnsAt.append(columnsAt.size() > 1 ? ",[" : "[").append(number(x)).append(",").append(number(y)).append("]");
     json += ",\"column_points\":" + columnsAt + "]";
     std::string ticks = "{";
     for (const auto& [axis, values] : statsTicks)
-        ticks += (ticks.size() > 1 ? "," : "") + jsonQuote(axis) + ":" + strings(values);
+        ticks.append(ticks.size() > 1 ? "," : "").append(jsonQuote(axis)).append(":").append(strings(values));
     json += ",\"stats_ticks\":" + ticks + "}";
     auto count = [](const std::optional<std::uint64_t>& value) { return value ? std::to_string(*value) : "null"; };
     json += ",\"stats_calls\":" + count(statsCalls);

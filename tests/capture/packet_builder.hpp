@@ -3,6 +3,8 @@
 
 #include "capture/packet.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -26,8 +28,11 @@ inline void put32(Bytes& out, std::uint32_t value) {
 inline Bytes bytesOf(std::string_view text) { return Bytes(text.begin(), text.end()); }
 
 inline Bytes concat(const Bytes& head, const Bytes& tail) {
-    Bytes out = head;
-    out.insert(out.end(), tail.begin(), tail.end());
+    // Sized once and copied into: GCC 12 misreads a range insert at the end of a copy as out of bounds
+    // (-Warray-bounds).
+    Bytes out(head.size() + tail.size());
+    std::copy(head.begin(), head.end(), out.begin());
+    std::copy(tail.begin(), tail.end(), out.begin() + static_cast<std::ptrdiff_t>(head.size()));
     return out;
 }
 

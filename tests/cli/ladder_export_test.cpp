@@ -4,6 +4,7 @@
 
 #include "ladder/ladder_text.hpp"
 
+#include "common/concat.hpp"
 #include "ladder/ladder_model.hpp"
 #include "ladder/text_format.hpp"
 
@@ -484,7 +485,7 @@ TEST(LadderExport, SvgTimesKeepMicroseconds) {
     EXPECT_NE(svg.find(">12:00:01.750100</text>"), std::string::npos);
     std::set<std::string> times;
     for (const ladder::Arrow& arrow : sample.model.arrows)
-        if (svg.find(">" + ladder::clockTime(arrow.timestampUs) + "</text>") != std::string::npos)
+        if (svg.find(concat(">", ladder::clockTime(arrow.timestampUs), "</text>")) != std::string::npos)
             times.insert(ladder::clockTime(arrow.timestampUs));
     EXPECT_EQ(times.size(), sample.model.arrows.size());
 }

@@ -1,4 +1,5 @@
 // Correlator rules: calls by Call-ID, state and final status, retransmissions, flushing and eviction.
+#include "common/concat.hpp"
 #include "decode/correlator.hpp"
 #include "decode/sip_parser.hpp"
 #include "tests/decode/correlator_test_util.hpp"
@@ -489,7 +490,7 @@ TEST(Correlator, DialogKeysStayInTheirCallWhateverTheLimit) {
     std::uint64_t lastKey = 0;
     for (int i = 0; i < 0x10001; ++i) {
         const Correlation c =
-            correlate(correlator, parser, response(180, "INVITE", 1, "forks", "t" + std::to_string(i)),
+            correlate(correlator, parser, response(180, "INVITE", 1, "forks", concat("t", std::to_string(i))),
                       {1 + i, Bob, Alice, capture::Transport::Udp});
         if (c.dialogKey == 0)
             continue;

@@ -61,8 +61,10 @@ private:
         return static_cast<unsigned char>(value >> (8 * index));
     }
     void append(const void* data, std::size_t size) {
-        const auto* bytes = static_cast<const unsigned char*>(data);
-        m_frame.insert(m_frame.end(), bytes, bytes + size);
+        // Grown, then copied into: GCC 12 misreads a range insert here as out of bounds (-Warray-bounds).
+        const std::size_t at = m_frame.size();
+        m_frame.resize(at + size);
+        std::memcpy(m_frame.data() + at, data, size);
     }
     void write(const void* data, std::size_t size) {
         if (std::fwrite(data, 1, size, m_file) != size) {
