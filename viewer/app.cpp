@@ -5,6 +5,7 @@
 #include "viewer/input_replay.hpp"
 #include "viewer/query_thread.hpp"
 #include "viewer/screenshot.hpp"
+#include "viewer/settings.hpp"
 #include "viewer/ui_queue.hpp"
 #include "viewer/workspace.hpp"
 
@@ -74,6 +75,7 @@ struct App::Impl {
     std::unique_ptr<QueryThread> queries;
     std::unique_ptr<Workspace> workspace;
     std::unique_ptr<InputReplay> replay;
+    ViewerSettings settings;  // read and written with ImGui's ini (viewer/settings.hpp)
 
     // --timing: when things happened, for bench/viewer_bench.sh (a report, never a test's assertion).
     struct Timing {
@@ -95,6 +97,12 @@ struct App::Impl {
     // The query thread and the workspace on `dbPath` (at start, and for File -> Open).
     void openDatabase(std::string dbPath);
     void writeTiming() const;
+    // The window's size and the ladder's modes into `settings`, for the ini ImGui writes.
+    void keepSettings() {
+        glfwGetWindowSize(window, &settings.widthPx, &settings.heightPx);
+        if (workspace)
+            settings.ladder = workspace->ladderModes();
+    }
 };
 
 void App::Impl::writeTiming() const {
@@ -146,6 +154,7 @@ void App::Impl::setUpFont() {
 
 void App::Impl::openDatabase(std::string dbPath) {
     if (queries) {
+        keepSettings();
         queries.reset();  // joins: no job of the old database runs after this
         ui.drain();       // their answers go to the old workspace while it still exists
         workspace.reset();
@@ -161,6 +170,8 @@ void App::Impl::openDatabase(std::string dbPath) {
     auto onError = [this](const std::string& message) { workspace->setError(message); };
     queries = std::make_unique<QueryThread>(options.dbPath, ui, std::move(onError));
     workspace = std::make_unique<Workspace>(std::move(workspaceOptions), *queries, ui);
+    if (settings.ladder)
+        workspace->setLadderModes(*settings.ladder);
     workspace->start();
     glfwSetWindowTitle(window, ("sipscope - " + options.dbPath).c_str());
 }
@@ -192,7 +203,7 @@ int App::Impl::loop() {
         ImGui_ImplGlfw_NewFrame();
         InputReplay::Checks checks;
         if (isScripted) {
-            bool isAdvancing = settledFrames >= options.settleFrames && !replay->isDone();
+            bool isAdvancing = (settledFrames >= options.settleFrames && !replay->isDone()) || replay->isNextTap();
             if (const auto waited = replay->waited(); waited && isAdvancing) {
                 const FrameReport report = workspace->report();
                 const auto& [what, count] = *waited;
@@ -327,24 +338,32 @@ int App::run() {
         std::fprintf(stderr, "sipscope-viewer: cannot initialise GLFW (no display?)\n");
         return 1;
     }
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    // Layout, table settings, the window's size and the ladder's modes, kept beside the aliases file; a test run
+    // neither reads nor writes them unless told to (--settings). Read before the window opens: it has their size.
+    const std::string config = isTestRun && !app.options.keepsSettings ? std::string() : configDirectory();
+    app.iniPath = config.empty() ? std::string() : config + "/viewer.ini";
+    ImGui::GetIO().IniFilename = app.iniPath.empty() ? nullptr : app.iniPath.c_str();
+    registerSettings(app.settings);
+    if (!app.iniPath.empty())
+        ImGui::LoadIniSettingsFromDisk(app.iniPath.c_str());
+    if (!app.options.isSizeGiven && app.settings.widthPx > 0) {
+        app.options.widthPx = app.settings.widthPx;
+        app.options.heightPx = app.settings.heightPx;
+    }
     // GL 3.0 + GLSL 130: what Mesa offers everywhere, including llvmpipe under Xvfb.
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
     app.window = glfwCreateWindow(app.options.widthPx, app.options.heightPx, "sipscope", nullptr, nullptr);
     if (app.window == nullptr) {
         std::fprintf(stderr, "sipscope-viewer: cannot open an OpenGL 3.0 window\n");
+        ImGui::DestroyContext();
         glfwTerminate();
         return 1;
     }
     glfwMakeContextCurrent(app.window);
     glfwSwapInterval(isTestRun ? 0 : 1);
-
-    IMGUI_CHECKVERSION();
-    ImGui::CreateContext();
-    // Layout and table settings kept beside the aliases file; a test run neither reads nor writes them.
-    const std::string config = isTestRun ? std::string() : configDirectory();
-    app.iniPath = config.empty() ? std::string() : config + "/viewer.ini";
-    ImGui::GetIO().IniFilename = app.iniPath.empty() ? nullptr : app.iniPath.c_str();
     ImGui::StyleColorsDark();
     app.setUpFont();
     ImGui_ImplGlfw_InitForOpenGL(app.window, true);
@@ -370,6 +389,7 @@ int App::run() {
     app.writeTiming();
 
     glfwSetDropCallback(app.window, nullptr);
+    app.keepSettings();   // written by ImGui::DestroyContext below
     app.queries.reset();  // joins; nothing posts to the UiQueue or wakes GLFW after this
     app.workspace.reset();
     ImGui_ImplOpenGL3_Shutdown();

@@ -21,6 +21,8 @@ struct AppOptions {
     std::optional<std::string> filter;          // filter words at start
     std::string aliasesPath;                    // host names; empty: the CLI's default places; "none": no names
     int widthPx = 1280, heightPx = 720;
+    bool isSizeGiven = false;               // --size: else the size kept from the last run, if any
+    bool keepsSettings = false;             // --settings: a test run reads and writes the settings too
     std::optional<std::string> timingPath;  // bench/: frame times and each script step's latency, written here
 };
 

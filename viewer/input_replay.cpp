@@ -62,7 +62,11 @@ void InputReplay::expand(const ScriptStep& step) {
         break;
     case ScriptStep::Kind::Key:
         push(Action::KeyPress);
+        // Released on the very next frame, as a tap: held while the press's answers came in (an inspector query on
+        // a long call), the key repeated, each repeat asked for more, and the step never settled.
+        frame.isTap = true;
         push(Action::KeyRelease);
+        frame.isTap = false;
         break;
     case ScriptStep::Kind::KeyDown: push(Action::KeyPress); break;
     case ScriptStep::Kind::KeyUp: push(Action::KeyRelease); break;
@@ -75,6 +79,8 @@ void InputReplay::expand(const ScriptStep& step) {
         break;
     }
 }
+
+bool InputReplay::isNextTap() const { return !isDone() && m_frames[m_next].isTap; }
 
 std::optional<std::pair<std::string, std::uint64_t>> InputReplay::waited() const {
     if (isDone() || m_frames[m_next].action != Frame::Action::Wait)

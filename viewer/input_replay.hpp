@@ -36,6 +36,9 @@ public:
     // What the next frame waits for (`wait calls N`: "calls" and N), if it is such a step: the app holds the script
     // until what it shows counts that many.
     std::optional<std::pair<std::string, std::uint64_t>> waited() const;
+    // True when the next frame is the release of a key just pressed (`key NAME`): played at once, not once the
+    // press's answers are in (a key held that long would repeat).
+    bool isNextTap() const;
     // The script line of the frame played last (0 before the first), for messages.
     int line() const { return m_line; }
 
@@ -48,7 +51,8 @@ private:
         float x = 0, y = 0;
         int button = 0;
         int key = -1;
-        int count = 0;  // Wait
+        int count = 0;       // Wait
+        bool isTap = false;  // the release of a `key` step: not held until the press settles
         bool ctrl = false, shift = false, alt = false;
         std::string text;
     };

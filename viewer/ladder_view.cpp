@@ -266,6 +266,24 @@ void LadderView::setAliases(const ladder::HostAliases* aliases) {
         m_state->buildModel();
 }
 
+LadderView::Modes LadderView::modes() const {
+    const State& s = *m_state;
+    return {s.timeMode, s.rowMode == ladder::RowMode::Proportional, s.grouping == ladder::ColumnGrouping::Ip,
+            m_isShowingLegs, s.isShowingBrackets};
+}
+
+void LadderView::setModes(const Modes& modes) {
+    State& s = *m_state;
+    s.timeMode = modes.time;
+    s.rowMode = modes.isProportional ? ladder::RowMode::Proportional : ladder::RowMode::Compressed;
+    s.grouping = modes.isPerIp ? ladder::ColumnGrouping::Ip : ladder::ColumnGrouping::Endpoint;
+    m_isShowingLegs = modes.isShowingLegs;
+    s.isShowingBrackets = modes.isShowingBrackets;
+    if (s.call)
+        s.buildModel();
+    s.isLayoutDirty = true;
+}
+
 bool LadderView::hasCall() const { return m_state->call && !m_state->call->calls.empty(); }
 
 void LadderView::selectMessage(std::optional<std::int64_t> id) {

@@ -26,6 +26,14 @@ struct LadderSnapshot;
 class LadderView {
 public:
     enum class TimeMode { Absolute, Delta, SinceStart };
+    // The toggles of the toolbar (t, c, i, l, b), kept between runs (viewer/settings.hpp).
+    struct Modes {
+        TimeMode time = TimeMode::Absolute;
+        bool isProportional = false;
+        bool isPerIp = false;
+        bool isShowingLegs = true;
+        bool isShowingBrackets = false;
+    };
 
     LadderView();
     ~LadderView();
@@ -50,6 +58,9 @@ public:
     bool hasCall() const;
     std::optional<std::int64_t> selectedMessage() const;
     bool isShowingLegs() const { return m_isShowingLegs; }
+    Modes modes() const;
+    // GUI thread, before a call is opened (the legs are read with the call).
+    void setModes(const Modes& modes);
     // The ladder as drawn, for File -> Export: its first call, the model and the column order (hidden columns left
     // out). False when no call is open.
     bool snapshot(LadderSnapshot& out) const;

@@ -14,7 +14,7 @@ namespace {
 constexpr const char* Usage =
     "usage: sipscope-viewer [DB | CAPTURE...] [--db PATH] [--aliases FILE] [--view VIEW] [--select CALL] [--message N] "
     "[--filter TEXT]\n"
-    "                       [--screenshot FILE.png] [--script FILE] [--size WxH] [--frames N]\n"
+    "                       [--screenshot FILE.png] [--script FILE] [--size WxH] [--frames N] [--settings]\n"
     "  DB                 sipscope database to browse (default ./sipscope.db)\n"
     "  CAPTURE...         pcap/pcapng files, imported into --db in the background while the list fills\n"
     "  --db PATH          the database to browse and import into (default ./sipscope.db)\n"
@@ -26,7 +26,9 @@ constexpr const char* Usage =
     "  --screenshot FILE  render, write the window to FILE as PNG, print one JSON line describing it, exit\n"
     "                     (2 when the database cannot be read)\n"
     "  --script FILE      replay the input and checks in FILE (see viewer/input_script.hpp), then exit\n"
-    "  --size WxH         window size in pixels (default 1280x720)\n"
+    "  --size WxH         window size in pixels (default: as the last run left it, else 1280x720)\n"
+    "  --settings         with --screenshot or --script, read and write the settings as a run without them does\n"
+    "                     ($XDG_CONFIG_HOME/sipscope/viewer.ini: window, tables, ladder modes)\n"
     "  --frames N         frames drawn with every answer in before each screenshot or step (default 3)\n"
     "  --timing FILE      write frame times and each script step's latency to FILE (bench/viewer_bench.sh)\n";
 
@@ -73,6 +75,10 @@ bool parseArguments(int argc, char** argv, sipscope::viewer::AppOptions& options
             hasDb = true;
             continue;
         }
+        if (arg == "--settings") {  // the one option without a value
+            options.keepsSettings = true;
+            continue;
+        }
         if (!hasValue)
             return fail(std::string(arg) + " wants a value");
         ++i;
@@ -108,6 +114,7 @@ bool parseArguments(int argc, char** argv, sipscope::viewer::AppOptions& options
                 options.heightPx < 240 || options.widthPx > 8192 || options.heightPx > 8192)
                 return fail("--size wants WIDTHxHEIGHT in pixels, from 320x240 to 8192x8192, not '" +
                             std::string(value) + "'");
+            options.isSizeGiven = true;
         } else if (arg == "--timing") {
             options.timingPath = value;
         } else if (arg == "--frames") {

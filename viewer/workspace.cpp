@@ -516,6 +516,10 @@ bool Workspace::draw() {
     return !w.isQuitAsked;
 }
 
+LadderView::Modes Workspace::ladderModes() const { return m_impl->ladder.modes(); }
+
+void Workspace::setLadderModes(const LadderView::Modes& modes) { m_impl->ladder.setModes(modes); }
+
 std::optional<std::pair<std::int64_t, std::int64_t>> Workspace::followedCall() const {
     const store::CallRow* call = m_impl->isFollowing ? m_impl->list.cursorCall() : nullptr;
     return call ? std::optional(std::pair(call->key, call->startUs)) : std::nullopt;

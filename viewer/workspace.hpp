@@ -5,6 +5,7 @@
 
 #include "viewer/call_data.hpp"
 #include "viewer/frame_report.hpp"
+#include "viewer/ladder_view.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -60,6 +61,9 @@ public:
     std::optional<std::string> takeRequestedDatabase();
 
     FrameReport report() const;
+    // The ladder's toolbar modes, kept between runs; set before start().
+    LadderView::Modes ladderModes() const;
+    void setLadderModes(const LadderView::Modes& modes);
     // With follow on, the key and start (µs since 1970) of the call under the list's cursor, once its row is in: the
     // newest call shown, for --timing's latency of a new call (cheap enough for every frame, unlike report()).
     std::optional<std::pair<std::int64_t, std::int64_t>> followedCall() const;

@@ -22,6 +22,9 @@
 #            the tab's figure (the calls the stats count, the rows of the tables) goes from what `sipscope stats`,
 #            `registrations`, `subscriptions` give before the writer to what they give after it, the viewer not
 #            touched in between.
+#   settings: with --settings and XDG_CONFIG_HOME in WORK_DIR, a run at --size 1000x700 turns the ladder's time to
+#            delta, its rows proportional and its brackets on: $XDG_CONFIG_HOME/sipscope/viewer.ini keeps them; a
+#            second run without --size opens 1000x700 with those modes; a test run without --settings reads nothing.
 #   export:  File -> Export by its keys, each file name typed in the prompt: the ladder of CALL as SVG (xmllint
 #            parses it; one message group per message of the call) and PNG (non-blank, of a ladder's size), CALL as
 #            pcap (tshark reads the call's messages), and the list filtered by FILTER_WORDS as CSV: the bytes of
@@ -470,6 +473,51 @@ elseif(MODE STREQUAL "zoom")
         message(FATAL_ERROR "Ctrl+wheel out must show more arrows again (${rows_in} -> ${rows_out})")
     endif()
     check_png("${WORK_DIR}/zoomed.png")
+elseif(MODE STREQUAL "settings")
+    set(config "${WORK_DIR}/config")
+    function(run_with_config json_var)
+        execute_process(COMMAND "${CMAKE_COMMAND}" -E env "XDG_CONFIG_HOME=${config}"
+            "${XVFB_RUN}" -a "${VIEWER}" "${db}" --aliases none --select "${CALL}" --view ladder ${ARGN}
+            TIMEOUT 120 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+        message("sipscope-viewer ${ARGN}: exit ${rc}\n${out}${err}")
+        expect_equal("exit code" "${rc}" "0")
+        string(REGEX MATCH "{\"view\":[^\n]*" json "${out}")
+        set(${json_var} "${json}" PARENT_SCOPE)
+    endfunction()
+    file(WRITE "${WORK_DIR}/modes.script" "text tcb\ndump\n")
+    run_with_config(changed --settings --size 1000x700 --script "${WORK_DIR}/modes.script")
+    string(JSON got GET "${changed}" time_mode)
+    expect_equal("time mode after t" "${got}" "delta")
+    set(ini "${config}/sipscope/viewer.ini")
+    if(NOT EXISTS "${ini}")
+        message(FATAL_ERROR "no ${ini} after a run with --settings")
+    endif()
+    file(READ "${ini}" ini_text)
+    foreach(line IN ITEMS "[Sipscope][Viewer]" "size=1000x700" "time=delta" "rows=proportional" "brackets=on")
+        string(FIND "${ini_text}" "${line}\n" at)
+        if(at EQUAL -1)
+            message(FATAL_ERROR "${ini} has no line '${line}':\n${ini_text}")
+        endif()
+    endforeach()
+    file(WRITE "${WORK_DIR}/again.script" "screenshot ${WORK_DIR}/again.png\ndump\n")
+    run_with_config(again --settings --script "${WORK_DIR}/again.script")
+    string(JSON got GET "${again}" time_mode)
+    expect_equal("time mode kept" "${got}" "delta")
+    string(JSON got GET "${again}" row_mode)
+    expect_equal("row mode kept" "${got}" "proportional")
+    string(JSON got GET "${again}" brackets)
+    if(got EQUAL 0)
+        message(FATAL_ERROR "the brackets were kept on, but none are drawn")
+    endif()
+    file(READ "${WORK_DIR}/again.png" header LIMIT 24 HEX)
+    string(SUBSTRING "${header}" 32 8 width_hex)
+    string(SUBSTRING "${header}" 40 8 height_hex)
+    math(EXPR width "0x${width_hex}")
+    math(EXPR height "0x${height_hex}")
+    expect_equal("window size kept" "${width}x${height}" "1000x700")
+    run_with_config(plain --script "${WORK_DIR}/again.script")
+    string(JSON got GET "${plain}" time_mode)
+    expect_equal("time mode of a test run without --settings" "${got}" "absolute")
 elseif(MODE STREQUAL "export")
     set(svg "${WORK_DIR}/ladder.svg")
     set(png "${WORK_DIR}/ladder.png")
