@@ -414,7 +414,8 @@ void LadderView::draw(bool hasFocus) {
     if (ImGui::SmallButton("+"))
         s.setZoom(s.zoom * ZoomStep, viewHeight);
     ImGui::SameLine();
-    ImGui::TextDisabled("%zu messages, %zu columns  (keys: F1)", s.layout.arrows.size(), s.layout.columns.size());
+    ImGui::TextDisabled("%zu messages, %zu columns", s.layout.arrows.size(),
+                        s.layout.columns.size());  // F1: the status bar
     if (s.isLayoutDirty)
         s.layOut();
 
