@@ -1,7 +1,10 @@
 // Text forms of transports, addresses and endpoints, as the JSON output and the ladder print them.
 #include "capture/packet.hpp"
 
+#include <arpa/inet.h>
+
 #include <cstdio>
+#include <cstring>
 
 namespace sipscope::capture {
 
@@ -89,6 +92,85 @@ std::string IpAddress::toString() const { return version == 6 ? ipv6Text(bytes) 
 std::string Endpoint::toString() const {
     std::string text = ip.version == 6 ? "[" + ip.toString() + "]" : ip.toString();
     return text + ":" + std::to_string(port);
+}
+
+std::string Host::toString() const { return port ? Endpoint{ip, *port}.toString() : ip.toString(); }
+
+std::optional<IpAddress> parseIpAddress(std::string_view text) {
+    // inet_pton reads exactly the dotted quad (no octal, no leading zeros, four parts) and RFC 4291 §2.2's IPv6 text;
+    // it wants a terminated string, copied here without allocating (the longest IPv6 text has 45 characters).
+    char copy[INET6_ADDRSTRLEN];
+    if (text.empty() || text.size() >= sizeof copy)
+        return std::nullopt;
+    std::memcpy(copy, text.data(), text.size());
+    copy[text.size()] = '\0';
+    IpAddress address;
+    if (inet_pton(AF_INET, copy, address.bytes.data()) == 1) {
+        address.version = 4;
+        return address;
+    }
+    address.bytes = {};
+    if (inet_pton(AF_INET6, copy, address.bytes.data()) == 1) {
+        address.version = 6;
+        return address;
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+// A decimal port 0..65535: one to five digits.
+std::optional<std::uint16_t> parsePort(std::string_view text) {
+    if (text.empty() || text.size() > 5)
+        return std::nullopt;
+    std::uint32_t value = 0;
+    for (const char c : text) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        value = value * 10 + static_cast<std::uint32_t>(c - '0');
+    }
+    if (value > 65535)
+        return std::nullopt;
+    return static_cast<std::uint16_t>(value);
+}
+
+}  // namespace
+
+std::optional<Host> parseHost(std::string_view text) {
+    if (!text.empty() && text.front() == '[') {
+        // "[v6]" or "[v6]:port": brackets hold an IPv6 address only.
+        const auto close = text.find(']');
+        if (close == std::string_view::npos)
+            return std::nullopt;
+        const auto ip = parseIpAddress(text.substr(1, close - 1));
+        if (!ip || ip->version != 6)
+            return std::nullopt;
+        const std::string_view rest = text.substr(close + 1);
+        if (rest.empty())
+            return Host{*ip, std::nullopt};
+        const auto port = rest.front() == ':' ? parsePort(rest.substr(1)) : std::nullopt;
+        if (!port)
+            return std::nullopt;
+        return Host{*ip, port};
+    }
+    if (const auto ip = parseIpAddress(text))
+        return Host{*ip, std::nullopt};  // a dotted quad, or a bare IPv6 address
+    // "ip:port": an IPv4 address (an IPv6 one with a port is bracketed).
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos)
+        return std::nullopt;
+    const auto ip = parseIpAddress(text.substr(0, colon));
+    const auto port = parsePort(text.substr(colon + 1));
+    if (!ip || ip->version != 4 || !port)
+        return std::nullopt;
+    return Host{*ip, port};
+}
+
+std::optional<Endpoint> parseEndpoint(std::string_view text) {
+    const auto host = parseHost(text);
+    if (!host || !host->port)
+        return std::nullopt;
+    return Endpoint{host->ip, *host->port};
 }
 
 }  // namespace sipscope::capture

@@ -4,6 +4,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,24 @@ struct Endpoint {
     std::string toString() const;  // "10.0.0.1:5060", "[2001:db8::1]:5060"
     auto operator<=>(const Endpoint&) const = default;
 };
+
+// A host as a user names one (an aliases file, a --host filter): an address, with a port or for every port.
+struct Host {
+    IpAddress ip;
+    std::optional<std::uint16_t> port;  // empty: every port of `ip`
+
+    std::string toString() const;  // Endpoint::toString with a port, IpAddress::toString without
+    auto operator<=>(const Host&) const = default;
+};
+
+// The one parser of address text, the inverse of the toString functions above; nullopt for anything else.
+// parseIpAddress: a dotted quad, or an IPv6 address in any spelling RFC 4291 §2.2 allows (RFC 5952's or not), without
+// brackets. parseEndpoint: "ip:port" or "[v6]:port", the port 0..65535 in decimal (a bare IPv6 address has none: its
+// last group is no port). parseHost: either of them, or "[v6]" (10.0.0.1, 10.0.0.1:5060, 2001:db8::1,
+// [2001:db8::1], [2001:db8::1]:5060). None allocates; none accepts spaces.
+std::optional<IpAddress> parseIpAddress(std::string_view text);
+std::optional<Endpoint> parseEndpoint(std::string_view text);
+std::optional<Host> parseHost(std::string_view text);
 
 // Link types we may meet, numbered as LINKTYPE_* in the pcap/pcapng specifications.
 enum class LinkType : std::uint32_t {

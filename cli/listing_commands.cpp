@@ -20,8 +20,8 @@ using exports::callRow;
 Row messageRow(const store::MessageRow& message, bool withText) {
     Row row;
     row["ts"] = isoTimestamp(message.timestampUs);
-    row["src"] = message.src;
-    row["dst"] = message.dst;
+    row["src"] = message.src.toString();
+    row["dst"] = message.dst.toString();
     row["transport"] = capture::transportName(message.transport);
     row["call_id"] = message.callId ? Row(*message.callId) : Row();
     if (message.method)
@@ -210,8 +210,8 @@ int runRegistrations(const ListingOptions& options, std::ostream& out) {
         row["status"] = r.status;
         row["delay_ms"] = static_cast<double>(r.responseUs - r.requestUs) / 1000.0;
         row["bindings"] = r.bindings.empty() ? Row() : Row(r.bindings);
-        row["src"] = r.src;
-        row["dst"] = r.dst;
+        row["src"] = exports::endpointValue(r.src);
+        row["dst"] = exports::endpointValue(r.dst);
         row["call_id"] = r.callId;
         rows.push_back(std::move(row));
     }
@@ -256,8 +256,8 @@ int runSubscriptions(const ListingOptions& options, std::ostream& out) {
         row["etag"] = text(s.etag);
         row["if_match"] = text(s.ifMatch);
         row["terminated"] = s.terminatedUs ? Row(isoTimestamp(s.terminatedUs)) : Row();
-        row["src"] = s.src;
-        row["dst"] = s.dst;
+        row["src"] = exports::endpointValue(s.src);
+        row["dst"] = exports::endpointValue(s.dst);
         row["call_id"] = s.callId;
         rows.push_back(std::move(row));
     }

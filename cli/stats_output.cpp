@@ -98,7 +98,7 @@ void printStats(std::ostream& out, Format format, const store::Stats& stats, std
         row["top_talkers"] = Row::array();
         for (std::size_t i = 0; i < talkers; ++i) {
             const store::HostStats& host = stats.hosts[i];
-            row["top_talkers"].push_back({{"host", host.host},
+            row["top_talkers"].push_back({{"host", host.host.toString()},
                                           {"messages", host.sent + host.received},
                                           {"sent", host.sent},
                                           {"received", host.received}});
@@ -146,7 +146,7 @@ void printStats(std::ostream& out, Format format, const store::Stats& stats, std
     for (const auto& [side, count] : stats.endedBy)
         add("ended by", side, count);
     for (std::size_t i = 0; i < talkers; ++i)
-        add("top talker", stats.hosts[i].host, stats.hosts[i].sent + stats.hosts[i].received);
+        add("top talker", stats.hosts[i].host.toString(), stats.hosts[i].sent + stats.hosts[i].received);
     for (std::size_t i = 0; i < failures; ++i) {
         const store::FailureCount& failure = stats.failures[i];
         add("top failure", std::to_string(failure.status) + (failure.reason.empty() ? "" : " " + failure.reason),
@@ -188,7 +188,7 @@ void printHostStats(std::ostream& out, Format format, const std::vector<store::H
     std::vector<Row> rows;
     for (const store::HostStats& host : hosts.empty() ? std::vector<store::HostStats>(1) : hosts) {
         Row row;
-        row["host"] = host.host;
+        row["host"] = host.host.toString();
         row["messages"] = host.sent + host.received;
         row["sent"] = host.sent;
         row["received"] = host.received;

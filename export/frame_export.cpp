@@ -2,8 +2,6 @@
 // SCTP (RFC 9260, CRC32c checksum). Every checksum is computed, so tshark reports none as bad.
 #include "export/frame_export.hpp"
 
-#include <arpa/inet.h>
-
 #include <array>
 #include <map>
 
@@ -19,35 +17,9 @@ constexpr std::size_t MaxIpPayloadBytes = 65535 - 60;  // fits an IPv4 total len
 constexpr std::uint8_t ProtocolTcp = 6, ProtocolUdp = 17, ProtocolSctp = 132;
 constexpr std::uint8_t TcpSyn = 0x02, TcpPush = 0x08, TcpAck = 0x10;
 
-struct Address {
-    int family = 0;  // 4 or 6
-    std::array<std::uint8_t, 16> bytes{};
-    std::uint16_t port = 0;
-    std::size_t size() const { return family == 4 ? 4 : 16; }
-};
-
-// "ip:port" or "[v6]:port".
-bool parseEndpoint(const std::string& text, Address& address) {
-    const auto colon = text.rfind(':');
-    if (colon == std::string::npos || colon + 1 >= text.size() || colon + 6 < text.size())
-        return false;
-    unsigned port = 0;
-    for (std::size_t i = colon + 1; i < text.size(); ++i) {
-        if (text[i] < '0' || text[i] > '9')
-            return false;
-        port = port * 10 + static_cast<unsigned>(text[i] - '0');
-    }
-    if (port > 65535)
-        return false;
-    address.port = static_cast<std::uint16_t>(port);
-    std::string host = text.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-        host = host.substr(1, host.size() - 2);
-        address.family = 6;
-        return inet_pton(AF_INET6, host.c_str(), address.bytes.data()) == 1;
-    }
-    address.family = 4;
-    return inet_pton(AF_INET, host.c_str(), address.bytes.data()) == 1;
+// The address bytes of an endpoint as they go on the wire: 4 for IPv4, 16 for IPv6.
+std::string_view addressBytes(const capture::Endpoint& endpoint) {
+    return {reinterpret_cast<const char*>(endpoint.ip.bytes.data()), endpoint.ip.version == 4 ? 4u : 16u};
 }
 
 void put16(std::string& out, std::uint16_t value) {
@@ -115,12 +87,12 @@ public:
 
     // `transportBytes`: the UDP/TCP/SCTP header and payload, its checksum field at `checksumAt` (or npos for
     // SCTP, whose checksum is already in place).
-    void write(std::int64_t timestampUs, const Address& src, const Address& dst, std::uint8_t protocol,
-               std::string transportBytes, std::size_t checksumAt) {
+    void write(std::int64_t timestampUs, const capture::Endpoint& src, const capture::Endpoint& dst,
+               std::uint8_t protocol, std::string transportBytes, std::size_t checksumAt) {
         if (checksumAt != std::string::npos) {
             // Pseudo-header: addresses, protocol, length (RFC 768, RFC 9293 §3.1, RFC 8200 §8.1).
-            std::uint32_t sum = sumWords(std::string_view(reinterpret_cast<const char*>(src.bytes.data()), src.size()));
-            sum = sumWords(std::string_view(reinterpret_cast<const char*>(dst.bytes.data()), dst.size()), sum);
+            std::uint32_t sum = sumWords(addressBytes(src));
+            sum = sumWords(addressBytes(dst), sum);
             sum += protocol;
             sum += static_cast<std::uint32_t>(transportBytes.size() & 0xffff);
             sum += static_cast<std::uint32_t>(transportBytes.size() >> 16);
@@ -131,15 +103,14 @@ public:
         }
         std::string frame;
         frame.reserve(14 + 40 + transportBytes.size());
-        auto mac = [&frame](const Address& address) {  // locally administered, from the address's last bytes
+        auto mac = [&frame](const capture::Endpoint& address) {  // locally administered, from the address's last bytes
             frame += '\x02';
             frame += '\x00';
-            for (std::size_t i = address.size() - 4; i < address.size(); ++i)
-                frame += static_cast<char>(address.bytes[i]);
+            frame += addressBytes(address).substr(addressBytes(address).size() - 4);
         };
         mac(dst);
         mac(src);
-        if (src.family == 4) {
+        if (src.ip.version == 4) {
             put16(frame, 0x0800);
             const std::size_t ip = frame.size();
             frame += '\x45';
@@ -150,8 +121,8 @@ public:
             frame += '\x40';       // TTL 64
             frame += static_cast<char>(protocol);
             put16(frame, 0);
-            frame.append(reinterpret_cast<const char*>(src.bytes.data()), 4);
-            frame.append(reinterpret_cast<const char*>(dst.bytes.data()), 4);
+            frame += addressBytes(src);
+            frame += addressBytes(dst);
             set16(frame, ip + 10, finish(sumWords(std::string_view(frame).substr(ip, 20))));
         } else {
             put16(frame, 0x86dd);
@@ -159,8 +130,8 @@ public:
             put16(frame, static_cast<std::uint16_t>(transportBytes.size()));
             frame += static_cast<char>(protocol);
             frame += '\x40';  // hop limit 64
-            frame.append(reinterpret_cast<const char*>(src.bytes.data()), 16);
-            frame.append(reinterpret_cast<const char*>(dst.bytes.data()), 16);
+            frame += addressBytes(src);
+            frame += addressBytes(dst);
         }
         frame += transportBytes;
         // The format's seconds are an unsigned 32-bit count (1970 to 2106, as tshark and our reader take them);
@@ -186,7 +157,7 @@ private:
     std::uint16_t m_ipId = 1;
 };
 
-std::string udpBytes(const Address& src, const Address& dst, std::string_view payload) {
+std::string udpBytes(const capture::Endpoint& src, const capture::Endpoint& dst, std::string_view payload) {
     std::string bytes;
     put16(bytes, src.port);
     put16(bytes, dst.port);
@@ -196,8 +167,8 @@ std::string udpBytes(const Address& src, const Address& dst, std::string_view pa
     return bytes;
 }
 
-std::string tcpBytes(const Address& src, const Address& dst, std::uint32_t sequence, std::uint32_t acknowledgement,
-                     std::uint8_t flags, std::string_view payload) {
+std::string tcpBytes(const capture::Endpoint& src, const capture::Endpoint& dst, std::uint32_t sequence,
+                     std::uint32_t acknowledgement, std::uint8_t flags, std::string_view payload) {
     std::string bytes;
     put16(bytes, src.port);
     put16(bytes, dst.port);
@@ -213,9 +184,9 @@ std::string tcpBytes(const Address& src, const Address& dst, std::uint32_t seque
 }
 
 // Key of one direction of a connection or association.
-std::string flowKey(const Address& src, const Address& dst) {
-    std::string key(reinterpret_cast<const char*>(src.bytes.data()), src.size());
-    key.append(reinterpret_cast<const char*>(dst.bytes.data()), dst.size());
+std::string flowKey(const capture::Endpoint& src, const capture::Endpoint& dst) {
+    std::string key(addressBytes(src));
+    key += addressBytes(dst);
     put16(key, src.port);
     put16(key, dst.port);
     return key;
@@ -273,10 +244,11 @@ void PcapExporter::add(const store::MessageRow& message) {
     auto& tcp = m_state->tcp;
     auto& sctp = m_state->sctp;
     std::uint32_t& nextInitialSequence = m_state->nextInitialSequence;
-    Address src, dst;
-    if (!parseEndpoint(message.src, src) || !parseEndpoint(message.dst, dst) || src.family != dst.family) {
-        skip(report, "message " + std::to_string(message.id) + ": addresses '" + message.src + "' -> '" + message.dst +
-                         "' cannot be written as IP");
+    const capture::Endpoint& src = message.src;
+    const capture::Endpoint& dst = message.dst;
+    if (src.ip.version != dst.ip.version) {
+        skip(report, "message " + std::to_string(message.id) + ": addresses " + src.toString() + " -> " +
+                         dst.toString() + " are of two IP versions: no one packet carries both");
         return;
     }
     const std::string_view text = message.text;

@@ -23,6 +23,10 @@ std::string csvField(const std::string& text) {
 
 }  // namespace
 
+Row endpointValue(const std::optional<capture::Endpoint>& endpoint) {
+    return endpoint ? Row(endpoint->toString()) : Row();
+}
+
 Row callRow(const store::CallRow& call) {
     using ladder::isoTimestamp;
     Row row;
@@ -40,8 +44,8 @@ Row callRow(const store::CallRow& call) {
     row["messages"] = call.messages;
     row["dialogs"] = call.dialogs;
     row["retransmissions"] = call.retransmissions;
-    row["src"] = call.src.empty() ? Row() : Row(call.src);
-    row["dst"] = call.dst.empty() ? Row() : Row(call.dst);
+    row["src"] = endpointValue(call.src);
+    row["dst"] = endpointValue(call.dst);
     row["key"] = call.key;
     auto ms = [](std::int64_t from, std::int64_t to) {
         return from && to ? Row(static_cast<double>(to - from) / 1000.0) : Row();

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -14,6 +15,9 @@
 namespace sipscope::exports {
 
 using Row = nlohmann::ordered_json;
+
+// An endpoint as every listing writes it: "10.0.0.1:5060", "[2001:db8::1]:5060"; null when the row has none.
+Row endpointValue(const std::optional<capture::Endpoint>& endpoint);
 
 // One call as the row `sipscope calls` lists: every field DESIGN.md documents for it, in its order.
 Row callRow(const store::CallRow& call);

@@ -1,10 +1,8 @@
-// Alias files: one "ADDRESS = NAME" per line. Addresses are made canonical (inet_ntop) so that any spelling of an
-// IPv6 address matches the store's.
+// Alias files: one "ADDRESS = NAME" per line, each address read as a value (capture::parseHost), so any spelling of
+// an IPv6 address names the same host.
 #include "ladder/host_aliases.hpp"
 
 #include "common/error.hpp"
-
-#include <arpa/inet.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -21,58 +19,6 @@ std::string_view trim(std::string_view text) {
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
         text.remove_suffix(1);
     return text;
-}
-
-// Canonical text of an IP address, or nullopt.
-std::optional<std::string> canonicalIp(std::string_view text, bool& isV6) {
-    const std::string copy(text);
-    unsigned char bytes[16];
-    char buffer[INET6_ADDRSTRLEN];
-    if (inet_pton(AF_INET, copy.c_str(), bytes) == 1) {
-        isV6 = false;
-        return std::string(inet_ntop(AF_INET, bytes, buffer, sizeof buffer));
-    }
-    if (inet_pton(AF_INET6, copy.c_str(), bytes) == 1) {
-        isV6 = true;
-        return std::string(inet_ntop(AF_INET6, bytes, buffer, sizeof buffer));
-    }
-    return std::nullopt;
-}
-
-// "ip", "ip:port", "v6", "[v6]", "[v6]:port" made canonical; nullopt when it is none of them.
-std::optional<std::string> canonicalEndpoint(std::string_view text) {
-    bool isV6 = false;
-    if (auto ip = canonicalIp(text, isV6))
-        return ip;
-    std::string_view host = text;
-    std::string_view port;
-    if (!text.empty() && text.front() == '[') {
-        const auto close = text.find(']');
-        if (close == std::string_view::npos)
-            return std::nullopt;
-        host = text.substr(1, close - 1);
-        if (close + 1 < text.size()) {
-            if (text[close + 1] != ':')
-                return std::nullopt;
-            port = text.substr(close + 2);
-        }
-    } else {
-        const auto colon = text.rfind(':');
-        if (colon == std::string_view::npos)
-            return std::nullopt;
-        host = text.substr(0, colon);
-        port = text.substr(colon + 1);
-    }
-    auto ip = canonicalIp(host, isV6);
-    if (!ip)
-        return std::nullopt;
-    if (port.empty())
-        return ip;
-    if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos ||
-        std::atoi(std::string(port).c_str()) > 65535)
-        return std::nullopt;
-    const std::string portText = std::to_string(std::atoi(std::string(port).c_str()));
-    return isV6 ? "[" + *ip + "]:" + portText : *ip + ":" + portText;
 }
 
 }  // namespace
@@ -94,7 +40,7 @@ HostAliases HostAliases::parse(std::string_view text, const std::string& fileNam
         const auto equals = line.find('=');
         if (equals == std::string_view::npos)
             throw Error(where + "expected 'ADDRESS = NAME' (e.g. 10.0.0.1:5060 = sbc-a)");
-        const auto address = canonicalEndpoint(trim(line.substr(0, equals)));
+        const auto address = capture::parseHost(trim(line.substr(0, equals)));
         if (!address)
             throw Error(where + "'" + std::string(trim(line.substr(0, equals))) +
                         "' is not an address: use 10.0.0.1, 10.0.0.1:5060, 2001:db8::1 or [2001:db8::1]:5060");
@@ -135,33 +81,19 @@ std::string HostAliases::defaultPath() {
     return std::filesystem::is_regular_file(path, ignored) ? path.string() : std::string();
 }
 
-bool HostAliases::rename(std::string_view address, std::string name) {
-    const std::optional<std::string> canonical = canonicalEndpoint(trim(address));
-    if (!canonical)
-        return false;
+void HostAliases::rename(const capture::Host& host, std::string name) {
     if (name.empty())
-        m_names.erase(*canonical);
+        m_names.erase(host);
     else
-        m_names[*canonical] = name.substr(0, MaxNameBytes);
-    return true;
+        m_names[host] = name.substr(0, MaxNameBytes);
 }
 
-std::string HostAliases::lookup(const std::string& endpoint) const {
-    if (m_names.empty())
-        return {};
-    const auto canonical = canonicalEndpoint(endpoint);
-    if (!canonical)
-        return {};
-    if (const auto it = m_names.find(*canonical); it != m_names.end())
+std::string HostAliases::lookup(const capture::Host& host) const {
+    if (const auto it = m_names.find(host); it != m_names.end())
         return it->second;
-    // The address alone.
-    std::string ip = *canonical;
-    if (!ip.empty() && ip.front() == '[')
-        ip = ip.substr(1, ip.find(']') - 1);
-    else if (ip.find(':') != std::string::npos && ip.find(':') == ip.rfind(':'))
-        ip = ip.substr(0, ip.find(':'));
-    if (const auto it = m_names.find(ip); it != m_names.end())
-        return it->second;
+    if (host.port)  // the address alone
+        if (const auto it = m_names.find(capture::Host{host.ip, std::nullopt}); it != m_names.end())
+            return it->second;
     return {};
 }
 

@@ -14,18 +14,11 @@ namespace sipscope::ladder {
 
 namespace {
 
-std::string hostOf(const std::string& endpoint, ColumnGrouping grouping) {
-    if (grouping == ColumnGrouping::Endpoint)
-        return endpoint;
-    const auto colon = endpoint.rfind(':');
-    if (colon == std::string::npos)
-        return endpoint;
-    std::string ip = endpoint.substr(0, colon);
-    if (ip.size() > 2 && ip.front() == '[' && ip.back() == ']')
-        ip = ip.substr(1, ip.size() - 2);
-    else if (ip.find(':') != std::string::npos)
-        return endpoint;  // a bare IPv6 address: its last group is no port
-    return ip;
+// The column a message's endpoint is drawn in: the endpoint itself, or its address with every port.
+capture::Host columnAddress(const capture::Endpoint& endpoint, ColumnGrouping grouping) {
+    if (grouping == ColumnGrouping::Ip)
+        return {endpoint.ip, std::nullopt};
+    return {endpoint.ip, endpoint.port};
 }
 
 // Lanes for the brackets: each transaction takes the lowest lane free at its first arrow.
@@ -148,17 +141,18 @@ std::string labelOf(const Arrow& arrow, bool withLegNumber) {
 
 Model buildModel(const std::vector<store::MessageRow>& messages, const ModelOptions& options) {
     Model model;
-    std::unordered_map<std::string, std::size_t> columnOf;
-    auto column = [&](const std::string& endpoint) {
-        std::string host = printableText(hostOf(endpoint, options.grouping));
-        if (const auto it = columnOf.find(host); it != columnOf.end())
+    std::map<capture::Host, std::size_t> columnOf;
+    auto column = [&](const capture::Endpoint& endpoint) {
+        const capture::Host address = columnAddress(endpoint, options.grouping);
+        if (const auto it = columnOf.find(address); it != columnOf.end())
             return it->second;
         Column added;
+        added.address = address;
+        added.host = address.toString();
         if (options.aliases)
-            added.alias = printableText(options.aliases->lookup(hostOf(endpoint, options.grouping)));
-        added.host = host;
+            added.alias = printableText(options.aliases->lookup(address));
         model.columns.push_back(std::move(added));
-        columnOf.emplace(std::move(host), model.columns.size() - 1);
+        columnOf.emplace(address, model.columns.size() - 1);
         return model.columns.size() - 1;
     };
 

@@ -24,7 +24,7 @@ class HostAliases;
 
 using SdpRole = decode::SdpRole;  // None, Offer, Answer: the role the correlator stored, never recomputed
 
-enum class ColumnGrouping { Endpoint, Ip };  // a column per "ip:port", or per IP with every port of it merged
+enum class ColumnGrouping { Endpoint, Ip };  // a column per endpoint, or per IP address with every port of it merged
 enum class Direction { Right, Left, Self };  // on screen, in model column order; Self: a host sends to itself
 
 // What colours an arrow. Requests are one class; responses by their status class; Unknown: neither was read.
@@ -47,8 +47,9 @@ std::string hexColor(Rgb color);
 
 // A host: one lifeline.
 struct Column {
-    std::string host;   // "ip:port" ("[v6]:port"), or "ip" with ColumnGrouping::Ip; printable
-    std::string alias;  // its name from the aliases file, printable; empty when it has none
+    capture::Host address;  // the endpoint, or with ColumnGrouping::Ip the address alone (no port): what groups
+    std::string host;       // its text (capture::Host::toString): "ip:port", "[v6]:port", or "ip"
+    std::string alias;      // its name from the aliases file, printable; empty when it has none
 };
 
 // "alias (host)", or the host alone: the one-line name of a column in the exports.

@@ -1,7 +1,7 @@
 // Filter values and filter-bar words: each checked against what the filter accepts, errors that say what was expected.
 #include "store/filter_parse.hpp"
 
-#include <arpa/inet.h>
+#include "capture/packet.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -189,48 +189,11 @@ Parsed<std::string> parseEventPackage(std::string_view text) {
 }
 
 Parsed<std::string> parseHost(std::string_view text) {
-    const char* expected =
-        "a host: an IP address, ip:port, or [IPv6]:port (10.0.0.1, 10.0.0.1:5060, [2001:db8::1]:5060)";
-    std::string_view address = text;
-    std::optional<int> port;
-    bool bracketed = false;
-    if (!text.empty() && text.front() == '[') {
-        const std::size_t close = text.find(']');
-        if (close == std::string_view::npos)
-            return failure<std::string>(text, expected);
-        address = text.substr(1, close - 1);
-        bracketed = true;
-        std::string_view rest = text.substr(close + 1);
-        if (!rest.empty()) {
-            int value = 0;
-            if (rest.front() != ':' || !wholeNumber(rest.substr(1), value, 5) || value > 65535)
-                return failure<std::string>(text, expected);
-            port = value;
-        }
-    } else if (std::count(text.begin(), text.end(), ':') == 1) {
-        const std::size_t colon = text.find(':');
-        int value = 0;
-        if (!wholeNumber(text.substr(colon + 1), value, 5) || value > 65535)
-            return failure<std::string>(text, expected);
-        address = text.substr(0, colon);
-        port = value;
-    }
-    const std::string copy(address);
-    char canonical[INET6_ADDRSTRLEN] = {};
-    unsigned char bytes[16];
-    const bool isV4 = !bracketed && inet_pton(AF_INET, copy.c_str(), bytes) == 1;
-    if (isV4 || inet_pton(AF_INET6, copy.c_str(), bytes) == 1) {
-        inet_ntop(isV4 ? AF_INET : AF_INET6, bytes, canonical, sizeof canonical);
-        std::string value;
-        if (!port) {
-            value.append(canonical);
-        } else {
-            value.append(isV4 ? "" : "[").append(canonical).append(isV4 ? ":" : "]:");
-            value.append(std::to_string(*port));
-        }
-        return {value, {}};
-    }
-    return failure<std::string>(text, expected);
+    // capture's one parser of address text; the value is written as the store writes endpoints (Host::toString).
+    if (const auto host = capture::parseHost(text))
+        return {host->toString(), {}};
+    return failure<std::string>(
+        text, "a host: an IP address, ip:port, or [IPv6]:port (10.0.0.1, 10.0.0.1:5060, [2001:db8::1]:5060)");
 }
 
 Parsed<std::int64_t> parseTime(std::string_view text, TimeBound bound) {

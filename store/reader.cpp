@@ -47,27 +47,30 @@ private:
 
 constexpr const char* CallColumns =
     "SELECT c.id, c.call_id, c.start_us, c.end_us, c.from_uri, c.from_user, c.to_uri, c.to_user, "
-    "mt.text, c.state, c.status, c.messages, c.dialogs, c.retransmissions, s.text, d.text, c.attempt_us, "
+    "mt.text, c.state, c.status, c.messages, c.dialogs, c.retransmissions, c.src_id, c.dst_id, c.attempt_us, "
     "c.first_provisional_us, c.final_us, c.answered_us, c.bye_us, c.bye_answered_us, c.ended_by, c.reason, "
     "c.early_media, c.reinvites, c.holds, c.resumes, c.glare, c.kind FROM calls c "
     "LEFT JOIN strings mt ON mt.id = c.method_id LEFT JOIN endpoints s ON s.id = c.src_id "
     "LEFT JOIN endpoints d ON d.id = c.dst_id";
 
 // A row of CallColumns, its fields in the order of the SELECT.
-CallRow readCall(const Statement& stmt) {
+CallRow readCall(const Statement& stmt, detail::EndpointCache& endpoints) {
     CallRow row;
-    std::string state, kind;  // as stored; the row holds their enums
+    std::string state, kind;                   // as stored; the row holds their enums
+    std::optional<std::int64_t> srcId, dstId;  // endpoints.id; the row holds the endpoints
     stmt.readRow(row.key, row.callId, row.startUs, row.endUs, row.fromUri, row.fromUser, row.toUri, row.toUser,
-                 row.method, state, row.status, row.messages, row.dialogs, row.retransmissions, row.src, row.dst,
+                 row.method, state, row.status, row.messages, row.dialogs, row.retransmissions, srcId, dstId,
                  row.attemptUs, row.firstProvisionalUs, row.finalUs, row.answeredUs, row.byeUs, row.byeAnsweredUs,
                  row.endedBy, row.reason, row.hasEarlyMedia, row.reinvites, row.holds, row.resumes, row.hasGlare, kind);
     row.state = detail::callStateOf(state);
     row.kind = detail::callKindOf(kind);
+    row.src = endpoints.getOptional(srcId);
+    row.dst = endpoints.getOptional(dstId);
     return row;
 }
 
 constexpr const char* MessageColumns =
-    "SELECT m.id, m.ts_us, s.text, d.text, m.transport, c.call_id, mt.text, m.status, r.text, m.cseq, cm.text, "
+    "SELECT m.id, m.ts_us, m.src_id, m.dst_id, m.transport, c.call_id, mt.text, m.status, r.text, m.cseq, cm.text, "
     "m.flags, e.text, m.error_offset, m.frame, m.block_id, m.block_offset, m.length, m.transaction_key "
     "FROM messages m "
     "JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
@@ -85,7 +88,7 @@ constexpr const char* MessageOrder = " ORDER BY m.ts_us, m.id";
 }  // namespace
 
 struct Reader::Impl {
-    explicit Impl(const std::string& path) : db(path, Database::Mode::ReadOnly) {}
+    explicit Impl(const std::string& path) : db(path, Database::Mode::ReadOnly), endpoints(db.handle()) {}
 
     // Each call's capture: the one of its first message in time (one lookup per call, unless the database holds
     // one capture).
@@ -117,7 +120,8 @@ struct Reader::Impl {
         }
     }
     Database db;
-    detail::TextBlockReader texts;  // keeps the last block read: a call's messages are usually in one
+    detail::EndpointCache endpoints;  // every row's endpoints, by endpoints.id
+    detail::TextBlockReader texts;    // keeps the last block read: a call's messages are usually in one
 
     std::string readText(std::int64_t blockId, std::int64_t offset, std::int64_t length) {
         return texts.read(db.handle(), blockId, offset, length);
@@ -128,8 +132,8 @@ struct Reader::Impl {
         MessageRow row;
         row.id = stmt.columnInt(0);
         row.timestampUs = stmt.columnInt(1);
-        row.src = stmt.columnText(2);
-        row.dst = stmt.columnText(3);
+        row.src = endpoints.get(stmt.columnInt(2));
+        row.dst = endpoints.get(stmt.columnInt(3));
         row.transport = detail::transportOf(stmt.columnInt(4));
         row.callId = stmt.columnOptionalText(5);
         row.method = stmt.columnOptionalText(6);
@@ -168,7 +172,7 @@ std::vector<CallRow> Reader::calls(const Filter& filter) const {
     where.bind(stmt, index);
     std::vector<CallRow> rows;
     while (stmt.step())
-        rows.push_back(readCall(stmt));
+        rows.push_back(readCall(stmt, m_impl->endpoints));
     detail::fillLegs(m_impl->db.handle(), rows);
     m_impl->fillCaptures(rows);
     return rows;
@@ -246,7 +250,7 @@ std::vector<CallRow> Reader::callPageFrom(const Filter& filter, const std::strin
     stmt.bindInt(index, static_cast<std::int64_t>(skip));
     std::vector<CallRow> rows;
     while (stmt.step())
-        rows.push_back(readCall(stmt));
+        rows.push_back(readCall(stmt, m_impl->endpoints));
     if (isBackward)
         std::reverse(rows.begin(), rows.end());
     detail::fillLegs(m_impl->db.handle(), rows);
@@ -348,9 +352,9 @@ std::optional<CallRow> Reader::findCall(const std::string& idOrKey) const {
 
 std::vector<CallRow> Reader::findCalls(const std::string& text, std::size_t maxMatches) const {
     std::vector<CallRow> rows;
-    auto readAll = [&rows](Statement& stmt) {
+    auto readAll = [&rows, this](Statement& stmt) {
         while (stmt.step())
-            rows.push_back(readCall(stmt));
+            rows.push_back(readCall(stmt, m_impl->endpoints));
     };
     if (text.empty())
         return rows;
@@ -390,7 +394,7 @@ std::optional<CallRow> Reader::findCallRow(const std::string& idOrKey) const {
         Statement stmt(m_impl->db.handle(), std::string(CallColumns) + " WHERE c.call_id = ? ORDER BY c.id LIMIT 1");
         stmt.bindText(1, idOrKey);
         if (stmt.step())
-            return readCall(stmt);
+            return readCall(stmt, m_impl->endpoints);
     }
     const bool isNumber =
         !idOrKey.empty() && idOrKey.size() < 19 && std::all_of(idOrKey.begin(), idOrKey.end(), ::isdigit);
@@ -398,7 +402,7 @@ std::optional<CallRow> Reader::findCallRow(const std::string& idOrKey) const {
         Statement stmt(m_impl->db.handle(), std::string(CallColumns) + " WHERE c.id = ?");
         stmt.bindInt(1, std::stoll(idOrKey));
         if (stmt.step())
-            return readCall(stmt);
+            return readCall(stmt, m_impl->endpoints);
     }
     return std::nullopt;
 }
@@ -459,18 +463,23 @@ std::vector<RegistrationRow> Reader::registrations(const Filter& filter) const {
         where.add("r.request_us >= ?", {*filter.sinceUs});
     if (filter.untilUs)
         where.add("r.request_us <= ?", {*filter.untilUs});
-    Statement stmt(m_impl->db.handle(),
-                   "SELECT c.call_id, r.aor, r.contact, r.expires, r.granted_expires, r.status, r.request_us, "
-                   "r.response_us, s.text, d.text, r.bindings FROM registrations r JOIN calls c ON c.id = r.call_key "
-                   "LEFT JOIN endpoints s ON s.id = c.src_id LEFT JOIN endpoints d ON d.id = c.dst_id" +
-                       where.sql + " ORDER BY r.request_us, r.transaction_key" + detail::limitClause(filter));
+    Statement stmt(
+        m_impl->db.handle(),
+        "SELECT c.call_id, r.aor, r.contact, r.expires, r.granted_expires, r.status, r.request_us, "
+        "r.response_us, c.src_id, c.dst_id, r.bindings FROM registrations r JOIN calls c ON c.id = r.call_key" +
+            where.sql + " ORDER BY r.request_us, r.transaction_key" + detail::limitClause(filter));
     int index = 1;
     where.bind(stmt, index);
     std::vector<RegistrationRow> rows;
-    while (stmt.step())
-        rows.push_back({stmt.columnText(0), stmt.columnText(1), stmt.columnText(2), stmt.columnOptionalInt(3),
-                        stmt.columnOptionalInt(4), static_cast<int>(stmt.columnInt(5)), stmt.columnInt(6),
-                        stmt.columnInt(7), stmt.columnText(8), stmt.columnText(9), stmt.columnText(10)});
+    while (stmt.step()) {
+        RegistrationRow row;
+        std::optional<std::int64_t> srcId, dstId;
+        stmt.readRow(row.callId, row.aor, row.contact, row.expires, row.grantedExpires, row.status, row.requestUs,
+                     row.responseUs, srcId, dstId, row.bindings);
+        row.src = m_impl->endpoints.getOptional(srcId);
+        row.dst = m_impl->endpoints.getOptional(dstId);
+        rows.push_back(std::move(row));
+    }
     return rows;
 }
 
@@ -500,19 +509,21 @@ std::vector<SubscriptionRow> Reader::subscriptions(const Filter& filter) const {
     Statement stmt(m_impl->db.handle(),
                    "SELECT sb.id, c.call_id, sb.method, sb.event, sb.event_id, sb.resource, sb.subscriber, sb.state, "
                    "sb.reason, sb.expires, sb.granted_expires, sb.state_expires, sb.status, sb.requests, sb.notifies, "
-                   "sb.etag, sb.if_match, sb.start_us, sb.last_us, sb.terminated_us, sb.dialog_key, s.text, d.text "
-                   "FROM subscriptions sb JOIN calls c ON c.id = sb.call_key "
-                   "LEFT JOIN endpoints s ON s.id = c.src_id LEFT JOIN endpoints d ON d.id = c.dst_id" +
+                   "sb.etag, sb.if_match, sb.start_us, sb.last_us, sb.terminated_us, sb.dialog_key, c.src_id, c.dst_id "
+                   "FROM subscriptions sb JOIN calls c ON c.id = sb.call_key" +
                        where.sql + " ORDER BY sb.start_us, sb.id" + detail::limitClause(filter));
     int index = 1;
     where.bind(stmt, index);
     std::vector<SubscriptionRow> rows;
     while (stmt.step()) {
         SubscriptionRow row;
+        std::optional<std::int64_t> srcId, dstId;
         stmt.readRow(row.key, row.callId, row.method, row.event, row.eventId, row.resource, row.subscriber, row.state,
                      row.reason, row.expires, row.grantedExpires, row.stateExpires, row.status, row.requests,
                      row.notifies, row.etag, row.ifMatch, row.startUs, row.lastUs, row.terminatedUs, row.dialogKey,
-                     row.src, row.dst);
+                     srcId, dstId);
+        row.src = m_impl->endpoints.getOptional(srcId);
+        row.dst = m_impl->endpoints.getOptional(dstId);
         rows.push_back(std::move(row));
     }
     return rows;
@@ -528,11 +539,10 @@ std::vector<MediaRow> Reader::callMedia(std::int64_t callKey) const {
     // of its first request: calls.src_id and dst_id, either way).
     Statement stmt(m_impl->db.handle(),
                    "SELECT md.message_id, m.ts_us, md.media_index, md.role, md.type, md.port, md.proto, md.address, "
-                   "md.direction, md.codecs, md.ptime, s.text, d.text, coalesce(m.method_id, -m.status), m.cseq, "
+                   "md.direction, md.codecs, md.ptime, m.src_id, m.dst_id, coalesce(m.method_id, -m.status), m.cseq, "
                    "m.cseq_method_id, ((m.src_id = c.src_id AND m.dst_id = c.dst_id) OR "
                    "(m.src_id = c.dst_id AND m.dst_id = c.src_id)) FROM media md "
-                   "JOIN messages m ON m.id = md.message_id JOIN endpoints s ON s.id = m.src_id "
-                   "JOIN endpoints d ON d.id = m.dst_id JOIN calls c ON c.id = md.call_key WHERE md.call_key = ? "
+                   "JOIN messages m ON m.id = md.message_id JOIN calls c ON c.id = md.call_key WHERE md.call_key = ? "
                    "ORDER BY m.ts_us, md.message_id, md.media_index");
     stmt.bindInt(1, callKey);
     struct Sdp {
@@ -556,8 +566,8 @@ std::vector<MediaRow> Reader::callMedia(std::int64_t callKey) const {
         row.direction = stmt.columnText(8);
         row.codecs = stmt.columnText(9);
         row.ptimeMs = stmt.columnOptionalInt(10);
-        row.src = stmt.columnText(11);
-        row.dst = stmt.columnText(12);
+        row.src = m_impl->endpoints.get(stmt.columnInt(11));
+        row.dst = m_impl->endpoints.get(stmt.columnInt(12));
         if (row.messageId != messageId) {
             if (sdps.size() == MaxSdps)
                 break;

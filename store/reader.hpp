@@ -46,7 +46,7 @@ struct CallRow {
     std::uint32_t messages = 0;
     std::uint32_t dialogs = 0;
     std::uint32_t retransmissions = 0;
-    std::string src, dst;  // "ip:port" of the first request
+    std::optional<capture::Endpoint> src, dst;  // of the first request; text at the edge: Endpoint::toString
     // Outcome and timings (0 / empty when not seen); see the README's "Call states" and "RFC 6076 metrics".
     std::int64_t attemptUs = 0, firstProvisionalUs = 0, finalUs = 0, answeredUs = 0, byeUs = 0, byeAnsweredUs = 0;
     std::string endedBy;
@@ -71,7 +71,7 @@ struct SubscriptionRow {
     std::string etag, ifMatch;
     std::int64_t startUs = 0, lastUs = 0, terminatedUs = 0;
     std::int64_t dialogKey = 0;
-    std::string src, dst;  // of the call's first request
+    std::optional<capture::Endpoint> src, dst;  // of the call's first request
 };
 
 // A call linked to another one, directly or through others (call_links).
@@ -96,7 +96,7 @@ struct MediaRow {
     int port = 0;
     std::string proto, address, direction, codecs;
     std::optional<int> ptimeMs;
-    std::string src, dst;  // of the message
+    capture::Endpoint src, dst;  // of the message
 };
 
 struct DialogRow {
@@ -120,7 +120,7 @@ struct RegistrationRow {
     std::optional<int> expires, grantedExpires;
     int status = 0;
     std::int64_t requestUs = 0, responseUs = 0;
-    std::string src, dst;  // of the call's first request
+    std::optional<capture::Endpoint> src, dst;  // of the call's first request
     std::string bindings;  // the 2xx's Contact list, "uri;expires=N, ..."; empty when not answered 2xx
 };
 
@@ -150,7 +150,7 @@ struct Rfc6076 {
 struct MessageRow {
     std::int64_t id = 0;
     std::int64_t timestampUs = 0;
-    std::string src, dst;
+    capture::Endpoint src, dst;                              // text at the edge: Endpoint::toString
     capture::Transport transport = capture::Transport::Udp;  // text at the edge: capture::transportName
     std::optional<std::string> callId;
     std::optional<std::string> method;  // requests
@@ -168,10 +168,10 @@ struct MessageRow {
     std::string text;                 // raw message text, only when asked for
 };
 
-// One host (an "ip:port" endpoint) over the selected messages. A failure is a 4xx-6xx response other than the
+// One host (an endpoint) over the selected messages. A failure is a 4xx-6xx response other than the
 // 401/407 challenges, not counting retransmissions.
 struct HostStats {
-    std::string host;
+    capture::Endpoint host;
     std::uint64_t sent = 0, received = 0;
     std::uint64_t requestsSent = 0, responsesSent = 0, failuresSent = 0;
     std::uint64_t calls = 0;  // distinct calls it sent or received a message of

@@ -613,6 +613,7 @@ void LadderView::draw(bool hasFocus) {
         const std::size_t index = s.menuColumn.value_or(0);
         if (index < order.size()) {
             const ladder::Column& column = s.model.columns[order[index]];
+            const capture::Host address = column.address;  // copies: a rename rebuilds the model
             const std::string host = column.host;
             ImGui::TextDisabled("%s", host.c_str());
             bool isChanged = false;
@@ -643,7 +644,7 @@ void LadderView::draw(bool hasFocus) {
             if (ImGui::InputText("##rename", s.renameText, sizeof s.renameText,
                                  ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll)) {
                 if (onRename)
-                    onRename(host, s.renameText);
+                    onRename(address, s.renameText);
                 ImGui::CloseCurrentPopup();
             }
             if (isChanged) {

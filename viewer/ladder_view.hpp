@@ -4,6 +4,7 @@
 // arrow, and a selection that the inspector follows.
 #pragma once
 
+#include "capture/packet.hpp"
 #include "viewer/call_data.hpp"
 #include "viewer/frame_report.hpp"
 
@@ -73,7 +74,7 @@ public:
     std::function<void(bool withLegs)> onLegs;
     // Called when the column menu renames a host (an empty name: back to its address); the owner of the aliases
     // renames it and calls aliasesChanged.
-    std::function<void(const std::string& host, const std::string& name)> onRename;
+    std::function<void(const capture::Host& host, const std::string& name)> onRename;
 
 private:
     struct State;

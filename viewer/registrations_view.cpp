@@ -107,7 +107,7 @@ void RegistrationsView::draw() {
                 char delay[32];
                 std::snprintf(delay, sizeof delay, "%.3f", static_cast<double>(row.responseUs - row.requestUs) / 1e3);
                 cell(delay);
-                cell(row.src);
+                cell(row.src ? row.src->toString() : std::string());
                 cell(row.callId);
                 cell(row.bindings);
             }

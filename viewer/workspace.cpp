@@ -246,9 +246,9 @@ void Workspace::start() {
     w.list.setAliases(&w.aliases);
     w.inspector.setAliases(&w.aliases);
     // A rename is kept for the session only (the aliases file is the user's to edit).
-    w.ladder.onRename = [&w](const std::string& host, const std::string& name) {
-        if (w.aliases.rename(host, name))
-            w.ladder.aliasesChanged();
+    w.ladder.onRename = [&w](const capture::Host& host, const std::string& name) {
+        w.aliases.rename(host, name);
+        w.ladder.aliasesChanged();
     };
     w.list.onOpen = [&w](std::vector<std::int64_t> keys) { w.openCalls(std::move(keys)); };
     // The ladder previews the call under the list's cursor, as soon as it is there (Enter also moves the keyboard).

@@ -1,6 +1,9 @@
 // Typed row values from the stored text: each enum's name function, tried on every value of its underlying type.
 #include "store/detail/row_values.hpp"
 
+#include "common/error.hpp"
+#include "store/detail/statement.hpp"
+
 #include <limits>
 #include <type_traits>
 
@@ -35,6 +38,31 @@ decode::CallState callStateOf(std::string_view name) {
 
 decode::CallKind callKindOf(std::string_view name) {
     return valueOfName(name, decode::callKindName, decode::CallKind::Other);
+}
+
+capture::Endpoint endpointOf(std::string_view text) {
+    const auto endpoint = capture::parseEndpoint(text);
+    if (!endpoint)
+        throw Error("the database holds an endpoint that is not ip:port or [IPv6]:port: '" +
+                    std::string(text.substr(0, 80)) + "'");
+    return *endpoint;
+}
+
+EndpointCache::EndpointCache(sqlite3* db) : m_db(db) {}
+EndpointCache::~EndpointCache() = default;
+
+const capture::Endpoint& EndpointCache::get(std::int64_t id) {
+    if (const auto it = m_endpoints.find(id); it != m_endpoints.end())
+        return it->second;
+    if (!m_select)
+        m_select = std::make_unique<Statement>(m_db, "SELECT text FROM endpoints WHERE id = ?");
+    m_select->reset();
+    m_select->bindInt(1, id);
+    if (!m_select->step())
+        throw Error("the database names endpoint " + std::to_string(id) + ", which it does not hold");
+    const capture::Endpoint endpoint = endpointOf(m_select->columnText(0));
+    m_select->reset();
+    return m_endpoints.emplace(id, endpoint).first->second;
 }
 
 }  // namespace sipscope::store::detail

@@ -113,10 +113,14 @@ public:
 
 private:
     void readColumn(int column, std::int64_t& field) const { field = columnInt(column); }
+    void readColumn(int column, int& field) const { field = static_cast<int>(columnInt(column)); }
     void readColumn(int column, std::uint32_t& field) const { field = static_cast<std::uint32_t>(columnInt(column)); }
     void readColumn(int column, bool& field) const { field = columnInt(column) != 0; }
     void readColumn(int column, std::string& field) const { field = columnText(column); }
     void readColumn(int column, std::optional<int>& field) const { field = columnOptionalInt(column); }
+    void readColumn(int column, std::optional<std::int64_t>& field) const {
+        field = columnIsNull(column) ? std::nullopt : std::optional(columnInt(column));
+    }
     void readColumn(int column, std::optional<std::string>& field) const { field = columnOptionalText(column); }
 
     void assertParameter([[maybe_unused]] int index) const {

@@ -1,6 +1,8 @@
 // The statistics queries (stats_queries.hpp).
 #include "store/detail/stats_queries.hpp"
 
+#include "store/detail/row_values.hpp"
+
 #include "common/error.hpp"
 #include "store/detail/filter_sql.hpp"
 #include "store/detail/message_flags.hpp"
@@ -195,7 +197,7 @@ void messageStatsFromCounts(sqlite3* db, Stats& stats) {
                        "ORDER BY h.sent + h.received DESC, e.text");
     while (stmt.step()) {
         HostStats host;
-        host.host = stmt.columnText(0);
+        host.host = endpointOf(stmt.columnText(0));  // each row a distinct endpoint: parsed once
         host.sent = static_cast<std::uint64_t>(stmt.columnInt(1));
         host.received = static_cast<std::uint64_t>(stmt.columnInt(2));
         host.requestsSent = static_cast<std::uint64_t>(stmt.columnInt(3));
@@ -304,7 +306,7 @@ std::vector<HostStats> readHostStats(sqlite3* db, const Filter& filter) {
     std::vector<HostStats> rows;
     while (stmt.step()) {
         HostStats host;
-        host.host = stmt.columnText(0);
+        host.host = endpointOf(stmt.columnText(0));  // each row a distinct endpoint: parsed once
         host.sent = static_cast<std::uint64_t>(stmt.columnInt(1));
         host.received = static_cast<std::uint64_t>(stmt.columnInt(2));
         host.requestsSent = static_cast<std::uint64_t>(stmt.columnInt(3));

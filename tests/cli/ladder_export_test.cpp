@@ -35,8 +35,8 @@ store::MessageRow message(std::int64_t id, std::int64_t offsetUs, std::string sr
     store::MessageRow row;
     row.id = id;
     row.timestampUs = StartUs + offsetUs;
-    row.src = std::move(src);
-    row.dst = std::move(dst);
+    row.src = capture::parseEndpoint(src).value();
+    row.dst = capture::parseEndpoint(dst).value();
     row.transport = capture::Transport::Udp;
     row.callId = "a84b4c76e66710@pc33";
     return row;

@@ -21,8 +21,8 @@ store::MessageRow message(std::int64_t timestampUs, const std::string& src, cons
     store::MessageRow row;
     row.id = ++id;
     row.timestampUs = timestampUs;
-    row.src = src;
-    row.dst = dst;
+    row.src = capture::parseEndpoint(src).value();
+    row.dst = capture::parseEndpoint(dst).value();
     row.method = method;
     row.cseq = 1;
     row.cseqMethod = method;

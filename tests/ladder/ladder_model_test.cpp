@@ -17,8 +17,8 @@ store::MessageRow request(std::int64_t id, const std::string& src, const std::st
     store::MessageRow row;
     row.id = id;
     row.timestampUs = id * 1000;
-    row.src = src;
-    row.dst = dst;
+    row.src = capture::parseEndpoint(src).value();
+    row.dst = capture::parseEndpoint(dst).value();
     row.method = method;
     row.cseq = cseq;
     row.cseqMethod = method;
@@ -87,6 +87,35 @@ TEST(LadderModel, ColumnsInFirstSeenOrderSourceBeforeDestination) {
 
     std::vector<store::MessageRow> v6 = {request(1, "[2001:db8::1]:5060", "[2001:db8::2]:5060", "OPTIONS", 1)};
     EXPECT_EQ(buildModel(v6, byIp).columns[0].host, "2001:db8::1");
+}
+
+// Columns group by value: an endpoint, or with the per-IP toggle its address (capture::Host without a port), IPv6
+// as IPv4; the aliases file names them in any spelling of the address.
+TEST(LadderModel, ColumnsGroupByEndpointOrAddressValues) {
+    const std::string A5060 = "[2001:db8::a]:5060", A5062 = "[2001:db8::a]:5062", B = "[2001:db8::b]:5060";
+    const std::vector<store::MessageRow> rows = {request(1, A5060, B, "INVITE", 1),
+                                                 response(2, B, A5062, 200, "OK", 1, "INVITE"),
+                                                 request(3, "10.0.0.1:5060", A5060, "OPTIONS", 2)};
+    const Model byEndpoint = buildModel(rows);
+    ASSERT_EQ(byEndpoint.columns.size(), 4u);
+    EXPECT_EQ(byEndpoint.columns[0].address, (capture::Host{rows[0].src.ip, 5060}));
+    EXPECT_EQ(byEndpoint.columns[2].address, (capture::Host{rows[0].src.ip, 5062}));
+    EXPECT_EQ(byEndpoint.columns[2].host, A5062);
+    EXPECT_EQ(byEndpoint.arrows[2].toColumn, 0u);
+
+    const HostAliases aliases = HostAliases::parse("2001:DB8:0:0::A = edge\n[2001:db8::b]:5060 = core\n", "t");
+    ModelOptions byIp;
+    byIp.grouping = ColumnGrouping::Ip;
+    byIp.aliases = &aliases;
+    const Model merged = buildModel(rows, byIp);
+    ASSERT_EQ(merged.columns.size(), 3u);
+    EXPECT_EQ(merged.columns[0].address, (capture::Host{rows[0].src.ip, std::nullopt}));
+    EXPECT_EQ(merged.columns[0].host, "2001:db8::a");
+    EXPECT_EQ(merged.columns[0].alias, "edge");
+    EXPECT_EQ(merged.columns[1].alias, "");  // an endpoint's name is not its address's: every port is another host
+    EXPECT_EQ(merged.columns[2].host, "10.0.0.1");
+    EXPECT_EQ(merged.arrows[1].toColumn, 0u);  // both ports of 2001:db8::a in one column
+    EXPECT_EQ(buildModel(rows, ModelOptions{ColumnGrouping::Endpoint, &aliases, {}, {}, {}}).columns[1].alias, "core");
 }
 
 TEST(LadderModel, AliasesNameColumns) {

@@ -126,7 +126,7 @@ TEST(Metrics, FailureForwardedOverTwoHopsCountsOnce) {
         EXPECT_EQ(stats.failures[0].count, 1u);
         EXPECT_EQ(stats.callOutcomes.at("4xx"), 1u);
         for (const store::HostStats& host : stats.hosts)
-            EXPECT_EQ(host.failuresSent, host.host == "10.0.0.1:5060" ? 0u : 1u) << host.host;
+            EXPECT_EQ(host.failuresSent, host.host.toString() == "10.0.0.1:5060" ? 0u : 1u) << host.host.toString();
     }
     const auto buckets = reader.intervalStats({}, 60'000'000);
     ASSERT_EQ(buckets.size(), 1u);

@@ -124,7 +124,7 @@ TEST(IngestOrder, MergedFilesKeepTheirOwnReports) {
     // Each message keeps the capture and frame it came from.
     store::Reader reader(dir.file("db"));
     for (const store::MessageRow& message : reader.messages({})) {
-        const bool isCallerSide = message.src.rfind("10.0.0.1", 0) == 0 || message.dst.rfind("10.0.0.1", 0) == 0;
+        const bool isCallerSide = message.src.ip.toString() == "10.0.0.1" || message.dst.ip.toString() == "10.0.0.1";
         EXPECT_GE(message.frame, 1u);
         EXPECT_LE(message.frame, isCallerSide ? 7u : 6u);
     }
@@ -194,12 +194,12 @@ TEST(IngestOrder, ForwardedSdpIsListedOnceFromTheFirstHop) {
     ASSERT_EQ(media.size(), 2u);
     EXPECT_EQ(media[0].role, "offer");
     EXPECT_EQ(media[0].address, "10.0.0.1");
-    EXPECT_EQ(media[0].src, "10.0.0.1:5060");
-    EXPECT_EQ(media[0].dst, "10.0.0.2:5060");
+    EXPECT_EQ(media[0].src.toString(), "10.0.0.1:5060");
+    EXPECT_EQ(media[0].dst.toString(), "10.0.0.2:5060");
     EXPECT_EQ(media[1].role, "answer");
     EXPECT_EQ(media[1].port, 5000);
-    EXPECT_EQ(media[1].src, "10.0.0.2:5060");  // the proxy's 200 to the caller, not the callee's earlier one
-    EXPECT_EQ(media[1].dst, "10.0.0.1:5060");
+    EXPECT_EQ(media[1].src.toString(), "10.0.0.2:5060");  // the proxy's 200 to the caller, not the callee's earlier one
+    EXPECT_EQ(media[1].dst.toString(), "10.0.0.1:5060");
 }
 
 // The time order is an index (messages_time), so the first page of messages reads a few index entries instead of

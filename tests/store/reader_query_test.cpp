@@ -161,8 +161,8 @@ TEST_F(ReaderQueries, TheDatabaseHoldsTheCallsAsWritten) {
     for (const auto& row : rows)
         summary.push_back(row.callId + " " + row.method + " " + std::string(decode::callKindName(row.kind)) + " " +
                           std::string(decode::callStateName(row.state)) + " " +
-                          (row.status ? std::to_string(*row.status) : "-") + " " + row.src + " " + row.dst + " " +
-                          std::to_string(row.messages));
+                          (row.status ? std::to_string(*row.status) : "-") + " " + row.src.value().toString() + " " +
+                          row.dst.value().toString() + " " + std::to_string(row.messages));
     EXPECT_EQ(summary, (std::vector<std::string>{
                            "delta INVITE call completed 200 10.0.0.1:5060 10.0.0.2:5060 5",
                            "alpha INVITE call rejected 486 10.0.0.3:5060 10.0.0.2:5060 3",

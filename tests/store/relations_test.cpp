@@ -211,7 +211,8 @@ TEST(StoreRelations, SubscriptionsAndPublications) {
     EXPECT_EQ(presence.resource, "sip:bob@example.com");
     EXPECT_EQ(presence.subscriber, "sip:alice@example.com");
     EXPECT_NE(presence.dialogKey, 0);
-    EXPECT_EQ(presence.src, "10.0.0.1:5060");
+    ASSERT_TRUE(presence.src);
+    EXPECT_EQ(presence.src->toString(), "10.0.0.1:5060");
     const store::SubscriptionRow& publication = rows[1];
     EXPECT_EQ(publication.method, "PUBLISH");
     EXPECT_EQ(publication.etag, "e1");

@@ -45,8 +45,9 @@ TEST(Store, ImportThenReadCallsMessagesAndText) {
     EXPECT_EQ(calls[0].state, decode::CallState::Rejected);
     EXPECT_EQ(calls[0].status, 486);
     EXPECT_EQ(calls[0].messages, 3u);
-    EXPECT_EQ(calls[0].src, "10.0.0.1:5060");
-    EXPECT_EQ(calls[0].dst, "10.0.0.2:5060");
+    ASSERT_TRUE(calls[0].src && calls[0].dst);
+    EXPECT_EQ(calls[0].src->toString(), "10.0.0.1:5060");
+    EXPECT_EQ(calls[0].dst->toString(), "10.0.0.2:5060");
     EXPECT_EQ(calls[0].fromUser, "alice");
     EXPECT_EQ(calls[0].startUs, 1'000'000);
     EXPECT_EQ(calls[0].endUs, 1'200'000);

@@ -1,4 +1,5 @@
-// Writes small classic pcap files (Ethernet / IPv4 / UDP) for tests that need a capture file of their own.
+// Writes small classic pcap files (Ethernet / IPv4 / UDP, or frames given whole) for tests that need a capture file of
+// their own.
 #pragma once
 
 #include <cstdint>
@@ -41,8 +42,12 @@ public:
                                0};
         frame.append(reinterpret_cast<const char*>(udp), 8);
         frame += packet.payload;
-        appendLe32(static_cast<std::uint32_t>(packet.timestampUs / 1'000'000));
-        appendLe32(static_cast<std::uint32_t>(packet.timestampUs % 1'000'000));
+        addFrame(packet.timestampUs, frame);
+    }
+    // An Ethernet frame built elsewhere (tests/capture/packet_builder.hpp: IPv6, TCP, ...).
+    void addFrame(std::int64_t timestampUs, std::string_view frame) {
+        appendLe32(static_cast<std::uint32_t>(timestampUs / 1'000'000));
+        appendLe32(static_cast<std::uint32_t>(timestampUs % 1'000'000));
         appendLe32(static_cast<std::uint32_t>(frame.size()));
         appendLe32(static_cast<std::uint32_t>(frame.size()));
         m_records += frame;
