@@ -31,17 +31,17 @@ std::string frame(const Endpoint& src, const Endpoint& dst, const std::string& t
     namespace build = capture::test;
     const auto udp = build::udp(src.port, dst.port, build::bytesOf(text));
     const bool isV6 = src.ip.version == 6;
-    const auto bytes = build::ethernet(isV6 ? 0x86dd : 0x0800,
-                                       isV6 ? build::ipv6(src.ip, dst.ip, 17, udp) : build::ipv4(src.ip, dst.ip, 17, udp));
+    const auto bytes = build::ethernet(isV6 ? 0x86dd : 0x0800, isV6 ? build::ipv6(src.ip, dst.ip, 17, udp)
+                                                                    : build::ipv4(src.ip, dst.ip, 17, udp));
     return std::string(bytes.begin(), bytes.end());
 }
 
 // An INVITE rejected over IPv6, a REGISTER over IPv4, a SUBSCRIBE over IPv6.
 std::string importCalls(const test::TempDir& dir) {
     test::PcapWriter pcap;
-    pcap.addFrame(1'000'000, frame(Alice6, Bob6, sipMessage("INVITE sip:bob@example.com SIP/2.0", "v6-call", "1 INVITE")));
-    pcap.addFrame(1'100'000,
-                  frame(Bob6, Alice6, sipMessage("SIP/2.0 486 Busy Here", "v6-call", "1 INVITE", "", "b")));
+    pcap.addFrame(1'000'000,
+                  frame(Alice6, Bob6, sipMessage("INVITE sip:bob@example.com SIP/2.0", "v6-call", "1 INVITE")));
+    pcap.addFrame(1'100'000, frame(Bob6, Alice6, sipMessage("SIP/2.0 486 Busy Here", "v6-call", "1 INVITE", "", "b")));
     pcap.addFrame(1'200'000,
                   frame(Alice6, Bob6, sipMessage("ACK sip:bob@example.com SIP/2.0", "v6-call", "1 ACK", "", "b")));
     pcap.addFrame(2'000'000, frame(Phone4, Registrar4,
@@ -50,11 +50,12 @@ std::string importCalls(const test::TempDir& dir) {
     pcap.addFrame(2'050'000, frame(Registrar4, Phone4,
                                    sipMessage("SIP/2.0 200 OK", "v4-reg", "1 REGISTER",
                                               "Contact: <sip:alice@10.0.0.1:5070>;expires=600\r\n", "r")));
-    pcap.addFrame(3'000'000, frame(Alice6, Bob6,
-                                   sipMessage("SUBSCRIBE sip:bob@example.com SIP/2.0", "v6-sub", "1 SUBSCRIBE",
-                                              "Event: presence\r\nExpires: 600\r\nContact: <sip:alice@[2001:db8::1]>\r\n")));
-    pcap.addFrame(3'050'000, frame(Bob6, Alice6,
-                                   sipMessage("SIP/2.0 200 OK", "v6-sub", "1 SUBSCRIBE", "Expires: 600\r\n", "s")));
+    pcap.addFrame(3'000'000,
+                  frame(Alice6, Bob6,
+                        sipMessage("SUBSCRIBE sip:bob@example.com SIP/2.0", "v6-sub", "1 SUBSCRIBE",
+                                   "Event: presence\r\nExpires: 600\r\nContact: <sip:alice@[2001:db8::1]>\r\n")));
+    pcap.addFrame(3'050'000,
+                  frame(Bob6, Alice6, sipMessage("SIP/2.0 200 OK", "v6-sub", "1 SUBSCRIBE", "Expires: 600\r\n", "s")));
     pcap.write(dir.file("calls.pcap"));
     const auto report = store::importFiles(dir.file("db"), {dir.file("calls.pcap")});
     EXPECT_FALSE(report.hasErrors());
@@ -123,7 +124,8 @@ TEST(EndpointRows, AnEndpointTextThatIsNoneIsRefused) {
     {
         sqlite3* handle = nullptr;
         ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
-        ASSERT_EQ(sqlite3_exec(handle, "UPDATE endpoints SET text = '2001:db8::2:5062' WHERE text = '[2001:db8::2]:5062'",
+        ASSERT_EQ(sqlite3_exec(handle,
+                               "UPDATE endpoints SET text = '2001:db8::2:5062' WHERE text = '[2001:db8::2]:5062'",
                                nullptr, nullptr, nullptr),
                   SQLITE_OK);
         EXPECT_EQ(sqlite3_changes(handle), 1);
