@@ -1,6 +1,10 @@
 // Workload generator: writes a pcap of N complete SIP calls (INVITE/100/180/200/ACK/BYE/200 with SDP) over UDP
 // or TCP, optionally with RTP packets each way, many calls overlapping in time like a loaded proxy's capture.
-//   gen_calls --calls N [--transport udp|tcp] [--rtp PACKETS_PER_DIRECTION] [--concurrency C] -o FILE
+//   gen_calls --calls N [--rate CPS] [--transport udp|tcp] [--rtp PACKETS_PER_DIRECTION] [--concurrency C] -o FILE
+// --rate: new calls per second of capture time (1000 by default). Each call's seven messages span about 200 ms
+// whatever the rate, so the calls open at once grow with it (--concurrency, by default rate / 5: 200 at 1,000/s,
+// 1,000 at 5,000/s, 4,000 at 20,000/s).
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -13,9 +17,10 @@ namespace {
 
 struct Options {
     std::uint64_t calls = 10000;
+    std::uint64_t rate = 1000;  // new calls per second
     bool tcp = false;
     int rtpPerDirection = 0;
-    std::uint64_t concurrency = 200;
+    std::uint64_t concurrency = 0;  // 0: rate / 5 (calls of about 200 ms)
     std::string output;
 };
 
@@ -147,6 +152,8 @@ int main(int argc, char** argv) {
         };
         if (arg == "--calls")
             options.calls = std::strtoull(value().c_str(), nullptr, 10);
+        else if (arg == "--rate")
+            options.rate = std::strtoull(value().c_str(), nullptr, 10);
         else if (arg == "--transport")
             options.tcp = value() == "tcp";
         else if (arg == "--rtp")
@@ -157,7 +164,8 @@ int main(int argc, char** argv) {
             options.output = value();
         else {
             std::fprintf(stderr,
-                         "usage: gen_calls --calls N [--transport udp|tcp] [--rtp N] [--concurrency C] -o FILE\n");
+                         "usage: gen_calls --calls N [--rate CPS] [--transport udp|tcp] [--rtp N] [--concurrency C] "
+                         "-o FILE\n");
             return 1;
         }
     }
@@ -165,12 +173,20 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "gen_calls: -o FILE is required\n");
         return 1;
     }
+    if (options.rate == 0 || options.rate > 1'000'000) {
+        std::fprintf(stderr, "gen_calls: --rate is 1 to 1000000 calls per second\n");
+        return 1;
+    }
+    if (options.concurrency == 0)
+        options.concurrency = options.rate / 5 ? options.rate / 5 : 1;
     PcapOut out(options.output);
-    // Calls start every `gapUs`; each call's messages are spread over its lifetime, so `concurrency` calls overlap.
-    // Messages of overlapping calls are written in time order by stepping through a window of active calls.
-    const std::uint64_t gapUs = 1000;
+    // Call k starts at k / rate seconds; each call's messages are spread over its lifetime, so `concurrency` calls
+    // overlap. Messages of overlapping calls are written in time order by stepping through a window of active calls.
+    // A slot is 1 / rate s; the messages of one slot are 10 µs apart, less when a slot is shorter than 70 µs (above
+    // 14,285 calls/s), so the file stays in time order.
     const std::uint64_t t0 = 1'700'000'000'000'000ULL;
     const int steps = 7;
+    const std::uint64_t stepUs = std::min<std::uint64_t>(10, 1'000'000 / options.rate / steps);
     std::map<std::uint64_t, std::uint32_t> tcpSequence;  // next sequence number per direction of a flow
     std::uint64_t rtpSeq = 0;
     // Interleave: at time slot k, call k starts (step 0), call k - s*C/steps does step s.
@@ -191,7 +207,7 @@ int main(int argc, char** argv) {
             c.callId = std::to_string(index) + "-bench@10.0.0.1";
             c.fromTag = std::to_string(index * 7 + 1);
             c.toTag = std::to_string(index * 13 + 5);
-            const std::uint64_t at = t0 + slot * gapUs + static_cast<std::uint64_t>(step) * 10;
+            const std::uint64_t at = t0 + slot * 1'000'000 / options.rate + static_cast<std::uint64_t>(step) * stepUs;
             const std::string b1 = std::to_string(index) + "a", b2 = std::to_string(index) + "b",
                               b3 = std::to_string(index) + "c";
             std::string msg;

@@ -4,15 +4,17 @@
 # into a fresh database, the same with --no-store (decode only), `tshark -T fields` and `sngrep -N -q -l` where
 # installed. Prints a Markdown table of medians: wall seconds, ratio to the floor of the same run, CPU seconds
 # (user + sys: above the wall time when decode and store overlap), SIP messages/s, MB/s, peak RSS, database
-# size. Then query timings on the largest database imported, the Google Benchmark micro-benchmarks, and (as root)
+# size, and the 1-minute load average as the workload started (the machine may be shared). Then query timings on the largest database imported, the Google Benchmark micro-benchmarks, and (as root)
 # the live-capture benchmark, bench/live.sh.
 #
-#   bench/run.sh                                    # udp-10k udp-100k tcp-100k rtp-10k, 3 runs each
+#   bench/run.sh                                    # the default WORKLOADS below, 3 runs each
+#   WORKLOADS="udp-100k udp-100k-5kcps udp-100k-20kcps sipp-5kcps" RUNS=3 bench/run.sh   # by call rate (issue 14)
 #   WORKLOADS="udp-100k udp-1m" RUNS=5 bench/run.sh
 #   BUILD=build/perf bench/run.sh                   # another build directory (default build/release)
 #
-# Settings (environment): WORKLOADS, RUNS (3), BUILD (build/release; built with ./setup.sh build when missing),
-# COMPARE (workloads tshark and sngrep also run on; default udp-100k tcp-100k), TOOL_TIMEOUT (seconds one tshark
+# Settings (environment): WORKLOADS (udp-10k udp-100k udp-100k-5kcps udp-100k-20kcps tcp-100k rtp-10k sipp-5kcps;
+# the names are described at workload_file below), RUNS (3), BUILD (build/release; built with ./setup.sh build when missing),
+# COMPARE (workloads tshark and sngrep also run on; default udp-100k tcp-100k sipp-5kcps), TOOL_TIMEOUT (seconds one tshark
 # or sngrep run may take, 900), TOOL_RUNS (runs of tshark and sngrep; default RUNS: they take minutes), QUERIES
 # (1: time the queries), MICRO (1: run micro_bench when built), LIVE (1: run live.sh once at the end when root
 # with SIPp installed: 2,000 calls/s for 60 s; its own settings pass through), KEEP_DB (0: delete the databases at
@@ -22,8 +24,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 RUNS=${RUNS:-3}
-WORKLOADS=${WORKLOADS-"udp-10k udp-100k tcp-100k rtp-10k"}  # set but empty: none (with QUERY_DB)
-COMPARE=${COMPARE:-"udp-100k tcp-100k"}
+# set but empty: none (with QUERY_DB)
+WORKLOADS=${WORKLOADS-"udp-10k udp-100k udp-100k-5kcps udp-100k-20kcps tcp-100k rtp-10k sipp-5kcps"}
+COMPARE=${COMPARE:-"udp-100k tcp-100k sipp-5kcps"}
 TOOL_TIMEOUT=${TOOL_TIMEOUT:-900}
 TOOL_RUNS=${TOOL_RUNS:-$RUNS}
 QUERIES=${QUERIES:-1}
@@ -48,6 +51,17 @@ sipscope=$root/$BUILD/cli/sipscope
 gen=$root/$BUILD/bench/gen_calls
 floor=$root/$BUILD/bench/floor
 
+# Workloads: udp-10k udp-100k udp-1m tcp-100k rtp-10k (1,000 calls/s); any TRANSPORT-CALLS-RATEcps, e.g.
+# udp-100k-5kcps, udp-100k-20kcps, udp-1m-5kcps, tcp-100k-5kcps (gen_calls --rate; CALLS and RATE with k or m); and
+# sipp-5kcps (any sipp-RATEcps: 100,000 calls of real SIPp on lo, captured by tcpdump, bench/sipp_pcap.sh; needs
+# root, sipp and tcpdump, else skipped). Made once into bench/work; sipp-*.pcap.txt says how the capture went.
+count_of() {  # 100k -> 100000, 5k -> 5000, 1m -> 1000000
+    case $1 in
+        *k) echo $((${1%k} * 1000)) ;;
+        *m) echo $((${1%m} * 1000000)) ;;
+        *) echo "$1" ;;
+    esac
+}
 workload_file() {
     local name=$1 file=$work/$1.pcap
     if [ ! -f "$file" ]; then
@@ -58,7 +72,20 @@ workload_file() {
             udp-1m) "$gen" --calls 1000000 -o "$file.tmp" ;;
             tcp-100k) "$gen" --calls 100000 --transport tcp -o "$file.tmp" ;;
             rtp-10k) "$gen" --calls 10000 --rtp 70 -o "$file.tmp" ;;
-            *) echo "bench: unknown workload $name (udp-10k udp-100k udp-1m tcp-100k rtp-10k)" >&2; exit 1 ;;
+            udp-*-*cps | tcp-*-*cps)
+                local transport=${name%%-*} rest=${name#*-}
+                local calls=${rest%%-*} rate=${rest#*-}
+                "$gen" --calls "$(count_of "$calls")" --rate "$(count_of "${rate%cps}")" --transport "$transport" \
+                    -o "$file.tmp" ;;
+            sipp-*cps)
+                if [ "$(id -u)" != 0 ] || ! command -v sipp >/dev/null || ! command -v tcpdump >/dev/null; then
+                    echo "bench: $name needs root, sipp and tcpdump; skipped" >&2
+                    return 1
+                fi
+                local rate=${name#sipp-}
+                RATE=$(count_of "${rate%cps}") CALLS=100000 "$root/bench/sipp_pcap.sh" "$file.tmp" | tee "$file.txt" >&2
+                ;;
+            *) echo "bench: unknown workload $name (udp-10k udp-100k udp-1m tcp-100k rtp-10k udp-100k-5kcps sipp-5kcps ...)" >&2; exit 1 ;;
         esac
         mv "$file.tmp" "$file"
     fi
@@ -107,27 +134,28 @@ echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /p
 echo "- build: $BUILD ($(grep -m1 '^CMAKE_BUILD_TYPE' "$BUILD/CMakeCache.txt" 2>/dev/null | cut -d= -f2)); runs: $RUNS, medians"
 echo "- tools: $(command -v tshark >/dev/null && tshark --version | head -1 || echo 'no tshark'); $(command -v sngrep >/dev/null && sngrep -V 2>&1 | head -1 || echo 'no sngrep')"
 echo
-echo "| workload | tool | wall s | × floor | CPU s | read / write thread CPU s | SIP msg/s | MB/s | peak RSS MB | DB MB |"
-echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| workload | tool | wall s | × floor | CPU s | read / write thread CPU s | SIP msg/s | MB/s | peak RSS MB | DB MB | load |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 largest_db=""
 largest_messages=0
 for name in $WORKLOADS; do
-    file=$(workload_file "$name")
+    file=$(workload_file "$name") || continue
+    load=$(cut -d' ' -f1 /proc/loadavg)
     size_mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN {printf "%.1f", b/1048576}')
     messages=$("$floor" "$file" | awk '{print $3}')
     read -r floor_s floor_rss floor_cpu _ < <(measure "$RUNS" 0 "$floor" "$file")
     row() {  # tool "wall rss cpu" | "timeout", db_mb
         if [ "$2" = timeout ]; then
-            echo "| $name ($size_mb MB) | $1 | > $TOOL_TIMEOUT | > $(awk -v l="$TOOL_TIMEOUT" -v f="$floor_s" 'BEGIN {printf "%.0f", l / (f <= 0 ? 0.01 : f)}') | | | | | | |"
+            echo "| $name ($size_mb MB) | $1 | > $TOOL_TIMEOUT | > $(awk -v l="$TOOL_TIMEOUT" -v f="$floor_s" 'BEGIN {printf "%.0f", l / (f <= 0 ? 0.01 : f)}') | | | | | | | $load |"
             return
         fi
         local s r c rd wr
         read -r s r c rd wr <<<"$2"
         awk -v n="$name ($size_mb MB)" -v tool="$1" -v s="$s" -v r="$r" -v c="$c" -v f="$floor_s" -v m="$messages" \
-            -v mb="$size_mb" -v db="$3" -v rd="$rd" -v wr="$wr" 'BEGIN {
+            -v mb="$size_mb" -v db="$3" -v rd="$rd" -v wr="$wr" -v load="$load" 'BEGIN {
                 s = (s <= 0 ? 0.01 : s); fs = (f <= 0 ? 0.01 : f);
                 split_ = (rd == "-" || rd == "") ? "" : sprintf("%.2f / %.2f", rd, wr);
-                printf "| %s | %s | %.2f | %.1f | %.2f | %s | %.0f | %.0f | %.0f | %s |\n", n, tool, s, s / fs, c, split_, m / s, mb / s, r / 1024, db }'
+                printf "| %s | %s | %.2f | %.1f | %.2f | %s | %.0f | %.0f | %.0f | %s | %s |\n", n, tool, s, s / fs, c, split_, m / s, mb / s, r / 1024, db, load }'
     }
     row "floor (libpcap + memmem)" "$floor_s $floor_rss $floor_cpu - -" "-"
     result=$(measure "$RUNS" 0 "$sipscope" import --quiet --timing --db "$work/bench.db" "$file")  # leaves the last run's DB
