@@ -41,14 +41,14 @@ wants() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 if wants open || wants scroll || wants sort || wants filter; then
     if [ ! -f "$db" ]; then
         "$BUILD/bench/gen_calls" --calls "$CALLS" -o "$work/viewer-$CALLS.pcap" >/dev/null
-        "$sipscope" import --quiet --db "$db" "$work/viewer-$CALLS.pcap"
+        "$sipscope" import --quiet --db "$db" "$work/viewer-$CALLS.pcap" >/dev/null
         rm -f "$work/viewer-$CALLS.pcap"
     fi
 fi
 for messages in 1000 10000; do
     if wants "ladder-$messages" && [ ! -f "$work/long-$messages.db" ]; then
-        python3 bench/long_call.py "$messages" "long-$messages" "$work/long-$messages.pcap"
-        "$sipscope" import --quiet --db "$work/long-$messages.db" "$work/long-$messages.pcap"
+        python3 bench/long_call.py "$messages" "long-$messages" "$work/long-$messages.pcap" >/dev/null
+        "$sipscope" import --quiet --db "$work/long-$messages.db" "$work/long-$messages.pcap" >/dev/null 2>&1
         rm -f "$work/long-$messages.pcap"
     fi
 done
@@ -72,8 +72,8 @@ echo
 echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'); $(nproc) cores; Xvfb 1280x800x24, Mesa llvmpipe"
 echo "- $RUNS run(s) a scenario; times in ms; load: the 1, 5 and 15 minute load averages at the run's start"
 echo
-echo "| scenario | run | load | first frame | first settled | frame p50 | frame p99 | UI p50 | UI p99 | steps: median / largest / last |"
-echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+echo "| scenario | run | load | first frame | first settled | frame p50 | frame p99 | UI p50 | UI p99 | UI CPU p99 | steps: median / largest / last |"
+echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 
 summary=()
 run() {  # NAME DB SCRIPT-TEXT [viewer options...]
@@ -87,10 +87,11 @@ run() {  # NAME DB SCRIPT-TEXT [viewer options...]
         xvfb-run -a -s "-screen 0 1280x800x24" "$viewer" "$database" --script "$work/$name.script" \
             --timing "$t" "$@" >/dev/null || echo "($name run $i: the viewer exited $?)" >&2
         read -r stepMedian stepMax stepLast < <(steps "$t")
-        echo "| $name | $i | $load | $(value "$t" first_frame_ms) | $(value "$t" first_settled_ms) | $(value "$t" frame_p50_ms) | $(value "$t" frame_p99_ms) | $(value "$t" frame_ui_p50_ms) | $(value "$t" frame_ui_p99_ms) | $stepMedian / $stepMax / $stepLast |"
+        echo "| $name | $i | $load | $(value "$t" first_frame_ms) | $(value "$t" first_settled_ms) | $(value "$t" frame_p50_ms) | $(value "$t" frame_p99_ms) | $(value "$t" frame_ui_p50_ms) | $(value "$t" frame_ui_p99_ms) | $(value "$t" frame_ui_cpu_p99_ms) | $stepMedian / $stepMax / $stepLast |"
     done
     local row="| $name | median |  "
-    for key in first_frame_ms first_settled_ms frame_p50_ms frame_p99_ms frame_ui_p50_ms frame_ui_p99_ms; do
+    for key in first_frame_ms first_settled_ms frame_p50_ms frame_p99_ms frame_ui_p50_ms frame_ui_p99_ms \
+        frame_ui_cpu_p99_ms; do
         row+=" | $(for ((i = 1; i <= RUNS; i++)); do value "$work/$name-$i.timing" "$key"; done | median)"
     done
     local column
@@ -104,8 +105,8 @@ run() {  # NAME DB SCRIPT-TEXT [viewer options...]
 
 # Open: the first frame, and the first with the count and the first page in.
 wants open && run open "$db" 'frames 30\n'
-# Scroll: 60 PageDown presses, then End (the last page: read backward from the end).
-wants scroll && run scroll "$db" "$(printf 'key PageDown\\n%.0s' $(seq 60))key End\nframes 30\n"
+# Scroll: 60 PageDown presses, then End (the last page: read backward from the end; the last step).
+wants scroll && run scroll "$db" "$(printf 'key PageDown\\n%.0s' $(seq 60))key End\n"
 # Sort by status (a sort of every call: no index), then by start descending (the Status and Start headers of the
 # 1280x800 window's list).
 wants sort && run sort "$db" 'click 530 71\nframes 10\nclick 80 71\nclick 80 71\nframes 10\n'
@@ -143,15 +144,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Frames and new calls of a .timing file between two wall-clock times (ms): "frames p50 p99 uiP50 uiP99 calls
-# lagP50 lagP99 lagMax" (new calls shown up to 2 s after the end: those that started before it).
+# Frames and new calls of a .timing file between two wall-clock times (ms): "frames p50 p99 uiP50 uiP99 uiCpuP99
+# calls lagP50 lagP99 lagMax" (new calls shown up to 2 s after the end: those that started before it).
 window() {
-    local frames ui lags
+    local frames ui uiCpu lags
     frames=$(awk -v from="$2" -v to="$3" '$1 == "frame_at" && $2 >= from && $2 <= to {print $3}' "$1")
     ui=$(awk -v from="$2" -v to="$3" '$1 == "frame_at" && $2 >= from && $2 <= to {print $4}' "$1")
+    uiCpu=$(awk -v from="$2" -v to="$3" '$1 == "frame_at" && $2 >= from && $2 <= to {print $5}' "$1")
     lags=$(awk -v from="$2" -v to="$3" '$1 == "newest_at" && $2 >= from && $2 <= to + 2000 {print $3}' "$1")
     echo "$(echo -n "$frames" | grep -c .) $(echo "$frames" | pct 0.5) $(echo "$frames" | pct 0.99)" \
-        "$(echo "$ui" | pct 0.5) $(echo "$ui" | pct 0.99) $(echo -n "$lags" | grep -c .)" \
+        "$(echo "$ui" | pct 0.5) $(echo "$ui" | pct 0.99) $(echo "$uiCpu" | pct 0.99) $(echo -n "$lags" | grep -c .)" \
         "$(echo "$lags" | pct 0.5) $(echo "$lags" | pct 0.99) $(echo "$lags" | pct 1)"
 }
 
@@ -161,8 +163,8 @@ if wants live; then
     echo
     echo "Live: \`sipscope capture -i lo\` writing while SIPp places $LIVE_RATE calls/s for $LIVE_SECONDS s ($offered calls); the viewer has the database open with follow on. Frames: those drawn while SIPp ran. New call: from its first packet to the first frame showing it (follow on), for each newer call shown."
     echo
-    echo "| run | load | frames | frame p50 | frame p99 | UI p50 | UI p99 | newer calls shown | new call p50 | p99 | largest | calls stored | SIPp ok |"
-    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    echo "| run | load | frames | frame p50 | frame p99 | UI p50 | UI p99 | UI CPU p99 | newer calls shown | new call p50 | p99 | largest | calls stored | SIPp ok |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     [ "$(id -u)" = 0 ] || { echo "live: needs root (the capture opens lo)" >&2; exit 1; }
     command -v sipp >/dev/null || { echo "live: needs sipp (apt-get install sip-tester)" >&2; exit 1; }
     liveRows=()
@@ -205,16 +207,16 @@ if wants live; then
         stored=$(sqlite3 "$live" 'SELECT count(*) FROM calls' 2>/dev/null || echo '?')
         ok=$(awk -F';' 'NR == 1 {for (i = 1; i <= NF; i++) if ($i == "SuccessfulCall(C)") c = i; next}
                         {last = $c} END {print last == "" ? "?" : last}' "$dir/uac.csv" 2>/dev/null || echo '?')
-        read -r frames p50 p99 ui50 ui99 newer lag50 lag99 lagMax < <(window "$t" "$from" "$to")
-        liveRows+=("$p50 $p99 $ui50 $ui99 $lag50 $lag99 $lagMax")
-        echo "| $i | $load | $frames | $p50 | $p99 | $ui50 | $ui99 | $newer | $lag50 | $lag99 | $lagMax | $stored | $ok |"
+        read -r frames p50 p99 ui50 ui99 uiCpu99 newer lag50 lag99 lagMax < <(window "$t" "$from" "$to")
+        liveRows+=("$p50 $p99 $ui50 $ui99 $uiCpu99 $lag50 $lag99 $lagMax")
+        echo "| $i | $load | $frames | $p50 | $p99 | $ui50 | $ui99 | $uiCpu99 | $newer | $lag50 | $lag99 | $lagMax | $stored | $ok |"
     done
     row="| median | | "
-    for column in 1 2 3 4; do
+    for column in 1 2 3 4 5; do
         row+=" | $(printf '%s\n' "${liveRows[@]}" | cut -d' ' -f$column | grep -v -- - | median)"
     done
     row+=" | "
-    for column in 5 6 7; do
+    for column in 6 7 8; do
         row+=" | $(printf '%s\n' "${liveRows[@]}" | cut -d' ' -f$column | grep -v -- - | median)"
     done
     echo "$row | | |"
