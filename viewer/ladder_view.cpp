@@ -94,6 +94,15 @@ struct LadderView::State {
     std::vector<std::pair<float, float>> columnPoints;
 
     void buildModel();
+    // A model built off the frame from the inputs of `builtVersion` (else built here).
+    void takeModel(std::shared_ptr<ladder::Model> built, std::uint64_t builtVersion);
+    // The grouping or the names changed: models built before are stale; this one is built again.
+    void regroup() {
+        ++inputsVersion;
+        if (call)
+            buildModel();
+    }
+    std::uint64_t inputsVersion = 0;  // of the grouping and the names (ModelInputs::version)
     void layOut();
     float rowHeight() const { return ImGui::GetTextLineHeightWithSpacing() * 1.7f * zoom; }
     void setZoom(float value, float viewHeight);
@@ -105,22 +114,46 @@ struct LadderView::State {
 
 // [SECTION] model and layout
 
-void LadderView::State::buildModel() {
-    model = {};
-    if (call) {
-        ladder::ModelOptions options;
-        options.grouping = grouping;
-        options.aliases = aliases;
-        options.media = call->media;
-        if (call->calls.size() > 1) {
-            options.legOfMessage = call->legOfMessage;
-            for (std::size_t i = 0; i < call->calls.size(); ++i)
-                options.legs.push_back({call->calls[i].callId, call->legLinks[i]});
-        }
-        model = ladder::buildModel(call->messages, options);
+namespace {
+
+ladder::Model modelOf(const CallData& call, ladder::ColumnGrouping grouping, const ladder::HostAliases* aliases) {
+    ladder::ModelOptions options;
+    options.grouping = grouping;
+    options.aliases = aliases;
+    options.media = call.media;
+    if (call.calls.size() > 1) {
+        options.legOfMessage = call.legOfMessage;
+        for (std::size_t i = 0; i < call.calls.size(); ++i)
+            options.legs.push_back({call.calls[i].callId, call.legLinks[i]});
     }
+    return ladder::buildModel(call.messages, options);
+}
+
+}  // namespace
+
+void LadderView::State::buildModel() {
+    model = call ? modelOf(*call, grouping, aliases) : ladder::Model{};
     columnOrder.clear();
     isLayoutDirty = true;
+}
+
+void LadderView::State::takeModel(std::shared_ptr<ladder::Model> built, std::uint64_t builtVersion) {
+    if (!built || builtVersion != inputsVersion || !call) {
+        buildModel();  // the grouping or the names changed since: built again, here
+        return;
+    }
+    model = std::move(*built);
+    columnOrder.clear();
+    isLayoutDirty = true;
+}
+
+LadderView::ModelInputs LadderView::modelInputs() const {
+    const State& s = *m_state;
+    return {s.grouping, s.aliases ? std::make_shared<const ladder::HostAliases>(*s.aliases) : nullptr, s.inputsVersion};
+}
+
+std::shared_ptr<ladder::Model> LadderView::buildModelFor(const CallData& call, const ModelInputs& inputs) {
+    return std::make_shared<ladder::Model>(modelOf(call, inputs.grouping, inputs.aliases.get()));
 }
 
 void LadderView::State::layOut() {
@@ -227,21 +260,21 @@ std::string LadderView::State::timeText(std::size_t placed) const {
 LadderView::LadderView() : m_state(std::make_unique<State>()) {}
 LadderView::~LadderView() = default;
 
-void LadderView::setCall(CallDataPtr call) {
+void LadderView::setCall(CallDataPtr call, std::shared_ptr<ladder::Model> model, std::uint64_t modelVersion) {
     State& s = *m_state;
     s.call = std::move(call);
     s.selected.reset();
-    s.buildModel();
+    s.takeModel(std::move(model), modelVersion);
     s.isScrollToSelected = true;
 }
 
-void LadderView::updateCall(CallDataPtr call) {
+void LadderView::updateCall(CallDataPtr call, std::shared_ptr<ladder::Model> model, std::uint64_t modelVersion) {
     State& s = *m_state;
     const std::optional<std::int64_t> selectedId = selectedMessage();
     std::vector<std::size_t> order = std::move(s.columnOrder);
     const std::size_t columnsBefore = s.model.columns.size();
     s.call = std::move(call);
-    s.buildModel();
+    s.takeModel(std::move(model), modelVersion);
     if (!order.empty()) {
         for (std::size_t column = columnsBefore; column < s.model.columns.size(); ++column)
             order.push_back(column);
@@ -256,14 +289,14 @@ void LadderView::updateCall(CallDataPtr call) {
 }
 
 void LadderView::aliasesChanged() {
+    ++m_state->inputsVersion;
     if (m_state->call)
         updateCall(m_state->call);
 }
 
 void LadderView::setAliases(const ladder::HostAliases* aliases) {
     m_state->aliases = aliases;
-    if (m_state->call)
-        m_state->buildModel();
+    m_state->regroup();
 }
 
 LadderView::Modes LadderView::modes() const {
@@ -279,8 +312,7 @@ void LadderView::setModes(const Modes& modes) {
     s.grouping = modes.isPerIp ? ladder::ColumnGrouping::Ip : ladder::ColumnGrouping::Endpoint;
     m_isShowingLegs = modes.isShowingLegs;
     s.isShowingBrackets = modes.isShowingBrackets;
-    if (s.call)
-        s.buildModel();
+    s.regroup();
     s.isLayoutDirty = true;
 }
 
@@ -348,7 +380,7 @@ void LadderView::draw(bool hasFocus) {
             } else if (c == 'i') {
                 s.grouping = s.grouping == ladder::ColumnGrouping::Endpoint ? ladder::ColumnGrouping::Ip
                                                                             : ladder::ColumnGrouping::Endpoint;
-                s.buildModel();
+                s.regroup();
             } else if (c == 'l') {
                 m_isShowingLegs = !m_isShowingLegs;
                 if (onLegs)
@@ -392,7 +424,7 @@ void LadderView::draw(bool hasFocus) {
     if (ImGui::SmallButton(s.grouping == ladder::ColumnGrouping::Endpoint ? "per ip:port" : "per IP")) {
         s.grouping = s.grouping == ladder::ColumnGrouping::Endpoint ? ladder::ColumnGrouping::Ip
                                                                     : ladder::ColumnGrouping::Endpoint;
-        s.buildModel();
+        s.regroup();
     }
     ImGui::SameLine();
     if (ImGui::SmallButton(m_isShowingLegs ? "legs: all" : "legs: this call")) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "capture/packet.hpp"
+#include "ladder/ladder_model.hpp"
 #include "viewer/call_data.hpp"
 #include "viewer/frame_report.hpp"
 
@@ -41,11 +42,23 @@ public:
     LadderView(const LadderView&) = delete;
     LadderView& operator=(const LadderView&) = delete;
 
-    // GUI thread. The calls to draw; the selection and the scroll start over.
-    void setCall(CallDataPtr call);
+    // What the ladder's model is built from besides the call, taken on the GUI thread so that the query thread can
+    // build a call's model with it (buildModelFor) and the frame that receives the call only lays it out.
+    struct ModelInputs {
+        ladder::ColumnGrouping grouping = ladder::ColumnGrouping::Endpoint;
+        std::shared_ptr<const ladder::HostAliases> aliases;  // a copy of the names; nullptr: none
+        std::uint64_t version = 0;                           // changes with the grouping and the names
+    };
+    ModelInputs modelInputs() const;
+    // Any thread.
+    static std::shared_ptr<ladder::Model> buildModelFor(const CallData& call, const ModelInputs& inputs);
+
+    // GUI thread. The calls to draw; the selection and the scroll start over. `model`: built by buildModelFor with
+    // the inputs of `modelVersion` (built again here when they changed since, or when none is given).
+    void setCall(CallDataPtr call, std::shared_ptr<ladder::Model> model = {}, std::uint64_t modelVersion = 0);
     // GUI thread. The same calls with more messages (a live capture): the selection, the column order and the
-    // scroll stay; new hosts are added on the right.
-    void updateCall(CallDataPtr call);
+    // scroll stay; new hosts are added on the right. `model` as for setCall.
+    void updateCall(CallDataPtr call, std::shared_ptr<ladder::Model> model = {}, std::uint64_t modelVersion = 0);
     // Names for the columns (kept by the caller for as long as the view lives); nullptr: none.
     void setAliases(const ladder::HostAliases* aliases);
     // GUI thread. The aliases changed (a rename): the columns take their new names, nothing else moves.

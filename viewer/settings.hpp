@@ -12,7 +12,7 @@
 namespace sipscope::viewer {
 
 struct ViewerSettings {
-    int widthPx = 0, heightPx = 0;          // 0: not kept yet
+    int widthPx = 0, heightPx = 0;            // 0: not kept yet
     std::optional<LadderView::Modes> ladder;  // nullopt: not kept yet
 };
 
