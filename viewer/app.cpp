@@ -97,6 +97,9 @@ struct App::Impl {
     // The query thread and the workspace on `dbPath` (at start, and for File -> Open).
     void openDatabase(std::string dbPath);
     void writeTiming() const;
+    // Files dropped on the window (GLFW's drop event, or a script's `drop`): imported like files named on the
+    // command line.
+    void onDrop(std::vector<std::string> paths) { workspace->importFiles(std::move(paths)); }
     // The window's size and the ladder's modes into `settings`, for the ini ImGui writes.
     void keepSettings() {
         glfwGetWindowSize(window, &settings.widthPx, &settings.heightPx);
@@ -257,6 +260,8 @@ int App::Impl::loop() {
         }
         settledFrames = isSettled ? settledFrames + 1 : 0;
 
+        if (!checks.dropped.empty())
+            onDrop(checks.dropped);  // as the platform's drop event below
         if (checks.screenshotPath)
             writeFramebufferPng(*checks.screenshotPath, widthPx, heightPx);
         if (checks.isDump) {
@@ -375,8 +380,7 @@ int App::run() {
     // Files dropped on the window are imported like files named on the command line.
     glfwSetWindowUserPointer(app.window, &app);
     glfwSetDropCallback(app.window, [](GLFWwindow* window, int count, const char** paths) {
-        auto* self = static_cast<Impl*>(glfwGetWindowUserPointer(window));
-        self->workspace->importFiles(std::vector<std::string>(paths, paths + count));
+        static_cast<Impl*>(glfwGetWindowUserPointer(window))->onDrop(std::vector<std::string>(paths, paths + count));
     });
 
     int exitCode = 0;

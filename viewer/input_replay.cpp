@@ -32,6 +32,7 @@ void InputReplay::expand(const ScriptStep& step) {
     frame.shift = step.shift;
     frame.alt = step.alt;
     frame.text = step.text;
+    frame.paths = step.paths;
     auto push = [this, &frame](Action action) {
         frame.action = action;
         m_frames.push_back(frame);
@@ -73,6 +74,7 @@ void InputReplay::expand(const ScriptStep& step) {
     case ScriptStep::Kind::Text: push(Action::Text); break;
     case ScriptStep::Kind::Screenshot: push(Action::Screenshot); break;
     case ScriptStep::Kind::Dump: push(Action::Dump); break;
+    case ScriptStep::Kind::Drop: push(Action::Drop); break;
     case ScriptStep::Kind::Wait:
         frame.count = step.count;
         push(Action::Wait);
@@ -126,6 +128,7 @@ InputReplay::Checks InputReplay::apply(ImGuiIO& io, bool advance) {
         case Action::Text: io.AddInputCharactersUTF8(frame.text.c_str()); break;
         case Action::Screenshot: checks.screenshotPath = frame.text; break;
         case Action::Dump: checks.isDump = true; break;
+        case Action::Drop: checks.dropped = frame.paths; break;
         case Action::Wait: break;  // the app advanced to it only once what it waits for was shown
         }
     }

@@ -23,6 +23,7 @@ public:
     struct Checks {
         std::optional<std::string> screenshotPath;
         bool isDump = false;
+        std::vector<std::string> dropped;  // files dropped on the window in this frame
     };
 
     explicit InputReplay(std::vector<ScriptStep> steps);
@@ -45,7 +46,20 @@ public:
 private:
     // One frame's worth of a step.
     struct Frame {
-        enum class Action { Nothing, Move, Press, Release, Wheel, KeyPress, KeyRelease, Text, Screenshot, Dump, Wait };
+        enum class Action {
+            Nothing,
+            Move,
+            Press,
+            Release,
+            Wheel,
+            KeyPress,
+            KeyRelease,
+            Text,
+            Screenshot,
+            Dump,
+            Wait,
+            Drop
+        };
         Action action = Action::Nothing;
         int line = 0;
         float x = 0, y = 0;
@@ -55,6 +69,7 @@ private:
         bool isTap = false;  // the release of a `key` step: not held until the press settles
         bool ctrl = false, shift = false, alt = false;
         std::string text;
+        std::vector<std::string> paths;  // Drop
     };
 
     void expand(const ScriptStep& step);

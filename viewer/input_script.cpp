@@ -181,6 +181,11 @@ ScriptStep parseLine(std::string_view raw, int line) {
         expectWords(words, 2, 2, line, "screenshot FILE.png");
         step.kind = ScriptStep::Kind::Screenshot;
         step.text = std::string(words[1]);
+    } else if (verb == "drop") {
+        expectWords(words, 2, 1000, line, "drop FILE...");
+        step.kind = ScriptStep::Kind::Drop;
+        for (std::size_t i = 1; i < words.size(); ++i)
+            step.paths.emplace_back(words[i]);
     } else if (verb == "dump") {
         expectWords(words, 1, 1, line, "dump");
         step.kind = ScriptStep::Kind::Dump;
@@ -199,7 +204,7 @@ ScriptStep parseLine(std::string_view raw, int line) {
     } else {
         throw ScriptError(line, "unknown step '" + std::string(words.front()) +
                                     "' (frames, move, down, up, click, doubleclick, wheel, key, keydown, keyup, text, "
-                                    "screenshot, dump, wait)");
+                                    "screenshot, dump, wait, drop)");
     }
     return step;
 }

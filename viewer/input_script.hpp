@@ -13,6 +13,7 @@
 //                                  modifiers: Ctrl+S, Shift+Tab. `wheel` takes them after its numbers: wheel 1 Ctrl
 //   keydown NAME / keyup NAME      hold / release a key
 //   text CHARACTERS                typed text (the rest of the line, UTF-8), as the platform's character events
+//   drop FILE...                   files dropped on the window (blank-separated), as the platform's drop event
 //   screenshot FILE.png            write the framebuffer once everything asked for has arrived
 //   dump                           print the JSON line describing what is drawn (see FrameReport)
 //   wait WHAT N                    hold the script until at least N are shown (a database another process
@@ -43,7 +44,8 @@ struct ScriptStep {
         Text,
         Screenshot,
         Dump,
-        Wait
+        Wait,
+        Drop
     };
     Kind kind = Kind::Frames;
     int line = 0;        // 1-based line in the script, for messages
@@ -53,6 +55,7 @@ struct ScriptStep {
     int key = -1;        // Key, KeyDown, KeyUp: the GLFW key code (the key index ImGui 1.86 uses with GLFW)
     bool ctrl = false, shift = false, alt = false;  // held during Key and Wheel
     std::string text;  // Text: the characters; Screenshot: the path; Wait: what (calls, stats, ...), lower case
+    std::vector<std::string> paths;  // Drop: the files
 };
 
 // A line the parser does not understand. what() names the line and says what was expected there.

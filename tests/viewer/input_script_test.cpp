@@ -78,6 +78,13 @@ TEST(InputScript, WaitNamesWhatItWaitsFor) {
     }
 }
 
+TEST(InputScript, DropNamesItsFiles) {
+    const std::vector<ScriptStep> steps = parseScript("drop /tmp/a.pcap  b.pcapng\n");
+    ASSERT_EQ(steps.size(), 1u);
+    EXPECT_EQ(steps[0].kind, Kind::Drop);
+    EXPECT_EQ(steps[0].paths, (std::vector<std::string>{"/tmp/a.pcap", "b.pcapng"}));
+}
+
 TEST(InputScript, KeyNames) {
     const struct {
         const char* name;
@@ -128,6 +135,7 @@ TEST(InputScript, BadLinesNameTheirLineAndWhatWasExpected) {
         {"wait messages 3\n", 1, "not something to wait for (calls, stats, registrations, subscriptions)"},
         {"wait stats\n", 1, "wait calls|stats|registrations|subscriptions N"},
         {"wait calls 2.5\n", 1, "whole number"},
+        {"drop\n", 1, "drop FILE..."},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.script);

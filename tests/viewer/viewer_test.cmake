@@ -12,6 +12,7 @@
 # CALL_INDEX picks CALL by its place in `sipscope calls`.
 #   open:    File -> Open, a path typed in the browser: the list is the one of OTHER_SAMPLE's database.
 #   import:  the viewer imports SAMPLES itself into a new --db: calls_listed = `sipscope calls` on it afterwards.
+#   drop:    the same with SAMPLES dropped on the window of a new database (the script's `drop`).
 #   missing: a database that does not exist: exit 2 and an error naming it.
 #   select:  GEN_CALLS' calls; CALL (far down the list) given with --select, by --screenshot and by --script: the
 #            list's cursor is on its row, scrolled into view, and that row's call is CALL.
@@ -145,6 +146,23 @@ if(MODE STREQUAL "import")
     expect_equal("calls listed after the viewer's import" "${listed}" "${expected}")
     if(expected LESS 1)
         message(FATAL_ERROR "the viewer's import stored no call")
+    endif()
+    return()
+endif()
+
+if(MODE STREQUAL "drop")
+    # A new database, empty: SAMPLES dropped on the window (a script's `drop`, the handler of GLFW's drop event)
+    # are imported into it, and the list comes to hold what `sipscope calls` then finds there.
+    string(REPLACE ";" " " dropped "${SAMPLES}")
+    file(WRITE "${WORK_DIR}/drop.script" "drop ${dropped}\nwait calls 1\ndump\nscreenshot ${WORK_DIR}/drop.png\n")
+    run_viewer(json --script "${WORK_DIR}/drop.script")
+    check_png("${WORK_DIR}/drop.png")
+    run_sipscope(calls calls --format json)
+    count_lines(expected "${calls}")
+    string(JSON listed GET "${json}" calls_listed)
+    expect_equal("calls listed after the drop" "${listed}" "${expected}")
+    if(expected LESS 2)
+        message(FATAL_ERROR "the dropped files stored ${expected} calls")
     endif()
     return()
 endif()
