@@ -82,11 +82,12 @@ int runShow(const ShowOptions& options) {
                   << (call->hasGlare ? ", glare (491)" : "") << '\n';
     for (const auto& dialog : reader.callDialogs(call->key))
         std::cout << "Dialog:  " << escapeForTerminal(dialog.fromTag) << " / " << escapeForTerminal(dialog.toTag)
-                  << "  " << dialog.state << '\n';
+                  << "  " << decode::dialogStateName(dialog.state) << '\n';
     for (const auto& media : reader.callMedia(call->key))
-        std::cout << "Media:   " << (media.role.empty() ? "sdp" : media.role) << " " << escapeForTerminal(media.type)
-                  << " " << escapeForTerminal(media.address) << ":" << media.port << " "
-                  << escapeForTerminal(media.proto) << " " << media.direction << " " << escapeForTerminal(media.codecs)
+        std::cout << "Media:   " << (media.role == decode::SdpRole::None ? "sdp" : decode::sdpRoleName(media.role))
+                  << " " << escapeForTerminal(media.type) << " " << escapeForTerminal(media.address) << ":"
+                  << media.port << " " << escapeForTerminal(media.proto) << " " << media.direction << " "
+                  << escapeForTerminal(media.codecs)
                   << (media.ptimeMs ? " ptime " + std::to_string(*media.ptimeMs) : std::string()) << '\n';
     store::Filter ofThisCall;
     ofThisCall.callId = call->callId;

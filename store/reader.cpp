@@ -432,8 +432,9 @@ std::vector<DialogRow> Reader::callDialogs(std::int64_t callKey) const {
     stmt.bindInt(1, callKey);
     std::vector<DialogRow> rows;
     while (stmt.step())
-        rows.push_back({stmt.columnInt(0), stmt.columnText(1), stmt.columnText(2), stmt.columnText(3),
-                        stmt.columnInt(4), stmt.columnInt(5), stmt.columnInt(6)});
+        rows.push_back({stmt.columnInt(0), stmt.columnText(1), stmt.columnText(2),
+                        detail::dialogStateOf(stmt.columnText(3)), stmt.columnInt(4), stmt.columnInt(5),
+                        stmt.columnInt(6)});
     return rows;
 }
 
@@ -558,7 +559,7 @@ std::vector<MediaRow> Reader::callMedia(std::int64_t callKey) const {
         row.messageId = stmt.columnInt(0);
         row.timestampUs = stmt.columnInt(1);
         row.mediaIndex = static_cast<std::uint32_t>(stmt.columnInt(2));
-        row.role = stmt.columnText(3);
+        row.role = detail::sdpRoleOf(stmt.columnText(3));
         row.type = stmt.columnText(4);
         row.port = static_cast<int>(stmt.columnInt(5));
         row.proto = stmt.columnText(6);
@@ -578,9 +579,9 @@ std::vector<MediaRow> Reader::callMedia(std::int64_t callKey) const {
                             {}});
         }
         Sdp& sdp = sdps.back();
-        sdp.identity += '\n' + row.role + ' ' + row.type + ' ' + std::to_string(row.port) + ' ' + row.proto + ' ' +
-                        row.address + ' ' + row.direction + ' ' + row.codecs + ' ' +
-                        (row.ptimeMs ? std::to_string(*row.ptimeMs) : std::string());
+        sdp.identity += '\n' + std::string(decode::sdpRoleName(row.role)) + ' ' + row.type + ' ' +
+                        std::to_string(row.port) + ' ' + row.proto + ' ' + row.address + ' ' + row.direction + ' ' +
+                        row.codecs + ' ' + (row.ptimeMs ? std::to_string(*row.ptimeMs) : std::string());
         sdp.rows.push_back(std::move(row));
     }
     // Of the copies of one SDP, the first hop's (else the earliest) stands for them, at its own place in time.

@@ -91,7 +91,7 @@ struct MediaRow {
     std::int64_t messageId = 0;
     std::int64_t timestampUs = 0;
     std::uint32_t mediaIndex = 0;
-    std::string role;  // offer, answer, or empty
+    decode::SdpRole role = decode::SdpRole::None;  // text at the edge: decode::sdpRoleName
     std::string type;
     int port = 0;
     std::string proto, address, direction, codecs;
@@ -101,7 +101,8 @@ struct MediaRow {
 
 struct DialogRow {
     std::int64_t key = 0;
-    std::string fromTag, toTag, state;
+    std::string fromTag, toTag;
+    decode::DialogState state = decode::DialogState::Early;  // text at the edge: decode::dialogStateName
     std::int64_t createdUs = 0, confirmedUs = 0, terminatedUs = 0;
 };
 

@@ -232,7 +232,8 @@ void InspectorView::drawParsed(const store::MessageRow& message) {
     ImGui::Text("Dialogs of the call: %zu", m_call->dialogs.size());
     for (const store::DialogRow& dialog : m_call->dialogs)
         ImGui::BulletText("from-tag %s, to-tag %s: %s", dialog.fromTag.c_str(),
-                          dialog.toTag.empty() ? "-" : dialog.toTag.c_str(), dialog.state.c_str());
+                          dialog.toTag.empty() ? "-" : dialog.toTag.c_str(),
+                          std::string(decode::dialogStateName(dialog.state)).c_str());
     if (parsed.error().code != decode::ParseErrorCode::None) {
         ImGui::PushStyleColor(ImGuiCol_Text, palette::Error);
         ImGui::TextWrapped("Parse error: %s", message.error.value_or("malformed").c_str());

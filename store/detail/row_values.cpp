@@ -40,6 +40,15 @@ decode::CallKind callKindOf(std::string_view name) {
     return valueOfName(name, decode::callKindName, decode::CallKind::Other);
 }
 
+decode::DialogState dialogStateOf(std::string_view name) {
+    return valueOfName(name, decode::dialogStateName,
+                       static_cast<decode::DialogState>(std::numeric_limits<std::uint8_t>::max()));
+}
+
+decode::SdpRole sdpRoleOf(std::string_view name) {
+    return valueOfName(name, decode::sdpRoleName, decode::SdpRole::None);
+}
+
 capture::Endpoint endpointOf(std::string_view text) {
     const auto endpoint = capture::parseEndpoint(text);
     if (!endpoint)

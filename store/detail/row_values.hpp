@@ -24,6 +24,10 @@ capture::Transport transportOf(std::int64_t stored);
 decode::CallState callStateOf(std::string_view name);
 // calls.kind. A name this version does not know is CallKind::Other.
 decode::CallKind callKindOf(std::string_view name);
+// dialogs.state. A name this version does not know is a value without a name (dialogStateName: "unknown").
+decode::DialogState dialogStateOf(std::string_view name);
+// media.role: "offer", "answer"; anything else (NULL, a name this version does not know) is SdpRole::None.
+decode::SdpRole sdpRoleOf(std::string_view name);
 // endpoints.text. Throws sipscope::Error for text that is no endpoint: only a damaged database has one.
 capture::Endpoint endpointOf(std::string_view text);
 

@@ -192,11 +192,11 @@ TEST(IngestOrder, ForwardedSdpIsListedOnceFromTheFirstHop) {
     ASSERT_TRUE(call);
     const auto media = reader.callMedia(call->key);
     ASSERT_EQ(media.size(), 2u);
-    EXPECT_EQ(media[0].role, "offer");
+    EXPECT_EQ(media[0].role, decode::SdpRole::Offer);
     EXPECT_EQ(media[0].address, "10.0.0.1");
     EXPECT_EQ(media[0].src.toString(), "10.0.0.1:5060");
     EXPECT_EQ(media[0].dst.toString(), "10.0.0.2:5060");
-    EXPECT_EQ(media[1].role, "answer");
+    EXPECT_EQ(media[1].role, decode::SdpRole::Answer);
     EXPECT_EQ(media[1].port, 5000);
     EXPECT_EQ(media[1].src.toString(), "10.0.0.2:5060");  // the proxy's 200 to the caller, not the callee's earlier one
     EXPECT_EQ(media[1].dst.toString(), "10.0.0.1:5060");

@@ -136,7 +136,7 @@ TEST(StoreRelations, MediaRowsNameTheirMessageAndCodecs) {
     const auto calls = reader.calls({});
     const auto media = reader.callMedia(callOf(calls, "leg-a").key);
     ASSERT_EQ(media.size(), 6u);  // INVITE, 183, 200: two m= lines each
-    EXPECT_EQ(media[0].role, "offer");
+    EXPECT_EQ(media[0].role, decode::SdpRole::Offer);
     EXPECT_EQ(media[0].type, "audio");
     EXPECT_EQ(media[0].port, 49170);
     EXPECT_EQ(media[0].proto, "RTP/AVP");
@@ -148,8 +148,8 @@ TEST(StoreRelations, MediaRowsNameTheirMessageAndCodecs) {
     EXPECT_EQ(media[1].port, 0);
     EXPECT_EQ(media[1].codecs, "96");  // a dynamic type without rtpmap stays a number
     EXPECT_FALSE(media[1].ptimeMs);
-    EXPECT_EQ(media[2].role, "answer");       // the 183
-    EXPECT_EQ(media[2].address, "10.0.0.2");  // media-level c=
+    EXPECT_EQ(media[2].role, decode::SdpRole::Answer);  // the 183
+    EXPECT_EQ(media[2].address, "10.0.0.2");            // media-level c=
     EXPECT_EQ(media[2].direction, "sendonly");
     EXPECT_EQ(media[2].codecs, "PCMA/8000,telephone-event/8000");
     EXPECT_EQ(media[5].codecs, "H264/90000");
@@ -157,6 +157,10 @@ TEST(StoreRelations, MediaRowsNameTheirMessageAndCodecs) {
     // message_id points at the message that carried the SDP.
     const auto messages = reader.callMessages(callOf(calls, "leg-a").key, false);
     ASSERT_EQ(messages.size(), 4u);
+    // Its dialog, confirmed by the 200: the state a value, as the media roles are.
+    const auto dialogs = reader.callDialogs(callOf(calls, "leg-a").key);
+    ASSERT_EQ(dialogs.size(), 1u);
+    EXPECT_EQ(dialogs[0].state, decode::DialogState::Confirmed);
     EXPECT_EQ(media[0].messageId, messages[0].id);
     EXPECT_EQ(media[2].messageId, messages[1].id);
     EXPECT_EQ(media[4].messageId, messages[2].id);
