@@ -3,8 +3,10 @@
 // long the capture.
 #include "decode/correlator.hpp"
 
+#include "decode/detail/call_entry.hpp"
 #include "decode/detail/call_index.hpp"
 #include "decode/detail/call_links.hpp"
+#include "decode/detail/lingering_calls.hpp"
 #include "decode/detail/offer_answer.hpp"
 #include "decode/detail/open_calls.hpp"
 #include "decode/detail/registrations.hpp"
@@ -19,64 +21,9 @@
 #include <queue>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace sipscope::decode {
-
-std::string_view callStateName(CallState state) {
-    switch (state) {
-    case CallState::Calling: return "calling";
-    case CallState::Proceeding: return "proceeding";
-    case CallState::Ringing: return "ringing";
-    case CallState::EarlyMedia: return "early_media";
-    case CallState::Answered: return "answered";
-    case CallState::Completed: return "completed";
-    case CallState::Cancelled: return "cancelled";
-    case CallState::Rejected: return "rejected";
-    case CallState::Failed: return "failed";
-    case CallState::Done: return "done";
-    case CallState::Pending: return "pending";
-    }
-    return "unknown";
-}
-
-std::string_view callKindName(CallKind kind) {
-    switch (kind) {
-    case CallKind::Call: return "call";
-    case CallKind::Registration: return "registration";
-    case CallKind::Subscription: return "subscription";
-    case CallKind::Options: return "options";
-    case CallKind::Message: return "message";
-    case CallKind::Publish: return "publish";
-    case CallKind::Refer: return "refer";
-    case CallKind::Info: return "info";
-    case CallKind::Other: return "other";
-    }
-    return "other";
-}
-
-std::string_view sdpRoleName(SdpRole role) {
-    switch (role) {
-    case SdpRole::None: return "";
-    case SdpRole::Offer: return "offer";
-    case SdpRole::Answer: return "answer";
-    }
-    return "";
-}
-
-std::vector<std::string> defaultLinkHeaders() {
-    // Headers B2BUAs and SBCs commonly put on the outgoing leg: the incoming leg's Call-ID, or a correlation id
-    // shared by both legs.
-    return {"X-Call-ID", "X-CID", "X-Orig-Call-ID", "X-Original-Call-ID"};
-}
-
-std::string_view dialogStateName(DialogState state) {
-    switch (state) {
-    case DialogState::Early: return "early";
-    case DialogState::Confirmed: return "confirmed";
-    case DialogState::Terminated: return "terminated";
-    }
-    return "unknown";
-}
 
 namespace {
 
@@ -156,75 +103,10 @@ bool isOnFirstHop(const CallSummary& call, const MessageMeta& meta) {
            (meta.src.ip == call.dst.ip && meta.dst.ip == call.src.ip);
 }
 
-// A time taken on the call's first hop when that hop shows it, else where it was first seen.
-struct HopTime {
-    std::int64_t us = 0;
-    bool isSet = false;
-    bool isFirstHop = false;
-    // Keeps the first time offered, replaced once by the first one on the first hop. True when it took this one.
-    bool offer(std::int64_t atUs, bool onFirstHop) {
-        if (isSet && (isFirstHop || !onFirstHop))
-            return false;
-        us = atUs;
-        isSet = true;
-        isFirstHop = onFirstHop;
-        return true;
-    }
-};
-
-// What one dialog of an INVITE call gives RFC 6076's SDT and SDD: its 2xx, its first BYE and that BYE's answer,
-// each on the call's first hop when seen there.
-struct DialogTiming {
-    HopTime answered;  // 2xx of the initial INVITE
-    HopTime bye;
-    std::int64_t byeAnsweredUs = 0;  // final response to that BYE, on the BYE's hop
-    std::uint32_t byeCseq = 0;
-    std::uint64_t byeBranchHash = 0;  // 0: the BYE had no branch; its response is matched by address
-    capture::Endpoint byeSrc;
-    capture::Endpoint byeDst;
-    bool isByeFromCaller = false;
-    std::string byeReason;  // its Reason header (RFC 3326)
-};
-
-// A call's initial request that may time out: checked when the capture's clock reaches `atUs`.
-struct Deadline {
-    std::int64_t atUs = 0;
-    std::int64_t attemptUs = 0;  // the attempt it times; a later attempt has its own deadline
-    std::uint64_t callKey = 0;
-    std::uint32_t slot = 0;
-    bool operator>(const Deadline& other) const { return atUs > other.atUs; }
-};
-
-struct CallEntry {
-    CallSummary summary;
-    std::uint32_t initialCseq = 0;  // CSeq of the latest out-of-dialog request of the call's method
-    std::string initialFromTag;
-    bool isInvite = false;
-    bool isFinished = false;
-    bool cancelSeen = false;
-    bool isTimedOut = false;
-    // The latest attempt's top Via branch: its responses on the first hop carry it (those forwarded on other hops
-    // carry the proxy's on top). 0 without a branch: responses on the first hop are told by address.
-    std::uint64_t attemptBranchHash = 0;
-    HopTime provisional;    // first 1xx other than 100 to the latest attempt
-    HopTime finalResponse;  // its first final response
-    // [0]: messages without a dialog (or beyond the cap); [i]: dialog i. Grown on demand: at most dialogCount + 1.
-    std::vector<DialogTiming> dialogTimings;
-    detail::Retransmissions retransmissions;
-    HashIndex transactions;  // hash -> index
-    HashIndex dialogs;       // hash -> index; 0 for a dialog refused at the cap (counted once in recordsDropped)
-    std::uint32_t transactionCount = 0;
-    std::uint32_t dialogCount = 0;
-    std::uint64_t callIdHash = 0;        // of summary.callId: its key in Impl's table of open calls
-    std::uint32_t slot = 0;              // where Impl keeps it
-    bool isChangedSinceSnapshot = true;  // a message since Correlator::snapshotChanged last copied it
-
-    detail::OfferAnswer offerAnswer;
-
-    detail::Registrations registrations;
-    detail::Subscriptions subscriptions;
-    detail::CallLinks::PerCall links;
-};
+using detail::CallEntry;
+using detail::Deadline;
+using detail::DialogTiming;
+using detail::HopTime;
 
 }  // namespace
 
@@ -239,6 +121,9 @@ struct Correlator::Impl final : detail::OpenCallKeys {
     CorrelatorStats stats;
     detail::OpenCallTable<CallEntry> calls;  // the open calls, by slot and by Call-ID, in order of activity
     std::vector<CallSummary> evicted;
+    std::vector<CallSummary> ended;    // INVITE calls no message can change, until takeFlushed hands them out
+    detail::LingeringCalls lingering;  // what is left of them while copies of their messages may come
+    std::vector<LateMessage> lateMessages;
     SdpParser sdp;
     detail::CallLinks links;  // across calls: link header values and REFERs waiting for their call
     // Initial requests that may time out, soonest first; at most 2 × maxOpenCalls (stale ones expire on their own).
@@ -254,14 +139,27 @@ struct Correlator::Impl final : detail::OpenCallKeys {
         detail::countHoldChange(entry.summary, sdp, message);
     }
 
+    // An open call's key, or a lingering one's: a leg or a replaced call that just ended is still linked.
     std::uint64_t openCallKey(std::string_view callId) const override {
-        const std::uint32_t slot = calls.find(callId);
-        return slot == NoSlot ? 0 : calls[slot].summary.key;
+        const std::uint64_t hash = detail::OpenCallTable<CallEntry>::hashOf(callId);
+        const std::uint32_t slot = calls.find(callId, hash);
+        if (slot != NoSlot)
+            return calls[slot].summary.key;
+        const detail::LingeringCalls::Call* call = const_cast<detail::LingeringCalls&>(lingering).find(hash);
+        return call ? call->key : 0;
     }
 
     // Closes a call: its summary moved to `out`, its slot freed.
     void flush(std::uint32_t slot, std::vector<CallSummary>& out) {
         out.push_back(std::move(calls.close(slot)->summary));
+    }
+    // Closes a call no message can change (isOver): its summary to `ended`, what its late copies need to lingering.
+    void endEarly(std::uint32_t slot) {
+        std::unique_ptr<CallEntry> entry = calls.close(slot);
+        lingering.add(entry->callIdHash, entry->summary.key, entry->summary.endUs, entry->retransmissions.all());
+        ++stats.callsFlushedFinished;
+        ++stats.callsEndedEarly;
+        ended.push_back(std::move(entry->summary));
     }
 };
 
@@ -285,6 +183,11 @@ Correlation Correlator::onMessage(const SipMessageView& message, const MessageMe
     std::uint32_t slot = d.calls.find(callId, hash);
     const bool isNewCall = slot == NoSlot;
     if (isNewCall) {
+        if (detail::LingeringCalls::Call* ended = d.lingering.find(hash)) {
+            ++d.stats.lateMessages;
+            return d.lingering.onMessage(*ended, hash, signature, message.isRequest(), meta.timestampUs,
+                                         d.lateMessages);
+        }
         if (d.calls.size() >= d.limits.maxOpenCalls && d.calls.leastRecent() != NoSlot) {
             ++d.stats.callsEvictedForSpace;
             d.flush(d.calls.leastRecent(), d.evicted);
@@ -328,6 +231,11 @@ Correlation Correlator::onMessage(const SipMessageView& message, const MessageMe
     // An INVITE without a body still opens an exchange: its 2xx will offer (RFC 3261 §13.2.1).
     if (!message.body().empty() || (message.isRequest() && message.method() == "INVITE"))
         result.sdpRole = entry.offerAnswer.role(message);
+    if (!result.isRetransmission) {
+        entry.retransmissions.noteLast(result.transactionKey, result.dialogKey, result.sdpRole);
+        if (entry.isFinished && entry.isOver())
+            d.endEarly(slot);
+    }
     return result;
 }
 
@@ -348,6 +256,8 @@ std::uint64_t Correlator::Impl::transaction(CallEntry& entry, const SipMessageVi
     if (found) {
         index = *found;
         assert(index >= 1 && index <= entry.transactionCount && "a transaction index the call never handed out");
+        if (method == "ACK" && !entry.failuresAwaitingAck.empty())  // the ACK of a failure, in its INVITE's
+            std::erase(entry.failuresAwaitingAck, index);
     } else {
         if (entry.transactionCount >= detail::MaxIndexPerCall)
             return 0;
@@ -391,6 +301,8 @@ std::uint64_t Correlator::Impl::transaction(CallEntry& entry, const SipMessageVi
             if (status >= 200 && record.finalStatus == 0) {
                 record.finalStatus = status;
                 record.finalUs = meta.timestampUs;
+                if (status >= 300 && record.method == "INVITE")
+                    entry.failuresAwaitingAck.push_back(index);
                 entry.registrations.onFinalResponse(index, record, message, meta, limits.maxTransactionsPerCall,
                                                     call.registrations);
             }
@@ -752,6 +664,10 @@ void Correlator::takeFlushed(std::int64_t nowUs, std::vector<CallSummary>& out) 
     for (auto& summary : d.evicted)
         out.push_back(std::move(summary));
     d.evicted.clear();
+    for (auto& summary : d.ended)
+        out.push_back(std::move(summary));
+    d.ended.clear();
+    d.lingering.expire(nowUs, d.limits.finishedLingerUs);
     std::uint32_t position = d.calls.leastRecent();
     while (position != NoSlot) {
         const std::uint32_t slot = position;
@@ -770,11 +686,20 @@ void Correlator::takeFlushed(std::int64_t nowUs, std::vector<CallSummary>& out) 
     }
 }
 
+void Correlator::takeLateMessages(std::vector<LateMessage>& out) {
+    Impl& d = *m_impl;
+    out.insert(out.end(), d.lateMessages.begin(), d.lateMessages.end());
+    d.lateMessages.clear();
+}
+
 void Correlator::takeAll(std::vector<CallSummary>& out) {
     Impl& d = *m_impl;
     for (auto& summary : d.evicted)
         out.push_back(std::move(summary));
     d.evicted.clear();
+    for (auto& summary : d.ended)
+        out.push_back(std::move(summary));
+    d.ended.clear();
     // In key order, which is the order the calls first appeared in the capture.
     // Slots sorted, then each summary moved once (sorting the summaries themselves moved each many times).
     std::vector<std::uint32_t> slots;

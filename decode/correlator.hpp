@@ -189,6 +189,18 @@ struct Correlation {
     SdpRole sdpRole = SdpRole::None;  // of the message's SDP body, when it has one
 };
 
+// A message of a call already handed out as final (takeFlushed), within its linger time: the stored call counts it
+// (messages, its end; retransmissions and its transaction's requests or responses when it repeats a message of the
+// call on the same hop). A call is handed out as soon as no message can change it (see takeFlushed); what comes
+// later is almost always a retransmission.
+struct LateMessage {
+    std::uint64_t callKey = 0;
+    std::uint64_t transactionKey = 0;  // of the message it repeats; 0 when it repeats none
+    std::int64_t timestampUs = 0;
+    bool isRequest = false;
+    bool isRetransmission = false;
+};
+
 // The headers that carry the Call-ID of another leg, or a correlation value shared by the legs, by default.
 std::vector<std::string> defaultLinkHeaders();
 
@@ -214,6 +226,8 @@ struct CorrelatorLimits {
 struct CorrelatorStats {
     std::uint64_t callsOpened = 0;
     std::uint64_t callsFlushedFinished = 0;
+    std::uint64_t callsEndedEarly = 0;  // of those, handed out as they ended rather than after their linger
+    std::uint64_t lateMessages = 0;     // messages of calls handed out already (LateMessage)
     std::uint64_t callsFlushedIdle = 0;
     std::uint64_t callsEvictedForSpace = 0;  // flushed early because maxOpenCalls was reached
     std::uint64_t messagesWithoutCallId = 0;
@@ -242,7 +256,9 @@ public:
     //   seen on the same hop (a retransmission: it counts in the summary but changes no state), and the role of its
     //   SDP body. A message without a Call-ID gets all zeros and counts in stats().messagesWithoutCallId.
     // - Emits no summary: it updates the call's, and takeFlushed, takeAll and snapshotChanged hand them out. A key
-    //   returned here names a record in the summary unless that record was dropped at a cap (below).
+    //   returned here names a record in the summary unless that record was dropped at a cap (below). A message of
+    //   a call handed out already (an INVITE call that was over, still lingering) changes no summary: it comes out
+    //   of takeLateMessages for the stored call to count.
     // - Memory is bounded: at most maxOpenCalls open calls (then the least recently active is evicted, handed out
     //   by the next takeFlushed, stats().callsEvictedForSpace); per call maxTransactionsPerCall transaction and
     //   registration records, maxSubscriptionsPerCall subscriptions, maxDialogsPerCall dialogs and maxLinksPerCall
@@ -257,9 +273,17 @@ public:
 
     // Moves out calls that ended (past their linger time) or went idle as of `nowUs` (capture time), and any
     // evicted for space. Their summaries are final unless the Call-ID reappears (then it opens a new call).
+    // An INVITE call is moved out as soon as no message can change it, without waiting for its linger: ended by BYE
+    // and that BYE answered, or failed and the failure acknowledged, with every transaction of it answered (on
+    // every hop), no dialog still confirmed, no subscription in it and no record dropped at a cap. It then lingers
+    // as its LingeringCalls record only (about 200 bytes): copies of its messages within the linger time come out
+    // of takeLateMessages, any other message of it too (counted, changing nothing else of the call).
     // First fails, with reason "timeout", the calls whose initial request timed out by `nowUs` (Timer B/F); they
     // stay open for their linger time, and snapshotChanged hands them out again.
     void takeFlushed(std::int64_t nowUs, std::vector<CallSummary>& out);
+    // Moves out the late messages of calls already moved out, in the order they came. A caller writing summaries
+    // applies them after the summaries it took with the same or an earlier takeFlushed.
+    void takeLateMessages(std::vector<LateMessage>& out);
     // Moves out every call still open (end of input). Times nothing out: call takeFlushed with the capture's
     // last time first.
     void takeAll(std::vector<CallSummary>& out);

@@ -124,6 +124,10 @@ struct BatchWriter::Statements {
                              "requests, notifies, etag, if_match, start_us, last_us, terminated_us) "
                              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
           insertLink(db, "INSERT OR IGNORE INTO call_links(call_key, linked_call_key, kind, detail) VALUES (?,?,?,?)"),
+          countLateMessage(db, "UPDATE calls SET messages = messages + 1, retransmissions = retransmissions + ?2, "
+                               "end_us = max(end_us, ?3) WHERE id = ?1"),
+          countLateCopy(db, "UPDATE transactions SET requests = requests + ?2, responses = responses + ?3 "
+                            "WHERE id = ?1"),
           mediaRows(db,
                     "INSERT OR REPLACE INTO media(message_id, media_index, call_key, role, type, port, proto, "
                     "address, direction, codecs, ptime) VALUES",
@@ -162,6 +166,8 @@ struct BatchWriter::Statements {
     Statement upsertRegistration;
     Statement upsertSubscription;
     Statement insertLink;
+    Statement countLateMessage;  // a LateMessage in its call
+    Statement countLateCopy;     // a late retransmission in its transaction
     RowBuffer mediaRows;
     Statement addCallFrom;
     Statement addMessageCount;
@@ -461,6 +467,26 @@ void BatchWriter::writeCallRecords(const decode::CallSummary& call) {
     }
 }
 
+// A message of a call written already (the correlator wrote it as it ended): the call counts it, and its
+// transaction when it is a retransmission. The same counts its summary would have had, had it waited.
+void BatchWriter::writeLateMessage(const decode::LateMessage& late) {
+    Statements& s = *m_statements;
+    Statement& call = s.countLateMessage;
+    call.bindInt(1, static_cast<std::int64_t>(late.callKey));
+    call.bindInt(2, late.isRetransmission ? 1 : 0);
+    call.bindInt(3, late.timestampUs);
+    call.step();
+    call.reset();
+    if (late.transactionKey == 0)
+        return;
+    Statement& copy = s.countLateCopy;
+    copy.bindInt(1, static_cast<std::int64_t>(late.transactionKey));
+    copy.bindInt(2, late.isRequest ? 1 : 0);
+    copy.bindInt(3, late.isRequest ? 0 : 1);
+    copy.step();
+    copy.reset();
+}
+
 void BatchWriter::write(const Batch& batch) {
     Statements& s = *m_statements;
     TransactionGuard transaction(m_db, m_failedErrno);
@@ -609,6 +635,8 @@ void BatchWriter::write(const Batch& batch) {
     s.callRows.flush();
     s.transactionRows.flush();
     s.dialogRows.flush();
+    for (const decode::LateMessage& late : batch.lateMessages)
+        writeLateMessage(late);
     transaction.commit();
 }
 

@@ -286,6 +286,7 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
         }
         report.calls += flushed.size();
         flushed.clear();
+        correlator.takeLateMessages(builder.batch().lateMessages);
         // Live: calls still in progress are written as they stand, so readers see them now (those that changed).
         if (options.writeOpenCalls)
             correlator.snapshotChanged(builder.batch().calls);
@@ -458,6 +459,7 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
         report.callRecordsDropped += call.recordsDropped;
         builder.batch().calls.push_back(std::move(call));
     }
+    correlator.takeLateMessages(builder.batch().lateMessages);
     builder.send();
     report.readCpuSeconds = detail::threadCpuSeconds();
     writer.finish();

@@ -1,5 +1,6 @@
 // Retransmission detection for one call: the same request or response sent again on the same hop (RFC 3261 §17)
-// has the same signature as its first copy.
+// has the same signature as its first copy. Each first copy keeps what a copy of it gets: its transaction, dialog
+// and SDP role in the call; that is also all a call keeps once written (LingeringCalls) while late copies may come.
 #pragma once
 
 #include "decode/correlator.hpp"
@@ -12,6 +13,15 @@
 #include <vector>
 
 namespace sipscope::decode::detail {
+
+// A message seen in a call, as its retransmissions will be correlated: 16 bytes.
+struct SeenMessage {
+    std::uint64_t signature = 0;
+    std::uint16_t transaction = 0;  // index in the call (recordIndex), 0: none
+    std::uint16_t dialog = 0;
+    SdpRole role = SdpRole::None;
+};
+static_assert(sizeof(SeenMessage) == 16, "a lingering call keeps one per message: keep it small");
 
 class Retransmissions {
 public:
@@ -33,16 +43,43 @@ public:
 
     // Whether a message with this signature was seen in the call before; remembers it when not (up to MaxPerCall).
     bool isRepeat(std::uint64_t signature) {
-        if (contains(signature))
+        m_isLastRemembered = false;
+        if (find(signature))
             return true;
         if (m_count < MaxPerCall) {
-            if (m_count < InlineCapacity)
-                m_inline[m_count] = signature;
-            else
-                m_more.push_back(signature);
+            (m_count < InlineCapacity ? m_inline[m_count] : m_more.emplace_back()) = SeenMessage{signature};
             ++m_count;
+            m_isLastRemembered = true;
         }
         return false;
+    }
+    // What the message isRepeat just remembered was correlated to (nothing when it was not remembered).
+    void noteLast(std::uint64_t transactionKey, std::uint64_t dialogKey, SdpRole role) {
+        if (!m_isLastRemembered)
+            return;
+        SeenMessage& seen = m_count <= InlineCapacity ? m_inline[m_count - 1] : m_more.back();
+        seen.transaction = static_cast<std::uint16_t>(recordIndex(transactionKey));
+        seen.dialog = static_cast<std::uint16_t>(recordIndex(dialogKey));
+        seen.role = role;
+        m_isLastRemembered = false;
+    }
+    // The first copy of the message with this signature, or null.
+    const SeenMessage* find(std::uint64_t signature) const {
+        for (std::size_t i = 0; i < std::min<std::size_t>(m_count, InlineCapacity); ++i)
+            if (m_inline[i].signature == signature)
+                return &m_inline[i];
+        for (const SeenMessage& seen : m_more)
+            if (seen.signature == signature)
+                return &seen;
+        return nullptr;
+    }
+    // Every message remembered, in order, exactly sized (for LingeringCalls).
+    std::vector<SeenMessage> all() const {
+        std::vector<SeenMessage> out;
+        out.reserve(m_count);
+        out.insert(out.end(), m_inline, m_inline + std::min<std::size_t>(m_count, InlineCapacity));
+        out.insert(out.end(), m_more.begin(), m_more.end());
+        return out;
     }
 
 private:
@@ -53,19 +90,13 @@ private:
         std::memcpy(words, endpoint.ip.bytes.data(), sizeof words);
         return mix(mix(mix(seed, endpoint.port), words[0]), words[1]);
     }
-    bool contains(std::uint64_t signature) const {
-        for (std::size_t i = 0; i < std::min<std::size_t>(m_count, InlineCapacity); ++i)
-            if (m_inline[i] == signature)
-                return true;
-        return std::find(m_more.begin(), m_more.end(), signature) != m_more.end();
-    }
-
     // The first few inline, in the call's entry (a typical call's lookups touch no extra heap line), the rest on
     // the heap.
     static constexpr std::size_t InlineCapacity = 8;
-    std::uint64_t m_inline[InlineCapacity] = {};
+    SeenMessage m_inline[InlineCapacity] = {};
     std::uint32_t m_count = 0;
-    std::vector<std::uint64_t> m_more;
+    std::vector<SeenMessage> m_more;
+    bool m_isLastRemembered = false;  // the latest isRepeat remembered its message (the last one)
 };
 
 }  // namespace sipscope::decode::detail

@@ -85,9 +85,11 @@ struct Batch {
     std::string texts;    // raw message texts, back to back
     std::vector<MessageRecord> messages;
     std::vector<decode::CallSummary> calls;  // finished calls, written whole
-    std::vector<MediaRecord> media;          // SDP media descriptions of the messages above
-    std::vector<CaptureRecord> captures;     // capture rows to create or update
-    std::vector<TextBlockRecord> blocks;     // the messages' texts, compressed (encodeTextBlocks)
+    // Messages of calls written already (by this batch or an earlier one): their counts, applied after `calls`.
+    std::vector<decode::LateMessage> lateMessages;
+    std::vector<MediaRecord> media;       // SDP media descriptions of the messages above
+    std::vector<CaptureRecord> captures;  // capture rows to create or update
+    std::vector<TextBlockRecord> blocks;  // the messages' texts, compressed (encodeTextBlocks)
     std::string blockBytes;
 
     StringRef addString(std::string_view text) {
@@ -98,13 +100,16 @@ struct Batch {
     std::string_view view(StringRef ref) const {
         return ref.isNull() ? std::string_view{} : std::string_view(strings).substr(ref.offset, ref.length);
     }
-    bool empty() const { return messages.empty() && calls.empty() && captures.empty() && media.empty(); }
+    bool empty() const {
+        return messages.empty() && calls.empty() && captures.empty() && media.empty() && lateMessages.empty();
+    }
     // Empties the batch and keeps its buffers' capacity, for the batch to be filled again.
     void clear() {
         strings.clear();
         texts.clear();
         messages.clear();
         calls.clear();
+        lateMessages.clear();
         media.clear();
         captures.clear();
         blocks.clear();

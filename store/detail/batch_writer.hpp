@@ -57,6 +57,7 @@ private:
     Error writeFailure(const Error& error) const;
     void write(const Batch& batch);
     void writeCallRecords(const decode::CallSummary& call);
+    void writeLateMessage(const decode::LateMessage& late);
 
     Database& m_db;
     std::unique_ptr<Statements> m_statements;

@@ -454,4 +454,138 @@ TEST(CorrelatorSetup, OnlyAnAnswerGivesAnAnswerTime) {
     EXPECT_EQ(callOf(refused, "nf").answeredUs, 0);
 }
 
+// [SECTION] Handed out as it ends (issue 14)
+
+// Feeds the steps one by one, taking flushed calls at each step's time: the index of the step after which the call
+// `callId` came out (-1: it did not before the end), and what came out.
+struct Stepped {
+    int handedOutAfter = -1;
+    std::vector<Correlation> correlations;
+    std::vector<CallSummary> calls;
+};
+Stepped feedStepByStep(Correlator& correlator, const std::vector<Step>& steps, const std::string& callId) {
+    SipParser parser;
+    Stepped out;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        const Step& step = steps[i];
+        const std::string text = step.sip.text();
+        out.correlations.push_back(
+            correlate(correlator, parser, text, {step.atUs, step.src, step.dst, step.transport}));
+        correlator.takeFlushed(step.atUs, out.calls);
+        for (const CallSummary& call : out.calls)
+            if (call.callId == callId && out.handedOutAfter < 0)
+                out.handedOutAfter = static_cast<int>(i);
+    }
+    return out;
+}
+
+// Through a proxy, the call is over when the BYE is answered on both hops, not at the first 200: the second 200 still
+// sets the SDD on the caller's hop. A copy of that 200 within the linger time is a retransmission of the call
+// written, with the transaction of its first copy; after the linger time the Call-ID starts a new call.
+TEST(CorrelatorEnd, AProxiedCallIsHandedOutWhenEveryHopAnsweredItsBye) {
+    Correlator correlator(1);
+    const std::vector<Step> steps = proxiedCall(false);
+    const Stepped fed = feedStepByStep(correlator, steps, "px");
+    EXPECT_EQ(fed.handedOutAfter, static_cast<int>(steps.size()) - 1);
+    ASSERT_EQ(fed.calls.size(), 1u);
+    EXPECT_EQ(fed.calls[0].byeAnsweredUs, 2'051 * Ms);
+    EXPECT_EQ(fed.calls[0].messages, 14u);
+    EXPECT_EQ(correlator.openCalls(), 0u);
+    EXPECT_EQ(correlator.stats().callsEndedEarly, 1u);
+
+    SipParser parser;
+    const Step& last = steps.back();
+    const std::string copy = last.sip.text();
+    const Correlation late = correlate(correlator, parser, copy, {2'600 * Ms, last.src, last.dst});
+    EXPECT_EQ(late.callKey, fed.calls[0].key);
+    EXPECT_TRUE(late.isRetransmission);
+    EXPECT_EQ(late.transactionKey, fed.correlations.back().transactionKey);
+    EXPECT_EQ(late.dialogKey, fed.correlations.back().dialogKey);
+    // Another message of the call (a new BYE) is counted in it, but is no retransmission and names no transaction.
+    const std::string again = Sip{Bye, "px", "3 BYE", {"z9hG4bKx"}, "b1"}.text();
+    const Correlation other = correlate(correlator, parser, again, {2'700 * Ms, Alice, Proxy});
+    EXPECT_EQ(other.callKey, fed.calls[0].key);
+    EXPECT_FALSE(other.isRetransmission);
+    EXPECT_EQ(other.transactionKey, 0u);
+
+    std::vector<LateMessage> lateMessages;
+    correlator.takeLateMessages(lateMessages);
+    ASSERT_EQ(lateMessages.size(), 2u);
+    EXPECT_EQ(lateMessages[0].callKey, fed.calls[0].key);
+    EXPECT_EQ(lateMessages[0].transactionKey, late.transactionKey);
+    EXPECT_EQ(lateMessages[0].timestampUs, 2'600 * Ms);
+    EXPECT_TRUE(lateMessages[0].isRetransmission);
+    EXPECT_FALSE(lateMessages[0].isRequest);
+    EXPECT_FALSE(lateMessages[1].isRetransmission);
+    EXPECT_TRUE(lateMessages[1].isRequest);
+    lateMessages.clear();
+    correlator.takeLateMessages(lateMessages);
+    EXPECT_TRUE(lateMessages.empty());
+    EXPECT_EQ(correlator.stats().lateMessages, 2u);
+
+    // 32 s after its latest message the call is forgotten: the same Call-ID opens a new call.
+    std::vector<CallSummary> out;
+    correlator.takeFlushed(2'700 * Ms + 32 * Sec, out);
+    const Correlation reused = correlate(correlator, parser, copy, {2'700 * Ms + 33 * Sec, last.src, last.dst});
+    EXPECT_NE(reused.callKey, fed.calls[0].key);
+    EXPECT_FALSE(reused.isRetransmission);
+}
+
+// A failed INVITE is over at the ACK of its failure, not at the failure; a cancelled one at the ACK of its 487
+// once the CANCEL is answered too. A call asked for credentials, or answered and still talking, is not over.
+TEST(CorrelatorEnd, AFailedCallIsHandedOutAtItsAckAndATalkingOneNot) {
+    {
+        Correlator correlator(1);
+        const Stepped fed =
+            feedStepByStep(correlator,
+                           {
+                               {{Invite, "busy"}, Alice, Bob, 0},
+                               {{"SIP/2.0 486 Busy Here", "busy", "1 INVITE", {"z9hG4bKa"}, "b1"}, Bob, Alice, 10 * Ms},
+                               {{Ack, "busy", "1 ACK", {"z9hG4bKa"}, "b1"}, Alice, Bob, 11 * Ms},
+                           },
+                           "busy");
+        EXPECT_EQ(fed.handedOutAfter, 2);
+        ASSERT_EQ(fed.calls.size(), 1u);
+        EXPECT_EQ(fed.calls[0].state, CallState::Rejected);
+        EXPECT_EQ(fed.calls[0].messages, 3u);
+    }
+    {
+        Correlator correlator(1);
+        const Stepped fed =
+            feedStepByStep(correlator,
+                           {
+                               {{Invite, "cx"}, Alice, Bob, 0},
+                               {{"SIP/2.0 180 Ringing", "cx", "1 INVITE", {"z9hG4bKa"}, "b1"}, Bob, Alice, 10 * Ms},
+                               {{"CANCEL sip:bob@example.com SIP/2.0", "cx", "1 CANCEL"}, Alice, Bob, 3 * Sec},
+                               {{"SIP/2.0 487 Request Terminated", "cx", "1 INVITE", {"z9hG4bKa"}, "b1"},
+                                Bob,
+                                Alice,
+                                3 * Sec + 1 * Ms},
+                               {{Ack, "cx", "1 ACK", {"z9hG4bKa"}, "b1"}, Alice, Bob, 3 * Sec + 2 * Ms},
+                               {{"SIP/2.0 200 OK", "cx", "1 CANCEL", {"z9hG4bKa"}, "b1"}, Bob, Alice, 3 * Sec + 3 * Ms},
+                           },
+                           "cx");
+        EXPECT_EQ(fed.handedOutAfter, 5);  // the CANCEL's 200 came last
+        ASSERT_EQ(fed.calls.size(), 1u);
+        EXPECT_EQ(fed.calls[0].state, CallState::Cancelled);
+    }
+    {
+        Correlator correlator(1);
+        const Stepped fed =
+            feedStepByStep(correlator,
+                           {
+                               {{Invite, "auth"}, Alice, Bob, 0},
+                               {{"SIP/2.0 407 Proxy Authentication Required", "auth", "1 INVITE", {"z9hG4bKa"}, "b1"},
+                                Bob,
+                                Alice,
+                                10 * Ms},
+                               {{Ack, "auth", "1 ACK", {"z9hG4bKa"}, "b1"}, Alice, Bob, 11 * Ms},
+                               {{"SIP/2.0 200 OK", "talk", "1 INVITE", {"z9hG4bKa"}, "b1"}, Bob, Alice, 20 * Ms},
+                           },
+                           "auth");
+        EXPECT_EQ(fed.handedOutAfter, -1);
+        EXPECT_EQ(correlator.openCalls(), 2u);
+    }
+}
+
 }  // namespace

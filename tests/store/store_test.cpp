@@ -250,4 +250,75 @@ TEST(Store, MigratesAnOlderSchemaKeepingItsData) {
     EXPECT_EQ(store::Reader(dir.file("db")).calls({}).size(), 4u);
 }
 
+// [SECTION] Calls written as they end (issue 14)
+
+// The text of the first row of `sql` on the database at `path` ("" when there is none).
+std::string queryText(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* statement = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    std::string text;
+    if (statement && sqlite3_step(statement) == SQLITE_ROW)
+        for (int column = 0; column < sqlite3_column_count(statement); ++column) {
+            const unsigned char* value = sqlite3_column_text(statement, column);
+            text += (column ? "|" : "") + std::string(value ? reinterpret_cast<const char*>(value) : "NULL");
+        }
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    return text;
+}
+
+// A call that ends (BYE answered), then copies of its BYE's 200 and of the BYE come within the linger time: the
+// call is written when it ends, and the copies add to its row and its BYE's transaction, as they did when the call
+// waited 32 s to be written whole.
+test::PcapWriter callWithLateCopies() {
+    test::PcapWriter pcap;
+    auto add = [&pcap](std::int64_t atUs, bool fromCaller, const std::string& text) {
+        pcap.add(
+            {atUs, fromCaller ? 0x0a000001u : 0x0a000002u, fromCaller ? 0x0a000002u : 0x0a000001u, 5060, 5060, text});
+    };
+    add(1'000'000, true, sipMessage("INVITE sip:bob@example.com SIP/2.0", "late", "1 INVITE"));
+    add(1'100'000, false, sipMessage("SIP/2.0 200 OK", "late", "1 INVITE", "", "t"));
+    add(1'200'000, true, sipMessage("ACK sip:bob@example.com SIP/2.0", "late", "1 ACK", "", "t"));
+    add(2'000'000, true, sipMessage("BYE sip:bob@example.com SIP/2.0", "late", "2 BYE", "", "t"));
+    add(2'100'000, false, sipMessage("SIP/2.0 200 OK", "late", "2 BYE", "", "t"));
+    add(2'600'000, false, sipMessage("SIP/2.0 200 OK", "late", "2 BYE", "", "t"));                  // copy of the 200
+    add(3'000'000, true, sipMessage("BYE sip:bob@example.com SIP/2.0", "late", "2 BYE", "", "t"));  // of the BYE
+    add(4'000'000, true, sipMessage("OPTIONS sip:carol@example.com SIP/2.0", "other", "1 OPTIONS"));
+    return pcap;
+}
+
+TEST(Store, LateCopiesOfAWrittenCallAddToItsRowAndTransaction) {
+    test::TempDir dir;
+    callWithLateCopies().write(dir.file("late.pcap"));
+    // One message a batch: the call's row is written long before its copies come. Then all in one batch.
+    store::IngestOptions eachMessage;
+    eachMessage.batchMessages = 1;
+    const auto report = store::importFiles(dir.file("each.db"), {dir.file("late.pcap")}, eachMessage);
+    EXPECT_FALSE(report.hasErrors());
+    EXPECT_EQ(report.calls, 2u);
+    EXPECT_EQ(report.correlator.callsEndedEarly, 1u);
+    EXPECT_EQ(report.correlator.lateMessages, 2u);
+    store::importFiles(dir.file("whole.db"), {dir.file("late.pcap")});
+
+    for (const char* db : {"each.db", "whole.db"}) {
+        const std::string path = dir.file(db);
+        SCOPED_TRACE(db);
+        EXPECT_EQ(queryText(path, "SELECT messages, retransmissions, end_us, state FROM calls WHERE call_id = 'late'"),
+                  "7|2|3000000|completed");
+        // The BYE's transaction: two copies of the request, two of the response.
+        EXPECT_EQ(queryText(path, "SELECT count(*), sum(requests), sum(responses) FROM transactions t JOIN strings s "
+                                  "ON s.id = t.method_id WHERE s.text = 'BYE'"),
+                  "1|2|2");
+        // The copies' message rows name the call and the BYE's transaction.
+        EXPECT_EQ(queryText(path, "SELECT count(*), count(DISTINCT call_key), count(DISTINCT transaction_key) FROM "
+                                  "messages WHERE cseq = 2"),
+                  "4|1|1");
+        EXPECT_EQ(queryText(path, "SELECT count(*) FROM messages m JOIN calls c ON c.id = m.call_key WHERE "
+                                  "c.call_id = 'late'"),
+                  "7");
+    }
+}
+
 }  // namespace
