@@ -422,8 +422,9 @@ std::vector<HostStats> Reader::hostStats(const Filter& filter) const {
     return detail::readHostStats(m_impl->db.handle(), filter);
 }
 
-std::vector<IntervalStats> Reader::intervalStats(const Filter& filter, std::int64_t intervalUs) const {
-    return detail::readIntervalStats(m_impl->db.handle(), filter, intervalUs);
+std::vector<IntervalStats> Reader::intervalStats(const Filter& filter, std::int64_t intervalUs,
+                                                 bool withMessages) const {
+    return detail::readIntervalStats(m_impl->db.handle(), filter, intervalUs, withMessages);
 }
 
 std::vector<DialogRow> Reader::callDialogs(std::int64_t callKey) const {

@@ -257,7 +257,10 @@ public:
     // Per host, most messages first (the same as Stats::hosts).
     std::vector<HostStats> hostStats(const Filter& filter) const;
     // Buckets of `intervalUs` from the first to the last one with traffic, empty ones included (up to 100000).
-    std::vector<IntervalStats> intervalStats(const Filter& filter, std::int64_t intervalUs) const;
+    // `withMessages` false: the calls' figures only (the message counts stay 0, the buckets span the calls), without
+    // reading every message: what a chart of calls per interval needs (seconds less on a million calls).
+    std::vector<IntervalStats> intervalStats(const Filter& filter, std::int64_t intervalUs,
+                                             bool withMessages = true) const;
     std::vector<DialogRow> callDialogs(std::int64_t callKey) const;
     std::vector<TransactionRow> callTransactions(std::int64_t callKey) const;
     // REGISTER transactions with a final response, in time order; `filter` applies to their calls.

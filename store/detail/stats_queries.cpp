@@ -318,7 +318,8 @@ std::vector<HostStats> readHostStats(sqlite3* db, const Filter& filter) {
     return rows;
 }
 
-std::vector<IntervalStats> readIntervalStats(sqlite3* db, const Filter& filter, std::int64_t intervalUs) {
+std::vector<IntervalStats> readIntervalStats(sqlite3* db, const Filter& filter, std::int64_t intervalUs,
+                                             bool withMessages) {
     if (intervalUs <= 0)
         throw Error("an interval must be longer than zero");
     std::map<std::int64_t, IntervalStats> buckets;
@@ -327,7 +328,7 @@ std::vector<IntervalStats> readIntervalStats(sqlite3* db, const Filter& filter, 
         // Floor division, so times before 1970 fall in the right bucket too.
         return "(" + column + " - ((" + column + " % " + interval + ") + " + interval + ") % " + interval + ")";
     };
-    {
+    if (withMessages) {
         Where where;
         addMessageFilters(filter, where);
         Statement stmt(db, "SELECT " + bucketOf("m.ts_us") +

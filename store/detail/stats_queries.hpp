@@ -13,6 +13,7 @@ namespace sipscope::store::detail {
 
 Stats readStats(sqlite3* db, const Filter& filter);
 std::vector<HostStats> readHostStats(sqlite3* db, const Filter& filter);
-std::vector<IntervalStats> readIntervalStats(sqlite3* db, const Filter& filter, std::int64_t intervalUs);
+std::vector<IntervalStats> readIntervalStats(sqlite3* db, const Filter& filter, std::int64_t intervalUs,
+                                             bool withMessages);
 
 }  // namespace sipscope::store::detail

@@ -131,6 +131,14 @@ TEST(Metrics, FailureForwardedOverTwoHopsCountsOnce) {
     const auto buckets = reader.intervalStats({}, 60'000'000);
     ASSERT_EQ(buckets.size(), 1u);
     EXPECT_EQ(buckets[0].failures, 1u);
+    // The calls' figures alone: the same calls, no message read.
+    const auto callsOnly = reader.intervalStats({}, 60'000'000, false);
+    ASSERT_EQ(callsOnly.size(), 1u);
+    EXPECT_EQ(callsOnly[0].startUs, buckets[0].startUs);
+    EXPECT_EQ(callsOnly[0].calls, buckets[0].calls);
+    EXPECT_EQ(callsOnly[0].failedCalls, buckets[0].failedCalls);
+    EXPECT_EQ(callsOnly[0].answeredCalls, buckets[0].answeredCalls);
+    EXPECT_EQ(callsOnly[0].messages, 0u);
 }
 
 // Each delay has its median and 95th percentile by nearest rank: setup times of 10, 20, ... 200 ms give p50 = the
