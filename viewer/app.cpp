@@ -158,6 +158,7 @@ void App::Impl::setUpFont() {
 void App::Impl::openDatabase(std::string dbPath) {
     if (queries) {
         keepSettings();
+        workspace->stopBackground();
         queries.reset();  // joins: no job of the old database runs after this
         ui.drain();       // their answers go to the old workspace while it still exists
         workspace.reset();
@@ -393,7 +394,8 @@ int App::run() {
     app.writeTiming();
 
     glfwSetDropCallback(app.window, nullptr);
-    app.keepSettings();   // written by ImGui::DestroyContext below
+    app.keepSettings();  // written by ImGui::DestroyContext below
+    app.workspace->stopBackground();
     app.queries.reset();  // joins; nothing posts to the UiQueue or wakes GLFW after this
     app.workspace.reset();
     ImGui_ImplOpenGL3_Shutdown();

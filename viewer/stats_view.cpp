@@ -161,7 +161,17 @@ double percentile(const std::vector<double>& sorted, double p) {
 
 }  // namespace
 
-StatsView::StatsView(QueryThread& queries, UiQueue& ui) : m_queries(queries), m_ui(ui) {}
+StatsView::StatsView(const std::string& dbPath, UiQueue& ui)
+    : m_ui(ui), m_queries(std::make_unique<QueryThread>(dbPath, ui, [this](const std::string& message) {
+          m_error = message;  // a read that failed (or never ran: no database yet) is over
+          m_gate.readDone();
+      })) {}
+
+StatsView::~StatsView() { stop(); }
+
+void StatsView::stop() { m_queries.reset(); }
+
+bool StatsView::isBusy() const { return m_queries && !m_queries->isIdle(); }
 
 void StatsView::setFilter(const store::Filter& filter) {
     m_filter = filter;
@@ -176,7 +186,7 @@ std::optional<std::uint64_t> StatsView::calls() const {
 }
 
 void StatsView::load() {
-    m_queries.submit([this, generation = m_generation, filter = m_filter](const store::Reader& reader) {
+    m_queries->submit([this, generation = m_generation, filter = m_filter](const store::Reader& reader) {
         const ReadDoneNotice done(m_ui, m_gate, m_generation, generation);
         auto figures = std::make_shared<Figures>();
         figures->stats = reader.stats(filter);
@@ -185,7 +195,7 @@ void StatsView::load() {
         if (!first.empty() && !last.empty()) {
             figures->intervalUs = barInterval(last.front().startUs - first.front().startUs);
             store::Filter span = filter;
-            figures->intervals = reader.intervalStats(span, figures->intervalUs);
+            figures->intervals = reader.intervalStats(span, figures->intervalUs, false);  // the chart is of calls
         }
         store::Filter invites = filter;
         invites.limit = MaxHistogramCalls;
@@ -198,8 +208,10 @@ void StatsView::load() {
         }
         std::sort(figures->srdMs.begin(), figures->srdMs.end());
         m_ui.post([this, generation, figures = std::move(figures)]() mutable {
-            if (generation == m_generation)
+            if (generation == m_generation) {
                 m_figures = std::move(figures);
+                m_error.reset();
+            }
         });
     });
 }
@@ -208,7 +220,10 @@ void StatsView::draw() {
     if (m_gate.shouldRead(RefreshGate::Clock::now()))
         load();
     if (!m_figures) {
-        ImGui::TextDisabled("Counting...");
+        if (m_error)
+            ImGui::TextDisabled("Cannot count yet: %s", m_error->c_str());
+        else
+            ImGui::TextDisabled("Counting...");
         return;
     }
     const Figures& figures = *m_figures;

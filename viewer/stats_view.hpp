@@ -22,9 +22,18 @@ class UiQueue;
 class StatsView {
 public:
     // Calls read for the setup-time histogram, at most; the figures above it count every call.
-    static constexpr std::size_t MaxHistogramCalls = 200000;
+    static constexpr std::size_t MaxHistogramCalls = 50000;
 
-    StatsView(QueryThread& queries, UiQueue& ui);
+    // Reads `dbPath` on a query thread of its own: on a large database the figures take many seconds (the calls
+    // per interval group every message), and the list and the ladder do not wait behind them.
+    StatsView(const std::string& dbPath, UiQueue& ui);
+    ~StatsView();
+    StatsView(const StatsView&) = delete;
+    StatsView& operator=(const StatsView&) = delete;
+    // GUI thread. Stops its thread after the running read (joins); its answers still wait in the UiQueue.
+    void stop();
+    // True while a read runs or waits.
+    bool isBusy() const;
 
     // GUI thread. Counts again for `filter` (on the query thread), when the view is shown.
     void setFilter(const store::Filter& filter);
@@ -51,13 +60,14 @@ private:
 
     void load();
 
-    QueryThread& m_queries;
     UiQueue& m_ui;
+    std::optional<std::string> m_error;  // the last read failed (the database cannot be read yet)
     store::Filter m_filter;
     std::uint64_t m_generation = 0;
     RefreshGate m_gate;
     std::shared_ptr<const Figures> m_figures;
     std::vector<std::pair<std::string, std::vector<std::string>>> m_ticks;
+    std::unique_ptr<QueryThread> m_queries;  // last: its jobs use the members above
 };
 
 }  // namespace sipscope::viewer

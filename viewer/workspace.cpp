@@ -63,7 +63,7 @@ std::optional<Pane> paneOf(const std::string& name) {
 struct Workspace::Impl {
     Impl(WorkspaceOptions options_, QueryThread& queries_, UiQueue& ui_)
         : options(std::move(options_)), queries(queries_), ui(ui_), filterBar(parseFilterText), list(queries, ui),
-          inspector(queries, ui), stats(queries, ui),
+          inspector(queries, ui), stats(options.dbPath, ui),
           registrations(RegistrationsView::Kind::Registrations, queries, ui),
           subscriptions(RegistrationsView::Kind::Subscriptions, queries, ui), exports(options.dbPath, ui) {}
 
@@ -315,7 +315,11 @@ std::optional<std::string> Workspace::takeRequestedDatabase() {
     return std::exchange(m_impl->requestedDatabase, std::nullopt);
 }
 
-bool Workspace::isBusy() const { return m_impl->import || !m_impl->waitingImports.empty() || m_impl->exports.isBusy(); }
+bool Workspace::isBusy() const {
+    return m_impl->import || !m_impl->waitingImports.empty() || m_impl->exports.isBusy() || m_impl->stats.isBusy();
+}
+
+void Workspace::stopBackground() { m_impl->stats.stop(); }
 
 void Workspace::Impl::handleGlobalKeys() {
     const ImGuiIO& io = ImGui::GetIO();

@@ -55,8 +55,11 @@ public:
     // GUI thread. Imports capture files into the database on a background thread (one import at a time: files
     // given while one runs are imported after it).
     void importFiles(std::vector<std::string> paths);
-    // True while an import runs or waits: the list is still filling.
+    // True while an import runs or waits (the list is still filling), an export runs, or the stats are counted.
     bool isBusy() const;
+    // GUI thread. Stops the threads the workspace has of its own (the stats'), before the app's query thread stops
+    // and the UiQueue is drained for the last time for this workspace.
+    void stopBackground();
     // A database chosen in File -> Open, once: the app opens it in place of this workspace's.
     std::optional<std::string> takeRequestedDatabase();
 
