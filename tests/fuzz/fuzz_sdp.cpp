@@ -2,6 +2,7 @@
 // view stays inside the input, that spans are consistent, and that the parser state is reset
 // between bodies.
 #include "decode/sdp.hpp"
+#include "fuzz_require.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -11,18 +12,8 @@ namespace {
 
 using namespace sipscope::decode;
 
-void require(bool condition) {
-    if (!condition) {
-        __builtin_trap();
-    }
-}
-
-void requireInside(std::string_view view, std::string_view input) {
-    if (view.empty()) {
-        return;
-    }
-    require(view.data() >= input.data() && view.data() + view.size() <= input.data() + input.size());
-}
+using sipscope::fuzz::require;
+using sipscope::fuzz::requireInside;
 
 void requireInside(const std::optional<SdpConnection>& connection, std::string_view input) {
     if (connection) {

@@ -1,6 +1,7 @@
 // libFuzzer target: one SIP message through SipParser, then every accessor, checking that each view stays
 // inside the input and that the parser state is reset between messages.
 #include "decode/sip_parser.hpp"
+#include "fuzz_require.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -12,18 +13,8 @@ namespace {
 using sipscope::decode::NameAddr;
 using sipscope::decode::SipMessageView;
 
-void require(bool condition) {
-    if (!condition) {
-        __builtin_trap();
-    }
-}
-
-void requireInside(std::string_view view, std::string_view input) {
-    if (view.empty()) {
-        return;
-    }
-    require(view.data() >= input.data() && view.data() + view.size() <= input.data() + input.size());
-}
+using sipscope::fuzz::require;
+using sipscope::fuzz::requireInside;
 
 void requireInside(const NameAddr& nameAddr, std::string_view input) {
     requireInside(nameAddr.displayName, input);

@@ -1,0 +1,308 @@
+// RTP and RTCP (RFC 3550): header parsing as views into the UDP payload, per-stream statistics in fixed-size state
+// (no packet kept), RFC 4733 telephone-event digits, and the ITU-T G.107 E-model MOS estimate (issue 15).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace sipscope::decode {
+
+// ---------------------------------------------------------------------------------------------------------------
+// RTP packets (RFC 3550 §5.1)
+
+enum class RtpError : std::uint8_t {
+    None = 0,
+    TooShort,            // fewer than the 12 bytes of the fixed header
+    BadVersion,          // version is not 2
+    RtcpPayloadType,     // payload type 72-76: with the marker bit these are RTCP SR/RR/SDES/BYE/APP (RFC 5761 §4)
+    CsrcTruncated,       // the CSRC list runs past the end
+    ExtensionTruncated,  // the header extension (RFC 3550 §5.3.1) runs past the end
+    BadPadding,          // padding bit set with a count of 0 or a count larger than what follows the headers
+};
+
+// One RTP packet; every view points into the payload given to parseRtp.
+struct RtpHeader {
+    std::uint8_t version = 0;
+    bool padding = false;
+    bool extension = false;
+    bool marker = false;
+    std::uint8_t csrcCount = 0;
+    std::uint8_t payloadType = 0;
+    std::uint16_t sequence = 0;
+    std::uint32_t timestamp = 0;
+    std::uint32_t ssrc = 0;
+    std::string_view csrcBytes;          // csrcCount * 4 bytes, network order; read one with csrc(i)
+    std::uint16_t extensionProfile = 0;  // "defined by profile" field when extension is set
+    std::string_view extensionData;      // the extension's words, without its 4-byte header
+    std::uint8_t paddingLength = 0;      // bytes of padding at the end, the count byte included
+    std::string_view payload;            // after the headers, without the padding
+
+    std::uint32_t csrc(std::size_t index) const;  // 0 past csrcCount
+};
+
+// Parses a UDP payload as RTP, checking every length against the bytes present. Accepts any payload type outside
+// 72-76; plausibility beyond that is RtpFlowDetector's business.
+std::optional<RtpHeader> parseRtp(std::string_view udpPayload, RtpError* error = nullptr);
+
+// The payload types the strict heuristic accepts: the RFC 3551 static range 0-34 and the dynamic range 96-127.
+bool isPlausibleRtpPayloadType(std::uint8_t payloadType);
+
+// The "is this flow RTP?" heuristic of issue 15, fed the UDP payloads of one flow (one direction of a 5-tuple) in
+// arrival order. A packet counts towards a run when it parses as RTP with a plausible payload type and, after the
+// first, has the same SSRC as the previous one and a sequence number 1 to maxGap ahead of it. A run of
+// requiredPackets decides Rtp; a flow that has not made such a run in its first maxUndecided packets is NotRtp.
+// Once decided the answer does not change.
+class RtpFlowDetector {
+public:
+    enum class Verdict : std::uint8_t { Undecided, Rtp, NotRtp };
+
+    struct Config {
+        std::uint8_t requiredPackets = 4;
+        std::uint16_t maxGap = 3;
+        std::uint16_t maxUndecided = 16;
+    };
+
+    RtpFlowDetector() = default;
+    explicit RtpFlowDetector(Config config) : config_(config) {}
+
+    Verdict feed(std::string_view udpPayload);
+    Verdict verdict() const { return verdict_; }
+
+private:
+    Config config_{};
+    Verdict verdict_ = Verdict::Undecided;
+    std::uint16_t seen_ = 0;
+    std::uint8_t run_ = 0;
+    std::uint32_t ssrc_ = 0;
+    std::uint16_t sequence_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// RTCP compound packets (RFC 3550 §6.4, RFC 3611 §4.7)
+
+enum class RtcpError : std::uint8_t {
+    None = 0,
+    TooShort,        // fewer than 8 bytes, or a packet header cut off
+    BadVersion,      // a packet whose version is not 2
+    BadFirstPacket,  // the compound does not start with SR or RR (RFC 3550 §6.1, the A.2 validity check)
+    BadType,         // a packet type outside 192-223 (so not RTCP)
+    BadLength,       // a length field running past the end, or a body too short for what its count announces
+    BadPadding,      // padding in a packet that is not the last one, or a bad padding count
+};
+
+struct RtcpSenderInfo {
+    std::uint64_t ntpTimestamp = 0;  // 32.32 fixed point seconds since 1900
+    std::uint32_t rtpTimestamp = 0;
+    std::uint32_t packetCount = 0;
+    std::uint32_t octetCount = 0;
+};
+
+struct RtcpReportBlock {
+    std::uint32_t ssrc = 0;                // the source reported on
+    std::uint8_t fractionLost = 0;         // lost since the last report, in 1/256
+    std::int32_t cumulativeLost = 0;       // signed 24 bits, sign-extended
+    std::uint32_t extendedHighestSeq = 0;  // cycles << 16 | highest sequence
+    std::uint32_t jitter = 0;              // timestamp units
+    std::uint32_t lastSr = 0;              // LSR: middle 32 bits of the last SR's NTP time
+    std::uint32_t delaySinceLastSr = 0;    // DLSR: in 1/65536 s
+};
+
+// An SR (type 200, senderInfo set) or an RR (type 201).
+struct RtcpReport {
+    static constexpr std::size_t MaxBlocks = 31;  // the 5-bit report count
+    std::uint8_t packetType = 0;
+    std::uint32_t senderSsrc = 0;
+    std::optional<RtcpSenderInfo> senderInfo;
+    std::uint8_t blockCount = 0;
+    std::array<RtcpReportBlock, MaxBlocks> blocks{};
+};
+
+// RFC 3611 §4.7 VoIP metrics report block, fields as on the wire (their units are those of the RFC: rates in
+// 1/256, durations and delays in ms, levels in dBm, MOS in tenths, 127 or 255 meaning "unavailable").
+struct RtcpVoipMetrics {
+    std::uint32_t reporterSsrc = 0;  // the XR packet's SSRC
+    std::uint32_t ssrc = 0;          // the source reported on
+    std::uint8_t lossRate = 0;
+    std::uint8_t discardRate = 0;
+    std::uint8_t burstDensity = 0;
+    std::uint8_t gapDensity = 0;
+    std::uint16_t burstDuration = 0;
+    std::uint16_t gapDuration = 0;
+    std::uint16_t roundTripDelay = 0;
+    std::uint16_t endSystemDelay = 0;
+    std::int8_t signalLevel = 0;
+    std::int8_t noiseLevel = 0;
+    std::uint8_t residualEchoReturnLoss = 0;
+    std::uint8_t gmin = 0;
+    std::uint8_t rFactor = 0;
+    std::uint8_t externalRFactor = 0;
+    std::uint8_t mosLq = 0;
+    std::uint8_t mosCq = 0;
+    std::uint8_t receiverConfig = 0;
+    std::uint16_t jitterBufferNominal = 0;
+    std::uint16_t jitterBufferMaximum = 0;
+    std::uint16_t jitterBufferAbsMax = 0;
+};
+
+// What a compound packet carried. Bounded: reports and VoIP blocks beyond the capacity are counted, not kept.
+struct RtcpCompound {
+    static constexpr std::size_t MaxReports = 4;
+    static constexpr std::size_t MaxVoipMetrics = 4;
+    std::uint8_t packetCount = 0;  // RTCP packets in the compound
+    std::uint8_t reportCount = 0;
+    std::array<RtcpReport, MaxReports> reports{};
+    std::uint8_t voipMetricsCount = 0;
+    std::array<RtcpVoipMetrics, MaxVoipMetrics> voipMetrics{};
+    std::uint8_t dropped = 0;  // SR/RR or VoIP blocks past the capacity
+    std::uint8_t skipped = 0;  // SDES, BYE, APP, feedback and other packets or XR blocks, skipped by their length
+    bool bye = false;          // a BYE was among them
+};
+
+// Parses a UDP payload as an RTCP compound packet, every length checked. On error the result is nullopt.
+std::optional<RtcpCompound> parseRtcp(std::string_view udpPayload, RtcpError* error = nullptr);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Per-stream statistics (RFC 3550 A.1, A.3, A.8; RFC 4733)
+
+// The clock rate of a payload type: the RFC 3551 static table, or 0 when it is dynamic or unknown.
+std::uint32_t staticClockRate(std::uint8_t payloadType);
+
+struct RtpStreamConfig {
+    // Clock rates of the dynamic payload types, from the SDP's rtpmap lines; 0 = unknown (no jitter computed).
+    std::array<std::uint32_t, 128> dynamicClockRates{};
+    // The RFC 4733 telephone-event payload type, when the SDP names one.
+    std::optional<std::uint8_t> telephoneEventPayloadType;
+    // The fixed jitter buffer of the E-model's assumption (see latePackets).
+    double jitterBufferMs = 60.0;
+
+    std::uint32_t clockRate(std::uint8_t payloadType) const;
+};
+
+// One RFC 4733 event: a digit "0"-"9", "*", "#", "A"-"D", or '!' for flash (event 16); other events '?'.
+struct DtmfDigit {
+    char digit = '?';
+    std::uint8_t event = 0;
+    std::int64_t timeUs = 0;          // arrival of the event's first packet
+    std::uint16_t durationUnits = 0;  // the longest duration seen for it, in timestamp units
+    bool ended = false;               // an end packet (E bit) was seen
+};
+
+struct RtpStreamStats {
+    static constexpr std::size_t MaxDigits = 32;
+
+    std::uint32_t ssrc = 0;         // current SSRC
+    std::uint32_t ssrcChanges = 0;  // times the SSRC changed after the first packet
+    std::uint8_t payloadType = 0;   // of the latest packet other than telephone-event
+    std::uint64_t packets = 0;      // every packet fed
+    std::uint64_t bytes = 0;        // their UDP payload bytes (RTP headers included)
+    std::uint64_t expected = 0;     // RFC 3550 A.3: extended highest - base + 1, summed over SSRCs and restarts
+    std::uint64_t received = 0;     // packets counted in sequence accounting (duplicates included, as in A.3)
+    std::int64_t lost = 0;          // expected - received; negative when duplicates outnumber losses (as in A.3)
+    std::uint64_t duplicates = 0;   // a sequence number already seen within the last 64
+    std::uint64_t outOfOrder = 0;   // older than the highest so far and not a duplicate
+    std::uint32_t wraps = 0;        // sequence number cycles (65535 -> 0)
+    std::uint32_t restarts = 0;     // A.1 resyncs after a jump beyond maxDropout / maxMisorder
+    std::uint64_t markers = 0;
+    std::uint64_t latePackets = 0;  // arrived later than the jitter buffer of the config (see RtpStream)
+    double jitterMs = 0.0;          // the current A.8 estimate
+    double jitterMeanMs = 0.0;      // mean of the estimate after each packet that updated it
+    double jitterMaxMs = 0.0;
+    double maxDeltaMs = 0.0;  // the largest gap between consecutive arrivals
+    std::int64_t firstUs = 0;
+    std::int64_t lastUs = 0;
+    std::uint32_t digitCount = 0;  // every event seen; the first MaxDigits are kept in digits
+    std::array<DtmfDigit, MaxDigits> digits{};
+
+    double lostPercent() const;  // lost / expected * 100, 0 when nothing was expected
+};
+
+// Statistics of one stream (one direction of a flow), fed its RTP packets in arrival order.
+//
+// Sequence accounting follows the A.1 rules: the extended sequence counts wraps; a jump of more than 3000 ahead or
+// more than 100 behind is ignored unless the next packet follows it, which restarts the count there. An SSRC change
+// restarts it too (and is counted). Interarrival jitter is A.8: J += (|D| - J) / 16 over consecutive packets in
+// arrival order, D the change in transit time in timestamp units, reported in ms with the payload type's clock rate;
+// telephone-event packets and payload types without a known clock rate are left out of it. A change of payload
+// type restarts the transit reference.
+//
+// Late packets, the jitter-buffer assumption of the MOS: a fixed playout buffer of jitterBufferMs, set by the
+// earliest relative arrival so far. A packet whose transit time exceeds the smallest transit seen on the stream by
+// more than the buffer would have arrived after its playout time and is counted late.
+class RtpStream {
+public:
+    explicit RtpStream(const RtpStreamConfig& config = {}) : config_(config) {}
+
+    // One packet: its parsed header, its UDP payload size and its arrival time.
+    void add(const RtpHeader& header, std::size_t udpPayloadBytes, std::int64_t arrivalUs);
+
+    const RtpStreamStats& stats() const { return stats_; }
+
+private:
+    void addSequence(const RtpHeader& header);
+    void startSequence(std::uint16_t sequence);
+    void addJitter(const RtpHeader& header, std::int64_t arrivalUs);
+    void addDtmf(const RtpHeader& header, std::int64_t arrivalUs);
+
+    RtpStreamConfig config_;
+    RtpStreamStats stats_;
+    // sequence state (A.1)
+    std::uint64_t baseExtended_ = 0;
+    std::uint64_t maxExtended_ = 0;
+    std::uint64_t seenWindow_ = 0;  // bit i: maxExtended_ - i was received
+    std::uint64_t segmentReceived_ = 0;
+    std::uint64_t priorExpected_ = 0;
+    std::uint64_t priorReceived_ = 0;
+    std::optional<std::uint16_t> badSequence_;
+    // jitter state (A.8)
+    bool haveTransit_ = false;
+    std::uint8_t transitPayloadType_ = 0;
+    std::uint32_t lastTimestamp_ = 0;
+    std::int64_t unwrappedTimestamp_ = 0;  // RTP timestamp since the transit reference, wraps undone
+    double lastTransit_ = 0.0;             // arrival minus RTP time since the reference, timestamp units
+    double jitter_ = 0.0;                  // timestamp units
+    double jitterSumMs_ = 0.0;
+    std::uint64_t jitterSamples_ = 0;
+    double minTransitMs_ = 0.0;
+    // DTMF state
+    bool haveEvent_ = false;
+    std::uint32_t eventTimestamp_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// MOS estimate: ITU-T G.107 E-model
+
+enum class MosCodec : std::uint8_t { G711, G711NoPlc, G722, G729, Opus };
+
+// Equipment impairment Ie and packet-loss robustness Bpl of a codec, on the narrowband (G.107) scale.
+struct CodecImpairment {
+    double ie = 0.0;
+    double bpl = 1.0;
+};
+CodecImpairment codecImpairment(MosCodec codec);
+
+// The inputs of the estimate.
+//   networkLossPercent: packets lost in the network (RtpStreamStats::lostPercent, negative values taken as 0).
+//   lateLossPercent:    packets discarded by the jitter buffer (latePackets / expected * 100 under the fixed-buffer
+//                       assumption of RtpStream); added to the network loss to give the effective loss Ppl.
+//   oneWayDelayMs:      mouth-to-ear delay Ta (network one-way delay, e.g. RTT/2 from RTCP, plus the jitter buffer
+//                       and packetisation). Below 100 ms it costs nothing; above, the G.107 Idd term applies.
+//   burstRatio:         BurstR of G.107, 1 for random loss.
+struct MosInputs {
+    MosCodec codec = MosCodec::G711;
+    double networkLossPercent = 0.0;
+    double lateLossPercent = 0.0;
+    double oneWayDelayMs = 0.0;
+    double burstRatio = 1.0;
+};
+
+// The transmission rating R = 93.2 - Idd - Ie,eff (G.107 with its default values for every other parameter, the
+// advantage factor A = 0), where Ie,eff = Ie + (95 - Ie) * Ppl / (Ppl / BurstR + Bpl).
+double eModelRating(const MosInputs& inputs);
+// G.107 Annex B: R to the estimated MOS-CQE, 1 for R < 0, 4.5 for R > 100.
+double mosFromRating(double rating);
+inline double estimateMos(const MosInputs& inputs) { return mosFromRating(eModelRating(inputs)); }
+
+}  // namespace sipscope::decode
