@@ -38,12 +38,37 @@ inline std::string flagBitsSql(std::string_view flags, std::uint32_t bits) {
     return sql;
 }
 
+// SQL: a status code isFailureStatus takes, over the column `status`: "status BETWEEN 400 AND 699 AND status NOT IN
+// (401, 407)". Written from isFailureStatus itself (the codes from its first failure to its last, less those
+// between that are none), so the SQL and the C++ cannot disagree on any code.
+inline std::string failureStatusSql(std::string_view status) {
+    constexpr int MaxStatus = 999;  // status codes have three digits (RFC 3261 §21)
+    int first = 0;
+    int last = -1;
+    for (int code = 0; code <= MaxStatus; ++code) {
+        if (isFailureStatus(code)) {
+            first = last < 0 ? code : first;
+            last = code;
+        }
+    }
+    std::string sql;
+    sql.append(status).append(" BETWEEN ").append(std::to_string(first)).append(" AND ").append(std::to_string(last));
+    std::string exceptions;
+    for (int code = first; code <= last; ++code) {
+        if (!isFailureStatus(code))
+            exceptions.append(exceptions.empty() ? "" : ", ").append(std::to_string(code));
+    }
+    if (!exceptions.empty())
+        sql.append(" AND ").append(status).append(" NOT IN (").append(exceptions).append(")");
+    return sql;
+}
+
 // SQL: a failure response (isFailureStatus) with none of the flags `excluded`, over the columns `status` and `flags`
 // of the table aliased `prefix` ("m." or "" for none).
 inline std::string failureSql(std::string_view prefix, std::uint32_t excluded) {
-    const std::string status = std::string(prefix) + "status";
-    return status + " BETWEEN 400 AND 699 AND " + status + " NOT IN (401, 407) AND " +
-           flagBitsSql(std::string(prefix) + "flags", excluded) + " = 0";
+    std::string sql = failureStatusSql(std::string(prefix) + "status");
+    sql.append(" AND ").append(flagBitsSql(std::string(prefix) + "flags", excluded)).append(" = 0");
+    return sql;
 }
 
 }  // namespace sipscope::store::detail

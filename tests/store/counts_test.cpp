@@ -4,6 +4,7 @@
 // scan it replaces (the tables or the index dropped).
 #include "capture/packet_source.hpp"
 #include "store/database.hpp"
+#include "store/detail/message_flags.hpp"
 #include "store/ingest.hpp"
 #include "store/reader.hpp"
 #include "tests/tools/pcap_writer.hpp"
@@ -233,6 +234,30 @@ TEST(StoreCounts, LiveCaptureKeepsCallsFromWhileItRuns) {
         EXPECT_EQ(seen, isLive ? 1 : 0);  // an import builds it at its end instead
         EXPECT_TRUE(store::Database(path, store::Database::Mode::ReadOnly).hasIndex("calls_from"));
     }
+}
+
+// The SQL the counts and the statistics select failures with is what decode::isFailureStatus says, code by code,
+// flag by flag: written from it, it cannot drift from it.
+TEST(FailureSql, SelectsWhatDecodeCallsAFailureOnEveryStatusCode) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+    const std::uint32_t excluded = store::detail::FlagRetransmission | store::detail::FlagRepeatedFailure;
+    const std::string sql =
+        "SELECT " + store::detail::failureSql("m.", excluded) + " FROM (SELECT ?1 AS status, ?2 AS flags) m";
+    sqlite3_stmt* stmt = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql << ": " << sqlite3_errmsg(db);
+    for (int code = 0; code <= 999; ++code) {
+        for (const std::uint32_t flags : {0u, std::uint32_t{store::detail::FlagValid}, excluded}) {
+            sqlite3_bind_int(stmt, 1, code);
+            sqlite3_bind_int64(stmt, 2, flags);
+            ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+            const bool expected = decode::isFailureStatus(code) && (flags & excluded) == 0;
+            EXPECT_EQ(sqlite3_column_int(stmt, 0) != 0, expected) << "status " << code << ", flags " << flags;
+            sqlite3_reset(stmt);
+        }
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
 }
 
 }  // namespace
