@@ -14,11 +14,11 @@ namespace sipscope::cli {
 namespace {
 
 // The values each filter takes, for --help (the errors of store/filter_parse list the same).
-template <std::size_t N>
-std::string joined(const std::array<std::string_view, N>& names) {
+template <typename Names>
+std::string joined(const Names& names) {
     std::string list;
     for (std::string_view name : names)
-        list += (list.empty() ? "" : " ") + std::string(name);
+        list.append(list.empty() ? "" : " ").append(name);
     return list;
 }
 
@@ -47,8 +47,8 @@ void addFilters(CLI::App* command, FilterOptions& options, bool subscriptionStat
                         "Final status code (calls) or status code (messages), 100-699, or a class: 1xx ... 6xx");
     command->add_option("--state", options.state,
                         subscriptionStates ? "Subscription state: " + joined(store::SubscriptionStates)
-                                           : "Call state: " + joined(store::CallStates));
-    command->add_option("--kind", options.kind, "Call kind: " + joined(store::CallKinds));
+                                           : "Call state: " + joined(store::callStates()));
+    command->add_option("--kind", options.kind, "Call kind: " + joined(store::callKinds()));
     command->add_option("--since", options.since,
                         "From this time on: ISO 8601 UTC (2024-05-01T12:00:00Z), a date (2024-05-01: from midnight "
                         "UTC) or epoch seconds");

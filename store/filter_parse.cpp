@@ -2,6 +2,7 @@
 #include "store/filter_parse.hpp"
 
 #include "capture/packet.hpp"
+#include "store/detail/row_values.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -35,14 +36,14 @@ Parsed<T> failure(std::string_view text, const std::string& expected) {
     return parsed;
 }
 
-template <std::size_t N>
-Parsed<std::string> oneOf(std::string_view text, const std::array<std::string_view, N>& names, const char* what) {
+template <typename Names>
+Parsed<std::string> oneOf(std::string_view text, const Names& names, const char* what) {
     const std::string value = lower(text);
     if (std::find(names.begin(), names.end(), value) != names.end())
         return {value, {}};
     std::string list;
     for (std::string_view name : names)
-        list += (list.empty() ? "" : ", ") + std::string(name);
+        list.append(list.empty() ? "" : ", ").append(name);
     return failure<std::string>(text, std::string(what) + "; expected one of: " + list);
 }
 
@@ -148,13 +149,23 @@ bool parseIso(std::string_view text, std::int64_t& microseconds, bool& dateOnly)
 
 }  // namespace
 
-Parsed<std::string> parseCallState(std::string_view text) { return oneOf(text, CallStates, "a call state"); }
+const std::vector<std::string_view>& callStates() {
+    static const std::vector<std::string_view> names = detail::callStateNames();
+    return names;
+}
+
+const std::vector<std::string_view>& callKinds() {
+    static const std::vector<std::string_view> names = detail::callKindNames();
+    return names;
+}
+
+Parsed<std::string> parseCallState(std::string_view text) { return oneOf(text, callStates(), "a call state"); }
 
 Parsed<std::string> parseSubscriptionState(std::string_view text) {
     return oneOf(text, SubscriptionStates, "a subscription state");
 }
 
-Parsed<std::string> parseCallKind(std::string_view text) { return oneOf(text, CallKinds, "a call kind"); }
+Parsed<std::string> parseCallKind(std::string_view text) { return oneOf(text, callKinds(), "a call kind"); }
 
 Parsed<StatusMatch> parseStatus(std::string_view text) {
     const char* expected = "a SIP status: a code from 100 to 699 (486) or a class from 1xx to 6xx (5xx)";
@@ -257,7 +268,10 @@ FilterWords parseFilterWords(std::string_view text) {
     }
     std::vector<std::string> seen;
     std::optional<std::string> untilWord;
-    for (const auto& [typed, word] : words) {
+    for (const auto& typedAndWord : words) {
+        // Named references, not a structured binding: clang 14 cannot capture a binding in the lambda below.
+        const std::string& typed = typedAndWord.first;
+        const std::string& word = typedAndWord.second;
         const std::size_t colon = word.find(':');
         const std::string name = colon == std::string::npos ? std::string() : lower(word.substr(0, colon));
         const std::string value = colon == std::string::npos ? std::string() : word.substr(colon + 1);

@@ -23,13 +23,12 @@ struct Parsed {
     explicit operator bool() const { return value.has_value(); }
 };
 
-// The values `state`, subscription `state` and `kind` take (README "Call states", "kind").
-inline constexpr std::array<std::string_view, 11> CallStates = {"calling",  "proceeding", "ringing",   "early_media",
-                                                                "answered", "completed",  "cancelled", "rejected",
-                                                                "failed",   "done",       "pending"};
+// The values `state` and `kind` take (README "Call states", "kind"): decode's names of its call states and call
+// kinds (decode::callStateName, callKindName), in their order.
+const std::vector<std::string_view>& callStates();
+const std::vector<std::string_view>& callKinds();
+// The values a subscription's `state` takes: RFC 6665's Subscription-State values, and "rejected".
 inline constexpr std::array<std::string_view, 4> SubscriptionStates = {"active", "pending", "terminated", "rejected"};
-inline constexpr std::array<std::string_view, 9> CallKinds = {
-    "call", "registration", "subscription", "options", "message", "publish", "refer", "info", "other"};
 
 // A status filter: one code (100-699) or one class (5xx: statusClass 5). Exactly one of the two is set.
 struct StatusMatch {

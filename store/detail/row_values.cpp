@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "store/detail/statement.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <type_traits>
 
@@ -21,6 +22,20 @@ Enum valueOfName(std::string_view name, NameOf nameOf, Enum otherwise) {
             return candidate;
     }
     return otherwise;
+}
+
+// The names of `Enum`'s values in their order: `nameOf` of each value of the underlying type, less `unnamed` (what it
+// gives a value without a name) and less a name given already.
+template <typename Enum, typename NameOf>
+std::vector<std::string_view> namesOf(NameOf nameOf, std::string_view unnamed) {
+    using Underlying = std::underlying_type_t<Enum>;
+    std::vector<std::string_view> names;
+    for (unsigned value = 0; value < std::numeric_limits<Underlying>::max(); ++value) {
+        const std::string_view name = nameOf(static_cast<Enum>(value));
+        if (name != unnamed && std::find(names.begin(), names.end(), name) == names.end())
+            names.push_back(name);
+    }
+    return names;
 }
 
 }  // namespace
@@ -48,6 +63,11 @@ decode::DialogState dialogStateOf(std::string_view name) {
 decode::SdpRole sdpRoleOf(std::string_view name) {
     return valueOfName(name, decode::sdpRoleName, decode::SdpRole::None);
 }
+
+std::vector<std::string_view> callStateNames() { return namesOf<decode::CallState>(decode::callStateName, "unknown"); }
+
+// callKindName names a value without a name "other", as CallKind::Other: the one "other" is kept.
+std::vector<std::string_view> callKindNames() { return namesOf<decode::CallKind>(decode::callKindName, ""); }
 
 capture::Endpoint endpointOf(std::string_view text) {
     const auto endpoint = capture::parseEndpoint(text);

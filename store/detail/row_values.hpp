@@ -12,6 +12,7 @@
 #include <optional>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 struct sqlite3;
 
@@ -28,6 +29,9 @@ decode::CallKind callKindOf(std::string_view name);
 decode::DialogState dialogStateOf(std::string_view name);
 // media.role: "offer", "answer"; anything else (NULL, a name this version does not know) is SdpRole::None.
 decode::SdpRole sdpRoleOf(std::string_view name);
+// The names calls.state and calls.kind hold: decode::callStateName and callKindName of every value, in their order.
+std::vector<std::string_view> callStateNames();
+std::vector<std::string_view> callKindNames();
 // endpoints.text. Throws sipscope::Error for text that is no endpoint: only a damaged database has one.
 capture::Endpoint endpointOf(std::string_view text);
 

@@ -27,6 +27,26 @@ TEST(FilterParse, StatesAndKindsAreCheckedAndListed) {
     EXPECT_FALSE(parseCallKind(""));
 }
 
+// Every value of an enum up to `last` is named in `names`, at its place, and `parse` accepts that name; `names` holds
+// no other.
+template <typename Enum, typename NameOf, typename Parse>
+void expectEveryName(const std::vector<std::string_view>& names, Enum last, NameOf nameOf, Parse parse) {
+    const auto lastValue = static_cast<unsigned>(last);
+    ASSERT_EQ(names.size(), lastValue + 1);
+    for (unsigned value = 0; value <= lastValue; ++value) {
+        const std::string_view name = nameOf(static_cast<Enum>(value));
+        EXPECT_EQ(names[value], name);
+        EXPECT_EQ(parse(name).value, std::string(name));
+    }
+}
+
+// The filters take decode's names, every one of them and no other.
+TEST(FilterParse, StatesAndKindsAreDecodesNames) {
+    expectEveryName(callStates(), sipscope::decode::CallState::Pending, sipscope::decode::callStateName,
+                    parseCallState);
+    expectEveryName(callKinds(), sipscope::decode::CallKind::Other, sipscope::decode::callKindName, parseCallKind);
+}
+
 TEST(FilterParse, StatusIsACodeOrAClass) {
     EXPECT_EQ(parseStatus("486").value->code, 486);
     EXPECT_FALSE(parseStatus("486").value->statusClass);
