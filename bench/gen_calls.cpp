@@ -41,7 +41,7 @@ public:
                 std::uint16_t dstPort, bool tcp, std::uint32_t seq, const std::string& payload) {
         m_frame.clear();
         static const unsigned char Ethernet[14] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 8, 0};
-        m_frame.insert(m_frame.end(), Ethernet, Ethernet + 14);
+        append(Ethernet, sizeof Ethernet);
         const std::size_t l4 = tcp ? 20 : 8;
         const std::size_t ipLength = 20 + l4 + payload.size();
         // clang-format off
@@ -53,7 +53,7 @@ public:
                                       static_cast<unsigned char>(dstIp >> 24), static_cast<unsigned char>(dstIp >> 16),
                                       static_cast<unsigned char>(dstIp >> 8), static_cast<unsigned char>(dstIp)};
         // clang-format on
-        m_frame.insert(m_frame.end(), ip, ip + 20);
+        append(ip, sizeof ip);
         if (tcp) {
             // clang-format off
             const unsigned char header[20] = {static_cast<unsigned char>(srcPort >> 8), static_cast<unsigned char>(srcPort),
@@ -62,7 +62,7 @@ public:
                                               static_cast<unsigned char>(seq >> 8), static_cast<unsigned char>(seq),
                                               0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0};
             // clang-format on
-            m_frame.insert(m_frame.end(), header, header + 20);
+            append(header, sizeof header);
         } else {
             const std::size_t udpLength = 8 + payload.size();
             // clang-format off
@@ -71,9 +71,9 @@ public:
                                              static_cast<unsigned char>(udpLength >> 8),
                                              static_cast<unsigned char>(udpLength), 0, 0};
             // clang-format on
-            m_frame.insert(m_frame.end(), header, header + 8);
+            append(header, sizeof header);
         }
-        m_frame.insert(m_frame.end(), payload.begin(), payload.end());
+        append(payload.data(), payload.size());
         const std::uint32_t record[4] = {
             static_cast<std::uint32_t>(timestampUs / 1000000), static_cast<std::uint32_t>(timestampUs % 1000000),
             static_cast<std::uint32_t>(m_frame.size()), static_cast<std::uint32_t>(m_frame.size())};
@@ -82,6 +82,13 @@ public:
     }
 
 private:
+    void append(const void* data, std::size_t size) {
+        // Grown, then copied into: GCC 12 misreads a range insert here as out of bounds (-Warray-bounds).
+        const std::size_t at = m_frame.size();
+        m_frame.resize(at + size);
+        std::memcpy(m_frame.data() + at, data, size);
+    }
+
     std::FILE* m_file;
     std::vector<unsigned char> m_frame;
 };

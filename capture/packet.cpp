@@ -1,6 +1,8 @@
 // Text forms of transports, addresses and endpoints, as the JSON output and the ladder print them.
 #include "capture/packet.hpp"
 
+#include "common/concat.hpp"
+
 #include <arpa/inet.h>
 
 #include <cstdio>
@@ -90,8 +92,8 @@ std::string ipv6Text(const std::array<std::uint8_t, 16>& bytes) {
 std::string IpAddress::toString() const { return version == 6 ? ipv6Text(bytes) : dottedQuad(bytes.data()); }
 
 std::string Endpoint::toString() const {
-    std::string text = ip.version == 6 ? "[" + ip.toString() + "]" : ip.toString();
-    return text + ":" + std::to_string(port);
+    const std::string portText = std::to_string(port);
+    return ip.version == 6 ? concat("[", ip.toString(), "]:", portText) : concat(ip.toString(), ":", portText);
 }
 
 std::string Host::toString() const { return port ? Endpoint{ip, *port}.toString() : ip.toString(); }

@@ -16,6 +16,8 @@ namespace {
 
 // The row of a call is the one the viewer's CSV writes too (export/rows.hpp).
 using exports::callRow;
+using exports::textOrNull;
+using exports::valueOrNull;
 
 Row messageRow(const store::MessageRow& message, bool withText) {
     Row row;
@@ -23,16 +25,16 @@ Row messageRow(const store::MessageRow& message, bool withText) {
     row["src"] = message.src.toString();
     row["dst"] = message.dst.toString();
     row["transport"] = capture::transportName(message.transport);
-    row["call_id"] = message.callId ? Row(*message.callId) : Row();
+    row["call_id"] = valueOrNull(message.callId);
     if (message.method)
         row["method"] = *message.method;
     else
-        row["status"] = message.status ? Row(*message.status) : Row();
+        row["status"] = valueOrNull(message.status);
     row["reason"] = message.status ? Row(message.reason) : Row();
     row["cseq"] = message.cseq;
-    row["cseq_method"] = message.cseqMethod.empty() ? Row() : Row(message.cseqMethod);
+    row["cseq_method"] = textOrNull(message.cseqMethod);
     row["valid"] = message.valid;
-    row["error"] = message.error ? Row(*message.error) : Row();
+    row["error"] = valueOrNull(message.error);
     row["retransmission"] = message.retransmission;
     row["sdp"] = message.hasSdp;
     row["frame"] = message.frame;
@@ -204,12 +206,12 @@ int runRegistrations(const ListingOptions& options, std::ostream& out) {
         Row row;
         row["ts"] = isoTimestamp(r.requestUs);
         row["aor"] = r.aor;
-        row["contact"] = r.contact.empty() ? Row() : Row(r.contact);
-        row["expires"] = r.expires ? Row(*r.expires) : Row();
-        row["granted_expires"] = r.grantedExpires ? Row(*r.grantedExpires) : Row();
+        row["contact"] = textOrNull(r.contact);
+        row["expires"] = valueOrNull(r.expires);
+        row["granted_expires"] = valueOrNull(r.grantedExpires);
         row["status"] = r.status;
         row["delay_ms"] = static_cast<double>(r.responseUs - r.requestUs) / 1000.0;
-        row["bindings"] = r.bindings.empty() ? Row() : Row(r.bindings);
+        row["bindings"] = textOrNull(r.bindings);
         row["src"] = exports::endpointValue(r.src);
         row["dst"] = exports::endpointValue(r.dst);
         row["call_id"] = r.callId;
@@ -234,27 +236,25 @@ int runSubscriptions(const ListingOptions& options, std::ostream& out) {
     store::Reader reader(options.db);
     resolveCallIdFilter(reader, filter);
     std::vector<Row> rows;
-    auto optional = [](const std::optional<int>& value) { return value ? Row(*value) : Row(); };
-    auto text = [](const std::string& value) { return value.empty() ? Row() : Row(value); };
     for (const auto& s : reader.subscriptions(filter)) {
         Row row;
         row["ts"] = isoTimestamp(s.startUs);
         row["last"] = isoTimestamp(s.lastUs);
         row["method"] = s.method;
         row["event"] = s.event;
-        row["event_id"] = text(s.eventId);
+        row["event_id"] = textOrNull(s.eventId);
         row["resource"] = s.resource;
         row["subscriber"] = s.subscriber;
-        row["state"] = text(s.state);
-        row["reason"] = text(s.reason);
-        row["expires"] = optional(s.expires);
-        row["granted_expires"] = optional(s.grantedExpires);
-        row["state_expires"] = optional(s.stateExpires);
-        row["status"] = optional(s.status);
+        row["state"] = textOrNull(s.state);
+        row["reason"] = textOrNull(s.reason);
+        row["expires"] = valueOrNull(s.expires);
+        row["granted_expires"] = valueOrNull(s.grantedExpires);
+        row["state_expires"] = valueOrNull(s.stateExpires);
+        row["status"] = valueOrNull(s.status);
         row["requests"] = s.requests;
         row["notifies"] = s.notifies;
-        row["etag"] = text(s.etag);
-        row["if_match"] = text(s.ifMatch);
+        row["etag"] = textOrNull(s.etag);
+        row["if_match"] = textOrNull(s.ifMatch);
         row["terminated"] = s.terminatedUs ? Row(isoTimestamp(s.terminatedUs)) : Row();
         row["src"] = exports::endpointValue(s.src);
         row["dst"] = exports::endpointValue(s.dst);

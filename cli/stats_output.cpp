@@ -20,20 +20,35 @@ Row delayRow(const store::DelayStats& delay) {
     return row;
 }
 
+// The RFC 6076 metrics, each named once: its key in the stats JSON object ("rfc6076") and its name in the table.
+template <typename Value>
+struct Metric {
+    const char* key;
+    const char* name;
+    Value store::Rfc6076::*field;
+};
+constexpr Metric<store::DelayStats> DelayMetrics[] = {
+    {"rrd", "RRD registration request delay", &store::Rfc6076::rrd},
+    {"srd_successful", "SRD session request delay, answered", &store::Rfc6076::srdSuccessful},
+    {"srd_failed", "SRD session request delay, failed", &store::Rfc6076::srdFailed},
+    {"setup_successful", "setup time to 2xx", &store::Rfc6076::setupSuccessful},
+    {"sdd", "SDD session disconnect delay", &store::Rfc6076::sdd},
+    {"sdt", "SDT session duration", &store::Rfc6076::sdt},
+};
+constexpr Metric<std::optional<double>> RatioMetrics[] = {
+    {"ser_percent", "SER establishment ratio", &store::Rfc6076::ser},
+    {"seer_percent", "SEER establishment effort ratio", &store::Rfc6076::seer},
+    {"isa_percent", "ISA ineffective attempts", &store::Rfc6076::isa},
+    {"scr_percent", "SCR completion ratio", &store::Rfc6076::scr},
+};
+
 Row rfc6076Row(const store::Rfc6076& m) {
-    auto percent = [](const std::optional<double>& value) { return value ? Row(*value) : Row(); };
     Row row;
     row["invites"] = m.invites;
-    row["rrd"] = delayRow(m.rrd);
-    row["srd_successful"] = delayRow(m.srdSuccessful);
-    row["srd_failed"] = delayRow(m.srdFailed);
-    row["setup_successful"] = delayRow(m.setupSuccessful);
-    row["sdd"] = delayRow(m.sdd);
-    row["sdt"] = delayRow(m.sdt);
-    row["ser_percent"] = percent(m.ser);
-    row["seer_percent"] = percent(m.seer);
-    row["isa_percent"] = percent(m.isa);
-    row["scr_percent"] = percent(m.scr);
+    for (const auto& metric : DelayMetrics)
+        row[metric.key] = delayRow(m.*metric.field);
+    for (const auto& metric : RatioMetrics)
+        row[metric.key] = exports::valueOrNull(m.*metric.field);
     return row;
 }
 
@@ -64,6 +79,21 @@ std::string percentText(const std::optional<double>& value) {
     char text[32];
     std::snprintf(text, sizeof text, "%.1f %%", *value);
     return text;
+}
+
+// Prints a row per item, made by `rowOf`. An empty list prints its header alone: the row of a default item names
+// the CSV columns (an example row, not printed).
+template <typename Item, typename RowOf>
+void printEach(std::ostream& out, Format format, const std::vector<Item>& items, RowOf rowOf,
+               const std::vector<Column>& columns, bool forTerminal) {
+    std::vector<Row> rows;
+    rows.reserve(items.size());
+    for (const Item& item : items)
+        rows.push_back(rowOf(item));
+    std::vector<Row> examples;
+    if (items.empty())
+        examples.push_back(rowOf(Item{}));
+    printRows(out, format, rows, columns, forTerminal, examples);
 }
 
 }  // namespace
@@ -166,27 +196,20 @@ void printStats(std::ostream& out, Format format, const store::Stats& stats, std
     auto addRatio = [&](const std::string& name, const std::optional<double>& percent) {
         Row& row = add("rfc6076", name, Row());
         if (isCsv)
-            row["percent"] = percent ? Row(*percent) : Row();
+            row["percent"] = exports::valueOrNull(percent);
         else
             row["value"] = percentText(percent);
     };
-    addDelay("RRD registration request delay", m.rrd);
-    addDelay("SRD session request delay, answered", m.srdSuccessful);
-    addDelay("SRD session request delay, failed", m.srdFailed);
-    addDelay("setup time to 2xx", m.setupSuccessful);
-    addDelay("SDD session disconnect delay", m.sdd);
-    addDelay("SDT session duration", m.sdt);
-    addRatio("SER establishment ratio", m.ser);
-    addRatio("SEER establishment effort ratio", m.seer);
-    addRatio("ISA ineffective attempts", m.isa);
-    addRatio("SCR completion ratio", m.scr);
+    for (const auto& metric : DelayMetrics)
+        addDelay(metric.name, m.*metric.field);
+    for (const auto& metric : RatioMetrics)
+        addRatio(metric.name, m.*metric.field);
     printRows(out, format, rows, {{"section", "Section", 14}, {"name", "Name", 36}, {"value", "Value", 64}},
               forTerminal);
 }
 
 void printHostStats(std::ostream& out, Format format, const std::vector<store::HostStats>& hosts, bool forTerminal) {
-    std::vector<Row> rows;
-    for (const store::HostStats& host : hosts.empty() ? std::vector<store::HostStats>(1) : hosts) {
+    auto rowOf = [](const store::HostStats& host) {
         Row row;
         row["host"] = host.host.toString();
         row["messages"] = host.sent + host.received;
@@ -196,12 +219,9 @@ void printHostStats(std::ostream& out, Format format, const std::vector<store::H
         row["responses_sent"] = host.responsesSent;
         row["failures_sent"] = host.failuresSent;
         row["calls"] = host.calls;
-        rows.push_back(std::move(row));
-    }
-    std::vector<Row> examples;
-    if (hosts.empty())
-        examples.swap(rows);  // an empty listing: the example row only names the CSV columns
-    printRows(out, format, rows,
+        return row;
+    };
+    printEach(out, format, hosts, rowOf,
               {{"host", "Host", 48},
                {"messages", "Msgs", 8},
                {"sent", "Sent", 8},
@@ -210,15 +230,12 @@ void printHostStats(std::ostream& out, Format format, const std::vector<store::H
                {"responses_sent", "Responses", 9},
                {"failures_sent", "Failures", 8},
                {"calls", "Calls", 8}},
-              forTerminal, examples);
+              forTerminal);
 }
 
 void printIntervalStats(std::ostream& out, Format format, const std::vector<store::IntervalStats>& buckets,
                         std::int64_t intervalUs, bool forTerminal) {
-    std::vector<Row> rows;
-    const bool empty = buckets.empty();
-    for (const store::IntervalStats& bucket :
-         empty ? std::vector<store::IntervalStats>{store::IntervalStats{}} : buckets) {
+    auto rowOf = [intervalUs](const store::IntervalStats& bucket) {
         Row row;
         row["start"] = isoTimestamp(bucket.startUs);
         row["end"] = isoTimestamp(bucket.startUs + intervalUs);
@@ -229,12 +246,9 @@ void printIntervalStats(std::ostream& out, Format format, const std::vector<stor
         row["requests"] = bucket.requests;
         row["responses"] = bucket.responses;
         row["failures"] = bucket.failures;
-        rows.push_back(std::move(row));
-    }
-    std::vector<Row> examples;
-    if (empty)
-        examples.swap(rows);  // an empty listing: the example row only names the CSV columns
-    printRows(out, format, rows,
+        return row;
+    };
+    printEach(out, format, buckets, rowOf,
               {{"start", "Start", 27},
                {"calls", "Calls", 6},
                {"answered_calls", "Answered", 8},
@@ -243,7 +257,7 @@ void printIntervalStats(std::ostream& out, Format format, const std::vector<stor
                {"requests", "Requests", 8},
                {"responses", "Responses", 9},
                {"failures", "Failures", 8}},
-              forTerminal, examples);
+              forTerminal);
 }
 
 std::optional<std::int64_t> parseInterval(std::string_view text) {

@@ -18,8 +18,37 @@ std::string csvField(const std::string& text) {
             out += '"';
         out += c;
     }
-    return out + '"';
+    out += '"';
+    return out;
 }
+
+// A CSV line: the fields joined by commas (each quoted as RFC 4180 wants), CRLF at the end.
+template <typename Fields, typename TextOf>
+void writeCsvLine(std::ostream& out, const Fields& fields, TextOf textOf) {
+    std::string line;
+    bool isFirst = true;
+    for (const auto& field : fields) {
+        if (!isFirst)
+            line += ',';
+        isFirst = false;
+        line += csvField(textOf(field));
+    }
+    line += "\r\n";
+    out << line;
+}
+
+// The line of `row`'s values at `keys`, empty where it has none. `keepStrings`: strings as they are (a file), else
+// every value as cellText shows it on a terminal.
+void writeCsvRecord(std::ostream& out, const Row& row, const std::vector<std::string>& keys, bool keepStrings) {
+    writeCsvLine(out, keys, [&row, keepStrings](const std::string& key) {
+        const auto it = row.find(key);
+        if (it == row.end())
+            return std::string();
+        return keepStrings && it->is_string() ? it->get_ref<const std::string&>() : cellText(*it);
+    });
+}
+
+std::string asIs(const std::string& text) { return text; }
 
 }  // namespace
 
@@ -40,7 +69,7 @@ Row callRow(const store::CallRow& call) {
     row["to_user"] = call.toUser;
     row["method"] = call.method.empty() ? Row() : Row(call.method);
     row["state"] = decode::callStateName(call.state);
-    row["status"] = call.status ? Row(*call.status) : Row();
+    row["status"] = valueOrNull(call.status);
     row["messages"] = call.messages;
     row["dialogs"] = call.dialogs;
     row["retransmissions"] = call.retransmissions;
@@ -96,21 +125,9 @@ void writeCsv(std::ostream& out, const std::vector<Row>& rows, bool forTerminal,
             keys.insert(at, rowKeys[k]);
         }
     }
-    std::string line;
-    for (const std::string& key : keys)
-        line += (line.empty() ? "" : ",") + csvField(key);
-    out << line << "\r\n";
-    for (const Row& row : rows) {
-        line.clear();
-        for (std::size_t k = 0; k < keys.size(); ++k) {
-            const auto it = row.find(keys[k]);
-            std::string text;
-            if (it != row.end())
-                text = !forTerminal && it->is_string() ? it->get_ref<const std::string&>() : cellText(*it);
-            line += (k ? "," : "") + csvField(text);
-        }
-        out << line << "\r\n";
-    }
+    writeCsvLine(out, keys, asIs);
+    for (const Row& row : rows)
+        writeCsvRecord(out, row, keys, !forTerminal);
 }
 
 CallsCsvWriter::CallsCsvWriter(std::ostream& out) : m_out(out) {
@@ -118,23 +135,11 @@ CallsCsvWriter::CallsCsvWriter(std::ostream& out) : m_out(out) {
     const Row example = callRow(store::CallRow{});  // named: items() refers to it for the whole loop
     for (const auto& item : example.items())
         m_keys.push_back(item.key());
-    std::string line;
-    for (const std::string& key : m_keys)
-        line += (line.empty() ? "" : ",") + csvField(key);
-    m_out << line << "\r\n";
+    writeCsvLine(m_out, m_keys, asIs);
 }
 
 void CallsCsvWriter::add(const store::CallRow& call) {
-    const Row row = callRow(call);
-    std::string line;
-    for (std::size_t k = 0; k < m_keys.size(); ++k) {
-        const auto it = row.find(m_keys[k]);
-        std::string text;
-        if (it != row.end())
-            text = it->is_string() ? it->get_ref<const std::string&>() : cellText(*it);
-        line += (k ? "," : "") + csvField(text);
-    }
-    m_out << line << "\r\n";
+    writeCsvRecord(m_out, callRow(call), m_keys, true);
     ++m_rows;
 }
 

@@ -51,4 +51,12 @@ private:
 // All of `calls` through a CallsCsvWriter.
 void writeCallsCsv(std::ostream& out, const std::vector<store::CallRow>& calls);
 
+// A field that may be absent, as every listing writes it: its value, or null.
+template <typename T>
+Row valueOrNull(const std::optional<T>& value) {
+    return value ? Row(*value) : Row();
+}
+// A text field that may be empty: the text, or null.
+inline Row textOrNull(const std::string& text) { return text.empty() ? Row() : Row(text); }
+
 }  // namespace sipscope::exports

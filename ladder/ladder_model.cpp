@@ -1,6 +1,7 @@
 // Builds the ladder model from store rows: columns, arrows with their one label rule, legs and transactions.
 #include "ladder/ladder_model.hpp"
 
+#include "common/concat.hpp"
 #include "ladder/host_aliases.hpp"
 #include "ladder/text_format.hpp"
 
@@ -124,7 +125,7 @@ std::string codecSummary(std::string_view codecs) {
 std::string labelOf(const Arrow& arrow, bool withLegNumber) {
     std::string label;
     if (withLegNumber)
-        label = "#" + std::to_string(arrow.leg + 1) + " ";
+        label = concat("#", std::to_string(arrow.leg + 1), " ");
     if (arrow.hasError)
         label += "!";
     label += arrow.text;

@@ -3,6 +3,7 @@
 // in detail/stats_queries, the linked-call graph in detail/call_graph.
 #include "store/reader.hpp"
 
+#include "common/concat.hpp"
 #include "common/error.hpp"
 #include "store/database.hpp"
 #include "store/detail/call_graph.hpp"
@@ -77,7 +78,7 @@ constexpr const char* MessageColumns =
     "LEFT JOIN calls c ON c.id = m.call_key LEFT JOIN strings mt ON mt.id = m.method_id "
     "LEFT JOIN strings r ON r.id = m.reason_id LEFT JOIN strings cm ON cm.id = m.cseq_method_id "
     "LEFT JOIN strings e ON e.id = m.error_id";
-constexpr int MessageColumnCount = 19;  // the columns of MessageColumns, as readMessage reads them
+[[maybe_unused]] constexpr int MessageColumnCount = 19;  // the columns of MessageColumns, as readMessage reads them
 
 // Every listing of messages is in time order, ties in capture order: a capture's packets need not be in time order
 // (several files imported apart, a TCP segment sent again after a gap), and a ladder, a listing or an exported pcap
@@ -125,6 +126,26 @@ struct Reader::Impl {
 
     std::string readText(std::int64_t blockId, std::int64_t offset, std::int64_t length) {
         return texts.read(db.handle(), blockId, offset, length);
+    }
+
+    // The rows of a listing of a call's records (registrations, subscriptions): `sql` run with `where`'s values,
+    // `read` filling a row from each result and the ids of its call's two endpoints, which become the row's src and
+    // dst.
+    template <typename Row, typename Read>
+    std::vector<Row> callRecordRows(const std::string& sql, const Where& where, Read read) {
+        Statement stmt(db.handle(), sql);
+        int index = 1;
+        where.bind(stmt, index);
+        std::vector<Row> rows;
+        while (stmt.step()) {
+            Row row;
+            std::optional<std::int64_t> srcId, dstId;
+            read(stmt, row, srcId, dstId);
+            row.src = endpoints.getOptional(srcId);
+            row.dst = endpoints.getOptional(dstId);
+            rows.push_back(std::move(row));
+        }
+        return rows;
     }
 
     MessageRow readMessage(const Statement& stmt, bool withText) {
@@ -220,8 +241,8 @@ std::string callSortTerms(const std::string& field) {
 
 // "(key of the row) < (key of call ?)" for `comparison` "<" (or ">"), in callPage's order by `field`.
 std::string keysetClause(const std::string& field, const char* comparison) {
-    return "(" + callSortTerms(field) + ") " + comparison + " (SELECT " + callSortTerms(field) + " FROM calls c" +
-           CallJoins + " WHERE c.id = ?)";
+    const std::string terms = callSortTerms(field);
+    return concat("(", terms, ") ", comparison, " (SELECT ", terms, " FROM calls c", CallJoins, " WHERE c.id = ?)");
 }
 
 }  // namespace
@@ -327,7 +348,7 @@ void Reader::forEachCallMessage(const std::vector<std::int64_t>& callKeys, bool 
     // The keys as one bound JSON array, so any number of them is one query (json_each is built into SQLite).
     std::string keys = "[";
     for (const std::int64_t key : callKeys)
-        keys += (keys.size() > 1 ? "," : "") + std::to_string(key);
+        keys.append(keys.size() > 1 ? "," : "").append(std::to_string(key));
     keys += "]";
     Statement stmt(m_impl->db.handle(), std::string(MessageColumns) +
                                             " WHERE m.call_key IN (SELECT value FROM json_each(?))" + MessageOrder);
@@ -465,24 +486,14 @@ std::vector<RegistrationRow> Reader::registrations(const Filter& filter) const {
         where.add("r.request_us >= ?", {*filter.sinceUs});
     if (filter.untilUs)
         where.add("r.request_us <= ?", {*filter.untilUs});
-    Statement stmt(
-        m_impl->db.handle(),
+    return m_impl->callRecordRows<RegistrationRow>(
         "SELECT c.call_id, r.aor, r.contact, r.expires, r.granted_expires, r.status, r.request_us, "
         "r.response_us, c.src_id, c.dst_id, r.bindings FROM registrations r JOIN calls c ON c.id = r.call_key" +
-            where.sql + " ORDER BY r.request_us, r.transaction_key" + detail::limitClause(filter));
-    int index = 1;
-    where.bind(stmt, index);
-    std::vector<RegistrationRow> rows;
-    while (stmt.step()) {
-        RegistrationRow row;
-        std::optional<std::int64_t> srcId, dstId;
-        stmt.readRow(row.callId, row.aor, row.contact, row.expires, row.grantedExpires, row.status, row.requestUs,
-                     row.responseUs, srcId, dstId, row.bindings);
-        row.src = m_impl->endpoints.getOptional(srcId);
-        row.dst = m_impl->endpoints.getOptional(dstId);
-        rows.push_back(std::move(row));
-    }
-    return rows;
+            where.sql + " ORDER BY r.request_us, r.transaction_key" + detail::limitClause(filter),
+        where, [](const Statement& stmt, RegistrationRow& row, auto& srcId, auto& dstId) {
+            stmt.readRow(row.callId, row.aor, row.contact, row.expires, row.grantedExpires, row.status, row.requestUs,
+                         row.responseUs, srcId, dstId, row.bindings);
+        });
 }
 
 std::vector<SubscriptionRow> Reader::subscriptions(const Filter& filter) const {
@@ -508,27 +519,18 @@ std::vector<SubscriptionRow> Reader::subscriptions(const Filter& filter) const {
         where.add("sb.start_us <= ?", {*filter.untilUs});
     if (filter.host)
         detail::addCallHostFilter(*filter.host, where);
-    Statement stmt(m_impl->db.handle(),
-                   "SELECT sb.id, c.call_id, sb.method, sb.event, sb.event_id, sb.resource, sb.subscriber, sb.state, "
-                   "sb.reason, sb.expires, sb.granted_expires, sb.state_expires, sb.status, sb.requests, sb.notifies, "
-                   "sb.etag, sb.if_match, sb.start_us, sb.last_us, sb.terminated_us, sb.dialog_key, c.src_id, c.dst_id "
-                   "FROM subscriptions sb JOIN calls c ON c.id = sb.call_key" +
-                       where.sql + " ORDER BY sb.start_us, sb.id" + detail::limitClause(filter));
-    int index = 1;
-    where.bind(stmt, index);
-    std::vector<SubscriptionRow> rows;
-    while (stmt.step()) {
-        SubscriptionRow row;
-        std::optional<std::int64_t> srcId, dstId;
-        stmt.readRow(row.key, row.callId, row.method, row.event, row.eventId, row.resource, row.subscriber, row.state,
-                     row.reason, row.expires, row.grantedExpires, row.stateExpires, row.status, row.requests,
-                     row.notifies, row.etag, row.ifMatch, row.startUs, row.lastUs, row.terminatedUs, row.dialogKey,
-                     srcId, dstId);
-        row.src = m_impl->endpoints.getOptional(srcId);
-        row.dst = m_impl->endpoints.getOptional(dstId);
-        rows.push_back(std::move(row));
-    }
-    return rows;
+    return m_impl->callRecordRows<SubscriptionRow>(
+        "SELECT sb.id, c.call_id, sb.method, sb.event, sb.event_id, sb.resource, sb.subscriber, sb.state, "
+        "sb.reason, sb.expires, sb.granted_expires, sb.state_expires, sb.status, sb.requests, sb.notifies, "
+        "sb.etag, sb.if_match, sb.start_us, sb.last_us, sb.terminated_us, sb.dialog_key, c.src_id, c.dst_id "
+        "FROM subscriptions sb JOIN calls c ON c.id = sb.call_key" +
+            where.sql + " ORDER BY sb.start_us, sb.id" + detail::limitClause(filter),
+        where, [](const Statement& stmt, SubscriptionRow& row, auto& srcId, auto& dstId) {
+            stmt.readRow(row.key, row.callId, row.method, row.event, row.eventId, row.resource, row.subscriber,
+                         row.state, row.reason, row.expires, row.grantedExpires, row.stateExpires, row.status,
+                         row.requests, row.notifies, row.etag, row.ifMatch, row.startUs, row.lastUs, row.terminatedUs,
+                         row.dialogKey, srcId, dstId);
+        });
 }
 
 std::vector<LinkedCallRow> Reader::linkedCalls(std::int64_t callKey) const {

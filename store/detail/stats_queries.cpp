@@ -11,8 +11,11 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
+#include <map>
 #include <random>
+#include <type_traits>
 
 namespace sipscope::store::detail {
 
@@ -160,6 +163,22 @@ void callStats(sqlite3* db, const Where& where, Stats& stats) {
 
 // The message figures of stats() over every message, from message_counts and host_counts (store/database.cpp):
 // the same numbers as the scans of Reader::stats() without a filter. HostStats::calls is left 0.
+// A row of a host query: the endpoint's text, then messages sent and received, requests, responses and failures
+// sent, and (when the query has a seventh column) the calls the host took part in.
+HostStats hostStatsOf(const Statement& stmt) {
+    auto count = [&stmt](int column) { return static_cast<std::uint64_t>(stmt.columnInt(column)); };
+    HostStats host;
+    host.host = endpointOf(stmt.columnText(0));  // each row a distinct endpoint: parsed once
+    host.sent = count(1);
+    host.received = count(2);
+    host.requestsSent = count(3);
+    host.responsesSent = count(4);
+    host.failuresSent = count(5);
+    if (stmt.columnCount() > 6)
+        host.calls = count(6);
+    return host;
+}
+
 void messageStatsFromCounts(sqlite3* db, Stats& stats) {
     {
         Statement stmt(
@@ -195,16 +214,8 @@ void messageStatsFromCounts(sqlite3* db, Stats& stats) {
     Statement stmt(db, "SELECT e.text, h.sent, h.received, h.requests_sent, h.responses_sent, h.failures_sent "
                        "FROM host_counts h JOIN endpoints e ON e.id = h.host_id "
                        "ORDER BY h.sent + h.received DESC, e.text");
-    while (stmt.step()) {
-        HostStats host;
-        host.host = endpointOf(stmt.columnText(0));  // each row a distinct endpoint: parsed once
-        host.sent = static_cast<std::uint64_t>(stmt.columnInt(1));
-        host.received = static_cast<std::uint64_t>(stmt.columnInt(2));
-        host.requestsSent = static_cast<std::uint64_t>(stmt.columnInt(3));
-        host.responsesSent = static_cast<std::uint64_t>(stmt.columnInt(4));
-        host.failuresSent = static_cast<std::uint64_t>(stmt.columnInt(5));
-        stats.hosts.push_back(std::move(host));
-    }
+    while (stmt.step())
+        stats.hosts.push_back(hostStatsOf(stmt));
 }
 
 // A failure response (isFailureStatus), not a retransmission.
@@ -213,6 +224,23 @@ const std::string FailureCondition = failureSql("m.", FlagRetransmission);
 // (FlagRepeatedFailure, set at import: a failure of the same call, CSeq and status seen before on another hop).
 // Hosts count every hop's copy.
 const std::string CallFailureCondition = failureSql("m.", FlagRetransmission | FlagRepeatedFailure);
+
+// Runs a per-interval query (`sql`, with `where`'s values): its first column a bucket's start, each other column a
+// count, set into the field of that bucket that `counts` names in the same order.
+template <typename... Counts>
+void addBucketCounts(sqlite3* db, const std::string& sql, const Where& where,
+                     std::map<std::int64_t, IntervalStats>& buckets, Counts... counts) {
+    static_assert((std::is_same_v<Counts, std::uint64_t IntervalStats::*> && ...), "counts are IntervalStats fields");
+    Statement stmt(db, sql);
+    assert(stmt.columnCount() == 1 + static_cast<int>(sizeof...(Counts)) && "one field per count column");
+    int index = 1;
+    where.bind(stmt, index);
+    while (stmt.step()) {
+        IntervalStats& bucket = buckets[stmt.columnInt(0)];
+        int column = 1;
+        ((bucket.*counts = static_cast<std::uint64_t>(stmt.columnInt(column++))), ...);
+    }
+}
 
 }  // namespace
 
@@ -304,17 +332,8 @@ std::vector<HostStats> readHostStats(sqlite3* db, const Filter& filter) {
     where.bind(stmt, index);
     where.bind(stmt, index);
     std::vector<HostStats> rows;
-    while (stmt.step()) {
-        HostStats host;
-        host.host = endpointOf(stmt.columnText(0));  // each row a distinct endpoint: parsed once
-        host.sent = static_cast<std::uint64_t>(stmt.columnInt(1));
-        host.received = static_cast<std::uint64_t>(stmt.columnInt(2));
-        host.requestsSent = static_cast<std::uint64_t>(stmt.columnInt(3));
-        host.responsesSent = static_cast<std::uint64_t>(stmt.columnInt(4));
-        host.failuresSent = static_cast<std::uint64_t>(stmt.columnInt(5));
-        host.calls = static_cast<std::uint64_t>(stmt.columnInt(6));
-        rows.push_back(std::move(host));
-    }
+    while (stmt.step())
+        rows.push_back(hostStatsOf(stmt));
     return rows;
 }
 
@@ -331,41 +350,30 @@ std::vector<IntervalStats> readIntervalStats(sqlite3* db, const Filter& filter, 
     if (withMessages) {
         Where where;
         addMessageFilters(filter, where);
-        Statement stmt(db, "SELECT " + bucketOf("m.ts_us") +
-                               " AS bucket, count(*), "
-                               "coalesce(sum(m.method_id IS NOT NULL), 0), coalesce(sum(m.status IS NOT NULL), 0), "
-                               "coalesce(sum(" +
-                               CallFailureCondition +
-                               "), 0) FROM messages m "
-                               "JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
-                               "LEFT JOIN calls c ON c.id = m.call_key" +
-                               where.sql + " GROUP BY bucket");
-        int index = 1;
-        where.bind(stmt, index);
-        while (stmt.step()) {
-            IntervalStats& bucket = buckets[stmt.columnInt(0)];
-            bucket.messages = static_cast<std::uint64_t>(stmt.columnInt(1));
-            bucket.requests = static_cast<std::uint64_t>(stmt.columnInt(2));
-            bucket.responses = static_cast<std::uint64_t>(stmt.columnInt(3));
-            bucket.failures = static_cast<std::uint64_t>(stmt.columnInt(4));
-        }
+        addBucketCounts(db,
+                        "SELECT " + bucketOf("m.ts_us") +
+                            " AS bucket, count(*), "
+                            "coalesce(sum(m.method_id IS NOT NULL), 0), coalesce(sum(m.status IS NOT NULL), 0), "
+                            "coalesce(sum(" +
+                            CallFailureCondition +
+                            "), 0) FROM messages m "
+                            "JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
+                            "LEFT JOIN calls c ON c.id = m.call_key" +
+                            where.sql + " GROUP BY bucket",
+                        where, buckets, &IntervalStats::messages, &IntervalStats::requests, &IntervalStats::responses,
+                        &IntervalStats::failures);
     }
     {
         Where where;
         addCallFilters(filter, where, false);
-        Statement stmt(db, "SELECT " + bucketOf("c.start_us") +
-                               " AS bucket, count(*), "
-                               "coalesce(sum(c.status BETWEEN 200 AND 299), 0), coalesce(sum(c.status >= 300), 0) "
-                               "FROM calls c" +
-                               where.sql + " GROUP BY bucket");
-        int index = 1;
-        where.bind(stmt, index);
-        while (stmt.step()) {
-            IntervalStats& bucket = buckets[stmt.columnInt(0)];
-            bucket.calls = static_cast<std::uint64_t>(stmt.columnInt(1));
-            bucket.answeredCalls = static_cast<std::uint64_t>(stmt.columnInt(2));
-            bucket.failedCalls = static_cast<std::uint64_t>(stmt.columnInt(3));
-        }
+        addBucketCounts(db,
+                        "SELECT " + bucketOf("c.start_us") +
+                            " AS bucket, count(*), "
+                            "coalesce(sum(c.status BETWEEN 200 AND 299), 0), coalesce(sum(c.status >= 300), 0) "
+                            "FROM calls c" +
+                            where.sql + " GROUP BY bucket",
+                        where, buckets, &IntervalStats::calls, &IntervalStats::answeredCalls,
+                        &IntervalStats::failedCalls);
     }
     std::vector<IntervalStats> rows;
     if (buckets.empty())

@@ -1,8 +1,7 @@
 // End-to-end: what `calls` says of a call's outcome and timings, through `sipscope import` of captures written here:
 // a request that timed out (Timer B), a forked call's talk time, and the setup time of calls not answered.
-#include "tests/tools/json_lines.hpp"
+#include "tests/cli/cli_e2e.hpp"
 #include "tests/tools/pcap_writer.hpp"
-#include "tests/tools/run.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -11,14 +10,9 @@
 #include <vector>
 
 using nlohmann::json;
-using sipscope::test::parseJsonLines;
-using sipscope::test::quote;
-using sipscope::test::runCommand;
+using namespace sipscope::test;
 
 namespace {
-
-const std::string Binary = SIPSCOPE_BINARY;
-const std::string Samples = SIPSCOPE_SAMPLES_DIR;
 
 constexpr std::uint32_t Alice = 0x0a000001;  // 10.0.0.1
 constexpr std::uint32_t Bob = 0x0a000002;
@@ -36,11 +30,10 @@ std::string sip(const std::string& startLine, const std::string& callId, const s
 
 class CallOutcomes : public testing::Test {
 protected:
-    sipscope::test::TempDir dir;
+    TempDir dir;
 
     // Imports `pcap` into a database of its own; returns `calls --format json` and the extra arguments' rows.
-    std::vector<json> calls(const sipscope::test::PcapWriter& pcap, const std::string& name,
-                            const std::string& arguments = "") {
+    std::vector<json> calls(const PcapWriter& pcap, const std::string& name, const std::string& arguments = "") {
         const std::string file = dir.file(name + ".pcap");
         const std::string db = dir.file(name + ".db");
         pcap.write(file);
@@ -55,11 +48,11 @@ protected:
 // An INVITE retransmitted for 31.5 s with nothing back, in a capture that goes on (here with a datagram that is
 // not SIP) past Timer B: the call failed, by timeout. A capture that ends sooner leaves it calling.
 TEST_F(CallOutcomes, AnInviteWithoutResponseTimesOutOnTheCapturesClock) {
-    sipscope::test::PcapWriter lost;
+    PcapWriter lost;
     const std::string invite = sip("INVITE sip:bob@example.com SIP/2.0", "lost", "1 INVITE", "inv");
     for (std::int64_t at : {0LL, 500LL, 1'500LL, 3'500LL, 7'500LL, 15'500LL, 31'500LL})
         lost.add({1'700'000'000 * Sec + at * Ms, Alice, Bob, 5060, 5060, invite});
-    sipscope::test::PcapWriter shortCapture = lost;
+    PcapWriter shortCapture = lost;
     lost.add({1'700'000'000 * Sec + 33 * Sec, Alice, Bob, 40000, 40002, std::string(172, '\x80')});  // RTP-like
 
     const auto failed = calls(lost, "lost", "--state failed");
@@ -77,7 +70,7 @@ TEST_F(CallOutcomes, AnInviteWithoutResponseTimesOutOnTheCapturesClock) {
 
 // Two forks answer; the caller ends fork2's dialog 14 ms after fork1's 200 and talks on fork1 for 2.002 s.
 TEST_F(CallOutcomes, AForkedCallsTalkTimeIsThatOfTheDialogKept) {
-    sipscope::test::PcapWriter pcap;
+    PcapWriter pcap;
     const std::int64_t t0 = 1'700'000'000 * Sec;
     auto add = [&](std::int64_t atMs, bool fromAlice, const std::string& text) {
         pcap.add({t0 + atMs * Ms, fromAlice ? Alice : Bob, fromAlice ? Bob : Alice, 5060, 5060, text});

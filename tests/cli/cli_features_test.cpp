@@ -1,9 +1,8 @@
 // End-to-end tests of the listing features: --grep, --sort, the filters on every listing, stats breakdowns,
 // export pcap (read back by sipscope import and by tshark), PNG ladders, show's SDP roles, colours and aliases,
 // RFC 4180 CSV, --help examples, escaping and reading while a writer holds the database.
-#include "tests/tools/json_lines.hpp"
+#include "tests/cli/cli_e2e.hpp"
 #include "tests/tools/pcap_writer.hpp"
-#include "tests/tools/run.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -14,14 +13,9 @@
 #include <set>
 
 using nlohmann::json;
-using sipscope::test::parseJsonLines;
-using sipscope::test::quote;
-using sipscope::test::runCommand;
+using namespace sipscope::test;
 
 namespace {
-
-const std::string Binary = SIPSCOPE_BINARY;
-const std::string Samples = SIPSCOPE_SAMPLES_DIR;
 
 // RFC 4180: fields separated by commas, records by CRLF; a quoted field may hold commas, CR, LF and doubled quotes.
 // Fails the test on anything else (a bare quote inside an unquoted field, a record not ended by CRLF).
@@ -86,11 +80,10 @@ std::string sip(const std::string& startLine, const std::string& callId, const s
 
 class CliFeatures : public testing::Test {
 protected:
-    sipscope::test::TempDir dir;
+    TempDir dir;
     std::string db = dir.file("test.db");
 
-    sipscope::test::CommandResult sipscope(const std::string& arguments, bool mergeStderr = false,
-                                           const std::string& database = "") {
+    CommandResult sipscope(const std::string& arguments, bool mergeStderr = false, const std::string& database = "") {
         return runCommand(Binary + " " + arguments + " --db " + quote(database.empty() ? db : database), mergeStderr);
     }
     void importSamples() {
@@ -105,7 +98,7 @@ protected:
     }
     // A late-offer call (INVITE without SDP, 200 with the offer, ACK with the answer) with a retransmitted INVITE.
     void importLateOffer() {
-        sipscope::test::PcapWriter pcap;
+        PcapWriter pcap;
         const std::string invite = sip("INVITE sip:bob@example.com SIP/2.0", "late", "1 INVITE", "", "", false);
         pcap.add({1'000'000, 0x0a000001, 0x0a000002, 5060, 5060, invite});
         pcap.add({1'500'000, 0x0a000001, 0x0a000002, 5060, 5060, invite});
@@ -300,7 +293,7 @@ TEST_F(CliFeatures, ExportedPcapReadsBackAsTheSameMessages) {
     const auto exported = sipscope("export pcap --call 1-5807@127.0.0.1 -o " + quote(pcap), true);
     ASSERT_EQ(exported.exitCode, 0) << exported.out;
     EXPECT_NE(exported.out.find("7 messages of 1 calls"), std::string::npos) << exported.out;
-    const std::string bytes = sipscope::test::readFile(pcap);
+    const std::string bytes = readFile(pcap);
     ASSERT_GE(bytes.size(), 24u);
     EXPECT_EQ(bytes.substr(0, 4), std::string("\xd4\xc3\xb2\xa1", 4));  // microsecond pcap, little-endian
     const std::string copy = dir.file("copy.db");
@@ -346,7 +339,7 @@ TEST_F(CliFeatures, LadderExportsAsPng) {
     }
     const auto result = sipscope("export ladder 1-5807@127.0.0.1 --format png -o " + quote(png), true);
     ASSERT_EQ(result.exitCode, 0) << result.out;
-    const std::string bytes = sipscope::test::readFile(png);
+    const std::string bytes = readFile(png);
     ASSERT_GT(bytes.size(), 33u);
     EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
     EXPECT_EQ(bytes.substr(12, 4), "IHDR");
@@ -393,7 +386,7 @@ TEST_F(CliFeatures, ShowMarksSdpOfferAnswerAndRetransmissions) {
 TEST_F(CliFeatures, ShowAllLegsDrawsLinkedCallsInOneLadder) {
     // A B2BUA: leg A alice -> sbc (10.0.0.1 -> 10.0.0.2), leg B sbc -> bob (10.0.0.2 -> 10.0.0.3) naming leg A in
     // X-Call-ID.
-    sipscope::test::PcapWriter pcap;
+    PcapWriter pcap;
     pcap.add({1'000'000, 0x0a000001, 0x0a000002, 5060, 5060,
               sip("INVITE sip:bob@example.com SIP/2.0", "leg-a", "1 INVITE", "", "", true)});
     pcap.add({1'100'000, 0x0a000002, 0x0a000003, 5060, 5060,
@@ -461,7 +454,7 @@ TEST_F(CliFeatures, ShowNamesHostsFromAnAliasesFile) {
 }
 
 TEST_F(CliFeatures, CsvFollowsRfc4180) {
-    sipscope::test::PcapWriter pcap;
+    PcapWriter pcap;
     // Commas, quotes and (in the raw text) CR LF in the fields.
     std::string invite =
         sip("INVITE sip:bob@example.com SIP/2.0", "csv-call", "1 INVITE", "Subject: a, \"quoted\" word\r\n", "", false);
@@ -476,7 +469,7 @@ TEST_F(CliFeatures, CsvFollowsRfc4180) {
     // To a file: the bytes as they are, quoted where needed, newlines inside quotes.
     const std::string file = dir.file("messages.csv");
     ASSERT_EQ(sipscope("export messages --format csv --raw -o " + quote(file)).exitCode, 0);
-    const std::string csv = sipscope::test::readFile(file);
+    const std::string csv = readFile(file);
     const auto records = parseCsv(csv);
     ASSERT_EQ(records.size(), 3u) << csv;
     const auto& header = records[0];
@@ -527,7 +520,7 @@ TEST_F(CliFeatures, EveryCommandsHelpHasAnExample) {
 }
 
 TEST_F(CliFeatures, PacketEscapesStayEscapedInEveryOutput) {
-    sipscope::test::PcapWriter pcap;
+    PcapWriter pcap;
     const std::string evil = "\x1b]0;owned\x07\x1b[31m";
     const std::string invite = sip("INVITE sip:bob@example.com SIP/2.0", "evil" + evil, "1 INVITE",
                                    "User-Agent: phone" + evil + "\r\nX-Note: note" + evil + "\r\n", "", true);

@@ -2,10 +2,9 @@
 // messages, show (first call), stats (summary, per host, per interval), registrations and every export format run
 // and must exit 0 with sane output (JSON lines that parse, CSV records of equal length, SVG/PNG/PlantUML/Mermaid
 // documents). The exported pcap of all calls is imported again and must give the same messages.
+#include "tests/cli/cli_e2e.hpp"
 #include "tests/tools/corpus_captures.hpp"
 #include "tests/tools/corpus_required.hpp"
-#include "tests/tools/json_lines.hpp"
-#include "tests/tools/run.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -14,17 +13,14 @@
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using sipscope::test::parseJsonLines;
-using sipscope::test::quote;
-using sipscope::test::runCommand;
+using namespace sipscope::test;
 
 namespace {
 
-const std::string Binary = SIPSCOPE_BINARY;
 const fs::path CorpusDir = SIPSCOPE_CORPUS_DIR;
 
 std::vector<std::string> corpusCaptures() {
-    return sipscope::test::corpusCaptures(CorpusDir, CorpusDir / "captures", sipscope::test::Truth::Any);
+    return sipscope::test::corpusCaptures(CorpusDir, CorpusDir / "captures", Truth::Any);
 }
 
 // Records of a CSV text, counting quoted CR/LF as part of their field; every record as long as the header.
@@ -64,13 +60,13 @@ std::vector<json> comparable(std::vector<json> rows) {
 
 class CorpusCommands : public testing::TestWithParam<std::string> {
 protected:
-    sipscope::test::TempDir dir;
+    TempDir dir;
     std::string db = dir.file("c.db");
 
     std::string run(const std::string& arguments, const std::string& database = "") {
         const auto result = runCommand(Binary + " " + arguments + " --db " + quote(database.empty() ? db : database) +
                                        " 2>" + quote(dir.file("stderr")));
-        EXPECT_EQ(result.exitCode, 0) << arguments << "\n" << sipscope::test::readFile(dir.file("stderr"));
+        EXPECT_EQ(result.exitCode, 0) << arguments << "\n" << readFile(dir.file("stderr"));
         return result.out;
     }
 };
@@ -161,7 +157,7 @@ TEST_P(CorpusCommands, EveryCommandRunsWithSaneOutput) {
         EXPECT_EQ(actual[i], expected[i]) << "message " << i;
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, CorpusCommands, testing::ValuesIn(corpusCaptures()), sipscope::test::captureTestName);
+INSTANTIATE_TEST_SUITE_P(Corpus, CorpusCommands, testing::ValuesIn(corpusCaptures()), captureTestName);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(CorpusCommands);
 
 TEST(CorpusCommandsPresence, CorpusIsThere) {
