@@ -442,7 +442,7 @@ bool Correlator::Impl::settleDialogs(CallEntry& entry) {
             kept = &timing;
     }
     assert((kept == nullptr || kept->answered.isSet) && "the kept dialog must be one a 2xx answered");
-    const DialogTiming* ended = kept;  // where the call's BYE is
+    const DialogTiming* byeDialog = kept;  // where the call's BYE is
     if (kept == nullptr || !kept->bye.isSet) {
         // A 2xx or a BYE without a To tag (some test tools send them) belongs to no dialog ([0]): it pairs with
         // the first BYE of a dialog no 2xx confirmed, or the kept dialog with it.
@@ -450,19 +450,20 @@ bool Correlator::Impl::settleDialogs(CallEntry& entry) {
         const bool isKeptUnattributed = kept == nullptr || kept == unattributed;
         for (const DialogTiming& timing : entry.dialogTimings) {
             const bool pairs = isKeptUnattributed ? !timing.answered.isSet : &timing == unattributed;
-            if (timing.bye.isSet && pairs && (ended == nullptr || !ended->bye.isSet || timing.bye.us < ended->bye.us))
-                ended = &timing;
+            if (timing.bye.isSet && pairs &&
+                (byeDialog == nullptr || !byeDialog->bye.isSet || timing.bye.us < byeDialog->bye.us))
+                byeDialog = &timing;
         }
     }
     call.answeredUs = kept ? kept->answered.us : 0;
-    const bool isOver = ended != nullptr && ended->bye.isSet;
-    call.byeUs = isOver ? ended->bye.us : 0;
-    call.byeAnsweredUs = isOver ? ended->byeAnsweredUs : 0;
+    const bool isOver = byeDialog != nullptr && byeDialog->bye.isSet;
+    call.byeUs = isOver ? byeDialog->bye.us : 0;
+    call.byeAnsweredUs = isOver ? byeDialog->byeAnsweredUs : 0;
     if (!isOver)
         return false;
-    call.endedBy = ended->isByeFromCaller ? "caller" : "callee";
-    if (!ended->byeReason.empty())
-        call.reason = ended->byeReason;
+    call.endedBy = byeDialog->isByeFromCaller ? "caller" : "callee";
+    if (!byeDialog->byeReason.empty())
+        call.reason = byeDialog->byeReason;
     return true;
 }
 
