@@ -164,6 +164,12 @@ struct RtcpCompound {
 // Parses a UDP payload as an RTCP compound packet, every length checked. On error the result is nullopt.
 std::optional<RtcpCompound> parseRtcp(std::string_view udpPayload, RtcpError* error = nullptr);
 
+// The middle 32 bits of the NTP time (16.16 fixed point seconds since 1900) of a Unix time in µs: the form of LSR.
+std::uint32_t compactNtp(std::int64_t unixUs);
+// The round-trip time a report block tells when it arrives at arrivalUs (RFC 3550 §6.4.1: arrival - LSR - DLSR),
+// in ms; nullopt when the block has no LSR (its source had no SR yet) or the result is negative.
+std::optional<double> rtcpRoundTripMs(const RtcpReportBlock& block, std::int64_t arrivalUs);
+
 // ---------------------------------------------------------------------------------------------------------------
 // Per-stream statistics (RFC 3550 A.1, A.3, A.8; RFC 4733)
 
@@ -282,6 +288,9 @@ struct CodecImpairment {
     double bpl = 1.0;
 };
 CodecImpairment codecImpairment(MosCodec codec);
+// The codec of an rtpmap encoding name, case-insensitive: PCMU and PCMA are G711, G722, G729 (and G729A/B), opus;
+// nullopt for any other.
+std::optional<MosCodec> mosCodecFor(std::string_view encodingName);
 
 // The inputs of the estimate.
 //   networkLossPercent: packets lost in the network (RtpStreamStats::lostPercent, negative values taken as 0).

@@ -300,4 +300,24 @@ std::optional<RtcpCompound> parseRtcp(std::string_view udpPayload, RtcpError* er
     return out;
 }
 
+std::uint32_t compactNtp(std::int64_t unixUs) {
+    constexpr std::int64_t NtpToUnixSeconds = 2'208'988'800;  // 1900-01-01 to 1970-01-01
+    const std::int64_t seconds = unixUs / 1'000'000 + NtpToUnixSeconds;
+    const std::int64_t micros = unixUs % 1'000'000;
+    const auto fraction16 = static_cast<std::uint32_t>((micros * 65536) / 1'000'000);
+    return (static_cast<std::uint32_t>(seconds & 0xFFFF) << 16) | (fraction16 & 0xFFFFU);
+}
+
+std::optional<double> rtcpRoundTripMs(const RtcpReportBlock& block, std::int64_t arrivalUs) {
+    if (block.lastSr == 0) {
+        return std::nullopt;
+    }
+    // Modulo 2^32 of the compact form, as the RFC's arithmetic; a result over half the range is a negative one.
+    const std::uint32_t rtt = compactNtp(arrivalUs) - block.lastSr - block.delaySinceLastSr;
+    if (rtt >= 0x80000000U) {
+        return std::nullopt;
+    }
+    return static_cast<double>(rtt) * 1000.0 / 65536.0;
+}
+
 }  // namespace sipscope::decode

@@ -1,5 +1,6 @@
 // The ITU-T G.107 E-model reduced to what a capture measures: loss (network and jitter buffer), delay, the codec.
 // Every other G.107 parameter keeps its default value, which gives the base rating 93.2.
+#include "decode/detail/lex.hpp"
 #include "decode/rtp.hpp"
 
 #include <algorithm>
@@ -38,6 +39,24 @@ CodecImpairment codecImpairment(MosCodec codec) {
         return {0.0, 25.1};
     }
     return {0.0, 25.1};
+}
+
+std::optional<MosCodec> mosCodecFor(std::string_view encodingName) {
+    using detail::equalsNoCase;
+    if (equalsNoCase(encodingName, "PCMU") || equalsNoCase(encodingName, "PCMA")) {
+        return MosCodec::G711;
+    }
+    if (equalsNoCase(encodingName, "G722")) {
+        return MosCodec::G722;
+    }
+    if (equalsNoCase(encodingName, "G729") || equalsNoCase(encodingName, "G729A") ||
+        equalsNoCase(encodingName, "G729B")) {
+        return MosCodec::G729;
+    }
+    if (equalsNoCase(encodingName, "opus")) {
+        return MosCodec::Opus;
+    }
+    return std::nullopt;
 }
 
 double eModelRating(const MosInputs& inputs) {

@@ -320,6 +320,22 @@ TEST(RtcpParse, ReadsReceiverReportsWithNegativeLossByeAndXrVoipMetrics) {
     EXPECT_EQ(rtcp->skipped, 2);  // the BYE and the RRT block
 }
 
+TEST(RtcpParse, RoundTripFromLsrAndDlsr) {
+    // An SR sent at T (its compact NTP time is the LSR), held 250 ms by the peer (DLSR), the report arriving at
+    // T + 330 ms: the round trip is 80 ms, to the 1/65536 s of the compact form.
+    const std::int64_t sent = 1'700'000'000'250'000;
+    RtcpReportBlock block;
+    block.lastSr = compactNtp(sent);
+    block.delaySinceLastSr = 250U * 65536U / 1000U;  // 16384000 / 1000, truncated like a real peer's
+    const auto rtt = rtcpRoundTripMs(block, sent + 330'000);
+    ASSERT_TRUE(rtt);
+    EXPECT_NEAR(*rtt, 80.0, 0.05);
+    // 1970-01-01 plus 1.5 s: NTP seconds 2208988801, low 16 bits 0x7E81; half a second is 0x8000.
+    EXPECT_EQ(compactNtp(1'500'000), 0x7E818000U);
+    EXPECT_FALSE(rtcpRoundTripMs(RtcpReportBlock{}, sent));  // no SR seen by the reporter
+    EXPECT_FALSE(rtcpRoundTripMs(block, sent + 100'000));    // arrives before LSR + DLSR: clocks disagree
+}
+
 TEST(RtcpParse, RefusesMalformedCompounds) {
     RtcpError error{};
     const std::string good = senderReport() + sdes();
@@ -573,6 +589,16 @@ TEST(EModel, DefaultConnectionRatesAsG107Says) {
     EXPECT_DOUBLE_EQ(mosFromRating(120.0), 4.5);
     // G.729A: Ie = 11 -> R = 82.2.
     EXPECT_NEAR(eModelRating({.codec = MosCodec::G729}), 82.2, 1e-9);
+}
+
+TEST(EModel, CodecsFromRtpmapNames) {
+    EXPECT_EQ(mosCodecFor("PCMU"), MosCodec::G711);
+    EXPECT_EQ(mosCodecFor("pcma"), MosCodec::G711);
+    EXPECT_EQ(mosCodecFor("G722"), MosCodec::G722);
+    EXPECT_EQ(mosCodecFor("G729"), MosCodec::G729);
+    EXPECT_EQ(mosCodecFor("opus"), MosCodec::Opus);
+    EXPECT_FALSE(mosCodecFor("telephone-event"));
+    EXPECT_FALSE(mosCodecFor("PCM"));
 }
 
 TEST(EModel, LossFollowsTheIeEffFormula) {
