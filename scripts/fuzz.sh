@@ -19,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-ALL_TARGETS=(sip_message sdp packet_decoder capture_file)
+ALL_TARGETS=(sip_message sdp packet_decoder capture_file rtp)
 BUILD=$ROOT/build/fuzz
 SHARED=$ROOT/../shared/corpus
 
@@ -63,6 +63,7 @@ target_options() {
         sdp) echo "-dict=$ROOT/tests/fuzz/sdp.dict -max_len=8192" ;;
         packet_decoder) echo "-max_len=16384" ;;
         capture_file) echo "-max_len=65536" ;;
+        rtp) echo "-max_len=2048" ;;
     esac
 }
 
