@@ -276,6 +276,9 @@ void Workspace::start() {
     };
     if (w.options.filter)
         w.filterBar.setText(*w.options.filter);
+    // The first look at the database's version, queued on the query thread ahead of the first reads of the list,
+    // the ladder and the two listings: a write that lands after those reads is then a change to it.
+    poll();
     w.applyFilter();
     w.focusPane(w.options.view);
     w.pendingMessage = w.options.message;
@@ -297,10 +300,14 @@ void Workspace::poll() {
         const std::int64_t version = reader.dataVersion();
         if (seen && *seen == version)
             return;
-        w.ui.post([&w, version, isFirst = !seen] {
-            w.dataVersion = version;
-            if (!isFirst)
+        // Compared with the version known when the answer arrives, not when it was asked: two polls on their way
+        // before the first answer must not both count as the first.
+        w.ui.post([&w, version] {
+            const std::optional<std::int64_t> known = std::exchange(w.dataVersion, version);
+            if (known && *known != version)
                 w.onDatabaseChanged();
+            else if (!known)
+                w.stats.refresh();  // the stats read on a thread of their own: they may have read before this look
         });
     });
 }
