@@ -80,6 +80,7 @@ struct PacketDecoder::Impl {
     }
 
     PayloadSink sink;
+    PayloadSink otherUdpSink;  // set by setOtherUdpSink: UDP that is neither SIP nor HEP
     DecoderLimits limits;
     DecoderStats stats;
     detail::IpReassembler fragments;
@@ -112,6 +113,7 @@ struct PacketDecoder::Impl {
     void decodeGre(ByteSpan bytes, int depth);
     void decodeUdp(const IpAddress& src, const IpAddress& dst, ByteSpan bytes);
     void decodeHep(std::string_view datagram);
+    void deliverOtherUdp(PayloadView& view, std::string_view payload);
     void decodeTcp(const IpAddress& src, const IpAddress& dst, ByteSpan bytes);
 
     bool isHepPort(std::uint16_t port) const {
@@ -459,27 +461,35 @@ void PacketDecoder::Impl::decodeUdp(const IpAddress& src, const IpAddress& dst, 
         decodeHep(payload);
         return;
     }
-    if (isOutsideSipPorts(bytes))
-        return;
     const std::uint16_t srcPort = load16(bytes, 0);
     const std::uint16_t dstPort = load16(bytes, 2);
-    const bool isOnSipPort = isWellKnownSipPort(srcPort) || isWellKnownSipPort(dstPort) ||
-                             (!isSipPort.empty() && (isSipPort[srcPort] || isSipPort[dstPort]));
-    if (!looksLikeSip(payload, isOnSipPort)) {
-        if (isHepPort(srcPort) || isHepPort(dstPort))
-            ++stats.hepPortNotHep;  // a HEP version or layout we do not know, or junk sent to the collector
-        return;
-    }
     PayloadView view;
     view.timestampUs = nowUs;
     view.src = Endpoint{src, srcPort};
     view.dst = Endpoint{dst, dstPort};
     view.transport = Transport::Udp;
+    view.frameNumber = frameNumber;
+    if (isOutsideSipPorts(bytes))
+        return deliverOtherUdp(view, payload);
+    const bool isOnSipPort = isWellKnownSipPort(srcPort) || isWellKnownSipPort(dstPort) ||
+                             (!isSipPort.empty() && (isSipPort[srcPort] || isSipPort[dstPort]));
+    if (!looksLikeSip(payload, isOnSipPort)) {
+        if (isHepPort(srcPort) || isHepPort(dstPort))
+            ++stats.hepPortNotHep;  // a HEP version or layout we do not know, or junk sent to the collector
+        return deliverOtherUdp(view, payload);
+    }
     // Keepalive CRLFs before the start line are not part of the message (RFC 3261 §7.5).
     view.bytes = detail::skipLineBreaks(payload);
-    view.frameNumber = frameNumber;
     ++stats.payloadsDelivered;
     sink(view);
+}
+
+void PacketDecoder::Impl::deliverOtherUdp(PayloadView& view, std::string_view payload) {
+    if (!otherUdpSink)
+        return;  // one branch per packet when nobody asked for them: SIP-only imports pay nothing more
+    view.bytes = payload;
+    ++stats.otherUdpDelivered;
+    otherUdpSink(view);
 }
 
 void PacketDecoder::Impl::decodeHep(std::string_view datagram) {
@@ -524,6 +534,8 @@ PacketDecoder::PacketDecoder(PayloadSink sink, DecoderLimits limits)
     : m_impl(std::make_unique<Impl>(std::move(sink), limits)) {}
 
 PacketDecoder::~PacketDecoder() = default;
+
+void PacketDecoder::setOtherUdpSink(PayloadSink sink) { m_impl->otherUdpSink = std::move(sink); }
 
 void PacketDecoder::decode(const RawPacket& packet) {
     Impl& impl = *m_impl;

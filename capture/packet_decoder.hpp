@@ -75,6 +75,7 @@ struct DecoderStats {
     std::uint64_t sctpMessages = 0;            // complete user messages (SIP or not)
     std::uint64_t sctpMessagesIncomplete = 0;  // fragmented messages abandoned: limits, timeout, end of input
     std::uint64_t outsideSipPorts = 0;         // UDP/TCP/SCTP packets skipped because neither port is in sipPorts
+    std::uint64_t otherUdpDelivered = 0;       // UDP payloads neither SIP nor HEP handed to the other-UDP sink
 
     // Adds another decoder's counts (several files in one import).
     void add(const DecoderStats& other) {
@@ -116,6 +117,7 @@ struct DecoderStats {
         sctpMessages += other.sctpMessages;
         sctpMessagesIncomplete += other.sctpMessagesIncomplete;
         outsideSipPorts += other.outsideSipPorts;
+        otherUdpDelivered += other.otherUdpDelivered;
     }
 };
 
@@ -127,6 +129,11 @@ public:
     ~PacketDecoder();
     PacketDecoder(const PacketDecoder&) = delete;
     PacketDecoder& operator=(const PacketDecoder&) = delete;
+
+    // Media (issue 15): UDP datagrams that are neither SIP nor HEP (RTP, RTCP, anything else) go to this sink, with
+    // transport Udp, instead of being dropped; --sip-ports does not narrow them. Unset (the default), they are
+    // dropped as before. TCP, SCTP and HEP payloads never reach it. Set it before the first decode().
+    void setOtherUdpSink(PayloadSink sink);
 
     // Decodes one frame; calls the sink for every payload that looks like SIP (zero, one or several).
     // Never throws on packet content.

@@ -49,6 +49,7 @@ public:
     void advance(std::int64_t us) { m_nowUs += us; }
     void finish() { m_decoder.finish(); }
     const DecoderStats& stats() const { return m_decoder.stats(); }
+    PacketDecoder& decoder() { return m_decoder; }
     const std::vector<Delivered>& delivered() const { return m_delivered; }
     std::vector<std::string> messages() const {
         std::vector<std::string> texts;

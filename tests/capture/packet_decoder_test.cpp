@@ -177,6 +177,41 @@ TEST(PacketDecoder, NonSipAndNonIpAreCountedNotDelivered) {
     EXPECT_EQ(harness.stats().unknownLinkType, 1u);
 }
 
+// Media (issue 15): UDP that is neither SIP nor HEP reaches the other-UDP sink, with its addresses and bytes as
+// they were, --sip-ports or not; SIP still goes to the SIP sink only, and TCP never reaches the other sink.
+TEST(PacketDecoder, OtherUdpGoesToItsOwnSinkWhenSet) {
+    DecoderLimits limits;
+    limits.sipPorts = {5060};
+    DecoderHarness harness(limits);
+    std::vector<Delivered> other;
+    harness.decoder().setOtherUdpSink([&other](const PayloadView& view) {
+        other.push_back(
+            {std::string(view.bytes), view.src, view.dst, view.transport, view.frameNumber, view.timestampUs});
+    });
+    const Bytes rtp = {0x80, 0x00, 0x00, 0x01, 0, 0, 0, 160, 0x12, 0x34, 0x56, 0x78, 0xff, 0xfe};
+    harness.feed(ethernet(0x0800, ipv4(A, B, 17, udp(40000, 40002, rtp))));                  // RTP, no SIP port
+    harness.feed(ethernet(0x0800, ipv4(A, B, 17, udp(5062, 5060, bytesOf(InviteText)))));    // SIP
+    harness.feed(ethernet(0x0800, ipv4(B, A, 17, udp(53, 5060, bytesOf("\x12\x34 dns")))));  // not SIP, SIP port
+    harness.feed(ethernet(0x0800, ipv4(A, B, 6, tcp(40000, 40002, 1, 0x18, bytesOf("\x80\x00")))));  // TCP: never
+    ASSERT_EQ(harness.delivered().size(), 1u);
+    EXPECT_EQ(harness.delivered()[0].bytes, InviteText);
+    ASSERT_EQ(other.size(), 2u);
+    EXPECT_EQ(other[0].bytes, std::string(rtp.begin(), rtp.end()));
+    EXPECT_EQ(other[0].src, (Endpoint{A, 40000}));
+    EXPECT_EQ(other[0].dst, (Endpoint{B, 40002}));
+    EXPECT_EQ(other[0].transport, Transport::Udp);
+    EXPECT_EQ(other[0].frameNumber, 1u);
+    EXPECT_EQ(other[1].bytes, "\x12\x34 dns");
+    EXPECT_EQ(other[1].src, (Endpoint{B, 53}));
+    EXPECT_EQ(harness.stats().otherUdpDelivered, 2u);
+    EXPECT_EQ(harness.stats().payloadsDelivered, 1u);
+
+    DecoderHarness unset;  // without the sink they are dropped and not counted as delivered
+    unset.feed(ethernet(0x0800, ipv4(A, B, 17, udp(40000, 40002, rtp))));
+    EXPECT_TRUE(unset.delivered().empty());
+    EXPECT_EQ(unset.stats().otherUdpDelivered, 0u);
+}
+
 TEST(PacketDecoder, KeepaliveCrlfBeforeSipIsStripped) {
     DecoderHarness harness;
     harness.feed(ethernet(0x0800, ipv4(A, B, 17, udp(5062, 5060, bytesOf("\r\n" + InviteText)))));
