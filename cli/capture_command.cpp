@@ -2,6 +2,7 @@
 #include "cli/capture_command.hpp"
 
 #include "capture/hep_listener.hpp"
+#include "capture/hep_sender.hpp"
 #include "capture/live_source.hpp"
 #include "cli/ingest_shared.hpp"
 #include "cli/limits.hpp"
@@ -51,6 +52,43 @@ private:
     std::shared_ptr<capture::LiveSource> m_source;
 };
 
+// The packet statistics line both ends print: what was decoded beside what the kernel or socket saw.
+void printCaptured(std::ostream& out, const capture::LiveSource& source, std::uint64_t captured) {
+    // pcap_stats counts what the kernel saw; on Linux loopback that is each packet twice (out and in), while
+    // libpcap hands us one copy, so the packets we decoded are printed beside it.
+    const capture::LiveStats stats = source.stats();
+    out << source.name() << ": " << captured << " packets captured (" << stats.received << " received, "
+        << stats.droppedByKernel << " dropped by kernel, " << stats.droppedByInterface << " dropped by interface)\n";
+}
+
+// --no-store: the packets are decoded and every SIP payload goes to the collector; no parser, no correlator, no
+// database. Ends as a capture does (duration, count, SIGINT/SIGTERM).
+int captureWithoutStore(capture::LiveSource& source, const store::IngestOptions& ingest, capture::HepSender& hep,
+                        int version) {
+    capture::PacketDecoder decoder(ingest.onPayload, ingest.decoder);
+    capture::RawPacket packet;
+    std::uint64_t captured = 0;
+    int code = ExitOk;
+    try {
+        while (!capture::stopRequested().load() && source.next(packet)) {
+            if (packet.bytes.empty() && packet.frameNumber == 0)
+                continue;  // an idle tick
+            ++captured;
+            decoder.decode(packet);
+        }
+    } catch (const Error& failure) {
+        std::cerr << "sipscope: " << escapeForTerminal(failure.what()) << '\n';
+        code = ExitInput;
+    }
+    decoder.finish();
+    printCaptured(std::cout, source, captured);
+    store::IngestReport report;
+    report.decoder = decoder.stats();
+    printLosses(std::cout, report);
+    printHepSent(std::cout, hep, version);
+    return code;
+}
+
 }  // namespace
 
 CaptureCommand addCaptureCommand(CLI::App& app) {
@@ -76,7 +114,7 @@ CaptureCommand addCaptureCommand(CLI::App& app) {
     command->add_option("--user", o.user, "When root, switch to this user once the capture is open (default nobody)")
         ->each([&o](const std::string&) { o.isUserExplicit = true; });
     command->add_flag("--no-drop", o.noDrop, "Stay root (same as --user root)");
-    command->add_option("--db", o.db, "Database file (default ./sipscope.db)");
+    CLI::Option* db = command->add_option("--db", o.db, "Database file (default ./sipscope.db)");
     command->add_flag("-q,--quiet", o.quiet, "No progress line");
     command
         ->add_option("--link-header", o.linkHeaders,
@@ -86,9 +124,21 @@ CaptureCommand addCaptureCommand(CLI::App& app) {
     command->add_option("--sip-ports", o.sipPorts,
                         "Only look for SIP on these ports, e.g. 5060,5080,6000-6010 (default: any port)");
     command->add_option("--limit", o.limits, limitsHelp())->type_name("NAME=VALUE")->allow_extra_args(false);
+    CLI::Option* hepSend =
+        command->add_option("--hep-send", o.hepSend,
+                            "Also send every SIP message captured (original addresses, ports, transport, time) to "
+                            "this HEP collector: udp:HOST:PORT (Homer, heplify-server, Kamailio sipcapture)");
+    command->add_option("--hep-version", o.hepVersion, "HEP version --hep-send speaks: 2 or 3 (default 3)")
+        ->check(CLI::IsMember({2, 3}))
+        ->needs(hepSend);
+    command->add_option("--hep-id", o.hepId, "Capture id --hep-send puts in each packet (default 0)")->needs(hepSend);
+    command->add_option("--hep-password", o.hepPassword, "Auth key --hep-send puts in each HEPv3 packet")
+        ->needs(hepSend);
+    command->add_flag("--no-store", o.noStore, "Only send to --hep-send: no database")->needs(hepSend)->excludes(db);
     command->footer("Examples:\n  sipscope capture -i eth0 -f 'port 5060' --db today.db\n"
                     "  sipscope capture -i any -w raw.pcap --duration 3600\n"
                     "  sipscope capture --hep-listen udp:0.0.0.0:9060\n"
+                    "  sipscope capture -i eth0 --hep-send udp:10.0.0.5:9060 --hep-id 101 --no-store\n"
                     "Ctrl-C or SIGTERM stops it; everything captured so far is stored. The database is written "
                     "every 200 ms, so `sipscope calls` and the viewer see calls while they happen.");
     capture.command = command;
@@ -102,6 +152,17 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
     const std::optional<PrivilegeTarget> target =
         o.noDrop ? std::nullopt : privilegeTargetFor(o.user, o.isUserExplicit);
 
+    // The collector's address is checked first: a misspelt one fails before anything is opened.
+    std::unique_ptr<capture::HepSender> hep;
+    if (!o.hepSend.empty()) {
+        if (o.hepVersion == 2 && !o.hepPassword.empty())
+            throw CLI::ValidationError("--hep-password", "HEPv2 has no field for a password: use --hep-version 3");
+        // Never waits for the collector: what the socket cannot take at once is dropped and counted.
+        hep = std::make_unique<capture::HepSender>(o.hepSend,
+                                                   capture::HepEncodeOptions{o.hepVersion, o.hepId, o.hepPassword},
+                                                   capture::HepSender::WhenFull::Drop);
+    }
+
     // The source is opened before the database so a bad interface or filter creates no file.
     std::shared_ptr<capture::LiveSource> source;
     if (!o.hepListen.empty()) {
@@ -110,6 +171,13 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
         capture::LiveOptions live;
         live.interface = o.interface.empty() ? "any" : o.interface;
         live.filter = o.filter;
+        if (hep) {
+            // What is sent to the collector is not captured again (and resent, without end) when it leaves by
+            // this interface.
+            const capture::HepDestination& peer = hep->peer();
+            const std::string own = "udp and dst host " + peer.host + " and dst port " + std::to_string(peer.port);
+            live.filter = o.filter.empty() ? "not (" + own + ")" : "(" + o.filter + ") and not (" + own + ")";
+        }
         live.snaplenBytes = o.snaplenBytes;
         live.bufferMegabytes = o.bufferMegabytes;
         live.isPromiscuous = o.isPromiscuous;
@@ -138,6 +206,16 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
     if (!o.hepListen.empty())
         ingest.decoder.hepPorts.push_back(capture::parseHepListenAddress(o.hepListen).port);
     applyLimits(o.limits, ingest);
+    if (hep)
+        ingest.onPayload = [&hep](const capture::PayloadView& payload) { hep->send(payload); };
+    if (o.noStore) {
+        if (!o.quiet)
+            std::cerr << "capturing on " << source->name() << (o.filter.empty() ? "" : " (" + o.filter + ")") << " for "
+                      << hep->name() << ", storing nothing; Ctrl-C stops\n";
+        if (target)
+            dropPrivileges(*target);
+        return captureWithoutStore(*source, ingest, *hep, o.hepVersion);
+    }
     ingest.writeOpenCalls = true;
     ingest.stop = &capture::stopRequested();
     const bool showProgress = !o.quiet && isatty(STDERR_FILENO);
@@ -152,22 +230,18 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
     }
     if (!o.quiet)
         std::cerr << "capturing on " << source->name() << (o.filter.empty() ? "" : " (" + o.filter + ")") << " into "
-                  << dbPath << (target ? " as user " + target->user : "") << "; Ctrl-C stops\n";
+                  << dbPath << (hep ? " and to " + hep->name() : "") << (target ? " as user " + target->user : "")
+                  << "; Ctrl-C stops\n";
 
     const store::IngestReport report = store::ingestSources(dbPath, {opener}, ingest);
-    const capture::LiveStats stats = source->stats();
     if (showProgress)
         std::fputs("\n", stderr);
-
-    // pcap_stats counts what the kernel saw; on Linux loopback that is each packet twice (out and in), while
-    // libpcap hands us one copy, so the packets we decoded are printed beside it.
-    const std::uint64_t captured = report.files.empty() ? 0 : report.files.front().packets;
-    std::cout << source->name() << ": " << captured << " packets captured (" << stats.received << " received, "
-              << stats.droppedByKernel << " dropped by kernel, " << stats.droppedByInterface
-              << " dropped by interface)\n";
+    printCaptured(std::cout, *source, report.files.empty() ? 0 : report.files.front().packets);
     std::cout << "stored " << report.sipMessages << " SIP messages in " << report.calls << " calls into " << dbPath
               << '\n';
     printLosses(std::cout, report);
+    if (hep)
+        printHepSent(std::cout, *hep, o.hepVersion);
     int code = ExitOk;
     for (const store::FileReport& file : report.files)
         if (file.error) {

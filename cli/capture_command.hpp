@@ -31,6 +31,11 @@ struct CaptureOptions {
     std::string sipPorts;                  // --sip-ports
     std::vector<std::string> linkHeaders;  // --link-header NAME: more headers that link B2BUA legs
     std::vector<std::string> limits;       // --limit NAME=VALUE (cli/limits.hpp)
+    std::string hepSend;                   // --hep-send udp:HOST:PORT: also a HEP agent
+    int hepVersion = 3;                    // --hep-version 2|3
+    std::uint32_t hepId = 0;               // --hep-id: the HEP capture id
+    std::string hepPassword;               // --hep-password: HEPv3's auth key
+    bool noStore = false;                  // --no-store: only send to the HEP collector
 };
 
 // The registered subcommand and the options its parse fills (kept at a stable address for CLI11).

@@ -8,6 +8,24 @@
 
 namespace sipscope::cli {
 
+namespace {
+
+// The heading, then each counter that is not zero with what it means; nothing when all are zero.
+template <std::size_t N>
+void printNonZero(std::ostream& out, const char* heading, const std::pair<const char*, std::uint64_t> (&counts)[N]) {
+    bool any = false;
+    for (const auto& [what, count] : counts) {
+        if (count == 0)
+            continue;
+        if (!any)
+            out << heading << '\n';
+        any = true;
+        out << "  " << count << ' ' << what << '\n';
+    }
+}
+
+}  // namespace
+
 // What an import could not decode or had to give up, named so an engineer knows what is missing. Only the counters
 // that are not zero are printed.
 void printLosses(std::ostream& out, const store::IngestReport& report) {
@@ -34,15 +52,18 @@ void printLosses(std::ostream& out, const store::IngestReport& report) {
         {"link header values forgotten (--limit link-values)", report.correlator.linkValuesEvicted},
         {"REFERs forgotten before their call (--limit pending-transfers)", report.correlator.transfersEvicted},
     };
-    bool any = false;
-    for (const auto& [what, count] : losses) {
-        if (count == 0)
-            continue;
-        if (!any)
-            out << "not decoded or incomplete:\n";
-        any = true;
-        out << "  " << count << ' ' << what << '\n';
-    }
+    printNonZero(out, "not decoded or incomplete:", losses);
+}
+
+void printHepSent(std::ostream& out, const capture::HepSender& sender, int version) {
+    const capture::HepSenderStats& s = sender.stats();
+    out << "sent " << s.sent << " SIP messages to " << sender.name() << " as HEPv" << version << '\n';
+    const std::pair<const char*, std::uint64_t> losses[] = {
+        {"SIP messages dropped: the socket's send buffer was full", s.dropped},
+        {"SIP messages too large for one HEP packet", s.tooLarge},
+        {"SIP messages not sent: the collector refused them or could not be reached", s.failed},
+    };
+    printNonZero(out, "not sent to the HEP collector:", losses);
 }
 
 std::vector<std::uint16_t> parsePortList(const std::string& text) {

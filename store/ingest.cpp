@@ -334,6 +334,8 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
         open->decoder = std::make_unique<capture::PacketDecoder>(
             [&, self](const capture::PayloadView& payload) {
                 lastTimestampUs = std::max(lastTimestampUs, payload.timestampUs);
+                if (options.onPayload)
+                    options.onPayload(payload);
                 const decode::SipMessageView& message = parser.parse(payload.bytes);
                 const decode::MessageMeta meta{payload.timestampUs, payload.src, payload.dst, payload.transport};
                 const decode::Correlation correlation = correlator.onMessage(message, meta);

@@ -35,6 +35,9 @@ struct IngestOptions {
     decode::ParserLimits parser;          // header fields per message
     decode::CorrelatorLimits correlator;  // open calls, records per call, idle timeout, link headers
     bool writeOpenCalls = false;          // write calls in progress at each batch (live capture)
+    // Called with every SIP payload the decoder delivers, before it is parsed, on the ingest thread (capture
+    // --hep-send forwards each one to a HEP collector). Must not throw.
+    std::function<void(const capture::PayloadView&)> onPayload;
     // Several sources: read them as one capture, merged by packet timestamp (as mergecap would write it), so that
     // the correlator sees a call's messages in time order however the capture was split. Off: one after the other.
     // Merging keeps every source open at once (one packet each). For files; a live source never ends.
