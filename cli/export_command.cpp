@@ -48,11 +48,13 @@ ExportCommands addExportCommands(CLI::App& app) {
     ExportCommands exports;
     exports.options = std::make_unique<ExportOptions>();
     ExportOptions& o = *exports.options;
-    CLI::App* exporter = app.add_subcommand("export", "Write calls, messages, statistics or a ladder to a file");
+    CLI::App* exporter = app.add_subcommand(
+        "export", "Write calls, messages, statistics or a ladder to a file, or messages to a HEP collector");
     exporter->require_subcommand(1);
     exporter->footer("Examples:\n  sipscope export ladder CALL-ID --format png -o call.png\n"
                      "  sipscope export pcap --state rejected -o rejected.pcap\n"
-                     "  sipscope export calls --format csv -o calls.csv");
+                     "  sipscope export calls --format csv -o calls.csv\n"
+                     "  sipscope export hep udp:10.0.0.5:9060 --since 2024-05-01T12:00:00Z");
     CLI::App* ladder = exporter->add_subcommand("ladder", "One call's ladder as SVG, PNG, PlantUML, Mermaid or text");
     ladder->add_option("call", o.ladder.call, "Call-ID, call key, or a unique start of a Call-ID")->required();
     ladder
@@ -74,6 +76,22 @@ ExportCommands addExportCommands(CLI::App& app) {
     addFilters(pcap, o.pcap.filters);
     pcap->footer("Examples:\n  sipscope export pcap --call a84b4c76e66710 -o call.pcap\n"
                  "  sipscope export pcap --status 503 --since 2024-05-01T12:00:00Z -o failed.pcap");
+    CLI::App* hep = exporter->add_subcommand(
+        "hep", "Replay the messages the filters choose to a HEP collector (Homer, heplify-server, Kamailio "
+               "sipcapture), with their original addresses, ports, transport and time");
+    // The collector is an argument: --to is the listings' To filter.
+    hep->add_option("collector", o.hep.collector, "The HEP collector: udp:HOST:PORT")->required();
+    hep->add_option("--hep-version", o.hep.version, "2 or 3 (default 3)")->check(CLI::IsMember({2, 3}));
+    hep->add_option("--hep-id", o.hep.captureId, "Capture id in each packet (default 0)");
+    hep->add_option("--hep-password", o.hep.password, "Auth key in each HEPv3 packet");
+    hep->add_option("--pace", o.hep.pace,
+                    "fast: as fast as the socket takes them (default); original: with the gaps between the "
+                    "messages as captured")
+        ->check(CLI::IsMember({"fast", "original"}));
+    addFilters(hep, o.hep.filters);
+    addDatabase(hep, o.hep.db);
+    hep->footer("Examples:\n  sipscope export hep udp:10.0.0.5:9060 --db today.db\n"
+                "  sipscope export hep udp:127.0.0.1:9060 --status 503 --pace original");
     for (auto [sub, db] :
          {std::pair(ladder, &o.ladder.db), std::pair(calls, &o.calls.db), std::pair(messages, &o.messages.db),
           std::pair(stats, &o.stats.db), std::pair(pcap, &o.pcap.db)}) {
@@ -101,6 +119,7 @@ ExportCommands addExportCommands(CLI::App& app) {
     exports.messages = messages;
     exports.stats = stats;
     exports.pcap = pcap;
+    exports.hep = hep;
     return exports;
 }
 

@@ -1,11 +1,12 @@
-// `sipscope export ladder|calls|messages|stats|pcap`: a call's ladder, a listing, the statistics or the messages
-// of calls, written to a file (or standard output).
+// `sipscope export ladder|calls|messages|stats|pcap|hep`: a call's ladder, a listing, the statistics or the messages
+// of calls, written to a file (or standard output), or the messages replayed to a HEP collector.
 #pragma once
 
 #include "cli/command_options.hpp"
 #include "cli/listing_commands.hpp"
 #include "cli/stats_command.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,17 @@ struct PcapExportOptions {
     FilterOptions filters;
 };
 
+// export hep: the messages the filters choose, replayed to a HEP collector.
+struct HepExportOptions {
+    std::string db = DefaultDatabase;
+    std::string collector;  // udp:HOST:PORT
+    int version = 3;
+    std::uint32_t captureId = 0;
+    std::string password;
+    std::string pace = "fast";  // fast: as fast as the socket takes them; original: the capture's own gaps
+    FilterOptions filters;
+};
+
 // The options of the export family: the file, and those of the one subcommand that runs.
 struct ExportOptions {
     std::string output;  // -o: file to write, "-" for standard output
@@ -41,6 +53,7 @@ struct ExportOptions {
     ListingOptions messages;  // the same, and --raw
     StatsOptions stats;
     PcapExportOptions pcap;
+    HepExportOptions hep;
 };
 
 // The registered subcommands and the options their parse fills (kept at a stable address for CLI11).
@@ -51,6 +64,7 @@ struct ExportCommands {
     CLI::App* messages = nullptr;
     CLI::App* stats = nullptr;
     CLI::App* pcap = nullptr;
+    CLI::App* hep = nullptr;
     std::unique_ptr<ExportOptions> options;
 };
 
@@ -64,5 +78,7 @@ int runExportCalls(const ExportOptions& options);
 int runExportMessages(const ExportOptions& options);
 int runExportStats(const ExportOptions& options);
 int runExportPcap(const ExportOptions& options);
+// export hep (cli/hep_export.cpp): exit 2 when a message could not be sent.
+int runExportHep(const ExportOptions& options);
 
 }  // namespace sipscope::cli

@@ -83,6 +83,7 @@ int run(int argc, char** argv) {
         {exports.messages, &exported.messages.db, [&] { return runExportMessages(exported); }},
         {exports.stats, &exported.stats.db, [&] { return runExportStats(exported); }},
         {exports.pcap, &exported.pcap.db, [&] { return runExportPcap(exported); }},
+        {exports.hep, &exported.hep.db, [&] { return runExportHep(exported); }},
     };
 
     try {
@@ -94,6 +95,7 @@ int run(int argc, char** argv) {
         checkFilters(exported.messages.filters, false);
         checkFilters(exported.stats.filters, false);
         checkFilters(exported.pcap.filters, false, exported.pcap.call);
+        checkFilters(exported.hep.filters, false);
         setTableWidth(terminalWidth(STDOUT_FILENO));
         if (capture.command->parsed()) {
             refuseCaptureAsDatabase(globalDb, true);

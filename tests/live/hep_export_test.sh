@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# sipscope as a HEP agent, received by sipscope's own collector on 127.0.0.1: `export hep` replays a database
+# (the sample captures) to `capture --hep-listen`, as HEPv3 with a capture id and a password, as HEPv2, and with
+# --pace original; the collector's database must hold every message of the source with the same time, addresses,
+# ports, transport, Call-ID, method or status and CSeq. Also checks that a filter chooses what is sent, and that
+# a refused collector and bad options are reported.
+# Usage: hep_export_test.sh SIPSCOPE SAMPLES_DIR WORKDIR
+set -u
+sipscope=$1
+samples=$(realpath "$2")
+work=$3
+hepPort=29170  # live_hep_listen binds 29060-29063, live_kamailio_hep 29162
+source "$(dirname "$0")/live_common.sh"
+enterWorkdir "$work"
+
+"$sipscope" import --db source.db "$samples"/*.pcap >import.out 2>&1 || { cat import.out; fail "import failed"; }
+messageSignatures source.db >source.txt
+total=$(wc -l <source.txt)
+[ "$total" -gt 20 ] || fail "only $total messages in the sample captures"
+grep -qv '^[^ ]* [^ ]* [^ ]* [a-z]* [A-Z0-9]* [0-9]* [A-Z]* .' source.txt &&
+    fail "signatures not parsed: $(grep -v '^[^ ]* [^ ]* [^ ]* [a-z]* [A-Z0-9]* [0-9]* [A-Z]* .' source.txt | head -2)"
+
+# replay NAME EXPORT_OPTIONS...: export hep to a fresh collector, stopped once the export has returned.
+replay() {
+    local name=$1
+    shift
+    "$sipscope" capture --hep-listen udp:127.0.0.1:$hepPort --db "$name.db" --duration 60 >"$name.capture.out" \
+        2>"$name.capture.err" &
+    local capturePid=$!
+    for _ in $(seq 50); do
+        grep -q "capturing on" "$name.capture.err" 2>/dev/null && break
+        sleep 0.1
+    done
+    timeout 60 "$sipscope" export hep --db source.db udp:127.0.0.1:$hepPort "$@" >"$name.export.out" \
+        2>"$name.export.err" || fail "$name: export hep exited $? ($(cat "$name.export.err"))"
+    # The collector writes every 200 ms; what it received is stored at its SIGINT either way.
+    sleep 0.5
+    kill -INT "$capturePid"
+    wait "$capturePid" || fail "$name: the collector exited $?"
+    cat "$name.export.err"
+}
+
+replay v3 --hep-id 4242 --hep-password s3cret
+grep -q "^sent $total SIP messages to udp:127.0.0.1:$hepPort as HEPv3$" v3.export.err ||
+    fail "v3: the export did not say it sent $total messages"
+messageSignatures v3.db >v3.txt
+diff source.txt v3.txt >v3.diff || { fail "v3: the collector's messages differ (< source, > collector):"; head -20 v3.diff; }
+
+replay v2 --hep-version 2
+messageSignatures v2.db >v2.txt
+diff source.txt v2.txt >v2.diff || { fail "v2: the collector's messages differ (< source, > collector):"; head -20 v2.diff; }
+
+# Original pace: the sample calls span a few seconds at most; every message still arrives once.
+replay paced --pace original --call-id "$(sed -n '1s/.* //p' source.txt)"
+messageSignatures paced.db >paced.txt
+expectedPaced=$(awk -v id="$(sed -n '1s/.* //p' source.txt)" '$8 == id' source.txt | wc -l)
+[ "$(wc -l <paced.txt)" = "$expectedPaced" ] && [ "$expectedPaced" -gt 0 ] ||
+    fail "paced: $(wc -l <paced.txt) messages stored, expected the $expectedPaced of one Call-ID"
+grep -qv " $(sed -n '1s/.* //p' source.txt)\$" paced.txt && fail "paced: --call-id did not choose the messages"
+
+# Filters choose what is sent: only the responses of status 200.
+replay ok --status 200
+expectedOk=$("$sipscope" messages --format json --db source.db --status 200 | grep -c '"call_id"')
+storedOk=$(messageSignatures ok.db | wc -l)
+[ "$storedOk" = "$expectedOk" ] || fail "--status 200: $storedOk messages stored, $expectedOk chosen by messages"
+
+# Nobody listens: the kernel refuses the datagrams, the export says so and fails.
+"$sipscope" export hep --db source.db udp:127.0.0.1:$hepPort >refused.out 2>refused.err
+code=$?
+[ "$code" = 2 ] || fail "refused: exit $code, expected 2"
+grep -q "the collector refused them" refused.err || fail "refused: not reported ($(cat refused.err))"
+
+# Usage errors: exit 1 before anything is sent.
+"$sipscope" export hep --db source.db 127.0.0.1:9 >usage.out 2>usage.err
+code=$?
+[ "$code" = 2 ] && grep -q "udp:HOST:PORT" usage.err || fail "no udp: prefix: exit $code, $(cat usage.err)"
+"$sipscope" export hep --db source.db udp:127.0.0.1:9 --hep-version 2 --hep-password x >usage.out 2>usage.err
+code=$?
+[ "$code" = 1 ] && grep -q "HEPv2 has no field for a password" usage.err || fail "v2 password: exit $code, $(cat usage.err)"
+"$sipscope" export hep --db source.db udp:127.0.0.1:9 --pace slow >usage.out 2>usage.err
+[ $? = 1 ] || fail "--pace slow accepted"
+
+echo "--- $total messages replayed: HEPv3 $(wc -l <v3.txt) stored, HEPv2 $(wc -l <v2.txt) stored," \
+     "paced $(wc -l <paced.txt) of $expectedPaced, --status 200 $storedOk of $expectedOk"
+if [ "$failures" != 0 ]; then
+    echo "$failures failures; files in $work"
+    exit 1
+fi
+echo PASS
