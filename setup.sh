@@ -19,8 +19,10 @@ RUNTIME_PACKAGES=(librsvg2-bin fonts-dejavu-core)
 BUILD_PACKAGES+=("${RUNTIME_PACKAGES[@]}")
 # libxml2-utils and plantuml: the ladder exports' XML and PlantUML syntax checks run, never skip, in CI.
 # clang-format-14: CI checks the tree's formatting (scripts/format.sh --check) before it builds.
+# kamailio-sqlite-modules and sqlite3: Kamailio's sipcapture stores what `export hep` sends into SQLite, and the
+# test reads it back (live_kamailio_sipcapture).
 TEST_PACKAGES=(sip-tester tcpdump tshark xvfb xauth clang-14 libclang-rt-14-dev kamailio libxml2-utils plantuml
-    clang-format-14)
+    clang-format-14 kamailio-sqlite-modules sqlite3)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_packages() {

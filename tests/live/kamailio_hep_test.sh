@@ -29,11 +29,8 @@ if [ ! -f "$modules/siptrace.so" ]; then
     exit 77
 fi
 
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work" || exit 1
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+source "$(dirname "$0")/live_common.sh"
+enterWorkdir "$work"
 
 # What one call leaves on the two hops through the proxy, as "src dst method-or-status cseq-method":
 # the proxy answers the INVITE with its own 100 and absorbs none of the rest (SIPp's UAS sends no 100).
@@ -62,18 +59,10 @@ perCall=$(wc -l <<<"$expectedCall")
 field() { grep -o "\"$1\":\"\?[^,\"}]*" | sed 's/^"[^"]*":"\?//'; }
 
 writeConfig() {  # writeConfig HEP_VERSION FILE
-    cat >"$2" <<EOF
-#!KAMAILIO
+    kamailioHeader $proxyPort >"$2"
+    cat >>"$2" <<EOF
 # Written by kamailio_hep_test.sh: a stateful proxy to SIPp's UAS that mirrors all its SIP as HEPv$1.
-debug=2
-log_stderror=yes
-children=1
-disable_tcp=yes
-auto_aliases=no
-listen=udp:127.0.0.1:$proxyPort
-mpath="$modules/"
 loadmodule "pv.so"
-loadmodule "xlog.so"
 loadmodule "siputils.so"
 loadmodule "textops.so"
 loadmodule "sl.so"
@@ -128,25 +117,14 @@ runOnce() {  # runOnce HEP_VERSION
     fi
 
     writeConfig "$version" "$dir/kamailio.cfg"
-    # Foreground (-DD: the main process stays ours and takes its children with it), logging to stderr (-E),
-    # small memory pools, runtime files in the test's folder.
-    "$kamailio" -f "$dir/kamailio.cfg" -DD -E -m 32 -M 4 -Y "$dir" -P "$dir/kamailio.pid" -L "$modules" \
-        >"$dir/kamailio.out" 2>"$dir/kamailio.err" &
-    kamailioPid=$!
-    trap "kill $capturePid $kamailioPid 2>/dev/null" EXIT
-    for _ in $(seq 100); do
-        grep -q "sipscope-test: proxy ready" "$dir/kamailio.err" 2>/dev/null && break
-        kill -0 "$kamailioPid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if ! grep -q "sipscope-test: proxy ready" "$dir/kamailio.err"; then
-        tail -20 "$dir/kamailio.err"
+    if ! startKamailio "$dir"; then
         fail "HEPv$version: kamailio did not start"
-        kill "$capturePid" "$kamailioPid" 2>/dev/null
+        kill "$capturePid" 2>/dev/null
         wait
         trap - EXIT
         return
     fi
+    trap "kill $capturePid $kamailioPid 2>/dev/null" EXIT
 
     timeout 40 sipp -sn uas -i 127.0.0.1 -p $uasPort -m "$calls" -nostdin >"$dir/uas.out" 2>&1 &
     uasPid=$!
