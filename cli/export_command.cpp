@@ -91,7 +91,7 @@ ExportCommands addExportCommands(CLI::App& app) {
     addFilters(hep, o.hep.filters);
     addDatabase(hep, o.hep.db);
     hep->footer("Examples:\n  sipscope export hep udp:10.0.0.5:9060 --db today.db\n"
-                "  sipscope export hep udp:127.0.0.1:9060 --status 503 --pace original");
+                "  sipscope export hep udp:127.0.0.1:9060 --state failed --pace original");
     for (auto [sub, db] :
          {std::pair(ladder, &o.ladder.db), std::pair(calls, &o.calls.db), std::pair(messages, &o.messages.db),
           std::pair(stats, &o.stats.db), std::pair(pcap, &o.pcap.db)}) {
