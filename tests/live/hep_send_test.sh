@@ -3,9 +3,9 @@
 # each sending to its own `sipscope capture --hep-listen` collector:
 #   A stores locally too and sends HEPv3 with a capture id; its collector must store exactly what A stored
 #     (time, addresses, ports, transport, Call-ID, method or status, CSeq);
-#   B is --no-store, sends HEPv2 and has no port filter, so only the filter it adds itself keeps its own HEP
-#     packets from being captured and sent again; its collector must hold the same messages (times aside: B
-#     has its own capture handle) and nothing twice, and B writes no database.
+#   B is --no-store, sends HEPv2 and its filter takes in collector B's port, so only the exclusion it adds
+#     itself keeps its own HEP packets from being captured and sent again; its collector must hold the same
+#     messages (times aside: B has its own capture handle) and nothing twice, and B writes no database.
 # Usage: hep_send_test.sh SIPSCOPE WORKDIR UAS_SCENARIO [CALLS]
 # Exits 77 (CTest SKIP_RETURN_CODE) when not root or without sipp.
 set -u
@@ -44,9 +44,10 @@ start collectorA . --hep-listen udp:127.0.0.1:$collectorA --db collectorA.db
 start collectorB . --hep-listen udp:127.0.0.1:$collectorB --db collectorB.db
 start agentA . -i lo -f "port $uasPort or port $uacPort" --db local.db --hep-send udp:127.0.0.1:$collectorA \
     --hep-id 101
-# B captures every UDP on lo but collector A's, its own packets to collector B included but for its own filter.
-start agentB b -i lo -f "udp and not port $collectorA" --hep-send udp:127.0.0.1:$collectorB --hep-version 2 \
-    --no-store
+# B's filter takes in its own packets to collector B: only the exclusion it adds itself keeps them out. (Not all
+# UDP on lo: other tests may send there meanwhile.)
+start agentB b -i lo -f "udp and (port $uasPort or port $uacPort or port $collectorB)" \
+    --hep-send udp:127.0.0.1:$collectorB --hep-version 2 --no-store
 sleep 0.5
 
 timeout 40 sipp -sf "$uasScenario" -i 127.0.0.1 -p $uasPort -m "$calls" -nostdin >uas.out 2>&1 &
