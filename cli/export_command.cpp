@@ -74,8 +74,12 @@ ExportCommands addExportCommands(CLI::App& app) {
         "pcap", "The messages of the calls the filters choose (or of --call) as a pcap file for Wireshark");
     pcap->add_option("--call", o.pcap.call, "Only this call (Call-ID, call key, or a unique start of a Call-ID)");
     addFilters(pcap, o.pcap.filters);
+    addRedact(pcap, o.pcap.redact);
+    addRedact(calls, o.calls.redact);
+    addRedact(messages, o.messages.redact);
     pcap->footer("Examples:\n  sipscope export pcap --call a84b4c76e66710 -o call.pcap\n"
-                 "  sipscope export pcap --status 503 --since 2024-05-01T12:00:00Z -o failed.pcap");
+                 "  sipscope export pcap --status 503 --since 2024-05-01T12:00:00Z -o failed.pcap\n"
+                 "  sipscope export pcap --call a84b4c76e66710 --redact -o shareable.pcap");
     CLI::App* hep = exporter->add_subcommand(
         "hep", "Replay the messages the filters choose to a HEP collector (Homer, heplify-server, Kamailio "
                "sipcapture), with their original addresses, ports, transport and time");
@@ -191,7 +195,15 @@ int runExportPcap(const ExportOptions& options) {
         for (const store::CallRow& call : calls)
             keys.push_back(call.key);
         PcapExporter exporter(out);
-        reader.forEachCallMessage(keys, true, [&exporter](store::MessageRow& message) {
+        const std::unique_ptr<decode::Redactor> redactor = redactorOf(o.redact);
+        if (redactor)  // a first reading: every name is known before the first message is written
+            reader.forEachCallMessage(keys, true, [&redactor](store::MessageRow& message) {
+                redactMessage(*redactor, message);
+                return true;
+            });
+        reader.forEachCallMessage(keys, true, [&exporter, &redactor](store::MessageRow& message) {
+            if (redactor)
+                redactMessage(*redactor, message);
             exporter.add(message);
             return true;
         });

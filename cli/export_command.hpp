@@ -4,6 +4,7 @@
 
 #include "cli/command_options.hpp"
 #include "cli/listing_commands.hpp"
+#include "cli/redaction.hpp"
 #include "cli/stats_command.hpp"
 
 #include <cstdint>
@@ -32,6 +33,7 @@ struct PcapExportOptions {
     std::string db = DefaultDatabase;
     std::string call;
     FilterOptions filters;
+    RedactOptions redact;  // --redact, --redact-key
 };
 
 // export hep: the messages the filters choose, replayed to a HEP collector.

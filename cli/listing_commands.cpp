@@ -107,7 +107,8 @@ int runCalls(const ListingOptions& options, std::ostream& out, bool forTerminal)
     std::vector<Row> rows;
     std::set<std::string> callIds;
     bool repeatsCallId = false;  // a Call-ID listed twice: copies from different captures
-    for (const auto& call : reader.calls(filter)) {
+    const std::unique_ptr<decode::Redactor> redactor = redactorOf(options.redact);
+    for (auto& call : reader.calls(filter)) {
         if (search) {
             // A call matches when any of its messages does; its messages are read until the first match.
             bool matches = false;
@@ -118,6 +119,8 @@ int runCalls(const ListingOptions& options, std::ostream& out, bool forTerminal)
             if (!matches)
                 continue;
         }
+        if (redactor)
+            redactCall(*redactor, call);
         rows.push_back(callRow(call));
         repeatsCallId = !callIds.insert(call.callId).second || repeatsCallId;
         if (search && options.sort.field.empty() && !options.sort.reverse && options.filters.limit &&
@@ -172,9 +175,17 @@ int runMessages(const ListingOptions& options, std::ostream& out, bool forTermin
     if (!options.call.empty())
         filter.callKey = resolveCall(reader, options.call, options.db).key;
     std::vector<Row> rows;
+    const std::unique_ptr<decode::Redactor> redactor = redactorOf(options.redact);
+    if (redactor && options.raw)  // a first reading: every name is known before the first text is written
+        reader.forEachMessage(filter, true, [&](store::MessageRow& message) {
+            redactMessage(*redactor, message);
+            return true;
+        });
     reader.forEachMessage(filter, options.raw || search, [&](store::MessageRow& message) {
         if (search && !search->matches(message.text))
             return true;
+        if (redactor)
+            redactMessage(*redactor, message);
         rows.push_back(messageRow(message, options.raw));
         return keepAll || !options.filters.limit || rows.size() < options.filters.limit;
     });

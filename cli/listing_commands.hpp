@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cli/command_options.hpp"
+#include "cli/redaction.hpp"
 
 #include <ostream>
 #include <string>
@@ -22,6 +23,7 @@ struct ListingOptions {
     GrepOptions grep;       // calls, messages
     std::string call;       // messages --call: Call-ID, call key or a unique start of a Call-ID
     bool raw = false;       // messages --raw: each message's text too
+    RedactOptions redact;   // export calls|messages --redact, --redact-key
 };
 
 // Each adds its subcommand to `app`, its options bound to `options` (which must outlive the parse). They are

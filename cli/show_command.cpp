@@ -31,6 +31,7 @@ ShowCommand addShowCommand(CLI::App& app) {
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->default_str("auto");
     addAliases(command, o.aliases);
+    addRedact(command, o.redact);
     command->add_flag("--all-legs", o.allLegs, "Draw the calls linked to this one (other legs) in the same ladder");
     command->footer("Examples:\n  sipscope show a84b4c76e66710 --raw\n"
                     "  sipscope show a84b4c76e66710 --by-ip --aliases hosts.aliases --color never");
@@ -46,8 +47,19 @@ int runShow(const ShowOptions& options) {
     const bool color =
         options.color == "always" || (options.color == "auto" && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"));
     store::Reader reader(options.db);
-    const std::optional<store::CallRow> call = resolveCall(reader, options.call, options.db);
-    const auto messages = reader.callMessages(call->key, options.raw);
+    std::optional<store::CallRow> call = resolveCall(reader, options.call, options.db);
+    auto messages = reader.callMessages(call->key, options.raw);
+    const std::string storedCallId = call->callId;
+    // --redact: the messages first, so the names in them are known to the fields after.
+    const std::unique_ptr<decode::Redactor> redactor = redactorOf(options.redact);
+    auto shown = [&redactor](const std::string& text) { return redactor ? redactor->text(text) : text; };
+    if (redactor) {
+        for (store::MessageRow copy : messages)  // a first reading: every name is known before the first is shown
+            redactMessage(*redactor, copy);
+        for (store::MessageRow& message : messages)
+            redactMessage(*redactor, message);
+        redactCall(*redactor, *call);
+    }
     std::cout << "Call-ID: " << escapeForTerminal(call->callId) << '\n'
               << "From:    " << escapeForTerminal(call->fromUri) << '\n'
               << "To:      " << escapeForTerminal(call->toUri) << '\n'
@@ -85,16 +97,17 @@ int runShow(const ShowOptions& options) {
                   << "  " << decode::dialogStateName(dialog.state) << '\n';
     for (const auto& media : reader.callMedia(call->key))
         std::cout << "Media:   " << (media.role == decode::SdpRole::None ? "sdp" : decode::sdpRoleName(media.role))
-                  << " " << escapeForTerminal(media.type) << " " << escapeForTerminal(media.address) << ":"
+                  << " " << escapeForTerminal(media.type) << " " << escapeForTerminal(shown(media.address)) << ":"
                   << media.port << " " << escapeForTerminal(media.proto) << " " << media.direction << " "
                   << escapeForTerminal(media.codecs)
                   << (media.ptimeMs ? " ptime " + std::to_string(*media.ptimeMs) : std::string()) << '\n';
     store::Filter ofThisCall;
-    ofThisCall.callId = call->callId;
+    ofThisCall.callId = storedCallId;
     for (const auto& s : reader.subscriptions(ofThisCall)) {
         std::cout << "Subscr.: " << s.method << " " << escapeForTerminal(s.event)
                   << (s.eventId.empty() ? std::string() : ";id=" + escapeForTerminal(s.eventId)) << " "
-                  << escapeForTerminal(s.resource) << "  " << (s.state.empty() ? "-" : escapeForTerminal(s.state));
+                  << escapeForTerminal(shown(s.resource)) << "  "
+                  << (s.state.empty() ? "-" : escapeForTerminal(s.state));
         if (!s.reason.empty())
             std::cout << " (" << escapeForTerminal(s.reason) << ")";
         if (s.status)
@@ -106,7 +119,9 @@ int runShow(const ShowOptions& options) {
     }
     for (const auto& linked : reader.linkedCalls(call->key)) {
         std::cout << "Linked:  "
-                  << (linked.callId.empty() ? "call " + std::to_string(linked.key) : escapeForTerminal(linked.callId))
+                  << (linked.callId.empty()
+                          ? "call " + std::to_string(linked.key)
+                          : escapeForTerminal(redactor ? redactor->callId(linked.callId) : linked.callId))
                   << "  " << linked.kind << " (" << escapeForTerminal(linked.detail) << ")";
         if (linked.state)
             std::cout << "  " << decode::callStateName(*linked.state);
@@ -124,7 +139,14 @@ int runShow(const ShowOptions& options) {
                     ladderOptions);
         return ExitOk;
     }
-    const AllLegs all = allLegs(reader, *call, messages, options.raw);
+    AllLegs all = allLegs(reader, *call, messages, options.raw);
+    if (redactor) {
+        for (std::size_t i = 0; i < all.messages.size(); ++i)
+            if (all.legs[i] != 0)  // this call's own were redacted above
+                redactMessage(*redactor, all.messages[i]);
+        for (std::size_t leg = 1; leg < all.names.size(); ++leg)
+            all.names[leg].callId = redactor->callId(all.names[leg].callId);
+    }
     for (std::size_t leg = 1; leg < all.names.size(); ++leg)
         std::cout << "Leg #" << leg + 1 << ": " << escapeForTerminal(all.names[leg].callId) << "  "
                   << escapeForTerminal(all.names[leg].link) << '\n';

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cli/command_options.hpp"
+#include "cli/redaction.hpp"
 
 #include <memory>
 #include <optional>
@@ -21,6 +22,7 @@ struct ShowOptions {
     std::string color = "auto";          // --color auto|always|never
     std::optional<std::string> aliases;  // --aliases FILE ("none": no names)
     bool allLegs = false;                // --all-legs: the linked calls in the same ladder
+    RedactOptions redact;                // --redact, --redact-key
 };
 
 // The registered subcommand and the options its parse fills (kept at a stable address for CLI11).
