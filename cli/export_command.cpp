@@ -2,6 +2,8 @@
 // through writeExportFile, so a failed export never destroys the file it would have replaced.
 #include "cli/export_command.hpp"
 
+#include "cli/streams_command.hpp"
+
 #include "cli/call_ladder.hpp"
 #include "cli/call_lookup.hpp"
 #include "cli/output.hpp"
@@ -70,6 +72,8 @@ ExportCommands addExportCommands(CLI::App& app) {
     CLI::App* calls = exporter->add_subcommand("calls", "The call list as CSV or JSON");
     CLI::App* messages = exporter->add_subcommand("messages", "The message list as CSV or JSON");
     CLI::App* stats = exporter->add_subcommand("stats", "The statistics as CSV or JSON");
+    CLI::App* streams = exporter->add_subcommand("streams", "The RTP stream list as CSV or JSON");
+    streams->add_option("--call", o.streams.call, "Only this call's streams");
     CLI::App* pcap = exporter->add_subcommand(
         "pcap", "The messages of the calls the filters choose (or of --call) as a pcap file for Wireshark");
     pcap->add_option("--call", o.pcap.call, "Only this call (Call-ID, call key, or a unique start of a Call-ID)");
@@ -98,13 +102,14 @@ ExportCommands addExportCommands(CLI::App& app) {
                 "  sipscope export hep udp:127.0.0.1:9060 --state failed --pace original");
     for (auto [sub, db] :
          {std::pair(ladder, &o.ladder.db), std::pair(calls, &o.calls.db), std::pair(messages, &o.messages.db),
-          std::pair(stats, &o.stats.db), std::pair(pcap, &o.pcap.db)}) {
+          std::pair(stats, &o.stats.db), std::pair(pcap, &o.pcap.db), std::pair(streams, &o.streams.db)}) {
         sub->add_option("-o,--output", o.output, "File to write (- for standard output)")->required();
         addDatabase(sub, *db);
     }
     for (auto [sub, format, filters] : {std::tuple(calls, &o.calls.format, &o.calls.filters),
                                         std::tuple(messages, &o.messages.format, &o.messages.filters),
-                                        std::tuple(stats, &o.stats.format, &o.stats.filters)}) {
+                                        std::tuple(stats, &o.stats.format, &o.stats.filters),
+                                        std::tuple(streams, &o.streams.format, &o.streams.filters)}) {
         sub->add_option("--format", *format, "csv or json")->check(CLI::IsMember({"csv", "json"}))->required();
         addFilters(sub, *filters);
     }
@@ -117,6 +122,7 @@ ExportCommands addExportCommands(CLI::App& app) {
     calls->footer("Example: sipscope export calls --format csv -o calls.csv --status 486");
     messages->footer("Example: sipscope export messages --format csv --raw -o messages.csv --call a84b4c76e66710");
     stats->footer("Example: sipscope export stats --format json --interval 1h -o hourly.json");
+    streams->footer("Example: sipscope export streams --format csv -o streams.csv --host 10.0.0.5");
     exports.command = exporter;
     exports.ladder = ladder;
     exports.calls = calls;
@@ -124,6 +130,7 @@ ExportCommands addExportCommands(CLI::App& app) {
     exports.stats = stats;
     exports.pcap = pcap;
     exports.hep = hep;
+    exports.streams = streams;
     return exports;
 }
 
@@ -166,6 +173,12 @@ int runExportCalls(const ExportOptions& options) {
 int runExportMessages(const ExportOptions& options) {
     return runExport(options.output, [&](std::ostream& out, bool forTerminal) {
         return runMessages(options.messages, out, forTerminal);
+    });
+}
+
+int runExportStreams(const ExportOptions& options) {
+    return runExport(options.output, [&](std::ostream& out, bool forTerminal) {
+        return runStreams(options.streams, out, forTerminal);
     });
 }
 

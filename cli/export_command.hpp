@@ -53,6 +53,7 @@ struct ExportOptions {
     LadderExportOptions ladder;
     ListingOptions calls;     // --format csv|json, filters, --sort, --grep
     ListingOptions messages;  // the same, and --raw
+    ListingOptions streams;   // --format csv|json, filters, --call
     StatsOptions stats;
     PcapExportOptions pcap;
     HepExportOptions hep;
@@ -67,6 +68,7 @@ struct ExportCommands {
     CLI::App* stats = nullptr;
     CLI::App* pcap = nullptr;
     CLI::App* hep = nullptr;
+    CLI::App* streams = nullptr;
     std::unique_ptr<ExportOptions> options;
 };
 
@@ -82,5 +84,6 @@ int runExportStats(const ExportOptions& options);
 int runExportPcap(const ExportOptions& options);
 // export hep (cli/hep_export.cpp): exit 2 when a message could not be sent.
 int runExportHep(const ExportOptions& options);
+int runExportStreams(const ExportOptions& options);
 
 }  // namespace sipscope::cli

@@ -64,6 +64,8 @@ const std::vector<Limit>& limits() {
               &capture::DecoderLimits::maxTcpBufferedBytes),
         limit("tcp-idle-seconds", "a TCP direction with no segment for this long is closed", &O::decoder,
               &capture::DecoderLimits::tcpIdleTimeoutUs, 1'000'000),
+        limit("rtp-streams", "RTP/RTCP flows tracked at once; the least recently active are written early", &O::media,
+              &decode::MediaTrackerLimits::maxStreams),
         limit("sctp-messages", "fragmented SCTP messages waiting at once", &O::decoder,
               &capture::DecoderLimits::maxSctpMessages),
     };

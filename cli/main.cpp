@@ -10,6 +10,7 @@
 #include "cli/output.hpp"
 #include "cli/show_command.hpp"
 #include "cli/stats_command.hpp"
+#include "cli/streams_command.hpp"
 #include "common/error.hpp"
 
 #include <CLI/CLI.hpp>
@@ -46,6 +47,7 @@ int run(int argc, char** argv) {
     const StatsCommand stats = addStatsCommand(app);
     CLI::App* registrations = addRegistrationsCommand(app, *listing);
     CLI::App* subscriptions = addSubscriptionsCommand(app, *listing);
+    CLI::App* streams = addStreamsCommand(app, *listing);
     const MigrateViewCommands migrateView = addMigrateViewCommands(app);
     const ExportCommands exports = addExportCommands(app);
     const CaptureCommand capture = addCaptureCommand(app);
@@ -76,6 +78,7 @@ int run(int argc, char** argv) {
         {stats.command, &stats.options->db, [&] { return runStats(*stats.options, std::cout); }},
         {registrations, &listing->db, [&] { return runRegistrations(*listing, std::cout); }},
         {subscriptions, &listing->db, [&] { return runSubscriptions(*listing, std::cout); }},
+        {streams, &listing->db, [&] { return runStreams(*listing, std::cout); }},
         {migrateView.migrate, &migrateView.options->db, [&] { return runMigrate(*migrateView.options); }},
         {migrateView.view, &migrateView.options->db, [&] { return runView(*migrateView.options); }},
         {exports.ladder, &exported.ladder.db, [&] { return runExportLadder(exported); }},
@@ -84,6 +87,7 @@ int run(int argc, char** argv) {
         {exports.stats, &exported.stats.db, [&] { return runExportStats(exported); }},
         {exports.pcap, &exported.pcap.db, [&] { return runExportPcap(exported); }},
         {exports.hep, &exported.hep.db, [&] { return runExportHep(exported); }},
+        {exports.streams, &exported.streams.db, [&] { return runExportStreams(exported); }},
     };
 
     try {
@@ -96,6 +100,7 @@ int run(int argc, char** argv) {
         checkFilters(exported.stats.filters, false);
         checkFilters(exported.pcap.filters, false, exported.pcap.call);
         checkFilters(exported.hep.filters, false);
+        checkFilters(exported.streams.filters, false, exported.streams.call);
         setTableWidth(terminalWidth(STDOUT_FILENO));
         if (capture.command->parsed()) {
             refuseCaptureAsDatabase(globalDb, true);

@@ -4,6 +4,7 @@
 #include "cli/call_ladder.hpp"
 #include "cli/call_lookup.hpp"
 #include "cli/output.hpp"
+#include "cli/streams_command.hpp"
 #include "ladder/ladder_text.hpp"
 
 #include <CLI/CLI.hpp>
@@ -101,6 +102,7 @@ int runShow(const ShowOptions& options) {
                   << media.port << " " << escapeForTerminal(media.proto) << " " << media.direction << " "
                   << escapeForTerminal(media.codecs)
                   << (media.ptimeMs ? " ptime " + std::to_string(*media.ptimeMs) : std::string()) << '\n';
+    printCallMedia(std::cout, reader, *call);
     store::Filter ofThisCall;
     ofThisCall.callId = storedCallId;
     for (const auto& s : reader.subscriptions(ofThisCall)) {

@@ -51,7 +51,7 @@ int runStats(const StatsOptions& options, std::ostream& out, bool forTerminal) {
     } else if (intervalUs)
         printIntervalStats(out, format, reader.intervalStats(filter, *intervalUs), *intervalUs, forTerminal);
     else
-        printStats(out, format, reader.stats(filter), options.top, forTerminal);
+        printStats(out, format, reader.stats(filter), options.top, forTerminal, reader.mediaStats(filter));
     return ExitOk;
 }
 

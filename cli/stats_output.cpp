@@ -98,7 +98,16 @@ void printEach(std::ostream& out, Format format, const std::vector<Item>& items,
 
 }  // namespace
 
-void printStats(std::ostream& out, Format format, const store::Stats& stats, std::size_t top, bool forTerminal) {
+// "4.0-4.5": the MOS band of media.mosBands[i].
+std::string mosBandName(const store::MediaStats& media, std::size_t i) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f-%.1f", media.mosBands[i].first,
+                  i + 1 < media.mosBands.size() ? media.mosBands[i + 1].first : 4.5);
+    return text;
+}
+
+void printStats(std::ostream& out, Format format, const store::Stats& stats, std::size_t top, bool forTerminal,
+                const store::MediaStats& media) {
     const std::size_t talkers = std::min(top, stats.hosts.size());
     const std::size_t failures = std::min(top, stats.failures.size());
     if (format == Format::Json) {
@@ -140,6 +149,19 @@ void printStats(std::ostream& out, Format format, const store::Stats& stats, std
                 {{"status", failure.status}, {"reason", failure.reason}, {"count", failure.count}});
         }
         row["rfc6076"] = rfc6076Row(stats.rfc6076);
+        if (media.hasStreams) {
+            Row& m = row["media"] = Row::object();
+            m["streams"] = media.streams;
+            m["unassociated_streams"] = media.unassociatedStreams;
+            m["verdicts"] = Row::object();
+            for (const auto& [verdict, count] : media.verdicts)
+                m["verdicts"][verdict] = count;
+            m["mos"] = Row::object();
+            for (std::size_t i = 0; i < media.mosBands.size(); ++i)
+                m["mos"][mosBandName(media, i)] = media.mosBands[i].second;
+            m["mean_mos"] = exports::valueOrNull(media.meanMos);
+            m["min_mos"] = exports::valueOrNull(media.minMos);
+        }
         printRows(out, format, {row}, {}, forTerminal);
         return;
     }
@@ -204,6 +226,19 @@ void printStats(std::ostream& out, Format format, const store::Stats& stats, std
         addDelay(metric.name, m.*metric.field);
     for (const auto& metric : RatioMetrics)
         addRatio(metric.name, m.*metric.field);
+    if (media.hasStreams) {
+        add("media", "streams", media.streams);
+        add("media", "unassociated streams", media.unassociatedStreams);
+        for (const auto& [verdict, count] : media.verdicts)
+            add("media verdict", verdict, count);
+        for (std::size_t i = 0; i < media.mosBands.size(); ++i)
+            add("MOS", mosBandName(media, i), media.mosBands[i].second);
+        if (media.meanMos) {
+            char text[64];
+            std::snprintf(text, sizeof text, "%.2f (min %.2f)", *media.meanMos, media.minMos.value_or(0));
+            add("MOS", "mean", isCsv ? Row(*media.meanMos) : Row(text));
+        }
+    }
     printRows(out, format, rows, {{"section", "Section", 14}, {"name", "Name", 36}, {"value", "Value", 64}},
               forTerminal);
 }

@@ -14,7 +14,9 @@
 namespace sipscope::cli {
 
 // `top`: how many top talkers and failure codes to show.
-void printStats(std::ostream& out, Format format, const store::Stats& stats, std::size_t top, bool forTerminal);
+// `media`: the media figures (issue 15), printed when the database has streams.
+void printStats(std::ostream& out, Format format, const store::Stats& stats, std::size_t top, bool forTerminal,
+                const store::MediaStats& media = {});
 // One row per host: host, messages, sent, received, requests, responses, failures, calls.
 void printHostStats(std::ostream& out, Format format, const std::vector<store::HostStats>& hosts, bool forTerminal);
 // One row per bucket: start, end, calls, answered, failed calls, messages, requests, responses, failures.

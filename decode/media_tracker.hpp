@@ -33,7 +33,7 @@ std::string_view mediaPartyName(MediaParty party);  // "", "offerer", "answerer"
 
 // One finished stream: one direction of a UDP flow that carried RTP, as it is stored.
 struct MediaStreamRecord {
-    std::uint64_t callKey = 0;   // 0: no SDP named it (found by the heuristic: an unassociated stream)
+    std::uint64_t callKey = 0;     // 0: no SDP named it (found by the heuristic: an unassociated stream)
     std::int32_t mediaIndex = -1;  // the m= line of the SDP that named it; -1 when unassociated
     MediaParty sender = MediaParty::Unknown;
     bool addressMismatch = false;  // tied to its call by one end only: the other is not the SDP's (NAT)
@@ -55,13 +55,13 @@ struct MediaStreamRecord {
 };
 
 struct MediaTrackerStats {
-    std::uint64_t udpPackets = 0;    // payloads fed to onPacket
-    std::uint64_t rtpPackets = 0;    // counted in a stream
-    std::uint64_t rtcpPackets = 0;   // RTCP compounds parsed
-    std::uint64_t otherPackets = 0;  // neither: not RTP by the heuristic, unparseable on an SDP address, testing
-    std::uint64_t streams = 0;       // streams handed out
-    std::uint64_t streamsAssociated = 0;  // of those, tied to a call
-    std::uint64_t streamsEvicted = 0;     // flows finished early at the maxStreams limit (streams and others)
+    std::uint64_t udpPackets = 0;           // payloads fed to onPacket
+    std::uint64_t rtpPackets = 0;           // counted in a stream
+    std::uint64_t rtcpPackets = 0;          // RTCP compounds parsed
+    std::uint64_t otherPackets = 0;         // neither: not RTP by the heuristic, unparseable on an SDP address, testing
+    std::uint64_t streams = 0;              // streams handed out
+    std::uint64_t streamsAssociated = 0;    // of those, tied to a call
+    std::uint64_t streamsEvicted = 0;       // flows finished early at the maxStreams limit (streams and others)
     std::uint64_t expectationsEvicted = 0;  // SDP addresses forgotten at the maxExpectations limit
 };
 

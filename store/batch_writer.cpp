@@ -5,6 +5,7 @@
 #include "store/database.hpp"
 #include "store/detail/row_buffer.hpp"
 #include "store/detail/statement.hpp"
+#include "store/detail/stream_rows.hpp"
 #include "store/detail/text_blocks.hpp"
 
 #include <sys/resource.h>
@@ -132,6 +133,7 @@ struct BatchWriter::Statements {
                     "INSERT OR REPLACE INTO media(message_id, media_index, call_key, role, type, port, proto, "
                     "address, direction, codecs, ptime) VALUES",
                     11),
+          insertStream(db, StreamInsertSql),
           addCallFrom(db, "INSERT OR IGNORE INTO call_froms(from_uri, from_user) VALUES (?, ?)"),
           addMessageCount(
               db, "INSERT INTO message_counts(method_id, status, reason_id, flags, messages) VALUES (?,?,?,?,?) "
@@ -169,6 +171,7 @@ struct BatchWriter::Statements {
     Statement countLateMessage;  // a LateMessage in its call
     Statement countLateCopy;     // a late retransmission in its transaction
     RowBuffer mediaRows;
+    Statement insertStream;
     Statement addCallFrom;
     Statement addMessageCount;
     Statement addHostCount;
@@ -611,6 +614,11 @@ void BatchWriter::write(const Batch& batch) {
                         batch.view(m.codecs), orNull(m.ptimeMs));
     }
     s.mediaRows.flush();
+    for (const decode::MediaStreamRecord& stream : batch.streams) {
+        const std::int64_t srcId = s.endpointId(stream.src);
+        const std::int64_t dstId = s.endpointId(stream.dst);
+        writeStreamRow(s.insertStream, stream, srcId, dstId, s.stringId(stream.codec, stream.codec.empty()));
+    }
 
     for (const decode::CallSummary& call : batch.calls) {
         // Interned first, in this order (the order of the ids they get), not in the unspecified order of arguments.

@@ -192,6 +192,44 @@ CREATE TABLE IF NOT EXISTS media (
     PRIMARY KEY (message_id, media_index)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS media_call ON media(call_key);
+CREATE TABLE IF NOT EXISTS streams (
+    id                   INTEGER PRIMARY KEY,
+    call_key             INTEGER,
+    media_index          INTEGER,
+    sender               TEXT,
+    src_id               INTEGER NOT NULL REFERENCES endpoints(id),
+    dst_id               INTEGER NOT NULL REFERENCES endpoints(id),
+    ssrc                 INTEGER NOT NULL,
+    ssrc_changes         INTEGER NOT NULL,
+    payload_type         INTEGER NOT NULL,
+    codec_id             INTEGER REFERENCES strings(id),
+    clock_rate           INTEGER,
+    first_us             INTEGER NOT NULL,
+    last_us              INTEGER NOT NULL,
+    packets              INTEGER NOT NULL,
+    bytes                INTEGER NOT NULL,
+    expected             INTEGER NOT NULL,
+    lost                 INTEGER NOT NULL,
+    duplicates           INTEGER NOT NULL,
+    out_of_order         INTEGER NOT NULL,
+    wraps                INTEGER NOT NULL,
+    restarts             INTEGER NOT NULL,
+    markers              INTEGER NOT NULL,
+    late_packets         INTEGER NOT NULL,
+    max_delta_ms         REAL NOT NULL,
+    mean_jitter_ms       REAL NOT NULL,
+    max_jitter_ms        REAL NOT NULL,
+    dtmf                 TEXT,
+    rtcp_packets         INTEGER NOT NULL,
+    rtcp_reports         INTEGER NOT NULL,
+    rtcp_lost_percent    REAL,
+    rtcp_cumulative_lost INTEGER,
+    rtcp_jitter_ms       REAL,
+    rtt_ms               REAL,
+    mos                  REAL,
+    flags                INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS streams_call ON streams(call_key);
 CREATE TABLE IF NOT EXISTS message_counts (
     method_id INTEGER NOT NULL,
     status    INTEGER NOT NULL,
@@ -287,6 +325,8 @@ UPDATE calls SET kind = CASE (SELECT text FROM strings WHERE id = calls.method_i
     WHEN 'NOTIFY' THEN 'subscription' WHEN 'OPTIONS' THEN 'options' WHEN 'MESSAGE' THEN 'message'
     WHEN 'PUBLISH' THEN 'publish' WHEN 'REFER' THEN 'refer' WHEN 'INFO' THEN 'info' ELSE 'other' END;
 )sql"},
+    // 3 -> 4: the streams table (issue 15), new and so created whole by SchemaSql; no column of an older table.
+    {3, ""},
 };
 
 }  // namespace

@@ -33,8 +33,8 @@ namespace {
 // Builds batches from decoded messages and hands them to the writer.
 class BatchBuilder {
 public:
-    BatchBuilder(detail::BatchWriter& writer, std::size_t batchMessages, bool isWriting)
-        : m_writer(writer), m_isWriting(isWriting), m_batchMessages(batchMessages ? batchMessages : 1),
+    BatchBuilder(detail::BatchWriter& writer, std::size_t batchMessages, bool isWriting, decode::MediaTracker* media)
+        : m_writer(writer), m_media(media), m_isWriting(isWriting), m_batchMessages(batchMessages ? batchMessages : 1),
           m_batch(newBatch()) {}
 
     void add(const decode::SipMessageView& message, const capture::PayloadView& payload,
@@ -77,9 +77,13 @@ public:
                 r.flags |= detail::FlagSdpOffer;
             else if (correlation.sdpRole == decode::SdpRole::Answer)
                 r.flags |= detail::FlagSdpAnswer;
-            if (!correlation.isRetransmission)  // a retransmission repeats its original's media rows
-                detail::addMediaRecords(b, m_sdp, sdp, static_cast<std::uint32_t>(b.messages.size() - 1),
-                                        correlation.callKey, correlation.sdpRole);
+            if (!correlation.isRetransmission) {  // a retransmission repeats its original's media rows
+                const decode::SessionDescriptionView& session =
+                    detail::addMediaRecords(b, m_sdp, sdp, static_cast<std::uint32_t>(b.messages.size() - 1),
+                                            correlation.callKey, correlation.sdpRole);
+                if (m_media)  // where this call's RTP is expected (issue 15)
+                    m_media->onSdp(correlation.callKey, correlation.sdpRole, session);
+            }
         }
         // Keep what was on the wire for this message; an unparseable payload is kept whole.
         const std::string_view text = message.raw().empty() ? payload.bytes : message.raw();
@@ -89,7 +93,10 @@ public:
             b.texts.append(text);
     }
 
-    bool full() const { return m_batch->messages.size() >= m_batchMessages || m_batch->texts.size() >= (64u << 20); }
+    bool full() const {
+        return m_batch->messages.size() >= m_batchMessages || m_batch->texts.size() >= (64u << 20) ||
+               m_batch->streams.size() >= m_batchMessages;
+    }
     detail::Batch& batch() { return *m_batch; }
 
     void send() {
@@ -125,6 +132,7 @@ private:
     }
 
     detail::BatchWriter& m_writer;
+    decode::MediaTracker* m_media;  // null when media is not tracked
     bool m_isWriting;
     std::size_t m_batchMessages;
     std::unique_ptr<detail::Batch> m_batch;
@@ -259,7 +267,8 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
     detail::BatchWriter writer(db, options.queueBatches, !options.writeOpenCalls);
     decode::Correlator correlator(writer.firstCallKey(), options.correlator);
     decode::SipParser parser(options.parser);
-    BatchBuilder builder(writer, options.batchMessages, options.writeDatabase);
+    decode::MediaTracker media(options.media);
+    BatchBuilder builder(writer, options.batchMessages, options.writeDatabase, options.trackMedia ? &media : nullptr);
     IngestReport report;
     std::vector<std::optional<FileReport>> files(sources.size());  // reported in the order the sources were given
     std::int64_t captureId = writer.firstCaptureId();
@@ -287,6 +296,7 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
         report.calls += flushed.size();
         flushed.clear();
         correlator.takeLateMessages(builder.batch().lateMessages);
+        media.takeFinished(builder.batch().streams);
         // Live: calls still in progress are written as they stand, so readers see them now (those that changed).
         if (options.writeOpenCalls)
             correlator.snapshotChanged(builder.batch().calls);
@@ -348,6 +358,8 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
                     ++self->file.invalidMessages;
             },
             options.decoder);
+        if (options.trackMedia)  // UDP that is not SIP: RTP and RTCP for the media tracker (issue 15)
+            open->decoder->setOtherUdpSink([&media](const capture::PayloadView& payload) { media.onPacket(payload); });
         reading.push_back(std::move(open));
     };
 
@@ -403,6 +415,8 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
                 ++packets;
                 try {
                     open.decoder->decode(open.packet);
+                    if (media.hasFinished())
+                        media.takeFinished(builder.batch().streams);
                     // Requests time out by this clock too (a capture that goes on without SIP still ages them);
                     // not with HEP, whose packets are stamped on arrival.
                     if (open.decoder->stats().hepPackets == 0)
@@ -462,12 +476,15 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
         builder.batch().calls.push_back(std::move(call));
     }
     correlator.takeLateMessages(builder.batch().lateMessages);
+    media.finishAll();
+    media.takeFinished(builder.batch().streams);
     builder.send();
     report.readCpuSeconds = detail::threadCpuSeconds();
     writer.finish();
     report.writeCpuSeconds = writer.cpuSeconds();
     report.waitSeconds = writer.waitSeconds();
     report.correlator = correlator.stats();
+    report.media = media.stats();
     return report;
 }
 

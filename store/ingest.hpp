@@ -5,6 +5,7 @@
 #include "capture/packet_decoder.hpp"
 #include "capture/packet_source.hpp"
 #include "decode/correlator.hpp"
+#include "decode/media_tracker.hpp"
 #include "decode/sip_parser.hpp"
 
 #include <atomic>
@@ -34,6 +35,8 @@ struct IngestOptions {
     capture::DecoderLimits decoder;       // limits, and --sip-ports narrowing
     decode::ParserLimits parser;          // header fields per message
     decode::CorrelatorLimits correlator;  // open calls, records per call, idle timeout, link headers
+    decode::MediaTrackerLimits media;     // RTP streams tracked at once (--limit rtp-streams), idle time
+    bool trackMedia = true;               // RTP/RTCP streams (issue 15); false: UDP that is not SIP is dropped
     bool writeOpenCalls = false;          // write calls in progress at each batch (live capture)
     // Called with every SIP payload the decoder delivers, before it is parsed, on the ingest thread (capture
     // --hep-send forwards each one to a HEP collector). Must not throw.
@@ -58,6 +61,7 @@ struct IngestReport {
     std::vector<FileReport> files;
     capture::DecoderStats decoder;
     decode::CorrelatorStats correlator;
+    decode::MediaTrackerStats media;
     std::uint64_t sipMessages = 0;
     std::uint64_t calls = 0;
     std::uint64_t callRecordsDropped = 0;  // sum of CallSummary::recordsDropped: records beyond the per-call caps

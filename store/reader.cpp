@@ -12,6 +12,7 @@
 #include "store/detail/row_values.hpp"
 #include "store/detail/statement.hpp"
 #include "store/detail/stats_queries.hpp"
+#include "store/detail/stream_queries.hpp"
 #include "store/detail/text_blocks.hpp"
 
 #include <sqlite3.h>
@@ -600,6 +601,39 @@ std::vector<MediaRow> Reader::callMedia(std::int64_t callKey) const {
             for (MediaRow& row : sdps[i].rows)
                 rows.push_back(std::move(row));
     return rows;
+}
+
+std::vector<StreamRow> Reader::streams(const Filter& filter) const {
+    return detail::readStreams(m_impl->db.handle(), m_impl->endpoints, filter);
+}
+
+std::vector<StreamRow> Reader::callStreams(std::int64_t callKey) const {
+    return detail::readCallStreams(m_impl->db.handle(), m_impl->endpoints, callKey);
+}
+
+std::optional<decode::MediaAssessment> Reader::mediaVerdict(const CallRow& call) const {
+    if (call.kind != decode::CallKind::Call || call.answeredUs == 0)
+        return std::nullopt;
+    std::vector<decode::StreamOfCall> streams;
+    for (const StreamRow& row : callStreams(call.key))
+        streams.push_back(row.ofCall());
+    return decode::assessMedia(call.answeredUs, streams);
+}
+
+MediaStats Reader::mediaStats(const Filter& filter) const {
+    return detail::readMediaStats(m_impl->db.handle(), filter);
+}
+
+decode::StreamOfCall StreamRow::ofCall() const {
+    decode::StreamOfCall stream;
+    stream.sender = sender;
+    stream.addressMismatch = addressMismatch;
+    stream.src = src;
+    stream.dst = dst;
+    stream.firstUs = firstUs;
+    stream.lastUs = lastUs;
+    stream.packets = packets;
+    return stream;
 }
 
 }  // namespace sipscope::store

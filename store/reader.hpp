@@ -4,6 +4,7 @@
 
 #include "capture/packet.hpp"
 #include "decode/correlator.hpp"
+#include "decode/media_tracker.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -97,6 +98,47 @@ struct MediaRow {
     std::string proto, address, direction, codecs;
     std::optional<int> ptimeMs;
     capture::Endpoint src, dst;  // of the message
+};
+
+// One RTP stream (issue 15): the streams table, with its call's Call-ID. README "The database" documents the fields.
+struct StreamRow {
+    std::int64_t id = 0;
+    std::int64_t callKey = 0;  // 0: unassociated (no SDP of the capture named it)
+    std::string callId;        // empty when unassociated
+    int mediaIndex = -1;
+    decode::MediaParty sender = decode::MediaParty::Unknown;
+    capture::Endpoint src, dst;
+    std::uint32_t ssrc = 0, ssrcChanges = 0;
+    int payloadType = 0;
+    std::string codec;  // empty when unknown
+    std::uint32_t clockRate = 0;
+    std::int64_t firstUs = 0, lastUs = 0;
+    std::uint64_t packets = 0, bytes = 0, expected = 0;
+    std::int64_t lost = 0;
+    std::uint64_t duplicates = 0, outOfOrder = 0, wraps = 0, restarts = 0, markers = 0, latePackets = 0;
+    double maxDeltaMs = 0, meanJitterMs = 0, maxJitterMs = 0;
+    std::string dtmf;  // "digit@µs,..." (streams.dtmf)
+    std::uint32_t rtcpPackets = 0, rtcpReports = 0;
+    std::optional<double> rtcpLostPercent;
+    std::optional<std::int64_t> rtcpCumulativeLost;
+    std::optional<double> rtcpJitterMs, rttMs, mos;
+    bool addressMismatch = false, rtcpMux = false, evicted = false;
+
+    double lostPercent() const {
+        return expected ? static_cast<double>(lost) * 100.0 / static_cast<double>(expected) : 0;
+    }
+    decode::StreamOfCall ofCall() const;  // what the call's verdict needs of it
+};
+
+// Media over the calls a filter selects (`stats`): verdicts of the answered INVITE calls, MOS of their streams.
+struct MediaStats {
+    bool hasStreams = false;                        // the database has any stream; without, the rest is left empty
+    std::uint64_t streams = 0;                      // of the selected calls
+    std::uint64_t unassociatedStreams = 0;          // in the database (no call filter applies to them)
+    std::map<std::string, std::uint64_t> verdicts;  // decode::mediaVerdictName -> answered calls
+    // Streams with a MOS by band: [1, 2), [2, 3), [3, 3.6), [3.6, 4), [4, 4.5]; the bands' lower bounds first.
+    std::vector<std::pair<double, std::uint64_t>> mosBands;
+    std::optional<double> meanMos, minMos;
 };
 
 struct DialogRow {
@@ -274,6 +316,14 @@ public:
     // (the same request or response and CSeq, the same m= lines) is given once: its copy on the call's first hop (that
     // of its first request), else its earliest.
     std::vector<MediaRow> callMedia(std::int64_t callKey) const;
+    // RTP streams in time order (first packet). Call filters (from, to, call id, key, text, state, kind, method,
+    // status) select the streams of those calls only; host matches the stream's source or destination, since/until
+    // its first packet.
+    std::vector<StreamRow> streams(const Filter& filter) const;
+    std::vector<StreamRow> callStreams(std::int64_t callKey) const;
+    // The media verdict of a call (decode::assessMedia over its streams); nullopt when it was not answered.
+    std::optional<decode::MediaAssessment> mediaVerdict(const CallRow& call) const;
+    MediaStats mediaStats(const Filter& filter) const;
 
 private:
     std::optional<CallRow> findCallRow(const std::string& idOrKey) const;  // without its legs

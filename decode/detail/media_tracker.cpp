@@ -74,7 +74,7 @@ struct CallParties {
 
 // Up to RtpFlowDetector's first packets of a flow being tested, so that a flow found to be RTP counts them all.
 struct HeldPacket {
-    RtpHeader header;                 // views cleared; payload points at `payloadStart`
+    RtpHeader header;                    // views cleared; payload points at `payloadStart`
     std::array<char, 4> payloadStart{};  // the first bytes of the payload: what DTMF reads
     std::size_t bytes = 0;
     std::int64_t arrivalUs = 0;
@@ -95,7 +95,7 @@ struct Flow {
     std::int64_t lastUs = 0;
     std::uint64_t generation = 0;  // of the expectations when this flow was last matched against them
     RtpFlowDetector detector;
-    std::vector<HeldPacket> held;  // while Testing
+    std::vector<HeldPacket> held;    // while Testing
     std::unique_ptr<Stream> stream;  // when Rtp
 };
 
@@ -426,8 +426,7 @@ void MediaTracker::onSdp(std::uint64_t callKey, SdpRole role, const SessionDescr
         if (media.port == 0 || media.protocol.find("RTP/") == std::string_view::npos)
             continue;  // rejected, or not RTP (T.38 udptl, data channels)
         const auto connection = sdp.effectiveConnection(media);
-        const std::optional<capture::IpAddress> address =
-            connection ? parseAddress(connection->address) : std::nullopt;
+        const std::optional<capture::IpAddress> address = connection ? parseAddress(connection->address) : std::nullopt;
         const MediaParty party = impl.partyOf(callKey, role, address);
         if (!address)
             continue;

@@ -4,6 +4,7 @@
 
 #include "capture/packet.hpp"
 #include "decode/correlator.hpp"
+#include "decode/media_tracker.hpp"
 #include "store/detail/message_flags.hpp"
 
 #include <cstdint>
@@ -87,9 +88,10 @@ struct Batch {
     std::vector<decode::CallSummary> calls;  // finished calls, written whole
     // Messages of calls written already (by this batch or an earlier one): their counts, applied after `calls`.
     std::vector<decode::LateMessage> lateMessages;
-    std::vector<MediaRecord> media;       // SDP media descriptions of the messages above
-    std::vector<CaptureRecord> captures;  // capture rows to create or update
-    std::vector<TextBlockRecord> blocks;  // the messages' texts, compressed (encodeTextBlocks)
+    std::vector<MediaRecord> media;                  // SDP media descriptions of the messages above
+    std::vector<CaptureRecord> captures;             // capture rows to create or update
+    std::vector<decode::MediaStreamRecord> streams;  // RTP streams the media tracker finished (issue 15)
+    std::vector<TextBlockRecord> blocks;             // the messages' texts, compressed (encodeTextBlocks)
     std::string blockBytes;
 
     StringRef addString(std::string_view text) {
@@ -101,7 +103,8 @@ struct Batch {
         return ref.isNull() ? std::string_view{} : std::string_view(strings).substr(ref.offset, ref.length);
     }
     bool empty() const {
-        return messages.empty() && calls.empty() && captures.empty() && media.empty() && lateMessages.empty();
+        return messages.empty() && calls.empty() && captures.empty() && media.empty() && lateMessages.empty() &&
+               streams.empty();
     }
     // Empties the batch and keeps its buffers' capacity, for the batch to be filled again.
     void clear() {
@@ -112,6 +115,7 @@ struct Batch {
         lateMessages.clear();
         media.clear();
         captures.clear();
+        streams.clear();
         blocks.clear();
         blockBytes.clear();
     }

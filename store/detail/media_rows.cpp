@@ -56,8 +56,9 @@ void appendCodecs(const decode::MediaDescriptionView& media, std::string& out) {
     }
 }
 
-void addMediaRecords(Batch& batch, decode::SdpParser& parser, std::string_view sdp, std::uint32_t messageIndex,
-                     std::uint64_t callKey, decode::SdpRole role) {
+const decode::SessionDescriptionView& addMediaRecords(Batch& batch, decode::SdpParser& parser, std::string_view sdp,
+                                                      std::uint32_t messageIndex, std::uint64_t callKey,
+                                                      decode::SdpRole role) {
     const decode::SessionDescriptionView& session = parser.parse(sdp);
     std::uint32_t index = 0;
     for (const decode::MediaDescriptionView& media : session.media()) {
@@ -77,6 +78,7 @@ void addMediaRecords(Batch& batch, decode::SdpParser& parser, std::string_view s
         record.codecs = {codecsStart, static_cast<std::uint32_t>(batch.strings.size() - codecsStart)};
         record.ptimeMs = media.ptimeMs.value_or(0);
     }
+    return session;
 }
 
 }  // namespace sipscope::store::detail

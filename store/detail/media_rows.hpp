@@ -11,9 +11,11 @@
 namespace sipscope::store::detail {
 
 // Parses `sdp` (the SDP of batch.messages[messageIndex]) and appends one MediaRecord per m= line, its strings in
-// batch.strings. Nothing is added for a description without m= lines.
-void addMediaRecords(Batch& batch, decode::SdpParser& parser, std::string_view sdp, std::uint32_t messageIndex,
-                     std::uint64_t callKey, decode::SdpRole role);
+// batch.strings. Nothing is added for a description without m= lines. Returns the parsed description (valid until
+// the parser's next parse), for the media tracker.
+const decode::SessionDescriptionView& addMediaRecords(Batch& batch, decode::SdpParser& parser, std::string_view sdp,
+                                                      std::uint32_t messageIndex, std::uint64_t callKey,
+                                                      decode::SdpRole role);
 
 // "PCMU/8000,telephone-event/8000": each format of the m= line in order, RTP payload types by their rtpmap (or the
 // RFC 3551 static table) as name/clock[/channels], a dynamic type without rtpmap as its number, other formats

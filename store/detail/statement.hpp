@@ -43,6 +43,10 @@ public:
         assertParameter(index);
         check(sqlite3_bind_int64(m_stmt, index, value));
     }
+    void bindDouble(int index, double value) {
+        assertParameter(index);
+        check(sqlite3_bind_double(m_stmt, index, value));
+    }
     void bindNull(int index) {
         assertParameter(index);
         check(sqlite3_bind_null(m_stmt, index));

@@ -22,8 +22,8 @@ Endpoint at(const char* text) { return *sipscope::capture::parseEndpoint(text); 
 
 std::string sdp(const std::string& address, int port, const std::string& extra = "") {
     return "v=0\r\no=- 1 1 IN IP4 " + address + "\r\ns=-\r\nc=IN IP4 " + address + "\r\nt=0 0\r\nm=audio " +
-           std::to_string(port) +
-           " RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n" + extra;
+           std::to_string(port) + " RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n" +
+           extra;
 }
 
 class Tracker {
@@ -47,8 +47,7 @@ public:
                 std::uint16_t firstSequence = 1) {
         for (int i = 0; i < count; ++i)
             send(src, dst,
-                 rtpPacket(0, static_cast<std::uint16_t>(firstSequence + i), static_cast<std::uint32_t>(i * 160),
-                           ssrc),
+                 rtpPacket(0, static_cast<std::uint16_t>(firstSequence + i), static_cast<std::uint32_t>(i * 160), ssrc),
                  startUs + i * 20'000);
     }
     std::vector<MediaStreamRecord> finish() {

@@ -1,0 +1,26 @@
+// `sipscope streams` (and `export streams`): RTP streams with their loss, jitter and MOS (issue 15); and the stream
+// lines and media verdict of `show`.
+#pragma once
+
+#include "cli/listing_commands.hpp"
+#include "store/reader.hpp"
+
+#include <ostream>
+
+namespace CLI {
+class App;
+}
+
+namespace sipscope::cli {
+
+// `streams`: the listing filters, --format and --call (one call's streams).
+CLI::App* addStreamsCommand(CLI::App& app, ListingOptions& options);
+int runStreams(const ListingOptions& options, std::ostream& out, bool forTerminal = true);
+
+// The row of one stream: the JSON fields ../shared/DESIGN.md promises and more (README, "sipscope streams").
+Row streamRow(const store::StreamRow& stream);
+
+// `show`'s media lines: the call's verdict with its reason, and one line per stream.
+void printCallMedia(std::ostream& out, const store::Reader& reader, const store::CallRow& call);
+
+}  // namespace sipscope::cli
