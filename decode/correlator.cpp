@@ -121,7 +121,7 @@ struct Correlator::Impl final : detail::OpenCallKeys {
     CorrelatorStats stats;
     detail::OpenCallTable<CallEntry> calls;  // the open calls, by slot and by Call-ID, in order of activity
     std::vector<CallSummary> evicted;
-    std::vector<CallSummary> ended;    // INVITE calls no message can change, until takeFlushed hands them out
+    std::vector<CallSummary> ended;    // calls no message can change (isOver), until takeFlushed hands them out
     detail::LingeringCalls lingering;  // what is left of them while copies of their messages may come
     std::vector<LateMessage> lateMessages;
     SdpParser sdp;

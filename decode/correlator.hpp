@@ -257,8 +257,8 @@ public:
     //   SDP body. A message without a Call-ID gets all zeros and counts in stats().messagesWithoutCallId.
     // - Emits no summary: it updates the call's, and takeFlushed, takeAll and snapshotChanged hand them out. A key
     //   returned here names a record in the summary unless that record was dropped at a cap (below). A message of
-    //   a call handed out already (an INVITE call that was over, still lingering) changes no summary: it comes out
-    //   of takeLateMessages for the stored call to count.
+    //   a call handed out already (a call that was over, still lingering) changes no summary: it comes out of
+    //   takeLateMessages for the stored call to count.
     // - Memory is bounded: at most maxOpenCalls open calls (then the least recently active is evicted, handed out
     //   by the next takeFlushed, stats().callsEvictedForSpace); per call maxTransactionsPerCall transaction and
     //   registration records, maxSubscriptionsPerCall subscriptions, maxDialogsPerCall dialogs and maxLinksPerCall
@@ -273,9 +273,11 @@ public:
 
     // Moves out calls that ended (past their linger time) or went idle as of `nowUs` (capture time), and any
     // evicted for space. Their summaries are final unless the Call-ID reappears (then it opens a new call).
-    // An INVITE call is moved out as soon as no message can change it, without waiting for its linger: ended by BYE
-    // and that BYE answered, or failed and the failure acknowledged, with every transaction of it answered (on
-    // every hop), no dialog still confirmed, no subscription in it and no record dropped at a cap. It then lingers
+    // A call is moved out as soon as no message can change it, without waiting for its linger: an INVITE call ended
+    // by BYE and that BYE answered, or failed and the failure acknowledged; a call of another request (OPTIONS,
+    // MESSAGE, INFO...; not REGISTER, SUBSCRIBE or PUBLISH, whose refreshes join the call) once that request got a
+    // final response other than 401/407; in both with every transaction of it answered (on every hop), no dialog
+    // still confirmed, no subscription in it and no record dropped at a cap. It then lingers
     // as its LingeringCalls record only (about 200 bytes): copies of its messages within the linger time come out
     // of takeLateMessages, any other message of it too (counted, changing nothing else of the call).
     // First fails, with reason "timeout", the calls whose initial request timed out by `nowUs` (Timer B/F); they

@@ -90,11 +90,13 @@ struct CallEntry {
     CallLinks::PerCall links;
 
     // Whether no message can change the call any more, so it can be written now (Correlator::takeFlushed): an
-    // INVITE call ended (by BYE, or by a failure not asking for credentials), every transaction of it answered,
-    // every failed INVITE acknowledged, no dialog of it still confirmed, no subscription in it, nothing dropped at a
-    // cap, and not timed out (a late final response would still change it).
+    // INVITE call ended (by BYE, or by a failure not asking for credentials), or a request other than INVITE whose
+    // transaction completed (OPTIONS, MESSAGE, INFO...: a final response other than 401/407; REGISTER, SUBSCRIBE and
+    // PUBLISH are refreshed in the same call and never finish), every transaction of it answered, every failed
+    // INVITE acknowledged, no dialog of it still confirmed, no subscription in it, nothing dropped at a cap, and
+    // not timed out (a late final response would still change it).
     bool isOver() const {
-        if (!isInvite || !isFinished || isTimedOut || summary.recordsDropped != 0 ||
+        if (!isFinished || isTimedOut || summary.recordsDropped != 0 ||
             transactionCount != summary.transactions.size() || !failuresAwaitingAck.empty() ||
             !summary.subscriptions.empty())
             return false;

@@ -588,4 +588,78 @@ TEST(CorrelatorEnd, AFailedCallIsHandedOutAtItsAckAndATalkingOneNot) {
     }
 }
 
+// A request other than INVITE is over when its transaction completes: an OPTIONS at its 200 (through a proxy, at
+// the 200 of the last hop), a MESSAGE asked for credentials at the final answer to its retry. A late copy of its
+// answer is a retransmission of the call written. REGISTER is refreshed in its call, so it is never over; nor is a
+// request that timed out (a late answer would still change it).
+TEST(CorrelatorEnd, ARequestOtherThanInviteIsHandedOutWhenItsTransactionCompletes) {
+    const std::string Options = "OPTIONS sip:bob@example.com SIP/2.0";
+    {
+        Correlator correlator(1);
+        const std::vector<std::string> hop1 = {"z9hG4bKo"};
+        const std::vector<std::string> hop2 = {"z9hG4bKq", "z9hG4bKo"};
+        const std::vector<Step> steps = {
+            {{Options, "opt", "1 OPTIONS", hop1}, Alice, Proxy, 0},
+            {{Options, "opt", "1 OPTIONS", hop2}, Proxy, Bob, 1 * Ms},
+            {{"SIP/2.0 200 OK", "opt", "1 OPTIONS", hop2, "b1"}, Bob, Proxy, 5 * Ms},
+            {{"SIP/2.0 200 OK", "opt", "1 OPTIONS", hop1, "b1"}, Proxy, Alice, 6 * Ms},
+        };
+        const Stepped fed = feedStepByStep(correlator, steps, "opt");
+        EXPECT_EQ(fed.handedOutAfter, 3);
+        ASSERT_EQ(fed.calls.size(), 1u);
+        EXPECT_EQ(fed.calls[0].state, CallState::Done);
+        EXPECT_EQ(fed.calls[0].messages, 4u);
+        EXPECT_EQ(correlator.openCalls(), 0u);
+        EXPECT_EQ(correlator.stats().callsEndedEarly, 1u);
+
+        SipParser parser;
+        const std::string copy = steps.back().sip.text();
+        const Correlation late = correlate(correlator, parser, copy, {1 * Sec, Proxy, Alice});
+        EXPECT_EQ(late.callKey, fed.calls[0].key);
+        EXPECT_TRUE(late.isRetransmission);
+        EXPECT_EQ(late.transactionKey, fed.correlations.back().transactionKey);
+        std::vector<LateMessage> lateMessages;
+        correlator.takeLateMessages(lateMessages);
+        ASSERT_EQ(lateMessages.size(), 1u);
+        EXPECT_FALSE(lateMessages[0].isRequest);
+    }
+    {
+        Correlator correlator(1);
+        const std::string Message = "MESSAGE sip:bob@example.com SIP/2.0";
+        const Stepped fed =
+            feedStepByStep(correlator,
+                           {
+                               {{Message, "msg", "1 MESSAGE", {"z9hG4bKm1"}}, Alice, Bob, 0},
+                               {{"SIP/2.0 407 Proxy Authentication Required", "msg", "1 MESSAGE", {"z9hG4bKm1"}, "b1"},
+                                Bob,
+                                Alice,
+                                5 * Ms},
+                               {{Message, "msg", "2 MESSAGE", {"z9hG4bKm2"}}, Alice, Bob, 10 * Ms},
+                               {{"SIP/2.0 202 Accepted", "msg", "2 MESSAGE", {"z9hG4bKm2"}, "b2"}, Bob, Alice, 15 * Ms},
+                           },
+                           "msg");
+        EXPECT_EQ(fed.handedOutAfter, 3);
+        ASSERT_EQ(fed.calls.size(), 1u);
+        EXPECT_EQ(fed.calls[0].finalStatus, 202);
+        EXPECT_EQ(fed.calls[0].transactions.size(), 2u);
+    }
+    {
+        Correlator correlator(1);
+        const std::string Register = "REGISTER sip:example.com SIP/2.0";
+        const Stepped fed =
+            feedStepByStep(correlator,
+                           {
+                               {{Register, "reg", "1 REGISTER", {"z9hG4bKr1"}}, Alice, Bob, 0},
+                               {{"SIP/2.0 200 OK", "reg", "1 REGISTER", {"z9hG4bKr1"}, "b1"}, Bob, Alice, 5 * Ms},
+                               {{Options, "lost", "1 OPTIONS", {"z9hG4bKl"}}, Alice, Bob, 10 * Ms},
+                               {{Options, "lost", "1 OPTIONS", {"z9hG4bKl"}}, Alice, Bob, 40 * Sec},
+                           },
+                           "reg");
+        EXPECT_EQ(fed.handedOutAfter, -1);
+        EXPECT_EQ(correlator.openCalls(), 2u);  // the registration, and the OPTIONS that timed out
+        EXPECT_EQ(correlator.stats().callsTimedOut, 1u);
+        EXPECT_EQ(correlator.stats().callsEndedEarly, 0u);
+    }
+}
+
 }  // namespace
