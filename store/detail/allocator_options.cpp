@@ -1,7 +1,9 @@
 // Compiled into the sipscope binary when it links mimalloc (see the top-level CMakeLists.txt). An import allocates
-// batches on the reading thread and frees them on the writer thread; with mimalloc's default 25 ms delay before
-// freed pages go back to the system, that kept about 80 MB more resident on a 100k-call import than glibc's
-// malloc. Returning them at once keeps the peak RSS down at a small cost in system time (bench/README.md); the
+// batches on the reading thread and frees them on the writer thread. Freed pages go back to the system 25 ms after
+// they were freed (mimalloc's default, set here so that it does not depend on the library's version): returning
+// them at once (a delay of 0, the setting until issue 14) made every free of a batch or a call's records an madvise
+// and a TLB flush on both cores, about a third of the import's system time, and once calls were written as they end
+// (issue 14) it no longer bought memory: peak RSS within a few MB either way (bench/README.md, "Call rates"). The
 // environment variable MIMALLOC_DECOMMIT_DELAY (milliseconds), when set, decides instead.
 #include <mimalloc.h>
 
@@ -9,9 +11,9 @@
 
 namespace {
 
-const bool DecommitAtOnce = [] {
+const bool DecommitDelay = [] {
     if (std::getenv("MIMALLOC_DECOMMIT_DELAY") == nullptr)
-        mi_option_set(mi_option_decommit_delay, 0);
+        mi_option_set(mi_option_decommit_delay, 25);
     return true;
 }();
 
