@@ -1,9 +1,11 @@
 // Workload generator: writes a pcap of N complete SIP calls (INVITE/100/180/200/ACK/BYE/200 with SDP) over UDP
 // or TCP, optionally with RTP packets each way, many calls overlapping in time like a loaded proxy's capture.
-//   gen_calls --calls N [--rate CPS] [--transport udp|tcp] [--rtp PACKETS_PER_DIRECTION] [--concurrency C] -o FILE
+//   gen_calls --calls N [--rate CPS] [--transport udp|tcp] [--rtp PACKETS_PER_DIRECTION] [--concurrency C]
+//             [--options] -o FILE
 // --rate: new calls per second of capture time (1000 by default). Each call's seven messages span about 200 ms
 // whatever the rate, so the calls open at once grow with it (--concurrency, by default rate / 5: 200 at 1,000/s,
-// 1,000 at 5,000/s, 4,000 at 20,000/s).
+// 1,000 at 5,000/s, 4,000 at 20,000/s). --options: each "call" is an OPTIONS and its 200 instead (a keepalive, a
+// call of a request other than INVITE), at the same rate.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -21,6 +23,7 @@ struct Options {
     bool tcp = false;
     int rtpPerDirection = 0;
     std::uint64_t concurrency = 0;  // 0: rate / 5 (calls of about 200 ms)
+    bool options = false;           // OPTIONS and its 200 instead of an INVITE call
     std::string output;
 };
 
@@ -167,12 +170,14 @@ int main(int argc, char** argv) {
             options.rtpPerDirection = std::atoi(value().c_str());
         else if (arg == "--concurrency")
             options.concurrency = std::strtoull(value().c_str(), nullptr, 10);
+        else if (arg == "--options")
+            options.options = true;
         else if (arg == "-o")
             options.output = value();
         else {
             std::fprintf(stderr,
                          "usage: gen_calls --calls N [--rate CPS] [--transport udp|tcp] [--rtp N] [--concurrency C] "
-                         "-o FILE\n");
+                         "[--options] -o FILE\n");
             return 1;
         }
     }
@@ -203,7 +208,7 @@ int main(int argc, char** argv) {
             if (slot < static_cast<std::uint64_t>(step) * lag)
                 continue;
             const std::uint64_t index = slot - static_cast<std::uint64_t>(step) * lag;
-            if (index >= options.calls)
+            if (index >= options.calls || (options.options && step != 0 && step != 3))
                 continue;
             Call c{index,
                    0x0a000000u | static_cast<std::uint32_t>(1 + index % 200),
@@ -219,7 +224,12 @@ int main(int argc, char** argv) {
                               b3 = std::to_string(index) + "c";
             std::string msg;
             bool fromCaller = true;
-            switch (step) {
+            if (options.options) {
+                msg = step == 0 ? request(c, "OPTIONS", 1, false, b1, "")
+                                : response(c, 200, "OK", "OPTIONS", 1, true, b1, "");
+                fromCaller = step == 0;
+            }
+            switch (options.options ? -1 : step) {
             case 0: msg = request(c, "INVITE", 1, false, b1, sdp(c.callerIp, 10000 + index % 20000 * 2)); break;
             case 1:
                 msg = response(c, 100, "Trying", "INVITE", 1, false, b1, "");

@@ -19,7 +19,9 @@
 # (1: time the queries), MICRO (1: run micro_bench when built), LIVE (1: run live.sh once at the end when root
 # with SIPp installed: 2,000 calls/s for 60 s; its own settings pass through), KEEP_DB (0: delete the databases at
 # the end; they are large), QUERY_DB (time the queries on this database instead of the largest one imported, which
-# is then kept: WORKLOADS= QUERY_DB=bench/work/q1m.db bench/run.sh).
+# is then kept: WORKLOADS= QUERY_DB=bench/work/q1m.db bench/run.sh), BASE (another build directory, or a sipscope
+# binary, e.g. main's: its import and --no-store run beside this build's on the same file in the same run, in rows
+# labelled with BASE_LABEL, "base" by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -35,6 +37,8 @@ LIVE=${LIVE:-1}
 KEEP_DB=${KEEP_DB:-0}
 QUERY_DB=${QUERY_DB:-}
 BUILD=${BUILD:-build/release}
+BASE=${BASE:-}
+BASE_LABEL=${BASE_LABEL:-base}
 work=$root/bench/work
 mkdir -p "$work"
 
@@ -50,9 +54,16 @@ command -v /usr/bin/time >/dev/null || { echo "bench: needs GNU time (apt-get in
 sipscope=$root/$BUILD/cli/sipscope
 gen=$root/$BUILD/bench/gen_calls
 floor=$root/$BUILD/bench/floor
+base=""
+if [ -n "$BASE" ]; then
+    base=$(realpath "$BASE")
+    [ -d "$base" ] && base=$base/cli/sipscope
+    [ -x "$base" ] || { echo "bench: BASE=$BASE has no sipscope" >&2; exit 1; }
+fi
 
 # Workloads: udp-10k udp-100k udp-1m tcp-100k rtp-10k (1,000 calls/s); any TRANSPORT-CALLS-RATEcps, e.g.
-# udp-100k-5kcps, udp-100k-20kcps, udp-1m-5kcps, tcp-100k-5kcps (gen_calls --rate; CALLS and RATE with k or m); and
+# udp-100k-5kcps, udp-100k-20kcps, udp-1m-5kcps, tcp-100k-5kcps (gen_calls --rate; CALLS and RATE with k or m);
+# options-CALLS-RATEcps, e.g. options-100k-5kcps (an OPTIONS and its 200 per "call", over UDP: gen_calls --options); and
 # sipp-5kcps (any sipp-RATEcps: 100,000 calls of real SIPp on lo, captured by tcpdump, bench/sipp_pcap.sh; needs
 # root, sipp and tcpdump, else skipped). Made once into bench/work; sipp-*.pcap.txt says how the capture went.
 count_of() {  # 100k -> 100000, 5k -> 5000, 1m -> 1000000
@@ -72,11 +83,12 @@ workload_file() {
             udp-1m) "$gen" --calls 1000000 -o "$file.tmp" ;;
             tcp-100k) "$gen" --calls 100000 --transport tcp -o "$file.tmp" ;;
             rtp-10k) "$gen" --calls 10000 --rtp 70 -o "$file.tmp" ;;
-            udp-*-*cps | tcp-*-*cps)
-                local transport=${name%%-*} rest=${name#*-}
+            udp-*-*cps | tcp-*-*cps | options-*-*cps)
+                local transport=${name%%-*} rest=${name#*-} kind=()
                 local calls=${rest%%-*} rate=${rest#*-}
+                if [ "$transport" = options ]; then transport=udp kind=(--options); fi
                 "$gen" --calls "$(count_of "$calls")" --rate "$(count_of "${rate%cps}")" --transport "$transport" \
-                    -o "$file.tmp" ;;
+                    "${kind[@]}" -o "$file.tmp" ;;
             sipp-*cps)
                 if [ "$(id -u)" != 0 ] || ! command -v sipp >/dev/null || ! command -v tcpdump >/dev/null; then
                     echo "bench: $name needs root, sipp and tcpdump; skipped" >&2
@@ -132,6 +144,7 @@ echo
 echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- build: $BUILD ($(grep -m1 '^CMAKE_BUILD_TYPE' "$BUILD/CMakeCache.txt" 2>/dev/null | cut -d= -f2)); runs: $RUNS, medians"
+[ -z "$base" ] || echo "- beside it ($BASE_LABEL): $base"
 echo "- tools: $(command -v tshark >/dev/null && tshark --version | head -1 || echo 'no tshark'); $(command -v sngrep >/dev/null && sngrep -V 2>&1 | head -1 || echo 'no sngrep')"
 echo
 echo "| workload | tool | wall s | × floor | CPU s | read / write thread CPU s | SIP msg/s | MB/s | peak RSS MB | DB MB | load |"
@@ -170,6 +183,12 @@ for name in $WORKLOADS; do
         rm -f "$work"/bench.db-*
     fi
     row "sipscope import --no-store" "$(measure "$RUNS" 0 "$sipscope" import --quiet --timing --no-store --db "$work/bench.db" "$file")" "-"
+    if [ -n "$base" ]; then
+        result=$(measure "$RUNS" 0 "$base" import --quiet --timing --db "$work/bench.db" "$file")
+        row "sipscope import ($BASE_LABEL)" "$result" "$(du -cm "$work"/bench.db* | awk 'END {print $1}')"
+        row "sipscope import --no-store ($BASE_LABEL)" \
+            "$(measure "$RUNS" 0 "$base" import --quiet --timing --no-store --db "$work/bench.db" "$file")" "-"
+    fi
     if in_list "$name" "$COMPARE"; then
         if command -v tshark >/dev/null; then
             row "tshark -Y sip -T fields -e sip.Call-ID" \
