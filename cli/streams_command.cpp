@@ -64,7 +64,8 @@ Row streamRow(const store::StreamRow& stream) {
 }
 
 CLI::App* addStreamsCommand(CLI::App& app, ListingOptions& options) {
-    CLI::App* streams = app.add_subcommand("streams", "RTP streams: loss, jitter, max delta, MOS, the call they are of");
+    CLI::App* streams =
+        app.add_subcommand("streams", "RTP streams: loss, jitter, max delta, MOS, the call they are of");
     addFormat(streams, options.format);
     addFilters(streams, options.filters);
     streams->add_option("--call", options.call,
@@ -107,8 +108,7 @@ void printCallMedia(std::ostream& out, const store::Reader& reader, const store:
             << ")\n";
     for (const store::StreamRow& s : streams) {
         char figures[256];
-        std::snprintf(figures, sizeof figures,
-                      "%llu pkts, lost %lld (%.1f%%), max delta %.1f ms, jitter %.2f/%.2f ms", 
+        std::snprintf(figures, sizeof figures, "%llu pkts, lost %lld (%.1f%%), max delta %.1f ms, jitter %.2f/%.2f ms",
                       static_cast<unsigned long long>(s.packets), static_cast<long long>(s.lost), s.lostPercent(),
                       s.maxDeltaMs, s.meanJitterMs, s.maxJitterMs);
         out << "Stream:  " << s.src.toString() << " -> " << s.dst.toString() << "  " << hexSsrc(s.ssrc) << " "

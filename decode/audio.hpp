@@ -46,7 +46,7 @@ public:
     static constexpr std::int64_t AnchorToleranceSamples = SampleRate;  // 1 s
     static constexpr std::int64_t WindowSamples = 2 * AnchorToleranceSamples;
     static constexpr std::size_t MaxPacketSamples = SampleRate;  // 1 s; a longer payload is cut
-    static constexpr std::int16_t MaxSequenceStep = 3000;         // RFC 3550 A.1's largest dropout
+    static constexpr std::int16_t MaxSequenceStep = 3000;        // RFC 3550 A.1's largest dropout
 
     struct Counters {
         std::uint64_t packets = 0;    // packets whose samples were placed

@@ -33,9 +33,9 @@ void putSizes(std::ostream& out, std::uint32_t riffSize, std::uint32_t dataSize,
     put16(out, 1);   // PCM
     put16(out, channels);
     put32(out, sampleRate);
-    put32(out, sampleRate * channels * 2u);           // bytes per second
+    put32(out, sampleRate * channels * 2u);                 // bytes per second
     put16(out, static_cast<std::uint16_t>(channels * 2u));  // bytes per frame
-    put16(out, 16);                                   // bits per sample
+    put16(out, 16);                                         // bits per sample
     out.write("data", 4);
     put32(out, dataSize);
 }

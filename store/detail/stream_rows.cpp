@@ -23,8 +23,8 @@ std::string dtmfText(const decode::RtpStreamStats& stats) {
     return text;
 }
 
-void writeStreamRow(Statement& insert, const decode::MediaStreamRecord& stream, std::int64_t srcId,
-                    std::int64_t dstId, std::int64_t codecId) {
+void writeStreamRow(Statement& insert, const decode::MediaStreamRecord& stream, std::int64_t srcId, std::int64_t dstId,
+                    std::int64_t codecId) {
     const decode::RtpStreamStats& s = stream.stats;
     int p = 1;
     auto integer = [&](std::int64_t value) { insert.bindInt(p++, value); };

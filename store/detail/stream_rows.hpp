@@ -23,7 +23,7 @@ inline constexpr std::int64_t StreamEvicted = 4;          // finished early at -
 std::string dtmfText(const decode::RtpStreamStats& stats);
 
 // Binds and runs `insert` (prepared from StreamInsertSql) for one stream; the endpoints' and codec's ids interned.
-void writeStreamRow(Statement& insert, const decode::MediaStreamRecord& stream, std::int64_t srcId,
-                    std::int64_t dstId, std::int64_t codecId);
+void writeStreamRow(Statement& insert, const decode::MediaStreamRecord& stream, std::int64_t srcId, std::int64_t dstId,
+                    std::int64_t codecId);
 
 }  // namespace sipscope::store::detail

@@ -55,9 +55,9 @@ TEST(G711, DecodingIsMonotonicInTheLinearValue) {
 TEST(G711, CodecOfAPayloadType) {
     EXPECT_EQ(g711CodecOf(0), AudioCodec::Pcmu);
     EXPECT_EQ(g711CodecOf(8), AudioCodec::Pcma);
-    EXPECT_EQ(g711CodecOf(18), std::nullopt);                     // G.729
-    EXPECT_EQ(g711CodecOf(96, "pcma", 8000), AudioCodec::Pcma);   // dynamic, by its rtpmap name
-    EXPECT_EQ(g711CodecOf(96, "PCMU", 16000), std::nullopt);      // not the G.711 rate
+    EXPECT_EQ(g711CodecOf(18), std::nullopt);                    // G.729
+    EXPECT_EQ(g711CodecOf(96, "pcma", 8000), AudioCodec::Pcma);  // dynamic, by its rtpmap name
+    EXPECT_EQ(g711CodecOf(96, "PCMU", 16000), std::nullopt);     // not the G.711 rate
     EXPECT_EQ(g711CodecOf(101, "telephone-event"), std::nullopt);
     EXPECT_EQ(audioCodecName(AudioCodec::Pcmu), "PCMU");
 }

@@ -125,7 +125,7 @@ TEST(Wav, AG711ToneWithLossAndReorderingDecodesBackToTheTone) {
         constexpr int Packets = 150;  // 3 s
         for (int n = 0; n < Packets; ++n) {
             if (n % 20 == 10)
-                continue;  // 5% lost
+                continue;                                                    // 5% lost
             const int sent = n % 10 == 3 ? n + 1 : n % 10 == 4 ? n - 1 : n;  // 3 and 4 of every ten swapped
             track.feed(arrival(n), tone.packet(sent), out);
             wav.write(out);
@@ -149,7 +149,8 @@ TEST(Wav, AG711ToneWithLossAndReorderingDecodesBackToTheTone) {
                 if (n % 20 == 10) {
                     ASSERT_EQ(samples[at], 0) << "packet " << n << " was lost: silence";
                 } else {
-                    const double expected = 12000 * std::sin(2 * std::numbers::pi * 697.0 * static_cast<double>(at) / 8000);
+                    const double expected =
+                        12000 * std::sin(2 * std::numbers::pi * 697.0 * static_cast<double>(at) / 8000);
                     ASSERT_NEAR(samples[at], expected, 12000 * 0.07) << "sample " << at;  // G.711's quantisation
                 }
             }

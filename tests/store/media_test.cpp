@@ -137,8 +137,8 @@ TEST(Media, VerdictsOfOneWayNoMediaNatAndLateCalls) {
 
     // Bob is behind a NAT: his SDP says 192.168.1.20, his RTP comes from 203.0.113.5, and Alice sends there.
     constexpr std::uint32_t Private = 0xc0a80114, Public = 0xcb007105;
-    const SipCall nat{"nat",           Alice, Bob, test::audioSdp(Alice, 4200), test::audioSdp(Private, 5200),
-                      2'000'000,       5'000'000};
+    const SipCall nat{"nat",     Alice,    Bob, test::audioSdp(Alice, 4200), test::audioSdp(Private, 5200),
+                      2'000'000, 5'000'000};
     nat.write(pcap);
     flow(Public, 5200, Alice, 4200, nat.answeredUs() + 10'000, 50, 2).write(pcap);
     flow(Alice, 4200, Public, 5200, nat.answeredUs() + 10'000, 50, 3).write(pcap);
@@ -184,8 +184,9 @@ TEST(Media, ReinviteMovesMediaAndRtcpMuxIsTiedBySsrc) {
     pcap.add({moveUs, Alice, Bob, 5060, 5060,
               test::sipWithSdp("INVITE sip:bob@example.com SIP/2.0", "moved", "2 INVITE", "t",
                                test::audioSdp(Alice, 4010))});
-    pcap.add({moveUs + 20'000, Bob, Alice, 5060, 5060,
-              test::sipWithSdp("SIP/2.0 200 OK", "moved", "2 INVITE", "t", test::audioSdp(Bob, 5000, "a=rtcp-mux\r\n"))});
+    pcap.add(
+        {moveUs + 20'000, Bob, Alice, 5060, 5060,
+         test::sipWithSdp("SIP/2.0 200 OK", "moved", "2 INVITE", "t", test::audioSdp(Bob, 5000, "a=rtcp-mux\r\n"))});
     pcap.add({moveUs + 30'000, Alice, Bob, 5060, 5060,
               test::sipMessage("ACK sip:bob@example.com SIP/2.0", "moved", "2 ACK", "", "t")});
     flow(Alice, 4010, Bob, 5000, moveUs + 40'000, 50, 0xA).write(pcap);

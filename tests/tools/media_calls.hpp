@@ -68,8 +68,9 @@ struct SipCall {
     std::int64_t answeredUs() const { return atUs + 100'000; }
     void write(TimedPcap& pcap) const {
         const std::string uri = "INVITE sip:bob@example.com SIP/2.0";
-        pcap.add({atUs, caller, callee, 5060, 5060,
-                  offer.empty() ? sipMessage(uri, callId, "1 INVITE") : sipWithSdp(uri, callId, "1 INVITE", "", offer)});
+        pcap.add(
+            {atUs, caller, callee, 5060, 5060,
+             offer.empty() ? sipMessage(uri, callId, "1 INVITE") : sipWithSdp(uri, callId, "1 INVITE", "", offer)});
         pcap.add({answeredUs(), callee, caller, 5060, 5060,
                   answer.empty() ? sipMessage("SIP/2.0 200 OK", callId, "1 INVITE", "", "t")
                                  : sipWithSdp("SIP/2.0 200 OK", callId, "1 INVITE", "t", answer)});
@@ -100,8 +101,12 @@ struct RtpFlow {
     };
     void write(TimedPcap& pcap, const std::function<bool(int index, Packet&)>& edit = {}) const {
         for (int i = 0; i < packets; ++i) {
-            Packet p{startUs + i * 20'000LL, 0, static_cast<std::uint16_t>(firstSequence + i),
-                     static_cast<std::uint32_t>(i * 160), ssrc, std::string(160, '\xFF')};
+            Packet p{startUs + i * 20'000LL,
+                     0,
+                     static_cast<std::uint16_t>(firstSequence + i),
+                     static_cast<std::uint32_t>(i * 160),
+                     ssrc,
+                     std::string(160, '\xFF')};
             if (edit && !edit(i, p))
                 continue;
             pcap.add({p.timeUs, srcIp, dstIp, srcPort, dstPort,
