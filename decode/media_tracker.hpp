@@ -39,6 +39,7 @@ struct MediaStreamRecord {
     bool addressMismatch = false;  // tied to its call by one end only: the other is not the SDP's (NAT)
     bool rtcpMux = false;          // RTCP came on the RTP flow (RFC 5761)
     bool evicted = false;          // finished early because MediaTrackerLimits::maxStreams was reached
+    std::int64_t sourceTag = 0;    // onPacket's tag of the flow's first packet (the store: its capture's id)
     capture::Endpoint src;
     capture::Endpoint dst;
     RtpStreamStats stats;
@@ -78,8 +79,9 @@ public:
     void onSdp(std::uint64_t callKey, SdpRole role, const SessionDescriptionView& sdp);
     // A UDP payload that is not SIP. RTP to or from an SDP address is counted in that call's stream; RTCP is tied to
     // streams by SSRC; other flows are counted as unassociated streams once the strict heuristic says RTP
-    // (RtpFlowDetector; the packets it tested are counted too).
-    void onPacket(const capture::PayloadView& payload);
+    // (RtpFlowDetector; the packets it tested are counted too). `sourceTag` names where the packet came from (the
+    // store passes its capture's id); a stream keeps the tag of its flow's first packet.
+    void onPacket(const capture::PayloadView& payload, std::int64_t sourceTag = 0);
 
     // Streams finished since the last take: idle for streamIdleUs, evicted, replaced, or all after finishAll().
     bool hasFinished() const;
@@ -125,7 +127,10 @@ inline constexpr std::int64_t LateMediaUs = 1'000'000;
 //   wrong-address  a stream was tied to the call by one end only: from or to an address other than the SDP's (NAT)
 //   late           the first RTP after the answer came more than LateMediaUs after it
 //   ok             none of these
-// The first that applies, in that order; the reason names every one that applies.
-std::optional<MediaAssessment> assessMedia(std::int64_t answeredUs, std::span<const StreamOfCall> streams);
+// The first that applies, in that order; the reason names every one that applies. `isRtpInCapture`: the capture
+// the call came from carried any RTP stream at all; when not, a `none` says so (a signalling-only capture filter
+// rather than a call without audio).
+std::optional<MediaAssessment> assessMedia(std::int64_t answeredUs, std::span<const StreamOfCall> streams,
+                                           bool isRtpInCapture = true);
 
 }  // namespace sipscope::decode

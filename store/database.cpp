@@ -227,9 +227,11 @@ CREATE TABLE IF NOT EXISTS streams (
     rtcp_jitter_ms       REAL,
     rtt_ms               REAL,
     mos                  REAL,
-    flags                INTEGER NOT NULL
+    flags                INTEGER NOT NULL,
+    capture_id           INTEGER REFERENCES captures(id)
 );
 CREATE INDEX IF NOT EXISTS streams_call ON streams(call_key);
+CREATE INDEX IF NOT EXISTS streams_capture ON streams(capture_id);
 CREATE TABLE IF NOT EXISTS message_counts (
     method_id INTEGER NOT NULL,
     status    INTEGER NOT NULL,
@@ -327,6 +329,15 @@ UPDATE calls SET kind = CASE (SELECT text FROM strings WHERE id = calls.method_i
 )sql"},
     // 3 -> 4: the streams table (issue 15), new and so created whole by SchemaSql; no column of an older table.
     {3, ""},
+    // 4 -> 5: each stream's capture. Streams written before it get the capture of their call's first message, or
+    // the database's only capture; an unassociated stream among several captures stays NULL (unknown).
+    {4, R"sql(
+ALTER TABLE streams ADD COLUMN capture_id INTEGER REFERENCES captures(id);
+UPDATE streams SET capture_id = (SELECT m.capture_id FROM messages m WHERE m.call_key = streams.call_key
+    ORDER BY m.ts_us, m.id LIMIT 1) WHERE call_key IS NOT NULL;
+UPDATE streams SET capture_id = (SELECT min(id) FROM captures)
+    WHERE capture_id IS NULL AND (SELECT count(*) FROM captures) = 1;
+)sql"},
 };
 
 }  // namespace
@@ -453,8 +464,8 @@ bool Database::hasTable(const char* name) {
     return isPresent;
 }
 
-// Runs a step's statements one by one, skipping "ALTER TABLE t ..." when t does not exist yet: a table that a later
-// version introduced is created whole, new columns included, by SchemaSql afterwards.
+// Runs a step's statements one by one, skipping "ALTER TABLE t ..." and "UPDATE t ..." when t does not exist yet: a
+// table that a later version introduced is created whole, new columns included, by SchemaSql afterwards.
 void Database::execMigrationStep(const char* sql) {
     std::string_view rest(sql);
     while (!rest.empty()) {
@@ -464,22 +475,17 @@ void Database::execMigrationStep(const char* sql) {
         const std::size_t first = statement.find_first_not_of(" \t\r\n");
         if (first == std::string::npos)
             continue;
-        constexpr std::string_view Alter = "ALTER TABLE ";
-        if (statement.compare(first, Alter.size(), Alter) == 0) {
-            const std::size_t nameStart = first + Alter.size();
-            const std::string table = statement.substr(nameStart, statement.find(' ', nameStart) - nameStart);
-            sqlite3_stmt* exists = nullptr;
-            bool isPresent = false;
-            if (sqlite3_prepare_v2(m_db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &exists,
-                                   nullptr) == SQLITE_OK) {
-                sqlite3_bind_text(exists, 1, table.c_str(), -1, SQLITE_TRANSIENT);
-                isPresent = sqlite3_step(exists) == SQLITE_ROW;
-            }
-            sqlite3_finalize(exists);
-            if (!isPresent)
+        for (const std::string_view verb : {std::string_view("ALTER TABLE "), std::string_view("UPDATE ")}) {
+            if (statement.compare(first, verb.size(), verb) != 0)
                 continue;
+            const std::size_t nameStart = first + verb.size();
+            const std::string table = statement.substr(nameStart, statement.find(' ', nameStart) - nameStart);
+            if (!hasTable(table.c_str()))
+                statement.clear();
+            break;
         }
-        exec(statement.c_str());
+        if (!statement.empty())
+            exec(statement.c_str());
     }
 }
 

@@ -359,7 +359,8 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
             },
             options.decoder);
         if (options.trackMedia)  // UDP that is not SIP: RTP and RTCP for the media tracker (issue 15)
-            open->decoder->setOtherUdpSink([&media](const capture::PayloadView& payload) { media.onPacket(payload); });
+            open->decoder->setOtherUdpSink(
+                [&media, self](const capture::PayloadView& payload) { media.onPacket(payload, self->file.captureId); });
         reading.push_back(std::move(open));
     };
 

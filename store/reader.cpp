@@ -617,7 +617,10 @@ std::optional<decode::MediaAssessment> Reader::mediaVerdict(const CallRow& call)
     std::vector<decode::StreamOfCall> streams;
     for (const StreamRow& row : callStreams(call.key))
         streams.push_back(row.ofCall());
-    return decode::assessMedia(call.answeredUs, streams);
+    // Only a call without streams needs to know whether its capture had any RTP (the reason of a `none`).
+    const bool isRtpInCapture =
+        !streams.empty() || call.captureId == 0 || detail::isRtpInCapture(m_impl->db.handle(), call.captureId);
+    return decode::assessMedia(call.answeredUs, streams, isRtpInCapture);
 }
 
 MediaStats Reader::mediaStats(const Filter& filter) const {

@@ -123,6 +123,7 @@ struct StreamRow {
     std::optional<std::int64_t> rtcpCumulativeLost;
     std::optional<double> rtcpJitterMs, rttMs, mos;
     bool addressMismatch = false, rtcpMux = false, evicted = false;
+    std::int64_t captureId = 0;  // the capture of its first packet (captures.id); 0 when unknown
 
     double lostPercent() const {
         return expected ? static_cast<double>(lost) * 100.0 / static_cast<double>(expected) : 0;

@@ -94,6 +94,7 @@ struct Flow {
     FlowKind kind = FlowKind::Testing;
     std::int64_t lastUs = 0;
     std::uint64_t generation = 0;  // of the expectations when this flow was last matched against them
+    std::int64_t sourceTag = 0;    // onPacket's tag of its first packet
     RtpFlowDetector detector;
     std::vector<HeldPacket> held;    // while Testing
     std::unique_ptr<Stream> stream;  // when Rtp
@@ -231,6 +232,7 @@ void MediaTracker::Impl::startStream(const FlowKey& key, Flow& flow, const Expec
     MediaStreamRecord& record = flow.stream->record;
     record.src = key.src;
     record.dst = key.dst;
+    record.sourceTag = flow.sourceTag;
     if (expectation == nullptr)
         return;
     record.callKey = expectation->callKey;
@@ -456,7 +458,7 @@ void MediaTracker::onSdp(std::uint64_t callKey, SdpRole role, const SessionDescr
     }
 }
 
-void MediaTracker::onPacket(const capture::PayloadView& payload) {
+void MediaTracker::onPacket(const capture::PayloadView& payload, std::int64_t sourceTag) {
     Impl& impl = *m_impl;
     ++impl.stats.udpPackets;
     const std::int64_t nowUs = payload.timestampUs;
@@ -469,6 +471,7 @@ void MediaTracker::onPacket(const capture::PayloadView& payload) {
             impl.makeRoom(nowUs);
         it = impl.flows.try_emplace(key).first;
         it->second.generation = 0;
+        it->second.sourceTag = sourceTag;
     }
     Flow& flow = it->second;
     flow.lastUs = nowUs;

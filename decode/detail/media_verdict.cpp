@@ -43,7 +43,8 @@ void addReason(std::string& reason, const std::string& part) {
 
 }  // namespace
 
-std::optional<MediaAssessment> assessMedia(std::int64_t answeredUs, std::span<const StreamOfCall> streams) {
+std::optional<MediaAssessment> assessMedia(std::int64_t answeredUs, std::span<const StreamOfCall> streams,
+                                           bool isRtpInCapture) {
     if (answeredUs == 0)
         return std::nullopt;
     std::uint64_t fromOfferer = 0;
@@ -73,7 +74,9 @@ std::optional<MediaAssessment> assessMedia(std::int64_t answeredUs, std::span<co
     const bool isNone = !firstAfter;
     const bool isOneWay = !isNone && fromUnknown == 0 && (fromOfferer == 0 || fromAnswerer == 0);
     const bool isLate = firstAfter && *firstAfter - answeredUs > LateMediaUs;
-    if (isNone)
+    if (isNone && !isRtpInCapture)
+        addReason(reason, "answered, but no RTP anywhere in this capture: captured with a signalling-only filter?");
+    else if (isNone)
         addReason(reason, anyBefore ? "RTP stopped before the answer; none after it"
                                     : "answered, but no RTP of the call in the capture");
     if (isOneWay)

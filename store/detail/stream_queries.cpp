@@ -18,7 +18,8 @@ constexpr const char* StreamColumns =
     "coalesce(st.clock_rate, 0), st.first_us, st.last_us, st.packets, st.bytes, st.expected, st.lost, "
     "st.duplicates, st.out_of_order, st.wraps, st.restarts, st.markers, st.late_packets, st.max_delta_ms, "
     "st.mean_jitter_ms, st.max_jitter_ms, coalesce(st.dtmf, ''), st.rtcp_packets, st.rtcp_reports, "
-    "st.rtcp_lost_percent, st.rtcp_cumulative_lost, st.rtcp_jitter_ms, st.rtt_ms, st.mos, st.flags";
+    "st.rtcp_lost_percent, st.rtcp_cumulative_lost, st.rtcp_jitter_ms, st.rtt_ms, st.mos, st.flags, "
+    "coalesce(st.capture_id, 0)";
 
 constexpr const char* StreamFrom =
     " FROM streams st LEFT JOIN calls c ON c.id = st.call_key LEFT JOIN strings cs ON cs.id = st.codec_id"
@@ -81,6 +82,7 @@ StreamRow streamRow(const Statement& stmt, EndpointCache& endpoints) {
     row.addressMismatch = (flags & StreamAddressMismatch) != 0;
     row.rtcpMux = (flags & StreamRtcpMux) != 0;
     row.evicted = (flags & StreamEvicted) != 0;
+    row.captureId = integer();
     return row;
 }
 
@@ -123,6 +125,13 @@ std::vector<StreamRow> readCallStreams(sqlite3* db, EndpointCache& endpoints, st
                            " WHERE st.call_key = ? ORDER BY st.first_us, st.id");
     stmt.bindInt(1, callKey);
     return run(stmt, endpoints);
+}
+
+bool isRtpInCapture(sqlite3* db, std::int64_t captureId) {
+    // A stream of unknown capture (written before schema 5, among several captures) may be of this one.
+    Statement stmt(db, "SELECT 1 FROM streams WHERE capture_id = ? OR capture_id IS NULL LIMIT 1");
+    stmt.bindInt(1, captureId);
+    return stmt.step();
 }
 
 MediaStats readMediaStats(sqlite3* db, const Filter& filter) {

@@ -2,12 +2,14 @@
 // streams, verdicts and media statistics read back. Each scenario injects what it checks: loss, reordering,
 // duplicates, a sequence wrap, an SSRC change, DTMF, one-way audio, no media, a re-INVITE moving media, a NATed
 // address, rtcp-mux, late media, a stream no SDP announced, and the rtp-streams limit.
+#include "store/database.hpp"
 #include "store/ingest.hpp"
 #include "store/reader.hpp"
 #include "tests/tools/media_calls.hpp"
 #include "tests/tools/run.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <string>
 
@@ -239,6 +241,66 @@ TEST(Media, TheStreamLimitBitesAndIsCounted) {
     for (const auto& stream : db.reader->streams({}))
         evicted += stream.evicted;
     EXPECT_EQ(evicted, db.report.media.streamsEvicted);
+}
+
+// A capture made with a SIP-only filter has no RTP at all: its answered calls are still `none`, but the reason says
+// that the capture, not the call, lacks media. A capture with RTP keeps the plain reason for its silent call.
+TEST(Media, NoneSaysWhenTheCallsCaptureHadNoRtpAtAll) {
+    test::TempDir dir;
+    TimedPcap signallingOnly;
+    plainCall("sip-only", 1'000'000).write(signallingOnly);
+    signallingOnly.write(dir.file("sip.pcap"));
+    TimedPcap withRtp;
+    const SipCall talking = plainCall("talking", 10'000'000, 4000, 5000);
+    talking.write(withRtp);
+    flow(Alice, 4000, Bob, 5000, talking.answeredUs() + 10'000, 20, 0xA).write(withRtp);
+    flow(Bob, 5000, Alice, 4000, talking.answeredUs() + 10'000, 20, 0xB).write(withRtp);
+    plainCall("silent", 10'500'000, 4100, 5100).write(withRtp);
+    withRtp.write(dir.file("rtp.pcap"));
+    store::importFiles(dir.file("db"), {dir.file("sip.pcap"), dir.file("rtp.pcap")});
+
+    store::Reader reader(dir.file("db"));
+    const auto sipOnly = reader.mediaVerdict(*reader.findCall("sip-only"));
+    ASSERT_TRUE(sipOnly.has_value());
+    EXPECT_EQ(sipOnly->verdict, decode::MediaVerdict::None);
+    EXPECT_NE(sipOnly->reason.find("no RTP anywhere in this capture"), std::string::npos) << sipOnly->reason;
+    const auto silent = reader.mediaVerdict(*reader.findCall("silent"));
+    ASSERT_TRUE(silent.has_value());
+    EXPECT_EQ(silent->verdict, decode::MediaVerdict::None);
+    EXPECT_EQ(silent->reason, "answered, but no RTP of the call in the capture");
+    const store::CallRow withStreams = *reader.findCall("talking");
+    ASSERT_NE(withStreams.captureId, 0);
+    EXPECT_NE(withStreams.captureId, reader.findCall("sip-only")->captureId);
+    const auto streams = reader.callStreams(withStreams.key);
+    ASSERT_EQ(streams.size(), 2u);
+    for (const store::StreamRow& stream : streams)
+        EXPECT_EQ(stream.captureId, withStreams.captureId);
+}
+
+// Schema 4 -> 5: streams written before capture_id existed get their call's capture (or the only capture).
+TEST(Media, MigrationGivesOlderStreamsTheirCapture) {
+    TimedPcap pcap;
+    const SipCall call = plainCall("old", 1'000'000);
+    call.write(pcap);
+    flow(Alice, 4000, Bob, 5000, call.answeredUs() + 10'000, 20, 0xA).write(pcap);
+    flow(0xc6336401, 30000, 0xc6336402, 30002, 1'000'000, 30, 0xC).write(pcap);  // unassociated
+    const Imported db(pcap);
+    const std::string path = db.dir.file("db");
+    sqlite3* handle = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &handle), SQLITE_OK);
+    for (const char* sql : {"DROP INDEX streams_capture", "ALTER TABLE streams DROP COLUMN capture_id",
+                            "UPDATE meta SET value = '4' WHERE key = 'schema_version'"})
+        ASSERT_EQ(sqlite3_exec(handle, sql, nullptr, nullptr, nullptr), SQLITE_OK)
+            << sql << ": " << sqlite3_errmsg(handle);
+    sqlite3_close(handle);
+    { store::Database upgraded(path, store::Database::Mode::ReadWrite); }
+    store::Reader reader(path);
+    const std::int64_t capture = reader.findCall("old")->captureId;
+    ASSERT_NE(capture, 0);
+    const auto streams = reader.streams({});
+    ASSERT_EQ(streams.size(), 2u);
+    for (const store::StreamRow& stream : streams)
+        EXPECT_EQ(stream.captureId, capture) << stream.src.toString();
 }
 
 }  // namespace

@@ -250,10 +250,10 @@ TEST(StoreRelations, MigrationFromVersion2FillsKinds) {
     const std::string db = importRelations(dir);
     sqlite3* handle = nullptr;
     ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
-    for (const char* sql :
-         {"DROP TABLE subscriptions", "DROP TABLE call_links", "DROP TABLE media", "ALTER TABLE calls DROP COLUMN kind",
-          "ALTER TABLE registrations DROP COLUMN bindings", "DROP INDEX captures_content_hash",
-          "ALTER TABLE captures DROP COLUMN content_hash", "UPDATE meta SET value = '2' WHERE key = 'schema_version'"})
+    for (const char* sql : {"DROP TABLE subscriptions", "DROP TABLE call_links", "DROP TABLE media",
+                            "ALTER TABLE calls DROP COLUMN kind", "ALTER TABLE registrations DROP COLUMN bindings",
+                            "DROP INDEX captures_content_hash", "ALTER TABLE captures DROP COLUMN content_hash",
+                            "DROP TABLE streams", "UPDATE meta SET value = '2' WHERE key = 'schema_version'"})
         ASSERT_EQ(sqlite3_exec(handle, sql, nullptr, nullptr, nullptr), SQLITE_OK)
             << sql << ": " << sqlite3_errmsg(handle);
     sqlite3_close(handle);

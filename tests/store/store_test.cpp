@@ -220,7 +220,8 @@ TEST(Store, MigratesAnOlderSchemaKeepingItsData) {
         // and what version 3 added
         "DROP TABLE subscriptions", "DROP TABLE call_links", "DROP TABLE media", "ALTER TABLE calls DROP COLUMN kind",
         "DROP INDEX captures_content_hash", "ALTER TABLE captures DROP COLUMN content_hash",
-        "UPDATE meta SET value = '1' WHERE key = 'schema_version'"};
+        // and what version 4 added
+        "DROP TABLE streams", "UPDATE meta SET value = '1' WHERE key = 'schema_version'"};
     for (const char* sql : downgrade)
         ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql << ": " << sqlite3_errmsg(db);
     for (const char* column :
