@@ -124,6 +124,7 @@ CaptureCommand addCaptureCommand(CLI::App& app) {
     command->add_option("--sip-ports", o.sipPorts,
                         "Only look for SIP on these ports, e.g. 5060,5080,6000-6010 (default: any port)");
     command->add_option("--limit", o.limits, limitsHelp())->type_name("NAME=VALUE")->allow_extra_args(false);
+    addFindingOptions(command, o.findingTimes);
     CLI::Option* hepSend =
         command->add_option("--hep-send", o.hepSend,
                             "Also send every SIP message captured (original addresses, ports, transport, time) to "
@@ -199,6 +200,7 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
 
     store::IngestOptions ingest;
     ingest.flushIntervalMs = FlushIntervalMs;
+    applyFindingOptions(o.findingTimes, ingest);
     if (!o.sipPorts.empty())
         ingest.decoder.sipPorts = parsePortList(o.sipPorts);
     for (const std::string& name : o.linkHeaders)

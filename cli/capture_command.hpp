@@ -1,6 +1,8 @@
 // `sipscope capture`: live interface or HEP traffic into the database, written while it happens.
 #pragma once
 
+#include "cli/ingest_shared.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -31,6 +33,7 @@ struct CaptureOptions {
     std::string sipPorts;                  // --sip-ports
     std::vector<std::string> linkHeaders;  // --link-header NAME: more headers that link B2BUA legs
     std::vector<std::string> limits;       // --limit NAME=VALUE (cli/limits.hpp)
+    FindingTimes findingTimes;             // --t1, --srd-warn
     std::string hepSend;                   // --hep-send udp:HOST:PORT: also a HEP agent
     int hepVersion = 3;                    // --hep-version 2|3
     std::uint32_t hepId = 0;               // --hep-id: the HEP capture id

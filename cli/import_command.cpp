@@ -40,6 +40,7 @@ ImportCommand addImportCommand(CLI::App& app) {
     command->add_flag("--force", o.force,
                       "Import files even when the same content (same content hash) is already in the database");
     command->add_option("--limit", o.limits, limitsHelp())->type_name("NAME=VALUE")->allow_extra_args(false);
+    addFindingOptions(command, o.findingTimes);
     command->footer("Example: sipscope import call.pcap other.pcapng --db calls.db");
     addDatabase(command, o.db);
     import.command = command;
@@ -76,6 +77,7 @@ int runImport(const ImportOptions& options) {
     ingest.writeDatabase = !options.noStore;
     ingest.allowDuplicates = options.force;
     applyLimits(options.limits, ingest);
+    applyFindingOptions(options.findingTimes, ingest);
     if (!options.sipPorts.empty())
         ingest.decoder.sipPorts = parsePortList(options.sipPorts);
     for (const std::string& name : options.linkHeaders)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cli/command_options.hpp"
+#include "cli/ingest_shared.hpp"
 
 #include <memory>
 #include <string>
@@ -23,6 +24,7 @@ struct ImportOptions {
     std::vector<std::string> limits;       // --limit NAME=VALUE (cli/limits.hpp)
     std::string sipPorts;                  // --sip-ports
     std::vector<std::string> linkHeaders;  // --link-header NAME: more headers that link B2BUA legs
+    FindingTimes findingTimes;             // --t1, --srd-warn
 };
 
 // The registered subcommand and the options its parse fills (kept at a stable address for CLI11).

@@ -66,6 +66,48 @@ void printHepSent(std::ostream& out, const capture::HepSender& sender, int versi
     printNonZero(out, "not sent to the HEP collector:", losses);
 }
 
+std::optional<std::int64_t> parseDurationUs(std::string_view text) {
+    double value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || value <= 0)
+        return std::nullopt;
+    const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+    double scale = 0;
+    if (unit == "s")
+        scale = 1e6;
+    else if (unit == "ms")
+        scale = 1e3;
+    else if (unit == "us")
+        scale = 1;
+    if (scale == 0 || value * scale > 3.6e9 || value * scale < 1)
+        return std::nullopt;
+    return static_cast<std::int64_t>(value * scale + 0.5);
+}
+
+void addFindingOptions(CLI::App* command, FindingTimes& times) {
+    command
+        ->add_option("--t1", times.t1,
+                     "SIP timer T1 of the endpoints (default 500ms): retransmission intervals and Timer B/F "
+                     "(64 × T1) that findings check")
+        ->type_name("DURATION");
+    command
+        ->add_option("--srd-warn", times.srdWarn,
+                     "Report calls whose post-dial delay (INVITE to first 18x) is above this (default 3s)")
+        ->type_name("DURATION");
+}
+
+void applyFindingOptions(const FindingTimes& times, store::IngestOptions& ingest) {
+    const auto t1 = parseDurationUs(times.t1);
+    if (!t1)
+        throw CLI::ValidationError("--t1", "'" + times.t1 + "' is not a duration: use e.g. 500ms or 1s");
+    const auto srd = parseDurationUs(times.srdWarn);
+    if (!srd)
+        throw CLI::ValidationError("--srd-warn", "'" + times.srdWarn + "' is not a duration: use e.g. 3s or 2500ms");
+    ingest.findings.t1Us = *t1;
+    ingest.findings.srdWarnUs = *srd;
+    ingest.correlator.transactionTimeoutUs = 64 * *t1;  // Timer B and F (RFC 3261 §17.1.1.2, §17.1.2.2)
+}
+
 std::vector<std::uint16_t> parsePortList(const std::string& text) {
     std::vector<std::uint16_t> ports;
     auto number = [&text](std::string_view part) {

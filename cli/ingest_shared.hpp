@@ -5,9 +5,15 @@
 #include "store/ingest.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace sipscope::cli {
 
@@ -16,6 +22,18 @@ void printLosses(std::ostream& out, const store::IngestReport& report);
 
 // "sent N SIP messages to udp:HOST:PORT as HEPvV", then each nonzero count of what was not sent and why.
 void printHepSent(std::ostream& out, const capture::HepSender& sender, int version);
+
+// --t1 and --srd-warn of import and capture (issue 16), as given.
+struct FindingTimes {
+    std::string t1 = "500ms";
+    std::string srdWarn = "3s";
+};
+void addFindingOptions(CLI::App* command, FindingTimes& times);
+// Sets the finding detector's T1 and SRD threshold, and the correlator's Timer B/F to 64 × T1. Throws
+// CLI::ValidationError naming a bad value.
+void applyFindingOptions(const FindingTimes& times, store::IngestOptions& ingest);
+// "500ms", "3s", "1.5s", "250us": a duration in µs; nullopt for anything else (or above an hour).
+std::optional<std::int64_t> parseDurationUs(std::string_view text);
 
 // Parses `--sip-ports` ("5060,5080,6000-6010"). Throws CLI::ValidationError naming the bad part.
 std::vector<std::uint16_t> parsePortList(const std::string& text);

@@ -7,6 +7,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -18,12 +19,14 @@ namespace sipscope::cli {
 struct ListingOptions {
     std::string db = DefaultDatabase;
     std::string format = "table";
-    FilterOptions filters;  // subscriptions: also --event, and --state takes the subscription states
-    SortOptions sort;       // calls, messages
-    GrepOptions grep;       // calls, messages
-    std::string call;       // messages --call: Call-ID, call key or a unique start of a Call-ID
-    bool raw = false;       // messages --raw: each message's text too
-    RedactOptions redact;   // export calls|messages --redact, --redact-key
+    FilterOptions filters;           // subscriptions: also --event, and --state takes the subscription states
+    SortOptions sort;                // calls, messages
+    GrepOptions grep;                // calls, messages
+    std::string call;                // messages --call: Call-ID, call key or a unique start of a Call-ID
+    bool raw = false;                // messages --raw: each message's text too
+    RedactOptions redact;            // export calls|messages --redact, --redact-key
+    std::string severity;            // findings --severity: error, warning, info; empty: all
+    std::vector<std::string> kinds;  // findings --kind; empty: all
 };
 
 // Each adds its subcommand to `app`, its options bound to `options` (which must outlive the parse). They are

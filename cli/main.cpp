@@ -4,6 +4,7 @@
 #include "cli/capture_command.hpp"
 #include "cli/command_options.hpp"
 #include "cli/export_command.hpp"
+#include "cli/findings_command.hpp"
 #include "cli/import_command.hpp"
 #include "cli/listing_commands.hpp"
 #include "cli/migrate_view_commands.hpp"
@@ -48,6 +49,7 @@ int run(int argc, char** argv) {
     CLI::App* registrations = addRegistrationsCommand(app, *listing);
     CLI::App* subscriptions = addSubscriptionsCommand(app, *listing);
     CLI::App* streams = addStreamsCommand(app, *listing);
+    CLI::App* findings = addFindingsCommand(app, *listing);
     const MigrateViewCommands migrateView = addMigrateViewCommands(app);
     const ExportCommands exports = addExportCommands(app);
     const CaptureCommand capture = addCaptureCommand(app);
@@ -79,6 +81,7 @@ int run(int argc, char** argv) {
         {registrations, &listing->db, [&] { return runRegistrations(*listing, std::cout); }},
         {subscriptions, &listing->db, [&] { return runSubscriptions(*listing, std::cout); }},
         {streams, &listing->db, [&] { return runStreams(*listing, std::cout); }},
+        {findings, &listing->db, [&] { return runFindings(*listing, std::cout); }},
         {migrateView.migrate, &migrateView.options->db, [&] { return runMigrate(*migrateView.options); }},
         {migrateView.view, &migrateView.options->db, [&] { return runView(*migrateView.options); }},
         {exports.ladder, &exported.ladder.db, [&] { return runExportLadder(exported); }},

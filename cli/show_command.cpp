@@ -3,6 +3,7 @@
 
 #include "cli/call_ladder.hpp"
 #include "cli/call_lookup.hpp"
+#include "cli/findings_command.hpp"
 #include "cli/output.hpp"
 #include "cli/streams_command.hpp"
 #include "ladder/ladder_text.hpp"
@@ -139,6 +140,7 @@ int runShow(const ShowOptions& options) {
     if (!options.allLegs) {
         printLadder(std::cout, ladderModel(reader, options.byIp, aliases, messages, nullptr, call->key), messages,
                     ladderOptions);
+        printCallFindings(std::cout, reader, *call, redactor.get());
         return ExitOk;
     }
     AllLegs all = allLegs(reader, *call, messages, options.raw);
@@ -156,6 +158,7 @@ int runShow(const ShowOptions& options) {
         std::cout << "Leg #1: " << escapeForTerminal(all.names[0].callId) << "  this call\n\n";
     printLadder(std::cout, ladderModel(reader, options.byIp, aliases, all.messages, &all, call->key), all.messages,
                 ladderOptions);
+    printCallFindings(std::cout, reader, *call, redactor.get());
     return ExitOk;
 }
 

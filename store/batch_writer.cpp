@@ -134,6 +134,10 @@ struct BatchWriter::Statements {
                     "address, direction, codecs, ptime) VALUES",
                     11),
           insertStream(db, StreamInsertSql),
+          findingRows(db,
+                      "INSERT INTO findings(call_key, ts_us, kind, severity, message_id, message_ids, source_id, "
+                      "explanation, rfc) VALUES",
+                      9),
           addCallFrom(db, "INSERT OR IGNORE INTO call_froms(from_uri, from_user) VALUES (?, ?)"),
           addMessageCount(
               db, "INSERT INTO message_counts(method_id, status, reason_id, flags, messages) VALUES (?,?,?,?,?) "
@@ -172,6 +176,7 @@ struct BatchWriter::Statements {
     Statement countLateCopy;     // a late retransmission in its transaction
     RowBuffer mediaRows;
     Statement insertStream;
+    RowBuffer findingRows;
     Statement addCallFrom;
     Statement addMessageCount;
     Statement addHostCount;
@@ -619,6 +624,26 @@ void BatchWriter::write(const Batch& batch) {
         const std::int64_t dstId = s.endpointId(stream.dst);
         writeStreamRow(s.insertStream, stream, srcId, dstId, s.stringId(stream.codec, stream.codec.empty()));
     }
+    // Findings (issue 16) name messages by the import's sequence numbers. The import's messages get consecutive ids
+    // (above), so sequence q is message firstMessageId + (q - batch.firstSequence), in this batch or an earlier one.
+    std::vector<std::string> messageIds;
+    messageIds.reserve(batch.findings.size());  // no reallocation: the rows keep views into these strings
+    for (const decode::Finding& f : batch.findings) {
+        std::string& ids = messageIds.emplace_back();
+        for (const std::uint64_t sequence : f.messages) {
+            if (!ids.empty())
+                ids += ',';
+            ids += std::to_string(firstMessageId + static_cast<std::int64_t>(sequence) -
+                                  static_cast<std::int64_t>(batch.firstSequence));
+        }
+        const std::int64_t firstId = f.messages.empty() ? 0
+                                                        : firstMessageId + static_cast<std::int64_t>(f.messages[0]) -
+                                                              static_cast<std::int64_t>(batch.firstSequence);
+        const std::int64_t sourceId = f.source ? s.endpointId(*f.source) : 0;
+        s.findingRows.row(orNull(f.callKey), f.timestampUs, f.kind, decode::findingSeverityName(f.severity),
+                          orNull(firstId), orNull(ids), orNull(sourceId), f.explanation, f.rfc);
+    }
+    s.findingRows.flush();
 
     for (const decode::CallSummary& call : batch.calls) {
         // Interned first, in this order (the order of the ids they get), not in the unspecified order of arguments.

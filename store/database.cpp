@@ -232,6 +232,19 @@ CREATE TABLE IF NOT EXISTS streams (
 );
 CREATE INDEX IF NOT EXISTS streams_call ON streams(call_key);
 CREATE INDEX IF NOT EXISTS streams_capture ON streams(capture_id);
+CREATE TABLE IF NOT EXISTS findings (
+    id          INTEGER PRIMARY KEY,
+    call_key    INTEGER,
+    ts_us       INTEGER NOT NULL,
+    kind        TEXT NOT NULL,
+    severity    TEXT NOT NULL,
+    message_id  INTEGER,
+    message_ids TEXT,
+    source_id   INTEGER REFERENCES endpoints(id),
+    explanation TEXT NOT NULL,
+    rfc         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS findings_call ON findings(call_key);
 CREATE TABLE IF NOT EXISTS message_counts (
     method_id INTEGER NOT NULL,
     status    INTEGER NOT NULL,
@@ -338,6 +351,9 @@ UPDATE streams SET capture_id = (SELECT m.capture_id FROM messages m WHERE m.cal
 UPDATE streams SET capture_id = (SELECT min(id) FROM captures)
     WHERE capture_id IS NULL AND (SELECT count(*) FROM captures) = 1;
 )sql"},
+    // 5 -> 6: the findings table (issue 16), new and so created whole by SchemaSql. A database imported before
+    // has no findings: import its captures again to get them.
+    {5, ""},
 };
 
 }  // namespace

@@ -37,8 +37,13 @@ public:
         : m_writer(writer), m_media(media), m_isWriting(isWriting), m_batchMessages(batchMessages ? batchMessages : 1),
           m_batch(newBatch()) {}
 
-    void add(const decode::SipMessageView& message, const capture::PayloadView& payload,
-             const decode::Correlation& correlation, std::int64_t captureId, bool isRepeatedFailure) {
+    // Returns the message's SDP as parsed (valid until the next add), or null when it has none or repeats one.
+    const decode::SessionDescriptionView* add(const decode::SipMessageView& message,
+                                              const capture::PayloadView& payload,
+                                              const decode::Correlation& correlation, std::int64_t captureId,
+                                              bool isRepeatedFailure) {
+        const decode::SessionDescriptionView* parsed = nullptr;
+        ++m_sequence;
         detail::Batch& b = *m_batch;
         detail::MessageRecord& r = b.messages.emplace_back();
         r.timestampUs = payload.timestampUs;
@@ -83,6 +88,7 @@ public:
                                             correlation.callKey, correlation.sdpRole);
                 if (m_media)  // where this call's RTP is expected (issue 15)
                     m_media->onSdp(correlation.callKey, correlation.sdpRole, session);
+                parsed = &session;
             }
         }
         // Keep what was on the wire for this message; an unparseable payload is kept whole.
@@ -91,11 +97,14 @@ public:
         r.textLength = static_cast<std::uint32_t>(text.size());
         if (m_isWriting)  // decoding only: nothing will read the text
             b.texts.append(text);
+        return parsed;
     }
+    // The sequence number of the message added last (the first is 0): how findings name messages.
+    std::uint64_t lastSequence() const { return m_sequence - 1; }
 
     bool full() const {
         return m_batch->messages.size() >= m_batchMessages || m_batch->texts.size() >= (64u << 20) ||
-               m_batch->streams.size() >= m_batchMessages;
+               m_batch->streams.size() >= m_batchMessages || m_batch->findings.size() >= m_batchMessages;
     }
     detail::Batch& batch() { return *m_batch; }
 
@@ -104,12 +113,14 @@ public:
             return;
         if (!m_isWriting) {
             m_batch->clear();
+            m_batch->firstSequence = m_sequence;
             return;
         }
         detail::encodeTextBlocks(*m_batch, m_encoder);
         // A fresh batch first: when the writer has failed, push() throws and this builder must stay usable.
         std::unique_ptr<detail::Batch> full = std::move(m_batch);
         m_batch = newBatch();
+        m_batch->firstSequence = m_sequence;
         try {
             m_writer.push(std::move(full));
         } catch (...) {
@@ -139,6 +150,7 @@ private:
     decode::SdpParser m_sdp;
     detail::TextBlockEncoder m_encoder;
     bool m_hasWriteFailed = false;
+    std::uint64_t m_sequence = 0;  // messages added so far
 };
 
 // For each source, why it is skipped as a duplicate (nullopt: import it): its content hash is already in captures,
@@ -268,6 +280,7 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
     decode::Correlator correlator(writer.firstCallKey(), options.correlator);
     decode::SipParser parser(options.parser);
     decode::MediaTracker media(options.media);
+    decode::FindingDetector findings(options.findings);
     BatchBuilder builder(writer, options.batchMessages, options.writeDatabase, options.trackMedia ? &media : nullptr);
     IngestReport report;
     std::vector<std::optional<FileReport>> files(sources.size());  // reported in the order the sources were given
@@ -289,6 +302,8 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
     auto sendBatch = [&] {
         correlator.takeFlushed(lastTimestampUs, flushed);
         for (auto& call : flushed) {
+            if (options.findFindings)
+                findings.onCallFinished(call, lastTimestampUs);
             failures.forget(call.key);
             report.callRecordsDropped += call.recordsDropped;
             builder.batch().calls.push_back(std::move(call));
@@ -297,6 +312,7 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
         flushed.clear();
         correlator.takeLateMessages(builder.batch().lateMessages);
         media.takeFinished(builder.batch().streams);
+        findings.takeFindings(builder.batch().findings);
         // Live: calls still in progress are written as they stand, so readers see them now (those that changed).
         if (options.writeOpenCalls)
             correlator.snapshotChanged(builder.batch().calls);
@@ -351,7 +367,12 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
                 const decode::Correlation correlation = correlator.onMessage(message, meta);
                 const bool isRepeatedFailure = !correlation.isRetransmission && !message.isRequest() &&
                                                failures.isRepeat(message, correlation.callKey);
-                builder.add(message, payload, correlation, self->file.captureId, isRepeatedFailure);
+                const decode::SessionDescriptionView* sdp =
+                    builder.add(message, payload, correlation, self->file.captureId, isRepeatedFailure);
+                if (options.findFindings)  // problems with their evidence (issue 16)
+                    findings.onMessage(
+                        message, meta, correlation, builder.lastSequence(),
+                        payload.transport == capture::Transport::Udp ? payload.bytes : std::string_view{}, sdp);
                 ++self->file.sipMessages;
                 ++report.sipMessages;
                 if (!message.isValid())
@@ -473,9 +494,14 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
     correlator.takeAll(flushed);
     report.calls += flushed.size();
     for (auto& call : flushed) {
+        if (options.findFindings)
+            findings.onCallFinished(call, lastTimestampUs);
         report.callRecordsDropped += call.recordsDropped;
         builder.batch().calls.push_back(std::move(call));
     }
+    if (options.findFindings)
+        findings.finish();
+    findings.takeFindings(builder.batch().findings);
     correlator.takeLateMessages(builder.batch().lateMessages);
     media.finishAll();
     media.takeFinished(builder.batch().streams);
@@ -486,6 +512,7 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
     report.waitSeconds = writer.waitSeconds();
     report.correlator = correlator.stats();
     report.media = media.stats();
+    report.findings = findings.stats();
     return report;
 }
 

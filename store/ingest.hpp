@@ -5,6 +5,7 @@
 #include "capture/packet_decoder.hpp"
 #include "capture/packet_source.hpp"
 #include "decode/correlator.hpp"
+#include "decode/findings.hpp"
 #include "decode/media_tracker.hpp"
 #include "decode/sip_parser.hpp"
 
@@ -37,6 +38,8 @@ struct IngestOptions {
     decode::CorrelatorLimits correlator;  // open calls, records per call, idle timeout, link headers
     decode::MediaTrackerLimits media;     // RTP streams tracked at once (--limit rtp-streams), idle time
     bool trackMedia = true;               // RTP/RTCP streams (issue 15); false: UDP that is not SIP is dropped
+    decode::FindingOptions findings;      // --t1, --srd-warn and the detector's bounds (issue 16)
+    bool findFindings = true;             // false: no findings looked for
     bool writeOpenCalls = false;          // write calls in progress at each batch (live capture)
     // Called with every SIP payload the decoder delivers, before it is parsed, on the ingest thread (capture
     // --hep-send forwards each one to a HEP collector). Must not throw.
@@ -62,6 +65,7 @@ struct IngestReport {
     capture::DecoderStats decoder;
     decode::CorrelatorStats correlator;
     decode::MediaTrackerStats media;
+    decode::FindingStats findings;
     std::uint64_t sipMessages = 0;
     std::uint64_t calls = 0;
     std::uint64_t callRecordsDropped = 0;  // sum of CallSummary::recordsDropped: records beyond the per-call caps

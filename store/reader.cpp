@@ -8,6 +8,7 @@
 #include "store/database.hpp"
 #include "store/detail/call_graph.hpp"
 #include "store/detail/filter_sql.hpp"
+#include "store/detail/finding_queries.hpp"
 #include "store/detail/message_flags.hpp"
 #include "store/detail/row_values.hpp"
 #include "store/detail/statement.hpp"
@@ -605,6 +606,14 @@ std::vector<MediaRow> Reader::callMedia(std::int64_t callKey) const {
 
 std::vector<StreamRow> Reader::streams(const Filter& filter) const {
     return detail::readStreams(m_impl->db.handle(), m_impl->endpoints, filter);
+}
+
+std::vector<FindingRow> Reader::findings(const Filter& filter, const FindingFilter& only) const {
+    return detail::readFindings(m_impl->db.handle(), m_impl->endpoints, filter, only);
+}
+
+std::vector<FindingRow> Reader::callFindings(std::int64_t callKey) const {
+    return detail::readCallFindings(m_impl->db.handle(), m_impl->endpoints, callKey);
 }
 
 std::vector<StreamRow> Reader::callStreams(std::int64_t callKey) const {

@@ -4,6 +4,7 @@
 
 #include "capture/packet.hpp"
 #include "decode/correlator.hpp"
+#include "decode/findings.hpp"
 #include "decode/media_tracker.hpp"
 
 #include <cstdint>
@@ -140,6 +141,27 @@ struct MediaStats {
     // Streams with a MOS by band: [1, 2), [2, 3), [3, 3.6), [3.6, 4), [4, 4.5]; the bands' lower bounds first.
     std::vector<std::pair<double, std::uint64_t>> mosBands;
     std::optional<double> meanMos, minMos;
+};
+
+// One finding (issue 16): the findings table, with its call's Call-ID. README "Findings" documents the kinds.
+struct FindingRow {
+    std::int64_t id = 0;
+    std::int64_t callKey = 0;  // 0: about a source or an AOR, not one call
+    std::string callId;        // empty without a call
+    std::int64_t timestampUs = 0;
+    std::string kind;
+    decode::FindingSeverity severity = decode::FindingSeverity::Info;  // text: decode::findingSeverityName
+    std::int64_t messageId = 0;               // the message it points at (messages.id); 0 when none
+    std::vector<std::int64_t> messageIds;     // every message it names, that one first
+    std::optional<capture::Endpoint> source;  // the host it is about
+    std::string explanation;
+    std::string rfc;
+};
+
+// What `findings --severity/--kind` select beside the listing filters.
+struct FindingFilter {
+    std::optional<decode::FindingSeverity> severity;
+    std::vector<std::string> kinds;  // any of these; empty: every kind
 };
 
 struct DialogRow {
@@ -325,6 +347,10 @@ public:
     // The media verdict of a call (decode::assessMedia over its streams); nullopt when it was not answered.
     std::optional<decode::MediaAssessment> mediaVerdict(const CallRow& call) const;
     MediaStats mediaStats(const Filter& filter) const;
+    // Findings in time order. Call filters select the findings of those calls (a finding of no call passes none);
+    // host matches the finding's source, since/until its time.
+    std::vector<FindingRow> findings(const Filter& filter, const FindingFilter& only = {}) const;
+    std::vector<FindingRow> callFindings(std::int64_t callKey) const;
 
 private:
     std::optional<CallRow> findCallRow(const std::string& idOrKey) const;  // without its legs

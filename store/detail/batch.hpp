@@ -4,6 +4,7 @@
 
 #include "capture/packet.hpp"
 #include "decode/correlator.hpp"
+#include "decode/findings.hpp"
 #include "decode/media_tracker.hpp"
 #include "store/detail/message_flags.hpp"
 
@@ -91,6 +92,8 @@ struct Batch {
     std::vector<MediaRecord> media;                  // SDP media descriptions of the messages above
     std::vector<CaptureRecord> captures;             // capture rows to create or update
     std::vector<decode::MediaStreamRecord> streams;  // RTP streams the media tracker finished (issue 15)
+    std::vector<decode::Finding> findings;           // problems found (issue 16); they name messages by sequence
+    std::uint64_t firstSequence = 0;                 // the import's sequence number of messages[0]
     std::vector<TextBlockRecord> blocks;             // the messages' texts, compressed (encodeTextBlocks)
     std::string blockBytes;
 
@@ -104,7 +107,7 @@ struct Batch {
     }
     bool empty() const {
         return messages.empty() && calls.empty() && captures.empty() && media.empty() && lateMessages.empty() &&
-               streams.empty();
+               streams.empty() && findings.empty();
     }
     // Empties the batch and keeps its buffers' capacity, for the batch to be filled again.
     void clear() {
@@ -116,6 +119,7 @@ struct Batch {
         media.clear();
         captures.clear();
         streams.clear();
+        findings.clear();
         blocks.clear();
         blockBytes.clear();
     }

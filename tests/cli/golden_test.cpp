@@ -216,6 +216,53 @@ TEST(LinkedCallsCli, LinkHeaderOptionLinksLegs) {
               std::string::npos);
 }
 
+// Findings (issue 16) on a generated capture: a call answered after a slow post-dial delay whose 200 OK is never
+// ACKed, and a BYE answered 481. `show` lists the call's findings under its ladder; the listing in every format and
+// with --severity / --kind; bad --kind and --t1 values are usage errors.
+TEST(FindingsGolden, ListingAndShow) {
+    using sipscope::test::sipMessage;
+    sipscope::test::TempDir dir;
+    sipscope::test::PcapWriter pcap;
+    const std::uint32_t alice = 0x0a000001, bob = 0x0a000002;
+    const std::string contact = "Contact: <sip:alice@10.0.0.1:5060>\r\n";
+    const std::string ok = sipMessage("SIP/2.0 200 OK", "unacked", "1 INVITE", contact, "b1");
+    pcap.add({1'000'000, alice, bob, 5060, 5060,
+              sipMessage("INVITE sip:bob@example.com SIP/2.0", "unacked", "1 INVITE", contact)});
+    pcap.add({5'500'000, bob, alice, 5060, 5060, sipMessage("SIP/2.0 180 Ringing", "unacked", "1 INVITE", "", "b1")});
+    pcap.add({6'000'000, bob, alice, 5060, 5060, ok});
+    pcap.add({6'500'000, bob, alice, 5060, 5060, ok});
+    pcap.add({7'500'000, bob, alice, 5060, 5060, ok});
+    pcap.add({9'500'000, bob, alice, 5060, 5060,
+              sipMessage("BYE sip:alice@10.0.0.1 SIP/2.0", "unacked", "1 BYE", "", "b1")});
+    pcap.add({9'600'000, alice, bob, 5060, 5060,
+              sipMessage("SIP/2.0 481 Call/Transaction Does Not Exist", "unacked", "1 BYE", "", "b1")});
+    pcap.write(dir.file("findings.pcap"));
+    const std::string db = dir.file("f.db");
+    const auto imported =
+        runCommand(Binary + " import --quiet --db " + quote(db) + " " + quote(dir.file("findings.pcap")));
+    ASSERT_EQ(imported.exitCode, 0) << imported.out;
+    const std::pair<const char*, const char*> cases[] = {
+        {"show-findings.txt", "show unacked --color never"},
+        {"findings.txt", "findings"},
+        {"findings.csv", "findings --format csv"},
+        {"findings.json", "findings --format json"},
+        {"findings-errors.txt", "findings --severity error"},
+        {"findings-kinds.json", "findings --kind 481,slow-srd --format json"},
+    };
+    for (const auto& [file, arguments] : cases) {
+        SCOPED_TRACE(arguments);
+        const auto result = runCommand(Binary + " " + arguments + " --db " + quote(db));
+        EXPECT_EQ(result.exitCode, 0) << result.out;
+        expectGolden(GoldenDir / "findings" / file, result.out);
+    }
+    const auto badKind = runCommand(Binary + " findings --kind nonsense --db " + quote(db), true);
+    EXPECT_EQ(badKind.exitCode, 1) << badKind.out;
+    EXPECT_NE(badKind.out.find("unacked-2xx"), std::string::npos) << "the error lists the kinds: " << badKind.out;
+    const auto badT1 = runCommand(
+        Binary + " import --t1 soon --db " + quote(dir.file("t.db")) + " " + quote(dir.file("findings.pcap")), true);
+    EXPECT_EQ(badT1.exitCode, 1) << badT1.out;
+}
+
 TEST(CorpusGolden, CallStatesAndOutcomes) {
     const auto captures = sipscope::test::corpusCaptures(CorpusDir, CorpusDir, sipscope::test::Truth::Required);
     if (captures.empty()) {
