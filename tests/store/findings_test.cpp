@@ -1,11 +1,14 @@
 // Findings end to end (issue 16): for each kind, a generated capture that has the problem and one that does not,
 // imported into a database and its findings read back; the project's SIPp samples give none at all.
+#include "common/error.hpp"
+#include "store/database.hpp"
 #include "store/ingest.hpp"
 #include "store/reader.hpp"
 #include "tests/tools/media_calls.hpp"
 #include "tests/tools/run.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <functional>
@@ -441,6 +444,22 @@ TEST(Findings, SeverityFilter) {
     for (const auto& f : rows)
         EXPECT_EQ(f.severity, decode::FindingSeverity::Error) << f.kind;
     EXPECT_LT(rows.size(), imported.all().size());
+}
+
+// Schema 5 -> 6: a database from before findings gets the table (empty: its captures were not looked at).
+TEST(Findings, MigrationAddsTheTable) {
+    const Imported imported(healthyCall("m1"));
+    const std::string path = imported.dir.file("db");
+    sqlite3* handle = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &handle), SQLITE_OK);
+    for (const char* sql : {"DROP TABLE findings", "UPDATE meta SET value = '5' WHERE key = 'schema_version'"})
+        ASSERT_EQ(sqlite3_exec(handle, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
+    sqlite3_close(handle);
+    EXPECT_THROW(store::Reader{path}, Error) << "a read-only open names sipscope migrate";
+    { store::Database upgraded(path, store::Database::Mode::ReadWrite); }
+    const store::Reader reader(path);
+    EXPECT_TRUE(reader.findings({}).empty());
+    EXPECT_EQ(reader.calls({}).size(), 1u);
 }
 
 }  // namespace
