@@ -7,6 +7,7 @@
 #include "cli/output.hpp"
 #include "cli/streams_command.hpp"
 #include "ladder/ladder_text.hpp"
+#include "ladder/text_format.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -14,6 +15,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 
 namespace sipscope::cli {
 
@@ -62,76 +64,81 @@ int runShow(const ShowOptions& options) {
             redactMessage(*redactor, message);
         redactCall(*redactor, *call);
     }
-    std::cout << "Call-ID: " << escapeForTerminal(call->callId) << '\n'
-              << "From:    " << escapeForTerminal(call->fromUri) << '\n'
-              << "To:      " << escapeForTerminal(call->toUri) << '\n'
-              << "Start:   " << isoTimestamp(call->startUs) << "  duration "
-              << static_cast<double>(call->endUs - call->startUs) / 1e6 << " s\n"
-              << "State:   " << decode::callStateName(call->state);
+    // The lines above the ladder; on a terminal each is cut to its width, as the ladder is.
+    std::ostringstream header;
+    header << "Call-ID: " << escapeForTerminal(call->callId) << '\n'
+           << "From:    " << escapeForTerminal(call->fromUri) << '\n'
+           << "To:      " << escapeForTerminal(call->toUri) << '\n'
+           << "Start:   " << isoTimestamp(call->startUs) << "  duration "
+           << static_cast<double>(call->endUs - call->startUs) / 1e6 << " s\n"
+           << "State:   " << decode::callStateName(call->state);
     if (call->status)
-        std::cout << " (" << *call->status << ")";
-    std::cout << ", " << call->messages << " messages, " << call->dialogs << " dialogs";
+        header << " (" << *call->status << ")";
+    header << ", " << call->messages << " messages, " << call->dialogs << " dialogs";
     if (!call->endedBy.empty())
-        std::cout << ", ended by " << call->endedBy;
-    std::cout << '\n';
+        header << ", ended by " << call->endedBy;
+    header << '\n';
     if (!call->reason.empty())
-        std::cout << "Reason:  " << escapeForTerminal(call->reason) << '\n';
+        header << "Reason:  " << escapeForTerminal(call->reason) << '\n';
     if (call->attemptUs && call->finalUs) {
         // Setup time is that of an answered call (RFC 6076); a rejected or cancelled one shows its final response.
         if (call->answeredUs)
-            std::cout << "Timings: setup " << static_cast<double>(call->answeredUs - call->attemptUs) / 1000.0 << " ms";
+            header << "Timings: setup " << static_cast<double>(call->answeredUs - call->attemptUs) / 1000.0 << " ms";
         else
-            std::cout << "Timings: final response after "
-                      << static_cast<double>(call->finalUs - call->attemptUs) / 1000.0 << " ms";
+            header << "Timings: final response after " << static_cast<double>(call->finalUs - call->attemptUs) / 1000.0
+                   << " ms";
         if (call->firstProvisionalUs)
-            std::cout << ", first 18x after "
-                      << static_cast<double>(call->firstProvisionalUs - call->attemptUs) / 1000.0 << " ms";
+            header << ", first 18x after " << static_cast<double>(call->firstProvisionalUs - call->attemptUs) / 1000.0
+                   << " ms";
         if (call->answeredUs && call->byeUs)
-            std::cout << ", talk " << static_cast<double>(call->byeUs - call->answeredUs) / 1e6 << " s";
-        std::cout << '\n';
+            header << ", talk " << static_cast<double>(call->byeUs - call->answeredUs) / 1e6 << " s";
+        header << '\n';
     }
     if (call->reinvites || call->hasEarlyMedia || call->hasGlare)
-        std::cout << "Session: " << call->reinvites << " re-INVITEs, " << call->holds << " holds, " << call->resumes
-                  << " resumes" << (call->hasEarlyMedia ? ", early media" : "")
-                  << (call->hasGlare ? ", glare (491)" : "") << '\n';
+        header << "Session: " << call->reinvites << " re-INVITEs, " << call->holds << " holds, " << call->resumes
+               << " resumes" << (call->hasEarlyMedia ? ", early media" : "") << (call->hasGlare ? ", glare (491)" : "")
+               << '\n';
     for (const auto& dialog : reader.callDialogs(call->key))
-        std::cout << "Dialog:  " << escapeForTerminal(dialog.fromTag) << " / " << escapeForTerminal(dialog.toTag)
-                  << "  " << decode::dialogStateName(dialog.state) << '\n';
+        header << "Dialog:  " << escapeForTerminal(dialog.fromTag) << " / " << escapeForTerminal(dialog.toTag) << "  "
+               << decode::dialogStateName(dialog.state) << '\n';
     for (const auto& media : reader.callMedia(call->key))
-        std::cout << "Media:   " << (media.role == decode::SdpRole::None ? "sdp" : decode::sdpRoleName(media.role))
-                  << " " << escapeForTerminal(media.type) << " " << escapeForTerminal(shown(media.address)) << ":"
-                  << media.port << " " << escapeForTerminal(media.proto) << " " << media.direction << " "
-                  << escapeForTerminal(media.codecs)
-                  << (media.ptimeMs ? " ptime " + std::to_string(*media.ptimeMs) : std::string()) << '\n';
-    printCallMedia(std::cout, reader, *call);
+        header << "Media:   " << (media.role == decode::SdpRole::None ? "sdp" : decode::sdpRoleName(media.role)) << " "
+               << escapeForTerminal(media.type) << " " << escapeForTerminal(shown(media.address)) << ":" << media.port
+               << " " << escapeForTerminal(media.proto) << " " << media.direction << " "
+               << escapeForTerminal(media.codecs)
+               << (media.ptimeMs ? " ptime " + std::to_string(*media.ptimeMs) : std::string()) << '\n';
+    printCallMedia(header, reader, *call);
     store::Filter ofThisCall;
     ofThisCall.callId = storedCallId;
     for (const auto& s : reader.subscriptions(ofThisCall)) {
-        std::cout << "Subscr.: " << s.method << " " << escapeForTerminal(s.event)
-                  << (s.eventId.empty() ? std::string() : ";id=" + escapeForTerminal(s.eventId)) << " "
-                  << escapeForTerminal(shown(s.resource)) << "  "
-                  << (s.state.empty() ? "-" : escapeForTerminal(s.state));
+        header << "Subscr.: " << s.method << " " << escapeForTerminal(s.event)
+               << (s.eventId.empty() ? std::string() : ";id=" + escapeForTerminal(s.eventId)) << " "
+               << escapeForTerminal(shown(s.resource)) << "  " << (s.state.empty() ? "-" : escapeForTerminal(s.state));
         if (!s.reason.empty())
-            std::cout << " (" << escapeForTerminal(s.reason) << ")";
+            header << " (" << escapeForTerminal(s.reason) << ")";
         if (s.status)
-            std::cout << ", status " << *s.status;
-        std::cout << ", " << s.notifies << " NOTIFYs";
+            header << ", status " << *s.status;
+        header << ", " << s.notifies << " NOTIFYs";
         if (!s.etag.empty())
-            std::cout << ", SIP-ETag " << escapeForTerminal(s.etag);
-        std::cout << '\n';
+            header << ", SIP-ETag " << escapeForTerminal(s.etag);
+        header << '\n';
     }
     for (const auto& linked : reader.linkedCalls(call->key)) {
-        std::cout << "Linked:  "
-                  << (linked.callId.empty()
-                          ? "call " + std::to_string(linked.key)
-                          : escapeForTerminal(redactor ? redactor->callId(linked.callId) : linked.callId))
-                  << "  " << linked.kind << " (" << escapeForTerminal(linked.detail) << ")";
+        header << "Linked:  "
+               << (linked.callId.empty()
+                       ? "call " + std::to_string(linked.key)
+                       : escapeForTerminal(redactor ? redactor->callId(linked.callId) : linked.callId))
+               << "  " << linked.kind << " (" << escapeForTerminal(linked.detail) << ")";
         if (linked.state)
-            std::cout << "  " << decode::callStateName(*linked.state);
+            header << "  " << decode::callStateName(*linked.state);
         if (linked.status)
-            std::cout << " (" << *linked.status << ")";
-        std::cout << '\n';
+            header << " (" << *linked.status << ")";
+        header << '\n';
     }
+    const std::size_t width = terminalWidth(STDOUT_FILENO);
+    std::istringstream lines(header.str());
+    for (std::string line; std::getline(lines, line);)
+        std::cout << (width ? ladder::cutToCells(line, width) : line) << '\n';
     std::cout << '\n';
     LadderTextOptions ladderOptions;
     ladderOptions.withRaw = options.raw;
