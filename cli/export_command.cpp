@@ -7,6 +7,7 @@
 #include "cli/call_ladder.hpp"
 #include "cli/call_lookup.hpp"
 #include "cli/output.hpp"
+#include "export/audio_export.hpp"
 #include "export/export_file.hpp"
 #include "export/frame_export.hpp"
 #include "ladder/ladder_export.hpp"
@@ -51,12 +52,15 @@ ExportCommands addExportCommands(CLI::App& app) {
     exports.options = std::make_unique<ExportOptions>();
     ExportOptions& o = *exports.options;
     CLI::App* exporter = app.add_subcommand(
-        "export", "Write calls, messages, statistics or a ladder to a file, or messages to a HEP collector");
+        "export",
+        "Write calls, messages, statistics, streams, a ladder or a call's audio to a file, or messages to a HEP "
+        "collector");
     exporter->require_subcommand(1);
     exporter->footer("Examples:\n  sipscope export ladder CALL-ID --format png -o call.png\n"
                      "  sipscope export pcap --state rejected -o rejected.pcap\n"
                      "  sipscope export calls --format csv -o calls.csv\n"
-                     "  sipscope export hep udp:10.0.0.5:9060 --since 2024-05-01T12:00:00Z");
+                     "  sipscope export hep udp:10.0.0.5:9060 --since 2024-05-01T12:00:00Z\n"
+                     "  sipscope export audio a84b4c76e66710 -o call.wav");
     CLI::App* ladder = exporter->add_subcommand("ladder", "One call's ladder as SVG, PNG, PlantUML, Mermaid or text");
     ladder->add_option("call", o.ladder.call, "Call-ID, call key, or a unique start of a Call-ID")->required();
     ladder
@@ -123,7 +127,22 @@ ExportCommands addExportCommands(CLI::App& app) {
     messages->footer("Example: sipscope export messages --format csv --raw -o messages.csv --call a84b4c76e66710");
     stats->footer("Example: sipscope export stats --format json --interval 1h -o hourly.json");
     streams->footer("Example: sipscope export streams --format csv -o streams.csv --host 10.0.0.5");
+    CLI::App* audio = exporter->add_subcommand(
+        "audio", "A stream's audio (mono) or a call's (stereo: left the caller's side, right the answerer's) as WAV; "
+                 "G.711 only, read again from the capture file");
+    audio
+        ->add_option("target", o.audio.target,
+                     "A stream key (the key column of `sipscope streams`), else a Call-ID, call key, or a unique "
+                     "start of a Call-ID")
+        ->required();
+    audio->add_option("-o,--output", o.output, "WAV file to write (- for standard output)")->required();
+    audio->add_option("--capture", o.audio.capturePath,
+                      "Where the capture file is now, if it moved since the import (checked to be the same file)");
+    addDatabase(audio, o.audio.db);
+    audio->footer("Examples:\n  sipscope export audio a84b4c76e66710 -o call.wav\n"
+                  "  sipscope export audio 7 -o stream7.wav --capture /archive/monday.pcap");
     exports.command = exporter;
+    exports.audio = audio;
     exports.ladder = ladder;
     exports.calls = calls;
     exports.messages = messages;
@@ -227,6 +246,49 @@ int runExportPcap(const ExportOptions& options) {
             std::cerr << "sipscope: left out " << report.skippedMessages - report.skipped.size() << " more messages\n";
         std::cerr << "sipscope: " << report.messages << " messages of " << calls.size() << " calls in " << report.frames
                   << " packets\n";
+        return ExitOk;
+    });
+}
+
+// The audio of a stream or of a call, decoded from the packets of its capture file. Every check (the codec, the
+// capture file) is made before the output file is touched.
+int runExportAudio(const ExportOptions& options) {
+    const AudioExportOptions& o = options.audio;
+    store::Reader reader(o.db);
+    const bool isNumber =
+        !o.target.empty() && o.target.find_first_not_of("0123456789") == std::string::npos && o.target.size() < 19;
+    std::optional<store::StreamRow> stream;
+    if (isNumber)
+        stream = reader.stream(std::stoll(o.target));
+    exports::AudioPlan plan;
+    if (stream) {
+        plan = exports::streamAudioPlan(reader, *stream, o.capturePath);
+    } else {
+        const store::CallRow call = resolveCall(reader, o.target, o.db);
+        plan = exports::callAudioPlan(reader, call, o.capturePath);
+    }
+    for (const std::string& note : plan.leftOut)
+        std::cerr << "sipscope: left out " << escapeForTerminal(note) << '\n';
+    for (std::size_t channel = 0; channel < plan.channels.size(); ++channel) {
+        const char* side = plan.channels.size() == 1 ? "mono" : channel == 0 ? "left (offerer)" : "right (answerer)";
+        std::string streams;
+        for (const store::StreamRow& s : plan.channels[channel])
+            streams += std::string(streams.empty() ? "" : ", ") + "stream " + std::to_string(s.id) + " " +
+                       s.src.toString() + " -> " + s.dst.toString() + " " + s.codec;
+        std::cerr << "sipscope: " << side << ": "
+                  << escapeForTerminal(streams.empty() ? "silence (no stream)" : streams) << '\n';
+    }
+    return runExport(options.output, [&](std::ostream& out, bool) {
+        const exports::AudioExportReport report = exports::writeAudio(plan, out);
+        char seconds[32];
+        std::snprintf(seconds, sizeof seconds, "%.3f", static_cast<double>(report.frames) / 8000.0);
+        std::cerr << "sipscope: " << seconds << " s of audio from " << report.packets << " RTP packets of "
+                  << escapeForTerminal(plan.capturePath);
+        if (report.late)
+            std::cerr << ", " << report.late << " late packets dropped";
+        if (report.skipped)
+            std::cerr << ", " << report.skipped << " packets of another payload type skipped";
+        std::cerr << '\n';
         return ExitOk;
     });
 }

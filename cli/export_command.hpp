@@ -1,5 +1,6 @@
-// `sipscope export ladder|calls|messages|stats|pcap|hep`: a call's ladder, a listing, the statistics or the messages
-// of calls, written to a file (or standard output), or the messages replayed to a HEP collector.
+// `sipscope export ladder|calls|messages|stats|pcap|hep|streams|audio`: a call's ladder, a listing, the statistics or
+// the messages of calls, written to a file (or standard output), the messages replayed to a HEP collector, or the
+// audio of RTP streams as WAV.
 #pragma once
 
 #include "cli/command_options.hpp"
@@ -47,6 +48,13 @@ struct HepExportOptions {
     FilterOptions filters;
 };
 
+// export audio STREAM|CALL: one stream's audio (mono) or a call's (stereo) as WAV.
+struct AudioExportOptions {
+    std::string db = DefaultDatabase;
+    std::string target;       // a stream key (all digits, `sipscope streams`' key), else a call as `show` takes it
+    std::string capturePath;  // --capture: where the capture file is now, when moved
+};
+
 // The options of the export family: the file, and those of the one subcommand that runs.
 struct ExportOptions {
     std::string output;  // -o: file to write, "-" for standard output
@@ -57,6 +65,7 @@ struct ExportOptions {
     StatsOptions stats;
     PcapExportOptions pcap;
     HepExportOptions hep;
+    AudioExportOptions audio;
 };
 
 // The registered subcommands and the options their parse fills (kept at a stable address for CLI11).
@@ -69,6 +78,7 @@ struct ExportCommands {
     CLI::App* pcap = nullptr;
     CLI::App* hep = nullptr;
     CLI::App* streams = nullptr;
+    CLI::App* audio = nullptr;
     std::unique_ptr<ExportOptions> options;
 };
 
@@ -85,5 +95,7 @@ int runExportPcap(const ExportOptions& options);
 // export hep (cli/hep_export.cpp): exit 2 when a message could not be sent.
 int runExportHep(const ExportOptions& options);
 int runExportStreams(const ExportOptions& options);
+// export audio: exit 2 when the codec is not G.711 or the capture file cannot be read again.
+int runExportAudio(const ExportOptions& options);
 
 }  // namespace sipscope::cli

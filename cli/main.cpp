@@ -91,6 +91,7 @@ int run(int argc, char** argv) {
         {exports.pcap, &exported.pcap.db, [&] { return runExportPcap(exported); }},
         {exports.hep, &exported.hep.db, [&] { return runExportHep(exported); }},
         {exports.streams, &exported.streams.db, [&] { return runExportStreams(exported); }},
+        {exports.audio, &exported.audio.db, [&] { return runExportAudio(exported); }},
     };
 
     try {

@@ -86,7 +86,8 @@ int runStreams(const ListingOptions& options, std::ostream& out, bool forTermina
     std::vector<Row> rows;
     for (const store::StreamRow& stream : reader.streams(filter))
         rows.push_back(streamRow(stream));
-    const std::vector<Column> columns = {{"start", "Start", 27},
+    const std::vector<Column> columns = {{"key", "Key", 6},
+                                         {"start", "Start", 27},
                                          {"src", "Source", 24},
                                          {"dst", "Destination", 24},
                                          {"ssrc", "SSRC", 10, false, 3},
@@ -111,8 +112,8 @@ void printCallMedia(std::ostream& out, const store::Reader& reader, const store:
         std::snprintf(figures, sizeof figures, "%llu pkts, lost %lld (%.1f%%), max delta %.1f ms, jitter %.2f/%.2f ms",
                       static_cast<unsigned long long>(s.packets), static_cast<long long>(s.lost), s.lostPercent(),
                       s.maxDeltaMs, s.meanJitterMs, s.maxJitterMs);
-        out << "Stream:  " << s.src.toString() << " -> " << s.dst.toString() << "  " << hexSsrc(s.ssrc) << " "
-            << (s.codec.empty() ? "pt " + std::to_string(s.payloadType) : escapeForTerminal(s.codec)) << "  "
+        out << "Stream:  #" << s.id << ' ' << s.src.toString() << " -> " << s.dst.toString() << "  " << hexSsrc(s.ssrc)
+            << " " << (s.codec.empty() ? "pt " + std::to_string(s.payloadType) : escapeForTerminal(s.codec)) << "  "
             << figures;
         if (s.mos) {
             std::snprintf(figures, sizeof figures, ", MOS %.2f", *s.mos);

@@ -620,6 +620,24 @@ std::vector<StreamRow> Reader::callStreams(std::int64_t callKey) const {
     return detail::readCallStreams(m_impl->db.handle(), m_impl->endpoints, callKey);
 }
 
+std::optional<StreamRow> Reader::stream(std::int64_t streamKey) const {
+    return detail::readStream(m_impl->db.handle(), m_impl->endpoints, streamKey);
+}
+
+std::optional<CaptureRow> Reader::capture(std::int64_t captureId) const {
+    Statement stmt(m_impl->db.handle(), "SELECT id, path, size_bytes, content_hash FROM captures WHERE id = ?");
+    stmt.bindInt(1, captureId);
+    if (!stmt.step())
+        return std::nullopt;
+    CaptureRow row;
+    row.id = stmt.columnInt(0);
+    row.path = stmt.columnText(1);
+    row.sizeBytes = static_cast<std::uint64_t>(stmt.columnInt(2));
+    if (!stmt.columnIsNull(3))
+        row.contentHash = static_cast<std::uint64_t>(stmt.columnInt(3));
+    return row;
+}
+
 std::optional<decode::MediaAssessment> Reader::mediaVerdict(const CallRow& call) const {
     if (call.kind != decode::CallKind::Call || call.answeredUs == 0)
         return std::nullopt;

@@ -132,6 +132,14 @@ struct StreamRow {
     decode::StreamOfCall ofCall() const;  // what the call's verdict needs of it
 };
 
+// One imported capture: the captures table.
+struct CaptureRow {
+    std::int64_t id = 0;
+    std::string path;  // as it was given to import ("-" for standard input)
+    std::uint64_t sizeBytes = 0;
+    std::optional<std::uint64_t> contentHash;  // store::captureContentHash of the file read to its end; else none
+};
+
 // Media over the calls a filter selects (`stats`): verdicts of the answered INVITE calls, MOS of their streams.
 struct MediaStats {
     bool hasStreams = false;                        // the database has any stream; without, the rest is left empty
@@ -344,6 +352,8 @@ public:
     // its first packet.
     std::vector<StreamRow> streams(const Filter& filter) const;
     std::vector<StreamRow> callStreams(std::int64_t callKey) const;
+    std::optional<StreamRow> stream(std::int64_t streamKey) const;  // by streams.id
+    std::optional<CaptureRow> capture(std::int64_t captureId) const;
     // The media verdict of a call (decode::assessMedia over its streams); nullopt when it was not answered.
     std::optional<decode::MediaAssessment> mediaVerdict(const CallRow& call) const;
     MediaStats mediaStats(const Filter& filter) const;

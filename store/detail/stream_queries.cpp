@@ -127,6 +127,13 @@ std::vector<StreamRow> readCallStreams(sqlite3* db, EndpointCache& endpoints, st
     return run(stmt, endpoints);
 }
 
+std::optional<StreamRow> readStream(sqlite3* db, EndpointCache& endpoints, std::int64_t streamKey) {
+    Statement stmt(db, std::string("SELECT ") + StreamColumns + StreamFrom + " WHERE st.id = ?");
+    stmt.bindInt(1, streamKey);
+    std::vector<StreamRow> rows = run(stmt, endpoints);
+    return rows.empty() ? std::nullopt : std::optional(std::move(rows.front()));
+}
+
 bool isRtpInCapture(sqlite3* db, std::int64_t captureId) {
     // A stream of unknown capture (written before schema 5, among several captures) may be of this one.
     Statement stmt(db, "SELECT 1 FROM streams WHERE capture_id = ? OR capture_id IS NULL LIMIT 1");

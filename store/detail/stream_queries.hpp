@@ -14,6 +14,7 @@ namespace sipscope::store::detail {
 
 std::vector<StreamRow> readStreams(sqlite3* db, EndpointCache& endpoints, const Filter& filter);
 std::vector<StreamRow> readCallStreams(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey);
+std::optional<StreamRow> readStream(sqlite3* db, EndpointCache& endpoints, std::int64_t streamKey);
 // Whether the capture (captures.id) had any RTP stream at all; true when the streams' captures are not known.
 bool isRtpInCapture(sqlite3* db, std::int64_t captureId);
 MediaStats readMediaStats(sqlite3* db, const Filter& filter);

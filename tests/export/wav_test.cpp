@@ -2,7 +2,7 @@
 // written as WAV, read back and measured: the tone's frequency, silence where packets were lost, stereo lined up.
 #include "decode/audio.hpp"
 #include "export/wav.hpp"
-#include "tests/tools/g711.hpp"
+#include "tests/tools/wav_check.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,73 +16,13 @@
 namespace {
 
 using namespace sipscope;
+using test::channel;
+using test::readWav;
+using test::strongestFrequency;
+using test::Wav;
 
 constexpr std::int64_t Origin = 1'700'000'000'000'000;
 constexpr int PacketSamples = 160;  // 20 ms
-
-struct Wav {
-    std::uint16_t channels = 0;
-    std::uint32_t sampleRate = 0;
-    std::uint32_t riffSize = 0;
-    std::uint32_t dataSize = 0;
-    std::vector<std::int16_t> samples;
-};
-
-std::uint32_t little(const std::string& bytes, std::size_t at, int width) {
-    std::uint32_t value = 0;
-    for (int i = width - 1; i >= 0; --i)
-        value = value << 8 | static_cast<unsigned char>(bytes.at(at + static_cast<std::size_t>(i)));
-    return value;
-}
-
-// Reads a canonical PCM WAV, checking every fixed field.
-Wav readWav(const std::string& bytes) {
-    Wav wav;
-    EXPECT_EQ(bytes.substr(0, 4), "RIFF");
-    EXPECT_EQ(bytes.substr(8, 8), "WAVEfmt ");
-    EXPECT_EQ(little(bytes, 16, 4), 16u);
-    EXPECT_EQ(little(bytes, 20, 2), 1u);  // PCM
-    wav.channels = static_cast<std::uint16_t>(little(bytes, 22, 2));
-    wav.sampleRate = little(bytes, 24, 4);
-    EXPECT_EQ(little(bytes, 28, 4), wav.sampleRate * wav.channels * 2);
-    EXPECT_EQ(little(bytes, 32, 2), wav.channels * 2u);
-    EXPECT_EQ(little(bytes, 34, 2), 16u);
-    EXPECT_EQ(bytes.substr(36, 4), "data");
-    wav.riffSize = little(bytes, 4, 4);
-    wav.dataSize = little(bytes, 40, 4);
-    for (std::size_t at = 44; at + 1 < bytes.size(); at += 2)
-        wav.samples.push_back(static_cast<std::int16_t>(little(bytes, at, 2)));
-    return wav;
-}
-
-// One channel of interleaved samples.
-std::vector<double> channel(const Wav& wav, int which) {
-    std::vector<double> out;
-    for (std::size_t i = static_cast<std::size_t>(which); i < wav.samples.size(); i += wav.channels)
-        out.push_back(wav.samples[i]);
-    return out;
-}
-
-// The frequency (1 Hz steps, 200-3400 Hz) with the most power in `samples`, by the Goertzel recurrence.
-int strongestFrequency(const std::vector<double>& samples, double rate) {
-    int best = 0;
-    double bestPower = -1;
-    for (int f = 200; f <= 3400; ++f) {
-        const double coefficient = 2 * std::cos(2 * std::numbers::pi * f / rate);
-        double s1 = 0, s2 = 0;
-        for (const double x : samples) {
-            const double s0 = x + coefficient * s1 - s2;
-            s2 = s1;
-            s1 = s0;
-        }
-        const double power = s1 * s1 + s2 * s2 - coefficient * s1 * s2;
-        if (power > bestPower) {
-            bestPower = power;
-            best = f;
-        }
-    }
-    return best;
-}
 
 // A tone of `hz` as G.711 RTP packets, 20 ms each.
 struct ToneStream {
@@ -94,13 +34,7 @@ struct ToneStream {
         if (payloads.size() <= static_cast<std::size_t>(number))
             payloads.resize(static_cast<std::size_t>(number) + 1);
         std::string& payload = payloads[static_cast<std::size_t>(number)];
-        payload.clear();
-        for (int i = 0; i < PacketSamples; ++i) {
-            const double t = (number * PacketSamples + i) / 8000.0;
-            const auto sample = static_cast<std::int16_t>(std::lround(12000 * std::sin(2 * std::numbers::pi * hz * t)));
-            payload.push_back(static_cast<char>(codec == decode::AudioCodec::Pcmu ? test::encodePcmu(sample)
-                                                                                  : test::encodePcma(sample)));
-        }
+        payload = test::g711Tone(codec == decode::AudioCodec::Pcmu, hz, number * PacketSamples, PacketSamples);
         decode::RtpHeader header;
         header.version = 2;
         header.payloadType = codec == decode::AudioCodec::Pcmu ? 0 : 8;
