@@ -214,9 +214,9 @@ struct RtpStreamStats {
     std::uint64_t markers = 0;
     std::uint64_t latePackets = 0;  // arrived later than the jitter buffer of the config (see RtpStream)
     double jitterMs = 0.0;          // the current A.8 estimate
-    double jitterMeanMs = 0.0;      // mean of the estimate after each packet that updated it
+    double jitterMeanMs = 0.0;      // Wireshark's running mean of the estimate (see RtpStream)
     double jitterMaxMs = 0.0;
-    double maxDeltaMs = 0.0;  // the largest gap between consecutive arrivals
+    double maxDeltaMs = 0.0;  // the largest gap before a regular packet (see RtpStream)
     std::int64_t firstUs = 0;
     std::int64_t lastUs = 0;
     std::uint32_t digitCount = 0;  // every event seen; the first MaxDigits are kept in digits
@@ -231,8 +231,15 @@ struct RtpStreamStats {
 // more than 100 behind is ignored unless the next packet follows it, which restarts the count there. An SSRC change
 // restarts it too (and is counted). Interarrival jitter is A.8: J += (|D| - J) / 16 over consecutive packets in
 // arrival order, D the change in transit time in timestamp units, reported in ms with the payload type's clock rate;
-// telephone-event packets and payload types without a known clock rate are left out of it. A change of payload
-// type restarts the transit reference.
+// telephone-event packets and payload types without a known clock rate are left out of it. A change to a payload
+// type of another clock rate restarts the transit reference (comfort noise at the codec's clock does not).
+//
+// Max delta, max jitter and mean jitter are taken as Wireshark's RTP analysis takes them (tshark -z rtp,streams),
+// at regular packets only: not the first of an SSRC, not one with the marker bit (the gap before a talkspurt is
+// silence suppression, not the network), not comfort noise (payload type 13 or 19) nor the packet after it, not one
+// whose timestamp is behind the latest packet in time sequence. A delta is the gap since that latest packet in
+// time sequence. The mean is Wireshark's running mean over every packet after the first, where a packet that is not
+// regular, or has no jitter (telephone-event, an unknown clock rate), counts at the mean so far.
 //
 // Late packets, the jitter-buffer assumption of the MOS: a fixed playout buffer of jitterBufferMs, set by the
 // earliest relative arrival so far. A packet whose transit time exceeds the smallest transit seen on the stream by
@@ -249,7 +256,7 @@ public:
 private:
     void addSequence(const RtpHeader& header);
     void startSequence(std::uint16_t sequence);
-    void addJitter(const RtpHeader& header, std::int64_t arrivalUs);
+    bool addJitter(const RtpHeader& header, std::int64_t arrivalUs);  // false: the estimate was not updated
     void addDtmf(const RtpHeader& header, std::int64_t arrivalUs);
 
     RtpStreamConfig config_;
@@ -264,13 +271,17 @@ private:
     std::optional<std::uint16_t> badSequence_;
     // jitter state (A.8)
     bool haveTransit_ = false;
-    std::uint8_t transitPayloadType_ = 0;
+    std::uint32_t transitClock_ = 0;  // the clock rate of the transit reference
     std::uint32_t lastTimestamp_ = 0;
     std::int64_t unwrappedTimestamp_ = 0;  // RTP timestamp since the transit reference, wraps undone
     double lastTransit_ = 0.0;             // arrival minus RTP time since the reference, timestamp units
     double jitter_ = 0.0;                  // timestamp units
-    double jitterSumMs_ = 0.0;
-    std::uint64_t jitterSamples_ = 0;
+    // regular packets (see add), in Wireshark's terms
+    std::uint8_t previousPayloadType_ = 0;
+    std::uint32_t lastRawTimestamp_ = 0;
+    std::int64_t extendedTimestamp_ = 0;  // since the first packet of the SSRC, wraps undone
+    std::int64_t sequenceTimestamp_ = 0;  // of the latest packet in time sequence (timestamp not behind)
+    std::int64_t sequenceArrivalUs_ = 0;  // its arrival
     double minTransitMs_ = 0.0;
     // DTMF state
     bool haveEvent_ = false;

@@ -61,6 +61,7 @@ struct Expectation {
     std::int32_t mediaIndex = 0;
     MediaParty party = MediaParty::Unknown;  // who receives here
     bool isRtcp = false;                     // the RTCP port of the m= line
+    bool isNotRtp = false;                   // an m= line of another protocol (T.38 udptl): no RTP stream here
     std::uint64_t stamp = 0;                 // its place in the eviction order
     std::shared_ptr<const MediaFormats> formats;
 };
@@ -261,6 +262,12 @@ void MediaTracker::Impl::match(const FlowKey& key, Flow& flow) {
     }
     if (expectation == nullptr)
         return;  // unknown flow: stays with the heuristic, or an unassociated stream
+    if (expectation->isNotRtp) {
+        finishStream(flow, false);
+        flow.kind = FlowKind::NotRtp;
+        flow.held.clear();
+        return;
+    }
     if (expectation->isRtcp) {
         if (flow.kind == FlowKind::Testing || flow.kind == FlowKind::NotRtp) {
             flow.kind = FlowKind::Rtcp;
@@ -425,13 +432,20 @@ void MediaTracker::onSdp(std::uint64_t callKey, SdpRole role, const SessionDescr
     std::int32_t index = 0;
     for (const MediaDescriptionView& media : sdp.media()) {
         const std::int32_t mediaIndex = index++;
-        if (media.port == 0 || media.protocol.find("RTP/") == std::string_view::npos)
-            continue;  // rejected, or not RTP (T.38 udptl, data channels)
+        if (media.port == 0)
+            continue;  // rejected
         const auto connection = sdp.effectiveConnection(media);
         const std::optional<capture::IpAddress> address = connection ? parseAddress(connection->address) : std::nullopt;
         const MediaParty party = impl.partyOf(callKey, role, address);
         if (!address)
             continue;
+        if (media.protocol.find("RTP/") == std::string_view::npos) {
+            // Not RTP (T.38 udptl after a fax re-INVITE, data channels): what arrives there now is no RTP stream,
+            // even when some of its datagrams would parse as RTP; an RTP stream there ends.
+            Expectation other{callKey, mediaIndex, party, false, true, 0, nullptr};
+            impl.expect(capture::Endpoint{*address, media.port}, other);
+            continue;
+        }
         auto formats = std::make_shared<MediaFormats>();
         for (const SdpRtpMap& map : media.rtpmaps) {
             if (map.payloadType < formats->config.dynamicClockRates.size())
@@ -440,7 +454,7 @@ void MediaTracker::onSdp(std::uint64_t callKey, SdpRole role, const SessionDescr
             if (detail::equalsNoCase(map.encodingName, "telephone-event"))
                 formats->config.telephoneEventPayloadType = map.payloadType;
         }
-        Expectation expectation{callKey, mediaIndex, party, false, 0, formats};
+        Expectation expectation{callKey, mediaIndex, party, false, false, 0, formats};
         impl.expect(capture::Endpoint{*address, media.port}, expectation);
         if (!media.isRtcpMux || media.rtcp) {
             std::uint16_t rtcpPort = static_cast<std::uint16_t>(media.port + 1);

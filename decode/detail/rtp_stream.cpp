@@ -26,6 +26,8 @@ std::int64_t timestampDistance(std::uint32_t a, std::uint32_t b) {
     return raw >= (std::int64_t{1} << 31) ? raw - (std::int64_t{1} << 32) : raw;
 }
 
+bool isComfortNoise(std::uint8_t payloadType) { return payloadType == 13 || payloadType == 19; }  // RFC 3389, old CN
+
 char digitOf(std::uint8_t event) {
     constexpr std::string_view Digits = "0123456789*#ABCD";
     if (event < Digits.size()) {
@@ -53,12 +55,43 @@ double RtpStreamStats::lostPercent() const {
 }
 
 void RtpStream::add(const RtpHeader& header, std::size_t udpPayloadBytes, std::int64_t arrivalUs) {
+    // A regular packet, as Wireshark's RTP analysis (ui/tap-rtp-analysis.c) has it, so that max delta and jitter
+    // mean the same as tshark's `-z rtp,streams`: not the first of its SSRC, no marker bit (a talkspurt starts after
+    // silence suppression, a video frame ends: the gap before it is no network delay), not comfort noise nor the
+    // packet after it, and a timestamp not behind the latest packet in time sequence (a reordered packet).
+    bool isRegular = stats_.packets != 0 && header.ssrc == stats_.ssrc && !header.marker &&
+                     !isComfortNoise(header.payloadType) && !isComfortNoise(previousPayloadType_);
+    previousPayloadType_ = header.payloadType;
+    if (stats_.packets == 0 || header.ssrc != stats_.ssrc) {
+        extendedTimestamp_ = sequenceTimestamp_ = 0;
+        sequenceArrivalUs_ = arrivalUs;
+    } else {
+        extendedTimestamp_ += timestampDistance(header.timestamp, lastRawTimestamp_);
+    }
+    lastRawTimestamp_ = header.timestamp;
+    bool isInTimeSequence = extendedTimestamp_ >= sequenceTimestamp_;
+    isRegular = isRegular && isInTimeSequence;
+    // A timestamp behind on the next sequence number is the sender restarting its clock (a device that went back to
+    // audio after T.38 with timestamps from 0), not a late packet: the time sequence goes on from it, and the jitter
+    // from a new transit reference. Wireshark 4.0 keeps comparing with the first packet's timestamp instead, so its
+    // figures after such a restart differ (tests/corpus/rtp_known_differences.json).
+    if (!isInTimeSequence && stats_.packets != 0 && header.ssrc == stats_.ssrc &&
+        sequenceDistance(header.sequence, static_cast<std::uint16_t>(maxExtended_)) == 1) {
+        isInTimeSequence = true;
+        haveTransit_ = false;
+    }
+    if (isRegular)  // from the latest packet in time sequence, as Wireshark measures it
+        stats_.maxDeltaMs = std::max(stats_.maxDeltaMs, static_cast<double>(arrivalUs - sequenceArrivalUs_) / 1000.0);
+    if (isInTimeSequence) {
+        sequenceTimestamp_ = extendedTimestamp_;
+        sequenceArrivalUs_ = arrivalUs;
+    }
+
     if (stats_.packets == 0) {
         stats_.firstUs = arrivalUs;
         stats_.ssrc = header.ssrc;
         startSequence(header.sequence);
     } else {
-        stats_.maxDeltaMs = std::max(stats_.maxDeltaMs, static_cast<double>(arrivalUs - stats_.lastUs) / 1000.0);
         if (header.ssrc != stats_.ssrc) {
             ++stats_.ssrcChanges;
             stats_.ssrc = header.ssrc;
@@ -79,7 +112,13 @@ void RtpStream::add(const RtpHeader& header, std::size_t udpPayloadBytes, std::i
         addDtmf(header, arrivalUs);
     } else {
         stats_.payloadType = header.payloadType;
-        addJitter(header, arrivalUs);
+        if (addJitter(header, arrivalUs) && isRegular) {
+            // Wireshark's running mean over the packets since the first: a packet that is not regular (or has no
+            // jitter) counts at the mean so far.
+            stats_.jitterMaxMs = std::max(stats_.jitterMaxMs, stats_.jitterMs);
+            const auto before = static_cast<double>(stats_.packets - 1);  // this one is counted already
+            stats_.jitterMeanMs = (stats_.jitterMeanMs * (before - 1) + stats_.jitterMs) / before;
+        }
     }
     stats_.expected = priorExpected_ + (maxExtended_ - baseExtended_ + 1);
     stats_.received = priorReceived_ + segmentReceived_;
@@ -128,20 +167,20 @@ void RtpStream::addSequence(const RtpHeader& header) {
     ++segmentReceived_;
 }
 
-void RtpStream::addJitter(const RtpHeader& header, std::int64_t arrivalUs) {
+bool RtpStream::addJitter(const RtpHeader& header, std::int64_t arrivalUs) {
     const std::uint32_t clock = config_.clockRate(header.payloadType);
     if (clock == 0) {
-        return;
+        return false;
     }
     const double arrivalUnits = static_cast<double>(arrivalUs - stats_.firstUs) * clock / 1e6;
-    if (!haveTransit_ || header.payloadType != transitPayloadType_) {
+    if (!haveTransit_ || clock != transitClock_) {  // comfort noise (RFC 3389) at the codec's clock goes on
         haveTransit_ = true;
-        transitPayloadType_ = header.payloadType;
+        transitClock_ = clock;
         lastTimestamp_ = header.timestamp;
         unwrappedTimestamp_ = 0;
         lastTransit_ = arrivalUnits;
         minTransitMs_ = arrivalUnits * 1000.0 / clock;
-        return;
+        return false;
     }
     unwrappedTimestamp_ += timestampDistance(header.timestamp, lastTimestamp_);
     lastTimestamp_ = header.timestamp;
@@ -150,10 +189,6 @@ void RtpStream::addJitter(const RtpHeader& header, std::int64_t arrivalUs) {
     lastTransit_ = transit;
     jitter_ += (d - jitter_) / 16.0;
     stats_.jitterMs = jitter_ * 1000.0 / clock;
-    stats_.jitterMaxMs = std::max(stats_.jitterMaxMs, stats_.jitterMs);
-    jitterSumMs_ += stats_.jitterMs;
-    ++jitterSamples_;
-    stats_.jitterMeanMs = jitterSumMs_ / static_cast<double>(jitterSamples_);
 
     const double transitMs = transit * 1000.0 / clock;
     if (transitMs < minTransitMs_) {
@@ -161,6 +196,7 @@ void RtpStream::addJitter(const RtpHeader& header, std::int64_t arrivalUs) {
     } else if (transitMs - minTransitMs_ > config_.jitterBufferMs) {
         ++stats_.latePackets;
     }
+    return true;
 }
 
 void RtpStream::addDtmf(const RtpHeader& header, std::int64_t arrivalUs) {

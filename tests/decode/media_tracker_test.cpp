@@ -143,6 +143,28 @@ TEST(MediaTracker, ReinviteMovesTheMediaToANewStreamOfTheSameCall) {
     EXPECT_EQ(streamFrom(streams, "10.0.0.2:6000")->sender, MediaParty::Answerer);
 }
 
+TEST(MediaTracker, AT38ReinviteEndsTheRtpStreamAndItsDatagramsAreNotCounted) {
+    Tracker t;
+    t.offerAnswer(4, sdp("10.0.0.1", 4000), sdp("10.0.0.2", 5000));
+    t.stream("10.0.0.1:4000", "10.0.0.2:5000", 0xA, 10, 0);
+    // A fax: the answerer re-INVITEs to T.38 on the same port; what comes there now is UDPTL, not RTP, even where
+    // a datagram happens to parse as RTP.
+    const std::string image = "v=0\r\no=- 1 2 IN IP4 10.0.0.2\r\ns=-\r\nc=IN IP4 10.0.0.2\r\nt=0 0\r\n"
+                              "m=image 5000 udptl t38\r\n";
+    t.tracker.onSdp(4, SdpRole::Offer, t.parser.parse(image));
+    t.stream("10.0.0.1:4000", "10.0.0.2:5000", 0xA, 10, 1'000'000, 11);
+    // Back to audio: a new stream of the call.
+    t.tracker.onSdp(4, SdpRole::Offer, t.parser.parse(sdp("10.0.0.2", 5000)));
+    t.stream("10.0.0.1:4000", "10.0.0.2:5000", 0xA, 10, 2'000'000, 21);
+    const auto streams = t.finish();
+    ASSERT_EQ(streams.size(), 2u);
+    for (const MediaStreamRecord& stream : streams) {
+        EXPECT_EQ(stream.callKey, 4u);
+        EXPECT_EQ(stream.stats.packets, 10u);
+    }
+    EXPECT_EQ(t.tracker.stats().otherPackets, 10u);
+}
+
 TEST(MediaTracker, RtcpIsTiedBySsrcOnPortPlusOneAndMuxed) {
     Tracker t;
     t.offerAnswer(4, sdp("10.0.0.1", 4000), sdp("10.0.0.2", 5000, "a=rtcp-mux\r\n"));

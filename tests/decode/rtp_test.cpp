@@ -431,6 +431,43 @@ TEST(RtpStreamStats, CountsLossAcrossASequenceWrap) {
     EXPECT_DOUBLE_EQ(s.maxDeltaMs, 60.0);  // the gap of the two consecutive losses
 }
 
+// Max delta and jitter as tshark's -z rtp,streams takes them (issue 15's corpus test): the gap before a talkspurt
+// (marker bit), comfort noise and the packet after it are not network delay; a timestamp that restarts on the next
+// sequence number is the sender's restart, not a late packet.
+TEST(RtpStreamStats, MaxDeltaLeavesOutSilenceSuppressionAsWiresharkDoes) {
+    Feeder talkspurts;
+    for (std::uint32_t i = 0; i < 10; ++i)
+        talkspurts.g711(static_cast<std::uint16_t>(i), i);
+    // 2 s of silence, then a talkspurt starting with the marker bit: its 2 s gap is not a delta.
+    talkspurts.add(Rtp{.sequence = 10, .timestamp = 160 * 110, .marker = true}, Start + 20'000 * 110);
+    for (std::uint32_t i = 111; i < 120; ++i)
+        talkspurts.g711(static_cast<std::uint16_t>(i - 100), i);
+    EXPECT_DOUBLE_EQ(talkspurts.stats().maxDeltaMs, 20.0);
+    EXPECT_EQ(talkspurts.stats().markers, 1U);
+
+    Feeder comfortNoise;
+    for (std::uint32_t i = 0; i < 10; ++i)
+        comfortNoise.g711(static_cast<std::uint16_t>(i), i);
+    // Comfort noise (RFC 3389, payload type 13) 500 ms later, then audio 1 s after that: neither gap counts.
+    comfortNoise.add(Rtp{.payloadType = 13, .sequence = 10, .timestamp = 160 * 35}, Start + 20'000 * 35);
+    comfortNoise.g711(11, 85);
+    comfortNoise.g711(12, 86, 5'000);  // late by 5 ms: the one delta over 20 ms that counts
+    EXPECT_DOUBLE_EQ(comfortNoise.stats().maxDeltaMs, 25.0);
+    EXPECT_GT(comfortNoise.stats().jitterMaxMs, 0.0);
+
+    Feeder restart;
+    for (std::uint32_t i = 0; i < 10; ++i)
+        restart.g711(static_cast<std::uint16_t>(i), 1000 + i);
+    // The sender restarts its timestamps at 0 on the next sequence number, 30 ms after the last packet.
+    restart.add(Rtp{.sequence = 10, .timestamp = 0}, Start + 20'000 * 1009 + 30'000);
+    for (std::uint32_t i = 1; i < 10; ++i)
+        restart.add(Rtp{.sequence = static_cast<std::uint16_t>(10 + i), .timestamp = 160 * i},
+                    Start + 20'000 * 1009 + 30'000 + 20'000 * std::int64_t{i} + (i == 5 ? 4'000 : 0));
+    EXPECT_DOUBLE_EQ(restart.stats().maxDeltaMs, 24.0);  // packets after the restart are measured again
+    EXPECT_LT(restart.stats().jitterMaxMs, 1.0);         // the restart is no jitter
+    EXPECT_GT(restart.stats().jitterMaxMs, 0.0);
+}
+
 TEST(RtpStreamStats, TellsDuplicatesFromReordering) {
     Feeder feeder;
     // 0 1 3 2 4 4 5 1: 2 late (out of order), 4 twice, 1 again (duplicate, behind the maximum)
