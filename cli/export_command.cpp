@@ -14,6 +14,7 @@
 #include "ladder/svg_to_png.hpp"
 
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
 #include <functional>
 #include <iostream>
@@ -254,6 +255,9 @@ int runExportPcap(const ExportOptions& options) {
 // capture file) is made before the output file is touched.
 int runExportAudio(const ExportOptions& options) {
     const AudioExportOptions& o = options.audio;
+    if (options.output == "-" && isatty(STDOUT_FILENO))
+        throw CLI::ValidationError("-o", "a WAV file is binary: give -o FILE.wav, or pipe standard output to a "
+                                         "player (-o - | aplay)");
     store::Reader reader(o.db);
     const bool isNumber =
         !o.target.empty() && o.target.find_first_not_of("0123456789") == std::string::npos && o.target.size() < 19;
