@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <map>
 
 namespace sipscope::decode {
@@ -52,8 +53,41 @@ const std::vector<std::string_view>& findingKinds() {
                                                         "registration-lapsed",
                                                         "scanner",
                                                         "brute-force",
-                                                        "toll-fraud"};
+                                                        "toll-fraud",
+                                                        "media-none",
+                                                        "media-one-way",
+                                                        "media-wrong-address",
+                                                        "media-late"};
     return Kinds;
+}
+
+std::optional<Finding> mediaFinding(std::uint64_t callKey, std::int64_t answeredUs, const MediaAssessment& media) {
+    Finding finding;
+    switch (media.verdict) {
+    case MediaVerdict::Ok: return std::nullopt;
+    case MediaVerdict::None:
+        finding.kind = "media-none";
+        finding.severity = FindingSeverity::Error;
+        break;
+    case MediaVerdict::OneWay:
+        finding.kind = "media-one-way";
+        finding.severity = FindingSeverity::Error;
+        break;
+    case MediaVerdict::WrongAddress:
+        finding.kind = "media-wrong-address";
+        finding.severity = FindingSeverity::Warning;
+        break;
+    case MediaVerdict::Late:
+        finding.kind = "media-late";
+        finding.severity = FindingSeverity::Info;
+        break;
+    }
+    finding.callKey = callKey;
+    finding.timestampUs = answeredUs;
+    finding.explanation = "answered call, RTP " + std::string(mediaVerdictName(media.verdict)) + ": " + media.reason;
+    // The SDP offer and answer say where each side receives; RTP elsewhere, or not at all, is what went wrong.
+    finding.rfc = "RFC 3264 5.1";
+    return finding;
 }
 
 namespace detail {
@@ -71,8 +105,11 @@ SipMethod sipMethodOf(std::string_view name) {
 
 std::string durationText(std::int64_t us) {
     char text[32];
-    if (us >= 1'000'000 || us <= -1'000'000)
-        std::snprintf(text, sizeof text, "%.3g s", static_cast<double>(us) / 1e6);
+    const double seconds = static_cast<double>(us) / 1e6;
+    if (us >= 100'000'000 || us <= -100'000'000)
+        std::snprintf(text, sizeof text, "%.0f s", seconds);
+    else if (us >= 1'000'000 || us <= -1'000'000)
+        std::snprintf(text, sizeof text, "%.3g s", seconds);
     else
         std::snprintf(text, sizeof text, "%lld ms", static_cast<long long>(us / 1000));
     return text;
@@ -184,6 +221,13 @@ void FindingDetector::onMessage(const SipMessageView& message, const MessageMeta
     note.isRetransmission = correlation.isRetransmission;
     note.hasCredentials =
         note.isRequest && (!message.header("Authorization").empty() || !message.header("Proxy-Authorization").empty());
+    if (isAuthChallenge(note.status)) {
+        const auto challenge = message.auth(note.status == 401 ? "WWW-Authenticate" : "Proxy-Authenticate");
+        const auto stale = challenge ? challenge->param("stale") : std::nullopt;
+        note.isStaleChallenge = stale && detail::equalsNoCase(*stale, "true");
+    }
+    if (note.isRequest)
+        note.fromTagHash = std::hash<std::string_view>{}(message.from().tag);
     detail::CallNotes* notes = d.notesOf(correlation.callKey);
     const std::size_t first = d.findings.size();
     detail::checkMessage(message, meta, note, datagram, sdp, notes, d.findings);

@@ -5,6 +5,7 @@
 
 #include "capture/packet.hpp"
 #include "decode/correlator.hpp"
+#include "decode/media_tracker.hpp"
 #include "decode/sdp.hpp"
 #include "decode/sip_message.hpp"
 
@@ -53,6 +54,11 @@ struct FindingStats {
     std::uint64_t messagesDropped = 0;  // messages past maxMessagesPerCall, not remembered
     std::uint64_t sourcesDropped = 0;   // sources or AORs past maxSources, not counted
 };
+
+// The finding a call's media verdict makes (decode::assessMedia, issue 15): media-none, media-one-way (errors),
+// media-wrong-address (warning), media-late (info); nullopt when the verdict is ok. It names no message: the caller
+// adds the call's 2xx.
+std::optional<Finding> mediaFinding(std::uint64_t callKey, std::int64_t answeredUs, const MediaAssessment& media);
 
 class FindingDetector {
 public:

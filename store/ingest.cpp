@@ -6,6 +6,7 @@
 #include "decode/sip_parser.hpp"
 #include "store/database.hpp"
 #include "store/detail/batch_writer.hpp"
+#include "store/detail/media_findings.hpp"
 #include "store/detail/media_rows.hpp"
 #include "store/detail/message_flags.hpp"
 #include "store/detail/statement.hpp"
@@ -508,11 +509,16 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
     builder.send();
     report.readCpuSeconds = detail::threadCpuSeconds();
     writer.finish();
+    // The media verdicts (issue 15) as findings, once every stream of the calls is stored.
+    if (options.findFindings && options.writeDatabase && options.trackMedia)
+        report.findings.findings += detail::writeMediaFindings(db, writer.firstCallKey());
     report.writeCpuSeconds = writer.cpuSeconds();
     report.waitSeconds = writer.waitSeconds();
     report.correlator = correlator.stats();
     report.media = media.stats();
+    const std::uint64_t mediaFindings = report.findings.findings;
     report.findings = findings.stats();
+    report.findings.findings += mediaFindings;
     return report;
 }
 

@@ -33,6 +33,9 @@ std::string noteText(const MessageNote& note) {
     return text + " (CSeq " + std::to_string(note.cseq) + ")";
 }
 
+// Copies closer than this are one packet captured twice (two interfaces, a mirror port), not a retransmission.
+constexpr std::int64_t SameSendUs = 5'000;
+
 std::string hop(const MessageNote& note) { return note.src.toString() + " -> " + note.dst.toString(); }
 
 const MessageNote* firstWith(const CallNotes& notes, auto&& predicate) {
@@ -70,9 +73,8 @@ void checkTransactions(const CallSummary& call, const CallNotes& notes, const Fi
                                   t.method +
                                       (request ? " (CSeq " + std::to_string(request->cseq) + ")" : std::string()) +
                                       " sent " + std::to_string(t.requests) + (t.requests == 1 ? " time" : " times") +
-                                      (t.responses ? ", provisional responses only," : " and never answered") +
-                                      " for " + durationText(waitedUs) + ": Timer " + (isInvite ? "B" : "F") +
-                                      " (64×T1 = " + durationText(timeoutUs) + ") expired",
+                                      (t.responses ? ", provisional responses only" : ", never answered") + ": Timer " +
+                                      (isInvite ? "B" : "F") + " (64×T1 = " + durationText(timeoutUs) + ") expired",
                                   isInvite ? "RFC 3261 17.1.1.2" : "RFC 3261 17.1.2.2"));
     }
 }
@@ -93,7 +95,8 @@ void checkAcksAndDialogs(const CallSummary& call, const CallNotes& notes, const 
         std::uint32_t copies = 0;
         std::int64_t lastUs = ok.timestampUs;
         for (const MessageNote& n : notes.messages)
-            if (!n.isRequest && n.status == ok.status && n.cseq == ok.cseq && n.src == ok.src && n.dst == ok.dst) {
+            if (!n.isRequest && n.status == ok.status && n.cseq == ok.cseq && n.src == ok.src && n.dst == ok.dst &&
+                (copies == 0 || n.timestampUs - lastUs >= SameSendUs)) {
                 ++copies;
                 lastUs = std::max(lastUs, n.timestampUs);
             }
@@ -105,8 +108,11 @@ void checkAcksAndDialogs(const CallSummary& call, const CallNotes& notes, const 
         reported.insert(ok.cseq);
         Finding finding =
             makeFinding("unacked-2xx", FindingSeverity::Error, call.key, &ok,
-                        noteText(ok) + " on " + hop(ok) + " sent " + std::to_string(copies) + " times over " +
-                            durationText(lastUs - ok.timestampUs) + " and never ACKed" +
+                        noteText(ok) + " on " + hop(ok) +
+                            (copies == 1 ? std::string(" sent once")
+                                         : " sent " + std::to_string(copies) + " times over " +
+                                               durationText(lastUs - ok.timestampUs)) +
+                            " and never ACKed" +
                             (bye ? "; BYE " + durationText(bye->timestampUs - ok.timestampUs) + " after it"
                                  : "; the UAS gives up after 64×T1 = " + durationText(64 * options.t1Us)),
                         "RFC 3261 13.3.1.4");
@@ -139,11 +145,14 @@ void checkAcksAndDialogs(const CallSummary& call, const CallNotes& notes, const 
 
 void checkCSeqAndChallenges(const CallSummary& call, const CallNotes& notes, std::vector<Finding>& out) {
     // RFC 3261 §12.2.1.1: each new request of a UA in a dialog has a higher CSeq (ACK and CANCEL reuse theirs).
-    std::map<std::pair<capture::Endpoint, capture::Endpoint>, const MessageNote*> highest;
+    std::map<std::tuple<std::uint64_t, capture::Endpoint, capture::Endpoint>, const MessageNote*> highest;
     for (const MessageNote& n : notes.messages) {
-        if (!n.isRequest || n.isRetransmission || n.method == SipMethod::Ack || n.method == SipMethod::Cancel)
+        // In a dialog (RFC 3261 §12.2.1.1), and REGISTER refreshes (§10.2.4); other requests outside a dialog may
+        // start anywhere.
+        if (!n.isRequest || n.isRetransmission || n.method == SipMethod::Ack || n.method == SipMethod::Cancel ||
+            (n.dialogKey == 0 && n.method != SipMethod::Register))
             continue;
-        const MessageNote*& top = highest[{n.src, n.dst}];
+        const MessageNote*& top = highest[{n.fromTagHash, n.src, n.dst}];
         if (top && n.cseq < top->cseq) {
             Finding finding =
                 makeFinding("cseq-backwards", FindingSeverity::Warning, call.key, &n,
@@ -156,25 +165,39 @@ void checkCSeqAndChallenges(const CallSummary& call, const CallNotes& notes, std
         if (!top || n.cseq > top->cseq)
             top = &n;
     }
-    // The same request challenged again and again: the credentials are refused, or the nonce never accepted.
-    std::map<SipMethod, std::set<std::uint32_t>> challenged;
-    std::map<SipMethod, const MessageNote*> firstChallenge;
-    for (const MessageNote& n : notes.messages)
-        if (!n.isRequest && isAuthChallenge(n.status) && !n.isRetransmission) {
-            challenged[n.method].insert(n.cseq);
-            firstChallenge.emplace(n.method, &n);
-        }
-    for (const auto& [method, cseqs] : challenged) {
-        if (cseqs.size() <= 2)
-            continue;
+    // The same request challenged again and again, with no success between: the credentials are refused, or the
+    // nonce never accepted. A refresh challenged once each time (a new nonce per REGISTER) is no loop.
+    struct Run {
+        std::set<std::uint32_t> cseqs;
+        const MessageNote* first = nullptr;
+        bool isReported = false;
+    };
+    std::map<SipMethod, Run> runs;
+    auto report = [&](SipMethod method, Run& run) {
+        if (run.cseqs.size() <= 2 || run.isReported)
+            return;
+        run.isReported = true;
         std::string list;
-        for (const std::uint32_t cseq : cseqs)
+        for (const std::uint32_t cseq : run.cseqs)
             list += (list.empty() ? "" : ", ") + std::to_string(cseq);
-        out.push_back(makeFinding("challenge-loop", FindingSeverity::Warning, call.key, firstChallenge[method],
-                                  std::string(methodText(method)) + " challenged " + std::to_string(cseqs.size()) +
-                                      " times (401/407 at CSeq " + list +
+        out.push_back(makeFinding("challenge-loop", FindingSeverity::Warning, call.key, run.first,
+                                  std::string(methodText(method)) + " challenged " + std::to_string(run.cseqs.size()) +
+                                      " times in a row (401/407 at CSeq " + list +
                                       "): the credentials are refused or the nonce never accepted",
                                   "RFC 3261 22.1"));
+    };
+    for (const MessageNote& n : notes.messages) {
+        if (n.isRequest || n.isRetransmission || n.status < 200)
+            continue;
+        Run& run = runs[n.method];
+        if (isAuthChallenge(n.status)) {
+            if (run.cseqs.empty())
+                run.first = &n;
+            run.cseqs.insert(n.cseq);
+            report(n.method, run);
+        } else {
+            run = Run{};  // answered: the next challenge starts a new run
+        }
     }
 }
 
@@ -188,8 +211,11 @@ void checkRetransmissions(const CallSummary& call, const CallNotes& notes, const
         if (n.transport != capture::Transport::Udp || n.method == SipMethod::Ack)
             continue;
         const bool isOk2xx = !n.isRequest && n.status / 100 == 2 && n.method == SipMethod::Invite;
-        if (n.isRequest || isOk2xx)
-            copies[{n.transactionKey, n.status, n.src, n.dst}].push_back(&n);
+        if (!n.isRequest && !isOk2xx)
+            continue;
+        auto& list = copies[{n.transactionKey, n.status, n.src, n.dst}];
+        if (list.empty() || n.timestampUs - list.back()->timestampUs >= SameSendUs)
+            list.push_back(&n);
     }
     for (const auto& [key, list] : copies) {
         if (list.size() < 2)
@@ -261,15 +287,17 @@ void checkSetup(const CallSummary& call, const CallNotes& notes, const FindingOp
         out.push_back(std::move(finding));
     }
     // More than one dialog answered 2xx to the same INVITE: forks both answered (RFC 3261 §13.2.2.4).
-    std::map<std::uint32_t, std::vector<const MessageNote*>> answers;
+    // Per destination: a B2BUA that keeps the Call-ID but changes the tags answers each hop with its own dialog.
+    std::map<std::pair<std::uint32_t, capture::Endpoint>, std::vector<const MessageNote*>> answers;
     for (const MessageNote& n : notes.messages)
         if (!n.isRequest && n.method == SipMethod::Invite && n.status / 100 == 2 && n.dialogKey != 0) {
-            auto& list = answers[n.cseq];
+            auto& list = answers[{n.cseq, n.dst}];
             if (std::none_of(list.begin(), list.end(),
                              [&](const MessageNote* a) { return a->dialogKey == n.dialogKey; }))
                 list.push_back(&n);
         }
-    for (const auto& [cseq, list] : answers) {
+    for (const auto& [at, list] : answers) {
+        const std::uint32_t cseq = at.first;
         if (list.size() < 2)
             continue;
         std::string from;
@@ -310,7 +338,7 @@ void checkRegistrations(const CallSummary& call, const CallNotes& notes, std::ve
                                       "RFC 3261 10.3"));
         if (bound && r.contact == bound->contact && bound->grantedExpires > 0) {
             const std::int64_t expiredUs = bound->responseUs + bound->grantedExpires * std::int64_t{1'000'000};
-            if (r.requestUs > expiredUs)
+            if (r.requestUs > expiredUs + 1'000'000)  // a second's grace: registrars allow for the round trip
                 out.push_back(makeFinding("registration-lapsed", FindingSeverity::Warning, call.key, noteOf(r),
                                           r.aor + " refreshed " + durationText(r.requestUs - expiredUs) +
                                               " after its binding expired (" + std::to_string(bound->grantedExpires) +

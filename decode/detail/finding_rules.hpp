@@ -30,7 +30,9 @@ struct MessageNote {
     capture::Transport transport = capture::Transport::Udp;
     bool isRequest = false;
     bool isRetransmission = false;
-    bool hasCredentials = false;  // Authorization or Proxy-Authorization
+    bool hasCredentials = false;    // Authorization or Proxy-Authorization
+    bool isStaleChallenge = false;  // a 401/407 saying stale=true: a fresh nonce, not refused credentials
+    std::uint64_t fromTagHash = 0;  // who sent a request: each UA of a dialog has its own tag and CSeq space
 };
 
 // One open call as the checks know it.
@@ -45,7 +47,11 @@ enum ReportedOnce : std::uint8_t {
     ReportedPrivateAddress = 1,
     ReportedViaNat = 2,
     ReportedZeroAddress = 4,
+    ReportedNoMaxForwards = 8,
 };
+
+// Whether a once-per-call kind may be reported now (and marks it reported); always true without a call.
+bool reportOnce(CallNotes* notes, std::uint8_t bit);
 
 // "1.234 s", "250 ms": a duration as an engineer reads it.
 std::string durationText(std::int64_t us);

@@ -47,7 +47,7 @@ bool containsNoCase(std::string_view text, std::string_view word) {
 }
 
 void checkValidity(const SipMessageView& message, const MessageMeta& meta, const MessageNote& note,
-                   std::string_view datagram, std::uint64_t callKey, std::vector<Finding>& out) {
+                   std::string_view datagram, CallNotes* notes, std::uint64_t callKey, std::vector<Finding>& out) {
     const ParseError& error = message.error();
     const std::string from = " from " + meta.src.toString();
     switch (error.code) {
@@ -92,10 +92,12 @@ void checkValidity(const SipMessageView& message, const MessageMeta& meta, const
                                   "RFC 3261 18.3"));
     }
     if (message.isRequest()) {
+        // Older (RFC 2543) stacks leave it out on every request: said once per call.
         if (!message.maxForwards() && sipMethodOf(message.method()) != SipMethod::Ack &&
-            sipMethodOf(message.method()) != SipMethod::Cancel)
-            out.push_back(makeFinding("missing-header", FindingSeverity::Error, callKey, &note,
-                                      what(message) + from + " has no Max-Forwards header", "RFC 3261 8.1.1.6"));
+            sipMethodOf(message.method()) != SipMethod::Cancel && reportOnce(notes, ReportedNoMaxForwards))
+            out.push_back(makeFinding("missing-header", FindingSeverity::Warning, callKey, &note,
+                                      what(message) + from + " has no Max-Forwards header (an RFC 2543 stack?)",
+                                      "RFC 3261 8.1.1.6"));
         if (sipMethodOf(message.method()) == SipMethod::Invite && message.contact().uri.empty())
             out.push_back(makeFinding("missing-header", FindingSeverity::Error, callKey, &note,
                                       what(message) + from + " has no Contact: the callee cannot reach the caller " +
@@ -111,14 +113,7 @@ void checkValidity(const SipMessageView& message, const MessageMeta& meta, const
 
 void checkNat(const SipMessageView& message, const MessageMeta& meta, const MessageNote& note,
               const SessionDescriptionView* sdp, CallNotes* notes, std::uint64_t callKey, std::vector<Finding>& out) {
-    const auto once = [notes](std::uint8_t bit) {
-        if (notes == nullptr)
-            return true;
-        if (notes->reportedOnce & bit)
-            return false;
-        notes->reportedOnce = static_cast<std::uint8_t>(notes->reportedOnce | bit);
-        return true;
-    };
+    const auto once = [notes](std::uint8_t bit) { return reportOnce(notes, bit); };
     if (!isNonPublic(meta.src.ip)) {
         std::string where;  // "top Via 10.0.0.1, Contact 192.168.1.20"
         auto add = [&where](std::string_view header, const std::string& address) {
@@ -127,7 +122,11 @@ void checkNat(const SipMessageView& message, const MessageMeta& meta, const Mess
         const ViaHop via = message.topVia();
         if (message.isRequest() && isPrivateText(hostOf(via.sentBy)))
             add("top Via", hostOf(via.sentBy));
-        if (const NameAddr contact = message.contact(); !contact.host.empty() && isPrivateText(hostOf(contact.host)))
+        // A response's Contact is the sender's own, except a REGISTER 2xx (the UA's bindings) and a 3xx (targets).
+        const bool isOwnContact =
+            message.isRequest() || (message.cseq().method != "REGISTER" && message.statusCode() / 100 != 3);
+        if (const NameAddr contact = message.contact();
+            isOwnContact && !contact.host.empty() && isPrivateText(hostOf(contact.host)))
             add("Contact", hostOf(contact.host));
         if (sdp) {
             for (const MediaDescriptionView& media : sdp->media())
@@ -183,7 +182,7 @@ void checkMessage(const SipMessageView& message, const MessageMeta& meta, const 
     if (note.isRetransmission)
         return;  // its original was looked at
     const std::size_t first = out.size();
-    checkValidity(message, meta, note, datagram, 0, out);
+    checkValidity(message, meta, note, datagram, notes, 0, out);
     if (!message.isValid()) {
         for (std::size_t i = first; i < out.size(); ++i)
             out[i].source = meta.src;
@@ -221,8 +220,17 @@ void checkMessage(const SipMessageView& message, const MessageMeta& meta, const 
             out[i].source = meta.src;
 }
 
+bool reportOnce(CallNotes* notes, std::uint8_t bit) {
+    if (notes == nullptr)
+        return true;
+    if (notes->reportedOnce & bit)
+        return false;
+    notes->reportedOnce = static_cast<std::uint8_t>(notes->reportedOnce | bit);
+    return true;
+}
+
 bool isScannerUserAgent(std::string_view userAgent) {
-    static constexpr std::array<std::string_view, 9> Scanners = {"friendly-scanner", "sipvicious", "sipcli",
+    static constexpr std::array<std::string_view, 9> Scanners = {"friendly-scanner", "sipvicious", "sipcli/",
                                                                  "sip-scan",         "sipscan",    "vaxsipuseragent",
                                                                  "pplsip",           "iwar",       "sundayddr"};
     for (const std::string_view scanner : Scanners)

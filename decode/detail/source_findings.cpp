@@ -96,7 +96,8 @@ void SourceChecks::onFinalResponse(const SipMessageView& response, const Message
     if (isRefusal)
         ++s->refusals;
     // A failed authentication: credentials were sent and refused (challenged again, or forbidden).
-    const bool isFailedAuth = request && request->hasCredentials && (isAuthChallenge(status) || status == 403);
+    const bool isFailedAuth =
+        request && request->hasCredentials && ((isAuthChallenge(status) && !note.isStaleChallenge) || status == 403);
     if (!isFailedAuth)
         return;
     s->hasFailedAuth = true;

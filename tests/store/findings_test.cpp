@@ -66,14 +66,20 @@ std::vector<UdpPacket> healthyCall(const std::string& id, std::int64_t atUs = 0)
             b(atUs + 5 * S + 10 * Ms, sip("SIP/2.0 200 OK", id, "2 BYE", "b1"))};
 }
 
+TimedPcap timed(const std::vector<UdpPacket>& packets) {
+    TimedPcap pcap;
+    for (const UdpPacket& packet : packets)
+        pcap.add(packet);
+    return pcap;
+}
+
 struct Imported {
     test::TempDir dir;
     std::unique_ptr<store::Reader> reader;
 
-    explicit Imported(const std::vector<UdpPacket>& packets, const store::IngestOptions& options = {}) {
-        TimedPcap pcap;
-        for (const UdpPacket& packet : packets)
-            pcap.add(packet);
+    explicit Imported(const std::vector<UdpPacket>& packets, const store::IngestOptions& options = {})
+        : Imported(timed(packets), options) {}
+    explicit Imported(const TimedPcap& pcap, const store::IngestOptions& options = {}) {
         pcap.write(dir.file("f.pcap"));
         store::importFiles(dir.file("db"), {dir.file("f.pcap")}, options);
         reader = std::make_unique<store::Reader>(dir.file("db"));
@@ -166,9 +172,10 @@ std::vector<Case> cases() {
                     "10.0.0.2:5060 answered BYE (CSeq 2) with 481",
                     "RFC 3261 21.4.19"});
     list.push_back({"cseq-backwards",
-                    join(healthyCall("c1"), {a(6 * S, sip("INFO sip:bob@10.0.0.2 SIP/2.0", "c1", "1 INFO", "b1")),
-                                             b(6 * S + 10 * Ms, sip("SIP/2.0 200 OK", "c1", "1 INFO", "b1"))}),
-                    healthyCall("c1"), "INFO (CSeq 1)", "RFC 3261 12.2.1.1"});
+                    join(healthyCall("c1"), {a(2 * S, sip("INFO sip:bob@10.0.0.2 SIP/2.0", "c1", "3 INFO", "b1")),
+                                             b(2 * S + 10 * Ms, sip("SIP/2.0 200 OK", "c1", "3 INFO", "b1"))}),
+                    healthyCall("c1"), "BYE (CSeq 2) on 10.0.0.1:5060 -> 10.0.0.2:5060 came after INFO (CSeq 3)",
+                    "RFC 3261 12.2.1.1"});
     // Timers.
     {
         std::vector<UdpPacket> unanswered;
@@ -460,6 +467,54 @@ TEST(Findings, MigrationAddsTheTable) {
     const store::Reader reader(path);
     EXPECT_TRUE(reader.findings({}).empty());
     EXPECT_EQ(reader.calls({}).size(), 1u);
+}
+
+// Media verdicts (issue 15) as findings: a one-way call and a silent one in a capture that carries RTP; a call with
+// RTP both ways has none, and a signalling-only capture says nothing about media.
+TEST(Findings, MediaVerdicts) {
+    auto rtp = [](std::uint32_t src, std::uint16_t srcPort, std::uint32_t dst, std::uint16_t dstPort,
+                  std::int64_t startUs, std::uint32_t ssrc) {
+        test::RtpFlow flow;
+        flow.srcIp = src;
+        flow.srcPort = srcPort;
+        flow.dstIp = dst;
+        flow.dstPort = dstPort;
+        flow.startUs = startUs;
+        flow.ssrc = ssrc;
+        return flow;
+    };
+    auto call = [](const std::string& id, std::int64_t atUs, std::uint16_t alicePort, std::uint16_t bobPort) {
+        return test::SipCall{id,   Alice,       Bob, test::audioSdp(Alice, alicePort), test::audioSdp(Bob, bobPort),
+                             atUs, atUs + 3 * S};
+    };
+    TimedPcap pcap;
+    const test::SipCall good = call("two-way", T0, 4000, 5000), oneWay = call("one-way", T0 + S, 4100, 5100),
+                        silent = call("silent", T0 + 2 * S, 4200, 5200);
+    for (const test::SipCall* c : {&good, &oneWay, &silent})
+        c->write(pcap);
+    rtp(Alice, 4000, Bob, 5000, good.answeredUs() + 10 * Ms, 1).write(pcap);
+    rtp(Bob, 5000, Alice, 4000, good.answeredUs() + 10 * Ms, 2).write(pcap);
+    rtp(Bob, 5100, Alice, 4100, oneWay.answeredUs() + 10 * Ms, 3).write(pcap);
+    const Imported imported(pcap);
+    const auto oneWayFindings = imported.of("media-one-way");
+    ASSERT_EQ(oneWayFindings.size(), 1u) << describe(imported.all());
+    EXPECT_EQ(oneWayFindings[0].callId, "one-way");
+    EXPECT_EQ(oneWayFindings[0].severity, decode::FindingSeverity::Error);
+    EXPECT_EQ(oneWayFindings[0].rfc, "RFC 3264 5.1");
+    const auto messages = imported.reader->callMessages(oneWayFindings[0].callKey, false);
+    ASSERT_GE(messages.size(), 2u);
+    EXPECT_EQ(oneWayFindings[0].messageId, messages[1].id) << "it points at the 200 OK";
+    const auto none = imported.of("media-none");
+    ASSERT_EQ(none.size(), 1u) << describe(imported.all());
+    EXPECT_EQ(none[0].callId, "silent");
+    for (const auto& f : imported.all())
+        EXPECT_FALSE(f.callId == "two-way" && f.kind.rfind("media-", 0) == 0) << f.kind << ": " << f.explanation;
+
+    TimedPcap signalling;
+    good.write(signalling);
+    silent.write(signalling);
+    const Imported withoutRtp(signalling);
+    EXPECT_TRUE(withoutRtp.of("media-none").empty()) << describe(withoutRtp.all());
 }
 
 }  // namespace
