@@ -181,7 +181,7 @@ struct RtpStreamConfig {
     std::array<std::uint32_t, 128> dynamicClockRates{};
     // The RFC 4733 telephone-event payload type, when the SDP names one.
     std::optional<std::uint8_t> telephoneEventPayloadType;
-    // The fixed jitter buffer of the E-model's assumption (see latePackets).
+    // The playout buffer of the E-model's assumption (see RtpStream's late packets).
     double jitterBufferMs = 60.0;
 
     std::uint32_t clockRate(std::uint8_t payloadType) const;
@@ -212,7 +212,7 @@ struct RtpStreamStats {
     std::uint32_t wraps = 0;        // sequence number cycles (65535 -> 0)
     std::uint32_t restarts = 0;     // A.1 resyncs after a jump beyond maxDropout / maxMisorder
     std::uint64_t markers = 0;
-    std::uint64_t latePackets = 0;  // arrived later than the jitter buffer of the config (see RtpStream)
+    std::uint64_t latePackets = 0;  // arrived after their playout time (the jitter-buffer assumption, see RtpStream)
     double jitterMs = 0.0;          // the current A.8 estimate
     double jitterMeanMs = 0.0;      // Wireshark's running mean of the estimate (see RtpStream)
     double jitterMaxMs = 0.0;
@@ -241,9 +241,12 @@ struct RtpStreamStats {
 // time sequence. The mean is Wireshark's running mean over every packet after the first, where a packet that is not
 // regular, or has no jitter (telephone-event, an unknown clock rate), counts at the mean so far.
 //
-// Late packets, the jitter-buffer assumption of the MOS: a fixed playout buffer of jitterBufferMs, set by the
-// earliest relative arrival so far. A packet whose transit time exceeds the smallest transit seen on the stream by
-// more than the buffer would have arrived after its playout time and is counted late.
+// Late packets, the jitter-buffer assumption of the MOS: a playout buffer of jitterBufferMs that adapts to the
+// delay within 2 s. A packet whose transit time (arrival minus RTP time) exceeds the earliest transit of the
+// packets that arrived in the last 1.5-2 s (four slots of 500 ms) by more than the buffer would have come after its
+// playout time and is counted late. So a spike of delay costs the packets it delays, while a lasting change of
+// delay, a sender's timestamp jump or a clock drift cost at most 2 s of packets, as they would cost an adaptive
+// buffer, instead of making every later packet late.
 class RtpStream {
 public:
     explicit RtpStream(const RtpStreamConfig& config = {}) : config_(config) {}
@@ -282,7 +285,17 @@ private:
     std::int64_t extendedTimestamp_ = 0;  // since the first packet of the SSRC, wraps undone
     std::int64_t sequenceTimestamp_ = 0;  // of the latest packet in time sequence (timestamp not behind)
     std::int64_t sequenceArrivalUs_ = 0;  // its arrival
-    double minTransitMs_ = 0.0;
+    // The playout reference of the jitter-buffer assumption: the earliest transit (ms) in each of the last
+    // TransitSlots slots of TransitSlotUs of arrival time.
+    static constexpr std::size_t TransitSlots = 4;
+    static constexpr std::int64_t TransitSlotUs = 500'000;
+    struct TransitSlot {
+        std::int64_t index = -1;  // the slot (arrival since the first packet / TransitSlotUs); -1: empty
+        double minTransitMs = 0.0;
+    };
+    std::array<TransitSlot, TransitSlots> transitSlots_{};
+    std::optional<double> playoutReference(std::int64_t arrivalUs) const;
+    void notePlayoutReference(std::int64_t arrivalUs, double transitMs);
     // DTMF state
     bool haveEvent_ = false;
     std::uint32_t eventTimestamp_ = 0;
@@ -305,7 +318,7 @@ std::optional<MosCodec> mosCodecFor(std::string_view encodingName);
 
 // The inputs of the estimate.
 //   networkLossPercent: packets lost in the network (RtpStreamStats::lostPercent, negative values taken as 0).
-//   lateLossPercent:    packets discarded by the jitter buffer (latePackets / expected * 100 under the fixed-buffer
+//   lateLossPercent:    packets discarded by the jitter buffer (latePackets / expected * 100 under the jitter-buffer
 //                       assumption of RtpStream); added to the network loss to give the effective loss Ppl.
 //   oneWayDelayMs:      mouth-to-ear delay Ta (network one-way delay, e.g. RTT/2 from RTCP, plus the jitter buffer
 //                       and packetisation). Below 100 ms it costs nothing; above, the G.107 Idd term applies.

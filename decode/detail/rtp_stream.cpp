@@ -179,7 +179,8 @@ bool RtpStream::addJitter(const RtpHeader& header, std::int64_t arrivalUs) {
         lastTimestamp_ = header.timestamp;
         unwrappedTimestamp_ = 0;
         lastTransit_ = arrivalUnits;
-        minTransitMs_ = arrivalUnits * 1000.0 / clock;
+        transitSlots_.fill(TransitSlot{});  // transit times of another reference do not compare
+        notePlayoutReference(arrivalUs, arrivalUnits * 1000.0 / clock);
         return false;
     }
     unwrappedTimestamp_ += timestampDistance(header.timestamp, lastTimestamp_);
@@ -191,12 +192,31 @@ bool RtpStream::addJitter(const RtpHeader& header, std::int64_t arrivalUs) {
     stats_.jitterMs = jitter_ * 1000.0 / clock;
 
     const double transitMs = transit * 1000.0 / clock;
-    if (transitMs < minTransitMs_) {
-        minTransitMs_ = transitMs;
-    } else if (transitMs - minTransitMs_ > config_.jitterBufferMs) {
+    if (const std::optional<double> reference = playoutReference(arrivalUs);
+        reference && transitMs - *reference > config_.jitterBufferMs) {
         ++stats_.latePackets;
     }
+    notePlayoutReference(arrivalUs, transitMs);
     return true;
+}
+
+// The earliest transit of the packets that arrived in the current slot and the TransitSlots - 1 before it.
+std::optional<double> RtpStream::playoutReference(std::int64_t arrivalUs) const {
+    const std::int64_t slot = (arrivalUs - stats_.firstUs) / TransitSlotUs;
+    std::optional<double> earliest;
+    for (const TransitSlot& held : transitSlots_)
+        if (held.index >= 0 && held.index > slot - static_cast<std::int64_t>(TransitSlots))
+            earliest = earliest ? std::min(*earliest, held.minTransitMs) : held.minTransitMs;
+    return earliest;
+}
+
+void RtpStream::notePlayoutReference(std::int64_t arrivalUs, double transitMs) {
+    const std::int64_t slot = (arrivalUs - stats_.firstUs) / TransitSlotUs;
+    TransitSlot& held = transitSlots_[static_cast<std::size_t>(slot) % TransitSlots];
+    if (held.index != slot)
+        held = TransitSlot{slot, transitMs};
+    else
+        held.minTransitMs = std::min(held.minTransitMs, transitMs);
 }
 
 void RtpStream::addDtmf(const RtpHeader& header, std::int64_t arrivalUs) {

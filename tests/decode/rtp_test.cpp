@@ -564,6 +564,20 @@ TEST(RtpStreamStats, CountsPacketsLaterThanTheJitterBuffer) {
     EXPECT_EQ(feeder.stats().markers, 0U);
 }
 
+// The buffer adapts within 2 s: a lasting step of delay (a route change, a sender's timestamp jump) makes late only
+// the packets of the next 1.5-2 s, not every packet after it; a spike costs only the packets it delays.
+TEST(RtpStreamStats, TheJitterBufferAdaptsToALastingChangeOfDelay) {
+    Feeder feeder;                             // 60 ms buffer
+    for (std::uint32_t i = 0; i < 500; ++i) {  // 10 s; from 2 s on every packet 200 ms later, and a spike at 8 s
+        const std::int64_t delayUs = (i >= 100 ? 200'000 : 0) + (i == 400 ? 100'000 : 0);
+        feeder.g711(static_cast<std::uint16_t>(i), i, delayUs);
+    }
+    const std::uint64_t late = feeder.stats().latePackets;
+    // The step's packets are late while the slots of the packets before it (up to 2.0 s) stay in the window: until
+    // 3.5 s, 1.3 s of packets (65); and the spike.
+    EXPECT_EQ(late, 65U + 1U);
+}
+
 std::string event(std::uint8_t code, bool end, std::uint16_t duration) {
     std::string out;
     out.push_back(static_cast<char>(code));
