@@ -41,6 +41,8 @@ ImportCommand addImportCommand(CLI::App& app) {
                       "Import files even when the same content (same content hash) is already in the database");
     command->add_option("--limit", o.limits, limitsHelp())->type_name("NAME=VALUE")->allow_extra_args(false);
     addFindingOptions(command, o.findingTimes);
+    command->add_flag("--no-findings", o.noFindings,
+                      "Look for no problems while importing (sipscope findings then lists none for these files)");
     command->footer("Example: sipscope import call.pcap other.pcapng --db calls.db");
     addDatabase(command, o.db);
     import.command = command;
@@ -78,6 +80,7 @@ int runImport(const ImportOptions& options) {
     ingest.allowDuplicates = options.force;
     applyLimits(options.limits, ingest);
     applyFindingOptions(options.findingTimes, ingest);
+    ingest.findFindings = !options.noFindings;
     if (!options.sipPorts.empty())
         ingest.decoder.sipPorts = parsePortList(options.sipPorts);
     for (const std::string& name : options.linkHeaders)

@@ -25,6 +25,7 @@ struct ImportOptions {
     std::string sipPorts;                  // --sip-ports
     std::vector<std::string> linkHeaders;  // --link-header NAME: more headers that link B2BUA legs
     FindingTimes findingTimes;             // --t1, --srd-warn
+    bool noFindings = false;               // --no-findings: look for no problems (issue 16)
 };
 
 // The registered subcommand and the options its parse fills (kept at a stable address for CLI11).

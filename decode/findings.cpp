@@ -29,35 +29,14 @@ std::optional<FindingSeverity> findingSeverityOf(std::string_view name) {
 }
 
 const std::vector<std::string_view>& findingKinds() {
-    static const std::vector<std::string_view> Kinds = {"malformed",
-                                                        "content-length",
-                                                        "missing-header",
-                                                        "orphan-response",
-                                                        "unacked-2xx",
-                                                        "unknown-dialog",
-                                                        "481",
-                                                        "cseq-backwards",
-                                                        "timeout",
-                                                        "retransmission-timing",
-                                                        "slow-srd",
-                                                        "challenge-loop",
-                                                        "codec-mismatch",
-                                                        "cancel-race",
-                                                        "glare",
-                                                        "forked-answers",
-                                                        "private-address",
-                                                        "via-nat",
-                                                        "zero-address",
-                                                        "registration-shortened",
-                                                        "registration-failed",
-                                                        "registration-lapsed",
-                                                        "scanner",
-                                                        "brute-force",
-                                                        "toll-fraud",
-                                                        "media-none",
-                                                        "media-one-way",
-                                                        "media-wrong-address",
-                                                        "media-late"};
+    // clang-format off
+    static const std::vector<std::string_view> Kinds = {
+        "malformed", "content-length", "missing-header", "orphan-response", "unacked-2xx", "unknown-dialog", "481",
+        "cseq-backwards", "timeout", "retransmission-timing", "slow-provisional", "missing-prack", "slow-srd",
+        "challenge-loop", "codec-mismatch", "cancel-race", "glare", "forked-answers", "private-address", "via-nat",
+        "zero-address", "registration-shortened", "registration-failed", "registration-lapsed", "scanner",
+        "brute-force", "toll-fraud", "media-none", "media-one-way", "media-wrong-address", "media-late"};
+    // clang-format on
     return Kinds;
 }
 
@@ -187,7 +166,9 @@ struct FindingDetector::Impl {
             calls.erase(calls.begin());  // the oldest call: keys rise with the calls' first messages
             ++stats.callsEvicted;
         }
-        return &calls[callKey];
+        detail::CallNotes& notes = calls[callKey];
+        notes.messages.reserve(8);  // a plain call's messages, in one allocation
+        return &notes;
     }
 
     FindingOptions options;
@@ -226,6 +207,7 @@ void FindingDetector::onMessage(const SipMessageView& message, const MessageMeta
         const auto stale = challenge ? challenge->param("stale") : std::nullopt;
         note.isStaleChallenge = stale && detail::equalsNoCase(*stale, "true");
     }
+    note.isReliable = note.status > 100 && note.status < 200 && message.hasToken("Require", "100rel");
     if (note.isRequest)
         note.fromTagHash = std::hash<std::string_view>{}(message.from().tag);
     detail::CallNotes* notes = d.notesOf(correlation.callKey);

@@ -145,14 +145,20 @@ void checkAcksAndDialogs(const CallSummary& call, const CallNotes& notes, const 
 
 void checkCSeqAndChallenges(const CallSummary& call, const CallNotes& notes, std::vector<Finding>& out) {
     // RFC 3261 §12.2.1.1: each new request of a UA in a dialog has a higher CSeq (ACK and CANCEL reuse theirs).
-    std::map<std::tuple<std::uint64_t, capture::Endpoint, capture::Endpoint>, const MessageNote*> highest;
+    // (sender's From tag, hop) -> its highest CSeq so far; a call has a few, so a vector searched in order.
+    using Sender = std::tuple<std::uint64_t, capture::Endpoint, capture::Endpoint>;
+    std::vector<std::pair<Sender, const MessageNote*>> highest;
     for (const MessageNote& n : notes.messages) {
         // In a dialog (RFC 3261 §12.2.1.1), and REGISTER refreshes (§10.2.4); other requests outside a dialog may
         // start anywhere.
         if (!n.isRequest || n.isRetransmission || n.method == SipMethod::Ack || n.method == SipMethod::Cancel ||
             (n.dialogKey == 0 && n.method != SipMethod::Register))
             continue;
-        const MessageNote*& top = highest[{n.fromTagHash, n.src, n.dst}];
+        const Sender sender{n.fromTagHash, n.src, n.dst};
+        auto at = std::find_if(highest.begin(), highest.end(), [&](const auto& h) { return h.first == sender; });
+        if (at == highest.end())
+            at = highest.insert(highest.end(), {sender, nullptr});
+        const MessageNote*& top = at->second;
         if (top && n.cseq < top->cseq) {
             Finding finding =
                 makeFinding("cseq-backwards", FindingSeverity::Warning, call.key, &n,
@@ -189,20 +195,24 @@ void checkCSeqAndChallenges(const CallSummary& call, const CallNotes& notes, std
     for (const MessageNote& n : notes.messages) {
         if (n.isRequest || n.isRetransmission || n.status < 200)
             continue;
-        Run& run = runs[n.method];
         if (isAuthChallenge(n.status)) {
+            Run& run = runs[n.method];
             if (run.cseqs.empty())
                 run.first = &n;
             run.cseqs.insert(n.cseq);
             report(n.method, run);
-        } else {
-            run = Run{};  // answered: the next challenge starts a new run
+        } else if (auto it = runs.find(n.method); it != runs.end()) {
+            it->second = Run{};  // answered: the next challenge starts a new run
         }
     }
 }
 
 void checkRetransmissions(const CallSummary& call, const CallNotes& notes, const FindingOptions& options,
                           std::vector<Finding>& out) {
+    // The correlator flags every copy after the first: a call without one has no intervals to look at.
+    if (std::none_of(notes.messages.begin(), notes.messages.end(),
+                     [](const MessageNote& n) { return n.isRetransmission; }))
+        return;
     constexpr std::int64_t T2Us = 4'000'000;
     // Copies of one request (or of one 2xx to an INVITE) on one UDP hop, in time order.
     std::map<std::tuple<std::uint64_t, int, capture::Endpoint, capture::Endpoint>, std::vector<const MessageNote*>>
@@ -356,10 +366,63 @@ void checkRegistrations(const CallSummary& call, const CallNotes& notes, std::ve
                                   "RFC 3261 10.3"));
 }
 
+void checkProvisionals(const CallSummary& call, const CallNotes& notes, const FindingOptions& options,
+                       std::vector<Finding>& out) {
+    // RFC 3261 §17.2.1: a server that will not answer an INVITE within 200 ms sends 100 Trying at once. Past T1 the
+    // caller (over UDP) has already retransmitted: the next hop is slow to say it is working on it.
+    for (const MessageNote& invite : notes.messages) {
+        if (!invite.isRequest || invite.isRetransmission || invite.method != SipMethod::Invite ||
+            invite.transport != capture::Transport::Udp)
+            continue;
+        const MessageNote* response = firstWith(notes, [&](const MessageNote& n) {
+            return !n.isRequest && n.transactionKey == invite.transactionKey && n.src == invite.dst &&
+                   n.dst == invite.src && n.timestampUs >= invite.timestampUs;
+        });
+        const std::int64_t delayUs = response ? response->timestampUs - invite.timestampUs : 0;
+        if (response == nullptr || delayUs <= options.t1Us || delayUs > 64 * options.t1Us)
+            continue;  // past Timer B the caller gave up: that response answers something else
+        Finding finding = makeFinding("slow-provisional", FindingSeverity::Warning, call.key, &invite,
+                                      "first response to " + noteText(invite) + " on " + hop(invite) + " came " +
+                                          durationText(delayUs) + " after it (" + std::to_string(response->status) +
+                                          "), later than T1 = " + durationText(options.t1Us) + ": no prompt 100 Trying",
+                                      "RFC 3261 17.2.1");
+        finding.messages.push_back(response->sequence);
+        out.push_back(std::move(finding));
+        break;  // once per call
+    }
+    // RFC 3262 §3, §4: a provisional response sent reliably is retransmitted until a PRACK acknowledges it.
+    for (const MessageNote& provisional : notes.messages) {
+        if (!provisional.isReliable || provisional.isRetransmission)
+            continue;
+        const bool isAcknowledged =
+            firstWith(notes, [&](const MessageNote& n) {
+                return n.isRequest && n.method == SipMethod::Prack && n.timestampUs >= provisional.timestampUs;
+            }) != nullptr;
+        std::uint32_t copies = 0;
+        std::int64_t lastUs = 0;
+        for (const MessageNote& n : notes.messages)
+            if (!n.isRequest && n.status == provisional.status && n.cseq == provisional.cseq &&
+                n.src == provisional.src && n.dst == provisional.dst &&
+                (copies == 0 || n.timestampUs - lastUs >= SameSendUs)) {
+                ++copies;
+                lastUs = n.timestampUs;
+            }
+        if (isAcknowledged || copies < 2)
+            continue;
+        out.push_back(makeFinding("missing-prack", FindingSeverity::Warning, call.key, &provisional,
+                                  noteText(provisional) + " on " + hop(provisional) + " requires 100rel and was sent " +
+                                      std::to_string(copies) +
+                                      " times, never PRACKed: the caller ignores reliable provisionals",
+                                  "RFC 3262 4"));
+        break;
+    }
+}
+
 }  // namespace
 
 void checkCall(const CallSummary& call, const CallNotes& notes, const FindingOptions& options, std::int64_t nowUs,
                std::vector<Finding>& out) {
+    checkProvisionals(call, notes, options, out);
     checkTransactions(call, notes, options, nowUs, out);
     checkAcksAndDialogs(call, notes, options, out);
     checkCSeqAndChallenges(call, notes, out);

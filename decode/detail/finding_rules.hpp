@@ -32,6 +32,7 @@ struct MessageNote {
     bool isRetransmission = false;
     bool hasCredentials = false;    // Authorization or Proxy-Authorization
     bool isStaleChallenge = false;  // a 401/407 saying stale=true: a fresh nonce, not refused credentials
+    bool isReliable = false;        // a 1xx that requires PRACK (Require: 100rel, RFC 3262)
     std::uint64_t fromTagHash = 0;  // who sent a request: each UA of a dialog has its own tag and CSeq space
 };
 
@@ -100,7 +101,8 @@ private:
         std::uint32_t refusals = 0;  // 401, 403, 404, 407
         std::uint64_t firstSequence = 0;
         std::int64_t firstUs = 0;
-        bool hasFailedAuth = false;  // a request with credentials was refused
+        std::size_t userAgentHash = 0;  // of the latest request's User-Agent
+        bool hasFailedAuth = false;     // a request with credentials was refused
         bool isReportedUserAgent = false;
         bool isReportedTollFraud = false;
     };

@@ -49,12 +49,13 @@ bool containsNoCase(std::string_view text, std::string_view word) {
 void checkValidity(const SipMessageView& message, const MessageMeta& meta, const MessageNote& note,
                    std::string_view datagram, CallNotes* notes, std::uint64_t callKey, std::vector<Finding>& out) {
     const ParseError& error = message.error();
-    const std::string from = " from " + meta.src.toString();
+    // Made only when there is something to say: most messages have nothing wrong.
+    const auto from = [&meta] { return " from " + meta.src.toString(); };
     switch (error.code) {
     case ParseErrorCode::None: break;
     case ParseErrorCode::MissingHeader:
         out.push_back(makeFinding("missing-header", FindingSeverity::Error, callKey, &note,
-                                  what(message) + from + ": " + std::string(error.reason) +
+                                  what(message) + from() + ": " + std::string(error.reason) +
                                       " (To, From, CSeq, Call-ID and Via are mandatory)",
                                   "RFC 3261 8.1.1"));
         return;
@@ -64,14 +65,14 @@ void checkValidity(const SipMessageView& message, const MessageMeta& meta, const
                                      ? "Content-Length says " + std::to_string(*message.contentLength()) + " bytes"
                                      : std::string("Content-Length is unreadable");
         out.push_back(makeFinding("content-length", FindingSeverity::Error, callKey, &note,
-                                  what(message) + from + ": " + std::string(error.reason) + "; " + said +
+                                  what(message) + from() + ": " + std::string(error.reason) + "; " + said +
                                       ", the body has " + std::to_string(message.body().size()),
                                   "RFC 3261 20.14"));
         return;
     }
     default:
         out.push_back(makeFinding("malformed", FindingSeverity::Error, callKey, &note,
-                                  "malformed message" + from + ": " + std::string(error.reason) + " at byte " +
+                                  "malformed message" + from() + ": " + std::string(error.reason) + " at byte " +
                                       std::to_string(error.offset),
                                   "RFC 3261 25.1"));
         return;
@@ -86,7 +87,7 @@ void checkValidity(const SipMessageView& message, const MessageMeta& meta, const
     if (extra && message.contentLength() &&
         tail.find_first_not_of(std::string_view("\r\n \t\0", 5)) != std::string_view::npos) {
         out.push_back(makeFinding("content-length", FindingSeverity::Error, callKey, &note,
-                                  what(message) + from + ": Content-Length says " +
+                                  what(message) + from() + ": Content-Length says " +
                                       std::to_string(*message.contentLength()) + " bytes, the datagram carries " +
                                       std::to_string(extra) + " more after them",
                                   "RFC 3261 18.3"));
@@ -96,18 +97,18 @@ void checkValidity(const SipMessageView& message, const MessageMeta& meta, const
         if (!message.maxForwards() && sipMethodOf(message.method()) != SipMethod::Ack &&
             sipMethodOf(message.method()) != SipMethod::Cancel && reportOnce(notes, ReportedNoMaxForwards))
             out.push_back(makeFinding("missing-header", FindingSeverity::Warning, callKey, &note,
-                                      what(message) + from + " has no Max-Forwards header (an RFC 2543 stack?)",
+                                      what(message) + from() + " has no Max-Forwards header (an RFC 2543 stack?)",
                                       "RFC 3261 8.1.1.6"));
         if (sipMethodOf(message.method()) == SipMethod::Invite && message.contact().uri.empty())
             out.push_back(makeFinding("missing-header", FindingSeverity::Error, callKey, &note,
-                                      what(message) + from + " has no Contact: the callee cannot reach the caller " +
+                                      what(message) + from() + " has no Contact: the callee cannot reach the caller " +
                                           "inside the dialog",
                                       "RFC 3261 8.1.1.8"));
     } else if (message.statusCode() / 100 == 2 && message.cseq().method == "INVITE" && message.contact().uri.empty()) {
-        out.push_back(
-            makeFinding("missing-header", FindingSeverity::Error, callKey, &note,
-                        what(message) + from + " has no Contact: the caller cannot send ACK or BYE to " + "the callee",
-                        "RFC 3261 12.1.1"));
+        out.push_back(makeFinding("missing-header", FindingSeverity::Error, callKey, &note,
+                                  what(message) + from() + " has no Contact: the caller cannot send ACK or BYE to " +
+                                      "the callee",
+                                  "RFC 3261 12.1.1"));
     }
 }
 

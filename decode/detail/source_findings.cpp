@@ -7,6 +7,7 @@
 #include "decode/sip_uri.hpp"
 
 #include <algorithm>
+#include <functional>
 
 namespace sipscope::decode::detail {
 
@@ -49,7 +50,11 @@ void SourceChecks::onRequest(const SipMessageView& request, const MessageNote& n
         s->firstUs = note.timestampUs;
     }
     const std::string_view userAgent = request.userAgent();
-    if (!s->isReportedUserAgent && isScannerUserAgent(userAgent)) {
+    // A source keeps its User-Agent: looked at again only when it changes.
+    const std::size_t userAgentHash = std::hash<std::string_view>{}(userAgent);
+    const bool isNewUserAgent = s->requests == 1 || userAgentHash != s->userAgentHash;
+    s->userAgentHash = userAgentHash;
+    if (!s->isReportedUserAgent && isNewUserAgent && isScannerUserAgent(userAgent)) {
         s->isReportedUserAgent = true;
         Finding finding =
             makeFinding("scanner", FindingSeverity::Warning, callKey, &note,

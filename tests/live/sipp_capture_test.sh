@@ -86,6 +86,9 @@ completed=$(grep '"state":"completed"' calls.json | grep -c '"messages":7,')
 [ "$stored" = "$calls" ] || fail "$stored calls stored, expected $calls"
 [ "$completed" = "$calls" ] || fail "$completed calls completed with 7 messages, expected $calls"
 wrongTransport=$("$sipscope" messages --format json --db "$db" | grep -vc "\"transport\":\"$transport\"")
+# A healthy SIPp flow has nothing wrong in it (issue 16).
+"$sipscope" findings --format json --db "$db" >findings.json || fail "sipscope findings failed"
+[ ! -s findings.json ] || fail "findings on a healthy SIPp flow: $(head -3 findings.json)"
 [ "$wrongTransport" = 0 ] || fail "$wrongTransport messages not over $transport"
 
 echo "--- capture output"

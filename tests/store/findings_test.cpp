@@ -193,6 +193,30 @@ std::vector<Case> cases() {
                          {b(1600 * Ms, sip("SIP/2.0 486 Busy Here", "r1", "1 INVITE", "b1")),
                           a(1610 * Ms, sip("ACK sip:bob@example.com SIP/2.0", "r1", "1 ACK", "b1"))}),
                     "repeated after 100 ms, 100 ms", "RFC 3261 17.1.1.2"});
+    list.push_back({"slow-provisional",
+                    {a(0, invite("sp1")), a(500 * Ms, invite("sp1")),
+                     b(1200 * Ms, sip("SIP/2.0 180 Ringing", "sp1", "1 INVITE", "b1")),
+                     b(2 * S, sip("SIP/2.0 486 Busy Here", "sp1", "1 INVITE", "b1")),
+                     a(2 * S + 10 * Ms, sip("ACK sip:bob@example.com SIP/2.0", "sp1", "1 ACK", "b1"))},
+                    healthyCall("sp1"),
+                    "came 1.2 s after it (180), later than T1 = 500 ms",
+                    "RFC 3261 17.2.1"});
+    {
+        const std::string reliable =
+            sip("SIP/2.0 183 Session Progress", "pr1", "1 INVITE", "b1", "Require: 100rel\r\nRSeq: 1\r\n");
+        const std::vector<UdpPacket> tail = {b(2 * S, sip("SIP/2.0 486 Busy Here", "pr1", "1 INVITE", "b1")),
+                                             a(2 * S + 10 * Ms, sip("ACK sip:b SIP/2.0", "pr1", "1 ACK", "b1"))};
+        list.push_back(
+            {"missing-prack",
+             join({a(0, invite("pr1", "1 INVITE", "Supported: 100rel\r\n")), b(100 * Ms, reliable),
+                   b(600 * Ms, reliable), b(1600 * Ms, reliable)},
+                  tail),
+             join({a(0, invite("pr1", "1 INVITE", "Supported: 100rel\r\n")), b(100 * Ms, reliable),
+                   a(110 * Ms, sip("PRACK sip:bob@10.0.0.2 SIP/2.0", "pr1", "2 PRACK", "b1", "RAck: 1 1 INVITE\r\n")),
+                   b(120 * Ms, sip("SIP/2.0 200 OK", "pr1", "2 PRACK", "b1"))},
+                  tail),
+             "requires 100rel and was sent 3 times, never PRACKed", "RFC 3262 4"});
+    }
     // Setup and failure patterns.
     {
         std::vector<UdpPacket> slow = healthyCall("s1");
@@ -391,6 +415,18 @@ TEST(Findings, EachKindIsFoundWhereItIsAndNowhereElse) {
     }
 }
 
+// Every kind --kind accepts has its case above (the media kinds in MediaVerdicts), and none is tested unannounced.
+TEST(Findings, EveryKindIsTested) {
+    std::vector<std::string> tested = {"media-none", "media-one-way", "media-wrong-address", "media-late"};
+    for (const Case& c : cases())
+        if (std::find(tested.begin(), tested.end(), c.kind) == tested.end())
+            tested.push_back(c.kind);
+    std::vector<std::string> known(decode::findingKinds().begin(), decode::findingKinds().end());
+    std::sort(tested.begin(), tested.end());
+    std::sort(known.begin(), known.end());
+    EXPECT_EQ(tested, known);
+}
+
 TEST(Findings, AHealthyCallHasNone) {
     const Imported healthy(join(healthyCall("h1"), healthyCall("h2", 10 * S)));
     EXPECT_TRUE(healthy.all().empty()) << describe(healthy.all());
@@ -489,9 +525,14 @@ TEST(Findings, MediaVerdicts) {
     };
     TimedPcap pcap;
     const test::SipCall good = call("two-way", T0, 4000, 5000), oneWay = call("one-way", T0 + S, 4100, 5100),
-                        silent = call("silent", T0 + 2 * S, 4200, 5200);
-    for (const test::SipCall* c : {&good, &oneWay, &silent})
+                        silent = call("silent", T0 + 2 * S, 4200, 5200), nat = call("nat", T0 + 3 * S, 4300, 5300),
+                        late = call("late", T0 + 4 * S, 4400, 5400);
+    for (const test::SipCall* c : {&good, &oneWay, &silent, &nat, &late})
         c->write(pcap);
+    rtp(Public, 5300, Alice, 4300, nat.answeredUs() + 10 * Ms, 4).write(pcap);  // Bob behind a NAT
+    rtp(Alice, 4300, Public, 5300, nat.answeredUs() + 10 * Ms, 5).write(pcap);
+    rtp(Alice, 4400, Bob, 5400, late.answeredUs() + 2 * S, 6).write(pcap);
+    rtp(Bob, 5400, Alice, 4400, late.answeredUs() + 2 * S, 7).write(pcap);
     rtp(Alice, 4000, Bob, 5000, good.answeredUs() + 10 * Ms, 1).write(pcap);
     rtp(Bob, 5000, Alice, 4000, good.answeredUs() + 10 * Ms, 2).write(pcap);
     rtp(Bob, 5100, Alice, 4100, oneWay.answeredUs() + 10 * Ms, 3).write(pcap);
@@ -507,6 +548,12 @@ TEST(Findings, MediaVerdicts) {
     const auto none = imported.of("media-none");
     ASSERT_EQ(none.size(), 1u) << describe(imported.all());
     EXPECT_EQ(none[0].callId, "silent");
+    const auto natted = imported.of("media-wrong-address");
+    ASSERT_EQ(natted.size(), 1u) << describe(imported.all());
+    EXPECT_EQ(natted[0].callId, "nat");
+    const auto slow = imported.of("media-late");
+    ASSERT_EQ(slow.size(), 1u) << describe(imported.all());
+    EXPECT_EQ(slow[0].callId, "late");
     for (const auto& f : imported.all())
         EXPECT_FALSE(f.callId == "two-way" && f.kind.rfind("media-", 0) == 0) << f.kind << ": " << f.explanation;
 
