@@ -3,6 +3,7 @@
 #include "cli/call_lookup.hpp"
 #include "cli/capture_command.hpp"
 #include "cli/command_options.hpp"
+#include "cli/diff_command.hpp"
 #include "cli/export_command.hpp"
 #include "cli/findings_command.hpp"
 #include "cli/import_command.hpp"
@@ -36,7 +37,7 @@ int run(int argc, char** argv) {
     std::string globalDb = DefaultDatabase;
     app.add_option("--db", globalDb, "Database file (default ./sipscope.db)")->default_str("sipscope.db");
     app.footer("Examples:\n  sipscope import call.pcap\n  sipscope calls --state answered\n"
-               "  sipscope show CALL-ID --raw\n  sipscope stats --format json\n"
+               "  sipscope show CALL-ID --raw\n  sipscope diff GOOD-CALL BAD-CALL\n  sipscope stats --format json\n"
                "Exit codes: 0 ok, 1 usage error, 2 input error (damaged file, missing database).");
 
     // Added in the order --help lists them.
@@ -50,6 +51,7 @@ int run(int argc, char** argv) {
     CLI::App* subscriptions = addSubscriptionsCommand(app, *listing);
     CLI::App* streams = addStreamsCommand(app, *listing);
     CLI::App* findings = addFindingsCommand(app, *listing);
+    const DiffCommand diff = addDiffCommand(app);
     const MigrateViewCommands migrateView = addMigrateViewCommands(app);
     const ExportCommands exports = addExportCommands(app);
     const CaptureCommand capture = addCaptureCommand(app);
@@ -82,6 +84,7 @@ int run(int argc, char** argv) {
         {subscriptions, &listing->db, [&] { return runSubscriptions(*listing, std::cout); }},
         {streams, &listing->db, [&] { return runStreams(*listing, std::cout); }},
         {findings, &listing->db, [&] { return runFindings(*listing, std::cout); }},
+        {diff.command, &diff.options->db, [&] { return runDiff(*diff.options, std::cout); }},
         {migrateView.migrate, &migrateView.options->db, [&] { return runMigrate(*migrateView.options); }},
         {migrateView.view, &migrateView.options->db, [&] { return runView(*migrateView.options); }},
         {exports.ladder, &exported.ladder.db, [&] { return runExportLadder(exported); }},

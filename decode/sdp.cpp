@@ -10,6 +10,7 @@
 #include "decode/detail/sdp_reader.hpp"
 
 #include <array>
+#include <charconv>
 #include <cstring>
 
 namespace sipscope::decode {
@@ -415,6 +416,56 @@ std::optional<SdpRtpMap> staticPayloadFormat(std::uint8_t payloadType) {
         }
     }
     return std::nullopt;
+}
+
+std::string_view mediaDirectionName(MediaDirection direction) {
+    switch (direction) {
+    case MediaDirection::SendRecv: return "sendrecv";
+    case MediaDirection::SendOnly: return "sendonly";
+    case MediaDirection::RecvOnly: return "recvonly";
+    case MediaDirection::Inactive: return "inactive";
+    }
+    return "sendrecv";
+}
+
+namespace {
+
+void appendNumber(std::string& out, std::uint32_t value) {
+    char digits[12];
+    const auto result = std::to_chars(digits, digits + sizeof digits, value);
+    out.append(digits, result.ptr);
+}
+
+}  // namespace
+
+void appendCodecNames(const MediaDescriptionView& media, std::string& out) {
+    // RTP/AVP, RTP/SAVPF, UDP/TLS/RTP/SAVPF, ...: only there are the formats payload types.
+    const bool isRtp = media.protocol.find("RTP/") != std::string_view::npos;
+    bool isFirst = true;
+    for (std::string_view format : media.formats) {
+        if (!isFirst) {
+            out += ',';
+        }
+        isFirst = false;
+        std::uint8_t payloadType = 0;
+        const auto parsed = std::from_chars(format.data(), format.data() + format.size(), payloadType);
+        const bool isPayloadType =
+            isRtp && parsed.ec == std::errc() && parsed.ptr == format.data() + format.size() && payloadType <= 127;
+        const auto rtpmap = isPayloadType ? media.payloadFormat(payloadType) : std::nullopt;
+        if (!rtpmap || rtpmap->encodingName.empty()) {
+            out += format;
+            continue;
+        }
+        out += rtpmap->encodingName;
+        if (rtpmap->clockRate) {
+            out += '/';
+            appendNumber(out, rtpmap->clockRate);
+            if (rtpmap->channels > 1) {
+                out += '/';
+                appendNumber(out, rtpmap->channels);
+            }
+        }
+    }
 }
 
 }  // namespace sipscope::decode

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -291,6 +292,14 @@ private:
     SdpLimits m_limits;
     SessionDescriptionView m_session;
 };
+
+// "sendrecv", "sendonly", "recvonly" or "inactive" (RFC 8866 §6.7): the text the media table and the call diff use.
+std::string_view mediaDirectionName(MediaDirection direction);
+
+// "PCMU/8000,telephone-event/8000": each format of the m= line in order, RTP payload types by their rtpmap (or the
+// RFC 3551 static table) as name/clock[/channels], a dynamic type without rtpmap as its number, other formats
+// (t38, webrtc-datachannel, ...) as they are. Appended to `out`.
+void appendCodecNames(const MediaDescriptionView& media, std::string& out);
 
 // The RFC 3551 §6 static payload type assignment (0 PCMU, 8 PCMA, 18 G729, ...); nullopt for
 // dynamic or unassigned types. The encoding name is static text.

@@ -17,9 +17,4 @@ const decode::SessionDescriptionView& addMediaRecords(Batch& batch, decode::SdpP
                                                       std::uint32_t messageIndex, std::uint64_t callKey,
                                                       decode::SdpRole role);
 
-// "PCMU/8000,telephone-event/8000": each format of the m= line in order, RTP payload types by their rtpmap (or the
-// RFC 3551 static table) as name/clock[/channels], a dynamic type without rtpmap as its number, other formats
-// (t38, webrtc-datachannel, ...) as they are. Appended to `out`.
-void appendCodecs(const decode::MediaDescriptionView& media, std::string& out);
-
 }  // namespace sipscope::store::detail

@@ -3,6 +3,7 @@
 // the diff before committing it.
 #include "tests/tools/corpus_captures.hpp"
 #include "tests/tools/corpus_required.hpp"
+#include "tests/tools/golden.hpp"
 #include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
 
@@ -15,6 +16,7 @@
 #include <sstream>
 
 namespace fs = std::filesystem;
+using sipscope::test::expectGolden;
 using sipscope::test::quote;
 using sipscope::test::runCommand;
 
@@ -24,48 +26,6 @@ const std::string Binary = SIPSCOPE_BINARY;
 const fs::path GoldenDir = SIPSCOPE_SOURCE_DIR "/tests/cli/golden";
 const fs::path CorpusGoldenDir = SIPSCOPE_SOURCE_DIR "/tests/corpus/golden";
 const fs::path CorpusDir = SIPSCOPE_CORPUS_DIR;
-
-bool isUpdating() {
-    const char* update = std::getenv("SIPSCOPE_UPDATE_GOLDEN");
-    return update && std::string(update) == "1";
-}
-
-// First differing line, for a readable failure.
-std::string firstDifference(const std::string& expected, const std::string& actual) {
-    std::istringstream a(expected), b(actual);
-    std::string left, right;
-    for (int line = 1;; ++line) {
-        const bool hasLeft = static_cast<bool>(std::getline(a, left));
-        const bool hasRight = static_cast<bool>(std::getline(b, right));
-        if (!hasLeft && !hasRight)
-            return "no difference";
-        if (!hasLeft || !hasRight || left != right)
-            return "line " + std::to_string(line) + ":\n  expected: " + (hasLeft ? left : "<end>") +
-                   "\n  actual:   " + (hasRight ? right : "<end>");
-    }
-}
-
-// The samples folder of this checkout as "samples", so outputs that name a capture file (calls: `capture`) are the
-// same in every clone.
-std::string withoutSamplesDir(std::string text) {
-    const std::string dir = SIPSCOPE_SAMPLES_DIR;
-    for (std::size_t at = text.find(dir); at != std::string::npos; at = text.find(dir, at))
-        text.replace(at, dir.size(), "samples");
-    return text;
-}
-
-void expectGolden(const fs::path& file, std::string actual) {
-    actual = withoutSamplesDir(std::move(actual));
-    if (isUpdating()) {
-        fs::create_directories(file.parent_path());
-        std::ofstream(file, std::ios::binary) << actual;
-        return;
-    }
-    ASSERT_TRUE(fs::exists(file)) << file << " is missing; create it with SIPSCOPE_UPDATE_GOLDEN=1 and review it";
-    const std::string expected = sipscope::test::readFile(file.string());
-    EXPECT_EQ(expected, actual) << file << " differs at " << firstDifference(expected, actual)
-                                << "\n(if the change is intended: SIPSCOPE_UPDATE_GOLDEN=1, then review the diff)";
-}
 
 class SamplesGolden : public testing::Test {
 protected:
