@@ -241,6 +241,7 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
     printCaptured(std::cout, *source, report.files.empty() ? 0 : report.files.front().packets);
     std::cout << "stored " << report.sipMessages << " SIP messages in " << report.calls << " calls into " << dbPath
               << '\n';
+    printFindingsFound(std::cout, report, dbPath);
     printLosses(std::cout, report);
     if (hep)
         printHepSent(std::cout, *hep, o.hepVersion);

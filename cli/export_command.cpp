@@ -2,6 +2,7 @@
 // through writeExportFile, so a failed export never destroys the file it would have replaced.
 #include "cli/export_command.hpp"
 
+#include "cli/findings_command.hpp"
 #include "cli/streams_command.hpp"
 
 #include "cli/call_ladder.hpp"
@@ -52,10 +53,9 @@ ExportCommands addExportCommands(CLI::App& app) {
     ExportCommands exports;
     exports.options = std::make_unique<ExportOptions>();
     ExportOptions& o = *exports.options;
-    CLI::App* exporter = app.add_subcommand(
-        "export",
-        "Write calls, messages, statistics, streams, a ladder or a call's audio to a file, or messages to a HEP "
-        "collector");
+    CLI::App* exporter = app.add_subcommand("export", "Write calls, messages, statistics, streams, findings, a ladder "
+                                                      "or a call's audio to a file, or messages to a HEP "
+                                                      "collector");
     exporter->require_subcommand(1);
     exporter->footer("Examples:\n  sipscope export ladder CALL-ID --format png -o call.png\n"
                      "  sipscope export pcap --state rejected -o rejected.pcap\n"
@@ -79,6 +79,7 @@ ExportCommands addExportCommands(CLI::App& app) {
     CLI::App* stats = exporter->add_subcommand("stats", "The statistics as CSV or JSON");
     CLI::App* streams = exporter->add_subcommand("streams", "The RTP stream list as CSV or JSON");
     streams->add_option("--call", o.streams.call, "Only this call's streams");
+    CLI::App* findings = exporter->add_subcommand("findings", "The findings (problems found) as CSV or JSON");
     CLI::App* pcap = exporter->add_subcommand(
         "pcap", "The messages of the calls the filters choose (or of --call) as a pcap file for Wireshark");
     pcap->add_option("--call", o.pcap.call, "Only this call (Call-ID, call key, or a unique start of a Call-ID)");
@@ -107,14 +108,16 @@ ExportCommands addExportCommands(CLI::App& app) {
                 "  sipscope export hep udp:127.0.0.1:9060 --state failed --pace original");
     for (auto [sub, db] :
          {std::pair(ladder, &o.ladder.db), std::pair(calls, &o.calls.db), std::pair(messages, &o.messages.db),
-          std::pair(stats, &o.stats.db), std::pair(pcap, &o.pcap.db), std::pair(streams, &o.streams.db)}) {
+          std::pair(stats, &o.stats.db), std::pair(pcap, &o.pcap.db), std::pair(streams, &o.streams.db),
+          std::pair(findings, &o.findings.db)}) {
         sub->add_option("-o,--output", o.output, "File to write (- for standard output)")->required();
         addDatabase(sub, *db);
     }
     for (auto [sub, format, filters] : {std::tuple(calls, &o.calls.format, &o.calls.filters),
                                         std::tuple(messages, &o.messages.format, &o.messages.filters),
                                         std::tuple(stats, &o.stats.format, &o.stats.filters),
-                                        std::tuple(streams, &o.streams.format, &o.streams.filters)}) {
+                                        std::tuple(streams, &o.streams.format, &o.streams.filters),
+                                        std::tuple(findings, &o.findings.format, &o.findings.filters)}) {
         sub->add_option("--format", *format, "csv or json")->check(CLI::IsMember({"csv", "json"}))->required();
         addFilters(sub, *filters);
     }
@@ -128,6 +131,8 @@ ExportCommands addExportCommands(CLI::App& app) {
     messages->footer("Example: sipscope export messages --format csv --raw -o messages.csv --call a84b4c76e66710");
     stats->footer("Example: sipscope export stats --format json --interval 1h -o hourly.json");
     streams->footer("Example: sipscope export streams --format csv -o streams.csv --host 10.0.0.5");
+    addFindingFilters(findings, o.findings);
+    findings->footer("Example: sipscope export findings --format json --severity error -o errors.json");
     CLI::App* audio = exporter->add_subcommand(
         "audio", "A stream's audio (mono) or a call's (stereo: left the caller's side, right the answerer's) as WAV; "
                  "G.711 only, read again from the capture file");
@@ -151,6 +156,7 @@ ExportCommands addExportCommands(CLI::App& app) {
     exports.pcap = pcap;
     exports.hep = hep;
     exports.streams = streams;
+    exports.findings = findings;
     return exports;
 }
 
@@ -199,6 +205,12 @@ int runExportMessages(const ExportOptions& options) {
 int runExportStreams(const ExportOptions& options) {
     return runExport(options.output, [&](std::ostream& out, bool forTerminal) {
         return runStreams(options.streams, out, forTerminal);
+    });
+}
+
+int runExportFindings(const ExportOptions& options) {
+    return runExport(options.output, [&](std::ostream& out, bool forTerminal) {
+        return runFindings(options.findings, out, forTerminal);
     });
 }
 

@@ -1,6 +1,6 @@
-// `sipscope export ladder|calls|messages|stats|pcap|hep|streams|audio`: a call's ladder, a listing, the statistics or
-// the messages of calls, written to a file (or standard output), the messages replayed to a HEP collector, or the
-// audio of RTP streams as WAV.
+// `sipscope export ladder|calls|messages|stats|pcap|hep|streams|findings|audio`: a call's ladder, a listing, the
+// statistics or the messages of calls, written to a file (or standard output), the messages replayed to a HEP
+// collector, or the audio of RTP streams as WAV.
 #pragma once
 
 #include "cli/command_options.hpp"
@@ -62,6 +62,7 @@ struct ExportOptions {
     ListingOptions calls;     // --format csv|json, filters, --sort, --grep
     ListingOptions messages;  // the same, and --raw
     ListingOptions streams;   // --format csv|json, filters, --call
+    ListingOptions findings;  // --format csv|json, filters, --call, --severity, --kind
     StatsOptions stats;
     PcapExportOptions pcap;
     HepExportOptions hep;
@@ -78,6 +79,7 @@ struct ExportCommands {
     CLI::App* pcap = nullptr;
     CLI::App* hep = nullptr;
     CLI::App* streams = nullptr;
+    CLI::App* findings = nullptr;
     CLI::App* audio = nullptr;
     std::unique_ptr<ExportOptions> options;
 };
@@ -91,6 +93,7 @@ int runExportLadder(const ExportOptions& options);
 int runExportCalls(const ExportOptions& options);
 int runExportMessages(const ExportOptions& options);
 int runExportStats(const ExportOptions& options);
+int runExportFindings(const ExportOptions& options);
 int runExportPcap(const ExportOptions& options);
 // export hep (cli/hep_export.cpp): exit 2 when a message could not be sent.
 int runExportHep(const ExportOptions& options);

@@ -30,18 +30,22 @@ Row findingRow(const store::FindingRow& finding) {
     return row;
 }
 
+void addFindingFilters(CLI::App* command, ListingOptions& options) {
+    command->remove_option(command->get_option("--kind"));  // here --kind is the finding's kind, not the call's
+    command->add_option("--call", options.call,
+                        "Only findings of this call (Call-ID, call key, or a unique start of a Call-ID)");
+    command->add_option("--severity", options.severity, "Only this severity: error, warning or info")
+        ->check(CLI::IsMember({"error", "warning", "info"}));
+    command->add_option("--kind", options.kinds, "Only these kinds, comma-separated (README lists them)")
+        ->delimiter(',');
+}
+
 CLI::App* addFindingsCommand(CLI::App& app, ListingOptions& options) {
     CLI::App* findings = app.add_subcommand(
         "findings", "Problems found in the traffic: each with its severity, evidence, messages and RFC section");
     addFormat(findings, options.format);
     addFilters(findings, options.filters);
-    findings->remove_option(findings->get_option("--kind"));  // here --kind is the finding's kind, not the call's
-    findings->add_option("--call", options.call,
-                         "Only findings of this call (Call-ID, call key, or a unique start of a Call-ID)");
-    findings->add_option("--severity", options.severity, "Only this severity: error, warning or info")
-        ->check(CLI::IsMember({"error", "warning", "info"}));
-    findings->add_option("--kind", options.kinds, "Only these kinds, comma-separated (README lists them)")
-        ->delimiter(',');
+    addFindingFilters(findings, options);
     findings->footer("Examples:\n  sipscope findings --severity error\n"
                      "  sipscope findings --kind unacked-2xx,timeout --format json\n"
                      "(call filters select the findings of those calls; --host and --since/--until are the "

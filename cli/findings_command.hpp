@@ -16,6 +16,9 @@ namespace sipscope::cli {
 
 // `findings`: the listing filters, --format, --call, --severity and --kind.
 CLI::App* addFindingsCommand(CLI::App& app, ListingOptions& options);
+// --call, --severity and --kind on a command that has the listing filters (findings, export findings): the filters'
+// --kind (the call's) gives way to the finding's.
+void addFindingFilters(CLI::App* command, ListingOptions& options);
 // Throws CLI::ValidationError on an unknown severity or kind.
 int runFindings(const ListingOptions& options, std::ostream& out, bool forTerminal = true);
 

@@ -125,6 +125,8 @@ int runImport(const ImportOptions& options) {
     }
     std::cout << (options.noStore ? "decoded " : "stored ") << report.sipMessages << " SIP messages in " << report.calls
               << " calls" << (options.noStore ? " (nothing written)" : " into " + options.db) << '\n';
+    if (!options.noStore)
+        printFindingsFound(std::cout, report, options.db);
     printLosses(std::cout, report);
     if (options.timing) {
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -51,8 +51,19 @@ void printLosses(std::ostream& out, const store::IngestReport& report) {
         {"transactions, subscriptions or links not recorded (per-call limits)", report.callRecordsDropped},
         {"link header values forgotten (--limit link-values)", report.correlator.linkValuesEvicted},
         {"REFERs forgotten before their call (--limit pending-transfers)", report.correlator.transfersEvicted},
+        {"calls the finding checks forgot before they ended (too many open)", report.findings.callsEvicted},
+        {"messages past the finding checks' 256 per call, not looked at by the call checks",
+         report.findings.messagesDropped},
+        {"sources or AORs past the finding checks' 65536, not counted for scanners and brute force",
+         report.findings.sourcesDropped},
     };
     printNonZero(out, "not decoded or incomplete:", losses);
+}
+
+void printFindingsFound(std::ostream& out, const store::IngestReport& report, const std::string& db) {
+    if (report.findings.findings)
+        out << "found " << report.findings.findings << (report.findings.findings == 1 ? " problem" : " problems")
+            << ": sipscope findings --db " << db << '\n';
 }
 
 void printHepSent(std::ostream& out, const capture::HepSender& sender, int version) {

@@ -20,6 +20,9 @@ namespace sipscope::cli {
 // Prints each nonzero loss counter of `report` (decoder and correlator) with what it means; nothing when none bit.
 void printLosses(std::ostream& out, const store::IngestReport& report);
 
+// "found N problems: sipscope findings --db DB" when the import found any (issue 16); nothing otherwise.
+void printFindingsFound(std::ostream& out, const store::IngestReport& report, const std::string& db);
+
 // "sent N SIP messages to udp:HOST:PORT as HEPvV", then each nonzero count of what was not sent and why.
 void printHepSent(std::ostream& out, const capture::HepSender& sender, int version);
 

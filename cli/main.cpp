@@ -94,6 +94,7 @@ int run(int argc, char** argv) {
         {exports.pcap, &exported.pcap.db, [&] { return runExportPcap(exported); }},
         {exports.hep, &exported.hep.db, [&] { return runExportHep(exported); }},
         {exports.streams, &exported.streams.db, [&] { return runExportStreams(exported); }},
+        {exports.findings, &exported.findings.db, [&] { return runExportFindings(exported); }},
         {exports.audio, &exported.audio.db, [&] { return runExportAudio(exported); }},
     };
 
@@ -108,6 +109,7 @@ int run(int argc, char** argv) {
         checkFilters(exported.pcap.filters, false, exported.pcap.call);
         checkFilters(exported.hep.filters, false);
         checkFilters(exported.streams.filters, false, exported.streams.call);
+        checkFilters(exported.findings.filters, false, exported.findings.call);
         setTableWidth(terminalWidth(STDOUT_FILENO));
         if (capture.command->parsed()) {
             refuseCaptureAsDatabase(globalDb, true);

@@ -215,6 +215,9 @@ TEST(FindingsGolden, ListingAndShow) {
         EXPECT_EQ(result.exitCode, 0) << result.out;
         expectGolden(GoldenDir / "findings" / file, result.out);
     }
+    // export findings writes the listing's rows, with the same options.
+    EXPECT_EQ(runCommand(Binary + " export findings --format json --severity error -o - --db " + quote(db)).out,
+              runCommand(Binary + " findings --format json --severity error --db " + quote(db)).out);
     const auto badKind = runCommand(Binary + " findings --kind nonsense --db " + quote(db), true);
     EXPECT_EQ(badKind.exitCode, 1) << badKind.out;
     EXPECT_NE(badKind.out.find("unacked-2xx"), std::string::npos) << "the error lists the kinds: " << badKind.out;
