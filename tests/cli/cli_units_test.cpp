@@ -1,5 +1,6 @@
 // Unit tests of the cli's pieces: --interval, the --grep bounds, the pcap
 // writer's frames and CSV/sort helpers.
+#include "cli/ingest_shared.hpp"
 #include "cli/output.hpp"
 #include "cli/stats_output.hpp"
 #include "cli/text_search.hpp"
@@ -27,6 +28,16 @@ TEST(Interval, NumbersWithAUnit) {
     EXPECT_EQ(parseInterval("1d"), 86'400'000'000);
     for (const char* bad : {"", "m", "0m", "-1m", "1", "1mm", "1.5m", "1w", "99999999999d"})
         EXPECT_FALSE(parseInterval(bad)) << bad;
+}
+
+// --t1 and --srd-warn (issue 16).
+TEST(Duration, NumbersWithAUnit) {
+    EXPECT_EQ(parseDurationUs("500ms"), 500'000);
+    EXPECT_EQ(parseDurationUs("3s"), 3'000'000);
+    EXPECT_EQ(parseDurationUs("1.5s"), 1'500'000);
+    EXPECT_EQ(parseDurationUs("250us"), 250);
+    for (const char* bad : {"", "s", "0s", "-1s", "3", "3 s", "3m", "soon", "4000s", "0.1us"})
+        EXPECT_FALSE(parseDurationUs(bad)) << bad;
 }
 
 TEST(TextSearch, SearchesBytesWithinItsBound) {

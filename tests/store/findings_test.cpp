@@ -564,4 +564,28 @@ TEST(Findings, MediaVerdicts) {
     EXPECT_TRUE(withoutRtp.of("media-none").empty()) << describe(withoutRtp.all());
 }
 
+// The detector's memory is bounded, and what the bounds cost is counted (IngestReport::findings).
+TEST(Findings, BoundsAreCounted) {
+    test::TempDir dir;
+    const std::vector<UdpPacket> calls =
+        join(healthyCall("b1"), join(healthyCall("b2", 1 * S), healthyCall("b3", 2 * S)));
+    TimedPcap pcap = timed(calls);
+    pcap.add({T0 + 3 * S, Public, Bob, 5060, 5060, sip("OPTIONS sip:bob@example.com SIP/2.0", "o9", "1 OPTIONS")});
+    pcap.add({T0 + 3 * S + 5 * Ms, Bob, Public, 5060, 5060, sip("SIP/2.0 200 OK", "o9", "1 OPTIONS", "b9")});
+    pcap.write(dir.file("b.pcap"));
+    store::IngestOptions tight;
+    tight.findings.maxOpenCalls = 1;
+    tight.findings.maxMessagesPerCall = 2;
+    tight.findings.maxSources = 1;
+    const store::IngestReport report = store::importFiles(dir.file("tight.db"), {dir.file("b.pcap")}, tight);
+    EXPECT_EQ(report.findings.callsEvicted, 3u) << "four calls overlap; one is remembered";
+    EXPECT_GT(report.findings.messagesDropped, 0u);
+    EXPECT_GT(report.findings.sourcesDropped, 0u);
+    const store::IngestReport roomy = store::importFiles(dir.file("roomy.db"), {dir.file("b.pcap")});
+    EXPECT_EQ(roomy.findings.callsEvicted, 0u);
+    EXPECT_EQ(roomy.findings.messagesDropped, 0u);
+    EXPECT_EQ(roomy.findings.sourcesDropped, 0u);
+    EXPECT_EQ(roomy.findings.findings, 1u) << "the OPTIONS from a public address names private 10.0.0.1 in its Via";
+}
+
 }  // namespace
