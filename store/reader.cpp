@@ -647,7 +647,8 @@ std::optional<decode::MediaAssessment> Reader::mediaVerdict(const CallRow& call)
     // Only a call without streams needs to know whether its capture had any RTP (the reason of a `none`).
     const bool isRtpInCapture =
         !streams.empty() || call.captureId == 0 || detail::isRtpInCapture(m_impl->db.handle(), call.captureId);
-    return decode::assessMedia(call.answeredUs, streams, isRtpInCapture);
+    return detail::assessCallMedia(m_impl->db.handle(), m_impl->endpoints, call.key, call.answeredUs,
+                                   std::move(streams), isRtpInCapture);
 }
 
 MediaStats Reader::mediaStats(const Filter& filter) const {

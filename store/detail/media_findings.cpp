@@ -50,7 +50,7 @@ std::uint64_t writeMediaFindings(Database& db, std::uint64_t firstCallKey) {
         std::vector<decode::StreamOfCall> streams;
         for (const StreamRow& row : readCallStreams(handle, endpoints, call.key))
             streams.push_back(row.ofCall());
-        const auto assessment = decode::assessMedia(call.answeredUs, streams, true);
+        const auto assessment = assessCallMedia(handle, endpoints, call.key, call.answeredUs, streams, true);
         if (!assessment)
             continue;
         if (auto finding = decode::mediaFinding(static_cast<std::uint64_t>(call.key), call.answeredUs, *assessment)) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 
 namespace sipscope::store::detail {
 
@@ -134,6 +135,80 @@ std::optional<StreamRow> readStream(sqlite3* db, EndpointCache& endpoints, std::
     return rows.empty() ? std::nullopt : std::optional(std::move(rows.front()));
 }
 
+namespace {
+
+// Streams from one of the call's SDP addresses to another, in the call's time, that are tied to another call, with
+// the sender this call's SDP gives them: to an address of its offer, the answerer sent it; to one of its answer, the
+// offerer.
+std::vector<decode::StreamOfCall> streamsOfOtherLegs(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey) {
+    std::map<std::int64_t, decode::MediaParty> receivers;  // endpoint id -> the party that sends to it
+    Statement media(db, "SELECT role, address, port FROM media WHERE call_key = ? AND role IS NOT NULL AND port > 0 "
+                        "AND address IS NOT NULL");
+    Statement endpointId(db, "SELECT id FROM endpoints WHERE text = ?");
+    media.bindInt(1, callKey);
+    while (media.step()) {
+        const std::string address = media.columnText(1);
+        const std::optional<capture::IpAddress> ip = capture::parseIpAddress(address);
+        if (!ip)
+            continue;
+        endpointId.reset();
+        endpointId.bindText(1, capture::Endpoint{*ip, static_cast<std::uint16_t>(media.columnInt(2))}.toString());
+        if (!endpointId.step())
+            continue;  // no packet went there or came from there
+        const decode::MediaParty sender =
+            media.columnText(0) == "offer" ? decode::MediaParty::Answerer : decode::MediaParty::Offerer;
+        const auto [it, isNew] = receivers.try_emplace(endpointId.columnInt(0), sender);
+        if (!isNew && it->second != sender)
+            it->second = decode::MediaParty::Unknown;  // both parties named it: it tells no direction
+    }
+    std::vector<decode::StreamOfCall> streams;
+    if (receivers.size() < 2)
+        return streams;
+    // Within the call's own time: the same addresses may serve another call of the capture later.
+    Statement other(db, "SELECT st.src_id, st.dst_id, st.first_us, st.last_us, st.packets FROM streams st, calls c "
+                        "WHERE st.dst_id = ? AND coalesce(st.call_key, -1) != ?2 AND c.id = ?2 AND "
+                        "st.first_us <= c.end_us AND st.last_us >= c.start_us");
+    for (const auto& [dstId, sender] : receivers) {
+        if (sender == decode::MediaParty::Unknown)
+            continue;
+        other.reset();
+        other.bindInt(1, dstId);
+        other.bindInt(2, callKey);
+        while (other.step()) {
+            if (receivers.count(other.columnInt(0)) == 0)
+                continue;  // not from one of the call's addresses
+            decode::StreamOfCall stream;
+            stream.sender = sender;
+            stream.src = endpoints.get(other.columnInt(0));
+            stream.dst = endpoints.get(other.columnInt(1));
+            stream.firstUs = other.columnInt(2);
+            stream.lastUs = other.columnInt(3);
+            stream.packets = static_cast<std::uint64_t>(other.columnInt(4));
+            streams.push_back(stream);
+        }
+    }
+    return streams;
+}
+
+}  // namespace
+
+std::optional<decode::MediaAssessment> assessCallMedia(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey,
+                                                       std::int64_t answeredUs,
+                                                       std::vector<decode::StreamOfCall> streams, bool isRtpInCapture) {
+    std::optional<decode::MediaAssessment> verdict = decode::assessMedia(answeredUs, streams, isRtpInCapture);
+    if (!verdict ||
+        (verdict->verdict != decode::MediaVerdict::None && verdict->verdict != decode::MediaVerdict::OneWay))
+        return verdict;
+    const std::vector<decode::StreamOfCall> others = streamsOfOtherLegs(db, endpoints, callKey);
+    if (others.empty())
+        return verdict;
+    streams.insert(streams.end(), others.begin(), others.end());
+    verdict = decode::assessMedia(answeredUs, streams, true);
+    verdict->reason += "; counting " + std::to_string(others.size()) + (others.size() == 1 ? " stream" : " streams") +
+                       " between this call's SDP addresses tied to another call (media end to end past a B2BUA)";
+    return verdict;
+}
+
 bool isRtpInCapture(sqlite3* db, std::int64_t captureId) {
     // A stream of unknown capture (written before schema 5, among several captures) may be of this one.
     Statement stmt(db, "SELECT 1 FROM streams WHERE capture_id = ? OR capture_id IS NULL LIMIT 1");
@@ -165,7 +240,7 @@ MediaStats readMediaStats(sqlite3* db, const Filter& filter) {
     auto flush = [&] {
         if (callKey < 0)
             return;
-        if (const auto verdict = decode::assessMedia(answeredUs, streams))
+        if (const auto verdict = assessCallMedia(db, endpoints, callKey, answeredUs, streams, true))
             ++stats.verdicts[std::string(decode::mediaVerdictName(verdict->verdict))];
         streams.clear();
     };

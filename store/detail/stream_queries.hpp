@@ -15,6 +15,13 @@ namespace sipscope::store::detail {
 std::vector<StreamRow> readStreams(sqlite3* db, EndpointCache& endpoints, const Filter& filter);
 std::vector<StreamRow> readCallStreams(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey);
 std::optional<StreamRow> readStream(sqlite3* db, EndpointCache& endpoints, std::int64_t streamKey);
+// The media verdict of an answered call from its streams (decode::assessMedia). When they say `none` or `one-way`,
+// the streams between the call's own SDP addresses that are tied to another call count too: a B2BUA that passes
+// the SDP through while the media flows end to end gives each leg the same addresses, and the tracker ties a
+// stream to the leg whose SDP came last, so each leg alone looks one-way.
+std::optional<decode::MediaAssessment> assessCallMedia(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey,
+                                                       std::int64_t answeredUs,
+                                                       std::vector<decode::StreamOfCall> streams, bool isRtpInCapture);
 // Whether the capture (captures.id) had any RTP stream at all; true when the streams' captures are not known.
 bool isRtpInCapture(sqlite3* db, std::int64_t captureId);
 MediaStats readMediaStats(sqlite3* db, const Filter& filter);

@@ -303,4 +303,28 @@ TEST(Media, MigrationGivesOlderStreamsTheirCapture) {
         EXPECT_EQ(stream.captureId, capture) << stream.src.toString();
 }
 
+// A B2BUA that passes the SDP through while the media flows end to end: both legs' SDPs name the same addresses,
+// the tracker ties each stream to one leg, and each leg's verdict still counts the streams between its addresses.
+TEST(Media, LegsOfAB2buaWithMediaEndToEndAreBothOk) {
+    constexpr std::uint32_t B2bua = 0x0a000009;
+    TimedPcap pcap;
+    const SipCall legA{"leg-a",   Alice,    B2bua, test::audioSdp(Alice, 4000), test::audioSdp(Bob, 5000),
+                       1'000'000, 4'000'000};
+    const SipCall legB{"leg-b",   B2bua,    Bob, test::audioSdp(Alice, 4000), test::audioSdp(Bob, 5000),
+                       1'010'000, 4'000'000};
+    legA.write(pcap);
+    legB.write(pcap);
+    flow(Alice, 4000, Bob, 5000, legB.answeredUs() + 20'000, 50, 0xA).write(pcap);
+    flow(Bob, 5000, Alice, 4000, legB.answeredUs() + 20'000, 50, 0xB).write(pcap);
+    const Imported db(pcap);
+    EXPECT_EQ(db.streams("leg-a").size() + db.streams("leg-b").size(), 2u);
+    for (const char* leg : {"leg-a", "leg-b"}) {
+        SCOPED_TRACE(leg);
+        const auto verdict = db.reader->mediaVerdict(db.call(leg));
+        ASSERT_TRUE(verdict.has_value());
+        EXPECT_EQ(verdict->verdict, decode::MediaVerdict::Ok) << verdict->reason;
+    }
+    EXPECT_EQ(db.reader->mediaStats({}).verdicts.at("ok"), 2u);
+}
+
 }  // namespace
