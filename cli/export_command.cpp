@@ -285,6 +285,8 @@ int runExportAudio(const ExportOptions& options) {
     }
     for (const std::string& note : plan.leftOut)
         std::cerr << "sipscope: left out " << escapeForTerminal(note) << '\n';
+    for (const std::string& note : plan.notes)
+        std::cerr << "sipscope: " << escapeForTerminal(note) << '\n';
     for (std::size_t channel = 0; channel < plan.channels.size(); ++channel) {
         const char* side = plan.channels.size() == 1 ? "mono" : channel == 0 ? "left (offerer)" : "right (answerer)";
         std::string streams;

@@ -9,6 +9,7 @@
 #include "store/ingest.hpp"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -100,17 +101,23 @@ AudioPlan streamAudioPlan(const store::Reader& reader, const store::StreamRow& s
 
 AudioPlan callAudioPlan(const store::Reader& reader, const store::CallRow& call, const std::string& capturePath) {
     const std::vector<store::StreamRow> streams = reader.callStreams(call.key);
-    if (streams.empty())
+    const std::vector<store::StreamRow> otherLegs = reader.otherLegStreams(call.key);
+    if (streams.empty() && otherLegs.empty())
         throw Error("call " + call.callId + " has no RTP stream in the database" +
                     (reader.mediaVerdict(call) ? " (" + reader.mediaVerdict(call)->reason + ")" : std::string()));
-    // The capture with most of the call's packets (a call seen by two capture points is in two captures).
+    // The capture with most of the call's packets (a call seen by two capture points is in two captures); of the
+    // other legs' streams when the call has no G.711 stream of its own.
     std::map<std::int64_t, std::uint64_t> packetsByCapture;
     std::vector<const store::StreamRow*> others;
-    for (const store::StreamRow& stream : streams)
-        if (g711Of(stream))
-            packetsByCapture[captureOf(stream, call.captureId)] += stream.packets;
-        else
-            others.push_back(&stream);
+    for (const auto* candidates : {&streams, &otherLegs}) {
+        if (!packetsByCapture.empty())
+            break;
+        for (const store::StreamRow& stream : *candidates)
+            if (g711Of(stream))
+                packetsByCapture[captureOf(stream, call.captureId)] += stream.packets;
+            else
+                others.push_back(&stream);
+    }
     if (packetsByCapture.empty())
         throw notG711(others);
     const std::int64_t chosen = std::max_element(packetsByCapture.begin(), packetsByCapture.end(), [](auto a, auto b) {
@@ -119,6 +126,9 @@ AudioPlan callAudioPlan(const store::Reader& reader, const store::CallRow& call,
     AudioPlan plan;
     plan.capturePath = capturePathOf(reader, chosen, "call " + call.callId, capturePath);
     plan.channels.resize(2);
+    auto channelOf = [](const store::StreamRow& stream) {
+        return stream.sender == decode::MediaParty::Offerer ? 0 : 1;
+    };
     for (const store::StreamRow& stream : streams) {
         if (!g711Of(stream)) {
             plan.leftOut.push_back(nameOf(stream) + ": " + codecOf(stream) + " is not G.711");
@@ -128,8 +138,19 @@ AudioPlan callAudioPlan(const store::Reader& reader, const store::CallRow& call,
         } else if (stream.sender == decode::MediaParty::Unknown) {
             plan.leftOut.push_back(nameOf(stream) + ": its sender is not known");
         } else {
-            plan.channels[stream.sender == decode::MediaParty::Offerer ? 0 : 1].push_back(stream);
+            plan.channels[static_cast<std::size_t>(channelOf(stream))].push_back(stream);
         }
+    }
+    // A side with no stream of its own: the other leg's streams between this call's addresses.
+    const std::array<bool, 2> isEmpty{plan.channels[0].empty(), plan.channels[1].empty()};
+    for (const store::StreamRow& stream : otherLegs) {
+        const auto side = static_cast<std::size_t>(channelOf(stream));
+        if (!isEmpty[side] || !g711Of(stream) || captureOf(stream, call.captureId) != chosen)
+            continue;
+        plan.channels[side].push_back(stream);
+        plan.notes.push_back(nameOf(stream) + " is tied to call " + stream.callId + "; it runs between this call's " +
+                             "SDP addresses (media end to end past a B2BUA), so it is the " +
+                             (side == 0 ? "offerer" : "answerer") + "'s side here");
     }
     return plan;
 }

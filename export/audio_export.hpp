@@ -18,14 +18,16 @@ struct AudioPlan {
     std::string capturePath;
     std::vector<std::vector<store::StreamRow>> channels;
     std::vector<std::string> leftOut;  // the call's streams not in the file, each with why (for the user)
+    std::vector<std::string> notes;    // streams of another call taken for a side (a B2BUA's other leg), and why
 };
 
 // The plan for one stream (mono), or for a call (stereo: left the offerer's streams, right the answerer's; silence
-// in a channel whose direction sent nothing). Throws sipscope::Error, an input error, when a stream's codec is not
-// G.711 (naming the codec and the stream), when the call has no RTP stream, or when the capture cannot be read
-// again: read from standard input, not found where it was imported from, or not the file imported (its content
-// hash differs). `capturePath`, when not empty, is where the capture is now (a moved file); it is checked the same
-// way.
+// in a channel whose direction sent nothing; a side without a stream of its own takes the streams between the
+// call's SDP addresses tied to another call, Reader::otherLegStreams: a B2BUA's other leg with media end to end).
+// Throws sipscope::Error, an input error, when a stream's codec is not G.711 (naming the codec and the stream), when
+// the call has no RTP stream, or when the capture cannot be read again: read from standard input, not found where it
+// was imported from, or not the file imported (its content hash differs). `capturePath`, when not empty, is where the
+// capture is now (a moved file); it is checked the same way.
 AudioPlan streamAudioPlan(const store::Reader& reader, const store::StreamRow& stream,
                           const std::string& capturePath = {});
 AudioPlan callAudioPlan(const store::Reader& reader, const store::CallRow& call, const std::string& capturePath = {});

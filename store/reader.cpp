@@ -624,6 +624,10 @@ std::optional<StreamRow> Reader::stream(std::int64_t streamKey) const {
     return detail::readStream(m_impl->db.handle(), m_impl->endpoints, streamKey);
 }
 
+std::vector<StreamRow> Reader::otherLegStreams(std::int64_t callKey) const {
+    return detail::readOtherLegStreams(m_impl->db.handle(), m_impl->endpoints, callKey);
+}
+
 std::optional<CaptureRow> Reader::capture(std::int64_t captureId) const {
     Statement stmt(m_impl->db.handle(), "SELECT id, path, size_bytes, content_hash FROM captures WHERE id = ?");
     stmt.bindInt(1, captureId);

@@ -353,6 +353,9 @@ public:
     std::vector<StreamRow> streams(const Filter& filter) const;
     std::vector<StreamRow> callStreams(std::int64_t callKey) const;
     std::optional<StreamRow> stream(std::int64_t streamKey) const;  // by streams.id
+    // Streams between the call's own SDP addresses in its time that are tied to another call (a B2BUA passing the
+    // SDP through, media end to end), each with the sender as this call's SDP has it.
+    std::vector<StreamRow> otherLegStreams(std::int64_t callKey) const;
     std::optional<CaptureRow> capture(std::int64_t captureId) const;
     // The media verdict of a call (decode::assessMedia over its streams); nullopt when it was not answered.
     std::optional<decode::MediaAssessment> mediaVerdict(const CallRow& call) const;

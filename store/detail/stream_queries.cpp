@@ -137,10 +137,16 @@ std::optional<StreamRow> readStream(sqlite3* db, EndpointCache& endpoints, std::
 
 namespace {
 
-// Streams from one of the call's SDP addresses to another, in the call's time, that are tied to another call, with
-// the sender this call's SDP gives them: to an address of its offer, the answerer sent it; to one of its answer, the
-// offerer.
 std::vector<decode::StreamOfCall> streamsOfOtherLegs(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey) {
+    std::vector<decode::StreamOfCall> streams;
+    for (const StreamRow& row : readOtherLegStreams(db, endpoints, callKey))
+        streams.push_back(row.ofCall());
+    return streams;
+}
+
+}  // namespace
+
+std::vector<StreamRow> readOtherLegStreams(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey) {
     std::map<std::int64_t, decode::MediaParty> receivers;  // endpoint id -> the party that sends to it
     Statement media(db, "SELECT role, address, port FROM media WHERE call_key = ? AND role IS NOT NULL AND port > 0 "
                         "AND address IS NOT NULL");
@@ -161,13 +167,16 @@ std::vector<decode::StreamOfCall> streamsOfOtherLegs(sqlite3* db, EndpointCache&
         if (!isNew && it->second != sender)
             it->second = decode::MediaParty::Unknown;  // both parties named it: it tells no direction
     }
-    std::vector<decode::StreamOfCall> streams;
+    std::vector<StreamRow> streams;
     if (receivers.size() < 2)
         return streams;
+    std::vector<capture::Endpoint> addresses;
+    for (const auto& entry : receivers)
+        addresses.push_back(endpoints.get(entry.first));
     // Within the call's own time: the same addresses may serve another call of the capture later.
-    Statement other(db, "SELECT st.src_id, st.dst_id, st.first_us, st.last_us, st.packets FROM streams st, calls c "
-                        "WHERE st.dst_id = ? AND coalesce(st.call_key, -1) != ?2 AND c.id = ?2 AND "
-                        "st.first_us <= c.end_us AND st.last_us >= c.start_us");
+    Statement other(db, std::string("SELECT ") + StreamColumns + StreamFrom +
+                            " JOIN calls me ON me.id = ?2 WHERE st.dst_id = ?1 AND coalesce(st.call_key, -1) != ?2 "
+                            "AND st.first_us <= me.end_us AND st.last_us >= me.start_us ORDER BY st.first_us, st.id");
     for (const auto& [dstId, sender] : receivers) {
         if (sender == decode::MediaParty::Unknown)
             continue;
@@ -175,22 +184,16 @@ std::vector<decode::StreamOfCall> streamsOfOtherLegs(sqlite3* db, EndpointCache&
         other.bindInt(1, dstId);
         other.bindInt(2, callKey);
         while (other.step()) {
-            if (receivers.count(other.columnInt(0)) == 0)
+            StreamRow row = streamRow(other, endpoints);
+            if (std::find(addresses.begin(), addresses.end(), row.src) == addresses.end())
                 continue;  // not from one of the call's addresses
-            decode::StreamOfCall stream;
-            stream.sender = sender;
-            stream.src = endpoints.get(other.columnInt(0));
-            stream.dst = endpoints.get(other.columnInt(1));
-            stream.firstUs = other.columnInt(2);
-            stream.lastUs = other.columnInt(3);
-            stream.packets = static_cast<std::uint64_t>(other.columnInt(4));
-            streams.push_back(stream);
+            row.sender = sender;
+            row.addressMismatch = false;
+            streams.push_back(std::move(row));
         }
     }
     return streams;
 }
-
-}  // namespace
 
 std::optional<decode::MediaAssessment> assessCallMedia(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey,
                                                        std::int64_t answeredUs,

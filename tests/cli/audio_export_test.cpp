@@ -176,4 +176,34 @@ TEST(ExportAudio, AMovedCaptureIsNamedAndCanBeGivenAgain) {
     EXPECT_EQ(strongestFrequency(channel(readWav(readFile(wavPath)), 1), 8000), 1209);
 }
 
+// A B2BUA passes the SDP through and the media flows end to end: each stream is tied to one leg, and either leg's
+// audio still has both sides.
+TEST(ExportAudio, ALegOfAB2buaWithMediaEndToEndHasBothSides) {
+    constexpr std::uint32_t B2bua = 0x0a000009;
+    TempDir dir;
+    TimedPcap capture;
+    const std::string offer = sdpWith(Alice, 4000, 0, "PCMU/8000");
+    const std::string answer = sdpWith(Bob, 5000, 8, "PCMA/8000");
+    const SipCall legA{"leg-a", Alice, B2bua, offer, answer, 1'000'000, 4'000'000};
+    const SipCall legB{"leg-b", B2bua, Bob, offer, answer, 1'010'000, 4'000'000};
+    legA.write(capture);
+    legB.write(capture);
+    writeTone(flow(Alice, 4000, Bob, 5000, legB.answeredUs() + 20'000, 0xA), capture, true, 697.0);
+    writeTone(flow(Bob, 5000, Alice, 4000, legB.answeredUs() + 20'000, 0xB), capture, false, 1209.0);
+    capture.write(dir.file("b2bua.pcap"));
+    const std::string db = dir.file("b2bua.db");
+    ASSERT_EQ(runCommand(Binary + " import " + quote(dir.file("b2bua.pcap")) + " --db " + quote(db), true).exitCode, 0);
+    for (const char* leg : {"leg-a", "leg-b"}) {
+        SCOPED_TRACE(leg);
+        const std::string wavPath = dir.file(std::string(leg) + ".wav");
+        const CommandResult result =
+            runCommand(Binary + " export audio " + leg + " -o " + quote(wavPath) + " --db " + quote(db), true);
+        ASSERT_EQ(result.exitCode, 0) << result.out;
+        const Wav wav = readWav(readFile(wavPath));
+        ASSERT_EQ(wav.channels, 2);
+        EXPECT_EQ(strongestFrequency(channel(wav, 0), 8000), 697) << result.out;
+        EXPECT_EQ(strongestFrequency(channel(wav, 1), 8000), 1209) << result.out;
+    }
+}
+
 }  // namespace
