@@ -134,7 +134,8 @@ ExportCommands addExportCommands(CLI::App& app) {
     addFindingFilters(findings, o.findings);
     findings->footer("Example: sipscope export findings --format json --severity error -o errors.json");
     CLI::App* audio = exporter->add_subcommand(
-        "audio", "A stream's audio (mono) or a call's (stereo: left the caller's side, right the answerer's) as WAV; "
+        "audio", "A stream's audio (mono) or a call's (stereo: left the offerer's side, the caller's in a plain call; "
+                 "right the answerer's) as WAV; "
                  "G.711 only, read again from the capture file");
     audio
         ->add_option("target", o.audio.target,
