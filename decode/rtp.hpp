@@ -189,12 +189,12 @@ struct RtpStreamConfig {
 
 // One RFC 4733 event: a digit "0"-"9", "*", "#", "A"-"D", or '!' for flash (event 16); other events '?'.
 struct DtmfDigit {
-    char digit = '?';
-    std::uint8_t event = 0;
     std::int64_t timeUs = 0;          // arrival of the event's first packet
     std::uint16_t durationUnits = 0;  // the longest duration seen for it, in timestamp units
-    bool ended = false;               // an end packet (E bit) was seen
-};
+    char digit = '?';
+    std::uint8_t event = 0;
+    bool ended = false;  // an end packet (E bit) was seen
+};                       // 16 bytes: every stream's statistics keep MaxDigits of them
 
 struct RtpStreamStats {
     static constexpr std::size_t MaxDigits = 32;

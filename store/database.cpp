@@ -232,6 +232,7 @@ CREATE TABLE IF NOT EXISTS streams (
 );
 CREATE INDEX IF NOT EXISTS streams_call ON streams(call_key);
 CREATE INDEX IF NOT EXISTS streams_capture ON streams(capture_id);
+CREATE INDEX IF NOT EXISTS streams_dst ON streams(dst_id);
 CREATE TABLE IF NOT EXISTS findings (
     id          INTEGER PRIMARY KEY,
     call_key    INTEGER,
@@ -453,6 +454,12 @@ void Database::createOrCheckSchema(Mode mode) {
         exec("DROP INDEX IF EXISTS messages_call_time");
         exec("CREATE INDEX IF NOT EXISTS messages_call ON messages(call_key)");
         exec(MessageTimeIndexSql);
+    }
+    if (mode != Mode::ReadOnly && hasTable("streams") && !hasIndex("streams_dst")) {
+        // The streams to an address (store/detail/stream_queries.cpp: a B2BUA's other leg, for the media verdict of
+        // a call that looks one-way): a database of this version written before it gets it at its next read-write
+        // open; until then readers scan the streams.
+        exec("CREATE INDEX IF NOT EXISTS streams_dst ON streams(dst_id)");
     }
 }
 

@@ -625,7 +625,7 @@ std::optional<StreamRow> Reader::stream(std::int64_t streamKey) const {
 }
 
 std::vector<StreamRow> Reader::otherLegStreams(std::int64_t callKey) const {
-    return detail::readOtherLegStreams(m_impl->db.handle(), m_impl->endpoints, callKey);
+    return detail::OtherLegs(m_impl->db.handle()).streams(m_impl->endpoints, callKey);
 }
 
 std::optional<CaptureRow> Reader::capture(std::int64_t captureId) const {
@@ -651,8 +651,8 @@ std::optional<decode::MediaAssessment> Reader::mediaVerdict(const CallRow& call)
     // Only a call without streams needs to know whether its capture had any RTP (the reason of a `none`).
     const bool isRtpInCapture =
         !streams.empty() || call.captureId == 0 || detail::isRtpInCapture(m_impl->db.handle(), call.captureId);
-    return detail::assessCallMedia(m_impl->db.handle(), m_impl->endpoints, call.key, call.answeredUs,
-                                   std::move(streams), isRtpInCapture);
+    return detail::OtherLegs(m_impl->db.handle())
+        .assess(m_impl->endpoints, call.key, call.answeredUs, std::move(streams), isRtpInCapture);
 }
 
 MediaStats Reader::mediaStats(const Filter& filter) const {

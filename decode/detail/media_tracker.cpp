@@ -538,6 +538,7 @@ void MediaTracker::onPacket(const capture::PayloadView& payload, std::int64_t so
 bool MediaTracker::hasFinished() const { return !m_impl->finished.empty(); }
 
 void MediaTracker::takeFinished(std::vector<MediaStreamRecord>& out) {
+    out.reserve(out.size() + m_impl->finished.size());
     for (MediaStreamRecord& record : m_impl->finished)
         out.push_back(std::move(record));
     m_impl->finished.clear();

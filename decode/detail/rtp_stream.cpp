@@ -233,7 +233,7 @@ void RtpStream::addDtmf(const RtpHeader& header, std::int64_t arrivalUs) {
         haveEvent_ = true;
         eventTimestamp_ = header.timestamp;
         if (stats_.digitCount < RtpStreamStats::MaxDigits) {
-            stats_.digits[stats_.digitCount] = DtmfDigit{digitOf(event), event, arrivalUs, duration, end};
+            stats_.digits[stats_.digitCount] = DtmfDigit{arrivalUs, duration, digitOf(event), event, end};
         }
         ++stats_.digitCount;
         return;

@@ -38,6 +38,7 @@ std::uint64_t writeMediaFindings(Database& db, std::uint64_t firstCallKey) {
     while (calls.step())
         answered.push_back({calls.columnInt(0), calls.columnInt(1), calls.columnInt(2), calls.columnInt(3)});
     EndpointCache endpoints(handle);
+    OtherLegs otherLegs(handle);
     std::map<std::int64_t, bool> hasRtp;  // by capture
     std::vector<decode::Finding> findings;
     std::vector<std::int64_t> messageIds;
@@ -48,9 +49,9 @@ std::uint64_t writeMediaFindings(Database& db, std::uint64_t firstCallKey) {
         if (!it->second)
             continue;
         std::vector<decode::StreamOfCall> streams;
-        for (const StreamRow& row : readCallStreams(handle, endpoints, call.key))
+        for (const StreamRow& row : otherLegs.callStreams(endpoints, call.key))
             streams.push_back(row.ofCall());
-        const auto assessment = assessCallMedia(handle, endpoints, call.key, call.answeredUs, streams, true);
+        const auto assessment = otherLegs.assess(endpoints, call.key, call.answeredUs, streams, true);
         if (!assessment)
             continue;
         if (auto finding = decode::mediaFinding(static_cast<std::uint64_t>(call.key), call.answeredUs, *assessment)) {

@@ -135,78 +135,80 @@ std::optional<StreamRow> readStream(sqlite3* db, EndpointCache& endpoints, std::
     return rows.empty() ? std::nullopt : std::optional(std::move(rows.front()));
 }
 
-namespace {
+OtherLegs::OtherLegs(sqlite3* db)
+    : m_media(db, "SELECT role, address, port FROM media WHERE call_key = ? AND role IS NOT NULL AND port > 0 AND "
+                  "address IS NOT NULL"),
+      m_endpointId(db, "SELECT id FROM endpoints WHERE text = ?"),
+      // Within the call's own time: the same addresses may serve another call of the capture later.
+      m_other(db, std::string("SELECT ") + StreamColumns + StreamFrom +
+                      " JOIN calls me ON me.id = ?2 WHERE st.dst_id = ?1 AND coalesce(st.call_key, -1) != ?2 "
+                      "AND st.first_us <= me.end_us AND st.last_us >= me.start_us ORDER BY st.first_us, st.id"),
+      m_own(db, std::string("SELECT ") + StreamColumns + StreamFrom +
+                    " WHERE st.call_key = ? ORDER BY st.first_us, st.id") {}
 
-std::vector<decode::StreamOfCall> streamsOfOtherLegs(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey) {
-    std::vector<decode::StreamOfCall> streams;
-    for (const StreamRow& row : readOtherLegStreams(db, endpoints, callKey))
-        streams.push_back(row.ofCall());
-    return streams;
+std::vector<StreamRow> OtherLegs::callStreams(EndpointCache& endpoints, std::int64_t callKey) {
+    m_own.reset();
+    m_own.bindInt(1, callKey);
+    return run(m_own, endpoints);
 }
 
-}  // namespace
-
-std::vector<StreamRow> readOtherLegStreams(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey) {
+std::vector<StreamRow> OtherLegs::streams(EndpointCache& endpoints, std::int64_t callKey) {
     std::map<std::int64_t, decode::MediaParty> receivers;  // endpoint id -> the party that sends to it
-    Statement media(db, "SELECT role, address, port FROM media WHERE call_key = ? AND role IS NOT NULL AND port > 0 "
-                        "AND address IS NOT NULL");
-    Statement endpointId(db, "SELECT id FROM endpoints WHERE text = ?");
-    media.bindInt(1, callKey);
-    while (media.step()) {
-        const std::string address = media.columnText(1);
+    m_media.reset();
+    m_media.bindInt(1, callKey);
+    while (m_media.step()) {
+        const std::string address = m_media.columnText(1);
         const std::optional<capture::IpAddress> ip = capture::parseIpAddress(address);
         if (!ip)
             continue;
-        endpointId.reset();
-        endpointId.bindText(1, capture::Endpoint{*ip, static_cast<std::uint16_t>(media.columnInt(2))}.toString());
-        if (!endpointId.step())
+        m_endpointId.reset();
+        m_endpointId.bindText(1, capture::Endpoint{*ip, static_cast<std::uint16_t>(m_media.columnInt(2))}.toString());
+        if (!m_endpointId.step())
             continue;  // no packet went there or came from there
         const decode::MediaParty sender =
-            media.columnText(0) == "offer" ? decode::MediaParty::Answerer : decode::MediaParty::Offerer;
-        const auto [it, isNew] = receivers.try_emplace(endpointId.columnInt(0), sender);
+            m_media.columnText(0) == "offer" ? decode::MediaParty::Answerer : decode::MediaParty::Offerer;
+        const auto [it, isNew] = receivers.try_emplace(m_endpointId.columnInt(0), sender);
         if (!isNew && it->second != sender)
             it->second = decode::MediaParty::Unknown;  // both parties named it: it tells no direction
     }
-    std::vector<StreamRow> streams;
+    std::vector<StreamRow> found;
     if (receivers.size() < 2)
-        return streams;
+        return found;
     std::vector<capture::Endpoint> addresses;
     for (const auto& entry : receivers)
         addresses.push_back(endpoints.get(entry.first));
-    // Within the call's own time: the same addresses may serve another call of the capture later.
-    Statement other(db, std::string("SELECT ") + StreamColumns + StreamFrom +
-                            " JOIN calls me ON me.id = ?2 WHERE st.dst_id = ?1 AND coalesce(st.call_key, -1) != ?2 "
-                            "AND st.first_us <= me.end_us AND st.last_us >= me.start_us ORDER BY st.first_us, st.id");
     for (const auto& [dstId, sender] : receivers) {
         if (sender == decode::MediaParty::Unknown)
             continue;
-        other.reset();
-        other.bindInt(1, dstId);
-        other.bindInt(2, callKey);
-        while (other.step()) {
-            StreamRow row = streamRow(other, endpoints);
+        m_other.reset();
+        m_other.bindInt(1, dstId);
+        m_other.bindInt(2, callKey);
+        while (m_other.step()) {
+            StreamRow row = streamRow(m_other, endpoints);
             if (std::find(addresses.begin(), addresses.end(), row.src) == addresses.end())
                 continue;  // not from one of the call's addresses
             row.sender = sender;
             row.addressMismatch = false;
-            streams.push_back(std::move(row));
+            found.push_back(std::move(row));
         }
     }
-    return streams;
+    return found;
 }
 
-std::optional<decode::MediaAssessment> assessCallMedia(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey,
-                                                       std::int64_t answeredUs,
-                                                       std::vector<decode::StreamOfCall> streams, bool isRtpInCapture) {
-    std::optional<decode::MediaAssessment> verdict = decode::assessMedia(answeredUs, streams, isRtpInCapture);
+std::optional<decode::MediaAssessment> OtherLegs::assess(EndpointCache& endpoints, std::int64_t callKey,
+                                                         std::int64_t answeredUs,
+                                                         std::vector<decode::StreamOfCall> callStreams,
+                                                         bool isRtpInCapture) {
+    std::optional<decode::MediaAssessment> verdict = decode::assessMedia(answeredUs, callStreams, isRtpInCapture);
     if (!verdict ||
         (verdict->verdict != decode::MediaVerdict::None && verdict->verdict != decode::MediaVerdict::OneWay))
         return verdict;
-    const std::vector<decode::StreamOfCall> others = streamsOfOtherLegs(db, endpoints, callKey);
+    const std::vector<StreamRow> others = streams(endpoints, callKey);
     if (others.empty())
         return verdict;
-    streams.insert(streams.end(), others.begin(), others.end());
-    verdict = decode::assessMedia(answeredUs, streams, true);
+    for (const StreamRow& row : others)
+        callStreams.push_back(row.ofCall());
+    verdict = decode::assessMedia(answeredUs, callStreams, true);
     verdict->reason += "; counting " + std::to_string(others.size()) + (others.size() == 1 ? " stream" : " streams") +
                        " between this call's SDP addresses tied to another call (media end to end past a B2BUA)";
     return verdict;
@@ -237,13 +239,14 @@ MediaStats readMediaStats(sqlite3* db, const Filter& filter) {
     int index = 1;
     answered.bind(calls, index);
     EndpointCache endpoints(db);
+    OtherLegs otherLegs(db);
     std::int64_t callKey = -1;
     std::int64_t answeredUs = 0;
     std::vector<decode::StreamOfCall> streams;
     auto flush = [&] {
         if (callKey < 0)
             return;
-        if (const auto verdict = assessCallMedia(db, endpoints, callKey, answeredUs, streams, true))
+        if (const auto verdict = otherLegs.assess(endpoints, callKey, answeredUs, streams, true))
             ++stats.verdicts[std::string(decode::mediaVerdictName(verdict->verdict))];
         streams.clear();
     };

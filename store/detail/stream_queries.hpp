@@ -3,6 +3,7 @@
 #pragma once
 
 #include "store/detail/row_values.hpp"
+#include "store/detail/statement.hpp"
 #include "store/reader.hpp"
 
 #include <cstdint>
@@ -15,16 +16,30 @@ namespace sipscope::store::detail {
 std::vector<StreamRow> readStreams(sqlite3* db, EndpointCache& endpoints, const Filter& filter);
 std::vector<StreamRow> readCallStreams(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey);
 std::optional<StreamRow> readStream(sqlite3* db, EndpointCache& endpoints, std::int64_t streamKey);
-// The streams from one of the call's SDP addresses to another, in the call's time, that are tied to another call
-// (see assessCallMedia), each with the sender this call's SDP gives it: to an address of its offer, the answerer.
-std::vector<StreamRow> readOtherLegStreams(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey);
-// The media verdict of an answered call from its streams (decode::assessMedia). When they say `none` or `one-way`,
-// the streams between the call's own SDP addresses that are tied to another call count too: a B2BUA that passes
-// the SDP through while the media flows end to end gives each leg the same addresses, and the tracker ties a
-// stream to the leg whose SDP came last, so each leg alone looks one-way.
-std::optional<decode::MediaAssessment> assessCallMedia(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey,
-                                                       std::int64_t answeredUs,
-                                                       std::vector<decode::StreamOfCall> streams, bool isRtpInCapture);
+// A B2BUA that passes the SDP through while the media flows end to end gives both legs the same addresses, and the
+// tracker ties a stream to the leg whose SDP came last, so each leg alone looks one-way. These are the other legs'
+// streams of a call, with the statements prepared once for many calls.
+class OtherLegs {
+public:
+    explicit OtherLegs(sqlite3* db);
+    // The streams from one of the call's SDP addresses to another, in the call's time, tied to another call; each
+    // with the sender this call's SDP gives it (to an address of its offer: the answerer).
+    std::vector<StreamRow> streams(EndpointCache& endpoints, std::int64_t callKey);
+    // The call's own streams, as readCallStreams gives them.
+    std::vector<StreamRow> callStreams(EndpointCache& endpoints, std::int64_t callKey);
+    // The media verdict of an answered call from its streams (decode::assessMedia); when they say `none` or
+    // `one-way`, its other legs' streams count too, and the reason says so.
+    std::optional<decode::MediaAssessment> assess(EndpointCache& endpoints, std::int64_t callKey,
+                                                  std::int64_t answeredUs,
+                                                  std::vector<decode::StreamOfCall> callStreams, bool isRtpInCapture);
+
+private:
+    Statement m_media;
+    Statement m_endpointId;
+    Statement m_other;
+    Statement m_own;
+};
+
 // Whether the capture (captures.id) had any RTP stream at all; true when the streams' captures are not known.
 bool isRtpInCapture(sqlite3* db, std::int64_t captureId);
 MediaStats readMediaStats(sqlite3* db, const Filter& filter);
