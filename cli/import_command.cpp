@@ -43,11 +43,40 @@ ImportCommand addImportCommand(CLI::App& app) {
     addFindingOptions(command, o.findingTimes);
     command->add_flag("--no-findings", o.noFindings,
                       "Look for no problems while importing (sipscope findings then lists none for these files)");
-    command->footer("Example: sipscope import call.pcap other.pcapng --db calls.db");
+    command->add_flag("--no-skew-correction", o.noSkewCorrection,
+                      "Files taken at several points of one path: keep each file's own times instead of setting its "
+                      "clock to the first file's (the offset is still estimated and printed)");
+    command->footer("Examples:\n  sipscope import call.pcap other.pcapng --db calls.db\n"
+                    "  sipscope import phone-side.pcap carrier-side.pcap   # one path captured at two points");
     addDatabase(command, o.db);
     import.command = command;
     return import;
 }
+
+namespace {
+
+// Files taken at several points of one path: each one's clock against the first and the messages kept once.
+void printCapturePoints(std::ostream& out, const store::IngestReport& report) {
+    const store::FileReport* first = nullptr;
+    for (const store::FileReport& file : report.files) {
+        if (file.skipped)
+            continue;
+        if (first == nullptr)
+            first = &file;
+        if (file.clockOffset) {
+            char offset[64];
+            std::snprintf(offset, sizeof offset, "%+.6f s", static_cast<double>(file.clockOffset->offsetUs) / 1e6);
+            out << escapeForTerminal(file.path) << ": clock " << offset << " against " << escapeForTerminal(first->path)
+                << " (median of " << file.clockOffset->pairs << " messages seen in both), "
+                << (file.isClockCorrected ? "corrected" : "not corrected (--no-skew-correction)") << '\n';
+        }
+        if (file.copies)
+            out << escapeForTerminal(file.path) << ": " << file.copies
+                << " messages already seen on the same hop in another file, stored once\n";
+    }
+}
+
+}  // namespace
 
 int runImport(const ImportOptions& options) {
     // A file that cannot be opened, or is no capture, is reported in place of its counts; when no file can be read
@@ -81,6 +110,7 @@ int runImport(const ImportOptions& options) {
     applyLimits(options.limits, ingest);
     applyFindingOptions(options.findingTimes, ingest);
     ingest.findFindings = !options.noFindings;
+    ingest.correctClockSkew = !options.noSkewCorrection;
     if (!options.sipPorts.empty())
         ingest.decoder.sipPorts = parsePortList(options.sipPorts);
     for (const std::string& name : options.linkHeaders)
@@ -123,6 +153,7 @@ int runImport(const ImportOptions& options) {
         if (file.error)
             std::cerr << "sipscope: " << escapeForTerminal(*file.error) << '\n';
     }
+    printCapturePoints(std::cout, report);
     std::cout << (options.noStore ? "decoded " : "stored ") << report.sipMessages << " SIP messages in " << report.calls
               << " calls" << (options.noStore ? " (nothing written)" : " into " + options.db) << '\n';
     if (!options.noStore)

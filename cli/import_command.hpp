@@ -26,6 +26,7 @@ struct ImportOptions {
     std::vector<std::string> linkHeaders;  // --link-header NAME: more headers that link B2BUA legs
     FindingTimes findingTimes;             // --t1, --srd-warn
     bool noFindings = false;               // --no-findings: look for no problems (issue 16)
+    bool noSkewCorrection = false;         // --no-skew-correction: keep each file's own clock (multi-point import)
 };
 
 // The registered subcommand and the options its parse fills (kept at a stable address for CLI11).

@@ -6,6 +6,7 @@
 #include "decode/sip_parser.hpp"
 #include "store/database.hpp"
 #include "store/detail/batch_writer.hpp"
+#include "store/detail/clock_offsets.hpp"
 #include "store/detail/media_findings.hpp"
 #include "store/detail/media_rows.hpp"
 #include "store/detail/message_flags.hpp"
@@ -225,9 +226,10 @@ struct OpenSource {
     std::unique_ptr<capture::PacketSource> source;
     detail::CaptureRecord captureRow;
     std::unique_ptr<capture::PacketDecoder> decoder;
-    capture::RawPacket packet;  // its bytes are valid until source->next() is called again
-    bool isDone = false;        // read to its end, its damage, or a stop
-    bool isRowFinal = false;    // its capture row was written as it ends
+    capture::RawPacket packet;       // its bytes are valid until source->next() is called again
+    bool isDone = false;             // read to its end, its damage, or a stop
+    bool isRowFinal = false;         // its capture row was written as it ends
+    std::int64_t clockOffsetUs = 0;  // taken off every packet's time (multi-point import)
 };
 
 }  // namespace
@@ -290,6 +292,21 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
     ForwardedFailures failures;
     const auto flushInterval = std::chrono::milliseconds(options.flushIntervalMs);
     auto isStopped = [&options] { return options.stop && options.stop->load(); };
+    // Several files merged may be one path captured at several points (issue 16): the same message seen twice is
+    // kept once, and each file's clock is set to the first one's.
+    const bool isMultiPoint = options.mergeSources && sources.size() > 1;
+    decode::CapturePointCopies copies;
+    std::vector<std::optional<decode::ClockOffset>> clockOffsets(sources.size());
+    if (isMultiPoint) {
+        std::vector<bool> isRead(sources.size());
+        bool areFiles = true;
+        for (std::size_t index = 0; index < sources.size(); ++index) {
+            isRead[index] = !duplicates[index];
+            areFiles = areFiles && sources[index].contentHash;  // standard input cannot be read twice
+        }
+        if (areFiles)
+            clockOffsets = detail::estimateClockOffsets(sources, isRead, options);
+    }
 
     // The clock calls age by is the time of the messages themselves and of the other packets: HEP carries the
     // sender's timestamps, which need not agree with the time the datagrams reached us.
@@ -340,6 +357,8 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
             return;
         }
         file.captureId = captureId++;
+        file.clockOffset = clockOffsets[index];
+        file.isClockCorrected = file.clockOffset && options.correctClockSkew;
         std::unique_ptr<capture::PacketSource> source;
         try {
             source = sources[index].open();
@@ -352,6 +371,8 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
         open->index = index;
         open->file = std::move(file);
         open->source = std::move(source);
+        if (open->file.isClockCorrected)
+            open->clockOffsetUs = open->file.clockOffset->offsetUs;
         // The content hash is written with the file's last batch only: a capture whose import was killed or stopped
         // half way is not "already imported" (its committed part stays, as its own capture).
         open->captureRow = {open->file.captureId, sources[index].name, open->source->totalBytes(), 0, 0,
@@ -364,6 +385,13 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
                 if (options.onPayload)
                     options.onPayload(payload);
                 const decode::SipMessageView& message = parser.parse(payload.bytes);
+                ++self->file.sipMessages;
+                if (isMultiPoint && !message.callId().empty() &&
+                    copies.isCopy(decode::hopSignature(message, payload.src, payload.dst), self->file.captureId,
+                                  payload.timestampUs)) {
+                    ++self->file.copies;  // the same message another file gave on this hop: one arrow, once
+                    return;
+                }
                 const decode::MessageMeta meta{payload.timestampUs, payload.src, payload.dst, payload.transport};
                 const decode::Correlation correlation = correlator.onMessage(message, meta);
                 const bool isRepeatedFailure = !correlation.isRetransmission && !message.isRequest() &&
@@ -374,7 +402,6 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
                     findings.onMessage(
                         message, meta, correlation, builder.lastSequence(),
                         payload.transport == capture::Transport::Udp ? payload.bytes : std::string_view{}, sdp);
-                ++self->file.sipMessages;
                 ++report.sipMessages;
                 if (!message.isValid())
                     ++self->file.invalidMessages;
@@ -418,6 +445,7 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
             OpenSource& open = *reading[at];
             try {
                 if (open.source->next(open.packet)) {
+                    open.packet.timestampUs -= open.clockOffsetUs;
                     queue.push({open.packet.timestampUs, at});
                     return;
                 }

@@ -4,6 +4,7 @@
 
 #include "capture/packet_decoder.hpp"
 #include "capture/packet_source.hpp"
+#include "decode/capture_points.hpp"
 #include "decode/correlator.hpp"
 #include "decode/findings.hpp"
 #include "decode/media_tracker.hpp"
@@ -48,6 +49,10 @@ struct IngestOptions {
     // the correlator sees a call's messages in time order however the capture was split. Off: one after the other.
     // Merging keeps every source open at once (one packet each). For files; a live source never ends.
     bool mergeSources = true;
+    // Merged files taken at different points of one path (issue 16): a message seen in two files on the same hop is
+    // stored once (FileReport::copies), not as a retransmission; and, when this is set, each file's clock offset
+    // against the first is estimated from those messages (a first reading of the files) and taken off its times.
+    bool correctClockSkew = true;
 };
 
 struct FileReport {
@@ -58,6 +63,12 @@ struct FileReport {
     std::uint64_t invalidMessages = 0;
     std::optional<std::string> error;    // damage found; everything before it was stored
     std::optional<std::string> skipped;  // not imported, and why: the same content is already stored (no error)
+    // Merged with others: its clock offset against the first file (median over the messages both have; nullopt when
+    // none, or for the first), taken off its times when IngestOptions::correctClockSkew; and its messages another
+    // file had already given on the same hop (stored once).
+    std::optional<decode::ClockOffset> clockOffset;
+    bool isClockCorrected = false;
+    std::uint64_t copies = 0;
 };
 
 struct IngestReport {
