@@ -32,7 +32,10 @@ source "$(dirname "$0")/live_common.sh"
 enterWorkdir "$work"
 
 # The columns Kamailio 5.6's sipcapture inserts (sqlite takes the MySQL types of Homer's schema as they come).
+# In WAL mode, so that this script's polling reads never lock Kamailio's writes out: db_sqlite gives up a commit
+# that finds the database locked, and the message is lost.
 createTable() {
+    sqlite3 "$1" "PRAGMA journal_mode=WAL" >/dev/null
     sqlite3 "$1" "CREATE TABLE sip_capture (id INTEGER PRIMARY KEY AUTOINCREMENT, date TEXT, micro_ts BIGINT,
         method TEXT, reply_reason TEXT, ruri TEXT, ruri_user TEXT, ruri_domain TEXT, from_user TEXT,
         from_domain TEXT, from_tag TEXT, to_user TEXT, to_domain TEXT, to_tag TEXT, pid_user TEXT,
@@ -112,10 +115,16 @@ runOnce() {  # runOnce HEP_VERSION
             --hep-id "$captureId" --call-id "$callId" 2>>"$dir/export.err" ||
             fail "HEPv$version: export hep --call-id $callId exited $?"
         stored=$((stored + messages))
+        local rows=0
         for _ in $(seq 300); do  # a bound on a stuck collector (30 s), not a measured time
-            [ "$(sqlite3 "$dir/capture.db" "SELECT count(*) FROM sip_capture" 2>/dev/null)" -ge "$stored" ] && break
+            rows=$(sqlite3 -cmd ".timeout 2000" "$dir/capture.db" "SELECT count(*) FROM sip_capture" 2>/dev/null)
+            [ "${rows:-0}" -ge "$stored" ] && break
             sleep 0.1
         done
+        if [ "${rows:-0}" -lt "$stored" ]; then
+            fail "HEPv$version: Kamailio stored ${rows:-0} rows of the $stored sent so far (Call-ID $callId)"
+            break
+        fi
     done
     kill "$kamailioPid"
     wait "$kamailioPid"
