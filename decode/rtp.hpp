@@ -213,10 +213,10 @@ struct RtpStreamStats {
     std::uint32_t restarts = 0;     // A.1 resyncs after a jump beyond maxDropout / maxMisorder
     std::uint64_t markers = 0;
     std::uint64_t latePackets = 0;  // arrived after their playout time (the jitter-buffer assumption, see RtpStream)
-    double jitterMs = 0.0;          // the current A.8 estimate
+    double jitterMs = 0.0;          // the current A.8 estimate (may exceed the max: see below)
     double jitterMeanMs = 0.0;      // Wireshark's running mean of the estimate (see RtpStream)
-    double jitterMaxMs = 0.0;
-    double maxDeltaMs = 0.0;  // the largest gap before a regular packet (see RtpStream)
+    double jitterMaxMs = 0.0;       // the largest estimate after a regular packet, as Wireshark takes it
+    double maxDeltaMs = 0.0;        // the largest gap before a regular packet (see RtpStream)
     std::int64_t firstUs = 0;
     std::int64_t lastUs = 0;
     std::uint32_t digitCount = 0;  // every event seen; the first MaxDigits are kept in digits
