@@ -35,7 +35,8 @@ AllLegs allLegs(const store::Reader& reader, const store::CallRow& call, const s
 }
 
 ladder::Model ladderModel(const store::Reader& reader, bool byIp, const ladder::HostAliases& aliases,
-                          const std::vector<store::MessageRow>& messages, const AllLegs* all, std::int64_t callKey) {
+                          const std::vector<store::MessageRow>& messages, const AllLegs* all, std::int64_t callKey,
+                          decode::Redactor* redactor) {
     ladder::ModelOptions model;
     model.grouping = byIp ? ladder::ColumnGrouping::Ip : ladder::ColumnGrouping::Endpoint;
     model.aliases = &aliases;
@@ -49,7 +50,18 @@ ladder::Model ladderModel(const store::Reader& reader, bool byIp, const ladder::
         auto media = reader.callMedia(key);
         model.media.insert(model.media.end(), std::make_move_iterator(media.begin()),
                            std::make_move_iterator(media.end()));
+        for (store::StreamRow& stream : reader.callStreams(key)) {
+            if (redactor) {
+                stream.src = redactor->endpoint(stream.src);
+                stream.dst = redactor->endpoint(stream.dst);
+                stream.callId = redactor->callId(stream.callId);
+            }
+            model.streams.push_back(std::move(stream));
+        }
     }
+    // Several legs: in time order, as one call's are.
+    std::stable_sort(model.streams.begin(), model.streams.end(),
+                     [](const store::StreamRow& a, const store::StreamRow& b) { return a.firstUs < b.firstUs; });
     return ladder::buildModel(messages, model);
 }
 

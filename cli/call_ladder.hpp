@@ -2,6 +2,7 @@
 // ladder model of them.
 #pragma once
 
+#include "decode/redact.hpp"
 #include "ladder/host_aliases.hpp"
 #include "ladder/ladder_model.hpp"
 #include "store/reader.hpp"
@@ -25,8 +26,10 @@ AllLegs allLegs(const store::Reader& reader, const store::CallRow& call, const s
                 bool withText);
 
 // The ladder model of a call's messages (or of every leg's, with `all`), columns per IP (`byIp`) or per ip:port,
-// named by the aliases, and labels with the codecs of their SDP.
+// named by the aliases, labels with the codecs of their SDP, and the RTP streams of the call (of every leg). With
+// `redactor` (show --redact; the messages already redacted by it) the streams' addresses are redacted too.
 ladder::Model ladderModel(const store::Reader& reader, bool byIp, const ladder::HostAliases& aliases,
-                          const std::vector<store::MessageRow>& messages, const AllLegs* all, std::int64_t callKey);
+                          const std::vector<store::MessageRow>& messages, const AllLegs* all, std::int64_t callKey,
+                          decode::Redactor* redactor = nullptr);
 
 }  // namespace sipscope::cli

@@ -107,7 +107,7 @@ int runShow(const ShowOptions& options) {
                << " " << escapeForTerminal(media.proto) << " " << media.direction << " "
                << escapeForTerminal(media.codecs)
                << (media.ptimeMs ? " ptime " + std::to_string(*media.ptimeMs) : std::string()) << '\n';
-    printCallMedia(header, reader, *call);
+    printCallMedia(header, reader, *call, redactor.get());
     store::Filter ofThisCall;
     ofThisCall.callId = storedCallId;
     for (const auto& s : reader.subscriptions(ofThisCall)) {
@@ -145,8 +145,8 @@ int runShow(const ShowOptions& options) {
     ladderOptions.color = color;
     ladderOptions.maxWidth = terminalWidth(STDOUT_FILENO);
     if (!options.allLegs) {
-        printLadder(std::cout, ladderModel(reader, options.byIp, aliases, messages, nullptr, call->key), messages,
-                    ladderOptions);
+        printLadder(std::cout, ladderModel(reader, options.byIp, aliases, messages, nullptr, call->key, redactor.get()),
+                    messages, ladderOptions);
         printCallFindings(std::cout, reader, *call, redactor.get());
         return ExitOk;
     }
@@ -163,8 +163,8 @@ int runShow(const ShowOptions& options) {
                   << escapeForTerminal(all.names[leg].link) << '\n';
     if (all.names.size() > 1)
         std::cout << "Leg #1: " << escapeForTerminal(all.names[0].callId) << "  this call\n\n";
-    printLadder(std::cout, ladderModel(reader, options.byIp, aliases, all.messages, &all, call->key), all.messages,
-                ladderOptions);
+    printLadder(std::cout, ladderModel(reader, options.byIp, aliases, all.messages, &all, call->key, redactor.get()),
+                all.messages, ladderOptions);
     printCallFindings(std::cout, reader, *call, redactor.get());
     return ExitOk;
 }

@@ -102,7 +102,8 @@ int runStreams(const ListingOptions& options, std::ostream& out, bool forTermina
     return ExitOk;
 }
 
-void printCallMedia(std::ostream& out, const store::Reader& reader, const store::CallRow& call) {
+void printCallMedia(std::ostream& out, const store::Reader& reader, const store::CallRow& call,
+                    decode::Redactor* redactor) {
     const std::vector<store::StreamRow> streams = reader.callStreams(call.key);
     if (const auto verdict = reader.mediaVerdict(call))
         out << "RTP:     " << decode::mediaVerdictName(verdict->verdict) << " (" << escapeForTerminal(verdict->reason)
@@ -112,7 +113,9 @@ void printCallMedia(std::ostream& out, const store::Reader& reader, const store:
         std::snprintf(figures, sizeof figures, "%llu pkts, lost %lld (%.1f%%), max delta %.1f ms, jitter %.2f/%.2f ms",
                       static_cast<unsigned long long>(s.packets), static_cast<long long>(s.lost), s.lostPercent(),
                       s.maxDeltaMs, s.meanJitterMs, s.maxJitterMs);
-        out << "Stream:  #" << s.id << ' ' << s.src.toString() << " -> " << s.dst.toString() << "  " << hexSsrc(s.ssrc)
+        const capture::Endpoint src = redactor ? redactor->endpoint(s.src) : s.src;
+        const capture::Endpoint dst = redactor ? redactor->endpoint(s.dst) : s.dst;
+        out << "Stream:  #" << s.id << ' ' << src.toString() << " -> " << dst.toString() << "  " << hexSsrc(s.ssrc)
             << " " << (s.codec.empty() ? "pt " + std::to_string(s.payloadType) : escapeForTerminal(s.codec)) << "  "
             << figures;
         if (s.mos) {

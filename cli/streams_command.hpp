@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cli/listing_commands.hpp"
+#include "decode/redact.hpp"
 #include "store/reader.hpp"
 
 #include <ostream>
@@ -20,7 +21,9 @@ int runStreams(const ListingOptions& options, std::ostream& out, bool forTermina
 // The row of one stream: the JSON fields ../shared/DESIGN.md promises and more (README, "sipscope streams").
 Row streamRow(const store::StreamRow& stream);
 
-// `show`'s media lines: the call's verdict with its reason, and one line per stream.
-void printCallMedia(std::ostream& out, const store::Reader& reader, const store::CallRow& call);
+// `show`'s media lines: the call's verdict with its reason, and one line per stream (its addresses redacted by
+// `redactor` when given).
+void printCallMedia(std::ostream& out, const store::Reader& reader, const store::CallRow& call,
+                    decode::Redactor* redactor = nullptr);
 
 }  // namespace sipscope::cli

@@ -45,6 +45,8 @@ constexpr const char* InkColor = "#202020";
 constexpr const char* LifelineColor = "#9e9e9e";
 constexpr const char* HostFillColor = "#eef2f7";
 constexpr const char* RetransmissionDash = "6 4";
+constexpr const char* RtpColor = "#00838f";  // streams: their band, marks and labels
+constexpr int StreamInsetPx = 6;             // a band's inset from the lifelines, and per lane
 
 void appendFormatted(std::string& out, const char* format, unsigned value) {
     char buffer[12];
@@ -133,6 +135,44 @@ ladder::Rgb arrowColor(const ladder::Arrow& arrow) {
 
 int px(double value) { return static_cast<int>(std::lround(value)); }
 
+// Where a stream's mark label starts when it is not centred between two columns: right of its leftmost side.
+int streamLabelLeft(const ladder::PlacedStream& stream) {
+    return px(std::min(stream.fromX, stream.toX)) + SelfLabelGapPx;
+}
+
+// The streams (issue 15): a translucent band between their sides' lifelines from the start mark's row to the stop
+// mark's, inset per lane so overlapping streams stay apart; at each mark a dashed arrow (start) or line (stop) with
+// its label and time. A side that is no column reaches the ladder's right edge.
+void writeStreamsSvg(std::ostream& out, const ladder::Model& model, const ladder::Layout& layout) {
+    for (const ladder::PlacedStream& placed : layout.streams) {
+        const int inset = StreamInsetPx * static_cast<int>(placed.lane + 1);
+        const int low = px(std::min(placed.fromX, placed.toX)) + inset;
+        const int high = std::max(low + 2, px(std::max(placed.fromX, placed.toX)) - inset);
+        out << "<rect class=\"stream\" x=\"" << low << "\" y=\"" << px(placed.y0) << "\" width=\"" << high - low
+            << "\" height=\"" << std::max(1, px(placed.y1) - px(placed.y0)) << "\" fill=\"" << RtpColor
+            << "\" fill-opacity=\"0.12\" stroke=\"" << RtpColor << "\" stroke-opacity=\"0.5\"><title>"
+            << escapeXml(model.streams[placed.stream].summary) << "</title></rect>\n";
+    }
+    for (const ladder::PlacedMark& placed : layout.marks) {
+        const ladder::StreamMark& mark = model.marks[placed.mark];
+        const ladder::PlacedStream& stream = layout.streams[mark.stream];
+        const ladder::StreamSpan& span = model.streams[mark.stream];
+        const int y = px(placed.y);
+        out << "<g class=\"rtp-mark\">\n";
+        svgText(out, MarginPx, y + FontSizePx / 3, "start", RtpColor, ladder::clockTime(mark.timestampUs));
+        const int fromX = px(stream.fromX), toX = px(stream.toX);
+        out << "<line x1=\"" << fromX << "\" y1=\"" << y << "\" x2=\"" << toX << "\" y2=\"" << y << "\" stroke=\""
+            << RtpColor << "\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\""
+            << (mark.isStart && fromX != toX ? " marker-end=\"url(#head-rtp)\"" : "") << "/>\n";
+        const std::string& label = mark.isStart ? span.startLabel : span.stopLabel;
+        if (stream.isFromColumn && stream.isToColumn && fromX != toX)
+            svgText(out, (fromX + toX) / 2, y - LabelRisePx, "middle", RtpColor, escapeXml(label));
+        else
+            svgText(out, streamLabelLeft(stream), y - LabelRisePx, "start", RtpColor, escapeXml(label));
+        out << "</g>\n";
+    }
+}
+
 }  // namespace
 
 bool parseLadderFormat(std::string_view name, LadderFormat& format) {
@@ -218,16 +258,26 @@ void writeLadderSvg(std::ostream& out, const store::CallRow& call, const ladder:
     options.wholeUnits = true;
     options.maxLabelWidth = static_cast<double>(MaxLabelChars) * CharWidthPx;
     options.columnOrder = columnOrder;
+    options.markRows = true;
     const ladder::Layout layout = ladder::layOut(model, options);
 
     const int columnWidthPx = px(layout.columnWidth);
     double legendWidth = 0;
     for (std::size_t leg = 0; leg < legendLines; ++leg)
         legendWidth = std::max(legendWidth, measure(legText(model, leg)));
+    double marksRight = 0;  // labels of marks not centred between two columns run right of their side
+    for (const ladder::PlacedMark& placed : layout.marks) {
+        const ladder::StreamMark& mark = model.marks[placed.mark];
+        const ladder::PlacedStream& stream = layout.streams[mark.stream];
+        const ladder::StreamSpan& span = model.streams[mark.stream];
+        marksRight =
+            std::max(marksRight, streamLabelLeft(stream) + measure(mark.isStart ? span.startLabel : span.stopLabel));
+    }
     const int widthPx = std::max({px(layout.width), MarginPx + px(measure(title)) * TitleFontSizePx / FontSizePx,
-                                  MarginPx + px(legendWidth)}) +
+                                  MarginPx + px(legendWidth), px(marksRight)}) +
                         MarginPx;
-    const int heightPx = lifelineTopPx + (static_cast<int>(layout.arrows.size()) + 1) * RowHeightPx + MarginPx;
+    const int heightPx =
+        lifelineTopPx + (static_cast<int>(layout.arrows.size() + layout.marks.size()) + 1) * RowHeightPx + MarginPx;
 
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" << widthPx << "\" height=\"" << heightPx
@@ -244,6 +294,10 @@ void writeLadderSvg(std::ostream& out, const store::CallRow& call, const ladder:
             << "markerHeight=\"8\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">"
             << "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"" << ladder::hexColor(arrowColor(arrow)) << "\"/></marker>\n";
     }
+    if (!model.streams.empty())
+        out << "<marker id=\"head-rtp\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"10\" "
+            << "markerHeight=\"8\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">"
+            << "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"" << RtpColor << "\"/></marker>\n";
     out << "</defs>\n"
         << "<rect x=\"0\" y=\"0\" width=\"" << widthPx << "\" height=\"" << heightPx << "\" fill=\"#ffffff\"/>\n"
         << "<g font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" font-size=\"" << FontSizePx << "\">\n"
@@ -265,6 +319,7 @@ void writeLadderSvg(std::ostream& out, const store::CallRow& call, const ladder:
             << heightPx - MarginPx << "\" stroke=\"" << LifelineColor << "\" stroke-width=\"1\"/>\n";
     }
 
+    writeStreamsSvg(out, model, layout);
     const ladder::Arrow* previous = nullptr;
     for (const ladder::PlacedArrow& placed : layout.arrows) {
         const ladder::Arrow& arrow = model.arrows[placed.arrow];

@@ -29,6 +29,63 @@ std::vector<std::size_t> displayPositions(const Model& model, const LayoutOption
     return position;
 }
 
+// Streams: their y span, their sides' lifelines, lanes by time overlap and the bars right of the ladder.
+void placeStreams(Layout& layout, const Model& model, const LayoutOptions& options,
+                  const std::vector<std::size_t>& position) {
+    std::vector<std::pair<double, double>> rows(model.streams.size(), {0.0, 0.0});
+    for (const PlacedMark& placed : layout.marks) {
+        const StreamMark& mark = model.marks[placed.mark];
+        (mark.isStart ? rows[mark.stream].first : rows[mark.stream].second) = placed.y;
+    }
+    const double edge = layout.width;
+    std::vector<double> laneEnd;  // y where each lane's last stream ends
+    for (std::size_t s = 0; s < model.streams.size(); ++s) {
+        const StreamSpan& span = model.streams[s];
+        PlacedStream placed;
+        placed.stream = s;
+        if (options.markRows) {
+            placed.y0 = rows[s].first;
+            placed.y1 = rows[s].second;
+        } else {
+            placed.y0 = layout.yOfTime(span.stream.firstUs, model);
+            placed.y1 = layout.yOfTime(span.stream.lastUs, model);
+        }
+        if (placed.y1 < placed.y0)
+            std::swap(placed.y0, placed.y1);
+        auto sideX = [&](std::size_t column, bool& isColumn) {
+            isColumn = column != NoColumn && column < position.size() && position[column] != std::string::npos;
+            return isColumn ? layout.columns[position[column]].centerX : edge;
+        };
+        placed.fromX = sideX(span.fromColumn, placed.isFromColumn);
+        placed.toX = sideX(span.toColumn, placed.isToColumn);
+        layout.streams.push_back(placed);
+    }
+    // Lanes in order of the first packet, each the lowest free one.
+    std::vector<std::size_t> order(layout.streams.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return layout.streams[a].y0 < layout.streams[b].y0; });
+    for (const std::size_t s : order) {
+        PlacedStream& placed = layout.streams[s];
+        std::size_t lane = 0;
+        while (lane < laneEnd.size() && laneEnd[lane] >= placed.y0)
+            ++lane;
+        if (lane == laneEnd.size())
+            laneEnd.push_back(0);
+        laneEnd[lane] = placed.y1;
+        placed.lane = lane;
+    }
+    if (options.streamBarWidth <= 0)
+        return;
+    for (PlacedStream& placed : layout.streams) {
+        placed.barLeft = edge + options.streamBarGap +
+                         static_cast<double>(placed.lane) * (options.streamBarWidth + options.streamBarGap);
+        placed.barRight = placed.barLeft + options.streamBarWidth;
+        layout.width = std::max(layout.width, placed.barRight + options.streamBarGap);
+    }
+}
+
 }  // namespace
 
 std::string cutToWidth(const std::string& text, double maxWidth, const MeasureText& measure) {
@@ -130,12 +187,25 @@ Layout layOut(const Model& model, const LayoutOptions& options) {
     double y = options.top;
     double right = options.left + columnWidth * static_cast<double>(shown);
     const Arrow* previous = nullptr;
+    std::size_t nextMark = 0;
+    auto placeMarks = [&](std::size_t beforeArrow) {
+        for (; options.markRows && nextMark < model.marks.size() && model.marks[nextMark].beforeArrow <= beforeArrow;
+             ++nextMark) {
+            if (previous || !layout.marks.empty())
+                y += options.rowHeight;
+            layout.marks.push_back({nextMark, y});
+        }
+    };
     for (std::size_t i = 0; i < model.arrows.size(); ++i) {
         const Arrow& arrow = model.arrows[i];
         const std::size_t from = position[arrow.fromColumn], to = position[arrow.toColumn];
         if (from == std::string::npos || to == std::string::npos)
             continue;
-        if (previous) {
+        const std::size_t marksBefore = layout.marks.size();
+        placeMarks(i);
+        if (layout.marks.size() > marksBefore) {
+            y += options.rowHeight;
+        } else if (previous) {
             if (options.rowMode == RowMode::Compressed) {
                 y += options.rowHeight;
             } else {
@@ -191,8 +261,10 @@ Layout layOut(const Model& model, const LayoutOptions& options) {
         }
         layout.arrows.push_back(std::move(placed));
     }
+    placeMarks(model.arrows.size());
     layout.width = right;
-    layout.height = (layout.arrows.empty() ? options.top : layout.arrows.back().y) + options.rowHeight;
+    layout.height = (layout.arrows.empty() && layout.marks.empty() ? options.top : y) + options.rowHeight;
+    placeStreams(layout, model, options, position);
 
     // Brackets: a transaction's first and last placed arrow.
     std::vector<std::pair<double, double>> span(model.transactions.size(), {-1, -1});
@@ -236,6 +308,16 @@ std::optional<std::size_t> Layout::hitTest(double x, double y, double tolerance)
         }
     }
     return best;
+}
+
+std::optional<std::size_t> Layout::streamAt(double x, double y, double tolerance) const {
+    for (std::size_t i = 0; i < streams.size(); ++i) {
+        const PlacedStream& s = streams[i];
+        if (s.barRight > s.barLeft && x >= s.barLeft - tolerance && x <= s.barRight + tolerance &&
+            y >= s.y0 - tolerance && y <= s.y1 + tolerance)
+            return i;
+    }
+    return std::nullopt;
 }
 
 double Layout::yOfTime(std::int64_t timestampUs, const Model& model) const {

@@ -55,6 +55,13 @@ struct LayoutOptions {
     // Display order of model columns (indexes into Model::columns); columns left out are hidden together with the
     // arrows that touch them. Empty: every column in model order.
     std::vector<std::size_t> columnOrder;
+    // RTP streams (Model::streams, issue 15). markRows: each start/stop mark (Model::marks) takes a row of its own
+    // among the arrows, compressed mode (the SVG); else a stream spans the y of its times (Layout::yOfTime).
+    // streamBarWidth > 0: each stream also gets a bar right of the ladder, one lane per overlapping stream (the
+    // viewer), streamBarGap apart; the layout's width then includes them.
+    bool markRows = false;
+    double streamBarWidth = 0;
+    double streamBarGap = 4;
 };
 
 struct PlacedColumn {
@@ -90,11 +97,30 @@ struct PlacedBracket {
     std::size_t lane = 0;
 };
 
+// A stream's span (issue 15): y of its first and last packet (or of its mark rows), x of its sides' lifelines, and
+// its bar beside the ladder when LayoutOptions::streamBarWidth asks for one.
+struct PlacedStream {
+    std::size_t stream = 0;     // index into Model::streams
+    double y0 = 0, y1 = 0;      // y0 <= y1
+    double fromX = 0, toX = 0;  // a side that is no shown column: the ladder's right edge (before the bars)
+    bool isFromColumn = false, isToColumn = false;
+    std::size_t lane = 0;              // streams overlapping in time get different lanes, from 0
+    double barLeft = 0, barRight = 0;  // equal when there are no bars
+};
+
+// A start or stop mark in a row of its own (LayoutOptions::markRows).
+struct PlacedMark {
+    std::size_t mark = 0;  // index into Model::marks
+    double y = 0;
+};
+
 struct Layout {
     std::vector<PlacedColumn> columns;    // in display order
     std::vector<PlacedArrow> arrows;      // in model order, y ascending; arrows of hidden columns left out
     std::vector<FoldedGap> gaps;          // proportional mode only, y ascending
     std::vector<PlacedBracket> brackets;  // transactions of two or more placed arrows
+    std::vector<PlacedStream> streams;    // one per Model::streams, in its order
+    std::vector<PlacedMark> marks;        // markRows only, y ascending
     double columnWidth = 0;
     double width = 0;    // from 0 to the right edge of the last column or the farthest self label
     double height = 0;   // from 0 to one row below the last arrow
@@ -108,6 +134,9 @@ struct Layout {
     // The y of a time: an arrow's own y at its time, interpolated between the two arrows around it, clamped to the
     // first and last arrow (a time cursor, the viewer's "jump to time"). `model` is the one laid out.
     double yOfTime(std::int64_t timestampUs, const Model& model) const;
+    // The stream whose bar (LayoutOptions::streamBarWidth) covers (x, y) within `tolerance`: its index into
+    // `streams`, or nullopt.
+    std::optional<std::size_t> streamAt(double x, double y, double tolerance) const;
 };
 
 // Places `model`. Throws nothing; an empty model gives an empty layout with width `left`.

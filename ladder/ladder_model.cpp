@@ -44,7 +44,70 @@ std::size_t assignLanes(std::vector<Transaction>& transactions) {
     return laneEnd.size();
 }
 
+// "0.3%", "1.2 ms": one decimal.
+std::string oneDecimal(double value, const char* unit) {
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "%.1f%s", value, unit);
+    return buffer;
+}
+
+// The streams of the call as spans between the columns of their IPs, and their start/stop marks among the arrows.
+void addStreams(Model& model, const std::vector<store::StreamRow>& streams) {
+    auto columnOfIp = [&](const capture::Endpoint& endpoint) {
+        for (std::size_t c = 0; c < model.columns.size(); ++c)
+            if (model.columns[c].address.ip == endpoint.ip)
+                return c;
+        return NoColumn;
+    };
+    for (const store::StreamRow& row : streams) {
+        StreamSpan span;
+        span.stream = row;
+        span.stream.codec = printableText(row.codec);
+        span.stream.callId = printableText(row.callId);
+        span.stream.dtmf = printableText(row.dtmf);
+        span.fromColumn = columnOfIp(row.src);
+        span.toColumn = columnOfIp(row.dst);
+        span.codec = row.codec.empty() ? "pt " + std::to_string(row.payloadType) : span.stream.codec;
+        const std::string figures = concat("lost ", oneDecimal(std::max(0.0, row.lostPercent()), "%"), ", jitter max ",
+                                           oneDecimal(row.maxJitterMs, " ms"));
+        const std::string packets = groupedCount(row.packets) + " pkts";
+        std::string where;  // a side that is no column is named, with the other side for the direction
+        if (span.fromColumn == NoColumn || span.toColumn == NoColumn)
+            where = concat(" ", row.src.toString(), " -> ", row.dst.toString());
+        span.startLabel = concat("RTP ", span.codec, " ", packets, " start", where);
+        span.stopLabel = concat("RTP ", span.codec, " stop (", figures, ")", where);
+        span.summary = concat("RTP ", span.codec, " ", packets, ", ", figures);
+        model.streams.push_back(std::move(span));
+    }
+    for (std::size_t i = 0; i < model.streams.size(); ++i)
+        for (const bool isStart : {true, false}) {
+            StreamMark mark;
+            mark.stream = i;
+            mark.isStart = isStart;
+            mark.timestampUs = isStart ? model.streams[i].stream.firstUs : model.streams[i].stream.lastUs;
+            // After every arrow of its time or earlier: a stream starts after the answer that opened it.
+            const auto after = std::partition_point(model.arrows.begin(), model.arrows.end(),
+                                                    [&](const Arrow& a) { return a.timestampUs <= mark.timestampUs; });
+            mark.beforeArrow = static_cast<std::size_t>(after - model.arrows.begin());
+            model.marks.push_back(mark);
+        }
+    std::stable_sort(model.marks.begin(), model.marks.end(), [](const StreamMark& a, const StreamMark& b) {
+        return std::tie(a.timestampUs, a.stream) < std::tie(b.timestampUs, b.stream);
+    });
+}
+
 }  // namespace
+
+std::string groupedCount(std::uint64_t count) {
+    const std::string digits = std::to_string(count);
+    std::string grouped;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0)
+            grouped += ',';
+        grouped += digits[i];
+    }
+    return grouped;
+}
 
 Rgb classColor(MessageClass messageClass) {
     switch (messageClass) {
@@ -240,6 +303,7 @@ Model buildModel(const std::vector<store::MessageRow>& messages, const ModelOpti
     for (Arrow& arrow : model.arrows)
         arrow.label = labelOf(arrow, withLegNumbers);
     model.transactionLanes = assignLanes(model.transactions);
+    addStreams(model, options.streams);
     return model;
 }
 

@@ -98,12 +98,40 @@ struct Transaction {
     std::size_t lane = 0;    // margin lane: overlapping transactions get different lanes, from 0
 };
 
+// A side of a stream that is no column of the ladder (no message of the call came from or went to its IP).
+inline constexpr std::size_t NoColumn = static_cast<std::size_t>(-1);
+
+// An RTP stream of the call (issue 15), drawn from its first to its last packet. Its sides are the columns of their
+// IP address (the first column of that IP: RTP ports are not SIP ports), or NoColumn.
+struct StreamSpan {
+    store::StreamRow stream;  // the stored figures (tooltips); its text fields printable
+    std::size_t fromColumn = NoColumn;
+    std::size_t toColumn = NoColumn;
+    std::string codec;  // "PCMU", or "pt 96" when unknown; printable
+    // "RTP PCMU 1,502 pkts start", "RTP PCMU stop (lost 0.3%, jitter max 4.1 ms)"; a side that is no column is
+    // named: "... start 203.0.113.9:4000 -> 10.0.0.2:30000". Printable.
+    std::string startLabel, stopLabel;
+    // "RTP PCMU 1,502 pkts, lost 0.3%, jitter max 4.1 ms": the label of a drawn band over the stream's span.
+    std::string summary;
+};
+
+// A stream's start or stop as a line among the arrows, in time order (the terminal ladder).
+struct StreamMark {
+    std::size_t stream = 0;        // index into Model::streams
+    bool isStart = true;           // else its stop
+    std::int64_t timestampUs = 0;  // its first or last packet
+    std::size_t beforeArrow = 0;   // drawn before this arrow (Model::arrows.size(): after the last), ties after the
+                                   // arrows of the same time
+};
+
 struct Model {
     std::vector<Column> columns;
     std::vector<Arrow> arrows;
     std::vector<Leg> legs;  // at least one when there are arrows
     std::vector<Transaction> transactions;
     std::size_t transactionLanes = 0;  // lanes the brackets need (max lane + 1)
+    std::vector<StreamSpan> streams;   // in the order given (ModelOptions::streams)
+    std::vector<StreamMark> marks;     // two per stream, by time (ties: by stream, start first)
 };
 
 struct ModelOptions {
@@ -116,6 +144,8 @@ struct ModelOptions {
     // The SDP media of the messages (Reader::callMedia of each leg), matched by message id, for the codecs of the
     // labels. Empty: labels without codecs.
     std::vector<store::MediaRow> media;
+    // The RTP streams of the call (Reader::callStreams of each leg), for start/stop marks and bands. Empty: none.
+    std::vector<store::StreamRow> streams;
 };
 
 // Builds the model of `messages` (in the order they are drawn: time order, ties by capture order). Columns by
@@ -132,6 +162,8 @@ std::string messageText(const store::MessageRow& message);
 MessageClass messageClassOf(const store::MessageRow& message);
 // The stored SDP role of a message (MessageRow::sdpRole).
 SdpRole sdpRoleOf(const store::MessageRow& message);
+// "1,502": a count with thousands separated by commas.
+std::string groupedCount(std::uint64_t count);
 // "PCMU PCMA" from media codecs such as "PCMU/8000 PCMA/8000": names only, each once, in order.
 std::string codecSummary(std::string_view codecs);
 

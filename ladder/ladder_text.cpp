@@ -5,6 +5,7 @@
 #include "ladder/text_format.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 namespace sipscope::ladder {
@@ -104,6 +105,42 @@ ladder::Layout layOutText(const ladder::Model& model, std::size_t gutter, std::s
 
 std::size_t cell(double x) { return x <= 0 ? 0 : static_cast<std::size_t>(x); }
 
+// A stream's start or stop (issue 15): a wavy shaft between its columns with the label on it (running past the shaft
+// when it does not fit); a side that is no column leaves a short "~~" at the other (the label names both addresses).
+std::string markLine(const ladder::Model& model, const ladder::Layout& layout, const ladder::StreamMark& mark,
+                     std::size_t width, std::size_t maxWidth) {
+    const ladder::StreamSpan& span = model.streams[mark.stream];
+    const std::string label = ladder::escapeForTerminal(mark.isStart ? span.startLabel : span.stopLabel);
+    const std::size_t labelCells = ladder::codePointCount(label);
+    CellLine line(width + labelCells + 4);
+    for (const ladder::PlacedColumn& column : layout.columns)
+        line.put(cell(column.centerX), "|");
+    line.write(0, ladder::clockTime(mark.timestampUs));
+    auto centerOf = [&](std::size_t modelColumn) -> std::optional<std::size_t> {
+        for (const ladder::PlacedColumn& column : layout.columns)
+            if (column.column == modelColumn)
+                return cell(column.centerX);
+        return std::nullopt;
+    };
+    const auto from = centerOf(span.fromColumn), to = centerOf(span.toColumn);
+    if (from && to && *from != *to) {
+        const std::size_t left = std::min(*from, *to) + 1, right = std::max(*from, *to) - 1;
+        for (std::size_t x = left; x <= right; ++x)
+            line.put(x, "~");
+        line.put(*to > *from ? right : left, *to > *from ? ">" : "<");
+        if (labelCells + 4 <= right - left + 1)
+            line.write(left + (right - left + 1 - labelCells) / 2 - 1, " " + label + " ");
+        else  // from the left lifeline on, over the shaft and past the right one
+            line.write(left + 1, " " + label + " ");
+    } else {
+        // A stream within one host, or with a side that is no column: "~~ label" at the side that is one.
+        const std::size_t at = from ? *from : to ? *to : (layout.columns.empty() ? 0 : cell(layout.columns[0].centerX));
+        line.write(at + 1, "~~ " + label);
+    }
+    const std::string text = line.str();
+    return maxWidth ? ladder::cutToCells(text, maxWidth) : text;
+}
+
 }  // namespace
 
 void printLadder(std::ostream& out, const ladder::Model& model, const std::vector<store::MessageRow>& messages,
@@ -144,8 +181,14 @@ void printLadder(std::ostream& out, const ladder::Model& model, const std::vecto
     out << blank.str() << '\n';
 
     const ladder::Arrow* previous = nullptr;
+    auto mark = model.marks.begin();
+    auto marksBefore = [&](std::size_t arrow) {
+        for (; mark != model.marks.end() && mark->beforeArrow <= arrow; ++mark)
+            out << markLine(model, layout, *mark, width, options.maxWidth) << '\n';
+    };
     for (const ladder::PlacedArrow& placed : layout.arrows) {
         const ladder::Arrow& arrow = model.arrows[placed.arrow];
+        marksBefore(placed.arrow);
         CellLine line(width);
         lifelines(line);
         line.write(0, ladder::clockTime(arrow.timestampUs));
@@ -185,6 +228,7 @@ void printLadder(std::ostream& out, const ladder::Model& model, const std::vecto
             out << '\n';
         }
     }
+    marksBefore(model.arrows.size());
 }
 
 }  // namespace sipscope::ladder

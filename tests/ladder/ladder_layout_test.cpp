@@ -295,3 +295,108 @@ TEST(LadderLayout, InvariantsHoldOnRandomLadders) {
 
 }  // namespace
 }  // namespace sipscope::ladder
+
+namespace sipscope::ladder {
+namespace {
+
+store::StreamRow streamRow(std::int64_t id, const std::string& src, const std::string& dst, std::int64_t firstUs,
+                           std::int64_t lastUs) {
+    store::StreamRow row;
+    row.id = id;
+    row.src = capture::parseEndpoint(src).value();
+    row.dst = capture::parseEndpoint(dst).value();
+    row.firstUs = firstUs;
+    row.lastUs = lastUs;
+    row.codec = "PCMU";
+    row.packets = 1502;
+    row.expected = 1000;
+    row.lost = 3;
+    row.maxJitterMs = 4.14;
+    return row;
+}
+
+// A -> B INVITE, 200, ACK at 0, 1, 2 ms; BYE at 10 s; RTP A -> B (other ports) from 5 ms to 9 s, B -> A from 6 ms to
+// 9.5 s, and one from an address no message came from to B, from 7 ms to 8 s.
+Model withStreams() {
+    std::vector<store::MessageRow> rows = {message(0, A, B, "INVITE"), message(1'000, B, A, "200"),
+                                           message(2'000, A, B, "ACK"), message(10'000'000, A, B, "BYE")};
+    ModelOptions options;
+    options.streams = {streamRow(1, "10.0.0.1:4000", "10.0.0.2:5000", 5'000, 9'000'000),
+                       streamRow(2, "10.0.0.2:5000", "10.0.0.1:4000", 6'000, 9'500'000),
+                       streamRow(3, "198.51.100.7:61000", "10.0.0.2:5000", 7'000, 8'000'000)};
+    return buildModel(rows, options);
+}
+
+TEST(LadderStreams, SidesAreTheColumnsOfTheirIpAndMarksGoInTimeOrder) {
+    const Model model = withStreams();
+    ASSERT_EQ(model.streams.size(), 3u);
+    EXPECT_EQ(model.streams[0].fromColumn, 0u);
+    EXPECT_EQ(model.streams[0].toColumn, 1u);
+    EXPECT_EQ(model.streams[1].fromColumn, 1u);
+    EXPECT_EQ(model.streams[2].fromColumn, NoColumn);
+    EXPECT_EQ(model.streams[2].toColumn, 1u);
+    EXPECT_EQ(model.streams[0].startLabel, "RTP PCMU 1,502 pkts start");
+    EXPECT_EQ(model.streams[0].stopLabel, "RTP PCMU stop (lost 0.3%, jitter max 4.1 ms)");
+    EXPECT_EQ(model.streams[0].summary, "RTP PCMU 1,502 pkts, lost 0.3%, jitter max 4.1 ms");
+    EXPECT_EQ(model.streams[2].startLabel, "RTP PCMU 1,502 pkts start 198.51.100.7:61000 -> 10.0.0.2:5000");
+    // Starts after the ACK, stops before the BYE, each in time order.
+    ASSERT_EQ(model.marks.size(), 6u);
+    const std::pair<std::size_t, bool> order[] = {{0, true}, {1, true}, {2, true}, {2, false}, {0, false}, {1, false}};
+    for (std::size_t i = 0; i < 6; ++i) {
+        SCOPED_TRACE(i);
+        EXPECT_EQ(model.marks[i].stream, order[i].first);
+        EXPECT_EQ(model.marks[i].isStart, order[i].second);
+        EXPECT_EQ(model.marks[i].beforeArrow, 3u);
+    }
+    EXPECT_EQ(groupedCount(0), "0");
+    EXPECT_EQ(groupedCount(999), "999");
+    EXPECT_EQ(groupedCount(1234567), "1,234,567");
+}
+
+TEST(LadderStreams, MarkRowsTakeARowEachAndBandsSpanThem) {
+    const Model model = withStreams();
+    LayoutOptions o = options();
+    o.markRows = true;
+    const Layout layout = layOut(model, o);
+    ASSERT_EQ(layout.marks.size(), 6u);
+    EXPECT_EQ(layout.arrows[2].y, 90);  // ACK: third row
+    for (std::size_t i = 0; i < 6; ++i)
+        EXPECT_EQ(layout.marks[i].y, 110 + 20 * static_cast<double>(i));
+    EXPECT_EQ(layout.arrows[3].y, 230);  // BYE after the six marks
+    EXPECT_EQ(layout.height, 250);
+    ASSERT_EQ(layout.streams.size(), 3u);
+    EXPECT_EQ(layout.streams[0].y0, 110);
+    EXPECT_EQ(layout.streams[0].y1, 190);
+    EXPECT_EQ(layout.streams[0].fromX, layout.columns[0].centerX);
+    EXPECT_EQ(layout.streams[0].toX, layout.columns[1].centerX);
+    EXPECT_FALSE(layout.streams[2].isFromColumn);
+    EXPECT_EQ(layout.streams[2].fromX, layout.width);  // no bars: the ladder's edge
+    // Overlapping streams take lanes 0, 1, 2.
+    EXPECT_EQ(layout.streams[0].lane, 0u);
+    EXPECT_EQ(layout.streams[1].lane, 1u);
+    EXPECT_EQ(layout.streams[2].lane, 2u);
+}
+
+TEST(LadderStreams, BarsBesideTheLadderFollowTimeAndAreHitTested) {
+    const Model model = withStreams();
+    LayoutOptions o = options();
+    o.streamBarWidth = 8;
+    o.streamBarGap = 4;
+    const Layout plain = layOut(model, options());
+    const Layout layout = layOut(model, o);
+    EXPECT_TRUE(layout.marks.empty());
+    EXPECT_EQ(layout.arrows[3].y, plain.arrows[3].y);  // no rows of their own
+    const PlacedStream& first = layout.streams[0];
+    EXPECT_EQ(first.y0, layout.yOfTime(5'000, model));
+    EXPECT_EQ(first.y1, layout.yOfTime(9'000'000, model));
+    EXPECT_EQ(first.barLeft, plain.width + 4);
+    EXPECT_EQ(layout.streams[1].barLeft, plain.width + 16);
+    EXPECT_EQ(layout.width, layout.streams[2].barRight + 4);
+    EXPECT_EQ(layout.streamAt(first.barLeft + 1, (first.y0 + first.y1) / 2, 0), 0u);
+    EXPECT_EQ(layout.streamAt(layout.streams[1].barLeft + 1, first.y1, 0), 1u);
+    EXPECT_FALSE(layout.streamAt(first.barLeft + 1, layout.arrows[3].y + 5, 0));
+    EXPECT_FALSE(layout.streamAt(layout.columns[0].centerX, first.y0, 0));
+}
+
+}  // namespace
+}  // namespace sipscope::ladder

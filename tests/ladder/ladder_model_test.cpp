@@ -115,7 +115,8 @@ TEST(LadderModel, ColumnsGroupByEndpointOrAddressValues) {
     EXPECT_EQ(merged.columns[1].alias, "");  // an endpoint's name is not its address's: every port is another host
     EXPECT_EQ(merged.columns[2].host, "10.0.0.1");
     EXPECT_EQ(merged.arrows[1].toColumn, 0u);  // both ports of 2001:db8::a in one column
-    EXPECT_EQ(buildModel(rows, ModelOptions{ColumnGrouping::Endpoint, &aliases, {}, {}, {}}).columns[1].alias, "core");
+    EXPECT_EQ(buildModel(rows, ModelOptions{ColumnGrouping::Endpoint, &aliases, {}, {}, {}, {}}).columns[1].alias,
+              "core");
 }
 
 TEST(LadderModel, AliasesNameColumns) {
