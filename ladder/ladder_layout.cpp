@@ -29,6 +29,28 @@ std::vector<std::size_t> displayPositions(const Model& model, const LayoutOption
     return position;
 }
 
+// A lane per stream: in order of the first packet, each the lowest lane free at its time.
+std::vector<std::size_t> streamLanes(const Model& model) {
+    std::vector<std::size_t> order(model.streams.size()), lanes(model.streams.size(), 0);
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return model.streams[a].stream.firstUs < model.streams[b].stream.firstUs;
+    });
+    std::vector<std::int64_t> laneEnd;  // last packet of each lane's latest stream
+    for (const std::size_t s : order) {
+        const store::StreamRow& stream = model.streams[s].stream;
+        std::size_t lane = 0;
+        while (lane < laneEnd.size() && laneEnd[lane] >= stream.firstUs)
+            ++lane;
+        if (lane == laneEnd.size())
+            laneEnd.push_back(0);
+        laneEnd[lane] = std::max(stream.firstUs, stream.lastUs);
+        lanes[s] = lane;
+    }
+    return lanes;
+}
+
 // Streams: their y span, their sides' lifelines, lanes by time overlap and the bars right of the ladder.
 void placeStreams(Layout& layout, const Model& model, const LayoutOptions& options,
                   const std::vector<std::size_t>& position) {
@@ -38,7 +60,6 @@ void placeStreams(Layout& layout, const Model& model, const LayoutOptions& optio
         (mark.isStart ? rows[mark.stream].first : rows[mark.stream].second) = placed.y;
     }
     const double edge = layout.width;
-    std::vector<double> laneEnd;  // y where each lane's last stream ends
     for (std::size_t s = 0; s < model.streams.size(); ++s) {
         const StreamSpan& span = model.streams[s];
         PlacedStream placed;
@@ -60,30 +81,9 @@ void placeStreams(Layout& layout, const Model& model, const LayoutOptions& optio
         placed.toX = sideX(span.toColumn, placed.isToColumn);
         layout.streams.push_back(placed);
     }
-    // Lanes in order of the first packet, each the lowest free one.
-    std::vector<std::size_t> order(layout.streams.size());
-    for (std::size_t i = 0; i < order.size(); ++i)
-        order[i] = i;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return layout.streams[a].y0 < layout.streams[b].y0; });
-    for (const std::size_t s : order) {
-        PlacedStream& placed = layout.streams[s];
-        std::size_t lane = 0;
-        while (lane < laneEnd.size() && laneEnd[lane] >= placed.y0)
-            ++lane;
-        if (lane == laneEnd.size())
-            laneEnd.push_back(0);
-        laneEnd[lane] = placed.y1;
-        placed.lane = lane;
-    }
-    if (options.streamBarWidth <= 0)
-        return;
-    for (PlacedStream& placed : layout.streams) {
-        placed.barLeft = edge + options.streamBarGap +
-                         static_cast<double>(placed.lane) * (options.streamBarWidth + options.streamBarGap);
-        placed.barRight = placed.barLeft + options.streamBarWidth;
-        layout.width = std::max(layout.width, placed.barRight + options.streamBarGap);
-    }
+    const std::vector<std::size_t> lanes = streamLanes(model);
+    for (PlacedStream& placed : layout.streams)
+        placed.lane = lanes[placed.stream];
 }
 
 }  // namespace
@@ -111,6 +111,21 @@ std::string cutToWidth(const std::string& text, double maxWidth, const MeasureTe
 
 Layout layOut(const Model& model, const LayoutOptions& options) {
     assert(options.measure && "LayoutOptions::measure is required");
+    if (options.streamBarWidth > 0 && !model.streams.empty()) {
+        // The bars go in a margin of lanes at `left`; the ladder moves right of it.
+        const std::vector<std::size_t> lanes = streamLanes(model);
+        const double laneCount = static_cast<double>(*std::max_element(lanes.begin(), lanes.end()) + 1);
+        const double step = options.streamBarWidth + options.streamBarGap;
+        LayoutOptions inner = options;
+        inner.streamBarWidth = 0;
+        inner.left += laneCount * step + options.streamBarGap;
+        Layout layout = layOut(model, inner);
+        for (PlacedStream& placed : layout.streams) {
+            placed.barLeft = options.left + options.streamBarGap + static_cast<double>(placed.lane) * step;
+            placed.barRight = placed.barLeft + options.streamBarWidth;
+        }
+        return layout;
+    }
     const MeasureText& measure = options.measure;
     auto whole = [&](double value) { return options.wholeUnits ? std::ceil(value) : value; };
     Layout layout;

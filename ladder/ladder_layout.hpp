@@ -57,8 +57,8 @@ struct LayoutOptions {
     std::vector<std::size_t> columnOrder;
     // RTP streams (Model::streams, issue 15). markRows: each start/stop mark (Model::marks) takes a row of its own
     // among the arrows, compressed mode (the SVG); else a stream spans the y of its times (Layout::yOfTime).
-    // streamBarWidth > 0: each stream also gets a bar right of the ladder, one lane per overlapping stream (the
-    // viewer), streamBarGap apart; the layout's width then includes them.
+    // streamBarWidth > 0: each stream also gets a bar in a margin at `left`, one lane per stream overlapping
+    // another in time, streamBarGap apart (the viewer); the columns start right of that margin.
     bool markRows = false;
     double streamBarWidth = 0;
     double streamBarGap = 4;
@@ -98,11 +98,11 @@ struct PlacedBracket {
 };
 
 // A stream's span (issue 15): y of its first and last packet (or of its mark rows), x of its sides' lifelines, and
-// its bar beside the ladder when LayoutOptions::streamBarWidth asks for one.
+// its bar in the margin left of the columns when LayoutOptions::streamBarWidth asks for one.
 struct PlacedStream {
     std::size_t stream = 0;     // index into Model::streams
     double y0 = 0, y1 = 0;      // y0 <= y1
-    double fromX = 0, toX = 0;  // a side that is no shown column: the ladder's right edge (before the bars)
+    double fromX = 0, toX = 0;  // a side that is no shown column: the ladder's right edge
     bool isFromColumn = false, isToColumn = false;
     std::size_t lane = 0;              // streams overlapping in time get different lanes, from 0
     double barLeft = 0, barRight = 0;  // equal when there are no bars

@@ -43,6 +43,13 @@ CallDataPtr loadCallData(const store::Reader& reader, const std::vector<std::int
         std::vector<store::MediaRow> media = reader.callMedia(key);
         data->media.insert(data->media.end(), media.begin(), media.end());
     }
+    for (const std::int64_t key : data->callKeys) {
+        std::vector<store::StreamRow> streams = reader.callStreams(key);
+        data->streams.insert(data->streams.end(), streams.begin(), streams.end());
+    }
+    std::stable_sort(data->streams.begin(), data->streams.end(),
+                     [](const store::StreamRow& a, const store::StreamRow& b) { return a.firstUs < b.firstUs; });
+    data->mediaVerdict = reader.mediaVerdict(data->calls.front());
     data->dialogs = reader.callDialogs(data->callKeys.front());
     data->transactions = reader.callTransactions(data->callKeys.front());
     return data;

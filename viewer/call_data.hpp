@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,9 @@ struct CallData {
     std::vector<std::size_t> legOfMessage;    // index into calls, per message
     std::vector<store::MediaRow> media;       // SDP m= lines of the messages
     std::vector<store::DialogRow> dialogs;    // of the first call
-    std::vector<store::TransactionRow> transactions;  // of the first call
+    std::vector<store::TransactionRow> transactions;      // of the first call
+    std::vector<store::StreamRow> streams;                // RTP streams of every call, by first packet (issue 15)
+    std::optional<decode::MediaAssessment> mediaVerdict;  // of the first call; nullopt when it was not answered
 };
 
 using CallDataPtr = std::shared_ptr<const CallData>;

@@ -113,6 +113,21 @@ std::string FrameReport::toJson() const {
     json += ",\"stats_calls\":" + count(statsCalls);
     json += ",\"registrations\":" + count(registrationsListed);
     json += ",\"subscriptions\":" + count(subscriptionsListed);
+    json += ",\"streams\":" + std::to_string(streams);
+    std::string bars = "[";
+    for (const StreamPoint& point : streamPoints)
+        bars.append(bars.size() > 1 ? ",[" : "[")
+            .append(std::to_string(point.streamId))
+            .append(",")
+            .append(number(point.x))
+            .append(",")
+            .append(number(point.y))
+            .append("]");
+    json += ",\"stream_points\":" + bars + "]";
+    auto key = [](const std::optional<std::int64_t>& value) { return value ? std::to_string(*value) : "null"; };
+    json += ",\"hovered_stream\":" + key(hoveredStream);
+    json += ",\"selected_stream\":" + key(selectedStream);
+    json += ",\"stream_graph_points\":" + std::to_string(streamGraphPoints);
     json += ",\"error\":" + (error ? jsonQuote(*error) : "null");
     return json + "}";
 }

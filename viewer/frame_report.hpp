@@ -17,6 +17,12 @@ struct FrameReport {
         float x = 0, y = 0;
     };
 
+    // A visible stream bar's centre in window pixels (issue 15), so a script can hover or click it.
+    struct StreamPoint {
+        std::int64_t streamId = 0;  // streams.id
+        float x = 0, y = 0;
+    };
+
     std::string view;                   // the focused pane: list, ladder, inspector, stats, registrations, ...
     std::optional<std::string> callId;  // the call in the ladder (its first leg when several)
     std::vector<std::string> columns;   // ladder column labels, left to right
@@ -45,7 +51,12 @@ struct FrameReport {
     // What the Stats, Registrations and Subscriptions tabs show: the calls the stats count, the rows of the two
     // tables; nullopt until that tab has loaded them.
     std::optional<std::uint64_t> statsCalls, registrationsListed, subscriptionsListed;
-    std::optional<std::string> error;  // a query failed (the database cannot be read, ...)
+    std::size_t streams = 0;                     // RTP streams of the ladder's call(s), each a bar beside the ladder
+    std::vector<StreamPoint> streamPoints;       // the bars drawn in view, in stream order
+    std::optional<std::int64_t> hoveredStream;   // the bar under the pointer, its figures in a tooltip
+    std::optional<std::int64_t> selectedStream;  // the stream the inspector shows (a bar clicked)
+    std::size_t streamGraphPoints = 0;           // points of the selected stream's jitter/loss graph drawn
+    std::optional<std::string> error;            // a query failed (the database cannot be read, ...)
 
     std::string toJson() const;
 };

@@ -47,12 +47,16 @@ InspectorView::InspectorView(QueryThread& queries, UiQueue& ui) : m_queries(quer
 
 void InspectorView::setCall(CallDataPtr call) {
     m_call = std::move(call);
+    m_stream.reset();
     m_selected.reset();
     m_textOf.reset();
     m_text.clear();
 }
 
+void InspectorView::selectStream(std::optional<std::int64_t> streamId) { m_stream = streamId; }
+
 void InspectorView::select(std::optional<std::int64_t> messageId) {
+    m_stream.reset();
     if (messageId == m_selected)
         return;
     m_selected = messageId;
@@ -77,6 +81,14 @@ void InspectorView::select(std::optional<std::int64_t> messageId) {
 }
 
 void InspectorView::draw(bool hasFocus) {
+    if (m_call && m_stream) {
+        const auto stream = std::find_if(m_call->streams.begin(), m_call->streams.end(),
+                                         [this](const store::StreamRow& row) { return row.id == *m_stream; });
+        if (stream != m_call->streams.end()) {
+            m_streamPage.draw(*stream, m_aliases);
+            return;
+        }
+    }
     if (!m_call || !m_selected) {
         ImGui::TextDisabled("Select a message in the ladder (click an arrow, or Up/Down) to inspect it.");
         return;

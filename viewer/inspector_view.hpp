@@ -3,6 +3,7 @@
 #pragma once
 
 #include "viewer/call_data.hpp"
+#include "viewer/stream_inspector.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -26,6 +27,11 @@ public:
     void setCall(CallDataPtr call);
     // GUI thread. Shows message `id` of the current call (nullopt: none); its text is loaded on the query thread.
     void select(std::optional<std::int64_t> messageId);
+    // GUI thread. Shows RTP stream `id` of the current call (streams.id) instead of a message, until a message is
+    // selected; nullopt: back to the message.
+    void selectStream(std::optional<std::int64_t> streamId);
+    std::optional<std::int64_t> selectedStream() const { return m_stream; }
+    std::size_t streamGraphPoints() const { return m_stream ? m_streamPage.graphPoints() : 0; }
     // GUI thread. Draws into the current window. `hasFocus`: `r` switches raw/parsed, Up/Down step messages.
     void draw(bool hasFocus);
 
@@ -44,6 +50,8 @@ private:
     const ladder::HostAliases* m_aliases = nullptr;
     CallDataPtr m_call;
     std::optional<std::int64_t> m_selected;
+    std::optional<std::int64_t> m_stream;
+    StreamInspector m_streamPage;
     std::optional<std::int64_t> m_textOf;  // the message m_text belongs to
     std::string m_text;
     std::string m_find;

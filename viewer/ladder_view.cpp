@@ -14,6 +14,7 @@
 #include "viewer/export_menu.hpp"
 #include "viewer/host_label.hpp"
 #include "viewer/palette.hpp"
+#include "viewer/stream_bars.hpp"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -92,6 +93,9 @@ struct LadderView::State {
     std::optional<std::pair<std::size_t, std::size_t>> visible;
     std::vector<FrameReport::ArrowPoint> points;
     std::vector<std::pair<float, float>> columnPoints;
+    std::optional<std::int64_t> selectedStream;  // streams.id of the bar clicked
+    std::optional<std::int64_t> hoveredStream;
+    std::vector<FrameReport::StreamPoint> streamPoints;
 
     void buildModel();
     // A model built off the frame from the inputs of `builtVersion` (else built here).
@@ -121,6 +125,7 @@ ladder::Model modelOf(const CallData& call, ladder::ColumnGrouping grouping, con
     options.grouping = grouping;
     options.aliases = aliases;
     options.media = call.media;
+    options.streams = call.streams;
     if (call.calls.size() > 1) {
         options.legOfMessage = call.legOfMessage;
         for (std::size_t i = 0; i < call.calls.size(); ++i)
@@ -184,6 +189,8 @@ void LadderView::State::layOut() {
     // A label with a long codec list would make every column as wide as it: cut it (whole in the tooltip), and let
     // zooming in give labels more room.
     options.maxLabelWidth = 360.0 * zoom;
+    options.streamBarWidth = 10;
+    options.streamBarGap = 6;
     layout = ladder::layOut(model, options);
     placedOfArrow.assign(model.arrows.size(), SIZE_MAX);
     for (std::size_t i = 0; i < layout.arrows.size(); ++i)
@@ -260,10 +267,13 @@ std::string LadderView::State::timeText(std::size_t placed) const {
 LadderView::LadderView() : m_state(std::make_unique<State>()) {}
 LadderView::~LadderView() = default;
 
+void LadderView::selectStream(std::optional<std::int64_t> id) { m_state->selectedStream = id; }
+
 void LadderView::setCall(CallDataPtr call, std::shared_ptr<ladder::Model> model, std::uint64_t modelVersion) {
     State& s = *m_state;
     s.call = std::move(call);
     s.selected.reset();
+    s.selectedStream.reset();
     s.takeModel(std::move(model), modelVersion);
     s.isScrollToSelected = true;
 }
@@ -344,6 +354,7 @@ void LadderView::step(int step) {
     const auto last = static_cast<long long>(s.layout.arrows.size()) - 1;
     const long long from = s.selected ? static_cast<long long>(*s.selected) : (step > 0 ? -1 : last + 1);
     s.selected = static_cast<std::size_t>(std::clamp(from + step, 0LL, last));
+    s.selectedStream.reset();
     s.isScrollToSelected = true;
     if (onSelect)
         onSelect(selectedMessage());
@@ -358,6 +369,7 @@ void LadderView::draw(bool hasFocus) {
         s.visible.reset();
         s.points.clear();
         s.columnPoints.clear();
+        s.streamPoints.clear();
         return;
     }
     const ImGuiIO& io = ImGui::GetIO();
@@ -573,6 +585,25 @@ void LadderView::draw(bool hasFocus) {
         s.visible = std::make_pair(*firstShown, *lastShown);
     else
         s.visible.reset();
+    // The streams as bars right of the ladder; one under the pointer takes the tooltip from the arrows.
+    StreamBarsFrame barsFrame{origin.x, origin.y, viewTop, viewBottom, std::nullopt, s.selectedStream};
+    if (ImGui::IsWindowHovered() && mouse.y > origin.y + viewTop)
+        barsFrame.mouse = std::make_pair(mouse.x - origin.x, mouse.y - origin.y);
+    const StreamBarsDrawn bars = drawStreamBars(draw, s.layout, s.model, barsFrame);
+    s.streamPoints = bars.points;
+    s.hoveredStream.reset();
+    if (bars.hovered) {
+        const ladder::StreamSpan& span = s.model.streams[s.layout.streams[*bars.hovered].stream];
+        s.hoveredStream = span.stream.id;
+        hovered.reset();
+        streamTooltip(span, s.aliases, s.call->mediaVerdict);
+        if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
+            ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0).x == 0) {
+            s.selectedStream = span.stream.id;
+            if (onSelectStream)
+                onSelectStream(span.stream.id);
+        }
+    }
     // Transaction brackets in the margin right of the time, one per transaction (first to last message), the
     // selected message's in full ink; hover one for what it is.
     if (s.isShowingBrackets) {
@@ -708,8 +739,9 @@ void LadderView::draw(bool hasFocus) {
         }
         ImGui::EndTooltip();
         if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
-            ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0).x == 0 && s.selected != hovered) {
+            ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0).x == 0 && (s.selected != hovered || s.selectedStream)) {
             s.selected = hovered;
+            s.selectedStream.reset();
             if (onSelect)
                 onSelect(selectedMessage());
         }
@@ -751,6 +783,10 @@ void LadderView::report(FrameReport& out) const {
     out.legs = s.model.legs.size();
     out.ladderRange = s.visible;
     out.arrowPoints = s.points;
+    out.streams = s.model.streams.size();
+    out.streamPoints = s.streamPoints;
+    out.hoveredStream = s.hoveredStream;
+    out.selectedStream = s.selectedStream;
 }
 
 bool LadderView::snapshot(LadderSnapshot& out) const {

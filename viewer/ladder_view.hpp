@@ -83,6 +83,10 @@ public:
 
     // Called when the selection changes (click, Up/Down): the inspector follows.
     std::function<void(std::optional<std::int64_t> messageId)> onSelect;
+    // Called when a stream's bar is clicked (issue 15): the inspector shows that stream (streams.id).
+    std::function<void(std::int64_t streamId)> onSelectStream;
+    // GUI thread. Marks stream `id` (nullopt: none) as the one the inspector shows.
+    void selectStream(std::optional<std::int64_t> id);
     // Called when `l` asks for the linked legs to be loaded (true) or dropped (false).
     std::function<void(bool withLegs)> onLegs;
     // Called when the column menu renames a host (an empty name: back to its address); the owner of the aliases

@@ -264,6 +264,7 @@ void Workspace::start() {
     };
     w.list.onCounted = [&w](std::uint64_t) { w.error.reset(); };
     w.ladder.onSelect = [&w](std::optional<std::int64_t> id) { w.inspector.select(id); };
+    w.ladder.onSelectStream = [&w](std::int64_t id) { w.inspector.selectStream(id); };
     w.ladder.onLegs = [&w](bool) {
         if (!w.openedKeys.empty())
             w.loadOpened();
@@ -545,6 +546,8 @@ FrameReport Workspace::report() const {
     out.view = paneName(w.focus);
     w.ladder.report(out);
     out.selectedMessage = w.inspector.selected();
+    out.selectedStream = w.inspector.selectedStream();
+    out.streamGraphPoints = w.inspector.streamGraphPoints();
     out.callsListed = w.list.total();
     out.listRange = w.list.visibleRange();
     if (w.focus == Pane::List || !w.ladder.hasCall())

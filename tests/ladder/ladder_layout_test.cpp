@@ -377,7 +377,7 @@ TEST(LadderStreams, MarkRowsTakeARowEachAndBandsSpanThem) {
     EXPECT_EQ(layout.streams[2].lane, 2u);
 }
 
-TEST(LadderStreams, BarsBesideTheLadderFollowTimeAndAreHitTested) {
+TEST(LadderStreams, BarsInTheMarginFollowTimeAndAreHitTested) {
     const Model model = withStreams();
     LayoutOptions o = options();
     o.streamBarWidth = 8;
@@ -389,9 +389,13 @@ TEST(LadderStreams, BarsBesideTheLadderFollowTimeAndAreHitTested) {
     const PlacedStream& first = layout.streams[0];
     EXPECT_EQ(first.y0, layout.yOfTime(5'000, model));
     EXPECT_EQ(first.y1, layout.yOfTime(9'000'000, model));
-    EXPECT_EQ(first.barLeft, plain.width + 4);
-    EXPECT_EQ(layout.streams[1].barLeft, plain.width + 16);
-    EXPECT_EQ(layout.width, layout.streams[2].barRight + 4);
+    // Three lanes of 8 + 4 at `left` (100), then the columns: moved right by 3 * 12 + 4.
+    EXPECT_EQ(first.barLeft, 104);
+    EXPECT_EQ(first.barRight, 112);
+    EXPECT_EQ(layout.streams[1].barLeft, 116);
+    EXPECT_EQ(layout.streams[2].barRight, 136);
+    EXPECT_EQ(layout.columns[0].left, 140);
+    EXPECT_EQ(layout.width, plain.width + 40);
     EXPECT_EQ(layout.streamAt(first.barLeft + 1, (first.y0 + first.y1) / 2, 0), 0u);
     EXPECT_EQ(layout.streamAt(layout.streams[1].barLeft + 1, first.y1, 0), 1u);
     EXPECT_FALSE(layout.streamAt(first.barLeft + 1, layout.arrows[3].y + 5, 0));

@@ -55,3 +55,27 @@ TEST(FrameReport, EveryFieldInOrder) {
 
 }  // namespace
 }  // namespace sipscope::viewer
+
+namespace sipscope::viewer {
+namespace {
+
+TEST(FrameReport, StreamBarsAndTheSelectedStream) {
+    FrameReport report;
+    EXPECT_NE(
+        report.toJson().find("\"streams\":0,\"stream_points\":[],\"hovered_stream\":null,\"selected_stream\":null,"
+                             "\"stream_graph_points\":0,"),
+        std::string::npos)
+        << report.toJson();
+    report.streams = 2;
+    report.streamPoints = {{6, 741, 296.5f}, {7, 757, 300}};
+    report.hoveredStream = 7;
+    report.selectedStream = 6;
+    report.streamGraphPoints = 120;
+    EXPECT_NE(report.toJson().find("\"streams\":2,\"stream_points\":[[6,741,296.5],[7,757,300]],\"hovered_stream\":7,"
+                                   "\"selected_stream\":6,\"stream_graph_points\":120,"),
+              std::string::npos)
+        << report.toJson();
+}
+
+}  // namespace
+}  // namespace sipscope::viewer

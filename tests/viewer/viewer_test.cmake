@@ -16,6 +16,7 @@
 #   missing: a database that does not exist: exit 2 and an error naming it.
 #   select:  GEN_CALLS' calls; CALL (far down the list) given with --select, by --screenshot and by --script: the
 #            list's cursor is on its row, scrolled into view, and that row's call is CALL.
+#   streams: GEN_CALLS' calls with RTP: CALL's streams are bars beside the ladder, hovered and clicked (see below).
 #   live:    SAMPLES imported; the viewer opens the database, follow is turned on (`f`), then a writer process
 #            imports LATER_SAMPLES into it: the list's count grows to that of both, and the cursor is on the newest
 #            call (the last `sipscope calls` lists).
@@ -237,8 +238,15 @@ if(MODE STREQUAL "live_tabs")
     return()
 endif()
 
-if(MODE STREQUAL "select")
-    execute_process(COMMAND "${GEN_CALLS}" --calls 300 -o "${WORK_DIR}/calls.pcap" OUTPUT_QUIET RESULT_VARIABLE rc)
+if(MODE STREQUAL "select" OR MODE STREQUAL "streams")
+    set(rtp "")
+    set(calls 300)
+    if(MODE STREQUAL "streams")
+        set(rtp --rtp 150)
+        set(calls 3)
+    endif()
+    execute_process(COMMAND "${GEN_CALLS}" --calls ${calls} ${rtp} -o "${WORK_DIR}/calls.pcap" OUTPUT_QUIET
+        RESULT_VARIABLE rc)
     if(NOT rc EQUAL 0)
         message(FATAL_ERROR "gen_calls failed")
     endif()
@@ -336,6 +344,47 @@ if(MODE STREQUAL "views")
             message(FATAL_ERROR "${view}: no message selected")
         endif()
     endforeach()
+elseif(MODE STREQUAL "streams")
+    # Every stream `sipscope streams --call` lists for CALL is a bar beside its ladder; the pointer on a bar shows
+    # that stream's tooltip (hovered_stream), a click on it puts the stream in the inspector (selected_stream) with
+    # its jitter/loss graph (stream_graph_points).
+    run_sipscope(streams streams --call "${CALL}" --format json)
+    string(REGEX MATCHALL "\"key\":[0-9]+" keys "${streams}")
+    string(REPLACE "\"key\":" "" keys "${keys}")
+    list(LENGTH keys expected_streams)
+    if(expected_streams EQUAL 0)
+        message(FATAL_ERROR "gen_calls --rtp gave ${CALL} no stream")
+    endif()
+    file(WRITE "${WORK_DIR}/points.script" "dump\n")
+    run_viewer(before --script "${WORK_DIR}/points.script" --select "${CALL}" --view ladder)
+    string(JSON got GET "${before}" streams)
+    expect_equal("streams of the ladder's call" "${got}" "${expected_streams}")
+    string(JSON drawn LENGTH "${before}" stream_points)
+    expect_equal("stream bars drawn" "${drawn}" "${expected_streams}")
+    set(drawn_keys "")
+    math(EXPR last "${drawn} - 1")
+    foreach(i RANGE ${last})
+        string(JSON key GET "${before}" stream_points ${i} 0)
+        list(APPEND drawn_keys ${key})
+    endforeach()
+    list(SORT keys COMPARE NATURAL)
+    list(SORT drawn_keys COMPARE NATURAL)
+    expect_equal("streams of the bars" "${drawn_keys}" "${keys}")
+    string(JSON key GET "${before}" stream_points 0 0)
+    string(JSON x GET "${before}" stream_points 0 1)
+    string(JSON y GET "${before}" stream_points 0 2)
+    set(png "${WORK_DIR}/stream.png")
+    file(WRITE "${WORK_DIR}/bar.script" "move ${x} ${y}\nframes 2\ndump\nclick ${x} ${y}\nframes 2\nscreenshot ${png}\ndump\n")
+    run_viewer(hovered --script "${WORK_DIR}/bar.script" --select "${CALL}" --view ladder)
+    check_png("${png}")
+    list(GET hovered 0 on_bar)
+    list(GET hovered -1 clicked)
+    string(JSON got GET "${on_bar}" hovered_stream)
+    expect_equal("stream under the pointer" "${got}" "${key}")
+    string(JSON got GET "${on_bar}" selected_stream)
+    expect_equal("stream in the inspector before the click" "${got}" "")
+    string(JSON got GET "${clicked}" selected_stream)
+    expect_equal("stream in the inspector after the click" "${got}" "${key}")
 elseif(MODE STREQUAL "select")
     # The same through --screenshot and through --script: both start with the call --select names.
     file(WRITE "${WORK_DIR}/select.script" "dump\n")
