@@ -140,6 +140,10 @@ std::string response(const Call& c, int status, const char* reason, const char* 
     m += "To: <sip:" + std::to_string(2000 + c.index % 5000) + "@example.com>" +
          (withToTag ? ";tag=" + c.toTag : std::string()) + "\r\n";
     m += "Call-ID: " + c.callId + "\r\nCSeq: " + std::to_string(cseq) + " " + method + "\r\n";
+    if (withToTag && std::string_view(method) == "INVITE")  // a dialog-creating answer names where the callee is
+        m += "Contact: <sip:" + std::to_string(2000 + c.index % 5000) + "@" + std::to_string(c.calleeIp >> 24) + "." +
+             std::to_string((c.calleeIp >> 16) & 255) + "." + std::to_string((c.calleeIp >> 8) & 255) + "." +
+             std::to_string(c.calleeIp & 255) + ":5060>\r\n";
     m += "Server: sipscope-bench\r\n";
     if (!body.empty())
         m += "Content-Type: application/sdp\r\n";
@@ -200,7 +204,6 @@ int main(int argc, char** argv) {
     const int steps = 7;
     const std::uint64_t stepUs = std::min<std::uint64_t>(10, 1'000'000 / options.rate / steps);
     std::map<std::uint64_t, std::uint32_t> tcpSequence;  // next sequence number per direction of a flow
-    std::uint64_t rtpSeq = 0;
     // Interleave: at time slot k, call k starts (step 0), call k - s*C/steps does step s.
     const std::uint64_t lag = options.concurrency / steps ? options.concurrency / steps : 1;
     for (std::uint64_t slot = 0; slot < options.calls + lag * steps; ++slot) {
@@ -256,15 +259,24 @@ int main(int argc, char** argv) {
             out.packet(at, src, dst, 5060, 5060, options.tcp, seq, msg);
             seq += static_cast<std::uint32_t>(msg.size());
             if (step == 4 && options.rtpPerDirection > 0) {
+                // After the ACK, PCMU each way between the SDP's addresses, alternating: the caller's stream from
+                // its offered port to the answer's, the callee's back. Each stream has its own SSRC and sequence
+                // numbers (from a different start per call); packets 1 µs apart, timestamps as constant as that.
+                const auto callerPort = static_cast<std::uint16_t>(10000 + index % 20000 * 2);
+                const auto calleePort = static_cast<std::uint16_t>(20000 + index % 20000 * 2);
                 std::string rtp(172, '\0');
                 rtp[0] = static_cast<char>(0x80);
                 for (int k = 0; k < options.rtpPerDirection * 2; ++k) {
-                    rtp[2] = static_cast<char>(rtpSeq >> 8);
-                    rtp[3] = static_cast<char>(rtpSeq++);
                     const bool forward = k % 2 == 0;
+                    const auto sequence = static_cast<std::uint16_t>(index * 7919 + static_cast<std::uint64_t>(k / 2));
+                    const auto ssrc = static_cast<std::uint32_t>(index * 2 + (forward ? 0 : 1) + 1);
+                    rtp[2] = static_cast<char>(sequence >> 8);
+                    rtp[3] = static_cast<char>(sequence);
+                    for (int b = 0; b < 4; ++b)
+                        rtp[8 + b] = static_cast<char>(ssrc >> (24 - 8 * b));
                     out.packet(at + 1 + static_cast<std::uint64_t>(k), forward ? c.callerIp : c.calleeIp,
-                               forward ? c.calleeIp : c.callerIp, static_cast<std::uint16_t>(10000 + index % 20000 * 2),
-                               static_cast<std::uint16_t>(20000 + index % 20000 * 2), false, 0, rtp);
+                               forward ? c.calleeIp : c.callerIp, forward ? callerPort : calleePort,
+                               forward ? calleePort : callerPort, false, 0, rtp);
                 }
             }
         }

@@ -4,6 +4,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,20 @@ struct Endpoint {
 
     std::string toString() const;  // "10.0.0.1:5060", "[2001:db8::1]:5060"
     auto operator<=>(const Endpoint&) const = default;
+};
+
+// The hash of an endpoint in every hash table keyed by one: the whole 16-byte address, the version and the port,
+// mixed so that addresses differing in one byte and consecutive ports spread over every bucket.
+struct EndpointHash {
+    std::size_t operator()(const Endpoint& endpoint) const {
+        std::uint64_t words[2];
+        static_assert(sizeof endpoint.ip.bytes == sizeof words, "the hash reads the whole address, 16 bytes");
+        std::memcpy(words, endpoint.ip.bytes.data(), sizeof words);
+        std::uint64_t h = (words[0] * 0x9e3779b97f4a7c15ULL) ^
+                          (words[1] + endpoint.port + (std::uint64_t{endpoint.ip.version} << 16));
+        h ^= h >> 29;
+        return static_cast<std::size_t>(h * 0xbf58476d1ce4e5b9ULL);
+    }
 };
 
 // A host as a user names one (an aliases file, a --host filter): an address, with a port or for every port.

@@ -52,17 +52,6 @@ struct StringHash {
     std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
 };
 
-struct EndpointHash {
-    std::size_t operator()(const capture::Endpoint& endpoint) const {
-        std::uint64_t words[2];
-        static_assert(sizeof endpoint.ip.bytes == sizeof words, "the hash reads the whole address, 16 bytes");
-        std::memcpy(words, endpoint.ip.bytes.data(), sizeof words);
-        std::uint64_t h = (words[0] * 0x9e3779b97f4a7c15ULL) ^ (words[1] + endpoint.port + (endpoint.ip.version << 16));
-        h ^= h >> 29;
-        return static_cast<std::size_t>(h * 0xbf58476d1ce4e5b9ULL);
-    }
-};
-
 // A message_counts key, in the order of its columns: method_id, status, reason_id, flags (CountedFlags).
 using MessageCountKey = std::array<std::int64_t, 4>;
 // A host_counts row after its host_id, in the order of its columns: sent, received, requests_sent, responses_sent,
@@ -182,7 +171,7 @@ struct BatchWriter::Statements {
     Statement addHostCount;
     Statement upsertCapture;
 
-    std::unordered_map<capture::Endpoint, std::int64_t, EndpointHash> endpointIds;
+    std::unordered_map<capture::Endpoint, std::int64_t, capture::EndpointHash> endpointIds;
     std::unordered_map<std::string, std::int64_t, StringHash, std::equal_to<>> endpointTextIds;
     std::unordered_map<std::string, std::int64_t, StringHash, std::equal_to<>> stringIds;
     static constexpr std::size_t MaxKnownFroms = 65536;

@@ -13,16 +13,6 @@ namespace sipscope::decode {
 
 namespace {
 
-struct EndpointHash {
-    std::size_t operator()(const capture::Endpoint& endpoint) const {
-        std::uint64_t hash = 0xcbf29ce484222325ULL ^ endpoint.port;
-        const std::size_t size = endpoint.ip.version == 4 ? 4 : 16;
-        for (std::size_t i = 0; i < size; ++i)
-            hash = (hash ^ endpoint.ip.bytes[i]) * 0x100000001b3ULL;
-        return static_cast<std::size_t>(hash);
-    }
-};
-
 struct FlowKey {
     capture::Endpoint src;
     capture::Endpoint dst;
@@ -31,7 +21,7 @@ struct FlowKey {
 
 struct FlowKeyHash {
     std::size_t operator()(const FlowKey& key) const {
-        const EndpointHash hash;
+        const capture::EndpointHash hash;
         return hash(key.src) * 31 + hash(key.dst);
     }
 };
@@ -115,7 +105,7 @@ struct MediaTracker::Impl {
     MediaTrackerStats stats;
     FlowMap flows;
     std::unordered_map<std::uint32_t, FlowKey> bySsrc;  // the latest flow of each SSRC, for RTCP; may be stale
-    std::unordered_map<capture::Endpoint, Expectation, EndpointHash> expectations;
+    std::unordered_map<capture::Endpoint, Expectation, capture::EndpointHash> expectations;
     std::deque<std::pair<capture::Endpoint, std::uint64_t>> expectationOrder;
     std::unordered_map<std::uint64_t, CallParties> parties;
     std::deque<std::pair<std::uint64_t, std::uint64_t>> partyOrder;

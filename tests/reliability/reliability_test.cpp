@@ -396,6 +396,25 @@ TEST(Reliability, AFullDiskIsAClearErrorAndLeavesAConsistentDatabase) {
     EXPECT_EQ(runCommand(Binary + " calls --db " + quote(db) + " --format csv", true).exitCode, 0);
 }
 
+// The benchmark's workloads are plain, healthy traffic: every shape gen_calls makes imports with no finding at all
+// (a generator whose 200 OK had no Contact once made every bench call an error).
+TEST(Reliability, BenchWorkloadsAreHealthyCallsWithNoFindings) {
+    sipscope::test::TempDir dir;
+    const std::vector<std::string> shapes = {"", "--rate 5000", "--transport tcp --rate 20000", "--rtp 60",
+                                             "--options --rate 5000"};
+    for (std::size_t i = 0; i < shapes.size(); ++i) {
+        SCOPED_TRACE("gen_calls " + shapes[i]);
+        const std::string capture = dir.file("bench" + std::to_string(i) + ".pcap");
+        const std::string db = dir.file("bench" + std::to_string(i) + ".db");
+        ASSERT_EQ(runCommand(GenCalls + " --calls 300 " + shapes[i] + " -o " + quote(capture)).exitCode, 0);
+        const auto imported = runCommand(Binary + " import --quiet " + quote(capture) + " --db " + quote(db), true);
+        ASSERT_EQ(imported.exitCode, 0) << imported.out;
+        Db check(db);
+        EXPECT_EQ(check.text("SELECT count(*) FROM calls"), "300");
+        EXPECT_EQ(check.text("SELECT group_concat(kind) FROM (SELECT DISTINCT kind FROM findings)"), "<null>");
+    }
+}
+
 // ---- escaping ---------------------------------------------------------------------------------------------
 
 // Terminal controls in every field a packet can fill (Call-ID, URIs, tags, reason phrases, User-Agent, Contact,
