@@ -44,7 +44,8 @@ StreamBarsDrawn drawStreamBars(ImDrawList* draw, const ladder::Layout& layout, c
         if (isSelected || isHovered) {
             // Over the ladder: the span between the stream's two sides (a side that is no column: the ladder's edge).
             const double low = std::min(placed.fromX, placed.toX), high = std::max(placed.fromX, placed.toX);
-            draw->AddRectFilled(at(low, placed.y0), at(std::max(high, low + 2), y1), (colour & 0x00ffffffu) | 0x28000000u);
+            draw->AddRectFilled(at(low, placed.y0), at(std::max(high, low + 2), y1),
+                                (colour & 0x00ffffffu) | 0x28000000u);
         }
         draw->AddRectFilled(at(placed.barLeft, placed.y0), at(placed.barRight, y1),
                             isHovered || isSelected ? colour : (colour & 0x00ffffffu) | 0xb0000000u, 2);

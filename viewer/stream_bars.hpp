@@ -21,15 +21,15 @@ class HostAliases;
 namespace sipscope::viewer {
 
 struct StreamBarsFrame {
-    float originX = 0, originY = 0;  // screen position of layout (0, 0)
-    double viewTop = 0, viewBottom = 0;  // layout y in view
+    float originX = 0, originY = 0;                  // screen position of layout (0, 0)
+    double viewTop = 0, viewBottom = 0;              // layout y in view
     std::optional<std::pair<double, double>> mouse;  // in layout units; nullopt when the canvas is not hovered
     std::optional<std::int64_t> selectedStream;      // streams.id
 };
 
 struct StreamBarsDrawn {
-    std::optional<std::size_t> hovered;                // index into Layout::streams
-    std::vector<FrameReport::StreamPoint> points;      // the bars in view, window pixels
+    std::optional<std::size_t> hovered;            // index into Layout::streams
+    std::vector<FrameReport::StreamPoint> points;  // the bars in view, window pixels
 };
 
 // GUI thread, inside the ladder's canvas.

@@ -20,8 +20,7 @@ void StreamInspector::draw(const store::StreamRow& s, const ladder::HostAliases*
     ImGui::Text("%s -> %s  SSRC 0x%08X  %s (pt %d)", hostTitle(aliases, s.src).c_str(),
                 hostTitle(aliases, s.dst).c_str(), s.ssrc,
                 s.codec.empty() ? "?" : ladder::printableText(s.codec).c_str(), s.payloadType);
-    ImGui::Text("%s .. %s   %s packets, lost %" PRId64 " (%.2f%%), %" PRIu64 " duplicates, %" PRIu64
-                " out of order",
+    ImGui::Text("%s .. %s   %s packets, lost %" PRId64 " (%.2f%%), %" PRIu64 " duplicates, %" PRIu64 " out of order",
                 ladder::clockTime(s.firstUs).c_str(), ladder::clockTime(s.lastUs).c_str(),
                 ladder::groupedCount(s.packets).c_str(), s.lost, s.lostPercent(), s.duplicates, s.outOfOrder);
     char mos[16] = "-";
