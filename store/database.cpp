@@ -120,7 +120,6 @@ CREATE TABLE IF NOT EXISTS transactions (
     orphan        INTEGER NOT NULL,
     rfc2543       INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS transactions_call ON transactions(call_key);
 CREATE TABLE IF NOT EXISTS dialogs (
     id            INTEGER PRIMARY KEY,
     call_key      INTEGER NOT NULL,
@@ -131,7 +130,6 @@ CREATE TABLE IF NOT EXISTS dialogs (
     confirmed_us  INTEGER,
     terminated_us INTEGER
 );
-CREATE INDEX IF NOT EXISTS dialogs_call ON dialogs(call_key);
 CREATE TABLE IF NOT EXISTS registrations (
     transaction_key INTEGER PRIMARY KEY,
     call_key        INTEGER NOT NULL,
@@ -191,7 +189,6 @@ CREATE TABLE IF NOT EXISTS media (
     ptime       INTEGER,
     PRIMARY KEY (message_id, media_index)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS media_call ON media(call_key);
 CREATE TABLE IF NOT EXISTS streams (
     id                   INTEGER PRIMARY KEY,
     call_key             INTEGER,
@@ -454,6 +451,16 @@ void Database::createOrCheckSchema(Mode mode) {
         exec("DROP INDEX IF EXISTS messages_call_time");
         exec("CREATE INDEX IF NOT EXISTS messages_call ON messages(call_key)");
         exec(MessageTimeIndexSql);
+    }
+    if (mode != Mode::ReadOnly &&
+        (hasIndex("transactions_call") || hasIndex("dialogs_call") || hasIndex("media_call"))) {
+        // Indexes that earlier databases kept for one call's records: a call's transactions and dialogs are the
+        // range of ids (call key << 16) + n, its media rows those of its messages (messages_call), so the writer no
+        // longer keeps 600,000 index entries per 100,000 calls up to date (issue 14). Dropped at the next
+        // read-write open; readers never used them since.
+        exec("DROP INDEX IF EXISTS transactions_call");
+        exec("DROP INDEX IF EXISTS dialogs_call");
+        exec("DROP INDEX IF EXISTS media_call");
     }
     if (mode != Mode::ReadOnly && hasTable("streams") && !hasIndex("streams_dst")) {
         // The streams to an address (store/detail/stream_queries.cpp: a B2BUA's other leg, for the media verdict of

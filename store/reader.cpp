@@ -87,6 +87,9 @@ constexpr const char* MessageColumns =
 // drawn in storage order shows replies before their requests and negative deltas. messages_time (ts_us) gives every
 // message in this order without a sort; a call's few messages are found by messages_call and sorted.
 constexpr const char* MessageOrder = " ORDER BY m.ts_us, m.id";
+// A call's transactions and dialogs (table alias r) by their ids, (call key << 16) + n: a range of the rowid, so
+// neither table needs an index on call_key. ?1 is the call key.
+constexpr const char* CallRecordIds = "r.id >= (?1 << 16) AND r.id < ((?1 + 1) << 16)";
 
 }  // namespace
 
@@ -451,8 +454,9 @@ std::vector<IntervalStats> Reader::intervalStats(const Filter& filter, std::int6
 }
 
 std::vector<DialogRow> Reader::callDialogs(std::int64_t callKey) const {
-    Statement stmt(m_impl->db.handle(), "SELECT id, from_tag, to_tag, state, created_us, confirmed_us, terminated_us "
-                                        "FROM dialogs WHERE call_key = ? ORDER BY id");
+    Statement stmt(m_impl->db.handle(), std::string("SELECT r.id, r.from_tag, r.to_tag, r.state, r.created_us, "
+                                                    "r.confirmed_us, r.terminated_us FROM dialogs r WHERE ") +
+                                            CallRecordIds + " ORDER BY r.id");
     stmt.bindInt(1, callKey);
     std::vector<DialogRow> rows;
     while (stmt.step())
@@ -464,9 +468,10 @@ std::vector<DialogRow> Reader::callDialogs(std::int64_t callKey) const {
 
 std::vector<TransactionRow> Reader::callTransactions(std::int64_t callKey) const {
     Statement stmt(m_impl->db.handle(),
-                   "SELECT t.id, s.text, t.start_us, t.first_provisional_us, t.final_us, t.final_status, t.requests, "
-                   "t.responses, t.orphan FROM transactions t LEFT JOIN strings s ON s.id = t.method_id "
-                   "WHERE t.call_key = ? ORDER BY t.id");
+                   std::string("SELECT r.id, s.text, r.start_us, r.first_provisional_us, r.final_us, r.final_status, "
+                               "r.requests, r.responses, r.orphan FROM transactions r "
+                               "LEFT JOIN strings s ON s.id = r.method_id WHERE ") +
+                       CallRecordIds + " ORDER BY r.id");
     stmt.bindInt(1, callKey);
     std::vector<TransactionRow> rows;
     while (stmt.step())
@@ -548,7 +553,7 @@ std::vector<MediaRow> Reader::callMedia(std::int64_t callKey) const {
                    "md.direction, md.codecs, md.ptime, m.src_id, m.dst_id, coalesce(m.method_id, -m.status), m.cseq, "
                    "m.cseq_method_id, ((m.src_id = c.src_id AND m.dst_id = c.dst_id) OR "
                    "(m.src_id = c.dst_id AND m.dst_id = c.src_id)) FROM media md "
-                   "JOIN messages m ON m.id = md.message_id JOIN calls c ON c.id = md.call_key WHERE md.call_key = ? "
+                   "JOIN messages m ON m.id = md.message_id JOIN calls c ON c.id = m.call_key WHERE m.call_key = ? "
                    "ORDER BY m.ts_us, md.message_id, md.media_index");
     stmt.bindInt(1, callKey);
     struct Sdp {

@@ -136,8 +136,8 @@ std::optional<StreamRow> readStream(sqlite3* db, EndpointCache& endpoints, std::
 }
 
 OtherLegs::OtherLegs(sqlite3* db)
-    : m_media(db, "SELECT role, address, port FROM media WHERE call_key = ? AND role IS NOT NULL AND port > 0 AND "
-                  "address IS NOT NULL"),
+    : m_media(db, "SELECT md.role, md.address, md.port FROM messages m JOIN media md ON md.message_id = m.id "
+                  "WHERE m.call_key = ? AND md.role IS NOT NULL AND md.port > 0 AND md.address IS NOT NULL"),
       m_endpointId(db, "SELECT id FROM endpoints WHERE text = ?"),
       // Within the call's own time: the same addresses may serve another call of the capture later.
       m_other(db, std::string("SELECT ") + StreamColumns + StreamFrom +

@@ -12,6 +12,7 @@
 
 #include <regex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace sipscope;
@@ -217,4 +218,35 @@ TEST(IngestOrder, TimeIndexIsThereAndComesBackWhenMissing) {
     EXPECT_EQ(store::Reader(dir.file("db")).messages({}).size(), 13u);  // without it: sorted, the same answer
     store::Database reopened(dir.file("db"), store::Database::Mode::ReadWrite);
     EXPECT_TRUE(reopened.hasIndex("messages_time"));
+}
+
+// A call's transactions and dialogs are a range of ids, its media rows those of its messages: no index on their
+// call_key (issue 14). One that an earlier database has is dropped at its next read-write open, and the call reads
+// the same with it and without.
+TEST(IngestOrder, CallRecordsNeedNoCallKeyIndex) {
+    test::TempDir dir;
+    proxiedCall().whole.write(dir.file("whole.pcap"));
+    store::importFiles(dir.file("db"), {dir.file("whole.pcap")});
+    const auto readCall = [&] {
+        const store::Reader reader(dir.file("db"));
+        const auto call = reader.calls({}).front();
+        return std::make_tuple(reader.callTransactions(call.key).size(), reader.callDialogs(call.key).size(),
+                               reader.callMedia(call.key).size());
+    };
+    const auto before = readCall();
+    EXPECT_GT(std::get<0>(before), 0u);
+    EXPECT_GT(std::get<1>(before), 0u);
+    EXPECT_GT(std::get<2>(before), 0u);
+    {
+        store::Database db(dir.file("db"), store::Database::Mode::ReadWrite);
+        for (const char* index : {"transactions_call", "dialogs_call", "media_call"})
+            EXPECT_FALSE(db.hasIndex(index)) << index;
+        db.exec("CREATE INDEX transactions_call ON transactions(call_key)");
+        db.exec("CREATE INDEX dialogs_call ON dialogs(call_key)");
+        db.exec("CREATE INDEX media_call ON media(call_key)");
+    }
+    EXPECT_EQ(readCall(), before);
+    store::Database reopened(dir.file("db"), store::Database::Mode::ReadWrite);
+    for (const char* index : {"transactions_call", "dialogs_call", "media_call"})
+        EXPECT_FALSE(reopened.hasIndex(index)) << index;
 }
