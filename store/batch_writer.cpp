@@ -365,6 +365,9 @@ void BatchWriter::run() {
             m_changed.notify_all();
         }
         try {
+            // The texts compressed here, not by the reading thread: decoding is the longer of the two threads'
+            // work (issue 14), so the writer takes this share of it.
+            encodeTextBlocks(*batch, m_encoder);
             write(*batch);
             std::lock_guard lock(m_mutex);
             if (m_spares.size() < 2)
@@ -506,7 +509,7 @@ void BatchWriter::write(const Batch& batch) {
         s.upsertCapture.reset();
     }
 
-    // Text blocks, compressed by the reading thread (encodeTextBlocks); their ids follow in order.
+    // Text blocks, compressed by run() (encodeTextBlocks); their ids follow in order.
     const std::int64_t firstBlockId = m_nextBlockId;
     for (const TextBlockRecord& block : batch.blocks) {
         s.insertBlock.bindInt(1, m_nextBlockId++);

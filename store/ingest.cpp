@@ -11,7 +11,6 @@
 #include "store/detail/media_rows.hpp"
 #include "store/detail/message_flags.hpp"
 #include "store/detail/statement.hpp"
-#include "store/detail/text_blocks.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -118,7 +117,6 @@ public:
             m_batch->firstSequence = m_sequence;
             return;
         }
-        detail::encodeTextBlocks(*m_batch, m_encoder);
         // A fresh batch first: when the writer has failed, push() throws and this builder must stay usable.
         std::unique_ptr<detail::Batch> full = std::move(m_batch);
         m_batch = newBatch();
@@ -150,7 +148,6 @@ private:
     std::size_t m_batchMessages;
     std::unique_ptr<detail::Batch> m_batch;
     decode::SdpParser m_sdp;
-    detail::TextBlockEncoder m_encoder;
     bool m_hasWriteFailed = false;
     std::uint64_t m_sequence = 0;  // messages added so far
 };

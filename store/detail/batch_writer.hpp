@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "store/detail/batch.hpp"
+#include "store/detail/text_blocks.hpp"
 
 #include <condition_variable>
 #include <cstdint>
@@ -61,6 +62,7 @@ private:
 
     Database& m_db;
     std::unique_ptr<Statements> m_statements;
+    TextBlockEncoder m_encoder;  // the writer thread's
     std::size_t m_maxQueued;
     std::uint64_t m_firstCallKey = 1;
     std::int64_t m_firstCaptureId = 1;
