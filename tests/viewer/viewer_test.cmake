@@ -54,6 +54,8 @@ file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
 set(db "${WORK_DIR}/viewer.db")
 
+# Every viewer runs under `xvfb-run -a -f WORK_DIR/Xauthority`: with its own auth file xvfb-run makes no temporary
+# folder, whose removal once failed under load and turned the viewer's exit code into xvfb-run's 5.
 function(run_sipscope out_var)
     execute_process(COMMAND "${SIPSCOPE}" ${ARGN} --db "${db}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
     if(NOT rc EQUAL 0)
@@ -64,7 +66,7 @@ endfunction()
 
 # Runs the viewer with ARGN; sets json_var to the last JSON line it printed. Fails unless it exits 0.
 function(run_viewer json_var)
-    execute_process(COMMAND "${XVFB_RUN}" -a "${VIEWER}" "${db}" --aliases none ${ARGN}
+    execute_process(COMMAND "${XVFB_RUN}" -a -f "${WORK_DIR}/Xauthority" "${VIEWER}" "${db}" --aliases none ${ARGN}
         TIMEOUT 120 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
     message("sipscope-viewer ${ARGN}: exit ${rc}\n${out}${err}")
     if(NOT rc EQUAL 0)
@@ -108,7 +110,7 @@ function(run_beside_writer first_var last_var ready)
     execute_process(
         COMMAND sh -c "i=0; while [ ! -f '${ready}' ]; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.1; done; \
 '${SIPSCOPE}' import ${later} --db '${db}' >&2"
-        COMMAND "${XVFB_RUN}" -a "${VIEWER}" "${db}" --aliases none ${ARGN}
+        COMMAND "${XVFB_RUN}" -a -f "${WORK_DIR}/Xauthority" "${VIEWER}" "${db}" --aliases none ${ARGN}
         TIMEOUT 120 RESULTS_VARIABLE rcs OUTPUT_VARIABLE out ERROR_VARIABLE err)
     message("writer and viewer ${ARGN}: exit ${rcs}\n${out}${err}")
     expect_equal("exit codes of the writer and the viewer" "${rcs}" "0;0")
@@ -121,7 +123,7 @@ endfunction()
 
 if(MODE STREQUAL "missing")
     set(db "${WORK_DIR}/no-such.db")
-    execute_process(COMMAND "${XVFB_RUN}" -a "${VIEWER}" "${db}" --screenshot "${WORK_DIR}/out.png"
+    execute_process(COMMAND "${XVFB_RUN}" -a -f "${WORK_DIR}/Xauthority" "${VIEWER}" "${db}" --screenshot "${WORK_DIR}/out.png"
         TIMEOUT 60 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
     message("viewer exit ${rc}\n${out}${err}")
     if(NOT rc EQUAL 2 OR NOT err MATCHES "no-such.db")
@@ -135,7 +137,7 @@ if(MODE STREQUAL "import" OR MODE STREQUAL "drop")
     # its command line (import), or dropped on its window (drop: the script's `drop`, through the handler of GLFW's
     # drop event). The screenshot waits for the import, and the list then holds what `sipscope calls` finds there.
     if(MODE STREQUAL "import")
-        execute_process(COMMAND "${XVFB_RUN}" -a "${VIEWER}" ${SAMPLES} --db "${db}" --aliases none
+        execute_process(COMMAND "${XVFB_RUN}" -a -f "${WORK_DIR}/Xauthority" "${VIEWER}" ${SAMPLES} --db "${db}" --aliases none
             --screenshot "${WORK_DIR}/import.png" TIMEOUT 120 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
         message("viewer exit ${rc}\n${out}${err}")
         if(NOT rc EQUAL 0)
@@ -534,7 +536,7 @@ elseif(MODE STREQUAL "settings")
     set(config "${WORK_DIR}/config")
     function(run_with_config json_var)
         execute_process(COMMAND "${CMAKE_COMMAND}" -E env "XDG_CONFIG_HOME=${config}"
-            "${XVFB_RUN}" -a "${VIEWER}" "${db}" --aliases none --select "${CALL}" --view ladder ${ARGN}
+            "${XVFB_RUN}" -a -f "${WORK_DIR}/Xauthority" "${VIEWER}" "${db}" --aliases none --select "${CALL}" --view ladder ${ARGN}
             TIMEOUT 120 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
         message("sipscope-viewer ${ARGN}: exit ${rc}\n${out}${err}")
         expect_equal("exit code" "${rc}" "0")
