@@ -82,6 +82,9 @@ public:
     // (RtpFlowDetector; the packets it tested are counted too). `sourceTag` names where the packet came from (the
     // store passes its capture's id); a stream keeps the tag of its flow's first packet.
     void onPacket(const capture::PayloadView& payload, std::int64_t sourceTag = 0);
+    // The call is over (its summary was handed out final): its SDP addresses are forgotten, so the table holds the
+    // open calls' addresses, not the last maxExpectations of the capture. Its streams already flowing go on.
+    void onCallFinished(std::uint64_t callKey);
 
     // Streams finished since the last take: idle for streamIdleUs, evicted, replaced, or all after finishAll().
     bool hasFinished() const;

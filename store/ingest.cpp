@@ -319,6 +319,7 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
         for (auto& call : flushed) {
             if (options.findFindings)
                 findings.onCallFinished(call, lastTimestampUs);
+            media.onCallFinished(call.key);
             failures.forget(call.key);
             report.callRecordsDropped += call.recordsDropped;
             builder.batch().calls.push_back(std::move(call));

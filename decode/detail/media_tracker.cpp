@@ -61,6 +61,7 @@ struct CallParties {
     std::optional<capture::IpAddress> offerer;
     std::optional<capture::IpAddress> answerer;
     std::uint64_t stamp = 0;
+    std::vector<capture::Endpoint> addresses;  // its expectations, forgotten when the call is over (the first 16)
 };
 
 // Up to RtpFlowDetector's first packets of a flow being tested, so that a flow found to be RTP counts them all.
@@ -165,6 +166,11 @@ MediaParty MediaTracker::Impl::partyOf(std::uint64_t callKey, SdpRole role,
     if (isNew) {
         call.stamp = ++stamp;
         partyOrder.emplace_back(callKey, call.stamp);
+        if (partyOrder.size() > 2 * parties.size() + 1024)  // entries of finished or replaced calls
+            std::erase_if(partyOrder, [this](const auto& entry) {
+                const auto party = parties.find(entry.first);
+                return party == parties.end() || party->second.stamp != entry.second;
+            });
         while (parties.size() > limits.maxExpectations && !partyOrder.empty()) {
             const auto [oldKey, oldStamp] = partyOrder.front();
             partyOrder.pop_front();
@@ -194,6 +200,10 @@ MediaParty MediaTracker::Impl::partyOf(std::uint64_t callKey, SdpRole role,
 
 void MediaTracker::Impl::expect(const capture::Endpoint& at, Expectation expectation) {
     expectation.stamp = ++stamp;
+    if (const auto call = parties.find(expectation.callKey);
+        call != parties.end() && call->second.addresses.size() < 16 &&
+        std::find(call->second.addresses.begin(), call->second.addresses.end(), at) == call->second.addresses.end())
+        call->second.addresses.push_back(at);
     expectationOrder.emplace_back(at, expectation.stamp);
     expectations.insert_or_assign(at, std::move(expectation));
     while (expectations.size() > limits.maxExpectations && !expectationOrder.empty()) {
@@ -204,8 +214,9 @@ void MediaTracker::Impl::expect(const capture::Endpoint& at, Expectation expecta
             ++stats.expectationsEvicted;
         }
     }
-    // The order list holds stale entries of replaced addresses too; keep it from growing past twice the table.
-    if (expectationOrder.size() > 2 * limits.maxExpectations + 16) {
+    // The order list holds stale entries of replaced and forgotten addresses too; keep it from growing past twice
+    // the table (amortized: one pass per as many expectations as the table holds).
+    if (expectationOrder.size() > 2 * expectations.size() + 1024) {
         std::erase_if(expectationOrder, [this](const auto& entry) {
             const auto it = expectations.find(entry.first);
             return it == expectations.end() || it->second.stamp != entry.second;
@@ -460,6 +471,18 @@ void MediaTracker::onSdp(std::uint64_t callKey, SdpRole role, const SessionDescr
             }
         }
     }
+}
+
+void MediaTracker::onCallFinished(std::uint64_t callKey) {
+    Impl& impl = *m_impl;
+    const auto call = impl.parties.find(callKey);
+    if (call == impl.parties.end())
+        return;
+    for (const capture::Endpoint& at : call->second.addresses)
+        if (const auto it = impl.expectations.find(at); it != impl.expectations.end() && it->second.callKey == callKey)
+            impl.expectations.erase(it);
+    impl.parties.erase(call);  // its entry in partyOrder is stale now, skipped by the stamp check
+    // No new match: a flow matched to an address keeps its stream, and a forgotten address matches nothing.
 }
 
 void MediaTracker::onPacket(const capture::PayloadView& payload, std::int64_t sourceTag) {

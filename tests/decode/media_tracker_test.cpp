@@ -95,6 +95,30 @@ TEST(MediaTracker, StreamsOfAnOfferAndAnswerAreTiedToTheCall) {
     EXPECT_EQ(t.tracker.stats().rtpPackets, 90u);
 }
 
+// A call that is over forgets its SDP addresses (the table holds open calls only, issue 14): its streams already
+// flowing keep their call; a flow that starts there afterwards is no stream of that call.
+TEST(MediaTracker, AFinishedCallForgetsItsAddressesButNotItsStreams) {
+    Tracker t;
+    t.offerAnswer(7, sdp("10.0.0.1", 4000), sdp("10.0.0.2", 5000));
+    t.offerAnswer(8, sdp("10.0.0.3", 4000), sdp("10.0.0.4", 5000));
+    t.stream("10.0.0.1:4000", "10.0.0.2:5000", 0xA, 10, 1'000'000);
+    t.tracker.onCallFinished(7);
+    t.stream("10.0.0.1:4000", "10.0.0.2:5000", 0xA, 10, 1'200'000, 11);  // the same stream, after the BYE
+    t.stream("10.0.0.2:5000", "10.0.0.1:4000", 0xB, 10, 1'200'000);      // starts only now: no call's
+    t.stream("10.0.0.3:4000", "10.0.0.4:5000", 0xC, 10, 1'200'000);      // the open call's
+    t.tracker.onCallFinished(99);                                        // no such call: nothing happens
+    const auto streams = t.finish();
+    ASSERT_EQ(streams.size(), 3u);
+    const MediaStreamRecord* flowing = streamFrom(streams, "10.0.0.1:4000");
+    const MediaStreamRecord* late = streamFrom(streams, "10.0.0.2:5000");
+    const MediaStreamRecord* open = streamFrom(streams, "10.0.0.3:4000");
+    ASSERT_TRUE(flowing && late && open);
+    EXPECT_EQ(flowing->callKey, 7u);
+    EXPECT_EQ(flowing->stats.packets, 20u);
+    EXPECT_EQ(late->callKey, 0u);
+    EXPECT_EQ(open->callKey, 8u);
+}
+
 TEST(MediaTracker, UnknownFlowsAreStreamsOnlyWhenTheHeuristicSaysRtp) {
     Tracker t;
     t.stream("192.0.2.1:30000", "192.0.2.2:30002", 0x55, 30, 0);
