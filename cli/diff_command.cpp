@@ -4,6 +4,7 @@
 
 #include "cli/call_lookup.hpp"
 #include "decode/call_diff.hpp"
+#include "ladder/call_comparison.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -15,30 +16,7 @@ namespace sipscope::cli {
 
 namespace {
 
-// One call as the diff reads it: its row, and its messages without retransmissions (a resent copy is no step).
-struct DiffCall {
-    store::CallRow row;
-    std::vector<store::MessageRow> messages;
-    std::size_t retransmissions = 0;
-};
-
-DiffCall readCall(const store::Reader& reader, const std::string& text, const std::string& db) {
-    DiffCall call{resolveCall(reader, text, db), {}, 0};
-    for (store::MessageRow& message : reader.callMessages(call.row.key, true)) {
-        if (message.retransmission)
-            ++call.retransmissions;
-        else
-            call.messages.push_back(std::move(message));
-    }
-    return call;
-}
-
-std::vector<decode::DiffInput> inputsOf(const DiffCall& call) {
-    std::vector<decode::DiffInput> inputs;
-    for (const store::MessageRow& message : call.messages)
-        inputs.push_back({message.src, message.dst, message.text});
-    return inputs;
-}
+using DiffCall = ladder::ComparedCall;
 
 std::string hop(const decode::DiffMessage& message) {
     return "#" + std::to_string(message.fromHost) + "->#" + std::to_string(message.toHost);
@@ -46,7 +24,7 @@ std::string hop(const decode::DiffMessage& message) {
 
 // "+105.746ms" after the call's first message.
 std::string offset(const DiffCall& call, const decode::DiffMessage& message) {
-    const std::int64_t us = call.messages[message.index].timestampUs - call.messages.front().timestampUs;
+    const std::int64_t us = ladder::offsetUs(call, message);
     char text[32];
     std::snprintf(text, sizeof text, "+%.3fms", static_cast<double>(us) / 1000.0);
     return text;
@@ -210,7 +188,7 @@ nlohmann::ordered_json messageJson(const std::optional<decode::DiffMessage>& mes
     json["from"] = message->fromHost;
     json["to"] = message->toHost;
     json["ts"] = isoTimestamp(row.timestampUs);
-    json["offset_ms"] = static_cast<double>(row.timestampUs - call.messages.front().timestampUs) / 1000.0;
+    json["offset_ms"] = static_cast<double>(ladder::offsetUs(call, *message)) / 1000.0;
     return json;
 }
 
@@ -272,11 +250,14 @@ DiffCommand addDiffCommand(CLI::App& app) {
 
 int runDiff(const DiffOptions& options, std::ostream& out) {
     store::Reader reader(options.db);
-    const DiffCall a = readCall(reader, options.callA, options.db);
-    const DiffCall b = readCall(reader, options.callB, options.db);
+    const store::CallRow callA = resolveCall(reader, options.callA, options.db);
+    const store::CallRow callB = resolveCall(reader, options.callB, options.db);
     decode::CallDiffOptions compare;
     compare.allHeaders = options.allHeaders;
-    const decode::CallDiff diff = decode::diffCalls(inputsOf(a), inputsOf(b), compare);
+    const ladder::CallComparison comparison = ladder::compareCalls(reader, callA, callB, compare);
+    const decode::CallDiff& diff = comparison.diff;
+    const DiffCall& a = comparison.a;
+    const DiffCall& b = comparison.b;
     if (options.format == "json")
         printJson(out, diff, a, b);
     else

@@ -49,6 +49,12 @@ CallDataPtr loadCallData(const store::Reader& reader, const std::vector<std::int
     }
     std::stable_sort(data->streams.begin(), data->streams.end(),
                      [](const store::StreamRow& a, const store::StreamRow& b) { return a.firstUs < b.firstUs; });
+    for (const std::int64_t key : data->callKeys)
+        for (store::FindingRow& finding : reader.callFindings(key))
+            if (finding.messageId)
+                data->findings.push_back(std::move(finding));
+    std::stable_sort(data->findings.begin(), data->findings.end(),
+                     [](const store::FindingRow& a, const store::FindingRow& b) { return a.messageId < b.messageId; });
     data->mediaVerdict = reader.mediaVerdict(data->calls.front());
     data->dialogs = reader.callDialogs(data->callKeys.front());
     data->transactions = reader.callTransactions(data->callKeys.front());

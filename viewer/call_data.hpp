@@ -23,6 +23,9 @@ struct CallData {
     std::vector<store::TransactionRow> transactions;      // of the first call
     std::vector<store::StreamRow> streams;                // RTP streams of every call, by first packet (issue 15)
     std::optional<decode::MediaAssessment> mediaVerdict;  // of the first call; nullopt when it was not answered
+    // Findings of every call (issue 16), by the message each points at (FindingRow::messageId; those of no message
+    // left out), in message id order: the ladder marks those messages (viewer/finding_marks.hpp).
+    std::vector<store::FindingRow> findings;
 };
 
 using CallDataPtr = std::shared_ptr<const CallData>;

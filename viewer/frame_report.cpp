@@ -36,7 +36,26 @@ std::string range(const std::optional<std::pair<std::size_t, std::size_t>>& span
     return span ? concat("[", std::to_string(span->first), ",", std::to_string(span->second), "]") : "null";
 }
 
+std::string optionalText(const std::optional<std::string>& text) { return text ? jsonQuote(*text) : "null"; }
+
 }  // namespace
+
+std::string FrameReport::diffJson(const DiffDrawn& diff) {
+    std::string steps = "[";
+    for (const DiffDrawn::Step& step : diff.steps)
+        steps.append(steps.size() > 1 ? ",[" : "[")
+            .append(concat(jsonQuote(step.kind), ",", optionalText(step.a), ",", optionalText(step.b), ",",
+                           step.isHighlighted ? "true" : "false", "]"));
+    std::string headers = "[", sdp = "[";
+    for (const std::string& name : diff.headers)
+        headers.append(headers.size() > 1 ? "," : "").append(jsonQuote(name));
+    for (const std::string& field : diff.sdp)
+        sdp.append(sdp.size() > 1 ? "," : "").append(jsonQuote(field));
+    return concat(
+        "{\"a\":", jsonQuote(diff.callA), ",\"b\":", jsonQuote(diff.callB), ",\"steps\":", steps,
+        "],\"first_difference\":", diff.firstDifference ? std::to_string(*diff.firstDifference) : std::string("null"),
+        ",\"selected_step\":", std::to_string(diff.selectedStep), ",\"headers\":", headers, "],\"sdp\":", sdp, "]}");
+}
 
 std::string jsonQuote(const std::string& text) {
     std::string out = "\"";
@@ -113,6 +132,17 @@ std::string FrameReport::toJson() const {
     json += ",\"stats_calls\":" + count(statsCalls);
     json += ",\"registrations\":" + count(registrationsListed);
     json += ",\"subscriptions\":" + count(subscriptionsListed);
+    json += ",\"findings_listed\":" + count(findingsListed);
+    json += ",\"findings_severity\":" + jsonQuote(findingsSeverity);
+    json += ",\"findings_kind\":" + jsonQuote(findingsKind);
+    std::string lines = "[";
+    for (const FindingLine& line : findings)
+        lines.append(lines.size() > 1 ? ",[" : "[")
+            .append(concat(std::to_string(line.id), ",", jsonQuote(line.severity), ",", jsonQuote(line.kind), ",",
+                           jsonQuote(line.callId), "]"));
+    json += ",\"findings\":" + lines + "]";
+    json += ",\"finding_markers\":" + std::to_string(findingMarkers);
+    json += ",\"diff\":" + (diff ? diffJson(*diff) : std::string("null"));
     json += ",\"streams\":" + std::to_string(streams);
     std::string bars = "[";
     for (const StreamPoint& point : streamPoints)

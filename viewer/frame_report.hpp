@@ -23,6 +23,27 @@ struct FrameReport {
         float x = 0, y = 0;
     };
 
+    // A finding row of the Findings tab (issue 16).
+    struct FindingLine {
+        std::int64_t id = 0;  // findings.id, the `key` of `sipscope findings --format json`
+        std::string severity, kind, callId;
+    };
+
+    // What the Diff tab drew (issue 16): its two calls, each aligned step, the selected step's differences.
+    struct DiffDrawn {
+        std::string callA, callB;
+        struct Step {
+            std::string kind;                 // same, changed, only_a, only_b (decode::diffStepKindName)
+            std::optional<std::string> a, b;  // the labels of its two messages; nullopt: that side has none
+            bool isHighlighted = false;       // drawn as a place where the calls part (or headers/SDP differ)
+        };
+        std::vector<Step> steps;
+        std::optional<std::size_t> firstDifference;  // 1-based, as `sipscope diff`
+        std::size_t selectedStep = 0;                // 1-based; 0: none
+        std::vector<std::string> headers;            // header names differing in the selected step, as listed
+        std::vector<std::string> sdp;                // its SDP fields: "sdp", "m=0 codecs", ...
+    };
+
     std::string view;                   // the focused pane: list, ladder, inspector, stats, registrations, ...
     std::optional<std::string> callId;  // the call in the ladder (its first leg when several)
     std::vector<std::string> columns;   // ladder column labels, left to right
@@ -56,9 +77,17 @@ struct FrameReport {
     std::optional<std::int64_t> hoveredStream;   // the bar under the pointer, its figures in a tooltip
     std::optional<std::int64_t> selectedStream;  // the stream the inspector shows (a bar clicked)
     std::size_t streamGraphPoints = 0;           // points of the selected stream's jitter/loss graph drawn
-    std::optional<std::string> error;            // a query failed (the database cannot be read, ...)
+    // The Findings tab: the rows loaded (nullopt until loaded), the severity and kind chosen ("" every one), the
+    // first 200 rows; the ladder's arrows marked as having a finding.
+    std::optional<std::uint64_t> findingsListed;
+    std::string findingsSeverity, findingsKind;
+    std::vector<FindingLine> findings;
+    std::size_t findingMarkers = 0;
+    std::optional<DiffDrawn> diff;     // nullopt: no diff open
+    std::optional<std::string> error;  // a query failed (the database cannot be read, ...)
 
     std::string toJson() const;
+    static std::string diffJson(const DiffDrawn& diff);
 };
 
 // `text` as a JSON string literal, quotes included; bytes that are not valid UTF-8 become U+FFFD.

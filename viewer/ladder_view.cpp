@@ -12,6 +12,7 @@
 #include "ladder/ladder_model.hpp"
 #include "ladder/text_format.hpp"
 #include "viewer/export_menu.hpp"
+#include "viewer/finding_marks.hpp"
 #include "viewer/host_label.hpp"
 #include "viewer/palette.hpp"
 #include "viewer/stream_bars.hpp"
@@ -573,6 +574,7 @@ void LadderView::draw(bool hasFocus) {
         draw->AddText(labelAt, colour, placed.label.c_str());
         if (arrow.hasError)
             draw->AddText(ImVec2(labelAt.x - 12, labelAt.y), palette::Error, "!");
+        drawFindingMark(draw, labelAt, lineHeight, arrow.hasError, findingsOf(*s.call, arrow.messageId));
         if (s.model.legs.size() > 1)
             draw->AddRectFilled(ImVec2(origin.x + scrollX + s.gutterWidthPx - 10, y - lineHeight),
                                 ImVec2(origin.x + scrollX + s.gutterWidthPx - 5, y + 2), palette::legColor(arrow.leg));
@@ -737,6 +739,7 @@ void LadderView::draw(bool hasFocus) {
             ImGui::Text("malformed: %s", arrow.error.c_str());
             ImGui::PopStyleColor();
         }
+        findingTooltipLines(findingsOf(*s.call, arrow.messageId));
         ImGui::EndTooltip();
         if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
             ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0).x == 0 && (s.selected != hovered || s.selectedStream)) {

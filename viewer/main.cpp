@@ -19,7 +19,8 @@ constexpr const char* Usage =
     "  CAPTURE...         pcap/pcapng files, imported into --db in the background while the list fills\n"
     "  --db PATH          the database to browse and import into (default ./sipscope.db)\n"
     "  --aliases FILE     host names for the ladder's columns ('none' for none; default as `sipscope show`)\n"
-    "  --view VIEW        pane with the keyboard: list, ladder, inspector, stats, registrations, subscriptions\n"
+    "  --view VIEW        pane with the keyboard: list, ladder, inspector, stats, registrations, subscriptions,\n"
+    "                     findings, diff\n"
     "  --select CALL      open this call (Call-ID or key) in the ladder\n"
     "  --message N        select message id N of it (default its first)\n"
     "  --filter TEXT      filter words, as typed in the filter bar (from:alice status:5xx ...)\n"
@@ -96,7 +97,8 @@ bool parseArguments(int argc, char** argv, sipscope::viewer::AppOptions& options
         } else if (arg == "--view") {
             if (!sipscope::viewer::paneOf(std::string(value)))
                 return fail("--view '" + std::string(value) +
-                            "': use list, ladder, inspector, stats, registrations or subscriptions");
+                            "': use list, ladder, inspector, stats, registrations, subscriptions, "
+                            "findings or diff");
             options.view = value;
         } else if (arg == "--select") {
             options.selectCall = value;

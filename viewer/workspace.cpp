@@ -5,9 +5,12 @@
 #include "ladder/host_aliases.hpp"
 #include "store/filter_parse.hpp"
 #include "viewer/call_list_view.hpp"
+#include "viewer/diff_view.hpp"
 #include "viewer/export_menu.hpp"
 #include "viewer/file_browser.hpp"
 #include "viewer/filter_bar.hpp"
+#include "viewer/finding_marks.hpp"
+#include "viewer/findings_view.hpp"
 #include "viewer/help_overlay.hpp"
 #include "viewer/import_job.hpp"
 #include "viewer/inspector_view.hpp"
@@ -31,7 +34,8 @@ namespace sipscope::viewer {
 
 namespace {
 
-constexpr std::array PaneNames{"list", "ladder", "inspector", "stats", "registrations", "subscriptions"};
+constexpr std::array PaneNames{"list",          "ladder",        "inspector", "stats",
+                               "registrations", "subscriptions", "findings",  "diff"};
 constexpr unsigned FocusBorder = palette::rgba(90, 150, 255);
 
 ParsedFilter parseFilterText(std::string_view text) {
@@ -65,7 +69,8 @@ struct Workspace::Impl {
         : options(std::move(options_)), queries(queries_), ui(ui_), filterBar(parseFilterText), list(queries, ui),
           inspector(queries, ui), stats(options.dbPath, ui),
           registrations(RegistrationsView::Kind::Registrations, queries, ui),
-          subscriptions(RegistrationsView::Kind::Subscriptions, queries, ui), exports(options.dbPath, ui) {}
+          subscriptions(RegistrationsView::Kind::Subscriptions, queries, ui), findings(queries, ui), diff(queries, ui),
+          exports(options.dbPath, ui) {}
 
     WorkspaceOptions options;
     QueryThread& queries;
@@ -77,6 +82,8 @@ struct Workspace::Impl {
     StatsView stats;
     RegistrationsView registrations;
     RegistrationsView subscriptions;
+    FindingsView findings;
+    DiffView diff;
     ladder::HostAliases aliases;
     std::optional<std::string> aliasError;
 
@@ -124,6 +131,7 @@ struct Workspace::Impl {
             stats.setFilter(filterBar.filter());
             registrations.setFilter(filterBar.filter());
             subscriptions.setFilter(filterBar.filter());
+            findings.setFilter(filterBar.filter());
         }
         if (!import && !waitingImports.empty()) {
             import = std::make_unique<ImportJob>(options.dbPath, std::move(waitingImports));
@@ -145,6 +153,15 @@ struct Workspace::Impl {
         stats.setFilter(filterBar.filter());
         registrations.setFilter(filterBar.filter());
         subscriptions.setFilter(filterBar.filter());
+        findings.setFilter(filterBar.filter());
+    }
+    // d or View -> Diff: the two marked calls compared in the Diff tab (the lower key is A).
+    void openDiff() {
+        const std::vector<std::int64_t> keys = list.callsToOpen();
+        if (list.markedCount() != 2 || keys.size() != 2)
+            return;
+        diff.open(keys[0], keys[1]);
+        focusPane(Pane::Diff);
     }
     void openCalls(std::vector<std::int64_t> keys) {
         if (keys.empty())
@@ -197,6 +214,7 @@ struct Workspace::Impl {
         stats.refresh();  // each reads again when its tab is shown
         registrations.refresh();
         subscriptions.refresh();
+        findings.refresh();
         if (isFollowing)
             list.showNewest();
         if (!openedKeys.empty() && !isOpenPending)
@@ -268,6 +286,12 @@ void Workspace::start() {
     w.ladder.onLegs = [&w](bool) {
         if (!w.openedKeys.empty())
             w.loadOpened();
+    };
+    // A finding chosen in the Findings tab: its call in the ladder, its message selected.
+    w.findings.onOpen = [&w](std::int64_t callKey, std::int64_t messageId) {
+        w.pendingMessage = messageId ? std::optional(messageId) : std::nullopt;
+        w.openCalls({callKey});
+        w.list.showCall(callKey, false);
     };
     w.inspector.onStep = [&w](int step) { w.ladder.step(step); };
     w.stats.onFilter = [&w](std::string words) {
@@ -364,6 +388,8 @@ void Workspace::Impl::handleGlobalKeys() {
         isQuitAsked = true;
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O, false))
         isBrowserAsked = true;
+    if (hasCharacter('d') && focus == Pane::List)
+        openDiff();
     if (hasCharacter('f') && focus != Pane::Inspector)
         setFollowing(!isFollowing);
     exports.handleKeys();
@@ -389,11 +415,13 @@ void Workspace::Impl::drawMenu() {
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
-        for (Pane pane :
-             {Pane::List, Pane::Ladder, Pane::Inspector, Pane::Stats, Pane::Registrations, Pane::Subscriptions})
+        for (Pane pane : {Pane::List, Pane::Ladder, Pane::Inspector, Pane::Stats, Pane::Registrations,
+                          Pane::Subscriptions, Pane::Findings, Pane::Diff})
             if (ImGui::MenuItem(paneName(pane), nullptr, focus == pane))
                 focusPane(pane);
         ImGui::Separator();
+        if (ImGui::MenuItem("Diff the two marked calls", "d", false, list.markedCount() == 2))
+            openDiff();
         if (ImGui::MenuItem("Follow the newest call", "f", isFollowing))
             setFollowing(!isFollowing);
         ImGui::EndMenu();
@@ -409,13 +437,16 @@ void Workspace::Impl::drawMenu() {
 void Workspace::Impl::drawRightTabs(bool hasFocus) {
     if (!ImGui::BeginTabBar("right"))
         return;
-    const std::array<Pane, 4> tabs{Pane::Ladder, Pane::Stats, Pane::Registrations, Pane::Subscriptions};
-    const std::array<const char*, 4> labels{"Ladder", "Stats", "Registrations", "Subscriptions"};
+    const std::array<Pane, 6> tabs{Pane::Ladder,        Pane::Stats,    Pane::Registrations,
+                                   Pane::Subscriptions, Pane::Findings, Pane::Diff};
+    const std::array<const char*, 6> labels{"Ladder", "Stats", "Registrations", "Subscriptions", "Findings", "Diff"};
+    // A tab chosen while the tabs are drawn (a finding opens its call) is selected in the next frame.
+    const bool isForced = std::exchange(isRightTabForced, false);
     for (std::size_t i = 0; i < tabs.size(); ++i) {
-        const ImGuiTabItemFlags flags = isRightTabForced && rightTab == tabs[i] ? ImGuiTabItemFlags_SetSelected : 0;
+        const ImGuiTabItemFlags flags = isForced && rightTab == tabs[i] ? ImGuiTabItemFlags_SetSelected : 0;
         if (!ImGui::BeginTabItem(labels[i], nullptr, flags))
             continue;
-        if (!isRightTabForced && rightTab != tabs[i]) {
+        if (!isForced && !isRightTabForced && rightTab != tabs[i]) {
             rightTab = tabs[i];  // the user clicked this tab
             focus = tabs[i];
         }
@@ -423,11 +454,12 @@ void Workspace::Impl::drawRightTabs(bool hasFocus) {
         case Pane::Ladder: ladder.draw(hasFocus); break;
         case Pane::Stats: stats.draw(); break;
         case Pane::Registrations: registrations.draw(); break;
+        case Pane::Findings: findings.draw(focus == Pane::Findings); break;
+        case Pane::Diff: diff.draw(focus == Pane::Diff); break;
         default: subscriptions.draw(); break;
         }
         ImGui::EndTabItem();
     }
-    isRightTabForced = false;
     ImGui::EndTabBar();
 }
 
@@ -569,6 +601,9 @@ FrameReport Workspace::report() const {
     out.statsCalls = w.stats.calls();
     out.registrationsListed = w.registrations.rowsListed();
     out.subscriptionsListed = w.subscriptions.rowsListed();
+    w.findings.report(out);
+    out.findingMarkers = w.shownCall ? markedMessages(*w.shownCall) : 0;
+    w.diff.report(out);
     out.error = w.error;
     return out;
 }

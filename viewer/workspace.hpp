@@ -19,7 +19,7 @@ namespace sipscope::viewer {
 class QueryThread;
 class UiQueue;
 
-enum class Pane { List, Ladder, Inspector, Stats, Registrations, Subscriptions };
+enum class Pane { List, Ladder, Inspector, Stats, Registrations, Subscriptions, Findings, Diff };
 
 // "list", "ladder", ... and back; nullopt for a name that is none.
 const char* paneName(Pane pane);
