@@ -214,6 +214,7 @@ int App::Impl::loop() {
                 const std::optional<std::uint64_t> shown = what == "calls"           ? report.callsListed
                                                            : what == "stats"         ? report.statsCalls
                                                            : what == "registrations" ? report.registrationsListed
+                                                           : what == "findings"      ? report.findingsListed
                                                                                      : report.subscriptionsListed;
                 isAdvancing = shown && *shown >= count;
             }

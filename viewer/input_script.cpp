@@ -190,12 +190,13 @@ ScriptStep parseLine(std::string_view raw, int line) {
         expectWords(words, 1, 1, line, "dump");
         step.kind = ScriptStep::Kind::Dump;
     } else if (verb == "wait") {
-        expectWords(words, 3, 3, line, "wait calls|stats|registrations|subscriptions N");
+        expectWords(words, 3, 3, line, "wait calls|stats|registrations|subscriptions|findings N");
         step.text = lower(words[1]);
         if (step.text != "calls" && step.text != "stats" && step.text != "registrations" &&
-            step.text != "subscriptions")
+            step.text != "subscriptions" && step.text != "findings")
             throw ScriptError(line, "wait: '" + std::string(words[1]) +
-                                        "' is not something to wait for (calls, stats, registrations, subscriptions)");
+                                        "' is not something to wait for (calls, stats, registrations, subscriptions, "
+                                        "findings)");
         step.kind = ScriptStep::Kind::Wait;
         const float count = number(words[2], line, ("wait " + step.text).c_str());
         if (count < 0 || count != std::floor(count))

@@ -18,8 +18,8 @@
 //   dump                           print the JSON line describing what is drawn (see FrameReport)
 //   wait WHAT N                    hold the script until at least N are shown (a database another process
 //                                  writes): WHAT is calls (the list's count), stats (the calls the Stats tab
-//                                  counts), registrations or subscriptions (the rows of those tabs); a step that
-//                                  waits too long fails the run like any other
+//                                  counts), registrations, subscriptions or findings (the rows of those tabs); a step
+//                                  that waits too long fails the run like any other
 #pragma once
 
 #include <stdexcept>

@@ -67,10 +67,10 @@ TEST(InputScript, ParsesEveryStepKind) {
 
 TEST(InputScript, WaitNamesWhatItWaitsFor) {
     const std::vector<ScriptStep> steps =
-        parseScript("wait calls 12\nwait Stats 3\nwait registrations 0\nwait subscriptions 7\n");
-    ASSERT_EQ(steps.size(), 4u);
-    const char* whats[] = {"calls", "stats", "registrations", "subscriptions"};
-    const int counts[] = {12, 3, 0, 7};
+        parseScript("wait calls 12\nwait Stats 3\nwait registrations 0\nwait subscriptions 7\nwait findings 5\n");
+    ASSERT_EQ(steps.size(), 5u);
+    const char* whats[] = {"calls", "stats", "registrations", "subscriptions", "findings"};
+    const int counts[] = {12, 3, 0, 7, 5};
     for (std::size_t i = 0; i < steps.size(); ++i) {
         EXPECT_EQ(steps[i].kind, Kind::Wait);
         EXPECT_EQ(steps[i].text, whats[i]);
@@ -132,8 +132,8 @@ TEST(InputScript, BadLinesNameTheirLineAndWhatWasExpected) {
         {"text\n", 1, "text CHARACTERS"},
         {"screenshot\n", 1, "screenshot FILE.png"},
         {"dump now\n", 1, "expected: dump"},
-        {"wait messages 3\n", 1, "not something to wait for (calls, stats, registrations, subscriptions)"},
-        {"wait stats\n", 1, "wait calls|stats|registrations|subscriptions N"},
+        {"wait messages 3\n", 1, "not something to wait for (calls, stats, registrations, subscriptions, findings)"},
+        {"wait stats\n", 1, "wait calls|stats|registrations|subscriptions|findings N"},
         {"wait calls 2.5\n", 1, "whole number"},
         {"drop\n", 1, "drop FILE..."},
     };

@@ -20,10 +20,10 @@
 #   live:    SAMPLES imported; the viewer opens the database, follow is turned on (`f`), then a writer process
 #            imports LATER_SAMPLES into it: the list's count grows to that of both, and the cursor is on the newest
 #            call (the last `sipscope calls` lists).
-#   live_tabs: the same writer, once with each of the Stats, Registrations and Subscriptions tabs shown (--view):
-#            the tab's figure (the calls the stats count, the rows of the tables) goes from what `sipscope stats`,
-#            `registrations`, `subscriptions` give before the writer to what they give after it, the viewer not
-#            touched in between.
+#   live_tabs: the same writer, once with each of the Stats, Registrations and Subscriptions tabs (or those of TABS:
+#            findings too) shown (--view): the tab's figure (the calls the stats count, the rows of the tables) goes
+#            from what `sipscope stats`, `registrations`, `subscriptions`, `findings` give before the writer to what
+#            they give after it, the viewer not touched in between.
 #   settings: with --settings and XDG_CONFIG_HOME in WORK_DIR, a run at --size 1000x700 turns the ladder's time to
 #            delta, its rows proportional and its brackets on: $XDG_CONFIG_HOME/sipscope/viewer.ini keeps them; a
 #            second run without --size opens 1000x700 with those modes; a test run without --settings reads nothing.
@@ -116,7 +116,11 @@ endif()
 
 if(MODE STREQUAL "live_tabs")
     string(REPLACE "|" ";" LATER_SAMPLES "${LATER_SAMPLES}")
-    # What each tab shows of a database: the calls `sipscope stats` counts, the rows of the two listings.
+    if(NOT TABS)
+        set(TABS stats registrations subscriptions)
+    endif()
+    string(REPLACE "|" ";" TABS "${TABS}")
+    # What each tab shows of a database: the calls `sipscope stats` counts, the rows of the listings.
     function(tab_figure out_var tab database)
         if(tab STREQUAL "stats")
             execute_process(COMMAND "${SIPSCOPE}" stats --format json --db "${database}" OUTPUT_VARIABLE json)
@@ -127,7 +131,7 @@ if(MODE STREQUAL "live_tabs")
         endif()
         set(${out_var} ${figure} PARENT_SCOPE)
     endfunction()
-    foreach(tab IN ITEMS stats registrations subscriptions)
+    foreach(tab IN LISTS TABS)
         set(db "${WORK_DIR}/${tab}.db")
         set(final_db "${WORK_DIR}/${tab}-final.db")
         foreach(database IN ITEMS "${db}" "${final_db}")
@@ -147,6 +151,8 @@ if(MODE STREQUAL "live_tabs")
         set(field ${tab})
         if(tab STREQUAL "stats")
             set(field stats_calls)
+        elseif(tab STREQUAL "findings")
+            set(field findings_listed)
         endif()
         string(JSON got GET "${first}" view)
         expect_equal("${tab}: view" "${got}" "${tab}")
