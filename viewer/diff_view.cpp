@@ -44,6 +44,11 @@ unsigned labelColour(const std::string& label) {
     return palette::statusColor(std::atoi(label.c_str()));
 }
 
+// Lifeline x of host `host` (1-based) of `hosts` across a cell that starts at `left` and is `width` wide.
+float lifelineX(float left, float width, std::uint32_t host, std::size_t hosts) {
+    return left + width * (static_cast<float>(host) - 0.5f) / static_cast<float>(std::max<std::size_t>(hosts, 1));
+}
+
 // One side's message as a row of a small ladder: `hosts` lifelines across the cell, the arrow between its two hosts
 // with its label above it.
 void drawSide(const std::optional<decode::DiffMessage>& message, std::size_t hosts, const ladder::ComparedCall& call) {
@@ -52,9 +57,7 @@ void drawSide(const std::optional<decode::DiffMessage>& message, std::size_t hos
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImGui::Dummy(ImVec2(width, line * 2 + 4));
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    auto xOf = [&](std::uint32_t host) {
-        return at.x + width * (static_cast<float>(host) - 0.5f) / static_cast<float>(std::max<std::size_t>(hosts, 1));
-    };
+    auto xOf = [&](std::uint32_t host) { return lifelineX(at.x, width, host, hosts); };
     for (std::uint32_t host = 1; host <= hosts; ++host)
         draw->AddLine(ImVec2(xOf(host), at.y), ImVec2(xOf(host), at.y + line * 2 + 4), palette::Lifeline);
     if (!message)
@@ -70,11 +73,25 @@ void drawSide(const std::optional<decode::DiffMessage>& message, std::size_t hos
         draw->AddTriangleFilled(ImVec2(to, y), ImVec2(to - sign * 9, y - 4), ImVec2(to - sign * 9, y + 4), colour);
     }
     char offset[32];
-    std::snprintf(offset, sizeof offset, "  +%.3f s", static_cast<double>(ladder::offsetUs(call, *message)) / 1e6);
+    std::snprintf(offset, sizeof offset, "  +%.3f ms", static_cast<double>(ladder::offsetUs(call, *message)) / 1e3);
     const std::string text = ladder::printableText(message->label) + offset;
     const float textWidth = ImGui::CalcTextSize(text.c_str()).x;
     const float centre = std::clamp((from + to) / 2, at.x + textWidth / 2, at.x + width - textWidth / 2);
     draw->AddText(ImVec2(centre - textWidth / 2, at.y + 1), colour, text.c_str());
+}
+
+// A call's header cell: its name at the left, each host's number over its lifeline.
+void hostsHeader(const char* id, const char* name, std::size_t hosts) {
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const float width = std::max(ImGui::GetContentRegionAvail().x, 60.0f);
+    ImGui::TableHeader(id);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddText(at, palette::Text, name);
+    for (std::uint32_t host = 1; host <= hosts; ++host) {
+        const std::string number = "#" + std::to_string(host);
+        const float x = lifelineX(at.x, width, host, hosts) - ImGui::CalcTextSize(number.c_str()).x / 2;
+        draw->AddText(ImVec2(x, at.y), palette::Dim, number.c_str());
+    }
 }
 
 std::string hostsLine(const char* name, const std::vector<capture::Endpoint>& hosts) {
@@ -186,7 +203,15 @@ void DiffView::draw(bool hasFocus) {
         ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 14);
         ImGui::TableSetupColumn("Call B", ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableHeadersRow();
+        ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+        ImGui::TableSetColumnIndex(0);
+        ImGui::TableHeader("Step");
+        ImGui::TableSetColumnIndex(1);
+        hostsHeader("##a", "Call A", diff.hostsA.size());
+        ImGui::TableSetColumnIndex(2);
+        ImGui::TableHeader("##marker");
+        ImGui::TableSetColumnIndex(3);
+        hostsHeader("##b", "Call B", diff.hostsB.size());
         ImGuiListClipper clipper;
         clipper.Begin(static_cast<int>(diff.steps.size()));
         if (m_isSelectionMoved)

@@ -79,3 +79,38 @@ TEST(FrameReport, StreamBarsAndTheSelectedStream) {
 
 }  // namespace
 }  // namespace sipscope::viewer
+
+namespace sipscope::viewer {
+namespace {
+
+TEST(FrameReport, FindingsAndDiff) {
+    FrameReport report;
+    EXPECT_NE(report.toJson().find("\"findings_listed\":null,\"findings_severity\":\"\",\"findings_kind\":\"\","
+                                   "\"findings\":[],\"finding_markers\":0,\"diff\":null,"),
+              std::string::npos)
+        << report.toJson();
+    report.findingsListed = 2;
+    report.findingsSeverity = "warning";
+    report.findings = {{4, "warning", "481", "a@h"}, {9, "warning", "private-address", ""}};
+    report.findingMarkers = 3;
+    FrameReport::DiffDrawn diff;
+    diff.callA = "a@h";
+    diff.callB = "b@h";
+    diff.steps = {{"same", "INVITE", "INVITE", true}, {"only_a", "180 Ringing (INVITE)", std::nullopt, true}};
+    diff.firstDifference = 2;
+    diff.selectedStep = 1;
+    diff.headers = {"From", "Subject"};
+    diff.sdp = {"m=0 codecs"};
+    report.diff = diff;
+    EXPECT_NE(report.toJson().find(
+                  "\"findings_listed\":2,\"findings_severity\":\"warning\",\"findings_kind\":\"\",\"findings\":[[4,"
+                  "\"warning\",\"481\",\"a@h\"],[9,\"warning\",\"private-address\",\"\"]],\"finding_markers\":3,"
+                  "\"diff\":{\"a\":\"a@h\",\"b\":\"b@h\",\"steps\":[[\"same\",\"INVITE\",\"INVITE\",true],[\"only_a\","
+                  "\"180 Ringing (INVITE)\",null,true]],\"first_difference\":2,\"selected_step\":1,\"headers\":["
+                  "\"From\",\"Subject\"],\"sdp\":[\"m=0 codecs\"]},"),
+              std::string::npos)
+        << report.toJson();
+}
+
+}  // namespace
+}  // namespace sipscope::viewer
