@@ -194,6 +194,8 @@ void DiffView::draw(bool hasFocus) {
             --m_selected;
             m_isSelectionMoved = true;
         }
+        if (ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false))
+            openSelected();
     }
     const float detailsHeight = std::max(90.0f, ImGui::GetContentRegionAvail().y * 0.35f);
     const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersV | ImGuiTableFlags_RowBg;
@@ -229,6 +231,8 @@ void DiffView::draw(bool hasFocus) {
                 if (ImGui::Selectable(number.c_str(), m_selected == index, ImGuiSelectableFlags_SpanAllColumns,
                                       ImVec2(0, ImGui::GetTextLineHeight() * 2 + 4)))
                     m_selected = index;
+                if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left))
+                    openSelected();
                 if (m_isSelectionMoved && m_selected == index) {
                     ImGui::SetScrollHereY(0.5f);
                     m_isSelectionMoved = false;
@@ -245,6 +249,17 @@ void DiffView::draw(bool hasFocus) {
         ImGui::EndTable();
     }
     drawDetails();
+}
+
+void DiffView::openSelected() {
+    const ladder::CallComparison& c = *m_comparison;
+    if (m_selected >= c.diff.steps.size() || !onOpen)
+        return;
+    const decode::DiffStep& step = c.diff.steps[m_selected];
+    if (step.a)
+        onOpen(c.a.row.key, c.a.messages[step.a->index].id);
+    else if (step.b)
+        onOpen(c.b.row.key, c.b.messages[step.b->index].id);
 }
 
 void DiffView::drawDetails() {

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,13 +30,17 @@ public:
 
     // GUI thread. Compares the calls `a` and `b` (call keys); the first step that differs is selected.
     void open(std::int64_t a, std::int64_t b);
-    // Up/Down step through the aligned steps when `hasFocus`; a click selects one.
+    // Up/Down step through the aligned steps when `hasFocus`; a click selects one; Enter or a double click opens it.
     void draw(bool hasFocus);
     // The diff part of the report; nothing when no diff is open.
     void report(FrameReport& out) const;
 
+    // A step opened: the call and message of its A side (of its B side when A has none).
+    std::function<void(std::int64_t callKey, std::int64_t messageId)> onOpen;
+
 private:
     void drawDetails();
+    void openSelected();
 
     QueryThread& m_queries;
     UiQueue& m_ui;

@@ -35,6 +35,7 @@ constexpr KeyHelp Keys[] = {
     {"Up/Down, Enter, click", "findings", "choose a finding: its call opens with its message selected"},
     {"s / k", "findings", "next severity / kind shown"},
     {"Up/Down, click", "diff", "select an aligned step: its header and SDP differences below"},
+    {"Enter, double click", "diff", "open the step's message (call A's, else B's) in the ladder"},
     {"f", "list, ladder", "follow: keep the newest call selected while a capture writes the database"},
     {"r", "inspector", "raw / parsed"},
     {"Up/Down", "inspector", "previous / next message of the call"},

@@ -287,12 +287,14 @@ void Workspace::start() {
         if (!w.openedKeys.empty())
             w.loadOpened();
     };
-    // A finding chosen in the Findings tab: its call in the ladder, its message selected.
+    // A finding chosen in the Findings tab, a step opened in the Diff tab: its call in the ladder, its message
+    // selected.
     w.findings.onOpen = [&w](std::int64_t callKey, std::int64_t messageId) {
         w.pendingMessage = messageId ? std::optional(messageId) : std::nullopt;
         w.openCalls({callKey});
         w.list.showCall(callKey, false);
     };
+    w.diff.onOpen = w.findings.onOpen;
     w.inspector.onStep = [&w](int step) { w.ladder.step(step); };
     w.stats.onFilter = [&w](std::string words) {
         if (w.filterBar.setText(std::move(words)))

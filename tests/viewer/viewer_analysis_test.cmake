@@ -8,7 +8,7 @@
 #   diff:     the call CALL_INDEX and the next marked in the list (Space, Down, Space) and `d`: the Diff tab's calls,
 #             steps (kind, both labels, highlighted where they part or headers/SDP differ), first difference and the
 #             selected step's header and SDP differences are those of `sipscope diff A B --format json`; Up to the
-#             first step: its differences likewise.
+#             first step: its differences likewise; Enter: call A's ladder with that step's message selected.
 cmake_minimum_required(VERSION 3.19)  # string(JSON)
 include(${CMAKE_CURRENT_LIST_DIR}/viewer_common.cmake)
 if(viewer_skipped)
@@ -131,11 +131,12 @@ elseif(MODE STREQUAL "diff")
         string(APPEND ups "key Up\n")
     endforeach()
     file(WRITE "${WORK_DIR}/diff.script" "frames 2\nkey Space\nkey Down\nkey Space\ntext d\nframes 2\n"
-        "screenshot ${WORK_DIR}/diff.png\ndump\n${ups}frames 2\ndump\n")
+        "screenshot ${WORK_DIR}/diff.png\ndump\n${ups}frames 2\ndump\nkey Enter\nframes 2\ndump\n")
     run_viewer(dumps --script "${WORK_DIR}/diff.script" --select "${call_a}" --size 1280x800)
     check_png("${WORK_DIR}/diff.png")
     list(GET dumps 0 opened)
     list(GET dumps 1 first)
+    list(GET dumps 2 opened_step)
     string(JSON view GET "${opened}" view)
     expect_equal("view after d" "${view}" "diff")
     string(JSON got_a GET "${opened}" diff a)
@@ -230,6 +231,12 @@ elseif(MODE STREQUAL "diff")
             endif()
         endforeach()
     endforeach()
+    # Enter on the first step: call A's first message selected in its ladder (the ladder's first arrow).
+    string(JSON view GET "${opened_step}" view)
+    string(JSON got_call GET "${opened_step}" call_id)
+    string(JSON selected GET "${opened_step}" selected_message)
+    string(JSON first_arrow GET "${opened_step}" arrow_points 0 0)
+    expect_equal("after Enter on step 1" "${view} ${got_call} ${selected}" "ladder ${call_a} ${first_arrow}")
 else()
     message(FATAL_ERROR "unknown MODE '${MODE}'")
 endif()
