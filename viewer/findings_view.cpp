@@ -1,6 +1,7 @@
 // Findings table: severity in colour, clipped to the visible rows; severity and kind chosen above it.
 #include "viewer/findings_view.hpp"
 
+#include "ladder/text_format.hpp"
 #include "viewer/call_list_view.hpp"
 #include "viewer/palette.hpp"
 #include "viewer/query_thread.hpp"
@@ -41,6 +42,7 @@ FindingsView::FindingsView(QueryThread& queries, UiQueue& ui) : m_queries(querie
 
 void FindingsView::setFilter(const store::Filter& filter) {
     m_filter = filter;
+    m_cursor.reset();
     ++m_generation;  // the rows on their way are for the old filter
     m_gate.invalidate();
 }
@@ -164,11 +166,13 @@ void FindingsView::draw(bool hasFocus) {
             ImGui::TextUnformatted(std::string(decode::findingSeverityName(finding.severity)).c_str());
             ImGui::PopStyleColor();
             cell(finding.kind);
-            cell(finding.explanation);
+            // Explanations and Call-IDs quote packet text: shown printable.
+            const std::string explanation = ladder::printableText(finding.explanation);
+            cell(explanation);
             if (ImGui::IsItemHovered())
-                ImGui::SetTooltip("%s", finding.explanation.c_str());
+                ImGui::SetTooltip("%s", explanation.c_str());
             cell(finding.rfc);
-            cell(finding.callId);
+            cell(ladder::printableText(finding.callId));
         }
     }
     ImGui::EndTable();
