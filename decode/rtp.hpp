@@ -1,5 +1,6 @@
-// RTP and RTCP (RFC 3550): header parsing as views into the UDP payload, per-stream statistics in fixed-size state
-// (no packet kept), RFC 4733 telephone-event digits, and the ITU-T G.107 E-model MOS estimate (issue 15).
+// RTP and RTCP (RFC 3550): header parsing as views into the UDP payload, per-stream statistics in bounded state
+// (no packet kept; a timeline of at most 600 points), RFC 4733 telephone-event digits, and the ITU-T G.107 E-model MOS
+// estimate (issue 15).
 #pragma once
 
 #include <array>
@@ -7,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace sipscope::decode {
 
@@ -196,6 +198,25 @@ struct DtmfDigit {
     bool ended = false;  // an end packet (E bit) was seen
 };                       // 16 bytes: every stream's statistics keep MaxDigits of them
 
+// One interval of a stream's timeline (the viewer's jitter/loss graph).
+struct RtpIntervalPoint {
+    std::uint32_t received = 0;  // packets counted in the sequence accounting that arrived in it
+    std::int32_t lost = 0;       // expected - received over it (A.3 per interval; negative when duplicates)
+    float jitterMs = 0;          // the A.8 estimate after its last packet (the one before it when it had none)
+};
+
+// A stream's timeline: point i covers arrival times [firstUs + i * intervalUs, + intervalUs). Intervals are 1 s;
+// when a stream outlasts MaxPoints of them, neighbouring points merge two by two (sums, the later jitter) and the
+// interval doubles, so hours of RTP keep at most MaxPoints points (12 bytes each).
+struct RtpTimeline {
+    static constexpr std::size_t MaxPoints = 600;
+    static constexpr std::int64_t FirstIntervalUs = 1'000'000;
+    std::int64_t intervalUs = FirstIntervalUs;
+    std::vector<RtpIntervalPoint> points;
+
+    void mergePairs();  // halves the points, doubles the interval
+};
+
 struct RtpStreamStats {
     static constexpr std::size_t MaxDigits = 32;
 
@@ -221,6 +242,7 @@ struct RtpStreamStats {
     std::int64_t lastUs = 0;
     std::uint32_t digitCount = 0;  // every event seen; the first MaxDigits are kept in digits
     std::array<DtmfDigit, MaxDigits> digits{};
+    RtpTimeline timeline;  // per interval of arrival time, from firstUs
 
     double lostPercent() const;  // lost / expected * 100, 0 when nothing was expected
 };
@@ -257,6 +279,7 @@ public:
     const RtpStreamStats& stats() const { return stats_; }
 
 private:
+    void addToTimeline(std::int64_t arrivalUs, std::uint64_t expectedBefore, std::uint64_t receivedBefore);
     void addSequence(const RtpHeader& header);
     void startSequence(std::uint16_t sequence);
     bool addJitter(const RtpHeader& header, std::int64_t arrivalUs);  // false: the estimate was not updated
@@ -296,6 +319,7 @@ private:
     std::array<TransitSlot, TransitSlots> transitSlots_{};
     std::optional<double> playoutReference(std::int64_t arrivalUs) const;
     void notePlayoutReference(std::int64_t arrivalUs, double transitMs);
+    std::int64_t timelineEndUs_ = 0;  // end of the timeline's last interval
     // DTMF state
     bool haveEvent_ = false;
     std::uint32_t eventTimestamp_ = 0;

@@ -70,6 +70,11 @@ void placeStreams(Layout& layout, const Model& model, const LayoutOptions& optio
         } else {
             placed.y0 = layout.yOfTime(span.stream.firstUs, model);
             placed.y1 = layout.yOfTime(span.stream.lastUs, model);
+            // RTP that outlasts the messages (a capture without the BYE) reaches a row below the last one.
+            if (!layout.arrows.empty() && span.stream.lastUs > model.arrows[layout.arrows.back().arrow].timestampUs) {
+                placed.y1 = layout.arrows.back().y + options.rowHeight;
+                layout.height = std::max(layout.height, placed.y1 + options.rowHeight);
+            }
         }
         if (placed.y1 < placed.y0)
             std::swap(placed.y0, placed.y1);

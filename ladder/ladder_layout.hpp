@@ -97,7 +97,8 @@ struct PlacedBracket {
     std::size_t lane = 0;
 };
 
-// A stream's span (issue 15): y of its first and last packet (or of its mark rows), x of its sides' lifelines, and
+// A stream's span (issue 15): y of its first and last packet (or of its mark rows; a stream that outlasts the last
+// message ends a row below it, and the layout's height includes that row), x of its sides' lifelines, and
 // its bar in the margin left of the columns when LayoutOptions::streamBarWidth asks for one.
 struct PlacedStream {
     std::size_t stream = 0;     // index into Model::streams

@@ -225,7 +225,8 @@ CREATE TABLE IF NOT EXISTS streams (
     rtt_ms               REAL,
     mos                  REAL,
     flags                INTEGER NOT NULL,
-    capture_id           INTEGER REFERENCES captures(id)
+    capture_id           INTEGER REFERENCES captures(id),
+    series               BLOB
 );
 CREATE INDEX IF NOT EXISTS streams_call ON streams(call_key);
 CREATE INDEX IF NOT EXISTS streams_capture ON streams(capture_id);
@@ -352,6 +353,8 @@ UPDATE streams SET capture_id = (SELECT min(id) FROM captures)
     // 5 -> 6: the findings table (issue 16), new and so created whole by SchemaSql. A database imported before
     // has no findings: import its captures again to get them.
     {5, ""},
+    // 6 -> 7: each stream's jitter/loss timeline (issue 15). Streams written before have none (NULL).
+    {6, "ALTER TABLE streams ADD COLUMN series BLOB;"},
 };
 
 }  // namespace

@@ -7,7 +7,7 @@ struct sqlite3;
 
 namespace sipscope::store {
 
-inline constexpr int SchemaVersion = 6;
+inline constexpr int SchemaVersion = 7;
 
 // Owns one SQLite connection. Throws sipscope::Error naming the file on every failure.
 class Database {

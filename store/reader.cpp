@@ -14,6 +14,7 @@
 #include "store/detail/statement.hpp"
 #include "store/detail/stats_queries.hpp"
 #include "store/detail/stream_queries.hpp"
+#include "store/detail/stream_series.hpp"
 #include "store/detail/text_blocks.hpp"
 
 #include <sqlite3.h>
@@ -627,6 +628,10 @@ std::vector<StreamRow> Reader::callStreams(std::int64_t callKey) const {
 
 std::optional<StreamRow> Reader::stream(std::int64_t streamKey) const {
     return detail::readStream(m_impl->db.handle(), m_impl->endpoints, streamKey);
+}
+
+std::optional<StreamSeries> Reader::streamSeries(std::int64_t streamKey) const {
+    return detail::readStreamSeries(m_impl->db.handle(), streamKey);
 }
 
 std::vector<StreamRow> Reader::otherLegStreams(std::int64_t callKey) const {

@@ -132,6 +132,14 @@ struct StreamRow {
     decode::StreamOfCall ofCall() const;  // what the call's verdict needs of it
 };
 
+// A stream's timeline (streams.series): point i covers arrival times [firstUs + i * intervalUs, + intervalUs), with
+// the packets received and lost in it and the jitter estimate at its end (decode::RtpTimeline).
+struct StreamSeries {
+    std::int64_t firstUs = 0;
+    std::int64_t intervalUs = 0;
+    std::vector<decode::RtpIntervalPoint> points;
+};
+
 // One imported capture: the captures table.
 struct CaptureRow {
     std::int64_t id = 0;
@@ -353,6 +361,8 @@ public:
     std::vector<StreamRow> streams(const Filter& filter) const;
     std::vector<StreamRow> callStreams(std::int64_t callKey) const;
     std::optional<StreamRow> stream(std::int64_t streamKey) const;  // by streams.id
+    // A stream's jitter/loss timeline; nullopt when there is no such stream or it has none (written before schema 7).
+    std::optional<StreamSeries> streamSeries(std::int64_t streamKey) const;
     // Streams between the call's own SDP addresses in its time that are tied to another call (a B2BUA passing the
     // SDP through, media end to end), each with the sender as this call's SDP has it.
     std::vector<StreamRow> otherLegStreams(std::int64_t callKey) const;

@@ -48,12 +48,27 @@ InspectorView::InspectorView(QueryThread& queries, UiQueue& ui) : m_queries(quer
 void InspectorView::setCall(CallDataPtr call) {
     m_call = std::move(call);
     m_stream.reset();
+    m_seriesOf.reset();
+    m_series.reset();
     m_selected.reset();
     m_textOf.reset();
     m_text.clear();
 }
 
-void InspectorView::selectStream(std::optional<std::int64_t> streamId) { m_stream = streamId; }
+void InspectorView::selectStream(std::optional<std::int64_t> streamId) {
+    m_stream = streamId;
+    if (!streamId || m_seriesOf == streamId)
+        return;
+    m_queries.submit([this, id = *streamId](const store::Reader& reader) {
+        std::optional<store::StreamSeries> series = reader.streamSeries(id);
+        m_ui.post([this, id, series = std::move(series)]() mutable {
+            if (m_stream != id)
+                return;
+            m_seriesOf = id;
+            m_series = std::move(series);
+        });
+    });
+}
 
 void InspectorView::select(std::optional<std::int64_t> messageId) {
     m_stream.reset();
@@ -85,7 +100,8 @@ void InspectorView::draw(bool hasFocus) {
         const auto stream = std::find_if(m_call->streams.begin(), m_call->streams.end(),
                                          [this](const store::StreamRow& row) { return row.id == *m_stream; });
         if (stream != m_call->streams.end()) {
-            m_streamPage.draw(*stream, m_aliases);
+            const bool isLoaded = m_seriesOf == m_stream;
+            m_streamPage.draw(*stream, m_aliases, isLoaded && m_series ? &*m_series : nullptr, !isLoaded);
             return;
         }
     }

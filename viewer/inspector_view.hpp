@@ -28,7 +28,7 @@ public:
     // GUI thread. Shows message `id` of the current call (nullopt: none); its text is loaded on the query thread.
     void select(std::optional<std::int64_t> messageId);
     // GUI thread. Shows RTP stream `id` of the current call (streams.id) instead of a message, until a message is
-    // selected; nullopt: back to the message.
+    // selected; nullopt: back to the message. Its timeline is loaded on the query thread.
     void selectStream(std::optional<std::int64_t> streamId);
     std::optional<std::int64_t> selectedStream() const { return m_stream; }
     std::size_t streamGraphPoints() const { return m_stream ? m_streamPage.graphPoints() : 0; }
@@ -51,6 +51,8 @@ private:
     CallDataPtr m_call;
     std::optional<std::int64_t> m_selected;
     std::optional<std::int64_t> m_stream;
+    std::optional<std::int64_t> m_seriesOf;  // the stream m_series belongs to (loaded, found or not)
+    std::optional<store::StreamSeries> m_series;
     StreamInspector m_streamPage;
     std::optional<std::int64_t> m_textOf;  // the message m_text belongs to
     std::string m_text;

@@ -8,12 +8,14 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 
 namespace sipscope::viewer {
 
-void StreamInspector::draw(const store::StreamRow& s, const ladder::HostAliases* aliases) {
+void StreamInspector::draw(const store::StreamRow& s, const ladder::HostAliases* aliases,
+                           const store::StreamSeries* series, bool isLoading) {
     m_graphPoints = 0;
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(streamColour(s)), "RTP stream #%" PRId64, s.id);
     ImGui::SameLine();
@@ -28,6 +30,39 @@ void StreamInspector::draw(const store::StreamRow& s, const ladder::HostAliases*
         std::snprintf(mos, sizeof mos, "%.2f", *s.mos);
     ImGui::Text("jitter mean %.2f ms, max %.2f ms   max delta %.1f ms   MOS %s", s.meanJitterMs, s.maxJitterMs,
                 s.maxDeltaMs, mos);
+    if (!series || series->points.empty()) {
+        m_plotted.reset();
+        ImGui::TextDisabled(isLoading ? "Loading its timeline..."
+                                      : "No timeline stored for this stream (imported before schema 7: import again)");
+        return;
+    }
+    if (m_plotted != s.id) {  // the arrays are made once per series, not per frame
+        m_plotted = s.id;
+        m_jitter.clear();
+        m_lossPercent.clear();
+        for (const decode::RtpIntervalPoint& point : series->points) {
+            m_jitter.push_back(point.jitterMs);
+            const double expected = static_cast<double>(point.received) + std::max(0, point.lost);
+            m_lossPercent.push_back(expected > 0 ? static_cast<float>(std::max(0, point.lost) * 100.0 / expected)
+                                                 : 0.0f);
+        }
+    }
+    const float maxJitter = *std::max_element(m_jitter.begin(), m_jitter.end());
+    const float maxLoss = *std::max_element(m_lossPercent.begin(), m_lossPercent.end());
+    const double seconds = static_cast<double>(series->intervalUs) / 1e6;
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float height =
+        std::max(40.0f, (ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 3) / 2);
+    char caption[96];
+    std::snprintf(caption, sizeof caption, "jitter (ms), max %.2f", maxJitter);
+    ImGui::PlotLines("##jitter", m_jitter.data(), static_cast<int>(m_jitter.size()), 0, caption, 0.0f,
+                     std::max(1.0f, maxJitter * 1.1f), ImVec2(width, height));
+    std::snprintf(caption, sizeof caption, "loss (%%), max %.1f", maxLoss);
+    ImGui::PlotHistogram("##loss", m_lossPercent.data(), static_cast<int>(m_lossPercent.size()), 0, caption, 0.0f,
+                         std::max(1.0f, maxLoss * 1.1f), ImVec2(width, height));
+    ImGui::TextDisabled("%zu points, one per %g s from %s (hover a point for its value)", series->points.size(),
+                        seconds, ladder::clockTime(series->firstUs).c_str());
+    m_graphPoints = series->points.size();
 }
 
 }  // namespace sipscope::viewer

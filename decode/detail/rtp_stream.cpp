@@ -54,7 +54,47 @@ double RtpStreamStats::lostPercent() const {
     return expected == 0 ? 0.0 : static_cast<double>(lost) * 100.0 / static_cast<double>(expected);
 }
 
+void RtpTimeline::mergePairs() {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < points.size(); i += 2, ++kept) {
+        RtpIntervalPoint merged = points[i];
+        if (i + 1 < points.size()) {
+            merged.received += points[i + 1].received;
+            merged.lost += points[i + 1].lost;
+            merged.jitterMs = points[i + 1].jitterMs;
+        }
+        points[kept] = merged;
+    }
+    points.resize(kept);
+    intervalUs *= 2;
+}
+
+void RtpStream::addToTimeline(std::int64_t arrivalUs, std::uint64_t expectedBefore, std::uint64_t receivedBefore) {
+    RtpTimeline& timeline = stats_.timeline;
+    if (timeline.points.empty()) {
+        timeline.points.emplace_back();
+        timelineEndUs_ = stats_.firstUs + timeline.intervalUs;
+    } else if (arrivalUs >= timelineEndUs_) {
+        // A later interval (the ones between had no packet: nothing received or lost, the jitter as it was).
+        auto index = static_cast<std::size_t>((arrivalUs - stats_.firstUs) / timeline.intervalUs);
+        while (index >= RtpTimeline::MaxPoints) {
+            timeline.mergePairs();
+            index = static_cast<std::size_t>((arrivalUs - stats_.firstUs) / timeline.intervalUs);
+        }
+        if (index >= timeline.points.size())
+            timeline.points.resize(index + 1, RtpIntervalPoint{0, 0, timeline.points.back().jitterMs});
+        timelineEndUs_ = stats_.firstUs + static_cast<std::int64_t>(timeline.points.size()) * timeline.intervalUs;
+    }
+    // A packet arriving before the last interval (a capture's clock stepping back) counts in the last one.
+    RtpIntervalPoint& point = timeline.points.back();
+    const auto received = static_cast<std::int64_t>(stats_.received - receivedBefore);
+    point.received += static_cast<std::uint32_t>(received);
+    point.lost += static_cast<std::int32_t>(static_cast<std::int64_t>(stats_.expected - expectedBefore) - received);
+    point.jitterMs = static_cast<float>(stats_.jitterMs);
+}
+
 void RtpStream::add(const RtpHeader& header, std::size_t udpPayloadBytes, std::int64_t arrivalUs) {
+    const std::uint64_t expectedBefore = stats_.expected, receivedBefore = stats_.received;
     // A regular packet, as Wireshark's RTP analysis (ui/tap-rtp-analysis.c) has it, so that max delta and jitter
     // mean the same as tshark's `-z rtp,streams`: not the first of its SSRC, no marker bit (a talkspurt starts after
     // silence suppression, a video frame ends: the gap before it is no network delay), not comfort noise nor the
@@ -123,6 +163,7 @@ void RtpStream::add(const RtpHeader& header, std::size_t udpPayloadBytes, std::i
     stats_.expected = priorExpected_ + (maxExtended_ - baseExtended_ + 1);
     stats_.received = priorReceived_ + segmentReceived_;
     stats_.lost = static_cast<std::int64_t>(stats_.expected) - static_cast<std::int64_t>(stats_.received);
+    addToTimeline(arrivalUs, expectedBefore, receivedBefore);
 }
 
 void RtpStream::startSequence(std::uint16_t sequence) {

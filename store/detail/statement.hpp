@@ -95,6 +95,14 @@ public:
         const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, column));
         return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column))) : std::string();
     }
+    // The bytes of a BLOB (or text) column, valid until the next step or reset.
+    std::string_view columnBlob(int column) const {
+        assertColumn(column);
+        const void* bytes = sqlite3_column_blob(m_stmt, column);
+        return bytes ? std::string_view(static_cast<const char*>(bytes),
+                                        static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, column)))
+                     : std::string_view();
+    }
     std::optional<std::string> columnOptionalText(int column) const {
         if (columnIsNull(column))
             return std::nullopt;

@@ -1,14 +1,16 @@
 // Stream rows: the counters of one finished RTP stream as the streams table keeps them.
 #include "store/detail/stream_rows.hpp"
 
+#include "store/detail/stream_series.hpp"
+
 namespace sipscope::store::detail {
 
 const char* const StreamInsertSql =
     "INSERT INTO streams(call_key, media_index, sender, src_id, dst_id, ssrc, ssrc_changes, payload_type, codec_id, "
     "clock_rate, first_us, last_us, packets, bytes, expected, lost, duplicates, out_of_order, wraps, restarts, "
     "markers, late_packets, max_delta_ms, mean_jitter_ms, max_jitter_ms, dtmf, rtcp_packets, rtcp_reports, "
-    "rtcp_lost_percent, rtcp_cumulative_lost, rtcp_jitter_ms, rtt_ms, mos, flags, capture_id) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "rtcp_lost_percent, rtcp_cumulative_lost, rtcp_jitter_ms, rtt_ms, mos, flags, capture_id, series) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 std::string dtmfText(const decode::RtpStreamStats& stats) {
     std::string text;
@@ -69,6 +71,8 @@ void writeStreamRow(Statement& insert, const decode::MediaStreamRecord& stream, 
     integer((stream.addressMismatch ? StreamAddressMismatch : 0) | (stream.rtcpMux ? StreamRtcpMux : 0) |
             (stream.evicted ? StreamEvicted : 0));
     stream.sourceTag ? integer(stream.sourceTag) : insert.bindNull(p++);  // the ingest tags packets by capture id
+    const std::string series = encodeSeries(s.timeline);
+    insert.bindBlob(p++, series);
     insert.step();
     insert.reset();
 }

@@ -413,6 +413,83 @@ TEST(RtpStreamStats, CountsACleanStream) {
     EXPECT_EQ(s.payloadType, 0);
 }
 
+// The timeline (the viewer's jitter/loss graph): 10 s of G.711 with packets 160-164 (3.20-3.28 s) lost and the packets
+// of the seventh second arriving 0 or 30 ms late in turn: the loss is in the interval of 3 s, the jitter rises in the
+// one of 6 s, and the points add up to the stream's figures.
+TEST(RtpStreamStats, TimelineHasTheLossInItsSecondAndTheJitterInItsOwn) {
+    Feeder feeder;
+    for (std::uint32_t i = 0; i < 500; ++i) {
+        if (i >= 160 && i < 165)
+            continue;
+        const std::int64_t late = i >= 300 && i < 348 && i % 2 == 1 ? 30'000 : 0;
+        feeder.g711(static_cast<std::uint16_t>(i), i, late);
+    }
+    const RtpStreamStats& s = feeder.stats();
+    const RtpTimeline& timeline = s.timeline;
+    EXPECT_EQ(timeline.intervalUs, 1'000'000);
+    ASSERT_EQ(timeline.points.size(), 10U);
+    std::uint64_t received = 0;
+    std::int64_t lost = 0;
+    for (std::size_t second = 0; second < 10; ++second) {
+        SCOPED_TRACE(second);
+        const RtpIntervalPoint& point = timeline.points[second];
+        EXPECT_EQ(point.received, second == 3 ? 45U : 50U);
+        EXPECT_EQ(point.lost, second == 3 ? 5 : 0);
+        received += point.received;
+        lost += point.lost;
+    }
+    EXPECT_EQ(received, s.received);
+    EXPECT_EQ(lost, s.lost);
+    EXPECT_FLOAT_EQ(timeline.points[5].jitterMs, 0.0f);
+    EXPECT_GT(timeline.points[6].jitterMs, 10.0f);  // |D| of 30 ms each packet: the estimate climbs towards 30 ms
+    EXPECT_LT(timeline.points[7].jitterMs, timeline.points[6].jitterMs);  // and decays once they are on time
+}
+
+// Seconds without a packet are points too (nothing received or lost, the jitter as it was); the loss of a gap in
+// the sequence counts where the next packet arrives.
+TEST(RtpStreamStats, TimelineKeepsSilentSecondsAndCountsAGapWhereItEnds) {
+    Feeder feeder;
+    for (std::uint32_t i = 0; i < 50; ++i)
+        feeder.g711(static_cast<std::uint16_t>(i), i);
+    for (std::uint32_t i = 250; i < 300; ++i)  // 4 s of silence, sequence numbers skipped too
+        feeder.g711(static_cast<std::uint16_t>(i), i);
+    const RtpTimeline& timeline = feeder.stats().timeline;
+    ASSERT_EQ(timeline.points.size(), 6U);
+    for (std::size_t second = 1; second < 5; ++second) {
+        EXPECT_EQ(timeline.points[second].received, 0U);
+        EXPECT_EQ(timeline.points[second].lost, 0);
+        EXPECT_EQ(timeline.points[second].jitterMs, timeline.points[0].jitterMs);
+    }
+    EXPECT_EQ(timeline.points[5].received, 50U);
+    EXPECT_EQ(timeline.points[5].lost, 200);
+}
+
+// Hours of RTP stay bounded: past MaxPoints seconds neighbouring points merge and the interval doubles; the figures
+// still add up and a loss stays in the interval of its time.
+TEST(RtpStreamStats, TimelineMergesIntervalsWhenTheCapBites) {
+    Feeder feeder;
+    constexpr std::uint32_t Packets = 1500 * 10;  // 1500 s at 10 packets/s
+    for (std::uint32_t i = 0; i < Packets; ++i) {
+        if (i >= 12'345 && i < 12'348)  // at 1234.5 s
+            continue;
+        feeder.add(Rtp{.sequence = static_cast<std::uint16_t>(i), .timestamp = 800 * i},
+                   Start + 100'000 * std::int64_t{i});
+    }
+    const RtpStreamStats& s = feeder.stats();
+    EXPECT_LE(s.timeline.points.size(), RtpTimeline::MaxPoints);
+    EXPECT_EQ(s.timeline.intervalUs, 4'000'000);  // 1 s, 2 s (past 600 s), 4 s (past 1200 s)
+    std::uint64_t received = 0;
+    std::int64_t lost = 0;
+    for (const RtpIntervalPoint& point : s.timeline.points) {
+        received += point.received;
+        lost += point.lost;
+    }
+    EXPECT_EQ(received, s.received);
+    EXPECT_EQ(lost, 3);
+    EXPECT_EQ(s.timeline.points[1234 / 4].lost, 3);
+    EXPECT_EQ(s.timeline.points[1234 / 4].received, 37U);
+}
+
 TEST(RtpStreamStats, CountsLossAcrossASequenceWrap) {
     Feeder feeder;
     std::uint32_t index = 0;

@@ -400,6 +400,16 @@ TEST(LadderStreams, BarsInTheMarginFollowTimeAndAreHitTested) {
     EXPECT_EQ(layout.streamAt(layout.streams[1].barLeft + 1, first.y1, 0), 1u);
     EXPECT_FALSE(layout.streamAt(first.barLeft + 1, layout.arrows[3].y + 5, 0));
     EXPECT_FALSE(layout.streamAt(layout.columns[0].centerX, first.y0, 0));
+    EXPECT_EQ(layout.height, plain.height);  // every stream ends before the BYE
+
+    // RTP that outlasts the messages (no BYE captured) ends a row below the last one, inside the layout.
+    std::vector<store::MessageRow> rows = {message(0, A, B, "INVITE"), message(1'000, B, A, "200")};
+    ModelOptions withRtp;
+    withRtp.streams = {streamRow(1, "10.0.0.1:4000", "10.0.0.2:5000", 5'000, 30'000'000)};
+    const Layout outlasting = layOut(buildModel(rows, withRtp), o);
+    EXPECT_EQ(outlasting.streams[0].y0, outlasting.arrows[1].y);
+    EXPECT_EQ(outlasting.streams[0].y1, outlasting.arrows[1].y + 20);
+    EXPECT_EQ(outlasting.height, outlasting.arrows[1].y + 40);
 }
 
 }  // namespace

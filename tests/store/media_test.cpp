@@ -2,6 +2,7 @@
 // streams, verdicts and media statistics read back. Each scenario injects what it checks: loss, reordering,
 // duplicates, a sequence wrap, an SSRC change, DTMF, one-way audio, no media, a re-INVITE moving media, a NATed
 // address, rtcp-mux, late media, a stream no SDP announced, and the rtp-streams limit.
+#include "common/error.hpp"
 #include "store/database.hpp"
 #include "store/ingest.hpp"
 #include "store/reader.hpp"
@@ -289,6 +290,7 @@ TEST(Media, MigrationGivesOlderStreamsTheirCapture) {
     sqlite3* handle = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &handle), SQLITE_OK);
     for (const char* sql : {"DROP INDEX streams_capture", "ALTER TABLE streams DROP COLUMN capture_id",
+                            "ALTER TABLE streams DROP COLUMN series",  // schema 7's
                             "UPDATE meta SET value = '4' WHERE key = 'schema_version'"})
         ASSERT_EQ(sqlite3_exec(handle, sql, nullptr, nullptr, nullptr), SQLITE_OK)
             << sql << ": " << sqlite3_errmsg(handle);
@@ -301,6 +303,75 @@ TEST(Media, MigrationGivesOlderStreamsTheirCapture) {
     ASSERT_EQ(streams.size(), 2u);
     for (const store::StreamRow& stream : streams)
         EXPECT_EQ(stream.captureId, capture) << stream.src.toString();
+}
+
+// The jitter/loss timeline of each stream (streams.series), written by the import and read back: 6 s of Alice's RTP
+// with packets 130-133 (2.6-2.68 s after its start) lost, Bob's clean; a database of schema 6 gets the column
+// (NULL: no series for the streams it had) and new imports fill it.
+TEST(Media, StreamSeriesRoundTripAndMigration) {
+    TimedPcap pcap;
+    const SipCall call = plainCall("series", 1'000'000);
+    call.write(pcap);
+    const std::int64_t start = call.answeredUs() + 20'000;
+    flow(Alice, 4000, Bob, 5000, start, 300, 0xA).write(pcap, [](int i, RtpFlow::Packet&) {
+        return i < 130 || i > 133;
+    });
+    flow(Bob, 5000, Alice, 4000, start, 300, 0xB).write(pcap);
+    const Imported db(pcap);
+    const auto streams = db.streams("series");
+    ASSERT_EQ(streams.size(), 2u);
+    const store::StreamRow& alice = from(streams, 4000);
+    const std::optional<store::StreamSeries> series = db.reader->streamSeries(alice.id);
+    ASSERT_TRUE(series);
+    EXPECT_EQ(series->firstUs, alice.firstUs);
+    EXPECT_EQ(series->intervalUs, 1'000'000);
+    ASSERT_EQ(series->points.size(), 6u);
+    std::int64_t lost = 0;
+    for (std::size_t second = 0; second < 6; ++second) {
+        SCOPED_TRACE(second);
+        EXPECT_EQ(series->points[second].received, second == 2 ? 46u : 50u);
+        EXPECT_EQ(series->points[second].lost, second == 2 ? 4 : 0);
+        EXPECT_FLOAT_EQ(series->points[second].jitterMs, 0.0f);
+        lost += series->points[second].lost;
+    }
+    EXPECT_EQ(lost, alice.lost);
+    const auto bob = db.reader->streamSeries(from(streams, 5000).id);
+    ASSERT_TRUE(bob);
+    EXPECT_EQ(bob->points.size(), 6u);
+    EXPECT_FALSE(db.reader->streamSeries(999'999)) << "no such stream";
+
+    const std::string path = db.dir.file("db");
+    sqlite3* handle = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &handle), SQLITE_OK);
+    for (const char* sql :
+         {"ALTER TABLE streams DROP COLUMN series", "UPDATE meta SET value = '6' WHERE key = 'schema_version'"})
+        ASSERT_EQ(sqlite3_exec(handle, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
+    sqlite3_close(handle);
+    EXPECT_THROW(store::Reader{path}, Error) << "a read-only open names sipscope migrate";
+    { store::Database upgraded(path, store::Database::Mode::ReadWrite); }
+    const store::Reader migrated(path);
+    EXPECT_EQ(migrated.callStreams(migrated.findCall("series")->key).size(), 2u);
+    EXPECT_FALSE(migrated.streamSeries(alice.id)) << "written before schema 7: no series";
+}
+
+// A damaged series value reads as none, never as wrong points.
+TEST(Media, DamagedSeriesReadsAsNone) {
+    TimedPcap pcap;
+    const SipCall call = plainCall("damaged", 1'000'000);
+    call.write(pcap);
+    flow(Alice, 4000, Bob, 5000, call.answeredUs() + 20'000, 100, 0xA).write(pcap);
+    const Imported db(pcap);
+    const std::string path = db.dir.file("db");
+    sqlite3* handle = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &handle), SQLITE_OK);
+    for (const char* value : {"x'01'", "x'02e8073f'", "x'01c0843d05010000'", "x'01ffffffffffffffffffff'"}) {
+        SCOPED_TRACE(value);
+        const std::string sql = std::string("UPDATE streams SET series = ") + value;
+        ASSERT_EQ(sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+        const store::Reader reader(path);
+        EXPECT_FALSE(reader.streamSeries(reader.streams({}).front().id));
+    }
+    sqlite3_close(handle);
 }
 
 // A B2BUA that passes the SDP through while the media flows end to end: both legs' SDPs name the same addresses,
