@@ -107,7 +107,7 @@ int runShow(const ShowOptions& options) {
                << " " << escapeForTerminal(media.proto) << " " << media.direction << " "
                << escapeForTerminal(media.codecs)
                << (media.ptimeMs ? " ptime " + std::to_string(*media.ptimeMs) : std::string()) << '\n';
-    printCallMedia(header, reader, *call, redactor.get());
+    printCallVerdict(header, reader, *call);
     store::Filter ofThisCall;
     ofThisCall.callId = storedCallId;
     for (const auto& s : reader.subscriptions(ofThisCall)) {
@@ -147,6 +147,7 @@ int runShow(const ShowOptions& options) {
     if (!options.allLegs) {
         printLadder(std::cout, ladderModel(reader, options.byIp, aliases, messages, nullptr, call->key, redactor.get()),
                     messages, ladderOptions);
+        printCallStreams(std::cout, reader, *call, redactor.get());
         printCallFindings(std::cout, reader, *call, redactor.get());
         return ExitOk;
     }
@@ -165,6 +166,7 @@ int runShow(const ShowOptions& options) {
         std::cout << "Leg #1: " << escapeForTerminal(all.names[0].callId) << "  this call\n\n";
     printLadder(std::cout, ladderModel(reader, options.byIp, aliases, all.messages, &all, call->key, redactor.get()),
                 all.messages, ladderOptions);
+    printCallStreams(std::cout, reader, *call, redactor.get());
     printCallFindings(std::cout, reader, *call, redactor.get());
     return ExitOk;
 }

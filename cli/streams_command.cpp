@@ -102,12 +102,18 @@ int runStreams(const ListingOptions& options, std::ostream& out, bool forTermina
     return ExitOk;
 }
 
-void printCallMedia(std::ostream& out, const store::Reader& reader, const store::CallRow& call,
-                    decode::Redactor* redactor) {
-    const std::vector<store::StreamRow> streams = reader.callStreams(call.key);
+void printCallVerdict(std::ostream& out, const store::Reader& reader, const store::CallRow& call) {
     if (const auto verdict = reader.mediaVerdict(call))
         out << "RTP:     " << decode::mediaVerdictName(verdict->verdict) << " (" << escapeForTerminal(verdict->reason)
             << ")\n";
+}
+
+void printCallStreams(std::ostream& out, const store::Reader& reader, const store::CallRow& call,
+                      decode::Redactor* redactor) {
+    const std::vector<store::StreamRow> streams = reader.callStreams(call.key);
+    if (streams.empty())
+        return;
+    out << "\nStreams:\n";
     for (const store::StreamRow& s : streams) {
         char figures[256];
         std::snprintf(figures, sizeof figures, "%llu pkts, lost %lld (%.1f%%), max delta %.1f ms, jitter %.2f/%.2f ms",
@@ -115,8 +121,8 @@ void printCallMedia(std::ostream& out, const store::Reader& reader, const store:
                       s.maxDeltaMs, s.meanJitterMs, s.maxJitterMs);
         const capture::Endpoint src = redactor ? redactor->endpoint(s.src) : s.src;
         const capture::Endpoint dst = redactor ? redactor->endpoint(s.dst) : s.dst;
-        out << "Stream:  #" << s.id << ' ' << src.toString() << " -> " << dst.toString() << "  " << hexSsrc(s.ssrc)
-            << " " << (s.codec.empty() ? "pt " + std::to_string(s.payloadType) : escapeForTerminal(s.codec)) << "  "
+        out << "  #" << s.id << ' ' << src.toString() << " -> " << dst.toString() << "  " << hexSsrc(s.ssrc) << " "
+            << (s.codec.empty() ? "pt " + std::to_string(s.payloadType) : escapeForTerminal(s.codec)) << "  "
             << figures;
         if (s.mos) {
             std::snprintf(figures, sizeof figures, ", MOS %.2f", *s.mos);

@@ -1,5 +1,5 @@
-// `sipscope streams` (and `export streams`): RTP streams with their loss, jitter and MOS (issue 15); and the stream
-// lines and media verdict of `show`.
+// `sipscope streams` (and `export streams`): RTP streams with their loss, jitter and MOS (issue 15); and the media
+// verdict and stream lines of `show`.
 #pragma once
 
 #include "cli/listing_commands.hpp"
@@ -21,9 +21,11 @@ int runStreams(const ListingOptions& options, std::ostream& out, bool forTermina
 // The row of one stream: the JSON fields ../shared/DESIGN.md promises and more (README, "sipscope streams").
 Row streamRow(const store::StreamRow& stream);
 
-// `show`'s media lines: the call's verdict with its reason, and one line per stream (its addresses redacted by
-// `redactor` when given).
-void printCallMedia(std::ostream& out, const store::Reader& reader, const store::CallRow& call,
-                    decode::Redactor* redactor = nullptr);
+// `show`'s media verdict line above the ladder ("RTP:     ok (...)"); nothing for a call that was not answered.
+void printCallVerdict(std::ostream& out, const store::Reader& reader, const store::CallRow& call);
+// `show`'s "Streams:" section under the ladder: one line per stream of the call (its addresses redacted by
+// `redactor` when given); nothing when the call has none.
+void printCallStreams(std::ostream& out, const store::Reader& reader, const store::CallRow& call,
+                      decode::Redactor* redactor = nullptr);
 
 }  // namespace sipscope::cli

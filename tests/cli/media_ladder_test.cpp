@@ -1,6 +1,7 @@
 // RTP on the ladder (issue 15) end to end: a generated call whose parties send PCMU both ways (Alice's stream with
-// three packets lost, Bob's through a NAT that no SIP message came from), imported by the binary; `show`, the text
-// and the SVG ladder export compared with their goldens (tests/cli/golden/media), and the marks checked one by one.
+// three packets lost, Bob's through a NAT that no SIP message came from), imported by the binary; `show` (its marks
+// and its stream lines under the ladder), the text and the SVG ladder export compared with their goldens
+// (tests/cli/golden/media), and the marks checked one by one.
 #include "tests/cli/cli_e2e.hpp"
 #include "tests/tools/golden.hpp"
 #include "tests/tools/media_calls.hpp"
@@ -62,6 +63,8 @@ std::vector<std::string> ladderLines(const std::string& shown) {
     bool inLadder = false;
     for (std::string line; std::getline(in, line);) {
         inLadder = inLadder || line.find("INVITE (SDP offer") != std::string::npos;
+        if (line == "Streams:")
+            break;  // the stream lines under the ladder
         if (inLadder && !line.empty())
             lines.push_back(line);
     }
@@ -95,6 +98,12 @@ TEST(MediaLadder, ShowMarksEachStreamsStartAndStopInTimeOrder) {
     EXPECT_NE(lines[static_cast<std::size_t>(aliceStarts)].find("|~~"), std::string::npos) << shown;
     EXPECT_NE(lines[static_cast<std::size_t>(aliceStarts)].find("~>|"), std::string::npos) << shown;
     EXPECT_NE(lines[static_cast<std::size_t>(bobStarts)].find("|~~ RTP"), std::string::npos) << shown;
+    // The stream lines under the ladder, before the findings; the verdict above it.
+    const std::size_t streamsAt = shown.find("\nStreams:\n  #");
+    ASSERT_NE(streamsAt, std::string::npos) << shown;
+    EXPECT_GT(streamsAt, shown.find(" BYE "));
+    EXPECT_LT(streamsAt, shown.find("Findings:"));
+    EXPECT_LT(shown.find("RTP:     wrong-address"), shown.find("INVITE (SDP offer"));
 }
 
 TEST(MediaLadder, LadderExportsDrawTheStreams) {
