@@ -135,6 +135,23 @@ ladder::Rgb arrowColor(const ladder::Arrow& arrow) {
 
 int px(double value) { return static_cast<int>(std::lround(value)); }
 
+// The participants a stream mark's note spans in PlantUML and Mermaid ("P0, P1"): its sides that are columns, or
+// the first participant when neither is one (the label names the addresses then).
+std::string noteParticipants(const ladder::Model& model, const ladder::StreamMark& mark, std::string_view separator) {
+    const ladder::StreamSpan& span = model.streams[mark.stream];
+    std::vector<std::size_t> sides;
+    for (const std::size_t column : {span.fromColumn, span.toColumn})
+        if (column != ladder::NoColumn && std::find(sides.begin(), sides.end(), column) == sides.end())
+            sides.push_back(column);
+    if (sides.empty())
+        sides.push_back(0);
+    std::sort(sides.begin(), sides.end());
+    std::string text = concat("P", std::to_string(sides.front()));
+    if (sides.size() > 1)
+        text.append(separator).append("P").append(std::to_string(sides.back()));
+    return text;
+}
+
 // Where a stream's mark label starts when it is not centred between two columns: right of its leftmost side.
 int streamLabelLeft(const ladder::PlacedStream& stream) {
     return px(std::min(stream.fromX, stream.toX)) + SelfLabelGapPx;
@@ -363,7 +380,18 @@ void writeLadderPlantUml(std::ostream& out, const store::CallRow& call, const la
     }
     for (std::size_t c = 0; c < model.columns.size(); ++c)
         out << "participant \"" << escapePlantUml(ladder::columnTitle(model.columns[c])) << "\" as P" << c << '\n';
+    // RTP streams' starts and stops as notes over their columns, in time order among the messages.
+    auto mark = model.marks.begin();
+    auto marksBefore = [&](std::size_t arrow) {
+        for (; mark != model.marks.end() && mark->beforeArrow <= arrow && !model.columns.empty(); ++mark) {
+            const ladder::StreamSpan& span = model.streams[mark->stream];
+            out << "' " << ladder::clockTime(mark->timestampUs) << '\n'
+                << "note over " << noteParticipants(model, *mark, ", ") << " : "
+                << escapePlantUml(mark->isStart ? span.startLabel : span.stopLabel) << '\n';
+        }
+    };
     for (std::size_t i = 0; i < model.arrows.size(); ++i) {
+        marksBefore(i);
         const ladder::Arrow& arrow = model.arrows[i];
         // Requests in the default ink; responses and malformed messages in their colour, as in the SVG.
         std::string shaft = "-";
@@ -375,6 +403,7 @@ void writeLadderPlantUml(std::ostream& out, const store::CallRow& call, const la
             << 'P' << arrow.fromColumn << ' ' << shaft << "> P" << arrow.toColumn << " : "
             << escapePlantUml(arrow.label) << '\n';
     }
+    marksBefore(model.arrows.size());
     out << "@enduml\n";
 }
 
@@ -386,12 +415,23 @@ void writeLadderMermaid(std::ostream& out, const store::CallRow& call, const lad
             out << "    %% leg " << escapeMermaid(legText(model, leg)) << '\n';
     for (std::size_t c = 0; c < model.columns.size(); ++c)
         out << "    participant P" << c << " as " << escapeMermaid(ladder::columnTitle(model.columns[c])) << '\n';
+    auto mark = model.marks.begin();  // RTP starts and stops as notes, as in the PlantUML
+    auto marksBefore = [&](std::size_t arrow) {
+        for (; mark != model.marks.end() && mark->beforeArrow <= arrow && !model.columns.empty(); ++mark) {
+            const ladder::StreamSpan& span = model.streams[mark->stream];
+            out << "    %% " << ladder::clockTime(mark->timestampUs) << '\n'
+                << "    Note over " << noteParticipants(model, *mark, ",") << ": "
+                << escapeMermaid(mark->isStart ? span.startLabel : span.stopLabel) << '\n';
+        }
+    };
     for (std::size_t i = 0; i < model.arrows.size(); ++i) {
+        marksBefore(i);
         const ladder::Arrow& arrow = model.arrows[i];
         out << "    %% " << timeComment(model, i) << '\n'
             << "    P" << arrow.fromColumn << (arrow.isRetransmission ? "-->>" : "->>") << 'P' << arrow.toColumn << ": "
             << escapeMermaid(arrow.label) << '\n';
     }
+    marksBefore(model.arrows.size());
 }
 
 void exportLadder(std::ostream& out, LadderFormat format, const store::CallRow& call, const ladder::Model& model) {

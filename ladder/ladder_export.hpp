@@ -27,16 +27,19 @@ std::string_view ladderFormatName(LadderFormat format);
 void exportLadder(std::ostream& out, LadderFormat format, const store::CallRow& call, const ladder::Model& model);
 
 // A standalone SVG 1.1 document (UTF-8, well-formed XML): title, a legend of the legs when there are several, host
-// columns with lifelines, one arrow per message with its time (µs) and delta. Arrows and labels take the colour of
+// columns with lifelines, one arrow per message with its time (µs) and delta, each RTP stream a band between its
+// columns from its start mark's row to its stop mark's. Arrows and labels take the colour of
 // their class (ladder::classColor), malformed messages red, retransmissions dashed, self-messages loops.
 // `columnOrder` (indexes into model.columns) draws the columns in that order and leaves out the others with the
 // arrows that touch them, as the viewer shows them; empty: every column, in model order.
 void writeLadderSvg(std::ostream& out, const store::CallRow& call, const ladder::Model& model,
                     const std::vector<std::size_t>& columnOrder = {});
 // A PlantUML sequence diagram (@startuml … @enduml): responses coloured by class, malformed messages red,
-// retransmissions dashed; each message's time and delta in a comment above it.
+// retransmissions dashed; each message's time and delta in a comment above it; each RTP stream's start and stop a
+// note over its columns, in time order among the messages.
 void writeLadderPlantUml(std::ostream& out, const store::CallRow& call, const ladder::Model& model);
-// A Mermaid sequence diagram; retransmissions `-->>` (Mermaid arrows take no colour); times in comments.
+// A Mermaid sequence diagram; retransmissions `-->>` (Mermaid arrows take no colour); times in comments; RTP
+// starts and stops as notes, as in the PlantUML.
 void writeLadderMermaid(std::ostream& out, const store::CallRow& call, const ladder::Model& model);
 
 // ladder::printableText, then & < > " ' as XML entities: safe in XML text and in quoted attributes.

@@ -111,6 +111,18 @@ TEST(MediaLadder, LadderExportsDrawTheStreams) {
     expectGolden(GoldenDir / "ladder-rtp.txt", db.run("export ladder rtp-call --format text -o -"));
     const std::string svg = db.run("export ladder rtp-call --format svg -o -");
     expectGolden(GoldenDir / "ladder-rtp.svg", svg);
+    // PlantUML and Mermaid: each start and stop a note over the stream's columns, between the ACK and the BYE.
+    const std::string puml = db.run("export ladder rtp-call --format plantuml -o -");
+    expectGolden(GoldenDir / "ladder-rtp.puml", puml);
+    const std::string mermaid = db.run("export ladder rtp-call --format mermaid -o -");
+    expectGolden(GoldenDir / "ladder-rtp.mmd", mermaid);
+    for (const std::string* text : {&puml, &mermaid}) {
+        const std::size_t firstNote = text->find(text == &puml ? "note over P0, P1 : RTP PCMU 137 pkts start"
+                                                               : "Note over P0,P1: RTP PCMU 137 pkts start");
+        ASSERT_NE(firstNote, std::string::npos) << *text;
+        EXPECT_GT(firstNote, text->find(": ACK"));
+        EXPECT_LT(text->rfind(text == &puml ? "note over" : "Note over"), text->find(": BYE"));
+    }
 }
 
 }  // namespace
