@@ -270,6 +270,8 @@ LadderView::~LadderView() = default;
 
 void LadderView::selectStream(std::optional<std::int64_t> id) { m_state->selectedStream = id; }
 
+std::optional<std::int64_t> LadderView::selectedStream() const { return m_state->selectedStream; }
+
 void LadderView::setCall(CallDataPtr call, std::shared_ptr<ladder::Model> model, std::uint64_t modelVersion) {
     State& s = *m_state;
     s.call = std::move(call);

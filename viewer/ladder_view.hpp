@@ -87,6 +87,7 @@ public:
     std::function<void(std::int64_t streamId)> onSelectStream;
     // GUI thread. Marks stream `id` (nullopt: none) as the one the inspector shows.
     void selectStream(std::optional<std::int64_t> id);
+    std::optional<std::int64_t> selectedStream() const;
     // Called when `l` asks for the linked legs to be loaded (true) or dropped (false).
     std::function<void(bool withLegs)> onLegs;
     // Called when the column menu renames a host (an empty name: back to its address); the owner of the aliases

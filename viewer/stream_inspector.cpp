@@ -53,15 +53,35 @@ void StreamInspector::draw(const store::StreamRow& s, const ladder::HostAliases*
     const float width = ImGui::GetContentRegionAvail().x;
     const float height =
         std::max(40.0f, (ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 3) / 2);
+    // The interval under the pointer, found as ImGui's PlotEx finds the value it shows (lines: one item fewer), and
+    // its figures in place of ImGui's "index: value" tooltip.
+    auto intervalTooltip = [&](bool isLines) {
+        if (!ImGui::IsItemHovered())
+            return;
+        const float left = ImGui::GetItemRectMin().x + ImGui::GetStyle().FramePadding.x;
+        const float right = ImGui::GetItemRectMax().x - ImGui::GetStyle().FramePadding.x;
+        const float t = std::clamp((ImGui::GetIO().MousePos.x - left) / std::max(1.0f, right - left), 0.0f, 0.9999f);
+        const int items = static_cast<int>(series->points.size()) - (isLines ? 1 : 0);
+        const auto i = static_cast<std::size_t>(std::clamp(static_cast<int>(t * static_cast<float>(items)), 0,
+                                                           static_cast<int>(series->points.size()) - 1));
+        const decode::RtpIntervalPoint& point = series->points[i];
+        const std::int64_t from = series->firstUs + static_cast<std::int64_t>(i) * series->intervalUs;
+        ImGui::SetTooltip("%s .. %s\njitter %.2f ms at its end\n%u received, %d lost (%.1f%%)",
+                          ladder::clockTime(from).c_str(), ladder::clockTime(from + series->intervalUs).c_str(),
+                          static_cast<double>(point.jitterMs), point.received, point.lost,
+                          static_cast<double>(m_lossPercent[i]));
+    };
     char caption[96];
-    std::snprintf(caption, sizeof caption, "jitter (ms), max %.2f", maxJitter);
+    std::snprintf(caption, sizeof caption, "jitter (ms), max %.2f", static_cast<double>(maxJitter));
     ImGui::PlotLines("##jitter", m_jitter.data(), static_cast<int>(m_jitter.size()), 0, caption, 0.0f,
                      std::max(1.0f, maxJitter * 1.1f), ImVec2(width, height));
-    std::snprintf(caption, sizeof caption, "loss (%%), max %.1f", maxLoss);
+    intervalTooltip(m_jitter.size() > 1);
+    std::snprintf(caption, sizeof caption, "loss (%%), max %.1f", static_cast<double>(maxLoss));
     ImGui::PlotHistogram("##loss", m_lossPercent.data(), static_cast<int>(m_lossPercent.size()), 0, caption, 0.0f,
                          std::max(1.0f, maxLoss * 1.1f), ImVec2(width, height));
-    ImGui::TextDisabled("%zu points, one per %g s from %s (hover a point for its value)", series->points.size(),
-                        seconds, ladder::clockTime(series->firstUs).c_str());
+    intervalTooltip(false);
+    ImGui::TextDisabled("%zu points, one per %g s from %s (hover one for its figures)", series->points.size(), seconds,
+                        ladder::clockTime(series->firstUs).c_str());
     m_graphPoints = series->points.size();
 }
 

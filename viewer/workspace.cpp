@@ -194,6 +194,7 @@ struct Workspace::Impl {
                     ladder.updateCall(data, std::move(model), version);
                     inspector.setCall(data);
                     inspector.select(ladder.selectedMessage());
+                    inspector.selectStream(ladder.selectedStream());  // a stream on show stays on show
                     return;
                 }
                 ladder.setCall(data, std::move(model), version);
