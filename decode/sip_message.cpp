@@ -80,6 +80,8 @@ std::optional<NameAddr> nameAddrOf(std::string_view element) {
 }  // namespace
 
 ViaHop SipMessageView::topVia() const {
+    if (m_hasTopVia)
+        return m_topVia;
     ViaHop hop;
     const std::string_view element = firstElement(*this, "Via");
     if (!element.empty())

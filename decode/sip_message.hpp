@@ -83,8 +83,8 @@ public:
     const NameAddr& from() const { return m_from; }
     const NameAddr& to() const { return m_to; }
     const CSeq& cseq() const { return m_cseq; }
-    std::string_view topViaBranch() const { return m_viaBranch; }
-    std::string_view topViaSentBy() const { return m_viaSentBy; }
+    std::string_view topViaBranch() const { return m_topVia.branch; }
+    std::string_view topViaSentBy() const { return m_topVia.sentBy; }
     std::optional<std::uint32_t> contentLength() const { return m_contentLength; }
     std::string_view body() const { return m_body; }
     std::string_view userAgent() const;  // User-Agent, or Server in responses
@@ -149,8 +149,8 @@ private:
     NameAddr m_from;
     NameAddr m_to;
     CSeq m_cseq;
-    std::string_view m_viaBranch;
-    std::string_view m_viaSentBy;
+    ViaHop m_topVia;  // as the parser read it (topVia() reads it again only when its header broke a rule)
+    bool m_hasTopVia = false;
     std::optional<std::uint32_t> m_contentLength;
     std::string_view m_body;
     std::string_view m_raw;

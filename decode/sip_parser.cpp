@@ -81,8 +81,8 @@ struct Fields {
     NameAddr from;
     NameAddr to;
     CSeq cseq;
-    std::string_view viaBranch;
-    std::string_view viaSentBy;
+    ViaHop topVia;           // the first via-parm of the first Via header
+    bool hasTopVia = false;  // read whole: that Via header broke no rule
     std::optional<std::uint32_t> contentLength;
     std::string_view body;
     std::string_view raw;
@@ -400,8 +400,8 @@ void MessageReader::readTypedHeader(HeaderId id, const HeaderField& header) {
         ViaHop top;
         reason = detail::readVia(header.value, m_seenVia ? nullptr : &top);
         if (!m_seenVia) {
-            m_fields.viaBranch = top.branch;
-            m_fields.viaSentBy = top.sentBy;
+            m_fields.topVia = top;
+            m_fields.hasTopVia = reason.empty();
             m_seenVia = true;
         }
         if (!reason.empty()) {
@@ -479,8 +479,8 @@ const SipMessageView& SipParser::parse(std::string_view bytes) {
     m_message.m_from = fields.from;
     m_message.m_to = fields.to;
     m_message.m_cseq = fields.cseq;
-    m_message.m_viaBranch = fields.viaBranch;
-    m_message.m_viaSentBy = fields.viaSentBy;
+    m_message.m_topVia = fields.topVia;
+    m_message.m_hasTopVia = fields.hasTopVia;
     m_message.m_contentLength = fields.contentLength;
     m_message.m_body = fields.body;
     m_message.m_raw = fields.raw;

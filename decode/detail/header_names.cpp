@@ -72,12 +72,16 @@ std::string_view expandCompactName(std::string_view name) {
 }
 
 HeaderId classifyHeader(std::string_view wireName) {
+    // Every message has a dozen headers: a name is compared with the typed names of its length, byte for byte (the
+    // usual spelling), then letter by letter without case only when the first letters agree.
     const std::string_view name = expandCompactName(wireName);
-    for (const TypedName& entry : TypedNames) {
-        if (equalsNoCase(name, entry.name)) {
+    if (name.empty())
+        return HeaderId::Other;
+    const char first = toLower(name[0]);
+    for (const TypedName& entry : TypedNames)
+        if (entry.name.size() == name.size() &&
+            (name == entry.name || (toLower(entry.name[0]) == first && equalsNoCase(name, entry.name))))
             return entry.id;
-        }
-    }
     return HeaderId::Other;
 }
 
