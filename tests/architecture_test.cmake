@@ -2,11 +2,15 @@
 # ladder -> export -> cli/viewer, one way). Each include is read exactly: the path between the quotes or angle brackets.
 #   - a project header ("folder/...") must come from the module itself or from a folder it may use;
 #   - another folder's detail/ headers are private to it;
-#   - some third-party headers belong to one layer only (SQLite to the store, libpcap to capture, ...).
+#   - some third-party headers belong to one layer only (SQLite to the store, libpcap to capture, ...);
+#   - and no source file is longer than MAX_LINES (800): a file that long does more than one job (issue 12).
 # Run as: cmake -DSOURCE_DIR=<tree> -P architecture_test.cmake. The self-test runs it on tests/architecture/bad,
 # a planted tree of bad includes, and expects it to fail there, naming each one.
 
 cmake_policy(SET CMP0007 NEW)
+if(NOT DEFINED MAX_LINES)
+    set(MAX_LINES 800)
+endif()
 
 # module | project folders it may include (besides itself; "common" is open to all, and includes none of them)
 set(uses
@@ -60,6 +64,12 @@ foreach(entry IN LISTS uses)
     rule_of(third_party "${module}" forbidden)
     file(GLOB_RECURSE files "${SOURCE_DIR}/${module}/*.hpp" "${SOURCE_DIR}/${module}/*.cpp" "${SOURCE_DIR}/${module}/*.h")
     foreach(f IN LISTS files)
+        file(READ "${f}" content)
+        string(REGEX MATCHALL "\n" newlines "${content}")
+        list(LENGTH newlines line_count)
+        if(line_count GREATER MAX_LINES)
+            string(APPEND failures "\n  ${f}: ${line_count} lines, over ${MAX_LINES}: split it by its jobs")
+        endif()
         file(STRINGS "${f}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"]")
         foreach(line IN LISTS lines)
             string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*[<\"]([^>\"]*)[>\"].*$" "\\1" path "${line}")

@@ -29,4 +29,11 @@ string(FIND "${out}" "good.cpp" at)
 if(NOT at EQUAL -1)
     message(FATAL_ERROR "the architecture test reported an allowed include:\n${out}")
 endif()
+# The length rule: with a limit of 2 lines, every planted file is too long, and named with its length.
+execute_process(COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${BAD_TREE} -DMAX_LINES=2 -P ${SCRIPT}
+    RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(REGEX MATCH "store/good.cpp: [0-9]+ lines, over 2" long "${out}${err}")
+if(result EQUAL 0 OR NOT long)
+    message(FATAL_ERROR "the architecture test passed a file over its line limit:\n${out}${err}")
+endif()
 message(STATUS "architecture self-test ok")
