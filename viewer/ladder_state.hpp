@@ -21,9 +21,7 @@
 namespace sipscope::viewer {
 
 // The width of `text` in the current ImGui font: how the layout measures labels.
-inline double measure(std::string_view text) {
-    return ImGui::CalcTextSize(text.data(), text.data() + text.size()).x;
-}
+inline double measure(std::string_view text) { return ImGui::CalcTextSize(text.data(), text.data() + text.size()).x; }
 
 inline constexpr float MinZoom = 0.25f;
 inline constexpr float MaxZoom = 8.0f;
