@@ -116,6 +116,18 @@ struct StreamOfCall {
     std::uint64_t packets = 0;
 };
 
+// Who the call's latest offer and answer let send (RFC 3264 §6.1: each side's direction from its own view; the
+// first m= line), and those directions for the reason; both true when the SDP said nothing.
+struct NegotiatedMedia {
+    bool offererSends = true;
+    bool answererSends = true;
+    std::string offerDirection;  // "recvonly", ...; empty when unknown
+    std::string answerDirection;
+};
+// From the directions of the latest offer and answer ("" = not seen: sendrecv), and whether the answer refused the
+// stream (port 0).
+NegotiatedMedia negotiatedMedia(std::string_view offerDirection, std::string_view answerDirection, bool isRefused);
+
 struct MediaAssessment {
     MediaVerdict verdict = MediaVerdict::Ok;
     std::string reason;  // in words, every problem found
@@ -132,8 +144,9 @@ inline constexpr std::int64_t LateMediaUs = 1'000'000;
 //   ok             none of these
 // The first that applies, in that order; the reason names every one that applies. `isRtpInCapture`: the capture
 // the call came from carried any RTP stream at all; when not, a `none` says so (a signalling-only capture filter
-// rather than a call without audio).
+// rather than a call without audio). `negotiated`: RTP from one party only is no fault when the SDP let only that
+// party send (an announcement: offer recvonly, answer sendonly), nor no RTP at all when it let nobody send.
 std::optional<MediaAssessment> assessMedia(std::int64_t answeredUs, std::span<const StreamOfCall> streams,
-                                           bool isRtpInCapture = true);
+                                           bool isRtpInCapture = true, const NegotiatedMedia& negotiated = {});
 
 }  // namespace sipscope::decode

@@ -43,8 +43,19 @@ void addReason(std::string& reason, const std::string& part) {
 
 }  // namespace
 
+NegotiatedMedia negotiatedMedia(std::string_view offerDirection, std::string_view answerDirection, bool isRefused) {
+    const auto sends = [](std::string_view direction) { return direction != "recvonly" && direction != "inactive"; };
+    const auto receives = [](std::string_view direction) { return direction != "sendonly" && direction != "inactive"; };
+    NegotiatedMedia media;
+    media.offerDirection = std::string(offerDirection);
+    media.answerDirection = std::string(answerDirection);
+    media.offererSends = !isRefused && sends(offerDirection) && receives(answerDirection);
+    media.answererSends = !isRefused && sends(answerDirection) && receives(offerDirection);
+    return media;
+}
+
 std::optional<MediaAssessment> assessMedia(std::int64_t answeredUs, std::span<const StreamOfCall> streams,
-                                           bool isRtpInCapture) {
+                                           bool isRtpInCapture, const NegotiatedMedia& negotiated) {
     if (answeredUs == 0)
         return std::nullopt;
     std::uint64_t fromOfferer = 0;
@@ -71,8 +82,23 @@ std::optional<MediaAssessment> assessMedia(std::int64_t answeredUs, std::span<co
     }
     MediaAssessment result;
     std::string& reason = result.reason;
+    const std::string asNegotiated =
+        "as the SDP negotiated (offer " + (negotiated.offerDirection.empty() ? "sendrecv" : negotiated.offerDirection) +
+        ", answer " + (negotiated.answerDirection.empty() ? "sendrecv" : negotiated.answerDirection) + ")";
+    if (!firstAfter && !negotiated.offererSends && !negotiated.answererSends) {
+        addReason(reason, "no RTP after the answer, " + asNegotiated);
+        return result;
+    }
     const bool isNone = !firstAfter;
-    const bool isOneWay = !isNone && fromUnknown == 0 && (fromOfferer == 0 || fromAnswerer == 0);
+    bool isOneWay = !isNone && fromUnknown == 0 && (fromOfferer == 0 || fromAnswerer == 0);
+    // The silent party was not meant to send: one-way is what the call asked for.
+    const bool isOneWayAsNegotiated =
+        isOneWay && !(fromOfferer == 0 ? negotiated.offererSends : negotiated.answererSends);
+    if (isOneWayAsNegotiated) {
+        isOneWay = false;
+        addReason(reason, std::string("RTP from the ") + (fromOfferer != 0 ? "offerer" : "answerer") + " only, " +
+                              asNegotiated);
+    }
     const bool isLate = firstAfter && *firstAfter - answeredUs > LateMediaUs;
     if (isNone && !isRtpInCapture)
         addReason(reason, "answered, but no RTP anywhere in this capture: captured with a signalling-only filter?");
@@ -96,7 +122,7 @@ std::optional<MediaAssessment> assessMedia(std::int64_t answeredUs, std::span<co
         result.verdict = MediaVerdict::WrongAddress;
     else if (isLate)
         result.verdict = MediaVerdict::Late;
-    else
+    else if (!isOneWayAsNegotiated)
         addReason(reason, "RTP both ways, from " + seconds(*firstAfter - answeredUs) + " after the answer");
     return result;
 }

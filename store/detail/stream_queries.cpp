@@ -138,6 +138,8 @@ std::optional<StreamRow> readStream(sqlite3* db, EndpointCache& endpoints, std::
 OtherLegs::OtherLegs(sqlite3* db)
     : m_media(db, "SELECT md.role, md.address, md.port FROM messages m JOIN media md ON md.message_id = m.id "
                   "WHERE m.call_key = ? AND md.role IS NOT NULL AND md.port > 0 AND md.address IS NOT NULL"),
+      m_directions(db, "SELECT md.role, md.direction, md.port FROM messages m JOIN media md ON md.message_id = m.id "
+                       "WHERE m.call_key = ? AND md.role IS NOT NULL AND md.media_index = 0 ORDER BY m.ts_us, m.id"),
       m_endpointId(db, "SELECT id FROM endpoints WHERE text = ?"),
       // Within the call's own time: the same addresses may serve another call of the capture later.
       m_other(db, std::string("SELECT ") + StreamColumns + StreamFrom +
@@ -195,20 +197,43 @@ std::vector<StreamRow> OtherLegs::streams(EndpointCache& endpoints, std::int64_t
     return found;
 }
 
+decode::NegotiatedMedia OtherLegs::negotiated(std::int64_t callKey) {
+    std::string offer, answer;
+    bool isRefused = false;
+    m_directions.reset();
+    m_directions.bindInt(1, callKey);
+    while (m_directions.step()) {
+        if (m_directions.columnText(0) == "offer") {
+            offer = m_directions.columnText(1);
+        } else {
+            answer = m_directions.columnText(1);
+            isRefused = m_directions.columnInt(2) == 0;
+        }
+    }
+    return decode::negotiatedMedia(offer, answer, isRefused);
+}
+
 std::optional<decode::MediaAssessment> OtherLegs::assess(EndpointCache& endpoints, std::int64_t callKey,
                                                          std::int64_t answeredUs,
                                                          std::vector<decode::StreamOfCall> callStreams,
                                                          bool isRtpInCapture) {
+    const auto isSuspect = [](const std::optional<decode::MediaAssessment>& verdict) {
+        return verdict &&
+               (verdict->verdict == decode::MediaVerdict::None || verdict->verdict == decode::MediaVerdict::OneWay);
+    };
     std::optional<decode::MediaAssessment> verdict = decode::assessMedia(answeredUs, callStreams, isRtpInCapture);
-    if (!verdict ||
-        (verdict->verdict != decode::MediaVerdict::None && verdict->verdict != decode::MediaVerdict::OneWay))
+    if (!isSuspect(verdict))
+        return verdict;
+    const decode::NegotiatedMedia sdp = negotiated(callKey);
+    verdict = decode::assessMedia(answeredUs, callStreams, isRtpInCapture, sdp);
+    if (!isSuspect(verdict))
         return verdict;
     const std::vector<StreamRow> others = streams(endpoints, callKey);
     if (others.empty())
         return verdict;
     for (const StreamRow& row : others)
         callStreams.push_back(row.ofCall());
-    verdict = decode::assessMedia(answeredUs, callStreams, true);
+    verdict = decode::assessMedia(answeredUs, callStreams, true, sdp);
     verdict->reason += "; counting " + std::to_string(others.size()) + (others.size() == 1 ? " stream" : " streams") +
                        " between this call's SDP addresses tied to another call (media end to end past a B2BUA)";
     return verdict;

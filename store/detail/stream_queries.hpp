@@ -28,13 +28,18 @@ public:
     // The call's own streams, as readCallStreams gives them.
     std::vector<StreamRow> callStreams(EndpointCache& endpoints, std::int64_t callKey);
     // The media verdict of an answered call from its streams (decode::assessMedia); when they say `none` or
-    // `one-way`, its other legs' streams count too, and the reason says so.
+    // `one-way`, what its SDP negotiated counts (only one party, or nobody, meant to send), then its other legs'
+    // streams, and the reason says so.
     std::optional<decode::MediaAssessment> assess(EndpointCache& endpoints, std::int64_t callKey,
                                                   std::int64_t answeredUs,
                                                   std::vector<decode::StreamOfCall> callStreams, bool isRtpInCapture);
 
 private:
+    // Who the call's latest offer and answer (first m= line) let send.
+    decode::NegotiatedMedia negotiated(std::int64_t callKey);
+
     Statement m_media;
+    Statement m_directions;
     Statement m_endpointId;
     Statement m_other;
     Statement m_own;

@@ -255,6 +255,35 @@ StreamOfCall streamOf(MediaParty sender, std::int64_t firstUs, std::int64_t last
     return stream;
 }
 
+// RFC 3264 §6.1: each direction from its sender's view. One-way RTP is no fault when the SDP let only that party
+// send (an announcement, music on hold), nor silence when it let nobody send; it still is when the silent party
+// was meant to send.
+TEST(MediaVerdict, OneWayOrSilenceTheSdpAskedForIsOk) {
+    const NegotiatedMedia announcement = negotiatedMedia("recvonly", "sendonly", false);
+    EXPECT_FALSE(announcement.offererSends);
+    EXPECT_TRUE(announcement.answererSends);
+    const NegotiatedMedia plain = negotiatedMedia("", "sendrecv", false);
+    EXPECT_TRUE(plain.offererSends && plain.answererSends);
+    const NegotiatedMedia hold = negotiatedMedia("sendonly", "recvonly", false);
+    EXPECT_TRUE(hold.offererSends);
+    EXPECT_FALSE(hold.answererSends);
+    const NegotiatedMedia refused = negotiatedMedia("sendrecv", "sendrecv", true);
+    EXPECT_FALSE(refused.offererSends || refused.answererSends);
+    const NegotiatedMedia inactive = negotiatedMedia("inactive", "inactive", false);
+    EXPECT_FALSE(inactive.offererSends || inactive.answererSends);
+
+    const std::int64_t answer = 10'000'000;
+    const std::vector<StreamOfCall> fromAnswerer = {streamOf(MediaParty::Answerer, answer, answer + 5'000'000)};
+    const auto asked = assessMedia(answer, fromAnswerer, true, announcement);
+    EXPECT_EQ(asked->verdict, MediaVerdict::Ok);
+    EXPECT_NE(asked->reason.find("as the SDP negotiated (offer recvonly, answer sendonly)"), std::string::npos)
+        << asked->reason;
+    EXPECT_EQ(assessMedia(answer, fromAnswerer, true, hold)->verdict, MediaVerdict::OneWay);  // the wrong party
+    EXPECT_EQ(assessMedia(answer, fromAnswerer, true, plain)->verdict, MediaVerdict::OneWay);
+    EXPECT_EQ(assessMedia(answer, {}, true, inactive)->verdict, MediaVerdict::Ok);
+    EXPECT_EQ(assessMedia(answer, {}, true, announcement)->verdict, MediaVerdict::None);
+}
+
 TEST(MediaVerdict, EachVerdictWithItsReason) {
     const std::int64_t answer = 10'000'000;
     EXPECT_FALSE(assessMedia(0, {}).has_value());  // not answered: no verdict

@@ -129,6 +129,43 @@ TEST(Media, StreamCountersFromInjectedImpairments) {
     EXPECT_EQ(db.report.media.streamsAssociated, 2u);
 }
 
+// Through the store: an announcement (the caller offers recvonly, the server answers sendonly and plays) is `ok`,
+// a call whose answer made the stream inactive and carries no RTP is `ok`, and a plain call with the same one-way
+// RTP is still `one-way`.
+TEST(Media, OneWayOrSilenceTheSdpAskedForIsOk) {
+    TimedPcap pcap;
+    const SipCall announcement{"announcement",
+                               Alice,
+                               Bob,
+                               test::audioSdp(Alice, 4000, "a=recvonly\r\n"),
+                               test::audioSdp(Bob, 5000, "a=sendonly\r\n"),
+                               1'000'000,
+                               4'000'000};
+    announcement.write(pcap);
+    flow(Bob, 5000, Alice, 4000, announcement.answeredUs() + 10'000, 50, 1).write(pcap);
+    const SipCall inactive{"inactive",
+                           Alice,
+                           Bob,
+                           test::audioSdp(Alice, 4100, "a=inactive\r\n"),
+                           test::audioSdp(Bob, 5100, "a=inactive\r\n"),
+                           1'500'000,
+                           4'500'000};
+    inactive.write(pcap);
+    const SipCall oneWay = plainCall("one-way", 2'000'000, 4200, 5200);
+    oneWay.write(pcap);
+    flow(Bob, 5200, Alice, 4200, oneWay.answeredUs() + 10'000, 50, 2).write(pcap);
+
+    const Imported db(pcap);
+    EXPECT_EQ(db.verdict("announcement"), "ok");
+    const auto reason = db.reader->mediaVerdict(db.call("announcement"))->reason;
+    EXPECT_NE(reason.find("as the SDP negotiated (offer recvonly, answer sendonly)"), std::string::npos) << reason;
+    EXPECT_EQ(db.verdict("inactive"), "ok");
+    EXPECT_EQ(db.verdict("one-way"), "one-way");
+    const store::MediaStats stats = db.reader->mediaStats({});
+    EXPECT_EQ(stats.verdicts.at("ok"), 2u);
+    EXPECT_EQ(stats.verdicts.at("one-way"), 1u);
+}
+
 TEST(Media, VerdictsOfOneWayNoMediaNatAndLateCalls) {
     TimedPcap pcap;
     const SipCall oneWay = plainCall("one-way", 1'000'000, 4000, 5000);
