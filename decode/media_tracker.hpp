@@ -116,7 +116,7 @@ struct StreamOfCall {
     std::uint64_t packets = 0;
 };
 
-// Who the call's latest offer and answer let send (RFC 3264 §6.1: each side's direction from its own view; the
+// Who the call's first offer and answer let send (RFC 3264 §6.1: each side's direction from its own view; the
 // first m= line), and those directions for the reason; both true when the SDP said nothing.
 struct NegotiatedMedia {
     bool offererSends = true;
@@ -124,7 +124,7 @@ struct NegotiatedMedia {
     std::string offerDirection;  // "recvonly", ...; empty when unknown
     std::string answerDirection;
 };
-// From the directions of the latest offer and answer ("" = not seen: sendrecv), and whether the answer refused the
+// From the directions of the first offer and answer ("" = not seen: sendrecv), and whether the answer refused the
 // stream (port 0).
 NegotiatedMedia negotiatedMedia(std::string_view offerDirection, std::string_view answerDirection, bool isRefused);
 

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
+#include <string>
 
 namespace sipscope::store::detail {
 
@@ -198,19 +200,23 @@ std::vector<StreamRow> OtherLegs::streams(EndpointCache& endpoints, std::int64_t
 }
 
 decode::NegotiatedMedia OtherLegs::negotiated(std::int64_t callKey) {
-    std::string offer, answer;
+    // The first offer and its answer: they make the parties the streams' senders are named by (a re-INVITE may come
+    // from either side, and its "offer" would name the other one).
+    std::optional<std::string> offer, answer;
     bool isRefused = false;
     m_directions.reset();
     m_directions.bindInt(1, callKey);
-    while (m_directions.step()) {
+    while (!answer && m_directions.step()) {
         if (m_directions.columnText(0) == "offer") {
-            offer = m_directions.columnText(1);
-        } else {
+            offer = offer ? *offer : m_directions.columnText(1);
+        } else if (offer) {
             answer = m_directions.columnText(1);
             isRefused = m_directions.columnInt(2) == 0;
         }
     }
-    return decode::negotiatedMedia(offer, answer, isRefused);
+    if (!answer)
+        return {};  // no answer seen: nothing negotiated to go by
+    return decode::negotiatedMedia(*offer, *answer, isRefused);
 }
 
 std::optional<decode::MediaAssessment> OtherLegs::assess(EndpointCache& endpoints, std::int64_t callKey,

@@ -35,7 +35,7 @@ public:
                                                   std::vector<decode::StreamOfCall> callStreams, bool isRtpInCapture);
 
 private:
-    // Who the call's latest offer and answer (first m= line) let send.
+    // Who the call's first offer and answer (first m= line) let send.
     decode::NegotiatedMedia negotiated(std::int64_t callKey);
 
     Statement m_media;
