@@ -96,9 +96,14 @@ private:
     std::vector<unsigned char> m_frame;
 };
 
-std::string sdp(std::uint32_t ip, int port) {
+std::string ipText(std::uint32_t ip) {
     char address[32];
     std::snprintf(address, sizeof address, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+    return address;
+}
+
+std::string sdp(std::uint32_t ip, int port) {
+    const std::string address = ipText(ip);
     return std::string("v=0\r\no=user 53655765 2353687637 IN IP4 ") + address + "\r\ns=-\r\nc=IN IP4 " + address +
            "\r\nt=0 0\r\nm=audio " + std::to_string(port) +
            " RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\n"
@@ -141,9 +146,7 @@ std::string response(const Call& c, int status, const char* reason, const char* 
          (withToTag ? ";tag=" + c.toTag : std::string()) + "\r\n";
     m += "Call-ID: " + c.callId + "\r\nCSeq: " + std::to_string(cseq) + " " + method + "\r\n";
     if (withToTag && std::string_view(method) == "INVITE")  // a dialog-creating answer names where the callee is
-        m += "Contact: <sip:" + std::to_string(2000 + c.index % 5000) + "@" + std::to_string(c.calleeIp >> 24) + "." +
-             std::to_string((c.calleeIp >> 16) & 255) + "." + std::to_string((c.calleeIp >> 8) & 255) + "." +
-             std::to_string(c.calleeIp & 255) + ":5060>\r\n";
+        m += "Contact: <sip:" + std::to_string(2000 + c.index % 5000) + "@" + ipText(c.calleeIp) + ":5060>\r\n";
     m += "Server: sipscope-bench\r\n";
     if (!body.empty())
         m += "Content-Type: application/sdp\r\n";

@@ -35,19 +35,6 @@ void writeTone(const RtpFlow& flow, TimedPcap& pcap, bool isMuLaw, double hz, in
     });
 }
 
-RtpFlow flow(std::uint32_t srcIp, std::uint16_t srcPort, std::uint32_t dstIp, std::uint16_t dstPort,
-             std::int64_t startUs, std::uint32_t ssrc) {
-    RtpFlow f;
-    f.srcIp = srcIp;
-    f.srcPort = srcPort;
-    f.dstIp = dstIp;
-    f.dstPort = dstPort;
-    f.startUs = startUs;
-    f.packets = Packets;
-    f.ssrc = ssrc;
-    return f;
-}
-
 // One capture: "tones" (Alice offers PCMU and says 697 Hz, Bob answers PCMA and says 1209 Hz, Alice's packet
 // LostPacket lost), and "g729" (G.729 both ways), imported into a database.
 struct Imported {
@@ -62,14 +49,15 @@ struct Imported {
             1'000'000, 4'000'000};
         tones.write(capture);
         // Both directions start together, so both channels' sample 0 is the first packet's.
-        writeTone(flow(Alice, 4000, Bob, 5000, tones.answeredUs() + 20'000, 0xA11CE), capture, true, 697.0, LostPacket);
-        writeTone(flow(Bob, 5000, Alice, 4000, tones.answeredUs() + 20'000, 0xB0B), capture, false, 1209.0);
+        writeTone(rtpFlow(Alice, 4000, Bob, 5000, tones.answeredUs() + 20'000, Packets, 0xA11CE), capture, true, 697.0,
+                  LostPacket);
+        writeTone(rtpFlow(Bob, 5000, Alice, 4000, tones.answeredUs() + 20'000, Packets, 0xB0B), capture, false, 1209.0);
         const SipCall g729{
             "g729",    Alice,    Bob, sdpWith(Alice, 4100, 18, "G729/8000"), sdpWith(Bob, 5100, 18, "G729/8000"),
             1'500'000, 4'000'000};
         g729.write(capture);
-        for (const RtpFlow& f : {flow(Alice, 4100, Bob, 5100, g729.answeredUs() + 20'000, 0xC),
-                                 flow(Bob, 5100, Alice, 4100, g729.answeredUs() + 20'000, 0xD)})
+        for (const RtpFlow& f : {rtpFlow(Alice, 4100, Bob, 5100, g729.answeredUs() + 20'000, Packets, 0xC),
+                                 rtpFlow(Bob, 5100, Alice, 4100, g729.answeredUs() + 20'000, Packets, 0xD)})
             f.write(capture, [](int, RtpFlow::Packet& p) {
                 p.payloadType = 18;
                 p.payload.resize(20);
@@ -188,8 +176,8 @@ TEST(ExportAudio, ALegOfAB2buaWithMediaEndToEndHasBothSides) {
     const SipCall legB{"leg-b", B2bua, Bob, offer, answer, 1'010'000, 4'000'000};
     legA.write(capture);
     legB.write(capture);
-    writeTone(flow(Alice, 4000, Bob, 5000, legB.answeredUs() + 20'000, 0xA), capture, true, 697.0);
-    writeTone(flow(Bob, 5000, Alice, 4000, legB.answeredUs() + 20'000, 0xB), capture, false, 1209.0);
+    writeTone(rtpFlow(Alice, 4000, Bob, 5000, legB.answeredUs() + 20'000, Packets, 0xA), capture, true, 697.0);
+    writeTone(rtpFlow(Bob, 5000, Alice, 4000, legB.answeredUs() + 20'000, Packets, 0xB), capture, false, 1209.0);
     capture.write(dir.file("b2bua.pcap"));
     const std::string db = dir.file("b2bua.db");
     ASSERT_EQ(runCommand(Binary + " import " + quote(dir.file("b2bua.pcap")) + " --db " + quote(db), true).exitCode, 0);

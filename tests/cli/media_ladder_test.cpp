@@ -26,23 +26,10 @@ struct Imported {
         TimedPcap capture;
         const SipCall call{"rtp-call", Alice, Bob, audioSdp(Alice, 4000), audioSdp(Bob, 5000), 1'000'000, 4'000'000};
         call.write(capture);
-        RtpFlow alice;
-        alice.srcIp = Alice;
-        alice.srcPort = 4000;
-        alice.dstIp = Bob;
-        alice.dstPort = 5000;
-        alice.ssrc = 0xA11CE;
-        alice.startUs = call.answeredUs() + 20'000;
-        alice.packets = 140;
+        const RtpFlow alice = rtpFlow(Alice, 4000, Bob, 5000, call.answeredUs() + 20'000, 140, 0xA11CE);
         alice.write(capture, [](int i, RtpFlow::Packet&) { return i < 60 || i > 62; });
-        RtpFlow bob = alice;  // from Bob's public address: the SDP said 10.0.0.2:5000
-        bob.srcIp = BobsNat;
-        bob.srcPort = 61000;
-        bob.dstIp = Alice;
-        bob.dstPort = 4000;
-        bob.ssrc = 0xB0B;
-        bob.startUs = call.answeredUs() + 30'000;
-        bob.packets = 120;
+        // From Bob's public address: the SDP said 10.0.0.2:5000.
+        const RtpFlow bob = rtpFlow(BobsNat, 61000, Alice, 4000, call.answeredUs() + 30'000, 120, 0xB0B);
         bob.write(capture);
         capture.write(dir.file("media.pcap"));
         const CommandResult imported =

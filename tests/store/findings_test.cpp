@@ -509,17 +509,6 @@ TEST(Findings, MigrationAddsTheTable) {
 // Media verdicts (issue 15) as findings: a one-way call and a silent one in a capture that carries RTP; a call with
 // RTP both ways has none, and a signalling-only capture says nothing about media.
 TEST(Findings, MediaVerdicts) {
-    auto rtp = [](std::uint32_t src, std::uint16_t srcPort, std::uint32_t dst, std::uint16_t dstPort,
-                  std::int64_t startUs, std::uint32_t ssrc) {
-        test::RtpFlow flow;
-        flow.srcIp = src;
-        flow.srcPort = srcPort;
-        flow.dstIp = dst;
-        flow.dstPort = dstPort;
-        flow.startUs = startUs;
-        flow.ssrc = ssrc;
-        return flow;
-    };
     auto call = [](const std::string& id, std::int64_t atUs, std::uint16_t alicePort, std::uint16_t bobPort) {
         return test::SipCall{id,   Alice,       Bob, test::audioSdp(Alice, alicePort), test::audioSdp(Bob, bobPort),
                              atUs, atUs + 3 * S};
@@ -530,13 +519,13 @@ TEST(Findings, MediaVerdicts) {
                         late = call("late", T0 + 4 * S, 4400, 5400);
     for (const test::SipCall* c : {&good, &oneWay, &silent, &nat, &late})
         c->write(pcap);
-    rtp(Public, 5300, Alice, 4300, nat.answeredUs() + 10 * Ms, 4).write(pcap);  // Bob behind a NAT
-    rtp(Alice, 4300, Public, 5300, nat.answeredUs() + 10 * Ms, 5).write(pcap);
-    rtp(Alice, 4400, Bob, 5400, late.answeredUs() + 2 * S, 6).write(pcap);
-    rtp(Bob, 5400, Alice, 4400, late.answeredUs() + 2 * S, 7).write(pcap);
-    rtp(Alice, 4000, Bob, 5000, good.answeredUs() + 10 * Ms, 1).write(pcap);
-    rtp(Bob, 5000, Alice, 4000, good.answeredUs() + 10 * Ms, 2).write(pcap);
-    rtp(Bob, 5100, Alice, 4100, oneWay.answeredUs() + 10 * Ms, 3).write(pcap);
+    test::rtpFlow(Public, 5300, Alice, 4300, nat.answeredUs() + 10 * Ms, 50, 4).write(pcap);  // Bob behind a NAT
+    test::rtpFlow(Alice, 4300, Public, 5300, nat.answeredUs() + 10 * Ms, 50, 5).write(pcap);
+    test::rtpFlow(Alice, 4400, Bob, 5400, late.answeredUs() + 2 * S, 50, 6).write(pcap);
+    test::rtpFlow(Bob, 5400, Alice, 4400, late.answeredUs() + 2 * S, 50, 7).write(pcap);
+    test::rtpFlow(Alice, 4000, Bob, 5000, good.answeredUs() + 10 * Ms, 50, 1).write(pcap);
+    test::rtpFlow(Bob, 5000, Alice, 4000, good.answeredUs() + 10 * Ms, 50, 2).write(pcap);
+    test::rtpFlow(Bob, 5100, Alice, 4100, oneWay.answeredUs() + 10 * Ms, 50, 3).write(pcap);
     const Imported imported(pcap);
     const auto oneWayFindings = imported.of("media-one-way");
     ASSERT_EQ(oneWayFindings.size(), 1u) << describe(imported.all());

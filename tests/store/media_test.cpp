@@ -52,21 +52,15 @@ const store::StreamRow& from(const std::vector<store::StreamRow>& streams, std::
 
 // A call with a plain offer/answer: Alice receives on 4000, Bob on 5000.
 SipCall plainCall(const std::string& callId, std::int64_t atUs, std::uint16_t alicePort = 4000,
-                  std::uint16_t bobPort = 5000) {
-    return {callId, Alice, Bob, test::audioSdp(Alice, alicePort), test::audioSdp(Bob, bobPort), atUs, atUs + 3'000'000};
-}
-
-RtpFlow flow(std::uint32_t srcIp, std::uint16_t srcPort, std::uint32_t dstIp, std::uint16_t dstPort,
-             std::int64_t startUs, int packets, std::uint32_t ssrc) {
-    RtpFlow f;
-    f.srcIp = srcIp;
-    f.srcPort = srcPort;
-    f.dstIp = dstIp;
-    f.dstPort = dstPort;
-    f.startUs = startUs;
-    f.packets = packets;
-    f.ssrc = ssrc;
-    return f;
+                  std::uint16_t bobPort = 5000, const std::string& offerAttributes = "",
+                  const std::string& answerAttributes = "") {
+    return {callId,
+            Alice,
+            Bob,
+            test::audioSdp(Alice, alicePort, offerAttributes),
+            test::audioSdp(Bob, bobPort, answerAttributes),
+            atUs,
+            atUs + 3'000'000};
 }
 
 TEST(Media, StreamCountersFromInjectedImpairments) {
@@ -75,7 +69,7 @@ TEST(Media, StreamCountersFromInjectedImpairments) {
     call.write(pcap);
     const std::int64_t rtpStart = call.answeredUs() + 20'000;
     // Alice -> Bob: sequence 10 and 11 lost, 20 and 21 swapped, 30 sent twice, the digit 5 as RFC 4733 events.
-    flow(Alice, 4000, Bob, 5000, rtpStart, 100, 0xA11CE).write(pcap, [](int i, RtpFlow::Packet& p) {
+    test::rtpFlow(Alice, 4000, Bob, 5000, rtpStart, 100, 0xA11CE).write(pcap, [](int i, RtpFlow::Packet& p) {
         if (i == 9 || i == 10)
             return false;
         if (i == 19 || i == 20)
@@ -87,13 +81,14 @@ TEST(Media, StreamCountersFromInjectedImpairments) {
         }
         return true;
     });
-    flow(Alice, 4000, Bob, 5000, rtpStart + 29 * 20'000 + 5'000, 1, 0xA11CE).write(pcap, [](int, RtpFlow::Packet& p) {
-        p.sequence = 30;
-        p.timestamp = 29 * 160;
-        return true;
-    });
+    test::rtpFlow(Alice, 4000, Bob, 5000, rtpStart + 29 * 20'000 + 5'000, 1, 0xA11CE)
+        .write(pcap, [](int, RtpFlow::Packet& p) {
+            p.sequence = 30;
+            p.timestamp = 29 * 160;
+            return true;
+        });
     // Bob -> Alice: starts just below the wrap, and changes SSRC after 60 packets.
-    RtpFlow back = flow(Bob, 5000, Alice, 4000, rtpStart, 100, 0xB0B);
+    RtpFlow back = test::rtpFlow(Bob, 5000, Alice, 4000, rtpStart, 100, 0xB0B);
     back.firstSequence = 65'500;
     back.write(pcap, [](int i, RtpFlow::Packet& p) {
         if (i >= 60)
@@ -134,26 +129,14 @@ TEST(Media, StreamCountersFromInjectedImpairments) {
 // RTP is still `one-way`.
 TEST(Media, OneWayOrSilenceTheSdpAskedForIsOk) {
     TimedPcap pcap;
-    const SipCall announcement{"announcement",
-                               Alice,
-                               Bob,
-                               test::audioSdp(Alice, 4000, "a=recvonly\r\n"),
-                               test::audioSdp(Bob, 5000, "a=sendonly\r\n"),
-                               1'000'000,
-                               4'000'000};
+    const SipCall announcement = plainCall("announcement", 1'000'000, 4000, 5000, "a=recvonly\r\n", "a=sendonly\r\n");
     announcement.write(pcap);
-    flow(Bob, 5000, Alice, 4000, announcement.answeredUs() + 10'000, 50, 1).write(pcap);
-    const SipCall inactive{"inactive",
-                           Alice,
-                           Bob,
-                           test::audioSdp(Alice, 4100, "a=inactive\r\n"),
-                           test::audioSdp(Bob, 5100, "a=inactive\r\n"),
-                           1'500'000,
-                           4'500'000};
+    test::rtpFlow(Bob, 5000, Alice, 4000, announcement.answeredUs() + 10'000, 50, 1).write(pcap);
+    const SipCall inactive = plainCall("inactive", 1'500'000, 4100, 5100, "a=inactive\r\n", "a=inactive\r\n");
     inactive.write(pcap);
     const SipCall oneWay = plainCall("one-way", 2'000'000, 4200, 5200);
     oneWay.write(pcap);
-    flow(Bob, 5200, Alice, 4200, oneWay.answeredUs() + 10'000, 50, 2).write(pcap);
+    test::rtpFlow(Bob, 5200, Alice, 4200, oneWay.answeredUs() + 10'000, 50, 2).write(pcap);
 
     const Imported db(pcap);
     EXPECT_EQ(db.verdict("announcement"), "ok");
@@ -170,7 +153,7 @@ TEST(Media, VerdictsOfOneWayNoMediaNatAndLateCalls) {
     TimedPcap pcap;
     const SipCall oneWay = plainCall("one-way", 1'000'000, 4000, 5000);
     oneWay.write(pcap);
-    flow(Bob, 5000, Alice, 4000, oneWay.answeredUs() + 10'000, 50, 1).write(pcap);
+    test::rtpFlow(Bob, 5000, Alice, 4000, oneWay.answeredUs() + 10'000, 50, 1).write(pcap);
 
     const SipCall silent = plainCall("silent", 1'500'000, 4100, 5100);
     silent.write(pcap);
@@ -180,13 +163,13 @@ TEST(Media, VerdictsOfOneWayNoMediaNatAndLateCalls) {
     const SipCall nat{"nat",     Alice,    Bob, test::audioSdp(Alice, 4200), test::audioSdp(Private, 5200),
                       2'000'000, 5'000'000};
     nat.write(pcap);
-    flow(Public, 5200, Alice, 4200, nat.answeredUs() + 10'000, 50, 2).write(pcap);
-    flow(Alice, 4200, Public, 5200, nat.answeredUs() + 10'000, 50, 3).write(pcap);
+    test::rtpFlow(Public, 5200, Alice, 4200, nat.answeredUs() + 10'000, 50, 2).write(pcap);
+    test::rtpFlow(Alice, 4200, Public, 5200, nat.answeredUs() + 10'000, 50, 3).write(pcap);
 
     const SipCall late = plainCall("late", 2'500'000, 4300, 5300);
     late.write(pcap);
-    flow(Alice, 4300, Bob, 5300, late.answeredUs() + 2'000'000, 20, 4).write(pcap);
-    flow(Bob, 5300, Alice, 4300, late.answeredUs() + 2'100'000, 20, 5).write(pcap);
+    test::rtpFlow(Alice, 4300, Bob, 5300, late.answeredUs() + 2'000'000, 20, 4).write(pcap);
+    test::rtpFlow(Bob, 5300, Alice, 4300, late.answeredUs() + 2'100'000, 20, 5).write(pcap);
 
     const Imported db(pcap);
     EXPECT_EQ(db.verdict("one-way"), "one-way");
@@ -215,8 +198,8 @@ TEST(Media, ReinviteMovesMediaAndRtcpMuxIsTiedBySsrc) {
     call.byeUs = 4'000'000;
     call.write(pcap);
     const std::int64_t start = call.answeredUs() + 20'000;
-    flow(Alice, 4000, Bob, 5000, start, 50, 0xA).write(pcap);
-    flow(Bob, 5000, Alice, 4000, start, 50, 0xB).write(pcap);
+    test::rtpFlow(Alice, 4000, Bob, 5000, start, 50, 0xA).write(pcap);
+    test::rtpFlow(Bob, 5000, Alice, 4000, start, 50, 0xB).write(pcap);
     // Bob reports on Alice's stream on his (muxed) RTP port: 10 % lost.
     pcap.add({start + 600'000, Bob, Alice, 5000, 4000, test::rtcpReceiverReport(0xB, 0xA, 26, 5, 50, 40)});
     // Alice re-INVITEs: her media moves to port 4010; Bob answers with his address unchanged.
@@ -229,10 +212,10 @@ TEST(Media, ReinviteMovesMediaAndRtcpMuxIsTiedBySsrc) {
          test::sipWithSdp("SIP/2.0 200 OK", "moved", "2 INVITE", "t", test::audioSdp(Bob, 5000, "a=rtcp-mux\r\n"))});
     pcap.add({moveUs + 30'000, Alice, Bob, 5060, 5060,
               test::sipMessage("ACK sip:bob@example.com SIP/2.0", "moved", "2 ACK", "", "t")});
-    flow(Alice, 4010, Bob, 5000, moveUs + 40'000, 50, 0xA).write(pcap);
-    flow(Bob, 5000, Alice, 4010, moveUs + 40'000, 50, 0xB).write(pcap);
+    test::rtpFlow(Alice, 4010, Bob, 5000, moveUs + 40'000, 50, 0xA).write(pcap);
+    test::rtpFlow(Bob, 5000, Alice, 4010, moveUs + 40'000, 50, 0xB).write(pcap);
     // A stream no SDP named, found by the heuristic.
-    flow(0xc6336401, 30000, 0xc6336402, 30002, 1'000'000, 30, 0xC).write(pcap);
+    test::rtpFlow(0xc6336401, 30000, 0xc6336402, 30002, 1'000'000, 30, 0xC).write(pcap);
 
     const Imported db(pcap);
     const auto streams = db.streams("moved");
@@ -268,7 +251,8 @@ TEST(Media, ReinviteMovesMediaAndRtcpMuxIsTiedBySsrc) {
 TEST(Media, TheStreamLimitBitesAndIsCounted) {
     TimedPcap pcap;
     for (std::uint16_t i = 0; i < 6; ++i)
-        flow(0xc6336401, static_cast<std::uint16_t>(30000 + 2 * i), 0xc6336402, 30000, 1'000'000 + i * 400'000, 10, i)
+        test::rtpFlow(0xc6336401, static_cast<std::uint16_t>(30000 + 2 * i), 0xc6336402, 30000, 1'000'000 + i * 400'000,
+                      10, i)
             .write(pcap);
     store::IngestOptions options;
     options.media.maxStreams = 2;
@@ -291,8 +275,8 @@ TEST(Media, NoneSaysWhenTheCallsCaptureHadNoRtpAtAll) {
     TimedPcap withRtp;
     const SipCall talking = plainCall("talking", 10'000'000, 4000, 5000);
     talking.write(withRtp);
-    flow(Alice, 4000, Bob, 5000, talking.answeredUs() + 10'000, 20, 0xA).write(withRtp);
-    flow(Bob, 5000, Alice, 4000, talking.answeredUs() + 10'000, 20, 0xB).write(withRtp);
+    test::rtpFlow(Alice, 4000, Bob, 5000, talking.answeredUs() + 10'000, 20, 0xA).write(withRtp);
+    test::rtpFlow(Bob, 5000, Alice, 4000, talking.answeredUs() + 10'000, 20, 0xB).write(withRtp);
     plainCall("silent", 10'500'000, 4100, 5100).write(withRtp);
     withRtp.write(dir.file("rtp.pcap"));
     store::importFiles(dir.file("db"), {dir.file("sip.pcap"), dir.file("rtp.pcap")});
@@ -320,8 +304,8 @@ TEST(Media, MigrationGivesOlderStreamsTheirCapture) {
     TimedPcap pcap;
     const SipCall call = plainCall("old", 1'000'000);
     call.write(pcap);
-    flow(Alice, 4000, Bob, 5000, call.answeredUs() + 10'000, 20, 0xA).write(pcap);
-    flow(0xc6336401, 30000, 0xc6336402, 30002, 1'000'000, 30, 0xC).write(pcap);  // unassociated
+    test::rtpFlow(Alice, 4000, Bob, 5000, call.answeredUs() + 10'000, 20, 0xA).write(pcap);
+    test::rtpFlow(0xc6336401, 30000, 0xc6336402, 30002, 1'000'000, 30, 0xC).write(pcap);  // unassociated
     const Imported db(pcap);
     const std::string path = db.dir.file("db");
     sqlite3* handle = nullptr;
@@ -350,10 +334,10 @@ TEST(Media, StreamSeriesRoundTripAndMigration) {
     const SipCall call = plainCall("series", 1'000'000);
     call.write(pcap);
     const std::int64_t start = call.answeredUs() + 20'000;
-    flow(Alice, 4000, Bob, 5000, start, 300, 0xA).write(pcap, [](int i, RtpFlow::Packet&) {
+    test::rtpFlow(Alice, 4000, Bob, 5000, start, 300, 0xA).write(pcap, [](int i, RtpFlow::Packet&) {
         return i < 130 || i > 133;
     });
-    flow(Bob, 5000, Alice, 4000, start, 300, 0xB).write(pcap);
+    test::rtpFlow(Bob, 5000, Alice, 4000, start, 300, 0xB).write(pcap);
     const Imported db(pcap);
     const auto streams = db.streams("series");
     ASSERT_EQ(streams.size(), 2u);
@@ -396,7 +380,7 @@ TEST(Media, DamagedSeriesReadsAsNone) {
     TimedPcap pcap;
     const SipCall call = plainCall("damaged", 1'000'000);
     call.write(pcap);
-    flow(Alice, 4000, Bob, 5000, call.answeredUs() + 20'000, 100, 0xA).write(pcap);
+    test::rtpFlow(Alice, 4000, Bob, 5000, call.answeredUs() + 20'000, 100, 0xA).write(pcap);
     const Imported db(pcap);
     const std::string path = db.dir.file("db");
     sqlite3* handle = nullptr;
@@ -422,8 +406,8 @@ TEST(Media, LegsOfAB2buaWithMediaEndToEndAreBothOk) {
                        1'010'000, 4'000'000};
     legA.write(pcap);
     legB.write(pcap);
-    flow(Alice, 4000, Bob, 5000, legB.answeredUs() + 20'000, 50, 0xA).write(pcap);
-    flow(Bob, 5000, Alice, 4000, legB.answeredUs() + 20'000, 50, 0xB).write(pcap);
+    test::rtpFlow(Alice, 4000, Bob, 5000, legB.answeredUs() + 20'000, 50, 0xA).write(pcap);
+    test::rtpFlow(Bob, 5000, Alice, 4000, legB.answeredUs() + 20'000, 50, 0xB).write(pcap);
     const Imported db(pcap);
     EXPECT_EQ(db.streams("leg-a").size() + db.streams("leg-b").size(), 2u);
     for (const char* leg : {"leg-a", "leg-b"}) {

@@ -115,4 +115,18 @@ struct RtpFlow {
     }
 };
 
+// `packets` RTP packets of one stream, 20 ms apart from `startUs`.
+inline RtpFlow rtpFlow(std::uint32_t srcIp, std::uint16_t srcPort, std::uint32_t dstIp, std::uint16_t dstPort,
+                       std::int64_t startUs, int packets, std::uint32_t ssrc) {
+    RtpFlow flow;
+    flow.srcIp = srcIp;
+    flow.srcPort = srcPort;
+    flow.dstIp = dstIp;
+    flow.dstPort = dstPort;
+    flow.startUs = startUs;
+    flow.packets = packets;
+    flow.ssrc = ssrc;
+    return flow;
+}
+
 }  // namespace sipscope::test
