@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config libpcap-dev libsqlite3-dev libcli11-dev
-    nlohmann-json3-dev libgtest-dev libimgui-dev libglfw3-dev libgl-dev libstb-dev zlib1g-dev libzstd-dev
+    nlohmann-json3-dev libgtest-dev libimgui-dev libglfw3-dev libgl-dev libstb-dev zlib1g-dev libzstd-dev libpq-dev
     libmimalloc-dev)
 # Needed at run time: rsvg-convert renders `sipscope export ladder --format png`; sipscope-viewer draws its text in
 # DejaVu Sans (ImGui's own small font otherwise).
@@ -21,8 +21,9 @@ BUILD_PACKAGES+=("${RUNTIME_PACKAGES[@]}")
 # clang-format-14: CI checks the tree's formatting (scripts/format.sh --check) before it builds.
 # kamailio-sqlite-modules and sqlite3: Kamailio's sipcapture stores what `export hep` sends into SQLite, and the
 # test reads it back (live_kamailio_sipcapture).
+# postgresql-15: the store's tests run against a throwaway PostgreSQL cluster as well as SQLite (tests/tools/pg).
 TEST_PACKAGES=(sip-tester tcpdump tshark xvfb xauth clang-14 libclang-rt-14-dev kamailio libxml2-utils plantuml
-    clang-format-14 kamailio-sqlite-modules sqlite3)
+    clang-format-14 kamailio-sqlite-modules sqlite3 postgresql-15)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_packages() {

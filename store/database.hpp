@@ -1,15 +1,23 @@
-// The sipscope SQLite schema: creation, version check, and the connection wrapper the writer and reader share.
+// The sipscope schema: creation, version check, and the connection the writer and reader share -- an SQLite file or
+// a PostgreSQL database (a "postgresql://" URL), one schema and one code path above the backend seam
+// (detail/connection.hpp).
 #pragma once
 
+#include <memory>
 #include <string>
-
-struct sqlite3;
 
 namespace sipscope::store {
 
-inline constexpr int SchemaVersion = 7;
+namespace detail {
+class Connection;
+}
 
-// Owns one SQLite connection. Throws sipscope::Error naming the file on every failure.
+inline constexpr int SchemaVersion = 8;
+
+// True when `name` (a --db value) names a PostgreSQL database rather than an SQLite file.
+bool isPostgresDatabase(const std::string& name);
+
+// Owns one connection. Throws sipscope::Error naming the file or the server on every failure.
 class Database {
 public:
     enum class Mode { ReadOnly, ReadWrite };
@@ -20,9 +28,11 @@ public:
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
 
-    sqlite3* handle() const { return m_db; }
+    detail::Connection& handle() const { return *m_db; }
+    // The file, or the URL without its password: what messages name.
     const std::string& path() const { return m_path; }
-    void exec(const char* sql);  // throws with the SQL error
+    bool isPostgres() const { return m_isPostgres; }
+    void exec(const std::string& sql);  // throws with the SQL error
     bool hasIndex(const char* name);
 
     // The index of calls by From that `calls --from` uses. Its inserts land at one place per distinct caller, which
@@ -37,8 +47,9 @@ private:
     void execMigrationStep(const char* sql);
     bool hasTable(const char* name);
 
-    sqlite3* m_db = nullptr;
+    std::unique_ptr<detail::Connection> m_db;
     std::string m_path;
+    bool m_isPostgres = false;
 };
 
 }  // namespace sipscope::store

@@ -537,7 +537,7 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
     writer.finish();
     // The media verdicts (issue 15) as findings, once every stream of the calls is stored.
     if (options.findFindings && options.writeDatabase && options.trackMedia)
-        report.findings.findings += detail::writeMediaFindings(db, writer.firstCallKey());
+        report.findings.findings += detail::writeMediaFindings(db, writer.firstCallKey(), writer.callKeyEnd());
     report.writeCpuSeconds = writer.cpuSeconds();
     report.waitSeconds = writer.waitSeconds();
     report.correlator = correlator.stats();

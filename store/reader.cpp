@@ -17,8 +17,6 @@
 #include "store/detail/stream_series.hpp"
 #include "store/detail/text_blocks.hpp"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cassert>
 #include <cctype>
@@ -34,18 +32,23 @@ using detail::Where;
 // BEGIN ... COMMIT around several statements of a read-only connection (ended at scope exit, also on errors).
 class ReadTransaction {
 public:
-    explicit ReadTransaction(sqlite3* db) : m_db(db) {
-        m_open = sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK;
+    explicit ReadTransaction(detail::Connection& db) : m_db(db) {
+        try {
+            db.beginRead();
+            m_open = true;
+        } catch (const Error&) {
+            // Already in one (a nested read): its snapshot holds.
+        }
     }
     ~ReadTransaction() {
         if (m_open)
-            sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
+            m_db.rollbackQuietly();  // nothing was written: ending it either way releases the snapshot
     }
     ReadTransaction(const ReadTransaction&) = delete;
     ReadTransaction& operator=(const ReadTransaction&) = delete;
 
 private:
-    sqlite3* m_db;
+    detail::Connection& m_db;
     bool m_open = false;
 };
 
@@ -304,10 +307,7 @@ std::optional<std::uint64_t> Reader::callPosition(const Filter& filter, const st
     return count(keysetClause(sortField, descending ? ">" : "<"));
 }
 
-std::int64_t Reader::dataVersion() const {
-    Statement stmt(m_impl->db.handle(), "PRAGMA data_version");
-    return stmt.step() ? stmt.columnInt(0) : 0;
-}
+std::int64_t Reader::dataVersion() const { return m_impl->db.handle().dataVersion(); }
 
 std::uint64_t Reader::countCalls(const Filter& filter) const {
     ReadTransaction transaction(m_impl->db.handle());
@@ -351,13 +351,14 @@ void Reader::forEachCallMessage(const std::vector<std::int64_t>& callKeys, bool 
                                 const std::function<bool(MessageRow&)>& visit) const {
     if (callKeys.empty())
         return;
-    // The keys as one bound JSON array, so any number of them is one query (json_each is built into SQLite).
+    // The keys as one bound JSON array, so any number of them is one query.
     std::string keys = "[";
     for (const std::int64_t key : callKeys)
         keys.append(keys.size() > 1 ? "," : "").append(std::to_string(key));
     keys += "]";
-    Statement stmt(m_impl->db.handle(), std::string(MessageColumns) +
-                                            " WHERE m.call_key IN (SELECT value FROM json_each(?))" + MessageOrder);
+    Statement stmt(m_impl->db.handle(), std::string(MessageColumns) + " WHERE m.call_key IN (" +
+                                            detail::jsonIntegersSql(m_impl->db.handle().backend()) + ")" +
+                                            MessageOrder);
     stmt.bindText(1, keys);
     while (stmt.step()) {
         MessageRow row = m_impl->readMessage(stmt, withText);

@@ -1,8 +1,9 @@
-// The writer thread: takes Batches from a bounded queue and writes each in one SQLite transaction.
+// The writer thread: takes Batches from a bounded queue and writes each in one database transaction.
 #pragma once
 
 #include "common/error.hpp"
 #include "store/detail/batch.hpp"
+#include "store/detail/id_ranges.hpp"
 #include "store/detail/text_blocks.hpp"
 
 #include <condition_variable>
@@ -48,8 +49,10 @@ public:
     double cpuSeconds() const { return m_cpuSeconds; }
     double waitSeconds() const { return m_waitSeconds; }
 
-    // Next free keys, read when the writer starts: several imports into one database never collide.
+    // The first keys of the ranges this writer claimed when it started: several writers into one database, at once
+    // or one after another, never collide. Its call keys are those from firstCallKey() up to callKeyEnd().
     std::uint64_t firstCallKey() const { return m_firstCallKey; }
+    std::uint64_t callKeyEnd() const { return static_cast<std::uint64_t>(m_callKeys.end()); }
     std::int64_t firstCaptureId() const { return m_firstCaptureId; }
 
 private:
@@ -66,7 +69,10 @@ private:
     std::size_t m_maxQueued;
     std::uint64_t m_firstCallKey = 1;
     std::int64_t m_firstCaptureId = 1;
-    std::int64_t m_nextBlockId = 1;
+    IdRange m_callKeys;
+    IdRange m_captureIds;
+    IdRange m_messageIds;
+    IdRange m_blockIds;
     int m_failedErrno = 0;                // system error (errno) of the last failed write transaction
     bool m_buildsFromIndexAtEnd = false;  // calls_from was dropped (the database had no calls) until finish()
     double m_cpuSeconds = 0;              // written by the writer thread as it ends, read after the join

@@ -4,14 +4,12 @@
 #include "store/detail/row_values.hpp"
 #include "store/detail/statement.hpp"
 
-#include <sqlite3.h>
-
 #include <set>
 #include <unordered_map>
 
 namespace sipscope::store::detail {
 
-void fillLegs(sqlite3* db, std::vector<CallRow>& rows) {
+void fillLegs(Connection& db, std::vector<CallRow>& rows) {
     if (rows.empty() || queryInt(db, "SELECT count(*) FROM (SELECT 1 FROM call_links LIMIT 1)") == 0)
         return;
     std::unordered_map<std::int64_t, std::int64_t> parent;
@@ -45,7 +43,7 @@ void fillLegs(sqlite3* db, std::vector<CallRow>& rows) {
             row.legs = sizes[find(row.key)];
 }
 
-std::vector<LinkedCallRow> linkedCalls(sqlite3* db, std::int64_t callKey) {
+std::vector<LinkedCallRow> linkedCalls(Connection& db, std::int64_t callKey) {
     constexpr std::size_t MaxLinked = 1000;
     Statement edges(db, "SELECT linked_call_key, kind, detail FROM call_links WHERE call_key = ?1 "
                         "UNION ALL SELECT call_key, kind, detail FROM call_links WHERE linked_call_key = ?1");

@@ -7,14 +7,14 @@
 #include <cstdint>
 #include <vector>
 
-struct sqlite3;
-
 namespace sipscope::store::detail {
+
+class Connection;
 
 // Sets each row's `legs`: the size of its group of linked calls, a union-find over call_links (read only when it
 // has rows).
-void fillLegs(sqlite3* db, std::vector<CallRow>& rows);
+void fillLegs(Connection& db, std::vector<CallRow>& rows);
 // Every call linked to `callKey`, directly or through others, nearest first (breadth first), at most 1000.
-std::vector<LinkedCallRow> linkedCalls(sqlite3* db, std::int64_t callKey);
+std::vector<LinkedCallRow> linkedCalls(Connection& db, std::int64_t callKey);
 
 }  // namespace sipscope::store::detail

@@ -1,8 +1,6 @@
 // store::Filter as SQL (filter_sql.hpp).
 #include "store/detail/filter_sql.hpp"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -87,9 +85,9 @@ void addStatusFilter(const Filter& filter, const std::string& column, Where& whe
                   {std::int64_t{*filter.statusClass} * 100, std::int64_t{*filter.statusClass} * 100 + 99});
 }
 
-void addCallFilters(const Filter& filter, Where& where, bool forMessages, const std::optional<std::string>& fromPairs) {
+void addCallFilters(const Filter& filter, Where& where, bool forMessages, const std::optional<FromPairs>& fromPairs) {
     if (filter.from && fromPairs)
-        where.add("(c.from_uri, c.from_user) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))", {*fromPairs});
+        where.add(fromPairs->sql, {fromPairs->json});
     else if (filter.from)
         where.add("(instr(lower(c.from_user), ?) > 0 OR instr(lower(c.from_uri), ?) > 0)",
                   {lowerCase(*filter.from), lowerCase(*filter.from)});
@@ -146,8 +144,8 @@ std::string limitClause(const Filter& filter) {
     return filter.limit ? " LIMIT " + std::to_string(filter.limit) : std::string();
 }
 
-std::optional<std::string> fromPairs(sqlite3* handle, const std::string& text) {
-    if (detail::queryInt(handle, "SELECT count(*) FROM sqlite_master WHERE name IN ('calls_from', 'call_froms')") != 2)
+std::optional<FromPairs> fromPairs(Connection& handle, const std::string& text) {
+    if (!handle.hasIndex("calls_from") || !handle.hasTable("call_froms"))
         return std::nullopt;
     Statement stmt(handle, "SELECT from_uri, from_user FROM call_froms "
                            "WHERE instr(lower(from_user), ?1) > 0 OR instr(lower(from_uri), ?1) > 0");
@@ -163,7 +161,7 @@ std::optional<std::string> fromPairs(sqlite3* handle, const std::string& text) {
         pairs += pairs.size() > 1 ? ",[" : "[";
         pairs += jsonString(uri) + "," + jsonString(user) + "]";
     }
-    return pairs + "]";
+    return FromPairs{"(c.from_uri, c.from_user) IN (" + jsonTextPairsSql(handle.backend()) + ")", pairs + "]"};
 }
 
 }  // namespace sipscope::store::detail

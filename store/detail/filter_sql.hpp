@@ -11,9 +11,9 @@
 #include <variant>
 #include <vector>
 
-struct sqlite3;
-
 namespace sipscope::store::detail {
+
+class Connection;
 
 using BindValue = std::variant<std::int64_t, std::string>;
 
@@ -30,6 +30,12 @@ struct Where {
 // ASCII lower case, as SQLite's lower() folds the columns the text filters compare with.
 std::string lowerCase(std::string text);
 
+// The (from_uri, from_user) pairs a --from matches, as a clause over a bound JSON array of them.
+struct FromPairs {
+    std::string sql;
+    std::string json;
+};
+
 // --host on a listing of calls (aliased c): the calls with a message from or to that host.
 void addCallHostFilter(const std::string& host, Where& where);
 // --status: one code, or a class (5xx) as a range the column's index can use.
@@ -39,7 +45,7 @@ void addStatusFilter(const Filter& filter, const std::string& column, Where& whe
 // `fromPairs`: when given, the (from_uri, from_user) pairs that --from matches (fromPairs() below), tested through
 // the calls_from index instead of a scan of every call.
 void addCallFilters(const Filter& filter, Where& where, bool forMessages,
-                    const std::optional<std::string>& fromPairs = std::nullopt);
+                    const std::optional<FromPairs>& fromPairs = std::nullopt);
 // Filters that apply to messages (aliased m, with their endpoints s and d and their call c).
 void addMessageFilters(const Filter& filter, Where& where);
 // " LIMIT n" when the filter has a limit.
@@ -48,6 +54,6 @@ std::string limitClause(const Filter& filter);
 // --from as a contains-match (ASCII case-insensitive, as instr(lower(...)) matches) over the distinct
 // (from_uri, from_user) pairs of call_froms (store/database.cpp): the matching pairs as a JSON array for
 // addCallFilters, whose calls the calls_from index finds. nullopt (scan every call instead) without them.
-std::optional<std::string> fromPairs(sqlite3* db, const std::string& text);
+std::optional<FromPairs> fromPairs(Connection& db, const std::string& text);
 
 }  // namespace sipscope::store::detail

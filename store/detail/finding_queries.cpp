@@ -46,7 +46,7 @@ std::vector<FindingRow> run(Statement& stmt, EndpointCache& endpoints) {
 
 }  // namespace
 
-std::vector<FindingRow> readFindings(sqlite3* db, EndpointCache& endpoints, const Filter& filter,
+std::vector<FindingRow> readFindings(Connection& db, EndpointCache& endpoints, const Filter& filter,
                                      const FindingFilter& only) {
     Where where;
     Filter calls = filter;  // the call filters; since, until and host are the finding's own
@@ -83,7 +83,7 @@ std::vector<FindingRow> readFindings(sqlite3* db, EndpointCache& endpoints, cons
     return run(stmt, endpoints);
 }
 
-std::vector<FindingRow> readCallFindings(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey) {
+std::vector<FindingRow> readCallFindings(Connection& db, EndpointCache& endpoints, std::int64_t callKey) {
     Statement stmt(db, std::string("SELECT ") + FindingColumns + FindingFrom +
                            " WHERE f.call_key = ? ORDER BY f.ts_us, f.id");
     stmt.bindInt(1, callKey);

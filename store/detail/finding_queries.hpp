@@ -8,12 +8,12 @@
 #include <cstdint>
 #include <vector>
 
-struct sqlite3;
-
 namespace sipscope::store::detail {
 
-std::vector<FindingRow> readFindings(sqlite3* db, EndpointCache& endpoints, const Filter& filter,
+class Connection;
+
+std::vector<FindingRow> readFindings(Connection& db, EndpointCache& endpoints, const Filter& filter,
                                      const FindingFilter& only);
-std::vector<FindingRow> readCallFindings(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey);
+std::vector<FindingRow> readCallFindings(Connection& db, EndpointCache& endpoints, std::int64_t callKey);
 
 }  // namespace sipscope::store::detail

@@ -7,30 +7,32 @@
 #include "store/detail/statement.hpp"
 #include "store/detail/stream_queries.hpp"
 
-#include <sqlite3.h>
-
 #include <map>
 #include <vector>
 
 namespace sipscope::store::detail {
 
-std::uint64_t writeMediaFindings(Database& db, std::uint64_t firstCallKey) {
-    sqlite3* handle = db.handle();
+std::uint64_t writeMediaFindings(Database& db, std::uint64_t firstCallKey, std::uint64_t endCallKey) {
+    Connection& handle = db.handle();
     const auto first = static_cast<std::int64_t>(firstCallKey);
+    const auto end = static_cast<std::int64_t>(endCallKey);
     {
-        Statement any(handle, "SELECT EXISTS (SELECT 1 FROM streams WHERE call_key >= ?)");
+        Statement any(handle, "SELECT EXISTS (SELECT 1 FROM streams WHERE call_key >= ? AND call_key < ?)");
         any.bindInt(1, first);
+        any.bindInt(2, end);
         if (!any.step() || any.columnInt(0) == 0)
             return 0;  // no RTP tied to these calls: nothing to say about their media
     }
-    Statement calls(handle,
-                    "SELECT c.id, c.answered_us, "
-                    "(SELECT m.capture_id FROM messages m WHERE m.call_key = c.id ORDER BY m.ts_us, m.id LIMIT 1), "
-                    "(SELECT m.id FROM messages m WHERE m.call_key = c.id AND m.status BETWEEN 200 AND 299 AND "
-                    "m.cseq_method_id = (SELECT id FROM strings WHERE text = 'INVITE') ORDER BY m.ts_us, m.id "
-                    "LIMIT 1) "
-                    "FROM calls c WHERE c.id >= ? AND c.kind = 'call' AND c.answered_us IS NOT NULL ORDER BY c.id");
+    Statement calls(
+        handle,
+        "SELECT c.id, c.answered_us, "
+        "(SELECT m.capture_id FROM messages m WHERE m.call_key = c.id ORDER BY m.ts_us, m.id LIMIT 1), "
+        "(SELECT m.id FROM messages m WHERE m.call_key = c.id AND m.status BETWEEN 200 AND 299 AND "
+        "m.cseq_method_id = (SELECT id FROM strings WHERE text = 'INVITE') ORDER BY m.ts_us, m.id "
+        "LIMIT 1) "
+        "FROM calls c WHERE c.id >= ? AND c.id < ? AND c.kind = 'call' AND c.answered_us IS NOT NULL ORDER BY c.id");
     calls.bindInt(1, first);
+    calls.bindInt(2, end);
     struct Answered {
         std::int64_t key, answeredUs, captureId, okId;
     };
@@ -61,7 +63,7 @@ std::uint64_t writeMediaFindings(Database& db, std::uint64_t firstCallKey) {
     }
     if (findings.empty())
         return 0;
-    db.exec("BEGIN IMMEDIATE");
+    handle.beginWrite();
     try {
         Statement insert(handle, "INSERT INTO findings(call_key, ts_us, kind, severity, message_id, message_ids, "
                                  "source_id, explanation, rfc) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)");
@@ -86,7 +88,7 @@ std::uint64_t writeMediaFindings(Database& db, std::uint64_t firstCallKey) {
         }
         db.exec("COMMIT");
     } catch (...) {
-        sqlite3_exec(handle, "ROLLBACK", nullptr, nullptr, nullptr);
+        handle.rollbackQuietly();
         throw;
     }
     return findings.size();

@@ -1,6 +1,8 @@
-// Rows of one table gathered during a batch and written with multi-row INSERTs (RowsPerStatement rows a step):
-// SQLite's cost per statement step (the VM start, reset, bindings cleared) is paid once per many rows. Values
-// are kept as they are given (text as views), so whatever they point into must live until flush().
+// Rows of one table gathered during a batch and written together. On SQLite, with multi-row INSERTs (many rows a
+// step): SQLite's cost per statement step (the VM start, reset, bindings cleared) is paid once per many rows. On
+// PostgreSQL, plain inserts go as one COPY, and inserts with an ON CONFLICT tail as multi-row INSERTs, one round
+// trip per many rows. Values are kept as they are given (text as views), so whatever they point into must live
+// until flush().
 #pragma once
 
 #include "store/detail/statement.hpp"
@@ -8,6 +10,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -15,8 +18,10 @@
 
 namespace sipscope::store::detail {
 
-// "head (?,?,?),(?,?,?)": the VALUES of a multi-row INSERT, `rows` rows of `columns` parameters.
-inline std::string valuesSql(std::string_view head, std::size_t columns, std::size_t rows) {
+class Connection;
+
+// "head (?,?,?),(?,?,?) tail": a multi-row INSERT, `rows` rows of `columns` parameters.
+inline std::string valuesSql(std::string_view head, std::size_t columns, std::size_t rows, std::string_view tail = {}) {
     std::string out(head);
     for (std::size_t r = 0; r < rows; ++r) {
         out += r ? ",(" : " (";
@@ -24,7 +29,7 @@ inline std::string valuesSql(std::string_view head, std::size_t columns, std::si
             out += c ? ",?" : "?";
         out += ')';
     }
-    return out;
+    return out.append(tail);
 }
 
 // How many columns the column list of an INSERT head names ("INSERT INTO t(a, b) VALUES": 2), for the assertions.
@@ -36,6 +41,39 @@ inline std::size_t insertColumnCount(std::string_view head) {
     const std::string_view list = head.substr(open, close - open);
     return static_cast<std::size_t>(std::count(list.begin(), list.end(), ',')) + 1;
 }
+
+// The columns of an INSERT head: "INSERT INTO t(a, b) VALUES" gives "t(a, b)".
+inline std::string_view insertTarget(std::string_view head) {
+    const std::size_t into = head.find("INTO ");
+    const std::size_t close = head.find(')');
+    return into == std::string_view::npos || close == std::string_view::npos
+               ? std::string_view()
+               : head.substr(into + 5, close + 1 - (into + 5));
+}
+
+// The tail that makes an INSERT an upsert: " ON CONFLICT(k) DO UPDATE SET a = excluded.a, ...", the key being the
+// first `keyColumns` columns of the head's list and every other column taking the new row's value. The same SQL on
+// SQLite and PostgreSQL (SQLite's INSERT OR REPLACE is its own).
+inline std::string replaceTail(std::string_view head, std::size_t keyColumns) {
+    std::string_view list = insertTarget(head);
+    list = list.substr(list.find('(') + 1);
+    list.remove_suffix(1);
+    std::string keys;
+    std::string sets;
+    for (std::size_t column = 0; !list.empty(); ++column) {
+        const std::size_t comma = list.find(',');
+        std::string_view name = list.substr(0, comma);
+        while (!name.empty() && name.front() == ' ')
+            name.remove_prefix(1);
+        if (column < keyColumns)
+            keys.append(keys.empty() ? "" : ", ").append(name);
+        else
+            sets.append(sets.empty() ? "" : ", ").append(name).append(" = excluded.").append(name);
+        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    }
+    return " ON CONFLICT(" + keys + ") DO UPDATE SET " + sets;
+}
+inline constexpr std::string_view IgnoreTail = " ON CONFLICT DO NOTHING";
 
 // A value of RowBuffer::row() written as NULL when it is 0 or empty: the "none" of most optional fields.
 template <typename T>
@@ -51,23 +89,30 @@ struct NullableText {
     std::string_view text;
     bool isNull = false;
 };
+// Bytes of a RowBuffer::row() written as a BLOB (bytea).
+struct Blob {
+    std::string_view bytes;
+};
 
 class RowBuffer {
 public:
     static constexpr std::size_t RowsPerStatement = 32;
 
-    // `head` is the statement up to VALUES ("INSERT INTO t(a, b) VALUES"); `columns` the values per row.
-    RowBuffer(sqlite3* db, std::string_view head, std::size_t columns)
-        : m_columns(columns), m_many(db, valuesSql(head, columns, RowsPerStatement)),
-          m_one(db, valuesSql(head, columns, 1)) {
+    // `head` is the statement up to VALUES ("INSERT INTO t(a, b) VALUES"); `columns` the values per row; `tail`
+    // what follows the values (replaceTail, IgnoreTail), empty for a plain insert.
+    RowBuffer(Connection& db, std::string_view head, std::size_t columns, std::string_view tail = {},
+              std::size_t rowsPerStatement = RowsPerStatement)
+        : m_db(db), m_columns(columns), m_rowsPerStatement(rowsPerStatement),
+          m_many(db, valuesSql(head, columns, rowsPerStatement, tail)), m_one(db, valuesSql(head, columns, 1, tail)),
+          m_copyTarget(db.backend() == Backend::Postgres && tail.empty() ? insertTarget(head) : std::string_view()) {
         assert(insertColumnCount(head) == columns && "RowBuffer: `columns` differs from the INSERT's column list");
-        assert(static_cast<int>(columns * RowsPerStatement) <= sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1) &&
-               "RowBuffer: a multi-row INSERT would pass SQLite's limit of bound parameters");
-        m_values.reserve(columns * RowsPerStatement * 16);
+        assert(columns * rowsPerStatement <= 32766 &&
+               "RowBuffer: a multi-row INSERT would pass SQLite's default limit of bound parameters");
+        m_values.reserve(columns * rowsPerStatement * 16);
     }
 
     // One whole row, its values in the order of the INSERT's columns: integers (bools too), text (std::string,
-    // std::string_view, NullableText), nullptr for NULL, orNull(value).
+    // std::string_view, NullableText), Blob, nullptr for NULL, orNull(value).
     template <typename... Values>
     void row(const Values&... values) {
         assert(sizeof...(Values) == m_columns && "RowBuffer::row: one value per column of the INSERT");
@@ -76,25 +121,33 @@ public:
 
     void integer(std::int64_t value) { m_values.push_back({Kind::Integer, value, {}}); }
     void text(std::string_view value) { m_values.push_back({Kind::Text, 0, value}); }
+    void blob(std::string_view value) { m_values.push_back({Kind::Blob, 0, value}); }
     void null() { m_values.push_back({Kind::Null, 0, {}}); }
     // NULL when the value is 0 (the "none" of most optional fields).
     void integerOrNull(std::int64_t value) { value ? integer(value) : null(); }
     void textOrNull(std::string_view value) { value.empty() ? null() : text(value); }
+    std::size_t rows() const { return m_values.size() / m_columns; }
 
     // Writes every row given since the last flush.
     void flush() {
         assert(m_values.size() % m_columns == 0 && "RowBuffer: a row was given more or fewer values than columns");
+        if (!m_copyTarget.empty()) {
+            if (!m_values.empty())
+                copy();
+            m_values.clear();
+            return;
+        }
         const std::size_t rows = m_values.size() / m_columns;
         std::size_t row = 0;
-        for (; rows - row >= RowsPerStatement; row += RowsPerStatement)
-            run(m_many, row, RowsPerStatement);
+        for (; rows - row >= m_rowsPerStatement; row += m_rowsPerStatement)
+            run(m_many, row, m_rowsPerStatement);
         for (; row < rows; ++row)
             run(m_one, row, 1);
         m_values.clear();
     }
 
 private:
-    enum class Kind : std::uint8_t { Null, Integer, Text };
+    enum class Kind : std::uint8_t { Null, Integer, Text, Blob };
     struct Value {
         Kind kind;
         std::int64_t integer;
@@ -108,6 +161,11 @@ private:
     void add(std::string_view value) { text(value); }
     void add(const std::string& value) { text(value); }
     void add(const NullableText& value) { value.isNull ? null() : text(value.text); }
+    void add(const Blob& value) { blob(value.bytes); }
+    template <typename T>
+    void add(const std::optional<T>& value) {
+        value ? add(*value) : null();
+    }
     void add(std::nullptr_t) { null(); }
     template <typename T>
     void add(OrNull<T> value) {
@@ -125,15 +183,58 @@ private:
             case Kind::Null: statement.bindNull(p); break;
             case Kind::Integer: statement.bindInt(p, value->integer); break;
             case Kind::Text: statement.bindView(p, value->text); break;
+            case Kind::Blob: statement.bindBlob(p, value->text); break;
             }
         }
         statement.step();
         statement.resetKeepingBindings();
     }
 
+    // The rows in COPY's text form: tab-separated, \N for NULL, backslash escapes, bytea as \\x and hex digits.
+    void copy() {
+        static constexpr char Hex[] = "0123456789abcdef";
+        m_copy.table.assign(m_copyTarget);
+        std::string& out = m_copy.data;
+        out.clear();
+        std::size_t column = 0;
+        for (const Value& value : m_values) {
+            switch (value.kind) {
+            case Kind::Null: out += "\\N"; break;
+            case Kind::Integer: out += std::to_string(value.integer); break;
+            case Kind::Text:
+                for (const char c : value.text) {
+                    switch (c) {
+                    case '\\': out += "\\\\"; break;
+                    case '\n': out += "\\n"; break;
+                    case '\r': out += "\\r"; break;
+                    case '\t': out += "\\t"; break;
+                    case '\0': out += "\\\\x00"; break;  // as PostgresStatement::bindText stores a NUL
+                    default: out += c;
+                    }
+                }
+                break;
+            case Kind::Blob:
+                out += "\\\\x";
+                for (const char c : value.text) {
+                    out += Hex[static_cast<unsigned char>(c) >> 4];
+                    out += Hex[static_cast<unsigned char>(c) & 15];
+                }
+                break;
+            }
+            out += ++column == m_columns ? '\n' : '\t';
+            if (column == m_columns)
+                column = 0;
+        }
+        m_db.copyRows(m_copy);
+    }
+
+    Connection& m_db;
     std::size_t m_columns;
+    std::size_t m_rowsPerStatement;
     Statement m_many;
     Statement m_one;
+    std::string m_copyTarget;  // "t(a, b)" when the rows go as a COPY
+    CopyRows m_copy;
     std::vector<Value> m_values;
 };
 

@@ -77,7 +77,7 @@ capture::Endpoint endpointOf(std::string_view text) {
     return *endpoint;
 }
 
-EndpointCache::EndpointCache(sqlite3* db) : m_db(db) {}
+EndpointCache::EndpointCache(Connection& db) : m_db(db) {}
 EndpointCache::~EndpointCache() = default;
 
 const capture::Endpoint& EndpointCache::get(std::int64_t id) {

@@ -14,9 +14,9 @@
 #include <unordered_map>
 #include <vector>
 
-struct sqlite3;
-
 namespace sipscope::store::detail {
+
+class Connection;
 
 // messages.transport. A number this version has no name for stays out of the enum's named values, so
 // capture::transportName prints it as "unknown" rather than as some other transport.
@@ -42,7 +42,7 @@ class Statement;
 // grows), so the cache stays right while a capture writes the database.
 class EndpointCache {
 public:
-    explicit EndpointCache(sqlite3* db);
+    explicit EndpointCache(Connection& db);
     ~EndpointCache();
     EndpointCache(const EndpointCache&) = delete;
     EndpointCache& operator=(const EndpointCache&) = delete;
@@ -56,7 +56,7 @@ public:
     std::size_t size() const { return m_endpoints.size(); }
 
 private:
-    sqlite3* m_db;
+    Connection& m_db;
     std::unique_ptr<Statement> m_select;  // prepared at the first miss
     std::unordered_map<std::int64_t, capture::Endpoint> m_endpoints;
 };

@@ -8,8 +8,6 @@
 #include "store/detail/message_flags.hpp"
 #include "store/detail/statement.hpp"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -74,7 +72,7 @@ struct DelaySum {
 };
 
 // A delay read row by row: `expression` (µs) over the rows `from` and `where` select that meet `condition`.
-DelayStats readDelay(sqlite3* db, const std::string& expression, const std::string& from, const Where& where,
+DelayStats readDelay(Connection& db, const std::string& expression, const std::string& from, const Where& where,
                      const std::string& condition) {
     Statement stmt(db,
                    "SELECT " + expression + from + (where.sql.empty() ? " WHERE " : where.sql + " AND ") + condition);
@@ -88,7 +86,7 @@ DelayStats readDelay(sqlite3* db, const std::string& expression, const std::stri
 
 // Calls by state, outcome and who ended them, and RFC 6076 over the calls `where` selects ("INVITE calls": the
 // first request is an INVITE), in one pass over the calls (each breakdown as its own query read the table ten times).
-void callStats(sqlite3* db, const Where& where, Stats& stats) {
+void callStats(Connection& db, const Where& where, Stats& stats) {
     Statement stmt(db, "SELECT c.state, c.status, c.ended_by, "
                        "coalesce(c.method_id = (SELECT id FROM strings WHERE text = 'INVITE'), 0), c.attempt_us, "
                        "c.first_provisional_us, c.final_us, c.answered_us, c.bye_us, c.bye_answered_us FROM calls c" +
@@ -179,7 +177,7 @@ HostStats hostStatsOf(const Statement& stmt) {
     return host;
 }
 
-void messageStatsFromCounts(sqlite3* db, Stats& stats) {
+void messageStatsFromCounts(Connection& db, Stats& stats) {
     {
         Statement stmt(
             db, "SELECT coalesce(sum(messages), 0), coalesce(sum(CASE WHEN " + flagBitsSql("flags", FlagValid) +
@@ -228,7 +226,7 @@ const std::string CallFailureCondition = failureSql("m.", FlagRetransmission | F
 // Runs a per-interval query (`sql`, with `where`'s values): its first column a bucket's start, each other column a
 // count, set into the field of that bucket that `counts` names in the same order.
 template <typename... Counts>
-void addBucketCounts(sqlite3* db, const std::string& sql, const Where& where,
+void addBucketCounts(Connection& db, const std::string& sql, const Where& where,
                      std::map<std::int64_t, IntervalStats>& buckets, Counts... counts) {
     static_assert((std::is_same_v<Counts, std::uint64_t IntervalStats::*> && ...), "counts are IntervalStats fields");
     Statement stmt(db, sql);
@@ -244,7 +242,7 @@ void addBucketCounts(sqlite3* db, const std::string& sql, const Where& where,
 
 }  // namespace
 
-Stats readStats(sqlite3* db, const Filter& filter) {
+Stats readStats(Connection& db, const Filter& filter) {
     Stats stats;
     {
         Where callWhere;
@@ -258,8 +256,7 @@ Stats readStats(sqlite3* db, const Filter& filter) {
     const bool narrows = filter.from || filter.to || filter.callId || filter.callKey || filter.method ||
                          filter.status || filter.statusClass || filter.state || filter.sinceUs || filter.untilUs ||
                          filter.host || filter.kind || filter.event || !filter.text.empty();
-    if (!narrows && detail::queryInt(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-                                         "name IN ('message_counts', 'host_counts')") == 2) {
+    if (!narrows && db.hasTable("message_counts") && db.hasTable("host_counts")) {
         messageStatsFromCounts(db, stats);
         return stats;
     }
@@ -314,7 +311,7 @@ Stats readStats(sqlite3* db, const Filter& filter) {
     return stats;
 }
 
-std::vector<HostStats> readHostStats(sqlite3* db, const Filter& filter) {
+std::vector<HostStats> readHostStats(Connection& db, const Filter& filter) {
     Where where;
     addMessageFilters(filter, where);
     const std::string from = " FROM messages m JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
@@ -337,7 +334,7 @@ std::vector<HostStats> readHostStats(sqlite3* db, const Filter& filter) {
     return rows;
 }
 
-std::vector<IntervalStats> readIntervalStats(sqlite3* db, const Filter& filter, std::int64_t intervalUs,
+std::vector<IntervalStats> readIntervalStats(Connection& db, const Filter& filter, std::int64_t intervalUs,
                                              bool withMessages) {
     if (intervalUs <= 0)
         throw Error("an interval must be longer than zero");

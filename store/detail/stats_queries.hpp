@@ -7,13 +7,13 @@
 #include <cstdint>
 #include <vector>
 
-struct sqlite3;
-
 namespace sipscope::store::detail {
 
-Stats readStats(sqlite3* db, const Filter& filter);
-std::vector<HostStats> readHostStats(sqlite3* db, const Filter& filter);
-std::vector<IntervalStats> readIntervalStats(sqlite3* db, const Filter& filter, std::int64_t intervalUs,
+class Connection;
+
+Stats readStats(Connection& db, const Filter& filter);
+std::vector<HostStats> readHostStats(Connection& db, const Filter& filter);
+std::vector<IntervalStats> readIntervalStats(Connection& db, const Filter& filter, std::int64_t intervalUs,
                                              bool withMessages);
 
 }  // namespace sipscope::store::detail

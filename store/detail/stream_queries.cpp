@@ -98,7 +98,7 @@ std::vector<StreamRow> run(Statement& stmt, EndpointCache& endpoints) {
 
 }  // namespace
 
-std::vector<StreamRow> readStreams(sqlite3* db, EndpointCache& endpoints, const Filter& filter) {
+std::vector<StreamRow> readStreams(Connection& db, EndpointCache& endpoints, const Filter& filter) {
     Where where;
     Filter calls = filter;  // the call filters; since, until and host are the stream's own
     calls.sinceUs.reset();
@@ -123,21 +123,21 @@ std::vector<StreamRow> readStreams(sqlite3* db, EndpointCache& endpoints, const 
     return run(stmt, endpoints);
 }
 
-std::vector<StreamRow> readCallStreams(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey) {
+std::vector<StreamRow> readCallStreams(Connection& db, EndpointCache& endpoints, std::int64_t callKey) {
     Statement stmt(db, std::string("SELECT ") + StreamColumns + StreamFrom +
                            " WHERE st.call_key = ? ORDER BY st.first_us, st.id");
     stmt.bindInt(1, callKey);
     return run(stmt, endpoints);
 }
 
-std::optional<StreamRow> readStream(sqlite3* db, EndpointCache& endpoints, std::int64_t streamKey) {
+std::optional<StreamRow> readStream(Connection& db, EndpointCache& endpoints, std::int64_t streamKey) {
     Statement stmt(db, std::string("SELECT ") + StreamColumns + StreamFrom + " WHERE st.id = ?");
     stmt.bindInt(1, streamKey);
     std::vector<StreamRow> rows = run(stmt, endpoints);
     return rows.empty() ? std::nullopt : std::optional(std::move(rows.front()));
 }
 
-OtherLegs::OtherLegs(sqlite3* db)
+OtherLegs::OtherLegs(Connection& db)
     : m_media(db, "SELECT md.role, md.address, md.port FROM messages m JOIN media md ON md.message_id = m.id "
                   "WHERE m.call_key = ? AND md.role IS NOT NULL AND md.port > 0 AND md.address IS NOT NULL"),
       m_directions(db, "SELECT md.role, md.direction, md.port FROM messages m JOIN media md ON md.message_id = m.id "
@@ -245,14 +245,14 @@ std::optional<decode::MediaAssessment> OtherLegs::assess(EndpointCache& endpoint
     return verdict;
 }
 
-bool isRtpInCapture(sqlite3* db, std::int64_t captureId) {
+bool isRtpInCapture(Connection& db, std::int64_t captureId) {
     // A stream of unknown capture (written before schema 5, among several captures) may be of this one.
     Statement stmt(db, "SELECT 1 FROM streams WHERE capture_id = ? OR capture_id IS NULL LIMIT 1");
     stmt.bindInt(1, captureId);
     return stmt.step();
 }
 
-MediaStats readMediaStats(sqlite3* db, const Filter& filter) {
+MediaStats readMediaStats(Connection& db, const Filter& filter) {
     MediaStats stats;
     // A database without streams (a capture of signalling only): no verdicts, rather than "none" for every call.
     Statement any(db, "SELECT 1 FROM streams LIMIT 1");

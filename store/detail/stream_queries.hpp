@@ -9,19 +9,19 @@
 #include <cstdint>
 #include <vector>
 
-struct sqlite3;
-
 namespace sipscope::store::detail {
 
-std::vector<StreamRow> readStreams(sqlite3* db, EndpointCache& endpoints, const Filter& filter);
-std::vector<StreamRow> readCallStreams(sqlite3* db, EndpointCache& endpoints, std::int64_t callKey);
-std::optional<StreamRow> readStream(sqlite3* db, EndpointCache& endpoints, std::int64_t streamKey);
+class Connection;
+
+std::vector<StreamRow> readStreams(Connection& db, EndpointCache& endpoints, const Filter& filter);
+std::vector<StreamRow> readCallStreams(Connection& db, EndpointCache& endpoints, std::int64_t callKey);
+std::optional<StreamRow> readStream(Connection& db, EndpointCache& endpoints, std::int64_t streamKey);
 // A B2BUA that passes the SDP through while the media flows end to end gives both legs the same addresses, and the
 // tracker ties a stream to the leg whose SDP came last, so each leg alone looks one-way. These are the other legs'
 // streams of a call, with the statements prepared once for many calls.
 class OtherLegs {
 public:
-    explicit OtherLegs(sqlite3* db);
+    explicit OtherLegs(Connection& db);
     // The streams from one of the call's SDP addresses to another, in the call's time, tied to another call; each
     // with the sender this call's SDP gives it (to an address of its offer: the answerer).
     std::vector<StreamRow> streams(EndpointCache& endpoints, std::int64_t callKey);
@@ -46,7 +46,7 @@ private:
 };
 
 // Whether the capture (captures.id) had any RTP stream at all; true when the streams' captures are not known.
-bool isRtpInCapture(sqlite3* db, std::int64_t captureId);
-MediaStats readMediaStats(sqlite3* db, const Filter& filter);
+bool isRtpInCapture(Connection& db, std::int64_t captureId);
+MediaStats readMediaStats(Connection& db, const Filter& filter);
 
 }  // namespace sipscope::store::detail

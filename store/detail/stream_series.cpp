@@ -78,7 +78,7 @@ std::optional<StreamSeries> decodeSeries(std::string_view bytes, std::int64_t fi
     return series;
 }
 
-std::optional<StreamSeries> readStreamSeries(sqlite3* db, std::int64_t streamKey) {
+std::optional<StreamSeries> readStreamSeries(Connection& db, std::int64_t streamKey) {
     Statement stmt(db, "SELECT first_us, series FROM streams WHERE id = ? AND series IS NOT NULL");
     stmt.bindInt(1, streamKey);
     if (!stmt.step())

@@ -11,15 +11,15 @@
 #include <string>
 #include <string_view>
 
-struct sqlite3;
-
 namespace sipscope::store::detail {
+
+class Connection;
 
 std::string encodeSeries(const decode::RtpTimeline& timeline);
 // nullopt on bytes that are not format 1 or are cut short: a damaged value reads as no series, never as wrong points.
 std::optional<StreamSeries> decodeSeries(std::string_view bytes, std::int64_t firstUs);
 // The series of stream `streamKey` (streams.id); nullopt when there is no such stream or it has none (written
 // before schema 7).
-std::optional<StreamSeries> readStreamSeries(sqlite3* db, std::int64_t streamKey);
+std::optional<StreamSeries> readStreamSeries(Connection& db, std::int64_t streamKey);
 
 }  // namespace sipscope::store::detail

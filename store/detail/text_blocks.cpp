@@ -1,5 +1,7 @@
 #include "store/detail/text_blocks.hpp"
 
+#include "store/detail/statement.hpp"
+
 #include "store/detail/batch.hpp"
 
 #include <zstd.h>
@@ -71,30 +73,26 @@ struct TextBlockReader::Context {
 TextBlockReader::TextBlockReader() : m_context(std::make_unique<Context>()) {}
 TextBlockReader::~TextBlockReader() = default;
 
-bool TextBlockReader::load(sqlite3* db, std::int64_t blockId) {
+bool TextBlockReader::load(Connection& db, std::int64_t blockId) {
     m_blockId = -1;
     m_block.clear();
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT codec, raw_size, data FROM text_blocks WHERE id = ?", -1, &stmt, nullptr) !=
-        SQLITE_OK)
-        return false;
-    sqlite3_bind_int64(stmt, 1, blockId);
     bool ok = false;
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
-        const auto codec = static_cast<TextCodec>(sqlite3_column_int(stmt, 0));
-        const auto rawSize = static_cast<std::uint64_t>(sqlite3_column_int64(stmt, 1));
-        const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt, 2));
-        const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt, 2));
+    Statement stmt(db, "SELECT codec, raw_size, data FROM text_blocks WHERE id = ?");
+    stmt.bindInt(1, blockId);
+    if (stmt.step()) {
+        const auto codec = static_cast<TextCodec>(stmt.columnInt(0));
+        const auto rawSize = static_cast<std::uint64_t>(stmt.columnInt(1));
+        const std::string_view data = stmt.columnBlob(2);
         if (codec == TextCodec::Raw) {
-            m_block.assign(data ? data : "", size);
+            m_block.assign(data);
             ok = true;
-        } else if (codec == TextCodec::Zstd && rawSize <= MaxRawBlockBytes && m_context->dctx && data) {
+        } else if (codec == TextCodec::Zstd && rawSize <= MaxRawBlockBytes && m_context->dctx && !data.empty()) {
             m_block.resize(rawSize);
-            const std::size_t got = ZSTD_decompressDCtx(m_context->dctx, m_block.data(), m_block.size(), data, size);
+            const std::size_t got =
+                ZSTD_decompressDCtx(m_context->dctx, m_block.data(), m_block.size(), data.data(), data.size());
             ok = !ZSTD_isError(got) && got == rawSize;
         }
     }
-    sqlite3_finalize(stmt);
     if (ok)
         m_blockId = blockId;
     else
@@ -102,7 +100,7 @@ bool TextBlockReader::load(sqlite3* db, std::int64_t blockId) {
     return ok;
 }
 
-std::string TextBlockReader::read(sqlite3* db, std::int64_t blockId, std::int64_t offset, std::int64_t length) {
+std::string TextBlockReader::read(Connection& db, std::int64_t blockId, std::int64_t offset, std::int64_t length) {
     if (offset < 0 || length < 0)
         return {};
     if (blockId != m_blockId && !load(db, blockId))

@@ -3,14 +3,14 @@
 // names its block, its offset in the uncompressed block and its length.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
 namespace sipscope::store::detail {
+
+class Connection;
 
 enum class TextCodec : int { Raw = 0, Zstd = 1 };
 
@@ -48,10 +48,10 @@ public:
     TextBlockReader& operator=(const TextBlockReader&) = delete;
 
     // The text at [offset, offset + length) of block `blockId`; empty if the block is missing or damaged.
-    std::string read(sqlite3* db, std::int64_t blockId, std::int64_t offset, std::int64_t length);
+    std::string read(Connection& db, std::int64_t blockId, std::int64_t offset, std::int64_t length);
 
 private:
-    bool load(sqlite3* db, std::int64_t blockId);
+    bool load(Connection& db, std::int64_t blockId);
 
     struct Context;
     std::unique_ptr<Context> m_context;

@@ -1,11 +1,10 @@
 // Message text blocks: zstd round trip, the raw fallback, slices at block edges, damaged and missing blocks,
 // and the multi-row insert buffer.
+#include "store/detail/connection.hpp"
 #include "store/detail/row_buffer.hpp"
 #include "store/detail/text_blocks.hpp"
 
 #include <gtest/gtest.h>
-
-#include <sqlite3.h>
 
 #include <string>
 
@@ -16,17 +15,13 @@ using namespace sipscope::store::detail;
 class TextBlocks : public ::testing::Test {
 protected:
     void SetUp() override {
-        ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
-        ASSERT_EQ(sqlite3_exec(db,
-                               "CREATE TABLE text_blocks (id INTEGER PRIMARY KEY, codec INTEGER NOT NULL, "
-                               "raw_size INTEGER NOT NULL, data BLOB NOT NULL)",
-                               nullptr, nullptr, nullptr),
-                  SQLITE_OK);
+        connection = openSqlite(":memory:", false);
+        connection->exec("CREATE TABLE text_blocks (id INTEGER PRIMARY KEY, codec INTEGER NOT NULL, "
+                         "raw_size INTEGER NOT NULL, data BLOB NOT NULL)");
     }
-    void TearDown() override { sqlite3_close(db); }
 
     void store(std::int64_t id, TextCodec codec, std::size_t rawSize, std::string_view data) {
-        Statement insert(db, "INSERT INTO text_blocks(id, codec, raw_size, data) VALUES (?, ?, ?, ?)");
+        Statement insert(db(), "INSERT INTO text_blocks(id, codec, raw_size, data) VALUES (?, ?, ?, ?)");
         insert.bindInt(1, id);
         insert.bindInt(2, static_cast<int>(codec));
         insert.bindInt(3, static_cast<std::int64_t>(rawSize));
@@ -34,7 +29,8 @@ protected:
         insert.step();
     }
 
-    sqlite3* db = nullptr;
+    std::unique_ptr<Connection> connection;
+    Connection& db() { return *connection; }
 };
 
 std::string sipTexts(int count) {
@@ -55,13 +51,13 @@ TEST_F(TextBlocks, CompressedBlockReadsBackEverySlice) {
     store(7, codec, raw.size(), stored);
 
     TextBlockReader reader;
-    EXPECT_EQ(reader.read(db, 7, 0, 20), raw.substr(0, 20));
-    EXPECT_EQ(reader.read(db, 7, 1000, 77), raw.substr(1000, 77));
-    EXPECT_EQ(reader.read(db, 7, static_cast<std::int64_t>(raw.size()) - 5, 5), raw.substr(raw.size() - 5));
-    EXPECT_EQ(reader.read(db, 7, 0, static_cast<std::int64_t>(raw.size())), raw);
+    EXPECT_EQ(reader.read(db(), 7, 0, 20), raw.substr(0, 20));
+    EXPECT_EQ(reader.read(db(), 7, 1000, 77), raw.substr(1000, 77));
+    EXPECT_EQ(reader.read(db(), 7, static_cast<std::int64_t>(raw.size()) - 5, 5), raw.substr(raw.size() - 5));
+    EXPECT_EQ(reader.read(db(), 7, 0, static_cast<std::int64_t>(raw.size())), raw);
     // Past the end, or negative: nothing rather than a partial or out-of-bounds read.
-    EXPECT_EQ(reader.read(db, 7, static_cast<std::int64_t>(raw.size()) - 5, 6), "");
-    EXPECT_EQ(reader.read(db, 7, -1, 3), "");
+    EXPECT_EQ(reader.read(db(), 7, static_cast<std::int64_t>(raw.size()) - 5, 6), "");
+    EXPECT_EQ(reader.read(db(), 7, -1, 3), "");
 }
 
 TEST_F(TextBlocks, IncompressibleBlockIsStoredRaw) {
@@ -78,7 +74,7 @@ TEST_F(TextBlocks, IncompressibleBlockIsStoredRaw) {
     EXPECT_EQ(stored, noise);
     store(1, codec, noise.size(), stored);
     TextBlockReader reader;
-    EXPECT_EQ(reader.read(db, 1, 100, 50), noise.substr(100, 50));
+    EXPECT_EQ(reader.read(db(), 1, 100, 50), noise.substr(100, 50));
 }
 
 TEST_F(TextBlocks, ReaderSwitchesBetweenBlocksOfBothCodecs) {
@@ -89,9 +85,9 @@ TEST_F(TextBlocks, ReaderSwitchesBetweenBlocksOfBothCodecs) {
     ASSERT_EQ(codec, TextCodec::Zstd);
     store(2, TextCodec::Raw, b.size(), b);
     TextBlockReader reader;
-    EXPECT_EQ(reader.read(db, 1, 10, 10), a.substr(10, 10));
-    EXPECT_EQ(reader.read(db, 2, 2, 3), "raw");
-    EXPECT_EQ(reader.read(db, 1, 30, 4), a.substr(30, 4));
+    EXPECT_EQ(reader.read(db(), 1, 10, 10), a.substr(10, 10));
+    EXPECT_EQ(reader.read(db(), 2, 2, 3), "raw");
+    EXPECT_EQ(reader.read(db(), 1, 30, 4), a.substr(30, 4));
 }
 
 TEST_F(TextBlocks, DamagedOrMissingBlockGivesNoText) {
@@ -105,15 +101,15 @@ TEST_F(TextBlocks, DamagedOrMissingBlockGivesNoText) {
     store(4, TextCodec::Zstd, std::size_t{1} << 40, "x");  // claims a terabyte
     store(5, static_cast<TextCodec>(9), raw.size(), raw);  // a codec this version does not know
     TextBlockReader reader;
-    EXPECT_EQ(reader.read(db, 3, 0, 10), "");
-    EXPECT_EQ(reader.read(db, 4, 0, 1), "");
-    EXPECT_EQ(reader.read(db, 5, 0, 1), "");
-    EXPECT_EQ(reader.read(db, 99, 0, 1), "");
+    EXPECT_EQ(reader.read(db(), 3, 0, 10), "");
+    EXPECT_EQ(reader.read(db(), 4, 0, 1), "");
+    EXPECT_EQ(reader.read(db(), 5, 0, 1), "");
+    EXPECT_EQ(reader.read(db(), 99, 0, 1), "");
 }
 
 TEST_F(TextBlocks, RowBufferWritesFullAndPartialStatements) {
-    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t (a INTEGER, b TEXT, c INTEGER)", nullptr, nullptr, nullptr), SQLITE_OK);
-    RowBuffer rows(db, "INSERT INTO t(a, b, c) VALUES", 3);
+    db().exec("CREATE TABLE t (a INTEGER, b TEXT, c INTEGER)");
+    RowBuffer rows(db(), "INSERT INTO t(a, b, c) VALUES", 3);
     const std::size_t count = RowBuffer::RowsPerStatement * 2 + 5;  // two full statements and five single rows
     std::vector<std::string> texts;
     for (std::size_t i = 0; i < count; ++i)
@@ -125,13 +121,13 @@ TEST_F(TextBlocks, RowBufferWritesFullAndPartialStatements) {
     }
     rows.flush();
     rows.flush();  // nothing left: writes nothing
-    Statement check(db, "SELECT count(*), count(b), count(c), sum(a) FROM t");
+    Statement check(db(), "SELECT count(*), count(b), count(c), sum(a) FROM t");
     ASSERT_TRUE(check.step());
     EXPECT_EQ(check.columnInt(0), static_cast<std::int64_t>(count));
     EXPECT_EQ(check.columnInt(1), static_cast<std::int64_t>(count - (count + 2) / 3));
     EXPECT_EQ(check.columnInt(2), static_cast<std::int64_t>(count / 2));
     EXPECT_EQ(check.columnInt(3), static_cast<std::int64_t>(count * (count - 1) / 2));
-    Statement row(db, "SELECT b, c FROM t WHERE a = 68");
+    Statement row(db(), "SELECT b, c FROM t WHERE a = 68");
     ASSERT_TRUE(row.step());
     EXPECT_EQ(row.columnText(0), "row 68");
     EXPECT_TRUE(row.columnIsNull(1));

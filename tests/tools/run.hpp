@@ -3,13 +3,17 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace sipscope::test {
 
@@ -40,22 +44,54 @@ inline std::string quote(const std::string& text) {
     return out + "'";
 }
 
+// The PostgreSQL database the store's tests run against as well (a libpq URL), when CTest started a throwaway
+// cluster for them (tests/tools/postgres_cluster.sh sets SIPSCOPE_TEST_POSTGRES); empty otherwise.
+inline std::string testPostgresUrl() {
+    const char* url = std::getenv("SIPSCOPE_TEST_POSTGRES");
+    return url ? url : "";
+}
+
 // A temporary directory removed at scope exit.
 class TempDir {
 public:
     TempDir() {
         std::random_device random;
-        m_path = std::filesystem::temp_directory_path() / ("sipscope-test-" + std::to_string(random()));
+        m_id = std::to_string(random());
+        m_path = std::filesystem::temp_directory_path() / ("sipscope-test-" + m_id);
         std::filesystem::create_directories(m_path);
     }
     ~TempDir() {
         std::error_code ignored;
         std::filesystem::remove_all(m_path, ignored);
+        for (const std::string& schema : m_schemas)
+            runCommand("psql -q " + quote(testPostgresUrl()) + " -c " + quote("DROP SCHEMA " + schema + " CASCADE"),
+                       true);
     }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
     std::string file(const std::string& name) const { return (m_path / name).string(); }
+
+    // The --db of a test: the SQLite file `name` in this folder or, when the tests run against PostgreSQL too
+    // (testPostgresUrl()), a schema of this folder's own in that database, new and empty, dropped at scope exit --
+    // the same test, against the other backend.
+    std::string database(const std::string& name = "db") {
+        const std::string url = testPostgresUrl();
+        if (url.empty())
+            return file(name);
+        std::string schema = "t" + m_id + "_";
+        for (const char c : name)
+            schema += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+        if (std::find(m_schemas.begin(), m_schemas.end(), schema) == m_schemas.end()) {
+            runCommand("psql -q " + quote(url) + " -c " + quote("CREATE SCHEMA " + schema), true);
+            m_schemas.push_back(schema);
+        }
+        return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+    }
 
 private:
     std::filesystem::path m_path;
+    std::string m_id;
+    std::vector<std::string> m_schemas;
 };
 
 inline std::string readFile(const std::string& path) {

@@ -1,0 +1,339 @@
+// The PostgreSQL side of the backend seam (connection.hpp), through libpq: the shared store of many capture points.
+// Statements are prepared on the server once; SQLite's "?" and "?N" parameters become "$N". Values travel as text
+// (integers, doubles) or binary (blobs); results come back as text and are converted here, so the callers read
+// integers, doubles and bytes exactly as they do from SQLite.
+#include "common/error.hpp"
+#include "store/detail/connection.hpp"
+
+#include <libpq-fe.h>
+
+#include <cassert>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+namespace sipscope::store::detail {
+
+namespace {
+
+constexpr Oid ByteaOid = 17;
+constexpr Oid BoolOid = 16;
+
+// SQLite's parameters as PostgreSQL's: "?" is the next number after the largest so far, "?N" is N; quoted text and
+// identifiers are left alone. `count` receives the largest number.
+std::string postgresParameters(std::string_view sql, int& count) {
+    std::string out;
+    out.reserve(sql.size() + 16);
+    count = 0;
+    char quote = 0;
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        const char c = sql[i];
+        if (quote) {
+            out += c;
+            if (c == quote)
+                quote = 0;
+            continue;
+        }
+        if (c == '\'' || c == '"') {
+            quote = c;
+            out += c;
+            continue;
+        }
+        if (c != '?') {
+            out += c;
+            continue;
+        }
+        int number = 0;
+        std::size_t j = i + 1;
+        while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9')
+            number = number * 10 + (sql[j++] - '0');
+        if (j == i + 1)
+            number = count + 1;
+        i = j - 1;
+        count = std::max(count, number);
+        out += '$';
+        out += std::to_string(number);
+    }
+    return out;
+}
+
+// The URL or keyword string as it may be shown: a password in it replaced by "***".
+std::string withoutPassword(const std::string& url) {
+    std::string shown = url;
+    if (const std::size_t scheme = shown.find("://"); scheme != std::string::npos) {
+        const std::size_t at = shown.find('@', scheme + 3);
+        const std::size_t colon = shown.find(':', scheme + 3);
+        if (at != std::string::npos && colon != std::string::npos && colon < at)
+            shown.replace(colon + 1, at - colon - 1, "***");
+    }
+    if (const std::size_t key = shown.find("password="); key != std::string::npos) {
+        const std::size_t end = shown.find(' ', key);
+        shown.replace(key + 9, (end == std::string::npos ? shown.size() : end) - key - 9, "***");
+    }
+    return shown;
+}
+
+struct ResultDeleter {
+    void operator()(PGresult* result) const { PQclear(result); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+std::string errorText(PGconn* conn, const PGresult* result) {
+    std::string why = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' '))
+        why.pop_back();
+    return why;
+}
+
+class PostgresStatement final : public StatementImpl {
+public:
+    PostgresStatement(PGconn* conn, const std::string& name, std::string_view sql, const std::string& dbName)
+        : m_conn(conn), m_name(name), m_dbName(dbName) {
+        int count = 0;
+        const std::string text = postgresParameters(sql, count);
+        Result prepared(PQprepare(conn, name.c_str(), text.c_str(), 0, nullptr));
+        if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK)
+            throw Error(dbName + ": database error preparing a query: " + errorText(conn, prepared.get()) +
+                        " in: " + std::string(sql.substr(0, 160)));
+        Result described(PQdescribePrepared(conn, name.c_str()));
+        m_parameters = PQnparams(described.get());
+        m_columns = PQnfields(described.get());
+        m_values.resize(static_cast<std::size_t>(m_parameters));
+        m_isNull.assign(static_cast<std::size_t>(m_parameters), true);
+        m_isBinary.assign(static_cast<std::size_t>(m_parameters), 0);
+        m_pointers.resize(static_cast<std::size_t>(m_parameters));
+        m_lengths.resize(static_cast<std::size_t>(m_parameters));
+        m_decoded.resize(static_cast<std::size_t>(m_columns));
+    }
+    ~PostgresStatement() override {
+        const std::string deallocate = "DEALLOCATE " + m_name;
+        PQclear(PQexec(m_conn, deallocate.c_str()));
+    }
+    PostgresStatement(const PostgresStatement&) = delete;
+    PostgresStatement& operator=(const PostgresStatement&) = delete;
+
+    void bindNull(int index) override { slot(index, true, 0).clear(); }
+    void bindInt(int index, std::int64_t value) override {
+        char digits[24];
+        const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+        slot(index, false, 0).assign(digits, end);
+    }
+    void bindDouble(int index, double value) override {
+        char digits[32];
+        const int size = std::snprintf(digits, sizeof digits, "%.17g", value);
+        slot(index, false, 0).assign(digits, static_cast<std::size_t>(size));
+    }
+    void bindText(int index, std::string_view text, bool) override {
+        // PostgreSQL's text cannot hold a NUL byte: one in SIP text (rare, malformed) is stored as the four
+        // characters \x00 rather than failing the batch.
+        std::string& value = slot(index, false, 0);
+        if (text.find('\0') == std::string_view::npos) {
+            value.assign(text);
+            return;
+        }
+        value.clear();
+        for (const char c : text) {
+            if (c)
+                value.push_back(c);
+            else
+                value.append("\\x00");
+        }
+    }
+    void bindBlob(int index, std::string_view bytes) override { slot(index, false, 1).assign(bytes); }
+
+    bool step() override {
+        if (!m_result) {
+            for (std::size_t i = 0; i < m_values.size(); ++i) {
+                m_pointers[i] = m_isNull[i] ? nullptr : m_values[i].data();
+                m_lengths[i] = static_cast<int>(m_values[i].size());
+            }
+            m_result.reset(PQexecPrepared(m_conn, m_name.c_str(), m_parameters, m_pointers.data(), m_lengths.data(),
+                                          m_isBinary.data(), 0));
+            const ExecStatusType status = PQresultStatus(m_result.get());
+            if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+                const std::string why = errorText(m_conn, m_result.get());
+                m_result.reset();
+                throw Error(m_dbName + ": database error: " + why);
+            }
+            m_rows = PQntuples(m_result.get());
+            m_row = -1;
+        }
+        if (m_row + 1 >= m_rows) {
+            m_row = m_rows;
+            return false;
+        }
+        ++m_row;
+        for (auto& decoded : m_decoded)
+            decoded.valid = false;
+        return true;
+    }
+    void reset(bool clearBindings) override {
+        m_result.reset();
+        m_rows = 0;
+        m_row = -1;
+        if (clearBindings)
+            m_isNull.assign(m_isNull.size(), true);
+    }
+    int parameterCount() const override { return m_parameters; }
+    int columnCount() const override { return m_columns; }
+    bool columnIsNull(int column) const override { return PQgetisnull(m_result.get(), m_row, column) != 0; }
+    std::int64_t columnInt(int column) const override {
+        const char* text = PQgetvalue(m_result.get(), m_row, column);
+        if (PQftype(m_result.get(), column) == BoolOid)
+            return text[0] == 't' ? 1 : 0;
+        std::int64_t value = 0;
+        const std::size_t size = static_cast<std::size_t>(PQgetlength(m_result.get(), m_row, column));
+        const auto [end, error] = std::from_chars(text, text + size, value);
+        if (error == std::errc() && end == text + size)
+            return value;
+        return static_cast<std::int64_t>(std::strtod(text, nullptr));  // a numeric or double: truncated, as SQLite
+    }
+    double columnDouble(int column) const override {
+        const char* text = PQgetvalue(m_result.get(), m_row, column);
+        if (PQftype(m_result.get(), column) == BoolOid)
+            return text[0] == 't' ? 1 : 0;
+        return std::strtod(text, nullptr);
+    }
+    std::string_view columnText(int column) const override {
+        if (PQftype(m_result.get(), column) == ByteaOid)
+            return columnBlob(column);
+        return {PQgetvalue(m_result.get(), m_row, column),
+                static_cast<std::size_t>(PQgetlength(m_result.get(), m_row, column))};
+    }
+    std::string_view columnBlob(int column) const override {
+        if (PQftype(m_result.get(), column) != ByteaOid || columnIsNull(column))
+            return {PQgetvalue(m_result.get(), m_row, column),
+                    static_cast<std::size_t>(PQgetlength(m_result.get(), m_row, column))};
+        Decoded& decoded = m_decoded[static_cast<std::size_t>(column)];
+        if (!decoded.valid) {
+            // bytea in its hex text form: "\x" and two digits a byte.
+            const char* text = PQgetvalue(m_result.get(), m_row, column);
+            const auto size = static_cast<std::size_t>(PQgetlength(m_result.get(), m_row, column));
+            decoded.bytes.clear();
+            auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+            for (std::size_t i = 2; i + 1 < size; i += 2)
+                decoded.bytes.push_back(static_cast<char>(nibble(text[i]) << 4 | nibble(text[i + 1])));
+            decoded.valid = true;
+        }
+        return decoded.bytes;
+    }
+
+private:
+    struct Decoded {
+        std::string bytes;
+        bool valid = false;
+    };
+
+    std::string& slot(int index, bool isNull, int format) {
+        assert(index >= 1 && index <= m_parameters && "bind: no such parameter in the SQL");
+        const auto i = static_cast<std::size_t>(index - 1);
+        m_isNull[i] = isNull;
+        m_isBinary[i] = format;
+        return m_values[i];
+    }
+
+    PGconn* m_conn;
+    std::string m_name;
+    const std::string& m_dbName;
+    int m_parameters = 0;
+    int m_columns = 0;
+    std::vector<std::string> m_values;
+    std::vector<bool> m_isNull;
+    std::vector<int> m_isBinary;
+    std::vector<const char*> m_pointers;
+    std::vector<int> m_lengths;
+    Result m_result;
+    int m_rows = 0;
+    int m_row = -1;
+    mutable std::vector<Decoded> m_decoded;
+};
+
+class PostgresConnection final : public Connection {
+public:
+    PostgresConnection(const std::string& url, bool readOnly) : m_name(withoutPassword(url)) {
+        m_conn = PQconnectdb(url.c_str());
+        if (!m_conn || PQstatus(m_conn) != CONNECTION_OK) {
+            std::string why = m_conn ? errorText(m_conn, nullptr) : "out of memory";
+            PQfinish(m_conn);
+            throw Error(m_name + ": cannot connect to the PostgreSQL server: " + why +
+                        " (check the URL, that the server runs, and that the role may log in)");
+        }
+        PQsetNoticeProcessor(
+            m_conn, [](void*, const char*) {}, nullptr);
+        exec("SET client_min_messages = warning");
+        if (readOnly)
+            exec("SET default_transaction_read_only = on");
+    }
+    ~PostgresConnection() override { PQfinish(m_conn); }
+    PostgresConnection(const PostgresConnection&) = delete;
+    PostgresConnection& operator=(const PostgresConnection&) = delete;
+
+    Backend backend() const override { return Backend::Postgres; }
+    const std::string& name() const override { return m_name; }
+    std::unique_ptr<StatementImpl> prepare(std::string_view sql) override {
+        return std::make_unique<PostgresStatement>(m_conn, "s" + std::to_string(++m_statements), sql, m_name);
+    }
+    void exec(const std::string& sql) override {
+        Result result(PQexec(m_conn, sql.c_str()));
+        const ExecStatusType status = PQresultStatus(result.get());
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+            throw Error(m_name + ": database error: " + errorText(m_conn, result.get()));
+    }
+    void rollbackQuietly() override { PQclear(PQexec(m_conn, "ROLLBACK")); }
+    void beginWrite() override { exec("BEGIN"); }
+    void beginRead() override { exec("BEGIN ISOLATION LEVEL REPEATABLE READ"); }
+    bool hasTable(std::string_view name) override { return hasObject("r", name); }
+    bool hasIndex(std::string_view name) override { return hasObject("i", name); }
+    std::int64_t dataVersion() override {
+        // Where the server's write-ahead log ends: it moves with every change committed to any table.
+        PostgresStatement stmt(m_conn, "data_version", "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')",
+                               m_name);
+        return stmt.step() ? stmt.columnInt(0) : 0;
+    }
+    void copyRows(const CopyRows& rows) override {
+        const std::string sql = "COPY " + rows.table + " FROM STDIN";
+        Result started(PQexec(m_conn, sql.c_str()));
+        if (PQresultStatus(started.get()) != PGRES_COPY_IN)
+            throw Error(m_name + ": database error starting " + sql + ": " + errorText(m_conn, started.get()));
+        if (PQputCopyData(m_conn, rows.data.data(), static_cast<int>(rows.data.size())) != 1 ||
+            PQputCopyEnd(m_conn, nullptr) != 1)
+            throw Error(m_name + ": database error sending rows: " + errorText(m_conn, nullptr));
+        std::string why;
+        while (PGresult* result = PQgetResult(m_conn)) {
+            if (PQresultStatus(result) != PGRES_COMMAND_OK && why.empty())
+                why = errorText(m_conn, result);
+            PQclear(result);
+        }
+        if (!why.empty())
+            throw Error(m_name + ": database error writing " + rows.table.substr(0, rows.table.find('(')) + ": " + why);
+    }
+
+private:
+    bool hasObject(const char* kind, std::string_view name) {
+        PostgresStatement stmt(m_conn, "s" + std::to_string(++m_statements),
+                               "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                               "WHERE c.relkind = ? AND c.relname = ? AND n.nspname = current_schema()",
+                               m_name);
+        stmt.bindText(1, kind, false);
+        stmt.bindText(2, name, false);
+        return stmt.step();
+    }
+
+    PGconn* m_conn = nullptr;
+    std::string m_name;
+    std::uint64_t m_statements = 0;
+};
+
+}  // namespace
+
+bool isPostgresName(std::string_view name) {
+    return name.rfind("postgresql://", 0) == 0 || name.rfind("postgres://", 0) == 0 ||
+           name.find("dbname=") != std::string_view::npos;
+}
+
+std::unique_ptr<Connection> openPostgres(const std::string& url, bool readOnly) {
+    return std::make_unique<PostgresConnection>(url, readOnly);
+}
+
+}  // namespace sipscope::store::detail
