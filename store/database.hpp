@@ -43,6 +43,7 @@ public:
 
 private:
     void createOrCheckSchema(Mode mode);
+    std::string schemaSql() const;  // in this backend's dialect
     void migrate(int fromVersion);  // to SchemaVersion, in one transaction
     void execMigrationStep(const char* sql);
     bool hasTable(const char* name);

@@ -10,7 +10,7 @@
 namespace sipscope::store::detail {
 
 void fillLegs(Connection& db, std::vector<CallRow>& rows) {
-    if (rows.empty() || queryInt(db, "SELECT count(*) FROM (SELECT 1 FROM call_links LIMIT 1)") == 0)
+    if (rows.empty() || queryInt(db, "SELECT count(*) FROM (SELECT 1 FROM call_links LIMIT 1) AS links") == 0)
         return;
     std::unordered_map<std::int64_t, std::int64_t> parent;
     auto find = [&parent](std::int64_t key) {

@@ -65,6 +65,14 @@ inline std::string failureStatusSql(std::string_view status) {
 
 // SQL: a failure response (isFailureStatus) with none of the flags `excluded`, over the columns `status` and `flags`
 // of the table aliased `prefix` ("m." or "" for none).
+// SQL: how many rows of a group `condition` holds for, in both dialects (PostgreSQL has no sum() of a boolean).
+inline std::string countWhereSql(std::string_view condition) {
+    std::string sql = "count(CASE WHEN ";
+    sql += condition;
+    sql += " THEN 1 END)";
+    return sql;
+}
+
 inline std::string failureSql(std::string_view prefix, std::uint32_t excluded) {
     std::string sql = failureStatusSql(std::string(prefix) + "status");
     sql.append(" AND ").append(flagBitsSql(std::string(prefix) + "flags", excluded)).append(" = 0");

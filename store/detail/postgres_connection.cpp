@@ -80,9 +80,14 @@ struct ResultDeleter {
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
 std::string errorText(PGconn* conn, const PGresult* result) {
+    // The server's message on one line: "ERROR:  x\nLINE 1: ...\nHINT: y" as "x; LINE 1: ...; HINT: y".
     std::string why = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
+    if (why.rfind("ERROR:  ", 0) == 0)
+        why.erase(0, 8);
     while (!why.empty() && (why.back() == '\n' || why.back() == ' '))
         why.pop_back();
+    for (std::size_t at = why.find('\n'); at != std::string::npos; at = why.find('\n', at))
+        why.replace(at, 1, "; ");
     return why;
 }
 

@@ -87,10 +87,11 @@ DelayStats readDelay(Connection& db, const std::string& expression, const std::s
 // Calls by state, outcome and who ended them, and RFC 6076 over the calls `where` selects ("INVITE calls": the
 // first request is an INVITE), in one pass over the calls (each breakdown as its own query read the table ten times).
 void callStats(Connection& db, const Where& where, Stats& stats) {
-    Statement stmt(db, "SELECT c.state, c.status, c.ended_by, "
-                       "coalesce(c.method_id = (SELECT id FROM strings WHERE text = 'INVITE'), 0), c.attempt_us, "
-                       "c.first_provisional_us, c.final_us, c.answered_us, c.bye_us, c.bye_answered_us FROM calls c" +
-                           where.sql);
+    Statement stmt(
+        db, "SELECT c.state, c.status, c.ended_by, "
+            "CASE WHEN c.method_id = (SELECT id FROM strings WHERE text = 'INVITE') THEN 1 ELSE 0 END, c.attempt_us, "
+            "c.first_provisional_us, c.final_us, c.answered_us, c.bye_us, c.bye_answered_us FROM calls c" +
+                where.sql);
     int index = 1;
     where.bind(stmt, index);
     DelaySum srdSuccessful, srdFailed, setupSuccessful, sdd, sdt;
@@ -204,7 +205,7 @@ void messageStatsFromCounts(Connection& db, Stats& stats) {
         Statement stmt(db, "SELECT status, (SELECT text FROM strings WHERE id = reason), n FROM (SELECT status, "
                            "min(nullif(reason_id, 0)) AS reason, sum(messages) AS n FROM message_counts WHERE " +
                                failureSql("", FlagRetransmission | FlagRepeatedFailure) +
-                               " GROUP BY status) ORDER BY n DESC, status");
+                               " GROUP BY status) AS failures ORDER BY n DESC, status");
         while (stmt.step())
             stats.failures.push_back({static_cast<int>(stmt.columnInt(0)), stmt.columnText(1),
                                       static_cast<std::uint64_t>(stmt.columnInt(2))});
@@ -266,9 +267,8 @@ Stats readStats(Connection& db, const Filter& filter) {
                              "LEFT JOIN calls c ON c.id = m.call_key" +
                              where.sql;
     {
-        Statement stmt(db, "SELECT count(*), coalesce(sum(" + flagBitsSql("m.flags", FlagValid) +
-                               " = 0), 0), coalesce(sum(" + flagBitsSql("m.flags", FlagRetransmission) + " != 0), 0)" +
-                               from);
+        Statement stmt(db, "SELECT count(*), " + countWhereSql(flagBitsSql("m.flags", FlagValid) + " = 0") + ", " +
+                               countWhereSql(flagBitsSql("m.flags", FlagRetransmission) + " != 0") + from);
         int index = 1;
         where.bind(stmt, index);
         if (stmt.step()) {
@@ -298,7 +298,7 @@ Stats readStats(Connection& db, const Filter& filter) {
         Statement stmt(db, "SELECT status, (SELECT text FROM strings WHERE id = reason), n FROM (SELECT m.status AS "
                            "status, min(m.reason_id) AS reason, count(*) AS n" +
                                from + (where.sql.empty() ? " WHERE " : " AND ") + CallFailureCondition +
-                               " GROUP BY m.status) ORDER BY n DESC, status");
+                               " GROUP BY m.status) AS failures ORDER BY n DESC, status");
         int index = 1;
         where.bind(stmt, index);
         while (stmt.step())
@@ -318,13 +318,14 @@ std::vector<HostStats> readHostStats(Connection& db, const Filter& filter) {
                              "LEFT JOIN calls c ON c.id = m.call_key" +
                              where.sql;
     // Each message counts once for its sender and once for its receiver.
-    Statement stmt(db,
-                   std::string("SELECT e.text, sum(sent), sum(received), sum(request), sum(response), sum(failure), "
-                               "count(DISTINCT call_key) FROM (SELECT m.src_id AS host, 1 AS sent, 0 AS received, "
-                               "m.method_id IS NOT NULL AS request, m.status IS NOT NULL AS response, (") +
-                       FailureCondition + ") AS failure, m.call_key AS call_key" + from +
-                       " UNION ALL SELECT m.dst_id, 0, 1, 0, 0, 0, m.call_key" + from +
-                       ") JOIN endpoints e ON e.id = host GROUP BY host ORDER BY count(*) DESC, e.text");
+    Statement stmt(
+        db, std::string("SELECT e.text, sum(sent), sum(received), sum(request), sum(response), sum(failure), "
+                        "count(DISTINCT call_key) FROM (SELECT m.src_id AS host, 1 AS sent, 0 AS received, "
+                        "CASE WHEN m.method_id IS NOT NULL THEN 1 ELSE 0 END AS request, "
+                        "CASE WHEN m.status IS NOT NULL THEN 1 ELSE 0 END AS response, CASE WHEN ") +
+                FailureCondition + " THEN 1 ELSE 0 END AS failure, m.call_key AS call_key" + from +
+                " UNION ALL SELECT m.dst_id, 0, 1, 0, 0, 0, m.call_key" + from +
+                ") AS sides JOIN endpoints e ON e.id = host GROUP BY host, e.text ORDER BY count(*) DESC, e.text");
     int index = 1;
     where.bind(stmt, index);
     where.bind(stmt, index);
@@ -348,12 +349,10 @@ std::vector<IntervalStats> readIntervalStats(Connection& db, const Filter& filte
         Where where;
         addMessageFilters(filter, where);
         addBucketCounts(db,
-                        "SELECT " + bucketOf("m.ts_us") +
-                            " AS bucket, count(*), "
-                            "coalesce(sum(m.method_id IS NOT NULL), 0), coalesce(sum(m.status IS NOT NULL), 0), "
-                            "coalesce(sum(" +
-                            CallFailureCondition +
-                            "), 0) FROM messages m "
+                        "SELECT " + bucketOf("m.ts_us") + " AS bucket, count(*), " +
+                            countWhereSql("m.method_id IS NOT NULL") + ", " + countWhereSql("m.status IS NOT NULL") +
+                            ", " + countWhereSql(CallFailureCondition) +
+                            " FROM messages m "
                             "JOIN endpoints s ON s.id = m.src_id JOIN endpoints d ON d.id = m.dst_id "
                             "LEFT JOIN calls c ON c.id = m.call_key" +
                             where.sql + " GROUP BY bucket",
@@ -364,11 +363,9 @@ std::vector<IntervalStats> readIntervalStats(Connection& db, const Filter& filte
         Where where;
         addCallFilters(filter, where, false);
         addBucketCounts(db,
-                        "SELECT " + bucketOf("c.start_us") +
-                            " AS bucket, count(*), "
-                            "coalesce(sum(c.status BETWEEN 200 AND 299), 0), coalesce(sum(c.status >= 300), 0) "
-                            "FROM calls c" +
-                            where.sql + " GROUP BY bucket",
+                        "SELECT " + bucketOf("c.start_us") + " AS bucket, count(*), " +
+                            countWhereSql("c.status BETWEEN 200 AND 299") + ", " + countWhereSql("c.status >= 300") +
+                            " FROM calls c" + where.sql + " GROUP BY bucket",
                         where, buckets, &IntervalStats::calls, &IntervalStats::answeredCalls,
                         &IntervalStats::failedCalls);
     }

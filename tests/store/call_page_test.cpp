@@ -47,8 +47,8 @@ std::vector<std::string> callIds(const std::vector<store::CallRow>& rows) {
 TEST(CallPage, PagesCutTheSortedListing) {
     test::TempDir dir;
     fiveCalls().write(dir.file("a.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
-    store::Reader reader(dir.file("db"));
+    store::importFiles(dir.database(), {dir.file("a.pcap")});
+    store::Reader reader(dir.database());
 
     const struct {
         const char* sort;
@@ -76,8 +76,8 @@ TEST(CallPage, PagesCutTheSortedListing) {
 TEST(CallPage, CountAndPagesFollowTheFilterButNotItsLimit) {
     test::TempDir dir;
     fiveCalls().write(dir.file("a.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
-    store::Reader reader(dir.file("db"));
+    store::importFiles(dir.database(), {dir.file("a.pcap")});
+    store::Reader reader(dir.database());
 
     store::Filter rejected;
     rejected.state = "rejected";
@@ -105,8 +105,8 @@ TEST(CallPage, CountAndPagesFollowTheFilterButNotItsLimit) {
 TEST(CallPage, KeysetPagesAndPositionsMatchOffsetPages) {
     test::TempDir dir;
     fiveCalls().write(dir.file("a.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
-    store::Reader reader(dir.file("db"));
+    store::importFiles(dir.database(), {dir.file("a.pcap")});
+    store::Reader reader(dir.database());
     for (const char* sort : {"start", "duration", "from", "src", "method", "state", "status", "call_id", "kind"}) {
         for (const bool descending : {false, true}) {
             SCOPED_TRACE(std::string(sort) + (descending ? " desc" : ""));
@@ -149,8 +149,8 @@ TEST(CallPage, RowsAreThoseOfTheListing) {
     other.add({9'000'000, 0x0a000001, 0x0a000009, 5060, 5060,
                sipMessage("OPTIONS sip:dave@example.com SIP/2.0", "call-9", "1 OPTIONS")});
     other.write(dir.file("b.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("a.pcap"), dir.file("b.pcap")});
-    store::Reader reader(dir.file("db"));
+    store::importFiles(dir.database(), {dir.file("a.pcap"), dir.file("b.pcap")});
+    store::Reader reader(dir.database());
     const std::vector<store::CallRow> listed = reader.calls({});
     const std::vector<store::CallRow> page = reader.callPage({}, "start", false, 0, 10);
     ASSERT_EQ(page.size(), 6u);

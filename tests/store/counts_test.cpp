@@ -9,9 +9,9 @@
 #include "store/reader.hpp"
 #include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
+#include "tests/tools/test_sql.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <memory>
 #include <string>
@@ -47,13 +47,7 @@ test::PcapWriter failures() {
     return pcap;
 }
 
-void exec(const std::string& db, const std::string& sql) {
-    sqlite3* handle = nullptr;
-    ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
-    EXPECT_EQ(sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
-        << sql << ": " << sqlite3_errmsg(handle);
-    sqlite3_close(handle);
-}
+void exec(const std::string& db, const std::string& sql) { test::execSql(db, sql); }
 
 void expectSameDelay(const store::DelayStats& a, const store::DelayStats& b, const char* name) {
     EXPECT_EQ(a.count, b.count) << name;
@@ -106,7 +100,7 @@ void expectSameStats(const store::Stats& a, const store::Stats& b) {
 // Two imports into one database, so the counts are added batch after batch.
 std::string importAll(test::TempDir& dir) {
     failures().write(dir.file("failures.pcap"));
-    const std::string db = dir.file("db");
+    const std::string db = dir.database();
     store::importFiles(db, Samples);
     store::importFiles(db, {dir.file("failures.pcap")});
     return db;
@@ -180,7 +174,7 @@ TEST(StoreCounts, FromMatchesTheSameCallsWithAndWithoutTheIndex) {
 // it is; a database left without it (an import killed before its end) gets it back at the next read-write open.
 TEST(StoreCounts, CallsFromIndexIsThereAfterEveryImportAndComesBackWhenMissing) {
     test::TempDir dir;
-    const std::string db = dir.file("db");
+    const std::string db = dir.database();
     auto hasIndex = [&db] {
         store::Database open(db, store::Database::Mode::ReadOnly);
         return open.hasIndex("calls_from");
@@ -200,7 +194,7 @@ TEST(StoreCounts, CallsFromIndexIsThereAfterEveryImportAndComesBackWhenMissing) 
 // A live capture (writeOpenCalls) keeps calls_from while it writes, for the readers that query it meanwhile.
 TEST(StoreCounts, LiveCaptureKeepsCallsFromWhileItRuns) {
     test::TempDir dir;
-    const std::string db = dir.file("db");
+    const std::string db = dir.database();
     // A source that looks at the database from a second connection while the import runs (after some packets).
     class Watching final : public capture::PacketSource {
     public:
@@ -239,25 +233,21 @@ TEST(StoreCounts, LiveCaptureKeepsCallsFromWhileItRuns) {
 // The SQL the counts and the statistics select failures with is what decode::isFailureStatus says, code by code,
 // flag by flag: written from it, it cannot drift from it.
 TEST(FailureSql, SelectsWhatDecodeCallsAFailureOnEveryStatusCode) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+    const auto db = store::detail::openSqlite(":memory:", false);
     const std::uint32_t excluded = store::detail::FlagRetransmission | store::detail::FlagRepeatedFailure;
     const std::string sql =
         "SELECT " + store::detail::failureSql("m.", excluded) + " FROM (SELECT ?1 AS status, ?2 AS flags) m";
-    sqlite3_stmt* stmt = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql << ": " << sqlite3_errmsg(db);
+    store::detail::Statement stmt(*db, sql);
     for (int code = 0; code <= 999; ++code) {
         for (const std::uint32_t flags : {0u, std::uint32_t{store::detail::FlagValid}, excluded}) {
-            sqlite3_bind_int(stmt, 1, code);
-            sqlite3_bind_int64(stmt, 2, flags);
-            ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+            stmt.bindInt(1, code);
+            stmt.bindInt(2, flags);
+            ASSERT_TRUE(stmt.step());
             const bool expected = decode::isFailureStatus(code) && (flags & excluded) == 0;
-            EXPECT_EQ(sqlite3_column_int(stmt, 0) != 0, expected) << "status " << code << ", flags " << flags;
-            sqlite3_reset(stmt);
+            EXPECT_EQ(stmt.columnInt(0) != 0, expected) << "status " << code << ", flags " << flags;
+            stmt.reset();
         }
     }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
 }
 
 }  // namespace

@@ -6,9 +6,9 @@
 #include "tests/capture/packet_builder.hpp"
 #include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
+#include "tests/tools/test_sql.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <set>
@@ -57,10 +57,10 @@ std::string importCalls(const test::TempDir& dir) {
     pcap.addFrame(3'050'000,
                   frame(Bob6, Alice6, sipMessage("SIP/2.0 200 OK", "v6-sub", "1 SUBSCRIBE", "Expires: 600\r\n", "s")));
     pcap.write(dir.file("calls.pcap"));
-    const auto report = store::importFiles(dir.file("db"), {dir.file("calls.pcap")});
+    const auto report = store::importFiles(dir.database(), {dir.file("calls.pcap")});
     EXPECT_FALSE(report.hasErrors());
     EXPECT_EQ(report.sipMessages, 7u);
-    return dir.file("db");
+    return dir.database();
 }
 
 TEST(EndpointRows, EveryRowCarriesItsEndpointsAsValues) {
@@ -121,16 +121,8 @@ TEST(EndpointRows, EveryRowCarriesItsEndpointsAsValues) {
 TEST(EndpointRows, AnEndpointTextThatIsNoneIsRefused) {
     test::TempDir dir;
     const std::string db = importCalls(dir);
-    {
-        sqlite3* handle = nullptr;
-        ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
-        ASSERT_EQ(sqlite3_exec(handle,
-                               "UPDATE endpoints SET text = '2001:db8::2:5062' WHERE text = '[2001:db8::2]:5062'",
-                               nullptr, nullptr, nullptr),
-                  SQLITE_OK);
-        EXPECT_EQ(sqlite3_changes(handle), 1);
-        sqlite3_close(handle);
-    }
+    test::execSql(db, "UPDATE endpoints SET text = '2001:db8::2:5062' WHERE text = '[2001:db8::2]:5062'");
+    EXPECT_EQ(test::queryRow(db, "SELECT count(*) FROM endpoints WHERE text = '2001:db8::2:5062'"), "1");
     store::Reader reader(db);
     try {
         reader.calls({});

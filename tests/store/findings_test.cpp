@@ -6,9 +6,9 @@
 #include "store/reader.hpp"
 #include "tests/tools/media_calls.hpp"
 #include "tests/tools/run.hpp"
+#include "tests/tools/test_sql.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <functional>
@@ -81,8 +81,8 @@ struct Imported {
         : Imported(timed(packets), options) {}
     explicit Imported(const TimedPcap& pcap, const store::IngestOptions& options = {}) {
         pcap.write(dir.file("f.pcap"));
-        store::importFiles(dir.file("db"), {dir.file("f.pcap")}, options);
-        reader = std::make_unique<store::Reader>(dir.file("db"));
+        store::importFiles(dir.database(), {dir.file("f.pcap")}, options);
+        reader = std::make_unique<store::Reader>(dir.database());
     }
     std::vector<store::FindingRow> all() const { return reader->findings({}); }
     std::vector<store::FindingRow> of(const std::string& kind) const {
@@ -435,9 +435,9 @@ TEST(Findings, AHealthyCallHasNone) {
 TEST(Findings, TheProjectsSippSamplesHaveNone) {
     test::TempDir dir;
     const std::string samples = SIPSCOPE_SAMPLES_DIR;
-    store::importFiles(dir.file("db"), {samples + "/call-complete.pcap", samples + "/call-failed.pcap",
+    store::importFiles(dir.database(), {samples + "/call-complete.pcap", samples + "/call-failed.pcap",
                                         samples + "/register.pcap", samples + "/subscribe.pcap"});
-    const store::Reader reader(dir.file("db"));
+    const store::Reader reader(dir.database());
     EXPECT_GT(reader.calls({}).size(), 3u);
     EXPECT_TRUE(reader.findings({}).empty()) << describe(reader.findings({}));
 }
@@ -492,13 +492,10 @@ TEST(Findings, SeverityFilter) {
 // Schema 5 -> 6: a database from before findings gets the table (empty: its captures were not looked at).
 TEST(Findings, MigrationAddsTheTable) {
     const Imported imported(healthyCall("m1"));
-    const std::string path = imported.dir.file("db");
-    sqlite3* handle = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &handle), SQLITE_OK);
+    const std::string path = imported.dir.database();
     for (const char* sql : {"DROP TABLE findings", "ALTER TABLE streams DROP COLUMN series",  // schema 7's
                             "UPDATE meta SET value = '5' WHERE key = 'schema_version'"})
-        ASSERT_EQ(sqlite3_exec(handle, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
-    sqlite3_close(handle);
+        test::execSql(path, sql);
     EXPECT_THROW(store::Reader{path}, Error) << "a read-only open names sipscope migrate";
     { store::Database upgraded(path, store::Database::Mode::ReadWrite); }
     const store::Reader reader(path);
@@ -567,11 +564,11 @@ TEST(Findings, BoundsAreCounted) {
     tight.findings.maxOpenCalls = 1;
     tight.findings.maxMessagesPerCall = 2;
     tight.findings.maxSources = 1;
-    const store::IngestReport report = store::importFiles(dir.file("tight.db"), {dir.file("b.pcap")}, tight);
+    const store::IngestReport report = store::importFiles(dir.database("tight.db"), {dir.file("b.pcap")}, tight);
     EXPECT_EQ(report.findings.callsEvicted, 3u) << "four calls overlap; one is remembered";
     EXPECT_GT(report.findings.messagesDropped, 0u);
     EXPECT_GT(report.findings.sourcesDropped, 0u);
-    const store::IngestReport roomy = store::importFiles(dir.file("roomy.db"), {dir.file("b.pcap")});
+    const store::IngestReport roomy = store::importFiles(dir.database("roomy.db"), {dir.file("b.pcap")});
     EXPECT_EQ(roomy.findings.callsEvicted, 0u);
     EXPECT_EQ(roomy.findings.messagesDropped, 0u);
     EXPECT_EQ(roomy.findings.sourcesDropped, 0u);

@@ -8,9 +8,9 @@
 #include "store/reader.hpp"
 #include "tests/tools/media_calls.hpp"
 #include "tests/tools/run.hpp"
+#include "tests/tools/test_sql.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <string>
 
@@ -30,8 +30,8 @@ struct Imported {
 
     explicit Imported(const TimedPcap& pcap, const store::IngestOptions& options = {}) {
         pcap.write(dir.file("media.pcap"));
-        report = store::importFiles(dir.file("db"), {dir.file("media.pcap")}, options);
-        reader = std::make_unique<store::Reader>(dir.file("db"));
+        report = store::importFiles(dir.database(), {dir.file("media.pcap")}, options);
+        reader = std::make_unique<store::Reader>(dir.database());
     }
     store::CallRow call(const std::string& callId) const { return *reader->findCall(callId); }
     std::vector<store::StreamRow> streams(const std::string& callId) const {
@@ -279,9 +279,9 @@ TEST(Media, NoneSaysWhenTheCallsCaptureHadNoRtpAtAll) {
     test::rtpFlow(Bob, 5000, Alice, 4000, talking.answeredUs() + 10'000, 20, 0xB).write(withRtp);
     plainCall("silent", 10'500'000, 4100, 5100).write(withRtp);
     withRtp.write(dir.file("rtp.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("sip.pcap"), dir.file("rtp.pcap")});
+    store::importFiles(dir.database(), {dir.file("sip.pcap"), dir.file("rtp.pcap")});
 
-    store::Reader reader(dir.file("db"));
+    store::Reader reader(dir.database());
     const auto sipOnly = reader.mediaVerdict(*reader.findCall("sip-only"));
     ASSERT_TRUE(sipOnly.has_value());
     EXPECT_EQ(sipOnly->verdict, decode::MediaVerdict::None);
@@ -307,15 +307,11 @@ TEST(Media, MigrationGivesOlderStreamsTheirCapture) {
     test::rtpFlow(Alice, 4000, Bob, 5000, call.answeredUs() + 10'000, 20, 0xA).write(pcap);
     test::rtpFlow(0xc6336401, 30000, 0xc6336402, 30002, 1'000'000, 30, 0xC).write(pcap);  // unassociated
     const Imported db(pcap);
-    const std::string path = db.dir.file("db");
-    sqlite3* handle = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &handle), SQLITE_OK);
+    const std::string path = db.dir.database();
     for (const char* sql : {"DROP INDEX streams_capture", "ALTER TABLE streams DROP COLUMN capture_id",
                             "ALTER TABLE streams DROP COLUMN series",  // schema 7's
                             "UPDATE meta SET value = '4' WHERE key = 'schema_version'"})
-        ASSERT_EQ(sqlite3_exec(handle, sql, nullptr, nullptr, nullptr), SQLITE_OK)
-            << sql << ": " << sqlite3_errmsg(handle);
-    sqlite3_close(handle);
+        test::execSql(path, sql);
     { store::Database upgraded(path, store::Database::Mode::ReadWrite); }
     store::Reader reader(path);
     const std::int64_t capture = reader.findCall("old")->captureId;
@@ -361,13 +357,10 @@ TEST(Media, StreamSeriesRoundTripAndMigration) {
     EXPECT_EQ(bob->points.size(), 6u);
     EXPECT_FALSE(db.reader->streamSeries(999'999)) << "no such stream";
 
-    const std::string path = db.dir.file("db");
-    sqlite3* handle = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &handle), SQLITE_OK);
+    const std::string path = db.dir.database();
     for (const char* sql :
          {"ALTER TABLE streams DROP COLUMN series", "UPDATE meta SET value = '6' WHERE key = 'schema_version'"})
-        ASSERT_EQ(sqlite3_exec(handle, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
-    sqlite3_close(handle);
+        test::execSql(path, sql);
     EXPECT_THROW(store::Reader{path}, Error) << "a read-only open names sipscope migrate";
     { store::Database upgraded(path, store::Database::Mode::ReadWrite); }
     const store::Reader migrated(path);
@@ -382,17 +375,16 @@ TEST(Media, DamagedSeriesReadsAsNone) {
     call.write(pcap);
     test::rtpFlow(Alice, 4000, Bob, 5000, call.answeredUs() + 20'000, 100, 0xA).write(pcap);
     const Imported db(pcap);
-    const std::string path = db.dir.file("db");
-    sqlite3* handle = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &handle), SQLITE_OK);
-    for (const char* value : {"x'01'", "x'02e8073f'", "x'01c0843d05010000'", "x'01ffffffffffffffffffff'"}) {
-        SCOPED_TRACE(value);
-        const std::string sql = std::string("UPDATE streams SET series = ") + value;
-        ASSERT_EQ(sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    const std::string path = db.dir.database();
+    const bool isPostgres = store::isPostgresDatabase(path);
+    for (const char* hex : {"01", "02e8073f", "01c0843d05010000", "01ffffffffffffffffffff"}) {
+        SCOPED_TRACE(hex);
+        // A blob literal in each dialect: X'..' in SQLite, '\x..' in PostgreSQL.
+        const std::string value = isPostgres ? std::string("'\\x") + hex + "'" : std::string("x'") + hex + "'";
+        test::execSql(path, "UPDATE streams SET series = " + value);
         const store::Reader reader(path);
         EXPECT_FALSE(reader.streamSeries(reader.streams({}).front().id));
     }
-    sqlite3_close(handle);
 }
 
 // A B2BUA that passes the SDP through while the media flows end to end: both legs' SDPs name the same addresses,

@@ -34,8 +34,8 @@ void addCall(test::PcapWriter& pcap, std::int64_t atUs, const std::string& callI
 store::Stats statsOf(const test::PcapWriter& pcap) {
     test::TempDir dir;
     pcap.write(dir.file("c.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("c.pcap")});
-    return store::Reader(dir.file("db")).stats({});
+    store::importFiles(dir.database(), {dir.file("c.pcap")});
+    return store::Reader(dir.database()).stats({});
 }
 
 }  // namespace
@@ -115,8 +115,8 @@ TEST(Metrics, FailureForwardedOverTwoHopsCountsOnce) {
     pcap.add({1'060'000, Caller, Proxy, 5060, 5060, message("ACK sip:bob@example.com SIP/2.0", 1, "1 ACK", "b")});
     test::TempDir dir;
     pcap.write(dir.file("c.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("c.pcap")});
-    store::Reader reader(dir.file("db"));
+    store::importFiles(dir.database(), {dir.file("c.pcap")});
+    store::Reader reader(dir.database());
     store::Filter scan;  // any filter: the figures come from the messages, not from the counts
     scan.kind = "call";
     for (const store::Stats& stats : {reader.stats({}), reader.stats(scan)}) {

@@ -92,19 +92,20 @@ TEST(IngestOrder, TwoHopsInTwoFilesEqualTheWholeCapture) {
     call.whole.write(dir.file("whole.pcap"));
     call.caller.write(dir.file("caller-side.pcap"));
     call.callee.write(dir.file("callee-side.pcap"));
-    run("import -q --db " + dir.file("whole.db") + " " + dir.file("whole.pcap"));
-    run("import -q --db " + dir.file("split.db") + " " + dir.file("caller-side.pcap") + " " +
+    run("import -q --db " + test::quote(dir.database("whole.db")) + " " + dir.file("whole.pcap"));
+    run("import -q --db " + test::quote(dir.database("split.db")) + " " + dir.file("caller-side.pcap") + " " +
         dir.file("callee-side.pcap"));
-    run("import -q --db " + dir.file("reversed.db") + " " + dir.file("callee-side.pcap") + " " +
+    run("import -q --db " + test::quote(dir.database("reversed.db")) + " " + dir.file("callee-side.pcap") + " " +
         dir.file("caller-side.pcap"));
 
-    const std::string calls = withoutFiles(run("calls --format json --db " + dir.file("whole.db")));
-    const std::string messages = withoutFiles(run("messages --format json --db " + dir.file("whole.db")));
+    const std::string calls = withoutFiles(run("calls --format json --db " + test::quote(dir.database("whole.db"))));
+    const std::string messages =
+        withoutFiles(run("messages --format json --db " + test::quote(dir.database("whole.db"))));
     ASSERT_NE(calls.find("\"state\":\"completed\""), std::string::npos) << calls;
     for (const char* db : {"split.db", "reversed.db"}) {
         SCOPED_TRACE(db);
-        EXPECT_EQ(withoutFiles(run("calls --format json --db " + dir.file(db))), calls);
-        EXPECT_EQ(withoutFiles(run("messages --format json --db " + dir.file(db))), messages);
+        EXPECT_EQ(withoutFiles(run("calls --format json --db " + test::quote(dir.database(db)))), calls);
+        EXPECT_EQ(withoutFiles(run("messages --format json --db " + test::quote(dir.database(db)))), messages);
     }
 }
 
@@ -115,7 +116,7 @@ TEST(IngestOrder, MergedFilesKeepTheirOwnReports) {
     call.caller.write(dir.file("caller-side.pcap"));
     call.callee.write(dir.file("callee-side.pcap"));
     const auto report =
-        store::importFiles(dir.file("db"), {dir.file("callee-side.pcap"), dir.file("caller-side.pcap")});
+        store::importFiles(dir.database(), {dir.file("callee-side.pcap"), dir.file("caller-side.pcap")});
     ASSERT_EQ(report.files.size(), 2u);
     EXPECT_EQ(report.files[0].path, dir.file("callee-side.pcap"));
     EXPECT_EQ(report.files[0].sipMessages, 6u);
@@ -123,7 +124,7 @@ TEST(IngestOrder, MergedFilesKeepTheirOwnReports) {
     EXPECT_EQ(report.sipMessages, 13u);
     EXPECT_EQ(report.calls, 1u);
     // Each message keeps the capture and frame it came from.
-    store::Reader reader(dir.file("db"));
+    store::Reader reader(dir.database());
     for (const store::MessageRow& message : reader.messages({})) {
         const bool isCallerSide = message.src.ip.toString() == "10.0.0.1" || message.dst.ip.toString() == "10.0.0.1";
         EXPECT_GE(message.frame, 1u);
@@ -144,8 +145,8 @@ TEST(IngestOrder, ReadersListMessagesInTimeOrder) {
     pcap.add({t + 5'000, Caller, Callee, 5060, 5060,  // same time as the 200: capture order breaks the tie
               test::sipMessage("OPTIONS sip:carol@example.com SIP/2.0", "gap-1", "2 OPTIONS")});
     pcap.write(dir.file("gap.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("gap.pcap")});
-    store::Reader reader(dir.file("db"));
+    store::importFiles(dir.database(), {dir.file("gap.pcap")});
+    store::Reader reader(dir.database());
 
     auto expectTimeOrder = [](const std::vector<store::MessageRow>& messages, const char* what) {
         SCOPED_TRACE(what);
@@ -187,8 +188,8 @@ TEST(IngestOrder, ReadersListMessagesInTimeOrder) {
 TEST(IngestOrder, ForwardedSdpIsListedOnceFromTheFirstHop) {
     test::TempDir dir;
     proxiedCall().whole.write(dir.file("whole.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("whole.pcap")});
-    store::Reader reader(dir.file("db"));
+    store::importFiles(dir.database(), {dir.file("whole.pcap")});
+    store::Reader reader(dir.database());
     const auto call = reader.findCall("proxied-1");
     ASSERT_TRUE(call);
     const auto media = reader.callMedia(call->key);
@@ -208,15 +209,15 @@ TEST(IngestOrder, ForwardedSdpIsListedOnceFromTheFirstHop) {
 TEST(IngestOrder, TimeIndexIsThereAndComesBackWhenMissing) {
     test::TempDir dir;
     proxiedCall().whole.write(dir.file("whole.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("whole.pcap")});
+    store::importFiles(dir.database(), {dir.file("whole.pcap")});
     {
-        store::Database db(dir.file("db"), store::Database::Mode::ReadWrite);
+        store::Database db(dir.database(), store::Database::Mode::ReadWrite);
         ASSERT_TRUE(db.hasIndex("messages_time"));
         ASSERT_TRUE(db.hasIndex("messages_call"));
         db.exec("DROP INDEX messages_time");
     }
-    EXPECT_EQ(store::Reader(dir.file("db")).messages({}).size(), 13u);  // without it: sorted, the same answer
-    store::Database reopened(dir.file("db"), store::Database::Mode::ReadWrite);
+    EXPECT_EQ(store::Reader(dir.database()).messages({}).size(), 13u);  // without it: sorted, the same answer
+    store::Database reopened(dir.database(), store::Database::Mode::ReadWrite);
     EXPECT_TRUE(reopened.hasIndex("messages_time"));
 }
 
@@ -226,9 +227,9 @@ TEST(IngestOrder, TimeIndexIsThereAndComesBackWhenMissing) {
 TEST(IngestOrder, CallRecordsNeedNoCallKeyIndex) {
     test::TempDir dir;
     proxiedCall().whole.write(dir.file("whole.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("whole.pcap")});
+    store::importFiles(dir.database(), {dir.file("whole.pcap")});
     const auto readCall = [&] {
-        const store::Reader reader(dir.file("db"));
+        const store::Reader reader(dir.database());
         const auto call = reader.calls({}).front();
         return std::make_tuple(reader.callTransactions(call.key).size(), reader.callDialogs(call.key).size(),
                                reader.callMedia(call.key).size());
@@ -238,7 +239,7 @@ TEST(IngestOrder, CallRecordsNeedNoCallKeyIndex) {
     EXPECT_GT(std::get<1>(before), 0u);
     EXPECT_GT(std::get<2>(before), 0u);
     {
-        store::Database db(dir.file("db"), store::Database::Mode::ReadWrite);
+        store::Database db(dir.database(), store::Database::Mode::ReadWrite);
         for (const char* index : {"transactions_call", "dialogs_call", "media_call"})
             EXPECT_FALSE(db.hasIndex(index)) << index;
         db.exec("CREATE INDEX transactions_call ON transactions(call_key)");
@@ -246,7 +247,7 @@ TEST(IngestOrder, CallRecordsNeedNoCallKeyIndex) {
         db.exec("CREATE INDEX media_call ON media(call_key)");
     }
     EXPECT_EQ(readCall(), before);
-    store::Database reopened(dir.file("db"), store::Database::Mode::ReadWrite);
+    store::Database reopened(dir.database(), store::Database::Mode::ReadWrite);
     for (const char* index : {"transactions_call", "dialogs_call", "media_call"})
         EXPECT_FALSE(reopened.hasIndex(index)) << index;
 }

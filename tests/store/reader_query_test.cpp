@@ -6,9 +6,9 @@
 #include "store/reader.hpp"
 #include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
+#include "tests/tools/test_sql.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <cstdint>
 #include <map>
@@ -140,7 +140,7 @@ protected:
         for (const store::CallRow& row : reader.calls({}))
             m_keys[row.callId] = row.key;
     }
-    std::string db() const { return m_dir.file("six.db"); }
+    std::string db() const { return m_dir.database("six.db"); }
     std::int64_t key(const std::string& callId) const { return m_keys.at(callId); }
 
     std::vector<std::string> calls(const store::Filter& filter) const {
@@ -190,10 +190,7 @@ TEST_F(ReaderQueries, FromMatchesUserOrUriCaseInsensitively) {
 
 TEST_F(ReaderQueries, FromGivesTheSameCallsWithoutTheIndexOfCallers) {
     // The --from fast path (call_froms and the calls_from index) against the scan of every call it replaces.
-    sqlite3* handle = nullptr;
-    ASSERT_EQ(sqlite3_open(db().c_str(), &handle), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(handle, "DROP INDEX calls_from", nullptr, nullptr, nullptr), SQLITE_OK);
-    sqlite3_close(handle);
+    test::execSql(db(), "DROP INDEX calls_from");
     store::Filter filter;
     filter.from = "ALICE";
     EXPECT_EQ(calls(filter), (std::vector<std::string>{"delta", "bravo"}));

@@ -6,9 +6,9 @@
 #include "store/reader.hpp"
 #include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
+#include "tests/tools/test_sql.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <initializer_list>
 
@@ -87,10 +87,10 @@ std::string importRelations(const test::TempDir& dir) {
     relationsCapture().write(dir.file("r.pcap"));
     store::IngestOptions options;
     options.correlator.linkHeaders.push_back("P-Leg");
-    const auto report = store::importFiles(dir.file("db"), {dir.file("r.pcap")}, options);
+    const auto report = store::importFiles(dir.database(), {dir.file("r.pcap")}, options);
     EXPECT_FALSE(report.hasErrors());
     EXPECT_EQ(report.correlator.callLinks, 1u);
-    return dir.file("db");
+    return dir.database();
 }
 
 const store::CallRow& callOf(const std::vector<store::CallRow>& calls, const std::string& callId) {
@@ -182,8 +182,8 @@ TEST(StoreRelations, RetransmissionsAddNoMediaRows) {
     pcap.add({1'000'000, Alice, Bob, 5060, 5060, invite});
     pcap.add({1'500'000, Alice, Bob, 5060, 5060, invite});  // Timer A fired
     pcap.write(dir.file("re.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("re.pcap")});
-    store::Reader reader(dir.file("db"));
+    store::importFiles(dir.database(), {dir.file("re.pcap")});
+    store::Reader reader(dir.database());
     const auto calls = reader.calls({});
     ASSERT_EQ(calls.size(), 1u);
     const auto messages = reader.callMessages(calls[0].key, false);
@@ -248,15 +248,11 @@ TEST(StoreRelations, SubscriptionsAndPublications) {
 TEST(StoreRelations, MigrationFromVersion2FillsKinds) {
     test::TempDir dir;
     const std::string db = importRelations(dir);
-    sqlite3* handle = nullptr;
-    ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
     for (const char* sql : {"DROP TABLE subscriptions", "DROP TABLE call_links", "DROP TABLE media",
                             "ALTER TABLE calls DROP COLUMN kind", "ALTER TABLE registrations DROP COLUMN bindings",
                             "DROP INDEX captures_content_hash", "ALTER TABLE captures DROP COLUMN content_hash",
                             "DROP TABLE streams", "UPDATE meta SET value = '2' WHERE key = 'schema_version'"})
-        ASSERT_EQ(sqlite3_exec(handle, sql, nullptr, nullptr, nullptr), SQLITE_OK)
-            << sql << ": " << sqlite3_errmsg(handle);
-    sqlite3_close(handle);
+        test::execSql(db, sql);
     { store::Database upgraded(db, store::Database::Mode::ReadWrite); }
     store::Reader reader(db);
     const auto calls = reader.calls({});

@@ -6,9 +6,9 @@
 #include "store/reader.hpp"
 #include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
+#include "tests/tools/test_sql.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 using namespace sipscope;
 using sipscope::test::sipMessage;
@@ -33,12 +33,12 @@ test::PcapWriter twoCalls() {
 TEST(Store, ImportThenReadCallsMessagesAndText) {
     test::TempDir dir;
     twoCalls().write(dir.file("a.pcap"));
-    const auto report = store::importFiles(dir.file("db"), {dir.file("a.pcap")});
+    const auto report = store::importFiles(dir.database(), {dir.file("a.pcap")});
     EXPECT_FALSE(report.hasErrors());
     EXPECT_EQ(report.sipMessages, 5u);
     EXPECT_EQ(report.calls, 2u);
 
-    store::Reader reader(dir.file("db"));
+    store::Reader reader(dir.database());
     const auto calls = reader.calls({});
     ASSERT_EQ(calls.size(), 2u);
     EXPECT_EQ(calls[0].callId, "call-a");
@@ -71,8 +71,8 @@ TEST(Store, ImportThenReadCallsMessagesAndText) {
 TEST(Store, FiltersNarrowCallsAndMessages) {
     test::TempDir dir;
     twoCalls().write(dir.file("a.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
-    store::Reader reader(dir.file("db"));
+    store::importFiles(dir.database(), {dir.file("a.pcap")});
+    store::Reader reader(dir.database());
     struct Case {
         const char* name;
         store::Filter filter;
@@ -108,9 +108,9 @@ TEST(Store, SecondImportAddsWithoutReusingKeys) {
     twoCalls().write(dir.file("a.pcap"));
     store::IngestOptions again;
     again.allowDuplicates = true;
-    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
-    store::importFiles(dir.file("db"), {dir.file("a.pcap")}, again);
-    store::Reader reader(dir.file("db"));
+    store::importFiles(dir.database(), {dir.file("a.pcap")});
+    store::importFiles(dir.database(), {dir.file("a.pcap")}, again);
+    store::Reader reader(dir.database());
     const auto calls = reader.calls({});
     ASSERT_EQ(calls.size(), 4u);
     for (const auto& call : calls)
@@ -123,20 +123,20 @@ TEST(Store, DamagedFileKeepsWhatCameBeforeAndNamesTheOffset) {
     const std::string bytes = twoCalls().bytes();
     const std::string cut = bytes.substr(0, bytes.size() - 40);  // the last packet loses its tail
     std::ofstream(dir.file("cut.pcap"), std::ios::binary) << cut;
-    const auto report = store::importFiles(dir.file("db"), {dir.file("cut.pcap")});
+    const auto report = store::importFiles(dir.database(), {dir.file("cut.pcap")});
     ASSERT_TRUE(report.hasErrors());
     const std::string error = *report.files[0].error;
     EXPECT_NE(error.find("cut.pcap"), std::string::npos) << error;
     EXPECT_NE(error.find("byte"), std::string::npos) << error;
-    store::Reader reader(dir.file("db"));
+    store::Reader reader(dir.database());
     EXPECT_EQ(reader.stats({}).messages, 4u);
 }
 
 TEST(Store, StatsCountMethodsCodesAndStates) {
     test::TempDir dir;
     twoCalls().write(dir.file("a.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
-    const auto stats = store::Reader(dir.file("db")).stats({});
+    store::importFiles(dir.database(), {dir.file("a.pcap")});
+    const auto stats = store::Reader(dir.database()).stats({});
     EXPECT_EQ(stats.messages, 5u);
     EXPECT_EQ(stats.calls, 2u);
     EXPECT_EQ(stats.requests.at("INVITE"), 1u);
@@ -159,8 +159,8 @@ TEST(Store, DuplicateContentIsSkippedUnlessAllowed) {
     ASSERT_NE(store::captureContentHash(dir.file("a.pcap")), store::captureContentHash(dir.file("changed.pcap")));
     EXPECT_EQ(store::captureContentHash(dir.file("missing.pcap")), std::nullopt);
 
-    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
-    const auto second = store::importFiles(dir.file("db"), {dir.file("copy.pcap"), dir.file("a.pcap")});
+    store::importFiles(dir.database(), {dir.file("a.pcap")});
+    const auto second = store::importFiles(dir.database(), {dir.file("copy.pcap"), dir.file("a.pcap")});
     ASSERT_EQ(second.files.size(), 2u);
     for (const auto& file : second.files) {
         ASSERT_TRUE(file.skipped) << file.path;
@@ -170,39 +170,36 @@ TEST(Store, DuplicateContentIsSkippedUnlessAllowed) {
         EXPECT_NE(file.skipped->find("--force"), std::string::npos) << *file.skipped;
     }
     EXPECT_FALSE(second.hasErrors());
-    EXPECT_EQ(store::Reader(dir.file("db")).stats({}).messages, 5u);
+    EXPECT_EQ(store::Reader(dir.database()).stats({}).messages, 5u);
 
     // Twice in one import: the second copy is skipped; a changed file is imported.
     test::TempDir other;
-    const auto once = store::importFiles(other.file("db"), {dir.file("a.pcap"), dir.file("copy.pcap")});
+    const auto once = store::importFiles(other.database(), {dir.file("a.pcap"), dir.file("copy.pcap")});
     ASSERT_FALSE(once.files[0].skipped);
     ASSERT_TRUE(once.files[1].skipped);
     EXPECT_NE(once.files[1].skipped->find(dir.file("a.pcap") + " earlier in this import"), std::string::npos);
-    EXPECT_EQ(store::Reader(other.file("db")).stats({}).messages, 5u);
+    EXPECT_EQ(store::Reader(other.database()).stats({}).messages, 5u);
 
     store::IngestOptions force;
     force.allowDuplicates = true;
-    const auto forced = store::importFiles(dir.file("db"), {dir.file("copy.pcap"), dir.file("changed.pcap")}, force);
+    const auto forced = store::importFiles(dir.database(), {dir.file("copy.pcap"), dir.file("changed.pcap")}, force);
     EXPECT_FALSE(forced.files[0].skipped);
     EXPECT_FALSE(forced.files[1].skipped);
     // The changed file repeats copy.pcap's messages on the same hops: imported together, they are one capture seen at
     // two points, each message stored once (issue 16's multi-point import); copy.pcap's 5 are stored again.
     EXPECT_EQ(forced.files[1].copies, 5u);
-    EXPECT_EQ(store::Reader(dir.file("db")).stats({}).messages, 10u);
-    const auto changed = store::importFiles(dir.file("db"), {dir.file("changed.pcap")});
+    EXPECT_EQ(store::Reader(dir.database()).stats({}).messages, 10u);
+    const auto changed = store::importFiles(dir.database(), {dir.file("changed.pcap")});
     EXPECT_TRUE(changed.files[0].skipped);  // stored by the forced import above
 }
 
 TEST(Store, RefusesNewerSchemaAndNonDatabases) {
     test::TempDir dir;
     twoCalls().write(dir.file("a.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(dir.file("db").c_str(), &db), SQLITE_OK);
-    sqlite3_exec(db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'", nullptr, nullptr, nullptr);
-    sqlite3_close(db);
+    store::importFiles(dir.database(), {dir.file("a.pcap")});
+    test::execSql(dir.database(), "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
     try {
-        store::Reader reader(dir.file("db"));
+        store::Reader reader(dir.database());
         FAIL() << "a newer schema was accepted";
     } catch (const Error& error) {
         EXPECT_NE(std::string(error.what()).find("newer"), std::string::npos) << error.what();
@@ -215,9 +212,8 @@ TEST(Store, RefusesNewerSchemaAndNonDatabases) {
 TEST(Store, MigratesAnOlderSchemaKeepingItsData) {
     test::TempDir dir;
     twoCalls().write(dir.file("a.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("a.pcap")});
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(dir.file("db").c_str(), &db), SQLITE_OK);
+    store::importFiles(dir.database(), {dir.file("a.pcap")});
+    const auto db = test::connectTo(dir.database());
     const char* const downgrade[] = {
         "DROP TABLE transactions", "DROP TABLE dialogs", "DROP TABLE registrations",
         "ALTER TABLE messages DROP COLUMN transaction_key", "ALTER TABLE messages DROP COLUMN dialog_key",
@@ -227,23 +223,21 @@ TEST(Store, MigratesAnOlderSchemaKeepingItsData) {
         // and what version 4 added
         "DROP TABLE streams", "UPDATE meta SET value = '1' WHERE key = 'schema_version'"};
     for (const char* sql : downgrade)
-        ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql << ": " << sqlite3_errmsg(db);
+        db->exec(sql);
     for (const char* column :
          {"attempt_us", "first_provisional_us", "final_us", "answered_us", "bye_us", "bye_answered_us", "ended_by",
           "reason", "early_media", "reinvites", "holds", "resumes", "glare", "records_dropped"}) {
-        const std::string sql = std::string("ALTER TABLE calls DROP COLUMN ") + column;
-        ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+        db->exec(std::string("ALTER TABLE calls DROP COLUMN ") + column);
     }
-    sqlite3_close(db);
 
     try {
-        store::Reader reader(dir.file("db"));
+        store::Reader reader(dir.database());
         FAIL() << "a read-only open accepted an older schema";
     } catch (const Error& error) {
         EXPECT_NE(std::string(error.what()).find("sipscope migrate"), std::string::npos) << error.what();
     }
-    { store::Database upgraded(dir.file("db"), store::Database::Mode::ReadWrite); }
-    store::Reader reader(dir.file("db"));
+    { store::Database upgraded(dir.database(), store::Database::Mode::ReadWrite); }
+    store::Reader reader(dir.database());
     const auto calls = reader.calls({});
     ASSERT_EQ(calls.size(), 2u);
     EXPECT_EQ(calls[0].callId, "call-a");
@@ -251,28 +245,14 @@ TEST(Store, MigratesAnOlderSchemaKeepingItsData) {
     EXPECT_EQ(reader.messages({}).size(), 5u);
     // New imports into the migrated database fill the new tables.
     twoCalls().write(dir.file("b.pcap"));
-    store::importFiles(dir.file("db"), {dir.file("b.pcap")});
-    EXPECT_EQ(store::Reader(dir.file("db")).calls({}).size(), 4u);
+    store::importFiles(dir.database(), {dir.file("b.pcap")});
+    EXPECT_EQ(store::Reader(dir.database()).calls({}).size(), 4u);
 }
 
 // [SECTION] Calls written as they end (issue 14)
 
 // The text of the first row of `sql` on the database at `path` ("" when there is none).
-std::string queryText(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-    sqlite3_stmt* statement = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-    std::string text;
-    if (statement && sqlite3_step(statement) == SQLITE_ROW)
-        for (int column = 0; column < sqlite3_column_count(statement); ++column) {
-            const unsigned char* value = sqlite3_column_text(statement, column);
-            text += (column ? "|" : "") + std::string(value ? reinterpret_cast<const char*>(value) : "NULL");
-        }
-    sqlite3_finalize(statement);
-    sqlite3_close(db);
-    return text;
-}
+std::string queryText(const std::string& path, const std::string& sql) { return test::queryRow(path, sql); }
 
 // A call that ends (BYE answered), then copies of its BYE's 200 and of the BYE come within the linger time: the
 // call is written when it ends, and the copies add to its row and its BYE's transaction, as they did when the call
@@ -300,15 +280,15 @@ TEST(Store, LateCopiesOfAWrittenCallAddToItsRowAndTransaction) {
     // One message a batch: the call's row is written long before its copies come. Then all in one batch.
     store::IngestOptions eachMessage;
     eachMessage.batchMessages = 1;
-    const auto report = store::importFiles(dir.file("each.db"), {dir.file("late.pcap")}, eachMessage);
+    const auto report = store::importFiles(dir.database("each.db"), {dir.file("late.pcap")}, eachMessage);
     EXPECT_FALSE(report.hasErrors());
     EXPECT_EQ(report.calls, 2u);
     EXPECT_EQ(report.correlator.callsEndedEarly, 1u);
     EXPECT_EQ(report.correlator.lateMessages, 2u);
-    store::importFiles(dir.file("whole.db"), {dir.file("late.pcap")});
+    store::importFiles(dir.database("whole.db"), {dir.file("late.pcap")});
 
     for (const char* db : {"each.db", "whole.db"}) {
-        const std::string path = dir.file(db);
+        const std::string path = dir.database(db);
         SCOPED_TRACE(db);
         EXPECT_EQ(queryText(path, "SELECT messages, retransmissions, end_us, state FROM calls WHERE call_id = 'late'"),
                   "7|2|3000000|completed");

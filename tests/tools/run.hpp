@@ -74,7 +74,7 @@ public:
     // The --db of a test: the SQLite file `name` in this folder or, when the tests run against PostgreSQL too
     // (testPostgresUrl()), a schema of this folder's own in that database, new and empty, dropped at scope exit --
     // the same test, against the other backend.
-    std::string database(const std::string& name = "db") {
+    std::string database(const std::string& name = "db") const {
         const std::string url = testPostgresUrl();
         if (url.empty())
             return file(name);
@@ -91,7 +91,7 @@ public:
 private:
     std::filesystem::path m_path;
     std::string m_id;
-    std::vector<std::string> m_schemas;
+    mutable std::vector<std::string> m_schemas;
 };
 
 inline std::string readFile(const std::string& path) {
