@@ -114,7 +114,7 @@ CaptureCommand addCaptureCommand(CLI::App& app) {
     command->add_option("--user", o.user, "When root, switch to this user once the capture is open (default nobody)")
         ->each([&o](const std::string&) { o.isUserExplicit = true; });
     command->add_flag("--no-drop", o.noDrop, "Stay root (same as --user root)");
-    CLI::Option* db = command->add_option("--db", o.db, "Database file (default ./sipscope.db)");
+    CLI::Option* db = command->add_option("--db", o.db, "SQLite file or postgresql:// URL (default ./sipscope.db)");
     command->add_flag("-q,--quiet", o.quiet, "No progress line");
     command
         ->add_option("--link-header", o.linkHeaders,

@@ -25,7 +25,7 @@ std::string joined(const Names& names) {
 }  // namespace
 
 void addDatabase(CLI::App* command, std::string& db) {
-    command->add_option("--db", db, "Database file (default ./sipscope.db)");
+    command->add_option("--db", db, "SQLite file or postgresql:// URL (default ./sipscope.db)");
 }
 
 void addFormat(CLI::App* command, std::string& format) {

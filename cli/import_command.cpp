@@ -6,6 +6,7 @@
 #include "cli/limits.hpp"
 #include "cli/output.hpp"
 #include "common/error.hpp"
+#include "store/database.hpp"
 #include "store/ingest.hpp"
 
 #include <CLI/CLI.hpp>
@@ -100,7 +101,9 @@ int runImport(const ImportOptions& options) {
         std::cerr << "sipscope: nothing imported: no file could be read";
         if (!options.noStore)
             std::cerr << " (" << escapeForTerminal(options.db)
-                      << (std::filesystem::exists(options.db) ? " left as it was)" : " not created)");
+                      << (store::isPostgresDatabase(options.db) || std::filesystem::exists(options.db)
+                              ? " left as it was)"
+                              : " not created)");
         std::cerr << '\n';
         return ExitInput;
     }

@@ -35,7 +35,8 @@ int run(int argc, char** argv) {
                  "sipscope"};
     app.require_subcommand(1);
     std::string globalDb = DefaultDatabase;
-    app.add_option("--db", globalDb, "Database file (default ./sipscope.db)")->default_str("sipscope.db");
+    app.add_option("--db", globalDb, "SQLite file or postgresql:// URL (default ./sipscope.db)")
+        ->default_str("sipscope.db");
     app.footer("Examples:\n  sipscope import call.pcap\n  sipscope calls --state answered\n"
                "  sipscope show CALL-ID --raw\n  sipscope diff GOOD-CALL BAD-CALL\n  sipscope stats --format json\n"
                "Exit codes: 0 ok, 1 usage error, 2 input error (damaged file, missing database).");

@@ -29,7 +29,7 @@ MigrateViewCommands addMigrateViewCommands(CLI::App& app) {
 }
 
 int runMigrate(const DatabaseOnlyOptions& options) {
-    if (!std::filesystem::exists(options.db))
+    if (!store::isPostgresDatabase(options.db) && !std::filesystem::exists(options.db))
         throw Error(options.db + ": no such database");
     store::Database upgraded(options.db, store::Database::Mode::ReadWrite);  // migrates on open
     std::cout << options.db << ": schema version " << store::SchemaVersion << '\n';

@@ -201,8 +201,11 @@ public:
         return std::strtod(text, nullptr);
     }
     std::string_view columnText(int column) const override {
-        if (PQftype(m_result.get(), column) == ByteaOid)
+        const Oid type = PQftype(m_result.get(), column);
+        if (type == ByteaOid)
             return columnBlob(column);
+        if (type == BoolOid)  // as SQLite gives a comparison: 1 or 0
+            return columnInt(column) ? "1" : "0";
         return {PQgetvalue(m_result.get(), m_row, column),
                 static_cast<std::size_t>(PQgetlength(m_result.get(), m_row, column))};
     }

@@ -3,9 +3,9 @@
 // that must stay inside the configured bounds (checked by the eviction counters, never by time).
 #include "tests/tools/pcap_writer.hpp"
 #include "tests/tools/run.hpp"
+#include "tests/tools/test_sql.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <csignal>
@@ -29,35 +29,32 @@ const std::string GenFlood = GEN_FLOOD_BINARY;
 const std::string GenCalls = GEN_CALLS_BINARY;
 constexpr std::uint64_t FloodCalls = FLOOD_CALLS;  // 1,000,000; 100,000 under the sanitizers
 
-// One SQLite connection for the checks (read-write, so a WAL left by a killed writer is recovered as any later
-// sipscope run would).
+// One connection for the checks, to the SQLite file or the PostgreSQL database (read-write, so a WAL left by a
+// killed writer is recovered as any later sipscope run would).
 class Db {
 public:
-    explicit Db(const std::string& path) {
-        if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
-            ADD_FAILURE() << path << ": " << sqlite3_errmsg(m_db);
-        sqlite3_busy_timeout(m_db, 10000);
+    explicit Db(const std::string& path) : m_isPostgres(sipscope::store::isPostgresDatabase(path)) {
+        try {
+            m_db = sipscope::test::connectTo(path);
+            if (!m_isPostgres)
+                m_db->exec("PRAGMA busy_timeout = 10000");
+        } catch (const sipscope::Error& error) {
+            ADD_FAILURE() << error.what();
+        }
     }
-    ~Db() { sqlite3_close(m_db); }
-    Db(const Db&) = delete;
-    Db& operator=(const Db&) = delete;
+    bool isPostgres() const { return m_isPostgres; }
 
     std::string text(const std::string& sql) const {
-        sqlite3_stmt* stmt = nullptr;
-        std::string result = "<error>";
-        if (sqlite3_prepare_v2(m_db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
-            const int rc = sqlite3_step(stmt);
-            if (rc == SQLITE_ROW)
-                result = sqlite3_column_type(stmt, 0) == SQLITE_NULL
-                             ? "<null>"
-                             : reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-            else if (rc == SQLITE_DONE)
-                result = "<no row>";
+        if (!m_db)
+            return "<error> no connection";
+        try {
+            sipscope::store::detail::Statement stmt(*m_db, sql);
+            if (!stmt.step())
+                return "<no row>";
+            return stmt.columnIsNull(0) ? "<null>" : stmt.columnText(0);
+        } catch (const sipscope::Error& error) {
+            return std::string("<error> ") + error.what();
         }
-        if (result == "<error>")
-            result += std::string(" ") + sqlite3_errmsg(m_db);
-        sqlite3_finalize(stmt);
-        return result;
     }
     std::int64_t count(const std::string& sql) const {
         const std::string value = text(sql);
@@ -68,7 +65,8 @@ public:
     }
 
 private:
-    sqlite3* m_db = nullptr;
+    bool m_isPostgres;
+    std::unique_ptr<sipscope::store::detail::Connection> m_db;
 };
 
 // What must hold for any database sipscope leaves behind, whatever happened to the process: SQLite's own check,
@@ -77,7 +75,8 @@ private:
 // text block; no call is stored without its messages.
 void expectConsistent(const std::string& path) {
     Db db(path);
-    EXPECT_EQ(db.text("PRAGMA integrity_check"), "ok") << path;
+    if (!db.isPostgres())  // PostgreSQL's own pages are the server's to keep whole
+        EXPECT_EQ(db.text("PRAGMA integrity_check"), "ok") << path;
     EXPECT_EQ(db.count("SELECT count(*) FROM messages WHERE capture_id NOT IN (SELECT id FROM captures)"), 0);
     EXPECT_EQ(db.count("SELECT count(*) FROM messages WHERE block_id NOT IN (SELECT id FROM text_blocks)"), 0);
     EXPECT_EQ(db.count("SELECT count(*) FROM captures c WHERE sip_messages != "
@@ -304,17 +303,12 @@ pid_t spawn(const std::vector<std::string>& arguments) {
 // Committed messages, or -1 while the database or its tables do not exist yet. Read-only, so it never takes the
 // writer's lock; a busy database counts as "not yet".
 std::int64_t committedMessages(const std::string& path) {
-    sqlite3* db = nullptr;
-    std::int64_t count = -1;
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        sqlite3_stmt* stmt = nullptr;
-        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM messages", -1, &stmt, nullptr) == SQLITE_OK &&
-            sqlite3_step(stmt) == SQLITE_ROW)
-            count = sqlite3_column_int64(stmt, 0);
-        sqlite3_finalize(stmt);
+    try {
+        const auto db = sipscope::test::connectTo(path, true);
+        return sipscope::store::detail::queryInt(*db, "SELECT count(*) FROM messages", -1);
+    } catch (const sipscope::Error&) {
+        return -1;
     }
-    sqlite3_close(db);
-    return count;
 }
 
 // The import is killed at several moments after its first commit; each time the database opens, passes SQLite's
@@ -330,7 +324,7 @@ TEST(Reliability, SigkillDuringAnImportLeavesWholeBatchesAndAnIntactDatabase) {
     int killedMidway = 0;
     for (const int afterMs : {0, 20, 100, 300}) {
         SCOPED_TRACE("killed " + std::to_string(afterMs) + " ms after the first commit");
-        const std::string db = dir.file("killed-" + std::to_string(afterMs) + ".db");
+        const std::string db = dir.database("killed-" + std::to_string(afterMs) + ".db");
         const pid_t pid = spawn({Binary, "import", "--quiet", capture, "--db", db});
         ASSERT_GT(pid, 0);
         // Poll until a batch is committed (or the import ended on its own): the moment is what the test chooses,

@@ -12,9 +12,9 @@
 namespace sipscope::test {
 
 // A connection without the schema checks and upgrades a store::Database makes when it opens.
-inline std::unique_ptr<store::detail::Connection> connectTo(const std::string& database) {
-    return store::isPostgresDatabase(database) ? store::detail::openPostgres(database, false)
-                                               : store::detail::openSqlite(database, false);
+inline std::unique_ptr<store::detail::Connection> connectTo(const std::string& database, bool readOnly = false) {
+    return store::isPostgresDatabase(database) ? store::detail::openPostgres(database, readOnly)
+                                               : store::detail::openSqlite(database, readOnly);
 }
 
 inline void execSql(const std::string& database, const std::string& sql) { connectTo(database)->exec(sql); }
