@@ -22,11 +22,17 @@ struct LiveOptions {
 };
 
 // pcap_stats at the time of the call: packets that passed the filter, dropped for lack of buffer space in the
-// kernel, and dropped by the interface or its driver.
+// kernel, and dropped by the interface or its driver. A UDP HEP listener: datagrams received and dropped by the
+// kernel (its socket's buffer was full). A TCP HEP listener: packets received, and its connections below.
 struct LiveStats {
     std::uint64_t received = 0;
     std::uint64_t droppedByKernel = 0;
     std::uint64_t droppedByInterface = 0;
+    std::uint64_t agentsConnected = 0;  // HEP over TCP: connections accepted
+    std::uint64_t agentsRefused = 0;    // connections beyond the listener's limit, closed at once
+    std::uint64_t streamsNotHep = 0;    // connections closed for a packet that cannot be HEPv3 (magic, length)
+    std::uint64_t streamsCut = 0;       // connections that ended within a packet
+    std::uint64_t packetsTooLarge = 0;  // HEP packets over 65,507 bytes (no frame carries them), skipped
 };
 
 class LiveSource : public PacketSource {

@@ -59,6 +59,8 @@ void printCaptured(std::ostream& out, const capture::LiveSource& source, std::ui
     const capture::LiveStats stats = source.stats();
     out << source.name() << ": " << captured << " packets captured (" << stats.received << " received, "
         << stats.droppedByKernel << " dropped by kernel, " << stats.droppedByInterface << " dropped by interface)\n";
+    if (source.name().starts_with("hep:tcp:"))
+        printHepAgents(out, stats);
 }
 
 // --no-store: the packets are decoded and every SIP payload goes to the collector; no parser, no correlator, no
@@ -108,8 +110,9 @@ CaptureCommand addCaptureCommand(CLI::App& app) {
     command->add_option("-w,--write", o.writePath, "Also write every captured packet to this pcap file");
     command->add_option("--duration", o.durationSeconds, "Stop after this many seconds")->check(CLI::PositiveNumber);
     command->add_option("-c,--count", o.maxPackets, "Stop after this many packets")->check(CLI::PositiveNumber);
-    CLI::Option* hep =
-        command->add_option("--hep-listen", o.hepListen, "Receive HEPv2/v3 on udp:ADDR:PORT instead of an interface");
+    CLI::Option* hep = command->add_option(
+        "--hep-listen", o.hepListen,
+        "Receive HEP on udp:ADDR:PORT (v1-v3) or tcp:ADDR:PORT (HEPv3, many agents) instead of an interface");
     hep->excludes(interface);
     command->add_option("--user", o.user, "When root, switch to this user once the capture is open (default nobody)")
         ->each([&o](const std::string&) { o.isUserExplicit = true; });
@@ -139,6 +142,7 @@ CaptureCommand addCaptureCommand(CLI::App& app) {
     command->footer("Examples:\n  sipscope capture -i eth0 -f 'port 5060' --db today.db\n"
                     "  sipscope capture -i any -w raw.pcap --duration 3600\n"
                     "  sipscope capture --hep-listen udp:0.0.0.0:9060\n"
+                    "  sipscope capture --hep-listen tcp:0.0.0.0:9061\n"
                     "  sipscope capture -i eth0 --hep-send udp:10.0.0.5:9060 --hep-id 101 --no-store\n"
                     "Ctrl-C or SIGTERM stops it; everything captured so far is stored. The database is written "
                     "every 200 ms, so `sipscope calls` and the viewer see calls while they happen.");

@@ -24,7 +24,7 @@ struct CaptureOptions {
     std::string writePath;  // -w: raw copy of every captured packet
     std::uint32_t durationSeconds = 0;
     std::uint64_t maxPackets = 0;
-    std::string hepListen;  // udp:ADDR:PORT
+    std::string hepListen;  // udp:ADDR:PORT or tcp:ADDR:PORT
     std::string user = "nobody";
     bool isUserExplicit = false;
     bool noDrop = false;

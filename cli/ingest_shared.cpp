@@ -77,6 +77,17 @@ void printHepSent(std::ostream& out, const capture::HepSender& sender, int versi
     printNonZero(out, "not sent to the HEP collector:", losses);
 }
 
+void printHepAgents(std::ostream& out, const capture::LiveStats& stats) {
+    out << stats.agentsConnected << " HEP agents connected over TCP\n";
+    const std::pair<const char*, std::uint64_t> losses[] = {
+        {"agents refused: more connected at once than the listener takes", stats.agentsRefused},
+        {"connections closed: bytes that cannot be HEPv3 (no HEP3 magic, or a length below 6)", stats.streamsNotHep},
+        {"connections that ended within a HEP packet", stats.streamsCut},
+        {"HEP packets over 65,507 bytes, skipped", stats.packetsTooLarge},
+    };
+    printNonZero(out, "not received from the HEP agents:", losses);
+}
+
 std::optional<std::int64_t> parseDurationUs(std::string_view text) {
     double value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "capture/hep_sender.hpp"
+#include "capture/live_source.hpp"
 #include "store/ingest.hpp"
 
 #include <cstdint>
@@ -25,6 +26,9 @@ void printFindingsFound(std::ostream& out, const store::IngestReport& report, co
 
 // "sent N SIP messages to udp:HOST:PORT as HEPvV", then each nonzero count of what was not sent and why.
 void printHepSent(std::ostream& out, const capture::HepSender& sender, int version);
+
+// HEP over TCP: "N HEP agents connected over TCP", then each nonzero count of what the listener closed or skipped.
+void printHepAgents(std::ostream& out, const capture::LiveStats& stats);
 
 // --t1 and --srd-warn of import and capture (issue 16), as given.
 struct FindingTimes {

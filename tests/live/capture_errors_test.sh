@@ -25,7 +25,8 @@ expect() {
 
 expect 2 "expected udp:ADDR:PORT" --hep-listen udp:127.0.0.1
 expect 2 "port must be a number" --hep-listen udp:127.0.0.1:99999
-expect 2 "only UDP" --hep-listen tcp:127.0.0.1:9060
+expect 2 "HEP over TLS is not supported" --hep-listen tls:127.0.0.1:9060
+expect 2 "not an IP address" --hep-listen tcp:localhost:9060
 expect 2 "not an IP address" --hep-listen udp:localhost:9060
 expect 1 "excludes" -i lo --hep-listen udp:127.0.0.1:29061
 if [ "$(id -u)" = 0 ]; then

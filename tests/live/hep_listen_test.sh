@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # HEP end to end: hep_sender sends CALLS calls (7 messages each) as HEPv3 to `sipscope capture --hep-listen`
-# on 127.0.0.1; every message must land with the ORIGINAL addresses and timestamps carried in the HEP chunks.
+# on 127.0.0.1; every message must land with the ORIGINAL addresses and timestamps carried in the HEP chunks, and
+# the report says the kernel dropped none. Then a collector stopped (SIGSTOP) while a burst fills its socket must
+# report the datagrams the kernel dropped: received + dropped = sent.
 # Usage: hep_listen_test.sh SIPSCOPE HEP_SENDER WORKDIR [CALLS]
 set -u
 sipscope=$1
@@ -32,7 +34,7 @@ wait "$capturePid"
 code=$?
 trap - EXIT
 [ "$code" = 0 ] || fail "capture exited $code after SIGINT, expected 0"
-grep -q "received" capture.out || fail "no statistics printed"
+grep -q "received, 0 dropped by kernel" capture.out || fail "a normal run did not report 0 dropped: $(head -1 capture.out)"
 
 "$sipscope" messages --format json --db "$db" >messages.json || fail "sipscope messages failed"
 expected=$((calls * 7))
@@ -53,10 +55,37 @@ done
 completed=$(grep '"state":"completed"' calls.json | grep -c '"messages":7,')
 [ "$completed" = "$calls" ] || fail "$completed calls completed with 7 messages, expected $calls"
 
+# Drops: the collector is stopped, BURST calls fill its socket's buffer (at most 2 x net.core.rmem_max bytes)
+# and overflow it, then it reads what was queued, and one more call after.
+burst=3000
+"$sipscope" capture --hep-listen udp:127.0.0.1:$port --db "$work/burst.db" --duration 30 >burst.out 2>burst.err &
+burstPid=$!
+trap 'kill -CONT $burstPid 2>/dev/null; kill -INT $burstPid 2>/dev/null' EXIT
+for _ in $(seq 50); do
+    grep -q "capturing on" burst.err 2>/dev/null && break
+    sleep 0.1
+done
+kill -STOP "$burstPid"
+timeout 20 "$sender" 127.0.0.1 $port $burst burst || fail "hep_sender burst exited $?"
+kill -CONT "$burstPid"
+sleep 0.5
+timeout 20 "$sender" 127.0.0.1 $port 1 || fail "hep_sender exited $?"
+sleep 0.7
+kill -INT "$burstPid"
+wait "$burstPid" || fail "burst: capture exited $? after SIGINT, expected 0"
+trap - EXIT
+sentBurst=$(((burst + 1) * 7))
+read -r receivedBurst droppedBurst < <(sed -nE 's/.*\(([0-9]+) received, ([0-9]+) dropped by kernel.*/\1 \2/p' burst.out)
+[ "${droppedBurst:-0}" -gt 0 ] || fail "burst: no drop reported ($(head -1 burst.out))"
+[ "$((${receivedBurst:-0} + ${droppedBurst:-0}))" = "$sentBurst" ] ||
+    fail "burst: $receivedBurst received + $droppedBurst dropped, $sentBurst sent"
+storedBurst=$("$sipscope" messages --format json --db "$work/burst.db" | grep -c '"call_id"')
+[ "$storedBurst" = "${receivedBurst:-0}" ] || fail "burst: $storedBurst messages stored, $receivedBurst received"
+
 echo "--- capture output"
 cat capture.out
 echo "--- hep: $calls calls ($expected messages) sent; stored $stored, $original with original addresses;" \
-     "$completed calls completed"
+     "$completed calls completed; burst: $sentBurst sent, $receivedBurst received, $droppedBurst dropped by kernel"
 if [ "$failures" != 0 ]; then
     cat capture.err
     head -8 messages.json

@@ -1,6 +1,7 @@
 // A HEPv3 sender for the live tests: sends CALLS answered calls (INVITE 100 180 200 ACK BYE 200) as a HEP agent
 // would copy them, between 10.20.30.40:5060 and 192.0.2.7:5080, stamped from 2021-03-04T05:06:07.000123Z on.
-// Usage: hep_sender HOST PORT CALLS. Exits non-zero when a datagram cannot be sent.
+// Usage: hep_sender HOST PORT CALLS [burst]: 1 ms apart, or with "burst" all at once (to overflow a collector's
+// socket). Exits non-zero when a datagram cannot be sent.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -89,8 +90,8 @@ std::string sipMessage(int call, int step) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 4) {
-        std::fprintf(stderr, "usage: hep_sender HOST PORT CALLS\n");
+    if (argc != 4 && argc != 5) {
+        std::fprintf(stderr, "usage: hep_sender HOST PORT CALLS [burst]\n");
         return 1;
     }
     sockaddr_in collector{};
@@ -101,6 +102,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     const int calls = std::atoi(argv[3]);
+    const bool isBurst = argc == 5 && std::string(argv[4]) == "burst";
     const int fd = socket(AF_INET, SOCK_DGRAM, 0);
     if (fd < 0)
         return 1;
@@ -131,7 +133,8 @@ int main(int argc, char** argv) {
                 std::perror("hep_sender: sendto");
                 return 1;
             }
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            if (!isBurst)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
     }
     close(fd);
