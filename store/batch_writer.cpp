@@ -131,15 +131,18 @@ struct NewText {
 }  // namespace
 
 struct BatchWriter::Statements {
-    explicit Statements(Connection& db)
+    // `rewritesCalls`: a call may be written again (a live capture writes calls still open), so its rows are
+    // upserts; an import writes each call once, when it ends, in plain inserts (on PostgreSQL a COPY straight into
+    // the table rather than through a temporary one: a third of the import's time there).
+    Statements(Connection& db, bool rewritesCalls)
         : isShared(db.backend() == Backend::Postgres),
           messageRows(db, MessageInsertHead, MessageColumns, {}, MessageRowsPerInsert),
           endpointRows(db, "INSERT INTO endpoints(id, text) VALUES", 2, IgnoreTail),
           stringRows(db, "INSERT INTO strings(id, text) VALUES", 2, IgnoreTail),
           blockRows(db, "INSERT INTO text_blocks(id, codec, raw_size, data) VALUES", 4),
-          callRows(db, CallHead, 31, replaceTail(CallHead, 1)),
-          transactionRows(db, TransactionHead, 12, replaceTail(TransactionHead, 1)),
-          dialogRows(db, DialogHead, 8, replaceTail(DialogHead, 1)),
+          callRows(db, CallHead, 31, rewritesCalls ? replaceTail(CallHead, 1) : std::string()),
+          transactionRows(db, TransactionHead, 12, rewritesCalls ? replaceTail(TransactionHead, 1) : std::string()),
+          dialogRows(db, DialogHead, 8, rewritesCalls ? replaceTail(DialogHead, 1) : std::string()),
           upsertRegistration(db, valuesSql(RegistrationHead, 10, 1, replaceTail(RegistrationHead, 1))),
           upsertSubscription(db, valuesSql(SubscriptionHead, 21, 1, replaceTail(SubscriptionHead, 1))),
           insertLink(db, "INSERT INTO call_links(call_key, linked_call_key, kind, detail) VALUES (?,?,?,?)" +
@@ -148,31 +151,29 @@ struct BatchWriter::Statements {
                                "end_us = CASE WHEN end_us > ?3 THEN end_us ELSE ?3 END WHERE id = ?1"),
           countLateCopy(db, "UPDATE transactions SET requests = requests + ?2, responses = responses + ?3 "
                             "WHERE id = ?1"),
-          mediaRows(db, MediaHead, 11, replaceTail(MediaHead, 2)), insertStream(db, StreamInsertSql),
+          mediaRows(db, MediaHead, 11, rewritesCalls ? replaceTail(MediaHead, 2) : std::string()),
+          insertStream(db, StreamInsertSql),
           findingRows(db,
                       "INSERT INTO findings(call_key, ts_us, kind, severity, message_id, message_ids, source_id, "
                       "explanation, rfc) VALUES",
                       9),
           callFromRows(db, "INSERT INTO call_froms(from_uri, from_user) VALUES", 2, IgnoreTail),
-          addMessageCount(db, "INSERT INTO message_counts(method_id, status, reason_id, flags, messages) "
-                              "VALUES (?,?,?,?,?) ON CONFLICT(method_id, status, reason_id, flags) DO UPDATE SET "
-                              "messages = message_counts.messages + excluded.messages"),
-          addHostCount(
-              db, "INSERT INTO host_counts(host_id, sent, received, requests_sent, responses_sent, failures_sent) "
-                  "VALUES (?,?,?,?,?,?) ON CONFLICT(host_id) DO UPDATE SET sent = host_counts.sent + excluded.sent, "
-                  "received = host_counts.received + excluded.received, "
-                  "requests_sent = host_counts.requests_sent + excluded.requests_sent, "
-                  "responses_sent = host_counts.responses_sent + excluded.responses_sent, "
-                  "failures_sent = host_counts.failures_sent + excluded.failures_sent"),
+          messageCountRows(db, "INSERT INTO message_counts(method_id, status, reason_id, flags, messages) VALUES", 5,
+                           " ON CONFLICT(method_id, status, reason_id, flags) DO UPDATE SET "
+                           "messages = message_counts.messages + excluded.messages"),
+          hostCountRows(db,
+                        "INSERT INTO host_counts(host_id, sent, received, requests_sent, responses_sent, "
+                        "failures_sent) VALUES",
+                        6,
+                        " ON CONFLICT(host_id) DO UPDATE SET sent = host_counts.sent + excluded.sent, "
+                        "received = host_counts.received + excluded.received, "
+                        "requests_sent = host_counts.requests_sent + excluded.requests_sent, "
+                        "responses_sent = host_counts.responses_sent + excluded.responses_sent, "
+                        "failures_sent = host_counts.failures_sent + excluded.failures_sent"),
           upsertCapture(
               db, "INSERT INTO captures(id, path, size_bytes, imported_at, packets, sip_messages, error, "
                   "content_hash) VALUES (?1, ?2, ?3, ?8, ?4, ?5, ?6, ?7) "
-                  "ON CONFLICT(id) DO UPDATE SET packets = ?4, sip_messages = ?5, error = ?6, content_hash = ?7") {
-        assert(addMessageCount.parameterCount() == static_cast<int>(MessageCountKey().size()) + 1 &&
-               "message_counts: the key's values and the count");
-        assert(addHostCount.parameterCount() == static_cast<int>(HostCounts().size()) + 1 &&
-               "host_counts: the host and its counts");
-    }
+                  "ON CONFLICT(id) DO UPDATE SET packets = ?4, sip_messages = ?5, error = ?6, content_hash = ?7") {}
 
     // PostgreSQL: several writers may share the database, so interned texts get sharedTextId()s.
     bool isShared;
@@ -192,8 +193,8 @@ struct BatchWriter::Statements {
     Statement insertStream;
     RowBuffer findingRows;
     RowBuffer callFromRows;
-    Statement addMessageCount;
-    Statement addHostCount;
+    RowBuffer messageCountRows;
+    RowBuffer hostCountRows;
     Statement upsertCapture;
 
     std::unordered_map<capture::Endpoint, std::int64_t, capture::EndpointHash> endpointIds;
@@ -271,7 +272,7 @@ struct BatchWriter::Statements {
     }
 };
 
-BatchWriter::BatchWriter(Database& db, std::size_t maxQueuedBatches, bool buildsFromIndexAtEnd)
+BatchWriter::BatchWriter(Database& db, std::size_t maxQueuedBatches, bool writesOpenCalls)
     : m_db(db), m_maxQueued(maxQueuedBatches ? maxQueuedBatches : 1),
       m_callKeys("calls",
                  "SELECT max(k) FROM (SELECT max(id) AS k FROM calls UNION ALL SELECT max(call_key) FROM messages) "
@@ -288,7 +289,7 @@ BatchWriter::BatchWriter(Database& db, std::size_t maxQueuedBatches, bool builds
         // SQLite's 4 MiB; a 16 MiB page cache keeps the indexes' hot pages.
         db.exec("PRAGMA wal_autocheckpoint=16384; PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;");
     }
-    m_statements = std::make_unique<Statements>(handle);
+    m_statements = std::make_unique<Statements>(handle, writesOpenCalls);
     if (isSqlite) {
         // Interned texts get the next ids here; on PostgreSQL they get the ids every writer gives them.
         {
@@ -312,7 +313,7 @@ BatchWriter::BatchWriter(Database& db, std::size_t maxQueuedBatches, bool builds
     // Into an SQLite database without calls, calls_from is built once at the end (a sort) instead of with every
     // batch; until then `calls --from` scans, and a killed import leaves it to the next read-write open (Database).
     // Not on PostgreSQL, where other writers may be writing calls beside this one.
-    if (isSqlite && buildsFromIndexAtEnd &&
+    if (isSqlite && !writesOpenCalls &&
         queryInt(handle, "SELECT count(*) FROM (SELECT 1 FROM calls LIMIT 1) AS c") == 0) {
         db.exec("DROP INDEX IF EXISTS calls_from");
         m_buildsFromIndexAtEnd = true;
@@ -681,22 +682,12 @@ void BatchWriter::write(const Batch& batch) {
         writeLateMessage(late);
     // Last, in one order for every writer (Statements::newEndpoints): the new texts and callers, then the counts.
     s.flushNewTexts();
-    for (const auto& [key, count] : messageCounts) {
-        Statement& u = s.addMessageCount;
-        for (std::size_t c = 0; c < key.size(); ++c)
-            u.bindInt(static_cast<int>(c) + 1, key[c]);
-        u.bindInt(static_cast<int>(key.size()) + 1, count);
-        u.step();
-        u.reset();
-    }
-    for (const auto& [host, counts] : hostCounts) {
-        Statement& u = s.addHostCount;
-        u.bindInt(1, host);
-        for (std::size_t c = 0; c < counts.size(); ++c)
-            u.bindInt(static_cast<int>(c) + 2, counts[c]);
-        u.step();
-        u.reset();
-    }
+    for (const auto& [key, count] : messageCounts)
+        s.messageCountRows.row(key[0], key[1], key[2], key[3], count);
+    s.messageCountRows.flush();
+    for (const auto& [host, counts] : hostCounts)
+        s.hostCountRows.row(host, counts[0], counts[1], counts[2], counts[3], counts[4]);
+    s.hostCountRows.flush();
     transaction.commit();
 }
 

@@ -276,7 +276,7 @@ IngestReport ingestSources(const std::string& dbPath, const std::vector<SourceOp
     Database db(dbPath, Database::Mode::ReadWrite);
     const std::vector<std::optional<std::string>> duplicates = findDuplicates(db, sources, options.allowDuplicates);
     // An import builds calls_from at its end; a live capture keeps it up to date, since readers query it meanwhile.
-    detail::BatchWriter writer(db, options.queueBatches, !options.writeOpenCalls);
+    detail::BatchWriter writer(db, options.queueBatches, options.writeOpenCalls);
     decode::Correlator correlator(writer.firstCallKey(), options.correlator);
     decode::SipParser parser(options.parser);
     decode::MediaTracker media(options.media);

@@ -27,9 +27,10 @@ double threadCpuSeconds();
 class BatchWriter {
 public:
     // Starts the writer thread on `db`, which must outlive the writer and is used only by that thread
-    // from now until finish() returns. `buildsFromIndexAtEnd`: when the database has no calls yet, drop calls_from
-    // and build it in finish() (an import; a live capture keeps it, for readers while it runs).
-    BatchWriter(Database& db, std::size_t maxQueuedBatches, bool buildsFromIndexAtEnd = true);
+    // from now until finish() returns. `writesOpenCalls`: a live capture, which writes calls while they are open
+    // (and so again, as they change). Otherwise (an import) each call is written once as it ends, and into an SQLite
+    // database without calls, calls_from is dropped and built in finish().
+    BatchWriter(Database& db, std::size_t maxQueuedBatches, bool writesOpenCalls = false);
     ~BatchWriter();
     BatchWriter(const BatchWriter&) = delete;
     BatchWriter& operator=(const BatchWriter&) = delete;

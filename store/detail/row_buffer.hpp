@@ -8,6 +8,7 @@
 #include "store/detail/statement.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <cstdint>
 #include <optional>
@@ -103,9 +104,10 @@ public:
     RowBuffer(Connection& db, std::string_view head, std::size_t columns, std::string_view tail = {},
               std::size_t rowsPerStatement = RowsPerStatement)
         : m_db(db), m_columns(columns), m_rowsPerStatement(rowsPerStatement),
-          m_many(db, valuesSql(head, columns, rowsPerStatement, tail)), m_one(db, valuesSql(head, columns, 1, tail)),
-          m_copyTarget(db.backend() == Backend::Postgres && tail.empty() ? insertTarget(head) : std::string_view()) {
+          m_many(db, valuesSql(head, columns, rowsPerStatement, tail)), m_one(db, valuesSql(head, columns, 1, tail)) {
         assert(insertColumnCount(head) == columns && "RowBuffer: `columns` differs from the INSERT's column list");
+        if (db.backend() == Backend::Postgres)
+            prepareCopy(std::string(insertTarget(head)), tail);
         assert(columns * rowsPerStatement <= 32766 &&
                "RowBuffer: a multi-row INSERT would pass SQLite's default limit of bound parameters");
         m_values.reserve(columns * rowsPerStatement * 16);
@@ -132,8 +134,11 @@ public:
     void flush() {
         assert(m_values.size() % m_columns == 0 && "RowBuffer: a row was given more or fewer values than columns");
         if (!m_copyTarget.empty()) {
-            if (!m_values.empty())
+            if (!m_values.empty()) {
                 copy();
+                if (!m_afterCopy.empty())
+                    m_db.exec(m_afterCopy);
+            }
             m_values.clear();
             return;
         }
@@ -190,6 +195,32 @@ private:
         statement.resetKeepingBindings();
     }
 
+    // PostgreSQL: every row goes by COPY. A plain insert copies into its table; an upsert (a tail) into a temporary
+    // table of the same columns, whose rows then go in with one INSERT .. SELECT and the tail: the last row given of
+    // each key, as SQLite's multi-row upsert leaves it.
+    void prepareCopy(const std::string& target, std::string_view tail) {
+        if (tail.empty()) {
+            m_copyTarget = target;
+            return;
+        }
+        static std::atomic<int> stages{0};
+        const std::string table = target.substr(0, target.find('('));
+        const std::string columns = target.substr(target.find('('));
+        const std::string list = columns.substr(1, columns.size() - 2);
+        const std::string stage = "sipscope_stage_" + table + "_" + std::to_string(++stages);
+        m_db.exec("CREATE TEMP TABLE IF NOT EXISTS " + stage + " AS SELECT " + list + " FROM " + table +
+                  " WITH NO DATA; ALTER TABLE " + stage + " ADD COLUMN IF NOT EXISTS sipscope_seq bigserial");
+        m_copyTarget = stage + columns;
+        std::string keys;
+        if (const std::size_t on = tail.find("ON CONFLICT("); on != std::string_view::npos) {
+            const std::size_t open = on + 12;
+            keys = std::string(tail.substr(open, tail.find(')', open) - open));
+        }
+        m_afterCopy = "INSERT INTO " + target + " SELECT " + (keys.empty() ? "" : "DISTINCT ON (" + keys + ") ") +
+                      list + " FROM " + stage + (keys.empty() ? "" : " ORDER BY " + keys + ", sipscope_seq DESC") +
+                      std::string(tail) + "; TRUNCATE " + stage;
+    }
+
     // The rows in COPY's text form: tab-separated, \N for NULL, backslash escapes, bytea as \\x and hex digits.
     void copy() {
         static constexpr char Hex[] = "0123456789abcdef";
@@ -233,7 +264,8 @@ private:
     std::size_t m_rowsPerStatement;
     Statement m_many;
     Statement m_one;
-    std::string m_copyTarget;  // "t(a, b)" when the rows go as a COPY
+    std::string m_copyTarget;  // PostgreSQL: "t(a, b)", where the rows go by COPY
+    std::string m_afterCopy;   // PostgreSQL: the upsert from the temporary table, for an INSERT with a tail
     CopyRows m_copy;
     std::vector<Value> m_values;
 };
