@@ -1,6 +1,7 @@
 // The HEP encoder (HEPv2's fixed header, HEPv3's chunks, as hep.cpp decodes them) and the UDP sender.
 #include "capture/hep_sender.hpp"
 
+#include "capture/detail/hep_tcp_connection.hpp"
 #include "capture/detail/hep_wire.hpp"
 #include "capture/hep_listener.hpp"
 #include "common/error.hpp"
@@ -144,18 +145,18 @@ bool encodeHep(const PayloadView& payload, const HepEncodeOptions& options, std:
 
 HepDestination parseHepDestination(std::string_view text, std::string_view option) {
     const std::string what = std::string(option) + " '" + std::string(text) + "'";
-    if (!text.starts_with("udp:"))
-        throw Error(what + ": expected udp:HOST:PORT, e.g. udp:10.0.0.5:9060 or udp:[2001:db8::5]:9060" +
-                    (text.starts_with("tcp:") || text.starts_with("tls:") ? " (only UDP is supported)" : ""));
+    const std::string expected = ": expected udp:HOST:PORT or tcp:HOST:PORT with a port from 1 to 65535, e.g. "
+                                 "udp:10.0.0.5:9060, tcp:10.0.0.5:9061 or udp:[2001:db8::5]:9060";
+    if (!text.starts_with("udp:") && !text.starts_with("tcp:"))
+        throw Error(what + expected + (text.starts_with("tls:") ? " (HEP over TLS is not supported)" : ""));
     try {
         // The listener's parser reads the same ADDR:PORT shape; the host may be a name here.
         const HepListenAddress parsed = parseHepListenAddress(text);
         if (text.substr(4).starts_with(":"))
             throw Error("no host");
-        return {parsed.host, parsed.port};
+        return {parsed.host, parsed.port, parsed.isTcp};
     } catch (const Error&) {
-        throw Error(what + ": expected udp:HOST:PORT with a port from 1 to 65535, e.g. udp:10.0.0.5:9060 or "
-                           "udp:[2001:db8::5]:9060");
+        throw Error(what + expected);
     }
 }
 
@@ -163,15 +164,31 @@ HepSender::HepSender(const std::string& destination, HepEncodeOptions options, W
                      std::string_view option)
     : m_name(destination), m_options(std::move(options)), m_whenFull(whenFull) {
     const HepDestination where = parseHepDestination(destination, option);
+    if (where.isTcp && m_options.version != 3)
+        throw Error(std::string(option) + " " + destination +
+                    ": HEPv2 has no length field to frame it over TCP: use --hep-version 3 or udp:");
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_socktype = where.isTcp ? SOCK_STREAM : SOCK_DGRAM;
     hints.ai_flags = AI_NUMERICSERV;
     addrinfo* found = nullptr;
     const std::string port = std::to_string(where.port);
     if (const int code = ::getaddrinfo(where.host.c_str(), port.c_str(), &hints, &found); code != 0)
         throw Error(std::string(option) + " " + destination + ": cannot resolve '" + where.host +
                     "': " + ::gai_strerror(code));
+    if (where.isTcp) {
+        // The first address; a name with several is given to the first the resolver prefers.
+        sockaddr_storage address{};
+        std::memcpy(&address, found->ai_addr, found->ai_addrlen);
+        const auto length = static_cast<socklen_t>(found->ai_addrlen);
+        char host[NI_MAXHOST] = "";
+        ::getnameinfo(found->ai_addr, found->ai_addrlen, host, sizeof host, nullptr, 0, NI_NUMERICHOST);
+        ::freeaddrinfo(found);
+        m_peer = {host, where.port, true};
+        m_tcp = std::make_unique<detail::HepTcpConnection>(address, length, whenFull == WhenFull::Wait,
+                                                           std::string(option) + " " + destination);
+        return;
+    }
     std::string failure;
     for (const addrinfo* at = found; at != nullptr && m_socket < 0; at = at->ai_next) {
         const int flags = SOCK_CLOEXEC | (whenFull == WhenFull::Drop ? SOCK_NONBLOCK : 0);
@@ -203,11 +220,18 @@ HepSender::~HepSender() {
         ::close(m_socket);
 }
 
+void HepSender::flush(int timeoutMs) {
+    if (m_tcp)
+        m_tcp->flush(timeoutMs, m_stats);
+}
+
 bool HepSender::send(const PayloadView& payload) {
     if (!encodeHep(payload, m_options, m_packet)) {
         ++m_stats.tooLarge;
         return false;
     }
+    if (m_tcp)
+        return m_tcp->send(m_packet, m_stats);
     for (;;) {
         if (::send(m_socket, m_packet.data(), m_packet.size(), MSG_NOSIGNAL) >= 0) {
             ++m_stats.sent;

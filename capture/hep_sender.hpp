@@ -1,6 +1,6 @@
 // HEP out: sipscope as a HEP agent. The encoder is the inverse of hep.hpp's decoder (HEPv2's fixed header, HEPv3's
 // chunks); the sender hands each encoded message to a collector (Homer, heplify-server, Kamailio's sipcapture,
-// `sipscope capture --hep-listen`) over UDP.
+// `sipscope capture --hep-listen`) over UDP, or as HEPv3 over TCP.
 #pragma once
 
 #include "capture/packet.hpp"
@@ -26,29 +26,39 @@ struct HepEncodeOptions {
 // (HEPv3) or a UDP datagram (65,507 bytes).
 bool encodeHep(const PayloadView& payload, const HepEncodeOptions& options, std::string& out);
 
-// Where a HEP sender sends: "udp:HOST:PORT" (HOST an address or a name; IPv6 in brackets, "udp:[::1]:9060").
+// Where a HEP sender sends: "udp:HOST:PORT" or "tcp:HOST:PORT" (HOST an address or a name; IPv6 in brackets,
+// "udp:[::1]:9060").
 struct HepDestination {
     std::string host;
     std::uint16_t port = 0;
+    bool isTcp = false;
 };
 // Throws sipscope::Error naming `option` and the expected form when `text` is not one.
 HepDestination parseHepDestination(std::string_view text, std::string_view option);
 
 struct HepSenderStats {
-    std::uint64_t sent = 0;      // packets handed to the kernel
-    std::uint64_t dropped = 0;   // not sent because the socket's send buffer was full (never waited for)
-    std::uint64_t tooLarge = 0;  // messages too large for one HEP packet
-    std::uint64_t failed = 0;    // send errors: the collector's port unreachable (ICMP), no route, ...
+    std::uint64_t sent = 0;        // packets handed to the kernel
+    std::uint64_t dropped = 0;     // not sent because the socket's send buffer was full (never waited for)
+    std::uint64_t tooLarge = 0;    // messages too large for one HEP packet
+    std::uint64_t failed = 0;      // send errors: the collector's port unreachable (ICMP), no route, a TCP
+                                   // connection lost with packets not yet written, ...
+    std::uint64_t reconnects = 0;  // TCP: connections opened again after one failed or the collector closed it
 };
 
-// One UDP socket connected to the collector. Sending never blocks with WhenFull::Drop (a live capture must not
-// wait for its collector: what the socket's buffer cannot take at once is dropped and counted); WhenFull::Wait
-// waits for room instead (export hep). Not thread-safe.
+namespace detail {
+class HepTcpConnection;
+}
+
+// One UDP socket connected to the collector, or one TCP connection (HEPv3 only: HEPv2 has no length to frame it
+// by), opened again when it fails. Sending never blocks with WhenFull::Drop (a live capture must not wait for its
+// collector: what the socket's buffer, or the TCP queue of 4 MiB, cannot take at once is dropped and counted);
+// WhenFull::Wait waits for room instead (export hep). Not thread-safe.
 class HepSender {
 public:
     enum class WhenFull : std::uint8_t { Drop, Wait };
 
-    // Resolves and connects; throws sipscope::Error when `destination` does not parse or resolve, naming `option`.
+    // Resolves and connects; throws sipscope::Error naming `option` when `destination` does not parse or resolve,
+    // when TCP cannot connect, or for HEPv2 over TCP.
     HepSender(const std::string& destination, HepEncodeOptions options, WhenFull whenFull,
               std::string_view option = "--hep-send");
     ~HepSender();
@@ -57,6 +67,9 @@ public:
 
     // Encodes and sends one message; true when the kernel took it.
     bool send(const PayloadView& payload);
+    // TCP: writes what is still queued, waiting at most `timeoutMs`; what is left is counted as failed. Call it
+    // before reading stats() at the end. UDP: nothing to do.
+    void flush(int timeoutMs);
     const HepSenderStats& stats() const { return m_stats; }
     const std::string& name() const { return m_name; }  // "udp:HOST:PORT" as given
     // The collector's address as resolved (numeric host) and port: what a capture filter leaves out so that the
@@ -68,8 +81,9 @@ private:
     HepEncodeOptions m_options;
     WhenFull m_whenFull;
     HepDestination m_peer;
-    int m_socket = -1;
-    std::string m_packet;  // reused for every message
+    int m_socket = -1;                                // UDP
+    std::unique_ptr<detail::HepTcpConnection> m_tcp;  // TCP
+    std::string m_packet;                             // reused for every message
     HepSenderStats m_stats;
 };
 

@@ -26,6 +26,7 @@ namespace {
 constexpr int ExitOk = 0;
 constexpr int ExitInput = 2;
 constexpr std::uint32_t FlushIntervalMs = 200;
+constexpr int HepFlushTimeoutMs = 2000;  // at the end, what the TCP connection to the collector still holds
 
 extern "C" void onStopSignal(int) { capture::requestStop(); }
 
@@ -87,6 +88,7 @@ int captureWithoutStore(capture::LiveSource& source, const store::IngestOptions&
     store::IngestReport report;
     report.decoder = decoder.stats();
     printLosses(std::cout, report);
+    hep.flush(HepFlushTimeoutMs);
     printHepSent(std::cout, hep, version);
     return code;
 }
@@ -131,7 +133,8 @@ CaptureCommand addCaptureCommand(CLI::App& app) {
     CLI::Option* hepSend =
         command->add_option("--hep-send", o.hepSend,
                             "Also send every SIP message captured (original addresses, ports, transport, time) to "
-                            "this HEP collector: udp:HOST:PORT (Homer, heplify-server, Kamailio sipcapture)");
+                            "this HEP collector: udp:HOST:PORT or tcp:HOST:PORT (HEPv3; Homer, heplify-server, "
+                            "Kamailio sipcapture)");
     command->add_option("--hep-version", o.hepVersion, "HEP version --hep-send speaks: 2 or 3 (default 3)")
         ->check(CLI::IsMember({2, 3}))
         ->needs(hepSend);
@@ -162,6 +165,9 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
     if (!o.hepSend.empty()) {
         if (o.hepVersion == 2 && !o.hepPassword.empty())
             throw CLI::ValidationError("--hep-password", "HEPv2 has no field for a password: use --hep-version 3");
+        if (o.hepVersion == 2 && o.hepSend.starts_with("tcp:"))
+            throw CLI::ValidationError("--hep-version",
+                                       "HEPv2 has no length field to frame it over TCP: use --hep-version 3 or udp:");
         // Never waits for the collector: what the socket cannot take at once is dropped and counted.
         hep = std::make_unique<capture::HepSender>(o.hepSend,
                                                    capture::HepEncodeOptions{o.hepVersion, o.hepId, o.hepPassword},
@@ -180,7 +186,9 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
             // What is sent to the collector is not captured again (and resent, without end) when it leaves by
             // this interface.
             const capture::HepDestination& peer = hep->peer();
-            const std::string own = "udp and dst host " + peer.host + " and dst port " + std::to_string(peer.port);
+            const std::string own =
+                peer.isTcp ? "tcp and host " + peer.host + " and port " + std::to_string(peer.port)
+                           : "udp and dst host " + peer.host + " and dst port " + std::to_string(peer.port);
             live.filter = o.filter.empty() ? "not (" + own + ")" : "(" + o.filter + ") and not (" + own + ")";
         }
         live.snaplenBytes = o.snaplenBytes;
@@ -247,8 +255,10 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
               << '\n';
     printFindingsFound(std::cout, report, dbPath);
     printLosses(std::cout, report);
-    if (hep)
+    if (hep) {
+        hep->flush(HepFlushTimeoutMs);
         printHepSent(std::cout, *hep, o.hepVersion);
+    }
     int code = ExitOk;
     for (const store::FileReport& file : report.files)
         if (file.error) {

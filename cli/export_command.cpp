@@ -94,7 +94,8 @@ ExportCommands addExportCommands(CLI::App& app) {
         "hep", "Replay the messages the filters choose to a HEP collector (Homer, heplify-server, Kamailio "
                "sipcapture), with their original addresses, ports, transport and time");
     // The collector is an argument: --to is the listings' To filter.
-    hep->add_option("collector", o.hep.collector, "The HEP collector: udp:HOST:PORT")->required();
+    hep->add_option("collector", o.hep.collector, "The HEP collector: udp:HOST:PORT, or tcp:HOST:PORT (HEPv3)")
+        ->required();
     hep->add_option("--hep-version", o.hep.version, "2 or 3 (default 3)")->check(CLI::IsMember({2, 3}));
     hep->add_option("--hep-id", o.hep.captureId, "Capture id in each packet (default 0)");
     hep->add_option("--hep-password", o.hep.password, "Auth key in each HEPv3 packet");
@@ -102,10 +103,14 @@ ExportCommands addExportCommands(CLI::App& app) {
                     "fast: as fast as the socket takes them (default); original: with the gaps between the "
                     "messages as captured")
         ->check(CLI::IsMember({"fast", "original"}));
+    hep->add_option("--rate", o.hep.rate, "At most N messages a second (with either pace)")
+        ->type_name("N")
+        ->check(CLI::PositiveNumber);
     addFilters(hep, o.hep.filters);
     addDatabase(hep, o.hep.db);
     hep->footer("Examples:\n  sipscope export hep udp:10.0.0.5:9060 --db today.db\n"
-                "  sipscope export hep udp:127.0.0.1:9060 --state failed --pace original");
+                "  sipscope export hep udp:127.0.0.1:9060 --state failed --pace original\n"
+                "  sipscope export hep tcp:10.0.0.5:9061 --rate 500");
     for (auto [sub, db] :
          {std::pair(ladder, &o.ladder.db), std::pair(calls, &o.calls.db), std::pair(messages, &o.messages.db),
           std::pair(stats, &o.stats.db), std::pair(pcap, &o.pcap.db), std::pair(streams, &o.streams.db),

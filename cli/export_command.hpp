@@ -40,11 +40,12 @@ struct PcapExportOptions {
 // export hep: the messages the filters choose, replayed to a HEP collector.
 struct HepExportOptions {
     std::string db = DefaultDatabase;
-    std::string collector;  // udp:HOST:PORT
+    std::string collector;  // udp:HOST:PORT or tcp:HOST:PORT
     int version = 3;
     std::uint32_t captureId = 0;
     std::string password;
     std::string pace = "fast";  // fast: as fast as the socket takes them; original: the capture's own gaps
+    std::uint32_t rate = 0;     // --rate: at most this many messages a second; 0: no limit
     FilterOptions filters;
 };
 

@@ -3,21 +3,30 @@
 #include "capture/hep_sender.hpp"
 #include "cli/call_lookup.hpp"
 #include "cli/export_command.hpp"
+#include "cli/hep_replay.hpp"
 #include "cli/ingest_shared.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <iostream>
-#include <optional>
 #include <thread>
 
 namespace sipscope::cli {
+
+namespace {
+
+constexpr int FlushTimeoutMs = 10'000;  // what TCP still holds at the end; a collector stalled longer has failed
+
+}  // namespace
 
 int runExportHep(const ExportOptions& options) {
     const HepExportOptions& o = options.hep;
     if (o.version == 2 && !o.password.empty())
         throw CLI::ValidationError("--hep-password", "HEPv2 has no field for a password: use --hep-version 3");
+    if (o.version == 2 && o.collector.starts_with("tcp:"))
+        throw CLI::ValidationError("--hep-version",
+                                   "HEPv2 has no length field to frame it over TCP: use --hep-version 3 or udp:");
     // The collector is checked before the database is read; an export waits for room in the socket's buffer
     // rather than dropping.
     capture::HepSender sender(o.collector, capture::HepEncodeOptions{o.version, o.captureId, o.password},
@@ -25,18 +34,12 @@ int runExportHep(const ExportOptions& options) {
     store::Reader reader(o.db);
     store::Filter filter = o.filters.filter;
     resolveCallIdFilter(reader, filter);
-    const bool isOriginalPace = o.pace == "original";
+    HepReplaySchedule schedule(o.pace == "original", o.rate);
     const auto started = std::chrono::steady_clock::now();
-    std::optional<std::int64_t> firstUs;
     std::uint64_t messages = 0;
     reader.forEachMessage(filter, true, [&](store::MessageRow& message) {
-        if (isOriginalPace) {
-            // Each message leaves as long after the first as it was captured after it (never before the one
-            // ahead of it: equal times go at once).
-            if (!firstUs)
-                firstUs = message.timestampUs;
-            std::this_thread::sleep_until(started + std::chrono::microseconds(message.timestampUs - *firstUs));
-        }
+        if (const std::chrono::microseconds at = schedule.next(message.timestampUs); at.count() > 0)
+            std::this_thread::sleep_until(started + at);
         capture::PayloadView payload;
         payload.timestampUs = message.timestampUs;
         payload.src = message.src;
@@ -48,6 +51,7 @@ int runExportHep(const ExportOptions& options) {
         ++messages;
         return true;
     });
+    sender.flush(FlushTimeoutMs);
     printHepSent(std::cerr, sender, o.version);
     return sender.stats().sent == messages ? ExitOk : ExitInput;
 }

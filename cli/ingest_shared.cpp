@@ -69,10 +69,13 @@ void printFindingsFound(std::ostream& out, const store::IngestReport& report, co
 void printHepSent(std::ostream& out, const capture::HepSender& sender, int version) {
     const capture::HepSenderStats& s = sender.stats();
     out << "sent " << s.sent << " SIP messages to " << sender.name() << " as HEPv" << version << '\n';
+    if (s.reconnects)
+        out << "connected to " << sender.name() << " again " << s.reconnects << (s.reconnects == 1 ? " time" : " times")
+            << " (the connection failed or the collector closed it)\n";
     const std::pair<const char*, std::uint64_t> losses[] = {
         {"SIP messages dropped: the socket's send buffer was full", s.dropped},
         {"SIP messages too large for one HEP packet", s.tooLarge},
-        {"SIP messages not sent: the collector refused them or could not be reached", s.failed},
+        {"SIP messages not sent: the collector refused them, could not be reached or closed the connection", s.failed},
     };
     printNonZero(out, "not sent to the HEP collector:", losses);
 }

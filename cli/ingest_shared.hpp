@@ -24,7 +24,8 @@ void printLosses(std::ostream& out, const store::IngestReport& report);
 // "found N problems: sipscope findings --db DB" when the import found any (issue 16); nothing otherwise.
 void printFindingsFound(std::ostream& out, const store::IngestReport& report, const std::string& db);
 
-// "sent N SIP messages to udp:HOST:PORT as HEPvV", then each nonzero count of what was not sent and why.
+// "sent N SIP messages to udp:HOST:PORT as HEPvV", the TCP reconnections, then each nonzero count of what was not
+// sent and why.
 void printHepSent(std::ostream& out, const capture::HepSender& sender, int version);
 
 // HEP over TCP: "N HEP agents connected over TCP", then each nonzero count of what the listener closed or skipped.

@@ -1,5 +1,6 @@
 // The HEP encoder against the HEP decoder (round trips, v2 and v3, IPv4 and IPv6, every transport), its bytes chunk
-// by chunk, and the UDP sender over loopback.
+// by chunk, and the UDP and TCP senders over loopback (the TCP one connected again after the collector closed).
+#include "capture/detail/hep_stream.hpp"
 #include "capture/hep.hpp"
 #include "capture/hep_sender.hpp"
 #include "common/error.hpp"
@@ -13,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <map>
 #include <optional>
 #include <vector>
@@ -204,8 +206,13 @@ TEST(HepDestination, ParsesUdpHostPortAndRefusesTheRest) {
     EXPECT_EQ(v6.host, "2001:db8::5");
     EXPECT_EQ(v6.port, 9061);
     EXPECT_EQ(parseHepDestination("udp:homer.example.com:9060", "--to").host, "homer.example.com");
+    EXPECT_FALSE(v4.isTcp);
+    const HepDestination tcp = parseHepDestination("tcp:10.0.0.5:9061", "--to");
+    EXPECT_EQ(tcp.host, "10.0.0.5");
+    EXPECT_EQ(tcp.port, 9061);
+    EXPECT_TRUE(tcp.isTcp);
     for (const char* bad : {"10.0.0.5:9060", "udp:10.0.0.5", "udp:10.0.0.5:0", "udp:10.0.0.5:70000",
-                            "tcp:10.0.0.5:9060", "udp::9060", "udp:2001:db8::5:9060", ""}) {
+                            "tls:10.0.0.5:9060", "udp::9060", "tcp::9060", "udp:2001:db8::5:9060", ""}) {
         try {
             parseHepDestination(bad, "--hep-send");
             ADD_FAILURE() << "accepted '" << bad << "'";
@@ -290,6 +297,129 @@ TEST(HepSender, CountsWhatItCouldNotSend) {
         sender.send(viewOf(InviteText, ip4(10, 0, 0, 1), 5060, ip4(10, 0, 0, 2), 5060, Transport::Udp, When));
     EXPECT_GE(sender.stats().failed, 1u) << "a refused collector is never reported";
     EXPECT_EQ(sender.stats().sent + sender.stats().failed + sender.stats().dropped, std::uint64_t{Messages});
+}
+
+// A TCP collector on 127.0.0.1 with a kernel-chosen port: accepts one agent at a time and frames its HEPv3.
+class TcpCollector {
+public:
+    TcpCollector() {
+        m_listening = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in local{};
+        local.sin_family = AF_INET;
+        local.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        EXPECT_EQ(::bind(m_listening, reinterpret_cast<sockaddr*>(&local), sizeof local), 0);
+        EXPECT_EQ(::listen(m_listening, 4), 0);
+        socklen_t length = sizeof local;
+        ::getsockname(m_listening, reinterpret_cast<sockaddr*>(&local), &length);
+        m_port = ntohs(local.sin_port);
+    }
+    ~TcpCollector() {
+        closeAgent();
+        ::close(m_listening);
+    }
+    std::string address() const { return "tcp:127.0.0.1:" + std::to_string(m_port); }
+    void accept() {
+        closeAgent();
+        m_agent = ::accept(m_listening, nullptr, nullptr);
+        timeval timeout{5, 0};  // a bound on a broken test, not a measured time
+        ::setsockopt(m_agent, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        m_framer = detail::HepStreamFramer();
+    }
+    // The next HEPv3 packet of the connection; empty when it ended or timed out first.
+    std::string receive() {
+        for (;;) {
+            std::string_view packet;
+            if (m_framer.next(packet) == detail::HepStreamFramer::Result::Packet)
+                return std::string(packet);
+            const std::span<char> space = m_framer.space();
+            const ssize_t got = ::recv(m_agent, space.data(), space.size(), 0);
+            if (got <= 0)
+                return {};
+            m_framer.commit(static_cast<std::size_t>(got));
+        }
+    }
+    void closeAgent() {
+        if (m_agent >= 0)
+            ::close(m_agent);
+        m_agent = -1;
+    }
+
+private:
+    int m_listening = -1;
+    int m_agent = -1;
+    std::uint16_t m_port = 0;
+    detail::HepStreamFramer m_framer;
+};
+
+TEST(HepSender, SendsHepv3OverTcpAndConnectsAgainWhenTheCollectorCloses) {
+    TcpCollector collector;
+    HepEncodeOptions options;
+    options.captureId = 7;
+    HepSender sender(collector.address(), options, HepSender::WhenFull::Wait);
+    EXPECT_TRUE(sender.peer().isTcp);
+    collector.accept();
+    auto message = [](std::size_t i) {
+        return viewOf(i % 2 ? OkText : InviteText, ip4(10, 0, 0, 1), 5060, ip4(10, 0, 0, 2),
+                      static_cast<std::uint16_t>(6000 + i), Transport::Udp, When + static_cast<std::int64_t>(i));
+    };
+    for (std::size_t i = 0; i < 3; ++i)
+        EXPECT_TRUE(sender.send(message(i)));
+    for (std::size_t i = 0; i < 3; ++i) {
+        const Decoded back = decodeBack(collector.receive());
+        ASSERT_EQ(back.status, HepStatus::Delivered) << "message " << i;
+        EXPECT_EQ(back.message->dst.port, 6000 + i);
+        EXPECT_EQ(back.message->timestampUs, When + static_cast<std::int64_t>(i));
+        EXPECT_EQ(back.captureId, 7u);
+    }
+    // The collector closes the connection (a restart): the next messages go over a new one.
+    collector.closeAgent();
+    for (std::size_t i = 3; i < 5; ++i)
+        EXPECT_TRUE(sender.send(message(i)));
+    collector.accept();
+    for (std::size_t i = 3; i < 5; ++i) {
+        const Decoded back = decodeBack(collector.receive());
+        ASSERT_EQ(back.status, HepStatus::Delivered) << "message " << i;
+        EXPECT_EQ(back.message->dst.port, 6000 + i);
+    }
+    sender.flush(1000);
+    EXPECT_EQ(sender.stats().sent, 5u);
+    EXPECT_EQ(sender.stats().reconnects, 1u);
+    EXPECT_EQ(sender.stats().failed + sender.stats().dropped, 0u);
+}
+
+TEST(HepSender, RefusesHepv2OverTcpAndACollectorNotListening) {
+    TcpCollector collector;
+    HepEncodeOptions v2;
+    v2.version = 2;
+    try {
+        HepSender sender(collector.address(), v2, HepSender::WhenFull::Wait, "export hep");
+        ADD_FAILURE() << "HEPv2 over TCP accepted";
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("HEPv2 has no length field"), std::string::npos) << error.what();
+    }
+    std::string address;
+    {
+        TcpCollector gone;
+        address = gone.address();
+    }
+    try {
+        HepSender sender(address, {}, HepSender::WhenFull::Drop);
+        ADD_FAILURE() << "connected to nobody";
+    } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("cannot connect"), std::string::npos) << error.what();
+    }
+}
+
+TEST(HepSender, TcpCollectorGoneCountsWhatWasNotSent) {
+    auto collector = std::make_unique<TcpCollector>();
+    HepSender sender(collector->address(), {}, HepSender::WhenFull::Drop);
+    collector->accept();
+    collector.reset();  // the connection and the listening socket closed: reconnecting is refused
+    for (int i = 0; i < 10; ++i)
+        sender.send(viewOf(InviteText, ip4(10, 0, 0, 1), 5060, ip4(10, 0, 0, 2), 5060, Transport::Udp, When));
+    sender.flush(1000);
+    EXPECT_GE(sender.stats().failed, 1u);
+    EXPECT_EQ(sender.stats().sent + sender.stats().failed + sender.stats().dropped, 10u);
 }
 
 }  // namespace

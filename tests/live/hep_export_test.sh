@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # sipscope as a HEP agent, received by sipscope's own collector on 127.0.0.1: `export hep` replays a database
-# (the sample captures) to `capture --hep-listen`, as HEPv3 with a capture id and a password, as HEPv2, and with
-# --pace original; the collector's database must hold every message of the source with the same time, addresses,
+# (the sample captures) to `capture --hep-listen`, as HEPv3 with a capture id and a password, as HEPv2, as HEPv3
+# over TCP (with --rate), and with --pace original; the collector's database must hold every message of the
+# source with the same time, addresses,
 # ports, transport, Call-ID, method or status and CSeq. Also checks that a filter chooses what is sent, and that
 # a refused collector and bad options are reported.
 # Usage: hep_export_test.sh SIPSCOPE SAMPLES_DIR WORKDIR [MORE_CAPTURES...] (e.g. TCP and IPv6 ones)
@@ -22,18 +23,20 @@ total=$(wc -l <source.txt)
 grep -qv '^[^ ]* [^ ]* [^ ]* [a-z]* [A-Z0-9]* [0-9]* [A-Z]* .' source.txt &&
     fail "signatures not parsed: $(grep -v '^[^ ]* [^ ]* [^ ]* [a-z]* [A-Z0-9]* [0-9]* [A-Z]* .' source.txt | head -2)"
 
-# replay NAME EXPORT_OPTIONS...: export hep to a fresh collector, stopped once the export has returned.
+# replay NAME EXPORT_OPTIONS...: export hep to a fresh collector, stopped once the export has returned; over TCP
+# when $proto is tcp.
+proto=udp
 replay() {
     local name=$1
     shift
-    "$sipscope" capture --hep-listen udp:127.0.0.1:$hepPort --db "$name.db" --duration 60 >"$name.capture.out" \
+    "$sipscope" capture --hep-listen $proto:127.0.0.1:$hepPort --db "$name.db" --duration 60 >"$name.capture.out" \
         2>"$name.capture.err" &
     local capturePid=$!
     for _ in $(seq 50); do
         grep -q "capturing on" "$name.capture.err" 2>/dev/null && break
         sleep 0.1
     done
-    timeout 60 "$sipscope" export hep --db source.db udp:127.0.0.1:$hepPort "$@" >"$name.export.out" \
+    timeout 60 "$sipscope" export hep --db source.db $proto:127.0.0.1:$hepPort "$@" >"$name.export.out" \
         2>"$name.export.err" || fail "$name: export hep exited $? ($(cat "$name.export.err"))"
     # The collector writes every 200 ms; what it received is stored at its SIGINT either way.
     sleep 0.5
@@ -51,6 +54,16 @@ diff source.txt v3.txt >v3.diff || { fail "v3: the collector's messages differ (
 replay v2 --hep-version 2
 messageSignatures v2.db >v2.txt
 diff source.txt v2.txt >v2.diff || { fail "v2: the collector's messages differ (< source, > collector):"; head -20 v2.diff; }
+
+# HEPv3 over TCP, at most 2000 messages a second: the same messages, all of them, over one connection.
+proto=tcp
+replay tcp --hep-id 4243 --rate 2000
+proto=udp
+grep -q "^sent $total SIP messages to tcp:127.0.0.1:$hepPort as HEPv3$" tcp.export.err ||
+    fail "tcp: the export did not say it sent $total messages"
+grep -q "^1 HEP agents connected over TCP$" tcp.capture.out || fail "tcp: not one agent: $(cat tcp.capture.out)"
+messageSignatures tcp.db >tcp.txt
+diff source.txt tcp.txt >tcp.diff || { fail "tcp: the collector's messages differ (< source, > collector):"; head -20 tcp.diff; }
 
 # Original pace: one call of the samples (its messages span well under a second) arrives whole and alone.
 "$sipscope" import --db one.db "$samples/call-complete.pcap" >/dev/null 2>&1 || fail "import call-complete failed"
@@ -74,6 +87,11 @@ code=$?
 [ "$code" = 2 ] || fail "refused: exit $code, expected 2"
 grep -q "the collector refused them" refused.err || fail "refused: not reported ($(cat refused.err))"
 
+# Nobody listens on TCP: the connection is refused before the database is read.
+"$sipscope" export hep --db source.db tcp:127.0.0.1:$hepPort >refused.out 2>refused.err
+code=$?
+[ "$code" = 2 ] && grep -q "cannot connect" refused.err || fail "tcp refused: exit $code, $(cat refused.err)"
+
 # Usage errors: exit 1 before anything is sent.
 "$sipscope" export hep --db source.db 127.0.0.1:9 >usage.out 2>usage.err
 code=$?
@@ -83,8 +101,14 @@ code=$?
 [ "$code" = 1 ] && grep -q "HEPv2 has no field for a password" usage.err || fail "v2 password: exit $code, $(cat usage.err)"
 "$sipscope" export hep --db source.db udp:127.0.0.1:9 --pace slow >usage.out 2>usage.err
 [ $? = 1 ] || fail "--pace slow accepted"
+"$sipscope" export hep --db source.db tcp:127.0.0.1:9 --hep-version 2 >usage.out 2>usage.err
+code=$?
+[ "$code" = 1 ] && grep -q "HEPv2 has no length field" usage.err || fail "v2 over TCP: exit $code, $(cat usage.err)"
+"$sipscope" export hep --db source.db udp:127.0.0.1:9 --rate 0 >usage.out 2>usage.err
+[ $? = 1 ] || fail "--rate 0 accepted"
 
 echo "--- $total messages replayed: HEPv3 $(wc -l <v3.txt) stored, HEPv2 $(wc -l <v2.txt) stored," \
+     "HEPv3 over TCP at --rate 2000 $(wc -l <tcp.txt) stored," \
      "paced $(wc -l <paced.txt) of $expectedPaced, --status 200 $storedOk of $expectedOk"
 if [ "$failures" != 0 ]; then
     echo "$failures failures; files in $work"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # sipscope as a live HEP agent: SIPp calls on 127.0.0.1 captured by two `sipscope capture -i lo --hep-send` agents,
 # each sending to its own `sipscope capture --hep-listen` collector:
-#   A stores locally too and sends HEPv3 with a capture id; its collector must store exactly what A stored
+#   A stores locally too and sends HEPv3 over TCP with a capture id to a TCP collector; that collector must store
+#     exactly what A stored
 #     (time, addresses, ports, transport, Call-ID, method or status, CSeq);
 #   B is --no-store, sends HEPv2 and its filter takes in collector B's port, so only the exclusion it adds
 #     itself keeps its own HEP packets from being captured and sent again; its collector must hold the same
@@ -40,9 +41,9 @@ start() {
     fail "$name did not start"
 }
 
-start collectorA . --hep-listen udp:127.0.0.1:$collectorA --db collectorA.db
+start collectorA . --hep-listen tcp:127.0.0.1:$collectorA --db collectorA.db
 start collectorB . --hep-listen udp:127.0.0.1:$collectorB --db collectorB.db
-start agentA . -i lo -f "port $uasPort or port $uacPort" --db local.db --hep-send udp:127.0.0.1:$collectorA \
+start agentA . -i lo -f "port $uasPort or port $uacPort" --db local.db --hep-send tcp:127.0.0.1:$collectorA \
     --hep-id 101
 # B's filter takes in its own packets to collector B: only the exclusion it adds itself keeps them out. (Not all
 # UDP on lo: other tests may send there meanwhile.)
@@ -78,11 +79,12 @@ cut -d' ' -f2- local.txt | sort >local.untimed
 cut -d' ' -f2- collectorB.txt | sort >collectorB.untimed
 diff local.untimed collectorB.untimed >b.diff ||
     { fail "collector B differs from agent A, times aside (< agent A, > collector B):"; head -20 b.diff; }
-grep -q "^sent $expected SIP messages to udp:127.0.0.1:$collectorA as HEPv3$" agentA.out ||
+grep -q "^sent $expected SIP messages to tcp:127.0.0.1:$collectorA as HEPv3$" agentA.out ||
     fail "agent A did not report $expected messages sent: $(cat agentA.out)"
 grep -q "^sent $expected SIP messages to udp:127.0.0.1:$collectorB as HEPv2$" agentB.out ||
     fail "agent B did not report $expected messages sent: $(cat agentB.out)"
 grep -q "not sent" agentA.out agentB.out && fail "an agent could not send everything"
+grep -q "^1 HEP agents connected over TCP$" collectorA.out || fail "collector A: not one TCP agent: $(cat collectorA.out)"
 ls b/*.db >/dev/null 2>&1 && fail "--no-store wrote a database: $(ls b)"
 grep -q "stored" agentB.out && fail "--no-store reported storing: $(cat agentB.out)"
 completed=$("$sipscope" calls --format json --db collectorA.db | grep '"state":"completed"' | grep -c '"messages":7,')
@@ -95,11 +97,13 @@ completed=$("$sipscope" calls --format json --db collectorA.db | grep '"state":"
 [ $? = 1 ] && grep -q "HEPv2 has no field for a password" usage.out || fail "v2 password: $(cat usage.out)"
 "$sipscope" capture -i lo --hep-send 127.0.0.1:9 >usage.out 2>&1
 [ $? = 2 ] && grep -q "udp:HOST:PORT" usage.out || fail "--hep-send without udp: $(cat usage.out)"
+"$sipscope" capture -i lo --hep-send tcp:127.0.0.1:9 --hep-version 2 >usage.out 2>&1
+[ $? = 1 ] && grep -q "HEPv2 has no length field" usage.out || fail "v2 over TCP: $(cat usage.out)"
 
 echo "--- agent A"; cat agentA.out
 echo "--- agent B"; cat agentB.out
 echo "--- $calls calls: agent A stored $(wc -l <local.txt), collector A $(wc -l <collectorA.txt) (HEPv3)," \
-     "collector B $(wc -l <collectorB.txt) (HEPv2 from --no-store)"
+     "collector B $(wc -l <collectorB.txt) (HEPv2 from --no-store)" "(A over TCP)"
 if [ "$failures" != 0 ]; then
     echo "$failures failures; files in $work"
     exit 1
