@@ -75,6 +75,27 @@ expectedPaced=$(awk -v id="$pacedCall" '$8 == id' source.txt | wc -l)
     fail "paced: $(wc -l <paced.txt) messages stored, expected the $expectedPaced of Call-ID $pacedCall"
 grep -qv " $pacedCall\$" paced.txt && fail "paced: --call-id did not choose the messages"
 
+# A TCP collector shrugs off an agent that is not HEPv3 (an HTTP request on its port): that connection is closed
+# and reported, the messages from the next agent are stored whole.
+"$sipscope" capture --hep-listen tcp:127.0.0.1:$hepPort --db garbage.db --duration 60 >garbage.capture.out \
+    2>garbage.capture.err &
+garbagePid=$!
+for _ in $(seq 50); do
+    grep -q "capturing on" garbage.capture.err 2>/dev/null && break
+    sleep 0.1
+done
+printf 'GET / HTTP/1.1\r\nHost: collector\r\n\r\n' >/dev/tcp/127.0.0.1/$hepPort || fail "garbage: cannot connect"
+timeout 60 "$sipscope" export hep --db one.db tcp:127.0.0.1:$hepPort 2>garbage.export.err || fail "garbage: export failed"
+sleep 0.5
+kill -INT "$garbagePid"
+wait "$garbagePid" || fail "garbage: the collector exited $?"
+grep -q "^2 HEP agents connected over TCP$" garbage.capture.out &&
+    grep -q "^  1 connections closed: bytes that cannot be HEPv3" garbage.capture.out ||
+    fail "garbage: not reported: $(cat garbage.capture.out)"
+messageSignatures one.db >one.txt
+messageSignatures garbage.db >garbage.txt
+diff one.txt garbage.txt >garbage.diff || { fail "garbage: the collector's messages differ:"; head -20 garbage.diff; }
+
 # Filters choose what is sent: only the responses of status 200.
 replay ok --status 200
 expectedOk=$("$sipscope" messages --format json --db source.db --status 200 | grep -c '"call_id"')
