@@ -268,7 +268,7 @@ struct IntervalStats {
 
 struct FailureCount {
     int status = 0;
-    std::string reason;  // one reason phrase seen with it
+    std::string reason;  // its most frequent reason phrase (the first in byte order among as frequent ones)
     std::uint64_t count = 0;
 };
 

@@ -7,6 +7,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <cstdio>
@@ -93,25 +94,19 @@ std::string errorText(PGconn* conn, const PGresult* result) {
 
 class PostgresStatement final : public StatementImpl {
 public:
+    // Nothing is sent yet: a statement run once (most of the reader's) goes as one unnamed round trip; one run
+    // again is prepared on the server at its second run, and reused from then on.
     PostgresStatement(PGconn* conn, const std::string& name, std::string_view sql, const std::string& dbName)
-        : m_conn(conn), m_name(name), m_dbName(dbName) {
-        int count = 0;
-        const std::string text = postgresParameters(sql, count);
-        Result prepared(PQprepare(conn, name.c_str(), text.c_str(), 0, nullptr));
-        if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK)
-            throw Error(dbName + ": database error preparing a query: " + errorText(conn, prepared.get()) +
-                        " in: " + std::string(sql.substr(0, 160)));
-        Result described(PQdescribePrepared(conn, name.c_str()));
-        m_parameters = PQnparams(described.get());
-        m_columns = PQnfields(described.get());
+        : m_conn(conn), m_name(name), m_dbName(dbName), m_sql(postgresParameters(sql, m_parameters)) {
         m_values.resize(static_cast<std::size_t>(m_parameters));
         m_isNull.assign(static_cast<std::size_t>(m_parameters), true);
         m_isBinary.assign(static_cast<std::size_t>(m_parameters), 0);
         m_pointers.resize(static_cast<std::size_t>(m_parameters));
         m_lengths.resize(static_cast<std::size_t>(m_parameters));
-        m_decoded.resize(static_cast<std::size_t>(m_columns));
     }
     ~PostgresStatement() override {
+        if (!m_isPrepared)
+            return;
         const std::string deallocate = "DEALLOCATE " + m_name;
         PQclear(PQexec(m_conn, deallocate.c_str()));
     }
@@ -153,15 +148,28 @@ public:
                 m_pointers[i] = m_isNull[i] ? nullptr : m_values[i].data();
                 m_lengths[i] = static_cast<int>(m_values[i].size());
             }
-            m_result.reset(PQexecPrepared(m_conn, m_name.c_str(), m_parameters, m_pointers.data(), m_lengths.data(),
-                                          m_isBinary.data(), 0));
+            if (m_runs++ == 1) {
+                Result prepared(PQprepare(m_conn, m_name.c_str(), m_sql.c_str(), 0, nullptr));
+                if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK)
+                    throw Error(m_dbName + ": database error preparing a query: " + errorText(m_conn, prepared.get()) +
+                                " in: " + m_sql.substr(0, 160));
+                m_isPrepared = true;
+            }
+            if (m_isPrepared)
+                m_result.reset(PQexecPrepared(m_conn, m_name.c_str(), m_parameters, m_pointers.data(), m_lengths.data(),
+                                              m_isBinary.data(), 0));
+            else
+                m_result.reset(PQexecParams(m_conn, m_sql.c_str(), m_parameters, nullptr, m_pointers.data(),
+                                            m_lengths.data(), m_isBinary.data(), 0));
             const ExecStatusType status = PQresultStatus(m_result.get());
             if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
                 const std::string why = errorText(m_conn, m_result.get());
                 m_result.reset();
-                throw Error(m_dbName + ": database error: " + why);
+                throw Error(m_dbName + ": database error: " + why + " in: " + m_sql.substr(0, 160));
             }
             m_rows = PQntuples(m_result.get());
+            m_columns = PQnfields(m_result.get());
+            m_decoded.resize(static_cast<std::size_t>(m_columns));
             m_row = -1;
         }
         if (m_row + 1 >= m_rows) {
@@ -181,7 +189,14 @@ public:
             m_isNull.assign(m_isNull.size(), true);
     }
     int parameterCount() const override { return m_parameters; }
-    int columnCount() const override { return m_columns; }
+    int columnCount() const override {
+        if (m_runs == 0 && m_columns < 0) {  // asked before the first run: the server describes the statement
+            Result prepared(PQprepare(m_conn, "", m_sql.c_str(), 0, nullptr));
+            Result described(PQdescribePrepared(m_conn, ""));
+            m_columns = PQresultStatus(described.get()) == PGRES_COMMAND_OK ? PQnfields(described.get()) : 0;
+        }
+        return std::max(m_columns, 0);
+    }
     bool columnIsNull(int column) const override { return PQgetisnull(m_result.get(), m_row, column) != 0; }
     std::int64_t columnInt(int column) const override {
         const char* text = PQgetvalue(m_result.get(), m_row, column);
@@ -245,7 +260,10 @@ private:
     std::string m_name;
     const std::string& m_dbName;
     int m_parameters = 0;
-    int m_columns = 0;
+    std::string m_sql;  // with $N parameters
+    int m_runs = 0;
+    bool m_isPrepared = false;
+    mutable int m_columns = -1;  // -1 until run or described
     std::vector<std::string> m_values;
     std::vector<bool> m_isNull;
     std::vector<int> m_isBinary;

@@ -84,6 +84,36 @@ DelayStats readDelay(Connection& db, const std::string& expression, const std::s
     return delay.result();
 }
 
+// Failure responses by status from rows of (status, reason phrase or NULL, messages), one per status and reason:
+// each status with its most frequent reason phrase (the first in byte order among as frequent ones; none only when
+// no message of it had one), the most frequent status first. The same whichever backend numbered the phrases.
+std::vector<FailureCount> failuresByStatus(Statement& stmt) {
+    struct Tally {
+        std::uint64_t messages = 0, reasonMessages = 0;
+        std::optional<std::string> reason;
+    };
+    std::map<int, Tally> byStatus;
+    while (stmt.step()) {
+        Tally& tally = byStatus[static_cast<int>(stmt.columnInt(0))];
+        const auto count = static_cast<std::uint64_t>(stmt.columnInt(2));
+        tally.messages += count;
+        std::optional<std::string> reason = stmt.columnOptionalText(1);
+        if (!reason || reason->empty())
+            continue;
+        if (!tally.reason || count > tally.reasonMessages ||
+            (count == tally.reasonMessages && *reason < *tally.reason)) {
+            tally.reason = std::move(reason);
+            tally.reasonMessages = count;
+        }
+    }
+    std::vector<FailureCount> failures;
+    for (auto& [status, tally] : byStatus)
+        failures.push_back({status, tally.reason.value_or(""), tally.messages});
+    std::stable_sort(failures.begin(), failures.end(),
+                     [](const FailureCount& a, const FailureCount& b) { return a.count > b.count; });
+    return failures;
+}
+
 // Calls by state, outcome and who ended them, and RFC 6076 over the calls `where` selects ("INVITE calls": the
 // first request is an INVITE), in one pass over the calls (each breakdown as its own query read the table ten times).
 void callStats(Connection& db, const Where& where, Stats& stats) {
@@ -202,13 +232,11 @@ void messageStatsFromCounts(Connection& db, Stats& stats) {
             stats.responses[static_cast<int>(stmt.columnInt(0))] = static_cast<std::uint64_t>(stmt.columnInt(1));
     }
     {
-        Statement stmt(db, "SELECT status, (SELECT text FROM strings WHERE id = reason), n FROM (SELECT status, "
-                           "min(nullif(reason_id, 0)) AS reason, sum(messages) AS n FROM message_counts WHERE " +
+        Statement stmt(db, "SELECT status, (SELECT text FROM strings WHERE id = reason_id), sum(messages) "
+                           "FROM message_counts WHERE " +
                                failureSql("", FlagRetransmission | FlagRepeatedFailure) +
-                               " GROUP BY status) AS failures ORDER BY n DESC, status");
-        while (stmt.step())
-            stats.failures.push_back({static_cast<int>(stmt.columnInt(0)), stmt.columnText(1),
-                                      static_cast<std::uint64_t>(stmt.columnInt(2))});
+                               " GROUP BY status, reason_id");
+        stats.failures = failuresByStatus(stmt);
     }
     Statement stmt(db, "SELECT e.text, h.sent, h.received, h.requests_sent, h.responses_sent, h.failures_sent "
                        "FROM host_counts h JOIN endpoints e ON e.id = h.host_id "
@@ -295,15 +323,12 @@ Stats readStats(Connection& db, const Filter& filter) {
             stats.responses[static_cast<int>(stmt.columnInt(0))] = static_cast<std::uint64_t>(stmt.columnInt(1));
     }
     {
-        Statement stmt(db, "SELECT status, (SELECT text FROM strings WHERE id = reason), n FROM (SELECT m.status AS "
-                           "status, min(m.reason_id) AS reason, count(*) AS n" +
-                               from + (where.sql.empty() ? " WHERE " : " AND ") + CallFailureCondition +
-                               " GROUP BY m.status) AS failures ORDER BY n DESC, status");
+        Statement stmt(db, "SELECT m.status, (SELECT text FROM strings WHERE id = m.reason_id), count(*)" + from +
+                               (where.sql.empty() ? " WHERE " : " AND ") + CallFailureCondition +
+                               " GROUP BY m.status, m.reason_id");
         int index = 1;
         where.bind(stmt, index);
-        while (stmt.step())
-            stats.failures.push_back({static_cast<int>(stmt.columnInt(0)), stmt.columnText(1),
-                                      static_cast<std::uint64_t>(stmt.columnInt(2))});
+        stats.failures = failuresByStatus(stmt);
     }
     stats.hosts = readHostStats(db, filter);
     for (HostStats& host : stats.hosts)
