@@ -3,9 +3,10 @@
 # its own SIPp call stream on 127.0.0.1, write one database at the same time; a third is killed (SIGKILL) while it
 # writes. Usage: postgres_writers_test.sh SIPSCOPE URL WORKDIR UAS_SCENARIO [CALLS]
 # URL: the throwaway cluster's database (the CTest fixture `postgres`); the test works in a schema of its own.
-# Checks: a reader sees committed calls while both write; after SIGINT, every call of both streams stored exactly
-# once, completed, with all its messages, under the capture that saw it, and no id shared; the killed writer left
-# whole batches only, and the database takes a new import after it. Exits 77 when not root or no sipp.
+# A third stream passes both capture points: each stores its calls, so such a call is one call per point, both
+# listed. Checks: a reader sees committed calls while both write; after SIGINT, every call of each stream stored
+# once per capture point that saw it, completed, with all its messages, under that capture, and no id shared; the
+# killed writer left whole batches only, and the database takes a new import after it. Exits 77 when not root or no sipp.
 set -u
 sipscope=$1
 baseUrl=$2
@@ -51,17 +52,20 @@ runCalls() {
     wait "$uas"
 }
 
-startCapture a 25060 25070 || exit 1
-startCapture b 25061 25071 || exit 1
+shared=$((calls / 5))
+startCapture a "25060 or port 25063" "25070 or port 25073" || exit 1
+startCapture b "25061 or port 25063" "25071 or port 25073" || exit 1
 runCalls a 25060 25070 "$calls" 50 &
 callsA=$!
 runCalls b 25061 25071 "$calls" 50 &
 callsB=$!
+runCalls shared 25063 25073 "$shared" 20 &
+callsShared=$!
 sleep 1
 # Readers see the batches committed so far while both write.
 seen=$("$sipscope" calls --format json --db "$db" 2>reader.err | grep -c '"call_id"')
 [ "$seen" -gt 0 ] || fail "a reader saw no call while both captures wrote: $(cat reader.err)"
-wait "$callsA" "$callsB"
+wait "$callsA" "$callsB" "$callsShared"
 sleep 0.5
 for name in a b; do
     pid=$(eval echo "\$${name}Pid")
@@ -70,10 +74,21 @@ for name in a b; do
 done
 pids=()
 
-total=$((2 * calls))
+total=$((2 * calls + 2 * shared))
+distinct=$((2 * calls + shared))
 [ "$(sql "SELECT count(*) FROM captures")" = 2 ] || fail "expected 2 captures, got $(sql "SELECT count(*) FROM captures")"
 stored=$(sql "SELECT count(*) || ' ' || count(DISTINCT call_id) FROM calls")
-[ "$stored" = "$total $total" ] || fail "calls stored (all, distinct Call-IDs): $stored, expected $total $total"
+[ "$stored" = "$total $distinct" ] || fail "calls stored (all, distinct Call-IDs): $stored, expected $total $distinct"
+# The shared stream's calls: each Call-ID twice, once under each capture point.
+both=$(sql "SELECT count(DISTINCT m.call_key) || ' ' || count(DISTINCT m.capture_id) || ' ' || count(DISTINCT c.call_id)
+            FROM messages m JOIN endpoints e ON e.id = m.src_id JOIN calls c ON c.id = m.call_key
+            WHERE e.text LIKE '%:25063'")
+[ "$both" = "$((2 * shared)) 2 $shared" ] ||
+    fail "the calls both points saw (call keys, captures, Call-IDs): $both, expected $((2 * shared)) 2 $shared"
+oneId=$(sql "SELECT c.call_id FROM calls c JOIN messages m ON m.call_key = c.id JOIN endpoints e ON e.id = m.src_id
+             WHERE e.text LIKE '%:25063' LIMIT 1")
+[ "$("$sipscope" calls --call-id "$oneId" --format json --db "$db" | grep -c '"call_id"')" = 2 ] ||
+    fail "sipscope calls --call-id $oneId does not list the call once per capture point"
 [ "$(sql "SELECT count(*) FROM calls WHERE state <> 'completed'")" = 0 ] ||
     fail "calls not completed: $(sql "SELECT call_id, state FROM calls WHERE state <> 'completed' LIMIT 5")"
 # Every message of every call, counted by the call and stored under the capture that saw it.
@@ -82,7 +97,8 @@ stored=$(sql "SELECT count(*) || ' ' || count(DISTINCT call_id) FROM calls")
 [ "$(sql "SELECT count(*) FROM captures c WHERE sip_messages <> (SELECT count(*) FROM messages m WHERE m.capture_id = c.id)")" = 0 ] ||
     fail "a capture's message count differs from its stored messages"
 perCapture=$(sql "SELECT string_agg(n::text, ' ') FROM (SELECT count(DISTINCT call_key) AS n FROM messages GROUP BY capture_id) AS x")
-[ "$perCapture" = "$calls $calls" ] || fail "calls per capture: '$perCapture', expected '$calls $calls'"
+[ "$perCapture" = "$((calls + shared)) $((calls + shared))" ] ||
+    fail "calls per capture: '$perCapture', expected '$((calls + shared)) $((calls + shared))'"
 [ "$(sql "SELECT count(*) FROM (SELECT call_key FROM messages GROUP BY call_key HAVING count(DISTINCT capture_id) > 1) AS x")" = 0 ] ||
     fail "a call key holds messages of both captures"
 # The whole listing through sipscope, as a user reads it.
@@ -115,6 +131,6 @@ killedKept=$(sql "SELECT sip_messages FROM captures ORDER BY id DESC LIMIT 1")
     fail "import after SIGKILL: $(cat import.out)"
 [ "$(sql "SELECT count(*) FROM captures")" = 4 ] || fail "the import after SIGKILL stored no capture"
 
-echo "two writers: $total calls, $(sql "SELECT count(*) FROM messages WHERE capture_id IN (SELECT id FROM captures ORDER BY id LIMIT 2)") messages; killed writer kept $killedKept messages"
+echo "two writers: $total calls ($shared seen by both), $(sql "SELECT count(*) FROM messages WHERE capture_id IN (SELECT id FROM captures ORDER BY id LIMIT 2)") messages; killed writer kept $killedKept messages"
 [ "$failures" = 0 ] || { echo "$failures check(s) failed"; exit 1; }
 echo "PASS"

@@ -24,6 +24,17 @@ string(REPLACE "|" ";" FILTER_OPTIONS "${FILTER_OPTIONS}")
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
 set(db "${WORK_DIR}/viewer.db")
+# POSTGRES_URL (the throwaway cluster's database): the same test on PostgreSQL, in a schema of its own.
+if(POSTGRES_URL)
+    get_filename_component(schema "${WORK_DIR}" NAME)
+    string(MAKE_C_IDENTIFIER "viewer_${schema}" schema)
+    execute_process(COMMAND psql -q "${POSTGRES_URL}" -c "DROP SCHEMA IF EXISTS ${schema} CASCADE"
+                            -c "CREATE SCHEMA ${schema}" RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "cannot make the schema ${schema} in ${POSTGRES_URL}")
+    endif()
+    set(db "${POSTGRES_URL}&options=-csearch_path%3D${schema}")
+endif()
 
 # Every viewer runs under `xvfb-run -a -f WORK_DIR/Xauthority`: with its own auth file xvfb-run makes no temporary
 # folder, whose removal once failed under load and turned the viewer's exit code into xvfb-run's 5.
