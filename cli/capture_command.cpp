@@ -9,6 +9,7 @@
 #include "cli/output.hpp"
 #include "cli/privileges.hpp"
 #include "common/error.hpp"
+#include "store/database.hpp"
 #include "store/ingest.hpp"
 
 #include <CLI/CLI.hpp>
@@ -244,16 +245,16 @@ int runCapture(const CaptureCommand& capture, const std::string& globalDb) {
     }
     if (!o.quiet)
         std::cerr << "capturing on " << source->name() << (o.filter.empty() ? "" : " (" + o.filter + ")") << " into "
-                  << dbPath << (hep ? " and to " + hep->name() : "") << (target ? " as user " + target->user : "")
-                  << "; Ctrl-C stops\n";
+                  << store::databaseName(dbPath) << (hep ? " and to " + hep->name() : "")
+                  << (target ? " as user " + target->user : "") << "; Ctrl-C stops\n";
 
     const store::IngestReport report = store::ingestSources(dbPath, {opener}, ingest);
     if (showProgress)
         std::fputs("\n", stderr);
     printCaptured(std::cout, *source, report.files.empty() ? 0 : report.files.front().packets);
-    std::cout << "stored " << report.sipMessages << " SIP messages in " << report.calls << " calls into " << dbPath
-              << '\n';
-    printFindingsFound(std::cout, report, dbPath);
+    std::cout << "stored " << report.sipMessages << " SIP messages in " << report.calls << " calls into "
+              << store::databaseName(dbPath) << '\n';
+    printFindingsFound(std::cout, report, store::databaseName(dbPath));
     printLosses(std::cout, report);
     if (hep) {
         hep->flush(HepFlushTimeoutMs);

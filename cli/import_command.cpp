@@ -100,7 +100,7 @@ int runImport(const ImportOptions& options) {
     if (readable.empty()) {
         std::cerr << "sipscope: nothing imported: no file could be read";
         if (!options.noStore)
-            std::cerr << " (" << escapeForTerminal(options.db)
+            std::cerr << " (" << escapeForTerminal(store::databaseName(options.db))
                       << (store::isPostgresDatabase(options.db) || std::filesystem::exists(options.db)
                               ? " left as it was)"
                               : " not created)");
@@ -158,9 +158,10 @@ int runImport(const ImportOptions& options) {
     }
     printCapturePoints(std::cout, report);
     std::cout << (options.noStore ? "decoded " : "stored ") << report.sipMessages << " SIP messages in " << report.calls
-              << " calls" << (options.noStore ? " (nothing written)" : " into " + options.db) << '\n';
+              << " calls" << (options.noStore ? " (nothing written)" : " into " + store::databaseName(options.db))
+              << '\n';
     if (!options.noStore)
-        printFindingsFound(std::cout, report, options.db);
+        printFindingsFound(std::cout, report, store::databaseName(options.db));
     printLosses(std::cout, report);
     if (options.timing) {
         const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -396,6 +396,10 @@ constexpr const char* PostgresSchemaLockSql = "SELECT pg_advisory_xact_lock(7434
 
 bool isPostgresDatabase(const std::string& name) { return detail::isPostgresName(name); }
 
+std::string databaseName(const std::string& name) {
+    return detail::isPostgresName(name) ? detail::withoutPassword(name) : name;
+}
+
 Database::Database(const std::string& path, Mode mode) : m_isPostgres(detail::isPostgresName(path)) {
     const bool readOnly = mode == Mode::ReadOnly;
     m_db = m_isPostgres ? detail::openPostgres(path, readOnly) : detail::openSqlite(path, readOnly);

@@ -16,6 +16,8 @@ inline constexpr int SchemaVersion = 8;
 
 // True when `name` (a --db value) names a PostgreSQL database rather than an SQLite file.
 bool isPostgresDatabase(const std::string& name);
+// `name` as it may be shown: the file, or the URL with a password in it replaced by "***".
+std::string databaseName(const std::string& name);
 
 // Owns one connection. Throws sipscope::Error naming the file or the server on every failure.
 class Database {

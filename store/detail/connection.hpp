@@ -78,6 +78,9 @@ inline std::string jsonTextPairsSql(Backend backend) {
 // "postgresql://..." or "postgres://..." (a libpq URL), or a libpq keyword string ("host=... dbname=...").
 bool isPostgresName(std::string_view name);
 
+// A PostgreSQL URL or keyword string as it may be shown: a password in it replaced by "***".
+std::string withoutPassword(const std::string& url);
+
 std::unique_ptr<Connection> openSqlite(const std::string& path, bool readOnly);
 std::unique_ptr<Connection> openPostgres(const std::string& url, bool readOnly);
 

@@ -59,22 +59,6 @@ std::string postgresParameters(std::string_view sql, int& count) {
     return out;
 }
 
-// The URL or keyword string as it may be shown: a password in it replaced by "***".
-std::string withoutPassword(const std::string& url) {
-    std::string shown = url;
-    if (const std::size_t scheme = shown.find("://"); scheme != std::string::npos) {
-        const std::size_t at = shown.find('@', scheme + 3);
-        const std::size_t colon = shown.find(':', scheme + 3);
-        if (at != std::string::npos && colon != std::string::npos && colon < at)
-            shown.replace(colon + 1, at - colon - 1, "***");
-    }
-    if (const std::size_t key = shown.find("password="); key != std::string::npos) {
-        const std::size_t end = shown.find(' ', key);
-        shown.replace(key + 9, (end == std::string::npos ? shown.size() : end) - key - 9, "***");
-    }
-    return shown;
-}
-
 struct ResultDeleter {
     void operator()(PGresult* result) const { PQclear(result); }
 };
@@ -88,7 +72,10 @@ std::string errorText(PGconn* conn, const PGresult* result) {
     while (!why.empty() && (why.back() == '\n' || why.back() == ' '))
         why.pop_back();
     for (std::size_t at = why.find('\n'); at != std::string::npos; at = why.find('\n', at))
-        why.replace(at, 1, "; ");
+        why.replace(at,
+                    why.find_first_not_of("\n\t ", at) == std::string::npos ? why.size() - at
+                                                                            : why.find_first_not_of("\n\t ", at) - at,
+                    "; ");
     return why;
 }
 
@@ -352,6 +339,21 @@ private:
 };
 
 }  // namespace
+
+std::string withoutPassword(const std::string& url) {
+    std::string shown = url;
+    if (const std::size_t scheme = shown.find("://"); scheme != std::string::npos) {
+        const std::size_t at = shown.find('@', scheme + 3);
+        const std::size_t colon = shown.find(':', scheme + 3);
+        if (at != std::string::npos && colon != std::string::npos && colon < at)
+            shown.replace(colon + 1, at - colon - 1, "***");
+    }
+    if (const std::size_t key = shown.find("password="); key != std::string::npos) {
+        const std::size_t end = shown.find_first_of(" &", key);
+        shown.replace(key + 9, (end == std::string::npos ? shown.size() : end) - key - 9, "***");
+    }
+    return shown;
+}
 
 bool isPostgresName(std::string_view name) {
     return name.rfind("postgresql://", 0) == 0 || name.rfind("postgres://", 0) == 0 ||

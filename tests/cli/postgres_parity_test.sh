@@ -90,6 +90,13 @@ sameExport findings.json findings --format json
 sameExport all.pcap pcap
 same migrate migrate
 
+# A server that is not there: exit 2, the URL named without its password.
+out=$("$sipscope" calls --db "postgresql://who:secret@127.0.0.1:1/none" 2>&1)
+code=$?
+[ "$code" = 2 ] || fail "a refused connection exits $code, expected 2"
+[[ $out == *"postgresql://who:***@127.0.0.1:1/none: cannot connect"* && $out != *secret* ]] ||
+    fail "a refused connection's error: $out"
+
 echo "compared $compared outputs over $callCount calls"
 [ "$failures" = 0 ] || { echo "$failures check(s) failed"; exit 1; }
 echo "PASS"
