@@ -31,6 +31,8 @@ namespace {
 
 constexpr std::size_t MessageColumns = 21;
 constexpr std::size_t MessageRowsPerInsert = 64;  // 64 × 21 = 1344 parameters, well under SQLite's 32766
+// Message rows held before they are written: a batch's 8192 would hold 5.5 MB of values at once (a COPY each).
+constexpr std::size_t MessageRowsPerFlush = 1024;
 
 constexpr const char* MessageInsertHead =
     "INSERT INTO messages(id, capture_id, frame, ts_us, src_id, dst_id, transport, call_key, transaction_key, "
@@ -622,6 +624,8 @@ void BatchWriter::write(const Batch& batch) {
         sender[3] += m.status != 0;
         sender[4] += isFailure;
         ++hostCounts[dstId][1];
+        if (s.messageRows.rows() == MessageRowsPerFlush)
+            s.messageRows.flush();
     }
     s.messageRows.flush();
     for (const MediaRecord& m : batch.media) {
