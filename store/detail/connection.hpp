@@ -34,8 +34,8 @@ public:
     virtual std::string_view columnBlob(int column) const = 0;  // valid until the next step or reset
 };
 
-// The values of many rows of one table in the text form of PostgreSQL's COPY (tab between values, \N for NULL, a
-// newline after each row), built by RowBuffer and written by Connection::copyRows.
+// The values of many rows of one table in PostgreSQL's binary COPY form, built by RowBuffer and written by
+// Connection::copyRows.
 struct CopyRows {
     std::string table;  // "messages(capture_id, frame, ...)"
     std::string data;

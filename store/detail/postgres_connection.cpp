@@ -79,12 +79,37 @@ std::string errorText(PGconn* conn, const PGresult* result) {
     return why;
 }
 
+// The connection as the statements share it. A COPY is sent without waiting for its answer, so that the writer
+// builds its next rows while the server stores these; the answer (and its error) is read before anything else goes
+// to the server.
+struct Session {
+    PGconn* conn = nullptr;
+    std::string name;         // the URL without its password
+    std::string pendingCopy;  // the table of a COPY whose answer is not read yet
+
+    void drain() {
+        if (pendingCopy.empty())
+            return;
+        const std::string table = std::move(pendingCopy);
+        pendingCopy.clear();
+        std::string why;
+        while (PGresult* result = PQgetResult(conn)) {
+            if (PQresultStatus(result) != PGRES_COMMAND_OK && why.empty())
+                why = errorText(conn, result);
+            PQclear(result);
+        }
+        if (!why.empty())
+            throw Error(name + ": database error writing " + table + ": " + why);
+    }
+};
+
 class PostgresStatement final : public StatementImpl {
 public:
     // Nothing is sent yet: a statement run once (most of the reader's) goes as one unnamed round trip; one run
     // again is prepared on the server at its second run, and reused from then on.
-    PostgresStatement(PGconn* conn, const std::string& name, std::string_view sql, const std::string& dbName)
-        : m_conn(conn), m_name(name), m_dbName(dbName), m_sql(postgresParameters(sql, m_parameters)) {
+    PostgresStatement(Session& session, const std::string& name, std::string_view sql)
+        : m_session(session), m_conn(session.conn), m_name(name), m_dbName(session.name),
+          m_sql(postgresParameters(sql, m_parameters)) {
         m_values.resize(static_cast<std::size_t>(m_parameters));
         m_isNull.assign(static_cast<std::size_t>(m_parameters), true);
         m_isBinary.assign(static_cast<std::size_t>(m_parameters), 0);
@@ -94,6 +119,11 @@ public:
     ~PostgresStatement() override {
         if (!m_isPrepared)
             return;
+        try {
+            m_session.drain();
+        } catch (const Error&) {
+            // reported by whoever runs the next statement or COMMIT: this one only goes
+        }
         const std::string deallocate = "DEALLOCATE " + m_name;
         PQclear(PQexec(m_conn, deallocate.c_str()));
     }
@@ -131,6 +161,7 @@ public:
 
     bool step() override {
         if (!m_result) {
+            m_session.drain();
             for (std::size_t i = 0; i < m_values.size(); ++i) {
                 m_pointers[i] = m_isNull[i] ? nullptr : m_values[i].data();
                 m_lengths[i] = static_cast<int>(m_values[i].size());
@@ -178,6 +209,7 @@ public:
     int parameterCount() const override { return m_parameters; }
     int columnCount() const override {
         if (m_runs == 0 && m_columns < 0) {  // asked before the first run: the server describes the statement
+            m_session.drain();
             Result prepared(PQprepare(m_conn, "", m_sql.c_str(), 0, nullptr));
             Result described(PQdescribePrepared(m_conn, ""));
             m_columns = PQresultStatus(described.get()) == PGRES_COMMAND_OK ? PQnfields(described.get()) : 0;
@@ -243,6 +275,7 @@ private:
         return m_values[i];
     }
 
+    Session& m_session;
     PGconn* m_conn;
     std::string m_name;
     const std::string& m_dbName;
@@ -266,6 +299,8 @@ class PostgresConnection final : public Connection {
 public:
     PostgresConnection(const std::string& url, bool readOnly) : m_name(withoutPassword(url)) {
         m_conn = PQconnectdb(url.c_str());
+        m_session.conn = m_conn;
+        m_session.name = m_name;
         if (!m_conn || PQstatus(m_conn) != CONNECTION_OK) {
             std::string why = m_conn ? errorText(m_conn, nullptr) : "out of memory";
             PQfinish(m_conn);
@@ -285,49 +320,54 @@ public:
     Backend backend() const override { return Backend::Postgres; }
     const std::string& name() const override { return m_name; }
     std::unique_ptr<StatementImpl> prepare(std::string_view sql) override {
-        return std::make_unique<PostgresStatement>(m_conn, "s" + std::to_string(++m_statements), sql, m_name);
+        return std::make_unique<PostgresStatement>(m_session, nextStatementName(), sql);
     }
     void exec(const std::string& sql) override {
+        m_session.drain();
         Result result(PQexec(m_conn, sql.c_str()));
         const ExecStatusType status = PQresultStatus(result.get());
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
             throw Error(m_name + ": database error: " + errorText(m_conn, result.get()));
     }
-    void rollbackQuietly() override { PQclear(PQexec(m_conn, "ROLLBACK")); }
+    void rollbackQuietly() override {
+        try {
+            m_session.drain();
+        } catch (const Error&) {
+            // the batch that failed is what is rolled back
+        }
+        PQclear(PQexec(m_conn, "ROLLBACK"));
+    }
     void beginWrite() override { exec("BEGIN"); }
     void beginRead() override { exec("BEGIN ISOLATION LEVEL REPEATABLE READ"); }
     bool hasTable(std::string_view name) override { return hasObject("r", name); }
     bool hasIndex(std::string_view name) override { return hasObject("i", name); }
     std::int64_t dataVersion() override {
         // Where the server's write-ahead log ends: it moves with every change committed to any table.
-        PostgresStatement stmt(m_conn, "data_version", "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')",
-                               m_name);
+        PostgresStatement stmt(m_session, "data_version", "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')");
         return stmt.step() ? stmt.columnInt(0) : 0;
     }
     void copyRows(const CopyRows& rows) override {
-        const std::string sql = "COPY " + rows.table + " FROM STDIN";
+        m_session.drain();
+        const std::string sql = "COPY " + rows.table + " FROM STDIN WITH (FORMAT binary)";
         Result started(PQexec(m_conn, sql.c_str()));
         if (PQresultStatus(started.get()) != PGRES_COPY_IN)
             throw Error(m_name + ": database error starting " + sql + ": " + errorText(m_conn, started.get()));
         if (PQputCopyData(m_conn, rows.data.data(), static_cast<int>(rows.data.size())) != 1 ||
             PQputCopyEnd(m_conn, nullptr) != 1)
             throw Error(m_name + ": database error sending rows: " + errorText(m_conn, nullptr));
-        std::string why;
-        while (PGresult* result = PQgetResult(m_conn)) {
-            if (PQresultStatus(result) != PGRES_COMMAND_OK && why.empty())
-                why = errorText(m_conn, result);
-            PQclear(result);
-        }
-        if (!why.empty())
-            throw Error(m_name + ": database error writing " + rows.table.substr(0, rows.table.find('(')) + ": " + why);
+        m_session.pendingCopy = rows.table.substr(0, rows.table.find('('));  // answered before the next command
     }
 
 private:
+    std::string nextStatementName() {
+        std::string name = "s";  // appended, not "s" + ...: GCC 12 warns falsely (-Wrestrict) on that
+        name += std::to_string(++m_statements);
+        return name;
+    }
     bool hasObject(const char* kind, std::string_view name) {
-        PostgresStatement stmt(m_conn, "s" + std::to_string(++m_statements),
+        PostgresStatement stmt(m_session, nextStatementName(),
                                "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                               "WHERE c.relkind = ? AND c.relname = ? AND n.nspname = current_schema()",
-                               m_name);
+                               "WHERE c.relkind = ? AND c.relname = ? AND n.nspname = current_schema()");
         stmt.bindText(1, kind, false);
         stmt.bindText(2, name, false);
         return stmt.step();
@@ -335,6 +375,7 @@ private:
 
     PGconn* m_conn = nullptr;
     std::string m_name;
+    Session m_session;
     std::uint64_t m_statements = 0;
 };
 

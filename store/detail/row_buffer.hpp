@@ -221,42 +221,54 @@ private:
                       std::string(tail) + "; TRUNCATE " + stage;
     }
 
-    // The rows in COPY's text form: tab-separated, \N for NULL, backslash escapes, bytea as \\x and hex digits.
+    // The rows in COPY's binary form: a header, then per row its field count and each value as a 32-bit length
+    // (-1 for NULL) and its bytes: an integer as 8 bytes, most significant first (every integer column is a BIGINT
+    // there), text and blobs as they are -- nothing for the server to parse. A NUL in text becomes the four
+    // characters \x00, as PostgresStatement::bindText stores it.
     void copy() {
-        static constexpr char Hex[] = "0123456789abcdef";
-        m_copy.table.assign(m_copyTarget);
         std::string& out = m_copy.data;
-        out.clear();
-        std::size_t column = 0;
-        for (const Value& value : m_values) {
+        out.assign("PGCOPY\n\377\r\n\0", 11);
+        appendBigEndian(out, std::uint32_t{0}, 4);  // flags
+        appendBigEndian(out, std::uint32_t{0}, 4);  // header extension length
+        m_copy.table.assign(m_copyTarget);
+        for (std::size_t i = 0; i < m_values.size(); ++i) {
+            if (i % m_columns == 0)
+                appendBigEndian(out, m_columns, 2);
+            const Value& value = m_values[i];
             switch (value.kind) {
-            case Kind::Null: out += "\\N"; break;
-            case Kind::Integer: out += std::to_string(value.integer); break;
-            case Kind::Text:
-                for (const char c : value.text) {
-                    switch (c) {
-                    case '\\': out += "\\\\"; break;
-                    case '\n': out += "\\n"; break;
-                    case '\r': out += "\\r"; break;
-                    case '\t': out += "\\t"; break;
-                    case '\0': out += "\\\\x00"; break;  // as PostgresStatement::bindText stores a NUL
-                    default: out += c;
-                    }
-                }
+            case Kind::Null: appendBigEndian(out, 0xffffffffu, 4); break;
+            case Kind::Integer:
+                appendBigEndian(out, 8u, 4);
+                appendBigEndian(out, static_cast<std::uint64_t>(value.integer), 8);
                 break;
-            case Kind::Blob:
-                out += "\\\\x";
-                for (const char c : value.text) {
-                    out += Hex[static_cast<unsigned char>(c) >> 4];
-                    out += Hex[static_cast<unsigned char>(c) & 15];
+            case Kind::Text:
+                if (value.text.find('\0') != std::string_view::npos) {
+                    std::string text;
+                    for (const char c : value.text) {
+                        if (c)
+                            text.push_back(c);
+                        else
+                            text.append("\\x00");
+                    }
+                    appendBigEndian(out, text.size(), 4);
+                    out += text;
+                    break;
                 }
+                [[fallthrough]];
+            case Kind::Blob:
+                appendBigEndian(out, value.text.size(), 4);
+                out += value.text;
                 break;
             }
-            out += ++column == m_columns ? '\n' : '\t';
-            if (column == m_columns)
-                column = 0;
         }
+        appendBigEndian(out, 0xffffu, 2);  // the end
         m_db.copyRows(m_copy);
+    }
+    template <typename T>
+    static void appendBigEndian(std::string& out, T value, int bytes) {
+        const auto bits = static_cast<std::uint64_t>(value);
+        for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8)
+            out.push_back(static_cast<char>((bits >> shift) & 0xff));
     }
 
     Connection& m_db;

@@ -75,8 +75,9 @@ private:
 // text block; no call is stored without its messages.
 void expectConsistent(const std::string& path) {
     Db db(path);
-    if (!db.isPostgres())  // PostgreSQL's own pages are the server's to keep whole
+    if (!db.isPostgres()) {  // PostgreSQL's own pages are the server's to keep whole
         EXPECT_EQ(db.text("PRAGMA integrity_check"), "ok") << path;
+    }
     EXPECT_EQ(db.count("SELECT count(*) FROM messages WHERE capture_id NOT IN (SELECT id FROM captures)"), 0);
     EXPECT_EQ(db.count("SELECT count(*) FROM messages WHERE block_id NOT IN (SELECT id FROM text_blocks)"), 0);
     EXPECT_EQ(db.count("SELECT count(*) FROM captures c WHERE sip_messages != "
