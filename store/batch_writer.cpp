@@ -320,6 +320,7 @@ BatchWriter::BatchWriter(Database& db, std::size_t maxQueuedBatches, bool writes
         db.exec("DROP INDEX IF EXISTS calls_from");
         m_buildsFromIndexAtEnd = true;
     }
+    m_analyzesAtEnd = !isSqlite && !writesOpenCalls;
     m_thread = std::thread([this] { run(); });
 }
 
@@ -461,6 +462,16 @@ void BatchWriter::run() {
         } catch (const Error& error) {
             std::lock_guard lock(m_mutex);
             m_failure = std::make_exception_ptr(writeFailure(error));
+        }
+    }
+    if (m_analyzesAtEnd) {
+        try {
+            // PostgreSQL plans by its statistics, which autovacuum gathers only some time after a bulk load: a
+            // `show` right after importing a million calls joined media by a scan (2 s, not 25 ms). A sample of
+            // each table the readers join, gathered once an import ends.
+            m_db.exec("ANALYZE messages, media, calls, transactions, dialogs, streams");
+        } catch (const Error&) {
+            // Only slower plans until autovacuum gathers them: every row is stored.
         }
     }
 }

@@ -76,6 +76,7 @@ private:
     IdRange m_blockIds;
     int m_failedErrno = 0;                // system error (errno) of the last failed write transaction
     bool m_buildsFromIndexAtEnd = false;  // calls_from was dropped (the database had no calls) until finish()
+    bool m_analyzesAtEnd = false;         // a PostgreSQL import: the tables' statistics gathered at its end
     double m_cpuSeconds = 0;              // written by the writer thread as it ends, read after the join
     double m_waitSeconds = 0;             // the reading thread's, in push()
 
