@@ -26,7 +26,7 @@ class HepUdpListener final : public LiveSource {
 public:
     HepUdpListener(const std::string& address, std::uint32_t maxDurationSeconds, std::uint64_t maxPackets,
                    int receiveBufferBytes)
-        : m_name("hep:" + address), m_maxDurationSeconds(maxDurationSeconds), m_maxPackets(maxPackets),
+        : m_name("hep:" + address), m_bounds(maxDurationSeconds, maxPackets),
           m_socket(
               detail::openBoundSocket(parseHepListenAddress(address), SOCK_DGRAM, "--hep-listen " + address, m_local)),
           m_frame(m_local) {
@@ -36,7 +36,6 @@ public:
         // Each datagram then carries the socket's drop counter as it stood when the datagram was queued.
         int yes = 1;
         ::setsockopt(m_socket, SOL_SOCKET, SO_RXQ_OVFL, &yes, sizeof yes);
-        m_started = std::chrono::steady_clock::now();
     }
 
     ~HepUdpListener() override { ::close(m_socket); }
@@ -44,7 +43,7 @@ public:
     bool next(RawPacket& packet) override {
         const auto tickEnd = std::chrono::steady_clock::now() + IdleTick;
         for (;;) {
-            if (isDone())
+            if (m_bounds.isDone(m_datagrams))
                 return false;
             sockaddr_storage peer{};
             iovec data{m_frame.payload(), detail::MaxFramedHepBytes};
@@ -88,7 +87,7 @@ public:
             stats.droppedByKernel += static_cast<std::uint32_t>(memory[SK_MEMINFO_DROPS] - m_lastDropCounter.load());
         return stats;
     }
-    void stop() override { m_isStopped.store(true); }
+    void stop() override { m_bounds.stop(); }
     std::uint64_t bytesRead() const override { return m_bytesRead; }
     std::uint64_t totalBytes() const override { return 0; }
     const std::string& name() const override { return m_name; }
@@ -107,18 +106,8 @@ private:
         }
     }
 
-    bool isDone() const {
-        if (m_isStopped.load() || stopRequested().load())
-            return true;
-        if (m_maxPackets && m_datagrams >= m_maxPackets)
-            return true;
-        return m_maxDurationSeconds &&
-               std::chrono::steady_clock::now() - m_started >= std::chrono::seconds(m_maxDurationSeconds);
-    }
-
     std::string m_name;
-    std::uint32_t m_maxDurationSeconds;
-    std::uint64_t m_maxPackets;
+    detail::ListenBounds m_bounds;
     sockaddr_storage m_local{};
     int m_socket;
     detail::HepFrame m_frame;
@@ -127,8 +116,6 @@ private:
     // Written by next(), read by stats() from a progress line.
     std::atomic<std::uint64_t> m_drops{0};
     std::atomic<std::uint32_t> m_lastDropCounter{0};
-    std::atomic<bool> m_isStopped{false};
-    std::chrono::steady_clock::time_point m_started;
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 // The HEP listeners' socket setup and synthetic IP/UDP frames.
 #include "capture/detail/hep_frame.hpp"
 
+#include "capture/live_source.hpp"
+
 #include "common/error.hpp"
 
 #include <arpa/inet.h>
@@ -120,6 +122,15 @@ void HepFrame::wrap(const sockaddr_storage& peer, std::size_t payloadBytes, std:
     packet.bytes = std::string_view(reinterpret_cast<const char*>(m_bytes.data()), headerBytes() + payloadBytes);
     packet.originalLength = static_cast<std::uint32_t>(packet.bytes.size());
     packet.frameNumber = frameNumber;
+}
+
+bool ListenBounds::isDone(std::uint64_t packets) const {
+    if (m_isStopped.load() || stopRequested().load())
+        return true;
+    if (m_maxPackets && packets >= m_maxPackets)
+        return true;
+    return m_maxDurationSeconds &&
+           std::chrono::steady_clock::now() - m_started >= std::chrono::seconds(m_maxDurationSeconds);
 }
 
 }  // namespace sipscope::capture::detail

@@ -7,6 +7,8 @@
 
 #include <sys/socket.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -37,6 +39,24 @@ private:
     sockaddr_storage m_local;
     bool m_isIpv6;
     std::vector<std::uint8_t> m_bytes;
+};
+
+// When a listener is done: stopped (stop(), or the process's stop signal), or its packet count or its duration
+// reached (0: no limit), counted from its construction.
+class ListenBounds {
+public:
+    ListenBounds(std::uint32_t maxDurationSeconds, std::uint64_t maxPackets)
+        : m_maxDurationSeconds(maxDurationSeconds), m_maxPackets(maxPackets),
+          m_started(std::chrono::steady_clock::now()) {}
+
+    void stop() { m_isStopped.store(true); }
+    bool isDone(std::uint64_t packets) const;
+
+private:
+    std::uint32_t m_maxDurationSeconds;
+    std::uint64_t m_maxPackets;
+    std::chrono::steady_clock::time_point m_started;
+    std::atomic<bool> m_isStopped{false};
 };
 
 }  // namespace sipscope::capture::detail

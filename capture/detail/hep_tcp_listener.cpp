@@ -34,7 +34,7 @@ struct Agent {
 class HepTcpListener final : public LiveSource {
 public:
     HepTcpListener(const std::string& address, std::uint32_t maxDurationSeconds, std::uint64_t maxPackets)
-        : m_name("hep:" + address), m_maxDurationSeconds(maxDurationSeconds), m_maxPackets(maxPackets),
+        : m_name("hep:" + address), m_bounds(maxDurationSeconds, maxPackets),
           m_socket(openBoundSocket(parseHepListenAddress(address), SOCK_STREAM, "--hep-listen " + address, m_local)),
           m_frame(m_local) {
         if (::listen(m_socket, ListenBacklog) != 0) {
@@ -42,7 +42,6 @@ public:
             ::close(m_socket);
             throw Error("--hep-listen " + address + ": cannot listen: " + std::strerror(code));
         }
-        m_started = std::chrono::steady_clock::now();
     }
 
     ~HepTcpListener() override {
@@ -54,7 +53,7 @@ public:
     bool next(RawPacket& packet) override {
         const auto tickEnd = std::chrono::steady_clock::now() + IdleTick;
         for (;;) {
-            if (isDone())
+            if (m_bounds.isDone(m_packets))
                 return false;
             // Packets already read go first, one agent after the other, so no agent starves the rest.
             for (std::size_t i = 0; i < m_agents.size(); ++i) {
@@ -81,7 +80,7 @@ public:
         stats.received = m_packets;
         return stats;
     }
-    void stop() override { m_isStopped.store(true); }
+    void stop() override { m_bounds.stop(); }
     std::uint64_t bytesRead() const override { return m_bytesRead; }
     std::uint64_t totalBytes() const override { return 0; }
     const std::string& name() const override { return m_name; }
@@ -176,18 +175,8 @@ private:
         }
     }
 
-    bool isDone() const {
-        if (m_isStopped.load() || stopRequested().load())
-            return true;
-        if (m_maxPackets && m_packets >= m_maxPackets)
-            return true;
-        return m_maxDurationSeconds &&
-               std::chrono::steady_clock::now() - m_started >= std::chrono::seconds(m_maxDurationSeconds);
-    }
-
     std::string m_name;
-    std::uint32_t m_maxDurationSeconds;
-    std::uint64_t m_maxPackets;
+    ListenBounds m_bounds;
     sockaddr_storage m_local{};
     int m_socket;
     HepFrame m_frame;
@@ -197,8 +186,6 @@ private:
     std::uint64_t m_packets = 0;
     std::uint64_t m_bytesRead = 0;
     LiveStats m_stats;
-    std::atomic<bool> m_isStopped{false};
-    std::chrono::steady_clock::time_point m_started;
 };
 
 }  // namespace
