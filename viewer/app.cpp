@@ -2,6 +2,7 @@
 // GLFW/ImGui setup and teardown around it.
 #include "viewer/app.hpp"
 
+#include "store/database.hpp"
 #include "viewer/input_replay.hpp"
 #include "viewer/query_thread.hpp"
 #include "viewer/screenshot.hpp"
@@ -177,7 +178,7 @@ void App::Impl::openDatabase(std::string dbPath) {
     if (settings.ladder)
         workspace->setLadderModes(*settings.ladder);
     workspace->start();
-    glfwSetWindowTitle(window, ("sipscope - " + options.dbPath).c_str());
+    glfwSetWindowTitle(window, ("sipscope - " + store::databaseName(options.dbPath)).c_str());
 }
 
 int App::Impl::loop() {

@@ -3,6 +3,7 @@
 #include "viewer/workspace.hpp"
 
 #include "ladder/host_aliases.hpp"
+#include "store/database.hpp"
 #include "store/filter_parse.hpp"
 #include "viewer/call_list_view.hpp"
 #include "viewer/diff_view.hpp"
@@ -510,7 +511,7 @@ void Workspace::Impl::drawStatusBar() {
         ImGui::TextDisabled("%s ·", importMessage.c_str());
         ImGui::SameLine();
     }
-    ImGui::TextDisabled("%s", options.dbPath.c_str());
+    ImGui::TextDisabled("%s", store::databaseName(options.dbPath).c_str());  // a URL's password not shown
     ImGui::SameLine();
     if (list.total())
         ImGui::TextDisabled("· %llu calls listed", static_cast<unsigned long long>(*list.total()));
